@@ -1,0 +1,90 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Activity is a technical-assistance, South-South or triangular activity, as
+// recorded in the technical-assistance database.
+type Activity struct{ ent.Schema }
+
+// Mixin of the Activity.
+func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+
+// Fields of the Activity.
+func (Activity) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").
+			NotEmpty().MaxLen(500).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").
+			Optional(),
+		field.Enum("kind").
+			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR").
+			Comment("TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.").
+			Annotations(entgql.OrderField("KIND")),
+		field.Enum("type").
+			Values("TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT").
+			Annotations(entgql.OrderField("TYPE")),
+		field.Enum("status").
+			Values("PLANNED", "ONGOING", "COMPLETED", "CANCELLED").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("start_date").
+			Annotations(entgql.OrderField("START_DATE")),
+		field.Time("end_date").
+			Annotations(entgql.OrderField("END_DATE")),
+		field.String("venue_city").
+			Optional().MaxLen(200).
+			Annotations(entgql.OrderField("VENUE_CITY")),
+		field.String("language").
+			Optional().MaxLen(2).
+			Comment("ISO 639-1 code of the working language."),
+		field.Int("participants").
+			Default(0).NonNegative().
+			Comment("Number of participants, all beneficiary countries together.").
+			Annotations(entgql.OrderField("PARTICIPANTS")),
+		field.Float("budget").
+			Optional().Nillable().Min(0).
+			Comment("Budget in Swiss francs, where known.").
+			Annotations(entgql.OrderField("BUDGET")),
+	}
+}
+
+// Edges of the Activity.
+func (Activity) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("project", Project.Type).
+			Ref("activities").Unique().
+			Comment("The DA project the activity belongs to, if any."),
+		edge.To("beneficiary_countries", Country.Type).
+			Annotations(connection()),
+		edge.To("provider_countries", Country.Type).
+			Comment("Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).").
+			Annotations(connection()),
+		edge.To("consultants", Consultant.Type).
+			Annotations(connection()),
+		edge.To("partners", Organization.Type).
+			Comment("Partner organizations.").
+			Annotations(connection()),
+		edge.To("topics", Topic.Type).
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the Activity.
+func (Activity) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("project"),
+		index.Fields("start_date"),
+		index.Fields("kind", "start_date"),
+		index.Fields("status"),
+	}
+}
+
+// Annotations of the Activity.
+func (Activity) Annotations() []schema.Annotation { return graphAnnotations() }

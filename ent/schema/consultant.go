@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Consultant is an expert on the roster of consultants.
+type Consultant struct{ ent.Schema }
+
+// Mixin of the Consultant.
+func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+
+// Fields of the Consultant.
+func (Consultant) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.Strings("languages").
+			Optional().
+			Comment("ISO 639-1 codes of the languages the consultant works in."),
+		field.Text("bio").
+			Optional(),
+		field.Bool("available").
+			Default(true).
+			Comment("Whether the consultant currently accepts assignments.").
+			Annotations(entgql.OrderField("AVAILABLE")),
+		// The e-mail address is personal data: it is stored but not part of
+		// the GraphQL type, its filters or its orderings until roles exist
+		// that may see it.
+		field.String("email").
+			Optional().MaxLen(320).Sensitive().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Edges of the Consultant.
+func (Consultant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("nationality", Country.Type).
+			Ref("consultants").Unique(),
+		edge.To("expertise", Topic.Type).
+			Comment("Topics the consultant is an expert in.").
+			Annotations(connection()),
+		edge.From("activities", Activity.Type).
+			Ref("consultants").
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the Consultant.
+func (Consultant) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("nationality"),
+		index.Fields("name"),
+	}
+}
+
+// Annotations of the Consultant.
+func (Consultant) Annotations() []schema.Annotation { return graphAnnotations() }

@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Country is an ISO 3166-1 country or territory.
+type Country struct{ ent.Schema }
+
+// Fields of the Country.
+func (Country) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").
+			Unique().MinLen(2).MaxLen(2).
+			Comment("ISO 3166-1 alpha-2 code.").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("iso3").
+			Unique().MinLen(3).MaxLen(3).
+			Comment("ISO 3166-1 alpha-3 code.").
+			Annotations(entgql.OrderField("ISO3")),
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Comment("Short English name (ISO 3166-1 common name where one exists).").
+			Annotations(entgql.OrderField("NAME")),
+		field.String("official_name").
+			Optional().MaxLen(300).
+			Comment("Official English name, where ISO 3166-1 gives one."),
+		field.Bool("ldc").
+			Default(false).
+			Comment("On the UN list of least developed countries.").
+			Annotations(entgql.OrderField("LDC")),
+		field.Bool("sovereign").
+			Default(true).
+			Comment("False for dependent territories and uninhabited areas."),
+		field.Float("latitude").
+			Range(-90, 90).
+			Comment("Latitude of the centroid, for maps.").
+			Annotations(entgql.OrderField("LATITUDE")),
+		field.Float("longitude").
+			Range(-180, 180).
+			Comment("Longitude of the centroid, for maps.").
+			Annotations(entgql.OrderField("LONGITUDE")),
+	}
+}
+
+// Edges of the Country.
+func (Country) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("region", Region.Type).
+			Ref("countries").Unique().Required().
+			Comment("The regional bureau responsible for the country."),
+		edge.From("projects", Project.Type).
+			Ref("countries").
+			Comment("DA projects the country benefits from.").
+			Annotations(connection()),
+		edge.From("activities", Activity.Type).
+			Ref("beneficiary_countries").
+			Comment("Activities the country benefits from.").
+			Annotations(connection()),
+		edge.From("provided_activities", Activity.Type).
+			Ref("provider_countries").
+			Comment("South-South and triangular activities the country provides.").
+			Annotations(connection()),
+		edge.To("consultants", Consultant.Type).
+			Comment("Consultants of this nationality.").
+			Annotations(connection()),
+		edge.To("organizations", Organization.Type).
+			Comment("Organizations based in the country.").
+			Annotations(connection()),
+		edge.To("needs", MatchNeed.Type).
+			Comment("Match needs posted for the country.").
+			Annotations(connection()),
+		edge.From("targeting_offers", MatchOffer.Type).
+			Ref("target_countries").
+			Comment("Match offers that target the country.").
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the Country.
+func (Country) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("region"),
+		index.Fields("name"),
+	}
+}
+
+// Annotations of the Country.
+func (Country) Annotations() []schema.Annotation { return graphAnnotations() }

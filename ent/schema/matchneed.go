@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/schema/schematype"
+)
+
+// MatchNeed is a seeker's request for IP-related help on Match.
+type MatchNeed struct{ ent.Schema }
+
+// Mixin of the MatchNeed.
+func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+
+// Fields of the MatchNeed.
+func (MatchNeed) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").
+			NotEmpty().MaxLen(500).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").
+			Optional(),
+		field.Enum("kind").
+			GoType(schematype.MatchKind("")).
+			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
+		field.Enum("status").
+			Values("OPEN", "MATCHED", "CLOSED").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("posted_at").
+			Annotations(entgql.OrderField("POSTED_AT")),
+	}
+}
+
+// Edges of the MatchNeed.
+func (MatchNeed) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("seeker", Organization.Type).
+			Ref("needs").Unique().Required().
+			Comment("The organization seeking help."),
+		edge.From("country", Country.Type).
+			Ref("needs").Unique().Required().
+			Comment("The country the help is for."),
+		edge.To("topics", Topic.Type).
+			Annotations(connection()),
+		edge.To("matches", Match.Type).
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the MatchNeed.
+func (MatchNeed) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("seeker"),
+		index.Edges("country"),
+		index.Fields("status", "posted_at"),
+	}
+}
+
+// Annotations of the MatchNeed.
+func (MatchNeed) Annotations() []schema.Annotation { return graphAnnotations() }

@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/schema/schematype"
+)
+
+// MatchOffer is a provider's offer of IP-related help on Match.
+type MatchOffer struct{ ent.Schema }
+
+// Mixin of the MatchOffer.
+func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+
+// Fields of the MatchOffer.
+func (MatchOffer) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").
+			NotEmpty().MaxLen(500).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").
+			Optional(),
+		field.Enum("kind").
+			GoType(schematype.MatchKind("")).
+			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
+		field.Enum("status").
+			Values("OPEN", "MATCHED", "CLOSED", "EXPIRED").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("posted_at").
+			Annotations(entgql.OrderField("POSTED_AT")),
+		field.Time("expires_at").
+			Optional().Nillable().
+			Annotations(entgql.OrderField("EXPIRES_AT")),
+		field.Strings("languages").
+			Optional().
+			Comment("ISO 639-1 codes of the languages the help is offered in."),
+	}
+}
+
+// Edges of the MatchOffer.
+func (MatchOffer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("provider", Organization.Type).
+			Ref("offers").Unique().Required().
+			Comment("The organization offering help."),
+		edge.To("topics", Topic.Type).
+			Annotations(connection()),
+		edge.To("target_regions", Region.Type).
+			Annotations(connection()),
+		edge.To("target_countries", Country.Type).
+			Annotations(connection()),
+		edge.To("matches", Match.Type).
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the MatchOffer.
+func (MatchOffer) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("provider"),
+		index.Fields("status", "posted_at"),
+		index.Fields("posted_at"),
+	}
+}
+
+// Annotations of the MatchOffer.
+func (MatchOffer) Annotations() []schema.Annotation { return graphAnnotations() }

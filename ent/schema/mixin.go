@@ -1,0 +1,40 @@
+// Package schema holds the sscgraph model: one hand-written file per entity.
+// Everything else under ent/ is generated from these files by ent/entc.go.
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+)
+
+// DemoMixin marks records that are invented demonstration data rather than
+// facts from the programme's public documents. Clients filter on it
+// (`where: {demo: false}`) to see only real data.
+type DemoMixin struct{ mixin.Schema }
+
+// Fields of the DemoMixin.
+func (DemoMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Bool("demo").
+			Default(false).
+			Comment("True when the record is invented demonstration data, not a fact from the programme's documents."),
+	}
+}
+
+// graphAnnotations are the entgql annotations every entity shares: a
+// top-level Relay connection with filters and multi-field ordering.
+func graphAnnotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
+
+// connection annotates a to-many edge so that GraphQL serves it as a Relay
+// connection with the same paging, filter and order arguments as the
+// top-level one.
+func connection() schema.Annotation { return entgql.RelayConnection() }

@@ -1,0 +1,61 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Organization is an IP office, ministry, university or other body that
+// partners in activities or provides and seeks help on Match.
+type Organization struct{ ent.Schema }
+
+// Mixin of the Organization.
+func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+
+// Fields of the Organization.
+func (Organization) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			NotEmpty().MaxLen(300).
+			Annotations(entgql.OrderField("NAME")),
+		field.Enum("kind").
+			Values("IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER").
+			Annotations(entgql.OrderField("KIND")),
+		field.String("website").
+			Optional().MaxLen(500),
+	}
+}
+
+// Edges of the Organization.
+func (Organization) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("country", Country.Type).
+			Ref("organizations").Unique().
+			Comment("Where the organization is based; empty for some international bodies."),
+		edge.To("offers", MatchOffer.Type).
+			Comment("Match offers the organization provides.").
+			Annotations(connection()),
+		edge.To("needs", MatchNeed.Type).
+			Comment("Match needs the organization seeks help for.").
+			Annotations(connection()),
+		edge.From("activities", Activity.Type).
+			Ref("partners").
+			Comment("Activities the organization partners in.").
+			Annotations(connection()),
+	}
+}
+
+// Indexes of the Organization.
+func (Organization) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("country"),
+		index.Fields("name"),
+	}
+}
+
+// Annotations of the Organization.
+func (Organization) Annotations() []schema.Annotation { return graphAnnotations() }

@@ -1,0 +1,42 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Recommendation is one of the 45 Development Agenda recommendations adopted
+// in 2007, grouped in clusters A to F.
+type Recommendation struct{ ent.Schema }
+
+// Fields of the Recommendation.
+func (Recommendation) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("number").
+			Unique().Range(1, 45).
+			Annotations(entgql.OrderField("NUMBER")),
+		field.Enum("cluster").
+			Values("A", "B", "C", "D", "E", "F").
+			Comment("A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.").
+			Annotations(entgql.OrderField("CLUSTER")),
+		field.String("title").
+			NotEmpty().MaxLen(300).
+			Comment("Short paraphrase of the recommendation.").
+			Annotations(entgql.OrderField("TITLE")),
+	}
+}
+
+// Edges of the Recommendation.
+func (Recommendation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("projects", Project.Type).Ref("recommendations").
+			Comment("DA projects implementing the recommendation.").
+			Annotations(connection()),
+	}
+}
+
+// Annotations of the Recommendation.
+func (Recommendation) Annotations() []schema.Annotation { return graphAnnotations() }

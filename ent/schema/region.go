@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Region is a regional bureau of the development sector. Every country has
+// exactly one bureau; developed countries share the DEVELOPED pseudo-bureau.
+type Region struct{ ent.Schema }
+
+// Fields of the Region.
+func (Region) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").
+			Unique().NotEmpty().MaxLen(32).
+			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.Text("description").
+			Optional().
+			Comment("What the bureau covers."),
+	}
+}
+
+// Edges of the Region.
+func (Region) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("countries", Country.Type).
+			Comment("Countries this bureau is responsible for.").
+			Annotations(connection()),
+		edge.From("targeting_offers", MatchOffer.Type).
+			Ref("target_regions").
+			Comment("Match offers that target this region.").
+			Annotations(connection()),
+	}
+}
+
+// Annotations of the Region.
+func (Region) Annotations() []schema.Annotation { return graphAnnotations() }

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Topic is an IP area (patents, copyright, ...) or an economic sector
+// (tourism, health, ...) that projects, activities, experts and Match
+// postings are tagged with.
+type Topic struct{ ent.Schema }
+
+// Fields of the Topic.
+func (Topic) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").
+			Unique().NotEmpty().MaxLen(64).
+			Comment("Stable code, e.g. PATENTS or TOURISM.").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.Enum("kind").
+			Values("IP_AREA", "SECTOR").
+			Comment("Whether the topic is an IP area or an economic sector.").
+			Annotations(entgql.OrderField("KIND")),
+		field.Text("description").
+			Optional(),
+	}
+}
+
+// Edges of the Topic.
+func (Topic) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("projects", Project.Type).Ref("topics").Annotations(connection()),
+		edge.From("activities", Activity.Type).Ref("topics").Annotations(connection()),
+		edge.From("consultants", Consultant.Type).Ref("expertise").
+			Comment("Consultants with expertise in the topic.").
+			Annotations(connection()),
+		edge.From("offers", MatchOffer.Type).Ref("topics").Annotations(connection()),
+		edge.From("needs", MatchNeed.Type).Ref("topics").Annotations(connection()),
+	}
+}
+
+// Annotations of the Topic.
+func (Topic) Annotations() []schema.Annotation { return graphAnnotations() }
