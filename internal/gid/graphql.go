@@ -3,6 +3,7 @@ package gid
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -46,25 +47,41 @@ func MarshalCursor(c entgql.Cursor[int]) graphql.Marshaler {
 	})
 }
 
-// UnmarshalCursor reads a cursor written by MarshalCursor.
+// UnmarshalCursor reads a cursor argument. By the time gqlgen unmarshals
+// it, the paging validation in package graph has already translated the
+// client's opaque cursor with InternalCursor, because ent's field
+// collection reads cursor arguments straight from the query document in
+// ent's own format: both paths then see the same value.
 func UnmarshalCursor(v any) (entgql.Cursor[int], error) {
-	s, ok := v.(string)
-	if !ok {
-		return entgql.Cursor[int]{}, fmt.Errorf("invalid cursor: a cursor is a string, got %s", describe(v))
+	var c entgql.Cursor[int]
+	if err := c.UnmarshalGQL(v); err != nil {
+		return c, fmt.Errorf("invalid cursor: %w", err)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	return c, nil
+}
+
+// InternalCursor translates a client's opaque cursor into ent's cursor
+// encoding, checking its ID on the way.
+func InternalCursor(opaque string) (string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(opaque)
 	if err != nil {
-		return entgql.Cursor[int]{}, fmt.Errorf("invalid cursor %q: malformed", s)
+		return "", fmt.Errorf("invalid cursor %q: malformed", opaque)
 	}
 	var c cursor
 	if err := msgpack.Unmarshal(raw, &c); err != nil {
-		return entgql.Cursor[int]{}, fmt.Errorf("invalid cursor %q: malformed", s)
+		return "", fmt.Errorf("invalid cursor %q: malformed", opaque)
 	}
 	key, err := mustCodec().Decode(c.ID)
 	if err != nil {
-		return entgql.Cursor[int]{}, fmt.Errorf("invalid cursor %q: %w", s, err)
+		return "", fmt.Errorf("invalid cursor %q: it names no row this service issued", opaque)
 	}
-	return entgql.Cursor[int]{ID: key, Value: c.Value}, nil
+	var buf bytes.Buffer
+	entgql.Cursor[int]{ID: key, Value: c.Value}.MarshalGQL(&buf)
+	s, err := strconv.Unquote(buf.String())
+	if err != nil {
+		return "", fmt.Errorf("re-encoding cursor: %w", err)
+	}
+	return s, nil
 }
 
 func describe(v any) string {
@@ -73,7 +90,7 @@ func describe(v any) string {
 		return "null"
 	case bool:
 		return "a boolean"
-	case int, int64, float64, int32:
+	case int, int64, float64, int32, json.Number:
 		return "a number"
 	case []any:
 		return "a list"

@@ -1,0 +1,126 @@
+// Package database opens the store behind sscgraph: an embedded SQLite file
+// by default. It owns the connection settings, the schema set-up and the
+// statement hooks that tests and metrics use to count SQL statements.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
+	_ "github.com/mattn/go-sqlite3" // the embedded default database
+
+	"sscgraph/ent"
+	"sscgraph/ent/migrate"
+)
+
+// StatementHook is called before every SQL statement the ent client runs.
+type StatementHook func(ctx context.Context, query string)
+
+// Options tune Open.
+type Options struct {
+	// OnStatement, when set, sees every statement (tests count them).
+	OnStatement StatementHook
+}
+
+// DB is an open database with the ent client over it.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+}
+
+// Close closes the client and the connection pool.
+func (db *DB) Close() error { return db.Client.Close() }
+
+// Open opens the database that dsn names. A plain path or a file: URI is a
+// SQLite file. Open does not create the schema; call Migrate.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if dsn == "" {
+		return nil, fmt.Errorf("open database: empty data source name")
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, fmt.Errorf("open database: PostgreSQL is not supported yet; give a SQLite file path")
+	}
+	db, err := sql.Open("sqlite3", sqliteDSN(dsn))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	// WAL lets readers run beside the single writer, so a pool of several
+	// connections serves concurrent GraphQL reads.
+	db.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+	db.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	var drv dialect.Driver = entsql.OpenDB(dialect.SQLite, db)
+	if opts.OnStatement != nil {
+		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialect.SQLite}, nil
+}
+
+// sqliteDSN adds the pragmas sscgraph relies on to a SQLite path or URI,
+// keeping any the caller set.
+func sqliteDSN(dsn string) string {
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		q = url.Values{}
+	}
+	setDefault := func(k, v string) {
+		if q.Get(k) == "" {
+			q.Set(k, v)
+		}
+	}
+	// Foreign keys are off by default in SQLite; the model relies on them.
+	setDefault("_fk", "1")
+	// WAL: readers do not block the writer nor each other.
+	setDefault("_journal_mode", "WAL")
+	// Wait for a lock instead of failing with "database is locked".
+	setDefault("_busy_timeout", "10000")
+	// NORMAL is durable across application crashes in WAL mode and much
+	// faster than FULL; only a power loss can drop the last transactions.
+	setDefault("_synchronous", "NORMAL")
+	// Take the write lock when a transaction starts, so two writers queue
+	// on the busy timeout instead of deadlocking on lock upgrade.
+	setDefault("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Migrate creates or updates the schema: tables, indexes and the global-ID
+// key ranges.
+func (db *DB) Migrate(ctx context.Context) error {
+	prepareSchema()
+	if err := db.Client.Schema.Create(ctx, schema.WithDropIndex(false), schema.WithDropColumn(false)); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	return nil
+}
+
+var prepareOnce sync.Once
+
+// prepareSchema adds what ent does not derive from the model: an index on
+// the second column of every many-to-many join table. ent keys a join table
+// on (left, right), which serves traversal from the left; without the
+// reverse index every traversal from the right (country -> projects,
+// topic -> activities, ...) would scan the whole join table.
+func prepareSchema() {
+	prepareOnce.Do(func() {
+		for _, t := range migrate.Tables {
+			if len(t.Columns) != 2 || len(t.PrimaryKey) != 2 || len(t.ForeignKeys) != 2 {
+				continue
+			}
+			left, right := t.PrimaryKey[0], t.PrimaryKey[1]
+			t.AddIndex(strings.ToLower(t.Name+"_"+right.Name+"_"+left.Name), false, []string{right.Name, left.Name})
+		}
+	})
+}
