@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/country"
 	"sscgraph/ent/project"
 	"strings"
 	"time"
@@ -44,15 +45,18 @@ type Activity struct {
 	Budget *float64 `json:"budget,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityQuery when eager-loading is set.
-	Edges              ActivityEdges `json:"edges"`
-	project_activities *int
-	selectValues       sql.SelectValues
+	Edges                     ActivityEdges `json:"edges"`
+	country_hosted_activities *int
+	project_activities        *int
+	selectValues              sql.SelectValues
 }
 
 // ActivityEdges holds the relations/edges for other nodes in the graph.
 type ActivityEdges struct {
 	// The DA project the activity belongs to, if any.
 	Project *Project `json:"project,omitempty"`
+	// The country the activity is held in; empty for studies and tool development, which have no venue.
+	VenueCountry *Country `json:"venue_country,omitempty"`
 	// BeneficiaryCountries holds the value of the beneficiary_countries edge.
 	BeneficiaryCountries []*Country `json:"beneficiary_countries,omitempty"`
 	// Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).
@@ -65,9 +69,9 @@ type ActivityEdges struct {
 	Topics []*Topic `json:"topics,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedBeneficiaryCountries map[string][]*Country
 	namedProviderCountries    map[string][]*Country
@@ -87,10 +91,21 @@ func (e ActivityEdges) ProjectOrErr() (*Project, error) {
 	return nil, &NotLoadedError{edge: "project"}
 }
 
+// VenueCountryOrErr returns the VenueCountry value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActivityEdges) VenueCountryOrErr() (*Country, error) {
+	if e.VenueCountry != nil {
+		return e.VenueCountry, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: country.Label}
+	}
+	return nil, &NotLoadedError{edge: "venue_country"}
+}
+
 // BeneficiaryCountriesOrErr returns the BeneficiaryCountries value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) BeneficiaryCountriesOrErr() ([]*Country, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.BeneficiaryCountries, nil
 	}
 	return nil, &NotLoadedError{edge: "beneficiary_countries"}
@@ -99,7 +114,7 @@ func (e ActivityEdges) BeneficiaryCountriesOrErr() ([]*Country, error) {
 // ProviderCountriesOrErr returns the ProviderCountries value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) ProviderCountriesOrErr() ([]*Country, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.ProviderCountries, nil
 	}
 	return nil, &NotLoadedError{edge: "provider_countries"}
@@ -108,7 +123,7 @@ func (e ActivityEdges) ProviderCountriesOrErr() ([]*Country, error) {
 // ConsultantsOrErr returns the Consultants value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) ConsultantsOrErr() ([]*Consultant, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Consultants, nil
 	}
 	return nil, &NotLoadedError{edge: "consultants"}
@@ -117,7 +132,7 @@ func (e ActivityEdges) ConsultantsOrErr() ([]*Consultant, error) {
 // PartnersOrErr returns the Partners value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) PartnersOrErr() ([]*Organization, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Partners, nil
 	}
 	return nil, &NotLoadedError{edge: "partners"}
@@ -126,7 +141,7 @@ func (e ActivityEdges) PartnersOrErr() ([]*Organization, error) {
 // TopicsOrErr returns the Topics value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) TopicsOrErr() ([]*Topic, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Topics, nil
 	}
 	return nil, &NotLoadedError{edge: "topics"}
@@ -147,7 +162,9 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case activity.FieldStartDate, activity.FieldEndDate:
 			values[i] = new(sql.NullTime)
-		case activity.ForeignKeys[0]: // project_activities
+		case activity.ForeignKeys[0]: // country_hosted_activities
+			values[i] = new(sql.NullInt64)
+		case activity.ForeignKeys[1]: // project_activities
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -245,6 +262,13 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			}
 		case activity.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field country_hosted_activities", value)
+			} else if value.Valid {
+				_m.country_hosted_activities = new(int)
+				*_m.country_hosted_activities = int(value.Int64)
+			}
+		case activity.ForeignKeys[1]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field project_activities", value)
 			} else if value.Valid {
 				_m.project_activities = new(int)
@@ -266,6 +290,11 @@ func (_m *Activity) Value(name string) (ent.Value, error) {
 // QueryProject queries the "project" edge of the Activity entity.
 func (_m *Activity) QueryProject() *ProjectQuery {
 	return NewActivityClient(_m.config).QueryProject(_m)
+}
+
+// QueryVenueCountry queries the "venue_country" edge of the Activity entity.
+func (_m *Activity) QueryVenueCountry() *CountryQuery {
+	return NewActivityClient(_m.config).QueryVenueCountry(_m)
 }
 
 // QueryBeneficiaryCountries queries the "beneficiary_countries" edge of the Activity entity.

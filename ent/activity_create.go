@@ -166,6 +166,25 @@ func (_c *ActivityCreate) SetProject(v *Project) *ActivityCreate {
 	return _c.SetProjectID(v.ID)
 }
 
+// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
+func (_c *ActivityCreate) SetVenueCountryID(id int) *ActivityCreate {
+	_c.mutation.SetVenueCountryID(id)
+	return _c
+}
+
+// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
+func (_c *ActivityCreate) SetNillableVenueCountryID(id *int) *ActivityCreate {
+	if id != nil {
+		_c = _c.SetVenueCountryID(*id)
+	}
+	return _c
+}
+
+// SetVenueCountry sets the "venue_country" edge to the Country entity.
+func (_c *ActivityCreate) SetVenueCountry(v *Country) *ActivityCreate {
+	return _c.SetVenueCountryID(v.ID)
+}
+
 // AddBeneficiaryCountryIDs adds the "beneficiary_countries" edge to the Country entity by IDs.
 func (_c *ActivityCreate) AddBeneficiaryCountryIDs(ids ...int) *ActivityCreate {
 	_c.mutation.AddBeneficiaryCountryIDs(ids...)
@@ -442,6 +461,23 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.project_activities = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.VenueCountryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.VenueCountryTable,
+			Columns: []string{activity.VenueCountryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.country_hosted_activities = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.BeneficiaryCountriesIDs(); len(nodes) > 0 {

@@ -29,6 +29,7 @@ type ActivityQuery struct {
 	inters                        []Interceptor
 	predicates                    []predicate.Activity
 	withProject                   *ProjectQuery
+	withVenueCountry              *CountryQuery
 	withBeneficiaryCountries      *CountryQuery
 	withProviderCountries         *CountryQuery
 	withConsultants               *ConsultantQuery
@@ -93,6 +94,28 @@ func (_q *ActivityQuery) QueryProject() *ProjectQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(project.Table, project.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, activity.ProjectTable, activity.ProjectColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryVenueCountry chains the current query on the "venue_country" edge.
+func (_q *ActivityQuery) QueryVenueCountry() *CountryQuery {
+	query := (&CountryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(country.Table, country.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, activity.VenueCountryTable, activity.VenueCountryColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -403,6 +426,7 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		inters:                   append([]Interceptor{}, _q.inters...),
 		predicates:               append([]predicate.Activity{}, _q.predicates...),
 		withProject:              _q.withProject.Clone(),
+		withVenueCountry:         _q.withVenueCountry.Clone(),
 		withBeneficiaryCountries: _q.withBeneficiaryCountries.Clone(),
 		withProviderCountries:    _q.withProviderCountries.Clone(),
 		withConsultants:          _q.withConsultants.Clone(),
@@ -423,6 +447,17 @@ func (_q *ActivityQuery) WithProject(opts ...func(*ProjectQuery)) *ActivityQuery
 		opt(query)
 	}
 	_q.withProject = query
+	return _q
+}
+
+// WithVenueCountry tells the query-builder to eager-load the nodes that are connected to
+// the "venue_country" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithVenueCountry(opts ...func(*CountryQuery)) *ActivityQuery {
+	query := (&CountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withVenueCountry = query
 	return _q
 }
 
@@ -560,8 +595,9 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		nodes       = []*Activity{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withProject != nil,
+			_q.withVenueCountry != nil,
 			_q.withBeneficiaryCountries != nil,
 			_q.withProviderCountries != nil,
 			_q.withConsultants != nil,
@@ -569,7 +605,7 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			_q.withTopics != nil,
 		}
 	)
-	if _q.withProject != nil {
+	if _q.withProject != nil || _q.withVenueCountry != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -599,6 +635,12 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	if query := _q.withProject; query != nil {
 		if err := _q.loadProject(ctx, query, nodes, nil,
 			func(n *Activity, e *Project) { n.Edges.Project = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withVenueCountry; query != nil {
+		if err := _q.loadVenueCountry(ctx, query, nodes, nil,
+			func(n *Activity, e *Country) { n.Edges.VenueCountry = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -705,6 +747,38 @@ func (_q *ActivityQuery) loadProject(ctx context.Context, query *ProjectQuery, n
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "project_activities" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadVenueCountry(ctx context.Context, query *CountryQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Country)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Activity)
+	for i := range nodes {
+		if nodes[i].country_hosted_activities == nil {
+			continue
+		}
+		fk := *nodes[i].country_hosted_activities
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(country.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "country_hosted_activities" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

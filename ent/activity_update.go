@@ -259,6 +259,25 @@ func (_u *ActivityUpdate) SetProject(v *Project) *ActivityUpdate {
 	return _u.SetProjectID(v.ID)
 }
 
+// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
+func (_u *ActivityUpdate) SetVenueCountryID(id int) *ActivityUpdate {
+	_u.mutation.SetVenueCountryID(id)
+	return _u
+}
+
+// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableVenueCountryID(id *int) *ActivityUpdate {
+	if id != nil {
+		_u = _u.SetVenueCountryID(*id)
+	}
+	return _u
+}
+
+// SetVenueCountry sets the "venue_country" edge to the Country entity.
+func (_u *ActivityUpdate) SetVenueCountry(v *Country) *ActivityUpdate {
+	return _u.SetVenueCountryID(v.ID)
+}
+
 // AddBeneficiaryCountryIDs adds the "beneficiary_countries" edge to the Country entity by IDs.
 func (_u *ActivityUpdate) AddBeneficiaryCountryIDs(ids ...int) *ActivityUpdate {
 	_u.mutation.AddBeneficiaryCountryIDs(ids...)
@@ -342,6 +361,12 @@ func (_u *ActivityUpdate) Mutation() *ActivityMutation {
 // ClearProject clears the "project" edge to the Project entity.
 func (_u *ActivityUpdate) ClearProject() *ActivityUpdate {
 	_u.mutation.ClearProject()
+	return _u
+}
+
+// ClearVenueCountry clears the "venue_country" edge to the Country entity.
+func (_u *ActivityUpdate) ClearVenueCountry() *ActivityUpdate {
+	_u.mutation.ClearVenueCountry()
 	return _u
 }
 
@@ -616,6 +641,35 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VenueCountryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.VenueCountryTable,
+			Columns: []string{activity.VenueCountryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VenueCountryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.VenueCountryTable,
+			Columns: []string{activity.VenueCountryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1095,6 +1149,25 @@ func (_u *ActivityUpdateOne) SetProject(v *Project) *ActivityUpdateOne {
 	return _u.SetProjectID(v.ID)
 }
 
+// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
+func (_u *ActivityUpdateOne) SetVenueCountryID(id int) *ActivityUpdateOne {
+	_u.mutation.SetVenueCountryID(id)
+	return _u
+}
+
+// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableVenueCountryID(id *int) *ActivityUpdateOne {
+	if id != nil {
+		_u = _u.SetVenueCountryID(*id)
+	}
+	return _u
+}
+
+// SetVenueCountry sets the "venue_country" edge to the Country entity.
+func (_u *ActivityUpdateOne) SetVenueCountry(v *Country) *ActivityUpdateOne {
+	return _u.SetVenueCountryID(v.ID)
+}
+
 // AddBeneficiaryCountryIDs adds the "beneficiary_countries" edge to the Country entity by IDs.
 func (_u *ActivityUpdateOne) AddBeneficiaryCountryIDs(ids ...int) *ActivityUpdateOne {
 	_u.mutation.AddBeneficiaryCountryIDs(ids...)
@@ -1178,6 +1251,12 @@ func (_u *ActivityUpdateOne) Mutation() *ActivityMutation {
 // ClearProject clears the "project" edge to the Project entity.
 func (_u *ActivityUpdateOne) ClearProject() *ActivityUpdateOne {
 	_u.mutation.ClearProject()
+	return _u
+}
+
+// ClearVenueCountry clears the "venue_country" edge to the Country entity.
+func (_u *ActivityUpdateOne) ClearVenueCountry() *ActivityUpdateOne {
+	_u.mutation.ClearVenueCountry()
 	return _u
 }
 
@@ -1482,6 +1561,35 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VenueCountryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.VenueCountryTable,
+			Columns: []string{activity.VenueCountryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VenueCountryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.VenueCountryTable,
+			Columns: []string{activity.VenueCountryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

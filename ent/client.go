@@ -414,6 +414,22 @@ func (c *ActivityClient) QueryProject(_m *Activity) *ProjectQuery {
 	return query
 }
 
+// QueryVenueCountry queries the venue_country edge of a Activity.
+func (c *ActivityClient) QueryVenueCountry(_m *Activity) *CountryQuery {
+	query := (&CountryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(country.Table, country.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, activity.VenueCountryTable, activity.VenueCountryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryBeneficiaryCountries queries the beneficiary_countries edge of a Activity.
 func (c *ActivityClient) QueryBeneficiaryCountries(_m *Activity) *CountryQuery {
 	query := (&CountryClient{config: c.config}).Query()
@@ -865,6 +881,22 @@ func (c *CountryClient) QueryProvidedActivities(_m *Country) *ActivityQuery {
 			sqlgraph.From(country.Table, country.FieldID, id),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, country.ProvidedActivitiesTable, country.ProvidedActivitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHostedActivities queries the hosted_activities edge of a Country.
+func (c *CountryClient) QueryHostedActivities(_m *Country) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(country.Table, country.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, country.HostedActivitiesTable, country.HostedActivitiesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

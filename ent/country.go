@@ -33,6 +33,8 @@ type Country struct {
 	Latitude float64 `json:"latitude,omitempty"`
 	// Longitude of the centroid, for maps.
 	Longitude float64 `json:"longitude,omitempty"`
+	// Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement.
+	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CountryQuery when eager-loading is set.
 	Edges            CountryEdges `json:"edges"`
@@ -50,6 +52,8 @@ type CountryEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// South-South and triangular activities the country provides.
 	ProvidedActivities []*Activity `json:"provided_activities,omitempty"`
+	// Activities held in the country.
+	HostedActivities []*Activity `json:"hosted_activities,omitempty"`
 	// Consultants of this nationality.
 	Consultants []*Consultant `json:"consultants,omitempty"`
 	// Organizations based in the country.
@@ -60,13 +64,14 @@ type CountryEdges struct {
 	TargetingOffers []*MatchOffer `json:"targeting_offers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [9]map[string]int
 
 	namedProjects           map[string][]*Project
 	namedActivities         map[string][]*Activity
 	namedProvidedActivities map[string][]*Activity
+	namedHostedActivities   map[string][]*Activity
 	namedConsultants        map[string][]*Consultant
 	namedOrganizations      map[string][]*Organization
 	namedNeeds              map[string][]*MatchNeed
@@ -111,10 +116,19 @@ func (e CountryEdges) ProvidedActivitiesOrErr() ([]*Activity, error) {
 	return nil, &NotLoadedError{edge: "provided_activities"}
 }
 
+// HostedActivitiesOrErr returns the HostedActivities value or an error if the edge
+// was not loaded in eager-loading.
+func (e CountryEdges) HostedActivitiesOrErr() ([]*Activity, error) {
+	if e.loadedTypes[4] {
+		return e.HostedActivities, nil
+	}
+	return nil, &NotLoadedError{edge: "hosted_activities"}
+}
+
 // ConsultantsOrErr returns the Consultants value or an error if the edge
 // was not loaded in eager-loading.
 func (e CountryEdges) ConsultantsOrErr() ([]*Consultant, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Consultants, nil
 	}
 	return nil, &NotLoadedError{edge: "consultants"}
@@ -123,7 +137,7 @@ func (e CountryEdges) ConsultantsOrErr() ([]*Consultant, error) {
 // OrganizationsOrErr returns the Organizations value or an error if the edge
 // was not loaded in eager-loading.
 func (e CountryEdges) OrganizationsOrErr() ([]*Organization, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Organizations, nil
 	}
 	return nil, &NotLoadedError{edge: "organizations"}
@@ -132,7 +146,7 @@ func (e CountryEdges) OrganizationsOrErr() ([]*Organization, error) {
 // NeedsOrErr returns the Needs value or an error if the edge
 // was not loaded in eager-loading.
 func (e CountryEdges) NeedsOrErr() ([]*MatchNeed, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.Needs, nil
 	}
 	return nil, &NotLoadedError{edge: "needs"}
@@ -141,7 +155,7 @@ func (e CountryEdges) NeedsOrErr() ([]*MatchNeed, error) {
 // TargetingOffersOrErr returns the TargetingOffers value or an error if the edge
 // was not loaded in eager-loading.
 func (e CountryEdges) TargetingOffersOrErr() ([]*MatchOffer, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.TargetingOffers, nil
 	}
 	return nil, &NotLoadedError{edge: "targeting_offers"}
@@ -158,7 +172,7 @@ func (*Country) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case country.FieldID:
 			values[i] = new(sql.NullInt64)
-		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldOfficialName:
+		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldOfficialName, country.FieldNote:
 			values[i] = new(sql.NullString)
 		case country.ForeignKeys[0]: // region_countries
 			values[i] = new(sql.NullInt64)
@@ -231,6 +245,12 @@ func (_m *Country) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Longitude = value.Float64
 			}
+		case country.FieldNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field note", values[i])
+			} else if value.Valid {
+				_m.Note = value.String
+			}
 		case country.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field region_countries", value)
@@ -269,6 +289,11 @@ func (_m *Country) QueryActivities() *ActivityQuery {
 // QueryProvidedActivities queries the "provided_activities" edge of the Country entity.
 func (_m *Country) QueryProvidedActivities() *ActivityQuery {
 	return NewCountryClient(_m.config).QueryProvidedActivities(_m)
+}
+
+// QueryHostedActivities queries the "hosted_activities" edge of the Country entity.
+func (_m *Country) QueryHostedActivities() *ActivityQuery {
+	return NewCountryClient(_m.config).QueryHostedActivities(_m)
 }
 
 // QueryConsultants queries the "consultants" edge of the Country entity.
@@ -337,6 +362,9 @@ func (_m *Country) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("longitude=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Longitude))
+	builder.WriteString(", ")
+	builder.WriteString("note=")
+	builder.WriteString(_m.Note)
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -410,6 +438,30 @@ func (_m *Country) appendNamedProvidedActivities(name string, edges ...*Activity
 		_m.Edges.namedProvidedActivities[name] = []*Activity{}
 	} else {
 		_m.Edges.namedProvidedActivities[name] = append(_m.Edges.namedProvidedActivities[name], edges...)
+	}
+}
+
+// NamedHostedActivities returns the HostedActivities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Country) NamedHostedActivities(name string) ([]*Activity, error) {
+	if _m.Edges.namedHostedActivities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedHostedActivities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Country) appendNamedHostedActivities(name string, edges ...*Activity) {
+	if _m.Edges.namedHostedActivities == nil {
+		_m.Edges.namedHostedActivities = make(map[string][]*Activity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedHostedActivities[name] = []*Activity{}
+	} else {
+		_m.Edges.namedHostedActivities[name] = append(_m.Edges.namedHostedActivities[name], edges...)
 	}
 }
 

@@ -100,6 +100,20 @@ func (_c *CountryCreate) SetLongitude(v float64) *CountryCreate {
 	return _c
 }
 
+// SetNote sets the "note" field.
+func (_c *CountryCreate) SetNote(v string) *CountryCreate {
+	_c.mutation.SetNote(v)
+	return _c
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNote(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNote(*v)
+	}
+	return _c
+}
+
 // SetRegionID sets the "region" edge to the Region entity by ID.
 func (_c *CountryCreate) SetRegionID(id int) *CountryCreate {
 	_c.mutation.SetRegionID(id)
@@ -154,6 +168,21 @@ func (_c *CountryCreate) AddProvidedActivities(v ...*Activity) *CountryCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddProvidedActivityIDs(ids...)
+}
+
+// AddHostedActivityIDs adds the "hosted_activities" edge to the Activity entity by IDs.
+func (_c *CountryCreate) AddHostedActivityIDs(ids ...int) *CountryCreate {
+	_c.mutation.AddHostedActivityIDs(ids...)
+	return _c
+}
+
+// AddHostedActivities adds the "hosted_activities" edges to the Activity entity.
+func (_c *CountryCreate) AddHostedActivities(v ...*Activity) *CountryCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddHostedActivityIDs(ids...)
 }
 
 // AddConsultantIDs adds the "consultants" edge to the Consultant entity by IDs.
@@ -376,6 +405,10 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 		_spec.SetField(country.FieldLongitude, field.TypeFloat64, value)
 		_node.Longitude = value
 	}
+	if value, ok := _c.mutation.Note(); ok {
+		_spec.SetField(country.FieldNote, field.TypeString, value)
+		_node.Note = value
+	}
 	if nodes := _c.mutation.RegionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -431,6 +464,22 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 			Inverse: true,
 			Table:   country.ProvidedActivitiesTable,
 			Columns: country.ProvidedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HostedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
@@ -671,6 +720,24 @@ func (u *CountryUpsert) AddLongitude(v float64) *CountryUpsert {
 	return u
 }
 
+// SetNote sets the "note" field.
+func (u *CountryUpsert) SetNote(v string) *CountryUpsert {
+	u.Set(country.FieldNote, v)
+	return u
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNote() *CountryUpsert {
+	u.SetExcluded(country.FieldNote)
+	return u
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CountryUpsert) ClearNote() *CountryUpsert {
+	u.SetNull(country.FieldNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -841,6 +908,27 @@ func (u *CountryUpsertOne) AddLongitude(v float64) *CountryUpsertOne {
 func (u *CountryUpsertOne) UpdateLongitude() *CountryUpsertOne {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateLongitude()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *CountryUpsertOne) SetNote(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNote() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CountryUpsertOne) ClearNote() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNote()
 	})
 }
 
@@ -1178,6 +1266,27 @@ func (u *CountryUpsertBulk) AddLongitude(v float64) *CountryUpsertBulk {
 func (u *CountryUpsertBulk) UpdateLongitude() *CountryUpsertBulk {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateLongitude()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *CountryUpsertBulk) SetNote(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNote() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CountryUpsertBulk) ClearNote() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNote()
 	})
 }
 

@@ -34,6 +34,7 @@ type CountryQuery struct {
 	withProjects                *ProjectQuery
 	withActivities              *ActivityQuery
 	withProvidedActivities      *ActivityQuery
+	withHostedActivities        *ActivityQuery
 	withConsultants             *ConsultantQuery
 	withOrganizations           *OrganizationQuery
 	withNeeds                   *MatchNeedQuery
@@ -44,6 +45,7 @@ type CountryQuery struct {
 	withNamedProjects           map[string]*ProjectQuery
 	withNamedActivities         map[string]*ActivityQuery
 	withNamedProvidedActivities map[string]*ActivityQuery
+	withNamedHostedActivities   map[string]*ActivityQuery
 	withNamedConsultants        map[string]*ConsultantQuery
 	withNamedOrganizations      map[string]*OrganizationQuery
 	withNamedNeeds              map[string]*MatchNeedQuery
@@ -165,6 +167,28 @@ func (_q *CountryQuery) QueryProvidedActivities() *ActivityQuery {
 			sqlgraph.From(country.Table, country.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, country.ProvidedActivitiesTable, country.ProvidedActivitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHostedActivities chains the current query on the "hosted_activities" edge.
+func (_q *CountryQuery) QueryHostedActivities() *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(country.Table, country.FieldID, selector),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, country.HostedActivitiesTable, country.HostedActivitiesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -456,6 +480,7 @@ func (_q *CountryQuery) Clone() *CountryQuery {
 		withProjects:           _q.withProjects.Clone(),
 		withActivities:         _q.withActivities.Clone(),
 		withProvidedActivities: _q.withProvidedActivities.Clone(),
+		withHostedActivities:   _q.withHostedActivities.Clone(),
 		withConsultants:        _q.withConsultants.Clone(),
 		withOrganizations:      _q.withOrganizations.Clone(),
 		withNeeds:              _q.withNeeds.Clone(),
@@ -508,6 +533,17 @@ func (_q *CountryQuery) WithProvidedActivities(opts ...func(*ActivityQuery)) *Co
 		opt(query)
 	}
 	_q.withProvidedActivities = query
+	return _q
+}
+
+// WithHostedActivities tells the query-builder to eager-load the nodes that are connected to
+// the "hosted_activities" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CountryQuery) WithHostedActivities(opts ...func(*ActivityQuery)) *CountryQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHostedActivities = query
 	return _q
 }
 
@@ -634,11 +670,12 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		nodes       = []*Country{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withRegion != nil,
 			_q.withProjects != nil,
 			_q.withActivities != nil,
 			_q.withProvidedActivities != nil,
+			_q.withHostedActivities != nil,
 			_q.withConsultants != nil,
 			_q.withOrganizations != nil,
 			_q.withNeeds != nil,
@@ -699,6 +736,13 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 			return nil, err
 		}
 	}
+	if query := _q.withHostedActivities; query != nil {
+		if err := _q.loadHostedActivities(ctx, query, nodes,
+			func(n *Country) { n.Edges.HostedActivities = []*Activity{} },
+			func(n *Country, e *Activity) { n.Edges.HostedActivities = append(n.Edges.HostedActivities, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withConsultants; query != nil {
 		if err := _q.loadConsultants(ctx, query, nodes,
 			func(n *Country) { n.Edges.Consultants = []*Consultant{} },
@@ -745,6 +789,13 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		if err := _q.loadProvidedActivities(ctx, query, nodes,
 			func(n *Country) { n.appendNamedProvidedActivities(name) },
 			func(n *Country, e *Activity) { n.appendNamedProvidedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedHostedActivities {
+		if err := _q.loadHostedActivities(ctx, query, nodes,
+			func(n *Country) { n.appendNamedHostedActivities(name) },
+			func(n *Country, e *Activity) { n.appendNamedHostedActivities(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -996,6 +1047,37 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *ActivityQuery, nodes []*Country, init func(*Country), assign func(*Country, *Activity)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Country)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Activity(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(country.HostedActivitiesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.country_hosted_activities
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "country_hosted_activities" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "country_hosted_activities" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1286,6 +1368,20 @@ func (_q *CountryQuery) WithNamedProvidedActivities(name string, opts ...func(*A
 		_q.withNamedProvidedActivities = make(map[string]*ActivityQuery)
 	}
 	_q.withNamedProvidedActivities[name] = query
+	return _q
+}
+
+// WithNamedHostedActivities tells the query-builder to eager-load the nodes that are connected to the "hosted_activities"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CountryQuery) WithNamedHostedActivities(name string, opts ...func(*ActivityQuery)) *CountryQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedHostedActivities == nil {
+		_q.withNamedHostedActivities = make(map[string]*ActivityQuery)
+	}
+	_q.withNamedHostedActivities[name] = query
 	return _q
 }
 

@@ -167,6 +167,26 @@ func (_u *CountryUpdate) AddLongitude(v float64) *CountryUpdate {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *CountryUpdate) SetNote(v string) *CountryUpdate {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNote(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *CountryUpdate) ClearNote() *CountryUpdate {
+	_u.mutation.ClearNote()
+	return _u
+}
+
 // SetRegionID sets the "region" edge to the Region entity by ID.
 func (_u *CountryUpdate) SetRegionID(id int) *CountryUpdate {
 	_u.mutation.SetRegionID(id)
@@ -221,6 +241,21 @@ func (_u *CountryUpdate) AddProvidedActivities(v ...*Activity) *CountryUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddProvidedActivityIDs(ids...)
+}
+
+// AddHostedActivityIDs adds the "hosted_activities" edge to the Activity entity by IDs.
+func (_u *CountryUpdate) AddHostedActivityIDs(ids ...int) *CountryUpdate {
+	_u.mutation.AddHostedActivityIDs(ids...)
+	return _u
+}
+
+// AddHostedActivities adds the "hosted_activities" edges to the Activity entity.
+func (_u *CountryUpdate) AddHostedActivities(v ...*Activity) *CountryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHostedActivityIDs(ids...)
 }
 
 // AddConsultantIDs adds the "consultants" edge to the Consultant entity by IDs.
@@ -355,6 +390,27 @@ func (_u *CountryUpdate) RemoveProvidedActivities(v ...*Activity) *CountryUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveProvidedActivityIDs(ids...)
+}
+
+// ClearHostedActivities clears all "hosted_activities" edges to the Activity entity.
+func (_u *CountryUpdate) ClearHostedActivities() *CountryUpdate {
+	_u.mutation.ClearHostedActivities()
+	return _u
+}
+
+// RemoveHostedActivityIDs removes the "hosted_activities" edge to Activity entities by IDs.
+func (_u *CountryUpdate) RemoveHostedActivityIDs(ids ...int) *CountryUpdate {
+	_u.mutation.RemoveHostedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveHostedActivities removes "hosted_activities" edges to Activity entities.
+func (_u *CountryUpdate) RemoveHostedActivities(v ...*Activity) *CountryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHostedActivityIDs(ids...)
 }
 
 // ClearConsultants clears all "consultants" edges to the Consultant entity.
@@ -557,6 +613,12 @@ func (_u *CountryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedLongitude(); ok {
 		_spec.AddField(country.FieldLongitude, field.TypeFloat64, value)
 	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(country.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(country.FieldNote, field.TypeString)
+	}
 	if _u.mutation.RegionCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -711,6 +773,51 @@ func (_u *CountryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Inverse: true,
 			Table:   country.ProvidedActivitiesTable,
 			Columns: country.ProvidedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HostedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHostedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.HostedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HostedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
@@ -1055,6 +1162,26 @@ func (_u *CountryUpdateOne) AddLongitude(v float64) *CountryUpdateOne {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *CountryUpdateOne) SetNote(v string) *CountryUpdateOne {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNote(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *CountryUpdateOne) ClearNote() *CountryUpdateOne {
+	_u.mutation.ClearNote()
+	return _u
+}
+
 // SetRegionID sets the "region" edge to the Region entity by ID.
 func (_u *CountryUpdateOne) SetRegionID(id int) *CountryUpdateOne {
 	_u.mutation.SetRegionID(id)
@@ -1109,6 +1236,21 @@ func (_u *CountryUpdateOne) AddProvidedActivities(v ...*Activity) *CountryUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.AddProvidedActivityIDs(ids...)
+}
+
+// AddHostedActivityIDs adds the "hosted_activities" edge to the Activity entity by IDs.
+func (_u *CountryUpdateOne) AddHostedActivityIDs(ids ...int) *CountryUpdateOne {
+	_u.mutation.AddHostedActivityIDs(ids...)
+	return _u
+}
+
+// AddHostedActivities adds the "hosted_activities" edges to the Activity entity.
+func (_u *CountryUpdateOne) AddHostedActivities(v ...*Activity) *CountryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHostedActivityIDs(ids...)
 }
 
 // AddConsultantIDs adds the "consultants" edge to the Consultant entity by IDs.
@@ -1243,6 +1385,27 @@ func (_u *CountryUpdateOne) RemoveProvidedActivities(v ...*Activity) *CountryUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveProvidedActivityIDs(ids...)
+}
+
+// ClearHostedActivities clears all "hosted_activities" edges to the Activity entity.
+func (_u *CountryUpdateOne) ClearHostedActivities() *CountryUpdateOne {
+	_u.mutation.ClearHostedActivities()
+	return _u
+}
+
+// RemoveHostedActivityIDs removes the "hosted_activities" edge to Activity entities by IDs.
+func (_u *CountryUpdateOne) RemoveHostedActivityIDs(ids ...int) *CountryUpdateOne {
+	_u.mutation.RemoveHostedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveHostedActivities removes "hosted_activities" edges to Activity entities.
+func (_u *CountryUpdateOne) RemoveHostedActivities(v ...*Activity) *CountryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHostedActivityIDs(ids...)
 }
 
 // ClearConsultants clears all "consultants" edges to the Consultant entity.
@@ -1475,6 +1638,12 @@ func (_u *CountryUpdateOne) sqlSave(ctx context.Context) (_node *Country, err er
 	if value, ok := _u.mutation.AddedLongitude(); ok {
 		_spec.AddField(country.FieldLongitude, field.TypeFloat64, value)
 	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(country.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(country.FieldNote, field.TypeString)
+	}
 	if _u.mutation.RegionCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1629,6 +1798,51 @@ func (_u *CountryUpdateOne) sqlSave(ctx context.Context) (_node *Country, err er
 			Inverse: true,
 			Table:   country.ProvidedActivitiesTable,
 			Columns: country.ProvidedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HostedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHostedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.HostedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HostedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   country.HostedActivitiesTable,
+			Columns: []string{country.HostedActivitiesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),

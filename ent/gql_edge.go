@@ -16,6 +16,14 @@ func (_m *Activity) Project(ctx context.Context) (*Project, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Activity) VenueCountry(ctx context.Context) (*Country, error) {
+	result, err := _m.Edges.VenueCountryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVenueCountry().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Activity) BeneficiaryCountries(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*CountryOrder, where *CountryWhereInput,
 ) (*CountryConnection, error) {
@@ -24,7 +32,7 @@ func (_m *Activity) BeneficiaryCountries(
 		WithCountryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedBeneficiaryCountries(alias); err == nil || hasTotalCount {
 		pager, err := newCountryPager(opts, last != nil)
 		if err != nil {
@@ -45,7 +53,7 @@ func (_m *Activity) ProviderCountries(
 		WithCountryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedProviderCountries(alias); err == nil || hasTotalCount {
 		pager, err := newCountryPager(opts, last != nil)
 		if err != nil {
@@ -66,7 +74,7 @@ func (_m *Activity) Consultants(
 		WithConsultantFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedConsultants(alias); err == nil || hasTotalCount {
 		pager, err := newConsultantPager(opts, last != nil)
 		if err != nil {
@@ -87,7 +95,7 @@ func (_m *Activity) Partners(
 		WithOrganizationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedPartners(alias); err == nil || hasTotalCount {
 		pager, err := newOrganizationPager(opts, last != nil)
 		if err != nil {
@@ -108,7 +116,7 @@ func (_m *Activity) Topics(
 		WithTopicFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
 		pager, err := newTopicPager(opts, last != nil)
 		if err != nil {
@@ -242,6 +250,27 @@ func (_m *Country) ProvidedActivities(
 	return _m.QueryProvidedActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Country) HostedActivities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActivityOrder, where *ActivityWhereInput,
+) (*ActivityConnection, error) {
+	opts := []ActivityPaginateOption{
+		WithActivityOrder(orderBy),
+		WithActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedHostedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryHostedActivities().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Country) Consultants(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ConsultantOrder, where *ConsultantWhereInput,
 ) (*ConsultantConnection, error) {
@@ -250,7 +279,7 @@ func (_m *Country) Consultants(
 		WithConsultantFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedConsultants(alias); err == nil || hasTotalCount {
 		pager, err := newConsultantPager(opts, last != nil)
 		if err != nil {
@@ -271,7 +300,7 @@ func (_m *Country) Organizations(
 		WithOrganizationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedOrganizations(alias); err == nil || hasTotalCount {
 		pager, err := newOrganizationPager(opts, last != nil)
 		if err != nil {
@@ -292,7 +321,7 @@ func (_m *Country) Needs(
 		WithMatchNeedFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedNeeds(alias); err == nil || hasTotalCount {
 		pager, err := newMatchNeedPager(opts, last != nil)
 		if err != nil {
@@ -313,7 +342,7 @@ func (_m *Country) TargetingOffers(
 		WithMatchOfferFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedTargetingOffers(alias); err == nil || hasTotalCount {
 		pager, err := newMatchOfferPager(opts, last != nil)
 		if err != nil {

@@ -172,6 +172,10 @@ type ActivityWhereInput struct {
 	HasProject     *bool                `json:"hasProject,omitempty"`
 	HasProjectWith []*ProjectWhereInput `json:"hasProjectWith,omitempty"`
 
+	// "venue_country" edge predicates.
+	HasVenueCountry     *bool                `json:"hasVenueCountry,omitempty"`
+	HasVenueCountryWith []*CountryWhereInput `json:"hasVenueCountryWith,omitempty"`
+
 	// "beneficiary_countries" edge predicates.
 	HasBeneficiaryCountries     *bool                `json:"hasBeneficiaryCountries,omitempty"`
 	HasBeneficiaryCountriesWith []*CountryWhereInput `json:"hasBeneficiaryCountriesWith,omitempty"`
@@ -624,6 +628,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasProjectWith(with...))
+	}
+	if i.HasVenueCountry != nil {
+		p := activity.HasVenueCountry()
+		if !*i.HasVenueCountry {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVenueCountryWith) > 0 {
+		with := make([]predicate.Country, 0, len(i.HasVenueCountryWith))
+		for _, w := range i.HasVenueCountryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVenueCountryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasVenueCountryWith(with...))
 	}
 	if i.HasBeneficiaryCountries != nil {
 		p := activity.HasBeneficiaryCountries()
@@ -1158,6 +1180,23 @@ type CountryWhereInput struct {
 	LongitudeLT    *float64  `json:"longitudeLT,omitempty"`
 	LongitudeLTE   *float64  `json:"longitudeLTE,omitempty"`
 
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
 	// "region" edge predicates.
 	HasRegion     *bool               `json:"hasRegion,omitempty"`
 	HasRegionWith []*RegionWhereInput `json:"hasRegionWith,omitempty"`
@@ -1173,6 +1212,10 @@ type CountryWhereInput struct {
 	// "provided_activities" edge predicates.
 	HasProvidedActivities     *bool                 `json:"hasProvidedActivities,omitempty"`
 	HasProvidedActivitiesWith []*ActivityWhereInput `json:"hasProvidedActivitiesWith,omitempty"`
+
+	// "hosted_activities" edge predicates.
+	HasHostedActivities     *bool                 `json:"hasHostedActivities,omitempty"`
+	HasHostedActivitiesWith []*ActivityWhereInput `json:"hasHostedActivitiesWith,omitempty"`
 
 	// "consultants" edge predicates.
 	HasConsultants     *bool                   `json:"hasConsultants,omitempty"`
@@ -1508,6 +1551,51 @@ func (i *CountryWhereInput) P() (predicate.Country, error) {
 	if i.LongitudeLTE != nil {
 		predicates = append(predicates, country.LongitudeLTE(*i.LongitudeLTE))
 	}
+	if i.Note != nil {
+		predicates = append(predicates, country.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, country.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, country.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, country.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, country.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, country.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, country.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, country.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, country.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, country.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, country.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, country.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, country.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, country.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, country.NoteContainsFold(*i.NoteContainsFold))
+	}
 
 	if i.HasRegion != nil {
 		p := country.HasRegion()
@@ -1580,6 +1668,24 @@ func (i *CountryWhereInput) P() (predicate.Country, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, country.HasProvidedActivitiesWith(with...))
+	}
+	if i.HasHostedActivities != nil {
+		p := country.HasHostedActivities()
+		if !*i.HasHostedActivities {
+			p = country.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHostedActivitiesWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasHostedActivitiesWith))
+		for _, w := range i.HasHostedActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHostedActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, country.HasHostedActivitiesWith(with...))
 	}
 	if i.HasConsultants != nil {
 		p := country.HasConsultants()

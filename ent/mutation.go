@@ -71,6 +71,8 @@ type ActivityMutation struct {
 	clearedFields                map[string]struct{}
 	project                      *int
 	clearedproject               bool
+	venue_country                *int
+	clearedvenue_country         bool
 	beneficiary_countries        map[int]struct{}
 	removedbeneficiary_countries map[int]struct{}
 	clearedbeneficiary_countries bool
@@ -753,6 +755,45 @@ func (m *ActivityMutation) ResetProject() {
 	m.clearedproject = false
 }
 
+// SetVenueCountryID sets the "venue_country" edge to the Country entity by id.
+func (m *ActivityMutation) SetVenueCountryID(id int) {
+	m.venue_country = &id
+}
+
+// ClearVenueCountry clears the "venue_country" edge to the Country entity.
+func (m *ActivityMutation) ClearVenueCountry() {
+	m.clearedvenue_country = true
+}
+
+// VenueCountryCleared reports if the "venue_country" edge to the Country entity was cleared.
+func (m *ActivityMutation) VenueCountryCleared() bool {
+	return m.clearedvenue_country
+}
+
+// VenueCountryID returns the "venue_country" edge ID in the mutation.
+func (m *ActivityMutation) VenueCountryID() (id int, exists bool) {
+	if m.venue_country != nil {
+		return *m.venue_country, true
+	}
+	return
+}
+
+// VenueCountryIDs returns the "venue_country" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VenueCountryID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) VenueCountryIDs() (ids []int) {
+	if id := m.venue_country; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVenueCountry resets all changes to the "venue_country" edge.
+func (m *ActivityMutation) ResetVenueCountry() {
+	m.venue_country = nil
+	m.clearedvenue_country = false
+}
+
 // AddBeneficiaryCountryIDs adds the "beneficiary_countries" edge to the Country entity by ids.
 func (m *ActivityMutation) AddBeneficiaryCountryIDs(ids ...int) {
 	if m.beneficiary_countries == nil {
@@ -1397,9 +1438,12 @@ func (m *ActivityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.project != nil {
 		edges = append(edges, activity.EdgeProject)
+	}
+	if m.venue_country != nil {
+		edges = append(edges, activity.EdgeVenueCountry)
 	}
 	if m.beneficiary_countries != nil {
 		edges = append(edges, activity.EdgeBeneficiaryCountries)
@@ -1425,6 +1469,10 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 	switch name {
 	case activity.EdgeProject:
 		if id := m.project; id != nil {
+			return []ent.Value{*id}
+		}
+	case activity.EdgeVenueCountry:
+		if id := m.venue_country; id != nil {
 			return []ent.Value{*id}
 		}
 	case activity.EdgeBeneficiaryCountries:
@@ -1463,7 +1511,7 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedbeneficiary_countries != nil {
 		edges = append(edges, activity.EdgeBeneficiaryCountries)
 	}
@@ -1522,9 +1570,12 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedproject {
 		edges = append(edges, activity.EdgeProject)
+	}
+	if m.clearedvenue_country {
+		edges = append(edges, activity.EdgeVenueCountry)
 	}
 	if m.clearedbeneficiary_countries {
 		edges = append(edges, activity.EdgeBeneficiaryCountries)
@@ -1550,6 +1601,8 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 	switch name {
 	case activity.EdgeProject:
 		return m.clearedproject
+	case activity.EdgeVenueCountry:
+		return m.clearedvenue_country
 	case activity.EdgeBeneficiaryCountries:
 		return m.clearedbeneficiary_countries
 	case activity.EdgeProviderCountries:
@@ -1571,6 +1624,9 @@ func (m *ActivityMutation) ClearEdge(name string) error {
 	case activity.EdgeProject:
 		m.ClearProject()
 		return nil
+	case activity.EdgeVenueCountry:
+		m.ClearVenueCountry()
+		return nil
 	}
 	return fmt.Errorf("unknown Activity unique edge %s", name)
 }
@@ -1581,6 +1637,9 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 	switch name {
 	case activity.EdgeProject:
 		m.ResetProject()
+		return nil
+	case activity.EdgeVenueCountry:
+		m.ResetVenueCountry()
 		return nil
 	case activity.EdgeBeneficiaryCountries:
 		m.ResetBeneficiaryCountries()
@@ -2525,6 +2584,7 @@ type CountryMutation struct {
 	addlatitude                *float64
 	longitude                  *float64
 	addlongitude               *float64
+	note                       *string
 	clearedFields              map[string]struct{}
 	region                     *int
 	clearedregion              bool
@@ -2537,6 +2597,9 @@ type CountryMutation struct {
 	provided_activities        map[int]struct{}
 	removedprovided_activities map[int]struct{}
 	clearedprovided_activities bool
+	hosted_activities          map[int]struct{}
+	removedhosted_activities   map[int]struct{}
+	clearedhosted_activities   bool
 	consultants                map[int]struct{}
 	removedconsultants         map[int]struct{}
 	clearedconsultants         bool
@@ -2993,6 +3056,55 @@ func (m *CountryMutation) ResetLongitude() {
 	m.addlongitude = nil
 }
 
+// SetNote sets the "note" field.
+func (m *CountryMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *CountryMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *CountryMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[country.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *CountryMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[country.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *CountryMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, country.FieldNote)
+}
+
 // SetRegionID sets the "region" edge to the Region entity by id.
 func (m *CountryMutation) SetRegionID(id int) {
 	m.region = &id
@@ -3192,6 +3304,60 @@ func (m *CountryMutation) ResetProvidedActivities() {
 	m.provided_activities = nil
 	m.clearedprovided_activities = false
 	m.removedprovided_activities = nil
+}
+
+// AddHostedActivityIDs adds the "hosted_activities" edge to the Activity entity by ids.
+func (m *CountryMutation) AddHostedActivityIDs(ids ...int) {
+	if m.hosted_activities == nil {
+		m.hosted_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.hosted_activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHostedActivities clears the "hosted_activities" edge to the Activity entity.
+func (m *CountryMutation) ClearHostedActivities() {
+	m.clearedhosted_activities = true
+}
+
+// HostedActivitiesCleared reports if the "hosted_activities" edge to the Activity entity was cleared.
+func (m *CountryMutation) HostedActivitiesCleared() bool {
+	return m.clearedhosted_activities
+}
+
+// RemoveHostedActivityIDs removes the "hosted_activities" edge to the Activity entity by IDs.
+func (m *CountryMutation) RemoveHostedActivityIDs(ids ...int) {
+	if m.removedhosted_activities == nil {
+		m.removedhosted_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.hosted_activities, ids[i])
+		m.removedhosted_activities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHostedActivities returns the removed IDs of the "hosted_activities" edge to the Activity entity.
+func (m *CountryMutation) RemovedHostedActivitiesIDs() (ids []int) {
+	for id := range m.removedhosted_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HostedActivitiesIDs returns the "hosted_activities" edge IDs in the mutation.
+func (m *CountryMutation) HostedActivitiesIDs() (ids []int) {
+	for id := range m.hosted_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHostedActivities resets all changes to the "hosted_activities" edge.
+func (m *CountryMutation) ResetHostedActivities() {
+	m.hosted_activities = nil
+	m.clearedhosted_activities = false
+	m.removedhosted_activities = nil
 }
 
 // AddConsultantIDs adds the "consultants" edge to the Consultant entity by ids.
@@ -3444,7 +3610,7 @@ func (m *CountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CountryMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.code != nil {
 		fields = append(fields, country.FieldCode)
 	}
@@ -3468,6 +3634,9 @@ func (m *CountryMutation) Fields() []string {
 	}
 	if m.longitude != nil {
 		fields = append(fields, country.FieldLongitude)
+	}
+	if m.note != nil {
+		fields = append(fields, country.FieldNote)
 	}
 	return fields
 }
@@ -3493,6 +3662,8 @@ func (m *CountryMutation) Field(name string) (ent.Value, bool) {
 		return m.Latitude()
 	case country.FieldLongitude:
 		return m.Longitude()
+	case country.FieldNote:
+		return m.Note()
 	}
 	return nil, false
 }
@@ -3518,6 +3689,8 @@ func (m *CountryMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldLatitude(ctx)
 	case country.FieldLongitude:
 		return m.OldLongitude(ctx)
+	case country.FieldNote:
+		return m.OldNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown Country field %s", name)
 }
@@ -3583,6 +3756,13 @@ func (m *CountryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLongitude(v)
 		return nil
+	case country.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Country field %s", name)
 }
@@ -3643,6 +3823,9 @@ func (m *CountryMutation) ClearedFields() []string {
 	if m.FieldCleared(country.FieldOfficialName) {
 		fields = append(fields, country.FieldOfficialName)
 	}
+	if m.FieldCleared(country.FieldNote) {
+		fields = append(fields, country.FieldNote)
+	}
 	return fields
 }
 
@@ -3659,6 +3842,9 @@ func (m *CountryMutation) ClearField(name string) error {
 	switch name {
 	case country.FieldOfficialName:
 		m.ClearOfficialName()
+		return nil
+	case country.FieldNote:
+		m.ClearNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Country nullable field %s", name)
@@ -3692,13 +3878,16 @@ func (m *CountryMutation) ResetField(name string) error {
 	case country.FieldLongitude:
 		m.ResetLongitude()
 		return nil
+	case country.FieldNote:
+		m.ResetNote()
+		return nil
 	}
 	return fmt.Errorf("unknown Country field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CountryMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.region != nil {
 		edges = append(edges, country.EdgeRegion)
 	}
@@ -3710,6 +3899,9 @@ func (m *CountryMutation) AddedEdges() []string {
 	}
 	if m.provided_activities != nil {
 		edges = append(edges, country.EdgeProvidedActivities)
+	}
+	if m.hosted_activities != nil {
+		edges = append(edges, country.EdgeHostedActivities)
 	}
 	if m.consultants != nil {
 		edges = append(edges, country.EdgeConsultants)
@@ -3752,6 +3944,12 @@ func (m *CountryMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case country.EdgeHostedActivities:
+		ids := make([]ent.Value, 0, len(m.hosted_activities))
+		for id := range m.hosted_activities {
+			ids = append(ids, id)
+		}
+		return ids
 	case country.EdgeConsultants:
 		ids := make([]ent.Value, 0, len(m.consultants))
 		for id := range m.consultants {
@@ -3782,7 +3980,7 @@ func (m *CountryMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CountryMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedprojects != nil {
 		edges = append(edges, country.EdgeProjects)
 	}
@@ -3791,6 +3989,9 @@ func (m *CountryMutation) RemovedEdges() []string {
 	}
 	if m.removedprovided_activities != nil {
 		edges = append(edges, country.EdgeProvidedActivities)
+	}
+	if m.removedhosted_activities != nil {
+		edges = append(edges, country.EdgeHostedActivities)
 	}
 	if m.removedconsultants != nil {
 		edges = append(edges, country.EdgeConsultants)
@@ -3829,6 +4030,12 @@ func (m *CountryMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case country.EdgeHostedActivities:
+		ids := make([]ent.Value, 0, len(m.removedhosted_activities))
+		for id := range m.removedhosted_activities {
+			ids = append(ids, id)
+		}
+		return ids
 	case country.EdgeConsultants:
 		ids := make([]ent.Value, 0, len(m.removedconsultants))
 		for id := range m.removedconsultants {
@@ -3859,7 +4066,7 @@ func (m *CountryMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CountryMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedregion {
 		edges = append(edges, country.EdgeRegion)
 	}
@@ -3871,6 +4078,9 @@ func (m *CountryMutation) ClearedEdges() []string {
 	}
 	if m.clearedprovided_activities {
 		edges = append(edges, country.EdgeProvidedActivities)
+	}
+	if m.clearedhosted_activities {
+		edges = append(edges, country.EdgeHostedActivities)
 	}
 	if m.clearedconsultants {
 		edges = append(edges, country.EdgeConsultants)
@@ -3899,6 +4109,8 @@ func (m *CountryMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case country.EdgeProvidedActivities:
 		return m.clearedprovided_activities
+	case country.EdgeHostedActivities:
+		return m.clearedhosted_activities
 	case country.EdgeConsultants:
 		return m.clearedconsultants
 	case country.EdgeOrganizations:
@@ -3937,6 +4149,9 @@ func (m *CountryMutation) ResetEdge(name string) error {
 		return nil
 	case country.EdgeProvidedActivities:
 		m.ResetProvidedActivities()
+		return nil
+	case country.EdgeHostedActivities:
+		m.ResetHostedActivities()
 		return nil
 	case country.EdgeConsultants:
 		m.ResetConsultants()

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -62,7 +61,7 @@ func ValidationRules() *rules.Rules {
 //   - it translates literal cursors from the opaque form clients see into
 //     ent's encoding, rejecting any this service did not issue.
 //
-// What depends on variables is checked per request by PageLimits.
+// What depends on variables is checked per request by Preflight.
 func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 	observers.OnField(func(_ *core.Walker, field *ast.Field) {
 		if !isConnection(field.Definition) {
@@ -114,84 +113,8 @@ func fieldName(f *ast.Field) string {
 	return f.Name
 }
 
-// PageLimits is the per-request half of the paging rules: it checks page
-// sizes and cursors that arrive in variables before anything runs.
-type PageLimits struct{}
-
-var (
-	_ graphql.HandlerExtension        = PageLimits{}
-	_ graphql.OperationContextMutator = PageLimits{}
-)
-
-// ExtensionName names the extension in gqlgen's registry.
-func (PageLimits) ExtensionName() string { return "PageLimits" }
-
-// Validate accepts any schema.
-func (PageLimits) Validate(graphql.ExecutableSchema) error { return nil }
-
-// MutateOperationContext translates cursor variables and checks page-size
-// variables of the operation about to run.
-func (PageLimits) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	hasIntVars := false
-	for _, v := range rc.Operation.VariableDefinitions {
-		switch v.Type.Name() {
-		case cursorType:
-			raw, ok := rc.Variables[v.Variable]
-			if !ok || raw == nil {
-				continue
-			}
-			s, ok := raw.(string)
-			if !ok {
-				return badInput(v.Position, "variable $%s: a cursor is a string", v.Variable)
-			}
-			internal, err := gid.InternalCursor(s)
-			if err != nil {
-				return badInput(v.Position, "variable $%s: %v", v.Variable, err)
-			}
-			rc.Variables[v.Variable] = internal
-		case "Int":
-			hasIntVars = true
-		}
-	}
-	if !hasIntVars {
-		// Page sizes are literals (checked when the document was parsed) or
-		// defaulted: nothing depends on this request's variables.
-		return nil
-	}
-	return checkPageVariables(rc, rc.Operation.SelectionSet, map[string]bool{})
-}
-
-// checkPageVariables walks the operation (fragments included) and checks
-// every connection whose first or last comes from a variable.
-func checkPageVariables(rc *graphql.OperationContext, set ast.SelectionSet, seen map[string]bool) *gqlerror.Error {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if isConnection(s.Definition) {
-				if err := checkPageArgs(rc, s); err != nil {
-					return err
-				}
-			}
-			if err := checkPageVariables(rc, s.SelectionSet, seen); err != nil {
-				return err
-			}
-		case *ast.InlineFragment:
-			if err := checkPageVariables(rc, s.SelectionSet, seen); err != nil {
-				return err
-			}
-		case *ast.FragmentSpread:
-			if seen[s.Name] || s.Definition == nil {
-				continue
-			}
-			seen[s.Name] = true
-			if err := checkPageVariables(rc, s.Definition.SelectionSet, seen); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
+// checkPageArgs checks a connection's first and last when they come from
+// variables (literals were checked when the document was parsed).
 func checkPageArgs(rc *graphql.OperationContext, f *ast.Field) *gqlerror.Error {
 	var given bool
 	for _, name := range []string{argFirst, argLast} {
@@ -237,6 +160,7 @@ func toInt(v any) (int64, bool) {
 	}
 }
 
+// badInput is an error in a request's arguments or variables.
 func badInput(pos *ast.Position, format string, args ...any) *gqlerror.Error {
 	err := &gqlerror.Error{
 		Message:    fmt.Sprintf(format, args...),

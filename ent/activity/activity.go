@@ -42,6 +42,8 @@ const (
 	FieldBudget = "budget"
 	// EdgeProject holds the string denoting the project edge name in mutations.
 	EdgeProject = "project"
+	// EdgeVenueCountry holds the string denoting the venue_country edge name in mutations.
+	EdgeVenueCountry = "venue_country"
 	// EdgeBeneficiaryCountries holds the string denoting the beneficiary_countries edge name in mutations.
 	EdgeBeneficiaryCountries = "beneficiary_countries"
 	// EdgeProviderCountries holds the string denoting the provider_countries edge name in mutations.
@@ -61,6 +63,13 @@ const (
 	ProjectInverseTable = "projects"
 	// ProjectColumn is the table column denoting the project relation/edge.
 	ProjectColumn = "project_activities"
+	// VenueCountryTable is the table that holds the venue_country relation/edge.
+	VenueCountryTable = "activities"
+	// VenueCountryInverseTable is the table name for the Country entity.
+	// It exists in this package in order to avoid circular dependency with the "country" package.
+	VenueCountryInverseTable = "countries"
+	// VenueCountryColumn is the table column denoting the venue_country relation/edge.
+	VenueCountryColumn = "country_hosted_activities"
 	// BeneficiaryCountriesTable is the table that holds the beneficiary_countries relation/edge. The primary key declared below.
 	BeneficiaryCountriesTable = "activity_beneficiary_countries"
 	// BeneficiaryCountriesInverseTable is the table name for the Country entity.
@@ -108,6 +117,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "activities"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
+	"country_hosted_activities",
 	"project_activities",
 }
 
@@ -314,6 +324,13 @@ func ByProjectField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByVenueCountryField orders the results by venue_country field.
+func ByVenueCountryField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newVenueCountryStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByBeneficiaryCountriesCount orders the results by beneficiary_countries count.
 func ByBeneficiaryCountriesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -388,6 +405,13 @@ func newProjectStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ProjectInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ProjectTable, ProjectColumn),
+	)
+}
+func newVenueCountryStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(VenueCountryInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, VenueCountryTable, VenueCountryColumn),
 	)
 }
 func newBeneficiaryCountriesStep() *sqlgraph.Step {

@@ -653,6 +653,29 @@ func HasProjectWith(preds ...predicate.Project) predicate.Activity {
 	})
 }
 
+// HasVenueCountry applies the HasEdge predicate on the "venue_country" edge.
+func HasVenueCountry() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, VenueCountryTable, VenueCountryColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasVenueCountryWith applies the HasEdge predicate on the "venue_country" edge with a given conditions (other predicates).
+func HasVenueCountryWith(preds ...predicate.Country) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newVenueCountryStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasBeneficiaryCountries applies the HasEdge predicate on the "beneficiary_countries" edge.
 func HasBeneficiaryCountries() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {

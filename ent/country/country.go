@@ -28,6 +28,8 @@ const (
 	FieldLatitude = "latitude"
 	// FieldLongitude holds the string denoting the longitude field in the database.
 	FieldLongitude = "longitude"
+	// FieldNote holds the string denoting the note field in the database.
+	FieldNote = "note"
 	// EdgeRegion holds the string denoting the region edge name in mutations.
 	EdgeRegion = "region"
 	// EdgeProjects holds the string denoting the projects edge name in mutations.
@@ -36,6 +38,8 @@ const (
 	EdgeActivities = "activities"
 	// EdgeProvidedActivities holds the string denoting the provided_activities edge name in mutations.
 	EdgeProvidedActivities = "provided_activities"
+	// EdgeHostedActivities holds the string denoting the hosted_activities edge name in mutations.
+	EdgeHostedActivities = "hosted_activities"
 	// EdgeConsultants holds the string denoting the consultants edge name in mutations.
 	EdgeConsultants = "consultants"
 	// EdgeOrganizations holds the string denoting the organizations edge name in mutations.
@@ -68,6 +72,13 @@ const (
 	// ProvidedActivitiesInverseTable is the table name for the Activity entity.
 	// It exists in this package in order to avoid circular dependency with the "activity" package.
 	ProvidedActivitiesInverseTable = "activities"
+	// HostedActivitiesTable is the table that holds the hosted_activities relation/edge.
+	HostedActivitiesTable = "activities"
+	// HostedActivitiesInverseTable is the table name for the Activity entity.
+	// It exists in this package in order to avoid circular dependency with the "activity" package.
+	HostedActivitiesInverseTable = "activities"
+	// HostedActivitiesColumn is the table column denoting the hosted_activities relation/edge.
+	HostedActivitiesColumn = "country_hosted_activities"
 	// ConsultantsTable is the table that holds the consultants relation/edge.
 	ConsultantsTable = "consultants"
 	// ConsultantsInverseTable is the table name for the Consultant entity.
@@ -107,6 +118,7 @@ var Columns = []string{
 	FieldSovereign,
 	FieldLatitude,
 	FieldLongitude,
+	FieldNote,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "countries"
@@ -212,6 +224,11 @@ func ByLongitude(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLongitude, opts...).ToFunc()
 }
 
+// ByNote orders the results by the note field.
+func ByNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
 // ByRegionField orders the results by region field.
 func ByRegionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -258,6 +275,20 @@ func ByProvidedActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
 func ByProvidedActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newProvidedActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByHostedActivitiesCount orders the results by hosted_activities count.
+func ByHostedActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newHostedActivitiesStep(), opts...)
+	}
+}
+
+// ByHostedActivities orders the results by hosted_activities terms.
+func ByHostedActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHostedActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -342,6 +373,13 @@ func newProvidedActivitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ProvidedActivitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, ProvidedActivitiesTable, ProvidedActivitiesPrimaryKey...),
+	)
+}
+func newHostedActivitiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HostedActivitiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, HostedActivitiesTable, HostedActivitiesColumn),
 	)
 }
 func newConsultantsStep() *sqlgraph.Step {

@@ -94,6 +94,11 @@ func Longitude(v float64) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldLongitude, v))
 }
 
+// Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
+func Note(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNote, v))
+}
+
 // CodeEQ applies the EQ predicate on the "code" field.
 func CodeEQ(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldCode, v))
@@ -464,6 +469,81 @@ func LongitudeLTE(v float64) predicate.Country {
 	return predicate.Country(sql.FieldLTE(FieldLongitude, v))
 }
 
+// NoteEQ applies the EQ predicate on the "note" field.
+func NoteEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNote, v))
+}
+
+// NoteNEQ applies the NEQ predicate on the "note" field.
+func NoteNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNote, v))
+}
+
+// NoteIn applies the In predicate on the "note" field.
+func NoteIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNote, vs...))
+}
+
+// NoteNotIn applies the NotIn predicate on the "note" field.
+func NoteNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNote, vs...))
+}
+
+// NoteGT applies the GT predicate on the "note" field.
+func NoteGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNote, v))
+}
+
+// NoteGTE applies the GTE predicate on the "note" field.
+func NoteGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNote, v))
+}
+
+// NoteLT applies the LT predicate on the "note" field.
+func NoteLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNote, v))
+}
+
+// NoteLTE applies the LTE predicate on the "note" field.
+func NoteLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNote, v))
+}
+
+// NoteContains applies the Contains predicate on the "note" field.
+func NoteContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNote, v))
+}
+
+// NoteHasPrefix applies the HasPrefix predicate on the "note" field.
+func NoteHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNote, v))
+}
+
+// NoteHasSuffix applies the HasSuffix predicate on the "note" field.
+func NoteHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNote, v))
+}
+
+// NoteIsNil applies the IsNil predicate on the "note" field.
+func NoteIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNote))
+}
+
+// NoteNotNil applies the NotNil predicate on the "note" field.
+func NoteNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNote))
+}
+
+// NoteEqualFold applies the EqualFold predicate on the "note" field.
+func NoteEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNote, v))
+}
+
+// NoteContainsFold applies the ContainsFold predicate on the "note" field.
+func NoteContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNote, v))
+}
+
 // HasRegion applies the HasEdge predicate on the "region" edge.
 func HasRegion() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
@@ -548,6 +628,29 @@ func HasProvidedActivities() predicate.Country {
 func HasProvidedActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
 		step := newProvidedActivitiesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHostedActivities applies the HasEdge predicate on the "hosted_activities" edge.
+func HasHostedActivities() predicate.Country {
+	return predicate.Country(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, HostedActivitiesTable, HostedActivitiesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHostedActivitiesWith applies the HasEdge predicate on the "hosted_activities" edge with a given conditions (other predicates).
+func HasHostedActivitiesWith(preds ...predicate.Activity) predicate.Country {
+	return predicate.Country(func(s *sql.Selector) {
+		step := newHostedActivitiesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -24,6 +24,7 @@ var (
 		{Name: "language", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "participants", Type: field.TypeInt, Default: 0},
 		{Name: "budget", Type: field.TypeFloat64, Nullable: true},
+		{Name: "country_hosted_activities", Type: field.TypeInt, Nullable: true},
 		{Name: "project_activities", Type: field.TypeInt, Nullable: true},
 	}
 	// ActivitiesTable holds the schema information for the "activities" table.
@@ -33,8 +34,14 @@ var (
 		PrimaryKey: []*schema.Column{ActivitiesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "activities_projects_activities",
+				Symbol:     "activities_countries_hosted_activities",
 				Columns:    []*schema.Column{ActivitiesColumns[13]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "activities_projects_activities",
+				Columns:    []*schema.Column{ActivitiesColumns[14]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -42,6 +49,11 @@ var (
 		Indexes: []*schema.Index{
 			{
 				Name:    "activity_project_activities",
+				Unique:  false,
+				Columns: []*schema.Column{ActivitiesColumns[14]},
+			},
+			{
+				Name:    "activity_country_hosted_activities",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[13]},
 			},
@@ -110,6 +122,7 @@ var (
 		{Name: "sovereign", Type: field.TypeBool, Default: true},
 		{Name: "latitude", Type: field.TypeFloat64},
 		{Name: "longitude", Type: field.TypeFloat64},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "region_countries", Type: field.TypeInt},
 	}
 	// CountriesTable holds the schema information for the "countries" table.
@@ -120,7 +133,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "countries_regions_countries",
-				Columns:    []*schema.Column{CountriesColumns[9]},
+				Columns:    []*schema.Column{CountriesColumns[10]},
 				RefColumns: []*schema.Column{RegionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -129,7 +142,7 @@ var (
 			{
 				Name:    "country_region_countries",
 				Unique:  false,
-				Columns: []*schema.Column{CountriesColumns[9]},
+				Columns: []*schema.Column{CountriesColumns[10]},
 			},
 			{
 				Name:    "country_name",
@@ -736,7 +749,8 @@ var (
 )
 
 func init() {
-	ActivitiesTable.ForeignKeys[0].RefTable = ProjectsTable
+	ActivitiesTable.ForeignKeys[0].RefTable = CountriesTable
+	ActivitiesTable.ForeignKeys[1].RefTable = ProjectsTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}

@@ -61,6 +61,9 @@ func (Activity) Edges() []ent.Edge {
 		edge.From("project", Project.Type).
 			Ref("activities").Unique().
 			Comment("The DA project the activity belongs to, if any."),
+		edge.From("venue_country", Country.Type).
+			Ref("hosted_activities").Unique().
+			Comment("The country the activity is held in; empty for studies and tool development, which have no venue."),
 		edge.To("beneficiary_countries", Country.Type).
 			Annotations(connection()),
 		edge.To("provider_countries", Country.Type).
@@ -80,6 +83,7 @@ func (Activity) Edges() []ent.Edge {
 func (Activity) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Edges("project"),
+		index.Edges("venue_country"),
 		index.Fields("start_date"),
 		index.Fields("kind", "start_date"),
 		index.Fields("status"),

@@ -45,6 +45,9 @@ func (Country) Fields() []ent.Field {
 			Range(-180, 180).
 			Comment("Longitude of the centroid, for maps.").
 			Annotations(entgql.OrderField("LONGITUDE")),
+		field.Text("note").
+			Optional().
+			Comment("Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement."),
 	}
 }
 
@@ -65,6 +68,9 @@ func (Country) Edges() []ent.Edge {
 		edge.From("provided_activities", Activity.Type).
 			Ref("provider_countries").
 			Comment("South-South and triangular activities the country provides.").
+			Annotations(connection()),
+		edge.To("hosted_activities", Activity.Type).
+			Comment("Activities held in the country.").
 			Annotations(connection()),
 		edge.To("consultants", Consultant.Type).
 			Comment("Consultants of this nationality.").

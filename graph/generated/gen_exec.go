@@ -67,6 +67,7 @@ type ComplexityRoot struct {
 		Topics               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
 		Type                 func(childComplexity int) int
 		VenueCity            func(childComplexity int) int
+		VenueCountry         func(childComplexity int) int
 	}
 
 	ActivityConnection struct {
@@ -107,6 +108,7 @@ type ComplexityRoot struct {
 		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Code               func(childComplexity int) int
 		Consultants        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
+		HostedActivities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		ID                 func(childComplexity int) int
 		Iso3               func(childComplexity int) int
 		Latitude           func(childComplexity int) int
@@ -114,6 +116,7 @@ type ComplexityRoot struct {
 		Longitude          func(childComplexity int) int
 		Name               func(childComplexity int) int
 		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
+		Note               func(childComplexity int) int
 		OfficialName       func(childComplexity int) int
 		Organizations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Projects           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
@@ -533,6 +536,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.VenueCity(childComplexity), true
+	case "Activity.venueCountry":
+		if e.ComplexityRoot.Activity.VenueCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.VenueCountry(childComplexity), true
 
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
@@ -691,6 +700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Consultants(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ConsultantOrder), args["where"].(*ent.ConsultantWhereInput)), true
+	case "Country.hostedActivities":
+		if e.ComplexityRoot.Country.HostedActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Country_hostedActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.HostedActivities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -738,6 +758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Needs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MatchNeedOrder), args["where"].(*ent.MatchNeedWhereInput)), true
+	case "Country.note":
+		if e.ComplexityRoot.Country.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Note(childComplexity), true
 	case "Country.officialName":
 		if e.ComplexityRoot.Country.OfficialName == nil {
 			break
@@ -2011,6 +2037,10 @@ type Activity implements Node {
   The DA project the activity belongs to, if any.
   """
   project: Project
+  """
+  The country the activity is held in; empty for studies and tool development, which have no venue.
+  """
+  venueCountry: Country
   beneficiaryCountries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2421,6 +2451,11 @@ input ActivityWhereInput {
   hasProject: Boolean
   hasProjectWith: [ProjectWhereInput!]
   """
+  venue_country edge predicates
+  """
+  hasVenueCountry: Boolean
+  hasVenueCountryWith: [CountryWhereInput!]
+  """
   beneficiary_countries edge predicates
   """
   hasBeneficiaryCountries: Boolean
@@ -2690,6 +2725,10 @@ type Country implements Node {
   """
   longitude: Float!
   """
+  Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement.
+  """
+  note: String
+  """
   The regional bureau responsible for the country.
   """
   region: Region!
@@ -2756,6 +2795,37 @@ type Country implements Node {
     where: ActivityWhereInput
   ): ActivityConnection!
   providedActivities(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Activities returned from the connection.
+    """
+    orderBy: [ActivityOrder!]
+
+    """
+    Filtering options for Activities returned from the connection.
+    """
+    where: ActivityWhereInput
+  ): ActivityConnection!
+  hostedActivities(
     """
     Returns the elements in the list that come after the specified cursor.
     """
@@ -3083,6 +3153,24 @@ input CountryWhereInput {
   longitudeLT: Float
   longitudeLTE: Float
   """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
   region edge predicates
   """
   hasRegion: Boolean
@@ -3102,6 +3190,11 @@ input CountryWhereInput {
   """
   hasProvidedActivities: Boolean
   hasProvidedActivitiesWith: [ActivityWhereInput!]
+  """
+  hosted_activities edge predicates
+  """
+  hasHostedActivities: Boolean
+  hasHostedActivitiesWith: [ActivityWhereInput!]
   """
   consultants edge predicates
   """
@@ -5665,6 +5758,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_budget(ctx, field)
 	case "project":
 		return ec.fieldContext_Activity_project(ctx, field)
+	case "venueCountry":
+		return ec.fieldContext_Activity_venueCountry(ctx, field)
 	case "beneficiaryCountries":
 		return ec.fieldContext_Activity_beneficiaryCountries(ctx, field)
 	case "providerCountries":
@@ -5767,6 +5862,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_latitude(ctx, field)
 	case "longitude":
 		return ec.fieldContext_Country_longitude(ctx, field)
+	case "note":
+		return ec.fieldContext_Country_note(ctx, field)
 	case "region":
 		return ec.fieldContext_Country_region(ctx, field)
 	case "projects":
@@ -5775,6 +5872,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_activities(ctx, field)
 	case "providedActivities":
 		return ec.fieldContext_Country_providedActivities(ctx, field)
+	case "hostedActivities":
+		return ec.fieldContext_Country_hostedActivities(ctx, field)
 	case "consultants":
 		return ec.fieldContext_Country_consultants(ctx, field)
 	case "organizations":
@@ -6797,6 +6896,60 @@ func (ec *executionContext) field_Country_consultants_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ConsultantWhereInput, error) {
 			return ec.unmarshalOConsultantWhereInput2ᚖsscgraphᚋentᚐConsultantWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_hostedActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ActivityOrder, error) {
+			return ec.unmarshalOActivityOrder2ᚕᚖsscgraphᚋentᚐActivityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖsscgraphᚋentᚐActivityWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9292,6 +9445,38 @@ func (ec *executionContext) fieldContext_Activity_project(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Activity_venueCountry(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_venueCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VenueCountry(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_venueCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Activity_beneficiaryCountries(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10261,6 +10446,29 @@ func (ec *executionContext) fieldContext_Country_longitude(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Country_note(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
 func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10419,6 +10627,50 @@ func (ec *executionContext) fieldContext_Country_providedActivities(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_hostedActivities(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_hostedActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.HostedActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
+			return ec.marshalNActivityConnection2ᚖsscgraphᚋentᚐActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_hostedActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16207,7 +16459,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "hasProject", "hasProjectWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "hasProject", "hasProjectWith", "hasVenueCountry", "hasVenueCountryWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17047,6 +17299,20 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasProjectWith = data
+		case "hasVenueCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVenueCountry"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVenueCountry = data
+		case "hasVenueCountryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVenueCountryWith"))
+			data, err := ec.unmarshalOCountryWhereInput2ᚕᚖsscgraphᚋentᚐCountryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVenueCountryWith = data
 		case "hasBeneficiaryCountries":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBeneficiaryCountries"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -17629,7 +17895,7 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasHostedActivities", "hasHostedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18231,6 +18497,111 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.LongitudeLTE = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
 		case "hasRegion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegion"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -18287,6 +18658,20 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasProvidedActivitiesWith = data
+		case "hasHostedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHostedActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHostedActivities = data
+		case "hasHostedActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHostedActivitiesWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖsscgraphᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHostedActivitiesWith = data
 		case "hasConsultants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConsultants"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22771,6 +23156,12 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Activity_project(ctx, field, obj)
 				})
+		case "venueCountry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Activity_venueCountry(ctx, field, obj)
+				})
 		case "beneficiaryCountries":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23112,6 +23503,11 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "note":
+			out.Values[i] = ec._Country_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "region":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23135,6 +23531,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_providedActivities(ctx, field, obj)
+				})
+		case "hostedActivities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_hostedActivities(ctx, field, obj)
 				})
 		case "consultants":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

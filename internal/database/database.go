@@ -120,7 +120,12 @@ func prepareSchema() {
 				continue
 			}
 			left, right := t.PrimaryKey[0], t.PrimaryKey[1]
-			t.AddIndex(strings.ToLower(t.Name+"_"+right.Name+"_"+left.Name), false, []string{right.Name, left.Name})
+			// Table.AddIndex finds columns through a map that generated
+			// tables leave empty, so the index is built directly.
+			t.Indexes = append(t.Indexes, &schema.Index{
+				Name:    strings.ToLower(t.Name + "_" + right.Name + "_" + left.Name),
+				Columns: []*schema.Column{right, left},
+			})
 		}
 	})
 }

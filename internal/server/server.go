@@ -63,7 +63,7 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, err
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	gql.SetValidationRulesFn(graph.ValidationRules)
 	gql.Use(extension.Introspection{})
-	gql.Use(graph.PageLimits{})
+	gql.Use(&graph.Preflight{})
 	gql.SetErrorPresenter(presentError(logger))
 	gql.SetRecoverFunc(recoverPanic(logger))
 
@@ -77,9 +77,18 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, err
 	return mux, nil
 }
 
-// limitBody refuses bodies larger than n bytes before gqlgen reads them.
+// limitBody refuses methods the endpoint does not serve and bodies larger
+// than n bytes, before gqlgen reads them.
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			w.Header().Set("Content-Type", "application/json")
+			transport.SendErrorf(w, http.StatusMethodNotAllowed, "method %s is not allowed: use GET or POST", r.Method)
+			return
+		}
 		if r.ContentLength > n {
 			transport.SendErrorf(w, http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", n)
 			return

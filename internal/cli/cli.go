@@ -1,0 +1,238 @@
+// Package cli implements the sscgraph command: its subcommands, flags and
+// environment variables. cmd/sscgraph only wires it to the process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/formatter"
+
+	"sscgraph/ent/region"
+	"sscgraph/graph"
+	"sscgraph/internal/database"
+	"sscgraph/internal/dataset"
+	"sscgraph/internal/server"
+)
+
+// Getenv reads an environment variable; tests pass their own.
+type Getenv func(string) string
+
+// usageError is a mistake on the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// ExitCode maps an error from Run to a process exit status.
+func ExitCode(err error) int {
+	if errors.As(err, new(usageError)) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `usage: sscgraph <command> [flags]
+
+commands:
+  serve    serve the GraphQL API; creates the schema and loads the dataset
+           into an empty database first
+  seed     create the schema and load the dataset without serving
+  schema   print the GraphQL schema (SDL)
+
+Run 'sscgraph <command> -h' for the flags of a command.
+`
+
+// Run runs the command line args (without the program name).
+func Run(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return seed(ctx, rest, getenv, stdout, stderr)
+	case "schema":
+		return printSchema(stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}
+
+// envOr returns the environment variable's value, or def when unset.
+func envOr(getenv Getenv, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sscgraph "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected arguments: %s", strings.Join(fs.Args(), " "))}
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	default:
+		return nil, usageError{fmt.Sprintf("--log-format must be text or json, got %q", format)}
+	}
+}
+
+func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	addr := fs.String("addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "listen address (env SSCGRAPH_ADDR)")
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), "SQLite database file (env SSCGRAPH_DB)")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); the built-in default makes IDs decodable by anyone who reads the source")
+	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	db, err := openAndLoad(ctx, *dsn, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	cfg := server.DefaultConfig()
+	if *idSecret != "" {
+		cfg.IDSecret = *idSecret
+	}
+	h, err := server.New(db.Client, cfg, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	// The first line on stdout says where the API listens; with --addr
+	// 127.0.0.1:0 scripts and tests read the port from it.
+	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "db", *dsn)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// openAndLoad opens the database, creates the schema and loads the bundled
+// dataset when the database holds no data yet.
+func openAndLoad(ctx context.Context, dsn string, logger *slog.Logger) (*database.DB, error) {
+	db, err := database.Open(ctx, dsn, database.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	n, err := db.Client.Region.Query().Where(region.CodeNEQ("")).Count(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("checking for data: %w", err)
+	}
+	if n == 0 {
+		start := time.Now()
+		stats, err := dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("loading dataset: %w", err)
+		}
+		logger.Info("loaded dataset", "took", time.Since(start).Round(time.Millisecond), "stats", fmt.Sprintf("%+v", stats))
+	}
+	return db, nil
+}
+
+func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
+	fs := newFlagSet("seed", stderr)
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), "SQLite database file (env SSCGRAPH_DB)")
+	synthetic := fs.Bool("synthetic", false, "load deterministic synthetic data at --scale instead of the demo data set")
+	scale := fs.Int("scale", 1, "with --synthetic: 1 gives about 100,000 activities; N scales linearly")
+	seedValue := fs.Uint64("seed", dataset.DefaultSeed, "seed of the generator")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *scale < 1 || *scale > 100 {
+		return usageError{fmt.Sprintf("--scale must be between 1 and 100, got %d", *scale)}
+	}
+	size := dataset.DemoSize()
+	if *synthetic {
+		size = dataset.SyntheticSize(*scale)
+	}
+	db, err := database.Open(ctx, *dsn, database.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	stats, err := dataset.Load(ctx, db.Client, size, *seedValue)
+	if err != nil {
+		return fmt.Errorf("seeding %s: %w", *dsn, err)
+	}
+	fmt.Fprintf(stdout, "seeded %s in %s: %+v\n", *dsn, time.Since(start).Round(time.Millisecond), stats)
+	return nil
+}
+
+// printSchema prints the public schema, as schema.graphql holds it.
+func printSchema(w io.Writer) error {
+	formatter.NewFormatter(w, formatter.WithComments()).FormatSchema(graph.PublicSchema())
+	return nil
+}

@@ -1,0 +1,245 @@
+package dataset
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"sscgraph/ent/project"
+	"sscgraph/ent/recommendation"
+	"sscgraph/ent/topic"
+)
+
+// The real facts, committed as JSON so that building and running sscgraph
+// needs nothing else. gencountries documents how countries.json was made.
+//
+//go:embed data/regions.json data/countries.json data/topics.json data/recommendations.json data/projects.json
+var dataFS embed.FS
+
+// developedRegion is the pseudo-bureau of the developed countries; every
+// other bureau's countries count as developing.
+const developedRegion = "DEVELOPED"
+
+type regionFact struct {
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+type countryFact struct {
+	Code         string  `json:"code"`
+	ISO3         string  `json:"iso3"`
+	Name         string  `json:"name"`
+	OfficialName string  `json:"officialName"`
+	Region       string  `json:"region"`
+	LDC          bool    `json:"ldc"`
+	Latitude     float64 `json:"latitude"`
+	Longitude    float64 `json:"longitude"`
+	Sovereign    bool    `json:"sovereign"`
+	// Note explains sscgraph's judgement on the record (see gencountries).
+	// The Country model has no field for it yet, so it is read (the decoder
+	// rejects unknown fields) but not stored.
+	Note string `json:"note"`
+}
+
+type topicFact struct {
+	Code        string     `json:"code"`
+	Name        string     `json:"name"`
+	Kind        topic.Kind `json:"kind"`
+	Description string     `json:"description"`
+}
+
+type recommendationFact struct {
+	Number  int                    `json:"number"`
+	Cluster recommendation.Cluster `json:"cluster"`
+	Title   string                 `json:"title"`
+}
+
+type projectFact struct {
+	Code    string         `json:"code"`
+	Title   string         `json:"title"`
+	Summary string         `json:"summary"`
+	Status  project.Status `json:"status"`
+	// StartYear and EndYear are 0 when unknown.
+	StartYear       int      `json:"startYear"`
+	EndYear         int      `json:"endYear"`
+	Budget          *float64 `json:"budget"`
+	Documents       []string `json:"documents"`
+	Recommendations []int    `json:"recommendations"`
+	Countries       []string `json:"countries"`
+	Topics          []string `json:"topics"`
+	Note            string   `json:"note"`
+}
+
+// facts is the content of data/*.json, in file order.
+type facts struct {
+	Regions         []regionFact
+	Countries       []countryFact
+	Topics          []topicFact
+	Recommendations []recommendationFact
+	Projects        []projectFact
+}
+
+// readFacts decodes the embedded files and checks them: unique keys, known
+// enum values and references that resolve. An error names the file and the
+// offending record.
+func readFacts() (*facts, error) {
+	var f facts
+	files := []struct {
+		name string
+		v    any
+	}{
+		{"regions.json", &f.Regions},
+		{"countries.json", &f.Countries},
+		{"topics.json", &f.Topics},
+		{"recommendations.json", &f.Recommendations},
+		{"projects.json", &f.Projects},
+	}
+	for _, file := range files {
+		if err := decodeFile("data/"+file.name, file.v); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// decodeFile decodes one embedded JSON file strictly: an unknown field is
+// most likely a typo that would otherwise silently drop a fact.
+func decodeFile(name string, v any) error {
+	data, err := dataFS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decoding %s: %w", name, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("decoding %s: trailing data after the JSON value", name)
+	}
+	return nil
+}
+
+// check validates the facts against each other and against the model's
+// enums, so that Load fails before writing anything.
+func (f *facts) check() error {
+	regions := map[string]bool{}
+	for i, r := range f.Regions {
+		if r.Code == "" || r.Name == "" {
+			return fmt.Errorf("regions.json: record %d: code and name are required", i)
+		}
+		if regions[r.Code] {
+			return fmt.Errorf("regions.json: region %s listed twice", r.Code)
+		}
+		regions[r.Code] = true
+	}
+	if !regions[developedRegion] {
+		return fmt.Errorf("regions.json: no %s region; developing and developed countries cannot be told apart", developedRegion)
+	}
+
+	countries := map[string]bool{}
+	iso3 := map[string]bool{}
+	for i, c := range f.Countries {
+		if c.Code == "" || c.ISO3 == "" || c.Name == "" {
+			return fmt.Errorf("countries.json: record %d: code, iso3 and name are required", i)
+		}
+		if countries[c.Code] {
+			return fmt.Errorf("countries.json: country %s listed twice", c.Code)
+		}
+		if iso3[c.ISO3] {
+			return fmt.Errorf("countries.json: alpha-3 code %s listed twice", c.ISO3)
+		}
+		if !regions[c.Region] {
+			return fmt.Errorf("countries.json: country %s: unknown region %q", c.Code, c.Region)
+		}
+		countries[c.Code], iso3[c.ISO3] = true, true
+	}
+
+	topics := map[string]bool{}
+	for i, t := range f.Topics {
+		if t.Code == "" || t.Name == "" {
+			return fmt.Errorf("topics.json: record %d: code and name are required", i)
+		}
+		if topics[t.Code] {
+			return fmt.Errorf("topics.json: topic %s listed twice", t.Code)
+		}
+		if err := topic.KindValidator(t.Kind); err != nil {
+			return fmt.Errorf("topics.json: topic %s: %w", t.Code, err)
+		}
+		topics[t.Code] = true
+	}
+
+	recs := map[int]bool{}
+	for _, r := range f.Recommendations {
+		if recs[r.Number] {
+			return fmt.Errorf("recommendations.json: recommendation %d listed twice", r.Number)
+		}
+		if err := recommendation.ClusterValidator(r.Cluster); err != nil {
+			return fmt.Errorf("recommendations.json: recommendation %d: %w", r.Number, err)
+		}
+		if r.Title == "" {
+			return fmt.Errorf("recommendations.json: recommendation %d: title is required", r.Number)
+		}
+		recs[r.Number] = true
+	}
+
+	codes := map[string]bool{}
+	for i, p := range f.Projects {
+		if p.Code == "" || p.Title == "" {
+			return fmt.Errorf("projects.json: record %d: code and title are required", i)
+		}
+		if codes[p.Code] {
+			return fmt.Errorf("projects.json: project %s listed twice", p.Code)
+		}
+		codes[p.Code] = true
+		if err := project.StatusValidator(p.Status); err != nil {
+			return fmt.Errorf("projects.json: project %s: %w", p.Code, err)
+		}
+		if p.StartYear != 0 && p.EndYear != 0 && p.EndYear < p.StartYear {
+			return fmt.Errorf("projects.json: project %s: ends (%d) before it starts (%d)", p.Code, p.EndYear, p.StartYear)
+		}
+		for _, n := range p.Recommendations {
+			if !recs[n] {
+				return fmt.Errorf("projects.json: project %s: unknown recommendation %d", p.Code, n)
+			}
+		}
+		for _, c := range p.Countries {
+			if !countries[c] {
+				return fmt.Errorf("projects.json: project %s: unknown country %q", p.Code, c)
+			}
+		}
+		for _, t := range p.Topics {
+			if !topics[t] {
+				return fmt.Errorf("projects.json: project %s: unknown topic %q", p.Code, t)
+			}
+		}
+		if err := noDuplicates(p.Countries); err != nil {
+			return fmt.Errorf("projects.json: project %s: countries: %w", p.Code, err)
+		}
+		if err := noDuplicates(p.Topics); err != nil {
+			return fmt.Errorf("projects.json: project %s: topics: %w", p.Code, err)
+		}
+		if err := noDuplicates(p.Recommendations); err != nil {
+			return fmt.Errorf("projects.json: project %s: recommendations: %w", p.Code, err)
+		}
+	}
+	return nil
+}
+
+// noDuplicates reports a value listed twice; a join table would reject it.
+func noDuplicates[T comparable](vs []T) error {
+	seen := make(map[T]bool, len(vs))
+	for _, v := range vs {
+		if seen[v] {
+			return fmt.Errorf("%v listed twice", v)
+		}
+		seen[v] = true
+	}
+	return nil
+}

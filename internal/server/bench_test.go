@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sscgraph/internal/database"
+	"sscgraph/internal/dataset"
+	"sscgraph/internal/server"
+)
+
+// nested4 is the benchmark's 4-level traversal: countries -> activities ->
+// consultants -> expertise, with a sibling topics connection, about 600
+// nodes at scale 1.
+const nested4 = `query Nested4 {
+  countries(first: 10, where: {hasActivities: true}, orderBy: [{field: NAME}]) {
+    totalCount
+    edges { node { code name
+      activities(first: 10, orderBy: [{field: START_DATE, direction: DESC}]) {
+        totalCount
+        edges { node { id title kind startDate
+          topics(first: 2) { edges { node { code } } }
+          consultants(first: 3) { edges { node { id name
+            expertise(first: 2) { edges { node { code name } } }
+          } } }
+        } }
+      }
+    } }
+  }
+}`
+
+// syntheticDB returns a SQLite file holding the synthetic data set at scale
+// 1, seeding it on first use. SSCGRAPH_BENCH_DB names a file to reuse
+// between runs (it is created when missing).
+func syntheticDB(b *testing.B) string {
+	b.Helper()
+	path := os.Getenv("SSCGRAPH_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("sscgraph-bench-scale1-seed%d.db", dataset.DefaultSeed))
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	ctx := context.Background()
+	tmp := path + ".partial"
+	_ = os.Remove(tmp)
+	db, err := database.Open(ctx, tmp, database.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := dataset.Load(ctx, db.Client, dataset.SyntheticSize(1), dataset.DefaultSeed); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func benchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	db, err := database.Open(context.Background(), syntheticDB(b), database.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := server.New(db.Client, server.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	b.Cleanup(func() { srv.Close(); db.Close() })
+	return srv
+}
+
+// postBench sends one query and checks the answer has no errors.
+func postBench(b *testing.B, client *http.Client, url string, body []byte) int {
+	res, err := client.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK || bytes.Contains(data, []byte(`"errors"`)) {
+		b.Fatalf("status %d, err %v: %.300s", res.StatusCode, err, data)
+	}
+	return len(data)
+}
+
+// BenchmarkNested4Level measures the 4-level traversal through HTTP on the
+// synthetic data set at scale 1, one request at a time.
+func BenchmarkNested4Level(b *testing.B) {
+	srv := benchServer(b)
+	body, _ := json.Marshal(map[string]string{"query": nested4})
+	client := srv.Client()
+	size := postBench(b, client, srv.URL+"/graphql", body)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		postBench(b, client, srv.URL+"/graphql", body)
+	}
+}
+
+// BenchmarkNested4LevelParallel is the same query from concurrent clients:
+// its ns/op is the inverse of throughput.
+func BenchmarkNested4LevelParallel(b *testing.B) {
+	srv := benchServer(b)
+	body, _ := json.Marshal(map[string]string{"query": nested4})
+	client := srv.Client()
+	postBench(b, client, srv.URL+"/graphql", body)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			postBench(b, client, srv.URL+"/graphql", body)
+		}
+	})
+}

@@ -1,0 +1,243 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"sscgraph/internal/database"
+	"sscgraph/internal/dataset"
+	"sscgraph/internal/server"
+)
+
+// templateDB is a SQLite file holding the demo dataset, loaded once; every
+// test works on its own copy.
+var templateDB string
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "sscgraph-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	templateDB = filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	db, err := database.Open(ctx, templateDB, database.Options{})
+	if err == nil {
+		err = db.Migrate(ctx)
+	}
+	if err == nil {
+		_, err = dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
+	}
+	if err == nil {
+		// Fold the WAL into the main file so that copying one file copies
+		// the whole database.
+		_, err = db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	if db != nil {
+		db.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "preparing template database:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// api is one running server over its own database file.
+type api struct {
+	srv        *httptest.Server
+	db         *database.DB
+	statements atomic.Int64
+}
+
+// newAPI starts the real handler over a fresh copy of the demo database.
+func newAPI(t testing.TB) *api {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sscgraph.db")
+	src, err := os.ReadFile(templateDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := &api{}
+	db, err := database.Open(context.Background(), path, database.Options{
+		OnStatement: func(context.Context, string) { a.statements.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.db = db
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	h, err := server.New(db.Client, server.DefaultConfig(), logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.srv = httptest.NewServer(h)
+	t.Cleanup(func() {
+		a.srv.Close()
+		db.Close()
+	})
+	return a
+}
+
+// gqlError is one entry of a response's errors.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// response is a decoded GraphQL response plus its HTTP status.
+type response struct {
+	Status int
+	Data   map[string]any `json:"data"`
+	Errors []gqlError     `json:"errors"`
+}
+
+// get walks a dotted path ("countries.edges.0.node.id") through the data.
+func (r response) get(path string) any {
+	var cur any = r.Data
+	for _, part := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[part]
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+func (r response) str(path string) string {
+	s, _ := r.get(path).(string)
+	return s
+}
+
+func (r response) num(path string) int {
+	f, ok := r.get(path).(float64)
+	if !ok {
+		return -1
+	}
+	return int(f)
+}
+
+func (r response) list(path string) []any {
+	l, _ := r.get(path).([]any)
+	return l
+}
+
+// ids returns the node IDs of a connection's edges.
+func (r response) ids(path string) []string {
+	var out []string
+	for _, e := range r.list(path + ".edges") {
+		out = append(out, e.(map[string]any)["node"].(map[string]any)["id"].(string))
+	}
+	return out
+}
+
+// post sends a GraphQL request as JSON and decodes the answer.
+func (a *api) post(t testing.TB, query string, vars map[string]any) response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.raw(t, http.MethodPost, "/graphql", "application/json", body)
+}
+
+// query posts and fails the test on any GraphQL error.
+func (a *api) query(t testing.TB, query string, vars map[string]any) response {
+	t.Helper()
+	r := a.post(t, query, vars)
+	if len(r.Errors) > 0 || r.Status != http.StatusOK {
+		t.Fatalf("query failed: status %d, errors %+v\nquery: %s", r.Status, r.Errors, query)
+	}
+	return r
+}
+
+// raw sends any request and decodes a GraphQL answer from it.
+func (a *api) raw(t testing.TB, method, path, contentType string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(method, a.srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := a.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := response{Status: res.StatusCode}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatalf("%s %s: status %d, body is not a GraphQL response: %v\n%s", method, path, res.StatusCode, err, data)
+	}
+	return r
+}
+
+// count runs a SQL count on the test's database: the independent answer
+// that API results are checked against.
+func (a *api) count(t testing.TB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.db.SQL.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// column runs a SQL query returning one string column.
+func (a *api) column(t testing.TB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := a.db.SQL.Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
