@@ -39,7 +39,12 @@ func main() {
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),
 		},
-	}, entc.Extensions(ex))
+	},
+		entc.Extensions(ex),
+		// Loaded after the extension so that its overrides of ent's and
+		// entgql's templates take effect.
+		entc.TemplateFiles("template/fastpaths.tmpl"),
+	)
 	if err != nil {
 		slog.Error("running ent codegen", "err", err)
 		os.Exit(1)

@@ -95,29 +95,51 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"activity_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(activity.BeneficiaryCountriesTable)
-							s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.BeneficiaryCountriesPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]), ids...))
-							s.Select(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := activity.BeneficiaryCountriesPrimaryKey[0]
+						other := activity.BeneficiaryCountriesPrimaryKey[1]
+						joinT := sql.Table(activity.BeneficiaryCountriesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting beneficiary_countries: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting beneficiary_countries: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting beneficiary_countries: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(country.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting beneficiary_countries: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -188,29 +210,51 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"activity_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(activity.ProviderCountriesTable)
-							s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.ProviderCountriesPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(activity.ProviderCountriesPrimaryKey[0]), ids...))
-							s.Select(joinT.C(activity.ProviderCountriesPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(activity.ProviderCountriesPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := activity.ProviderCountriesPrimaryKey[0]
+						other := activity.ProviderCountriesPrimaryKey[1]
+						joinT := sql.Table(activity.ProviderCountriesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting provider_countries: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting provider_countries: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting provider_countries: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(country.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting provider_countries: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -281,29 +325,51 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"activity_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(activity.ConsultantsTable)
-							s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(activity.ConsultantsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(activity.ConsultantsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(activity.ConsultantsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(activity.ConsultantsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := activity.ConsultantsPrimaryKey[0]
+						other := activity.ConsultantsPrimaryKey[1]
+						joinT := sql.Table(activity.ConsultantsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -374,29 +440,51 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"activity_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(activity.PartnersTable)
-							s.Join(joinT).On(s.C(organization.FieldID), joinT.C(activity.PartnersPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(activity.PartnersPrimaryKey[0]), ids...))
-							s.Select(joinT.C(activity.PartnersPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(activity.PartnersPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := activity.PartnersPrimaryKey[0]
+						other := activity.PartnersPrimaryKey[1]
+						joinT := sql.Table(activity.PartnersTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting partners: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting partners: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting partners: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(organization.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting partners: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -467,29 +555,51 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"activity_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(activity.TopicsTable)
-							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(activity.TopicsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(activity.TopicsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(activity.TopicsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(activity.TopicsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := activity.TopicsPrimaryKey[0]
+						other := activity.TopicsPrimaryKey[1]
+						joinT := sql.Table(activity.TopicsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(topic.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -721,29 +831,51 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"consultant_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(consultant.ExpertiseTable)
-							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(consultant.ExpertisePrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(consultant.ExpertisePrimaryKey[0]), ids...))
-							s.Select(joinT.C(consultant.ExpertisePrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(consultant.ExpertisePrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := consultant.ExpertisePrimaryKey[0]
+						other := consultant.ExpertisePrimaryKey[1]
+						joinT := sql.Table(consultant.ExpertiseTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting expertise: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting expertise: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting expertise: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(topic.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting expertise: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -814,29 +946,51 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"consultant_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(consultant.ActivitiesTable)
-							s.Join(joinT).On(s.C(activity.FieldID), joinT.C(consultant.ActivitiesPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(consultant.ActivitiesPrimaryKey[1]), ids...))
-							s.Select(joinT.C(consultant.ActivitiesPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(consultant.ActivitiesPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := consultant.ActivitiesPrimaryKey[1]
+						other := consultant.ActivitiesPrimaryKey[0]
+						joinT := sql.Table(consultant.ActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1033,29 +1187,51 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(country.ProjectsTable)
-							s.Join(joinT).On(s.C(project.FieldID), joinT.C(country.ProjectsPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(country.ProjectsPrimaryKey[1]), ids...))
-							s.Select(joinT.C(country.ProjectsPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(country.ProjectsPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := country.ProjectsPrimaryKey[1]
+						other := country.ProjectsPrimaryKey[0]
+						joinT := sql.Table(country.ProjectsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(project.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1126,29 +1302,51 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(country.ActivitiesTable)
-							s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ActivitiesPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(country.ActivitiesPrimaryKey[1]), ids...))
-							s.Select(joinT.C(country.ActivitiesPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(country.ActivitiesPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := country.ActivitiesPrimaryKey[1]
+						other := country.ActivitiesPrimaryKey[0]
+						joinT := sql.Table(country.ActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1219,29 +1417,51 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(country.ProvidedActivitiesTable)
-							s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ProvidedActivitiesPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(country.ProvidedActivitiesPrimaryKey[1]), ids...))
-							s.Select(joinT.C(country.ProvidedActivitiesPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(country.ProvidedActivitiesPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := country.ProvidedActivitiesPrimaryKey[1]
+						other := country.ProvidedActivitiesPrimaryKey[0]
+						joinT := sql.Table(country.ProvidedActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting provided_activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting provided_activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting provided_activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting provided_activities: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1312,25 +1532,26 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_hosted_activities"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(country.HostedActivitiesColumn), ids...))
+							s.Select(sql.As(s.C(country.HostedActivitiesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(country.HostedActivitiesColumn))
 						})
-						if err := query.GroupBy(country.HostedActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting hosted_activities: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1401,25 +1622,26 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_consultants"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(country.ConsultantsColumn), ids...))
+							s.Select(sql.As(s.C(country.ConsultantsColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(country.ConsultantsColumn))
 						})
-						if err := query.GroupBy(country.ConsultantsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting consultants: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1490,25 +1712,26 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_organizations"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(country.OrganizationsColumn), ids...))
+							s.Select(sql.As(s.C(country.OrganizationsColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(country.OrganizationsColumn))
 						})
-						if err := query.GroupBy(country.OrganizationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting organizations: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1579,25 +1802,26 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_needs"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(country.NeedsColumn), ids...))
+							s.Select(sql.As(s.C(country.NeedsColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(country.NeedsColumn))
 						})
-						if err := query.GroupBy(country.NeedsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting needs: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[7] == nil {
 								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -1668,29 +1892,51 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"country_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(country.TargetingOffersTable)
-							s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(country.TargetingOffersPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(country.TargetingOffersPrimaryKey[1]), ids...))
-							s.Select(joinT.C(country.TargetingOffersPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(country.TargetingOffersPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := country.TargetingOffersPrimaryKey[1]
+						other := country.TargetingOffersPrimaryKey[0]
+						joinT := sql.Table(country.TargetingOffersTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[8] == nil {
 								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2055,29 +2301,51 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_need_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(matchneed.TopicsTable)
-							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchneed.TopicsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(matchneed.TopicsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(matchneed.TopicsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(matchneed.TopicsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := matchneed.TopicsPrimaryKey[0]
+						other := matchneed.TopicsPrimaryKey[1]
+						joinT := sql.Table(matchneed.TopicsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(topic.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2148,25 +2416,26 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_need_matches"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(matchneed.MatchesColumn), ids...))
+							s.Select(sql.As(s.C(matchneed.MatchesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(matchneed.MatchesColumn))
 						})
-						if err := query.GroupBy(matchneed.MatchesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting matches: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2368,29 +2637,51 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_offer_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(matchoffer.TopicsTable)
-							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchoffer.TopicsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(matchoffer.TopicsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(matchoffer.TopicsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(matchoffer.TopicsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := matchoffer.TopicsPrimaryKey[0]
+						other := matchoffer.TopicsPrimaryKey[1]
+						joinT := sql.Table(matchoffer.TopicsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(topic.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2461,29 +2752,51 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_offer_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(matchoffer.TargetRegionsTable)
-							s.Join(joinT).On(s.C(region.FieldID), joinT.C(matchoffer.TargetRegionsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := matchoffer.TargetRegionsPrimaryKey[0]
+						other := matchoffer.TargetRegionsPrimaryKey[1]
+						joinT := sql.Table(matchoffer.TargetRegionsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting target_regions: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting target_regions: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting target_regions: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(region.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting target_regions: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2554,29 +2867,51 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_offer_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(matchoffer.TargetCountriesTable)
-							s.Join(joinT).On(s.C(country.FieldID), joinT.C(matchoffer.TargetCountriesPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]), ids...))
-							s.Select(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := matchoffer.TargetCountriesPrimaryKey[0]
+						other := matchoffer.TargetCountriesPrimaryKey[1]
+						joinT := sql.Table(matchoffer.TargetCountriesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting target_countries: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting target_countries: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting target_countries: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(country.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting target_countries: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2647,25 +2982,26 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"match_offer_matches"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(matchoffer.MatchesColumn), ids...))
+							s.Select(sql.As(s.C(matchoffer.MatchesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(matchoffer.MatchesColumn))
 						})
-						if err := query.GroupBy(matchoffer.MatchesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting matches: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2877,25 +3213,26 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"organization_offers"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(organization.OffersColumn), ids...))
+							s.Select(sql.As(s.C(organization.OffersColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(organization.OffersColumn))
 						})
-						if err := query.GroupBy(organization.OffersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting offers: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -2966,25 +3303,26 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"organization_needs"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(organization.NeedsColumn), ids...))
+							s.Select(sql.As(s.C(organization.NeedsColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(organization.NeedsColumn))
 						})
-						if err := query.GroupBy(organization.NeedsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting needs: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3055,29 +3393,51 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"organization_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(organization.ActivitiesTable)
-							s.Join(joinT).On(s.C(activity.FieldID), joinT.C(organization.ActivitiesPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(organization.ActivitiesPrimaryKey[1]), ids...))
-							s.Select(joinT.C(organization.ActivitiesPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(organization.ActivitiesPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := organization.ActivitiesPrimaryKey[1]
+						other := organization.ActivitiesPrimaryKey[0]
+						joinT := sql.Table(organization.ActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3258,29 +3618,51 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(project.RecommendationsTable)
-							s.Join(joinT).On(s.C(recommendation.FieldID), joinT.C(project.RecommendationsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(project.RecommendationsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(project.RecommendationsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(project.RecommendationsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := project.RecommendationsPrimaryKey[0]
+						other := project.RecommendationsPrimaryKey[1]
+						joinT := sql.Table(project.RecommendationsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting recommendations: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting recommendations: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting recommendations: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(recommendation.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting recommendations: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3351,29 +3733,51 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(project.CountriesTable)
-							s.Join(joinT).On(s.C(country.FieldID), joinT.C(project.CountriesPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(project.CountriesPrimaryKey[0]), ids...))
-							s.Select(joinT.C(project.CountriesPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(project.CountriesPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := project.CountriesPrimaryKey[0]
+						other := project.CountriesPrimaryKey[1]
+						joinT := sql.Table(project.CountriesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting countries: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting countries: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting countries: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(country.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting countries: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3444,29 +3848,51 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(project.TopicsTable)
-							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(project.TopicsPrimaryKey[1]))
-							s.Where(sql.InValues(joinT.C(project.TopicsPrimaryKey[0]), ids...))
-							s.Select(joinT.C(project.TopicsPrimaryKey[0]), sql.Count("*"))
-							s.GroupBy(joinT.C(project.TopicsPrimaryKey[0]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := project.TopicsPrimaryKey[0]
+						other := project.TopicsPrimaryKey[1]
+						joinT := sql.Table(project.TopicsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting topics: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(topic.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting topics: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3537,25 +3963,26 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_activities"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(project.ActivitiesColumn), ids...))
+							s.Select(sql.As(s.C(project.ActivitiesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(project.ActivitiesColumn))
 						})
-						if err := query.GroupBy(project.ActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting activities: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3766,29 +4193,51 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"recommendation_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(recommendation.ProjectsTable)
-							s.Join(joinT).On(s.C(project.FieldID), joinT.C(recommendation.ProjectsPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(recommendation.ProjectsPrimaryKey[1]), ids...))
-							s.Select(joinT.C(recommendation.ProjectsPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(recommendation.ProjectsPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := recommendation.ProjectsPrimaryKey[1]
+						other := recommendation.ProjectsPrimaryKey[0]
+						joinT := sql.Table(recommendation.ProjectsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(project.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -3964,25 +4413,26 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"region_countries"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
 							s.Where(sql.InValues(s.C(region.CountriesColumn), ids...))
+							s.Select(sql.As(s.C(region.CountriesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(region.CountriesColumn))
 						})
-						if err := query.GroupBy(region.CountriesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting countries: %w", err)
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4053,29 +4503,51 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"region_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(region.TargetingOffersTable)
-							s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(region.TargetingOffersPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(region.TargetingOffersPrimaryKey[1]), ids...))
-							s.Select(joinT.C(region.TargetingOffersPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(region.TargetingOffersPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := region.TargetingOffersPrimaryKey[1]
+						other := region.TargetingOffersPrimaryKey[0]
+						joinT := sql.Table(region.TargetingOffersTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting targeting_offers: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4251,29 +4723,51 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"topic_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(topic.ProjectsTable)
-							s.Join(joinT).On(s.C(project.FieldID), joinT.C(topic.ProjectsPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(topic.ProjectsPrimaryKey[1]), ids...))
-							s.Select(joinT.C(topic.ProjectsPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(topic.ProjectsPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := topic.ProjectsPrimaryKey[1]
+						other := topic.ProjectsPrimaryKey[0]
+						joinT := sql.Table(topic.ProjectsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting projects: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(project.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting projects: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4344,29 +4838,51 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"topic_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(topic.ActivitiesTable)
-							s.Join(joinT).On(s.C(activity.FieldID), joinT.C(topic.ActivitiesPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(topic.ActivitiesPrimaryKey[1]), ids...))
-							s.Select(joinT.C(topic.ActivitiesPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(topic.ActivitiesPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := topic.ActivitiesPrimaryKey[1]
+						other := topic.ActivitiesPrimaryKey[0]
+						joinT := sql.Table(topic.ActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting activities: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4437,29 +4953,51 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"topic_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(topic.ConsultantsTable)
-							s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(topic.ConsultantsPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(topic.ConsultantsPrimaryKey[1]), ids...))
-							s.Select(joinT.C(topic.ConsultantsPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(topic.ConsultantsPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := topic.ConsultantsPrimaryKey[1]
+						other := topic.ConsultantsPrimaryKey[0]
+						joinT := sql.Table(topic.ConsultantsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting consultants: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4530,29 +5068,51 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"topic_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(topic.OffersTable)
-							s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(topic.OffersPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(topic.OffersPrimaryKey[1]), ids...))
-							s.Select(joinT.C(topic.OffersPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(topic.OffersPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := topic.OffersPrimaryKey[1]
+						other := topic.OffersPrimaryKey[0]
+						joinT := sql.Table(topic.OffersTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting offers: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting offers: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting offers: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting offers: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -4623,29 +5183,51 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"topic_id"`
+							NodeID int `sql:"node_id"`
 							Count  int `sql:"count"`
 						}
-						query.Where(func(s *sql.Selector) {
-							joinT := sql.Table(topic.NeedsTable)
-							s.Join(joinT).On(s.C(matchneed.FieldID), joinT.C(topic.NeedsPrimaryKey[0]))
-							s.Where(sql.InValues(joinT.C(topic.NeedsPrimaryKey[1]), ids...))
-							s.Select(joinT.C(topic.NeedsPrimaryKey[1]), sql.Count("*"))
-							s.GroupBy(joinT.C(topic.NeedsPrimaryKey[1]))
-						})
-						if err := query.Select().Scan(ctx, &v); err != nil {
-							return err
+						own := topic.NeedsPrimaryKey[1]
+						other := topic.NeedsPrimaryKey[0]
+						joinT := sql.Table(topic.NeedsTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting needs: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting needs: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting needs: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(matchneed.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting needs: %w", err)
+							}
 						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})

@@ -633,19 +633,17 @@ func BudgetNotNil() predicate.Activity {
 // HasProject applies the HasEdge predicate on the "project" edge.
 func HasProject() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ProjectTable, ProjectColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasProjectWith applies the HasEdge predicate on the "project" edge with a given conditions (other predicates).
 func HasProjectWith(preds ...predicate.Project) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newProjectStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newProjectStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -656,19 +654,17 @@ func HasProjectWith(preds ...predicate.Project) predicate.Activity {
 // HasVenueCountry applies the HasEdge predicate on the "venue_country" edge.
 func HasVenueCountry() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, VenueCountryTable, VenueCountryColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasVenueCountryWith applies the HasEdge predicate on the "venue_country" edge with a given conditions (other predicates).
 func HasVenueCountryWith(preds ...predicate.Country) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newVenueCountryStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newVenueCountryStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -679,115 +675,160 @@ func HasVenueCountryWith(preds ...predicate.Country) predicate.Activity {
 // HasBeneficiaryCountries applies the HasEdge predicate on the "beneficiary_countries" edge.
 func HasBeneficiaryCountries() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, BeneficiaryCountriesTable, BeneficiaryCountriesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(BeneficiaryCountriesTable)
+		from := BeneficiaryCountriesPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasBeneficiaryCountriesWith applies the HasEdge predicate on the "beneficiary_countries" edge with a given conditions (other predicates).
 func HasBeneficiaryCountriesWith(preds ...predicate.Country) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newBeneficiaryCountriesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(BeneficiaryCountriesTable)
+		target := b.Table(BeneficiaryCountriesInverseTable)
+		from, to := BeneficiaryCountriesPrimaryKey[0], BeneficiaryCountriesPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasProviderCountries applies the HasEdge predicate on the "provider_countries" edge.
 func HasProviderCountries() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, ProviderCountriesTable, ProviderCountriesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProviderCountriesTable)
+		from := ProviderCountriesPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasProviderCountriesWith applies the HasEdge predicate on the "provider_countries" edge with a given conditions (other predicates).
 func HasProviderCountriesWith(preds ...predicate.Country) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newProviderCountriesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProviderCountriesTable)
+		target := b.Table(ProviderCountriesInverseTable)
+		from, to := ProviderCountriesPrimaryKey[0], ProviderCountriesPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasConsultants applies the HasEdge predicate on the "consultants" edge.
 func HasConsultants() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, ConsultantsTable, ConsultantsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ConsultantsTable)
+		from := ConsultantsPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasConsultantsWith applies the HasEdge predicate on the "consultants" edge with a given conditions (other predicates).
 func HasConsultantsWith(preds ...predicate.Consultant) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newConsultantsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ConsultantsTable)
+		target := b.Table(ConsultantsInverseTable)
+		from, to := ConsultantsPrimaryKey[0], ConsultantsPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasPartners applies the HasEdge predicate on the "partners" edge.
 func HasPartners() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, PartnersTable, PartnersPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(PartnersTable)
+		from := PartnersPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasPartnersWith applies the HasEdge predicate on the "partners" edge with a given conditions (other predicates).
 func HasPartnersWith(preds ...predicate.Organization) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newPartnersStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(PartnersTable)
+		target := b.Table(PartnersInverseTable)
+		from, to := PartnersPrimaryKey[0], PartnersPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		from := TopicsPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
-		step := newTopicsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		target := b.Table(TopicsInverseTable)
+		from, to := TopicsPrimaryKey[0], TopicsPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

@@ -327,19 +327,17 @@ func EmailContainsFold(v string) predicate.Consultant {
 // HasNationality applies the HasEdge predicate on the "nationality" edge.
 func HasNationality() predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, NationalityTable, NationalityColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasNationalityWith applies the HasEdge predicate on the "nationality" edge with a given conditions (other predicates).
 func HasNationalityWith(preds ...predicate.Country) predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := newNationalityStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newNationalityStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -350,46 +348,65 @@ func HasNationalityWith(preds ...predicate.Country) predicate.Consultant {
 // HasExpertise applies the HasEdge predicate on the "expertise" edge.
 func HasExpertise() predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, ExpertiseTable, ExpertisePrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ExpertiseTable)
+		from := ExpertisePrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasExpertiseWith applies the HasEdge predicate on the "expertise" edge with a given conditions (other predicates).
 func HasExpertiseWith(preds ...predicate.Topic) predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := newExpertiseStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ExpertiseTable)
+		target := b.Table(ExpertiseInverseTable)
+		from, to := ExpertisePrimaryKey[0], ExpertisePrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ActivitiesTable, ActivitiesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		from := ActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
-		step := newActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		target := b.Table(ActivitiesInverseTable)
+		from, to := ActivitiesPrimaryKey[0], ActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

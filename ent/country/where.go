@@ -547,19 +547,17 @@ func NoteContainsFold(v string) predicate.Country {
 // HasRegion applies the HasEdge predicate on the "region" edge.
 func HasRegion() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, RegionTable, RegionColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasRegionWith applies the HasEdge predicate on the "region" edge with a given conditions (other predicates).
 func HasRegionWith(preds ...predicate.Region) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newRegionStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newRegionStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -570,88 +568,116 @@ func HasRegionWith(preds ...predicate.Region) predicate.Country {
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ProjectsTable, ProjectsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProjectsTable)
+		from := ProjectsPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasProjectsWith applies the HasEdge predicate on the "projects" edge with a given conditions (other predicates).
 func HasProjectsWith(preds ...predicate.Project) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newProjectsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProjectsTable)
+		target := b.Table(ProjectsInverseTable)
+		from, to := ProjectsPrimaryKey[0], ProjectsPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ActivitiesTable, ActivitiesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		from := ActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		target := b.Table(ActivitiesInverseTable)
+		from, to := ActivitiesPrimaryKey[0], ActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasProvidedActivities applies the HasEdge predicate on the "provided_activities" edge.
 func HasProvidedActivities() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ProvidedActivitiesTable, ProvidedActivitiesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProvidedActivitiesTable)
+		from := ProvidedActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasProvidedActivitiesWith applies the HasEdge predicate on the "provided_activities" edge with a given conditions (other predicates).
 func HasProvidedActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newProvidedActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProvidedActivitiesTable)
+		target := b.Table(ProvidedActivitiesInverseTable)
+		from, to := ProvidedActivitiesPrimaryKey[0], ProvidedActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasHostedActivities applies the HasEdge predicate on the "hosted_activities" edge.
 func HasHostedActivities() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, HostedActivitiesTable, HostedActivitiesColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasHostedActivitiesWith applies the HasEdge predicate on the "hosted_activities" edge with a given conditions (other predicates).
 func HasHostedActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newHostedActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newHostedActivitiesStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -662,19 +688,17 @@ func HasHostedActivitiesWith(preds ...predicate.Activity) predicate.Country {
 // HasConsultants applies the HasEdge predicate on the "consultants" edge.
 func HasConsultants() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, ConsultantsTable, ConsultantsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasConsultantsWith applies the HasEdge predicate on the "consultants" edge with a given conditions (other predicates).
 func HasConsultantsWith(preds ...predicate.Consultant) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newConsultantsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newConsultantsStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -685,19 +709,17 @@ func HasConsultantsWith(preds ...predicate.Consultant) predicate.Country {
 // HasOrganizations applies the HasEdge predicate on the "organizations" edge.
 func HasOrganizations() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, OrganizationsTable, OrganizationsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasOrganizationsWith applies the HasEdge predicate on the "organizations" edge with a given conditions (other predicates).
 func HasOrganizationsWith(preds ...predicate.Organization) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newOrganizationsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newOrganizationsStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -708,19 +730,17 @@ func HasOrganizationsWith(preds ...predicate.Organization) predicate.Country {
 // HasNeeds applies the HasEdge predicate on the "needs" edge.
 func HasNeeds() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, NeedsTable, NeedsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasNeedsWith applies the HasEdge predicate on the "needs" edge with a given conditions (other predicates).
 func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newNeedsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newNeedsStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -731,23 +751,33 @@ func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Country {
 // HasTargetingOffers applies the HasEdge predicate on the "targeting_offers" edge.
 func HasTargetingOffers() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, TargetingOffersTable, TargetingOffersPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetingOffersTable)
+		from := TargetingOffersPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTargetingOffersWith applies the HasEdge predicate on the "targeting_offers" edge with a given conditions (other predicates).
 func HasTargetingOffersWith(preds ...predicate.MatchOffer) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
-		step := newTargetingOffersStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetingOffersTable)
+		target := b.Table(TargetingOffersInverseTable)
+		from, to := TargetingOffersPrimaryKey[0], TargetingOffersPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

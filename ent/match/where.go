@@ -203,19 +203,17 @@ func CooperationNotIn(vs ...Cooperation) predicate.Match {
 // HasOffer applies the HasEdge predicate on the "offer" edge.
 func HasOffer() predicate.Match {
 	return predicate.Match(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, OfferTable, OfferColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasOfferWith applies the HasEdge predicate on the "offer" edge with a given conditions (other predicates).
 func HasOfferWith(preds ...predicate.MatchOffer) predicate.Match {
 	return predicate.Match(func(s *sql.Selector) {
-		step := newOfferStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newOfferStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -226,19 +224,17 @@ func HasOfferWith(preds ...predicate.MatchOffer) predicate.Match {
 // HasNeed applies the HasEdge predicate on the "need" edge.
 func HasNeed() predicate.Match {
 	return predicate.Match(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, NeedTable, NeedColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasNeedWith applies the HasEdge predicate on the "need" edge with a given conditions (other predicates).
 func HasNeedWith(preds ...predicate.MatchNeed) predicate.Match {
 	return predicate.Match(func(s *sql.Selector) {
-		step := newNeedStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newNeedStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}

@@ -319,19 +319,17 @@ func PostedAtLTE(v time.Time) predicate.MatchNeed {
 // HasSeeker applies the HasEdge predicate on the "seeker" edge.
 func HasSeeker() predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, SeekerTable, SeekerColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasSeekerWith applies the HasEdge predicate on the "seeker" edge with a given conditions (other predicates).
 func HasSeekerWith(preds ...predicate.Organization) predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := newSeekerStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newSeekerStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -342,19 +340,17 @@ func HasSeekerWith(preds ...predicate.Organization) predicate.MatchNeed {
 // HasCountry applies the HasEdge predicate on the "country" edge.
 func HasCountry() predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CountryTable, CountryColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasCountryWith applies the HasEdge predicate on the "country" edge with a given conditions (other predicates).
 func HasCountryWith(preds ...predicate.Country) predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := newCountryStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newCountryStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -365,42 +361,49 @@ func HasCountryWith(preds ...predicate.Country) predicate.MatchNeed {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		from := TopicsPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := newTopicsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		target := b.Table(TopicsInverseTable)
+		from, to := TopicsPrimaryKey[0], TopicsPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasMatches applies the HasEdge predicate on the "matches" edge.
 func HasMatches() predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, MatchesTable, MatchesColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasMatchesWith applies the HasEdge predicate on the "matches" edge with a given conditions (other predicates).
 func HasMatchesWith(preds ...predicate.Match) predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
-		step := newMatchesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newMatchesStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}

@@ -384,19 +384,17 @@ func LanguagesNotNil() predicate.MatchOffer {
 // HasProvider applies the HasEdge predicate on the "provider" edge.
 func HasProvider() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ProviderTable, ProviderColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasProviderWith applies the HasEdge predicate on the "provider" edge with a given conditions (other predicates).
 func HasProviderWith(preds ...predicate.Organization) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := newProviderStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newProviderStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -407,88 +405,113 @@ func HasProviderWith(preds ...predicate.Organization) predicate.MatchOffer {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		from := TopicsPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := newTopicsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TopicsTable)
+		target := b.Table(TopicsInverseTable)
+		from, to := TopicsPrimaryKey[0], TopicsPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasTargetRegions applies the HasEdge predicate on the "target_regions" edge.
 func HasTargetRegions() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, TargetRegionsTable, TargetRegionsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetRegionsTable)
+		from := TargetRegionsPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTargetRegionsWith applies the HasEdge predicate on the "target_regions" edge with a given conditions (other predicates).
 func HasTargetRegionsWith(preds ...predicate.Region) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := newTargetRegionsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetRegionsTable)
+		target := b.Table(TargetRegionsInverseTable)
+		from, to := TargetRegionsPrimaryKey[0], TargetRegionsPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasTargetCountries applies the HasEdge predicate on the "target_countries" edge.
 func HasTargetCountries() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, TargetCountriesTable, TargetCountriesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetCountriesTable)
+		from := TargetCountriesPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTargetCountriesWith applies the HasEdge predicate on the "target_countries" edge with a given conditions (other predicates).
 func HasTargetCountriesWith(preds ...predicate.Country) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := newTargetCountriesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetCountriesTable)
+		target := b.Table(TargetCountriesInverseTable)
+		from, to := TargetCountriesPrimaryKey[0], TargetCountriesPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasMatches applies the HasEdge predicate on the "matches" edge.
 func HasMatches() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, MatchesTable, MatchesColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasMatchesWith applies the HasEdge predicate on the "matches" edge with a given conditions (other predicates).
 func HasMatchesWith(preds ...predicate.Match) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
-		step := newMatchesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newMatchesStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}

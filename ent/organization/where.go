@@ -242,19 +242,17 @@ func WebsiteContainsFold(v string) predicate.Organization {
 // HasCountry applies the HasEdge predicate on the "country" edge.
 func HasCountry() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CountryTable, CountryColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasCountryWith applies the HasEdge predicate on the "country" edge with a given conditions (other predicates).
 func HasCountryWith(preds ...predicate.Country) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := newCountryStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newCountryStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -265,19 +263,17 @@ func HasCountryWith(preds ...predicate.Country) predicate.Organization {
 // HasOffers applies the HasEdge predicate on the "offers" edge.
 func HasOffers() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, OffersTable, OffersColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasOffersWith applies the HasEdge predicate on the "offers" edge with a given conditions (other predicates).
 func HasOffersWith(preds ...predicate.MatchOffer) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := newOffersStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newOffersStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -288,19 +284,17 @@ func HasOffersWith(preds ...predicate.MatchOffer) predicate.Organization {
 // HasNeeds applies the HasEdge predicate on the "needs" edge.
 func HasNeeds() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, NeedsTable, NeedsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasNeedsWith applies the HasEdge predicate on the "needs" edge with a given conditions (other predicates).
 func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := newNeedsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newNeedsStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -311,23 +305,33 @@ func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Organization {
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ActivitiesTable, ActivitiesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		from := ActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
-		step := newActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		target := b.Table(ActivitiesInverseTable)
+		from, to := ActivitiesPrimaryKey[0], ActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

@@ -277,19 +277,17 @@ func DescriptionContainsFold(v string) predicate.Region {
 // HasCountries applies the HasEdge predicate on the "countries" edge.
 func HasCountries() predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, CountriesTable, CountriesColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		))
 	})
 }
 
 // HasCountriesWith applies the HasEdge predicate on the "countries" edge with a given conditions (other predicates).
 func HasCountriesWith(preds ...predicate.Country) predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
-		step := newCountriesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newCountriesStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}
@@ -300,23 +298,33 @@ func HasCountriesWith(preds ...predicate.Country) predicate.Region {
 // HasTargetingOffers applies the HasEdge predicate on the "targeting_offers" edge.
 func HasTargetingOffers() predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, TargetingOffersTable, TargetingOffersPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetingOffersTable)
+		from := TargetingOffersPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasTargetingOffersWith applies the HasEdge predicate on the "targeting_offers" edge with a given conditions (other predicates).
 func HasTargetingOffersWith(preds ...predicate.MatchOffer) predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
-		step := newTargetingOffersStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(TargetingOffersTable)
+		target := b.Table(TargetingOffersInverseTable)
+		from, to := TargetingOffersPrimaryKey[0], TargetingOffersPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"sscgraph/ent/predicate"
 
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 // ID filters vertices based on their ID field.
@@ -297,115 +296,165 @@ func DescriptionContainsFold(v string) predicate.Topic {
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ProjectsTable, ProjectsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProjectsTable)
+		from := ProjectsPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasProjectsWith applies the HasEdge predicate on the "projects" edge with a given conditions (other predicates).
 func HasProjectsWith(preds ...predicate.Project) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := newProjectsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ProjectsTable)
+		target := b.Table(ProjectsInverseTable)
+		from, to := ProjectsPrimaryKey[0], ProjectsPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ActivitiesTable, ActivitiesPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		from := ActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := newActivitiesStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ActivitiesTable)
+		target := b.Table(ActivitiesInverseTable)
+		from, to := ActivitiesPrimaryKey[0], ActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasConsultants applies the HasEdge predicate on the "consultants" edge.
 func HasConsultants() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, ConsultantsTable, ConsultantsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ConsultantsTable)
+		from := ConsultantsPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasConsultantsWith applies the HasEdge predicate on the "consultants" edge with a given conditions (other predicates).
 func HasConsultantsWith(preds ...predicate.Consultant) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := newConsultantsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(ConsultantsTable)
+		target := b.Table(ConsultantsInverseTable)
+		from, to := ConsultantsPrimaryKey[0], ConsultantsPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasOffers applies the HasEdge predicate on the "offers" edge.
 func HasOffers() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, OffersTable, OffersPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OffersTable)
+		from := OffersPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasOffersWith applies the HasEdge predicate on the "offers" edge with a given conditions (other predicates).
 func HasOffersWith(preds ...predicate.MatchOffer) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := newOffersStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OffersTable)
+		target := b.Table(OffersInverseTable)
+		from, to := OffersPrimaryKey[0], OffersPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 
 // HasNeeds applies the HasEdge predicate on the "needs" edge.
 func HasNeeds() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, NeedsTable, NeedsPrimaryKey...),
-		)
-		sqlgraph.HasNeighbors(s, step)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(NeedsTable)
+		from := NeedsPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
 	})
 }
 
 // HasNeedsWith applies the HasEdge predicate on the "needs" edge with a given conditions (other predicates).
 func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
-		step := newNeedsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(NeedsTable)
+		target := b.Table(NeedsInverseTable)
+		from, to := NeedsPrimaryKey[0], NeedsPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
-	_ "github.com/mattn/go-sqlite3" // the embedded default database
+	"github.com/mattn/go-sqlite3"
 
 	"sscgraph/ent"
 	"sscgraph/ent/migrate"
@@ -49,7 +49,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return nil, fmt.Errorf("open database: PostgreSQL is not supported yet; give a SQLite file path")
 	}
-	db, err := sql.Open("sqlite3", sqliteDSN(dsn))
+	db, err := sql.Open(sqliteDriver, sqliteDSN(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
@@ -66,6 +66,34 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
 	}
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialect.SQLite}, nil
+}
+
+// sqliteDriver is go-sqlite3 with per-connection settings that the DSN
+// cannot carry.
+const sqliteDriver = "sqlite3_sscgraph"
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{
+		ConnectHook: func(conn *sqlite3.SQLiteConn) error {
+			for _, pragma := range []string{
+				// Read the file through a memory map shared by all
+				// connections (and with the OS page cache) instead of a
+				// read() per page: nested pages touch many pages.
+				"PRAGMA mmap_size = 1073741824",
+				// A larger private page cache for what the map does not
+				// hold (16 MiB per connection).
+				"PRAGMA cache_size = -16384",
+				// Sorts and window functions of nested pages stay in
+				// memory.
+				"PRAGMA temp_store = MEMORY",
+			} {
+				if _, err := conn.Exec(pragma, nil); err != nil {
+					return fmt.Errorf("%s: %w", pragma, err)
+				}
+			}
+			return nil
+		},
+	})
 }
 
 // sqliteDSN adds the pragmas sscgraph relies on to a SQLite path or URI,
