@@ -45,10 +45,10 @@ type Activity struct {
 	Budget *float64 `json:"budget,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityQuery when eager-loading is set.
-	Edges                     ActivityEdges `json:"edges"`
-	country_hosted_activities *int
-	project_activities        *int
-	selectValues              sql.SelectValues
+	Edges            ActivityEdges `json:"edges"`
+	venue_country_id *int
+	project_id       *int
+	selectValues     sql.SelectValues
 }
 
 // ActivityEdges holds the relations/edges for other nodes in the graph.
@@ -162,9 +162,9 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case activity.FieldStartDate, activity.FieldEndDate:
 			values[i] = new(sql.NullTime)
-		case activity.ForeignKeys[0]: // country_hosted_activities
+		case activity.ForeignKeys[0]: // venue_country_id
 			values[i] = new(sql.NullInt64)
-		case activity.ForeignKeys[1]: // project_activities
+		case activity.ForeignKeys[1]: // project_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -262,17 +262,17 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			}
 		case activity.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_hosted_activities", value)
+				return fmt.Errorf("unexpected type %T for edge-field venue_country_id", value)
 			} else if value.Valid {
-				_m.country_hosted_activities = new(int)
-				*_m.country_hosted_activities = int(value.Int64)
+				_m.venue_country_id = new(int)
+				*_m.venue_country_id = int(value.Int64)
 			}
 		case activity.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field project_activities", value)
+				return fmt.Errorf("unexpected type %T for edge-field project_id", value)
 			} else if value.Valid {
-				_m.project_activities = new(int)
-				*_m.project_activities = int(value.Int64)
+				_m.project_id = new(int)
+				*_m.project_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -726,10 +726,10 @@ func (_q *ActivityQuery) loadProject(ctx context.Context, query *ProjectQuery, n
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Activity)
 	for i := range nodes {
-		if nodes[i].project_activities == nil {
+		if nodes[i].project_id == nil {
 			continue
 		}
-		fk := *nodes[i].project_activities
+		fk := *nodes[i].project_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -746,7 +746,7 @@ func (_q *ActivityQuery) loadProject(ctx context.Context, query *ProjectQuery, n
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "project_activities" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "project_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -758,10 +758,10 @@ func (_q *ActivityQuery) loadVenueCountry(ctx context.Context, query *CountryQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Activity)
 	for i := range nodes {
-		if nodes[i].country_hosted_activities == nil {
+		if nodes[i].venue_country_id == nil {
 			continue
 		}
-		fk := *nodes[i].country_hosted_activities
+		fk := *nodes[i].venue_country_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -778,7 +778,7 @@ func (_q *ActivityQuery) loadVenueCountry(ctx context.Context, query *CountryQue
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "country_hosted_activities" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "venue_country_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

@@ -32,9 +32,9 @@ type Consultant struct {
 	Email string `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConsultantQuery when eager-loading is set.
-	Edges               ConsultantEdges `json:"edges"`
-	country_consultants *int
-	selectValues        sql.SelectValues
+	Edges          ConsultantEdges `json:"edges"`
+	nationality_id *int
+	selectValues   sql.SelectValues
 }
 
 // ConsultantEdges holds the relations/edges for other nodes in the graph.
@@ -97,7 +97,7 @@ func (*Consultant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case consultant.FieldName, consultant.FieldBio, consultant.FieldEmail:
 			values[i] = new(sql.NullString)
-		case consultant.ForeignKeys[0]: // country_consultants
+		case consultant.ForeignKeys[0]: // nationality_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -160,10 +160,10 @@ func (_m *Consultant) assignValues(columns []string, values []any) error {
 			}
 		case consultant.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_consultants", value)
+				return fmt.Errorf("unexpected type %T for edge-field nationality_id", value)
 			} else if value.Valid {
-				_m.country_consultants = new(int)
-				*_m.country_consultants = int(value.Int64)
+				_m.nationality_id = new(int)
+				*_m.nationality_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -272,7 +272,7 @@ func (_c *ConsultantCreate) createSpec() (*Consultant, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.country_consultants = &nodes[0]
+		_node.nationality_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ExpertiseIDs(); len(nodes) > 0 {

@@ -529,10 +529,10 @@ func (_q *ConsultantQuery) loadNationality(ctx context.Context, query *CountryQu
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Consultant)
 	for i := range nodes {
-		if nodes[i].country_consultants == nil {
+		if nodes[i].nationality_id == nil {
 			continue
 		}
-		fk := *nodes[i].country_consultants
+		fk := *nodes[i].nationality_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -549,7 +549,7 @@ func (_q *ConsultantQuery) loadNationality(ctx context.Context, query *CountryQu
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "country_consultants" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "nationality_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

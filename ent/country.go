@@ -37,9 +37,9 @@ type Country struct {
 	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CountryQuery when eager-loading is set.
-	Edges            CountryEdges `json:"edges"`
-	region_countries *int
-	selectValues     sql.SelectValues
+	Edges        CountryEdges `json:"edges"`
+	region_id    *int
+	selectValues sql.SelectValues
 }
 
 // CountryEdges holds the relations/edges for other nodes in the graph.
@@ -174,7 +174,7 @@ func (*Country) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldOfficialName, country.FieldNote:
 			values[i] = new(sql.NullString)
-		case country.ForeignKeys[0]: // region_countries
+		case country.ForeignKeys[0]: // region_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -253,10 +253,10 @@ func (_m *Country) assignValues(columns []string, values []any) error {
 			}
 		case country.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field region_countries", value)
+				return fmt.Errorf("unexpected type %T for edge-field region_id", value)
 			} else if value.Valid {
-				_m.region_countries = new(int)
-				*_m.region_countries = int(value.Int64)
+				_m.region_id = new(int)
+				*_m.region_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -423,7 +423,7 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.region_countries = &nodes[0]
+		_node.region_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ProjectsIDs(); len(nodes) > 0 {

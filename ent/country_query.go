@@ -839,10 +839,10 @@ func (_q *CountryQuery) loadRegion(ctx context.Context, query *RegionQuery, node
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Country)
 	for i := range nodes {
-		if nodes[i].region_countries == nil {
+		if nodes[i].region_id == nil {
 			continue
 		}
-		fk := *nodes[i].region_countries
+		fk := *nodes[i].region_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -859,7 +859,7 @@ func (_q *CountryQuery) loadRegion(ctx context.Context, query *RegionQuery, node
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "region_countries" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "region_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -1069,13 +1069,13 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.country_hosted_activities
+		fk := n.venue_country_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "country_hosted_activities" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "venue_country_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "country_hosted_activities" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "venue_country_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1100,13 +1100,13 @@ func (_q *CountryQuery) loadConsultants(ctx context.Context, query *ConsultantQu
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.country_consultants
+		fk := n.nationality_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "country_consultants" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "nationality_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "country_consultants" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "nationality_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1131,13 +1131,13 @@ func (_q *CountryQuery) loadOrganizations(ctx context.Context, query *Organizati
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.country_organizations
+		fk := n.country_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "country_organizations" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "country_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "country_organizations" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1162,13 +1162,13 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.country_needs
+		fk := n.country_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "country_needs" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "country_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "country_needs" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -31,10 +31,10 @@ type Match struct {
 	Cooperation match.Cooperation `json:"cooperation,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchQuery when eager-loading is set.
-	Edges               MatchEdges `json:"edges"`
-	match_need_matches  *int
-	match_offer_matches *int
-	selectValues        sql.SelectValues
+	Edges        MatchEdges `json:"edges"`
+	need_id      *int
+	offer_id     *int
+	selectValues sql.SelectValues
 }
 
 // MatchEdges holds the relations/edges for other nodes in the graph.
@@ -87,9 +87,9 @@ func (*Match) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case match.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
-		case match.ForeignKeys[0]: // match_need_matches
+		case match.ForeignKeys[0]: // need_id
 			values[i] = new(sql.NullInt64)
-		case match.ForeignKeys[1]: // match_offer_matches
+		case match.ForeignKeys[1]: // offer_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -144,17 +144,17 @@ func (_m *Match) assignValues(columns []string, values []any) error {
 			}
 		case match.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field match_need_matches", value)
+				return fmt.Errorf("unexpected type %T for edge-field need_id", value)
 			} else if value.Valid {
-				_m.match_need_matches = new(int)
-				*_m.match_need_matches = int(value.Int64)
+				_m.need_id = new(int)
+				*_m.need_id = int(value.Int64)
 			}
 		case match.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field match_offer_matches", value)
+				return fmt.Errorf("unexpected type %T for edge-field offer_id", value)
 			} else if value.Valid {
-				_m.match_offer_matches = new(int)
-				*_m.match_offer_matches = int(value.Int64)
+				_m.offer_id = new(int)
+				*_m.offer_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -224,7 +224,7 @@ func (_c *MatchCreate) createSpec() (*Match, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.match_offer_matches = &nodes[0]
+		_node.offer_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.NeedIDs(); len(nodes) > 0 {
@@ -241,7 +241,7 @@ func (_c *MatchCreate) createSpec() (*Match, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.match_need_matches = &nodes[0]
+		_node.need_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -467,10 +467,10 @@ func (_q *MatchQuery) loadOffer(ctx context.Context, query *MatchOfferQuery, nod
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Match)
 	for i := range nodes {
-		if nodes[i].match_offer_matches == nil {
+		if nodes[i].offer_id == nil {
 			continue
 		}
-		fk := *nodes[i].match_offer_matches
+		fk := *nodes[i].offer_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -487,7 +487,7 @@ func (_q *MatchQuery) loadOffer(ctx context.Context, query *MatchOfferQuery, nod
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "match_offer_matches" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "offer_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -499,10 +499,10 @@ func (_q *MatchQuery) loadNeed(ctx context.Context, query *MatchNeedQuery, nodes
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Match)
 	for i := range nodes {
-		if nodes[i].match_need_matches == nil {
+		if nodes[i].need_id == nil {
 			continue
 		}
-		fk := *nodes[i].match_need_matches
+		fk := *nodes[i].need_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -519,7 +519,7 @@ func (_q *MatchQuery) loadNeed(ctx context.Context, query *MatchNeedQuery, nodes
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "match_need_matches" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "need_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

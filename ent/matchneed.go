@@ -34,10 +34,10 @@ type MatchNeed struct {
 	PostedAt time.Time `json:"posted_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchNeedQuery when eager-loading is set.
-	Edges              MatchNeedEdges `json:"edges"`
-	country_needs      *int
-	organization_needs *int
-	selectValues       sql.SelectValues
+	Edges        MatchNeedEdges `json:"edges"`
+	country_id   *int
+	seeker_id    *int
+	selectValues sql.SelectValues
 }
 
 // MatchNeedEdges holds the relations/edges for other nodes in the graph.
@@ -113,9 +113,9 @@ func (*MatchNeed) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case matchneed.FieldPostedAt:
 			values[i] = new(sql.NullTime)
-		case matchneed.ForeignKeys[0]: // country_needs
+		case matchneed.ForeignKeys[0]: // country_id
 			values[i] = new(sql.NullInt64)
-		case matchneed.ForeignKeys[1]: // organization_needs
+		case matchneed.ForeignKeys[1]: // seeker_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -176,17 +176,17 @@ func (_m *MatchNeed) assignValues(columns []string, values []any) error {
 			}
 		case matchneed.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_needs", value)
+				return fmt.Errorf("unexpected type %T for edge-field country_id", value)
 			} else if value.Valid {
-				_m.country_needs = new(int)
-				*_m.country_needs = int(value.Int64)
+				_m.country_id = new(int)
+				*_m.country_id = int(value.Int64)
 			}
 		case matchneed.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field organization_needs", value)
+				return fmt.Errorf("unexpected type %T for edge-field seeker_id", value)
 			} else if value.Valid {
-				_m.organization_needs = new(int)
-				*_m.organization_needs = int(value.Int64)
+				_m.seeker_id = new(int)
+				*_m.seeker_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

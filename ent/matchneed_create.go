@@ -275,7 +275,7 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.organization_needs = &nodes[0]
+		_node.seeker_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CountryIDs(); len(nodes) > 0 {
@@ -292,7 +292,7 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.country_needs = &nodes[0]
+		_node.country_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {

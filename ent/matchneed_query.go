@@ -572,10 +572,10 @@ func (_q *MatchNeedQuery) loadSeeker(ctx context.Context, query *OrganizationQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchNeed)
 	for i := range nodes {
-		if nodes[i].organization_needs == nil {
+		if nodes[i].seeker_id == nil {
 			continue
 		}
-		fk := *nodes[i].organization_needs
+		fk := *nodes[i].seeker_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -592,7 +592,7 @@ func (_q *MatchNeedQuery) loadSeeker(ctx context.Context, query *OrganizationQue
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "organization_needs" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "seeker_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -604,10 +604,10 @@ func (_q *MatchNeedQuery) loadCountry(ctx context.Context, query *CountryQuery, 
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchNeed)
 	for i := range nodes {
-		if nodes[i].country_needs == nil {
+		if nodes[i].country_id == nil {
 			continue
 		}
-		fk := *nodes[i].country_needs
+		fk := *nodes[i].country_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -624,7 +624,7 @@ func (_q *MatchNeedQuery) loadCountry(ctx context.Context, query *CountryQuery, 
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "country_needs" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "country_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -712,13 +712,13 @@ func (_q *MatchNeedQuery) loadMatches(ctx context.Context, query *MatchQuery, no
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.match_need_matches
+		fk := n.need_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "match_need_matches" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "need_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "match_need_matches" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "need_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

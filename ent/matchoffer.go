@@ -38,9 +38,9 @@ type MatchOffer struct {
 	Languages []string `json:"languages,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchOfferQuery when eager-loading is set.
-	Edges               MatchOfferEdges `json:"edges"`
-	organization_offers *int
-	selectValues        sql.SelectValues
+	Edges        MatchOfferEdges `json:"edges"`
+	provider_id  *int
+	selectValues sql.SelectValues
 }
 
 // MatchOfferEdges holds the relations/edges for other nodes in the graph.
@@ -129,7 +129,7 @@ func (*MatchOffer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case matchoffer.FieldPostedAt, matchoffer.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
-		case matchoffer.ForeignKeys[0]: // organization_offers
+		case matchoffer.ForeignKeys[0]: // provider_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -205,10 +205,10 @@ func (_m *MatchOffer) assignValues(columns []string, values []any) error {
 			}
 		case matchoffer.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field organization_offers", value)
+				return fmt.Errorf("unexpected type %T for edge-field provider_id", value)
 			} else if value.Valid {
-				_m.organization_offers = new(int)
-				*_m.organization_offers = int(value.Int64)
+				_m.provider_id = new(int)
+				*_m.provider_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

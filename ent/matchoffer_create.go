@@ -320,7 +320,7 @@ func (_c *MatchOfferCreate) createSpec() (*MatchOffer, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.organization_offers = &nodes[0]
+		_node.provider_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {

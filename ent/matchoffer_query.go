@@ -633,10 +633,10 @@ func (_q *MatchOfferQuery) loadProvider(ctx context.Context, query *Organization
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchOffer)
 	for i := range nodes {
-		if nodes[i].organization_offers == nil {
+		if nodes[i].provider_id == nil {
 			continue
 		}
-		fk := *nodes[i].organization_offers
+		fk := *nodes[i].provider_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -653,7 +653,7 @@ func (_q *MatchOfferQuery) loadProvider(ctx context.Context, query *Organization
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "organization_offers" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "provider_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -863,13 +863,13 @@ func (_q *MatchOfferQuery) loadMatches(ctx context.Context, query *MatchQuery, n
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.match_offer_matches
+		fk := n.offer_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "match_offer_matches" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "offer_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "match_offer_matches" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "offer_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

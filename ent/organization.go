@@ -27,9 +27,9 @@ type Organization struct {
 	Website string `json:"website,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
-	Edges                 OrganizationEdges `json:"edges"`
-	country_organizations *int
-	selectValues          sql.SelectValues
+	Edges        OrganizationEdges `json:"edges"`
+	country_id   *int
+	selectValues sql.SelectValues
 }
 
 // OrganizationEdges holds the relations/edges for other nodes in the graph.
@@ -102,7 +102,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldKind, organization.FieldWebsite:
 			values[i] = new(sql.NullString)
-		case organization.ForeignKeys[0]: // country_organizations
+		case organization.ForeignKeys[0]: // country_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -151,10 +151,10 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			}
 		case organization.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_organizations", value)
+				return fmt.Errorf("unexpected type %T for edge-field country_id", value)
 			} else if value.Valid {
-				_m.country_organizations = new(int)
-				*_m.country_organizations = int(value.Int64)
+				_m.country_id = new(int)
+				*_m.country_id = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

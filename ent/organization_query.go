@@ -581,10 +581,10 @@ func (_q *OrganizationQuery) loadCountry(ctx context.Context, query *CountryQuer
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Organization)
 	for i := range nodes {
-		if nodes[i].country_organizations == nil {
+		if nodes[i].country_id == nil {
 			continue
 		}
-		fk := *nodes[i].country_organizations
+		fk := *nodes[i].country_id
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -601,7 +601,7 @@ func (_q *OrganizationQuery) loadCountry(ctx context.Context, query *CountryQuer
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "country_organizations" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "country_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -628,13 +628,13 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.organization_offers
+		fk := n.provider_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "organization_offers" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "provider_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "organization_offers" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "provider_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -659,13 +659,13 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.organization_needs
+		fk := n.seeker_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "organization_needs" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "seeker_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "organization_needs" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "seeker_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

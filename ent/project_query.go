@@ -780,13 +780,13 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.project_activities
+		fk := n.project_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "project_activities" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "project_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "project_activities" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "project_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -493,13 +493,13 @@ func (_q *RegionQuery) loadCountries(ctx context.Context, query *CountryQuery, n
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.region_countries
+		fk := n.region_id
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "region_countries" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "region_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "region_countries" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "region_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -62,14 +62,14 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "project" package.
 	ProjectInverseTable = "projects"
 	// ProjectColumn is the table column denoting the project relation/edge.
-	ProjectColumn = "project_activities"
+	ProjectColumn = "project_id"
 	// VenueCountryTable is the table that holds the venue_country relation/edge.
 	VenueCountryTable = "activities"
 	// VenueCountryInverseTable is the table name for the Country entity.
 	// It exists in this package in order to avoid circular dependency with the "country" package.
 	VenueCountryInverseTable = "countries"
 	// VenueCountryColumn is the table column denoting the venue_country relation/edge.
-	VenueCountryColumn = "country_hosted_activities"
+	VenueCountryColumn = "venue_country_id"
 	// BeneficiaryCountriesTable is the table that holds the beneficiary_countries relation/edge. The primary key declared below.
 	BeneficiaryCountriesTable = "activity_beneficiary_countries"
 	// BeneficiaryCountriesInverseTable is the table name for the Country entity.
@@ -117,8 +117,8 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "activities"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"country_hosted_activities",
-	"project_activities",
+	"venue_country_id",
+	"project_id",
 }
 
 var (

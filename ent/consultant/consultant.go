@@ -38,7 +38,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "country" package.
 	NationalityInverseTable = "countries"
 	// NationalityColumn is the table column denoting the nationality relation/edge.
-	NationalityColumn = "country_consultants"
+	NationalityColumn = "nationality_id"
 	// ExpertiseTable is the table that holds the expertise relation/edge. The primary key declared below.
 	ExpertiseTable = "consultant_expertise"
 	// ExpertiseInverseTable is the table name for the Topic entity.
@@ -65,7 +65,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "consultants"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"country_consultants",
+	"nationality_id",
 }
 
 var (

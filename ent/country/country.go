@@ -56,7 +56,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "region" package.
 	RegionInverseTable = "regions"
 	// RegionColumn is the table column denoting the region relation/edge.
-	RegionColumn = "region_countries"
+	RegionColumn = "region_id"
 	// ProjectsTable is the table that holds the projects relation/edge. The primary key declared below.
 	ProjectsTable = "project_countries"
 	// ProjectsInverseTable is the table name for the Project entity.
@@ -78,28 +78,28 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "activity" package.
 	HostedActivitiesInverseTable = "activities"
 	// HostedActivitiesColumn is the table column denoting the hosted_activities relation/edge.
-	HostedActivitiesColumn = "country_hosted_activities"
+	HostedActivitiesColumn = "venue_country_id"
 	// ConsultantsTable is the table that holds the consultants relation/edge.
 	ConsultantsTable = "consultants"
 	// ConsultantsInverseTable is the table name for the Consultant entity.
 	// It exists in this package in order to avoid circular dependency with the "consultant" package.
 	ConsultantsInverseTable = "consultants"
 	// ConsultantsColumn is the table column denoting the consultants relation/edge.
-	ConsultantsColumn = "country_consultants"
+	ConsultantsColumn = "nationality_id"
 	// OrganizationsTable is the table that holds the organizations relation/edge.
 	OrganizationsTable = "organizations"
 	// OrganizationsInverseTable is the table name for the Organization entity.
 	// It exists in this package in order to avoid circular dependency with the "organization" package.
 	OrganizationsInverseTable = "organizations"
 	// OrganizationsColumn is the table column denoting the organizations relation/edge.
-	OrganizationsColumn = "country_organizations"
+	OrganizationsColumn = "country_id"
 	// NeedsTable is the table that holds the needs relation/edge.
 	NeedsTable = "match_needs"
 	// NeedsInverseTable is the table name for the MatchNeed entity.
 	// It exists in this package in order to avoid circular dependency with the "matchneed" package.
 	NeedsInverseTable = "match_needs"
 	// NeedsColumn is the table column denoting the needs relation/edge.
-	NeedsColumn = "country_needs"
+	NeedsColumn = "country_id"
 	// TargetingOffersTable is the table that holds the targeting_offers relation/edge. The primary key declared below.
 	TargetingOffersTable = "match_offer_target_countries"
 	// TargetingOffersInverseTable is the table name for the MatchOffer entity.
@@ -124,7 +124,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "countries"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"region_countries",
+	"region_id",
 }
 
 var (

@@ -38,14 +38,14 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "matchoffer" package.
 	OfferInverseTable = "match_offers"
 	// OfferColumn is the table column denoting the offer relation/edge.
-	OfferColumn = "match_offer_matches"
+	OfferColumn = "offer_id"
 	// NeedTable is the table that holds the need relation/edge.
 	NeedTable = "matches"
 	// NeedInverseTable is the table name for the MatchNeed entity.
 	// It exists in this package in order to avoid circular dependency with the "matchneed" package.
 	NeedInverseTable = "match_needs"
 	// NeedColumn is the table column denoting the need relation/edge.
-	NeedColumn = "match_need_matches"
+	NeedColumn = "need_id"
 )
 
 // Columns holds all SQL columns for match fields.
@@ -61,8 +61,8 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "matches"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"match_need_matches",
-	"match_offer_matches",
+	"need_id",
+	"offer_id",
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -46,14 +46,14 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "organization" package.
 	SeekerInverseTable = "organizations"
 	// SeekerColumn is the table column denoting the seeker relation/edge.
-	SeekerColumn = "organization_needs"
+	SeekerColumn = "seeker_id"
 	// CountryTable is the table that holds the country relation/edge.
 	CountryTable = "match_needs"
 	// CountryInverseTable is the table name for the Country entity.
 	// It exists in this package in order to avoid circular dependency with the "country" package.
 	CountryInverseTable = "countries"
 	// CountryColumn is the table column denoting the country relation/edge.
-	CountryColumn = "country_needs"
+	CountryColumn = "country_id"
 	// TopicsTable is the table that holds the topics relation/edge. The primary key declared below.
 	TopicsTable = "match_need_topics"
 	// TopicsInverseTable is the table name for the Topic entity.
@@ -65,7 +65,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "match" package.
 	MatchesInverseTable = "matches"
 	// MatchesColumn is the table column denoting the matches relation/edge.
-	MatchesColumn = "match_need_matches"
+	MatchesColumn = "need_id"
 )
 
 // Columns holds all SQL columns for matchneed fields.
@@ -82,8 +82,8 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "match_needs"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"country_needs",
-	"organization_needs",
+	"country_id",
+	"seeker_id",
 }
 
 var (

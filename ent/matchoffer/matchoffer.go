@@ -52,7 +52,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "organization" package.
 	ProviderInverseTable = "organizations"
 	// ProviderColumn is the table column denoting the provider relation/edge.
-	ProviderColumn = "organization_offers"
+	ProviderColumn = "provider_id"
 	// TopicsTable is the table that holds the topics relation/edge. The primary key declared below.
 	TopicsTable = "match_offer_topics"
 	// TopicsInverseTable is the table name for the Topic entity.
@@ -74,7 +74,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "match" package.
 	MatchesInverseTable = "matches"
 	// MatchesColumn is the table column denoting the matches relation/edge.
-	MatchesColumn = "match_offer_matches"
+	MatchesColumn = "offer_id"
 )
 
 // Columns holds all SQL columns for matchoffer fields.
@@ -93,7 +93,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "match_offers"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"organization_offers",
+	"provider_id",
 }
 
 var (

@@ -24,8 +24,8 @@ var (
 		{Name: "language", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "participants", Type: field.TypeInt, Default: 0},
 		{Name: "budget", Type: field.TypeFloat64, Nullable: true},
-		{Name: "country_hosted_activities", Type: field.TypeInt, Nullable: true},
-		{Name: "project_activities", Type: field.TypeInt, Nullable: true},
+		{Name: "venue_country_id", Type: field.TypeInt, Nullable: true},
+		{Name: "project_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ActivitiesTable holds the schema information for the "activities" table.
 	ActivitiesTable = &schema.Table{
@@ -48,12 +48,12 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "activity_project_activities",
+				Name:    "activity_project_id",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[14]},
 			},
 			{
-				Name:    "activity_country_hosted_activities",
+				Name:    "activity_venue_country_id",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[13]},
 			},
@@ -83,7 +83,7 @@ var (
 		{Name: "bio", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "available", Type: field.TypeBool, Default: true},
 		{Name: "email", Type: field.TypeString, Nullable: true, Size: 320},
-		{Name: "country_consultants", Type: field.TypeInt, Nullable: true},
+		{Name: "nationality_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ConsultantsTable holds the schema information for the "consultants" table.
 	ConsultantsTable = &schema.Table{
@@ -100,7 +100,7 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "consultant_country_consultants",
+				Name:    "consultant_nationality_id",
 				Unique:  false,
 				Columns: []*schema.Column{ConsultantsColumns[7]},
 			},
@@ -123,7 +123,7 @@ var (
 		{Name: "latitude", Type: field.TypeFloat64},
 		{Name: "longitude", Type: field.TypeFloat64},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "region_countries", Type: field.TypeInt},
+		{Name: "region_id", Type: field.TypeInt},
 	}
 	// CountriesTable holds the schema information for the "countries" table.
 	CountriesTable = &schema.Table{
@@ -140,7 +140,7 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "country_region_countries",
+				Name:    "country_region_id",
 				Unique:  false,
 				Columns: []*schema.Column{CountriesColumns[10]},
 			},
@@ -159,8 +159,8 @@ var (
 		{Name: "score", Type: field.TypeFloat64},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "cooperation", Type: field.TypeEnum, Enums: []string{"SOUTH_SOUTH", "TRIANGULAR", "OTHER"}},
-		{Name: "match_need_matches", Type: field.TypeInt},
-		{Name: "match_offer_matches", Type: field.TypeInt},
+		{Name: "need_id", Type: field.TypeInt},
+		{Name: "offer_id", Type: field.TypeInt},
 	}
 	// MatchesTable holds the schema information for the "matches" table.
 	MatchesTable = &schema.Table{
@@ -183,12 +183,12 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "match_match_offer_matches_match_need_matches",
+				Name:    "match_offer_id_need_id",
 				Unique:  true,
 				Columns: []*schema.Column{MatchesColumns[7], MatchesColumns[6]},
 			},
 			{
-				Name:    "match_match_need_matches",
+				Name:    "match_need_id",
 				Unique:  false,
 				Columns: []*schema.Column{MatchesColumns[6]},
 			},
@@ -203,8 +203,8 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FINANCIAL", "TECHNICAL", "PUBLIC_PRIVATE_PARTNERSHIP"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "MATCHED", "CLOSED"}},
 		{Name: "posted_at", Type: field.TypeTime},
-		{Name: "country_needs", Type: field.TypeInt},
-		{Name: "organization_needs", Type: field.TypeInt},
+		{Name: "country_id", Type: field.TypeInt},
+		{Name: "seeker_id", Type: field.TypeInt},
 	}
 	// MatchNeedsTable holds the schema information for the "match_needs" table.
 	MatchNeedsTable = &schema.Table{
@@ -227,12 +227,12 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "matchneed_organization_needs",
+				Name:    "matchneed_seeker_id",
 				Unique:  false,
 				Columns: []*schema.Column{MatchNeedsColumns[8]},
 			},
 			{
-				Name:    "matchneed_country_needs",
+				Name:    "matchneed_country_id",
 				Unique:  false,
 				Columns: []*schema.Column{MatchNeedsColumns[7]},
 			},
@@ -254,7 +254,7 @@ var (
 		{Name: "posted_at", Type: field.TypeTime},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "languages", Type: field.TypeJSON, Nullable: true},
-		{Name: "organization_offers", Type: field.TypeInt},
+		{Name: "provider_id", Type: field.TypeInt},
 	}
 	// MatchOffersTable holds the schema information for the "match_offers" table.
 	MatchOffersTable = &schema.Table{
@@ -271,7 +271,7 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "matchoffer_organization_offers",
+				Name:    "matchoffer_provider_id",
 				Unique:  false,
 				Columns: []*schema.Column{MatchOffersColumns[9]},
 			},
@@ -294,7 +294,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 300},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER"}},
 		{Name: "website", Type: field.TypeString, Nullable: true, Size: 500},
-		{Name: "country_organizations", Type: field.TypeInt, Nullable: true},
+		{Name: "country_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -311,7 +311,7 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "organization_country_organizations",
+				Name:    "organization_country_id",
 				Unique:  false,
 				Columns: []*schema.Column{OrganizationsColumns[5]},
 			},

@@ -40,21 +40,21 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "country" package.
 	CountryInverseTable = "countries"
 	// CountryColumn is the table column denoting the country relation/edge.
-	CountryColumn = "country_organizations"
+	CountryColumn = "country_id"
 	// OffersTable is the table that holds the offers relation/edge.
 	OffersTable = "match_offers"
 	// OffersInverseTable is the table name for the MatchOffer entity.
 	// It exists in this package in order to avoid circular dependency with the "matchoffer" package.
 	OffersInverseTable = "match_offers"
 	// OffersColumn is the table column denoting the offers relation/edge.
-	OffersColumn = "organization_offers"
+	OffersColumn = "provider_id"
 	// NeedsTable is the table that holds the needs relation/edge.
 	NeedsTable = "match_needs"
 	// NeedsInverseTable is the table name for the MatchNeed entity.
 	// It exists in this package in order to avoid circular dependency with the "matchneed" package.
 	NeedsInverseTable = "match_needs"
 	// NeedsColumn is the table column denoting the needs relation/edge.
-	NeedsColumn = "organization_needs"
+	NeedsColumn = "seeker_id"
 	// ActivitiesTable is the table that holds the activities relation/edge. The primary key declared below.
 	ActivitiesTable = "activity_partners"
 	// ActivitiesInverseTable is the table name for the Activity entity.
@@ -74,7 +74,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "organizations"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"country_organizations",
+	"country_id",
 }
 
 var (

@@ -67,7 +67,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "activity" package.
 	ActivitiesInverseTable = "activities"
 	// ActivitiesColumn is the table column denoting the activities relation/edge.
-	ActivitiesColumn = "project_activities"
+	ActivitiesColumn = "project_id"
 )
 
 // Columns holds all SQL columns for project fields.

@@ -30,7 +30,7 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "country" package.
 	CountriesInverseTable = "countries"
 	// CountriesColumn is the table column denoting the countries relation/edge.
-	CountriesColumn = "region_countries"
+	CountriesColumn = "region_id"
 	// TargetingOffersTable is the table that holds the targeting_offers relation/edge. The primary key declared below.
 	TargetingOffersTable = "match_offer_target_regions"
 	// TargetingOffersInverseTable is the table name for the MatchOffer entity.

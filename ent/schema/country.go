@@ -70,15 +70,19 @@ func (Country) Edges() []ent.Edge {
 			Comment("South-South and triangular activities the country provides.").
 			Annotations(connection()),
 		edge.To("hosted_activities", Activity.Type).
+			StorageKey(edge.Column("venue_country_id")).
 			Comment("Activities held in the country.").
 			Annotations(connection()),
 		edge.To("consultants", Consultant.Type).
+			StorageKey(edge.Column("nationality_id")).
 			Comment("Consultants of this nationality.").
 			Annotations(connection()),
 		edge.To("organizations", Organization.Type).
+			StorageKey(edge.Column("country_id")).
 			Comment("Organizations based in the country.").
 			Annotations(connection()),
 		edge.To("needs", MatchNeed.Type).
+			StorageKey(edge.Column("country_id")).
 			Comment("Match needs posted for the country.").
 			Annotations(connection()),
 		edge.From("targeting_offers", MatchOffer.Type).

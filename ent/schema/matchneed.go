@@ -48,6 +48,7 @@ func (MatchNeed) Edges() []ent.Edge {
 		edge.To("topics", Topic.Type).
 			Annotations(connection()),
 		edge.To("matches", Match.Type).
+			StorageKey(edge.Column("need_id")).
 			Annotations(connection()),
 	}
 }

@@ -55,6 +55,7 @@ func (MatchOffer) Edges() []ent.Edge {
 		edge.To("target_countries", Country.Type).
 			Annotations(connection()),
 		edge.To("matches", Match.Type).
+			StorageKey(edge.Column("offer_id")).
 			Annotations(connection()),
 	}
 }

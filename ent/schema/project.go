@@ -59,7 +59,8 @@ func (Project) Edges() []ent.Edge {
 			Comment("Beneficiary and pilot countries.").
 			Annotations(connection()),
 		edge.To("topics", Topic.Type).Annotations(connection()),
-		edge.To("activities", Activity.Type).Annotations(connection()),
+		edge.To("activities", Activity.Type).
+			StorageKey(edge.Column("project_id")).Annotations(connection()),
 	}
 }
 

@@ -32,6 +32,7 @@ func (Region) Fields() []ent.Field {
 func (Region) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("countries", Country.Type).
+			StorageKey(edge.Column("region_id")).
 			Comment("Countries this bureau is responsible for.").
 			Annotations(connection()),
 		edge.From("targeting_offers", MatchOffer.Type).
