@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Activity is the model entity for the Activity schema.
+// A technical-assistance, South-South or triangular cooperation activity: a training, workshop, mission, study or event.
 type Activity struct {
 	config `json:"-"`
 	// ID of the ent.

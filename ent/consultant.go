@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Consultant is the model entity for the Consultant schema.
+// An expert on the roster of consultants.
 type Consultant struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -12,7 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Country is the model entity for the Country schema.
+// A country or territory of ISO 3166-1, with its regional bureau, LDC status and centroid.
 type Country struct {
 	config `json:"-"`
 	// ID of the ent.

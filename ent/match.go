@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Match is the model entity for the Match schema.
+// A pairing of an offer and a need on Match, proposed or agreed.
 type Match struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -15,7 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// MatchNeed is the model entity for the MatchNeed schema.
+// A seeker's request for IP-related help on the Match platform.
 type MatchNeed struct {
 	config `json:"-"`
 	// ID of the ent.

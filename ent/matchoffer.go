@@ -15,7 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// MatchOffer is the model entity for the MatchOffer schema.
+// A provider's offer of IP-related help on the Match platform.
 type MatchOffer struct {
 	config `json:"-"`
 	// ID of the ent.

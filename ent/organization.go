@@ -12,7 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Organization is the model entity for the Organization schema.
+// An IP office, ministry, university or other body that partners in activities or provides and seeks help on Match.
 type Organization struct {
 	config `json:"-"`
 	// ID of the ent.

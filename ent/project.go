@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Project is the model entity for the Project schema.
+// A Development Agenda project approved by the Committee on Development and IP (CDIP).
 type Project struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Recommendation is the model entity for the Recommendation schema.
+// One of the 45 Development Agenda recommendations adopted in 2007, in clusters A to F.
 type Recommendation struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Region is the model entity for the Region schema.
+// A regional bureau of the development sector. Every country has exactly one; developed countries share the DEVELOPED pseudo-bureau.
 type Region struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Topic is the model entity for the Topic schema.
+// An IP area (patents, copyright, ...) or an economic sector (tourism, health, ...) that projects, activities, experts and Match postings are tagged with.
 type Topic struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -91,4 +91,6 @@ func (Activity) Indexes() []ent.Index {
 }
 
 // Annotations of the Activity.
-func (Activity) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Activity) Annotations() []schema.Annotation {
+	return graphAnnotations("A technical-assistance, South-South or triangular cooperation activity: a training, workshop, mission, study or event.")
+}

@@ -62,4 +62,6 @@ func (Consultant) Indexes() []ent.Index {
 }
 
 // Annotations of the Consultant.
-func (Consultant) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Consultant) Annotations() []schema.Annotation {
+	return graphAnnotations("An expert on the roster of consultants.")
+}

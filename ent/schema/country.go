@@ -101,4 +101,6 @@ func (Country) Indexes() []ent.Index {
 }
 
 // Annotations of the Country.
-func (Country) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Country) Annotations() []schema.Annotation {
+	return graphAnnotations("A country or territory of ISO 3166-1, with its regional bureau, LDC status and centroid.")
+}

@@ -56,4 +56,6 @@ func (Match) Indexes() []ent.Index {
 }
 
 // Annotations of the Match.
-func (Match) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Match) Annotations() []schema.Annotation {
+	return graphAnnotations("A pairing of an offer and a need on Match, proposed or agreed.")
+}

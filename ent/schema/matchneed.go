@@ -63,4 +63,6 @@ func (MatchNeed) Indexes() []ent.Index {
 }
 
 // Annotations of the MatchNeed.
-func (MatchNeed) Annotations() []schema.Annotation { return graphAnnotations() }
+func (MatchNeed) Annotations() []schema.Annotation {
+	return graphAnnotations("A seeker's request for IP-related help on the Match platform.")
+}

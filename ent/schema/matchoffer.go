@@ -70,4 +70,6 @@ func (MatchOffer) Indexes() []ent.Index {
 }
 
 // Annotations of the MatchOffer.
-func (MatchOffer) Annotations() []schema.Annotation { return graphAnnotations() }
+func (MatchOffer) Annotations() []schema.Annotation {
+	return graphAnnotations("A provider's offer of IP-related help on the Match platform.")
+}

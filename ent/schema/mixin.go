@@ -24,10 +24,12 @@ func (DemoMixin) Fields() []ent.Field {
 	}
 }
 
-// graphAnnotations are the entgql annotations every entity shares: a
-// top-level Relay connection with filters and multi-field ordering.
-func graphAnnotations() []schema.Annotation {
+// graphAnnotations are the annotations every entity shares: its
+// description for the GraphQL schema and a top-level Relay connection with
+// filters and multi-field ordering.
+func graphAnnotations(description string) []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment(description),
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),

@@ -60,4 +60,6 @@ func (Organization) Indexes() []ent.Index {
 }
 
 // Annotations of the Organization.
-func (Organization) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Organization) Annotations() []schema.Annotation {
+	return graphAnnotations("An IP office, ministry, university or other body that partners in activities or provides and seeks help on Match.")
+}

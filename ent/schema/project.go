@@ -73,4 +73,6 @@ func (Project) Indexes() []ent.Index {
 }
 
 // Annotations of the Project.
-func (Project) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Project) Annotations() []schema.Annotation {
+	return graphAnnotations("A Development Agenda project approved by the Committee on Development and IP (CDIP).")
+}

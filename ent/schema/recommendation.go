@@ -39,4 +39,6 @@ func (Recommendation) Edges() []ent.Edge {
 }
 
 // Annotations of the Recommendation.
-func (Recommendation) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Recommendation) Annotations() []schema.Annotation {
+	return graphAnnotations("One of the 45 Development Agenda recommendations adopted in 2007, in clusters A to F.")
+}

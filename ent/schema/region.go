@@ -43,4 +43,6 @@ func (Region) Edges() []ent.Edge {
 }
 
 // Annotations of the Region.
-func (Region) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Region) Annotations() []schema.Annotation {
+	return graphAnnotations("A regional bureau of the development sector. Every country has exactly one; developed countries share the DEVELOPED pseudo-bureau.")
+}

@@ -46,4 +46,6 @@ func (Topic) Edges() []ent.Edge {
 }
 
 // Annotations of the Topic.
-func (Topic) Annotations() []schema.Annotation { return graphAnnotations() }
+func (Topic) Annotations() []schema.Annotation {
+	return graphAnnotations("An IP area (patents, copyright, ...) or an economic sector (tourism, health, ...) that projects, activities, experts and Match postings are tagged with.")
+}

@@ -2004,6 +2004,9 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A technical-assistance, South-South or triangular cooperation activity: a training, workshop, mission, study or event.
+"""
 type Activity implements Node {
   id: ID!
   """
@@ -2072,6 +2075,9 @@ type Activity implements Node {
     """
     where: CountryWhereInput
   ): CountryConnection!
+  """
+  Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).
+  """
   providerCountries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2134,6 +2140,9 @@ type Activity implements Node {
     """
     where: ConsultantWhereInput
   ): ConsultantConnection!
+  """
+  Partner organizations.
+  """
   partners(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2481,6 +2490,9 @@ input ActivityWhereInput {
   hasTopics: Boolean
   hasTopicsWith: [TopicWhereInput!]
 }
+"""
+An expert on the roster of consultants.
+"""
 type Consultant implements Node {
   id: ID!
   """
@@ -2498,6 +2510,9 @@ type Consultant implements Node {
   """
   available: Boolean!
   nationality: Country
+  """
+  Topics the consultant is an expert in.
+  """
   expertise(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2690,6 +2705,9 @@ input ConsultantWhereInput {
   hasActivities: Boolean
   hasActivitiesWith: [ActivityWhereInput!]
 }
+"""
+A country or territory of ISO 3166-1, with its regional bureau, LDC status and centroid.
+"""
 type Country implements Node {
   id: ID!
   """
@@ -2732,6 +2750,9 @@ type Country implements Node {
   The regional bureau responsible for the country.
   """
   region: Region!
+  """
+  DA projects the country benefits from.
+  """
   projects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2763,6 +2784,9 @@ type Country implements Node {
     """
     where: ProjectWhereInput
   ): ProjectConnection!
+  """
+  Activities the country benefits from.
+  """
   activities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2794,6 +2818,9 @@ type Country implements Node {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  South-South and triangular activities the country provides.
+  """
   providedActivities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2825,6 +2852,9 @@ type Country implements Node {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  Activities held in the country.
+  """
   hostedActivities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2856,6 +2886,9 @@ type Country implements Node {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  Consultants of this nationality.
+  """
   consultants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2887,6 +2920,9 @@ type Country implements Node {
     """
     where: ConsultantWhereInput
   ): ConsultantConnection!
+  """
+  Organizations based in the country.
+  """
   organizations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2918,6 +2954,9 @@ type Country implements Node {
     """
     where: OrganizationWhereInput
   ): OrganizationConnection!
+  """
+  Match needs posted for the country.
+  """
   needs(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2949,6 +2988,9 @@ type Country implements Node {
     """
     where: MatchNeedWhereInput
   ): MatchNeedConnection!
+  """
+  Match offers that target the country.
+  """
   targetingOffers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3221,6 +3263,9 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+A pairing of an offer and a need on Match, proposed or agreed.
+"""
 type Match implements Node {
   id: ID!
   """
@@ -3286,6 +3331,9 @@ enum MatchKind @goModel(model: "sscgraph/ent/schema/schematype.MatchKind") {
   TECHNICAL
   PUBLIC_PRIVATE_PARTNERSHIP
 }
+"""
+A seeker's request for IP-related help on the Match platform.
+"""
 type MatchNeed implements Node {
   id: ID!
   """
@@ -3532,6 +3580,9 @@ input MatchNeedWhereInput {
   hasMatches: Boolean
   hasMatchesWith: [MatchWhereInput!]
 }
+"""
+A provider's offer of IP-related help on the Match platform.
+"""
 type MatchOffer implements Node {
   id: ID!
   """
@@ -3986,6 +4037,9 @@ enum OrderDirection {
   """
   DESC
 }
+"""
+An IP office, ministry, university or other body that partners in activities or provides and seeks help on Match.
+"""
 type Organization implements Node {
   id: ID!
   """
@@ -3999,6 +4053,9 @@ type Organization implements Node {
   Where the organization is based; empty for some international bodies.
   """
   country: Country
+  """
+  Match offers the organization provides.
+  """
   offers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4030,6 +4087,9 @@ type Organization implements Node {
     """
     where: MatchOfferWhereInput
   ): MatchOfferConnection!
+  """
+  Match needs the organization seeks help for.
+  """
   needs(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4061,6 +4121,9 @@ type Organization implements Node {
     """
     where: MatchNeedWhereInput
   ): MatchNeedConnection!
+  """
+  Activities the organization partners in.
+  """
   activities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4264,6 +4327,9 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+A Development Agenda project approved by the Committee on Development and IP (CDIP).
+"""
 type Project implements Node {
   id: ID!
   """
@@ -4291,6 +4357,9 @@ type Project implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  DA recommendations the project implements.
+  """
   recommendations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4322,6 +4391,9 @@ type Project implements Node {
     """
     where: RecommendationWhereInput
   ): RecommendationConnection!
+  """
+  Beneficiary and pilot countries.
+  """
   countries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5001,6 +5073,9 @@ type Query {
     where: TopicWhereInput
   ): TopicConnection!
 }
+"""
+One of the 45 Development Agenda recommendations adopted in 2007, in clusters A to F.
+"""
 type Recommendation implements Node {
   id: ID!
   number: Int!
@@ -5012,6 +5087,9 @@ type Recommendation implements Node {
   Short paraphrase of the recommendation.
   """
   title: String!
+  """
+  DA projects implementing the recommendation.
+  """
   projects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5165,6 +5243,9 @@ input RecommendationWhereInput {
   hasProjects: Boolean
   hasProjectsWith: [ProjectWhereInput!]
 }
+"""
+A regional bureau of the development sector. Every country has exactly one; developed countries share the DEVELOPED pseudo-bureau.
+"""
 type Region implements Node {
   id: ID!
   """
@@ -5176,6 +5257,9 @@ type Region implements Node {
   What the bureau covers.
   """
   description: String
+  """
+  Countries this bureau is responsible for.
+  """
   countries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5207,6 +5291,9 @@ type Region implements Node {
     """
     where: CountryWhereInput
   ): CountryConnection!
+  """
+  Match offers that target this region.
+  """
   targetingOffers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5369,6 +5456,9 @@ input RegionWhereInput {
   hasTargetingOffers: Boolean
   hasTargetingOffersWith: [MatchOfferWhereInput!]
 }
+"""
+An IP area (patents, copyright, ...) or an economic sector (tourism, health, ...) that projects, activities, experts and Match postings are tagged with.
+"""
 type Topic implements Node {
   id: ID!
   """
@@ -5443,6 +5533,9 @@ type Topic implements Node {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  Consultants with expertise in the topic.
+  """
   consultants(
     """
     Returns the elements in the list that come after the specified cursor.
