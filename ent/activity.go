@@ -21,21 +21,21 @@ type Activity struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Title holds the value of the "title" field.
+	// Title of the activity.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// What the activity did or will do.
 	Description string `json:"description,omitempty"`
 	// TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
 	Kind activity.Kind `json:"kind,omitempty"`
-	// Type holds the value of the "type" field.
+	// The form of the activity.
 	Type activity.Type `json:"type,omitempty"`
-	// Status holds the value of the "status" field.
+	// PLANNED, ONGOING, COMPLETED or CANCELLED.
 	Status activity.Status `json:"status,omitempty"`
-	// StartDate holds the value of the "start_date" field.
+	// First day of the activity.
 	StartDate time.Time `json:"start_date,omitempty"`
-	// EndDate holds the value of the "end_date" field.
+	// Last day of the activity; never before the start date.
 	EndDate time.Time `json:"end_date,omitempty"`
-	// VenueCity holds the value of the "venue_city" field.
+	// City where the activity is held; empty for studies and tool development.
 	VenueCity string `json:"venue_city,omitempty"`
 	// ISO 639-1 code of the working language.
 	Language string `json:"language,omitempty"`
@@ -57,15 +57,15 @@ type ActivityEdges struct {
 	Project *Project `json:"project,omitempty"`
 	// The country the activity is held in; empty for studies and tool development, which have no venue.
 	VenueCountry *Country `json:"venue_country,omitempty"`
-	// BeneficiaryCountries holds the value of the beneficiary_countries edge.
+	// Countries the activity benefits.
 	BeneficiaryCountries []*Country `json:"beneficiary_countries,omitempty"`
 	// Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).
 	ProviderCountries []*Country `json:"provider_countries,omitempty"`
-	// Consultants holds the value of the consultants edge.
+	// Consultants engaged for the activity.
 	Consultants []*Consultant `json:"consultants,omitempty"`
 	// Partner organizations.
 	Partners []*Organization `json:"partners,omitempty"`
-	// Topics holds the value of the topics edge.
+	// IP areas and sectors the activity addresses.
 	Topics []*Topic `json:"topics,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -20,11 +20,11 @@ type Consultant struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Name holds the value of the "name" field.
+	// Full name.
 	Name string `json:"name,omitempty"`
 	// ISO 639-1 codes of the languages the consultant works in.
 	Languages []string `json:"languages,omitempty"`
-	// Bio holds the value of the "bio" field.
+	// Short professional biography.
 	Bio string `json:"bio,omitempty"`
 	// Whether the consultant currently accepts assignments.
 	Available bool `json:"available,omitempty"`
@@ -39,11 +39,11 @@ type Consultant struct {
 
 // ConsultantEdges holds the relations/edges for other nodes in the graph.
 type ConsultantEdges struct {
-	// Nationality holds the value of the nationality edge.
+	// Country of nationality.
 	Nationality *Country `json:"nationality,omitempty"`
 	// Topics the consultant is an expert in.
 	Expertise []*Topic `json:"expertise,omitempty"`
-	// Activities holds the value of the activities edge.
+	// Activities the consultant worked on.
 	Activities []*Activity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -21,11 +21,11 @@ type Match struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Status holds the value of the "status" field.
+	// PROPOSED, ACCEPTED, DECLINED or COMPLETED.
 	Status match.Status `json:"status,omitempty"`
 	// How well the offer fits the need, from 0 to 1.
 	Score float64 `json:"score,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the match was proposed.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.
 	Cooperation match.Cooperation `json:"cooperation,omitempty"`
@@ -39,9 +39,9 @@ type Match struct {
 
 // MatchEdges holds the relations/edges for other nodes in the graph.
 type MatchEdges struct {
-	// Offer holds the value of the offer edge.
+	// The offer matched.
 	Offer *MatchOffer `json:"offer,omitempty"`
-	// Need holds the value of the need edge.
+	// The need matched.
 	Need *MatchNeed `json:"need,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

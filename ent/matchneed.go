@@ -22,15 +22,15 @@ type MatchNeed struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Title holds the value of the "title" field.
+	// Title of the need.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// What help is sought, and why.
 	Description string `json:"description,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// The kind of support sought.
 	Kind schematype.MatchKind `json:"kind,omitempty"`
-	// Status holds the value of the "status" field.
+	// OPEN, MATCHED or CLOSED.
 	Status matchneed.Status `json:"status,omitempty"`
-	// PostedAt holds the value of the "posted_at" field.
+	// When the need was published.
 	PostedAt time.Time `json:"posted_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchNeedQuery when eager-loading is set.
@@ -46,9 +46,9 @@ type MatchNeedEdges struct {
 	Seeker *Organization `json:"seeker,omitempty"`
 	// The country the help is for.
 	Country *Country `json:"country,omitempty"`
-	// Topics holds the value of the topics edge.
+	// IP areas and sectors the need concerns.
 	Topics []*Topic `json:"topics,omitempty"`
-	// Matches holds the value of the matches edge.
+	// Matches made for this need.
 	Matches []*Match `json:"matches,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

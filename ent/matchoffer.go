@@ -22,17 +22,17 @@ type MatchOffer struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Title holds the value of the "title" field.
+	// Title of the offer.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// What is offered, to whom and on what terms.
 	Description string `json:"description,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// The kind of support offered.
 	Kind schematype.MatchKind `json:"kind,omitempty"`
-	// Status holds the value of the "status" field.
+	// OPEN, MATCHED, CLOSED or EXPIRED.
 	Status matchoffer.Status `json:"status,omitempty"`
-	// PostedAt holds the value of the "posted_at" field.
+	// When the offer was published.
 	PostedAt time.Time `json:"posted_at,omitempty"`
-	// ExpiresAt holds the value of the "expires_at" field.
+	// When the offer lapses, if it does.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// ISO 639-1 codes of the languages the help is offered in.
 	Languages []string `json:"languages,omitempty"`
@@ -47,13 +47,13 @@ type MatchOffer struct {
 type MatchOfferEdges struct {
 	// The organization offering help.
 	Provider *Organization `json:"provider,omitempty"`
-	// Topics holds the value of the topics edge.
+	// IP areas and sectors the offer covers.
 	Topics []*Topic `json:"topics,omitempty"`
-	// TargetRegions holds the value of the target_regions edge.
+	// Regions the offer is meant for.
 	TargetRegions []*Region `json:"target_regions,omitempty"`
-	// TargetCountries holds the value of the target_countries edge.
+	// Countries the offer is meant for.
 	TargetCountries []*Country `json:"target_countries,omitempty"`
-	// Matches holds the value of the matches edge.
+	// Matches made with this offer.
 	Matches []*Match `json:"matches,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -19,11 +19,11 @@ type Organization struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// Name holds the value of the "name" field.
+	// Name of the organization.
 	Name string `json:"name,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// What kind of body the organization is.
 	Kind organization.Kind `json:"kind,omitempty"`
-	// Website holds the value of the "website" field.
+	// Home page address.
 	Website string `json:"website,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.

@@ -20,15 +20,15 @@ type Project struct {
 	ID int `json:"id,omitempty"`
 	// Project code, e.g. DA_1_10_12_40.
 	Code string `json:"code,omitempty"`
-	// Title holds the value of the "title" field.
+	// Title of the project.
 	Title string `json:"title,omitempty"`
-	// Summary holds the value of the "summary" field.
+	// What the project does, in a few sentences.
 	Summary string `json:"summary,omitempty"`
-	// Status holds the value of the "status" field.
+	// Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
 	Status project.Status `json:"status,omitempty"`
-	// StartDate holds the value of the "start_date" field.
+	// When the project started (the first of January where only the year is known).
 	StartDate *time.Time `json:"start_date,omitempty"`
-	// EndDate holds the value of the "end_date" field.
+	// When the project ended or ends (the last day of December where only the year is known).
 	EndDate *time.Time `json:"end_date,omitempty"`
 	// Budget in Swiss francs, where known.
 	Budget *float64 `json:"budget,omitempty"`
@@ -50,9 +50,9 @@ type ProjectEdges struct {
 	Recommendations []*Recommendation `json:"recommendations,omitempty"`
 	// Beneficiary and pilot countries.
 	Countries []*Country `json:"countries,omitempty"`
-	// Topics holds the value of the topics edge.
+	// IP areas and sectors the project addresses (sscgraph's classification).
 	Topics []*Topic `json:"topics,omitempty"`
-	// Activities holds the value of the activities edge.
+	// Activities carried out under the project.
 	Activities []*Activity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -16,7 +16,7 @@ type Recommendation struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Number holds the value of the "number" field.
+	// Number of the recommendation, 1 to 45.
 	Number int `json:"number,omitempty"`
 	// A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.
 	Cluster recommendation.Cluster `json:"cluster,omitempty"`

@@ -18,7 +18,7 @@ type Region struct {
 	ID int `json:"id,omitempty"`
 	// Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.
 	Code string `json:"code,omitempty"`
-	// Name holds the value of the "name" field.
+	// English name of the bureau.
 	Name string `json:"name,omitempty"`
 	// What the bureau covers.
 	Description string `json:"description,omitempty"`

@@ -18,11 +18,11 @@ type Topic struct {
 	ID int `json:"id,omitempty"`
 	// Stable code, e.g. PATENTS or TOURISM.
 	Code string `json:"code,omitempty"`
-	// Name holds the value of the "name" field.
+	// English name.
 	Name string `json:"name,omitempty"`
 	// Whether the topic is an IP area or an economic sector.
 	Kind topic.Kind `json:"kind,omitempty"`
-	// Description holds the value of the "description" field.
+	// What the topic covers.
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TopicQuery when eager-loading is set.
@@ -32,15 +32,15 @@ type Topic struct {
 
 // TopicEdges holds the relations/edges for other nodes in the graph.
 type TopicEdges struct {
-	// Projects holds the value of the projects edge.
+	// DA projects tagged with the topic.
 	Projects []*Project `json:"projects,omitempty"`
-	// Activities holds the value of the activities edge.
+	// Activities tagged with the topic.
 	Activities []*Activity `json:"activities,omitempty"`
 	// Consultants with expertise in the topic.
 	Consultants []*Consultant `json:"consultants,omitempty"`
-	// Offers holds the value of the offers edge.
+	// Match offers of help in the topic.
 	Offers []*MatchOffer `json:"offers,omitempty"`
-	// Needs holds the value of the needs edge.
+	// Match needs for help in the topic.
 	Needs []*MatchNeed `json:"needs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

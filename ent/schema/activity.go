@@ -20,25 +20,32 @@ func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
+			Comment("Title of the activity.").
 			NotEmpty().MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
+			Comment("What the activity did or will do.").
 			Optional(),
 		field.Enum("kind").
 			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR").
 			Comment("TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Enum("type").
+			Comment("The form of the activity.").
 			Values("TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT").
 			Annotations(entgql.OrderField("TYPE")),
 		field.Enum("status").
+			Comment("PLANNED, ONGOING, COMPLETED or CANCELLED.").
 			Values("PLANNED", "ONGOING", "COMPLETED", "CANCELLED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("start_date").
+			Comment("First day of the activity.").
 			Annotations(entgql.OrderField("START_DATE")),
 		field.Time("end_date").
+			Comment("Last day of the activity; never before the start date.").
 			Annotations(entgql.OrderField("END_DATE")),
 		field.String("venue_city").
+			Comment("City where the activity is held; empty for studies and tool development.").
 			Optional().MaxLen(200).
 			Annotations(entgql.OrderField("VENUE_CITY")),
 		field.String("language").
@@ -65,16 +72,19 @@ func (Activity) Edges() []ent.Edge {
 			Ref("hosted_activities").Unique().
 			Comment("The country the activity is held in; empty for studies and tool development, which have no venue."),
 		edge.To("beneficiary_countries", Country.Type).
+			Comment("Countries the activity benefits.").
 			Annotations(connection()),
 		edge.To("provider_countries", Country.Type).
 			Comment("Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).").
 			Annotations(connection()),
 		edge.To("consultants", Consultant.Type).
+			Comment("Consultants engaged for the activity.").
 			Annotations(connection()),
 		edge.To("partners", Organization.Type).
 			Comment("Partner organizations.").
 			Annotations(connection()),
 		edge.To("topics", Topic.Type).
+			Comment("IP areas and sectors the activity addresses.").
 			Annotations(connection()),
 	}
 }

@@ -19,12 +19,14 @@ func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (Consultant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
+			Comment("Full name.").
 			NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Strings("languages").
 			Optional().
 			Comment("ISO 639-1 codes of the languages the consultant works in."),
 		field.Text("bio").
+			Comment("Short professional biography.").
 			Optional(),
 		field.Bool("available").
 			Default(true).
@@ -43,11 +45,13 @@ func (Consultant) Fields() []ent.Field {
 func (Consultant) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("nationality", Country.Type).
+			Comment("Country of nationality.").
 			Ref("consultants").Unique(),
 		edge.To("expertise", Topic.Type).
 			Comment("Topics the consultant is an expert in.").
 			Annotations(connection()),
 		edge.From("activities", Activity.Type).
+			Comment("Activities the consultant worked on.").
 			Ref("consultants").
 			Annotations(connection()),
 	}

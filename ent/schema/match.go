@@ -20,6 +20,7 @@ func (Match) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (Match) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("status").
+			Comment("PROPOSED, ACCEPTED, DECLINED or COMPLETED.").
 			Values("PROPOSED", "ACCEPTED", "DECLINED", "COMPLETED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Float("score").
@@ -27,6 +28,7 @@ func (Match) Fields() []ent.Field {
 			Comment("How well the offer fits the need, from 0 to 1.").
 			Annotations(entgql.OrderField("SCORE")),
 		field.Time("created_at").
+			Comment("When the match was proposed.").
 			Annotations(entgql.OrderField("CREATED_AT")),
 		field.Enum("cooperation").
 			Values("SOUTH_SOUTH", "TRIANGULAR", "OTHER").
@@ -39,8 +41,10 @@ func (Match) Fields() []ent.Field {
 func (Match) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("offer", MatchOffer.Type).
+			Comment("The offer matched.").
 			Ref("matches").Unique().Required(),
 		edge.From("need", MatchNeed.Type).
+			Comment("The need matched.").
 			Ref("matches").Unique().Required(),
 	}
 }

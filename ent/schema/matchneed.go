@@ -21,17 +21,22 @@ func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (MatchNeed) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
+			Comment("Title of the need.").
 			NotEmpty().MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
+			Comment("What help is sought, and why.").
 			Optional(),
 		field.Enum("kind").
+			Comment("The kind of support sought.").
 			GoType(schematype.MatchKind("")).
 			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
 		field.Enum("status").
+			Comment("OPEN, MATCHED or CLOSED.").
 			Values("OPEN", "MATCHED", "CLOSED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("posted_at").
+			Comment("When the need was published.").
 			Annotations(entgql.OrderField("POSTED_AT")),
 	}
 }
@@ -46,8 +51,10 @@ func (MatchNeed) Edges() []ent.Edge {
 			Ref("needs").Unique().Required().
 			Comment("The country the help is for."),
 		edge.To("topics", Topic.Type).
+			Comment("IP areas and sectors the need concerns.").
 			Annotations(connection()),
 		edge.To("matches", Match.Type).
+			Comment("Matches made for this need.").
 			StorageKey(edge.Column("need_id")).
 			Annotations(connection()),
 	}

@@ -21,19 +21,25 @@ func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
+			Comment("Title of the offer.").
 			NotEmpty().MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
+			Comment("What is offered, to whom and on what terms.").
 			Optional(),
 		field.Enum("kind").
+			Comment("The kind of support offered.").
 			GoType(schematype.MatchKind("")).
 			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
 		field.Enum("status").
+			Comment("OPEN, MATCHED, CLOSED or EXPIRED.").
 			Values("OPEN", "MATCHED", "CLOSED", "EXPIRED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("posted_at").
+			Comment("When the offer was published.").
 			Annotations(entgql.OrderField("POSTED_AT")),
 		field.Time("expires_at").
+			Comment("When the offer lapses, if it does.").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("EXPIRES_AT")),
 		field.Strings("languages").
@@ -49,12 +55,16 @@ func (MatchOffer) Edges() []ent.Edge {
 			Ref("offers").Unique().Required().
 			Comment("The organization offering help."),
 		edge.To("topics", Topic.Type).
+			Comment("IP areas and sectors the offer covers.").
 			Annotations(connection()),
 		edge.To("target_regions", Region.Type).
+			Comment("Regions the offer is meant for.").
 			Annotations(connection()),
 		edge.To("target_countries", Country.Type).
+			Comment("Countries the offer is meant for.").
 			Annotations(connection()),
 		edge.To("matches", Match.Type).
+			Comment("Matches made with this offer.").
 			StorageKey(edge.Column("offer_id")).
 			Annotations(connection()),
 	}

@@ -20,12 +20,15 @@ func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
+			Comment("Name of the organization.").
 			NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
+			Comment("What kind of body the organization is.").
 			Values("IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER").
 			Annotations(entgql.OrderField("KIND")),
 		field.String("website").
+			Comment("Home page address.").
 			Optional().MaxLen(500),
 	}
 }

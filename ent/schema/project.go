@@ -20,17 +20,22 @@ func (Project) Fields() []ent.Field {
 			Comment("Project code, e.g. DA_1_10_12_40.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("title").
+			Comment("Title of the project.").
 			NotEmpty().MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("summary").
+			Comment("What the project does, in a few sentences.").
 			Optional(),
 		field.Enum("status").
+			Comment("Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.").
 			Values("PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("start_date").
+			Comment("When the project started (the first of January where only the year is known).").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("START_DATE")),
 		field.Time("end_date").
+			Comment("When the project ended or ends (the last day of December where only the year is known).").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("END_DATE")),
 		field.Float("budget").
@@ -58,8 +63,10 @@ func (Project) Edges() []ent.Edge {
 		edge.To("countries", Country.Type).
 			Comment("Beneficiary and pilot countries.").
 			Annotations(connection()),
-		edge.To("topics", Topic.Type).Annotations(connection()),
+		edge.To("topics", Topic.Type).
+			Comment("IP areas and sectors the project addresses (sscgraph's classification).").Annotations(connection()),
 		edge.To("activities", Activity.Type).
+			Comment("Activities carried out under the project.").
 			StorageKey(edge.Column("project_id")).Annotations(connection()),
 	}
 }

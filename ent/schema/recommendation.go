@@ -16,6 +16,7 @@ type Recommendation struct{ ent.Schema }
 func (Recommendation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("number").
+			Comment("Number of the recommendation, 1 to 45.").
 			Unique().Range(1, 45).
 			Annotations(entgql.OrderField("NUMBER")),
 		field.Enum("cluster").

@@ -20,6 +20,7 @@ func (Region) Fields() []ent.Field {
 			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
+			Comment("English name of the bureau.").
 			NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").

@@ -21,6 +21,7 @@ func (Topic) Fields() []ent.Field {
 			Comment("Stable code, e.g. PATENTS or TOURISM.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
+			Comment("English name.").
 			NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
@@ -28,6 +29,7 @@ func (Topic) Fields() []ent.Field {
 			Comment("Whether the topic is an IP area or an economic sector.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Text("description").
+			Comment("What the topic covers.").
 			Optional(),
 	}
 }
@@ -35,13 +37,17 @@ func (Topic) Fields() []ent.Field {
 // Edges of the Topic.
 func (Topic) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("projects", Project.Type).Ref("topics").Annotations(connection()),
-		edge.From("activities", Activity.Type).Ref("topics").Annotations(connection()),
+		edge.From("projects", Project.Type).
+			Comment("DA projects tagged with the topic.").Ref("topics").Annotations(connection()),
+		edge.From("activities", Activity.Type).
+			Comment("Activities tagged with the topic.").Ref("topics").Annotations(connection()),
 		edge.From("consultants", Consultant.Type).Ref("expertise").
 			Comment("Consultants with expertise in the topic.").
 			Annotations(connection()),
-		edge.From("offers", MatchOffer.Type).Ref("topics").Annotations(connection()),
-		edge.From("needs", MatchNeed.Type).Ref("topics").Annotations(connection()),
+		edge.From("offers", MatchOffer.Type).
+			Comment("Match offers of help in the topic.").Ref("topics").Annotations(connection()),
+		edge.From("needs", MatchNeed.Type).
+			Comment("Match needs for help in the topic.").Ref("topics").Annotations(connection()),
 	}
 }
 

@@ -2013,16 +2013,37 @@ type Activity implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Title of the activity.
+  """
   title: String!
+  """
+  What the activity did or will do.
+  """
   description: String
   """
   TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
   """
   kind: ActivityKind!
+  """
+  The form of the activity.
+  """
   type: ActivityType!
+  """
+  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  """
   status: ActivityStatus!
+  """
+  First day of the activity.
+  """
   startDate: Time!
+  """
+  Last day of the activity; never before the start date.
+  """
   endDate: Time!
+  """
+  City where the activity is held; empty for studies and tool development.
+  """
   venueCity: String
   """
   ISO 639-1 code of the working language.
@@ -2044,6 +2065,9 @@ type Activity implements Node {
   The country the activity is held in; empty for studies and tool development, which have no venue.
   """
   venueCountry: Country
+  """
+  Countries the activity benefits.
+  """
   beneficiaryCountries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2109,6 +2133,9 @@ type Activity implements Node {
     """
     where: CountryWhereInput
   ): CountryConnection!
+  """
+  Consultants engaged for the activity.
+  """
   consultants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2174,6 +2201,9 @@ type Activity implements Node {
     """
     where: OrganizationWhereInput
   ): OrganizationConnection!
+  """
+  IP areas and sectors the activity addresses.
+  """
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2499,16 +2529,25 @@ type Consultant implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Full name.
+  """
   name: String!
   """
   ISO 639-1 codes of the languages the consultant works in.
   """
   languages: [String!]
+  """
+  Short professional biography.
+  """
   bio: String
   """
   Whether the consultant currently accepts assignments.
   """
   available: Boolean!
+  """
+  Country of nationality.
+  """
   nationality: Country
   """
   Topics the consultant is an expert in.
@@ -2544,6 +2583,9 @@ type Consultant implements Node {
     """
     where: TopicWhereInput
   ): TopicConnection!
+  """
+  Activities the consultant worked on.
+  """
   activities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3272,17 +3314,29 @@ type Match implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  """
   status: MatchStatus!
   """
   How well the offer fits the need, from 0 to 1.
   """
   score: Float!
+  """
+  When the match was proposed.
+  """
   createdAt: Time!
   """
   Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.
   """
   cooperation: MatchCooperation!
+  """
+  The offer matched.
+  """
   offer: MatchOffer!
+  """
+  The need matched.
+  """
   need: MatchNeed!
 }
 """
@@ -3340,10 +3394,25 @@ type MatchNeed implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Title of the need.
+  """
   title: String!
+  """
+  What help is sought, and why.
+  """
   description: String
+  """
+  The kind of support sought.
+  """
   kind: MatchKind!
+  """
+  OPEN, MATCHED or CLOSED.
+  """
   status: MatchNeedStatus!
+  """
+  When the need was published.
+  """
   postedAt: Time!
   """
   The organization seeking help.
@@ -3353,6 +3422,9 @@ type MatchNeed implements Node {
   The country the help is for.
   """
   country: Country!
+  """
+  IP areas and sectors the need concerns.
+  """
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3384,6 +3456,9 @@ type MatchNeed implements Node {
     """
     where: TopicWhereInput
   ): TopicConnection!
+  """
+  Matches made for this need.
+  """
   matches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3589,11 +3664,29 @@ type MatchOffer implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Title of the offer.
+  """
   title: String!
+  """
+  What is offered, to whom and on what terms.
+  """
   description: String
+  """
+  The kind of support offered.
+  """
   kind: MatchKind!
+  """
+  OPEN, MATCHED, CLOSED or EXPIRED.
+  """
   status: MatchOfferStatus!
+  """
+  When the offer was published.
+  """
   postedAt: Time!
+  """
+  When the offer lapses, if it does.
+  """
   expiresAt: Time
   """
   ISO 639-1 codes of the languages the help is offered in.
@@ -3603,6 +3696,9 @@ type MatchOffer implements Node {
   The organization offering help.
   """
   provider: Organization!
+  """
+  IP areas and sectors the offer covers.
+  """
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3634,6 +3730,9 @@ type MatchOffer implements Node {
     """
     where: TopicWhereInput
   ): TopicConnection!
+  """
+  Regions the offer is meant for.
+  """
   targetRegions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3665,6 +3764,9 @@ type MatchOffer implements Node {
     """
     where: RegionWhereInput
   ): RegionConnection!
+  """
+  Countries the offer is meant for.
+  """
   targetCountries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3696,6 +3798,9 @@ type MatchOffer implements Node {
     """
     where: CountryWhereInput
   ): CountryConnection!
+  """
+  Matches made with this offer.
+  """
   matches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4046,8 +4151,17 @@ type Organization implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Name of the organization.
+  """
   name: String!
+  """
+  What kind of body the organization is.
+  """
   kind: OrganizationKind!
+  """
+  Home page address.
+  """
   website: String
   """
   Where the organization is based; empty for some international bodies.
@@ -4336,10 +4450,25 @@ type Project implements Node {
   Project code, e.g. DA_1_10_12_40.
   """
   code: String!
+  """
+  Title of the project.
+  """
   title: String!
+  """
+  What the project does, in a few sentences.
+  """
   summary: String
+  """
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  """
   status: ProjectStatus!
+  """
+  When the project started (the first of January where only the year is known).
+  """
   startDate: Time
+  """
+  When the project ended or ends (the last day of December where only the year is known).
+  """
   endDate: Time
   """
   Budget in Swiss francs, where known.
@@ -4425,6 +4554,9 @@ type Project implements Node {
     """
     where: CountryWhereInput
   ): CountryConnection!
+  """
+  IP areas and sectors the project addresses (sscgraph's classification).
+  """
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4456,6 +4588,9 @@ type Project implements Node {
     """
     where: TopicWhereInput
   ): TopicConnection!
+  """
+  Activities carried out under the project.
+  """
   activities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5078,6 +5213,9 @@ One of the 45 Development Agenda recommendations adopted in 2007, in clusters A 
 """
 type Recommendation implements Node {
   id: ID!
+  """
+  Number of the recommendation, 1 to 45.
+  """
   number: Int!
   """
   A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.
@@ -5252,6 +5390,9 @@ type Region implements Node {
   Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.
   """
   code: String!
+  """
+  English name of the bureau.
+  """
   name: String!
   """
   What the bureau covers.
@@ -5465,12 +5606,21 @@ type Topic implements Node {
   Stable code, e.g. PATENTS or TOURISM.
   """
   code: String!
+  """
+  English name.
+  """
   name: String!
   """
   Whether the topic is an IP area or an economic sector.
   """
   kind: TopicKind!
+  """
+  What the topic covers.
+  """
   description: String
+  """
+  DA projects tagged with the topic.
+  """
   projects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5502,6 +5652,9 @@ type Topic implements Node {
     """
     where: ProjectWhereInput
   ): ProjectConnection!
+  """
+  Activities tagged with the topic.
+  """
   activities(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5567,6 +5720,9 @@ type Topic implements Node {
     """
     where: ConsultantWhereInput
   ): ConsultantConnection!
+  """
+  Match offers of help in the topic.
+  """
   offers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5598,6 +5754,9 @@ type Topic implements Node {
     """
     where: MatchOfferWhereInput
   ): MatchOfferConnection!
+  """
+  Match needs for help in the topic.
+  """
   needs(
     """
     Returns the elements in the list that come after the specified cursor.
