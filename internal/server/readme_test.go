@@ -1,0 +1,32 @@
+package server_test
+
+import (
+	"os"
+	"regexp"
+	"testing"
+)
+
+// TestReadmeExamples runs every GraphQL example in README.md, so that the
+// documentation cannot drift from the API.
+func TestReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) < 3 {
+		t.Fatalf("found %d GraphQL examples in README.md, want at least one per kind of user", len(blocks))
+	}
+	a := newAPI(t)
+	for i, b := range blocks {
+		r := a.query(t, string(b[1]), nil)
+		if len(r.Data) == 0 {
+			t.Errorf("example %d answered no data", i+1)
+		}
+		for k, v := range r.Data {
+			if v == nil {
+				t.Errorf("example %d: %s is null", i+1, k)
+			}
+		}
+	}
+}
