@@ -16,10 +16,10 @@ import (
 
 	"github.com/vektah/gqlparser/v2/formatter"
 
-	"sscgraph/ent/region"
 	"sscgraph/graph"
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/migrations"
 	"sscgraph/internal/server"
 )
 
@@ -45,6 +45,7 @@ commands:
   serve    serve the GraphQL API; creates the schema and loads the dataset
            into an empty database first
   seed     create the schema and load the dataset without serving
+  migrate  apply pending schema migrations (--dry-run prints the plan)
   schema   print the GraphQL schema (SDL)
 
 Run 'sscgraph <command> -h' for the flags of a command.
@@ -62,6 +63,8 @@ func Run(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return seed(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "schema":
 		return printSchema(stdout)
 	case "help", "-h", "--help":
@@ -114,7 +117,7 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "listen address (env SSCGRAPH_ADDR)")
-	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), "SQLite database file (env SSCGRAPH_DB)")
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); the built-in default makes IDs decodable by anyone who reads the source")
 	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
 	if err := parse(fs, args); err != nil {
@@ -152,7 +155,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	// The first line on stdout says where the API listens; with --addr
 	// 127.0.0.1:0 scripts and tests read the port from it.
 	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "db", *dsn)
+	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -177,30 +180,37 @@ func openAndLoad(ctx context.Context, dsn string, logger *slog.Logger) (*databas
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
+	steps, err := db.Migrate(ctx)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	n, err := db.Client.Region.Query().Where(region.CodeNEQ("")).Count(ctx)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("checking for data: %w", err)
+	for _, st := range steps {
+		logger.Info("applied migration", "version", st.Version, "name", st.Name)
 	}
-	if n == 0 {
+	err = db.Exclusive(ctx, "sscgraph-dataset-load", func(ctx context.Context) error {
+		loaded, err := db.Client.Region.Query().Exist(ctx)
+		if err != nil || loaded {
+			return err
+		}
 		start := time.Now()
 		stats, err := dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
 		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("loading dataset: %w", err)
+			return err
 		}
 		logger.Info("loaded dataset", "took", time.Since(start).Round(time.Millisecond), "stats", fmt.Sprintf("%+v", stats))
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("loading dataset: %w", err)
 	}
 	return db, nil
 }
 
 func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
 	fs := newFlagSet("seed", stderr)
-	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), "SQLite database file (env SSCGRAPH_DB)")
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	synthetic := fs.Bool("synthetic", false, "load deterministic synthetic data at --scale instead of the demo data set")
 	scale := fs.Int("scale", 1, "with --synthetic: 1 gives about 100,000 activities; N scales linearly")
 	seedValue := fs.Uint64("seed", dataset.DefaultSeed, "seed of the generator")
@@ -219,15 +229,58 @@ func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.W
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
 	start := time.Now()
 	stats, err := dataset.Load(ctx, db.Client, size, *seedValue)
 	if err != nil {
-		return fmt.Errorf("seeding %s: %w", *dsn, err)
+		return fmt.Errorf("seeding %s: %w", database.Redact(*dsn), err)
 	}
-	fmt.Fprintf(stdout, "seeded %s in %s: %+v\n", *dsn, time.Since(start).Round(time.Millisecond), stats)
+	fmt.Fprintf(stdout, "seeded %s in %s: %+v\n", database.Redact(*dsn), time.Since(start).Round(time.Millisecond), stats)
+	return nil
+}
+
+// dbUsage describes the --db flag.
+const dbUsage = "SQLite database file, or a postgres:// URL (env SSCGRAPH_DB)"
+
+func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", stderr)
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
+	dryRun := fs.Bool("dry-run", false, "print the migrations that would be applied, with their SQL, and change nothing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, *dsn, database.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *dryRun {
+		plan, err := migrations.Plan(ctx, db.SQL, db.Dialect)
+		if err != nil {
+			return err
+		}
+		pending := 0
+		for _, st := range plan {
+			if st.Applied {
+				fmt.Fprintf(stdout, "applied  %s\n", st.Name)
+				continue
+			}
+			pending++
+			fmt.Fprintf(stdout, "pending  %s\n%s\n\n", st.Name, st.SQL)
+		}
+		fmt.Fprintf(stdout, "%d pending of %d migrations; nothing was changed (dry run)\n", pending, len(plan))
+		return nil
+	}
+	steps, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range steps {
+		fmt.Fprintf(stdout, "applied  %s\n", st.Name)
+	}
+	fmt.Fprintf(stdout, "%d migrations applied\n", len(steps))
 	return nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sscgraph/internal/database"
 )
 
 func noEnv(string) string { return "" }
@@ -61,30 +65,72 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// startServe runs `serve` with args and env until ctx ends. It returns
+// the API's base URL, read from the first line serve prints, and a channel
+// that receives serve's result. It does not fail the test itself, so that
+// it can run on other goroutines.
+func startServe(ctx context.Context, args []string, env map[string]string) (string, <-chan error, error) {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		return "", done, fmt.Errorf("reading the listen line: %v (serve returned %v)", err, <-done)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	_, url, ok := strings.Cut(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		return "", done, fmt.Errorf("first line %q does not say where sscgraph listens", line)
+	}
+	return strings.TrimSuffix(url, "/graphql"), done, nil
+}
+
+// counts asks a running API for the number of countries and demo
+// activities.
+func counts(t *testing.T, base string) (countries, activities int) {
+	t.Helper()
+	res, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ countries { totalCount } activities(where: {demo: true}) { totalCount } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Data struct {
+			Countries, Activities struct{ TotalCount int }
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body.Data.Countries.TotalCount, body.Data.Activities.TotalCount
+}
+
+func waitStopped(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after its context ended, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s of its context ending")
+	}
+}
+
 // TestServe runs `serve` as a newcomer does, on a new database file and a
 // free port: it creates the schema, loads the dataset, answers queries, and
 // stops cleanly when its context ends.
 func TestServe(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "new.db")
-	env := map[string]string{"SSCGRAPH_DB": dbPath}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	base, done, err := startServe(ctx, nil, map[string]string{"SSCGRAPH_DB": dbPath})
 	if err != nil {
-		t.Fatalf("reading the listen line: %v (serve returned %v)", err, <-done)
+		t.Fatal(err)
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	_, url, ok := strings.Cut(strings.TrimSpace(line), "listening on ")
-	if !ok {
-		t.Fatalf("first line %q does not say where sscgraph listens", line)
-	}
-	base := strings.TrimSuffix(url, "/graphql")
 
 	res, err := http.Get(base + "/healthz")
 	if err != nil {
@@ -94,36 +140,64 @@ func TestServe(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("/healthz: status %d", res.StatusCode)
 	}
-	res, err = http.Post(url, "application/json", strings.NewReader(`{"query":"{ countries { totalCount } activities(where: {demo: true}) { totalCount } }"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body struct {
-		Data struct {
-			Countries, Activities struct{ TotalCount int }
-		}
-	}
-	err = json.NewDecoder(res.Body).Decode(&body)
-	res.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body.Data.Countries.TotalCount != 249 || body.Data.Activities.TotalCount != 400 {
-		t.Errorf("got %d countries and %d demo activities, want 249 and 400", body.Data.Countries.TotalCount, body.Data.Activities.TotalCount)
+	if c, a := counts(t, base); c != 249 || a != 400 {
+		t.Errorf("got %d countries and %d demo activities, want 249 and 400", c, a)
 	}
 	if _, err := os.Stat(dbPath); err != nil {
 		t.Errorf("database file: %v", err)
 	}
-
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after its context ended, want nil", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop within 10 s of its context ending")
+	waitStopped(t, done)
+}
+
+// TestTwoServersOnePostgres starts two serve processes together on one new
+// PostgreSQL schema: one migrates and loads, the other waits for it, and
+// both serve the same data, loaded once.
+func TestTwoServersOnePostgres(t *testing.T) {
+	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")
+	if pg == "" {
+		t.Skip("SSCGRAPH_TEST_POSTGRES is not set")
 	}
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	schema := fmt.Sprintf("sscgraph_cli_%d", os.Getpid())
+	if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	env := map[string]string{"SSCGRAPH_DB": database.WithSearchPath(pg, schema)}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type started struct {
+		base string
+		done <-chan error
+		err  error
+	}
+	results := make(chan started, 2)
+	for range 2 {
+		go func() {
+			base, done, err := startServe(ctx, nil, env)
+			results <- started{base, done, err}
+		}()
+	}
+	a, b := <-results, <-results
+	for _, s := range []started{a, b} {
+		if s.err != nil {
+			t.Fatal(s.err)
+		}
+	}
+	for _, s := range []started{a, b} {
+		if c, n := counts(t, s.base); c != 249 || n != 400 {
+			t.Errorf("%s: %d countries and %d demo activities, want 249 and 400 (loaded once)", s.base, c, n)
+		}
+	}
+	cancel()
+	waitStopped(t, a.done)
+	waitStopped(t, b.done)
 }
 
 // TestSeedThenServeLoadsOnce seeds a file and checks a second load is

@@ -1,5 +1,5 @@
 // Package database opens the store behind sscgraph: an embedded SQLite file
-// by default. It owns the connection settings, the schema set-up and the
+// by default, PostgreSQL (through pgx) for deployments beyond one machine. It owns the connection settings, the schema set-up and the
 // statement hooks that tests and metrics use to count SQL statements.
 package database
 
@@ -11,14 +11,17 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, for deployments beyond one machine
 	"github.com/mattn/go-sqlite3"
 
 	"sscgraph/ent"
 	"sscgraph/ent/migrate"
+	"sscgraph/internal/migrations"
 )
 
 // StatementHook is called before every SQL statement the ent client runs.
@@ -46,8 +49,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if dsn == "" {
 		return nil, fmt.Errorf("open database: empty data source name")
 	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("open database: PostgreSQL is not supported yet; give a SQLite file path")
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, opts)
 	}
 	db, err := sql.Open(sqliteDriver, sqliteDSN(dsn))
 	if err != nil {
@@ -61,11 +64,48 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
-	var drv dialect.Driver = entsql.OpenDB(dialect.SQLite, db)
+	return newDB(db, dialect.SQLite, opts), nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", Redact(dsn), err)
+	}
+	return newDB(db, dialect.Postgres, opts), nil
+}
+
+func newDB(db *sql.DB, name string, opts Options) *DB {
+	var drv dialect.Driver = entsql.OpenDB(name, db)
 	if opts.OnStatement != nil {
 		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialect.SQLite}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
+}
+
+// Redact hides the password of a PostgreSQL URL for messages and logs; a
+// SQLite path is returned as it is.
+func Redact(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 // sqliteDriver is go-sqlite3 with per-connection settings that the DSN
@@ -124,14 +164,21 @@ func sqliteDSN(dsn string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Migrate creates or updates the schema: tables, indexes and the global-ID
-// key ranges.
-func (db *DB) Migrate(ctx context.Context) error {
-	prepareSchema()
-	if err := db.Client.Schema.Create(ctx, schema.WithDropIndex(false), schema.WithDropColumn(false)); err != nil {
-		return fmt.Errorf("create schema: %w", err)
+// Migrate applies the pending versioned migrations (internal/migrations)
+// and returns the ones it applied.
+func (db *DB) Migrate(ctx context.Context) ([]migrations.Step, error) {
+	steps, err := migrations.Up(ctx, db.SQL, db.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return steps, nil
+}
+
+// Tables returns the schema sscgraph keeps: ent's tables plus the indexes
+// prepareSchema adds. Migrations are generated from it.
+func Tables() []*schema.Table {
+	prepareSchema()
+	return migrate.Tables
 }
 
 var prepareOnce sync.Once
@@ -156,4 +203,18 @@ func prepareSchema() {
 			})
 		}
 	})
+}
+
+// WithSearchPath returns a PostgreSQL URL whose connections use the given
+// schema: pgx passes unknown URL parameters to the server as run-time
+// settings.
+func WithSearchPath(dsn, schemaName string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("search_path", schemaName)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -57,7 +57,7 @@ func syntheticDB(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := dataset.Load(ctx, db.Client, dataset.SyntheticSize(1), dataset.DefaultSeed); err != nil {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,7 +41,7 @@ func runTests(m *testing.M) int {
 	ctx := context.Background()
 	db, err := database.Open(ctx, templateDB, database.Options{})
 	if err == nil {
-		err = db.Migrate(ctx)
+		_, err = db.Migrate(ctx)
 	}
 	if err == nil {
 		_, err = dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
@@ -67,8 +68,35 @@ type api struct {
 	statements atomic.Int64
 }
 
-// newAPI starts the real handler over a fresh copy of the demo database.
-func newAPI(t testing.TB) *api {
+// backend is a database kind the suite runs on; fresh returns the DSN of a
+// new database holding the demo data, removed when the test ends.
+type backend struct {
+	name  string
+	fresh func(t testing.TB) string
+}
+
+// backends are SQLite always, and PostgreSQL when SSCGRAPH_TEST_POSTGRES
+// names a database (each test then gets a schema of its own in it).
+func backends() []backend {
+	bs := []backend{{"sqlite", sqliteCopy}}
+	if pg := os.Getenv("SSCGRAPH_TEST_POSTGRES"); pg != "" {
+		bs = append(bs, backend{"postgres", func(t testing.TB) string { return postgresSchema(t, pg) }})
+	}
+	return bs
+}
+
+// forEachBackend runs fn once per backend, each on a fresh database behind
+// the real handler.
+func forEachBackend(t *testing.T, fn func(t *testing.T, a *api)) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			fn(t, newAPI(t, b.fresh(t)))
+		})
+	}
+}
+
+// sqliteCopy copies the template database into the test's directory.
+func sqliteCopy(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sscgraph.db")
 	src, err := os.ReadFile(templateDB)
@@ -78,8 +106,56 @@ func newAPI(t testing.TB) *api {
 	if err := os.WriteFile(path, src, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+var schemaSeq atomic.Int64
+
+// postgresSchema creates a schema of the test's own, migrates it and loads
+// the demo data, and drops it when the test ends.
+func postgresSchema(t testing.TB, dsn string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("sscgraph_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("creating schema %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", name, err)
+		}
+	})
+	scoped := database.WithSearchPath(dsn, name)
+	db, err := database.Open(ctx, scoped, database.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	return scoped
+}
+
+// newAPI starts the real handler over the database dsn names.
+func newAPI(t testing.TB, dsn string) *api {
+	t.Helper()
 	a := &api{}
-	db, err := database.Open(context.Background(), path, database.Options{
+	db, err := database.Open(context.Background(), dsn, database.Options{
 		OnStatement: func(context.Context, string) { a.statements.Add(1) },
 	})
 	if err != nil {

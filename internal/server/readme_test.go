@@ -8,7 +8,9 @@ import (
 
 // TestReadmeExamples runs every GraphQL example in README.md, so that the
 // documentation cannot drift from the API.
-func TestReadmeExamples(t *testing.T) {
+func TestReadmeExamples(t *testing.T) { forEachBackend(t, testReadmeExamples) }
+
+func testReadmeExamples(t *testing.T, a *api) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -17,7 +19,6 @@ func TestReadmeExamples(t *testing.T) {
 	if len(blocks) < 3 {
 		t.Fatalf("found %d GraphQL examples in README.md, want at least one per kind of user", len(blocks))
 	}
-	a := newAPI(t)
 	for i, b := range blocks {
 		r := a.query(t, string(b[1]), nil)
 		if len(r.Data) == 0 {

@@ -1,0 +1,31 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+)
+
+// Exclusive runs fn while holding a lock named name that other sscgraph
+// processes on the same database respect. On PostgreSQL it is a session
+// advisory lock, so that replicas starting together do not both load the
+// dataset; on SQLite, writers are already serialised by the file lock
+// (transactions begin IMMEDIATE), so fn just runs.
+func (db *DB) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+	if db.Dialect != "postgres" {
+		return fn(ctx)
+	}
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(name))
+	key := int64(h.Sum64())
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key)
+	return fn(ctx)
+}
