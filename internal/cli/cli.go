@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,6 +85,16 @@ func envOr(getenv Getenv, key, def string) string {
 	return def
 }
 
+// envBool reads a boolean environment variable; unset or unparsable gives
+// def (flag parsing reports a bad value given on the command line).
+func envBool(getenv Getenv, key string, def bool) bool {
+	v, err := strconv.ParseBool(getenv(key))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("sscgraph "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -120,6 +131,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); the built-in default makes IDs decodable by anyone who reads the source")
 	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
+	introspection := fs.Bool("introspection", envBool(getenv, "SSCGRAPH_INTROSPECTION", true), "serve schema introspection; off also hides field suggestions in errors (env SSCGRAPH_INTROSPECTION)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -134,6 +146,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	defer db.Close()
 
 	cfg := server.DefaultConfig()
+	cfg.Introspection = *introspection
 	if *idSecret != "" {
 		cfg.IDSecret = *idSecret
 	}

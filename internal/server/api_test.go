@@ -445,51 +445,68 @@ func testBadInput(t *testing.T, a *api) {
 		method      string
 		contentType string
 		body        string
-		wantStatus  int
+		wantStatus  int // with application/json
 		wantMessage string
+		executes    bool // the error is a field's, raised while executing
 	}{
-		{"malformed JSON", "POST", "application/json", `{"query": "{ regions { totalCount } "`, http.StatusBadRequest, "json"},
-		{"body is not an object", "POST", "application/json", `[1, 2]`, http.StatusBadRequest, "json"},
-		{"empty body", "POST", "application/json", ``, http.StatusBadRequest, ""},
-		{"unknown field", "POST", "application/json", `{"query": "{ regions { totalCount nope } }"}`, http.StatusUnprocessableEntity, `Cannot query field "nope"`},
-		{"unknown argument", "POST", "application/json", `{"query": "{ regions(top: 3) { totalCount } }"}`, http.StatusUnprocessableEntity, `Unknown argument "top"`},
-		{"unknown filter field", "POST", "application/json", `{"query": "{ countries(where: {population: 3}) { totalCount } }"}`, http.StatusUnprocessableEntity, "population"},
-		{"private field", "POST", "application/json", `{"query": "{ consultants { edges { node { email } } } }"}`, http.StatusUnprocessableEntity, `Cannot query field "email"`},
-		{"filter on a private field", "POST", "application/json", `{"query": "{ consultants(where: {emailContains: \"@\"}) { totalCount } }"}`, http.StatusUnprocessableEntity, "emailContains"},
-		{"syntax error", "POST", "application/json", `{"query": "{ regions { "}`, http.StatusUnprocessableEntity, "Expected"},
-		{"garbage ID", "POST", "application/json", `{"query": "{ node(id: \"garbage\") { id } }"}`, http.StatusUnprocessableEntity, "invalid ID"},
-		{"ID of another type", "POST", "application/json", fmt.Sprintf(`{"query": "{ node(id: \"Region_%s\") { id } }"}`, body), http.StatusUnprocessableEntity, "not issued"},
-		{"ID as a number", "POST", "application/json", `{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": 12}}`, http.StatusUnprocessableEntity, "opaque string"},
-		{"foreign ID in a filter", "POST", "application/json", fmt.Sprintf(`{"query": "{ countries(where: {id: \"%s\"}) { totalCount } }"}`, regionID), http.StatusUnprocessableEntity, "is the ID of a Region, not of a Country"},
-		{"foreign ID in a nested filter variable", "POST", "application/json", fmt.Sprintf(`{"query": "query($w: CountryWhereInput) { regions { edges { node { countries(where: $w) { totalCount } } } } }", "variables": {"w": {"or": [{"idIn": [%q]}]}}}`, regionID), http.StatusUnprocessableEntity, "where.or[0].idIn[0]"},
-		{"negative first", "POST", "application/json", `{"query": "{ regions(first: -1) { totalCount } }"}`, http.StatusUnprocessableEntity, "between 0 and 1000"},
-		{"oversized first", "POST", "application/json", `{"query": "{ regions(first: 5000) { totalCount } }"}`, http.StatusUnprocessableEntity, "between 0 and 1000"},
-		{"oversized last nested", "POST", "application/json", `{"query": "{ regions(first: 1) { edges { node { countries(last: 1001) { totalCount } } } } }"}`, http.StatusUnprocessableEntity, "between 0 and 1000"},
-		{"oversized first in a variable", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": 100000}}`, http.StatusUnprocessableEntity, "between 0 and 1000"},
-		{"null page variables", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": null}}`, http.StatusUnprocessableEntity, "both null"},
-		{"first and last", "POST", "application/json", `{"query": "{ regions(first: 1, last: 1) { totalCount } }"}`, http.StatusOK, "not supported"},
-		{"forged cursor", "POST", "application/json", `{"query": "{ regions(after: \"bm9wZQ\") { totalCount } }"}`, http.StatusUnprocessableEntity, "invalid cursor"},
-		{"forged cursor variable", "POST", "application/json", `{"query": "query($c: Cursor) { regions(after: $c) { totalCount } }", "variables": {"c": "AAAA"}}`, http.StatusUnprocessableEntity, "invalid cursor"},
-		{"wrong variable type", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, http.StatusUnprocessableEntity, ""},
-		{"bad enum", "POST", "application/json", `{"query": "{ activities(where: {kind: NOPE}) { totalCount } }"}`, http.StatusUnprocessableEntity, ""},
-		{"unsupported method", "DELETE", "", ``, http.StatusMethodNotAllowed, ""},
+		{"malformed JSON", "POST", "application/json", `{"query": "{ regions { totalCount } "`, http.StatusBadRequest, "not a JSON object", false},
+		{"body is not an object", "POST", "application/json", `[1, 2]`, http.StatusBadRequest, "not a JSON object", false},
+		{"query is not a string", "POST", "application/json", `{"query": 42}`, http.StatusBadRequest, "query must be a string", false},
+		{"variables are not an object", "POST", "application/json", `{"query": "{ regions { totalCount } }", "variables": "x"}`, http.StatusBadRequest, "variables must be an object", false},
+		{"no query", "POST", "application/json", `{"variables": {}}`, http.StatusBadRequest, "no query", false},
+		{"not JSON content", "POST", "text/plain", `{ regions { totalCount } }`, http.StatusUnsupportedMediaType, "application/json", false},
+		{"empty body", "POST", "application/json", ``, http.StatusBadRequest, "", false},
+		{"unknown field", "POST", "application/json", `{"query": "{ regions { totalCount nope } }"}`, http.StatusOK, `Cannot query field "nope"`, false},
+		{"unknown argument", "POST", "application/json", `{"query": "{ regions(top: 3) { totalCount } }"}`, http.StatusOK, `Unknown argument "top"`, false},
+		{"unknown filter field", "POST", "application/json", `{"query": "{ countries(where: {population: 3}) { totalCount } }"}`, http.StatusOK, "population", false},
+		{"private field", "POST", "application/json", `{"query": "{ consultants { edges { node { email } } } }"}`, http.StatusOK, `Cannot query field "email"`, false},
+		{"filter on a private field", "POST", "application/json", `{"query": "{ consultants(where: {emailContains: \"@\"}) { totalCount } }"}`, http.StatusOK, "emailContains", false},
+		{"syntax error", "POST", "application/json", `{"query": "{ regions { "}`, http.StatusOK, "Expected", false},
+		{"garbage ID", "POST", "application/json", `{"query": "{ node(id: \"garbage\") { id } }"}`, http.StatusOK, "invalid ID", false},
+		{"ID of another type", "POST", "application/json", fmt.Sprintf(`{"query": "{ node(id: \"Region_%s\") { id } }"}`, body), http.StatusOK, "not issued", false},
+		{"ID as a number", "POST", "application/json", `{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": 12}}`, http.StatusOK, "opaque string", false},
+		{"foreign ID in a filter", "POST", "application/json", fmt.Sprintf(`{"query": "{ countries(where: {id: \"%s\"}) { totalCount } }"}`, regionID), http.StatusOK, "is the ID of a Region, not of a Country", false},
+		{"foreign ID in a nested filter variable", "POST", "application/json", fmt.Sprintf(`{"query": "query($w: CountryWhereInput) { regions { edges { node { countries(where: $w) { totalCount } } } } }", "variables": {"w": {"or": [{"idIn": [%q]}]}}}`, regionID), http.StatusOK, "where.or[0].idIn[0]", false},
+		{"negative first", "POST", "application/json", `{"query": "{ regions(first: -1) { totalCount } }"}`, http.StatusOK, "between 0 and 1000", false},
+		{"oversized first", "POST", "application/json", `{"query": "{ regions(first: 5000) { totalCount } }"}`, http.StatusOK, "between 0 and 1000", false},
+		{"oversized last nested", "POST", "application/json", `{"query": "{ regions(first: 1) { edges { node { countries(last: 1001) { totalCount } } } } }"}`, http.StatusOK, "between 0 and 1000", false},
+		{"oversized first in a variable", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": 100000}}`, http.StatusOK, "between 0 and 1000", false},
+		{"null page variables", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": null}}`, http.StatusOK, "both null", false},
+		{"first and last", "POST", "application/json", `{"query": "{ regions(first: 1, last: 1) { totalCount } }"}`, http.StatusOK, "not supported", true},
+		{"forged cursor", "POST", "application/json", `{"query": "{ regions(after: \"bm9wZQ\") { totalCount } }"}`, http.StatusOK, "invalid cursor", false},
+		{"forged cursor variable", "POST", "application/json", `{"query": "query($c: Cursor) { regions(after: $c) { totalCount } }", "variables": {"c": "AAAA"}}`, http.StatusOK, "invalid cursor", false},
+		{"wrong variable type", "POST", "application/json", `{"query": "query($n: Int) { regions(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, http.StatusOK, "", false},
+		{"bad enum", "POST", "application/json", `{"query": "{ activities(where: {kind: NOPE}) { totalCount } }"}`, http.StatusOK, "", false},
+		{"unsupported method", "DELETE", "", ``, http.StatusMethodNotAllowed, "", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := a.raw(t, tt.method, "/graphql", tt.contentType, []byte(tt.body))
-			if r.Status >= 500 {
-				t.Fatalf("status %d: a client's mistake must never be a server error", r.Status)
-			}
-			if r.Status != tt.wantStatus {
-				t.Errorf("status = %d, want %d", r.Status, tt.wantStatus)
-			}
-			if len(r.Errors) == 0 {
-				t.Fatalf("no error in the answer: %+v", r.Data)
-			}
-			if !strings.Contains(r.Errors[0].Message, tt.wantMessage) {
-				t.Errorf("message = %q, want it to mention %q", r.Errors[0].Message, tt.wantMessage)
-			}
-		})
+		for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+			t.Run(tt.name+"/"+accept, func(t *testing.T) {
+				r := a.rawAccept(t, tt.method, "/graphql", tt.contentType, accept, []byte(tt.body))
+				if r.Status >= 500 {
+					t.Fatalf("status %d: a client's mistake must never be a server error", r.Status)
+				}
+				// The GraphQL response media type answers a request that
+				// fails to parse or validate with 400; application/json
+				// answers it with 200.
+				want := tt.wantStatus
+				if accept != "application/json" && want == http.StatusOK && !tt.executes {
+					want = http.StatusBadRequest
+				}
+				if r.Status != want {
+					t.Errorf("status = %d, want %d", r.Status, want)
+				}
+				if len(r.Errors) == 0 {
+					t.Fatalf("no error in the answer: %+v", r.Data)
+				}
+				if r.HasData != tt.executes {
+					t.Errorf("data entry present = %v, want %v", r.HasData, tt.executes)
+				}
+				if !strings.Contains(r.Errors[0].Message, tt.wantMessage) {
+					t.Errorf("message = %q, want it to mention %q", r.Errors[0].Message, tt.wantMessage)
+				}
+			})
+		}
 	}
 	t.Run("an ID never resolves to a row of another type", func(t *testing.T) {
 		r := a.post(t, `query($id: ID!) { country: node(id: $id) { id } }`, map[string]any{"id": "Region_" + body})

@@ -151,8 +151,15 @@ func postgresSchema(t testing.TB, dsn string) string {
 	return scoped
 }
 
-// newAPI starts the real handler over the database dsn names.
+// newAPI starts the real handler with the default configuration over the
+// database dsn names.
 func newAPI(t testing.TB, dsn string) *api {
+	t.Helper()
+	return newAPIWith(t, dsn, server.DefaultConfig())
+}
+
+// newAPIWith starts the real handler with cfg.
+func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
 	t.Helper()
 	a := &api{}
 	db, err := database.Open(context.Background(), dsn, database.Options{
@@ -166,7 +173,7 @@ func newAPI(t testing.TB, dsn string) *api {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := server.New(db.Client, server.DefaultConfig(), logger)
+	h, err := server.New(db.Client, cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +194,8 @@ type gqlError struct {
 
 // response is a decoded GraphQL response plus its HTTP status.
 type response struct {
-	Status int
+	Status  int
+	HasData bool // the body has a data entry (null or not)
 	Data   map[string]any `json:"data"`
 	Errors []gqlError     `json:"errors"`
 }
@@ -262,12 +270,21 @@ func (a *api) query(t testing.TB, query string, vars map[string]any) response {
 // raw sends any request and decodes a GraphQL answer from it.
 func (a *api) raw(t testing.TB, method, path, contentType string, body []byte) response {
 	t.Helper()
+	return a.rawAccept(t, method, path, contentType, "", body)
+}
+
+// rawAccept is raw with an Accept header.
+func (a *api) rawAccept(t testing.TB, method, path, contentType, accept string, body []byte) response {
+	t.Helper()
 	req, err := http.NewRequest(method, a.srv.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	res, err := a.srv.Client().Do(req)
 	if err != nil {
@@ -279,6 +296,10 @@ func (a *api) raw(t testing.TB, method, path, contentType string, body []byte) r
 		t.Fatal(err)
 	}
 	r := response{Status: res.StatusCode}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(data, &probe); err == nil {
+		_, r.HasData = probe["data"]
+	}
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatalf("%s %s: status %d, body is not a GraphQL response: %v\n%s", method, path, res.StatusCode, err, data)
 	}

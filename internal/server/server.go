@@ -33,6 +33,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// QueryCacheSize is how many parsed and validated documents are kept.
 	QueryCacheSize int
+	// Introspection serves __schema and __type. When it is off, error
+	// messages stop suggesting field names too, so that the schema cannot
+	// be guessed from them.
+	Introspection bool
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -41,6 +45,7 @@ func DefaultConfig() Config {
 		IDSecret:       gid.DefaultSecret,
 		MaxBodyBytes:   1 << 20,
 		QueryCacheSize: 1000,
+		Introspection:  true,
 	}
 }
 
@@ -58,11 +63,14 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, err
 
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(httpTransport{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	gql.SetValidationRulesFn(graph.ValidationRules)
-	gql.Use(extension.Introspection{})
+	if cfg.Introspection {
+		gql.Use(extension.Introspection{})
+	} else {
+		gql.SetDisableSuggestion(true)
+	}
 	gql.Use(&graph.Preflight{})
 	gql.SetErrorPresenter(presentError(logger))
 	gql.SetRecoverFunc(recoverPanic(logger))
@@ -85,12 +93,15 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			w.Header().Set("Content-Type", "application/json")
-			transport.SendErrorf(w, http.StatusMethodNotAllowed, "method %s is not allowed: use GET or POST", r.Method)
+			w.Header().Set("Content-Type", mediaJSON)
+			writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(graph.CodeBadRequest,
+				fmt.Sprintf("method %s is not allowed: use GET or POST", r.Method))}, nil)
 			return
 		}
 		if r.ContentLength > n {
-			transport.SendErrorf(w, http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", n)
+			w.Header().Set("Content-Type", mediaJSON)
+			writeErrors(w, http.StatusRequestEntityTooLarge, gqlerror.List{codeError(graph.CodeBadRequest,
+				fmt.Sprintf("the request body is larger than %d bytes", n))}, nil)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

@@ -1,0 +1,88 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"sscgraph/internal/server"
+)
+
+func TestIntrospectionSwitch(t *testing.T) {
+	const schemaQuery = `{ __schema { queryType { name } } }`
+	const typo = `{ regions { totalCont } }`
+	t.Run("on by default", func(t *testing.T) {
+		a := newAPI(t, sqliteCopy(t))
+		r := a.query(t, schemaQuery, nil)
+		if got := r.str("__schema.queryType.name"); got != "Query" {
+			t.Errorf("__schema.queryType.name = %q, want Query", got)
+		}
+		r = a.post(t, typo, nil)
+		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, `Did you mean "totalCount"?`) {
+			t.Errorf("errors = %+v, want a suggestion", r.Errors)
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		cfg := server.DefaultConfig()
+		cfg.Introspection = false
+		a := newAPIWith(t, sqliteCopy(t), cfg)
+		r := a.post(t, schemaQuery, nil)
+		if len(r.Errors) == 0 || r.get("__schema") != nil {
+			t.Errorf("introspection answered %v with errors %+v, want it refused", r.Data, r.Errors)
+		}
+		r = a.post(t, typo, nil)
+		if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "Did you mean") {
+			t.Errorf("errors = %+v, want no suggestion", r.Errors)
+		}
+		// Ordinary queries still work, __typename included.
+		r = a.query(t, `{ regions(first: 1) { edges { node { __typename } } } }`, nil)
+		if r.str("regions.edges.0.node.__typename") != "Region" {
+			t.Errorf("__typename = %v", r.get("regions.edges.0.node.__typename"))
+		}
+	})
+}
+
+func TestContentNegotiation(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	body := []byte(`{"query": "{ recommendations { totalCount } }"}`)
+	tests := []struct {
+		accept, wantType string
+		wantStatus       int
+	}{
+		{"", "application/json", http.StatusOK},
+		{"application/json", "application/json", http.StatusOK},
+		{"application/graphql-response+json", "application/graphql-response+json", http.StatusOK},
+		{"application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json", http.StatusOK},
+		{"application/json, application/graphql-response+json;q=0.5", "application/json", http.StatusOK},
+		{"*/*", "application/json", http.StatusOK},
+		{"text/html", "application/json", http.StatusNotAcceptable},
+	}
+	for _, tt := range tests {
+		t.Run("Accept "+tt.accept, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", "application/json")
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
+			}
+			res, err := a.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d", res.StatusCode, tt.wantStatus)
+			}
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, tt.wantType) {
+				t.Errorf("Content-Type = %q, want %s", ct, tt.wantType)
+			}
+		})
+	}
+	t.Run("mutation over GET is refused", func(t *testing.T) {
+		r := a.raw(t, http.MethodGet, "/graphql?query=mutation%7Bx%7D", "", nil)
+		// The schema has no mutations yet, so this fails validation first;
+		// either way it must not execute.
+		if len(r.Errors) == 0 || r.HasData {
+			t.Errorf("GET mutation answered %+v", r)
+		}
+	})
+}

@@ -1,0 +1,253 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sscgraph/graph"
+)
+
+// Media types of GraphQL over HTTP.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// httpTransport serves GraphQL over HTTP GET and POST as the
+// GraphQL-over-HTTP specification has it, which gqlgen's own transports do
+// not quite: with application/json a request that fails to parse or
+// validate is answered 200, with application/graphql-response+json it is
+// answered 400, and in both cases the answer has no data entry.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+// Supports takes every GET and POST; Do answers the malformed ones.
+func (httpTransport) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodPost
+}
+
+// requestError is a request that is not a well-formed GraphQL-over-HTTP
+// request: answered 4xx in any media type.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// Do answers one request.
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		w.Header().Set("Content-Type", mediaJSON)
+		writeErrors(w, http.StatusNotAcceptable, gqlerror.List{codeError(graph.CodeBadRequest,
+			"none of the media types in Accept is served: accept application/graphql-response+json or application/json")}, nil)
+		return
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Add("Vary", "Accept")
+
+	params, rerr := readParams(r)
+	if rerr != nil {
+		writeErrors(w, rerr.status, gqlerror.List{codeError(graph.CodeBadRequest, rerr.msg)}, nil)
+		return
+	}
+	params.Headers = r.Header
+	start := graphql.Now()
+	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
+
+	ctx := r.Context()
+	rc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		writeErrors(w, status, resp.Errors, resp.Extensions)
+		return
+	}
+	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", http.MethodPost)
+		writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(graph.CodeBadRequest,
+			fmt.Sprintf("a %s cannot be sent with GET: use POST", rc.Operation.Operation))}, nil)
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	resp := responses(ctx)
+	body, err := json.Marshal(resp)
+	if err != nil {
+		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal, "internal server error")}, nil)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// negotiate picks the response media type from an Accept header: the
+// GraphQL response type when the client prefers it (or equally prefers it
+// and application/json), application/json when there is no Accept header,
+// as legacy clients send none.
+func negotiate(accept string) (string, bool) {
+	if strings.TrimSpace(accept) == "" {
+		return mediaJSON, true
+	}
+	var qGraphQL, qJSON float64 = -1, -1
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				q = f
+			}
+		}
+		switch mt {
+		case mediaGraphQLResponse:
+			qGraphQL = max(qGraphQL, q)
+		case mediaJSON:
+			qJSON = max(qJSON, q)
+		case "application/*", "*/*":
+			qJSON = max(qJSON, q)
+		}
+	}
+	switch {
+	case qGraphQL > 0 && qGraphQL >= qJSON:
+		return mediaGraphQLResponse, true
+	case qJSON > 0:
+		return mediaJSON, true
+	default:
+		return "", false
+	}
+}
+
+// readParams reads the GraphQL request of a GET's query string or a POST's
+// JSON body, checking the type of every parameter.
+func readParams(r *http.Request) (*graphql.RawParams, *requestError) {
+	var raw struct {
+		Query         any `json:"query"`
+		OperationName any `json:"operationName"`
+		Variables     any `json:"variables"`
+		Extensions    any `json:"extensions"`
+	}
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		if q.Has("query") {
+			raw.Query = q.Get("query")
+		}
+		if q.Has("operationName") && q.Get("operationName") != "" {
+			raw.OperationName = q.Get("operationName")
+		}
+		for name, dst := range map[string]*any{"variables": &raw.Variables, "extensions": &raw.Extensions} {
+			if s := q.Get(name); s != "" {
+				if err := decodeJSON(strings.NewReader(s), dst); err != nil {
+					return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("the %s parameter is not JSON: %v", name, err)}
+				}
+			}
+		}
+	case http.MethodPost:
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != mediaJSON {
+			return nil, &requestError{http.StatusUnsupportedMediaType, "a POST body must be application/json"}
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if asMaxBytes(err, &tooBig) {
+				return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)}
+			}
+			return nil, &requestError{http.StatusBadRequest, "could not read the request body"}
+		}
+		if len(bytes.TrimSpace(body)) == 0 {
+			return nil, &requestError{http.StatusBadRequest, "the request body is empty: send a JSON object with a query"}
+		}
+		if err := decodeJSON(bytes.NewReader(body), &raw); err != nil {
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("the request body is not a JSON object: %v", err)}
+		}
+	}
+	p := &graphql.RawParams{}
+	switch v := raw.Query.(type) {
+	case string:
+		p.Query = v
+	case nil:
+		// Allowed only for persisted queries, which the executor checks.
+	default:
+		return nil, &requestError{http.StatusBadRequest, "query must be a string"}
+	}
+	switch v := raw.OperationName.(type) {
+	case string:
+		p.OperationName = v
+	case nil:
+	default:
+		return nil, &requestError{http.StatusBadRequest, "operationName must be a string"}
+	}
+	switch v := raw.Variables.(type) {
+	case map[string]any:
+		p.Variables = v
+	case nil:
+	default:
+		return nil, &requestError{http.StatusBadRequest, "variables must be an object"}
+	}
+	switch v := raw.Extensions.(type) {
+	case map[string]any:
+		p.Extensions = v
+	case nil:
+	default:
+		return nil, &requestError{http.StatusBadRequest, "extensions must be an object"}
+	}
+	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
+		return nil, &requestError{http.StatusBadRequest, "the request has no query"}
+	}
+	return p, nil
+}
+
+// decodeJSON decodes one JSON value, keeping numbers exact, and refuses
+// trailing data.
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool {
+	e, ok := err.(*http.MaxBytesError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func codeError(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
+
+// writeErrors answers a request that did not execute: errors and
+// extensions, no data entry.
+func writeErrors(w http.ResponseWriter, status int, errs gqlerror.List, extensions map[string]any) {
+	body, _ := json.Marshal(struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{errs, extensions})
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
