@@ -195,9 +195,9 @@ type gqlError struct {
 // response is a decoded GraphQL response plus its HTTP status.
 type response struct {
 	Status  int
-	HasData bool // the body has a data entry (null or not)
-	Data   map[string]any `json:"data"`
-	Errors []gqlError     `json:"errors"`
+	HasData bool           // the body has a data entry (null or not)
+	Data    map[string]any `json:"data"`
+	Errors  []gqlError     `json:"errors"`
 }
 
 // get walks a dotted path ("countries.edges.0.node.id") through the data.
