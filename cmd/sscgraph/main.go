@@ -21,8 +21,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	if code := cli.ExitCode(err); code != 0 {
 		fmt.Fprintln(os.Stderr, "sscgraph:", err)
-		os.Exit(cli.ExitCode(err))
+		os.Exit(code)
 	}
 }

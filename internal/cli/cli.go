@@ -34,10 +34,14 @@ func (e usageError) Error() string { return e.msg }
 
 // ExitCode maps an error from Run to a process exit status.
 func ExitCode(err error) int {
-	if errors.As(err, new(usageError)) || errors.Is(err, flag.ErrHelp) {
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
 		return 2
+	default:
+		return 1
 	}
-	return 1
 }
 
 const usage = `usage: sscgraph <command> [flags]
@@ -83,6 +87,28 @@ func envOr(getenv Getenv, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// intFlag defines an int flag whose default comes from an environment
+// variable, falling back to the value already in p.
+func intFlag(fs *flag.FlagSet, getenv Getenv, p *int, name, env, usage string) {
+	fs.IntVar(p, name, envInt(getenv, env, *p), fmt.Sprintf("%s (env %s)", usage, env))
+}
+
+func envInt(getenv Getenv, key string, def int) int {
+	v, err := strconv.Atoi(getenv(key))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+func envDuration(getenv Getenv, key string, def time.Duration) time.Duration {
+	v, err := time.ParseDuration(getenv(key))
+	if err != nil {
+		return def
+	}
+	return v
 }
 
 // envBool reads a boolean environment variable; unset or unparsable gives
@@ -132,8 +158,25 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); the built-in default makes IDs decodable by anyone who reads the source")
 	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
 	introspection := fs.Bool("introspection", envBool(getenv, "SSCGRAPH_INTROSPECTION", true), "serve schema introspection; off also hides field suggestions in errors (env SSCGRAPH_INTROSPECTION)")
+	cfg := server.DefaultConfig()
+	intFlag(fs, getenv, &cfg.Limits.MaxCost, "max-cost", "SSCGRAPH_MAX_COST", "most points (nodes a query can return) one request may cost; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.Limits.MaxDepth, "max-depth", "SSCGRAPH_MAX_DEPTH", "most fields deep a query may go; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.Limits.MaxAliases, "max-aliases", "SSCGRAPH_MAX_ALIASES", "most aliased fields in one operation; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
+	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
+	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
+	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-tokens": cfg.MaxTokens, "--rate-limit": cfg.Limits.PerHour} {
+		if v < 0 {
+			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
+		}
+	}
+	if cfg.MaxBodyBytes < 1024 || cfg.Timeout <= 0 {
+		return usageError{"--max-body-bytes must be at least 1024 and --timeout positive"}
 	}
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
@@ -145,7 +188,6 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	}
 	defer db.Close()
 
-	cfg := server.DefaultConfig()
 	cfg.Introspection = *introspection
 	if *idSecret != "" {
 		cfg.IDSecret = *idSecret
@@ -162,7 +204,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      cfg.Timeout + 30*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
 	// The first line on stdout says where the API listens; with --addr

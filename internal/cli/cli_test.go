@@ -51,6 +51,8 @@ func TestUsageErrors(t *testing.T) {
 		{"stray argument", []string{"seed", "extra"}, "unexpected arguments"},
 		{"scale out of range", []string{"seed", "--synthetic", "--scale", "0"}, "--scale must be between 1 and 100"},
 		{"bad log format", []string{"serve", "--log-format", "xml"}, "--log-format"},
+		{"negative limit", []string{"serve", "--max-cost", "-1"}, "--max-cost must not be negative"},
+		{"tiny body limit", []string{"serve", "--max-body-bytes", "10"}, "--max-body-bytes must be at least 1024"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -194,10 +194,11 @@ type gqlError struct {
 
 // response is a decoded GraphQL response plus its HTTP status.
 type response struct {
-	Status  int
-	HasData bool           // the body has a data entry (null or not)
-	Data    map[string]any `json:"data"`
-	Errors  []gqlError     `json:"errors"`
+	Status     int
+	HasData    bool           // the body has a data entry (null or not)
+	Data       map[string]any `json:"data"`
+	Errors     []gqlError     `json:"errors"`
+	Extensions map[string]any `json:"extensions"`
 }
 
 // get walks a dotted path ("countries.edges.0.node.id") through the data.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -23,6 +24,7 @@ import (
 	"sscgraph/ent"
 	"sscgraph/graph"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/limits"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -37,6 +39,12 @@ type Config struct {
 	// messages stop suggesting field names too, so that the schema cannot
 	// be guessed from them.
 	Introspection bool
+	// Limits on each operation and the rate limit per client.
+	Limits limits.Config
+	// MaxTokens bounds the lexical tokens of a query document.
+	MaxTokens int
+	// Timeout bounds the execution of one request.
+	Timeout time.Duration
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -46,6 +54,15 @@ func DefaultConfig() Config {
 		MaxBodyBytes:   1 << 20,
 		QueryCacheSize: 1000,
 		Introspection:  true,
+		Limits: limits.Config{
+			MaxCost:     10_000,
+			MaxDepth:    16,
+			MaxAliases:  15,
+			DefaultPage: graph.DefaultPageSize,
+			PerHour:     500_000,
+		},
+		MaxTokens: 1000,
+		Timeout:   10 * time.Second,
 	}
 }
 
@@ -72,12 +89,16 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, err
 		gql.SetDisableSuggestion(true)
 	}
 	gql.Use(&graph.Preflight{})
+	gql.Use(limits.New(cfg.Limits))
+	if cfg.MaxTokens > 0 {
+		gql.SetParserTokenLimit(cfg.MaxTokens)
+	}
 	gql.SetErrorPresenter(presentError(logger))
 	gql.SetRecoverFunc(recoverPanic(logger))
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", playground.Handler("sscgraph", "/graphql"))
-	mux.Handle("/graphql", limitBody(cfg.MaxBodyBytes, gql))
+	mux.Handle("/graphql", withRequestInfo(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -124,6 +145,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.Is(err, gid.ErrInvalid):
 			return withCode(presented, graph.CodeBadUserInput)
+		case errors.Is(err, context.DeadlineExceeded):
+			presented.Message = "the request ran out of time: ask for less (smaller pages, fewer levels)"
+			presented.Extensions = map[string]any{"code": "TIMEOUT"}
+			return presented
 		case ent.IsNotFound(err):
 			presented.Message = "not found"
 			return withCode(presented, "NOT_FOUND")

@@ -9,12 +9,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sscgraph/graph"
+	"sscgraph/internal/limits"
+	"sscgraph/internal/reqctx"
 )
 
 // Media types of GraphQL over HTTP.
@@ -68,6 +71,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
 
 	ctx := r.Context()
+	info := reqctx.From(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
@@ -75,7 +79,12 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
-		writeErrors(w, status, resp.Errors, resp.Extensions)
+		if rate := rateLimited(errs, info); rate != nil {
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)))
+		}
+		setRateHeaders(w, info)
+		writeErrors(w, status, resp.Errors, costExtensions(resp.Extensions, info))
 		return
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
@@ -86,6 +95,16 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
+	if resp == nil {
+		// The request's context ended before execution produced an answer:
+		// its time ran out (or the client left).
+		setRateHeaders(w, info)
+		writeErrors(w, http.StatusOK, gqlerror.List{codeError("TIMEOUT",
+			"the request ran out of time: ask for less (smaller pages, fewer levels)")}, costExtensions(nil, info))
+		return
+	}
+	resp.Extensions = costExtensions(resp.Extensions, info)
+	setRateHeaders(w, info)
 	body, err := json.Marshal(resp)
 	if err != nil {
 		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal, "internal server error")}, nil)
@@ -93,6 +112,58 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// rateLimited returns the client's rate state when errs refuse the request
+// for its rate limit.
+func rateLimited(errs gqlerror.List, info *reqctx.Info) *reqctx.Rate {
+	if info == nil || info.Rate == nil {
+		return nil
+	}
+	for _, e := range errs {
+		if e.Extensions["code"] == limits.CodeRateLimited {
+			return info.Rate
+		}
+	}
+	return nil
+}
+
+// setRateHeaders reports the client's rate-limit state, as GitHub does.
+func setRateHeaders(w http.ResponseWriter, info *reqctx.Info) {
+	if info == nil || info.Rate == nil {
+		return
+	}
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(info.Rate.Limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(info.Rate.Remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(info.Rate.ResetAt.Unix(), 10))
+	h.Set("X-RateLimit-Used", strconv.Itoa(info.Cost.Points))
+}
+
+// costExtensions adds the operation's cost and the client's rate-limit
+// state to a response's extensions.
+func costExtensions(ext map[string]any, info *reqctx.Info) map[string]any {
+	if info == nil || info.Cost.Points == 0 {
+		return ext
+	}
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	cost := map[string]any{
+		"requestedQueryCost": info.Cost.Points,
+		"maximumAvailable":   info.Cost.Limit,
+		"depth":              info.Cost.Depth,
+		"aliases":            info.Cost.Aliases,
+	}
+	if r := info.Rate; r != nil {
+		cost["rateLimit"] = map[string]any{
+			"limit":     r.Limit,
+			"remaining": r.Remaining,
+			"resetAt":   r.ResetAt.UTC().Format(time.RFC3339),
+		}
+	}
+	ext["cost"] = cost
+	return ext
 }
 
 // negotiate picks the response media type from an Accept header: the

@@ -1,0 +1,63 @@
+// Package reqctx carries what the layers of one HTTP request share: its ID
+// for logs and error reports, who the client is for the rate limit, and
+// what the query cost, for the response and the rateLimit field.
+package reqctx
+
+import (
+	"context"
+	"time"
+)
+
+// Info is the per-request record. The HTTP middleware creates it; the
+// GraphQL extensions fill in cost and rate; the transport and the logger
+// read it.
+type Info struct {
+	// ID identifies the request in logs and in error reports.
+	ID string
+	// Client is the rate-limit identity: "ip:<address>" for anonymous
+	// clients.
+	Client string
+	// Operation is the GraphQL operation's name, if it has one.
+	Operation string
+	// Cost is the operation's computed cost, once known.
+	Cost Cost
+	// Rate is the client's rate-limit state after this request, once
+	// charged.
+	Rate *Rate
+	// Statements counts the SQL statements the request ran.
+	Statements int64
+}
+
+// Cost is what the limits analysis found in an operation.
+type Cost struct {
+	// Points is the most nodes the operation can return: each connection
+	// weighs its page size times the page sizes of the connections above
+	// it.
+	Points  int `json:"requestedQueryCost"`
+	Depth   int `json:"depth"`
+	Aliases int `json:"aliases"`
+	// Limit is the most points one request may cost.
+	Limit int `json:"maximumAvailable"`
+}
+
+// Rate is a client's position in its rate-limit bucket.
+type Rate struct {
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	ResetAt   time.Time `json:"resetAt"`
+	// RetryAfter is set when the request was refused.
+	RetryAfter time.Duration `json:"-"`
+}
+
+type key struct{}
+
+// With returns ctx carrying info.
+func With(ctx context.Context, info *Info) context.Context {
+	return context.WithValue(ctx, key{}, info)
+}
+
+// From returns the request's info, or nil outside a request.
+func From(ctx context.Context) *Info {
+	info, _ := ctx.Value(key{}).(*Info)
+	return info
+}

@@ -1,0 +1,193 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sscgraph/internal/server"
+)
+
+// limitedAPI starts a server with small limits that queries can straddle.
+func limitedAPI(t *testing.T, change func(*server.Config)) *api {
+	t.Helper()
+	cfg := server.DefaultConfig()
+	change(&cfg)
+	return newAPIWith(t, sqliteCopy(t), cfg)
+}
+
+// nest builds a query that goes n connection levels deep along
+// regions -> countries -> activities -> topics -> projects, one node a
+// level, ending with leaf.
+func nest(levels int, leaf string) string {
+	path := []string{"regions", "countries", "activities", "topics", "projects"}
+	var open, close strings.Builder
+	for i := 0; i < levels; i++ {
+		fmt.Fprintf(&open, "%s(first: 1) { edges { node { ", path[i])
+		close.WriteString("} } } ")
+	}
+	return "{ " + open.String() + leaf + " " + close.String() + "}"
+}
+
+func TestLimits(t *testing.T) {
+	code := func(r response) string {
+		if len(r.Errors) == 0 {
+			return ""
+		}
+		c, _ := r.Errors[0].Extensions["code"].(string)
+		return c
+	}
+	t.Run("cost", func(t *testing.T) {
+		a := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 100 })
+		q := `{ regions(first: 6) { edges { node { countries(first: %d) { edges { node { id } } } } } } }`
+		r := a.post(t, fmt.Sprintf(q, 15), nil) // 6 + 6*15 = 96
+		if len(r.Errors) > 0 {
+			t.Fatalf("cost 96 of 100 refused: %+v", r.Errors)
+		}
+		r = a.post(t, fmt.Sprintf(q, 16), nil) // 6 + 6*16 = 102
+		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query cost 102 is over the limit of 100") || r.HasData {
+			t.Errorf("cost 102 of 100: %+v", r.Errors)
+		}
+	})
+	t.Run("a count costs one per parent", func(t *testing.T) {
+		a := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 20 })
+		r := a.post(t, `{ regions(first: 6) { edges { node { countries { totalCount } } } } }`, nil) // 6 + 6
+		if len(r.Errors) > 0 {
+			t.Errorf("a page of 6 with counts refused: %+v", r.Errors)
+		}
+	})
+	t.Run("depth", func(t *testing.T) {
+		a := newAPI(t, sqliteCopy(t))        // default depth 16
+		r := a.post(t, nest(5, "code"), nil) // 5 levels x 3 + code = 16
+		if len(r.Errors) > 0 {
+			t.Fatalf("depth 16 refused: %+v", r.Errors)
+		}
+		r = a.post(t, nest(5, "countries { totalCount }"), nil) // 17
+		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query depth 17 is over the limit of 16") {
+			t.Errorf("depth 17: %+v", r.Errors)
+		}
+	})
+	t.Run("aliases", func(t *testing.T) {
+		a := newAPI(t, sqliteCopy(t)) // default 15
+		aliased := func(n int) string {
+			var b strings.Builder
+			b.WriteString("{ ")
+			for i := range n {
+				fmt.Fprintf(&b, "a%d: recommendation(number: %d) { title } ", i, i+1)
+			}
+			return b.String() + "}"
+		}
+		if r := a.post(t, aliased(15), nil); len(r.Errors) > 0 {
+			t.Fatalf("15 aliases refused: %+v", r.Errors)
+		}
+		r := a.post(t, aliased(16), nil)
+		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query aliases 16 is over the limit of 15") {
+			t.Errorf("16 aliases: %+v", r.Errors)
+		}
+	})
+	t.Run("tokens", func(t *testing.T) {
+		a := limitedAPI(t, func(c *server.Config) { c.MaxTokens = 50 })
+		fields := func(n int) string { return "{" + strings.Repeat(" __typename", n) + " }" }
+		if r := a.post(t, fields(48), nil); len(r.Errors) > 0 { // 48 names and 2 braces
+			t.Fatalf("50 tokens refused: %+v", r.Errors)
+		}
+		r := a.post(t, fields(49), nil)
+		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "token limit") {
+			t.Errorf("51 tokens: %+v", r.Errors)
+		}
+	})
+	t.Run("body size", func(t *testing.T) {
+		a := limitedAPI(t, func(c *server.Config) { c.MaxBodyBytes = 1000 })
+		body := func(size int) []byte {
+			prefix, suffix := `{"query": "{ __typename`, ` }"}`
+			return []byte(prefix + strings.Repeat(" ", size-len(prefix)-len(suffix)) + suffix)
+		}
+		if r := a.raw(t, "POST", "/graphql", "application/json", body(1000)); r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("a body of 1000 bytes: status %d, %+v", r.Status, r.Errors)
+		}
+		r := a.raw(t, "POST", "/graphql", "application/json", body(1001))
+		if r.Status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "larger than 1000 bytes") {
+			t.Errorf("a body of 1001 bytes: status %d, %+v", r.Status, r.Errors)
+		}
+	})
+	t.Run("page size", func(t *testing.T) {
+		a := newAPI(t, sqliteCopy(t))
+		if r := a.post(t, `{ countries(first: 1000) { totalCount } }`, nil); len(r.Errors) > 0 {
+			t.Fatalf("first: 1000 refused: %+v", r.Errors)
+		}
+		if r := a.post(t, `{ countries(first: 1001) { totalCount } }`, nil); len(r.Errors) == 0 {
+			t.Error("first: 1001 accepted")
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		a := limitedAPI(t, func(c *server.Config) { c.Timeout = time.Nanosecond })
+		r := a.post(t, `{ activities(first: 100) { edges { node { title } } } }`, nil)
+		if r.Status >= 500 || code(r) != "TIMEOUT" {
+			t.Errorf("status %d, errors %+v, want a TIMEOUT error", r.Status, r.Errors)
+		}
+	})
+}
+
+func TestRateLimit(t *testing.T) {
+	a := limitedAPI(t, func(c *server.Config) { c.Limits.PerHour = 200 })
+	q := `{ countries(first: 150) { edges { node { code } } } }` // costs 150
+	send := func() (*http.Response, response) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": q})
+		res, err := a.srv.Client().Post(a.srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var r response
+		r.Status = res.StatusCode
+		if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		return res, r
+	}
+
+	res, r := send()
+	if res.StatusCode != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("first query: status %d, %+v", res.StatusCode, r.Errors)
+	}
+	for header, want := range map[string]string{"X-RateLimit-Limit": "200", "X-RateLimit-Remaining": "50", "X-RateLimit-Used": "150"} {
+		if got := res.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	reset, err := strconv.ParseInt(res.Header.Get("X-RateLimit-Reset"), 10, 64)
+	if err != nil || reset <= time.Now().Unix() || reset > time.Now().Add(time.Hour+time.Minute).Unix() {
+		t.Errorf("X-RateLimit-Reset = %q, want a Unix time within the hour", res.Header.Get("X-RateLimit-Reset"))
+	}
+	cost, _ := json.Marshal(r.Extensions["cost"])
+	if !strings.Contains(string(cost), `"requestedQueryCost":150`) || !strings.Contains(string(cost), `"remaining":50`) {
+		t.Errorf("extensions.cost = %s", cost)
+	}
+
+	res, r = send()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("over the limit: status %d, want 429", res.StatusCode)
+	}
+	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	// 100 more points at 200 an hour take 1,800 s.
+	if err != nil || retry < 1700 || retry > 1800 {
+		t.Errorf("Retry-After = %q, want about 1800", res.Header.Get("Retry-After"))
+	}
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "RATE_LIMITED" || !strings.Contains(r.Errors[0].Message, "retry after") {
+		t.Errorf("errors = %+v, want RATE_LIMITED saying when to come back", r.Errors)
+	}
+
+	// The rateLimit field costs 1 and reports the bucket.
+	r = a.query(t, `{ rateLimit { cost maxCost limit remaining resetAt } }`, nil)
+	if r.num("rateLimit.cost") != 1 || r.num("rateLimit.limit") != 200 || r.num("rateLimit.remaining") != 49 || r.num("rateLimit.maxCost") != 10000 {
+		t.Errorf("rateLimit = %v", r.get("rateLimit"))
+	}
+	if _, err := time.Parse(time.RFC3339, r.str("rateLimit.resetAt")); err != nil {
+		t.Errorf("resetAt = %v: %v", r.get("rateLimit.resetAt"), err)
+	}
+}

@@ -1,0 +1,61 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+
+	"sscgraph/internal/reqctx"
+)
+
+// validRequestID is what sscgraph accepts as a caller's X-Request-ID: short
+// and plain, so that it is safe in logs.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+// withRequestInfo gives each request its reqctx.Info: the caller's
+// X-Request-ID when it is sane, else a new random one, echoed in the
+// response; and the client's identity for the rate limit.
+func withRequestInfo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !validRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-ID", id)
+		info := &reqctx.Info{ID: id, Client: "ip:" + clientIP(r)}
+		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), info)))
+	})
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// clientIP is the address the connection comes from. Headers such as
+// X-Forwarded-For are not trusted: any client can set them.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// withTimeout bounds a request's execution: resolvers and SQL see the
+// deadline through their context.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
