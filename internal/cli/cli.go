@@ -21,6 +21,7 @@ import (
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/migrations"
+	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
 
@@ -164,12 +165,20 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.MaxAliases, "max-aliases", "SSCGRAPH_MAX_ALIASES", "most aliased fields in one operation; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
+	corsOrigins := fs.String("cors-origins", getenv("SSCGRAPH_CORS_ORIGINS"), "comma-separated origins that browsers may call the API from, e.g. https://match.example.org; none by default (env SSCGRAPH_CORS_ORIGINS)")
+	corsCredentials := fs.Bool("cors-credentials", envBool(getenv, "SSCGRAPH_CORS_CREDENTIALS", false), "let browsers send credentials with CORS requests (env SSCGRAPH_CORS_CREDENTIALS)")
 	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
 	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
+	cfg.CORSCredentials = *corsCredentials
+	for _, o := range strings.Split(*corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
 	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-tokens": cfg.MaxTokens, "--rate-limit": cfg.Limits.PerHour} {
 		if v < 0 {
 			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
@@ -192,7 +201,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if *idSecret != "" {
 		cfg.IDSecret = *idSecret
 	}
-	h, err := server.New(db.Client, cfg, logger)
+	h, err := server.New(db, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -231,7 +240,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 // openAndLoad opens the database, creates the schema and loads the bundled
 // dataset when the database holds no data yet.
 func openAndLoad(ctx context.Context, dsn string, logger *slog.Logger) (*database.DB, error) {
-	db, err := database.Open(ctx, dsn, database.Options{})
+	db, err := database.Open(ctx, dsn, database.Options{OnStatement: func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) }})
 	if err != nil {
 		return nil, err
 	}

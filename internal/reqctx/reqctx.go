@@ -5,6 +5,7 @@ package reqctx
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,7 +26,11 @@ type Info struct {
 	// charged.
 	Rate *Rate
 	// Statements counts the SQL statements the request ran.
-	Statements int64
+	Statements atomic.Int64
+	// Outcome sums up the request for logs and metrics: ok, errors (it ran
+	// with field errors), rejected (refused before running), rate_limited,
+	// timeout or bad_request.
+	Outcome string
 }
 
 // Cost is what the limits analysis found in an operation.
@@ -54,6 +59,14 @@ type key struct{}
 // With returns ctx carrying info.
 func With(ctx context.Context, info *Info) context.Context {
 	return context.WithValue(ctx, key{}, info)
+}
+
+// CountStatement adds one SQL statement to the request in ctx, if any: the
+// database's statement hook calls it.
+func CountStatement(ctx context.Context) {
+	if info := From(ctx); info != nil {
+		info.Statements.Add(1)
+	}
 }
 
 // From returns the request's info, or nil outside a request.

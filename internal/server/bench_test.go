@@ -79,7 +79,7 @@ func benchServer(b *testing.B) *httptest.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := server.New(db.Client, server.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h, err := server.New(db, server.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
 
@@ -163,7 +164,10 @@ func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
 	t.Helper()
 	a := &api{}
 	db, err := database.Open(context.Background(), dsn, database.Options{
-		OnStatement: func(context.Context, string) { a.statements.Add(1) },
+		OnStatement: func(ctx context.Context, _ string) {
+			a.statements.Add(1)
+			reqctx.CountStatement(ctx)
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +177,7 @@ func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := server.New(db.Client, cfg, logger)
+	h, err := server.New(db, cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

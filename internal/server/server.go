@@ -18,13 +18,17 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sscgraph/ent"
 	"sscgraph/graph"
+	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
+	"sscgraph/internal/migrations"
+	"sscgraph/internal/reqctx"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -45,6 +49,10 @@ type Config struct {
 	MaxTokens int
 	// Timeout bounds the execution of one request.
 	Timeout time.Duration
+	// CORSOrigins may call the API from a browser; none by default.
+	CORSOrigins []string
+	// CORSCredentials lets browsers send cookies and auth with CORS requests.
+	CORSCredentials bool
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -66,8 +74,9 @@ func DefaultConfig() Config {
 	}
 }
 
-// New returns the HTTP handler of the whole API over client.
-func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, error) {
+// New returns the HTTP handler of the whole API over db.
+func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error) {
+	client := db.Client
 	starts, err := ent.NodeTypeStarts()
 	if err != nil {
 		return nil, fmt.Errorf("reading node types: %w", err)
@@ -96,13 +105,40 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (http.Handler, err
 	gql.SetErrorPresenter(presentError(logger))
 	gql.SetRecoverFunc(recoverPanic(logger))
 
+	m := newMetrics(db.SQL)
+	api := withRequestInfo(observe(logger, m, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))
+	if len(cfg.CORSOrigins) > 0 {
+		api = cors.New(cors.Options{
+			AllowedOrigins:   cfg.CORSOrigins,
+			AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-ID"},
+			ExposedHeaders:   []string{"X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used", "Retry-After"},
+			AllowCredentials: cfg.CORSCredentials,
+			MaxAge:           600,
+		}).Handler(api)
+	}
+
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", playground.Handler("sscgraph", "/graphql"))
-	mux.Handle("/graphql", withRequestInfo(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))
+	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("GET /readyz", readiness(func(ctx context.Context) error {
+		if err := db.SQL.PingContext(ctx); err != nil {
+			return fmt.Errorf("database does not answer")
+		}
+		pending, err := migrations.Pending(ctx, db.SQL, db.Dialect)
+		if err != nil {
+			return fmt.Errorf("cannot read migration state")
+		}
+		if pending {
+			return fmt.Errorf("migrations are pending")
+		}
+		return nil
+	}))
+	mux.Handle("GET /metrics", m.handler())
 	return mux, nil
 }
 
@@ -130,19 +166,24 @@ func limitBody(n int64, next http.Handler) http.Handler {
 	})
 }
 
-// presentError decides what a client sees of an error: GraphQL errors
-// (validation, bad arguments, bad IDs) pass through with a code; anything
-// else is logged and answered as an internal error, so that database and Go
-// error texts never reach clients.
+// presentError decides what a client sees of an error. Errors written
+// for clients (validation, bad arguments and IDs, page limits) pass through
+// with a code; anything else is logged with the request ID and answered as
+// an internal error that names the request, so that database and Go error
+// texts never reach clients.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		var gqlErr *gqlerror.Error
-		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-			// Built by gqlgen or by us: the message is meant for the client.
-			return withCode(gqlErr, graph.CodeValidationFailed)
-		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
-		switch {
+		switch ce := clientError(err); {
+		case ce != nil:
+			presented.Message = ce.Message
+			for k, v := range ce.Extensions {
+				if presented.Extensions == nil {
+					presented.Extensions = map[string]any{}
+				}
+				presented.Extensions[k] = v
+			}
+			return withCode(presented, graph.CodeBadUserInput)
 		case errors.Is(err, gid.ErrInvalid):
 			return withCode(presented, graph.CodeBadUserInput)
 		case errors.Is(err, context.DeadlineExceeded):
@@ -151,25 +192,36 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return presented
 		case ent.IsNotFound(err):
 			presented.Message = "not found"
-			return withCode(presented, "NOT_FOUND")
-		case isUserInput(err):
+			presented.Extensions = map[string]any{"code": "NOT_FOUND"}
+			return presented
+		case ent.IsValidationError(err):
 			return withCode(presented, graph.CodeBadUserInput)
 		}
-		logger.ErrorContext(ctx, "resolver failed", "err", err, "path", presented.Path.String())
-		presented.Message = "internal server error"
-		presented.Extensions = map[string]any{"code": graph.CodeInternal}
+		id := requestID(ctx)
+		logger.ErrorContext(ctx, "resolver failed", "request_id", id, "err", err, "path", presented.Path.String())
+		presented.Message = "internal server error; quote request " + id + " when reporting it"
+		presented.Extensions = map[string]any{"code": graph.CodeInternal, "requestId": id}
 		return presented
 	}
 }
 
-// isUserInput reports errors that come from a client's arguments rather
-// than from the server: gqlgen's input unmarshalling and ent's validators.
-func isUserInput(err error) bool {
-	var gqlErr *gqlerror.Error
-	if errors.As(err, &gqlErr) {
-		return true
+// clientError finds, in err's chain, a GraphQL error written for clients:
+// one that wraps no other error. gqlgen wraps every resolver error in a
+// GraphQL error carrying the path, so only the innermost one tells.
+func clientError(err error) *gqlerror.Error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if g, ok := e.(*gqlerror.Error); ok && g.Err == nil {
+			return g
+		}
 	}
-	return ent.IsValidationError(err)
+	return nil
+}
+
+func requestID(ctx context.Context) string {
+	if info := reqctx.From(ctx); info != nil {
+		return info.ID
+	}
+	return "unknown"
 }
 
 func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
@@ -186,10 +238,11 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 // client and a log line with the stack for operators.
 func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		id := requestID(ctx)
+		logger.ErrorContext(ctx, "panic in resolver", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{
-			Message:    "internal server error",
-			Extensions: map[string]any{"code": graph.CodeInternal},
+			Message:    "internal server error; quote request " + id + " when reporting it",
+			Extensions: map[string]any{"code": graph.CodeInternal, "requestId": id},
 		}
 	}
 }

@@ -61,6 +61,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.Header().Add("Vary", "Accept")
 
+	info := reqctx.From(r.Context())
 	params, rerr := readParams(r)
 	if rerr != nil {
 		writeErrors(w, rerr.status, gqlerror.List{codeError(graph.CodeBadRequest, rerr.msg)}, nil)
@@ -71,7 +72,6 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
 
 	ctx := r.Context()
-	info := reqctx.From(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
@@ -79,9 +79,11 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		setOutcome(info, "rejected")
 		if rate := rateLimited(errs, info); rate != nil {
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)))
+			setOutcome(info, "rate_limited")
 		}
 		setRateHeaders(w, info)
 		writeErrors(w, status, resp.Errors, costExtensions(resp.Extensions, info))
@@ -98,6 +100,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	if resp == nil {
 		// The request's context ended before execution produced an answer:
 		// its time ran out (or the client left).
+		setOutcome(info, "timeout")
 		setRateHeaders(w, info)
 		writeErrors(w, http.StatusOK, gqlerror.List{codeError("TIMEOUT",
 			"the request ran out of time: ask for less (smaller pages, fewer levels)")}, costExtensions(nil, info))
@@ -105,6 +108,14 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	resp.Extensions = costExtensions(resp.Extensions, info)
 	setRateHeaders(w, info)
+	switch {
+	case len(resp.Errors) == 0:
+		setOutcome(info, "ok")
+	case hasCode(resp.Errors, "TIMEOUT"):
+		setOutcome(info, "timeout")
+	default:
+		setOutcome(info, "errors")
+	}
 	body, err := json.Marshal(resp)
 	if err != nil {
 		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal, "internal server error")}, nil)
@@ -114,18 +125,28 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	_, _ = w.Write(body)
 }
 
+func setOutcome(info *reqctx.Info, outcome string) {
+	if info != nil {
+		info.Outcome = outcome
+	}
+}
+
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if e.Extensions["code"] == code {
+			return true
+		}
+	}
+	return false
+}
+
 // rateLimited returns the client's rate state when errs refuse the request
 // for its rate limit.
 func rateLimited(errs gqlerror.List, info *reqctx.Info) *reqctx.Rate {
-	if info == nil || info.Rate == nil {
+	if info == nil || info.Rate == nil || !hasCode(errs, limits.CodeRateLimited) {
 		return nil
 	}
-	for _, e := range errs {
-		if e.Extensions["code"] == limits.CodeRateLimited {
-			return info.Rate
-		}
-	}
-	return nil
+	return info.Rate
 }
 
 // setRateHeaders reports the client's rate-limit state, as GitHub does.

@@ -1,0 +1,203 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"sscgraph/internal/database"
+	"sscgraph/internal/reqctx"
+	"sscgraph/internal/server"
+)
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// observedAPI starts the handler with a JSON logger writing to logs.
+func observedAPI(t *testing.T, dsn string, cfg server.Config) (*httptest.Server, *database.DB, *syncBuffer) {
+	t.Helper()
+	db, err := database.Open(context.Background(), dsn, database.Options{
+		OnStatement: func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	h, err := server.New(db, cfg, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); db.Close() })
+	return srv, db, logs
+}
+
+func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestRequestLogAndMetrics(t *testing.T) {
+	srv, _, logs := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	body := `{"query": "query Regions { regions(first: 3) { edges { node { code countries(first: 2) { totalCount } } } } }", "operationName": "Regions"}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Request-ID", "test-req-1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Request-ID"); got != "test-req-1" {
+		t.Errorf("X-Request-ID echoed as %q", got)
+	}
+
+	var entry map[string]any
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"msg":"request"`) {
+			if err := json.Unmarshal([]byte(line), &entry); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if entry == nil {
+		t.Fatalf("no request log line in:\n%s", logs.String())
+	}
+	want := map[string]any{"request_id": "test-req-1", "operation": "Regions", "outcome": "ok", "status": 200.0, "cost": 6.0, "statements": 2.0} // the page of regions, then one grouped count
+	for k, v := range want {
+		if entry[k] != v {
+			t.Errorf("log %s = %v, want %v (line %v)", k, entry[k], v, entry)
+		}
+	}
+	if d, ok := entry["duration_ms"].(float64); !ok || d <= 0 {
+		t.Errorf("duration_ms = %v", entry["duration_ms"])
+	}
+
+	// A bad request is counted too.
+	_, _ = http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query": "{ nope }"}`))
+
+	_, metrics := get(t, srv.URL+"/metrics")
+	for _, series := range []string{
+		`sscgraph_requests_total{operation="Regions",outcome="ok"} 1`,
+		`sscgraph_requests_total{operation="anonymous",outcome="rejected"} 1`,
+		`sscgraph_request_duration_seconds_count{operation="Regions"} 1`,
+		`sscgraph_query_cost_points_count 1`,
+		`sscgraph_sql_statements_per_request_sum 2`,
+		`go_sql_max_open_connections{db_name="sscgraph"}`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+}
+
+func TestErrorMasking(t *testing.T) {
+	srv, db, logs := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	db.SQL.Close() // every statement now fails inside the server
+	res, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query": "{ regions(first: 1) { edges { node { code } } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 500 {
+		t.Errorf("status %d", res.StatusCode)
+	}
+	var r response
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	id := res.Header.Get("X-Request-ID")
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "INTERNAL_SERVER_ERROR" || r.Errors[0].Extensions["requestId"] != id {
+		t.Fatalf("errors = %+v, want an internal error carrying request %s", r.Errors, id)
+	}
+	for _, leak := range []string{"sql", "closed", "database", "sqlite"} {
+		if strings.Contains(strings.ToLower(string(b)), leak) {
+			t.Errorf("the answer leaks %q: %s", leak, b)
+		}
+	}
+	if !strings.Contains(logs.String(), id) || !strings.Contains(logs.String(), "database is closed") {
+		t.Errorf("the log lacks the request ID and the cause:\n%s", logs.String())
+	}
+}
+
+func TestReadiness(t *testing.T) {
+	srv, _, _ := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	if res, body := get(t, srv.URL+"/readyz"); res.StatusCode != http.StatusOK || body != "ready\n" {
+		t.Errorf("/readyz on a migrated database: %d %q", res.StatusCode, body)
+	}
+	empty, _, _ := observedAPI(t, filepath.Join(t.TempDir(), "empty.db"), server.DefaultConfig())
+	if res, body := get(t, empty.URL+"/readyz"); res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "migrations are pending") {
+		t.Errorf("/readyz before migrations: %d %q", res.StatusCode, body)
+	}
+	if res, _ := get(t, empty.URL+"/healthz"); res.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %d", res.StatusCode)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.CORSOrigins = []string{"https://match.example.org"}
+	srv, _, _ := observedAPI(t, sqliteCopy(t), cfg)
+	preflight := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	res := preflight("https://match.example.org")
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != "https://match.example.org" {
+		t.Errorf("allowed origin: Access-Control-Allow-Origin = %q", got)
+	}
+	if got := res.Header.Get("Access-Control-Allow-Credentials"); got != "" {
+		t.Errorf("credentials allowed by default: %q", got)
+	}
+	if got := preflight("https://evil.example.com").Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("other origin allowed: %q", got)
+	}
+	res, _ = get(t, srv.URL+"/graphql?query=%7B__typename%7D", "Origin", "https://match.example.org")
+	if !strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), "X-Ratelimit-Remaining") &&
+		!strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), "X-RateLimit-Remaining") {
+		t.Errorf("rate-limit headers not exposed: %q", res.Header.Get("Access-Control-Expose-Headers"))
+	}
+}
