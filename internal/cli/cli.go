@@ -167,6 +167,8 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
 	corsOrigins := fs.String("cors-origins", getenv("SSCGRAPH_CORS_ORIGINS"), "comma-separated origins that browsers may call the API from, e.g. https://match.example.org; none by default (env SSCGRAPH_CORS_ORIGINS)")
 	corsCredentials := fs.Bool("cors-credentials", envBool(getenv, "SSCGRAPH_CORS_CREDENTIALS", false), "let browsers send credentials with CORS requests (env SSCGRAPH_CORS_CREDENTIALS)")
+	persistedOnly := fs.Bool("persisted-only", envBool(getenv, "SSCGRAPH_PERSISTED_ONLY", false), "run only the queries in --persisted-queries (env SSCGRAPH_PERSISTED_ONLY)")
+	persistedFile := fs.String("persisted-queries", getenv("SSCGRAPH_PERSISTED_QUERIES"), "JSON file of allowed queries: an object from SHA-256 hash to query, or an array of queries (env SSCGRAPH_PERSISTED_QUERIES)")
 	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
 	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
 	if err := parse(fs, args); err != nil {
@@ -174,6 +176,16 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
 	cfg.CORSCredentials = *corsCredentials
+	if *persistedOnly {
+		if *persistedFile == "" {
+			return usageError{"--persisted-only needs --persisted-queries FILE"}
+		}
+		qs, err := server.LoadPersistedQueries(*persistedFile)
+		if err != nil {
+			return err
+		}
+		cfg.PersistedOnly, cfg.PersistedQueries = true, qs
+	}
 	for _, o := range strings.Split(*corsOrigins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -217,4 +218,54 @@ func TestSeedThenServeLoadsOnce(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "already holds") {
 		t.Errorf("second seed: err = %v, want a refusal to load twice", err)
 	}
+}
+
+// TestGracefulShutdown stops serve while a request is in flight: new
+// connections are refused at once, and the request in flight still gets
+// its whole answer.
+func TestGracefulShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, done, err := startServe(ctx, nil, map[string]string{"SSCGRAPH_DB": filepath.Join(t.TempDir(), "g.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(base, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"query": "{ countries { totalCount } }"}`
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the server has the headers: the request is in flight
+
+	cancel() // what SIGTERM does in main
+	refused := false
+	for range 100 {
+		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+		if err != nil {
+			refused = true
+			break
+		}
+		c.Close()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !refused {
+		t.Error("new connections are still accepted during shutdown")
+	}
+
+	if _, err := conn.Write([]byte(body[10:])); err != nil {
+		t.Fatalf("finishing the request in flight: %v", err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight was cut: %v", err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(got), `"totalCount":249`) {
+		t.Errorf("in-flight answer: %d %s", res.StatusCode, got)
+	}
+	waitStopped(t, done)
 }

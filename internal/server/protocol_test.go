@@ -1,7 +1,11 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -85,4 +89,74 @@ func TestContentNegotiation(t *testing.T) {
 			t.Errorf("GET mutation answered %+v", r)
 		}
 	})
+}
+
+func sha(q string) string {
+	sum := sha256.Sum256([]byte(q))
+	return hex.EncodeToString(sum[:])
+}
+
+// persistedBody is a request body using Apollo's persistedQuery extension.
+func persistedBody(query, hash string) []byte {
+	body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}}
+	if query != "" {
+		body["query"] = query
+	}
+	b, _ := json.Marshal(body)
+	return b
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	q := `{ recommendations { totalCount } }`
+	steps := []struct {
+		name, query, hash, wantCode string
+	}{
+		{"hash alone, unknown yet", "", sha(q), "PERSISTED_QUERY_NOT_FOUND"},
+		{"query with its hash registers it", q, sha(q), ""},
+		{"hash alone now runs it", "", sha(q), ""},
+		{"query with a wrong hash", q, sha("other"), "BAD_USER_INPUT"},
+	}
+	for _, s := range steps {
+		r := a.raw(t, "POST", "/graphql", "application/json", persistedBody(s.query, s.hash))
+		switch {
+		case s.wantCode == "" && (len(r.Errors) > 0 || r.num("recommendations.totalCount") != 45):
+			t.Errorf("%s: %+v %+v", s.name, r.Data, r.Errors)
+		case s.wantCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != s.wantCode):
+			t.Errorf("%s: errors %+v, want code %s", s.name, r.Errors, s.wantCode)
+		}
+	}
+}
+
+func TestPersistedOnly(t *testing.T) {
+	allowed := `query Offers { matchOffers(first: 5, where: {status: OPEN}) { totalCount } }`
+	cfg := server.DefaultConfig()
+	cfg.PersistedOnly = true
+	cfg.PersistedQueries = map[string]string{sha(allowed): allowed}
+	a := newAPIWith(t, sqliteCopy(t), cfg)
+	tests := []struct {
+		name     string
+		body     []byte
+		wantCode string
+	}{
+		{"allowed by hash", persistedBody("", sha(allowed)), ""},
+		{"allowed by text", []byte(`{"query": ` + strconv.Quote(allowed) + `}`), ""},
+		{"other text", []byte(`{"query": "{ consultants { totalCount } }"}`), "PERSISTED_QUERY_REQUIRED"},
+		{"unknown hash", persistedBody("", sha("{ consultants { totalCount } }")), "PERSISTED_QUERY_NOT_FOUND"},
+		{"registering is not possible", persistedBody("{ consultants { totalCount } }", sha("{ consultants { totalCount } }")), "PERSISTED_QUERY_REQUIRED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.raw(t, "POST", "/graphql", "application/json", tt.body)
+			if tt.wantCode == "" {
+				if len(r.Errors) > 0 || r.get("matchOffers.totalCount") == nil {
+					t.Errorf("got %+v %+v", r.Data, r.Errors)
+				}
+				return
+			}
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tt.wantCode || r.HasData {
+				t.Errorf("errors %+v, want code %s and no data", r.Errors, tt.wantCode)
+			}
+		})
+	}
 }

@@ -53,6 +53,12 @@ type Config struct {
 	CORSOrigins []string
 	// CORSCredentials lets browsers send cookies and auth with CORS requests.
 	CORSCredentials bool
+	// APQCacheSize is how many automatic persisted queries are kept.
+	APQCacheSize int
+	// PersistedOnly runs only the queries in PersistedQueries (by hash or
+	// text); automatic persisted queries are then off.
+	PersistedOnly    bool
+	PersistedQueries map[string]string
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -69,7 +75,8 @@ func DefaultConfig() Config {
 			DefaultPage: graph.DefaultPageSize,
 			PerHour:     500_000,
 		},
-		MaxTokens: 1000,
+		MaxTokens:    1000,
+		APQCacheSize: 1000,
 		Timeout:   10 * time.Second,
 	}
 }
@@ -96,6 +103,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 		gql.Use(extension.Introspection{})
 	} else {
 		gql.SetDisableSuggestion(true)
+	}
+	switch {
+	case cfg.PersistedOnly:
+		gql.Use(allowList{queries: cfg.PersistedQueries})
+	case cfg.APQCacheSize > 0:
+		gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	}
 	gql.Use(&graph.Preflight{})
 	gql.Use(limits.New(cfg.Limits))
