@@ -77,7 +77,7 @@ func DefaultConfig() Config {
 		},
 		MaxTokens:    1000,
 		APQCacheSize: 1000,
-		Timeout:   10 * time.Second,
+		Timeout:      10 * time.Second,
 	}
 }
 
