@@ -275,7 +275,7 @@ func openAndLoad(ctx context.Context, dsn string, logger *slog.Logger) (*databas
 			return err
 		}
 		logger.Info("loaded dataset", "took", time.Since(start).Round(time.Millisecond), "stats", fmt.Sprintf("%+v", stats))
-		return nil
+		return db.Analyze(ctx)
 	})
 	if err != nil {
 		db.Close()
@@ -312,6 +312,9 @@ func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.W
 	stats, err := dataset.Load(ctx, db.Client, size, *seedValue)
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", database.Redact(*dsn), err)
+	}
+	if err := db.Analyze(ctx); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "seeded %s in %s: %+v\n", database.Redact(*dsn), time.Since(start).Round(time.Millisecond), stats)
 	return nil

@@ -29,3 +29,13 @@ func (db *DB) Exclusive(ctx context.Context, name string, fn func(ctx context.Co
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key)
 	return fn(ctx)
 }
+
+// Analyze refreshes the planner's statistics, as a bulk load leaves them
+// stale or missing: without them PostgreSQL plans joins over 100,000 rows
+// as if the tables were empty.
+func (db *DB) Analyze(ctx context.Context) error {
+	if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}
