@@ -3,5 +3,5 @@
 package ent
 
 //go:generate go run -mod=mod entc.go
-//go:generate go run -mod=mod github.com/99designs/gqlgen generate
+//go:generate go run -mod=mod ../internal/gqlgenrun/main.go
 //go:generate sh -c "go run ../cmd/sscgraph schema > ../schema.graphql"
