@@ -121,18 +121,11 @@ func (w *world) genProjects(ctx context.Context, _ *facts) error {
 			recs[i] = rec
 			return b, nil
 		},
-		func(ctx context.Context, bs ...*ent.ProjectCreate) ([]*ent.Project, error) {
-			return w.tx.Project.CreateBulk(bs...).Save(ctx)
-		},
-		func(e *ent.Project) int { return e.ID })
+		w.saveProjects, projectID)
 	if err != nil {
 		return err
 	}
-	for i := range recs {
-		recs[i].id = ids[i]
-	}
-	w.projects = append(w.projects, recs...)
-	w.stats.Projects += len(ids)
+	w.addProjects(recs, ids)
 	return nil
 }
 

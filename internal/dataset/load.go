@@ -416,20 +416,29 @@ func (w *world) loadProjects(ctx context.Context, f *facts) error {
 			recs[i] = rec
 			return b, nil
 		},
-		func(ctx context.Context, bs ...*ent.ProjectCreate) ([]*ent.Project, error) {
-			return w.tx.Project.CreateBulk(bs...).Save(ctx)
-		},
-		func(e *ent.Project) int { return e.ID })
+		w.saveProjects, projectID)
 	if err != nil {
 		return err
 	}
-	for i := range recs {
-		recs[i].id = ids[i]
-	}
-	w.projects = append(w.projects, recs...)
-	w.stats.Projects += len(ids)
+	w.addProjects(recs, ids)
 	return nil
 }
 
 func jan1(year int) time.Time  { return time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC) }
 func dec31(year int) time.Time { return time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC) }
+
+// saveProjects writes a batch of projects (for insertAll).
+func (w *world) saveProjects(ctx context.Context, bs ...*ent.ProjectCreate) ([]*ent.Project, error) {
+	return w.tx.Project.CreateBulk(bs...).Save(ctx)
+}
+
+func projectID(p *ent.Project) int { return p.ID }
+
+// addProjects records written projects with their keys.
+func (w *world) addProjects(recs []projectRec, ids []int) {
+	for i := range recs {
+		recs[i].id = ids[i]
+	}
+	w.projects = append(w.projects, recs...)
+	w.stats.Projects += len(ids)
+}

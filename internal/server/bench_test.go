@@ -128,7 +128,11 @@ func BenchmarkNested4Level(b *testing.B) {
 // BenchmarkNested4LevelParallel is the same query from concurrent clients:
 // its ns/op is the inverse of throughput.
 func BenchmarkNested4LevelParallel(b *testing.B) {
-	srv := benchServer(b)
+	benchParallel(b, benchServer(b))
+}
+
+// benchParallel sends the traversal to srv from GOMAXPROCS clients.
+func benchParallel(b *testing.B, srv *httptest.Server) {
 	body, _ := json.Marshal(map[string]string{"query": nested4})
 	client := srv.Client()
 	postBench(b, client, srv.URL+"/graphql", body)
@@ -149,15 +153,5 @@ func BenchmarkNested4LevelPostgres(b *testing.B) {
 	if dsn == "" {
 		b.Skip("SSCGRAPH_BENCH_POSTGRES is not set")
 	}
-	srv := benchServerOn(b, dsn)
-	body, _ := json.Marshal(map[string]string{"query": nested4})
-	client := srv.Client()
-	postBench(b, client, srv.URL+"/graphql", body)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			postBench(b, client, srv.URL+"/graphql", body)
-		}
-	})
+	benchParallel(b, benchServerOn(b, dsn))
 }
