@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/apikey"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -83,6 +84,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:         apikey.ValidColumn,
 			activity.Table:       activity.ValidColumn,
 			consultant.Table:     consultant.ValidColumn,
 			country.Table:        country.ValidColumn,

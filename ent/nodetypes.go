@@ -11,6 +11,7 @@ import (
 
 // nodeTypeNames maps each table to its GraphQL type name.
 var nodeTypeNames = map[string]string{
+	"api_keys":        "APIKey",
 	"activities":      "Activity",
 	"consultants":     "Consultant",
 	"countries":       "Country",

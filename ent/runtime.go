@@ -4,6 +4,7 @@ package ent
 
 import (
 	"sscgraph/ent/activity"
+	"sscgraph/ent/apikey"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -15,12 +16,27 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema"
 	"sscgraph/ent/topic"
+	"time"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[0].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = apikeyDescName.Validators[0].(func(string) error)
+	// apikeyDescHint is the schema descriptor for hint field.
+	apikeyDescHint := apikeyFields[3].Descriptor()
+	// apikey.HintValidator is a validator for the "hint" field. It is called by the builders before save.
+	apikey.HintValidator = apikeyDescHint.Validators[0].(func(string) error)
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyFields[4].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	activityMixin := schema.Activity{}.Mixin()
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0

@@ -52,6 +52,8 @@ commands:
            into an empty database first
   seed     create the schema and load the dataset without serving
   migrate  apply pending schema migrations (--dry-run prints the plan)
+  key      manage API keys: key create --role ROLE [--org ID] [--name NAME]
+           [--expires DURATION], key list, key revoke ID
   schema   print the GraphQL schema (SDL)
 
 Run 'sscgraph <command> -h' for the flags of a command.
@@ -71,6 +73,8 @@ func Run(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		return seed(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "key":
+		return key(ctx, rest, getenv, stdout, stderr)
 	case "schema":
 		return printSchema(stdout)
 	case "help", "-h", "--help":

@@ -269,3 +269,56 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	waitStopped(t, done)
 }
+
+func TestKeyCommands(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "keys.db")
+	if err := Run(ctx, []string{"seed", "--db", dbPath}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := Run(ctx, append(args, "--db", dbPath), noEnv, &out, io.Discard)
+		return out.String(), err
+	}
+	out, err := run("key", "create", "--role", "editor", "--name", "dashboards")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	key := lines[len(lines)-1]
+	if !strings.HasPrefix(key, "sscg_") || len(key) < 40 || strings.Contains(key, " ") {
+		t.Fatalf("last line %q is not the key alone", key)
+	}
+	id := strings.Fields(strings.TrimPrefix(lines[0], "created API key "))[0]
+
+	list, err := run("key", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(list, id) || !strings.Contains(list, "EDITOR") || !strings.Contains(list, "dashboards") || strings.Contains(list, key) {
+		t.Errorf("key list:\n%s\nwant the key's ID, role and name, never the key", list)
+	}
+	if _, err := run("key", "revoke", id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("key", "revoke", id); err == nil {
+		t.Error("revoking a revoked key succeeded")
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"key", "create", "--role", "MEMBER"}, "needs the organization"},
+		{[]string{"key", "create", "--role", "EDITOR", "--org", id}, "not of an Organization"},
+		{[]string{"key", "create", "--role", "OWNER"}, "role must be"},
+		{[]string{"key", "create", "--role", "MEMBER", "--org", "garbage"}, "invalid ID"},
+		{[]string{"key", "revoke", "Region_abc"}, "invalid ID"},
+		{[]string{"key", "frobnicate"}, "unknown key subcommand"},
+	} {
+		if _, err := run(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err = %v, want it to mention %q", tt.args, err, tt.want)
+		}
+	}
+}

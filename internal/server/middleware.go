@@ -4,11 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sscgraph/graph"
+	"sscgraph/internal/auth"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 )
 
@@ -58,4 +65,49 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// withAuth resolves the Authorization header to a viewer. A request with a
+// key that is malformed, unknown, expired or revoked is refused with 401,
+// whatever it asks: a bad key never falls back to anonymous access.
+func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := reqctx.From(r.Context())
+		viewer, err := keys.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			w.Header().Set("Content-Type", mediaJSON)
+			if !isAuthError(err) {
+				id := "unknown"
+				if info != nil {
+					id = info.ID
+				}
+				logger.ErrorContext(r.Context(), "checking API key", "request_id", id, "err", err)
+				writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal,
+					"internal server error; quote request "+id+" when reporting it")}, nil)
+				return
+			}
+			if info != nil {
+				info.Outcome = "unauthenticated"
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
+			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(CodeUnauthenticated, err.Error())}, nil)
+			return
+		}
+		if info != nil && !viewer.Anonymous() {
+			info.Client = "key:" + gid.Current().Encode(viewer.KeyID)
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), viewer)))
+	})
+}
+
+// CodeUnauthenticated: the request's API key is not valid.
+const CodeUnauthenticated = "UNAUTHENTICATED"
+
+func isAuthError(err error) bool {
+	for _, e := range []error{auth.ErrMalformed, auth.ErrUnknown, auth.ErrExpired, auth.ErrRevoked} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,6 +24,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/graph"
+	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
@@ -84,13 +85,9 @@ func DefaultConfig() Config {
 // New returns the HTTP handler of the whole API over db.
 func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error) {
 	client := db.Client
-	starts, err := ent.NodeTypeStarts()
+	codec, err := NewCodec(cfg.IDSecret)
 	if err != nil {
-		return nil, fmt.Errorf("reading node types: %w", err)
-	}
-	codec, err := gid.NewCodec(cfg.IDSecret, starts)
-	if err != nil {
-		return nil, fmt.Errorf("building ID codec: %w", err)
+		return nil, err
 	}
 	gid.Use(codec)
 
@@ -119,7 +116,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	gql.SetRecoverFunc(recoverPanic(logger))
 
 	m := newMetrics(db.SQL)
-	api := withRequestInfo(observe(logger, m, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))
+	keys := auth.NewKeys(client)
+	api := withRequestInfo(observe(logger, m, withAuth(keys, logger, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
@@ -153,6 +151,19 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	}))
 	mux.Handle("GET /metrics", m.handler())
 	return mux, nil
+}
+
+// NewCodec returns the global-ID codec for secret over the model's types.
+func NewCodec(secret string) (*gid.Codec, error) {
+	starts, err := ent.NodeTypeStarts()
+	if err != nil {
+		return nil, fmt.Errorf("reading node types: %w", err)
+	}
+	codec, err := gid.NewCodec(secret, starts)
+	if err != nil {
+		return nil, fmt.Errorf("building ID codec: %w", err)
+	}
+	return codec, nil
 }
 
 // limitBody refuses methods the endpoint does not serve and bodies larger

@@ -1,0 +1,63 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// APIKey is a credential clients send as "Authorization: Bearer <key>".
+// Only a hash of the key is stored: the key itself is shown once, when it
+// is created. Keys are not part of the GraphQL schema.
+type APIKey struct{ ent.Schema }
+
+// Fields of the APIKey.
+func (APIKey) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			Optional().MaxLen(200).
+			Comment("What the key is for, for people managing keys."),
+		field.Enum("role").
+			Values("ADMIN", "EDITOR", "MEMBER").
+			Comment("ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match."),
+		field.String("hash").
+			Unique().Immutable().Sensitive().
+			Comment("SHA-256 of the key, hex: keys are 256 random bits, so a fast hash cannot be reversed."),
+		field.String("hint").
+			Immutable().MaxLen(16).
+			Comment("The key's first characters, to tell keys apart in listings."),
+		field.Time("created_at").
+			Immutable().Default(time.Now),
+		field.Time("expires_at").
+			Optional().Nillable(),
+		field.Time("revoked_at").
+			Optional().Nillable(),
+	}
+}
+
+// Edges of the APIKey.
+func (APIKey) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("organization", Organization.Type).
+			Unique().
+			StorageKey(edge.Column("organization_id")).
+			Comment("For MEMBER keys: the organization the key acts for."),
+	}
+}
+
+// Indexes of the APIKey.
+func (APIKey) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("organization"),
+	}
+}
+
+// Annotations of the APIKey.
+func (APIKey) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

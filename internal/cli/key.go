@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"sscgraph/internal/auth"
+	"sscgraph/internal/database"
+	"sscgraph/internal/gid"
+	"sscgraph/internal/server"
+)
+
+// key runs `sscgraph key create|list|revoke`.
+func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"key needs a subcommand: create, list or revoke"}
+	}
+	sub, rest := args[0], args[1:]
+	fs := newFlagSet("key "+sub, stderr)
+	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), "secret of the global IDs, as serve has it (env SSCGRAPH_ID_SECRET)")
+	var role, org, name *string
+	var expires *time.Duration
+	if sub == "create" {
+		role = fs.String("role", "", "ADMIN, EDITOR or MEMBER (required)")
+		org = fs.String("org", "", "for MEMBER keys: the organization's GraphQL ID")
+		name = fs.String("name", "", "what the key is for")
+		expires = fs.Duration("expires", 0, "lifetime, e.g. 720h; none by default")
+	}
+	positional, err := parseInterspersed(fs, rest)
+	if err != nil {
+		return err
+	}
+	codec, err := server.NewCodec(*idSecret)
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, *dsn, database.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+
+	switch sub {
+	case "create":
+		if len(positional) > 0 {
+			return usageError{"key create takes no arguments besides flags"}
+		}
+		opts := auth.CreateOptions{Role: strings.ToUpper(*role), Name: *name, ExpiresIn: *expires}
+		if *org != "" {
+			id, err := codec.Decode(*org)
+			if err != nil {
+				return usageError{fmt.Sprintf("--org: %v", err)}
+			}
+			if t, _ := codec.TypeOf(id); t != "Organization" {
+				return usageError{fmt.Sprintf("--org: %s is the ID of a %s, not of an Organization", *org, t)}
+			}
+			opts.OrganizationID = id
+		}
+		rec, secret, err := auth.Create(ctx, db.Client, opts)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		fmt.Fprintf(stdout, "created API key %s (%s)\n", codec.Encode(rec.ID), rec.Role)
+		if rec.ExpiresAt != nil {
+			fmt.Fprintf(stdout, "it expires at %s\n", rec.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		fmt.Fprintln(stdout, "keep the key below now: it is not stored and cannot be shown again")
+		fmt.Fprintln(stdout, secret)
+		return nil
+	case "list":
+		keys, err := auth.List(ctx, db.Client)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tROLE\tORGANIZATION\tNAME\tHINT\tCREATED\tEXPIRES\tREVOKED")
+		for _, k := range keys {
+			org := "-"
+			if k.Edges.Organization != nil {
+				org = codec.Encode(k.Edges.Organization.ID)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s…\t%s\t%s\t%s\n", codec.Encode(k.ID), k.Role, org, orDash(k.Name), k.Hint,
+				k.CreatedAt.UTC().Format(time.RFC3339), timeOrDash(k.ExpiresAt), timeOrDash(k.RevokedAt))
+		}
+		return tw.Flush()
+	case "revoke":
+		if len(positional) != 1 {
+			return usageError{"key revoke takes one key ID, as key list shows it"}
+		}
+		id, err := codec.Decode(positional[0])
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		if t, _ := codec.TypeOf(id); t != "APIKey" {
+			return usageError{fmt.Sprintf("%s is the ID of a %s, not of an API key", positional[0], t)}
+		}
+		if err := auth.Revoke(ctx, db.Client, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked %s\n", positional[0])
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown key subcommand %q: use create, list or revoke", sub)}
+	}
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// (the flag package stops at the first argument) and returns the others.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

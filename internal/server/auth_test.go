@@ -1,0 +1,101 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sscgraph/internal/auth"
+	"sscgraph/internal/server"
+)
+
+func TestAPIKeys(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.Limits.PerHour = 1000
+	a := newAPIWith(t, sqliteCopy(t), cfg)
+	ctx := context.Background()
+	mustKey := func(opts auth.CreateOptions) string {
+		t.Helper()
+		_, key, err := auth.Create(ctx, a.db.Client, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return key
+	}
+	editor := mustKey(auth.CreateOptions{Role: auth.RoleEditor})
+	other := mustKey(auth.CreateOptions{Role: auth.RoleAdmin})
+	expired := mustKey(auth.CreateOptions{Role: auth.RoleEditor, ExpiresIn: time.Millisecond})
+	revokedRec, revoked, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.Revoke(ctx, a.db.Client, revokedRec.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond) // let the short key expire
+
+	send := func(authorization string) (*http.Response, response) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", strings.NewReader(`{"query": "{ countries(first: 100) { edges { node { code } } } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		res, err := a.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var r response
+		r.Status = res.StatusCode
+		if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		return res, r
+	}
+
+	for _, tt := range []struct {
+		name, header, want string
+	}{
+		{"malformed header", "Basic abc", "Bearer"},
+		{"not an sscgraph key", "Bearer abc", "Bearer"},
+		{"unknown key", "Bearer sscg_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "not known"},
+		{"expired key", "Bearer " + expired, "expired"},
+		{"revoked key", "Bearer " + revoked, "revoked"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, r := send(tt.header)
+			if res.StatusCode != http.StatusUnauthorized || res.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("status %d, WWW-Authenticate %q, want 401 with a challenge", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+			}
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" || !strings.Contains(r.Errors[0].Message, tt.want) || r.HasData {
+				t.Errorf("errors %+v, want UNAUTHENTICATED mentioning %q and no data", r.Errors, tt.want)
+			}
+		})
+	}
+
+	t.Run("each key and the anonymous client have their own bucket", func(t *testing.T) {
+		remaining := func(header string) string {
+			res, r := send(header)
+			if res.StatusCode != http.StatusOK || len(r.Errors) > 0 {
+				t.Fatalf("status %d, %+v", res.StatusCode, r.Errors)
+			}
+			return res.Header.Get("X-RateLimit-Remaining")
+		}
+		if got := remaining("Bearer " + editor); got != "900" {
+			t.Errorf("editor's first query leaves %s, want 900", got)
+		}
+		if got := remaining("Bearer " + editor); got != "800" {
+			t.Errorf("editor's second query leaves %s, want 800", got)
+		}
+		if got := remaining("Bearer " + other); got != "900" {
+			t.Errorf("another key's first query leaves %s, want 900", got)
+		}
+		if got := remaining(""); got != "900" {
+			t.Errorf("anonymous first query leaves %s, want 900", got)
+		}
+	})
+}
