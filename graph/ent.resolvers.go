@@ -89,7 +89,13 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[int], f
 		Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
+// Consultant returns generated.ConsultantResolver implementation.
+func (r *Resolver) Consultant() generated.ConsultantResolver { return &consultantResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	consultantResolver struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
+)

@@ -32,9 +32,10 @@ func (Consultant) Fields() []ent.Field {
 			Default(true).
 			Comment("Whether the consultant currently accepts assignments.").
 			Annotations(entgql.OrderField("AVAILABLE")),
-		// The e-mail address is personal data: it is stored but not part of
-		// the GraphQL type, its filters or its orderings until roles exist
-		// that may see it.
+		// The e-mail address is personal data: Sensitive keeps it out of
+		// ent's printing and out of entgql's type, filters and orderings.
+		// graph/schema/private.graphqls adds it to the Consultant type with
+		// a resolver that answers null to anyone but ADMIN and EDITOR keys.
 		field.String("email").
 			Optional().MaxLen(320).Sensitive().
 			Annotations(entgql.Skip(entgql.SkipAll)),

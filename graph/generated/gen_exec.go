@@ -41,6 +41,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Consultant() ConsultantResolver
 	Query() QueryResolver
 }
 
@@ -87,6 +88,7 @@ type ComplexityRoot struct {
 		Available   func(childComplexity int) int
 		Bio         func(childComplexity int) int
 		Demo        func(childComplexity int) int
+		Email       func(childComplexity int) int
 		Expertise   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
 		ID          func(childComplexity int) int
 		Languages   func(childComplexity int) int
@@ -369,6 +371,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ConsultantResolver interface {
+	Email(ctx context.Context, obj *ent.Consultant) (*string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -615,6 +620,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultant.Demo(childComplexity), true
+	case "Consultant.email":
+		if e.ComplexityRoot.Consultant.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultant.Email(childComplexity), true
 	case "Consultant.expertise":
 		if e.ComplexityRoot.Consultant.Expertise == nil {
 			break
@@ -6023,6 +6034,15 @@ extend type Query {
   rateLimit: RateLimit!
 }
 `, BuiltIn: false},
+	{Name: "../schema/private.graphqls", Input: `extend type Consultant {
+  """
+  E-mail address. Personal data: null unless the request's API key is ADMIN
+  or EDITOR. It has no filters or orderings, so that it cannot be searched
+  or sorted on.
+  """
+  email: String @goField(forceResolver: true)
+}
+`, BuiltIn: false},
 	{Name: "../schema/query.graphqls", Input: `extend type Query {
   """
   The country with the given ISO 3166-1 alpha-2 code (case-insensitive), or
@@ -6141,6 +6161,8 @@ func (ec *executionContext) childFields_Consultant(ctx context.Context, field gr
 		return ec.fieldContext_Consultant_expertise(ctx, field)
 	case "activities":
 		return ec.fieldContext_Consultant_activities(ctx, field)
+	case "email":
+		return ec.fieldContext_Consultant_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consultant", field.Name)
 }
@@ -10436,6 +10458,29 @@ func (ec *executionContext) fieldContext_Consultant_activities(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Consultant_email(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultant().Email(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultant_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultant", field, true, true, "String")
 }
 
 func (ec *executionContext) _ConsultantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
@@ -23825,6 +23870,11 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		case "activities":
 			out.Values[i] = ec._Consultant_activities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._Consultant_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

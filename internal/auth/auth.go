@@ -1,5 +1,5 @@
-// Package auth knows who is asking: it makes and checks API keys and
-// carries the caller (the viewer) in the request's context.
+// Package auth makes and checks API keys; package viewer carries the
+// caller a key names through the request.
 package auth
 
 import (
@@ -16,42 +16,18 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/apikey"
+	"sscgraph/internal/viewer"
 )
 
-// Roles a key can have. Anonymous callers have no key and no role.
+// Roles a key can have (see package viewer).
 const (
-	RoleAdmin  = "ADMIN"
-	RoleEditor = "EDITOR"
-	RoleMember = "MEMBER"
+	RoleAdmin  = viewer.RoleAdmin
+	RoleEditor = viewer.RoleEditor
+	RoleMember = viewer.RoleMember
 )
 
 // keyPrefix starts every key, so that leaked keys are easy to recognise.
 const keyPrefix = "sscg_"
-
-// Viewer is the caller of a request.
-type Viewer struct {
-	KeyID          int    // 0 for anonymous callers
-	Role           string // "" for anonymous callers
-	OrganizationID int    // for MEMBER keys
-}
-
-// Anonymous reports whether the viewer has no key.
-func (v *Viewer) Anonymous() bool { return v == nil || v.KeyID == 0 }
-
-type viewerKey struct{}
-
-// WithViewer returns ctx carrying v.
-func WithViewer(ctx context.Context, v *Viewer) context.Context {
-	return context.WithValue(ctx, viewerKey{}, v)
-}
-
-// FromContext returns the request's viewer; anonymous when there is none.
-func FromContext(ctx context.Context) *Viewer {
-	if v, ok := ctx.Value(viewerKey{}).(*Viewer); ok && v != nil {
-		return v
-	}
-	return &Viewer{}
-}
 
 // Reasons a key is refused. Each is a client's mistake, answered 401.
 var (
@@ -105,9 +81,9 @@ func NewKeys(client *ent.Client) *Keys {
 
 // Authenticate returns the viewer an Authorization header names. An empty
 // header is an anonymous viewer; anything else must be a valid key.
-func (k *Keys) Authenticate(ctx context.Context, header string) (*Viewer, error) {
+func (k *Keys) Authenticate(ctx context.Context, header string) (*viewer.Viewer, error) {
 	if header == "" {
-		return &Viewer{}, nil
+		return &viewer.Viewer{}, nil
 	}
 	scheme, key, ok := strings.Cut(header, " ")
 	key = strings.TrimSpace(key)
@@ -127,7 +103,7 @@ func (k *Keys) Authenticate(ctx context.Context, header string) (*Viewer, error)
 	case rec.ExpiresAt != nil && !rec.ExpiresAt.After(now):
 		return nil, ErrExpired
 	}
-	v := &Viewer{KeyID: rec.ID, Role: string(rec.Role)}
+	v := &viewer.Viewer{KeyID: rec.ID, Role: string(rec.Role)}
 	if rec.Edges.Organization != nil {
 		v.OrganizationID = rec.Edges.Organization.ID
 	}

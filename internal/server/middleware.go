@@ -17,6 +17,7 @@ import (
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
+	"sscgraph/internal/viewer"
 )
 
 // validRequestID is what sscgraph accepts as a caller's X-Request-ID: short
@@ -73,7 +74,7 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := reqctx.From(r.Context())
-		viewer, err := keys.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		v, err := keys.Authenticate(r.Context(), r.Header.Get("Authorization"))
 		if err != nil {
 			w.Header().Set("Content-Type", mediaJSON)
 			if !isAuthError(err) {
@@ -93,10 +94,10 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(CodeUnauthenticated, err.Error())}, nil)
 			return
 		}
-		if info != nil && !viewer.Anonymous() {
-			info.Client = "key:" + gid.Current().Encode(viewer.KeyID)
+		if info != nil && !v.Anonymous() {
+			info.Client = "key:" + gid.Current().Encode(v.KeyID)
 		}
-		next.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), viewer)))
+		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
 

@@ -1,0 +1,44 @@
+// Package viewer carries who is asking through a request's context. It
+// depends on nothing else in sscgraph, so that every layer (the HTTP
+// middleware, the resolvers, the ent schema's rules) can read it.
+package viewer
+
+import "context"
+
+// Roles a caller can have. Anonymous callers have no key and no role.
+const (
+	RoleAdmin  = "ADMIN"
+	RoleEditor = "EDITOR"
+	RoleMember = "MEMBER"
+)
+
+// Viewer is the caller of a request.
+type Viewer struct {
+	KeyID          int    // 0 for anonymous callers
+	Role           string // "" for anonymous callers
+	OrganizationID int    // for MEMBER keys
+}
+
+// Anonymous reports whether the viewer has no key.
+func (v *Viewer) Anonymous() bool { return v == nil || v.KeyID == 0 }
+
+// SeesPrivateData reports whether the viewer may read personal data such
+// as consultants' e-mail addresses: ADMIN and EDITOR keys.
+func (v *Viewer) SeesPrivateData() bool {
+	return v != nil && (v.Role == RoleAdmin || v.Role == RoleEditor)
+}
+
+type key struct{}
+
+// With returns ctx carrying v.
+func With(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, key{}, v)
+}
+
+// From returns the request's viewer; an anonymous one when there is none.
+func From(ctx context.Context) *Viewer {
+	if v, ok := ctx.Value(key{}).(*Viewer); ok && v != nil {
+		return v
+	}
+	return &Viewer{}
+}
