@@ -155,3 +155,20 @@ func BenchmarkNested4LevelPostgres(b *testing.B) {
 	}
 	benchParallel(b, benchServerOn(b, dsn))
 }
+
+// BenchmarkPage1000 is a wide, shallow page: 1,000 activities with two
+// topics each. It is bound by Go (marshalling) rather than SQL, so it shows
+// regressions in the GraphQL layer that the nested benchmark hides.
+func BenchmarkPage1000(b *testing.B) {
+	srv := benchServer(b)
+	body, _ := json.Marshal(map[string]string{"query": `{ activities(first: 1000) { edges { node { id title kind startDate topics(first: 2) { edges { node { code } } } } } } }`})
+	client := srv.Client()
+	postBench(b, client, srv.URL+"/graphql", body)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			postBench(b, client, srv.URL+"/graphql", body)
+		}
+	})
+}
