@@ -128,12 +128,12 @@ func BenchmarkNested4Level(b *testing.B) {
 // BenchmarkNested4LevelParallel is the same query from concurrent clients:
 // its ns/op is the inverse of throughput.
 func BenchmarkNested4LevelParallel(b *testing.B) {
-	benchParallel(b, benchServer(b))
+	benchParallel(b, benchServer(b), nested4)
 }
 
-// benchParallel sends the traversal to srv from GOMAXPROCS clients.
-func benchParallel(b *testing.B, srv *httptest.Server) {
-	body, _ := json.Marshal(map[string]string{"query": nested4})
+// benchParallel sends query to srv from GOMAXPROCS clients.
+func benchParallel(b *testing.B, srv *httptest.Server, query string) {
+	body, _ := json.Marshal(map[string]string{"query": query})
 	client := srv.Client()
 	postBench(b, client, srv.URL+"/graphql", body)
 	b.ReportAllocs()
@@ -153,22 +153,12 @@ func BenchmarkNested4LevelPostgres(b *testing.B) {
 	if dsn == "" {
 		b.Skip("SSCGRAPH_BENCH_POSTGRES is not set")
 	}
-	benchParallel(b, benchServerOn(b, dsn))
+	benchParallel(b, benchServerOn(b, dsn), nested4)
 }
 
 // BenchmarkPage1000 is a wide, shallow page: 1,000 activities with two
 // topics each. It is bound by Go (marshalling) rather than SQL, so it shows
 // regressions in the GraphQL layer that the nested benchmark hides.
 func BenchmarkPage1000(b *testing.B) {
-	srv := benchServer(b)
-	body, _ := json.Marshal(map[string]string{"query": `{ activities(first: 1000) { edges { node { id title kind startDate topics(first: 2) { edges { node { code } } } } } } }`})
-	client := srv.Client()
-	postBench(b, client, srv.URL+"/graphql", body)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			postBench(b, client, srv.URL+"/graphql", body)
-		}
-	})
+	benchParallel(b, benchServer(b), `{ activities(first: 1000) { edges { node { id title kind startDate topics(first: 2) { edges { node { code } } } } } } }`)
 }
