@@ -267,7 +267,9 @@ func (_c *ActivityCreate) Mutation() *ActivityMutation {
 
 // Save creates the Activity in the database.
 func (_c *ActivityCreate) Save(ctx context.Context) (*Activity, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -294,7 +296,7 @@ func (_c *ActivityCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ActivityCreate) defaults() {
+func (_c *ActivityCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := activity.DefaultDemo
 		_c.mutation.SetDemo(v)
@@ -303,6 +305,7 @@ func (_c *ActivityCreate) defaults() {
 		v := activity.DefaultParticipants
 		_c.mutation.SetParticipants(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sscgraph/ent/apikey"
@@ -366,6 +367,12 @@ func (_q *APIKeyQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if apikey.Policy == nil {
+		return errors.New("ent: uninitialized apikey.Policy (forgotten import ent/runtime?)")
+	}
+	if err := apikey.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -424,7 +424,8 @@ func (c *APIKeyClient) QueryOrganization(_m *APIKey) *OrganizationQuery {
 
 // Hooks returns the client hooks.
 func (c *APIKeyClient) Hooks() []Hook {
-	return c.hooks.APIKey
+	hooks := c.hooks.APIKey
+	return append(hooks[:len(hooks):len(hooks)], apikey.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -669,7 +670,8 @@ func (c *ActivityClient) QueryTopics(_m *Activity) *TopicQuery {
 
 // Hooks returns the client hooks.
 func (c *ActivityClient) Hooks() []Hook {
-	return c.hooks.Activity
+	hooks := c.hooks.Activity
+	return append(hooks[:len(hooks):len(hooks)], activity.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -850,7 +852,8 @@ func (c *ConsultantClient) QueryActivities(_m *Consultant) *ActivityQuery {
 
 // Hooks returns the client hooks.
 func (c *ConsultantClient) Hooks() []Hook {
-	return c.hooks.Consultant
+	hooks := c.hooks.Consultant
+	return append(hooks[:len(hooks):len(hooks)], consultant.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1127,7 +1130,8 @@ func (c *CountryClient) QueryTargetingOffers(_m *Country) *MatchOfferQuery {
 
 // Hooks returns the client hooks.
 func (c *CountryClient) Hooks() []Hook {
-	return c.hooks.Country
+	hooks := c.hooks.Country
+	return append(hooks[:len(hooks):len(hooks)], country.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1292,7 +1296,8 @@ func (c *MatchClient) QueryNeed(_m *Match) *MatchNeedQuery {
 
 // Hooks returns the client hooks.
 func (c *MatchClient) Hooks() []Hook {
-	return c.hooks.Match
+	hooks := c.hooks.Match
+	return append(hooks[:len(hooks):len(hooks)], match.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1489,7 +1494,8 @@ func (c *MatchNeedClient) QueryMatches(_m *MatchNeed) *MatchQuery {
 
 // Hooks returns the client hooks.
 func (c *MatchNeedClient) Hooks() []Hook {
-	return c.hooks.MatchNeed
+	hooks := c.hooks.MatchNeed
+	return append(hooks[:len(hooks):len(hooks)], matchneed.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1702,7 +1708,8 @@ func (c *MatchOfferClient) QueryMatches(_m *MatchOffer) *MatchQuery {
 
 // Hooks returns the client hooks.
 func (c *MatchOfferClient) Hooks() []Hook {
-	return c.hooks.MatchOffer
+	hooks := c.hooks.MatchOffer
+	return append(hooks[:len(hooks):len(hooks)], matchoffer.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1899,7 +1906,8 @@ func (c *OrganizationClient) QueryActivities(_m *Organization) *ActivityQuery {
 
 // Hooks returns the client hooks.
 func (c *OrganizationClient) Hooks() []Hook {
-	return c.hooks.Organization
+	hooks := c.hooks.Organization
+	return append(hooks[:len(hooks):len(hooks)], organization.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2096,7 +2104,8 @@ func (c *ProjectClient) QueryActivities(_m *Project) *ActivityQuery {
 
 // Hooks returns the client hooks.
 func (c *ProjectClient) Hooks() []Hook {
-	return c.hooks.Project
+	hooks := c.hooks.Project
+	return append(hooks[:len(hooks):len(hooks)], project.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2245,7 +2254,8 @@ func (c *RecommendationClient) QueryProjects(_m *Recommendation) *ProjectQuery {
 
 // Hooks returns the client hooks.
 func (c *RecommendationClient) Hooks() []Hook {
-	return c.hooks.Recommendation
+	hooks := c.hooks.Recommendation
+	return append(hooks[:len(hooks):len(hooks)], recommendation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2410,7 +2420,8 @@ func (c *RegionClient) QueryTargetingOffers(_m *Region) *MatchOfferQuery {
 
 // Hooks returns the client hooks.
 func (c *RegionClient) Hooks() []Hook {
-	return c.hooks.Region
+	hooks := c.hooks.Region
+	return append(hooks[:len(hooks):len(hooks)], region.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2623,7 +2634,8 @@ func (c *TopicClient) QueryNeeds(_m *Topic) *MatchNeedQuery {
 
 // Hooks returns the client hooks.
 func (c *TopicClient) Hooks() []Hook {
-	return c.hooks.Topic
+	hooks := c.hooks.Topic
+	return append(hooks[:len(hooks):len(hooks)], topic.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

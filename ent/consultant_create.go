@@ -148,7 +148,9 @@ func (_c *ConsultantCreate) Mutation() *ConsultantMutation {
 
 // Save creates the Consultant in the database.
 func (_c *ConsultantCreate) Save(ctx context.Context) (*Consultant, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -175,7 +177,7 @@ func (_c *ConsultantCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ConsultantCreate) defaults() {
+func (_c *ConsultantCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := consultant.DefaultDemo
 		_c.mutation.SetDemo(v)
@@ -184,6 +186,7 @@ func (_c *ConsultantCreate) defaults() {
 		v := consultant.DefaultAvailable
 		_c.mutation.SetAvailable(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

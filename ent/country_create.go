@@ -252,7 +252,9 @@ func (_c *CountryCreate) Mutation() *CountryMutation {
 
 // Save creates the Country in the database.
 func (_c *CountryCreate) Save(ctx context.Context) (*Country, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -279,7 +281,7 @@ func (_c *CountryCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CountryCreate) defaults() {
+func (_c *CountryCreate) defaults() error {
 	if _, ok := _c.mutation.Ldc(); !ok {
 		v := country.DefaultLdc
 		_c.mutation.SetLdc(v)
@@ -288,6 +290,7 @@ func (_c *CountryCreate) defaults() {
 		v := country.DefaultSovereign
 		_c.mutation.SetSovereign(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -38,6 +38,10 @@ func main() {
 			gen.FeatureExecQuery,
 			gen.FeatureUpsert,
 			gen.FeatureVersionedMigration,
+			// Who may change what is decided in one place: the
+			// policies of ent/schema (see policy.go there).
+			gen.FeaturePrivacy,
+			gen.FeatureEntQL,
 		},
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),

@@ -91,7 +91,9 @@ func (_c *MatchCreate) Mutation() *MatchMutation {
 
 // Save creates the Match in the database.
 func (_c *MatchCreate) Save(ctx context.Context) (*Match, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -118,11 +120,12 @@ func (_c *MatchCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MatchCreate) defaults() {
+func (_c *MatchCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := match.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

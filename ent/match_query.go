@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sscgraph/ent/match"
@@ -402,6 +403,12 @@ func (_q *MatchQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if match.Policy == nil {
+		return errors.New("ent: uninitialized match.Policy (forgotten import ent/runtime?)")
+	}
+	if err := match.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -138,7 +138,9 @@ func (_c *MatchNeedCreate) Mutation() *MatchNeedMutation {
 
 // Save creates the MatchNeed in the database.
 func (_c *MatchNeedCreate) Save(ctx context.Context) (*MatchNeed, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -165,11 +167,12 @@ func (_c *MatchNeedCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MatchNeedCreate) defaults() {
+func (_c *MatchNeedCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := matchneed.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"sscgraph/ent/country"
@@ -477,6 +478,12 @@ func (_q *MatchNeedQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if matchneed.Policy == nil {
+		return errors.New("ent: uninitialized matchneed.Policy (forgotten import ent/runtime?)")
+	}
+	if err := matchneed.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -178,7 +178,9 @@ func (_c *MatchOfferCreate) Mutation() *MatchOfferMutation {
 
 // Save creates the MatchOffer in the database.
 func (_c *MatchOfferCreate) Save(ctx context.Context) (*MatchOffer, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -205,11 +207,12 @@ func (_c *MatchOfferCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MatchOfferCreate) defaults() {
+func (_c *MatchOfferCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := matchoffer.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

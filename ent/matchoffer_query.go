@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"sscgraph/ent/country"
@@ -515,6 +516,12 @@ func (_q *MatchOfferQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if matchoffer.Policy == nil {
+		return errors.New("ent: uninitialized matchoffer.Policy (forgotten import ent/runtime?)")
+	}
+	if err := matchoffer.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

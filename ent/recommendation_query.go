@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"sscgraph/ent/predicate"
@@ -367,6 +368,12 @@ func (_q *RecommendationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if recommendation.Policy == nil {
+		return errors.New("ent: uninitialized recommendation.Policy (forgotten import ent/runtime?)")
+	}
+	if err := recommendation.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sscgraph/ent/schema/schematype"
 	"strconv"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/99designs/gqlgen/graphql"
@@ -123,7 +124,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "sscgraph/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.

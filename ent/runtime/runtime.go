@@ -2,7 +2,554 @@
 
 package runtime
 
-// The schema-stitching logic is generated in sscgraph/ent/runtime.go
+import (
+	"context"
+	"sscgraph/ent/activity"
+	"sscgraph/ent/apikey"
+	"sscgraph/ent/consultant"
+	"sscgraph/ent/country"
+	"sscgraph/ent/match"
+	"sscgraph/ent/matchneed"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
+	"sscgraph/ent/project"
+	"sscgraph/ent/recommendation"
+	"sscgraph/ent/region"
+	"sscgraph/ent/schema"
+	"sscgraph/ent/topic"
+	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	apikey.Policy = privacy.NewPolicies(schema.APIKey{})
+	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[0].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = apikeyDescName.Validators[0].(func(string) error)
+	// apikeyDescHint is the schema descriptor for hint field.
+	apikeyDescHint := apikeyFields[3].Descriptor()
+	// apikey.HintValidator is a validator for the "hint" field. It is called by the builders before save.
+	apikey.HintValidator = apikeyDescHint.Validators[0].(func(string) error)
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyFields[4].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
+	activityMixin := schema.Activity{}.Mixin()
+	activity.Policy = privacy.NewPolicies(schema.Activity{})
+	activity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := activity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	activityMixinFields0 := activityMixin[0].Fields()
+	_ = activityMixinFields0
+	activityFields := schema.Activity{}.Fields()
+	_ = activityFields
+	// activityDescDemo is the schema descriptor for demo field.
+	activityDescDemo := activityMixinFields0[0].Descriptor()
+	// activity.DefaultDemo holds the default value on creation for the demo field.
+	activity.DefaultDemo = activityDescDemo.Default.(bool)
+	// activityDescTitle is the schema descriptor for title field.
+	activityDescTitle := activityFields[0].Descriptor()
+	// activity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	activity.TitleValidator = func() func(string) error {
+		validators := activityDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// activityDescVenueCity is the schema descriptor for venue_city field.
+	activityDescVenueCity := activityFields[7].Descriptor()
+	// activity.VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
+	activity.VenueCityValidator = activityDescVenueCity.Validators[0].(func(string) error)
+	// activityDescLanguage is the schema descriptor for language field.
+	activityDescLanguage := activityFields[8].Descriptor()
+	// activity.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	activity.LanguageValidator = activityDescLanguage.Validators[0].(func(string) error)
+	// activityDescParticipants is the schema descriptor for participants field.
+	activityDescParticipants := activityFields[9].Descriptor()
+	// activity.DefaultParticipants holds the default value on creation for the participants field.
+	activity.DefaultParticipants = activityDescParticipants.Default.(int)
+	// activity.ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
+	activity.ParticipantsValidator = activityDescParticipants.Validators[0].(func(int) error)
+	// activityDescBudget is the schema descriptor for budget field.
+	activityDescBudget := activityFields[10].Descriptor()
+	// activity.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
+	activity.BudgetValidator = activityDescBudget.Validators[0].(func(float64) error)
+	consultantMixin := schema.Consultant{}.Mixin()
+	consultant.Policy = privacy.NewPolicies(schema.Consultant{})
+	consultant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consultant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consultantMixinFields0 := consultantMixin[0].Fields()
+	_ = consultantMixinFields0
+	consultantFields := schema.Consultant{}.Fields()
+	_ = consultantFields
+	// consultantDescDemo is the schema descriptor for demo field.
+	consultantDescDemo := consultantMixinFields0[0].Descriptor()
+	// consultant.DefaultDemo holds the default value on creation for the demo field.
+	consultant.DefaultDemo = consultantDescDemo.Default.(bool)
+	// consultantDescName is the schema descriptor for name field.
+	consultantDescName := consultantFields[0].Descriptor()
+	// consultant.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	consultant.NameValidator = func() func(string) error {
+		validators := consultantDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consultantDescAvailable is the schema descriptor for available field.
+	consultantDescAvailable := consultantFields[3].Descriptor()
+	// consultant.DefaultAvailable holds the default value on creation for the available field.
+	consultant.DefaultAvailable = consultantDescAvailable.Default.(bool)
+	// consultantDescEmail is the schema descriptor for email field.
+	consultantDescEmail := consultantFields[4].Descriptor()
+	// consultant.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	consultant.EmailValidator = consultantDescEmail.Validators[0].(func(string) error)
+	country.Policy = privacy.NewPolicies(schema.Country{})
+	country.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := country.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	countryFields := schema.Country{}.Fields()
+	_ = countryFields
+	// countryDescCode is the schema descriptor for code field.
+	countryDescCode := countryFields[0].Descriptor()
+	// country.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	country.CodeValidator = func() func(string) error {
+		validators := countryDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// countryDescIso3 is the schema descriptor for iso3 field.
+	countryDescIso3 := countryFields[1].Descriptor()
+	// country.Iso3Validator is a validator for the "iso3" field. It is called by the builders before save.
+	country.Iso3Validator = func() func(string) error {
+		validators := countryDescIso3.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(iso3 string) error {
+			for _, fn := range fns {
+				if err := fn(iso3); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// countryDescName is the schema descriptor for name field.
+	countryDescName := countryFields[2].Descriptor()
+	// country.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	country.NameValidator = func() func(string) error {
+		validators := countryDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// countryDescOfficialName is the schema descriptor for official_name field.
+	countryDescOfficialName := countryFields[3].Descriptor()
+	// country.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
+	country.OfficialNameValidator = countryDescOfficialName.Validators[0].(func(string) error)
+	// countryDescLdc is the schema descriptor for ldc field.
+	countryDescLdc := countryFields[4].Descriptor()
+	// country.DefaultLdc holds the default value on creation for the ldc field.
+	country.DefaultLdc = countryDescLdc.Default.(bool)
+	// countryDescSovereign is the schema descriptor for sovereign field.
+	countryDescSovereign := countryFields[5].Descriptor()
+	// country.DefaultSovereign holds the default value on creation for the sovereign field.
+	country.DefaultSovereign = countryDescSovereign.Default.(bool)
+	// countryDescLatitude is the schema descriptor for latitude field.
+	countryDescLatitude := countryFields[6].Descriptor()
+	// country.LatitudeValidator is a validator for the "latitude" field. It is called by the builders before save.
+	country.LatitudeValidator = countryDescLatitude.Validators[0].(func(float64) error)
+	// countryDescLongitude is the schema descriptor for longitude field.
+	countryDescLongitude := countryFields[7].Descriptor()
+	// country.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
+	country.LongitudeValidator = countryDescLongitude.Validators[0].(func(float64) error)
+	matchMixin := schema.Match{}.Mixin()
+	match.Policy = privacy.NewPolicies(schema.Match{})
+	match.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := match.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchMixinFields0 := matchMixin[0].Fields()
+	_ = matchMixinFields0
+	matchFields := schema.Match{}.Fields()
+	_ = matchFields
+	// matchDescDemo is the schema descriptor for demo field.
+	matchDescDemo := matchMixinFields0[0].Descriptor()
+	// match.DefaultDemo holds the default value on creation for the demo field.
+	match.DefaultDemo = matchDescDemo.Default.(bool)
+	// matchDescScore is the schema descriptor for score field.
+	matchDescScore := matchFields[1].Descriptor()
+	// match.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
+	match.ScoreValidator = matchDescScore.Validators[0].(func(float64) error)
+	matchneedMixin := schema.MatchNeed{}.Mixin()
+	matchneed.Policy = privacy.NewPolicies(schema.MatchNeed{})
+	matchneed.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchneed.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchneedMixinFields0 := matchneedMixin[0].Fields()
+	_ = matchneedMixinFields0
+	matchneedFields := schema.MatchNeed{}.Fields()
+	_ = matchneedFields
+	// matchneedDescDemo is the schema descriptor for demo field.
+	matchneedDescDemo := matchneedMixinFields0[0].Descriptor()
+	// matchneed.DefaultDemo holds the default value on creation for the demo field.
+	matchneed.DefaultDemo = matchneedDescDemo.Default.(bool)
+	// matchneedDescTitle is the schema descriptor for title field.
+	matchneedDescTitle := matchneedFields[0].Descriptor()
+	// matchneed.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	matchneed.TitleValidator = func() func(string) error {
+		validators := matchneedDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	matchofferMixin := schema.MatchOffer{}.Mixin()
+	matchoffer.Policy = privacy.NewPolicies(schema.MatchOffer{})
+	matchoffer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchoffer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchofferMixinFields0 := matchofferMixin[0].Fields()
+	_ = matchofferMixinFields0
+	matchofferFields := schema.MatchOffer{}.Fields()
+	_ = matchofferFields
+	// matchofferDescDemo is the schema descriptor for demo field.
+	matchofferDescDemo := matchofferMixinFields0[0].Descriptor()
+	// matchoffer.DefaultDemo holds the default value on creation for the demo field.
+	matchoffer.DefaultDemo = matchofferDescDemo.Default.(bool)
+	// matchofferDescTitle is the schema descriptor for title field.
+	matchofferDescTitle := matchofferFields[0].Descriptor()
+	// matchoffer.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	matchoffer.TitleValidator = func() func(string) error {
+		validators := matchofferDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	organizationMixin := schema.Organization{}.Mixin()
+	organization.Policy = privacy.NewPolicies(schema.Organization{})
+	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organization.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organizationMixinFields0 := organizationMixin[0].Fields()
+	_ = organizationMixinFields0
+	organizationFields := schema.Organization{}.Fields()
+	_ = organizationFields
+	// organizationDescDemo is the schema descriptor for demo field.
+	organizationDescDemo := organizationMixinFields0[0].Descriptor()
+	// organization.DefaultDemo holds the default value on creation for the demo field.
+	organization.DefaultDemo = organizationDescDemo.Default.(bool)
+	// organizationDescName is the schema descriptor for name field.
+	organizationDescName := organizationFields[0].Descriptor()
+	// organization.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	organization.NameValidator = func() func(string) error {
+		validators := organizationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organizationDescWebsite is the schema descriptor for website field.
+	organizationDescWebsite := organizationFields[2].Descriptor()
+	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
+	project.Policy = privacy.NewPolicies(schema.Project{})
+	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := project.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	projectFields := schema.Project{}.Fields()
+	_ = projectFields
+	// projectDescCode is the schema descriptor for code field.
+	projectDescCode := projectFields[0].Descriptor()
+	// project.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	project.CodeValidator = func() func(string) error {
+		validators := projectDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// projectDescTitle is the schema descriptor for title field.
+	projectDescTitle := projectFields[1].Descriptor()
+	// project.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	project.TitleValidator = func() func(string) error {
+		validators := projectDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// projectDescBudget is the schema descriptor for budget field.
+	projectDescBudget := projectFields[6].Descriptor()
+	// project.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
+	project.BudgetValidator = projectDescBudget.Validators[0].(func(float64) error)
+	// projectDescDemo is the schema descriptor for demo field.
+	projectDescDemo := projectFields[9].Descriptor()
+	// project.DefaultDemo holds the default value on creation for the demo field.
+	project.DefaultDemo = projectDescDemo.Default.(bool)
+	recommendation.Policy = privacy.NewPolicies(schema.Recommendation{})
+	recommendation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := recommendation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	recommendationFields := schema.Recommendation{}.Fields()
+	_ = recommendationFields
+	// recommendationDescNumber is the schema descriptor for number field.
+	recommendationDescNumber := recommendationFields[0].Descriptor()
+	// recommendation.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	recommendation.NumberValidator = recommendationDescNumber.Validators[0].(func(int) error)
+	// recommendationDescTitle is the schema descriptor for title field.
+	recommendationDescTitle := recommendationFields[2].Descriptor()
+	// recommendation.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	recommendation.TitleValidator = func() func(string) error {
+		validators := recommendationDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	region.Policy = privacy.NewPolicies(schema.Region{})
+	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := region.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	regionFields := schema.Region{}.Fields()
+	_ = regionFields
+	// regionDescCode is the schema descriptor for code field.
+	regionDescCode := regionFields[0].Descriptor()
+	// region.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	region.CodeValidator = func() func(string) error {
+		validators := regionDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// regionDescName is the schema descriptor for name field.
+	regionDescName := regionFields[1].Descriptor()
+	// region.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	region.NameValidator = func() func(string) error {
+		validators := regionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	topic.Policy = privacy.NewPolicies(schema.Topic{})
+	topic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := topic.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	topicFields := schema.Topic{}.Fields()
+	_ = topicFields
+	// topicDescCode is the schema descriptor for code field.
+	topicDescCode := topicFields[0].Descriptor()
+	// topic.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	topic.CodeValidator = func() func(string) error {
+		validators := topicDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// topicDescName is the schema descriptor for name field.
+	topicDescName := topicFields[1].Descriptor()
+	// topic.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	topic.NameValidator = func() func(string) error {
+		validators := topicDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

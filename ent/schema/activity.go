@@ -104,3 +104,6 @@ func (Activity) Indexes() []ent.Index {
 func (Activity) Annotations() []schema.Annotation {
 	return graphAnnotations("A technical-assistance, South-South or triangular cooperation activity: a training, workshop, mission, study or event.")
 }
+
+// Policy of the Activity: who may change it (see policy.go).
+func (Activity) Policy() ent.Policy { return programmePolicy() }

@@ -61,3 +61,6 @@ func (APIKey) Indexes() []ent.Index {
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
+
+// Policy of the APIKey: who may change it (see policy.go).
+func (APIKey) Policy() ent.Policy { return adminPolicy() }

@@ -70,3 +70,6 @@ func (Consultant) Indexes() []ent.Index {
 func (Consultant) Annotations() []schema.Annotation {
 	return graphAnnotations("An expert on the roster of consultants.")
 }
+
+// Policy of the Consultant: who may change it (see policy.go).
+func (Consultant) Policy() ent.Policy { return programmePolicy() }

@@ -104,3 +104,6 @@ func (Country) Indexes() []ent.Index {
 func (Country) Annotations() []schema.Annotation {
 	return graphAnnotations("A country or territory of ISO 3166-1, with its regional bureau, LDC status and centroid.")
 }
+
+// Policy of the Country: who may change it (see policy.go).
+func (Country) Policy() ent.Policy { return programmePolicy() }

@@ -63,3 +63,6 @@ func (Match) Indexes() []ent.Index {
 func (Match) Annotations() []schema.Annotation {
 	return graphAnnotations("A pairing of an offer and a need on Match, proposed or agreed.")
 }
+
+// Policy of the Match: who may change it (see policy.go).
+func (Match) Policy() ent.Policy { return programmePolicy() }

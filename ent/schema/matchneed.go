@@ -73,3 +73,6 @@ func (MatchNeed) Indexes() []ent.Index {
 func (MatchNeed) Annotations() []schema.Annotation {
 	return graphAnnotations("A seeker's request for IP-related help on the Match platform.")
 }
+
+// Policy of the MatchNeed: who may change it (see policy.go).
+func (MatchNeed) Policy() ent.Policy { return matchNeedPolicy() }

@@ -83,3 +83,6 @@ func (MatchOffer) Indexes() []ent.Index {
 func (MatchOffer) Annotations() []schema.Annotation {
 	return graphAnnotations("A provider's offer of IP-related help on the Match platform.")
 }
+
+// Policy of the MatchOffer: who may change it (see policy.go).
+func (MatchOffer) Policy() ent.Policy { return matchOfferPolicy() }

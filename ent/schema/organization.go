@@ -66,3 +66,6 @@ func (Organization) Indexes() []ent.Index {
 func (Organization) Annotations() []schema.Annotation {
 	return graphAnnotations("An IP office, ministry, university or other body that partners in activities or provides and seeks help on Match.")
 }
+
+// Policy of the Organization: who may change it (see policy.go).
+func (Organization) Policy() ent.Policy { return programmePolicy() }

@@ -83,3 +83,6 @@ func (Project) Indexes() []ent.Index {
 func (Project) Annotations() []schema.Annotation {
 	return graphAnnotations("A Development Agenda project approved by the Committee on Development and IP (CDIP).")
 }
+
+// Policy of the Project: who may change it (see policy.go).
+func (Project) Policy() ent.Policy { return programmePolicy() }

@@ -43,3 +43,6 @@ func (Recommendation) Edges() []ent.Edge {
 func (Recommendation) Annotations() []schema.Annotation {
 	return graphAnnotations("One of the 45 Development Agenda recommendations adopted in 2007, in clusters A to F.")
 }
+
+// Policy of the Recommendation: who may change it (see policy.go).
+func (Recommendation) Policy() ent.Policy { return programmePolicy() }

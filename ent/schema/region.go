@@ -47,3 +47,6 @@ func (Region) Edges() []ent.Edge {
 func (Region) Annotations() []schema.Annotation {
 	return graphAnnotations("A regional bureau of the development sector. Every country has exactly one; developed countries share the DEVELOPED pseudo-bureau.")
 }
+
+// Policy of the Region: who may change it (see policy.go).
+func (Region) Policy() ent.Policy { return programmePolicy() }

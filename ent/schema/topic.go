@@ -55,3 +55,6 @@ func (Topic) Edges() []ent.Edge {
 func (Topic) Annotations() []schema.Annotation {
 	return graphAnnotations("An IP area (patents, copyright, ...) or an economic sector (tourism, health, ...) that projects, activities, experts and Match postings are tagged with.")
 }
+
+// Policy of the Topic: who may change it (see policy.go).
+func (Topic) Policy() ent.Policy { return programmePolicy() }

@@ -8,6 +8,7 @@ import (
 	"sscgraph/ent"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/organization"
+	"sscgraph/ent/privacy"
 )
 
 // CreateOptions describe a new key.
@@ -21,6 +22,7 @@ type CreateOptions struct {
 // Create stores a new key and returns it with the key itself, which is not
 // stored and cannot be shown again.
 func Create(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent.APIKey, string, error) {
+	ctx = system(ctx)
 	switch opts.Role {
 	case RoleAdmin, RoleEditor:
 		if opts.OrganizationID != 0 {
@@ -66,6 +68,7 @@ func Create(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent.A
 
 // List returns every key, newest first.
 func List(ctx context.Context, client *ent.Client) ([]*ent.APIKey, error) {
+	ctx = system(ctx)
 	keys, err := client.APIKey.Query().WithOrganization().Order(ent.Desc(apikey.FieldID)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing keys: %w", err)
@@ -76,6 +79,7 @@ func List(ctx context.Context, client *ent.Client) ([]*ent.APIKey, error) {
 // Revoke ends a key now. Revoking a revoked key is an error, so that a
 // mistyped ID does not pass unnoticed.
 func Revoke(ctx context.Context, client *ent.Client, id int) error {
+	ctx = system(ctx)
 	n, err := client.APIKey.Update().
 		Where(apikey.ID(id), apikey.RevokedAtIsNil()).
 		SetRevokedAt(time.Now().UTC()).
@@ -87,4 +91,10 @@ func Revoke(ctx context.Context, client *ent.Client, id int) error {
 		return fmt.Errorf("no unrevoked key has that ID")
 	}
 	return nil
+}
+
+// system marks ctx as sscgraph's own operator tooling (the key commands),
+// which the schema's privacy rules let through.
+func system(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
 }

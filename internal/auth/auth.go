@@ -16,6 +16,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/apikey"
+	"sscgraph/ent/privacy"
 	"sscgraph/internal/viewer"
 )
 
@@ -118,7 +119,9 @@ func (k *Keys) lookup(ctx context.Context, hash string) (*ent.APIKey, error) {
 	if ok && now.Sub(c.fetched) < cacheTTL {
 		return c.key, nil
 	}
-	rec, err := k.client.APIKey.Query().Where(apikey.Hash(hash)).WithOrganization().Only(ctx)
+	// Checking a key is sscgraph's own business, before any viewer exists.
+	rec, err := k.client.APIKey.Query().Where(apikey.Hash(hash)).WithOrganization().
+		Only(privacy.DecisionContext(ctx, privacy.Allow))
 	if ent.IsNotFound(err) {
 		rec, err = nil, nil
 	}

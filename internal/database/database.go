@@ -21,6 +21,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/migrate"
+	_ "sscgraph/ent/runtime" // registers the schema's privacy policies and defaults
 	"sscgraph/internal/migrations"
 )
 

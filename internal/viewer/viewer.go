@@ -3,7 +3,10 @@
 // middleware, the resolvers, the ent schema's rules) can read it.
 package viewer
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Roles a caller can have. Anonymous callers have no key and no role.
 const (
@@ -42,3 +45,10 @@ func From(ctx context.Context) *Viewer {
 	}
 	return &Viewer{}
 }
+
+// Reasons a change is refused, which the API answers as UNAUTHENTICATED and
+// FORBIDDEN.
+var (
+	ErrUnauthenticated = errors.New("this change needs an API key: send Authorization: Bearer <key>")
+	ErrForbidden       = errors.New("the API key's role may not make this change")
+)

@@ -1,0 +1,138 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	gen "sscgraph/ent"
+	"sscgraph/ent/matchneed"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/privacy"
+	"sscgraph/internal/viewer"
+)
+
+// The rules of who may change what, in one place: ent applies them to
+// every mutation, whichever resolver or path leads to it. Reads are
+// public (personal fields are guarded where they are served, in package
+// graph); writes need a key whose role allows them.
+
+// deny refuses a change with the reason the API reports.
+func deny(reason error) error { return fmt.Errorf("%w: %w", privacy.Deny, reason) }
+
+// requireRole allows a change to viewers with one of roles, refuses it to
+// anonymous callers and other roles, and skips (lets later rules decide)
+// for MEMBER keys when members is true.
+func requireRole(members bool, roles ...string) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ gen.Mutation) error {
+		v := viewer.From(ctx)
+		if v.Anonymous() {
+			return deny(viewer.ErrUnauthenticated)
+		}
+		for _, r := range roles {
+			if v.Role == r {
+				return privacy.Allow
+			}
+		}
+		if members && v.Role == viewer.RoleMember {
+			return privacy.Skip
+		}
+		return deny(viewer.ErrForbidden)
+	})
+}
+
+// programmePolicy guards the programme's data: ADMIN and EDITOR keys write
+// it; everyone reads it.
+func programmePolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{requireRole(false, viewer.RoleAdmin, viewer.RoleEditor)},
+		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+	}
+}
+
+// adminPolicy guards credentials: only ADMIN keys read or change them.
+// sscgraph's own code (key checks, the command line) acts with an allow
+// decision in its context.
+func adminPolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{requireRole(false, viewer.RoleAdmin)},
+		Query: privacy.QueryPolicy{privacy.QueryRuleFunc(func(ctx context.Context, _ gen.Query) error {
+			if viewer.From(ctx).Role == viewer.RoleAdmin {
+				return privacy.Allow
+			}
+			return deny(viewer.ErrForbidden)
+		})},
+	}
+}
+
+// ownOrganization lets a MEMBER key change only its organization's rows:
+// orgOf returns the organization a row belongs to, before and after the
+// change.
+func ownOrganization(orgOf func(ctx context.Context, m gen.Mutation) (before, after int, err error)) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m gen.Mutation) error {
+		v := viewer.From(ctx)
+		if v.Role != viewer.RoleMember || v.OrganizationID == 0 {
+			return deny(viewer.ErrForbidden)
+		}
+		if !m.Op().Is(gen.OpCreate) && !m.Op().Is(gen.OpUpdateOne) && !m.Op().Is(gen.OpDeleteOne) {
+			return deny(viewer.ErrForbidden) // no bulk changes for members
+		}
+		before, after, err := orgOf(privacy.DecisionContext(ctx, privacy.Allow), m)
+		if err != nil {
+			return err
+		}
+		if (before != 0 && before != v.OrganizationID) || (after != 0 && after != v.OrganizationID) {
+			return deny(viewer.ErrForbidden)
+		}
+		return privacy.Allow
+	})
+}
+
+// matchOfferPolicy: ADMIN and EDITOR keys change any offer, a MEMBER key
+// its organization's offers.
+func matchOfferPolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			requireRole(true, viewer.RoleAdmin, viewer.RoleEditor),
+			ownOrganization(func(ctx context.Context, m gen.Mutation) (int, int, error) {
+				mm := m.(*gen.MatchOfferMutation)
+				var before int
+				if id, ok := mm.ID(); ok {
+					o, err := mm.Client().MatchOffer.Query().Where(matchoffer.ID(id)).WithProvider().Only(ctx)
+					if err != nil {
+						return 0, 0, err
+					}
+					before = o.Edges.Provider.ID
+				}
+				after, _ := mm.ProviderID()
+				return before, after, nil
+			}),
+		},
+		Query: privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+	}
+}
+
+// matchNeedPolicy: ADMIN and EDITOR keys change any need, a MEMBER key its
+// organization's needs.
+func matchNeedPolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			requireRole(true, viewer.RoleAdmin, viewer.RoleEditor),
+			ownOrganization(func(ctx context.Context, m gen.Mutation) (int, int, error) {
+				mm := m.(*gen.MatchNeedMutation)
+				var before int
+				if id, ok := mm.ID(); ok {
+					n, err := mm.Client().MatchNeed.Query().Where(matchneed.ID(id)).WithSeeker().Only(ctx)
+					if err != nil {
+						return 0, 0, err
+					}
+					before = n.Edges.Seeker.ID
+				}
+				after, _ := mm.SeekerID()
+				return before, after, nil
+			}),
+		},
+		Query: privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+	}
+}
