@@ -243,6 +243,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	matchHooks := schema.Match{}.Hooks()
+
+	match.Hooks[1] = matchHooks[0]
 	matchMixinFields0 := matchMixin[0].Fields()
 	_ = matchMixinFields0
 	matchFields := schema.Match{}.Fields()

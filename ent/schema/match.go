@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/hook"
 )
 
 // Match records that a provider's offer and a seeker's need agreed, or were
@@ -33,7 +35,7 @@ func (Match) Fields() []ent.Field {
 		field.Enum("cooperation").
 			Values("SOUTH_SOUTH", "TRIANGULAR", "OTHER").
 			Comment("Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.").
-			Annotations(entgql.OrderField("COOPERATION")),
+			Annotations(entgql.OrderField("COOPERATION"), notInput()),
 	}
 }
 
@@ -66,3 +68,8 @@ func (Match) Annotations() []schema.Annotation {
 
 // Policy of the Match: who may change it (see policy.go).
 func (Match) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Match.
+func (Match) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
+}

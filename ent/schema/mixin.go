@@ -20,7 +20,8 @@ func (DemoMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Bool("demo").
 			Default(false).
-			Comment("True when the record is invented demonstration data, not a fact from the programme's documents."),
+			Comment("True when the record is invented demonstration data, not a fact from the programme's documents.").
+			Annotations(notInput()),
 	}
 }
 
@@ -31,6 +32,7 @@ func graphAnnotations(description string) []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment(description),
 		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}
@@ -40,3 +42,9 @@ func graphAnnotations(description string) []schema.Annotation {
 // connection with the same paging, filter and order arguments as the
 // top-level one.
 func connection() schema.Annotation { return entgql.RelayConnection() }
+
+// notInput keeps a field out of the create and update inputs: the server
+// sets it (demo marks, derived values).
+func notInput() schema.Annotation {
+	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}

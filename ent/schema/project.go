@@ -50,7 +50,8 @@ func (Project) Fields() []ent.Field {
 			Comment("Provenance remarks, e.g. which facts could not be verified."),
 		field.Bool("demo").
 			Default(false).
-			Comment("True when the record is invented demonstration data, not a fact from the programme's documents."),
+			Comment("True when the record is invented demonstration data, not a fact from the programme's documents.").
+			Annotations(notInput()),
 	}
 }
 

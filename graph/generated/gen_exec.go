@@ -42,6 +42,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Consultant() ConsultantResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
 }
 
@@ -215,6 +216,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Mutation struct {
+		CreateActivities     func(childComplexity int, inputs []*ent.CreateActivityInput) int
+		CreateActivity       func(childComplexity int, input ent.CreateActivityInput) int
+		CreateConsultant     func(childComplexity int, input ent.CreateConsultantInput) int
+		CreateCountry        func(childComplexity int, input ent.CreateCountryInput) int
+		CreateMatch          func(childComplexity int, input ent.CreateMatchInput) int
+		CreateMatchNeed      func(childComplexity int, input ent.CreateMatchNeedInput) int
+		CreateMatchOffer     func(childComplexity int, input ent.CreateMatchOfferInput) int
+		CreateOrganization   func(childComplexity int, input ent.CreateOrganizationInput) int
+		CreateProject        func(childComplexity int, input ent.CreateProjectInput) int
+		CreateRecommendation func(childComplexity int, input ent.CreateRecommendationInput) int
+		CreateRegion         func(childComplexity int, input ent.CreateRegionInput) int
+		CreateTopic          func(childComplexity int, input ent.CreateTopicInput) int
+		DeleteActivity       func(childComplexity int, id int) int
+		DeleteConsultant     func(childComplexity int, id int) int
+		DeleteCountry        func(childComplexity int, id int) int
+		DeleteMatch          func(childComplexity int, id int) int
+		DeleteMatchNeed      func(childComplexity int, id int) int
+		DeleteMatchOffer     func(childComplexity int, id int) int
+		DeleteOrganization   func(childComplexity int, id int) int
+		DeleteProject        func(childComplexity int, id int) int
+		DeleteRecommendation func(childComplexity int, id int) int
+		DeleteRegion         func(childComplexity int, id int) int
+		DeleteTopic          func(childComplexity int, id int) int
+		UpdateActivity       func(childComplexity int, id int, input ent.UpdateActivityInput) int
+		UpdateConsultant     func(childComplexity int, id int, input ent.UpdateConsultantInput) int
+		UpdateCountry        func(childComplexity int, id int, input ent.UpdateCountryInput) int
+		UpdateMatch          func(childComplexity int, id int, input ent.UpdateMatchInput) int
+		UpdateMatchNeed      func(childComplexity int, id int, input ent.UpdateMatchNeedInput) int
+		UpdateMatchOffer     func(childComplexity int, id int, input ent.UpdateMatchOfferInput) int
+		UpdateOrganization   func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
+		UpdateProject        func(childComplexity int, id int, input ent.UpdateProjectInput) int
+		UpdateRecommendation func(childComplexity int, id int, input ent.UpdateRecommendationInput) int
+		UpdateRegion         func(childComplexity int, id int, input ent.UpdateRegionInput) int
+		UpdateTopic          func(childComplexity int, id int, input ent.UpdateTopicInput) int
+	}
+
 	Organization struct {
 		Activities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Country    func(childComplexity int) int
@@ -373,6 +411,42 @@ type ComplexityRoot struct {
 
 type ConsultantResolver interface {
 	Email(ctx context.Context, obj *ent.Consultant) (*string, error)
+}
+type MutationResolver interface {
+	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
+	UpdateRegion(ctx context.Context, id int, input ent.UpdateRegionInput) (*ent.Region, error)
+	DeleteRegion(ctx context.Context, id int) (int, error)
+	CreateCountry(ctx context.Context, input ent.CreateCountryInput) (*ent.Country, error)
+	UpdateCountry(ctx context.Context, id int, input ent.UpdateCountryInput) (*ent.Country, error)
+	DeleteCountry(ctx context.Context, id int) (int, error)
+	CreateTopic(ctx context.Context, input ent.CreateTopicInput) (*ent.Topic, error)
+	UpdateTopic(ctx context.Context, id int, input ent.UpdateTopicInput) (*ent.Topic, error)
+	DeleteTopic(ctx context.Context, id int) (int, error)
+	CreateRecommendation(ctx context.Context, input ent.CreateRecommendationInput) (*ent.Recommendation, error)
+	UpdateRecommendation(ctx context.Context, id int, input ent.UpdateRecommendationInput) (*ent.Recommendation, error)
+	DeleteRecommendation(ctx context.Context, id int) (int, error)
+	CreateProject(ctx context.Context, input ent.CreateProjectInput) (*ent.Project, error)
+	UpdateProject(ctx context.Context, id int, input ent.UpdateProjectInput) (*ent.Project, error)
+	DeleteProject(ctx context.Context, id int) (int, error)
+	CreateActivity(ctx context.Context, input ent.CreateActivityInput) (*ent.Activity, error)
+	UpdateActivity(ctx context.Context, id int, input ent.UpdateActivityInput) (*ent.Activity, error)
+	DeleteActivity(ctx context.Context, id int) (int, error)
+	CreateConsultant(ctx context.Context, input ent.CreateConsultantInput) (*ent.Consultant, error)
+	UpdateConsultant(ctx context.Context, id int, input ent.UpdateConsultantInput) (*ent.Consultant, error)
+	DeleteConsultant(ctx context.Context, id int) (int, error)
+	CreateOrganization(ctx context.Context, input ent.CreateOrganizationInput) (*ent.Organization, error)
+	UpdateOrganization(ctx context.Context, id int, input ent.UpdateOrganizationInput) (*ent.Organization, error)
+	DeleteOrganization(ctx context.Context, id int) (int, error)
+	CreateMatchOffer(ctx context.Context, input ent.CreateMatchOfferInput) (*ent.MatchOffer, error)
+	UpdateMatchOffer(ctx context.Context, id int, input ent.UpdateMatchOfferInput) (*ent.MatchOffer, error)
+	DeleteMatchOffer(ctx context.Context, id int) (int, error)
+	CreateMatchNeed(ctx context.Context, input ent.CreateMatchNeedInput) (*ent.MatchNeed, error)
+	UpdateMatchNeed(ctx context.Context, id int, input ent.UpdateMatchNeedInput) (*ent.MatchNeed, error)
+	DeleteMatchNeed(ctx context.Context, id int) (int, error)
+	CreateMatch(ctx context.Context, input ent.CreateMatchInput) (*ent.Match, error)
+	UpdateMatch(ctx context.Context, id int, input ent.UpdateMatchInput) (*ent.Match, error)
+	DeleteMatch(ctx context.Context, id int) (int, error)
+	CreateActivities(ctx context.Context, inputs []*ent.CreateActivityInput) ([]*ent.Activity, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1208,6 +1282,381 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatchOfferEdge.Node(childComplexity), true
 
+	case "Mutation.createActivities":
+		if e.ComplexityRoot.Mutation.CreateActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateActivities(childComplexity, args["inputs"].([]*ent.CreateActivityInput)), true
+	case "Mutation.createActivity":
+		if e.ComplexityRoot.Mutation.CreateActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateActivity(childComplexity, args["input"].(ent.CreateActivityInput)), true
+	case "Mutation.createConsultant":
+		if e.ComplexityRoot.Mutation.CreateConsultant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConsultant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConsultant(childComplexity, args["input"].(ent.CreateConsultantInput)), true
+	case "Mutation.createCountry":
+		if e.ComplexityRoot.Mutation.CreateCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCountry(childComplexity, args["input"].(ent.CreateCountryInput)), true
+	case "Mutation.createMatch":
+		if e.ComplexityRoot.Mutation.CreateMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMatch(childComplexity, args["input"].(ent.CreateMatchInput)), true
+	case "Mutation.createMatchNeed":
+		if e.ComplexityRoot.Mutation.CreateMatchNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMatchNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMatchNeed(childComplexity, args["input"].(ent.CreateMatchNeedInput)), true
+	case "Mutation.createMatchOffer":
+		if e.ComplexityRoot.Mutation.CreateMatchOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMatchOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMatchOffer(childComplexity, args["input"].(ent.CreateMatchOfferInput)), true
+	case "Mutation.createOrganization":
+		if e.ComplexityRoot.Mutation.CreateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOrganization(childComplexity, args["input"].(ent.CreateOrganizationInput)), true
+	case "Mutation.createProject":
+		if e.ComplexityRoot.Mutation.CreateProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(ent.CreateProjectInput)), true
+	case "Mutation.createRecommendation":
+		if e.ComplexityRoot.Mutation.CreateRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRecommendation(childComplexity, args["input"].(ent.CreateRecommendationInput)), true
+	case "Mutation.createRegion":
+		if e.ComplexityRoot.Mutation.CreateRegion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRegion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRegion(childComplexity, args["input"].(ent.CreateRegionInput)), true
+	case "Mutation.createTopic":
+		if e.ComplexityRoot.Mutation.CreateTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTopic(childComplexity, args["input"].(ent.CreateTopicInput)), true
+	case "Mutation.deleteActivity":
+		if e.ComplexityRoot.Mutation.DeleteActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteActivity(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteConsultant":
+		if e.ComplexityRoot.Mutation.DeleteConsultant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteConsultant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteConsultant(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteCountry":
+		if e.ComplexityRoot.Mutation.DeleteCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCountry(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteMatch":
+		if e.ComplexityRoot.Mutation.DeleteMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMatch(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteMatchNeed":
+		if e.ComplexityRoot.Mutation.DeleteMatchNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMatchNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMatchNeed(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteMatchOffer":
+		if e.ComplexityRoot.Mutation.DeleteMatchOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMatchOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMatchOffer(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteOrganization":
+		if e.ComplexityRoot.Mutation.DeleteOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOrganization(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteProject":
+		if e.ComplexityRoot.Mutation.DeleteProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProject(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteRecommendation":
+		if e.ComplexityRoot.Mutation.DeleteRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRecommendation(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteRegion":
+		if e.ComplexityRoot.Mutation.DeleteRegion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRegion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRegion(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteTopic":
+		if e.ComplexityRoot.Mutation.DeleteTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTopic(childComplexity, args["id"].(int)), true
+	case "Mutation.updateActivity":
+		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateActivity(childComplexity, args["id"].(int), args["input"].(ent.UpdateActivityInput)), true
+	case "Mutation.updateConsultant":
+		if e.ComplexityRoot.Mutation.UpdateConsultant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateConsultant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateConsultant(childComplexity, args["id"].(int), args["input"].(ent.UpdateConsultantInput)), true
+	case "Mutation.updateCountry":
+		if e.ComplexityRoot.Mutation.UpdateCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCountry(childComplexity, args["id"].(int), args["input"].(ent.UpdateCountryInput)), true
+	case "Mutation.updateMatch":
+		if e.ComplexityRoot.Mutation.UpdateMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMatch(childComplexity, args["id"].(int), args["input"].(ent.UpdateMatchInput)), true
+	case "Mutation.updateMatchNeed":
+		if e.ComplexityRoot.Mutation.UpdateMatchNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMatchNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMatchNeed(childComplexity, args["id"].(int), args["input"].(ent.UpdateMatchNeedInput)), true
+	case "Mutation.updateMatchOffer":
+		if e.ComplexityRoot.Mutation.UpdateMatchOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMatchOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMatchOffer(childComplexity, args["id"].(int), args["input"].(ent.UpdateMatchOfferInput)), true
+	case "Mutation.updateOrganization":
+		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOrganization(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrganizationInput)), true
+	case "Mutation.updateProject":
+		if e.ComplexityRoot.Mutation.UpdateProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProject(childComplexity, args["id"].(int), args["input"].(ent.UpdateProjectInput)), true
+	case "Mutation.updateRecommendation":
+		if e.ComplexityRoot.Mutation.UpdateRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRecommendation(childComplexity, args["id"].(int), args["input"].(ent.UpdateRecommendationInput)), true
+	case "Mutation.updateRegion":
+		if e.ComplexityRoot.Mutation.UpdateRegion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRegion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRegion(childComplexity, args["id"].(int), args["input"].(ent.UpdateRegionInput)), true
+	case "Mutation.updateTopic":
+		if e.ComplexityRoot.Mutation.UpdateTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTopic(childComplexity, args["id"].(int), args["input"].(ent.UpdateTopicInput)), true
+
 	case "Organization.activities":
 		if e.ComplexityRoot.Organization.Activities == nil {
 			break
@@ -1984,6 +2433,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConsultantWhereInput", ec.unmarshalInputConsultantWhereInput),
 			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
 			graphql.NewInputUnmarshaler("CountryWhereInput", ec.unmarshalInputCountryWhereInput),
+			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
+			graphql.NewInputUnmarshaler("CreateConsultantInput", ec.unmarshalInputCreateConsultantInput),
+			graphql.NewInputUnmarshaler("CreateCountryInput", ec.unmarshalInputCreateCountryInput),
+			graphql.NewInputUnmarshaler("CreateMatchInput", ec.unmarshalInputCreateMatchInput),
+			graphql.NewInputUnmarshaler("CreateMatchNeedInput", ec.unmarshalInputCreateMatchNeedInput),
+			graphql.NewInputUnmarshaler("CreateMatchOfferInput", ec.unmarshalInputCreateMatchOfferInput),
+			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
+			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
+			graphql.NewInputUnmarshaler("CreateRecommendationInput", ec.unmarshalInputCreateRecommendationInput),
+			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
+			graphql.NewInputUnmarshaler("CreateTopicInput", ec.unmarshalInputCreateTopicInput),
 			graphql.NewInputUnmarshaler("MatchNeedOrder", ec.unmarshalInputMatchNeedOrder),
 			graphql.NewInputUnmarshaler("MatchNeedWhereInput", ec.unmarshalInputMatchNeedWhereInput),
 			graphql.NewInputUnmarshaler("MatchOfferOrder", ec.unmarshalInputMatchOfferOrder),
@@ -2000,6 +2460,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
 			graphql.NewInputUnmarshaler("TopicOrder", ec.unmarshalInputTopicOrder),
 			graphql.NewInputUnmarshaler("TopicWhereInput", ec.unmarshalInputTopicWhereInput),
+			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
+			graphql.NewInputUnmarshaler("UpdateConsultantInput", ec.unmarshalInputUpdateConsultantInput),
+			graphql.NewInputUnmarshaler("UpdateCountryInput", ec.unmarshalInputUpdateCountryInput),
+			graphql.NewInputUnmarshaler("UpdateMatchInput", ec.unmarshalInputUpdateMatchInput),
+			graphql.NewInputUnmarshaler("UpdateMatchNeedInput", ec.unmarshalInputUpdateMatchNeedInput),
+			graphql.NewInputUnmarshaler("UpdateMatchOfferInput", ec.unmarshalInputUpdateMatchOfferInput),
+			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
+			graphql.NewInputUnmarshaler("UpdateProjectInput", ec.unmarshalInputUpdateProjectInput),
+			graphql.NewInputUnmarshaler("UpdateRecommendationInput", ec.unmarshalInputUpdateRecommendationInput),
+			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
+			graphql.NewInputUnmarshaler("UpdateTopicInput", ec.unmarshalInputUpdateTopicInput),
 		)
 	}
 	first := true
@@ -2034,6 +2505,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -3358,6 +3844,362 @@ input CountryWhereInput {
   """
   hasTargetingOffers: Boolean
   hasTargetingOffersWith: [MatchOfferWhereInput!]
+}
+"""
+CreateActivityInput is used for create Activity object.
+Input was generated by ent.
+"""
+input CreateActivityInput {
+  """
+  Title of the activity.
+  """
+  title: String!
+  """
+  What the activity did or will do.
+  """
+  description: String
+  """
+  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+  """
+  kind: ActivityKind!
+  """
+  The form of the activity.
+  """
+  type: ActivityType!
+  """
+  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  """
+  status: ActivityStatus!
+  """
+  First day of the activity.
+  """
+  startDate: Time!
+  """
+  Last day of the activity; never before the start date.
+  """
+  endDate: Time!
+  """
+  City where the activity is held; empty for studies and tool development.
+  """
+  venueCity: String
+  """
+  ISO 639-1 code of the working language.
+  """
+  language: String
+  """
+  Number of participants, all beneficiary countries together.
+  """
+  participants: Int
+  """
+  Budget in Swiss francs, where known.
+  """
+  budget: Float
+  projectID: ID
+  venueCountryID: ID
+  beneficiaryCountryIDs: [ID!]
+  providerCountryIDs: [ID!]
+  consultantIDs: [ID!]
+  partnerIDs: [ID!]
+  topicIDs: [ID!]
+}
+"""
+CreateConsultantInput is used for create Consultant object.
+Input was generated by ent.
+"""
+input CreateConsultantInput {
+  """
+  Full name.
+  """
+  name: String!
+  """
+  ISO 639-1 codes of the languages the consultant works in.
+  """
+  languages: [String!]
+  """
+  Short professional biography.
+  """
+  bio: String
+  """
+  Whether the consultant currently accepts assignments.
+  """
+  available: Boolean
+  nationalityID: ID
+  expertiseIDs: [ID!]
+  activityIDs: [ID!]
+}
+"""
+CreateCountryInput is used for create Country object.
+Input was generated by ent.
+"""
+input CreateCountryInput {
+  """
+  ISO 3166-1 alpha-2 code.
+  """
+  code: String!
+  """
+  ISO 3166-1 alpha-3 code.
+  """
+  iso3: String!
+  """
+  Short English name (ISO 3166-1 common name where one exists).
+  """
+  name: String!
+  """
+  Official English name, where ISO 3166-1 gives one.
+  """
+  officialName: String
+  """
+  On the UN list of least developed countries.
+  """
+  ldc: Boolean
+  """
+  False for dependent territories and uninhabited areas.
+  """
+  sovereign: Boolean
+  """
+  Latitude of the centroid, for maps.
+  """
+  latitude: Float!
+  """
+  Longitude of the centroid, for maps.
+  """
+  longitude: Float!
+  """
+  Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement.
+  """
+  note: String
+  regionID: ID!
+  projectIDs: [ID!]
+  activityIDs: [ID!]
+  providedActivityIDs: [ID!]
+  hostedActivityIDs: [ID!]
+  consultantIDs: [ID!]
+  organizationIDs: [ID!]
+  needIDs: [ID!]
+  targetingOfferIDs: [ID!]
+}
+"""
+CreateMatchInput is used for create Match object.
+Input was generated by ent.
+"""
+input CreateMatchInput {
+  """
+  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  """
+  status: MatchStatus!
+  """
+  How well the offer fits the need, from 0 to 1.
+  """
+  score: Float!
+  """
+  When the match was proposed.
+  """
+  createdAt: Time!
+  offerID: ID!
+  needID: ID!
+}
+"""
+CreateMatchNeedInput is used for create MatchNeed object.
+Input was generated by ent.
+"""
+input CreateMatchNeedInput {
+  """
+  Title of the need.
+  """
+  title: String!
+  """
+  What help is sought, and why.
+  """
+  description: String
+  """
+  The kind of support sought.
+  """
+  kind: MatchKind!
+  """
+  OPEN, MATCHED or CLOSED.
+  """
+  status: MatchNeedStatus!
+  """
+  When the need was published.
+  """
+  postedAt: Time!
+  seekerID: ID!
+  countryID: ID!
+  topicIDs: [ID!]
+  matchIDs: [ID!]
+}
+"""
+CreateMatchOfferInput is used for create MatchOffer object.
+Input was generated by ent.
+"""
+input CreateMatchOfferInput {
+  """
+  Title of the offer.
+  """
+  title: String!
+  """
+  What is offered, to whom and on what terms.
+  """
+  description: String
+  """
+  The kind of support offered.
+  """
+  kind: MatchKind!
+  """
+  OPEN, MATCHED, CLOSED or EXPIRED.
+  """
+  status: MatchOfferStatus!
+  """
+  When the offer was published.
+  """
+  postedAt: Time!
+  """
+  When the offer lapses, if it does.
+  """
+  expiresAt: Time
+  """
+  ISO 639-1 codes of the languages the help is offered in.
+  """
+  languages: [String!]
+  providerID: ID!
+  topicIDs: [ID!]
+  targetRegionIDs: [ID!]
+  targetCountryIDs: [ID!]
+  matchIDs: [ID!]
+}
+"""
+CreateOrganizationInput is used for create Organization object.
+Input was generated by ent.
+"""
+input CreateOrganizationInput {
+  """
+  Name of the organization.
+  """
+  name: String!
+  """
+  What kind of body the organization is.
+  """
+  kind: OrganizationKind!
+  """
+  Home page address.
+  """
+  website: String
+  countryID: ID
+  offerIDs: [ID!]
+  needIDs: [ID!]
+  activityIDs: [ID!]
+}
+"""
+CreateProjectInput is used for create Project object.
+Input was generated by ent.
+"""
+input CreateProjectInput {
+  """
+  Project code, e.g. DA_1_10_12_40.
+  """
+  code: String!
+  """
+  Title of the project.
+  """
+  title: String!
+  """
+  What the project does, in a few sentences.
+  """
+  summary: String
+  """
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  """
+  status: ProjectStatus!
+  """
+  When the project started (the first of January where only the year is known).
+  """
+  startDate: Time
+  """
+  When the project ended or ends (the last day of December where only the year is known).
+  """
+  endDate: Time
+  """
+  Budget in Swiss francs, where known.
+  """
+  budget: Float
+  """
+  CDIP document symbols (project document, progress reports, evaluations).
+  """
+  documents: [String!]
+  """
+  Provenance remarks, e.g. which facts could not be verified.
+  """
+  note: String
+  recommendationIDs: [ID!]
+  countryIDs: [ID!]
+  topicIDs: [ID!]
+  activityIDs: [ID!]
+}
+"""
+CreateRecommendationInput is used for create Recommendation object.
+Input was generated by ent.
+"""
+input CreateRecommendationInput {
+  """
+  Number of the recommendation, 1 to 45.
+  """
+  number: Int!
+  """
+  A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.
+  """
+  cluster: RecommendationCluster!
+  """
+  Short paraphrase of the recommendation.
+  """
+  title: String!
+  projectIDs: [ID!]
+}
+"""
+CreateRegionInput is used for create Region object.
+Input was generated by ent.
+"""
+input CreateRegionInput {
+  """
+  Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.
+  """
+  code: String!
+  """
+  English name of the bureau.
+  """
+  name: String!
+  """
+  What the bureau covers.
+  """
+  description: String
+  countryIDs: [ID!]
+  targetingOfferIDs: [ID!]
+}
+"""
+CreateTopicInput is used for create Topic object.
+Input was generated by ent.
+"""
+input CreateTopicInput {
+  """
+  Stable code, e.g. PATENTS or TOURISM.
+  """
+  code: String!
+  """
+  English name.
+  """
+  name: String!
+  """
+  Whether the topic is an IP area or an economic sector.
+  """
+  kind: TopicKind!
+  """
+  What the topic covers.
+  """
+  description: String
+  projectIDs: [ID!]
+  activityIDs: [ID!]
+  consultantIDs: [ID!]
+  offerIDs: [ID!]
+  needIDs: [ID!]
 }
 """
 Define a Relay Cursor type:
@@ -6008,6 +6850,462 @@ input TopicWhereInput {
   hasNeeds: Boolean
   hasNeedsWith: [MatchNeedWhereInput!]
 }
+"""
+UpdateActivityInput is used for update Activity object.
+Input was generated by ent.
+"""
+input UpdateActivityInput {
+  """
+  Title of the activity.
+  """
+  title: String
+  """
+  What the activity did or will do.
+  """
+  description: String
+  clearDescription: Boolean
+  """
+  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+  """
+  kind: ActivityKind
+  """
+  The form of the activity.
+  """
+  type: ActivityType
+  """
+  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  """
+  status: ActivityStatus
+  """
+  First day of the activity.
+  """
+  startDate: Time
+  """
+  Last day of the activity; never before the start date.
+  """
+  endDate: Time
+  """
+  City where the activity is held; empty for studies and tool development.
+  """
+  venueCity: String
+  clearVenueCity: Boolean
+  """
+  ISO 639-1 code of the working language.
+  """
+  language: String
+  clearLanguage: Boolean
+  """
+  Number of participants, all beneficiary countries together.
+  """
+  participants: Int
+  """
+  Budget in Swiss francs, where known.
+  """
+  budget: Float
+  clearBudget: Boolean
+  projectID: ID
+  clearProject: Boolean
+  venueCountryID: ID
+  clearVenueCountry: Boolean
+  addBeneficiaryCountryIDs: [ID!]
+  removeBeneficiaryCountryIDs: [ID!]
+  clearBeneficiaryCountries: Boolean
+  addProviderCountryIDs: [ID!]
+  removeProviderCountryIDs: [ID!]
+  clearProviderCountries: Boolean
+  addConsultantIDs: [ID!]
+  removeConsultantIDs: [ID!]
+  clearConsultants: Boolean
+  addPartnerIDs: [ID!]
+  removePartnerIDs: [ID!]
+  clearPartners: Boolean
+  addTopicIDs: [ID!]
+  removeTopicIDs: [ID!]
+  clearTopics: Boolean
+}
+"""
+UpdateConsultantInput is used for update Consultant object.
+Input was generated by ent.
+"""
+input UpdateConsultantInput {
+  """
+  Full name.
+  """
+  name: String
+  """
+  ISO 639-1 codes of the languages the consultant works in.
+  """
+  languages: [String!]
+  appendLanguages: [String!]
+  clearLanguages: Boolean
+  """
+  Short professional biography.
+  """
+  bio: String
+  clearBio: Boolean
+  """
+  Whether the consultant currently accepts assignments.
+  """
+  available: Boolean
+  nationalityID: ID
+  clearNationality: Boolean
+  addExpertiseIDs: [ID!]
+  removeExpertiseIDs: [ID!]
+  clearExpertise: Boolean
+  addActivityIDs: [ID!]
+  removeActivityIDs: [ID!]
+  clearActivities: Boolean
+}
+"""
+UpdateCountryInput is used for update Country object.
+Input was generated by ent.
+"""
+input UpdateCountryInput {
+  """
+  ISO 3166-1 alpha-2 code.
+  """
+  code: String
+  """
+  ISO 3166-1 alpha-3 code.
+  """
+  iso3: String
+  """
+  Short English name (ISO 3166-1 common name where one exists).
+  """
+  name: String
+  """
+  Official English name, where ISO 3166-1 gives one.
+  """
+  officialName: String
+  clearOfficialName: Boolean
+  """
+  On the UN list of least developed countries.
+  """
+  ldc: Boolean
+  """
+  False for dependent territories and uninhabited areas.
+  """
+  sovereign: Boolean
+  """
+  Latitude of the centroid, for maps.
+  """
+  latitude: Float
+  """
+  Longitude of the centroid, for maps.
+  """
+  longitude: Float
+  """
+  Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement.
+  """
+  note: String
+  clearNote: Boolean
+  regionID: ID
+  addProjectIDs: [ID!]
+  removeProjectIDs: [ID!]
+  clearProjects: Boolean
+  addActivityIDs: [ID!]
+  removeActivityIDs: [ID!]
+  clearActivities: Boolean
+  addProvidedActivityIDs: [ID!]
+  removeProvidedActivityIDs: [ID!]
+  clearProvidedActivities: Boolean
+  addHostedActivityIDs: [ID!]
+  removeHostedActivityIDs: [ID!]
+  clearHostedActivities: Boolean
+  addConsultantIDs: [ID!]
+  removeConsultantIDs: [ID!]
+  clearConsultants: Boolean
+  addOrganizationIDs: [ID!]
+  removeOrganizationIDs: [ID!]
+  clearOrganizations: Boolean
+  addNeedIDs: [ID!]
+  removeNeedIDs: [ID!]
+  clearNeeds: Boolean
+  addTargetingOfferIDs: [ID!]
+  removeTargetingOfferIDs: [ID!]
+  clearTargetingOffers: Boolean
+}
+"""
+UpdateMatchInput is used for update Match object.
+Input was generated by ent.
+"""
+input UpdateMatchInput {
+  """
+  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  """
+  status: MatchStatus
+  """
+  How well the offer fits the need, from 0 to 1.
+  """
+  score: Float
+  """
+  When the match was proposed.
+  """
+  createdAt: Time
+  offerID: ID
+  needID: ID
+}
+"""
+UpdateMatchNeedInput is used for update MatchNeed object.
+Input was generated by ent.
+"""
+input UpdateMatchNeedInput {
+  """
+  Title of the need.
+  """
+  title: String
+  """
+  What help is sought, and why.
+  """
+  description: String
+  clearDescription: Boolean
+  """
+  The kind of support sought.
+  """
+  kind: MatchKind
+  """
+  OPEN, MATCHED or CLOSED.
+  """
+  status: MatchNeedStatus
+  """
+  When the need was published.
+  """
+  postedAt: Time
+  seekerID: ID
+  countryID: ID
+  addTopicIDs: [ID!]
+  removeTopicIDs: [ID!]
+  clearTopics: Boolean
+  addMatchIDs: [ID!]
+  removeMatchIDs: [ID!]
+  clearMatches: Boolean
+}
+"""
+UpdateMatchOfferInput is used for update MatchOffer object.
+Input was generated by ent.
+"""
+input UpdateMatchOfferInput {
+  """
+  Title of the offer.
+  """
+  title: String
+  """
+  What is offered, to whom and on what terms.
+  """
+  description: String
+  clearDescription: Boolean
+  """
+  The kind of support offered.
+  """
+  kind: MatchKind
+  """
+  OPEN, MATCHED, CLOSED or EXPIRED.
+  """
+  status: MatchOfferStatus
+  """
+  When the offer was published.
+  """
+  postedAt: Time
+  """
+  When the offer lapses, if it does.
+  """
+  expiresAt: Time
+  clearExpiresAt: Boolean
+  """
+  ISO 639-1 codes of the languages the help is offered in.
+  """
+  languages: [String!]
+  appendLanguages: [String!]
+  clearLanguages: Boolean
+  providerID: ID
+  addTopicIDs: [ID!]
+  removeTopicIDs: [ID!]
+  clearTopics: Boolean
+  addTargetRegionIDs: [ID!]
+  removeTargetRegionIDs: [ID!]
+  clearTargetRegions: Boolean
+  addTargetCountryIDs: [ID!]
+  removeTargetCountryIDs: [ID!]
+  clearTargetCountries: Boolean
+  addMatchIDs: [ID!]
+  removeMatchIDs: [ID!]
+  clearMatches: Boolean
+}
+"""
+UpdateOrganizationInput is used for update Organization object.
+Input was generated by ent.
+"""
+input UpdateOrganizationInput {
+  """
+  Name of the organization.
+  """
+  name: String
+  """
+  What kind of body the organization is.
+  """
+  kind: OrganizationKind
+  """
+  Home page address.
+  """
+  website: String
+  clearWebsite: Boolean
+  countryID: ID
+  clearCountry: Boolean
+  addOfferIDs: [ID!]
+  removeOfferIDs: [ID!]
+  clearOffers: Boolean
+  addNeedIDs: [ID!]
+  removeNeedIDs: [ID!]
+  clearNeeds: Boolean
+  addActivityIDs: [ID!]
+  removeActivityIDs: [ID!]
+  clearActivities: Boolean
+}
+"""
+UpdateProjectInput is used for update Project object.
+Input was generated by ent.
+"""
+input UpdateProjectInput {
+  """
+  Project code, e.g. DA_1_10_12_40.
+  """
+  code: String
+  """
+  Title of the project.
+  """
+  title: String
+  """
+  What the project does, in a few sentences.
+  """
+  summary: String
+  clearSummary: Boolean
+  """
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  """
+  status: ProjectStatus
+  """
+  When the project started (the first of January where only the year is known).
+  """
+  startDate: Time
+  clearStartDate: Boolean
+  """
+  When the project ended or ends (the last day of December where only the year is known).
+  """
+  endDate: Time
+  clearEndDate: Boolean
+  """
+  Budget in Swiss francs, where known.
+  """
+  budget: Float
+  clearBudget: Boolean
+  """
+  CDIP document symbols (project document, progress reports, evaluations).
+  """
+  documents: [String!]
+  appendDocuments: [String!]
+  clearDocuments: Boolean
+  """
+  Provenance remarks, e.g. which facts could not be verified.
+  """
+  note: String
+  clearNote: Boolean
+  addRecommendationIDs: [ID!]
+  removeRecommendationIDs: [ID!]
+  clearRecommendations: Boolean
+  addCountryIDs: [ID!]
+  removeCountryIDs: [ID!]
+  clearCountries: Boolean
+  addTopicIDs: [ID!]
+  removeTopicIDs: [ID!]
+  clearTopics: Boolean
+  addActivityIDs: [ID!]
+  removeActivityIDs: [ID!]
+  clearActivities: Boolean
+}
+"""
+UpdateRecommendationInput is used for update Recommendation object.
+Input was generated by ent.
+"""
+input UpdateRecommendationInput {
+  """
+  Number of the recommendation, 1 to 45.
+  """
+  number: Int
+  """
+  A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.
+  """
+  cluster: RecommendationCluster
+  """
+  Short paraphrase of the recommendation.
+  """
+  title: String
+  addProjectIDs: [ID!]
+  removeProjectIDs: [ID!]
+  clearProjects: Boolean
+}
+"""
+UpdateRegionInput is used for update Region object.
+Input was generated by ent.
+"""
+input UpdateRegionInput {
+  """
+  Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.
+  """
+  code: String
+  """
+  English name of the bureau.
+  """
+  name: String
+  """
+  What the bureau covers.
+  """
+  description: String
+  clearDescription: Boolean
+  addCountryIDs: [ID!]
+  removeCountryIDs: [ID!]
+  clearCountries: Boolean
+  addTargetingOfferIDs: [ID!]
+  removeTargetingOfferIDs: [ID!]
+  clearTargetingOffers: Boolean
+}
+"""
+UpdateTopicInput is used for update Topic object.
+Input was generated by ent.
+"""
+input UpdateTopicInput {
+  """
+  Stable code, e.g. PATENTS or TOURISM.
+  """
+  code: String
+  """
+  English name.
+  """
+  name: String
+  """
+  Whether the topic is an IP area or an economic sector.
+  """
+  kind: TopicKind
+  """
+  What the topic covers.
+  """
+  description: String
+  clearDescription: Boolean
+  addProjectIDs: [ID!]
+  removeProjectIDs: [ID!]
+  clearProjects: Boolean
+  addActivityIDs: [ID!]
+  removeActivityIDs: [ID!]
+  clearActivities: Boolean
+  addConsultantIDs: [ID!]
+  removeConsultantIDs: [ID!]
+  clearConsultants: Boolean
+  addOfferIDs: [ID!]
+  removeOfferIDs: [ID!]
+  clearOffers: Boolean
+  addNeedIDs: [ID!]
+  removeNeedIDs: [ID!]
+  clearNeeds: Boolean
+}
 `, BuiltIn: false},
 	{Name: "../schema/limits.graphqls", Input: `"""
 Where a client stands against the API's limits, as of the query that asks.
@@ -6032,6 +7330,82 @@ type RateLimit {
 extend type Query {
   "The client's rate-limit state, like GitHub's rateLimit."
   rateLimit: RateLimit!
+}
+`, BuiltIn: false},
+	{Name: "../schema/mutations.graphqls", Input: `"""
+Changes to the graph. Every mutation runs in one transaction: it changes
+everything it says or nothing. Writes need an API key whose role allows
+them (see README); the changed object is returned, deletes return the ID.
+"""
+type Mutation {
+  "Creates a Region."
+  createRegion(input: CreateRegionInput!): Region!
+  "Changes the Region with the given ID; fields left out keep their values."
+  updateRegion(id: ID!, input: UpdateRegionInput!): Region!
+  "Deletes the Region with the given ID and returns the ID."
+  deleteRegion(id: ID!): ID!
+  "Creates a Country."
+  createCountry(input: CreateCountryInput!): Country!
+  "Changes the Country with the given ID; fields left out keep their values."
+  updateCountry(id: ID!, input: UpdateCountryInput!): Country!
+  "Deletes the Country with the given ID and returns the ID."
+  deleteCountry(id: ID!): ID!
+  "Creates a Topic."
+  createTopic(input: CreateTopicInput!): Topic!
+  "Changes the Topic with the given ID; fields left out keep their values."
+  updateTopic(id: ID!, input: UpdateTopicInput!): Topic!
+  "Deletes the Topic with the given ID and returns the ID."
+  deleteTopic(id: ID!): ID!
+  "Creates a Recommendation."
+  createRecommendation(input: CreateRecommendationInput!): Recommendation!
+  "Changes the Recommendation with the given ID; fields left out keep their values."
+  updateRecommendation(id: ID!, input: UpdateRecommendationInput!): Recommendation!
+  "Deletes the Recommendation with the given ID and returns the ID."
+  deleteRecommendation(id: ID!): ID!
+  "Creates a Project."
+  createProject(input: CreateProjectInput!): Project!
+  "Changes the Project with the given ID; fields left out keep their values."
+  updateProject(id: ID!, input: UpdateProjectInput!): Project!
+  "Deletes the Project with the given ID and returns the ID."
+  deleteProject(id: ID!): ID!
+  "Creates a Activity."
+  createActivity(input: CreateActivityInput!): Activity!
+  "Changes the Activity with the given ID; fields left out keep their values."
+  updateActivity(id: ID!, input: UpdateActivityInput!): Activity!
+  "Deletes the Activity with the given ID and returns the ID."
+  deleteActivity(id: ID!): ID!
+  "Creates a Consultant."
+  createConsultant(input: CreateConsultantInput!): Consultant!
+  "Changes the Consultant with the given ID; fields left out keep their values."
+  updateConsultant(id: ID!, input: UpdateConsultantInput!): Consultant!
+  "Deletes the Consultant with the given ID and returns the ID."
+  deleteConsultant(id: ID!): ID!
+  "Creates a Organization."
+  createOrganization(input: CreateOrganizationInput!): Organization!
+  "Changes the Organization with the given ID; fields left out keep their values."
+  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
+  "Deletes the Organization with the given ID and returns the ID."
+  deleteOrganization(id: ID!): ID!
+  "Creates a MatchOffer."
+  createMatchOffer(input: CreateMatchOfferInput!): MatchOffer!
+  "Changes the MatchOffer with the given ID; fields left out keep their values."
+  updateMatchOffer(id: ID!, input: UpdateMatchOfferInput!): MatchOffer!
+  "Deletes the MatchOffer with the given ID and returns the ID."
+  deleteMatchOffer(id: ID!): ID!
+  "Creates a MatchNeed."
+  createMatchNeed(input: CreateMatchNeedInput!): MatchNeed!
+  "Changes the MatchNeed with the given ID; fields left out keep their values."
+  updateMatchNeed(id: ID!, input: UpdateMatchNeedInput!): MatchNeed!
+  "Deletes the MatchNeed with the given ID and returns the ID."
+  deleteMatchNeed(id: ID!): ID!
+  "Creates a Match."
+  createMatch(input: CreateMatchInput!): Match!
+  "Changes the Match with the given ID; fields left out keep their values."
+  updateMatch(id: ID!, input: UpdateMatchInput!): Match!
+  "Deletes the Match with the given ID and returns the ID."
+  deleteMatch(id: ID!): ID!
+  "Creates up to 1,000 activities at once: all of them or, if one is invalid, none."
+  createActivities(inputs: [CreateActivityInput!]!): [Activity!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/private.graphqls", Input: `extend type Consultant {
@@ -7912,6 +9286,570 @@ func (ec *executionContext) field_MatchOffer_topics_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "inputs",
+		func(ctx context.Context, v any) ([]*ent.CreateActivityInput, error) {
+			return ec.unmarshalNCreateActivityInput2ᚕᚖsscgraphᚋentᚐCreateActivityInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inputs"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateActivityInput, error) {
+			return ec.unmarshalNCreateActivityInput2sscgraphᚋentᚐCreateActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createConsultant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateConsultantInput, error) {
+			return ec.unmarshalNCreateConsultantInput2sscgraphᚋentᚐCreateConsultantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCountry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateCountryInput, error) {
+			return ec.unmarshalNCreateCountryInput2sscgraphᚋentᚐCreateCountryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMatchNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateMatchNeedInput, error) {
+			return ec.unmarshalNCreateMatchNeedInput2sscgraphᚋentᚐCreateMatchNeedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMatchOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateMatchOfferInput, error) {
+			return ec.unmarshalNCreateMatchOfferInput2sscgraphᚋentᚐCreateMatchOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateMatchInput, error) {
+			return ec.unmarshalNCreateMatchInput2sscgraphᚋentᚐCreateMatchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateOrganizationInput, error) {
+			return ec.unmarshalNCreateOrganizationInput2sscgraphᚋentᚐCreateOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateProjectInput, error) {
+			return ec.unmarshalNCreateProjectInput2sscgraphᚋentᚐCreateProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateRecommendationInput, error) {
+			return ec.unmarshalNCreateRecommendationInput2sscgraphᚋentᚐCreateRecommendationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRegion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateRegionInput, error) {
+			return ec.unmarshalNCreateRegionInput2sscgraphᚋentᚐCreateRegionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateTopicInput, error) {
+			return ec.unmarshalNCreateTopicInput2sscgraphᚋentᚐCreateTopicInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteConsultant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCountry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMatchNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMatchOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRegion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateActivityInput, error) {
+			return ec.unmarshalNUpdateActivityInput2sscgraphᚋentᚐUpdateActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateConsultant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateConsultantInput, error) {
+			return ec.unmarshalNUpdateConsultantInput2sscgraphᚋentᚐUpdateConsultantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCountry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateCountryInput, error) {
+			return ec.unmarshalNUpdateCountryInput2sscgraphᚋentᚐUpdateCountryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMatchNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateMatchNeedInput, error) {
+			return ec.unmarshalNUpdateMatchNeedInput2sscgraphᚋentᚐUpdateMatchNeedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMatchOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateMatchOfferInput, error) {
+			return ec.unmarshalNUpdateMatchOfferInput2sscgraphᚋentᚐUpdateMatchOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateMatchInput, error) {
+			return ec.unmarshalNUpdateMatchInput2sscgraphᚋentᚐUpdateMatchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateOrganizationInput, error) {
+			return ec.unmarshalNUpdateOrganizationInput2sscgraphᚋentᚐUpdateOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateProjectInput, error) {
+			return ec.unmarshalNUpdateProjectInput2sscgraphᚋentᚐUpdateProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateRecommendationInput, error) {
+			return ec.unmarshalNUpdateRecommendationInput2sscgraphᚋentᚐUpdateRecommendationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRegion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateRegionInput, error) {
+			return ec.unmarshalNUpdateRegionInput2sscgraphᚋentᚐUpdateRegionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateTopicInput, error) {
+			return ec.unmarshalNUpdateTopicInput2sscgraphᚋentᚐUpdateTopicInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -12735,6 +14673,1502 @@ func (ec *executionContext) _MatchOfferEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_MatchOfferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOfferEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Mutation_createRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRegion(ctx, fc.Args["input"].(ent.CreateRegionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRegion(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateRegionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRegion(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCountry(ctx, fc.Args["input"].(ent.CreateCountryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCountry(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateCountryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCountry(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTopic(ctx, fc.Args["input"].(ent.CreateTopicInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTopic(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateTopicInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTopic(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRecommendation(ctx, fc.Args["input"].(ent.CreateRecommendationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recommendation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRecommendation(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateRecommendationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recommendation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRecommendation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProject(ctx, fc.Args["input"].(ent.CreateProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖsscgraphᚋentᚐProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProject(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖsscgraphᚋentᚐProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteProject(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateActivity(ctx, fc.Args["input"].(ent.CreateActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateActivity(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteActivity(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createConsultant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createConsultant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateConsultant(ctx, fc.Args["input"].(ent.CreateConsultantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
+			return ec.marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createConsultant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateConsultant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateConsultant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateConsultant(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateConsultantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
+			return ec.marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateConsultant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteConsultant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteConsultant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteConsultant(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteConsultant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOrganization(ctx, fc.Args["input"].(ent.CreateOrganizationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOrganization(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateOrganizationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOrganization(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMatchOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMatchOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMatchOffer(ctx, fc.Args["input"].(ent.CreateMatchOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
+			return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMatchOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMatchOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMatchOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMatchOffer(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMatchOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
+			return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMatchOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMatchOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMatchOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMatchOffer(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMatchOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMatchNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMatchNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMatchNeed(ctx, fc.Args["input"].(ent.CreateMatchNeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchNeed) graphql.Marshaler {
+			return ec.marshalNMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMatchNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchNeed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMatchNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMatchNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMatchNeed(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMatchNeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchNeed) graphql.Marshaler {
+			return ec.marshalNMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMatchNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchNeed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMatchNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMatchNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMatchNeed(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMatchNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMatch(ctx, fc.Args["input"].(ent.CreateMatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMatch(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMatch(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createActivities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateActivities(ctx, fc.Args["inputs"].([]*ent.CreateActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚕᚖsscgraphᚋentᚐActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -19278,6 +22712,1140 @@ func UnmarshalCountryWhereInput(ctx context.Context, raw any) (ent.CountryWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Context, obj any) (ent.CreateActivityInput, error) {
+	var it ent.CreateActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "kind", "type", "status", "startDate", "endDate", "venueCity", "language", "participants", "budget", "projectID", "venueCountryID", "beneficiaryCountryIDs", "providerCountryIDs", "consultantIDs", "partnerIDs", "topicIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "venueCity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VenueCity = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "budget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Budget = data
+		case "projectID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "venueCountryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCountryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VenueCountryID = data
+		case "beneficiaryCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("beneficiaryCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BeneficiaryCountryIDs = data
+		case "providerCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderCountryIDs = data
+		case "consultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultantIDs = data
+		case "partnerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerIDs = data
+		case "topicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateActivityInput unmarshals raw into the CreateActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateActivityInput(ctx context.Context, raw any) (ent.CreateActivityInput, error) {
+	var out ent.CreateActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateActivityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateConsultantInput(ctx context.Context, obj any) (ent.CreateConsultantInput, error) {
+	var it ent.CreateConsultantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "languages", "bio", "available", "nationalityID", "expertiseIDs", "activityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "bio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bio"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bio = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		case "nationalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NationalityID = data
+		case "expertiseIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseIDs = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateConsultantInput unmarshals raw into the CreateConsultantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateConsultantInput(ctx context.Context, raw any) (ent.CreateConsultantInput, error) {
+	var out ent.CreateConsultantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateConsultantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context, obj any) (ent.CreateCountryInput, error) {
+	var it ent.CreateCountryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "iso3", "name", "officialName", "ldc", "sovereign", "latitude", "longitude", "note", "regionID", "projectIDs", "activityIDs", "providedActivityIDs", "hostedActivityIDs", "consultantIDs", "organizationIDs", "needIDs", "targetingOfferIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "officialName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officialName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficialName = data
+		case "ldc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ldc"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ldc = data
+		case "sovereign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sovereign"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sovereign = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "regionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionID = data
+		case "projectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDs = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
+		case "providedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvidedActivityIDs = data
+		case "hostedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hostedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HostedActivityIDs = data
+		case "consultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultantIDs = data
+		case "organizationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDs = data
+		case "needIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedIDs = data
+		case "targetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetingOfferIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCountryInput unmarshals raw into the CreateCountryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCountryInput(ctx context.Context, raw any) (ent.CreateCountryInput, error) {
+	var out ent.CreateCountryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCountryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMatchInput(ctx context.Context, obj any) (ent.CreateMatchInput, error) {
+	var it ent.CreateMatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "score", "createdAt", "offerID", "needID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "offerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		case "needID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMatchInput unmarshals raw into the CreateMatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMatchInput(ctx context.Context, raw any) (ent.CreateMatchInput, error) {
+	var out ent.CreateMatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMatchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMatchNeedInput(ctx context.Context, obj any) (ent.CreateMatchNeedInput, error) {
+	var it ent.CreateMatchNeedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "seekerID", "countryID", "topicIDs", "matchIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "postedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostedAt = data
+		case "seekerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seekerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeekerID = data
+		case "countryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "topicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDs = data
+		case "matchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatchIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMatchNeedInput unmarshals raw into the CreateMatchNeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMatchNeedInput(ctx context.Context, raw any) (ent.CreateMatchNeedInput, error) {
+	var out ent.CreateMatchNeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMatchNeedInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMatchOfferInput(ctx context.Context, obj any) (ent.CreateMatchOfferInput, error) {
+	var it ent.CreateMatchOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "expiresAt", "languages", "providerID", "topicIDs", "targetRegionIDs", "targetCountryIDs", "matchIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "postedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostedAt = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "providerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderID = data
+		case "topicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDs = data
+		case "targetRegionIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetRegionIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetRegionIDs = data
+		case "targetCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetCountryIDs = data
+		case "matchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatchIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMatchOfferInput unmarshals raw into the CreateMatchOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMatchOfferInput(ctx context.Context, raw any) (ent.CreateMatchOfferInput, error) {
+	var out ent.CreateMatchOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMatchOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Context, obj any) (ent.CreateOrganizationInput, error) {
+	var it ent.CreateOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "website", "countryID", "offerIDs", "needIDs", "activityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "countryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "offerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferIDs = data
+		case "needIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedIDs = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateOrganizationInput unmarshals raw into the CreateOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOrganizationInput(ctx context.Context, raw any) (ent.CreateOrganizationInput, error) {
+	var out ent.CreateOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOrganizationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProjectInput(ctx context.Context, obj any) (ent.CreateProjectInput, error) {
+	var it ent.CreateProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "title", "summary", "status", "startDate", "endDate", "budget", "documents", "note", "recommendationIDs", "countryIDs", "topicIDs", "activityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "budget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Budget = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "recommendationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recommendationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecommendationIDs = data
+		case "countryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryIDs = data
+		case "topicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDs = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProjectInput unmarshals raw into the CreateProjectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProjectInput(ctx context.Context, raw any) (ent.CreateProjectInput, error) {
+	var out ent.CreateProjectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProjectInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateRecommendationInput(ctx context.Context, obj any) (ent.CreateRecommendationInput, error) {
+	var it ent.CreateRecommendationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "cluster", "title", "projectIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "cluster":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cluster"))
+			data, err := ec.unmarshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cluster = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "projectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateRecommendationInput unmarshals raw into the CreateRecommendationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateRecommendationInput(ctx context.Context, raw any) (ent.CreateRecommendationInput, error) {
+	var out ent.CreateRecommendationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRecommendationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context, obj any) (ent.CreateRegionInput, error) {
+	var it ent.CreateRegionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "description", "countryIDs", "targetingOfferIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "countryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryIDs = data
+		case "targetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetingOfferIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateRegionInput unmarshals raw into the CreateRegionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateRegionInput(ctx context.Context, raw any) (ent.CreateRegionInput, error) {
+	var out ent.CreateRegionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRegionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateTopicInput(ctx context.Context, obj any) (ent.CreateTopicInput, error) {
+	var it ent.CreateTopicInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "kind", "description", "projectIDs", "activityIDs", "consultantIDs", "offerIDs", "needIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "projectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDs = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
+		case "consultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultantIDs = data
+		case "offerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferIDs = data
+		case "needIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTopicInput unmarshals raw into the CreateTopicInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTopicInput(ctx context.Context, raw any) (ent.CreateTopicInput, error) {
+	var out ent.CreateTopicInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTopicInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMatchNeedOrder(ctx context.Context, obj any) (ent.MatchNeedOrder, error) {
 	var it ent.MatchNeedOrder
 	if obj == nil {
@@ -23531,6 +28099,1840 @@ func UnmarshalTopicWhereInput(ctx context.Context, raw any) (ent.TopicWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Context, obj any) (ent.UpdateActivityInput, error) {
+	var it ent.UpdateActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "type", "status", "startDate", "endDate", "venueCity", "clearVenueCity", "language", "clearLanguage", "participants", "budget", "clearBudget", "projectID", "clearProject", "venueCountryID", "clearVenueCountry", "addBeneficiaryCountryIDs", "removeBeneficiaryCountryIDs", "clearBeneficiaryCountries", "addProviderCountryIDs", "removeProviderCountryIDs", "clearProviderCountries", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addPartnerIDs", "removePartnerIDs", "clearPartners", "addTopicIDs", "removeTopicIDs", "clearTopics"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActivityKind2ᚖsscgraphᚋentᚋactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOActivityType2ᚖsscgraphᚋentᚋactivityᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOActivityStatus2ᚖsscgraphᚋentᚋactivityᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "venueCity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VenueCity = data
+		case "clearVenueCity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearVenueCity"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearVenueCity = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "clearLanguage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLanguage"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLanguage = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "budget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Budget = data
+		case "clearBudget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBudget"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBudget = data
+		case "projectID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "clearProject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProject"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProject = data
+		case "venueCountryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCountryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VenueCountryID = data
+		case "clearVenueCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearVenueCountry"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearVenueCountry = data
+		case "addBeneficiaryCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addBeneficiaryCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddBeneficiaryCountryIDs = data
+		case "removeBeneficiaryCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeBeneficiaryCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveBeneficiaryCountryIDs = data
+		case "clearBeneficiaryCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBeneficiaryCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBeneficiaryCountries = data
+		case "addProviderCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProviderCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProviderCountryIDs = data
+		case "removeProviderCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProviderCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProviderCountryIDs = data
+		case "clearProviderCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProviderCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProviderCountries = data
+		case "addConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddConsultantIDs = data
+		case "removeConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveConsultantIDs = data
+		case "clearConsultants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearConsultants"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearConsultants = data
+		case "addPartnerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPartnerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddPartnerIDs = data
+		case "removePartnerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePartnerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemovePartnerIDs = data
+		case "clearPartners":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPartners"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPartners = data
+		case "addTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTopicIDs = data
+		case "removeTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTopicIDs = data
+		case "clearTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopics"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopics = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateActivityInput unmarshals raw into the UpdateActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateActivityInput(ctx context.Context, raw any) (ent.UpdateActivityInput, error) {
+	var out ent.UpdateActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateActivityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateConsultantInput(ctx context.Context, obj any) (ent.UpdateConsultantInput, error) {
+	var it ent.UpdateConsultantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "languages", "appendLanguages", "clearLanguages", "bio", "clearBio", "available", "nationalityID", "clearNationality", "addExpertiseIDs", "removeExpertiseIDs", "clearExpertise", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "appendLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLanguages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLanguages = data
+		case "clearLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLanguages"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLanguages = data
+		case "bio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bio"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bio = data
+		case "clearBio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBio"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBio = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		case "nationalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NationalityID = data
+		case "clearNationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNationality"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNationality = data
+		case "addExpertiseIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addExpertiseIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddExpertiseIDs = data
+		case "removeExpertiseIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeExpertiseIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveExpertiseIDs = data
+		case "clearExpertise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearExpertise"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearExpertise = data
+		case "addActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActivityIDs = data
+		case "removeActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActivityIDs = data
+		case "clearActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateConsultantInput unmarshals raw into the UpdateConsultantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateConsultantInput(ctx context.Context, raw any) (ent.UpdateConsultantInput, error) {
+	var out ent.UpdateConsultantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateConsultantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context, obj any) (ent.UpdateCountryInput, error) {
+	var it ent.UpdateCountryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "iso3", "name", "officialName", "clearOfficialName", "ldc", "sovereign", "latitude", "longitude", "note", "clearNote", "regionID", "addProjectIDs", "removeProjectIDs", "clearProjects", "addActivityIDs", "removeActivityIDs", "clearActivities", "addProvidedActivityIDs", "removeProvidedActivityIDs", "clearProvidedActivities", "addHostedActivityIDs", "removeHostedActivityIDs", "clearHostedActivities", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addTargetingOfferIDs", "removeTargetingOfferIDs", "clearTargetingOffers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "officialName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officialName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficialName = data
+		case "clearOfficialName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOfficialName"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOfficialName = data
+		case "ldc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ldc"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ldc = data
+		case "sovereign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sovereign"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sovereign = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		case "regionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionID = data
+		case "addProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProjectIDs = data
+		case "removeProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProjectIDs = data
+		case "clearProjects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProjects"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProjects = data
+		case "addActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActivityIDs = data
+		case "removeActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActivityIDs = data
+		case "clearActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivities = data
+		case "addProvidedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProvidedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProvidedActivityIDs = data
+		case "removeProvidedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProvidedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProvidedActivityIDs = data
+		case "clearProvidedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProvidedActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProvidedActivities = data
+		case "addHostedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addHostedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddHostedActivityIDs = data
+		case "removeHostedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeHostedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveHostedActivityIDs = data
+		case "clearHostedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHostedActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearHostedActivities = data
+		case "addConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddConsultantIDs = data
+		case "removeConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveConsultantIDs = data
+		case "clearConsultants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearConsultants"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearConsultants = data
+		case "addOrganizationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOrganizationIDs = data
+		case "removeOrganizationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOrganizationIDs = data
+		case "clearOrganizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganizations"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganizations = data
+		case "addNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddNeedIDs = data
+		case "removeNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveNeedIDs = data
+		case "clearNeeds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNeeds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNeeds = data
+		case "addTargetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTargetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTargetingOfferIDs = data
+		case "removeTargetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTargetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTargetingOfferIDs = data
+		case "clearTargetingOffers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTargetingOffers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTargetingOffers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCountryInput unmarshals raw into the UpdateCountryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCountryInput(ctx context.Context, raw any) (ent.UpdateCountryInput, error) {
+	var out ent.UpdateCountryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCountryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMatchInput(ctx context.Context, obj any) (ent.UpdateMatchInput, error) {
+	var it ent.UpdateMatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "score", "createdAt", "offerID", "needID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMatchStatus2ᚖsscgraphᚋentᚋmatchᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "offerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		case "needID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMatchInput unmarshals raw into the UpdateMatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMatchInput(ctx context.Context, raw any) (ent.UpdateMatchInput, error) {
+	var out ent.UpdateMatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMatchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMatchNeedInput(ctx context.Context, obj any) (ent.UpdateMatchNeedInput, error) {
+	var it ent.UpdateMatchNeedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "seekerID", "countryID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMatchNeedStatus2ᚖsscgraphᚋentᚋmatchneedᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "postedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostedAt = data
+		case "seekerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seekerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeekerID = data
+		case "countryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "addTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTopicIDs = data
+		case "removeTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTopicIDs = data
+		case "clearTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopics"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopics = data
+		case "addMatchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMatchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMatchIDs = data
+		case "removeMatchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMatchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMatchIDs = data
+		case "clearMatches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMatches"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMatches = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMatchNeedInput unmarshals raw into the UpdateMatchNeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMatchNeedInput(ctx context.Context, raw any) (ent.UpdateMatchNeedInput, error) {
+	var out ent.UpdateMatchNeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMatchNeedInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMatchOfferInput(ctx context.Context, obj any) (ent.UpdateMatchOfferInput, error) {
+	var it ent.UpdateMatchOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "expiresAt", "clearExpiresAt", "languages", "appendLanguages", "clearLanguages", "providerID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addTargetRegionIDs", "removeTargetRegionIDs", "clearTargetRegions", "addTargetCountryIDs", "removeTargetCountryIDs", "clearTargetCountries", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMatchOfferStatus2ᚖsscgraphᚋentᚋmatchofferᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "postedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostedAt = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "clearExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearExpiresAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearExpiresAt = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "appendLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLanguages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLanguages = data
+		case "clearLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLanguages"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLanguages = data
+		case "providerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderID = data
+		case "addTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTopicIDs = data
+		case "removeTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTopicIDs = data
+		case "clearTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopics"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopics = data
+		case "addTargetRegionIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTargetRegionIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTargetRegionIDs = data
+		case "removeTargetRegionIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTargetRegionIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTargetRegionIDs = data
+		case "clearTargetRegions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTargetRegions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTargetRegions = data
+		case "addTargetCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTargetCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTargetCountryIDs = data
+		case "removeTargetCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTargetCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTargetCountryIDs = data
+		case "clearTargetCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTargetCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTargetCountries = data
+		case "addMatchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMatchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMatchIDs = data
+		case "removeMatchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMatchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMatchIDs = data
+		case "clearMatches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMatches"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMatches = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMatchOfferInput unmarshals raw into the UpdateMatchOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMatchOfferInput(ctx context.Context, raw any) (ent.UpdateMatchOfferInput, error) {
+	var out ent.UpdateMatchOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMatchOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (ent.UpdateOrganizationInput, error) {
+	var it ent.UpdateOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "website", "clearWebsite", "countryID", "clearCountry", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrganizationKind2ᚖsscgraphᚋentᚋorganizationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "clearWebsite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearWebsite"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearWebsite = data
+		case "countryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "clearCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountry"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCountry = data
+		case "addOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOfferIDs = data
+		case "removeOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOfferIDs = data
+		case "clearOffers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOffers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOffers = data
+		case "addNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddNeedIDs = data
+		case "removeNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveNeedIDs = data
+		case "clearNeeds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNeeds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNeeds = data
+		case "addActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActivityIDs = data
+		case "removeActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActivityIDs = data
+		case "clearActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOrganizationInput unmarshals raw into the UpdateOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOrganizationInput(ctx context.Context, raw any) (ent.UpdateOrganizationInput, error) {
+	var out ent.UpdateOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOrganizationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProjectInput(ctx context.Context, obj any) (ent.UpdateProjectInput, error) {
+	var it ent.UpdateProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "title", "summary", "clearSummary", "status", "startDate", "clearStartDate", "endDate", "clearEndDate", "budget", "clearBudget", "documents", "appendDocuments", "clearDocuments", "note", "clearNote", "addRecommendationIDs", "removeRecommendationIDs", "clearRecommendations", "addCountryIDs", "removeCountryIDs", "clearCountries", "addTopicIDs", "removeTopicIDs", "clearTopics", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "clearSummary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSummary"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSummary = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProjectStatus2ᚖsscgraphᚋentᚋprojectᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "clearStartDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearStartDate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearStartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "clearEndDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEndDate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEndDate = data
+		case "budget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Budget = data
+		case "clearBudget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBudget"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBudget = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "appendDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendDocuments"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendDocuments = data
+		case "clearDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDocuments"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDocuments = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		case "addRecommendationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addRecommendationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddRecommendationIDs = data
+		case "removeRecommendationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeRecommendationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveRecommendationIDs = data
+		case "clearRecommendations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRecommendations"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRecommendations = data
+		case "addCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddCountryIDs = data
+		case "removeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveCountryIDs = data
+		case "clearCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCountries = data
+		case "addTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTopicIDs = data
+		case "removeTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTopicIDs = data
+		case "clearTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopics"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopics = data
+		case "addActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActivityIDs = data
+		case "removeActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActivityIDs = data
+		case "clearActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProjectInput unmarshals raw into the UpdateProjectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProjectInput(ctx context.Context, raw any) (ent.UpdateProjectInput, error) {
+	var out ent.UpdateProjectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProjectInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateRecommendationInput(ctx context.Context, obj any) (ent.UpdateRecommendationInput, error) {
+	var it ent.UpdateRecommendationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "cluster", "title", "addProjectIDs", "removeProjectIDs", "clearProjects"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "cluster":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cluster"))
+			data, err := ec.unmarshalORecommendationCluster2ᚖsscgraphᚋentᚋrecommendationᚐCluster(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cluster = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "addProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProjectIDs = data
+		case "removeProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProjectIDs = data
+		case "clearProjects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProjects"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProjects = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRecommendationInput unmarshals raw into the UpdateRecommendationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRecommendationInput(ctx context.Context, raw any) (ent.UpdateRecommendationInput, error) {
+	var out ent.UpdateRecommendationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRecommendationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context, obj any) (ent.UpdateRegionInput, error) {
+	var it ent.UpdateRegionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "description", "clearDescription", "addCountryIDs", "removeCountryIDs", "clearCountries", "addTargetingOfferIDs", "removeTargetingOfferIDs", "clearTargetingOffers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "addCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddCountryIDs = data
+		case "removeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveCountryIDs = data
+		case "clearCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCountries = data
+		case "addTargetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTargetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTargetingOfferIDs = data
+		case "removeTargetingOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTargetingOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTargetingOfferIDs = data
+		case "clearTargetingOffers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTargetingOffers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTargetingOffers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRegionInput unmarshals raw into the UpdateRegionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRegionInput(ctx context.Context, raw any) (ent.UpdateRegionInput, error) {
+	var out ent.UpdateRegionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRegionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateTopicInput(ctx context.Context, obj any) (ent.UpdateTopicInput, error) {
+	var it ent.UpdateTopicInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "kind", "description", "clearDescription", "addProjectIDs", "removeProjectIDs", "clearProjects", "addActivityIDs", "removeActivityIDs", "clearActivities", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOTopicKind2ᚖsscgraphᚋentᚋtopicᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "addProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProjectIDs = data
+		case "removeProjectIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProjectIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProjectIDs = data
+		case "clearProjects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProjects"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProjects = data
+		case "addActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActivityIDs = data
+		case "removeActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActivityIDs = data
+		case "clearActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivities = data
+		case "addConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddConsultantIDs = data
+		case "removeConsultantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeConsultantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveConsultantIDs = data
+		case "clearConsultants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearConsultants"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearConsultants = data
+		case "addOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOfferIDs = data
+		case "removeOfferIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOfferIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOfferIDs = data
+		case "clearOffers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOffers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOffers = data
+		case "addNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddNeedIDs = data
+		case "removeNeedIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeNeedIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveNeedIDs = data
+		case "clearNeeds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNeeds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNeeds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTopicInput unmarshals raw into the UpdateTopicInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTopicInput(ctx context.Context, raw any) (ent.UpdateTopicInput, error) {
+	var out ent.UpdateTopicInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTopicInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -24651,6 +31053,280 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._MatchOfferEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createRegion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRegion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRegion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRegion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteRegion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRegion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCountry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCountry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCountry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCountry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCountry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCountry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTopic":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTopic(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTopic":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTopic(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTopic":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTopic(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createConsultant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createConsultant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateConsultant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateConsultant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteConsultant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteConsultant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMatchOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMatchOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMatchOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMatchOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMatchOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMatchOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMatchNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMatchNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMatchNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMatchNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMatchNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMatchNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createActivities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createActivities(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26080,6 +32756,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActivity2ᚕᚖsscgraphᚋentᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Activity) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx context.Context, sel ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Activity!")
+		return graphql.Null
+	}
+	return ec._Activity(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActivityConnection2ᚖsscgraphᚋentᚐActivityConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivityConnection!")
@@ -26156,6 +32856,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ctx context.Context, sel ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Consultant!")
+		return graphql.Null
+	}
+	return ec._Consultant(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConsultantConnection2ᚖsscgraphᚋentᚐConsultantConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConsultantConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConsultantConnection!")
@@ -26226,6 +32934,80 @@ func (ec *executionContext) marshalNCountryOrderField2ᚖsscgraphᚋentᚐCountr
 func (ec *executionContext) unmarshalNCountryWhereInput2ᚖsscgraphᚋentᚐCountryWhereInput(ctx context.Context, v any) (*ent.CountryWhereInput, error) {
 	res, err := ec.unmarshalInputCountryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateActivityInput2sscgraphᚋentᚐCreateActivityInput(ctx context.Context, v any) (ent.CreateActivityInput, error) {
+	res, err := ec.unmarshalInputCreateActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateActivityInput2ᚕᚖsscgraphᚋentᚐCreateActivityInputᚄ(ctx context.Context, v any) ([]*ent.CreateActivityInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CreateActivityInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreateActivityInput2ᚖsscgraphᚋentᚐCreateActivityInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCreateActivityInput2ᚖsscgraphᚋentᚐCreateActivityInput(ctx context.Context, v any) (*ent.CreateActivityInput, error) {
+	res, err := ec.unmarshalInputCreateActivityInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateConsultantInput2sscgraphᚋentᚐCreateConsultantInput(ctx context.Context, v any) (ent.CreateConsultantInput, error) {
+	res, err := ec.unmarshalInputCreateConsultantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCountryInput2sscgraphᚋentᚐCreateCountryInput(ctx context.Context, v any) (ent.CreateCountryInput, error) {
+	res, err := ec.unmarshalInputCreateCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateMatchInput2sscgraphᚋentᚐCreateMatchInput(ctx context.Context, v any) (ent.CreateMatchInput, error) {
+	res, err := ec.unmarshalInputCreateMatchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateMatchNeedInput2sscgraphᚋentᚐCreateMatchNeedInput(ctx context.Context, v any) (ent.CreateMatchNeedInput, error) {
+	res, err := ec.unmarshalInputCreateMatchNeedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateMatchOfferInput2sscgraphᚋentᚐCreateMatchOfferInput(ctx context.Context, v any) (ent.CreateMatchOfferInput, error) {
+	res, err := ec.unmarshalInputCreateMatchOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateOrganizationInput2sscgraphᚋentᚐCreateOrganizationInput(ctx context.Context, v any) (ent.CreateOrganizationInput, error) {
+	res, err := ec.unmarshalInputCreateOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProjectInput2sscgraphᚋentᚐCreateProjectInput(ctx context.Context, v any) (ent.CreateProjectInput, error) {
+	res, err := ec.unmarshalInputCreateProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateRecommendationInput2sscgraphᚋentᚐCreateRecommendationInput(ctx context.Context, v any) (ent.CreateRecommendationInput, error) {
+	res, err := ec.unmarshalInputCreateRecommendationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateRegionInput2sscgraphᚋentᚐCreateRegionInput(ctx context.Context, v any) (ent.CreateRegionInput, error) {
+	res, err := ec.unmarshalInputCreateRegionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTopicInput2sscgraphᚋentᚐCreateTopicInput(ctx context.Context, v any) (ent.CreateTopicInput, error) {
+	res, err := ec.unmarshalInputCreateTopicInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
@@ -26311,6 +33093,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx context.Context, sel ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Match!")
+		return graphql.Null
+	}
+	return ec._Match(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMatchConnection2ᚖsscgraphᚋentᚐMatchConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MatchConnection) graphql.Marshaler {
@@ -26549,6 +33339,14 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNProject2ᚖsscgraphᚋentᚐProject(ctx context.Context, sel ast.SelectionSet, v *ent.Project) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Project!")
+		return graphql.Null
+	}
+	return ec._Project(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProjectConnection2ᚖsscgraphᚋentᚐProjectConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProjectConnection!")
@@ -26597,6 +33395,14 @@ func (ec *executionContext) marshalNRateLimit2ᚖsscgraphᚋinternalᚋlimitsᚐ
 		return graphql.Null
 	}
 	return ec._RateLimit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Recommendation!")
+		return graphql.Null
+	}
+	return ec._Recommendation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx context.Context, v any) (recommendation.Cluster, error) {
@@ -26709,6 +33515,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTopic2ᚖsscgraphᚋentᚐTopic(ctx context.Context, sel ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Topic!")
+		return graphql.Null
+	}
+	return ec._Topic(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTopicConnection2ᚖsscgraphᚋentᚐTopicConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TopicConnection!")
@@ -26749,6 +33563,61 @@ func (ec *executionContext) marshalNTopicOrderField2ᚖsscgraphᚋentᚐTopicOrd
 func (ec *executionContext) unmarshalNTopicWhereInput2ᚖsscgraphᚋentᚐTopicWhereInput(ctx context.Context, v any) (*ent.TopicWhereInput, error) {
 	res, err := ec.unmarshalInputTopicWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateActivityInput2sscgraphᚋentᚐUpdateActivityInput(ctx context.Context, v any) (ent.UpdateActivityInput, error) {
+	res, err := ec.unmarshalInputUpdateActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateConsultantInput2sscgraphᚋentᚐUpdateConsultantInput(ctx context.Context, v any) (ent.UpdateConsultantInput, error) {
+	res, err := ec.unmarshalInputUpdateConsultantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCountryInput2sscgraphᚋentᚐUpdateCountryInput(ctx context.Context, v any) (ent.UpdateCountryInput, error) {
+	res, err := ec.unmarshalInputUpdateCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMatchInput2sscgraphᚋentᚐUpdateMatchInput(ctx context.Context, v any) (ent.UpdateMatchInput, error) {
+	res, err := ec.unmarshalInputUpdateMatchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMatchNeedInput2sscgraphᚋentᚐUpdateMatchNeedInput(ctx context.Context, v any) (ent.UpdateMatchNeedInput, error) {
+	res, err := ec.unmarshalInputUpdateMatchNeedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMatchOfferInput2sscgraphᚋentᚐUpdateMatchOfferInput(ctx context.Context, v any) (ent.UpdateMatchOfferInput, error) {
+	res, err := ec.unmarshalInputUpdateMatchOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateOrganizationInput2sscgraphᚋentᚐUpdateOrganizationInput(ctx context.Context, v any) (ent.UpdateOrganizationInput, error) {
+	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProjectInput2sscgraphᚋentᚐUpdateProjectInput(ctx context.Context, v any) (ent.UpdateProjectInput, error) {
+	res, err := ec.unmarshalInputUpdateProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRecommendationInput2sscgraphᚋentᚐUpdateRecommendationInput(ctx context.Context, v any) (ent.UpdateRecommendationInput, error) {
+	res, err := ec.unmarshalInputUpdateRecommendationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRegionInput2sscgraphᚋentᚐUpdateRegionInput(ctx context.Context, v any) (ent.UpdateRegionInput, error) {
+	res, err := ec.unmarshalInputUpdateRegionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTopicInput2sscgraphᚋentᚐUpdateTopicInput(ctx context.Context, v any) (ent.UpdateTopicInput, error) {
+	res, err := ec.unmarshalInputUpdateTopicInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

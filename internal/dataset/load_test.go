@@ -25,6 +25,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/cooperation"
 )
 
 func TestReadFacts(t *testing.T) {
@@ -398,17 +399,17 @@ func checkMatches(t *testing.T, client *ent.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	party := func(c *ent.Country) Party {
+	party := func(c *ent.Country) cooperation.Party {
 		if c == nil {
-			return Party{}
+			return cooperation.Party{}
 		}
-		return Party{Country: c.Code, Developing: c.Edges.Region.Code != developedRegion}
+		return cooperation.Party{Country: c.Code, Developing: c.Edges.Region.Code != developedRegion}
 	}
 	coops, statuses := map[match.Cooperation]int{}, map[match.Status]bool{}
 	pairs := map[[2]int]bool{}
 	for _, m := range ms {
 		o, n := m.Edges.Offer, m.Edges.Need
-		want := Cooperation(party(o.Edges.Provider.Edges.Country), party(n.Edges.Seeker.Edges.Country),
+		want := cooperation.Of(party(o.Edges.Provider.Edges.Country), party(n.Edges.Seeker.Edges.Country),
 			party(n.Edges.Country))
 		if m.Cooperation != want {
 			t.Errorf("match %d: cooperation %s, recomputed %s", m.ID, m.Cooperation, want)

@@ -12,6 +12,7 @@ import (
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/schema/schematype"
+	"sscgraph/internal/cooperation"
 )
 
 // ---------------------------------------------------------------------------
@@ -396,19 +397,19 @@ func (w *world) freePair(g *rng, used map[pair]bool, offersByTopic [][]int) pair
 // cooperation applies Cooperation to an offer-need pair.
 func (w *world) cooperation(p pair) match.Cooperation {
 	o, nd := w.offers[p.offer], w.needs[p.need]
-	return Cooperation(
+	return cooperation.Of(
 		w.party(w.orgs[o.provider].country),
 		w.party(w.orgs[nd.seeker].country),
 		w.party(nd.country),
 	)
 }
 
-func (w *world) party(country int) Party {
+func (w *world) party(country int) cooperation.Party {
 	if country < 0 {
-		return Party{}
+		return cooperation.Party{}
 	}
 	c := w.countries[country]
-	return Party{Country: c.code, Developing: c.developing}
+	return cooperation.Party{Country: c.code, Developing: c.developing}
 }
 
 func jaccard(a, b []int) float64 {

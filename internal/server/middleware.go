@@ -101,8 +101,14 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 	})
 }
 
-// CodeUnauthenticated: the request's API key is not valid.
-const CodeUnauthenticated = "UNAUTHENTICATED"
+// Error codes of identity and permission.
+const (
+	// CodeUnauthenticated: the request's API key is not valid, or a change
+	// was asked for without one.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: the key's role may not do what was asked.
+	CodeForbidden = "FORBIDDEN"
+)
 
 func isAuthError(err error) bool {
 	for _, e := range []error{auth.ErrMalformed, auth.ErrUnknown, auth.ErrExpired, auth.ErrRevoked} {

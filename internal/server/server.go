@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -30,6 +31,7 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/reqctx"
+	"sscgraph/internal/viewer"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -108,6 +110,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 		gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	}
 	gql.Use(&graph.Preflight{})
+	// Each mutation runs in one transaction that resolvers reach through
+	// ent.FromContext: a failure anywhere rolls all of it back.
+	gql.Use(entgql.Transactioner{TxOpener: client})
 	gql.Use(limits.New(cfg.Limits))
 	if cfg.MaxTokens > 0 {
 		gql.SetParserTokenLimit(cfg.MaxTokens)
@@ -218,8 +223,24 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			presented.Message = "not found"
 			presented.Extensions = map[string]any{"code": "NOT_FOUND"}
 			return presented
+		case errors.Is(err, viewer.ErrUnauthenticated):
+			presented.Message = viewer.ErrUnauthenticated.Error()
+			presented.Extensions = map[string]any{"code": CodeUnauthenticated}
+			return presented
+		case errors.Is(err, viewer.ErrForbidden):
+			presented.Message = viewer.ErrForbidden.Error()
+			presented.Extensions = map[string]any{"code": CodeForbidden}
+			return presented
 		case ent.IsValidationError(err):
-			return withCode(presented, graph.CodeBadUserInput)
+			var ve *ent.ValidationError
+			errors.As(err, &ve)
+			presented.Message = fmt.Sprintf("invalid value for %s: %v", ve.Name, errors.Unwrap(ve))
+			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, ve.Name)}
+			return presented
+		case ent.IsConstraintError(err):
+			presented.Message = "the change breaks a constraint: an ID it refers to does not exist, a unique value (such as a code) is taken, or something else depends on what it removes"
+			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput}
+			return presented
 		}
 		id := requestID(ctx)
 		logger.ErrorContext(ctx, "resolver failed", "request_id", id, "err", err, "path", presented.Path.String())

@@ -1,4 +1,6 @@
-package dataset
+// Package cooperation derives whether a Match is South-South, triangular or
+// other cooperation from the countries of its parties.
+package cooperation
 
 import "sscgraph/ent/match"
 
@@ -17,7 +19,7 @@ type Party struct {
 func (p Party) developing() bool { return p.Country != "" && p.Developing }
 func (p Party) developed() bool  { return p.Country != "" && !p.Developing }
 
-// Cooperation derives a match's cooperation kind from its parties: the
+// Of derives a match's cooperation kind from its parties: the
 // offer's provider organization, the need's seeker organization and the
 // need's country.
 //
@@ -39,7 +41,7 @@ func (p Party) developed() bool  { return p.Country != "" && !p.Developing }
 // A provider without a country is never South-South: South-South
 // cooperation is between developing countries, and an intergovernmental
 // provider makes it triangular at best.
-func Cooperation(provider, seeker, need Party) match.Cooperation {
+func Of(provider, seeker, need Party) match.Cooperation {
 	if provider.developing() {
 		if seeker.developed() || need.developed() {
 			return match.CooperationOTHER

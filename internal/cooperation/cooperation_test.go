@@ -1,4 +1,4 @@
-package dataset
+package cooperation
 
 import (
 	"testing"
@@ -47,8 +47,8 @@ func TestCooperation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Cooperation(tt.provider, tt.seeker, tt.need); got != tt.want {
-				t.Errorf("Cooperation(%+v, %+v, %+v) = %s, want %s", tt.provider, tt.seeker, tt.need, got, tt.want)
+			if got := Of(tt.provider, tt.seeker, tt.need); got != tt.want {
+				t.Errorf("Of(%+v, %+v, %+v) = %s, want %s", tt.provider, tt.seeker, tt.need, got, tt.want)
 			}
 		})
 	}

@@ -1,0 +1,206 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"sscgraph/internal/auth"
+	"sscgraph/internal/gid"
+)
+
+// caller sends GraphQL as one key (or none).
+type caller struct {
+	a   *api
+	key string
+}
+
+func (c caller) do(t *testing.T, query string, vars map[string]any) response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	res, err := c.a.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r response
+	r.Status = res.StatusCode
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func errCode(r response) string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// TestWritePermissions is the role x operation matrix for the mutations
+// so far: every caller tries to create, update and delete a project
+// (programme data) and a Match offer of its own organization and of
+// another, and each answer is checked, as is what the database holds
+// afterwards.
+func TestWritePermissions(t *testing.T) { forEachBackend(t, testWritePermissions) }
+
+func testWritePermissions(t *testing.T, a *api) {
+	ctx := context.Background()
+	codec := gid.Current()
+	orgs := a.column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id) ORDER BY o.id LIMIT 2`)
+	var own, other int
+	fmt.Sscan(orgs[0], &own)
+	fmt.Sscan(orgs[1], &other)
+	newKey := func(role string, org int) string {
+		_, k, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: role, OrganizationID: org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	callers := map[string]caller{
+		"anonymous": {a, ""},
+		"MEMBER":    {a, newKey(auth.RoleMember, own)},
+		"EDITOR":    {a, newKey(auth.RoleEditor, 0)},
+		"ADMIN":     {a, newKey(auth.RoleAdmin, 0)},
+	}
+	offerOf := func(org int) string {
+		var id int
+		fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &id)
+		return codec.Encode(id)
+	}
+	topic := a.column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0]
+	var topicID int
+	fmt.Sscan(topic, &topicID)
+
+	// want: "" (allowed) or the error code.
+	type row struct {
+		caller, op, want string
+	}
+	matrix := []row{
+		{"anonymous", "project", "UNAUTHENTICATED"}, {"MEMBER", "project", "FORBIDDEN"},
+		{"EDITOR", "project", ""}, {"ADMIN", "project", ""},
+		{"anonymous", "own offer", "UNAUTHENTICATED"}, {"MEMBER", "own offer", ""},
+		{"EDITOR", "own offer", ""}, {"ADMIN", "own offer", ""},
+		{"anonymous", "other's offer", "UNAUTHENTICATED"}, {"MEMBER", "other's offer", "FORBIDDEN"},
+		{"EDITOR", "other's offer", ""}, {"ADMIN", "other's offer", ""},
+	}
+	for i, m := range matrix {
+		c := callers[m.caller]
+		t.Run(m.caller+"/"+m.op, func(t *testing.T) {
+			var created string
+			switch m.op {
+			case "project":
+				code := fmt.Sprintf("TEST_%d", i)
+				r := c.do(t, `mutation($in: CreateProjectInput!) { createProject(input: $in) { id code status } }`,
+					map[string]any{"in": map[string]any{"code": code, "title": "A test project", "status": "PROPOSED", "topicIDs": []string{codec.Encode(topicID)}}})
+				if errCode(r) != m.want {
+					t.Fatalf("create: errors %+v, want %q", r.Errors, m.want)
+				}
+				if n := a.count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); (n == 1) != (m.want == "") {
+					t.Fatalf("create answered %q but the database holds %d such projects", m.want, n)
+				}
+				if m.want != "" {
+					return
+				}
+				created = r.str("createProject.id")
+				r = c.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {status: APPROVED, addCountryIDs: []}) { status } }`, map[string]any{"id": created})
+				if errCode(r) != "" || r.str("updateProject.status") != "APPROVED" {
+					t.Errorf("update: %+v %+v", r.Data, r.Errors)
+				}
+				r = c.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": created})
+				if errCode(r) != "" || r.str("deleteProject") != created {
+					t.Errorf("delete: %+v %+v", r.Data, r.Errors)
+				}
+				if n := a.count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); n != 0 {
+					t.Errorf("deleted project still there")
+				}
+			default:
+				org := own
+				if m.op == "other's offer" {
+					org = other
+				}
+				offer := offerOf(org)
+				title := fmt.Sprintf("Offer title %d", i)
+				r := c.do(t, `mutation($id: ID!, $t: String!) { updateMatchOffer(id: $id, input: {title: $t}) { title } }`, map[string]any{"id": offer, "t": title})
+				if errCode(r) != m.want {
+					t.Fatalf("update: errors %+v, want %q", r.Errors, m.want)
+				}
+				if n := a.count(t, `SELECT COUNT(*) FROM match_offers WHERE title = '`+title+`'`); (n == 1) != (m.want == "") {
+					t.Errorf("update answered %q but %d offers have the new title", m.want, n)
+				}
+				// Creating an offer for the organization.
+				r = c.do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id provider { id } } }`,
+					map[string]any{"in": map[string]any{"title": "New " + title, "kind": "TECHNICAL", "status": "OPEN", "postedAt": "2026-11-01T00:00:00Z", "providerID": codec.Encode(org)}})
+				if errCode(r) != m.want {
+					t.Errorf("create: errors %+v, want %q", r.Errors, m.want)
+				}
+				if m.want == "" {
+					r = c.do(t, `mutation($id: ID!) { deleteMatchOffer(id: $id) }`, map[string]any{"id": r.str("createMatchOffer.id")})
+					if errCode(r) != "" {
+						t.Errorf("delete: %+v", r.Errors)
+					}
+				}
+			}
+		})
+	}
+	t.Run("a member cannot move its offer to another organization", func(t *testing.T) {
+		r := callers["MEMBER"].do(t, `mutation($id: ID!, $org: ID!) { updateMatchOffer(id: $id, input: {providerID: $org}) { id } }`,
+			map[string]any{"id": offerOf(own), "org": codec.Encode(other)})
+		if errCode(r) != "FORBIDDEN" {
+			t.Errorf("errors %+v, want FORBIDDEN", r.Errors)
+		}
+	})
+}
+
+// TestMutationValidationAndAtomicity: invalid values are refused with the
+// field's path, and a bulk create with a bad last item writes nothing.
+func TestMutationValidationAndAtomicity(t *testing.T) {
+	forEachBackend(t, testMutationValidationAndAtomicity)
+}
+
+func testMutationValidationAndAtomicity(t *testing.T, a *api) {
+	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := caller{a, key}
+	r := c.do(t, `mutation { createProject(input: {code: "X_EMPTY", title: "", status: PROPOSED}) { id } }`, nil)
+	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.title" {
+		t.Errorf("empty title: %+v", r.Errors)
+	}
+	before := a.count(t, `SELECT COUNT(*) FROM activities`)
+	good := map[string]any{"title": "Bulk workshop", "kind": "TECHNICAL_ASSISTANCE", "type": "WORKSHOP", "status": "PLANNED",
+		"startDate": "2027-01-10T00:00:00Z", "endDate": "2027-01-12T00:00:00Z"}
+	bad := map[string]any{}
+	for k, v := range good {
+		bad[k] = v
+	}
+	bad["title"] = ""
+	r = c.do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id } }`,
+		map[string]any{"in": []any{good, good, good, bad}})
+	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "inputs[3].title" {
+		t.Errorf("bad last item: %+v", r.Errors)
+	}
+	if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before {
+		t.Errorf("a failed bulk create left %d activities behind", after-before)
+	}
+	r = c.do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id title } }`,
+		map[string]any{"in": []any{good, good}})
+	if errCode(r) != "" || len(r.list("createActivities")) != 2 {
+		t.Errorf("two good items: %+v %+v", r.Data, r.Errors)
+	}
+	if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before+2 {
+		t.Errorf("activities: %d, want %d", after, before+2)
+	}
+}
