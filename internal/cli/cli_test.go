@@ -154,8 +154,9 @@ func TestServe(t *testing.T) {
 }
 
 // TestTwoServersOnePostgres starts two serve processes together on one new
-// PostgreSQL schema: one migrates and loads, the other waits for it, and
-// both serve the same data, loaded once.
+// PostgreSQL schema: one migrates and loads, the other waits for it, both
+// serve the same data, loaded once, and a change made through one is read
+// through the other.
 func TestTwoServersOnePostgres(t *testing.T) {
 	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")
 	if pg == "" {
@@ -197,6 +198,40 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		if c, n := counts(t, s.base); c != 249 || n != 400 {
 			t.Errorf("%s: %d countries and %d demo activities, want 249 and 400 (loaded once)", s.base, c, n)
 		}
+	}
+
+	// A change through one server is read through the other.
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"key", "create", "--role", "EDITOR", "--db", env["SSCGRAPH_DB"]}, noEnv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	key := lines[len(lines)-1]
+	gql := func(base, query string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(query))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		if body["errors"] != nil {
+			t.Fatalf("%s: errors %v", base, body["errors"])
+		}
+		return body
+	}
+	body := gql(a.base, `{"query": "{ project(code: \"DA_10_05\") { id } }"}`)
+	id := body["data"].(map[string]any)["project"].(map[string]any)["id"].(string)
+	gql(a.base, `{"query": "mutation { updateProject(id: \"`+id+`\", input: {summary: \"changed through A\"}) { id } }"}`)
+	body = gql(b.base, `{"query": "{ project(code: \"DA_10_05\") { summary } }"}`)
+	if got := body["data"].(map[string]any)["project"].(map[string]any)["summary"]; got != "changed through A" {
+		t.Errorf("server B reads summary %q after server A changed it", got)
 	}
 	cancel()
 	waitStopped(t, a.done)
