@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -186,8 +187,11 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 			continue
 		}
 		expect := ""
-		if isWhere && whereIDFields[fd.Name] {
+		switch {
+		case isWhere && whereIDFields[fd.Name]:
 			expect = owner
+		case fd.Type.Name() == "ID":
+			expect = w.edgeTarget(def.Name, fd.Name)
 		}
 		if msg := w.checkIDs(fd.Type, fv, expect, path+"."+fd.Name); msg != "" {
 			return msg
@@ -214,6 +218,47 @@ func checkID(v any, want, path string) string {
 	}
 	if got, _ := codec.TypeOf(key); got != want {
 		return fmt.Sprintf("%s: %q is the ID of a %s, not of a %s", path, s, got, want)
+	}
+	return ""
+}
+
+// mutationInput matches entgql's create and update inputs.
+var mutationInput = regexp.MustCompile(`^(?:Create|Update)(\w+)Input$`)
+
+// edgeTarget returns the type an ID field of a create or update input
+// must name: the target of the edge it sets (providerID -> Organization,
+// addBeneficiaryCountryIDs -> Country), or "" when the field is no edge.
+// entgql names these fields after the edge, singular, so the edge is found
+// on the owner type by trying the plural forms.
+func (w *walker) edgeTarget(input, field string) string {
+	m := mutationInput.FindStringSubmatch(input)
+	if m == nil {
+		return ""
+	}
+	owner := w.schema.Types[m[1]]
+	if owner == nil {
+		return ""
+	}
+	base := field
+	for _, prefix := range []string{"add", "remove"} {
+		if rest, ok := strings.CutPrefix(base, prefix); ok && rest != "" {
+			base = strings.ToLower(rest[:1]) + rest[1:]
+		}
+	}
+	base, ok := strings.CutSuffix(base, "IDs")
+	if !ok {
+		if base, ok = strings.CutSuffix(field, "ID"); !ok {
+			return ""
+		}
+	}
+	candidates := []string{base, base + "s", base + "es"}
+	if stem, ok := strings.CutSuffix(base, "y"); ok {
+		candidates = append(candidates, stem+"ies")
+	}
+	for _, c := range candidates {
+		if f := owner.Fields.ForName(c); f != nil {
+			return strings.TrimSuffix(f.Type.Name(), "Connection")
+		}
 	}
 	return ""
 }

@@ -204,3 +204,35 @@ func testMutationValidationAndAtomicity(t *testing.T, a *api) {
 		t.Errorf("activities: %d, want %d", after, before+2)
 	}
 }
+
+// TestMutationForeignIDs: an ID of the wrong type in an input is refused
+// before anything runs, naming the field.
+func TestMutationForeignIDs(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := caller{a, key}
+	r := a.query(t, `{ regions(first: 1) { edges { node { id } } } topics(first: 1) { edges { node { id } } } }`, nil)
+	region, topic := r.str("regions.edges.0.node.id"), r.str("topics.edges.0.node.id")
+	for _, tt := range []struct {
+		name, query, path, wrong string
+	}{
+		{"single edge", `mutation($x: ID!) { createMatchOffer(input: {title: "t", kind: TECHNICAL, status: OPEN, postedAt: "2026-01-01T00:00:00Z", providerID: $x}) { id } }`, "input.providerID", region},
+		{"list edge", `mutation($x: ID!) { createActivity(input: {title: "t", kind: TECHNICAL_ASSISTANCE, type: WORKSHOP, status: PLANNED, startDate: "2027-01-01T00:00:00Z", endDate: "2027-01-02T00:00:00Z", beneficiaryCountryIDs: [$x]}) { id } }`, "input.beneficiaryCountryIDs[0]", topic},
+		{"add on update", `mutation($x: ID!, $id: ID!) { updateProject(id: $id, input: {addRecommendationIDs: [$x]}) { id } }`, "input.addRecommendationIDs[0]", region},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]any{"x": tt.wrong}
+			if bytes.Contains([]byte(tt.query), []byte("$id")) {
+				p := a.query(t, `{ projects(first: 1) { edges { node { id } } } }`, nil)
+				vars["id"] = p.str("projects.edges.0.node.id")
+			}
+			r := c.do(t, tt.query, vars)
+			if errCode(r) != "BAD_USER_INPUT" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(tt.path)) || r.HasData {
+				t.Errorf("errors %+v, want BAD_USER_INPUT naming %s before running", r.Errors, tt.path)
+			}
+		})
+	}
+}
