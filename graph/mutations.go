@@ -48,6 +48,9 @@ func FieldPath(err error, field string) string {
 	if errors.As(err, &ie) {
 		path = ie.path
 	}
+	if !strings.Contains(field, "_") {
+		return path + "." + field // already a GraphQL name
+	}
 	return path + "." + camel(field)
 }
 

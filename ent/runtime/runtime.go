@@ -60,6 +60,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	activityHooks := schema.Activity{}.Hooks()
+
+	activity.Hooks[1] = activityHooks[0]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -114,6 +117,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	consultantHooks := schema.Consultant{}.Hooks()
+
+	consultant.Hooks[1] = consultantHooks[0]
 	consultantMixinFields0 := consultantMixin[0].Fields()
 	_ = consultantMixinFields0
 	consultantFields := schema.Consultant{}.Fields()
@@ -157,6 +163,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	countryHooks := schema.Country{}.Hooks()
+
+	country.Hooks[1] = countryHooks[0]
 	countryFields := schema.Country{}.Fields()
 	_ = countryFields
 	// countryDescCode is the schema descriptor for code field.
@@ -268,6 +277,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	matchneedHooks := schema.MatchNeed{}.Hooks()
+
+	matchneed.Hooks[1] = matchneedHooks[0]
 	matchneedMixinFields0 := matchneedMixin[0].Fields()
 	_ = matchneedMixinFields0
 	matchneedFields := schema.MatchNeed{}.Fields()
@@ -304,6 +316,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	matchofferHooks := schema.MatchOffer{}.Hooks()
+
+	matchoffer.Hooks[1] = matchofferHooks[0]
 	matchofferMixinFields0 := matchofferMixin[0].Fields()
 	_ = matchofferMixinFields0
 	matchofferFields := schema.MatchOffer{}.Fields()
@@ -379,6 +394,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	projectHooks := schema.Project{}.Hooks()
+
+	project.Hooks[1] = projectHooks[0]
 	projectFields := schema.Project{}.Fields()
 	_ = projectFields
 	// projectDescCode is the schema descriptor for code field.

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/hook"
 )
 
 // Activity is a technical-assistance, South-South or triangular activity, as
@@ -107,3 +109,6 @@ func (Activity) Annotations() []schema.Annotation {
 
 // Policy of the Activity: who may change it (see policy.go).
 func (Activity) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Activity: its value rules (see rules.go).
+func (Activity) Hooks() []ent.Hook { return []ent.Hook{hook.On(activityRules, writes)} }

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/hook"
 )
 
 // Consultant is an expert on the roster of consultants.
@@ -73,3 +75,6 @@ func (Consultant) Annotations() []schema.Annotation {
 
 // Policy of the Consultant: who may change it (see policy.go).
 func (Consultant) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Consultant: its value rules (see rules.go).
+func (Consultant) Hooks() []ent.Hook { return []ent.Hook{hook.On(consultantRules, writes)} }

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/hook"
 )
 
 // Country is an ISO 3166-1 country or territory.
@@ -107,3 +109,6 @@ func (Country) Annotations() []schema.Annotation {
 
 // Policy of the Country: who may change it (see policy.go).
 func (Country) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Country: its value rules (see rules.go).
+func (Country) Hooks() []ent.Hook { return []ent.Hook{hook.On(countryRules, writes)} }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
 )
 
@@ -76,3 +77,6 @@ func (MatchNeed) Annotations() []schema.Annotation {
 
 // Policy of the MatchNeed: who may change it (see policy.go).
 func (MatchNeed) Policy() ent.Policy { return matchNeedPolicy() }
+
+// Hooks of the MatchNeed: its value rules (see rules.go).
+func (MatchNeed) Hooks() []ent.Hook { return []ent.Hook{hook.On(matchNeedRules, writes)} }

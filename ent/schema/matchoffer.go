@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
 )
 
@@ -86,3 +87,6 @@ func (MatchOffer) Annotations() []schema.Annotation {
 
 // Policy of the MatchOffer: who may change it (see policy.go).
 func (MatchOffer) Policy() ent.Policy { return matchOfferPolicy() }
+
+// Hooks of the MatchOffer: its value rules (see rules.go).
+func (MatchOffer) Hooks() []ent.Hook { return []ent.Hook{hook.On(matchOfferRules, writes)} }

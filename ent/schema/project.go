@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/ent/hook"
 )
 
 // Project is a Development Agenda project approved by the CDIP.
@@ -87,3 +89,6 @@ func (Project) Annotations() []schema.Annotation {
 
 // Policy of the Project: who may change it (see policy.go).
 func (Project) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Project: its value rules (see rules.go).
+func (Project) Hooks() []ent.Hook { return []ent.Hook{hook.On(projectRules, writes)} }

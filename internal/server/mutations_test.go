@@ -236,3 +236,63 @@ func TestMutationForeignIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestValueRules: each rule of writes refuses a bad value with the field's
+// path, and lets a good one through.
+func TestValueRules(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	ctx := context.Background()
+	_, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := caller{a, editorKey}
+	r := a.query(t, `{ countries(first: 1, where: {code: "KE"}) { edges { node { id } } } regions(first: 1) { edges { node { id } } } }`, nil)
+	kenya, region := r.str("countries.edges.0.node.id"), r.str("regions.edges.0.node.id")
+	activity := func(extra string) string {
+		return `mutation { createActivity(input: {title: "t", kind: SOUTH_SOUTH, type: WORKSHOP, status: PLANNED, startDate: "2027-01-05T00:00:00Z", endDate: "2027-01-06T00:00:00Z"` + extra + `}) { id } }`
+	}
+	for _, tt := range []struct {
+		name, query, field string // field "" when the write must succeed
+	}{
+		{"end before start", `mutation { createProject(input: {code: "R1", title: "t", status: PROPOSED, startDate: "2027-02-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z"}) { id } }`, "input.endDate"},
+		{"South-South without a provider", activity(""), "input.providerCountryIDs"},
+		{"South-South with a provider", activity(`, providerCountryIDs: ["` + kenya + `"]`), ""},
+		{"unknown language", activity(`, providerCountryIDs: ["` + kenya + `"], language: "xx"`), "input.language"},
+		{"negative participants", activity(`, providerCountryIDs: ["` + kenya + `"], participants: -3`), "input.participants"},
+		{"unknown country code", `mutation { createCountry(input: {code: "QQ", iso3: "QQQ", name: "Nowhere", latitude: 0, longitude: 0, regionID: "` + region + `"}) { id } }`, "input.code"},
+		{"mismatched alpha-3", `mutation { updateCountry(id: "` + kenya + `", input: {iso3: "UGA"}) { id } }`, "input.iso3"},
+		{"language list", `mutation { createConsultant(input: {name: "Test Person", languages: ["en", "qq"]}) { id } }`, "input.languages[1]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := editor.do(t, tt.query, nil)
+			if tt.field == "" {
+				if len(r.Errors) > 0 {
+					t.Errorf("refused: %+v", r.Errors)
+				}
+				return
+			}
+			if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tt.field {
+				t.Errorf("errors %+v, want BAD_USER_INPUT on %s", r.Errors, tt.field)
+			}
+		})
+	}
+
+	t.Run("only editors reopen a closed offer", func(t *testing.T) {
+		var orgID, offerID int
+		fmt.Sscan(a.column(t, `SELECT provider_id FROM match_offers WHERE status = 'CLOSED' ORDER BY id LIMIT 1`)[0], &orgID)
+		fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE status = 'CLOSED' AND provider_id = %d ORDER BY id LIMIT 1`, orgID))[0], &offerID)
+		_, memberKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: orgID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := `mutation($id: ID!) { updateMatchOffer(id: $id, input: {status: OPEN}) { status } }`
+		vars := map[string]any{"id": gid.Current().Encode(offerID)}
+		if r := (caller{a, memberKey}).do(t, q, vars); errCode(r) != "FORBIDDEN" {
+			t.Errorf("member reopening: %+v, want FORBIDDEN", r.Errors)
+		}
+		if r := editor.do(t, q, vars); len(r.Errors) > 0 || r.str("updateMatchOffer.status") != "OPEN" {
+			t.Errorf("editor reopening: %+v %+v", r.Data, r.Errors)
+		}
+	})
+}

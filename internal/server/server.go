@@ -31,6 +31,7 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/reqctx"
+	"sscgraph/internal/validate"
 	"sscgraph/internal/viewer"
 )
 
@@ -236,6 +237,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			errors.As(err, &ve)
 			presented.Message = fmt.Sprintf("invalid value for %s: %v", ve.Name, errors.Unwrap(ve))
 			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, ve.Name)}
+			return presented
+		case errors.As(err, new(*validate.FieldError)):
+			var fe *validate.FieldError
+			errors.As(err, &fe)
+			presented.Message = fmt.Sprintf("%s: %s", graph.FieldPath(err, fe.Field), fe.Msg)
+			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, fe.Field)}
 			return presented
 		case ent.IsConstraintError(err):
 			presented.Message = "the change breaks a constraint: an ID it refers to does not exist, a unique value (such as a code) is taken, or something else depends on what it removes"

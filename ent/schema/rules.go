@@ -1,0 +1,217 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"entgo.io/ent"
+
+	gen "sscgraph/ent"
+	"sscgraph/ent/activity"
+	"sscgraph/ent/hook"
+	"sscgraph/ent/matchneed"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/internal/validate"
+	"sscgraph/internal/viewer"
+)
+
+// The value rules of writes, as ent hooks: they see a change with the
+// values it sets and, for an update of one row, the values it keeps.
+
+// value returns what a field will hold after the mutation: the value it
+// sets, else (updating one row) the value it had.
+func value[T any](ctx context.Context, m ent.Mutation, set func() (T, bool), old func(context.Context) (T, error)) (T, bool, error) {
+	if v, ok := set(); ok {
+		return v, true, nil
+	}
+	var zero T
+	if !m.Op().Is(ent.OpUpdateOne) {
+		return zero, false, nil
+	}
+	v, err := old(ctx)
+	if err != nil {
+		return zero, false, fmt.Errorf("reading the current value: %w", err)
+	}
+	return v, true, nil
+}
+
+// nillable adapts the setter of an optional field to value's form.
+func nillable[T any](set func() (T, bool)) func() (*T, bool) {
+	return func() (*T, bool) {
+		v, ok := set()
+		if !ok {
+			return nil, false
+		}
+		return &v, true
+	}
+}
+
+// dateOrder refuses an end before the start.
+func dateOrder(start, end time.Time, okStart, okEnd bool) error {
+	if okStart && okEnd && end.Before(start) {
+		return validate.Errorf("end_date", "the end date %s is before the start date %s", end.Format(time.DateOnly), start.Format(time.DateOnly))
+	}
+	return nil
+}
+
+func activityRules(next ent.Mutator) ent.Mutator {
+	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (gen.Value, error) {
+		start, okS, err := value(ctx, m, m.StartDate, m.OldStartDate)
+		if err != nil {
+			return nil, err
+		}
+		end, okE, err := value(ctx, m, m.EndDate, m.OldEndDate)
+		if err != nil {
+			return nil, err
+		}
+		if err := dateOrder(start, end, okS, okE); err != nil {
+			return nil, err
+		}
+		if lang, ok := m.Language(); ok && lang != "" {
+			if err := validate.Language("language", lang); err != nil {
+				return nil, err
+			}
+		}
+		kind, okK, err := value(ctx, m, m.Kind, m.OldKind)
+		if err != nil {
+			return nil, err
+		}
+		if okK && (kind == activity.KindSOUTH_SOUTH || kind == activity.KindTRIANGULAR) {
+			n, err := providerCount(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				return nil, validate.Errorf("providerCountryIDs", "a %s activity needs at least one provider country", kind)
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// providerCount is how many provider countries the activity will have.
+func providerCount(ctx context.Context, m *gen.ActivityMutation) (int, error) {
+	set := map[int]bool{}
+	if id, ok := m.ID(); ok && !m.ProviderCountriesCleared() {
+		ids, err := m.Client().Activity.Query().Where(activity.ID(id)).QueryProviderCountries().IDs(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("reading provider countries: %w", err)
+		}
+		for _, id := range ids {
+			set[id] = true
+		}
+	}
+	for _, id := range m.ProviderCountriesIDs() {
+		set[id] = true
+	}
+	for _, id := range m.RemovedProviderCountriesIDs() {
+		delete(set, id)
+	}
+	return len(set), nil
+}
+
+func projectRules(next ent.Mutator) ent.Mutator {
+	return hook.ProjectFunc(func(ctx context.Context, m *gen.ProjectMutation) (gen.Value, error) {
+		start, okS, err := value(ctx, m, nillable(m.StartDate), m.OldStartDate)
+		if err != nil {
+			return nil, err
+		}
+		end, okE, err := value(ctx, m, nillable(m.EndDate), m.OldEndDate)
+		if err != nil {
+			return nil, err
+		}
+		if start != nil && end != nil {
+			if err := dateOrder(*start, *end, okS, okE); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+func consultantRules(next ent.Mutator) ent.Mutator {
+	return hook.ConsultantFunc(func(ctx context.Context, m *gen.ConsultantMutation) (gen.Value, error) {
+		if langs, ok := m.Languages(); ok {
+			if err := validate.Languages("languages", langs); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+func countryRules(next ent.Mutator) ent.Mutator {
+	return hook.CountryFunc(func(ctx context.Context, m *gen.CountryMutation) (gen.Value, error) {
+		code, _, err := value(ctx, m, m.Code, m.OldCode)
+		if err != nil {
+			return nil, err
+		}
+		iso3, _, err := value(ctx, m, m.Iso3, m.OldIso3)
+		if err != nil {
+			return nil, err
+		}
+		if err := validate.CountryCodes(code, iso3); err != nil {
+			return nil, err
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// reopening refuses a MEMBER's change of a CLOSED posting back to OPEN:
+// only EDITOR and ADMIN keys may reopen what was closed.
+func reopening(ctx context.Context, wasClosed, becomesOpen bool) error {
+	if wasClosed && becomesOpen && viewer.From(ctx).Role == viewer.RoleMember {
+		return deny(fmt.Errorf("%w: only an EDITOR or ADMIN key can reopen a CLOSED posting", viewer.ErrForbidden))
+	}
+	return nil
+}
+
+func matchOfferRules(next ent.Mutator) ent.Mutator {
+	return hook.MatchOfferFunc(func(ctx context.Context, m *gen.MatchOfferMutation) (gen.Value, error) {
+		if langs, ok := m.Languages(); ok {
+			if err := validate.Languages("languages", langs); err != nil {
+				return nil, err
+			}
+		}
+		if status, ok := m.Status(); ok && m.Op().Is(ent.OpUpdateOne) {
+			old, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if err := reopening(ctx, old == matchoffer.StatusCLOSED, status == matchoffer.StatusOPEN); err != nil {
+				return nil, err
+			}
+		}
+		posted, okP, err := value(ctx, m, m.PostedAt, m.OldPostedAt)
+		if err != nil {
+			return nil, err
+		}
+		expires, okE, err := value(ctx, m, nillable(m.ExpiresAt), m.OldExpiresAt)
+		if err != nil {
+			return nil, err
+		}
+		if okP && okE && expires != nil && expires.Before(posted) {
+			return nil, validate.Errorf("expires_at", "an offer cannot expire before it is posted")
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+func matchNeedRules(next ent.Mutator) ent.Mutator {
+	return hook.MatchNeedFunc(func(ctx context.Context, m *gen.MatchNeedMutation) (gen.Value, error) {
+		if status, ok := m.Status(); ok && m.Op().Is(ent.OpUpdateOne) {
+			old, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if err := reopening(ctx, old == matchneed.StatusCLOSED, status == matchneed.StatusOPEN); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// writes is when value rules apply.
+const writes = ent.OpCreate | ent.OpUpdateOne

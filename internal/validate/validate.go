@@ -1,0 +1,93 @@
+// Package validate holds the rules that values written through the API
+// must follow beyond their types: date order, ISO codes, languages. The
+// ent schema's hooks apply them; a broken rule is a FieldError, which the
+// API answers as BAD_USER_INPUT naming the field.
+package validate
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+// FieldError is a value that breaks a rule. Field is the ent field name
+// (snake_case); the API reports it as the input's path.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Errorf returns a FieldError for field.
+func Errorf(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+var (
+	//go:embed iso639-1.txt
+	iso639 string
+	//go:embed iso3166-1.txt
+	iso3166 string
+
+	languages = lines(iso639, func(s string) (string, string) { return s, "" })
+	alpha2    = lines(iso3166, func(s string) (string, string) { a, b, _ := strings.Cut(s, " "); return a, b })
+	alpha3    = func() map[string]string {
+		m := map[string]string{}
+		for a2, a3 := range alpha2 {
+			m[a3] = a2
+		}
+		return m
+	}()
+)
+
+func lines(src string, split func(string) (string, string)) map[string]string {
+	m := map[string]string{}
+	for _, l := range strings.Split(src, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		k, v := split(l)
+		m[k] = v
+	}
+	return m
+}
+
+// Language checks an ISO 639-1 code.
+func Language(field, code string) error {
+	if _, ok := languages[code]; !ok {
+		return Errorf(field, "%q is not an ISO 639-1 language code (two lower-case letters, such as en or fr)", code)
+	}
+	return nil
+}
+
+// Languages checks a list of ISO 639-1 codes.
+func Languages(field string, codes []string) error {
+	for i, c := range codes {
+		if err := Language(fmt.Sprintf("%s[%d]", field, i), c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountryCodes checks an ISO 3166-1 alpha-2 and alpha-3 pair; either may
+// be empty when it is not being set.
+func CountryCodes(code, iso3 string) error {
+	if code != "" {
+		if _, ok := alpha2[code]; !ok {
+			return Errorf("code", "%q is not an ISO 3166-1 alpha-2 code (two upper-case letters, such as KE)", code)
+		}
+	}
+	if iso3 != "" {
+		a2, ok := alpha3[iso3]
+		if !ok {
+			return Errorf("iso3", "%q is not an ISO 3166-1 alpha-3 code (three upper-case letters, such as KEN)", iso3)
+		}
+		if code != "" && a2 != code {
+			return Errorf("iso3", "%q is the alpha-3 code of %s, not of %s", iso3, a2, code)
+		}
+	}
+	return nil
+}
