@@ -166,6 +166,8 @@ func init() {
 	countryHooks := schema.Country{}.Hooks()
 
 	country.Hooks[1] = countryHooks[0]
+
+	country.Hooks[2] = countryHooks[1]
 	countryFields := schema.Country{}.Fields()
 	_ = countryFields
 	// countryDescCode is the schema descriptor for code field.
@@ -280,6 +282,8 @@ func init() {
 	matchneedHooks := schema.MatchNeed{}.Hooks()
 
 	matchneed.Hooks[1] = matchneedHooks[0]
+
+	matchneed.Hooks[2] = matchneedHooks[1]
 	matchneedMixinFields0 := matchneedMixin[0].Fields()
 	_ = matchneedMixinFields0
 	matchneedFields := schema.MatchNeed{}.Fields()
@@ -319,6 +323,8 @@ func init() {
 	matchofferHooks := schema.MatchOffer{}.Hooks()
 
 	matchoffer.Hooks[1] = matchofferHooks[0]
+
+	matchoffer.Hooks[2] = matchofferHooks[1]
 	matchofferMixinFields0 := matchofferMixin[0].Fields()
 	_ = matchofferMixinFields0
 	matchofferFields := schema.MatchOffer{}.Fields()
@@ -355,6 +361,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	organizationHooks := schema.Organization{}.Hooks()
+
+	organization.Hooks[1] = organizationHooks[0]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationFields := schema.Organization{}.Fields()
@@ -485,6 +494,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	regionHooks := schema.Region{}.Hooks()
+
+	region.Hooks[1] = regionHooks[0]
 	regionFields := schema.Region{}.Fields()
 	_ = regionFields
 	// regionDescCode is the schema descriptor for code field.

@@ -79,4 +79,6 @@ func (MatchNeed) Annotations() []schema.Annotation {
 func (MatchNeed) Policy() ent.Policy { return matchNeedPolicy() }
 
 // Hooks of the MatchNeed: its value rules (see rules.go).
-func (MatchNeed) Hooks() []ent.Hook { return []ent.Hook{hook.On(matchNeedRules, writes)} }
+func (MatchNeed) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(matchNeedRules, writes), matchNeedDeletes()}
+}

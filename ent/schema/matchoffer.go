@@ -89,4 +89,6 @@ func (MatchOffer) Annotations() []schema.Annotation {
 func (MatchOffer) Policy() ent.Policy { return matchOfferPolicy() }
 
 // Hooks of the MatchOffer: its value rules (see rules.go).
-func (MatchOffer) Hooks() []ent.Hook { return []ent.Hook{hook.On(matchOfferRules, writes)} }
+func (MatchOffer) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(matchOfferRules, writes), matchOfferDeletes()}
+}

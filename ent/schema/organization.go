@@ -69,3 +69,6 @@ func (Organization) Annotations() []schema.Annotation {
 
 // Policy of the Organization: who may change it (see policy.go).
 func (Organization) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Organization: what its deletion must respect (see deletes.go).
+func (Organization) Hooks() []ent.Hook { return []ent.Hook{organizationDeletes()} }

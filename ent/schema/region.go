@@ -50,3 +50,6 @@ func (Region) Annotations() []schema.Annotation {
 
 // Policy of the Region: who may change it (see policy.go).
 func (Region) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Region: what its deletion must respect (see deletes.go).
+func (Region) Hooks() []ent.Hook { return []ent.Hook{regionDeletes()} }

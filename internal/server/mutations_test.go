@@ -296,3 +296,55 @@ func TestValueRules(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteRules: a row others depend on is not deleted, and the error
+// names what depends on it; optional references are cleared instead.
+func TestDeleteRules(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := caller{a, key}
+	codec := gid.Current()
+	first := func(sql string) string {
+		var id int
+		fmt.Sscan(a.column(t, sql)[0], &id)
+		return codec.Encode(id)
+	}
+	for _, tt := range []struct {
+		name, mutation, id, want string
+	}{
+		{"region with countries", "deleteRegion", first(`SELECT id FROM regions WHERE code = 'AFRICA'`), "countries"},
+		{"organization with offers", "deleteOrganization", first(`SELECT provider_id FROM match_offers ORDER BY id LIMIT 1`), "offers"},
+		{"offer with matches", "deleteMatchOffer", first(`SELECT offer_id FROM matches ORDER BY id LIMIT 1`), "matches"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := admin.do(t, fmt.Sprintf(`mutation($id: ID!) { %s(id: $id) }`, tt.mutation), map[string]any{"id": tt.id})
+			deps, _ := json.Marshal(r.Errors)
+			if errCode(r) != "BAD_USER_INPUT" || !bytes.Contains(deps, []byte(tt.want)) {
+				t.Errorf("errors %s, want a refusal naming %s", deps, tt.want)
+			}
+			if r := a.query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": tt.id}); r.str("node.id") != tt.id {
+				t.Errorf("the %s is gone after a refused delete", tt.name)
+			}
+		})
+	}
+	t.Run("an optional reference is cleared", func(t *testing.T) {
+		project := first(`SELECT project_id FROM activities WHERE project_id IS NOT NULL ORDER BY id LIMIT 1`)
+		var key int
+		key, _ = codec.Decode(project)
+		linked := a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key))
+		before := a.count(t, `SELECT COUNT(*) FROM activities`)
+		r := admin.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": project})
+		if len(r.Errors) > 0 {
+			t.Fatalf("deleting a project with %d activities: %+v", linked, r.Errors)
+		}
+		if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before {
+			t.Errorf("activities went from %d to %d; they should stay, without their project", before, after)
+		}
+		if n := a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key)); n != 0 {
+			t.Errorf("%d activities still point at the deleted project", n)
+		}
+	})
+}

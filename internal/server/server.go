@@ -244,6 +244,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			presented.Message = fmt.Sprintf("%s: %s", graph.FieldPath(err, fe.Field), fe.Msg)
 			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, fe.Field)}
 			return presented
+		case errors.As(err, new(*validate.DependentsError)):
+			var de *validate.DependentsError
+			errors.As(err, &de)
+			presented.Message = de.Error()
+			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "dependents": de.Dependents}
+			return presented
 		case ent.IsConstraintError(err):
 			presented.Message = "the change breaks a constraint: an ID it refers to does not exist, a unique value (such as a code) is taken, or something else depends on what it removes"
 			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput}

@@ -7,6 +7,7 @@ package validate
 import (
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -90,4 +91,27 @@ func CountryCodes(code, iso3 string) error {
 		}
 	}
 	return nil
+}
+
+// DependentsError refuses to delete a row that others cannot do without.
+type DependentsError struct {
+	Type       string         // the type of the row to delete
+	Dependents map[string]int // edge name -> how many rows depend on it
+}
+
+func (e *DependentsError) Error() string {
+	parts := make([]string, 0, len(e.Dependents))
+	for _, name := range sortedKeys(e.Dependents) {
+		parts = append(parts, fmt.Sprintf("%d %s", e.Dependents[name], name))
+	}
+	return fmt.Sprintf("the %s cannot be deleted while %s depend on it: delete or move them first", e.Type, strings.Join(parts, " and "))
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
