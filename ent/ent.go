@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/apikey"
+	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -86,6 +87,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:         apikey.ValidColumn,
 			activity.Table:       activity.ValidColumn,
+			auditevent.Table:     auditevent.ValidColumn,
 			consultant.Table:     consultant.ValidColumn,
 			country.Table:        country.ValidColumn,
 			match.Table:          match.ValidColumn,

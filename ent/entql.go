@@ -5,6 +5,7 @@ package ent
 import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/apikey"
+	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -25,7 +26,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -73,6 +74,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   auditevent.Table,
+			Columns: auditevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: auditevent.FieldID,
+			},
+		},
+		Type: "AuditEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			auditevent.FieldAt:        {Type: field.TypeTime, Column: auditevent.FieldAt},
+			auditevent.FieldKeyID:     {Type: field.TypeInt, Column: auditevent.FieldKeyID},
+			auditevent.FieldRole:      {Type: field.TypeString, Column: auditevent.FieldRole},
+			auditevent.FieldType:      {Type: field.TypeString, Column: auditevent.FieldType},
+			auditevent.FieldNodeID:    {Type: field.TypeInt, Column: auditevent.FieldNodeID},
+			auditevent.FieldOperation: {Type: field.TypeEnum, Column: auditevent.FieldOperation},
+			auditevent.FieldChanges:   {Type: field.TypeJSON, Column: auditevent.FieldChanges},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consultant.Table,
 			Columns: consultant.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -90,7 +111,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consultant.FieldEmail:     {Type: field.TypeString, Column: consultant.FieldEmail},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   country.Table,
 			Columns: country.Columns,
@@ -112,7 +133,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			country.FieldNote:         {Type: field.TypeString, Column: country.FieldNote},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   match.Table,
 			Columns: match.Columns,
@@ -130,7 +151,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			match.FieldCooperation: {Type: field.TypeEnum, Column: match.FieldCooperation},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchneed.Table,
 			Columns: matchneed.Columns,
@@ -149,7 +170,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchneed.FieldPostedAt:    {Type: field.TypeTime, Column: matchneed.FieldPostedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchoffer.Table,
 			Columns: matchoffer.Columns,
@@ -170,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchoffer.FieldLanguages:   {Type: field.TypeJSON, Column: matchoffer.FieldLanguages},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -187,7 +208,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldWebsite: {Type: field.TypeString, Column: organization.FieldWebsite},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -210,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldDemo:      {Type: field.TypeBool, Column: project.FieldDemo},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recommendation.Table,
 			Columns: recommendation.Columns,
@@ -226,7 +247,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recommendation.FieldTitle:   {Type: field.TypeString, Column: recommendation.FieldTitle},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -242,7 +263,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldDescription: {Type: field.TypeString, Column: region.FieldDescription},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -1120,6 +1141,81 @@ func (f *ActivityFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuditEventQuery builder.
+func (_q *AuditEventQuery) Filter() *AuditEventFilter {
+	return &AuditEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuditEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuditEventMutation builder.
+func (m *AuditEventMutation) Filter() *AuditEventFilter {
+	return &AuditEventFilter{config: m.config, predicateAdder: m}
+}
+
+// AuditEventFilter provides a generic filtering capability at runtime for AuditEventQuery.
+type AuditEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuditEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AuditEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldID))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *AuditEventFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(auditevent.FieldAt))
+}
+
+// WhereKeyID applies the entql int predicate on the key_id field.
+func (f *AuditEventFilter) WhereKeyID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldKeyID))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *AuditEventFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldRole))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *AuditEventFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldType))
+}
+
+// WhereNodeID applies the entql int predicate on the node_id field.
+func (f *AuditEventFilter) WhereNodeID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldNodeID))
+}
+
+// WhereOperation applies the entql string predicate on the operation field.
+func (f *AuditEventFilter) WhereOperation(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldOperation))
+}
+
+// WhereChanges applies the entql json.RawMessage predicate on the changes field.
+func (f *AuditEventFilter) WhereChanges(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldChanges))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConsultantQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1148,7 +1244,7 @@ type ConsultantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsultantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1260,7 +1356,7 @@ type CountryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CountryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1471,7 +1567,7 @@ type MatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1564,7 +1660,7 @@ type MatchNeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchNeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1690,7 +1786,7 @@ type MatchOfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchOfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1840,7 +1936,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1956,7 +2052,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2102,7 +2198,7 @@ type RecommendationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecommendationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2171,7 +2267,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2254,7 +2350,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -766,6 +767,131 @@ func newActivityPaginateArgs(rv map[string]any) *activityPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ActivityWhereInput); ok {
 		args.opts = append(args.opts, WithActivityFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuditEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(auditevent.Columns))
+		selectedFields = []string{auditevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "at":
+			if _, ok := fieldSeen[auditevent.FieldAt]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldAt)
+				fieldSeen[auditevent.FieldAt] = struct{}{}
+			}
+		case "keyID":
+			if _, ok := fieldSeen[auditevent.FieldKeyID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldKeyID)
+				fieldSeen[auditevent.FieldKeyID] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[auditevent.FieldRole]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldRole)
+				fieldSeen[auditevent.FieldRole] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[auditevent.FieldType]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldType)
+				fieldSeen[auditevent.FieldType] = struct{}{}
+			}
+		case "nodeID":
+			if _, ok := fieldSeen[auditevent.FieldNodeID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldNodeID)
+				fieldSeen[auditevent.FieldNodeID] = struct{}{}
+			}
+		case "operation":
+			if _, ok := fieldSeen[auditevent.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldOperation)
+				fieldSeen[auditevent.FieldOperation] = struct{}{}
+			}
+		case "changes":
+			if _, ok := fieldSeen[auditevent.FieldChanges]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldChanges)
+				fieldSeen[auditevent.FieldChanges] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type auditeventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuditEventPaginateOption
+}
+
+func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
+	args := &auditeventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*AuditEventOrder:
+			args.opts = append(args.opts, WithAuditEventOrder(v))
+		case []any:
+			var orders []*AuditEventOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &AuditEventOrder{Field: &AuditEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithAuditEventOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
+		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
 	}
 	return args
 }

@@ -13,6 +13,7 @@ import (
 var nodeTypeNames = map[string]string{
 	"api_keys":        "APIKey",
 	"activities":      "Activity",
+	"audit_events":    "AuditEvent",
 	"consultants":     "Consultant",
 	"countries":       "Country",
 	"matches":         "Match",

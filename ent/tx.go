@@ -18,6 +18,8 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Activity is the client for interacting with the Activity builders.
 	Activity *ActivityClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// Consultant is the client for interacting with the Consultant builders.
 	Consultant *ConsultantClient
 	// Country is the client for interacting with the Country builders.
@@ -171,6 +173,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Activity = NewActivityClient(tx.config)
+	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Consultant = NewConsultantClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
 	tx.Match = NewMatchClient(tx.config)

@@ -29,6 +29,15 @@ func (r *queryResolver) Activities(ctx context.Context, after *entgql.Cursor[int
 		Paginate(ctx, after, first, before, last, ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
 }
 
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
+	if len(orderBy) == 0 {
+		orderBy = newestFirst
+	}
+	return r.client.AuditEvent.Query().
+		Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
+}
+
 // Consultants is the resolver for the consultants field.
 func (r *queryResolver) Consultants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) (*ent.ConsultantConnection, error) {
 	return r.client.Consultant.Query().

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"entgo.io/contrib/entgql"
+
 	"sscgraph/ent"
 )
 
@@ -71,3 +73,6 @@ func camel(s string) string {
 	}
 	return b.String()
 }
+
+// newestFirst is the default order of auditEvents.
+var newestFirst = []*ent.AuditEventOrder{{Field: ent.AuditEventOrderFieldAt, Direction: entgql.OrderDirectionDesc}}

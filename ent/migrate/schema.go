@@ -107,6 +107,45 @@ var (
 			},
 		},
 	}
+	// AuditEventsColumns holds the columns for the "audit_events" table.
+	AuditEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "key_id", Type: field.TypeInt},
+		{Name: "role", Type: field.TypeString},
+		{Name: "type", Type: field.TypeString},
+		{Name: "node_id", Type: field.TypeInt},
+		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "changes", Type: field.TypeJSON, Nullable: true},
+	}
+	// AuditEventsTable holds the schema information for the "audit_events" table.
+	AuditEventsTable = &schema.Table{
+		Name:       "audit_events",
+		Columns:    AuditEventsColumns,
+		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditevent_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_type_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[4], AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_node_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_key_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[2], AuditEventsColumns[1]},
+			},
+		},
+	}
 	// ConsultantsColumns holds the columns for the "consultants" table.
 	ConsultantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -756,6 +795,7 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		ActivitiesTable,
+		AuditEventsTable,
 		ConsultantsTable,
 		CountriesTable,
 		MatchesTable,
@@ -791,6 +831,9 @@ func init() {
 	ActivitiesTable.ForeignKeys[1].RefTable = ProjectsTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AuditEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	ConsultantsTable.ForeignKeys[0].RefTable = CountriesTable
 	ConsultantsTable.Annotation = &entsql.Annotation{

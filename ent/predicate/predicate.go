@@ -12,6 +12,9 @@ type APIKey func(*sql.Selector)
 // Activity is the predicate function for activity builders.
 type Activity func(*sql.Selector)
 
+// AuditEvent is the predicate function for auditevent builders.
+type AuditEvent func(*sql.Selector)
+
 // Consultant is the predicate function for consultant builders.
 type Consultant func(*sql.Selector)
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/apikey"
+	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
@@ -63,6 +64,8 @@ func init() {
 	activityHooks := schema.Activity{}.Hooks()
 
 	activity.Hooks[1] = activityHooks[0]
+
+	activity.Hooks[2] = activityHooks[1]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -107,6 +110,21 @@ func init() {
 	activityDescBudget := activityFields[10].Descriptor()
 	// activity.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	activity.BudgetValidator = activityDescBudget.Validators[0].(func(float64) error)
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescAt is the schema descriptor for at field.
+	auditeventDescAt := auditeventFields[0].Descriptor()
+	// auditevent.DefaultAt holds the default value on creation for the at field.
+	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
 	consultantMixin := schema.Consultant{}.Mixin()
 	consultant.Policy = privacy.NewPolicies(schema.Consultant{})
 	consultant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -120,6 +138,8 @@ func init() {
 	consultantHooks := schema.Consultant{}.Hooks()
 
 	consultant.Hooks[1] = consultantHooks[0]
+
+	consultant.Hooks[2] = consultantHooks[1]
 	consultantMixinFields0 := consultantMixin[0].Fields()
 	_ = consultantMixinFields0
 	consultantFields := schema.Consultant{}.Fields()
@@ -168,6 +188,8 @@ func init() {
 	country.Hooks[1] = countryHooks[0]
 
 	country.Hooks[2] = countryHooks[1]
+
+	country.Hooks[3] = countryHooks[2]
 	countryFields := schema.Country{}.Fields()
 	_ = countryFields
 	// countryDescCode is the schema descriptor for code field.
@@ -257,6 +279,8 @@ func init() {
 	matchHooks := schema.Match{}.Hooks()
 
 	match.Hooks[1] = matchHooks[0]
+
+	match.Hooks[2] = matchHooks[1]
 	matchMixinFields0 := matchMixin[0].Fields()
 	_ = matchMixinFields0
 	matchFields := schema.Match{}.Fields()
@@ -284,6 +308,8 @@ func init() {
 	matchneed.Hooks[1] = matchneedHooks[0]
 
 	matchneed.Hooks[2] = matchneedHooks[1]
+
+	matchneed.Hooks[3] = matchneedHooks[2]
 	matchneedMixinFields0 := matchneedMixin[0].Fields()
 	_ = matchneedMixinFields0
 	matchneedFields := schema.MatchNeed{}.Fields()
@@ -325,6 +351,8 @@ func init() {
 	matchoffer.Hooks[1] = matchofferHooks[0]
 
 	matchoffer.Hooks[2] = matchofferHooks[1]
+
+	matchoffer.Hooks[3] = matchofferHooks[2]
 	matchofferMixinFields0 := matchofferMixin[0].Fields()
 	_ = matchofferMixinFields0
 	matchofferFields := schema.MatchOffer{}.Fields()
@@ -364,6 +392,8 @@ func init() {
 	organizationHooks := schema.Organization{}.Hooks()
 
 	organization.Hooks[1] = organizationHooks[0]
+
+	organization.Hooks[2] = organizationHooks[1]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationFields := schema.Organization{}.Fields()
@@ -406,6 +436,8 @@ func init() {
 	projectHooks := schema.Project{}.Hooks()
 
 	project.Hooks[1] = projectHooks[0]
+
+	project.Hooks[2] = projectHooks[1]
 	projectFields := schema.Project{}.Fields()
 	_ = projectFields
 	// projectDescCode is the schema descriptor for code field.
@@ -461,6 +493,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	recommendationHooks := schema.Recommendation{}.Hooks()
+
+	recommendation.Hooks[1] = recommendationHooks[0]
 	recommendationFields := schema.Recommendation{}.Fields()
 	_ = recommendationFields
 	// recommendationDescNumber is the schema descriptor for number field.
@@ -497,6 +532,8 @@ func init() {
 	regionHooks := schema.Region{}.Hooks()
 
 	region.Hooks[1] = regionHooks[0]
+
+	region.Hooks[2] = regionHooks[1]
 	regionFields := schema.Region{}.Fields()
 	_ = regionFields
 	// regionDescCode is the schema descriptor for code field.
@@ -544,6 +581,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	topicHooks := schema.Topic{}.Hooks()
+
+	topic.Hooks[1] = topicHooks[0]
 	topicFields := schema.Topic{}.Fields()
 	_ = topicFields
 	// topicDescCode is the schema descriptor for code field.

@@ -111,4 +111,6 @@ func (Activity) Annotations() []schema.Annotation {
 func (Activity) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Activity: its value rules (see rules.go).
-func (Activity) Hooks() []ent.Hook { return []ent.Hook{hook.On(activityRules, writes)} }
+func (Activity) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Activity"), auditedWrites), hook.On(activityRules, writes)}
+}

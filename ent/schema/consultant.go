@@ -77,4 +77,6 @@ func (Consultant) Annotations() []schema.Annotation {
 func (Consultant) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Consultant: its value rules (see rules.go).
-func (Consultant) Hooks() []ent.Hook { return []ent.Hook{hook.On(consultantRules, writes)} }
+func (Consultant) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Consultant"), auditedWrites), hook.On(consultantRules, writes)}
+}

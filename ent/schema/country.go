@@ -111,4 +111,6 @@ func (Country) Annotations() []schema.Annotation {
 func (Country) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Country: its value rules (see rules.go).
-func (Country) Hooks() []ent.Hook { return []ent.Hook{hook.On(countryRules, writes), countryDeletes()} }
+func (Country) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Country"), auditedWrites), hook.On(countryRules, writes), countryDeletes()}
+}

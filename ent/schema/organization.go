@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"sscgraph/ent/hook"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -71,4 +73,6 @@ func (Organization) Annotations() []schema.Annotation {
 func (Organization) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Organization: what its deletion must respect (see deletes.go).
-func (Organization) Hooks() []ent.Hook { return []ent.Hook{organizationDeletes()} }
+func (Organization) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Organization"), auditedWrites), organizationDeletes()}
+}

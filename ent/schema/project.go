@@ -91,4 +91,6 @@ func (Project) Annotations() []schema.Annotation {
 func (Project) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Project: its value rules (see rules.go).
-func (Project) Hooks() []ent.Hook { return []ent.Hook{hook.On(projectRules, writes)} }
+func (Project) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Project"), auditedWrites), hook.On(projectRules, writes)}
+}

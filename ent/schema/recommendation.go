@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"sscgraph/ent/hook"
 )
 
 // Recommendation is one of the 45 Development Agenda recommendations adopted
@@ -46,3 +48,8 @@ func (Recommendation) Annotations() []schema.Annotation {
 
 // Policy of the Recommendation: who may change it (see policy.go).
 func (Recommendation) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Recommendation: every API write is audited (see audit.go).
+func (Recommendation) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Recommendation"), auditedWrites)}
+}

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"sscgraph/ent/hook"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -52,4 +54,6 @@ func (Region) Annotations() []schema.Annotation {
 func (Region) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Region: what its deletion must respect (see deletes.go).
-func (Region) Hooks() []ent.Hook { return []ent.Hook{regionDeletes()} }
+func (Region) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Region"), auditedWrites), regionDeletes()}
+}

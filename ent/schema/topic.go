@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"sscgraph/ent/hook"
 )
 
 // Topic is an IP area (patents, copyright, ...) or an economic sector
@@ -58,3 +60,8 @@ func (Topic) Annotations() []schema.Annotation {
 
 // Policy of the Topic: who may change it (see policy.go).
 func (Topic) Policy() ent.Policy { return programmePolicy() }
+
+// Hooks of the Topic: every API write is audited (see audit.go).
+func (Topic) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Topic"), auditedWrites)}
+}

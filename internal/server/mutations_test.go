@@ -348,3 +348,64 @@ func TestDeleteRules(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditTrail: every successful write leaves one event with who, when,
+// what and the changed fields; failed writes leave none; only ADMIN keys
+// read the trail, newest first.
+func TestAuditTrail(t *testing.T) { forEachBackend(t, testAuditTrail) }
+
+func testAuditTrail(t *testing.T, a *api) {
+	ctx := context.Background()
+	editorRec, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor, admin := caller{a, editorKey}, caller{a, adminKey}
+	r := editor.do(t, `mutation { createProject(input: {code: "AUDIT_1", title: "First title", status: PROPOSED}) { id } }`, nil)
+	id := r.str("createProject.id")
+	if id == "" {
+		t.Fatalf("create: %+v", r.Errors)
+	}
+	if r := editor.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: "Second title"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	// A failed write: the title is empty.
+	if r := editor.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: ""}) { id } }`, map[string]any{"id": id}); len(r.Errors) == 0 {
+		t.Fatal("an empty title was accepted")
+	}
+	if r := editor.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+
+	q := `query($id: ID!) { auditEvents(where: {nodeID: $id}) { totalCount edges { node { operation type nodeID keyID role at changes } } } }`
+	r = admin.do(t, q, map[string]any{"id": id})
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if n := r.num("auditEvents.totalCount"); n != 3 {
+		t.Fatalf("%d events, want 3 (create, update, delete; none for the failed update)", n)
+	}
+	ops := []string{r.str("auditEvents.edges.0.node.operation"), r.str("auditEvents.edges.1.node.operation"), r.str("auditEvents.edges.2.node.operation")}
+	if ops[0] != "DELETE" || ops[1] != "UPDATE" || ops[2] != "CREATE" {
+		t.Errorf("operations newest first = %v, want DELETE UPDATE CREATE", ops)
+	}
+	ev := "auditEvents.edges.1.node."
+	if r.str(ev+"type") != "Project" || r.str(ev+"nodeID") != id || r.str(ev+"keyID") != gid.Current().Encode(editorRec.ID) || r.str(ev+"role") != "EDITOR" {
+		t.Errorf("update event = %v", r.get("auditEvents.edges.1.node"))
+	}
+	title, _ := r.get(ev + "changes.title").(map[string]any)
+	if title["old"] != "First title" || title["new"] != "Second title" {
+		t.Errorf("update changes = %v, want title from First title to Second title", r.get(ev+"changes"))
+	}
+
+	for _, c := range []caller{editor, {a, ""}} {
+		r := c.do(t, q, map[string]any{"id": id})
+		if len(r.Errors) == 0 || r.get("auditEvents") != nil {
+			t.Errorf("a non-admin read the trail: %v %+v", r.Data, r.Errors)
+		}
+	}
+}

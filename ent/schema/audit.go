@@ -1,0 +1,145 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"entgo.io/ent"
+
+	gen "sscgraph/ent"
+	"sscgraph/ent/auditevent"
+	"sscgraph/ent/privacy"
+	"sscgraph/internal/gid"
+	"sscgraph/internal/viewer"
+)
+
+// privateFields are redacted in audit events: they hold personal data.
+var privateFields = map[string]bool{"email": true}
+
+// audited records every successful API write of a type in the write's
+// transaction. Writes by sscgraph itself (loading the dataset) have no
+// key and are not audit events.
+func audited(typ string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v := viewer.From(ctx)
+			if v.Anonymous() {
+				return next.Mutate(ctx, m)
+			}
+			op, changes, err := describe(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			value, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			id, ok := idOf(m, value)
+			if !ok {
+				return value, nil
+			}
+			client := m.(interface{ Client() *gen.Client }).Client()
+			_, err = client.AuditEvent.Create().
+				SetKeyID(v.KeyID).SetRole(v.Role).SetType(typ).SetNodeID(id).
+				SetOperation(op).SetChanges(changes).
+				Save(privacy.DecisionContext(ctx, privacy.Allow))
+			if err != nil {
+				return nil, fmt.Errorf("recording the audit event: %w", err)
+			}
+			return value, nil
+		})
+	}
+}
+
+// idOf returns the written row's key; after a create ent has set it on
+// the mutation.
+func idOf(m ent.Mutation, _ ent.Value) (int, bool) {
+	if idm, ok := m.(interface{ ID() (int, bool) }); ok {
+		return idm.ID()
+	}
+	return 0, false
+}
+
+// describe returns the operation and the changes a mutation makes, with
+// old values read before it runs.
+func describe(ctx context.Context, m ent.Mutation) (auditevent.Operation, map[string]any, error) {
+	changes := map[string]any{}
+	var op auditevent.Operation
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		op = auditevent.OperationCREATE
+	case m.Op().Is(ent.OpDeleteOne):
+		return auditevent.OperationDELETE, changes, nil
+	default:
+		op = auditevent.OperationUPDATE
+	}
+	for _, f := range m.Fields() {
+		nv, _ := m.Field(f)
+		change := map[string]any{"new": nv}
+		if op == auditevent.OperationUPDATE {
+			ov, err := m.OldField(ctx, f)
+			if err != nil {
+				return "", nil, fmt.Errorf("reading old %s: %w", f, err)
+			}
+			change["old"] = ov
+		}
+		if privateFields[f] {
+			change = map[string]any{"new": "[redacted]"}
+			if op == auditevent.OperationUPDATE {
+				change["old"] = "[redacted]"
+			}
+		}
+		changes[camelCase(f)] = change
+	}
+	for _, f := range m.ClearedFields() {
+		changes[camelCase(f)] = map[string]any{"new": nil}
+	}
+	for _, e := range m.AddedEdges() {
+		edge := edgeChange(changes, e)
+		edge["added"] = globalIDs(m.AddedIDs(e))
+	}
+	for _, e := range m.RemovedEdges() {
+		edge := edgeChange(changes, e)
+		edge["removed"] = globalIDs(m.RemovedIDs(e))
+	}
+	for _, e := range m.ClearedEdges() {
+		edgeChange(changes, e)["cleared"] = true
+	}
+	return op, changes, nil
+}
+
+func edgeChange(changes map[string]any, edge string) map[string]any {
+	name := camelCase(edge)
+	if c, ok := changes[name].(map[string]any); ok {
+		return c
+	}
+	c := map[string]any{}
+	changes[name] = c
+	return c
+}
+
+// globalIDs turns keys into the IDs clients use.
+func globalIDs(ids []ent.Value) []string {
+	codec := gid.Current()
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if n, ok := id.(int); ok && codec != nil {
+			out = append(out, codec.Encode(n))
+		}
+	}
+	return out
+}
+
+func camelCase(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// auditedWrites is when audit events are recorded.
+const auditedWrites = ent.OpCreate | ent.OpUpdateOne | ent.OpDeleteOne

@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// AuditEvent records one successful write through the API: who made it,
+// when, to what, and which fields changed from what to what. Events are
+// written in the write's own transaction, so a failed write leaves none.
+type AuditEvent struct{ ent.Schema }
+
+// Fields of the AuditEvent.
+func (AuditEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("at").
+			Immutable().Default(time.Now).
+			Comment("When the write happened.").
+			Annotations(entgql.OrderField("AT")),
+		field.Int("key_id").
+			Immutable().
+			Comment("The API key that made the write.").
+			Annotations(entgql.Type("ID")),
+		field.String("role").
+			Immutable().
+			Comment("The key's role at the time."),
+		field.String("type").
+			Immutable().
+			Comment("The type of the changed object, e.g. Project.").
+			Annotations(entgql.OrderField("TYPE")),
+		field.Int("node_id").
+			Immutable().
+			Comment("The changed object's ID.").
+			Annotations(entgql.Type("ID")),
+		field.Enum("operation").
+			Values("CREATE", "UPDATE", "DELETE").
+			Immutable(),
+		field.JSON("changes", map[string]any{}).
+			Optional().Immutable().
+			Comment("Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.").
+			Annotations(entgql.Type("Map")),
+	}
+}
+
+// Indexes of the AuditEvent.
+func (AuditEvent) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("at"),
+		index.Fields("type", "at"),
+		index.Fields("node_id", "at"),
+		index.Fields("key_id", "at"),
+	}
+}
+
+// Annotations of the AuditEvent: a connection for ADMIN keys, no writes.
+func (AuditEvent) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A successful write through the API, for ADMIN keys to read."),
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
+
+// Policy of the AuditEvent: ADMIN keys read it; only the audit hook
+// writes it.
+func (AuditEvent) Policy() ent.Policy { return adminPolicy() }
