@@ -127,11 +127,27 @@ func (w *walker) field(f *ast.Field) *gqlerror.Error {
 		if err != nil {
 			return badInput(arg.Position, "%s: argument %q: %v", fieldName(f), arg.Name, err)
 		}
-		if msg := w.checkIDs(def.Type, v, "", arg.Name); msg != "" {
+		if msg := w.checkIDs(def.Type, v, w.argTarget(f, arg.Name), arg.Name); msg != "" {
 			return badInput(arg.Position, "%s: %s", fieldName(f), msg)
 		}
 	}
 	return nil
+}
+
+// argTarget is the type the id argument of an update or delete mutation
+// must name: updateProject(id:) takes a Project's ID.
+func (w *walker) argTarget(f *ast.Field, arg string) string {
+	if arg != "id" {
+		return ""
+	}
+	for _, prefix := range []string{"update", "delete"} {
+		if typ, ok := strings.CutPrefix(f.Name, prefix); ok {
+			if def := w.schema.Types[typ]; def != nil && def.Kind == ast.Object {
+				return typ
+			}
+		}
+	}
+	return ""
 }
 
 // mayHoldIDs reports whether a value of type t can contain an ID.

@@ -222,6 +222,8 @@ func TestMutationForeignIDs(t *testing.T) {
 		{"single edge", `mutation($x: ID!) { createMatchOffer(input: {title: "t", kind: TECHNICAL, status: OPEN, postedAt: "2026-01-01T00:00:00Z", providerID: $x}) { id } }`, "input.providerID", region},
 		{"list edge", `mutation($x: ID!) { createActivity(input: {title: "t", kind: TECHNICAL_ASSISTANCE, type: WORKSHOP, status: PLANNED, startDate: "2027-01-01T00:00:00Z", endDate: "2027-01-02T00:00:00Z", beneficiaryCountryIDs: [$x]}) { id } }`, "input.beneficiaryCountryIDs[0]", topic},
 		{"add on update", `mutation($x: ID!, $id: ID!) { updateProject(id: $id, input: {addRecommendationIDs: [$x]}) { id } }`, "input.addRecommendationIDs[0]", region},
+		{"update of another type", `mutation($x: ID!) { updateProject(id: $x, input: {title: "t"}) { id } }`, "is the ID of a Region, not of a Project", region},
+		{"delete of another type", `mutation($x: ID!) { deleteTopic(id: $x) }`, "is the ID of a Region, not of a Topic", region},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]any{"x": tt.wrong}

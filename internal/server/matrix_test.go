@@ -1,0 +1,125 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"sscgraph/internal/auth"
+	"sscgraph/internal/gid"
+)
+
+// TestRoleOperationMatrix: every role tries to create, update and delete
+// every type. Programme data and matches change only with EDITOR and ADMIN
+// keys; a MEMBER key is FORBIDDEN there (its own organization's offers and
+// needs are in TestWritePermissions); anonymous callers are
+// UNAUTHENTICATED. Every answer is checked, and refused writes leave the
+// row as it was.
+func TestRoleOperationMatrix(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	ctx := context.Background()
+	codec := gid.Current()
+	one := func(sql string) string {
+		var id int
+		fmt.Sscan(a.column(t, sql)[0], &id)
+		return codec.Encode(id)
+	}
+	org := one(`SELECT id FROM organizations ORDER BY id LIMIT 1`)
+	country := one(`SELECT id FROM countries WHERE code = 'KE'`)
+	region := one(`SELECT id FROM regions WHERE code = 'AFRICA'`)
+	offer := one(`SELECT o.id FROM match_offers o ORDER BY o.id LIMIT 1`)
+	need := one(`SELECT n.id FROM match_needs n WHERE NOT EXISTS (SELECT 1 FROM matches m JOIN match_offers o ON o.id = m.offer_id WHERE m.need_id = n.id AND o.id = (SELECT MIN(id) FROM match_offers)) ORDER BY n.id LIMIT 1`)
+	memberOrg, _ := codec.Decode(org)
+
+	keys := map[string]string{"anonymous": ""}
+	for _, role := range []string{auth.RoleAdmin, auth.RoleEditor, auth.RoleMember} {
+		opts := auth.CreateOptions{Role: role}
+		if role == auth.RoleMember {
+			opts.OrganizationID = memberOrg
+		}
+		_, k, err := auth.Create(ctx, a.db.Client, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[role] = k
+	}
+
+	// For each type: a create input (%d makes values unique), an update
+	// input, and the field to read back.
+	types := []struct {
+		name, create, update, field string
+	}{
+		{"Region", `{code: "TEST_%d", name: "Test region"}`, `{name: "Renamed"}`, "name"},
+		{"Topic", `{code: "TEST_%d", name: "Test topic", kind: SECTOR}`, `{name: "Renamed"}`, "name"},
+		{"Project", `{code: "TEST_%d", title: "Test project", status: PROPOSED}`, `{title: "Renamed"}`, "title"},
+		{"Activity", `{title: "Test activity %d", kind: TECHNICAL_ASSISTANCE, type: WORKSHOP, status: PLANNED, startDate: "2027-01-01T00:00:00Z", endDate: "2027-01-02T00:00:00Z"}`, `{title: "Renamed"}`, "title"},
+		{"Consultant", `{name: "Test Person %d"}`, `{name: "Renamed"}`, "name"},
+		{"Organization", `{name: "Test organization %d", kind: NGO, countryID: "` + country + `"}`, `{name: "Renamed"}`, "name"},
+		{"Country", `{code: "AQ", iso3: "ATA", name: "Antarctica %d", latitude: -90, longitude: 0, regionID: "` + region + `"}`, `{name: "Renamed"}`, "name"},
+		{"Recommendation", `{number: 45, cluster: F, title: "Recommendation %d"}`, `{title: "Renamed"}`, "title"},
+		{"Match", `{status: PROPOSED, score: 0.%d, createdAt: "2026-11-01T00:00:00Z", offerID: "` + offer + `", needID: "` + need + `"}`, `{status: ACCEPTED}`, "status"},
+	}
+	n := 0
+	for _, typ := range types {
+		for _, role := range []string{"anonymous", auth.RoleMember, auth.RoleEditor, auth.RoleAdmin} {
+			n++
+			c := caller{a, keys[role]}
+			want := ""
+			switch role {
+			case "anonymous":
+				want = "UNAUTHENTICATED"
+			case auth.RoleMember:
+				want = "FORBIDDEN"
+			}
+			t.Run(typ.name+"/"+role, func(t *testing.T) {
+				// Countries and recommendations are a closed set: make
+				// room for the create first (as an admin).
+				admin := caller{a, keys[auth.RoleAdmin]}
+				switch typ.name {
+				case "Country":
+					admin.do(t, `mutation($id: ID!) { deleteCountry(id: $id) }`, map[string]any{"id": one(`SELECT COALESCE((SELECT id FROM countries WHERE code = 'AQ'), 0)`)})
+				case "Recommendation":
+					admin.do(t, `mutation($id: ID!) { deleteRecommendation(id: $id) }`, map[string]any{"id": one(`SELECT COALESCE((SELECT id FROM recommendations WHERE number = 45), 0)`)})
+				case "Match":
+					admin.do(t, `mutation($o: ID!, $n: ID!) { m: matches(where: {hasOfferWith: {id: $o}, hasNeedWith: {id: $n}}) { totalCount } }`, map[string]any{"o": offer, "n": need})
+				}
+				create := fmt.Sprintf(`mutation { create%s(input: %s) { id } }`, typ.name, fmt.Sprintf(typ.create, n))
+				r := c.do(t, create, nil)
+				if errCode(r) != want {
+					t.Fatalf("create: errors %+v, want %q", r.Errors, want)
+				}
+				id := r.str("create" + typ.name + ".id")
+				if want != "" {
+					if r.HasData && r.get("create"+typ.name) != nil {
+						t.Errorf("refused create answered data %v", r.Data)
+					}
+					// Update and delete an existing row, as this caller.
+					id = one(fmt.Sprintf(`SELECT MIN(id) FROM %s`, table(typ.name)))
+				}
+				r = c.do(t, fmt.Sprintf(`mutation($id: ID!) { update%s(id: $id, input: %s) { %s } }`, typ.name, typ.update, typ.field), map[string]any{"id": id})
+				if errCode(r) != want {
+					t.Errorf("update: errors %+v, want %q", r.Errors, want)
+				}
+				r = c.do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ.name), map[string]any{"id": id})
+				switch {
+				case want != "" && errCode(r) != want:
+					t.Errorf("delete: errors %+v, want %q", r.Errors, want)
+				case want == "" && (len(r.Errors) > 0 || r.str("delete"+typ.name) != id):
+					t.Errorf("delete: %v %+v", r.Data, r.Errors)
+				}
+				still := a.query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}).str("node.id") == id
+				if still != (want != "") {
+					t.Errorf("after delete by %s the row exists: %v", role, still)
+				}
+			})
+		}
+	}
+}
+
+func table(typ string) string {
+	return map[string]string{
+		"Region": "regions", "Topic": "topics", "Project": "projects", "Activity": "activities",
+		"Consultant": "consultants", "Organization": "organizations", "Country": "countries",
+		"Recommendation": "recommendations", "Match": "matches",
+	}[typ]
+}
