@@ -28,7 +28,7 @@ type Consultant struct {
 	Bio string `json:"bio,omitempty"`
 	// Whether the consultant currently accepts assignments.
 	Available bool `json:"available,omitempty"`
-	// Email holds the value of the "email" field.
+	// E-mail address; personal data.
 	Email string `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConsultantQuery when eager-loading is set.

@@ -251,6 +251,7 @@ type CreateConsultantInput struct {
 	Languages     []string
 	Bio           *string
 	Available     *bool
+	Email         *string
 	NationalityID *int
 	ExpertiseIDs  []int
 	ActivityIDs   []int
@@ -267,6 +268,9 @@ func (i *CreateConsultantInput) Mutate(m *ConsultantMutation) {
 	}
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
+	}
+	if v := i.Email; v != nil {
+		m.SetEmail(*v)
 	}
 	if v := i.NationalityID; v != nil {
 		m.SetNationalityID(*v)
@@ -294,6 +298,8 @@ type UpdateConsultantInput struct {
 	ClearBio           bool
 	Bio                *string
 	Available          *bool
+	ClearEmail         bool
+	Email              *string
 	ClearNationality   bool
 	NationalityID      *int
 	ClearExpertise     bool
@@ -326,6 +332,12 @@ func (i *UpdateConsultantInput) Mutate(m *ConsultantMutation) {
 	}
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
+	}
+	if i.ClearEmail {
+		m.ClearEmail()
+	}
+	if v := i.Email; v != nil {
+		m.SetEmail(*v)
 	}
 	if i.ClearNationality {
 		m.ClearNationality()

@@ -35,12 +35,15 @@ func (Consultant) Fields() []ent.Field {
 			Comment("Whether the consultant currently accepts assignments.").
 			Annotations(entgql.OrderField("AVAILABLE")),
 		// The e-mail address is personal data: Sensitive keeps it out of
-		// ent's printing and out of entgql's type, filters and orderings.
-		// graph/schema/private.graphqls adds it to the Consultant type with
-		// a resolver that answers null to anyone but ADMIN and EDITOR keys.
+		// ent's printing, and it has no filters or orderings. It is in the
+		// create and update inputs (only ADMIN and EDITOR keys write
+		// consultants); graph/schema/private.graphqls adds it to the
+		// Consultant type with a resolver that answers null to anyone but
+		// ADMIN and EDITOR keys.
 		field.String("email").
 			Optional().MaxLen(320).Sensitive().
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Comment("E-mail address; personal data.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipOrderField)),
 	}
 }
 

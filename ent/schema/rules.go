@@ -137,6 +137,11 @@ func consultantRules(next ent.Mutator) ent.Mutator {
 				return nil, err
 			}
 		}
+		if email, ok := m.Email(); ok && email != "" {
+			if err := validate.Email("email", email); err != nil {
+				return nil, err
+			}
+		}
 		return next.Mutate(ctx, m)
 	})
 }

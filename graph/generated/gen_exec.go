@@ -4223,6 +4223,10 @@ input CreateConsultantInput {
   Whether the consultant currently accepts assignments.
   """
   available: Boolean
+  """
+  E-mail address; personal data.
+  """
+  email: String
   nationalityID: ID
   expertiseIDs: [ID!]
   activityIDs: [ID!]
@@ -7278,6 +7282,11 @@ input UpdateConsultantInput {
   Whether the consultant currently accepts assignments.
   """
   available: Boolean
+  """
+  E-mail address; personal data.
+  """
+  email: String
+  clearEmail: Boolean
   nationalityID: ID
   clearNationality: Boolean
   addExpertiseIDs: [ID!]
@@ -24229,7 +24238,7 @@ func (ec *executionContext) unmarshalInputCreateConsultantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "languages", "bio", "available", "nationalityID", "expertiseIDs", "activityIDs"}
+	fieldsInOrder := [...]string{"name", "languages", "bio", "available", "email", "nationalityID", "expertiseIDs", "activityIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24264,6 +24273,13 @@ func (ec *executionContext) unmarshalInputCreateConsultantInput(ctx context.Cont
 				return it, err
 			}
 			it.Available = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
 		case "nationalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalityID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -29728,7 +29744,7 @@ func (ec *executionContext) unmarshalInputUpdateConsultantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "languages", "appendLanguages", "clearLanguages", "bio", "clearBio", "available", "nationalityID", "clearNationality", "addExpertiseIDs", "removeExpertiseIDs", "clearExpertise", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	fieldsInOrder := [...]string{"name", "languages", "appendLanguages", "clearLanguages", "bio", "clearBio", "available", "email", "clearEmail", "nationalityID", "clearNationality", "addExpertiseIDs", "removeExpertiseIDs", "clearExpertise", "addActivityIDs", "removeActivityIDs", "clearActivities"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29784,6 +29800,20 @@ func (ec *executionContext) unmarshalInputUpdateConsultantInput(ctx context.Cont
 				return it, err
 			}
 			it.Available = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "clearEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEmail"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEmail = data
 		case "nationalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalityID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)

@@ -411,3 +411,30 @@ func testAuditTrail(t *testing.T, a *api) {
 		}
 	}
 }
+
+// TestEmailWritesAndRedaction: editors set e-mail addresses, which must be
+// addresses, and the audit trail never shows them.
+func TestEmailWritesAndRedaction(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	ctx := context.Background()
+	_, editorKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, adminKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	editor, admin := caller{a, editorKey}, caller{a, adminKey}
+	r := editor.do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "not an address"}) { id } }`, nil)
+	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.email" {
+		t.Errorf("bad address: %+v", r.Errors)
+	}
+	r = editor.do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "mail.person@example.org"}) { id email } }`, nil)
+	id := r.str("createConsultant.id")
+	if len(r.Errors) > 0 || r.str("createConsultant.email") != "mail.person@example.org" {
+		t.Fatalf("create: %+v %+v", r.Data, r.Errors)
+	}
+	if r := editor.do(t, `mutation($id: ID!) { updateConsultant(id: $id, input: {email: "new.address@example.org"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	r = admin.do(t, `query($id: ID!) { auditEvents(where: {nodeID: $id}) { edges { node { operation changes } } } }`, map[string]any{"id": id})
+	b, _ := json.Marshal(r.Data)
+	if bytes.Contains(b, []byte("example.org")) || !bytes.Contains(b, []byte("[redacted]")) {
+		t.Errorf("the audit trail shows e-mail addresses: %s", b)
+	}
+}

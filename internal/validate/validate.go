@@ -7,6 +7,7 @@ package validate
 import (
 	_ "embed"
 	"fmt"
+	"net/mail"
 	"sort"
 	"strings"
 )
@@ -114,4 +115,13 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Email checks an e-mail address: one plain address, no display name.
+func Email(field, addr string) error {
+	a, err := mail.ParseAddress(addr)
+	if err != nil || a.Address != addr || a.Name != "" {
+		return Errorf(field, "%q is not an e-mail address", addr)
+	}
+	return nil
 }
