@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// APIKey is the model entity for the APIKey schema.
+// An API key, as ADMIN keys see it: never the key itself, which is shown once when it is made.
 type APIKey struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -30,9 +30,11 @@ func (APIKey) Fields() []ent.Field {
 			Comment("SHA-256 of the key, hex: keys are 256 random bits, so a fast hash cannot be reversed."),
 		field.String("hint").
 			Immutable().MaxLen(16).
-			Comment("The key's first characters, to tell keys apart in listings."),
+			Comment("The key's first characters, to tell keys apart in listings.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Time("created_at").
-			Immutable().Default(time.Now),
+			Immutable().Default(time.Now).
+			Annotations(entgql.OrderField("CREATED_AT")),
 		field.Time("expires_at").
 			Optional().Nillable(),
 		field.Time("revoked_at").
@@ -57,9 +59,15 @@ func (APIKey) Indexes() []ent.Index {
 	}
 }
 
-// Annotations of the APIKey.
+// Annotations of the APIKey: a connection for ADMIN keys (the policy
+// refuses everyone else); keys are made and revoked by dedicated
+// mutations, not generic inputs, so that the secret is made by sscgraph.
 func (APIKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{
+		schema.Comment("An API key, as ADMIN keys see it: never the key itself, which is shown once when it is made."),
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+	}
 }
 
 // Policy of the APIKey: who may change it (see policy.go).

@@ -9,6 +9,7 @@ import (
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/privacy"
+	"sscgraph/internal/validate"
 )
 
 // CreateOptions describe a new key.
@@ -22,28 +23,33 @@ type CreateOptions struct {
 // Create stores a new key and returns it with the key itself, which is not
 // stored and cannot be shown again.
 func Create(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent.APIKey, string, error) {
-	ctx = system(ctx)
+	return CreateAs(system(ctx), client, opts)
+}
+
+// CreateAs is Create on behalf of the caller in ctx: the schema's privacy
+// rules decide whether the caller may (only ADMIN keys may).
+func CreateAs(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent.APIKey, string, error) {
 	switch opts.Role {
 	case RoleAdmin, RoleEditor:
 		if opts.OrganizationID != 0 {
-			return nil, "", fmt.Errorf("only MEMBER keys belong to an organization")
+			return nil, "", validate.Errorf("organizationID", "only MEMBER keys belong to an organization")
 		}
 	case RoleMember:
 		if opts.OrganizationID == 0 {
-			return nil, "", fmt.Errorf("a MEMBER key needs the organization it acts for")
+			return nil, "", validate.Errorf("organizationID", "a MEMBER key needs the organization it acts for")
 		}
 		exists, err := client.Organization.Query().Where(organization.ID(opts.OrganizationID)).Exist(ctx)
 		if err != nil {
 			return nil, "", fmt.Errorf("checking organization: %w", err)
 		}
 		if !exists {
-			return nil, "", fmt.Errorf("no organization has that ID")
+			return nil, "", validate.Errorf("organizationID", "no organization has that ID")
 		}
 	default:
-		return nil, "", fmt.Errorf("role must be ADMIN, EDITOR or MEMBER, got %q", opts.Role)
+		return nil, "", validate.Errorf("role", "role must be ADMIN, EDITOR or MEMBER, got %q", opts.Role)
 	}
 	if opts.ExpiresIn < 0 {
-		return nil, "", fmt.Errorf("expiry must be in the future")
+		return nil, "", validate.Errorf("expiresInSeconds", "expiry must be in the future")
 	}
 	key, hash, hint, err := NewKey()
 	if err != nil {
@@ -79,7 +85,11 @@ func List(ctx context.Context, client *ent.Client) ([]*ent.APIKey, error) {
 // Revoke ends a key now. Revoking a revoked key is an error, so that a
 // mistyped ID does not pass unnoticed.
 func Revoke(ctx context.Context, client *ent.Client, id int) error {
-	ctx = system(ctx)
+	return RevokeAs(system(ctx), client, id)
+}
+
+// RevokeAs is Revoke on behalf of the caller in ctx (ADMIN keys only).
+func RevokeAs(ctx context.Context, client *ent.Client, id int) error {
 	n, err := client.APIKey.Update().
 		Where(apikey.ID(id), apikey.RevokedAtIsNil()).
 		SetRevokedAt(time.Now().UTC()).
@@ -88,7 +98,7 @@ func Revoke(ctx context.Context, client *ent.Client, id int) error {
 		return fmt.Errorf("revoking key: %w", err)
 	}
 	if n == 0 {
-		return fmt.Errorf("no unrevoked key has that ID")
+		return validate.Errorf("id", "no unrevoked key has that ID")
 	}
 	return nil
 }
@@ -97,4 +107,18 @@ func Revoke(ctx context.Context, client *ent.Client, id int) error {
 // which the schema's privacy rules let through.
 func system(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// NewAPIKey is a key just made: the secret, shown once, and its record.
+type NewAPIKey struct {
+	Key    string
+	APIKey *ent.APIKey
+}
+
+// CreateAPIKeyInput is the GraphQL input of createAPIKey.
+type CreateAPIKeyInput struct {
+	Role             apikey.Role
+	OrganizationID   *int
+	Name             *string
+	ExpiresInSeconds *int
 }

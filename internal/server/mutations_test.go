@@ -438,3 +438,47 @@ func TestEmailWritesAndRedaction(t *testing.T) {
 		t.Errorf("the audit trail shows e-mail addresses: %s", b)
 	}
 }
+
+// TestKeysThroughTheAPI: ADMIN keys make, list and revoke keys through
+// GraphQL; other keys cannot; the new key works and the revoked one is
+// refused.
+func TestKeysThroughTheAPI(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	ctx := context.Background()
+	_, adminKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	_, editorKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	admin, editor := caller{a, adminKey}, caller{a, editorKey}
+	create := `mutation($in: CreateAPIKeyInput!) { createAPIKey(input: $in) { key apiKey { id role name hint } } }`
+
+	if r := editor.do(t, create, map[string]any{"in": map[string]any{"role": "ADMIN"}}); errCode(r) != "FORBIDDEN" {
+		t.Errorf("an editor made a key: %+v %+v", r.Data, r.Errors)
+	}
+	if r := admin.do(t, create, map[string]any{"in": map[string]any{"role": "MEMBER"}}); errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.organizationID" {
+		t.Errorf("a member key without organization: %+v", r.Errors)
+	}
+	r := admin.do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR", "name": "made through the API"}})
+	key := r.str("createAPIKey.key")
+	if len(r.Errors) > 0 || key == "" || r.str("createAPIKey.apiKey.role") != "EDITOR" {
+		t.Fatalf("create: %+v %+v", r.Data, r.Errors)
+	}
+	if r := (caller{a, key}).do(t, `mutation { createTopic(input: {code: "VIA_API_KEY", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("the new key cannot write: %+v", r.Errors)
+	}
+
+	r = admin.do(t, `{ apiKeys(first: 10) { totalCount edges { node { id name } } } }`, nil)
+	if len(r.Errors) > 0 || r.num("apiKeys.totalCount") != 3 {
+		t.Errorf("apiKeys: %+v %+v", r.Data, r.Errors)
+	}
+	if r := editor.do(t, `{ apiKeys(first: 10) { totalCount } }`, nil); len(r.Errors) == 0 {
+		t.Errorf("an editor listed keys: %+v", r.Data)
+	}
+
+	r = admin.do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR"}})
+	other, otherID := r.str("createAPIKey.key"), r.str("createAPIKey.apiKey.id")
+	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": otherID}); len(r.Errors) > 0 {
+		t.Fatalf("revoke: %+v", r.Errors)
+	}
+	if r := (caller{a, other}).do(t, `{ regions(first: 1) { totalCount } }`, nil); errCode(r) != "UNAUTHENTICATED" {
+		t.Errorf("a revoked key answered %+v %+v", r.Data, r.Errors)
+	}
+}
