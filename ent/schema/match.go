@@ -67,7 +67,7 @@ func (Match) Annotations() []schema.Annotation {
 }
 
 // Policy of the Match: who may change it (see policy.go).
-func (Match) Policy() ent.Policy { return programmePolicy() }
+func (Match) Policy() ent.Policy { return matchPolicy() }
 
 // Hooks of the Match.
 func (Match) Hooks() []ent.Hook {

@@ -7,8 +7,10 @@ import (
 	"entgo.io/ent"
 
 	gen "sscgraph/ent"
+	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/viewer"
 )
@@ -135,4 +137,66 @@ func matchNeedPolicy() ent.Policy {
 		},
 		Query: privacy.QueryPolicy{privacy.AlwaysAllowRule()},
 	}
+}
+
+// matchPolicy: ADMIN and EDITOR keys change any match; a MEMBER key only
+// matches its organization is a party to (as the offer's provider or the
+// need's seeker), before and after the change: its side of matches.
+func matchPolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			requireRole(true, viewer.RoleAdmin, viewer.RoleEditor),
+			privacy.MatchMutationRuleFunc(func(ctx context.Context, m *gen.MatchMutation) error {
+				v := viewer.From(ctx)
+				if v.Role != viewer.RoleMember || v.OrganizationID == 0 ||
+					!(m.Op().Is(gen.OpCreate) || m.Op().Is(gen.OpUpdateOne) || m.Op().Is(gen.OpDeleteOne)) {
+					return deny(viewer.ErrForbidden)
+				}
+				rctx := privacy.DecisionContext(ctx, privacy.Allow)
+				offerID, offerSet := m.OfferID()
+				needID, needSet := m.NeedID()
+				if id, ok := m.ID(); ok {
+					cur, err := m.Client().Match.Query().Where(match.ID(id)).WithOffer().WithNeed().Only(rctx)
+					if err != nil {
+						return err
+					}
+					in, err := isParty(rctx, m.Client(), cur.Edges.Offer.ID, cur.Edges.Need.ID, v.OrganizationID)
+					if err != nil || !in {
+						return orForbidden(err)
+					}
+					if !offerSet {
+						offerID = cur.Edges.Offer.ID
+					}
+					if !needSet {
+						needID = cur.Edges.Need.ID
+					}
+				}
+				if m.Op().Is(gen.OpDeleteOne) {
+					return privacy.Allow
+				}
+				in, err := isParty(rctx, m.Client(), offerID, needID, v.OrganizationID)
+				if err != nil || !in {
+					return orForbidden(err)
+				}
+				return privacy.Allow
+			}),
+		},
+		Query: privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+	}
+}
+
+// isParty reports whether org provides the offer or seeks the need.
+func isParty(ctx context.Context, c *gen.Client, offerID, needID, org int) (bool, error) {
+	provides, err := c.MatchOffer.Query().Where(matchoffer.ID(offerID), matchoffer.HasProviderWith(organization.ID(org))).Exist(ctx)
+	if err != nil || provides {
+		return provides, err
+	}
+	return c.MatchNeed.Query().Where(matchneed.ID(needID), matchneed.HasSeekerWith(organization.ID(org))).Exist(ctx)
+}
+
+func orForbidden(err error) error {
+	if err != nil {
+		return err
+	}
+	return deny(viewer.ErrForbidden)
 }

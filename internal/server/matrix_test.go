@@ -24,12 +24,16 @@ func TestRoleOperationMatrix(t *testing.T) {
 		fmt.Sscan(a.column(t, sql)[0], &id)
 		return codec.Encode(id)
 	}
-	org := one(`SELECT id FROM organizations ORDER BY id LIMIT 1`)
 	country := one(`SELECT id FROM countries WHERE code = 'KE'`)
 	region := one(`SELECT id FROM regions WHERE code = 'AFRICA'`)
 	offer := one(`SELECT o.id FROM match_offers o ORDER BY o.id LIMIT 1`)
 	need := one(`SELECT n.id FROM match_needs n WHERE NOT EXISTS (SELECT 1 FROM matches m JOIN match_offers o ON o.id = m.offer_id WHERE m.need_id = n.id AND o.id = (SELECT MIN(id) FROM match_offers)) ORDER BY n.id LIMIT 1`)
-	memberOrg, _ := codec.Decode(org)
+	// The MEMBER key's organization is no party to that offer and need:
+	// the match rows here are someone else's.
+	offerKey, _ := codec.Decode(offer)
+	needKey, _ := codec.Decode(need)
+	memberOrg, _ := codec.Decode(one(fmt.Sprintf(`SELECT id FROM organizations WHERE id NOT IN
+		(SELECT provider_id FROM match_offers WHERE id = %d UNION SELECT seeker_id FROM match_needs WHERE id = %d) ORDER BY id LIMIT 1`, offerKey, needKey)))
 
 	keys := map[string]string{"anonymous": ""}
 	for _, role := range []string{auth.RoleAdmin, auth.RoleEditor, auth.RoleMember} {
