@@ -114,7 +114,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "sscgraph/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error

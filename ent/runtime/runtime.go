@@ -66,6 +66,8 @@ func init() {
 	activity.Hooks[1] = activityHooks[0]
 
 	activity.Hooks[2] = activityHooks[1]
+
+	activity.Hooks[3] = activityHooks[2]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -140,6 +142,8 @@ func init() {
 	consultant.Hooks[1] = consultantHooks[0]
 
 	consultant.Hooks[2] = consultantHooks[1]
+
+	consultant.Hooks[3] = consultantHooks[2]
 	consultantMixinFields0 := consultantMixin[0].Fields()
 	_ = consultantMixinFields0
 	consultantFields := schema.Consultant{}.Fields()
@@ -190,6 +194,8 @@ func init() {
 	country.Hooks[2] = countryHooks[1]
 
 	country.Hooks[3] = countryHooks[2]
+
+	country.Hooks[4] = countryHooks[3]
 	countryFields := schema.Country{}.Fields()
 	_ = countryFields
 	// countryDescCode is the schema descriptor for code field.
@@ -281,6 +287,8 @@ func init() {
 	match.Hooks[1] = matchHooks[0]
 
 	match.Hooks[2] = matchHooks[1]
+
+	match.Hooks[3] = matchHooks[2]
 	matchMixinFields0 := matchMixin[0].Fields()
 	_ = matchMixinFields0
 	matchFields := schema.Match{}.Fields()
@@ -310,6 +318,8 @@ func init() {
 	matchneed.Hooks[2] = matchneedHooks[1]
 
 	matchneed.Hooks[3] = matchneedHooks[2]
+
+	matchneed.Hooks[4] = matchneedHooks[3]
 	matchneedMixinFields0 := matchneedMixin[0].Fields()
 	_ = matchneedMixinFields0
 	matchneedFields := schema.MatchNeed{}.Fields()
@@ -353,6 +363,8 @@ func init() {
 	matchoffer.Hooks[2] = matchofferHooks[1]
 
 	matchoffer.Hooks[3] = matchofferHooks[2]
+
+	matchoffer.Hooks[4] = matchofferHooks[3]
 	matchofferMixinFields0 := matchofferMixin[0].Fields()
 	_ = matchofferMixinFields0
 	matchofferFields := schema.MatchOffer{}.Fields()
@@ -394,6 +406,8 @@ func init() {
 	organization.Hooks[1] = organizationHooks[0]
 
 	organization.Hooks[2] = organizationHooks[1]
+
+	organization.Hooks[3] = organizationHooks[2]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationFields := schema.Organization{}.Fields()
@@ -438,6 +452,8 @@ func init() {
 	project.Hooks[1] = projectHooks[0]
 
 	project.Hooks[2] = projectHooks[1]
+
+	project.Hooks[3] = projectHooks[2]
 	projectFields := schema.Project{}.Fields()
 	_ = projectFields
 	// projectDescCode is the schema descriptor for code field.
@@ -496,6 +512,8 @@ func init() {
 	recommendationHooks := schema.Recommendation{}.Hooks()
 
 	recommendation.Hooks[1] = recommendationHooks[0]
+
+	recommendation.Hooks[2] = recommendationHooks[1]
 	recommendationFields := schema.Recommendation{}.Fields()
 	_ = recommendationFields
 	// recommendationDescNumber is the schema descriptor for number field.
@@ -534,6 +552,8 @@ func init() {
 	region.Hooks[1] = regionHooks[0]
 
 	region.Hooks[2] = regionHooks[1]
+
+	region.Hooks[3] = regionHooks[2]
 	regionFields := schema.Region{}.Fields()
 	_ = regionFields
 	// regionDescCode is the schema descriptor for code field.
@@ -584,6 +604,8 @@ func init() {
 	topicHooks := schema.Topic{}.Hooks()
 
 	topic.Hooks[1] = topicHooks[0]
+
+	topic.Hooks[2] = topicHooks[1]
 	topicFields := schema.Topic{}.Fields()
 	_ = topicFields
 	// topicDescCode is the schema descriptor for code field.

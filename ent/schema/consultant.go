@@ -81,5 +81,5 @@ func (Consultant) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Consultant: its value rules (see rules.go).
 func (Consultant) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Consultant"), auditedWrites), hook.On(consultantRules, writes)}
+	return []ent.Hook{hook.On(audited("Consultant"), auditedWrites), hook.On(edgesExist, writes), hook.On(consultantRules, writes)}
 }

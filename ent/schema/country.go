@@ -112,5 +112,5 @@ func (Country) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Country: its value rules (see rules.go).
 func (Country) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Country"), auditedWrites), hook.On(countryRules, writes), countryDeletes()}
+	return []ent.Hook{hook.On(audited("Country"), auditedWrites), hook.On(edgesExist, writes), hook.On(countryRules, writes), countryDeletes()}
 }

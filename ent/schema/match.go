@@ -71,5 +71,5 @@ func (Match) Policy() ent.Policy { return matchPolicy() }
 
 // Hooks of the Match.
 func (Match) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
+	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(edgesExist, writes), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
 }

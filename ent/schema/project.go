@@ -92,5 +92,5 @@ func (Project) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Project: its value rules (see rules.go).
 func (Project) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Project"), auditedWrites), hook.On(projectRules, writes)}
+	return []ent.Hook{hook.On(audited("Project"), auditedWrites), hook.On(edgesExist, writes), hook.On(projectRules, writes)}
 }

@@ -51,5 +51,5 @@ func (Recommendation) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Recommendation: every API write is audited (see audit.go).
 func (Recommendation) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Recommendation"), auditedWrites)}
+	return []ent.Hook{hook.On(audited("Recommendation"), auditedWrites), hook.On(edgesExist, writes)}
 }

@@ -55,5 +55,5 @@ func (Region) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Region: what its deletion must respect (see deletes.go).
 func (Region) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Region"), auditedWrites), regionDeletes()}
+	return []ent.Hook{hook.On(audited("Region"), auditedWrites), hook.On(edgesExist, writes), regionDeletes()}
 }

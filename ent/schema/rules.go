@@ -12,6 +12,8 @@ import (
 	"sscgraph/ent/hook"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/privacy"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/validate"
 	"sscgraph/internal/viewer"
 )
@@ -220,3 +222,32 @@ func matchNeedRules(next ent.Mutator) ent.Mutator {
 
 // writes is when value rules apply.
 const writes = ent.OpCreate | ent.OpUpdateOne
+
+// edgesExist refuses a write that links to a row that does not exist,
+// naming the edge and the ID, instead of failing on the foreign key.
+func edgesExist(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if viewer.From(ctx).Anonymous() {
+			// sscgraph's own writes (the dataset loader) link rows it has
+			// just written; checking each link would cost a query per link.
+			return next.Mutate(ctx, m)
+		}
+		client := m.(interface{ Client() *gen.Client }).Client()
+		rctx := privacy.DecisionContext(ctx, privacy.Allow)
+		for _, e := range m.AddedEdges() {
+			for _, v := range m.AddedIDs(e) {
+				id, ok := v.(int)
+				if !ok {
+					continue
+				}
+				if _, err := client.Noder(rctx, id); err != nil {
+					if gen.IsNotFound(err) {
+						return nil, validate.Errorf(camelCase(e), "no object has the ID %s", gid.Current().Encode(id))
+					}
+					return nil, fmt.Errorf("checking %s: %w", e, err)
+				}
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}

@@ -63,5 +63,5 @@ func (Topic) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Topic: every API write is audited (see audit.go).
 func (Topic) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Topic"), auditedWrites)}
+	return []ent.Hook{hook.On(audited("Topic"), auditedWrites), hook.On(edgesExist, writes)}
 }

@@ -519,3 +519,20 @@ func TestMemberSideOfMatches(t *testing.T) {
 		t.Errorf("withdrawing its match: %+v", r.Errors)
 	}
 }
+
+// TestLinksToMissingRows: an ID of the right type whose row is gone is
+// refused with the edge and the ID, not a database error.
+func TestLinksToMissingRows(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	_, key, _ := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	editor := caller{a, key}
+	r := editor.do(t, `mutation { createOrganization(input: {name: "Short-lived", kind: NGO}) { id } }`, nil)
+	gone := r.str("createOrganization.id")
+	if r := editor.do(t, `mutation($id: ID!) { deleteOrganization(id: $id) }`, map[string]any{"id": gone}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	r = editor.do(t, `mutation($org: ID!) { createMatchOffer(input: {title: "t", kind: TECHNICAL, status: OPEN, postedAt: "2026-01-01T00:00:00Z", providerID: $org}) { id } }`, map[string]any{"org": gone})
+	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.provider" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(gone)) {
+		t.Errorf("errors %+v, want BAD_USER_INPUT on input.provider naming %s", r.Errors, gone)
+	}
+}
