@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -37,24 +36,9 @@ func TestAPIKeys(t *testing.T) {
 	}
 	time.Sleep(5 * time.Millisecond) // let the short key expire
 
-	send := func(authorization string) (*http.Response, response) {
+	send := func(authorization string) (http.Header, response) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", strings.NewReader(`{"query": "{ countries(first: 100) { edges { node { code } } } }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		if authorization != "" {
-			req.Header.Set("Authorization", authorization)
-		}
-		res, err := a.srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var r response
-		r.Status = res.StatusCode
-		if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-			t.Fatal(err)
-		}
-		return res, r
+		return a.send(t, authorization, `{ countries(first: 100) { edges { node { code } } } }`, nil)
 	}
 
 	for _, tt := range []struct {
@@ -67,9 +51,9 @@ func TestAPIKeys(t *testing.T) {
 		{"revoked key", "Bearer " + revoked, "revoked"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			res, r := send(tt.header)
-			if res.StatusCode != http.StatusUnauthorized || res.Header.Get("WWW-Authenticate") == "" {
-				t.Errorf("status %d, WWW-Authenticate %q, want 401 with a challenge", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+			header, r := send(tt.header)
+			if r.Status != http.StatusUnauthorized || header.Get("WWW-Authenticate") == "" {
+				t.Errorf("status %d, WWW-Authenticate %q, want 401 with a challenge", r.Status, header.Get("WWW-Authenticate"))
 			}
 			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" || !strings.Contains(r.Errors[0].Message, tt.want) || r.HasData {
 				t.Errorf("errors %+v, want UNAUTHENTICATED mentioning %q and no data", r.Errors, tt.want)
@@ -79,11 +63,11 @@ func TestAPIKeys(t *testing.T) {
 
 	t.Run("each key and the anonymous client have their own bucket", func(t *testing.T) {
 		remaining := func(header string) string {
-			res, r := send(header)
-			if res.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-				t.Fatalf("status %d, %+v", res.StatusCode, r.Errors)
+			h, r := send(header)
+			if r.Status != http.StatusOK || len(r.Errors) > 0 {
+				t.Fatalf("status %d, %+v", r.Status, r.Errors)
 			}
-			return res.Header.Get("X-RateLimit-Remaining")
+			return h.Get("X-RateLimit-Remaining")
 		}
 		if got := remaining("Bearer " + editor); got != "900" {
 			t.Errorf("editor's first query leaves %s, want 900", got)

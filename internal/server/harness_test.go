@@ -262,6 +262,34 @@ func (a *api) post(t testing.TB, query string, vars map[string]any) response {
 	return a.raw(t, http.MethodPost, "/graphql", "application/json", body)
 }
 
+// send posts a GraphQL request, with an Authorization header when one is
+// given, and returns the response's headers with the decoded answer.
+func (a *api) send(t testing.TB, authorization, query string, vars map[string]any) (http.Header, response) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	res, err := a.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := response{Status: res.StatusCode}
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	return res.Header, r
+}
+
 // query posts and fails the test on any GraphQL error.
 func (a *api) query(t testing.TB, query string, vars map[string]any) response {
 	t.Helper()

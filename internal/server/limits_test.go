@@ -135,48 +135,37 @@ func TestLimits(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	a := limitedAPI(t, func(c *server.Config) { c.Limits.PerHour = 200 })
 	q := `{ countries(first: 150) { edges { node { code } } } }` // costs 150
-	send := func() (*http.Response, response) {
+	send := func() (http.Header, response) {
 		t.Helper()
-		body, _ := json.Marshal(map[string]any{"query": q})
-		res, err := a.srv.Client().Post(a.srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var r response
-		r.Status = res.StatusCode
-		if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-			t.Fatal(err)
-		}
-		return res, r
+		return a.send(t, "", q, nil)
 	}
 
-	res, r := send()
-	if res.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-		t.Fatalf("first query: status %d, %+v", res.StatusCode, r.Errors)
+	h, r := send()
+	if r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("first query: status %d, %+v", r.Status, r.Errors)
 	}
 	for header, want := range map[string]string{"X-RateLimit-Limit": "200", "X-RateLimit-Remaining": "50", "X-RateLimit-Used": "150"} {
-		if got := res.Header.Get(header); got != want {
+		if got := h.Get(header); got != want {
 			t.Errorf("%s = %q, want %q", header, got, want)
 		}
 	}
-	reset, err := strconv.ParseInt(res.Header.Get("X-RateLimit-Reset"), 10, 64)
+	reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
 	if err != nil || reset <= time.Now().Unix() || reset > time.Now().Add(time.Hour+time.Minute).Unix() {
-		t.Errorf("X-RateLimit-Reset = %q, want a Unix time within the hour", res.Header.Get("X-RateLimit-Reset"))
+		t.Errorf("X-RateLimit-Reset = %q, want a Unix time within the hour", h.Get("X-RateLimit-Reset"))
 	}
 	cost, _ := json.Marshal(r.Extensions["cost"])
 	if !strings.Contains(string(cost), `"requestedQueryCost":150`) || !strings.Contains(string(cost), `"remaining":50`) {
 		t.Errorf("extensions.cost = %s", cost)
 	}
 
-	res, r = send()
-	if res.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("over the limit: status %d, want 429", res.StatusCode)
+	h, r = send()
+	if r.Status != http.StatusTooManyRequests {
+		t.Fatalf("over the limit: status %d, want 429", r.Status)
 	}
-	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	retry, err := strconv.Atoi(h.Get("Retry-After"))
 	// 100 more points at 200 an hour take 1,800 s.
 	if err != nil || retry < 1700 || retry > 1800 {
-		t.Errorf("Retry-After = %q, want about 1800", res.Header.Get("Retry-After"))
+		t.Errorf("Retry-After = %q, want about 1800", h.Get("Retry-After"))
 	}
 	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "RATE_LIMITED" || !strings.Contains(r.Errors[0].Message, "retry after") {
 		t.Errorf("errors = %+v, want RATE_LIMITED saying when to come back", r.Errors)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"sscgraph/internal/auth"
@@ -20,22 +19,11 @@ type caller struct {
 
 func (c caller) do(t *testing.T, query string, vars map[string]any) response {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	auth := ""
 	if c.key != "" {
-		req.Header.Set("Authorization", "Bearer "+c.key)
+		auth = "Bearer " + c.key
 	}
-	res, err := c.a.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var r response
-	r.Status = res.StatusCode
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		t.Fatal(err)
-	}
+	_, r := c.a.send(t, auth, query, vars)
 	return r
 }
 
