@@ -18,6 +18,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+
+	"sscgraph/internal/perparent"
 )
 
 // ConsultantQuery is the builder for querying Consultant entities.
@@ -577,6 +579,7 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ExpertiseTable)
+		perparent.Note(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(consultant.ExpertisePrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(consultant.ExpertisePrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -638,6 +641,7 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ActivitiesTable)
+		perparent.Note(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(consultant.ActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(consultant.ActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

@@ -6,8 +6,17 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"go/parser"
+	"go/token"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"regexp"
+
+	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -50,12 +59,88 @@ func main() {
 		entc.Extensions(ex),
 		// Loaded after the extension so that its overrides of ent's and
 		// entgql's templates take effect.
-		entc.TemplateFiles("template/fastpaths.tmpl"),
+		entc.TemplateFiles("template/fastpaths.tmpl", "template/perparent.tmpl"),
 	)
 	if err != nil {
 		slog.Error("running ent codegen", "err", err)
 		os.Exit(1)
 	}
+	if err := perParentPages("."); err != nil {
+		slog.Error("rewriting nested pages", "err", err)
+		os.Exit(1)
+	}
+}
+
+// perParentPages points the generated nested-connection pages at package
+// perparent, where ent's and entgql's templates offer no hook for it (the
+// many-to-many loaders have one: template/perparent.tmpl):
+//
+//   - entgql's collection pages nested connections with entgql.LimitPerRow,
+//     which numbers every child of every parent and does not order its
+//     answer; perparent.Limit reads the first rows of each parent through
+//     an index and orders the answer;
+//   - the one-to-many loaders note their parents for it, as the
+//     many-to-many ones do through the template.
+//
+// Finding nothing to rewrite is an error, so that an upgrade of ent or
+// entgql that changes this code cannot go unnoticed.
+func perParentPages(dir string) error {
+	const pkg = "sscgraph/internal/perparent"
+	limits := regexp.MustCompile(`\bentgql\.LimitPerRow\(`)
+	n, err := rewriteFile(filepath.Join(dir, "gql_collection.go"), pkg, func(src []byte) []byte {
+		return limits.ReplaceAll(src, []byte("perparent.Limit("))
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("gql_collection.go calls entgql.LimitPerRow no more: entgql changed; revisit ent/entc.go")
+	}
+	loads := regexp.MustCompile(`(?m)^(\s*)(s\.Where\(sql\.InValues\(s\.C\(([\w.]+)\), fks\.\.\.\)\))$`)
+	files, err := filepath.Glob(filepath.Join(dir, "*_query.go"))
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, f := range files {
+		n, err := rewriteFile(f, pkg, func(src []byte) []byte {
+			return loads.ReplaceAll(src, []byte("${1}perparent.Note(s, s.Table(), ${3}, \"\", fks)\n${1}${2}"))
+		})
+		if err != nil {
+			return err
+		}
+		total += n
+	}
+	if total == 0 {
+		return fmt.Errorf("no one-to-many loader filters on fks: ent changed; revisit ent/entc.go")
+	}
+	return nil
+}
+
+// rewriteFile applies edit to a generated file and, when it changed
+// anything, imports pkg and formats the file. It returns the number of
+// lines that changed.
+func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	out := edit(src)
+	if bytes.Equal(out, src) {
+		return 0, nil
+	}
+	changed := bytes.Count(out, []byte("perparent.")) - bytes.Count(src, []byte("perparent."))
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, out, parser.ParseComments)
+	if err != nil {
+		return 0, fmt.Errorf("parsing rewritten %s: %w", path, err)
+	}
+	astutil.AddImport(fset, f, pkg)
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return 0, fmt.Errorf("formatting rewritten %s: %w", path, err)
+	}
+	return changed, os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // describeTypes carries the model's documentation into the GraphQL schema,

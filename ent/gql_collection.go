@@ -19,6 +19,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/perparent"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
@@ -299,7 +300,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -414,7 +415,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -529,7 +530,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -644,7 +645,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -759,7 +760,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1160,7 +1161,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1275,7 +1276,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1516,7 +1517,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1631,7 +1632,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1746,7 +1747,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1836,7 +1837,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.HostedActivitiesColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.HostedActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1926,7 +1927,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.ConsultantsColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.ConsultantsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2016,7 +2017,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.OrganizationsColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.OrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2106,7 +2107,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.NeedsColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.NeedsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2221,7 +2222,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2630,7 +2631,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2720,7 +2721,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchneed.MatchesColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchneed.MatchesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2966,7 +2967,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3081,7 +3082,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3196,7 +3197,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3286,7 +3287,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(matchoffer.MatchesColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(matchoffer.MatchesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3517,7 +3518,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.OffersColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(organization.OffersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3607,7 +3608,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.NeedsColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(organization.NeedsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3722,7 +3723,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3947,7 +3948,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4062,7 +4063,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4177,7 +4178,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := perparent.Limit(project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4267,7 +4268,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.ActivitiesColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(project.ActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4522,7 +4523,7 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4717,7 +4718,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(region.CountriesColumn, limit, pager.orderExpr(query))
+					modify := perparent.Limit(region.CountriesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4832,7 +4833,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5052,7 +5053,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5167,7 +5168,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5282,7 +5283,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5397,7 +5398,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5512,7 +5513,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := perparent.Limit(topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
