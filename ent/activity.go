@@ -35,8 +35,8 @@ type Activity struct {
 	StartDate time.Time `json:"start_date,omitempty"`
 	// Last day of the activity; never before the start date.
 	EndDate time.Time `json:"end_date,omitempty"`
-	// City where the activity is held; empty for studies and tool development.
-	VenueCity string `json:"venue_city,omitempty"`
+	// City where the activity is held; null for studies and tool development.
+	VenueCity *string `json:"venue_city,omitempty"`
 	// ISO 639-1 code of the working language.
 	Language string `json:"language,omitempty"`
 	// Number of participants, all beneficiary countries together.
@@ -239,7 +239,8 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field venue_city", values[i])
 			} else if value.Valid {
-				_m.VenueCity = value.String
+				_m.VenueCity = new(string)
+				*_m.VenueCity = value.String
 			}
 		case activity.FieldLanguage:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -369,8 +370,10 @@ func (_m *Activity) String() string {
 	builder.WriteString("end_date=")
 	builder.WriteString(_m.EndDate.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("venue_city=")
-	builder.WriteString(_m.VenueCity)
+	if v := _m.VenueCity; v != nil {
+		builder.WriteString("venue_city=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("language=")
 	builder.WriteString(_m.Language)

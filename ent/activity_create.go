@@ -435,7 +435,7 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.VenueCity(); ok {
 		_spec.SetField(activity.FieldVenueCity, field.TypeString, value)
-		_node.VenueCity = value
+		_node.VenueCity = &value
 	}
 	if value, ok := _c.mutation.Language(); ok {
 		_spec.SetField(activity.FieldLanguage, field.TypeString, value)

@@ -21,7 +21,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // ActivityQuery is the builder for querying Activity entities.
@@ -808,7 +808,7 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.BeneficiaryCountriesTable)
-		perparent.Note(s, joinT, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.BeneficiaryCountriesPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -870,7 +870,7 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ProviderCountriesTable)
-		perparent.Note(s, joinT, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.ProviderCountriesPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(activity.ProviderCountriesPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -932,7 +932,7 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ConsultantsTable)
-		perparent.Note(s, joinT, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(activity.ConsultantsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(activity.ConsultantsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -994,7 +994,7 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.PartnersTable)
-		perparent.Note(s, joinT, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(organization.FieldID), joinT.C(activity.PartnersPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(activity.PartnersPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -1056,7 +1056,7 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.TopicsTable)
-		perparent.Note(s, joinT, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(activity.TopicsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(activity.TopicsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()

@@ -19,7 +19,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // ConsultantQuery is the builder for querying Consultant entities.
@@ -579,7 +579,7 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ExpertiseTable)
-		perparent.Note(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(consultant.ExpertisePrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(consultant.ExpertisePrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -641,7 +641,7 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ActivitiesTable)
-		perparent.Note(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(consultant.ActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(consultant.ActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

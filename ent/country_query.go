@@ -23,7 +23,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // CountryQuery is the builder for querying Country entities.
@@ -889,7 +889,7 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProjectsTable)
-		perparent.Note(s, joinT, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(country.ProjectsPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(country.ProjectsPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -951,7 +951,7 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ActivitiesTable)
-		perparent.Note(s, joinT, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(country.ActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -1013,7 +1013,7 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProvidedActivitiesTable)
-		perparent.Note(s, joinT, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ProvidedActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(country.ProvidedActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -1074,7 +1074,7 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 	}
 	query.withFKs = true
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), country.HostedActivitiesColumn, "", fks)
+		pagesql.Note(s, s.Table(), country.HostedActivitiesColumn, "", fks)
 		s.Where(sql.InValues(s.C(country.HostedActivitiesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -1106,7 +1106,7 @@ func (_q *CountryQuery) loadConsultants(ctx context.Context, query *ConsultantQu
 	}
 	query.withFKs = true
 	query.Where(predicate.Consultant(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), country.ConsultantsColumn, "", fks)
+		pagesql.Note(s, s.Table(), country.ConsultantsColumn, "", fks)
 		s.Where(sql.InValues(s.C(country.ConsultantsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -1138,7 +1138,7 @@ func (_q *CountryQuery) loadOrganizations(ctx context.Context, query *Organizati
 	}
 	query.withFKs = true
 	query.Where(predicate.Organization(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), country.OrganizationsColumn, "", fks)
+		pagesql.Note(s, s.Table(), country.OrganizationsColumn, "", fks)
 		s.Where(sql.InValues(s.C(country.OrganizationsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -1170,7 +1170,7 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), country.NeedsColumn, "", fks)
+		pagesql.Note(s, s.Table(), country.NeedsColumn, "", fks)
 		s.Where(sql.InValues(s.C(country.NeedsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -1203,7 +1203,7 @@ func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOff
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.TargetingOffersTable)
-		perparent.Note(s, joinT, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(country.TargetingOffersPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(country.TargetingOffersPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

@@ -54,72 +54,88 @@ func main() {
 		},
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),
+			gen.MustParse(gen.NewTemplate("pagesql").ParseFiles("template/pagesql.tmpl")),
 		},
 	},
 		entc.Extensions(ex),
 		// Loaded after the extension so that its overrides of ent's and
 		// entgql's templates take effect.
-		entc.TemplateFiles("template/fastpaths.tmpl", "template/perparent.tmpl"),
+		entc.TemplateFiles("template/fastpaths.tmpl"),
 	)
 	if err != nil {
 		slog.Error("running ent codegen", "err", err)
 		os.Exit(1)
 	}
-	if err := perParentPages("."); err != nil {
+	if err := rewrite("."); err != nil {
 		slog.Error("rewriting nested pages", "err", err)
 		os.Exit(1)
 	}
 }
 
-// perParentPages points the generated nested-connection pages at package
-// perparent, where ent's and entgql's templates offer no hook for it (the
-// many-to-many loaders have one: template/perparent.tmpl):
-//
-//   - entgql's collection pages nested connections with entgql.LimitPerRow,
-//     which numbers every child of every parent and does not order its
-//     answer; perparent.Limit reads the first rows of each parent through
-//     an index and orders the answer;
-//   - the one-to-many loaders note their parents for it, as the
-//     many-to-many ones do through the template.
-//
-// Finding nothing to rewrite is an error, so that an upgrade of ent or
-// entgql that changes this code cannot go unnoticed.
-func perParentPages(dir string) error {
-	const pkg = "sscgraph/internal/perparent"
-	limits := regexp.MustCompile(`\bentgql\.LimitPerRow\(`)
-	n, err := rewriteFile(filepath.Join(dir, "gql_collection.go"), pkg, func(src []byte) []byte {
-		return limits.ReplaceAll(src, []byte("perparent.Limit("))
-	})
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("gql_collection.go calls entgql.LimitPerRow no more: entgql changed; revisit ent/entc.go")
-	}
-	loads := regexp.MustCompile(`(?m)^(\s*)(s\.Where\(sql\.InValues\(s\.C\(([\w.]+)\), fks\.\.\.\)\))$`)
-	files, err := filepath.Glob(filepath.Join(dir, "*_query.go"))
-	if err != nil {
-		return err
-	}
-	total := 0
-	for _, f := range files {
-		n, err := rewriteFile(f, pkg, func(src []byte) []byte {
-			return loads.ReplaceAll(src, []byte("${1}perparent.Note(s, s.Table(), ${3}, \"\", fks)\n${1}${2}"))
-		})
+// rewrites point generated code at package pagesql where ent's and
+// entgql's templates offer no hook for it (the many-to-many loaders have
+// one: template/pagesql.tmpl). Each rewrite must find something to change,
+// so that an upgrade of ent or entgql that changes the code cannot go
+// unnoticed.
+var rewrites = []struct {
+	files, why string
+	from       *regexp.Regexp
+	to         string
+}{
+	{
+		files: "gql_collection.go",
+		why: "entgql pages nested connections with LimitPerRow, which numbers every child of every " +
+			"parent and does not order its answer; pagesql.Limit reads each parent's first rows through an index",
+		from: regexp.MustCompile(`\bentgql\.LimitPerRow\(`),
+		to:   "pagesql.Limit(",
+	},
+	{
+		files: "gql_collection.go",
+		why: "a nested page of first: 0 or last: 0 loads nothing, so it cannot tell whether rows follow; " +
+			"loading one row per parent lets the connection say so exactly",
+		from: regexp.MustCompile(`if ignoredEdges \|\| \(args\.first != nil && \*args\.first == 0\) \|\| \(args\.last != nil && \*args\.last == 0\) \{`),
+		to:   "if ignoredEdges {",
+	},
+	{
+		files: "*_query.go",
+		why:   "the one-to-many loaders note their parents for pagesql.Limit, as the many-to-many ones do through the template",
+		from:  regexp.MustCompile(`(?m)^(\s*)(s\.Where\(sql\.InValues\(s\.C\(([\w.]+)\), fks\.\.\.\)\))$`),
+		to:    "${1}pagesql.Note(s, s.Table(), ${3}, \"\", fks)\n${1}${2}",
+	},
+	{
+		files: "gql_pagination.go",
+		why: "entgql's cursor predicates turn `before` into `after` on a first page (and the reverse on a " +
+			"last page) and lose rows whose order field is NULL",
+		from: regexp.MustCompile(`\bentgql\.MultiCursorsPredicate\(after, before, `),
+		to:   "pagesql.Cursors(after, before, p.reverse, nullableColumns, ",
+	},
+}
+
+func rewrite(dir string) error {
+	const pkg = "sscgraph/internal/pagesql"
+	for _, r := range rewrites {
+		files, err := filepath.Glob(filepath.Join(dir, r.files))
 		if err != nil {
 			return err
 		}
-		total += n
-	}
-	if total == 0 {
-		return fmt.Errorf("no one-to-many loader filters on fks: ent changed; revisit ent/entc.go")
+		changed := 0
+		for _, f := range files {
+			n, err := rewriteFile(f, pkg, func(src []byte) []byte { return r.from.ReplaceAll(src, []byte(r.to)) })
+			if err != nil {
+				return err
+			}
+			changed += n
+		}
+		if changed == 0 {
+			return fmt.Errorf("%s: nothing matches %s: ent or entgql changed; revisit ent/entc.go (%s)", r.files, r.from, r.why)
+		}
 	}
 	return nil
 }
 
 // rewriteFile applies edit to a generated file and, when it changed
-// anything, imports pkg and formats the file. It returns the number of
-// lines that changed.
+// anything, imports pkg and formats the file. It reports whether it
+// changed the file.
 func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -129,7 +145,6 @@ func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	if bytes.Equal(out, src) {
 		return 0, nil
 	}
-	changed := bytes.Count(out, []byte("perparent.")) - bytes.Count(src, []byte("perparent."))
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, out, parser.ParseComments)
 	if err != nil {
@@ -140,7 +155,7 @@ func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	if err := format.Node(&buf, fset, f); err != nil {
 		return 0, fmt.Errorf("formatting rewritten %s: %w", path, err)
 	}
-	return changed, os.WriteFile(path, buf.Bytes(), 0o644)
+	return 1, os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // describeTypes carries the model's documentation into the GraphQL schema,

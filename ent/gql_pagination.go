@@ -20,6 +20,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -534,7 +535,7 @@ func (p *activityPager) applyCursors(query *ActivityQuery, after, before *Cursor
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultActivityOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -1010,7 +1011,7 @@ func (p *auditeventPager) applyCursors(query *AuditEventQuery, after, before *Cu
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultAuditEventOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -1360,7 +1361,7 @@ func (p *consultantPager) applyCursors(query *ConsultantQuery, after, before *Cu
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultConsultantOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -1710,7 +1711,7 @@ func (p *countryPager) applyCursors(query *CountryQuery, after, before *Cursor) 
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultCountryOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -2132,7 +2133,7 @@ func (p *matchPager) applyCursors(query *MatchQuery, after, before *Cursor) (*Ma
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultMatchOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -2518,7 +2519,7 @@ func (p *matchneedPager) applyCursors(query *MatchNeedQuery, after, before *Curs
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultMatchNeedOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -2904,7 +2905,7 @@ func (p *matchofferPager) applyCursors(query *MatchOfferQuery, after, before *Cu
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultMatchOfferOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -3308,7 +3309,7 @@ func (p *organizationPager) applyCursors(query *OrganizationQuery, after, before
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultOrganizationOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -3658,7 +3659,7 @@ func (p *projectPager) applyCursors(query *ProjectQuery, after, before *Cursor) 
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultProjectOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -4080,7 +4081,7 @@ func (p *recommendationPager) applyCursors(query *RecommendationQuery, after, be
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultRecommendationOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -4448,7 +4449,7 @@ func (p *regionPager) applyCursors(query *RegionQuery, after, before *Cursor) (*
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultRegionOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,
@@ -4798,7 +4799,7 @@ func (p *topicPager) applyCursors(query *TopicQuery, after, before *Cursor) (*To
 		}
 		directions = append(directions, direction)
 	}
-	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+	predicates, err := pagesql.Cursors(after, before, p.reverse, nullableColumns, &entgql.MultiCursorsOptions{
 		FieldID:     DefaultTopicOrder.Field.column,
 		DirectionID: idDirection,
 		Fields:      fields,

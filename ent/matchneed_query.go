@@ -20,7 +20,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // MatchNeedQuery is the builder for querying MatchNeed entities.
@@ -654,7 +654,7 @@ func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nod
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchneed.TopicsTable)
-		perparent.Note(s, joinT, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchneed.TopicsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(matchneed.TopicsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -715,7 +715,7 @@ func (_q *MatchNeedQuery) loadMatches(ctx context.Context, query *MatchQuery, no
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), matchneed.MatchesColumn, "", fks)
+		pagesql.Note(s, s.Table(), matchneed.MatchesColumn, "", fks)
 		s.Where(sql.InValues(s.C(matchneed.MatchesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)

@@ -21,7 +21,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // MatchOfferQuery is the builder for querying MatchOffer entities.
@@ -683,7 +683,7 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TopicsTable)
-		perparent.Note(s, joinT, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchoffer.TopicsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(matchoffer.TopicsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -745,7 +745,7 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetRegionsTable)
-		perparent.Note(s, joinT, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(region.FieldID), joinT.C(matchoffer.TargetRegionsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -807,7 +807,7 @@ func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *Count
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetCountriesTable)
-		perparent.Note(s, joinT, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(matchoffer.TargetCountriesPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -868,7 +868,7 @@ func (_q *MatchOfferQuery) loadMatches(ctx context.Context, query *MatchQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), matchoffer.MatchesColumn, "", fks)
+		pagesql.Note(s, s.Table(), matchoffer.MatchesColumn, "", fks)
 		s.Where(sql.InValues(s.C(matchoffer.MatchesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)

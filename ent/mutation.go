@@ -1290,7 +1290,7 @@ func (m *ActivityMutation) VenueCity() (r string, exists bool) {
 // OldVenueCity returns the old "venue_city" field's value of the Activity entity.
 // If the Activity object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ActivityMutation) OldVenueCity(ctx context.Context) (v string, err error) {
+func (m *ActivityMutation) OldVenueCity(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldVenueCity is only allowed on UpdateOne operations")
 	}

@@ -20,7 +20,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // OrganizationQuery is the builder for querying Organization entities.
@@ -630,7 +630,7 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchOffer(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), organization.OffersColumn, "", fks)
+		pagesql.Note(s, s.Table(), organization.OffersColumn, "", fks)
 		s.Where(sql.InValues(s.C(organization.OffersColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -662,7 +662,7 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), organization.NeedsColumn, "", fks)
+		pagesql.Note(s, s.Table(), organization.NeedsColumn, "", fks)
 		s.Where(sql.InValues(s.C(organization.NeedsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -695,7 +695,7 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(organization.ActivitiesTable)
-		perparent.Note(s, joinT, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(organization.ActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(organization.ActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

@@ -20,7 +20,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // ProjectQuery is the builder for querying Project entities.
@@ -600,7 +600,7 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.RecommendationsTable)
-		perparent.Note(s, joinT, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(recommendation.FieldID), joinT.C(project.RecommendationsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(project.RecommendationsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -662,7 +662,7 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.CountriesTable)
-		perparent.Note(s, joinT, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(project.CountriesPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(project.CountriesPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -724,7 +724,7 @@ func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.TopicsTable)
-		perparent.Note(s, joinT, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs)
+		pagesql.Note(s, joinT, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(project.TopicsPrimaryKey[1]))
 		s.Where(sql.InValues(joinT.C(project.TopicsPrimaryKey[0]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -785,7 +785,7 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 	}
 	query.withFKs = true
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), project.ActivitiesColumn, "", fks)
+		pagesql.Note(s, s.Table(), project.ActivitiesColumn, "", fks)
 		s.Where(sql.InValues(s.C(project.ActivitiesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)

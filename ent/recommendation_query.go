@@ -17,7 +17,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // RecommendationQuery is the builder for querying Recommendation entities.
@@ -444,7 +444,7 @@ func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(recommendation.ProjectsTable)
-		perparent.Note(s, joinT, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(recommendation.ProjectsPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(recommendation.ProjectsPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

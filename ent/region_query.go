@@ -18,7 +18,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // RegionQuery is the builder for querying Region entities.
@@ -495,7 +495,7 @@ func (_q *RegionQuery) loadCountries(ctx context.Context, query *CountryQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Country(func(s *sql.Selector) {
-		perparent.Note(s, s.Table(), region.CountriesColumn, "", fks)
+		pagesql.Note(s, s.Table(), region.CountriesColumn, "", fks)
 		s.Where(sql.InValues(s.C(region.CountriesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
@@ -528,7 +528,7 @@ func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOffe
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(region.TargetingOffersTable)
-		perparent.Note(s, joinT, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(region.TargetingOffersPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(region.TargetingOffersPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

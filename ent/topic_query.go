@@ -21,7 +21,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"sscgraph/internal/perparent"
+	"sscgraph/internal/pagesql"
 )
 
 // TopicQuery is the builder for querying Topic entities.
@@ -652,7 +652,7 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ProjectsTable)
-		perparent.Note(s, joinT, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(topic.ProjectsPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(topic.ProjectsPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -714,7 +714,7 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ActivitiesTable)
-		perparent.Note(s, joinT, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(topic.ActivitiesPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(topic.ActivitiesPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -776,7 +776,7 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ConsultantsTable)
-		perparent.Note(s, joinT, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(topic.ConsultantsPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(topic.ConsultantsPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -838,7 +838,7 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.OffersTable)
-		perparent.Note(s, joinT, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(topic.OffersPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(topic.OffersPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()
@@ -900,7 +900,7 @@ func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, node
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.NeedsTable)
-		perparent.Note(s, joinT, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs)
+		pagesql.Note(s, joinT, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchneed.FieldID), joinT.C(topic.NeedsPrimaryKey[0]))
 		s.Where(sql.InValues(joinT.C(topic.NeedsPrimaryKey[1]), edgeIDs...))
 		columns := s.SelectedColumns()

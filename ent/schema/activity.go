@@ -47,8 +47,10 @@ func (Activity) Fields() []ent.Field {
 			Comment("Last day of the activity; never before the start date.").
 			Annotations(entgql.OrderField("END_DATE")),
 		field.String("venue_city").
-			Comment("City where the activity is held; empty for studies and tool development.").
-			Optional().MaxLen(200).
+			Comment("City where the activity is held; null for studies and tool development.").
+			// Nillable so that a NULL city is told from an empty one in
+			// page cursors, which place NULL where the database sorts it.
+			Optional().Nillable().MaxLen(200).
 			Annotations(entgql.OrderField("VENUE_CITY")),
 		field.String("language").
 			Optional().MaxLen(2).

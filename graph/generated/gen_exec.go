@@ -3040,7 +3040,7 @@ type Activity implements Node {
   """
   endDate: Time!
   """
-  City where the activity is held; empty for studies and tool development.
+  City where the activity is held; null for studies and tool development.
   """
   venueCity: String
   """
@@ -4513,7 +4513,7 @@ input CreateActivityInput {
   """
   endDate: Time!
   """
-  City where the activity is held; empty for studies and tool development.
+  City where the activity is held; null for studies and tool development.
   """
   venueCity: String
   """
@@ -7585,7 +7585,7 @@ input UpdateActivityInput {
   """
   endDate: Time
   """
-  City where the activity is held; empty for studies and tool development.
+  City where the activity is held; null for studies and tool development.
   """
   venueCity: String
   clearVenueCity: Boolean
@@ -12936,8 +12936,8 @@ func (ec *executionContext) _Activity_venueCity(ctx context.Context, field graph
 			return obj.VenueCity, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,

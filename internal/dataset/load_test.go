@@ -332,8 +332,8 @@ func checkActivities(t *testing.T, client *ent.Client) {
 				t.Errorf("activity %d (%d) belongs to project %s running %d-%d", a.ID, a.StartDate.Year(), p.Code, p.StartDate.Year(), p.EndDate.Year())
 			}
 		}
-		if (a.VenueCity != "") != (a.Edges.VenueCountry != nil) {
-			t.Errorf("activity %d has venue city %q but venue country %v", a.ID, a.VenueCity, a.Edges.VenueCountry)
+		if (a.VenueCity != nil) != (a.Edges.VenueCountry != nil) {
+			t.Errorf("activity %d has venue city %v but venue country %v", a.ID, a.VenueCity, a.Edges.VenueCountry)
 		}
 	}
 	if len(kinds) != 3 || len(types) != 8 || len(statuses) != 4 {

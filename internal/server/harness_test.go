@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -70,18 +71,23 @@ type api struct {
 }
 
 // backend is a database kind the suite runs on; fresh returns the DSN of a
-// new database holding the demo data, removed when the test ends.
+// new database holding the demo data, sized one holding a data set of the
+// given size; both are removed when the test ends.
 type backend struct {
 	name  string
 	fresh func(t testing.TB) string
+	sized func(t testing.TB, size dataset.Size) string
 }
 
 // backends are SQLite always, and PostgreSQL when SSCGRAPH_TEST_POSTGRES
 // names a database (each test then gets a schema of its own in it).
 func backends() []backend {
-	bs := []backend{{"sqlite", sqliteCopy}}
+	bs := []backend{{"sqlite", sqliteCopy, sqliteSized}}
 	if pg := os.Getenv("SSCGRAPH_TEST_POSTGRES"); pg != "" {
-		bs = append(bs, backend{"postgres", func(t testing.TB) string { return postgresSchema(t, pg) }})
+		bs = append(bs, backend{"postgres",
+			func(t testing.TB) string { return postgresSchema(t, pg, dataset.DemoSize()) },
+			func(t testing.TB, size dataset.Size) string { return postgresSchema(t, pg, size) },
+		})
 	}
 	return bs
 }
@@ -99,8 +105,13 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, a *api)) {
 // sqliteCopy copies the template database into the test's directory.
 func sqliteCopy(t testing.TB) string {
 	t.Helper()
+	return copyFile(t, templateDB)
+}
+
+func copyFile(t testing.TB, from string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "sscgraph.db")
-	src, err := os.ReadFile(templateDB)
+	src, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +121,49 @@ func sqliteCopy(t testing.TB) string {
 	return path
 }
 
+// sizedTemplates are SQLite files holding data sets of other sizes than
+// the demo, each loaded once and copied for every test that asks.
+var sizedTemplates struct {
+	sync.Mutex
+	files map[dataset.Size]string
+}
+
+// sqliteSized returns a copy of a SQLite file holding a data set of size.
+func sqliteSized(t testing.TB, size dataset.Size) string {
+	t.Helper()
+	sizedTemplates.Lock()
+	defer sizedTemplates.Unlock()
+	if path, ok := sizedTemplates.files[size]; ok {
+		return copyFile(t, path)
+	}
+	path := filepath.Join(filepath.Dir(templateDB), fmt.Sprintf("sized-%d.db", len(sizedTemplates.files)))
+	ctx := context.Background()
+	db, err := database.Open(ctx, path, database.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataset.Load(ctx, db.Client, size, dataset.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	if sizedTemplates.files == nil {
+		sizedTemplates.files = map[dataset.Size]string{}
+	}
+	sizedTemplates.files[size] = path
+	return copyFile(t, path)
+}
+
 var schemaSeq atomic.Int64
 
 // postgresSchema creates a schema of the test's own, migrates it and loads
-// the demo data, and drops it when the test ends.
-func postgresSchema(t testing.TB, dsn string) string {
+// a data set of size, and drops it when the test ends.
+func postgresSchema(t testing.TB, dsn string, size dataset.Size) string {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", dsn)
@@ -146,7 +195,7 @@ func postgresSchema(t testing.TB, dsn string) string {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed); err != nil {
+	if _, err := dataset.Load(ctx, db.Client, size, dataset.DefaultSeed); err != nil {
 		t.Fatal(err)
 	}
 	return scoped

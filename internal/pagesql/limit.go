@@ -1,5 +1,5 @@
-// Package perparent writes the SQL of nested connection pages: the first n
-// rows of each parent, read through an index, in the page's order.
+// Nested connection pages: the first n rows of each parent, read through
+// an index, in the page's order.
 //
 // ent's eager loaders fetch the children of many parents in one statement
 // (`WHERE parent IN (...)`), and entgql pages them by numbering every child
@@ -18,7 +18,8 @@
 //
 // The generated loaders record their parents on the selector with Note
 // (ent/entc.go wires the calls in); Limit replaces entgql.LimitPerRow.
-package perparent
+
+package pagesql
 
 import (
 	"context"
@@ -77,7 +78,7 @@ func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selecto
 		p, ok := s.Context().Value(parentsKey{}).(*parents)
 		switch {
 		case !ok:
-			s.AddError(fmt.Errorf("perparent: no loader noted the parents of %s's page (partitioned by %s)", s.TableName(), partitionBy))
+			s.AddError(fmt.Errorf("pagesql: no loader noted the parents of %s's page (partitioned by %s)", s.TableName(), partitionBy))
 		case s.Dialect() == dialect.Postgres:
 			lateral(s, p, limit, orderBy)
 		default:
@@ -144,7 +145,7 @@ func correlated(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 	page := d.Select(sql.Table(rowsAlias).C("id")).From(inner.As(rowsAlias)).OrderExpr(orderBy).Limit(limit)
 	keys, err := json.Marshal(p.ids)
 	if err != nil {
-		s.AddError(fmt.Errorf("perparent: encoding parent keys: %w", err))
+		s.AddError(fmt.Errorf("pagesql: encoding parent keys: %w", err))
 		return
 	}
 	parentsT := d.Select(sql.As("value", parentColumn)).
@@ -167,7 +168,7 @@ func int64s(ids []driver.Value) ([]int64, error) {
 		case int64:
 			out[i] = k
 		default:
-			return nil, fmt.Errorf("perparent: parent key %v is a %T, not an integer", v, v)
+			return nil, fmt.Errorf("pagesql: parent key %v is a %T, not an integer", v, v)
 		}
 	}
 	return out, nil

@@ -1,0 +1,8 @@
+// Package pagesql writes the SQL of connection pages where ent's and
+// entgql's generated code gets it wrong or slow: the first rows of each
+// parent of a nested connection (Limit, with the parents the eager loaders
+// Note), and the cursor predicates of every page (Cursors).
+//
+// ent/entc.go points the generated code at these functions; the generated
+// code is never edited by hand.
+package pagesql
