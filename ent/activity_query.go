@@ -15,13 +15,12 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // ActivityQuery is the builder for querying Activity entities.
@@ -808,9 +807,8 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.BeneficiaryCountriesTable)
-		pagesql.Note(s, joinT, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.BeneficiaryCountriesPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -870,9 +868,8 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ProviderCountriesTable)
-		pagesql.Note(s, joinT, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.ProviderCountriesPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(activity.ProviderCountriesPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.ProviderCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -932,9 +929,8 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ConsultantsTable)
-		pagesql.Note(s, joinT, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(activity.ConsultantsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(activity.ConsultantsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.ConsultantsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -994,9 +990,8 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.PartnersTable)
-		pagesql.Note(s, joinT, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(organization.FieldID), joinT.C(activity.PartnersPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(activity.PartnersPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.PartnersPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -1056,9 +1051,8 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.TopicsTable)
-		pagesql.Note(s, joinT, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(activity.TopicsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(activity.TopicsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)

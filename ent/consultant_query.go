@@ -13,13 +13,12 @@ import (
 	"sscgraph/ent/country"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // ConsultantQuery is the builder for querying Consultant entities.
@@ -579,9 +578,8 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ExpertiseTable)
-		pagesql.Note(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(consultant.ExpertisePrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(consultant.ExpertisePrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(consultant.ExpertisePrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -641,9 +639,8 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ActivitiesTable)
-		pagesql.Note(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(consultant.ActivitiesPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(consultant.ActivitiesPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(consultant.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)

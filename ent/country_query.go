@@ -17,13 +17,12 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/region"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // CountryQuery is the builder for querying Country entities.
@@ -889,9 +888,8 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProjectsTable)
-		pagesql.Note(s, joinT, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(country.ProjectsPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(country.ProjectsPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -951,9 +949,8 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ActivitiesTable)
-		pagesql.Note(s, joinT, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ActivitiesPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(country.ActivitiesPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -1013,9 +1010,8 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProvidedActivitiesTable)
-		pagesql.Note(s, joinT, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ProvidedActivitiesPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(country.ProvidedActivitiesPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ProvidedActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -1074,8 +1070,7 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 	}
 	query.withFKs = true
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), country.HostedActivitiesColumn, "", fks)
-		s.Where(sql.InValues(s.C(country.HostedActivitiesColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), country.HostedActivitiesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1106,8 +1101,7 @@ func (_q *CountryQuery) loadConsultants(ctx context.Context, query *ConsultantQu
 	}
 	query.withFKs = true
 	query.Where(predicate.Consultant(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), country.ConsultantsColumn, "", fks)
-		s.Where(sql.InValues(s.C(country.ConsultantsColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), country.ConsultantsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1138,8 +1132,7 @@ func (_q *CountryQuery) loadOrganizations(ctx context.Context, query *Organizati
 	}
 	query.withFKs = true
 	query.Where(predicate.Organization(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), country.OrganizationsColumn, "", fks)
-		s.Where(sql.InValues(s.C(country.OrganizationsColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), country.OrganizationsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1170,8 +1163,7 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), country.NeedsColumn, "", fks)
-		s.Where(sql.InValues(s.C(country.NeedsColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), country.NeedsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1203,9 +1195,8 @@ func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOff
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.TargetingOffersTable)
-		pagesql.Note(s, joinT, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(country.TargetingOffersPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(country.TargetingOffersPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.TargetingOffersPrimaryKey[1]))
 		s.AppendSelect(columns...)

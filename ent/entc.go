@@ -73,10 +73,9 @@ func main() {
 }
 
 // rewrites point generated code at package pagesql where ent's and
-// entgql's templates offer no hook for it (the many-to-many loaders have
-// one: template/pagesql.tmpl). Each rewrite must find something to change,
-// so that an upgrade of ent or entgql that changes the code cannot go
-// unnoticed.
+// entgql's templates offer no hook for it. Each rewrite must find
+// something to change, so that an upgrade of ent or entgql that changes
+// the code cannot go unnoticed.
 var rewrites = []struct {
 	files, why string
 	from       *regexp.Regexp
@@ -98,9 +97,16 @@ var rewrites = []struct {
 	},
 	{
 		files: "*_query.go",
-		why:   "the one-to-many loaders note their parents for pagesql.Limit, as the many-to-many ones do through the template",
-		from:  regexp.MustCompile(`(?m)^(\s*)(s\.Where\(sql\.InValues\(s\.C\(([\w.]+)\), fks\.\.\.\)\))$`),
-		to:    "${1}pagesql.Note(s, s.Table(), ${3}, \"\", fks)\n${1}${2}",
+		why: "the many-to-many loaders name their parents with pagesql.Parents, so that pagesql.Limit " +
+			"can give each parent a page of its own",
+		from: regexp.MustCompile(`(?m)^(\s*s\.Join\(joinT\)\.On\(s\.C\([\w.]+\), joinT\.C\(([\w.]+\[\d\])\)\))\n(\s*)s\.Where\(sql\.InValues\(joinT\.C\(([\w.]+\[\d\])\), edgeIDs\.\.\.\)\)$`),
+		to:   "${1}\n${3}s.Where(pagesql.Parents(s, joinT, ${4}, ${2}, edgeIDs))",
+	},
+	{
+		files: "*_query.go",
+		why:   "the one-to-many loaders name their parents as the many-to-many ones do",
+		from:  regexp.MustCompile(`s\.Where\(sql\.InValues\(s\.C\(([\w.]+)\), fks\.\.\.\)\)`),
+		to:    "s.Where(pagesql.Parents(s, s.Table(), ${1}, \"\", fks))",
 	},
 	{
 		files: "gql_pagination.go",

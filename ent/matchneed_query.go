@@ -14,13 +14,12 @@ import (
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // MatchNeedQuery is the builder for querying MatchNeed entities.
@@ -654,9 +653,8 @@ func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nod
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchneed.TopicsTable)
-		pagesql.Note(s, joinT, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchneed.TopicsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(matchneed.TopicsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchneed.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -715,8 +713,7 @@ func (_q *MatchNeedQuery) loadMatches(ctx context.Context, query *MatchQuery, no
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), matchneed.MatchesColumn, "", fks)
-		s.Where(sql.InValues(s.C(matchneed.MatchesColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), matchneed.MatchesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

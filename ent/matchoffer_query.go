@@ -15,13 +15,12 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // MatchOfferQuery is the builder for querying MatchOffer entities.
@@ -683,9 +682,8 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TopicsTable)
-		pagesql.Note(s, joinT, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchoffer.TopicsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(matchoffer.TopicsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -745,9 +743,8 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetRegionsTable)
-		pagesql.Note(s, joinT, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(region.FieldID), joinT.C(matchoffer.TargetRegionsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -807,9 +804,8 @@ func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *Count
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetCountriesTable)
-		pagesql.Note(s, joinT, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(matchoffer.TargetCountriesPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -868,8 +864,7 @@ func (_q *MatchOfferQuery) loadMatches(ctx context.Context, query *MatchQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), matchoffer.MatchesColumn, "", fks)
-		s.Where(sql.InValues(s.C(matchoffer.MatchesColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), matchoffer.MatchesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

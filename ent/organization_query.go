@@ -14,13 +14,12 @@ import (
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // OrganizationQuery is the builder for querying Organization entities.
@@ -630,8 +629,7 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchOffer(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), organization.OffersColumn, "", fks)
-		s.Where(sql.InValues(s.C(organization.OffersColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), organization.OffersColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -662,8 +660,7 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 	}
 	query.withFKs = true
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), organization.NeedsColumn, "", fks)
-		s.Where(sql.InValues(s.C(organization.NeedsColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), organization.NeedsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -695,9 +692,8 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(organization.ActivitiesTable)
-		pagesql.Note(s, joinT, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(organization.ActivitiesPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(organization.ActivitiesPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(organization.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)

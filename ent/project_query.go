@@ -14,13 +14,12 @@ import (
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // ProjectQuery is the builder for querying Project entities.
@@ -600,9 +599,8 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.RecommendationsTable)
-		pagesql.Note(s, joinT, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(recommendation.FieldID), joinT.C(project.RecommendationsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(project.RecommendationsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.RecommendationsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -662,9 +660,8 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.CountriesTable)
-		pagesql.Note(s, joinT, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(project.CountriesPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(project.CountriesPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.CountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -724,9 +721,8 @@ func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.TopicsTable)
-		pagesql.Note(s, joinT, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(project.TopicsPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(project.TopicsPrimaryKey[0]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -785,8 +781,7 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 	}
 	query.withFKs = true
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), project.ActivitiesColumn, "", fks)
-		s.Where(sql.InValues(s.C(project.ActivitiesColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), project.ActivitiesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -11,13 +11,12 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // RecommendationQuery is the builder for querying Recommendation entities.
@@ -444,9 +443,8 @@ func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQ
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(recommendation.ProjectsTable)
-		pagesql.Note(s, joinT, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(recommendation.ProjectsPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(recommendation.ProjectsPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(recommendation.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)

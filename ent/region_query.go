@@ -12,13 +12,12 @@ import (
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/region"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // RegionQuery is the builder for querying Region entities.
@@ -495,8 +494,7 @@ func (_q *RegionQuery) loadCountries(ctx context.Context, query *CountryQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Country(func(s *sql.Selector) {
-		pagesql.Note(s, s.Table(), region.CountriesColumn, "", fks)
-		s.Where(sql.InValues(s.C(region.CountriesColumn), fks...))
+		s.Where(pagesql.Parents(s, s.Table(), region.CountriesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -528,9 +526,8 @@ func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOffe
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(region.TargetingOffersTable)
-		pagesql.Note(s, joinT, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(region.TargetingOffersPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(region.TargetingOffersPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(region.TargetingOffersPrimaryKey[1]))
 		s.AppendSelect(columns...)

@@ -15,13 +15,12 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/pagesql"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-
-	"sscgraph/internal/pagesql"
 )
 
 // TopicQuery is the builder for querying Topic entities.
@@ -652,9 +651,8 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ProjectsTable)
-		pagesql.Note(s, joinT, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(topic.ProjectsPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(topic.ProjectsPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -714,9 +712,8 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ActivitiesTable)
-		pagesql.Note(s, joinT, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(topic.ActivitiesPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(topic.ActivitiesPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -776,9 +773,8 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ConsultantsTable)
-		pagesql.Note(s, joinT, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(topic.ConsultantsPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(topic.ConsultantsPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ConsultantsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -838,9 +834,8 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.OffersTable)
-		pagesql.Note(s, joinT, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(topic.OffersPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(topic.OffersPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.OffersPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -900,9 +895,8 @@ func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, node
 	}
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.NeedsTable)
-		pagesql.Note(s, joinT, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs)
 		s.Join(joinT).On(s.C(matchneed.FieldID), joinT.C(topic.NeedsPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(topic.NeedsPrimaryKey[1]), edgeIDs...))
+		s.Where(pagesql.Parents(s, joinT, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.NeedsPrimaryKey[1]))
 		s.AppendSelect(columns...)

@@ -175,8 +175,15 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	persistedFile := fs.String("persisted-queries", getenv("SSCGRAPH_PERSISTED_QUERIES"), "JSON file of allowed queries: an object from SHA-256 hash to query, or an array of queries (env SSCGRAPH_PERSISTED_QUERIES)")
 	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
 	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
+	pprofAddr := fs.String("pprof-addr", getenv("SSCGRAPH_PPROF_ADDR"), "address to serve Go's runtime profiles on (/debug/pprof/), e.g. 127.0.0.1:6060; off by default, loopback only unless --pprof-remote (env SSCGRAPH_PPROF_ADDR)")
+	pprofRemote := fs.Bool("pprof-remote", envBool(getenv, "SSCGRAPH_PPROF_REMOTE", false), "let --pprof-addr listen beyond the loopback interface (env SSCGRAPH_PPROF_REMOTE)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := server.CheckProfilingAddr(*pprofAddr, *pprofRemote); err != nil {
+			return usageError{err.Error()}
+		}
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
 	cfg.CORSCredentials = *corsCredentials
@@ -237,8 +244,22 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
 	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if *pprofAddr != "" {
+		pln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s for profiles: %w", *pprofAddr, err)
+		}
+		profiles := &http.Server{Handler: server.ProfilingHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer profiles.Close()
+		logger.Info("serving profiles", "addr", pln.Addr().String())
+		go func() {
+			if err := profiles.Serve(pln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("profiles: %w", err)
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

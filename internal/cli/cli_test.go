@@ -54,6 +54,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad log format", []string{"serve", "--log-format", "xml"}, "--log-format"},
 		{"negative limit", []string{"serve", "--max-cost", "-1"}, "--max-cost must not be negative"},
 		{"tiny body limit", []string{"serve", "--max-body-bytes", "10"}, "--max-body-bytes must be at least 1024"},
+		{"profiles beyond loopback", []string{"serve", "--pprof-addr", "0.0.0.0:6060"}, "not a loopback address; add --pprof-remote"},
+		{"profiles on a bad address", []string{"serve", "--pprof-addr", "6060"}, `--pprof-addr "6060"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +150,45 @@ func TestServe(t *testing.T) {
 	}
 	if _, err := os.Stat(dbPath); err != nil {
 		t.Errorf("database file: %v", err)
+	}
+	cancel()
+	waitStopped(t, done)
+}
+
+// TestProfiles starts serve with --pprof-addr: Go's profiles answer there,
+// and not on the API's address.
+func TestProfiles(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, done, err := startServe(ctx, []string{"--pprof-addr", addr}, map[string]string{"SSCGRAPH_DB": filepath.Join(t.TempDir(), "new.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		url  string
+		want int
+	}{
+		{"http://" + addr + "/debug/pprof/goroutine?debug=1", http.StatusOK},
+		{base + "/debug/pprof/goroutine?debug=1", http.StatusNotFound},
+	} {
+		res, err := http.Get(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("GET %s: status %d, want %d", tt.url, res.StatusCode, tt.want)
+		}
+		if tt.want == http.StatusOK && !strings.Contains(string(body), "goroutine profile") {
+			t.Errorf("GET %s: %.100s is not a goroutine profile", tt.url, body)
+		}
 	}
 	cancel()
 	waitStopped(t, done)

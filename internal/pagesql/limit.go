@@ -9,15 +9,17 @@
 // rows to parents in whatever order the database produced them.
 //
 // Here each parent gets its own top-n query: a LATERAL subquery on
-// PostgreSQL, a correlated `IN (SELECT … LIMIT n)` on SQLite, both served by
-// the (parent, child) index for the default order. The whole answer is
-// sorted by the page's order, so that every parent's rows come out in order
-// even when parents share children: ent's many-to-many loader hands a
-// shared child to its parents in the order children first appear, and one
-// total order is consistent with the order of every parent.
+// PostgreSQL; on SQLite, which has no LATERAL, a correlated subquery whose
+// keys json_each turns back into rows. Both are served by the (parent,
+// child) index for the default order. The whole answer is sorted by the
+// page's order, so that every parent's rows come out in order even when
+// parents share children: ent's many-to-many loader hands a shared child to
+// its parents in the order children first appear, and one total order is
+// consistent with the order of every parent.
 //
-// The generated loaders record their parents on the selector with Note
-// (ent/entc.go wires the calls in); Limit replaces entgql.LimitPerRow.
+// The generated loaders build their `parent IN (...)` predicate with
+// Parents (ent/entc.go wires the calls in); Limit replaces
+// entgql.LimitPerRow.
 
 package pagesql
 
@@ -26,6 +28,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -37,7 +40,11 @@ const (
 	parentAlias  = "sscg_parent"
 	parentColumn = "sscg_pid"
 	rowsAlias    = "sscg_rows"
+	pageAlias    = "sscg_page"
 )
+
+// parentKey is the column of the rewritten statements' parent keys.
+var parentKey = sql.Table(parentAlias).C(parentColumn)
 
 type parentsKey struct{}
 
@@ -45,7 +52,7 @@ type parentsKey struct{}
 type parents struct {
 	// table holds the parent's key: the join table of a many-to-many edge,
 	// the child table of a one-to-many edge. Its columns are qualified
-	// when the statement is complete, after joins have given it an alias.
+	// when the statement is rendered, after joins have given it an alias.
 	table *sql.SelectTable
 	// column holds the parent's key in table.
 	column string
@@ -53,35 +60,44 @@ type parents struct {
 	// edge; it is "" for a one-to-many edge.
 	child string
 	ids   []driver.Value
+	// paged is set once Limit has put the statement under a per-parent
+	// page: the predicate then names the one parent of each page.
+	paged bool
 }
 
-// Note records on s, which an eager loader is building, the parents whose
-// children it loads: ids, found in table's column. For a many-to-many
-// edge, table is the join table and child its column of the child's key;
-// child is "" otherwise. The loader's own `column IN (ids)` predicate
-// stays: Note adds nothing to the statement, it only lets Limit rewrite
-// it.
-func Note(s *sql.Selector, table *sql.SelectTable, column, child string, ids []driver.Value) {
-	s.WithContext(context.WithValue(s.Context(), parentsKey{}, &parents{table: table, column: column, child: child, ids: ids}))
+// Parents is the predicate of an eager loader that loads the children of
+// the parents ids, found in table's column. For a many-to-many edge, table
+// is the join table and child its column of the child's key; child is ""
+// otherwise. It is `column IN (ids)`, until Limit gives each parent a page
+// of its own: then it is `column = <the page's parent>`.
+func Parents(s *sql.Selector, table *sql.SelectTable, column, child string, ids []driver.Value) *sql.Predicate {
+	p := &parents{table: table, column: column, child: child, ids: ids}
+	s.WithContext(context.WithValue(s.Context(), parentsKey{}, p))
+	return sql.P(func(b *sql.Builder) {
+		if p.paged {
+			b.Ident(p.table.C(p.column)).WriteString(" = ").Ident(parentKey)
+			return
+		}
+		b.Join(sql.InValues(p.table.C(p.column), p.ids...))
+	})
 }
-
-// parentKey is the column of the rewritten statements' parent keys.
-var parentKey = sql.Table(parentAlias).C(parentColumn)
 
 // Limit returns a modifier that keeps the first limit rows of each parent,
 // ordered by orderBy (whose columns are unqualified, as entgql writes them;
 // they must be unique among the selected columns), and sorts the whole
 // answer by orderBy. partitionBy is the unqualified parent column; it
-// names the page in the error that a statement no loader noted gets.
+// names the page in the error that a statement built without Parents gets.
 func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		p, ok := s.Context().Value(parentsKey{}).(*parents)
-		switch {
-		case !ok:
-			s.AddError(fmt.Errorf("pagesql: no loader noted the parents of %s's page (partitioned by %s)", s.TableName(), partitionBy))
-		case s.Dialect() == dialect.Postgres:
+		if !ok {
+			s.AddError(fmt.Errorf("pagesql: the page of %s by %s has no parents; its loader does not use pagesql.Parents", s.TableName(), partitionBy))
+			return
+		}
+		p.paged = true
+		if s.Dialect() == dialect.Postgres {
 			lateral(s, p, limit, orderBy)
-		default:
+		} else {
 			correlated(s, p, limit, orderBy)
 		}
 	}
@@ -90,14 +106,12 @@ func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selecto
 // lateral rewrites s, on PostgreSQL, into
 //
 //	SELECT sscg_rows.* FROM unnest($1::bigint[]) AS sscg_parent(sscg_pid)
-//	CROSS JOIN LATERAL (SELECT * FROM (s AND column = sscg_pid) AS sscg_rows
+//	CROSS JOIN LATERAL (SELECT * FROM (s, for the parent sscg_pid) AS sscg_rows
 //	                    ORDER BY … LIMIT n) AS sscg_rows
 //	ORDER BY …
 func lateral(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 	d := sql.Dialect(s.Dialect())
-	inner := s.Clone()
-	inner.Where(sql.ColumnsEQ(p.table.C(p.column), parentKey))
-	page := d.Select("*").From(inner.As(rowsAlias)).OrderExpr(orderBy).Limit(limit)
+	page := d.Select("*").From(s.Clone().As(rowsAlias)).OrderExpr(orderBy).Limit(limit)
 	keys, err := int64s(p.ids)
 	if err != nil {
 		s.AddError(err)
@@ -113,20 +127,26 @@ func lateral(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 
 // correlated rewrites s, on SQLite, which has no LATERAL, into
 //
-//	SELECT cols FROM target JOIN (SELECT value AS sscg_pid FROM json_each(?))
-//	AS sscg_parent ON target.id IN (SELECT sscg_rows.id FROM
-//	    (s' AND column = sscg_pid) AS sscg_rows ORDER BY … LIMIT n)
-//	ORDER BY …
+//	SELECT cols FROM (SELECT value AS sscg_pid FROM json_each(?)) AS sscg_parent
+//	CROSS JOIN json_each((SELECT json_group_array(id) FROM
+//	    (SELECT id FROM (s', for the parent sscg_pid) AS sscg_rows ORDER BY … LIMIT n))) AS sscg_page
+//	CROSS JOIN target WHERE target.id = sscg_page.value
 //
-// SQLite runs the correlated subquery once per parent and looks the rows up
-// by key. In s' the child's key is read from the join table rather than the
-// target (they are equal), because SQLite only serves the default order
-// from the (parent, child) index when the ORDER BY names the index's column.
+// sorted by the page's order.
+//
+// A table-valued function is the one place SQLite lets a subquery see the
+// row beside it, so the page's keys go through a JSON array: the
+// subquery runs once per parent, and the target is read by key. CROSS JOIN
+// fixes that order (SQLite's planner never reorders it; with a small target
+// such as the 16 topics outside, it would run the subquery once per target
+// row and parent). In s' the child's key is read from the join table
+// rather than the target (they are equal), because SQLite only serves the
+// default order from the (parent, child) index when the ORDER BY names the
+// index's column.
 func correlated(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 	d := sql.Dialect(s.Dialect())
 	id, column := s.C("id"), p.table.C(p.column)
 	inner := s.Clone()
-	inner.Where(sql.ColumnsEQ(column, parentKey))
 	var innerCols, outerCols []string
 	for _, c := range s.SelectedColumns() {
 		switch {
@@ -148,14 +168,23 @@ func correlated(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 		s.AddError(fmt.Errorf("pagesql: encoding parent keys: %w", err))
 		return
 	}
-	parentsT := d.Select(sql.As("value", parentColumn)).
-		FromExpr(sql.ExprFunc(func(b *sql.Builder) { b.WriteString("json_each(").Arg(string(keys)).WriteString(")") })).
-		As(parentAlias)
-	*s = *d.Select(outerCols...).From(s.Table()).
-		Join(parentsT).OnP(sql.P(func(b *sql.Builder) {
-		b.Ident(id).WriteString(" IN (").Join(page).WriteString(")")
-	})).
-		OrderExpr(orderBy).WithContext(s.Context())
+	// The target keeps the name its columns are qualified with.
+	table, qualifier := s.TableName(), id
+	if q, _, ok := strings.Cut(id, "."); ok {
+		qualifier = q
+	}
+	from := sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString("(SELECT ").Ident("value").WriteString(" AS ").Ident(parentColumn).
+			WriteString(" FROM json_each(").Arg(string(keys)).WriteString(")) AS ").Ident(parentAlias).
+			WriteString(" CROSS JOIN json_each((SELECT json_group_array(").Ident("id").WriteString(") FROM (").
+			Join(page).WriteString("))) AS ").Ident(pageAlias).
+			WriteString(" CROSS JOIN ").Ident(table).WriteString(" AS ").WriteString(qualifier)
+	})
+	rows := d.Select(outerCols...).FromExpr(from).
+		Where(sql.ColumnsEQ(id, sql.Table(pageAlias).C("value")))
+	// Sorted outside, where the order's unqualified names are the
+	// answer's columns (json_each has an id column of its own).
+	*s = *d.Select("*").From(rows.As(rowsAlias)).OrderExpr(orderBy).WithContext(s.Context())
 }
 
 // int64s converts the loaders' keys for PostgreSQL's bigint[].

@@ -87,6 +87,7 @@ func benchServerOn(b *testing.B, dsn string) *httptest.Server {
 	}
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 0
+	cfg.Limits.MaxCost = 0 // as ../shared/bench runs it
 	h, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
@@ -154,6 +155,48 @@ func BenchmarkNested4LevelPostgres(b *testing.B) {
 		b.Skip("SSCGRAPH_BENCH_POSTGRES is not set")
 	}
 	benchParallel(b, benchServerOn(b, dsn), nested4)
+}
+
+// sideBySide are the queries of ../shared/bench, which sets sscgraph beside
+// PostGraphile on the same data; here they run through the handler alone,
+// so that a regression shows without the peer.
+var sideBySide = []struct{ name, query string }{
+	{"q1-flat", `{ countries(first: 50) { edges { node { id code name } } } }`},
+	{"q2-nested", `{ countries(first: 10) { edges { node { code
+    activities(first: 10) { edges { node { title startDate
+      topics(first: 2) { edges { node { code name } } } } } } } } } }`},
+	{"q3-4levels", `{ countries(first: 10, where: {hasActivities: true}) { edges { node { code
+    activities(first: 10) { edges { node { title
+      topics(first: 2) { edges { node { code } } }
+      consultants(first: 3) { edges { node { name
+        expertise(first: 2) { edges { node { code } } } } } } } } } } } } }`},
+	{"q4-count", `{ activities(where: {kind: SOUTH_SOUTH, hasBeneficiaryCountriesWith: {hasRegionWith: {code: "AFRICA"}}}) { totalCount } }`},
+	{"q5-match", `{ matchOffers(first: 25, where: {status: OPEN}, orderBy: [{field: POSTED_AT, direction: DESC}]) { totalCount edges { node { title postedAt
+    provider { name country { code } }
+    topics(first: 5) { edges { node { code } } } } } } }`},
+}
+
+// BenchmarkSideBySide runs the side-by-side queries from concurrent
+// clients on SQLite at scale 1, and on PostgreSQL when
+// SSCGRAPH_BENCH_POSTGRES names a database seeded at scale 1. Compare runs
+// with benchstat.
+func BenchmarkSideBySide(b *testing.B) {
+	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
+	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
+		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
+	}
+	for _, db := range dbs {
+		b.Run(db.name, func(b *testing.B) {
+			dsn := db.dsn
+			if dsn == "" {
+				dsn = syntheticDB(b)
+			}
+			srv := benchServerOn(b, dsn)
+			for _, q := range sideBySide {
+				b.Run(q.name, func(b *testing.B) { benchParallel(b, srv, q.query) })
+			}
+		})
+	}
 }
 
 // BenchmarkPage1000 is a wide, shallow page: 1,000 activities with two
