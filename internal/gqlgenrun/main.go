@@ -16,11 +16,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	goast "go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"log/slog"
 	"os"
 	"strings"
 
