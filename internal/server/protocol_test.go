@@ -79,6 +79,11 @@ func TestContentNegotiation(t *testing.T) {
 			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, tt.wantType) {
 				t.Errorf("Content-Type = %q, want %s", ct, tt.wantType)
 			}
+			if res.StatusCode < 300 {
+				if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+					t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+				}
+			}
 		})
 	}
 	t.Run("mutation over GET is refused", func(t *testing.T) {

@@ -59,6 +59,9 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	// Answers are JSON, never HTML: browsers must not guess otherwise
+	// (the data is written without encoding/json's HTML escaping).
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Add("Vary", "Accept")
 
 	info := reqctx.From(r.Context())
@@ -116,13 +119,48 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	default:
 		setOutcome(info, "errors")
 	}
-	body, err := json.Marshal(resp)
+	body, err := encodeResponse(resp)
 	if err != nil {
 		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal, "internal server error")}, nil)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// encodeResponse writes resp as encoding/json would, but copies the data,
+// which gqlgen has already written as JSON, instead of having
+// encoding/json check and compact it again (7% of the CPU time of a flat
+// page of 50 countries, pprof). Label, path and hasNext belong to
+// incremental delivery, which this transport does not do.
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	var errs, ext []byte
+	var err error
+	if len(resp.Errors) > 0 {
+		if errs, err = json.Marshal(resp.Errors); err != nil {
+			return nil, err
+		}
+	}
+	if len(resp.Extensions) > 0 {
+		if ext, err = json.Marshal(resp.Extensions); err != nil {
+			return nil, err
+		}
+	}
+	data := []byte(resp.Data)
+	if len(data) == 0 {
+		data = []byte("null")
+	}
+	out := make([]byte, 0, len(data)+len(errs)+len(ext)+40)
+	out = append(out, '{')
+	if errs != nil {
+		out = append(out, `"errors":`...)
+		out = append(append(out, errs...), ',')
+	}
+	out = append(append(out, `"data":`...), data...)
+	if ext != nil {
+		out = append(append(out, `,"extensions":`...), ext...)
+	}
+	return append(out, '}'), nil
 }
 
 func setOutcome(info *reqctx.Info, outcome string) {
