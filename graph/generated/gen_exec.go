@@ -31030,7 +31030,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
@@ -31073,7 +31073,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
@@ -31111,7 +31111,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var activityImplementors = []string{"Activity", "Node"}
@@ -31239,7 +31239,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var activityConnectionImplementors = []string{"ActivityConnection"}
@@ -31282,7 +31282,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var activityEdgeImplementors = []string{"ActivityEdge"}
@@ -31320,7 +31320,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
@@ -31388,7 +31388,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
@@ -31431,7 +31431,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
@@ -31469,7 +31469,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var consultantImplementors = []string{"Consultant", "Node"}
@@ -31547,7 +31547,7 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
@@ -31590,7 +31590,7 @@ func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var consultantEdgeImplementors = []string{"ConsultantEdge"}
@@ -31628,7 +31628,7 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var countryImplementors = []string{"Country", "Node"}
@@ -31751,7 +31751,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
@@ -31794,7 +31794,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
@@ -31832,7 +31832,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchImplementors = []string{"Match", "Node"}
@@ -31900,7 +31900,7 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchConnectionImplementors = []string{"MatchConnection"}
@@ -31943,7 +31943,7 @@ func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchEdgeImplementors = []string{"MatchEdge"}
@@ -31981,7 +31981,7 @@ func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchNeedImplementors = []string{"MatchNeed", "Node"}
@@ -32064,7 +32064,7 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
@@ -32107,7 +32107,7 @@ func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
@@ -32145,7 +32145,7 @@ func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchOfferImplementors = []string{"MatchOffer", "Node"}
@@ -32243,7 +32243,7 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
@@ -32286,7 +32286,7 @@ func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
@@ -32324,7 +32324,7 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -32612,7 +32612,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var newAPIKeyImplementors = []string{"NewAPIKey"}
@@ -32650,7 +32650,7 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
@@ -32723,7 +32723,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
@@ -32766,7 +32766,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
@@ -32804,7 +32804,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -32852,7 +32852,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var projectImplementors = []string{"Project", "Node"}
@@ -32955,7 +32955,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var projectConnectionImplementors = []string{"ProjectConnection"}
@@ -32998,7 +32998,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var projectEdgeImplementors = []string{"ProjectEdge"}
@@ -33036,7 +33036,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var queryImplementors = []string{"Query"}
@@ -33206,7 +33206,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
@@ -33259,7 +33259,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var recommendationImplementors = []string{"Recommendation", "Node"}
@@ -33312,7 +33312,7 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
@@ -33355,7 +33355,7 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
@@ -33393,7 +33393,7 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var regionImplementors = []string{"Region", "Node"}
@@ -33451,7 +33451,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var regionConnectionImplementors = []string{"RegionConnection"}
@@ -33494,7 +33494,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var regionEdgeImplementors = []string{"RegionEdge"}
@@ -33532,7 +33532,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var topicImplementors = []string{"Topic", "Node"}
@@ -33610,7 +33610,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var topicConnectionImplementors = []string{"TopicConnection"}
@@ -33653,7 +33653,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var topicEdgeImplementors = []string{"TopicEdge"}
@@ -33691,7 +33691,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -33744,7 +33744,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -33792,7 +33792,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -33850,7 +33850,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -33908,7 +33908,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -33966,7 +33966,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -34049,7 +34049,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectInTurn{fields: fields, values: out.Values}
 }
 
 // endregion **************************** object.gotpl ****************************

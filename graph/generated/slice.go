@@ -22,8 +22,14 @@ func marshalSliceInTurn(
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
 	ret := make(graphql.Array, length)
+	// One allocation for all the elements' field contexts and indexes,
+	// instead of two per element.
+	fcs := make([]graphql.FieldContext, length)
+	idx := make([]int, length)
 	for i := range length {
-		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		idx[i] = i
+		fcs[i].Index = &idx[i]
+		childCtx := graphql.WithFieldContext(ctx, &fcs[i])
 		if omitPanicHandler {
 			ret[i] = marshalElement(childCtx, i)
 			continue

@@ -139,6 +139,10 @@ var rewrites = []struct{ from, to, why string }{
 // fields: a resolver error, a panic, a null where the schema forbids one;
 // and sscgraph has no field middleware (a field interceptor added to the
 // server would not see these fields).
+//
+// It also makes every object marshaller return objectInTurn
+// (graph/generated/object.go) instead of gqlgen's field set, which builds a
+// map per object written only to drop fields that @defer would repeat.
 func directLeaves(path string, leaves map[string]leaf) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -149,35 +153,47 @@ func directLeaves(path string, leaves map[string]leaf) error {
 	if err != nil {
 		return err
 	}
-	// Bodies to replace, by their offsets in src, in order.
+	// Text to replace, by its offsets in src, in order.
 	type edit struct {
 		from, to int
-		body     string
+		text     string
 	}
 	var edits []edit
+	leavesDone, objects := 0, 0
 	for _, d := range f.Decls {
 		fn, ok := d.(*goast.FuncDecl)
 		if !ok || fn.Recv == nil || fn.Body == nil {
 			continue
 		}
-		l, ok := leaves[fn.Name.Name]
-		if !ok {
+		if l, ok := leaves[fn.Name.Name]; ok {
+			edits = append(edits, edit{
+				from: fset.Position(fn.Body.Lbrace).Offset,
+				to:   fset.Position(fn.Body.Rbrace).Offset + 1,
+				text: fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", l.marshal, l.goField),
+			})
+			leavesDone++
 			continue
 		}
-		edits = append(edits, edit{
-			from: fset.Position(fn.Body.Lbrace).Offset,
-			to:   fset.Position(fn.Body.Rbrace).Offset + 1,
-			body: fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", l.marshal, l.goField),
-		})
+		if ret := fieldSetReturn(fn); ret != nil {
+			edits = append(edits, edit{
+				from: fset.Position(ret.Pos()).Offset,
+				to:   fset.Position(ret.End()).Offset,
+				text: "return objectInTurn{fields: fields, values: out.Values}",
+			})
+			objects++
+		}
 	}
-	if len(edits) != len(leaves) {
-		return fmt.Errorf("%s: found %d of %d leaf fields: gqlgen changed; revisit internal/gqlgenrun", path, len(edits), len(leaves))
+	if leavesDone != len(leaves) {
+		return fmt.Errorf("%s: found %d of %d leaf fields: gqlgen changed; revisit internal/gqlgenrun", path, leavesDone, len(leaves))
+	}
+	if objects == 0 {
+		return fmt.Errorf("%s: no object marshaller returns its field set: gqlgen changed; revisit internal/gqlgenrun", path)
 	}
 	var out bytes.Buffer
 	last := 0
 	for _, e := range edits {
 		out.Write(src[last:e.from])
-		out.WriteString(e.body)
+		out.WriteString(e.text)
 		last = e.to
 	}
 	out.Write(src[last:])
@@ -186,6 +202,46 @@ func directLeaves(path string, leaves map[string]leaf) error {
 		return fmt.Errorf("formatting %s: %w", path, err)
 	}
 	return os.WriteFile(path, formatted, 0o644)
+}
+
+// fieldSetReturn returns the final `return out` of an object marshaller:
+// a function that starts with `fields := graphql.CollectFields(...)` and
+// makes `out := graphql.NewFieldSet(fields)`.
+func fieldSetReturn(fn *goast.FuncDecl) *goast.ReturnStmt {
+	list := fn.Body.List
+	if len(list) < 2 {
+		return nil
+	}
+	var hasFields, hasOut bool
+	for _, st := range list {
+		as, ok := st.(*goast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			continue
+		}
+		name, _ := as.Lhs[0].(*goast.Ident)
+		call, _ := as.Rhs[0].(*goast.CallExpr)
+		if name == nil || call == nil {
+			continue
+		}
+		sel, _ := call.Fun.(*goast.SelectorExpr)
+		if sel == nil {
+			continue
+		}
+		switch {
+		case name.Name == "fields" && sel.Sel.Name == "CollectFields":
+			hasFields = true
+		case name.Name == "out" && sel.Sel.Name == "NewFieldSet":
+			hasOut = true
+		}
+	}
+	ret, ok := list[len(list)-1].(*goast.ReturnStmt)
+	if !hasFields || !hasOut || !ok || len(ret.Results) != 1 {
+		return nil
+	}
+	if id, ok := ret.Results[0].(*goast.Ident); !ok || id.Name != "out" {
+		return nil
+	}
+	return ret
 }
 
 func rewrite(path, from, to, why string) error {
