@@ -12464,23 +12464,11 @@ func (ec *executionContext) fieldContext_APIKey_organization(_ context.Context, 
 }
 
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
-			return ec.marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIKeyConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12496,23 +12484,11 @@ func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _APIKeyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12535,23 +12511,11 @@ func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalOAPIKey2ᚖsscgraphᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIKeyEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOAPIKey2ᚖsscgraphᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12949,23 +12913,11 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 }
 
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActivityEdge) graphql.Marshaler {
-			return ec.marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivityEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivityEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12981,23 +12933,11 @@ func (ec *executionContext) fieldContext_ActivityConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ActivityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActivityConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13020,23 +12960,11 @@ func (ec *executionContext) fieldContext_ActivityConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
-			return ec.marshalOActivity2ᚖsscgraphᚋentᚐActivity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOActivity2ᚖsscgraphᚋentᚐActivity(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13115,23 +13043,11 @@ func (ec *executionContext) fieldContext_AuditEvent_changes(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEventConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
-			return ec.marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditEventEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditEventEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13147,23 +13063,11 @@ func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13186,23 +13090,11 @@ func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEventEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
-			return ec.marshalOAuditEvent2ᚖsscgraphᚋentᚐAuditEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AuditEventEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOAuditEvent2ᚖsscgraphᚋentᚐAuditEvent(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13246,23 +13138,11 @@ func (ec *executionContext) fieldContext_Consultant_name(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Consultant_languages(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consultant_languages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Languages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Consultant_languages(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
 }
 func (ec *executionContext) fieldContext_Consultant_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
@@ -13426,23 +13306,11 @@ func (ec *executionContext) fieldContext_Consultant_email(_ context.Context, fie
 }
 
 func (ec *executionContext) _ConsultantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsultantConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ConsultantEdge) graphql.Marshaler {
-			return ec.marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsultantEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ConsultantConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsultantEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ConsultantConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13458,23 +13326,11 @@ func (ec *executionContext) fieldContext_ConsultantConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _ConsultantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsultantConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ConsultantConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ConsultantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13497,23 +13353,11 @@ func (ec *executionContext) fieldContext_ConsultantConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _ConsultantEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsultantEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
-			return ec.marshalOConsultant2ᚖsscgraphᚋentᚐConsultant(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ConsultantEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOConsultant2ᚖsscgraphᚋentᚐConsultant(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ConsultantEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13990,23 +13834,11 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 }
 
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CountryEdge) graphql.Marshaler {
-			return ec.marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CountryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14022,23 +13854,11 @@ func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14061,23 +13881,11 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CountryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CountryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14206,23 +14014,11 @@ func (ec *executionContext) fieldContext_Match_need(_ context.Context, field gra
 }
 
 func (ec *executionContext) _MatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchEdge) graphql.Marshaler {
-			return ec.marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_MatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14238,23 +14034,11 @@ func (ec *executionContext) fieldContext_MatchConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _MatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_MatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14277,23 +14061,11 @@ func (ec *executionContext) fieldContext_MatchConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _MatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
-			return ec.marshalOMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatch2ᚖsscgraphᚋentᚐMatch(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_MatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14517,23 +14289,11 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 }
 
 func (ec *executionContext) _MatchNeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchNeedConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchNeedEdge) graphql.Marshaler {
-			return ec.marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNeedEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchNeedConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNeedEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_MatchNeedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14549,23 +14309,11 @@ func (ec *executionContext) fieldContext_MatchNeedConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _MatchNeedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchNeedConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchNeedConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_MatchNeedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14588,23 +14336,11 @@ func (ec *executionContext) fieldContext_MatchNeedConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _MatchNeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchNeedEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchNeed) graphql.Marshaler {
-			return ec.marshalOMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchNeedEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_MatchNeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14683,23 +14419,11 @@ func (ec *executionContext) fieldContext_MatchOffer_expiresAt(_ context.Context,
 }
 
 func (ec *executionContext) _MatchOffer_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchOffer_languages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Languages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchOffer_languages(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
 }
 func (ec *executionContext) fieldContext_MatchOffer_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
@@ -14914,23 +14638,11 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 }
 
 func (ec *executionContext) _MatchOfferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchOfferConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchOfferEdge) graphql.Marshaler {
-			return ec.marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchOfferEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchOfferConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchOfferEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_MatchOfferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14946,23 +14658,11 @@ func (ec *executionContext) fieldContext_MatchOfferConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _MatchOfferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchOfferConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchOfferConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_MatchOfferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14985,23 +14685,11 @@ func (ec *executionContext) fieldContext_MatchOfferConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MatchOfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchOfferEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
-			return ec.marshalOMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchOfferEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_MatchOfferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16615,23 +16303,11 @@ func (ec *executionContext) fieldContext_NewAPIKey_key(_ context.Context, field 
 }
 
 func (ec *executionContext) _NewAPIKey_apiKey(ctx context.Context, field graphql.CollectedField, obj *auth.NewAPIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewAPIKey_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖsscgraphᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NewAPIKey_apiKey(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNAPIKey2ᚖsscgraphᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, obj.APIKey)
 }
 func (ec *executionContext) fieldContext_NewAPIKey_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16846,23 +16522,11 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrganizationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrganizationEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16878,23 +16542,11 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16917,23 +16569,11 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganizationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17040,23 +16680,11 @@ func (ec *executionContext) fieldContext_Project_budget(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Documents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Documents)
 }
 func (ec *executionContext) fieldContext_Project_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
@@ -17253,23 +16881,11 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProjectEdge) graphql.Marshaler {
-			return ec.marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17285,23 +16901,11 @@ func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17324,23 +16928,11 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
-			return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18414,23 +18006,11 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 }
 
 func (ec *executionContext) _RecommendationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecommendationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RecommendationEdge) graphql.Marshaler {
-			return ec.marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRecommendationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RecommendationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRecommendationEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18446,23 +18026,11 @@ func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ contex
 }
 
 func (ec *executionContext) _RecommendationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_RecommendationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18485,23 +18053,11 @@ func (ec *executionContext) fieldContext_RecommendationConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _RecommendationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecommendationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
-			return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RecommendationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_RecommendationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18640,23 +18196,11 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 }
 
 func (ec *executionContext) _RegionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RegionEdge) graphql.Marshaler {
-			return ec.marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RegionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_RegionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18672,23 +18216,11 @@ func (ec *executionContext) fieldContext_RegionConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _RegionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_RegionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18711,23 +18243,11 @@ func (ec *executionContext) fieldContext_RegionConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _RegionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RegionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RegionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_RegionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19005,23 +18525,11 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 }
 
 func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TopicConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TopicEdge) graphql.Marshaler {
-			return ec.marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TopicConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19037,23 +18545,11 @@ func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TopicConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19076,23 +18572,11 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TopicEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
-			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TopicEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30970,7 +30454,7 @@ var aPIKeyImplementors = []string{"APIKey", "Node"}
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31038,7 +30522,7 @@ var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31081,7 +30565,7 @@ var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31119,7 +30603,7 @@ var activityImplementors = []string{"Activity", "Node"}
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31247,7 +30731,7 @@ var activityConnectionImplementors = []string{"ActivityConnection"}
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31290,7 +30774,7 @@ var activityEdgeImplementors = []string{"ActivityEdge"}
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31328,7 +30812,7 @@ var auditEventImplementors = []string{"AuditEvent", "Node"}
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31396,7 +30880,7 @@ var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31439,7 +30923,7 @@ var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31477,7 +30961,7 @@ var consultantImplementors = []string{"Consultant", "Node"}
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, consultantImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31555,7 +31039,7 @@ var consultantConnectionImplementors = []string{"ConsultantConnection"}
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, consultantConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31598,7 +31082,7 @@ var consultantEdgeImplementors = []string{"ConsultantEdge"}
 func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, consultantEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31636,7 +31120,7 @@ var countryImplementors = []string{"Country", "Node"}
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31759,7 +31243,7 @@ var countryConnectionImplementors = []string{"CountryConnection"}
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31802,7 +31286,7 @@ var countryEdgeImplementors = []string{"CountryEdge"}
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31840,7 +31324,7 @@ var matchImplementors = []string{"Match", "Node"}
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31908,7 +31392,7 @@ var matchConnectionImplementors = []string{"MatchConnection"}
 func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31951,7 +31435,7 @@ var matchEdgeImplementors = []string{"MatchEdge"}
 func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -31989,7 +31473,7 @@ var matchNeedImplementors = []string{"MatchNeed", "Node"}
 func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeed) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32072,7 +31556,7 @@ var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
 func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32115,7 +31599,7 @@ var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
 func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32153,7 +31637,7 @@ var matchOfferImplementors = []string{"MatchOffer", "Node"}
 func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOffer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32251,7 +31735,7 @@ var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
 func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32294,7 +31778,7 @@ var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
 func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32335,7 +31819,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -32620,7 +32104,7 @@ var newAPIKeyImplementors = []string{"NewAPIKey"}
 func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewAPIKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, newAPIKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32658,7 +32142,7 @@ var organizationImplementors = []string{"Organization", "Node"}
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32731,7 +32215,7 @@ var organizationConnectionImplementors = []string{"OrganizationConnection"}
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32774,7 +32258,7 @@ var organizationEdgeImplementors = []string{"OrganizationEdge"}
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32812,7 +32296,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32860,7 +32344,7 @@ var projectImplementors = []string{"Project", "Node"}
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -32963,7 +32447,7 @@ var projectConnectionImplementors = []string{"ProjectConnection"}
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33006,7 +32490,7 @@ var projectEdgeImplementors = []string{"ProjectEdge"}
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33214,7 +32698,7 @@ var rateLimitImplementors = []string{"RateLimit"}
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *limits.RateLimit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33267,7 +32751,7 @@ var recommendationImplementors = []string{"Recommendation", "Node"}
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recommendation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33320,7 +32804,7 @@ var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33363,7 +32847,7 @@ var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33401,7 +32885,7 @@ var regionImplementors = []string{"Region", "Node"}
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33459,7 +32943,7 @@ var regionConnectionImplementors = []string{"RegionConnection"}
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33502,7 +32986,7 @@ var regionEdgeImplementors = []string{"RegionEdge"}
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33540,7 +33024,7 @@ var topicImplementors = []string{"Topic", "Node"}
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33618,7 +33102,7 @@ var topicConnectionImplementors = []string{"TopicConnection"}
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33661,7 +33145,7 @@ var topicEdgeImplementors = []string{"TopicEdge"}
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33699,7 +33183,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33752,7 +33236,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33800,7 +33284,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33858,7 +33342,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33916,7 +33400,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -33974,7 +33458,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {

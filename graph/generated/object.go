@@ -3,6 +3,7 @@ package generated
 // This file is hand-written; gen_exec.go beside it is generated.
 
 import (
+	"context"
 	"io"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -47,3 +48,15 @@ func (o objectInTurn) MarshalGQL(w io.Writer) {
 	}
 	_, _ = w.Write(closeBrace)
 }
+
+// fieldValues holds the values of an object whose fields are resolved in
+// turn. internal/gqlgenrun puts it where gqlgen makes a graphql.FieldSet,
+// whose dispatch machinery such an object never uses: one allocation
+// instead of two.
+type fieldValues struct {
+	Values   []graphql.Marshaler
+	Invalids uint32
+}
+
+// Dispatch does nothing: every field was resolved when it was reached.
+func (fieldValues) Dispatch(context.Context) {}

@@ -41,9 +41,13 @@ type sequentialFields struct {
 	leaves map[string]leaf // by the name of the field's generated function
 }
 
-// leaf is a field read straight from a struct and written as a scalar or
-// enum value.
-type leaf struct{ marshal, goField string }
+// leaf is a field read straight from a struct: a scalar or enum value
+// (object false), or an object or list of them that gets a field context
+// for its own fields (object true).
+type leaf struct {
+	marshal, goField string
+	object           bool
+}
 
 func (sequentialFields) Name() string { return "sequential-fields" }
 
@@ -60,12 +64,23 @@ func (p sequentialFields) GenerateCode(data *codegen.Data) error {
 			continue
 		}
 		for _, f := range o.Fields {
-			if plainLeaf(f) {
+			switch {
+			case plainLeaf(f):
 				p.leaves["_"+o.Definition.Name+"_"+f.Name] = leaf{marshal: f.TypeReference.MarshalFunc(), goField: f.GoFieldName}
+			case plainField(f):
+				p.leaves["_"+o.Definition.Name+"_"+f.Name] = leaf{marshal: f.TypeReference.MarshalFunc(), goField: f.GoFieldName, object: true}
 			}
 		}
 	}
 	return nil
+}
+
+// plainField reports whether f reads a struct field and writes it as it
+// is: no resolver, no method, no arguments or directives.
+func plainField(f *codegen.Field) bool {
+	t := f.TypeReference
+	return t != nil && t.Definition != nil && f.IsVariable() && !f.IsResolver && !f.HasHaser && !f.Stream &&
+		len(f.Args) == 0 && len(f.Directives) == 0
 }
 
 // plainLeaf reports whether f reads a struct field and writes a scalar or
@@ -80,9 +95,7 @@ func plainLeaf(f *codegen.Field) bool {
 	if t.Definition.Kind != ast.Scalar && t.Definition.Kind != ast.Enum {
 		return false
 	}
-	return f.IsVariable() && !f.IsResolver && !f.HasHaser && !f.Stream &&
-		len(f.Args) == 0 && len(f.Directives) == 0 &&
-		!t.IsSlice() && !(t.GQL.NonNull && t.IsNilable())
+	return plainField(f) && !t.IsSlice() && !(t.GQL.NonNull && t.IsNilable())
 }
 
 func main() {
@@ -166,15 +179,35 @@ func directLeaves(path string, leaves map[string]leaf) error {
 			continue
 		}
 		if l, ok := leaves[fn.Name.Name]; ok {
+			text := fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", l.marshal, l.goField)
+			if l.object {
+				// The object's own fields need this field's context (their
+				// paths, and errors such as a null where one is not allowed).
+				text = fmt.Sprintf(`{
+	fc, err := ec.fieldContext%s(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.%s(graphql.WithFieldContext(ctx, fc), field.Selections, obj.%s)
+}`, fn.Name.Name, l.marshal, l.goField)
+			}
 			edits = append(edits, edit{
 				from: fset.Position(fn.Body.Lbrace).Offset,
 				to:   fset.Position(fn.Body.Rbrace).Offset + 1,
-				text: fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", l.marshal, l.goField),
+				text: text,
 			})
 			leavesDone++
 			continue
 		}
-		if ret := fieldSetReturn(fn); ret != nil {
+		if newSet, ret := fieldSet(fn); ret != nil {
+			if !callsConcurrently(fn) {
+				// Fields resolved in turn need only their values.
+				edits = append(edits, edit{
+					from: fset.Position(newSet.Pos()).Offset,
+					to:   fset.Position(newSet.End()).Offset,
+					text: "out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}",
+				})
+			}
 			edits = append(edits, edit{
 				from: fset.Position(ret.Pos()).Offset,
 				to:   fset.Position(ret.End()).Offset,
@@ -204,15 +237,16 @@ func directLeaves(path string, leaves map[string]leaf) error {
 	return os.WriteFile(path, formatted, 0o644)
 }
 
-// fieldSetReturn returns the final `return out` of an object marshaller:
-// a function that starts with `fields := graphql.CollectFields(...)` and
-// makes `out := graphql.NewFieldSet(fields)`.
-func fieldSetReturn(fn *goast.FuncDecl) *goast.ReturnStmt {
+// fieldSet returns, in an object marshaller (a function that starts with
+// `fields := graphql.CollectFields(...)`), its `out :=
+// graphql.NewFieldSet(fields)` and its final `return out`.
+func fieldSet(fn *goast.FuncDecl) (*goast.AssignStmt, *goast.ReturnStmt) {
 	list := fn.Body.List
 	if len(list) < 2 {
-		return nil
+		return nil, nil
 	}
-	var hasFields, hasOut bool
+	var hasFields bool
+	var newSet *goast.AssignStmt
 	for _, st := range list {
 		as, ok := st.(*goast.AssignStmt)
 		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
@@ -231,17 +265,29 @@ func fieldSetReturn(fn *goast.FuncDecl) *goast.ReturnStmt {
 		case name.Name == "fields" && sel.Sel.Name == "CollectFields":
 			hasFields = true
 		case name.Name == "out" && sel.Sel.Name == "NewFieldSet":
-			hasOut = true
+			newSet = as
 		}
 	}
 	ret, ok := list[len(list)-1].(*goast.ReturnStmt)
-	if !hasFields || !hasOut || !ok || len(ret.Results) != 1 {
-		return nil
+	if !hasFields || newSet == nil || !ok || len(ret.Results) != 1 {
+		return nil, nil
 	}
 	if id, ok := ret.Results[0].(*goast.Ident); !ok || id.Name != "out" {
-		return nil
+		return nil, nil
 	}
-	return ret
+	return newSet, ret
+}
+
+// callsConcurrently reports whether fn resolves fields concurrently.
+func callsConcurrently(fn *goast.FuncDecl) bool {
+	found := false
+	goast.Inspect(fn.Body, func(n goast.Node) bool {
+		if sel, ok := n.(*goast.SelectorExpr); ok && strings.Contains(sel.Sel.Name, "Concurrently") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func rewrite(path, from, to, why string) error {
