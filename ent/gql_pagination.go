@@ -282,24 +282,44 @@ func (_m *APIKeyQuery) Paginate(
 		return nil, err
 	}
 	conn := &APIKeyConnection{Edges: []*APIKeyEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -614,24 +634,44 @@ func (_m *ActivityQuery) Paginate(
 		return nil, err
 	}
 	conn := &ActivityConnection{Edges: []*ActivityEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1090,24 +1130,44 @@ func (_m *AuditEventQuery) Paginate(
 		return nil, err
 	}
 	conn := &AuditEventConnection{Edges: []*AuditEventEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1440,24 +1500,44 @@ func (_m *ConsultantQuery) Paginate(
 		return nil, err
 	}
 	conn := &ConsultantConnection{Edges: []*ConsultantEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1790,24 +1870,44 @@ func (_m *CountryQuery) Paginate(
 		return nil, err
 	}
 	conn := &CountryConnection{Edges: []*CountryEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2212,24 +2312,44 @@ func (_m *MatchQuery) Paginate(
 		return nil, err
 	}
 	conn := &MatchConnection{Edges: []*MatchEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2598,24 +2718,44 @@ func (_m *MatchNeedQuery) Paginate(
 		return nil, err
 	}
 	conn := &MatchNeedConnection{Edges: []*MatchNeedEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2984,24 +3124,44 @@ func (_m *MatchOfferQuery) Paginate(
 		return nil, err
 	}
 	conn := &MatchOfferConnection{Edges: []*MatchOfferEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3388,24 +3548,44 @@ func (_m *OrganizationQuery) Paginate(
 		return nil, err
 	}
 	conn := &OrganizationConnection{Edges: []*OrganizationEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3738,24 +3918,44 @@ func (_m *ProjectQuery) Paginate(
 		return nil, err
 	}
 	conn := &ProjectConnection{Edges: []*ProjectEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4160,24 +4360,44 @@ func (_m *RecommendationQuery) Paginate(
 		return nil, err
 	}
 	conn := &RecommendationConnection{Edges: []*RecommendationEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4528,24 +4748,44 @@ func (_m *RegionQuery) Paginate(
 		return nil, err
 	}
 	conn := &RegionConnection{Edges: []*RegionEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4878,24 +5118,44 @@ func (_m *TopicQuery) Paginate(
 		return nil, err
 	}
 	conn := &TopicConnection{Edges: []*TopicEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	edges := hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		if after != nil || first != nil || before != nil || last != nil || !edges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if c.ctx.Unique == nil && c.path == nil {
+				// Every row is a node: count rows, which an index can do.
+				conn.TotalCount, err = c.Aggregate(Count()).Int(ctx)
+			} else {
+				conn.TotalCount, err = c.Count(ctx)
+			}
+			if err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
 			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
+	if !edges && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
+	}
+	if empty {
+		if hasCollectedField(ctx, pageInfoField) {
+			// Whether a row lies beyond the cursor, in the page's direction.
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			beyond, err := c.Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = before != nil || (first != nil && beyond)
+			conn.PageInfo.HasPreviousPage = after != nil || (last != nil && beyond)
+		}
+		return conn, nil
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {

@@ -134,6 +134,68 @@ func TestNestedPagesMatchSQL(t *testing.T) {
 	}
 }
 
+// TestRootPagesMatchSQL is the same property for the root connections:
+// random pages of every type's root connection against SQL over all its
+// rows (the root is one parent of every row).
+func TestRootPagesMatchSQL(t *testing.T) {
+	seed := uint64(20261129)
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			cfg := server.DefaultConfig()
+			cfg.Limits.PerHour = 0
+			a := newAPIWith(t, b.sized(t, sharedSize), cfg)
+			orders := orderFieldsOf(t, a)
+			rng := rand.New(rand.NewPCG(seed, 11))
+			for typ, table := range tableOf {
+				e := nestedEdge{parent: "", field: topLevel[typ], child: typ, pairs: "SELECT 0 AS parent, id AS child FROM " + table}
+				t.Run(e.field, func(t *testing.T) {
+					g := newGraphOf(t, a, e)
+					for i := range 12 {
+						c := randomPage(rng, g, orders[typ])
+						c.parents, c.anchor = []int{0}, 0
+						if !checkRootPage(t, a, e, c) {
+							t.Fatalf("case %d of seed %d failed", i, seed)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// checkRootPage asks for c through the root connection and compares it
+// with SQL; the cursor is the one the API gives the row at c.cursorAt.
+func checkRootPage(t *testing.T, a *api, e nestedEdge, c pageCase) bool {
+	t.Helper()
+	want := orderedChildren(t, a, e, c, 0, 0)
+	var cursor string
+	cursorKey := 0
+	if c.cursorAt >= 0 && len(want) > 0 {
+		i := min(c.cursorAt, len(want)-1, MaxPageSize-1)
+		lead := askRoot(t, a, e, pageCase{first: ptr(i + 1), cursorAt: -1, order: c.order, filter: c.filter}.withCursor(""))
+		if got := keysOf(t, lead.edges); !slices.Equal(got, want[:i+1]) {
+			t.Errorf("%s, the first %d rows in order %v filter %v:\n got %v\nwant %v", e.field, i+1, c.order, c.filter, got, want[:i+1])
+			return false
+		}
+		cursor, cursorKey = lead.edges[i].Cursor, want[i]
+	}
+	got := askRoot(t, a, e, c.withCursor(cursor))
+	return samePage(t, fmt.Sprintf("%s, %s", e.field, c), got, sqlPageOf(t, a, e, c, 0, cursorKey, cursor != ""))
+}
+
+// MaxPageSize is the API's largest page.
+const MaxPageSize = 1000
+
+// askRoot asks for a page of e's root connection.
+func askRoot(t *testing.T, a *api, e nestedEdge, p pagedArgs) *apiPage {
+	t.Helper()
+	vars := map[string]any{}
+	args, decls := p.arguments(e.child, vars)
+	q := fmt.Sprintf(`query%s { page: %s%s %s }`, decls, e.field, args, pageSelection)
+	r := a.query(t, q, asVariable(vars).(map[string]any))
+	return decodePage(t, r.get("page"))
+}
+
 // edgeGraph is an edge's pairs read with SQL.
 type edgeGraph struct {
 	children map[int][]int // parent key -> child keys
