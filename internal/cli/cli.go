@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,10 @@ import (
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
+
+// DefaultGCPercent is the garbage collector's target that serve sets when
+// GOGC is not in the environment.
+const DefaultGCPercent = 400
 
 // Getenv reads an environment variable; tests pass their own.
 type Getenv func(string) string
@@ -184,6 +189,15 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		if err := server.CheckProfilingAddr(*pprofAddr, *pprofRemote); err != nil {
 			return usageError{err.Error()}
 		}
+	}
+	if getenv("GOGC") == "" {
+		// The live heap is small (tens of MB) and requests allocate fast,
+		// so Go's default (collect when the heap doubles) ran the collector
+		// about 20 times a second and spent a sixth of the CPU time in it
+		// (pprof, 50-country pages). Collecting when it grows fivefold
+		// gave 23% more requests per second; GOGC set in the environment
+		// still decides.
+		debug.SetGCPercent(DefaultGCPercent)
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
 	cfg.CORSCredentials = *corsCredentials

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,10 @@ func TestServe(t *testing.T) {
 	}
 	if c, a := counts(t, base); c != 249 || a != 400 {
 		t.Errorf("got %d countries and %d demo activities, want 249 and 400", c, a)
+	}
+	// Without GOGC in its environment, serve sets the collector's target.
+	if got := debug.SetGCPercent(100); got != DefaultGCPercent {
+		t.Errorf("GC percent %d while serving, want %d", got, DefaultGCPercent)
 	}
 	if _, err := os.Stat(dbPath); err != nil {
 		t.Errorf("database file: %v", err)

@@ -17,7 +17,10 @@ import (
 // the ID scalar to this function through gqlgen.yml.
 func MarshalID(key int) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		_, _ = io.WriteString(w, strconv.Quote(mustCodec().Encode(key)))
+		// An ID is a type name, an underscore and base64url: nothing to
+		// escape in JSON (strconv.Quote, which checks every rune, was 5% of
+		// the CPU time of a flat page).
+		_, _ = io.WriteString(w, `"`+mustCodec().Encode(key)+`"`)
 	})
 }
 
