@@ -2813,6 +2813,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	args fieldArgs
 }
 
 func newExecutionContext(
@@ -12729,7 +12730,11 @@ func (ec *executionContext) fieldContext_Activity_beneficiaryCountries(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12773,7 +12778,11 @@ func (ec *executionContext) fieldContext_Activity_providerCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12817,7 +12826,11 @@ func (ec *executionContext) fieldContext_Activity_consultants(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12861,7 +12874,11 @@ func (ec *executionContext) fieldContext_Activity_partners(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12905,7 +12922,11 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13231,7 +13252,11 @@ func (ec *executionContext) fieldContext_Consultant_expertise(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13275,7 +13300,11 @@ func (ec *executionContext) fieldContext_Consultant_activities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13518,7 +13547,11 @@ func (ec *executionContext) fieldContext_Country_projects(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13562,7 +13595,11 @@ func (ec *executionContext) fieldContext_Country_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13606,7 +13643,11 @@ func (ec *executionContext) fieldContext_Country_providedActivities(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13650,7 +13691,11 @@ func (ec *executionContext) fieldContext_Country_hostedActivities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13694,7 +13739,11 @@ func (ec *executionContext) fieldContext_Country_consultants(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13738,7 +13787,11 @@ func (ec *executionContext) fieldContext_Country_organizations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13782,7 +13835,11 @@ func (ec *executionContext) fieldContext_Country_needs(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13826,7 +13883,11 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14237,7 +14298,11 @@ func (ec *executionContext) fieldContext_MatchNeed_topics(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14281,7 +14346,11 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14498,7 +14567,11 @@ func (ec *executionContext) fieldContext_MatchOffer_topics(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14542,7 +14615,11 @@ func (ec *executionContext) fieldContext_MatchOffer_targetRegions(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14586,7 +14663,11 @@ func (ec *executionContext) fieldContext_MatchOffer_targetCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14630,7 +14711,11 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14748,7 +14833,11 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14792,7 +14881,11 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14836,7 +14929,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14880,7 +14977,11 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14924,7 +15025,11 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14968,7 +15073,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15012,7 +15121,11 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15056,7 +15169,11 @@ func (ec *executionContext) fieldContext_Mutation_updateTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15100,7 +15217,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15144,7 +15265,11 @@ func (ec *executionContext) fieldContext_Mutation_createRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15188,7 +15313,11 @@ func (ec *executionContext) fieldContext_Mutation_updateRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15232,7 +15361,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15276,7 +15409,11 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15320,7 +15457,11 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15364,7 +15505,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15408,7 +15553,11 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15452,7 +15601,11 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15496,7 +15649,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15540,7 +15697,11 @@ func (ec *executionContext) fieldContext_Mutation_createConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15584,7 +15745,11 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15628,7 +15793,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15672,7 +15841,11 @@ func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15716,7 +15889,11 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15760,7 +15937,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15804,7 +15985,11 @@ func (ec *executionContext) fieldContext_Mutation_createMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15848,7 +16033,11 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15892,7 +16081,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15936,7 +16129,11 @@ func (ec *executionContext) fieldContext_Mutation_createMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15980,7 +16177,11 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16024,7 +16225,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16068,7 +16273,11 @@ func (ec *executionContext) fieldContext_Mutation_createMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16112,7 +16321,11 @@ func (ec *executionContext) fieldContext_Mutation_updateMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16156,7 +16369,11 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16200,7 +16417,11 @@ func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16244,7 +16465,11 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16288,7 +16513,11 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16426,7 +16655,11 @@ func (ec *executionContext) fieldContext_Organization_offers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16470,7 +16703,11 @@ func (ec *executionContext) fieldContext_Organization_needs(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16514,7 +16751,11 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16741,7 +16982,11 @@ func (ec *executionContext) fieldContext_Project_recommendations(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16785,7 +17030,11 @@ func (ec *executionContext) fieldContext_Project_countries(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16829,7 +17078,11 @@ func (ec *executionContext) fieldContext_Project_topics(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16873,7 +17126,11 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16991,7 +17248,11 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17035,7 +17296,11 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17079,7 +17344,11 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17123,7 +17392,11 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17167,7 +17440,11 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17211,7 +17488,11 @@ func (ec *executionContext) fieldContext_Query_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17255,7 +17536,11 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17299,7 +17584,11 @@ func (ec *executionContext) fieldContext_Query_matches(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17343,7 +17632,11 @@ func (ec *executionContext) fieldContext_Query_matchNeeds(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17387,7 +17680,11 @@ func (ec *executionContext) fieldContext_Query_matchOffers(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17431,7 +17728,11 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17475,7 +17776,11 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17519,7 +17824,11 @@ func (ec *executionContext) fieldContext_Query_recommendations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17563,7 +17872,11 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17607,7 +17920,11 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17683,7 +18000,11 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17727,7 +18048,11 @@ func (ec *executionContext) fieldContext_Query_project(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17771,7 +18096,11 @@ func (ec *executionContext) fieldContext_Query_topic(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17815,7 +18144,11 @@ func (ec *executionContext) fieldContext_Query_recommendation(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17859,7 +18192,11 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17998,7 +18335,11 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18144,7 +18485,11 @@ func (ec *executionContext) fieldContext_Region_countries(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18188,7 +18533,11 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18341,7 +18690,11 @@ func (ec *executionContext) fieldContext_Topic_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18385,7 +18738,11 @@ func (ec *executionContext) fieldContext_Topic_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18429,7 +18786,11 @@ func (ec *executionContext) fieldContext_Topic_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18473,7 +18834,11 @@ func (ec *executionContext) fieldContext_Topic_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18517,7 +18882,11 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18726,7 +19095,11 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18907,7 +19280,11 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19451,7 +19828,11 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19559,7 +19940,11 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

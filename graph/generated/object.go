@@ -5,8 +5,10 @@ package generated
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // objectInTurn writes an object's fields, resolved in turn, as a JSON
@@ -60,3 +62,37 @@ type fieldValues struct {
 
 // Dispatch does nothing: every field was resolved when it was reached.
 func (fieldValues) Dispatch(context.Context) {}
+
+// fieldArgs keeps, for one operation, the arguments decoded for each field
+// of the document: a field's arguments depend only on the document and the
+// variables, so the objects a field is resolved on share them (resolvers
+// read them, never change them). internal/gqlgenrun gives the generated
+// executionContext one and makes the field contexts use it. Root fields
+// resolve concurrently, hence the lock.
+type fieldArgs struct {
+	mu   sync.Mutex
+	args map[*ast.Field]decodedArgs
+}
+
+type decodedArgs struct {
+	args map[string]any
+	err  error
+}
+
+// load returns the arguments decoded for f, or nil and no error.
+func (a *fieldArgs) load(f *ast.Field) (map[string]any, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d := a.args[f]
+	return d.args, d.err
+}
+
+// store keeps the arguments decoded for f.
+func (a *fieldArgs) store(f *ast.Field, args map[string]any, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.args == nil {
+		a.args = map[*ast.Field]decodedArgs{}
+	}
+	a.args[f] = decodedArgs{args, err}
+}

@@ -22,6 +22,7 @@ import (
 	"go/token"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/99designs/gqlgen/api"
@@ -119,6 +120,10 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	if err := rewriteRegexp(cfg.Exec.Filename, argsOnce, argsOnceTo, "field arguments are decoded once per field and operation"); err != nil {
+		slog.Error("rewriting generated code", "err", err)
+		os.Exit(1)
+	}
 }
 
 // rewrites change generated calls where gqlgen's templates offer no switch;
@@ -130,6 +135,16 @@ var rewrites = []struct{ from, to, why string }{
 		from: "graphql.MarshalSliceConcurrently(",
 		to:   "marshalSliceInTurn(",
 		why:  "list elements marshal one after the other instead of one goroutine each",
+	},
+	{
+		// Field arguments are the same for every object a field is
+		// resolved on; gqlgen decodes them each time (a map from the
+		// AST, a map of typed values, every argument unmarshalled): for
+		// a nested connection, once per parent. argsOnce keeps the first
+		// decoding per field for the operation (graph/generated/object.go).
+		from: "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}",
+		to:   "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\targs fieldArgs\n}",
+		why:  "the operation keeps each field's decoded arguments",
 	},
 	{
 		// Every object marshaller starts a group for @defer, which
@@ -288,6 +303,26 @@ func callsConcurrently(fn *goast.FuncDecl) bool {
 		return !found
 	})
 	return found
+}
+
+// argsOnce matches where a field context decodes its field's arguments.
+var argsOnce = regexp.MustCompile(`(?m)^(\t+)if fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\); err != nil \{$`)
+
+const argsOnceTo = `${1}if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+${1}	fc.Args, err = ec.${2}(ctx, field.ArgumentMap(ec.Variables))
+${1}	ec.args.store(field.Field, fc.Args, err)
+${1}}
+${1}if err != nil {`
+
+func rewriteRegexp(path string, from *regexp.Regexp, to, why string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !from.Match(src) {
+		return fmt.Errorf("%s has no match for %s: gqlgen changed; revisit internal/gqlgenrun (%s)", path, from, why)
+	}
+	return os.WriteFile(path, from.ReplaceAll(src, []byte(to)), 0o644)
 }
 
 func rewrite(path, from, to, why string) error {
