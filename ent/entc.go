@@ -110,6 +110,13 @@ var rewrites = []struct {
 	},
 	{
 		files: "gql_pagination.go",
+		why: "a page in the default order has no order values: its cursors carry none, instead of an " +
+			"empty list boxed for every edge",
+		from: regexp.MustCompile(`return Cursor\{ID: _m\.ID, Value: cs_\}`),
+		to:   "return pagesql.NewCursor(_m.ID, cs_)",
+	},
+	{
+		files: "gql_pagination.go",
 		why: "entgql's cursor predicates turn `before` into `after` on a first page (and the reverse on a " +
 			"last page) and lose rows whose order field is NULL",
 		from: regexp.MustCompile(`\bentgql\.MultiCursorsPredicate\(after, before, `),

@@ -538,7 +538,7 @@ func (p *activityPager) toCursor(_m *Activity) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *activityPager) applyCursors(query *ActivityQuery, after, before *Cursor) (*ActivityQuery, error) {
@@ -1034,7 +1034,7 @@ func (p *auditeventPager) toCursor(_m *AuditEvent) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *auditeventPager) applyCursors(query *AuditEventQuery, after, before *Cursor) (*AuditEventQuery, error) {
@@ -1404,7 +1404,7 @@ func (p *consultantPager) toCursor(_m *Consultant) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *consultantPager) applyCursors(query *ConsultantQuery, after, before *Cursor) (*ConsultantQuery, error) {
@@ -1774,7 +1774,7 @@ func (p *countryPager) toCursor(_m *Country) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *countryPager) applyCursors(query *CountryQuery, after, before *Cursor) (*CountryQuery, error) {
@@ -2216,7 +2216,7 @@ func (p *matchPager) toCursor(_m *Match) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *matchPager) applyCursors(query *MatchQuery, after, before *Cursor) (*MatchQuery, error) {
@@ -2622,7 +2622,7 @@ func (p *matchneedPager) toCursor(_m *MatchNeed) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *matchneedPager) applyCursors(query *MatchNeedQuery, after, before *Cursor) (*MatchNeedQuery, error) {
@@ -3028,7 +3028,7 @@ func (p *matchofferPager) toCursor(_m *MatchOffer) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *matchofferPager) applyCursors(query *MatchOfferQuery, after, before *Cursor) (*MatchOfferQuery, error) {
@@ -3452,7 +3452,7 @@ func (p *organizationPager) toCursor(_m *Organization) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *organizationPager) applyCursors(query *OrganizationQuery, after, before *Cursor) (*OrganizationQuery, error) {
@@ -3822,7 +3822,7 @@ func (p *projectPager) toCursor(_m *Project) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *projectPager) applyCursors(query *ProjectQuery, after, before *Cursor) (*ProjectQuery, error) {
@@ -4264,7 +4264,7 @@ func (p *recommendationPager) toCursor(_m *Recommendation) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *recommendationPager) applyCursors(query *RecommendationQuery, after, before *Cursor) (*RecommendationQuery, error) {
@@ -4652,7 +4652,7 @@ func (p *regionPager) toCursor(_m *Region) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *regionPager) applyCursors(query *RegionQuery, after, before *Cursor) (*RegionQuery, error) {
@@ -5022,7 +5022,7 @@ func (p *topicPager) toCursor(_m *Topic) Cursor {
 	for _, o_ := range p.order {
 		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
 	}
-	return Cursor{ID: _m.ID, Value: cs_}
+	return pagesql.NewCursor(_m.ID, cs_)
 }
 
 func (p *topicPager) applyCursors(query *TopicQuery, after, before *Cursor) (*TopicQuery, error) {

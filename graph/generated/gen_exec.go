@@ -2813,7 +2813,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
-	args fieldArgs
+	args   fieldArgs
+	fields collectedFields
 }
 
 func newExecutionContext(
@@ -30837,7 +30838,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -30905,7 +30906,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -30948,7 +30949,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -30986,7 +30987,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 var activityImplementors = []string{"Activity", "Node"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, activityImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31114,7 +31115,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, activityConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31157,7 +31158,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, activityEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31195,7 +31196,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, auditEventImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31263,7 +31264,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31306,7 +31307,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31344,7 +31345,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 var consultantImplementors = []string{"Consultant", "Node"}
 
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, consultantImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31422,7 +31423,7 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
 
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, consultantConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31465,7 +31466,7 @@ func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.S
 var consultantEdgeImplementors = []string{"ConsultantEdge"}
 
 func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, consultantEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31503,7 +31504,7 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, countryImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31626,7 +31627,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31669,7 +31670,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31707,7 +31708,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 var matchImplementors = []string{"Match", "Node"}
 
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31775,7 +31776,7 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 var matchConnectionImplementors = []string{"MatchConnection"}
 
 func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31818,7 +31819,7 @@ func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.Select
 var matchEdgeImplementors = []string{"MatchEdge"}
 
 func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31856,7 +31857,7 @@ func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet
 var matchNeedImplementors = []string{"MatchNeed", "Node"}
 
 func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeed) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31939,7 +31940,7 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
 
 func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -31982,7 +31983,7 @@ func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.Se
 var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
 
 func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32020,7 +32021,7 @@ func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.Selectio
 var matchOfferImplementors = []string{"MatchOffer", "Node"}
 
 func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOffer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32118,7 +32119,7 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
 
 func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32161,7 +32162,7 @@ func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.S
 var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
 
 func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32199,7 +32200,7 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -32487,7 +32488,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var newAPIKeyImplementors = []string{"NewAPIKey"}
 
 func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewAPIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, newAPIKeyImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, newAPIKeyImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32525,7 +32526,7 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, organizationImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32598,7 +32599,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32641,7 +32642,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32679,7 +32680,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32727,7 +32728,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, projectImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32830,7 +32831,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, projectConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32873,7 +32874,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, projectEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -32911,7 +32912,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -33081,7 +33082,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var rateLimitImplementors = []string{"RateLimit"}
 
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *limits.RateLimit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, rateLimitImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33134,7 +33135,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 var recommendationImplementors = []string{"Recommendation", "Node"}
 
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recommendation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, recommendationImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33187,7 +33188,7 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, recommendationConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33230,7 +33231,7 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, recommendationEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33268,7 +33269,7 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, regionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33326,7 +33327,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, regionConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33369,7 +33370,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, regionEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33407,7 +33408,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 var topicImplementors = []string{"Topic", "Node"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, topicImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33485,7 +33486,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33528,7 +33529,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, topicEdgeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33566,7 +33567,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33619,7 +33620,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33667,7 +33668,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __FieldImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33725,7 +33726,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33783,7 +33784,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
@@ -33841,7 +33842,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.fields.collect(ec.OperationContext, sel, __TypeImplementors)
 
 	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup

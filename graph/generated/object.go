@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"unsafe"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -95,4 +96,38 @@ func (a *fieldArgs) store(f *ast.Field, args map[string]any, err error) {
 		a.args = map[*ast.Field]decodedArgs{}
 	}
 	a.args[f] = decodedArgs{args, err}
+}
+
+// collectedFields keeps, for one operation, the fields collected for each
+// selection set and object type, keyed by their addresses: the document
+// and the generated lists of type names live as long as the operation.
+type collectedFields struct {
+	mu     sync.Mutex
+	fields map[selectionKey][]graphql.CollectedField
+}
+
+type selectionKey struct {
+	sel       *ast.Selection
+	n         int
+	satisfies *string
+}
+
+// collect returns graphql.CollectFields(oc, sel, satisfies), computing it
+// once per operation.
+func (c *collectedFields) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	key := selectionKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
+	c.mu.Lock()
+	fields, ok := c.fields[key]
+	c.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(oc, sel, satisfies)
+	c.mu.Lock()
+	if c.fields == nil {
+		c.fields = map[selectionKey][]graphql.CollectedField{}
+	}
+	c.fields[key] = fields
+	c.mu.Unlock()
+	return fields
 }

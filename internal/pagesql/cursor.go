@@ -134,3 +134,13 @@ func after(column string, v any, asc, nullIsLargest, nullable bool) *sql.Predica
 	}
 	return p
 }
+
+// NewCursor is the cursor of the row id whose order values are values. A
+// page in the default order (by ID alone) has none: its cursor carries no
+// value, rather than an empty list that costs an allocation per edge.
+func NewCursor[T any](id T, values []any) entgql.Cursor[T] {
+	if len(values) == 0 {
+		return entgql.Cursor[T]{ID: id}
+	}
+	return entgql.Cursor[T]{ID: id, Value: values}
+}
