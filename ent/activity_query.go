@@ -797,7 +797,7 @@ func (_q *ActivityQuery) loadVenueCountry(ctx context.Context, query *CountryQue
 func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *CountryQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Country)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
-	nids := make(map[int]map[*Activity]struct{})
+	nids := make(map[int][]*Activity)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -832,10 +832,10 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Activity{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -849,7 +849,7 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 		if !ok {
 			return fmt.Errorf(`unexpected "beneficiary_countries" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -858,7 +858,7 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *CountryQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Country)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
-	nids := make(map[int]map[*Activity]struct{})
+	nids := make(map[int][]*Activity)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -893,10 +893,10 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Activity{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -910,7 +910,7 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 		if !ok {
 			return fmt.Errorf(`unexpected "provider_countries" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -919,7 +919,7 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Consultant)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
-	nids := make(map[int]map[*Activity]struct{})
+	nids := make(map[int][]*Activity)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -954,10 +954,10 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Activity{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -971,7 +971,7 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 		if !ok {
 			return fmt.Errorf(`unexpected "consultants" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -980,7 +980,7 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Organization)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
-	nids := make(map[int]map[*Activity]struct{})
+	nids := make(map[int][]*Activity)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1015,10 +1015,10 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Activity{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -1032,7 +1032,7 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 		if !ok {
 			return fmt.Errorf(`unexpected "partners" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -1041,7 +1041,7 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Topic)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
-	nids := make(map[int]map[*Activity]struct{})
+	nids := make(map[int][]*Activity)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1076,10 +1076,10 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Activity{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -1093,7 +1093,7 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 		if !ok {
 			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -568,7 +568,7 @@ func (_q *ConsultantQuery) loadNationality(ctx context.Context, query *CountryQu
 func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery, nodes []*Consultant, init func(*Consultant), assign func(*Consultant, *Topic)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Consultant)
-	nids := make(map[int]map[*Consultant]struct{})
+	nids := make(map[int][]*Consultant)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -603,10 +603,10 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Consultant]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Consultant{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -620,7 +620,7 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 		if !ok {
 			return fmt.Errorf(`unexpected "expertise" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -629,7 +629,7 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQuery, nodes []*Consultant, init func(*Consultant), assign func(*Consultant, *Activity)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Consultant)
-	nids := make(map[int]map[*Consultant]struct{})
+	nids := make(map[int][]*Consultant)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -664,10 +664,10 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Consultant]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Consultant{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -681,7 +681,7 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 		if !ok {
 			return fmt.Errorf(`unexpected "activities" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -878,7 +878,7 @@ func (_q *CountryQuery) loadRegion(ctx context.Context, query *RegionQuery, node
 func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, nodes []*Country, init func(*Country), assign func(*Country, *Project)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Country)
-	nids := make(map[int]map[*Country]struct{})
+	nids := make(map[int][]*Country)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -913,10 +913,10 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Country]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Country{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -930,7 +930,7 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 		if !ok {
 			return fmt.Errorf(`unexpected "projects" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -939,7 +939,7 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery, nodes []*Country, init func(*Country), assign func(*Country, *Activity)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Country)
-	nids := make(map[int]map[*Country]struct{})
+	nids := make(map[int][]*Country)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -974,10 +974,10 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Country]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Country{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -991,7 +991,7 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 		if !ok {
 			return fmt.Errorf(`unexpected "activities" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -1000,7 +1000,7 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *ActivityQuery, nodes []*Country, init func(*Country), assign func(*Country, *Activity)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Country)
-	nids := make(map[int]map[*Country]struct{})
+	nids := make(map[int][]*Country)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1035,10 +1035,10 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Country]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Country{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -1052,7 +1052,7 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 		if !ok {
 			return fmt.Errorf(`unexpected "provided_activities" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -1185,7 +1185,7 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOfferQuery, nodes []*Country, init func(*Country), assign func(*Country, *MatchOffer)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Country)
-	nids := make(map[int]map[*Country]struct{})
+	nids := make(map[int][]*Country)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1220,10 +1220,10 @@ func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOff
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Country]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Country{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -1237,7 +1237,7 @@ func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOff
 		if !ok {
 			return fmt.Errorf(`unexpected "targeting_offers" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -109,6 +109,31 @@ var rewrites = []struct {
 		to:    "s.Where(pagesql.Parents(s, s.Table(), ${1}, \"\", fks))",
 	},
 	{
+		files: "*_query.go",
+		why: "the many-to-many loaders keep each child's parents in a list, not a set: a map per child " +
+			"loaded cost more than the rows (a join table holds each pair once)",
+		from: regexp.MustCompile(`nids := make\(map\[int\]map\[\*(\w+)\]struct\{\}\)`),
+		to:   "nids := make(map[int][]*${1})",
+	},
+	{
+		files: "*_query.go",
+		why:   "(the parents' lists, continued)",
+		from:  regexp.MustCompile(`nids\[inValue\] = map\[\*(\w+)\]struct\{\}\{byID\[outValue\]: \{\}\}`),
+		to:    "nids[inValue] = []*${1}{byID[outValue]}",
+	},
+	{
+		files: "*_query.go",
+		why:   "(the parents' lists, continued)",
+		from:  regexp.MustCompile(`nids\[inValue\]\[byID\[outValue\]\] = struct\{\}\{\}`),
+		to:    "nids[inValue] = append(nids[inValue], byID[outValue])",
+	},
+	{
+		files: "*_query.go",
+		why:   "(the parents' lists, continued)",
+		from:  regexp.MustCompile(`for kn := range nodes \{`),
+		to:    "for _, kn := range nodes {",
+	},
+	{
 		files: "gql_pagination.go",
 		why: "a page in the default order has no order values: its cursors carry none, instead of an " +
 			"empty list boxed for every edge",
@@ -147,7 +172,7 @@ func rewrite(dir string) error {
 }
 
 // rewriteFile applies edit to a generated file and, when it changed
-// anything, imports pkg and formats the file. It reports whether it
+// anything, imports pkg where the file now uses it and formats the file. It reports whether it
 // changed the file.
 func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	src, err := os.ReadFile(path)
@@ -163,7 +188,9 @@ func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("parsing rewritten %s: %w", path, err)
 	}
-	astutil.AddImport(fset, f, pkg)
+	if bytes.Contains(out, []byte("pagesql.")) {
+		astutil.AddImport(fset, f, pkg)
+	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return 0, fmt.Errorf("formatting rewritten %s: %w", path, err)

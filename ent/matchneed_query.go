@@ -643,7 +643,7 @@ func (_q *MatchNeedQuery) loadCountry(ctx context.Context, query *CountryQuery, 
 func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*MatchNeed, init func(*MatchNeed), assign func(*MatchNeed, *Topic)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*MatchNeed)
-	nids := make(map[int]map[*MatchNeed]struct{})
+	nids := make(map[int][]*MatchNeed)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -678,10 +678,10 @@ func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nod
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*MatchNeed]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*MatchNeed{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -695,7 +695,7 @@ func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nod
 		if !ok {
 			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -672,7 +672,7 @@ func (_q *MatchOfferQuery) loadProvider(ctx context.Context, query *Organization
 func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *Topic)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*MatchOffer)
-	nids := make(map[int]map[*MatchOffer]struct{})
+	nids := make(map[int][]*MatchOffer)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -707,10 +707,10 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*MatchOffer]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*MatchOffer{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -724,7 +724,7 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 		if !ok {
 			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -733,7 +733,7 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *Region)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*MatchOffer)
-	nids := make(map[int]map[*MatchOffer]struct{})
+	nids := make(map[int][]*MatchOffer)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -768,10 +768,10 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*MatchOffer]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*MatchOffer{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -785,7 +785,7 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 		if !ok {
 			return fmt.Errorf(`unexpected "target_regions" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -794,7 +794,7 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *CountryQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *Country)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*MatchOffer)
-	nids := make(map[int]map[*MatchOffer]struct{})
+	nids := make(map[int][]*MatchOffer)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -829,10 +829,10 @@ func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *Count
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*MatchOffer]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*MatchOffer{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -846,7 +846,7 @@ func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *Count
 		if !ok {
 			return fmt.Errorf(`unexpected "target_countries" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

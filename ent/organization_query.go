@@ -682,7 +682,7 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *ActivityQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Activity)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Organization)
-	nids := make(map[int]map[*Organization]struct{})
+	nids := make(map[int][]*Organization)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -717,10 +717,10 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Organization]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Organization{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -734,7 +734,7 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 		if !ok {
 			return fmt.Errorf(`unexpected "activities" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -589,7 +589,7 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *RecommendationQuery, nodes []*Project, init func(*Project), assign func(*Project, *Recommendation)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Project)
-	nids := make(map[int]map[*Project]struct{})
+	nids := make(map[int][]*Project)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -624,10 +624,10 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Project]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Project{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -641,7 +641,7 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 		if !ok {
 			return fmt.Errorf(`unexpected "recommendations" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -650,7 +650,7 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, nodes []*Project, init func(*Project), assign func(*Project, *Country)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Project)
-	nids := make(map[int]map[*Project]struct{})
+	nids := make(map[int][]*Project)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -685,10 +685,10 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Project]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Project{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -702,7 +702,7 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 		if !ok {
 			return fmt.Errorf(`unexpected "countries" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -711,7 +711,7 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*Project, init func(*Project), assign func(*Project, *Topic)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Project)
-	nids := make(map[int]map[*Project]struct{})
+	nids := make(map[int][]*Project)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -746,10 +746,10 @@ func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Project]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Project{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -763,7 +763,7 @@ func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes
 		if !ok {
 			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -433,7 +433,7 @@ func (_q *RecommendationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQuery, nodes []*Recommendation, init func(*Recommendation), assign func(*Recommendation, *Project)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Recommendation)
-	nids := make(map[int]map[*Recommendation]struct{})
+	nids := make(map[int][]*Recommendation)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -468,10 +468,10 @@ func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQ
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Recommendation]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Recommendation{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -485,7 +485,7 @@ func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQ
 		if !ok {
 			return fmt.Errorf(`unexpected "projects" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

@@ -516,7 +516,7 @@ func (_q *RegionQuery) loadCountries(ctx context.Context, query *CountryQuery, n
 func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOfferQuery, nodes []*Region, init func(*Region), assign func(*Region, *MatchOffer)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Region)
-	nids := make(map[int]map[*Region]struct{})
+	nids := make(map[int][]*Region)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -551,10 +551,10 @@ func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOffe
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Region]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Region{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -568,7 +568,7 @@ func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOffe
 		if !ok {
 			return fmt.Errorf(`unexpected "targeting_offers" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}

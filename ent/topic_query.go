@@ -641,7 +641,7 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *Project)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Topic)
-	nids := make(map[int]map[*Topic]struct{})
+	nids := make(map[int][]*Topic)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -676,10 +676,10 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Topic{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -693,7 +693,7 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 		if !ok {
 			return fmt.Errorf(`unexpected "projects" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -702,7 +702,7 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *Activity)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Topic)
-	nids := make(map[int]map[*Topic]struct{})
+	nids := make(map[int][]*Topic)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -737,10 +737,10 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Topic{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -754,7 +754,7 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 		if !ok {
 			return fmt.Errorf(`unexpected "activities" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -763,7 +763,7 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *Consultant)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Topic)
-	nids := make(map[int]map[*Topic]struct{})
+	nids := make(map[int][]*Topic)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -798,10 +798,10 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Topic{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -815,7 +815,7 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 		if !ok {
 			return fmt.Errorf(`unexpected "consultants" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -824,7 +824,7 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *MatchOffer)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Topic)
-	nids := make(map[int]map[*Topic]struct{})
+	nids := make(map[int][]*Topic)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -859,10 +859,10 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Topic{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -876,7 +876,7 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 		if !ok {
 			return fmt.Errorf(`unexpected "offers" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
@@ -885,7 +885,7 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *MatchNeed)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Topic)
-	nids := make(map[int]map[*Topic]struct{})
+	nids := make(map[int][]*Topic)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -920,10 +920,10 @@ func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, node
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
 				if nids[inValue] == nil {
-					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					nids[inValue] = []*Topic{byID[outValue]}
 					return assign(columns[1:], values[1:])
 				}
-				nids[inValue][byID[outValue]] = struct{}{}
+				nids[inValue] = append(nids[inValue], byID[outValue])
 				return nil
 			}
 		})
@@ -937,7 +937,7 @@ func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, node
 		if !ok {
 			return fmt.Errorf(`unexpected "needs" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
+		for _, kn := range nodes {
 			assign(kn, n)
 		}
 	}
