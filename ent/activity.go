@@ -43,12 +43,14 @@ type Activity struct {
 	Participants int `json:"participants,omitempty"`
 	// Budget in Swiss francs, where known.
 	Budget *float64 `json:"budget,omitempty"`
+	// ProjectID holds the value of the "project_id" field.
+	ProjectID *int `json:"project_id,omitempty"`
+	// VenueCountryID holds the value of the "venue_country_id" field.
+	VenueCountryID *int `json:"venue_country_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityQuery when eager-loading is set.
-	Edges            ActivityEdges `json:"edges"`
-	venue_country_id *int
-	project_id       *int
-	selectValues     sql.SelectValues
+	Edges        ActivityEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // ActivityEdges holds the relations/edges for other nodes in the graph.
@@ -156,16 +158,12 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case activity.FieldBudget:
 			values[i] = new(sql.NullFloat64)
-		case activity.FieldID, activity.FieldParticipants:
+		case activity.FieldID, activity.FieldParticipants, activity.FieldProjectID, activity.FieldVenueCountryID:
 			values[i] = new(sql.NullInt64)
 		case activity.FieldTitle, activity.FieldDescription, activity.FieldKind, activity.FieldType, activity.FieldStatus, activity.FieldVenueCity, activity.FieldLanguage:
 			values[i] = new(sql.NullString)
 		case activity.FieldStartDate, activity.FieldEndDate:
 			values[i] = new(sql.NullTime)
-		case activity.ForeignKeys[0]: // venue_country_id
-			values[i] = new(sql.NullInt64)
-		case activity.ForeignKeys[1]: // project_id
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -261,19 +259,19 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 				_m.Budget = new(float64)
 				*_m.Budget = value.Float64
 			}
-		case activity.ForeignKeys[0]:
+		case activity.FieldProjectID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field venue_country_id", value)
+				return fmt.Errorf("unexpected type %T for field project_id", values[i])
 			} else if value.Valid {
-				_m.venue_country_id = new(int)
-				*_m.venue_country_id = int(value.Int64)
+				_m.ProjectID = new(int)
+				*_m.ProjectID = int(value.Int64)
 			}
-		case activity.ForeignKeys[1]:
+		case activity.FieldVenueCountryID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field project_id", value)
+				return fmt.Errorf("unexpected type %T for field venue_country_id", values[i])
 			} else if value.Valid {
-				_m.project_id = new(int)
-				*_m.project_id = int(value.Int64)
+				_m.VenueCountryID = new(int)
+				*_m.VenueCountryID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -383,6 +381,16 @@ func (_m *Activity) String() string {
 	builder.WriteString(", ")
 	if v := _m.Budget; v != nil {
 		builder.WriteString("budget=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProjectID; v != nil {
+		builder.WriteString("project_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.VenueCountryID; v != nil {
+		builder.WriteString("venue_country_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -147,16 +147,30 @@ func (_c *ActivityCreate) SetNillableBudget(v *float64) *ActivityCreate {
 	return _c
 }
 
-// SetProjectID sets the "project" edge to the Project entity by ID.
-func (_c *ActivityCreate) SetProjectID(id int) *ActivityCreate {
-	_c.mutation.SetProjectID(id)
+// SetProjectID sets the "project_id" field.
+func (_c *ActivityCreate) SetProjectID(v int) *ActivityCreate {
+	_c.mutation.SetProjectID(v)
 	return _c
 }
 
-// SetNillableProjectID sets the "project" edge to the Project entity by ID if the given value is not nil.
-func (_c *ActivityCreate) SetNillableProjectID(id *int) *ActivityCreate {
-	if id != nil {
-		_c = _c.SetProjectID(*id)
+// SetNillableProjectID sets the "project_id" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableProjectID(v *int) *ActivityCreate {
+	if v != nil {
+		_c.SetProjectID(*v)
+	}
+	return _c
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (_c *ActivityCreate) SetVenueCountryID(v int) *ActivityCreate {
+	_c.mutation.SetVenueCountryID(v)
+	return _c
+}
+
+// SetNillableVenueCountryID sets the "venue_country_id" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableVenueCountryID(v *int) *ActivityCreate {
+	if v != nil {
+		_c.SetVenueCountryID(*v)
 	}
 	return _c
 }
@@ -164,20 +178,6 @@ func (_c *ActivityCreate) SetNillableProjectID(id *int) *ActivityCreate {
 // SetProject sets the "project" edge to the Project entity.
 func (_c *ActivityCreate) SetProject(v *Project) *ActivityCreate {
 	return _c.SetProjectID(v.ID)
-}
-
-// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
-func (_c *ActivityCreate) SetVenueCountryID(id int) *ActivityCreate {
-	_c.mutation.SetVenueCountryID(id)
-	return _c
-}
-
-// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
-func (_c *ActivityCreate) SetNillableVenueCountryID(id *int) *ActivityCreate {
-	if id != nil {
-		_c = _c.SetVenueCountryID(*id)
-	}
-	return _c
 }
 
 // SetVenueCountry sets the "venue_country" edge to the Country entity.
@@ -463,7 +463,7 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.project_id = &nodes[0]
+		_node.ProjectID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.VenueCountryIDs(); len(nodes) > 0 {
@@ -480,7 +480,7 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.venue_country_id = &nodes[0]
+		_node.VenueCountryID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.BeneficiaryCountriesIDs(); len(nodes) > 0 {
@@ -795,6 +795,42 @@ func (u *ActivityUpsert) ClearBudget() *ActivityUpsert {
 	return u
 }
 
+// SetProjectID sets the "project_id" field.
+func (u *ActivityUpsert) SetProjectID(v int) *ActivityUpsert {
+	u.Set(activity.FieldProjectID, v)
+	return u
+}
+
+// UpdateProjectID sets the "project_id" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateProjectID() *ActivityUpsert {
+	u.SetExcluded(activity.FieldProjectID)
+	return u
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (u *ActivityUpsert) ClearProjectID() *ActivityUpsert {
+	u.SetNull(activity.FieldProjectID)
+	return u
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (u *ActivityUpsert) SetVenueCountryID(v int) *ActivityUpsert {
+	u.Set(activity.FieldVenueCountryID, v)
+	return u
+}
+
+// UpdateVenueCountryID sets the "venue_country_id" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateVenueCountryID() *ActivityUpsert {
+	u.SetExcluded(activity.FieldVenueCountryID)
+	return u
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (u *ActivityUpsert) ClearVenueCountryID() *ActivityUpsert {
+	u.SetNull(activity.FieldVenueCountryID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1042,6 +1078,48 @@ func (u *ActivityUpsertOne) UpdateBudget() *ActivityUpsertOne {
 func (u *ActivityUpsertOne) ClearBudget() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearBudget()
+	})
+}
+
+// SetProjectID sets the "project_id" field.
+func (u *ActivityUpsertOne) SetProjectID(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetProjectID(v)
+	})
+}
+
+// UpdateProjectID sets the "project_id" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateProjectID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateProjectID()
+	})
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (u *ActivityUpsertOne) ClearProjectID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearProjectID()
+	})
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (u *ActivityUpsertOne) SetVenueCountryID(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetVenueCountryID(v)
+	})
+}
+
+// UpdateVenueCountryID sets the "venue_country_id" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateVenueCountryID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateVenueCountryID()
+	})
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (u *ActivityUpsertOne) ClearVenueCountryID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearVenueCountryID()
 	})
 }
 
@@ -1456,6 +1534,48 @@ func (u *ActivityUpsertBulk) UpdateBudget() *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) ClearBudget() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearBudget()
+	})
+}
+
+// SetProjectID sets the "project_id" field.
+func (u *ActivityUpsertBulk) SetProjectID(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetProjectID(v)
+	})
+}
+
+// UpdateProjectID sets the "project_id" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateProjectID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateProjectID()
+	})
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (u *ActivityUpsertBulk) ClearProjectID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearProjectID()
+	})
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (u *ActivityUpsertBulk) SetVenueCountryID(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetVenueCountryID(v)
+	})
+}
+
+// UpdateVenueCountryID sets the "venue_country_id" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateVenueCountryID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateVenueCountryID()
+	})
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (u *ActivityUpsertBulk) ClearVenueCountryID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearVenueCountryID()
 	})
 }
 

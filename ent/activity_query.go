@@ -37,7 +37,6 @@ type ActivityQuery struct {
 	withConsultants               *ConsultantQuery
 	withPartners                  *OrganizationQuery
 	withTopics                    *TopicQuery
-	withFKs                       bool
 	loadTotal                     []func(context.Context, []*Activity) error
 	modifiers                     []func(*sql.Selector)
 	withNamedBeneficiaryCountries map[string]*CountryQuery
@@ -601,7 +600,6 @@ func (_q *ActivityQuery) prepareQuery(ctx context.Context) error {
 func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Activity, error) {
 	var (
 		nodes       = []*Activity{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [7]bool{
 			_q.withProject != nil,
@@ -613,12 +611,6 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			_q.withTopics != nil,
 		}
 	)
-	if _q.withProject != nil || _q.withVenueCountry != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, activity.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Activity).scanValues(nil, columns)
 	}
@@ -734,10 +726,10 @@ func (_q *ActivityQuery) loadProject(ctx context.Context, query *ProjectQuery, n
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Activity)
 	for i := range nodes {
-		if nodes[i].project_id == nil {
+		if nodes[i].ProjectID == nil {
 			continue
 		}
-		fk := *nodes[i].project_id
+		fk := *nodes[i].ProjectID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -766,10 +758,10 @@ func (_q *ActivityQuery) loadVenueCountry(ctx context.Context, query *CountryQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Activity)
 	for i := range nodes {
-		if nodes[i].venue_country_id == nil {
+		if nodes[i].VenueCountryID == nil {
 			continue
 		}
-		fk := *nodes[i].venue_country_id
+		fk := *nodes[i].VenueCountryID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -1127,6 +1119,12 @@ func (_q *ActivityQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != activity.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withProject != nil {
+			_spec.Node.AddColumnOnce(activity.FieldProjectID)
+		}
+		if _q.withVenueCountry != nil {
+			_spec.Node.AddColumnOnce(activity.FieldVenueCountryID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

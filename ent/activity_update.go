@@ -240,37 +240,49 @@ func (_u *ActivityUpdate) ClearBudget() *ActivityUpdate {
 	return _u
 }
 
-// SetProjectID sets the "project" edge to the Project entity by ID.
-func (_u *ActivityUpdate) SetProjectID(id int) *ActivityUpdate {
-	_u.mutation.SetProjectID(id)
+// SetProjectID sets the "project_id" field.
+func (_u *ActivityUpdate) SetProjectID(v int) *ActivityUpdate {
+	_u.mutation.SetProjectID(v)
 	return _u
 }
 
-// SetNillableProjectID sets the "project" edge to the Project entity by ID if the given value is not nil.
-func (_u *ActivityUpdate) SetNillableProjectID(id *int) *ActivityUpdate {
-	if id != nil {
-		_u = _u.SetProjectID(*id)
+// SetNillableProjectID sets the "project_id" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableProjectID(v *int) *ActivityUpdate {
+	if v != nil {
+		_u.SetProjectID(*v)
 	}
+	return _u
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (_u *ActivityUpdate) ClearProjectID() *ActivityUpdate {
+	_u.mutation.ClearProjectID()
+	return _u
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (_u *ActivityUpdate) SetVenueCountryID(v int) *ActivityUpdate {
+	_u.mutation.SetVenueCountryID(v)
+	return _u
+}
+
+// SetNillableVenueCountryID sets the "venue_country_id" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableVenueCountryID(v *int) *ActivityUpdate {
+	if v != nil {
+		_u.SetVenueCountryID(*v)
+	}
+	return _u
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (_u *ActivityUpdate) ClearVenueCountryID() *ActivityUpdate {
+	_u.mutation.ClearVenueCountryID()
 	return _u
 }
 
 // SetProject sets the "project" edge to the Project entity.
 func (_u *ActivityUpdate) SetProject(v *Project) *ActivityUpdate {
 	return _u.SetProjectID(v.ID)
-}
-
-// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
-func (_u *ActivityUpdate) SetVenueCountryID(id int) *ActivityUpdate {
-	_u.mutation.SetVenueCountryID(id)
-	return _u
-}
-
-// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
-func (_u *ActivityUpdate) SetNillableVenueCountryID(id *int) *ActivityUpdate {
-	if id != nil {
-		_u = _u.SetVenueCountryID(*id)
-	}
-	return _u
 }
 
 // SetVenueCountry sets the "venue_country" edge to the Country entity.
@@ -1130,37 +1142,49 @@ func (_u *ActivityUpdateOne) ClearBudget() *ActivityUpdateOne {
 	return _u
 }
 
-// SetProjectID sets the "project" edge to the Project entity by ID.
-func (_u *ActivityUpdateOne) SetProjectID(id int) *ActivityUpdateOne {
-	_u.mutation.SetProjectID(id)
+// SetProjectID sets the "project_id" field.
+func (_u *ActivityUpdateOne) SetProjectID(v int) *ActivityUpdateOne {
+	_u.mutation.SetProjectID(v)
 	return _u
 }
 
-// SetNillableProjectID sets the "project" edge to the Project entity by ID if the given value is not nil.
-func (_u *ActivityUpdateOne) SetNillableProjectID(id *int) *ActivityUpdateOne {
-	if id != nil {
-		_u = _u.SetProjectID(*id)
+// SetNillableProjectID sets the "project_id" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableProjectID(v *int) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetProjectID(*v)
 	}
+	return _u
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (_u *ActivityUpdateOne) ClearProjectID() *ActivityUpdateOne {
+	_u.mutation.ClearProjectID()
+	return _u
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (_u *ActivityUpdateOne) SetVenueCountryID(v int) *ActivityUpdateOne {
+	_u.mutation.SetVenueCountryID(v)
+	return _u
+}
+
+// SetNillableVenueCountryID sets the "venue_country_id" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableVenueCountryID(v *int) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetVenueCountryID(*v)
+	}
+	return _u
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (_u *ActivityUpdateOne) ClearVenueCountryID() *ActivityUpdateOne {
+	_u.mutation.ClearVenueCountryID()
 	return _u
 }
 
 // SetProject sets the "project" edge to the Project entity.
 func (_u *ActivityUpdateOne) SetProject(v *Project) *ActivityUpdateOne {
 	return _u.SetProjectID(v.ID)
-}
-
-// SetVenueCountryID sets the "venue_country" edge to the Country entity by ID.
-func (_u *ActivityUpdateOne) SetVenueCountryID(id int) *ActivityUpdateOne {
-	_u.mutation.SetVenueCountryID(id)
-	return _u
-}
-
-// SetNillableVenueCountryID sets the "venue_country" edge to the Country entity by ID if the given value is not nil.
-func (_u *ActivityUpdateOne) SetNillableVenueCountryID(id *int) *ActivityUpdateOne {
-	if id != nil {
-		_u = _u.SetVenueCountryID(*id)
-	}
-	return _u
 }
 
 // SetVenueCountry sets the "venue_country" edge to the Country entity.

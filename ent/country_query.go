@@ -1068,7 +1068,9 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activity.FieldVenueCountryID)
+	}
 	query.Where(predicate.Activity(func(s *sql.Selector) {
 		s.Where(pagesql.Parents(s, s.Table(), country.HostedActivitiesColumn, "", fks))
 	}))
@@ -1077,7 +1079,7 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.venue_country_id
+		fk := n.VenueCountryID
 		if fk == nil {
 			return fmt.Errorf(`foreign-key "venue_country_id" is nil for node %v`, n.ID)
 		}
@@ -1161,7 +1163,9 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(matchneed.FieldCountryID)
+	}
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
 		s.Where(pagesql.Parents(s, s.Table(), country.NeedsColumn, "", fks))
 	}))
@@ -1170,13 +1174,10 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.country_id
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "country_id" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.CountryID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

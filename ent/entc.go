@@ -168,6 +168,31 @@ func rewrite(dir string) error {
 			return fmt.Errorf("%s: nothing matches %s: ent or entgql changed; revisit ent/entc.go (%s)", r.files, r.from, r.why)
 		}
 	}
+	// Every nested page must find its parents: as many loaders name them
+	// as the collection pages connections.
+	count := func(glob, s string) (int, error) {
+		files, err := filepath.Glob(filepath.Join(dir, glob))
+		n := 0
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				return 0, err
+			}
+			n += bytes.Count(src, []byte(s))
+		}
+		return n, err
+	}
+	limits, err := count("gql_collection.go", "pagesql.Limit(")
+	if err != nil {
+		return err
+	}
+	parents, err := count("*_query.go", "pagesql.Parents(")
+	if err != nil {
+		return err
+	}
+	if limits != parents {
+		return fmt.Errorf("%d nested pages but %d loaders name their parents: a loader escaped the rewrite; revisit ent/entc.go", limits, parents)
+	}
 	return nil
 }
 

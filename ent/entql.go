@@ -58,18 +58,20 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Activity",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			activity.FieldDemo:         {Type: field.TypeBool, Column: activity.FieldDemo},
-			activity.FieldTitle:        {Type: field.TypeString, Column: activity.FieldTitle},
-			activity.FieldDescription:  {Type: field.TypeString, Column: activity.FieldDescription},
-			activity.FieldKind:         {Type: field.TypeEnum, Column: activity.FieldKind},
-			activity.FieldType:         {Type: field.TypeEnum, Column: activity.FieldType},
-			activity.FieldStatus:       {Type: field.TypeEnum, Column: activity.FieldStatus},
-			activity.FieldStartDate:    {Type: field.TypeTime, Column: activity.FieldStartDate},
-			activity.FieldEndDate:      {Type: field.TypeTime, Column: activity.FieldEndDate},
-			activity.FieldVenueCity:    {Type: field.TypeString, Column: activity.FieldVenueCity},
-			activity.FieldLanguage:     {Type: field.TypeString, Column: activity.FieldLanguage},
-			activity.FieldParticipants: {Type: field.TypeInt, Column: activity.FieldParticipants},
-			activity.FieldBudget:       {Type: field.TypeFloat64, Column: activity.FieldBudget},
+			activity.FieldDemo:           {Type: field.TypeBool, Column: activity.FieldDemo},
+			activity.FieldTitle:          {Type: field.TypeString, Column: activity.FieldTitle},
+			activity.FieldDescription:    {Type: field.TypeString, Column: activity.FieldDescription},
+			activity.FieldKind:           {Type: field.TypeEnum, Column: activity.FieldKind},
+			activity.FieldType:           {Type: field.TypeEnum, Column: activity.FieldType},
+			activity.FieldStatus:         {Type: field.TypeEnum, Column: activity.FieldStatus},
+			activity.FieldStartDate:      {Type: field.TypeTime, Column: activity.FieldStartDate},
+			activity.FieldEndDate:        {Type: field.TypeTime, Column: activity.FieldEndDate},
+			activity.FieldVenueCity:      {Type: field.TypeString, Column: activity.FieldVenueCity},
+			activity.FieldLanguage:       {Type: field.TypeString, Column: activity.FieldLanguage},
+			activity.FieldParticipants:   {Type: field.TypeInt, Column: activity.FieldParticipants},
+			activity.FieldBudget:         {Type: field.TypeFloat64, Column: activity.FieldBudget},
+			activity.FieldProjectID:      {Type: field.TypeInt, Column: activity.FieldProjectID},
+			activity.FieldVenueCountryID: {Type: field.TypeInt, Column: activity.FieldVenueCountryID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -168,6 +170,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchneed.FieldKind:        {Type: field.TypeEnum, Column: matchneed.FieldKind},
 			matchneed.FieldStatus:      {Type: field.TypeEnum, Column: matchneed.FieldStatus},
 			matchneed.FieldPostedAt:    {Type: field.TypeTime, Column: matchneed.FieldPostedAt},
+			matchneed.FieldSeekerID:    {Type: field.TypeInt, Column: matchneed.FieldSeekerID},
+			matchneed.FieldCountryID:   {Type: field.TypeInt, Column: matchneed.FieldCountryID},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -189,6 +193,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchoffer.FieldPostedAt:    {Type: field.TypeTime, Column: matchoffer.FieldPostedAt},
 			matchoffer.FieldExpiresAt:   {Type: field.TypeTime, Column: matchoffer.FieldExpiresAt},
 			matchoffer.FieldLanguages:   {Type: field.TypeJSON, Column: matchoffer.FieldLanguages},
+			matchoffer.FieldProviderID:  {Type: field.TypeInt, Column: matchoffer.FieldProviderID},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -1042,6 +1047,16 @@ func (f *ActivityFilter) WhereBudget(p entql.Float64P) {
 	f.Where(p.Field(activity.FieldBudget))
 }
 
+// WhereProjectID applies the entql int predicate on the project_id field.
+func (f *ActivityFilter) WhereProjectID(p entql.IntP) {
+	f.Where(p.Field(activity.FieldProjectID))
+}
+
+// WhereVenueCountryID applies the entql int predicate on the venue_country_id field.
+func (f *ActivityFilter) WhereVenueCountryID(p entql.IntP) {
+	f.Where(p.Field(activity.FieldVenueCountryID))
+}
+
 // WhereHasProject applies a predicate to check if query has an edge project.
 func (f *ActivityFilter) WhereHasProject() {
 	f.Where(entql.HasEdge("project"))
@@ -1701,6 +1716,16 @@ func (f *MatchNeedFilter) WherePostedAt(p entql.TimeP) {
 	f.Where(p.Field(matchneed.FieldPostedAt))
 }
 
+// WhereSeekerID applies the entql int predicate on the seeker_id field.
+func (f *MatchNeedFilter) WhereSeekerID(p entql.IntP) {
+	f.Where(p.Field(matchneed.FieldSeekerID))
+}
+
+// WhereCountryID applies the entql int predicate on the country_id field.
+func (f *MatchNeedFilter) WhereCountryID(p entql.IntP) {
+	f.Where(p.Field(matchneed.FieldCountryID))
+}
+
 // WhereHasSeeker applies a predicate to check if query has an edge seeker.
 func (f *MatchNeedFilter) WhereHasSeeker() {
 	f.Where(entql.HasEdge("seeker"))
@@ -1835,6 +1860,11 @@ func (f *MatchOfferFilter) WhereExpiresAt(p entql.TimeP) {
 // WhereLanguages applies the entql json.RawMessage predicate on the languages field.
 func (f *MatchOfferFilter) WhereLanguages(p entql.BytesP) {
 	f.Where(p.Field(matchoffer.FieldLanguages))
+}
+
+// WhereProviderID applies the entql int predicate on the provider_id field.
+func (f *MatchOfferFilter) WhereProviderID(p entql.IntP) {
+	f.Where(p.Field(matchoffer.FieldProviderID))
 }
 
 // WhereHasProvider applies a predicate to check if query has an edge provider.

@@ -183,6 +183,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.withProject = query
+			if _, ok := fieldSeen[activity.FieldProjectID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldProjectID)
+				fieldSeen[activity.FieldProjectID] = struct{}{}
+			}
 
 		case "venueCountry":
 			var (
@@ -194,6 +198,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.withVenueCountry = query
+			if _, ok := fieldSeen[activity.FieldVenueCountryID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldVenueCountryID)
+				fieldSeen[activity.FieldVenueCountryID] = struct{}{}
+			}
 
 		case "beneficiaryCountries":
 			var (
@@ -2514,6 +2522,10 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				return err
 			}
 			_q.withSeeker = query
+			if _, ok := fieldSeen[matchneed.FieldSeekerID]; !ok {
+				selectedFields = append(selectedFields, matchneed.FieldSeekerID)
+				fieldSeen[matchneed.FieldSeekerID] = struct{}{}
+			}
 
 		case "country":
 			var (
@@ -2525,6 +2537,10 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				return err
 			}
 			_q.withCountry = query
+			if _, ok := fieldSeen[matchneed.FieldCountryID]; !ok {
+				selectedFields = append(selectedFields, matchneed.FieldCountryID)
+				fieldSeen[matchneed.FieldCountryID] = struct{}{}
+			}
 
 		case "topics":
 			var (
@@ -2861,6 +2877,10 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.withProvider = query
+			if _, ok := fieldSeen[matchoffer.FieldProviderID]; !ok {
+				selectedFields = append(selectedFields, matchoffer.FieldProviderID)
+				fieldSeen[matchoffer.FieldProviderID] = struct{}{}
+			}
 
 		case "topics":
 			var (

@@ -32,11 +32,13 @@ type MatchNeed struct {
 	Status matchneed.Status `json:"status,omitempty"`
 	// When the need was published.
 	PostedAt time.Time `json:"posted_at,omitempty"`
+	// SeekerID holds the value of the "seeker_id" field.
+	SeekerID int `json:"seeker_id,omitempty"`
+	// CountryID holds the value of the "country_id" field.
+	CountryID int `json:"country_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchNeedQuery when eager-loading is set.
 	Edges        MatchNeedEdges `json:"edges"`
-	country_id   *int
-	seeker_id    *int
 	selectValues sql.SelectValues
 }
 
@@ -107,16 +109,12 @@ func (*MatchNeed) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case matchneed.FieldDemo:
 			values[i] = new(sql.NullBool)
-		case matchneed.FieldID:
+		case matchneed.FieldID, matchneed.FieldSeekerID, matchneed.FieldCountryID:
 			values[i] = new(sql.NullInt64)
 		case matchneed.FieldTitle, matchneed.FieldDescription, matchneed.FieldKind, matchneed.FieldStatus:
 			values[i] = new(sql.NullString)
 		case matchneed.FieldPostedAt:
 			values[i] = new(sql.NullTime)
-		case matchneed.ForeignKeys[0]: // country_id
-			values[i] = new(sql.NullInt64)
-		case matchneed.ForeignKeys[1]: // seeker_id
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -174,19 +172,17 @@ func (_m *MatchNeed) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PostedAt = value.Time
 			}
-		case matchneed.ForeignKeys[0]:
+		case matchneed.FieldSeekerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_id", value)
+				return fmt.Errorf("unexpected type %T for field seeker_id", values[i])
 			} else if value.Valid {
-				_m.country_id = new(int)
-				*_m.country_id = int(value.Int64)
+				_m.SeekerID = int(value.Int64)
 			}
-		case matchneed.ForeignKeys[1]:
+		case matchneed.FieldCountryID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field seeker_id", value)
+				return fmt.Errorf("unexpected type %T for field country_id", values[i])
 			} else if value.Valid {
-				_m.seeker_id = new(int)
-				*_m.seeker_id = int(value.Int64)
+				_m.CountryID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -261,6 +257,12 @@ func (_m *MatchNeed) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("posted_at=")
 	builder.WriteString(_m.PostedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("seeker_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SeekerID))
+	builder.WriteString(", ")
+	builder.WriteString("country_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CountryID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -79,21 +79,21 @@ func (_c *MatchNeedCreate) SetPostedAt(v time.Time) *MatchNeedCreate {
 	return _c
 }
 
-// SetSeekerID sets the "seeker" edge to the Organization entity by ID.
-func (_c *MatchNeedCreate) SetSeekerID(id int) *MatchNeedCreate {
-	_c.mutation.SetSeekerID(id)
+// SetSeekerID sets the "seeker_id" field.
+func (_c *MatchNeedCreate) SetSeekerID(v int) *MatchNeedCreate {
+	_c.mutation.SetSeekerID(v)
+	return _c
+}
+
+// SetCountryID sets the "country_id" field.
+func (_c *MatchNeedCreate) SetCountryID(v int) *MatchNeedCreate {
+	_c.mutation.SetCountryID(v)
 	return _c
 }
 
 // SetSeeker sets the "seeker" edge to the Organization entity.
 func (_c *MatchNeedCreate) SetSeeker(v *Organization) *MatchNeedCreate {
 	return _c.SetSeekerID(v.ID)
-}
-
-// SetCountryID sets the "country" edge to the Country entity by ID.
-func (_c *MatchNeedCreate) SetCountryID(id int) *MatchNeedCreate {
-	_c.mutation.SetCountryID(id)
-	return _c
 }
 
 // SetCountry sets the "country" edge to the Country entity.
@@ -207,6 +207,12 @@ func (_c *MatchNeedCreate) check() error {
 	if _, ok := _c.mutation.PostedAt(); !ok {
 		return &ValidationError{Name: "posted_at", err: errors.New(`ent: missing required field "MatchNeed.posted_at"`)}
 	}
+	if _, ok := _c.mutation.SeekerID(); !ok {
+		return &ValidationError{Name: "seeker_id", err: errors.New(`ent: missing required field "MatchNeed.seeker_id"`)}
+	}
+	if _, ok := _c.mutation.CountryID(); !ok {
+		return &ValidationError{Name: "country_id", err: errors.New(`ent: missing required field "MatchNeed.country_id"`)}
+	}
 	if len(_c.mutation.SeekerIDs()) == 0 {
 		return &ValidationError{Name: "seeker", err: errors.New(`ent: missing required edge "MatchNeed.seeker"`)}
 	}
@@ -278,7 +284,7 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.seeker_id = &nodes[0]
+		_node.SeekerID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CountryIDs(); len(nodes) > 0 {
@@ -295,7 +301,7 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.country_id = &nodes[0]
+		_node.CountryID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {
@@ -460,6 +466,30 @@ func (u *MatchNeedUpsert) UpdatePostedAt() *MatchNeedUpsert {
 	return u
 }
 
+// SetSeekerID sets the "seeker_id" field.
+func (u *MatchNeedUpsert) SetSeekerID(v int) *MatchNeedUpsert {
+	u.Set(matchneed.FieldSeekerID, v)
+	return u
+}
+
+// UpdateSeekerID sets the "seeker_id" field to the value that was provided on create.
+func (u *MatchNeedUpsert) UpdateSeekerID() *MatchNeedUpsert {
+	u.SetExcluded(matchneed.FieldSeekerID)
+	return u
+}
+
+// SetCountryID sets the "country_id" field.
+func (u *MatchNeedUpsert) SetCountryID(v int) *MatchNeedUpsert {
+	u.Set(matchneed.FieldCountryID, v)
+	return u
+}
+
+// UpdateCountryID sets the "country_id" field to the value that was provided on create.
+func (u *MatchNeedUpsert) UpdateCountryID() *MatchNeedUpsert {
+	u.SetExcluded(matchneed.FieldCountryID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -588,6 +618,34 @@ func (u *MatchNeedUpsertOne) SetPostedAt(v time.Time) *MatchNeedUpsertOne {
 func (u *MatchNeedUpsertOne) UpdatePostedAt() *MatchNeedUpsertOne {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdatePostedAt()
+	})
+}
+
+// SetSeekerID sets the "seeker_id" field.
+func (u *MatchNeedUpsertOne) SetSeekerID(v int) *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetSeekerID(v)
+	})
+}
+
+// UpdateSeekerID sets the "seeker_id" field to the value that was provided on create.
+func (u *MatchNeedUpsertOne) UpdateSeekerID() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateSeekerID()
+	})
+}
+
+// SetCountryID sets the "country_id" field.
+func (u *MatchNeedUpsertOne) SetCountryID(v int) *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetCountryID(v)
+	})
+}
+
+// UpdateCountryID sets the "country_id" field to the value that was provided on create.
+func (u *MatchNeedUpsertOne) UpdateCountryID() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateCountryID()
 	})
 }
 
@@ -883,6 +941,34 @@ func (u *MatchNeedUpsertBulk) SetPostedAt(v time.Time) *MatchNeedUpsertBulk {
 func (u *MatchNeedUpsertBulk) UpdatePostedAt() *MatchNeedUpsertBulk {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdatePostedAt()
+	})
+}
+
+// SetSeekerID sets the "seeker_id" field.
+func (u *MatchNeedUpsertBulk) SetSeekerID(v int) *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetSeekerID(v)
+	})
+}
+
+// UpdateSeekerID sets the "seeker_id" field to the value that was provided on create.
+func (u *MatchNeedUpsertBulk) UpdateSeekerID() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateSeekerID()
+	})
+}
+
+// SetCountryID sets the "country_id" field.
+func (u *MatchNeedUpsertBulk) SetCountryID(v int) *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetCountryID(v)
+	})
+}
+
+// UpdateCountryID sets the "country_id" field to the value that was provided on create.
+func (u *MatchNeedUpsertBulk) UpdateCountryID() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateCountryID()
 	})
 }
 

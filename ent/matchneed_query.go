@@ -33,7 +33,6 @@ type MatchNeedQuery struct {
 	withCountry      *CountryQuery
 	withTopics       *TopicQuery
 	withMatches      *MatchQuery
-	withFKs          bool
 	loadTotal        []func(context.Context, []*MatchNeed) error
 	modifiers        []func(*sql.Selector)
 	withNamedTopics  map[string]*TopicQuery
@@ -492,7 +491,6 @@ func (_q *MatchNeedQuery) prepareQuery(ctx context.Context) error {
 func (_q *MatchNeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*MatchNeed, error) {
 	var (
 		nodes       = []*MatchNeed{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [4]bool{
 			_q.withSeeker != nil,
@@ -501,12 +499,6 @@ func (_q *MatchNeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ma
 			_q.withMatches != nil,
 		}
 	)
-	if _q.withSeeker != nil || _q.withCountry != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, matchneed.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*MatchNeed).scanValues(nil, columns)
 	}
@@ -580,10 +572,7 @@ func (_q *MatchNeedQuery) loadSeeker(ctx context.Context, query *OrganizationQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchNeed)
 	for i := range nodes {
-		if nodes[i].seeker_id == nil {
-			continue
-		}
-		fk := *nodes[i].seeker_id
+		fk := nodes[i].SeekerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -612,10 +601,7 @@ func (_q *MatchNeedQuery) loadCountry(ctx context.Context, query *CountryQuery, 
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchNeed)
 	for i := range nodes {
-		if nodes[i].country_id == nil {
-			continue
-		}
-		fk := *nodes[i].country_id
+		fk := nodes[i].CountryID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -760,6 +746,12 @@ func (_q *MatchNeedQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != matchneed.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withSeeker != nil {
+			_spec.Node.AddColumnOnce(matchneed.FieldSeekerID)
+		}
+		if _q.withCountry != nil {
+			_spec.Node.AddColumnOnce(matchneed.FieldCountryID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -124,21 +124,37 @@ func (_u *MatchNeedUpdate) SetNillablePostedAt(v *time.Time) *MatchNeedUpdate {
 	return _u
 }
 
-// SetSeekerID sets the "seeker" edge to the Organization entity by ID.
-func (_u *MatchNeedUpdate) SetSeekerID(id int) *MatchNeedUpdate {
-	_u.mutation.SetSeekerID(id)
+// SetSeekerID sets the "seeker_id" field.
+func (_u *MatchNeedUpdate) SetSeekerID(v int) *MatchNeedUpdate {
+	_u.mutation.SetSeekerID(v)
+	return _u
+}
+
+// SetNillableSeekerID sets the "seeker_id" field if the given value is not nil.
+func (_u *MatchNeedUpdate) SetNillableSeekerID(v *int) *MatchNeedUpdate {
+	if v != nil {
+		_u.SetSeekerID(*v)
+	}
+	return _u
+}
+
+// SetCountryID sets the "country_id" field.
+func (_u *MatchNeedUpdate) SetCountryID(v int) *MatchNeedUpdate {
+	_u.mutation.SetCountryID(v)
+	return _u
+}
+
+// SetNillableCountryID sets the "country_id" field if the given value is not nil.
+func (_u *MatchNeedUpdate) SetNillableCountryID(v *int) *MatchNeedUpdate {
+	if v != nil {
+		_u.SetCountryID(*v)
+	}
 	return _u
 }
 
 // SetSeeker sets the "seeker" edge to the Organization entity.
 func (_u *MatchNeedUpdate) SetSeeker(v *Organization) *MatchNeedUpdate {
 	return _u.SetSeekerID(v.ID)
-}
-
-// SetCountryID sets the "country" edge to the Country entity by ID.
-func (_u *MatchNeedUpdate) SetCountryID(id int) *MatchNeedUpdate {
-	_u.mutation.SetCountryID(id)
-	return _u
 }
 
 // SetCountry sets the "country" edge to the Country entity.
@@ -587,21 +603,37 @@ func (_u *MatchNeedUpdateOne) SetNillablePostedAt(v *time.Time) *MatchNeedUpdate
 	return _u
 }
 
-// SetSeekerID sets the "seeker" edge to the Organization entity by ID.
-func (_u *MatchNeedUpdateOne) SetSeekerID(id int) *MatchNeedUpdateOne {
-	_u.mutation.SetSeekerID(id)
+// SetSeekerID sets the "seeker_id" field.
+func (_u *MatchNeedUpdateOne) SetSeekerID(v int) *MatchNeedUpdateOne {
+	_u.mutation.SetSeekerID(v)
+	return _u
+}
+
+// SetNillableSeekerID sets the "seeker_id" field if the given value is not nil.
+func (_u *MatchNeedUpdateOne) SetNillableSeekerID(v *int) *MatchNeedUpdateOne {
+	if v != nil {
+		_u.SetSeekerID(*v)
+	}
+	return _u
+}
+
+// SetCountryID sets the "country_id" field.
+func (_u *MatchNeedUpdateOne) SetCountryID(v int) *MatchNeedUpdateOne {
+	_u.mutation.SetCountryID(v)
+	return _u
+}
+
+// SetNillableCountryID sets the "country_id" field if the given value is not nil.
+func (_u *MatchNeedUpdateOne) SetNillableCountryID(v *int) *MatchNeedUpdateOne {
+	if v != nil {
+		_u.SetCountryID(*v)
+	}
 	return _u
 }
 
 // SetSeeker sets the "seeker" edge to the Organization entity.
 func (_u *MatchNeedUpdateOne) SetSeeker(v *Organization) *MatchNeedUpdateOne {
 	return _u.SetSeekerID(v.ID)
-}
-
-// SetCountryID sets the "country" edge to the Country entity by ID.
-func (_u *MatchNeedUpdateOne) SetCountryID(id int) *MatchNeedUpdateOne {
-	_u.mutation.SetCountryID(id)
-	return _u
 }
 
 // SetCountry sets the "country" edge to the Country entity.

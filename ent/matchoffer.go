@@ -36,10 +36,11 @@ type MatchOffer struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// ISO 639-1 codes of the languages the help is offered in.
 	Languages []string `json:"languages,omitempty"`
+	// ProviderID holds the value of the "provider_id" field.
+	ProviderID int `json:"provider_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchOfferQuery when eager-loading is set.
 	Edges        MatchOfferEdges `json:"edges"`
-	provider_id  *int
 	selectValues sql.SelectValues
 }
 
@@ -123,14 +124,12 @@ func (*MatchOffer) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case matchoffer.FieldDemo:
 			values[i] = new(sql.NullBool)
-		case matchoffer.FieldID:
+		case matchoffer.FieldID, matchoffer.FieldProviderID:
 			values[i] = new(sql.NullInt64)
 		case matchoffer.FieldTitle, matchoffer.FieldDescription, matchoffer.FieldKind, matchoffer.FieldStatus:
 			values[i] = new(sql.NullString)
 		case matchoffer.FieldPostedAt, matchoffer.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
-		case matchoffer.ForeignKeys[0]: // provider_id
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -203,12 +202,11 @@ func (_m *MatchOffer) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field languages: %w", err)
 				}
 			}
-		case matchoffer.ForeignKeys[0]:
+		case matchoffer.FieldProviderID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field provider_id", value)
+				return fmt.Errorf("unexpected type %T for field provider_id", values[i])
 			} else if value.Valid {
-				_m.provider_id = new(int)
-				*_m.provider_id = int(value.Int64)
+				_m.ProviderID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -296,6 +294,9 @@ func (_m *MatchOffer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("languages=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Languages))
+	builder.WriteString(", ")
+	builder.WriteString("provider_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProviderID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -100,9 +100,9 @@ func (_c *MatchOfferCreate) SetLanguages(v []string) *MatchOfferCreate {
 	return _c
 }
 
-// SetProviderID sets the "provider" edge to the Organization entity by ID.
-func (_c *MatchOfferCreate) SetProviderID(id int) *MatchOfferCreate {
-	_c.mutation.SetProviderID(id)
+// SetProviderID sets the "provider_id" field.
+func (_c *MatchOfferCreate) SetProviderID(v int) *MatchOfferCreate {
+	_c.mutation.SetProviderID(v)
 	return _c
 }
 
@@ -247,6 +247,9 @@ func (_c *MatchOfferCreate) check() error {
 	if _, ok := _c.mutation.PostedAt(); !ok {
 		return &ValidationError{Name: "posted_at", err: errors.New(`ent: missing required field "MatchOffer.posted_at"`)}
 	}
+	if _, ok := _c.mutation.ProviderID(); !ok {
+		return &ValidationError{Name: "provider_id", err: errors.New(`ent: missing required field "MatchOffer.provider_id"`)}
+	}
 	if len(_c.mutation.ProviderIDs()) == 0 {
 		return &ValidationError{Name: "provider", err: errors.New(`ent: missing required edge "MatchOffer.provider"`)}
 	}
@@ -323,7 +326,7 @@ func (_c *MatchOfferCreate) createSpec() (*MatchOffer, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.provider_id = &nodes[0]
+		_node.ProviderID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {
@@ -556,6 +559,18 @@ func (u *MatchOfferUpsert) ClearLanguages() *MatchOfferUpsert {
 	return u
 }
 
+// SetProviderID sets the "provider_id" field.
+func (u *MatchOfferUpsert) SetProviderID(v int) *MatchOfferUpsert {
+	u.Set(matchoffer.FieldProviderID, v)
+	return u
+}
+
+// UpdateProviderID sets the "provider_id" field to the value that was provided on create.
+func (u *MatchOfferUpsert) UpdateProviderID() *MatchOfferUpsert {
+	u.SetExcluded(matchoffer.FieldProviderID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -726,6 +741,20 @@ func (u *MatchOfferUpsertOne) UpdateLanguages() *MatchOfferUpsertOne {
 func (u *MatchOfferUpsertOne) ClearLanguages() *MatchOfferUpsertOne {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.ClearLanguages()
+	})
+}
+
+// SetProviderID sets the "provider_id" field.
+func (u *MatchOfferUpsertOne) SetProviderID(v int) *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetProviderID(v)
+	})
+}
+
+// UpdateProviderID sets the "provider_id" field to the value that was provided on create.
+func (u *MatchOfferUpsertOne) UpdateProviderID() *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateProviderID()
 	})
 }
 
@@ -1063,6 +1092,20 @@ func (u *MatchOfferUpsertBulk) UpdateLanguages() *MatchOfferUpsertBulk {
 func (u *MatchOfferUpsertBulk) ClearLanguages() *MatchOfferUpsertBulk {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.ClearLanguages()
+	})
+}
+
+// SetProviderID sets the "provider_id" field.
+func (u *MatchOfferUpsertBulk) SetProviderID(v int) *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetProviderID(v)
+	})
+}
+
+// UpdateProviderID sets the "provider_id" field to the value that was provided on create.
+func (u *MatchOfferUpsertBulk) UpdateProviderID() *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateProviderID()
 	})
 }
 

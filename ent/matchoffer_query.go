@@ -35,7 +35,6 @@ type MatchOfferQuery struct {
 	withTargetRegions        *RegionQuery
 	withTargetCountries      *CountryQuery
 	withMatches              *MatchQuery
-	withFKs                  bool
 	loadTotal                []func(context.Context, []*MatchOffer) error
 	modifiers                []func(*sql.Selector)
 	withNamedTopics          map[string]*TopicQuery
@@ -530,7 +529,6 @@ func (_q *MatchOfferQuery) prepareQuery(ctx context.Context) error {
 func (_q *MatchOfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*MatchOffer, error) {
 	var (
 		nodes       = []*MatchOffer{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [5]bool{
 			_q.withProvider != nil,
@@ -540,12 +538,6 @@ func (_q *MatchOfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 			_q.withMatches != nil,
 		}
 	)
-	if _q.withProvider != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, matchoffer.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*MatchOffer).scanValues(nil, columns)
 	}
@@ -641,10 +633,7 @@ func (_q *MatchOfferQuery) loadProvider(ctx context.Context, query *Organization
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MatchOffer)
 	for i := range nodes {
-		if nodes[i].provider_id == nil {
-			continue
-		}
-		fk := *nodes[i].provider_id
+		fk := nodes[i].ProviderID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -911,6 +900,9 @@ func (_q *MatchOfferQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != matchoffer.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withProvider != nil {
+			_spec.Node.AddColumnOnce(matchoffer.FieldProviderID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

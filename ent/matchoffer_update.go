@@ -164,9 +164,17 @@ func (_u *MatchOfferUpdate) ClearLanguages() *MatchOfferUpdate {
 	return _u
 }
 
-// SetProviderID sets the "provider" edge to the Organization entity by ID.
-func (_u *MatchOfferUpdate) SetProviderID(id int) *MatchOfferUpdate {
-	_u.mutation.SetProviderID(id)
+// SetProviderID sets the "provider_id" field.
+func (_u *MatchOfferUpdate) SetProviderID(v int) *MatchOfferUpdate {
+	_u.mutation.SetProviderID(v)
+	return _u
+}
+
+// SetNillableProviderID sets the "provider_id" field if the given value is not nil.
+func (_u *MatchOfferUpdate) SetNillableProviderID(v *int) *MatchOfferUpdate {
+	if v != nil {
+		_u.SetProviderID(*v)
+	}
 	return _u
 }
 
@@ -795,9 +803,17 @@ func (_u *MatchOfferUpdateOne) ClearLanguages() *MatchOfferUpdateOne {
 	return _u
 }
 
-// SetProviderID sets the "provider" edge to the Organization entity by ID.
-func (_u *MatchOfferUpdateOne) SetProviderID(id int) *MatchOfferUpdateOne {
-	_u.mutation.SetProviderID(id)
+// SetProviderID sets the "provider_id" field.
+func (_u *MatchOfferUpdateOne) SetProviderID(v int) *MatchOfferUpdateOne {
+	_u.mutation.SetProviderID(v)
+	return _u
+}
+
+// SetNillableProviderID sets the "provider_id" field if the given value is not nil.
+func (_u *MatchOfferUpdateOne) SetNillableProviderID(v *int) *MatchOfferUpdateOne {
+	if v != nil {
+		_u.SetProviderID(*v)
+	}
 	return _u
 }
 

@@ -1497,27 +1497,113 @@ func (m *ActivityMutation) ResetBudget() {
 	delete(m.clearedFields, activity.FieldBudget)
 }
 
-// SetProjectID sets the "project" edge to the Project entity by id.
-func (m *ActivityMutation) SetProjectID(id int) {
-	m.project = &id
+// SetProjectID sets the "project_id" field.
+func (m *ActivityMutation) SetProjectID(i int) {
+	m.project = &i
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *ActivityMutation) ProjectID() (r int, exists bool) {
+	v := m.project
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldProjectID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// ClearProjectID clears the value of the "project_id" field.
+func (m *ActivityMutation) ClearProjectID() {
+	m.project = nil
+	m.clearedFields[activity.FieldProjectID] = struct{}{}
+}
+
+// ProjectIDCleared returns if the "project_id" field was cleared in this mutation.
+func (m *ActivityMutation) ProjectIDCleared() bool {
+	_, ok := m.clearedFields[activity.FieldProjectID]
+	return ok
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *ActivityMutation) ResetProjectID() {
+	m.project = nil
+	delete(m.clearedFields, activity.FieldProjectID)
+}
+
+// SetVenueCountryID sets the "venue_country_id" field.
+func (m *ActivityMutation) SetVenueCountryID(i int) {
+	m.venue_country = &i
+}
+
+// VenueCountryID returns the value of the "venue_country_id" field in the mutation.
+func (m *ActivityMutation) VenueCountryID() (r int, exists bool) {
+	v := m.venue_country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVenueCountryID returns the old "venue_country_id" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldVenueCountryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVenueCountryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVenueCountryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVenueCountryID: %w", err)
+	}
+	return oldValue.VenueCountryID, nil
+}
+
+// ClearVenueCountryID clears the value of the "venue_country_id" field.
+func (m *ActivityMutation) ClearVenueCountryID() {
+	m.venue_country = nil
+	m.clearedFields[activity.FieldVenueCountryID] = struct{}{}
+}
+
+// VenueCountryIDCleared returns if the "venue_country_id" field was cleared in this mutation.
+func (m *ActivityMutation) VenueCountryIDCleared() bool {
+	_, ok := m.clearedFields[activity.FieldVenueCountryID]
+	return ok
+}
+
+// ResetVenueCountryID resets all changes to the "venue_country_id" field.
+func (m *ActivityMutation) ResetVenueCountryID() {
+	m.venue_country = nil
+	delete(m.clearedFields, activity.FieldVenueCountryID)
 }
 
 // ClearProject clears the "project" edge to the Project entity.
 func (m *ActivityMutation) ClearProject() {
 	m.clearedproject = true
+	m.clearedFields[activity.FieldProjectID] = struct{}{}
 }
 
 // ProjectCleared reports if the "project" edge to the Project entity was cleared.
 func (m *ActivityMutation) ProjectCleared() bool {
-	return m.clearedproject
-}
-
-// ProjectID returns the "project" edge ID in the mutation.
-func (m *ActivityMutation) ProjectID() (id int, exists bool) {
-	if m.project != nil {
-		return *m.project, true
-	}
-	return
+	return m.ProjectIDCleared() || m.clearedproject
 }
 
 // ProjectIDs returns the "project" edge IDs in the mutation.
@@ -1536,27 +1622,15 @@ func (m *ActivityMutation) ResetProject() {
 	m.clearedproject = false
 }
 
-// SetVenueCountryID sets the "venue_country" edge to the Country entity by id.
-func (m *ActivityMutation) SetVenueCountryID(id int) {
-	m.venue_country = &id
-}
-
 // ClearVenueCountry clears the "venue_country" edge to the Country entity.
 func (m *ActivityMutation) ClearVenueCountry() {
 	m.clearedvenue_country = true
+	m.clearedFields[activity.FieldVenueCountryID] = struct{}{}
 }
 
 // VenueCountryCleared reports if the "venue_country" edge to the Country entity was cleared.
 func (m *ActivityMutation) VenueCountryCleared() bool {
-	return m.clearedvenue_country
-}
-
-// VenueCountryID returns the "venue_country" edge ID in the mutation.
-func (m *ActivityMutation) VenueCountryID() (id int, exists bool) {
-	if m.venue_country != nil {
-		return *m.venue_country, true
-	}
-	return
+	return m.VenueCountryIDCleared() || m.clearedvenue_country
 }
 
 // VenueCountryIDs returns the "venue_country" edge IDs in the mutation.
@@ -1879,7 +1953,7 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.demo != nil {
 		fields = append(fields, activity.FieldDemo)
 	}
@@ -1916,6 +1990,12 @@ func (m *ActivityMutation) Fields() []string {
 	if m.budget != nil {
 		fields = append(fields, activity.FieldBudget)
 	}
+	if m.project != nil {
+		fields = append(fields, activity.FieldProjectID)
+	}
+	if m.venue_country != nil {
+		fields = append(fields, activity.FieldVenueCountryID)
+	}
 	return fields
 }
 
@@ -1948,6 +2028,10 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.Participants()
 	case activity.FieldBudget:
 		return m.Budget()
+	case activity.FieldProjectID:
+		return m.ProjectID()
+	case activity.FieldVenueCountryID:
+		return m.VenueCountryID()
 	}
 	return nil, false
 }
@@ -1981,6 +2065,10 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldParticipants(ctx)
 	case activity.FieldBudget:
 		return m.OldBudget(ctx)
+	case activity.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case activity.FieldVenueCountryID:
+		return m.OldVenueCountryID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Activity field %s", name)
 }
@@ -2074,6 +2162,20 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBudget(v)
 		return nil
+	case activity.FieldProjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case activity.FieldVenueCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVenueCountryID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
@@ -2143,6 +2245,12 @@ func (m *ActivityMutation) ClearedFields() []string {
 	if m.FieldCleared(activity.FieldBudget) {
 		fields = append(fields, activity.FieldBudget)
 	}
+	if m.FieldCleared(activity.FieldProjectID) {
+		fields = append(fields, activity.FieldProjectID)
+	}
+	if m.FieldCleared(activity.FieldVenueCountryID) {
+		fields = append(fields, activity.FieldVenueCountryID)
+	}
 	return fields
 }
 
@@ -2168,6 +2276,12 @@ func (m *ActivityMutation) ClearField(name string) error {
 		return nil
 	case activity.FieldBudget:
 		m.ClearBudget()
+		return nil
+	case activity.FieldProjectID:
+		m.ClearProjectID()
+		return nil
+	case activity.FieldVenueCountryID:
+		m.ClearVenueCountryID()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity nullable field %s", name)
@@ -2212,6 +2326,12 @@ func (m *ActivityMutation) ResetField(name string) error {
 		return nil
 	case activity.FieldBudget:
 		m.ResetBudget()
+		return nil
+	case activity.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case activity.FieldVenueCountryID:
+		m.ResetVenueCountryID()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
@@ -6750,27 +6870,87 @@ func (m *MatchNeedMutation) ResetPostedAt() {
 	m.posted_at = nil
 }
 
-// SetSeekerID sets the "seeker" edge to the Organization entity by id.
-func (m *MatchNeedMutation) SetSeekerID(id int) {
-	m.seeker = &id
+// SetSeekerID sets the "seeker_id" field.
+func (m *MatchNeedMutation) SetSeekerID(i int) {
+	m.seeker = &i
+}
+
+// SeekerID returns the value of the "seeker_id" field in the mutation.
+func (m *MatchNeedMutation) SeekerID() (r int, exists bool) {
+	v := m.seeker
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeekerID returns the old "seeker_id" field's value of the MatchNeed entity.
+// If the MatchNeed object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchNeedMutation) OldSeekerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeekerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeekerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeekerID: %w", err)
+	}
+	return oldValue.SeekerID, nil
+}
+
+// ResetSeekerID resets all changes to the "seeker_id" field.
+func (m *MatchNeedMutation) ResetSeekerID() {
+	m.seeker = nil
+}
+
+// SetCountryID sets the "country_id" field.
+func (m *MatchNeedMutation) SetCountryID(i int) {
+	m.country = &i
+}
+
+// CountryID returns the value of the "country_id" field in the mutation.
+func (m *MatchNeedMutation) CountryID() (r int, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountryID returns the old "country_id" field's value of the MatchNeed entity.
+// If the MatchNeed object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchNeedMutation) OldCountryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountryID: %w", err)
+	}
+	return oldValue.CountryID, nil
+}
+
+// ResetCountryID resets all changes to the "country_id" field.
+func (m *MatchNeedMutation) ResetCountryID() {
+	m.country = nil
 }
 
 // ClearSeeker clears the "seeker" edge to the Organization entity.
 func (m *MatchNeedMutation) ClearSeeker() {
 	m.clearedseeker = true
+	m.clearedFields[matchneed.FieldSeekerID] = struct{}{}
 }
 
 // SeekerCleared reports if the "seeker" edge to the Organization entity was cleared.
 func (m *MatchNeedMutation) SeekerCleared() bool {
 	return m.clearedseeker
-}
-
-// SeekerID returns the "seeker" edge ID in the mutation.
-func (m *MatchNeedMutation) SeekerID() (id int, exists bool) {
-	if m.seeker != nil {
-		return *m.seeker, true
-	}
-	return
 }
 
 // SeekerIDs returns the "seeker" edge IDs in the mutation.
@@ -6789,27 +6969,15 @@ func (m *MatchNeedMutation) ResetSeeker() {
 	m.clearedseeker = false
 }
 
-// SetCountryID sets the "country" edge to the Country entity by id.
-func (m *MatchNeedMutation) SetCountryID(id int) {
-	m.country = &id
-}
-
 // ClearCountry clears the "country" edge to the Country entity.
 func (m *MatchNeedMutation) ClearCountry() {
 	m.clearedcountry = true
+	m.clearedFields[matchneed.FieldCountryID] = struct{}{}
 }
 
 // CountryCleared reports if the "country" edge to the Country entity was cleared.
 func (m *MatchNeedMutation) CountryCleared() bool {
 	return m.clearedcountry
-}
-
-// CountryID returns the "country" edge ID in the mutation.
-func (m *MatchNeedMutation) CountryID() (id int, exists bool) {
-	if m.country != nil {
-		return *m.country, true
-	}
-	return
 }
 
 // CountryIDs returns the "country" edge IDs in the mutation.
@@ -6970,7 +7138,7 @@ func (m *MatchNeedMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchNeedMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 8)
 	if m.demo != nil {
 		fields = append(fields, matchneed.FieldDemo)
 	}
@@ -6988,6 +7156,12 @@ func (m *MatchNeedMutation) Fields() []string {
 	}
 	if m.posted_at != nil {
 		fields = append(fields, matchneed.FieldPostedAt)
+	}
+	if m.seeker != nil {
+		fields = append(fields, matchneed.FieldSeekerID)
+	}
+	if m.country != nil {
+		fields = append(fields, matchneed.FieldCountryID)
 	}
 	return fields
 }
@@ -7009,6 +7183,10 @@ func (m *MatchNeedMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case matchneed.FieldPostedAt:
 		return m.PostedAt()
+	case matchneed.FieldSeekerID:
+		return m.SeekerID()
+	case matchneed.FieldCountryID:
+		return m.CountryID()
 	}
 	return nil, false
 }
@@ -7030,6 +7208,10 @@ func (m *MatchNeedMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldStatus(ctx)
 	case matchneed.FieldPostedAt:
 		return m.OldPostedAt(ctx)
+	case matchneed.FieldSeekerID:
+		return m.OldSeekerID(ctx)
+	case matchneed.FieldCountryID:
+		return m.OldCountryID(ctx)
 	}
 	return nil, fmt.Errorf("unknown MatchNeed field %s", name)
 }
@@ -7081,6 +7263,20 @@ func (m *MatchNeedMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPostedAt(v)
 		return nil
+	case matchneed.FieldSeekerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeekerID(v)
+		return nil
+	case matchneed.FieldCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MatchNeed field %s", name)
 }
@@ -7088,13 +7284,16 @@ func (m *MatchNeedMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *MatchNeedMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *MatchNeedMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -7156,6 +7355,12 @@ func (m *MatchNeedMutation) ResetField(name string) error {
 		return nil
 	case matchneed.FieldPostedAt:
 		m.ResetPostedAt()
+		return nil
+	case matchneed.FieldSeekerID:
+		m.ResetSeekerID()
+		return nil
+	case matchneed.FieldCountryID:
+		m.ResetCountryID()
 		return nil
 	}
 	return fmt.Errorf("unknown MatchNeed field %s", name)
@@ -7783,27 +7988,51 @@ func (m *MatchOfferMutation) ResetLanguages() {
 	delete(m.clearedFields, matchoffer.FieldLanguages)
 }
 
-// SetProviderID sets the "provider" edge to the Organization entity by id.
-func (m *MatchOfferMutation) SetProviderID(id int) {
-	m.provider = &id
+// SetProviderID sets the "provider_id" field.
+func (m *MatchOfferMutation) SetProviderID(i int) {
+	m.provider = &i
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *MatchOfferMutation) ProviderID() (r int, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the MatchOffer entity.
+// If the MatchOffer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchOfferMutation) OldProviderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *MatchOfferMutation) ResetProviderID() {
+	m.provider = nil
 }
 
 // ClearProvider clears the "provider" edge to the Organization entity.
 func (m *MatchOfferMutation) ClearProvider() {
 	m.clearedprovider = true
+	m.clearedFields[matchoffer.FieldProviderID] = struct{}{}
 }
 
 // ProviderCleared reports if the "provider" edge to the Organization entity was cleared.
 func (m *MatchOfferMutation) ProviderCleared() bool {
 	return m.clearedprovider
-}
-
-// ProviderID returns the "provider" edge ID in the mutation.
-func (m *MatchOfferMutation) ProviderID() (id int, exists bool) {
-	if m.provider != nil {
-		return *m.provider, true
-	}
-	return
 }
 
 // ProviderIDs returns the "provider" edge IDs in the mutation.
@@ -8072,7 +8301,7 @@ func (m *MatchOfferMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchOfferMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.demo != nil {
 		fields = append(fields, matchoffer.FieldDemo)
 	}
@@ -8096,6 +8325,9 @@ func (m *MatchOfferMutation) Fields() []string {
 	}
 	if m.languages != nil {
 		fields = append(fields, matchoffer.FieldLanguages)
+	}
+	if m.provider != nil {
+		fields = append(fields, matchoffer.FieldProviderID)
 	}
 	return fields
 }
@@ -8121,6 +8353,8 @@ func (m *MatchOfferMutation) Field(name string) (ent.Value, bool) {
 		return m.ExpiresAt()
 	case matchoffer.FieldLanguages:
 		return m.Languages()
+	case matchoffer.FieldProviderID:
+		return m.ProviderID()
 	}
 	return nil, false
 }
@@ -8146,6 +8380,8 @@ func (m *MatchOfferMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldExpiresAt(ctx)
 	case matchoffer.FieldLanguages:
 		return m.OldLanguages(ctx)
+	case matchoffer.FieldProviderID:
+		return m.OldProviderID(ctx)
 	}
 	return nil, fmt.Errorf("unknown MatchOffer field %s", name)
 }
@@ -8211,6 +8447,13 @@ func (m *MatchOfferMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLanguages(v)
 		return nil
+	case matchoffer.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer field %s", name)
 }
@@ -8218,13 +8461,16 @@ func (m *MatchOfferMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *MatchOfferMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *MatchOfferMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -8304,6 +8550,9 @@ func (m *MatchOfferMutation) ResetField(name string) error {
 		return nil
 	case matchoffer.FieldLanguages:
 		m.ResetLanguages()
+		return nil
+	case matchoffer.FieldProviderID:
+		m.ResetProviderID()
 		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer field %s", name)

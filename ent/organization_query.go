@@ -627,7 +627,9 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(matchoffer.FieldProviderID)
+	}
 	query.Where(predicate.MatchOffer(func(s *sql.Selector) {
 		s.Where(pagesql.Parents(s, s.Table(), organization.OffersColumn, "", fks))
 	}))
@@ -636,13 +638,10 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.provider_id
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "provider_id" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.ProviderID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "provider_id" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "provider_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -658,7 +657,9 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(matchneed.FieldSeekerID)
+	}
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
 		s.Where(pagesql.Parents(s, s.Table(), organization.NeedsColumn, "", fks))
 	}))
@@ -667,13 +668,10 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.seeker_id
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "seeker_id" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.SeekerID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "seeker_id" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "seeker_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -8,7 +8,7 @@ import "sscgraph/internal/pagesql"
 // cursor places NULL where the database sorts it (pagesql.Cursors).
 var nullableColumns = pagesql.Nullable{
 	"api_keys":      {"name": true, "expires_at": true, "revoked_at": true},
-	"activities":    {"description": true, "venue_city": true, "language": true, "budget": true},
+	"activities":    {"description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
 	"audit_events":  {"changes": true},
 	"consultants":   {"languages": true, "bio": true, "email": true},
 	"countries":     {"official_name": true, "note": true},

@@ -779,7 +779,9 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activity.FieldProjectID)
+	}
 	query.Where(predicate.Activity(func(s *sql.Selector) {
 		s.Where(pagesql.Parents(s, s.Table(), project.ActivitiesColumn, "", fks))
 	}))
@@ -788,7 +790,7 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.project_id
+		fk := n.ProjectID
 		if fk == nil {
 			return fmt.Errorf(`foreign-key "project_id" is nil for node %v`, n.ID)
 		}

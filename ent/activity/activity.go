@@ -41,6 +41,10 @@ const (
 	FieldParticipants = "participants"
 	// FieldBudget holds the string denoting the budget field in the database.
 	FieldBudget = "budget"
+	// FieldProjectID holds the string denoting the project_id field in the database.
+	FieldProjectID = "project_id"
+	// FieldVenueCountryID holds the string denoting the venue_country_id field in the database.
+	FieldVenueCountryID = "venue_country_id"
 	// EdgeProject holds the string denoting the project edge name in mutations.
 	EdgeProject = "project"
 	// EdgeVenueCountry holds the string denoting the venue_country edge name in mutations.
@@ -113,13 +117,8 @@ var Columns = []string{
 	FieldLanguage,
 	FieldParticipants,
 	FieldBudget,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "activities"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"venue_country_id",
-	"project_id",
+	FieldProjectID,
+	FieldVenueCountryID,
 }
 
 var (
@@ -144,11 +143,6 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -323,6 +317,16 @@ func ByParticipants(opts ...sql.OrderTermOption) OrderOption {
 // ByBudget orders the results by the budget field.
 func ByBudget(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBudget, opts...).ToFunc()
+}
+
+// ByProjectID orders the results by the project_id field.
+func ByProjectID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProjectID, opts...).ToFunc()
+}
+
+// ByVenueCountryID orders the results by the venue_country_id field.
+func ByVenueCountryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVenueCountryID, opts...).ToFunc()
 }
 
 // ByProjectField orders the results by project field.

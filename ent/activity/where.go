@@ -100,6 +100,16 @@ func Budget(v float64) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldBudget, v))
 }
 
+// ProjectID applies equality check predicate on the "project_id" field. It's identical to ProjectIDEQ.
+func ProjectID(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldProjectID, v))
+}
+
+// VenueCountryID applies equality check predicate on the "venue_country_id" field. It's identical to VenueCountryIDEQ.
+func VenueCountryID(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldVenueCountryID, v))
+}
+
 // DemoEQ applies the EQ predicate on the "demo" field.
 func DemoEQ(v bool) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldDemo, v))
@@ -628,6 +638,66 @@ func BudgetIsNil() predicate.Activity {
 // BudgetNotNil applies the NotNil predicate on the "budget" field.
 func BudgetNotNil() predicate.Activity {
 	return predicate.Activity(sql.FieldNotNull(FieldBudget))
+}
+
+// ProjectIDEQ applies the EQ predicate on the "project_id" field.
+func ProjectIDEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldProjectID, v))
+}
+
+// ProjectIDNEQ applies the NEQ predicate on the "project_id" field.
+func ProjectIDNEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldProjectID, v))
+}
+
+// ProjectIDIn applies the In predicate on the "project_id" field.
+func ProjectIDIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldProjectID, vs...))
+}
+
+// ProjectIDNotIn applies the NotIn predicate on the "project_id" field.
+func ProjectIDNotIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldProjectID, vs...))
+}
+
+// ProjectIDIsNil applies the IsNil predicate on the "project_id" field.
+func ProjectIDIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldProjectID))
+}
+
+// ProjectIDNotNil applies the NotNil predicate on the "project_id" field.
+func ProjectIDNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldProjectID))
+}
+
+// VenueCountryIDEQ applies the EQ predicate on the "venue_country_id" field.
+func VenueCountryIDEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldVenueCountryID, v))
+}
+
+// VenueCountryIDNEQ applies the NEQ predicate on the "venue_country_id" field.
+func VenueCountryIDNEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldVenueCountryID, v))
+}
+
+// VenueCountryIDIn applies the In predicate on the "venue_country_id" field.
+func VenueCountryIDIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldVenueCountryID, vs...))
+}
+
+// VenueCountryIDNotIn applies the NotIn predicate on the "venue_country_id" field.
+func VenueCountryIDNotIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldVenueCountryID, vs...))
+}
+
+// VenueCountryIDIsNil applies the IsNil predicate on the "venue_country_id" field.
+func VenueCountryIDIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldVenueCountryID))
+}
+
+// VenueCountryIDNotNil applies the NotNil predicate on the "venue_country_id" field.
+func VenueCountryIDNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldVenueCountryID))
 }
 
 // HasProject applies the HasEdge predicate on the "project" edge.

@@ -31,6 +31,10 @@ const (
 	FieldStatus = "status"
 	// FieldPostedAt holds the string denoting the posted_at field in the database.
 	FieldPostedAt = "posted_at"
+	// FieldSeekerID holds the string denoting the seeker_id field in the database.
+	FieldSeekerID = "seeker_id"
+	// FieldCountryID holds the string denoting the country_id field in the database.
+	FieldCountryID = "country_id"
 	// EdgeSeeker holds the string denoting the seeker edge name in mutations.
 	EdgeSeeker = "seeker"
 	// EdgeCountry holds the string denoting the country edge name in mutations.
@@ -78,13 +82,8 @@ var Columns = []string{
 	FieldKind,
 	FieldStatus,
 	FieldPostedAt,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "match_needs"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"country_id",
-	"seeker_id",
+	FieldSeekerID,
+	FieldCountryID,
 }
 
 var (
@@ -97,11 +96,6 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -192,6 +186,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByPostedAt orders the results by the posted_at field.
 func ByPostedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPostedAt, opts...).ToFunc()
+}
+
+// BySeekerID orders the results by the seeker_id field.
+func BySeekerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeekerID, opts...).ToFunc()
+}
+
+// ByCountryID orders the results by the country_id field.
+func ByCountryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCountryID, opts...).ToFunc()
 }
 
 // BySeekerField orders the results by seeker field.

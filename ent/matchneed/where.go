@@ -76,6 +76,16 @@ func PostedAt(v time.Time) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldEQ(FieldPostedAt, v))
 }
 
+// SeekerID applies equality check predicate on the "seeker_id" field. It's identical to SeekerIDEQ.
+func SeekerID(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldSeekerID, v))
+}
+
+// CountryID applies equality check predicate on the "country_id" field. It's identical to CountryIDEQ.
+func CountryID(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldCountryID, v))
+}
+
 // DemoEQ applies the EQ predicate on the "demo" field.
 func DemoEQ(v bool) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldEQ(FieldDemo, v))
@@ -314,6 +324,46 @@ func PostedAtLT(v time.Time) predicate.MatchNeed {
 // PostedAtLTE applies the LTE predicate on the "posted_at" field.
 func PostedAtLTE(v time.Time) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldLTE(FieldPostedAt, v))
+}
+
+// SeekerIDEQ applies the EQ predicate on the "seeker_id" field.
+func SeekerIDEQ(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldSeekerID, v))
+}
+
+// SeekerIDNEQ applies the NEQ predicate on the "seeker_id" field.
+func SeekerIDNEQ(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNEQ(FieldSeekerID, v))
+}
+
+// SeekerIDIn applies the In predicate on the "seeker_id" field.
+func SeekerIDIn(vs ...int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldIn(FieldSeekerID, vs...))
+}
+
+// SeekerIDNotIn applies the NotIn predicate on the "seeker_id" field.
+func SeekerIDNotIn(vs ...int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNotIn(FieldSeekerID, vs...))
+}
+
+// CountryIDEQ applies the EQ predicate on the "country_id" field.
+func CountryIDEQ(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldCountryID, v))
+}
+
+// CountryIDNEQ applies the NEQ predicate on the "country_id" field.
+func CountryIDNEQ(v int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNEQ(FieldCountryID, v))
+}
+
+// CountryIDIn applies the In predicate on the "country_id" field.
+func CountryIDIn(vs ...int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldIn(FieldCountryID, vs...))
+}
+
+// CountryIDNotIn applies the NotIn predicate on the "country_id" field.
+func CountryIDNotIn(vs ...int) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNotIn(FieldCountryID, vs...))
 }
 
 // HasSeeker applies the HasEdge predicate on the "seeker" edge.

@@ -35,6 +35,8 @@ const (
 	FieldExpiresAt = "expires_at"
 	// FieldLanguages holds the string denoting the languages field in the database.
 	FieldLanguages = "languages"
+	// FieldProviderID holds the string denoting the provider_id field in the database.
+	FieldProviderID = "provider_id"
 	// EdgeProvider holds the string denoting the provider edge name in mutations.
 	EdgeProvider = "provider"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
@@ -89,12 +91,7 @@ var Columns = []string{
 	FieldPostedAt,
 	FieldExpiresAt,
 	FieldLanguages,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "match_offers"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"provider_id",
+	FieldProviderID,
 }
 
 var (
@@ -113,11 +110,6 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -214,6 +206,11 @@ func ByPostedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+}
+
+// ByProviderID orders the results by the provider_id field.
+func ByProviderID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProviderID, opts...).ToFunc()
 }
 
 // ByProviderField orders the results by provider field.

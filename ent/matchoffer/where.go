@@ -81,6 +81,11 @@ func ExpiresAt(v time.Time) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldExpiresAt, v))
 }
 
+// ProviderID applies equality check predicate on the "provider_id" field. It's identical to ProviderIDEQ.
+func ProviderID(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldProviderID, v))
+}
+
 // DemoEQ applies the EQ predicate on the "demo" field.
 func DemoEQ(v bool) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldDemo, v))
@@ -379,6 +384,26 @@ func LanguagesIsNil() predicate.MatchOffer {
 // LanguagesNotNil applies the NotNil predicate on the "languages" field.
 func LanguagesNotNil() predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldNotNull(FieldLanguages))
+}
+
+// ProviderIDEQ applies the EQ predicate on the "provider_id" field.
+func ProviderIDEQ(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldProviderID, v))
+}
+
+// ProviderIDNEQ applies the NEQ predicate on the "provider_id" field.
+func ProviderIDNEQ(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNEQ(FieldProviderID, v))
+}
+
+// ProviderIDIn applies the In predicate on the "provider_id" field.
+func ProviderIDIn(vs ...int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldIn(FieldProviderID, vs...))
+}
+
+// ProviderIDNotIn applies the NotIn predicate on the "provider_id" field.
+func ProviderIDNotIn(vs ...int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNotIn(FieldProviderID, vs...))
 }
 
 // HasProvider applies the HasEdge predicate on the "provider" edge.

@@ -81,14 +81,24 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "activity_project_id",
+				Name:    "activity_project_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[14]},
+				Columns: []*schema.Column{ActivitiesColumns[14], ActivitiesColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivitiesColumns[7].Name: true,
+					},
+				},
 			},
 			{
-				Name:    "activity_venue_country_id",
+				Name:    "activity_venue_country_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[13]},
+				Columns: []*schema.Column{ActivitiesColumns[13], ActivitiesColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivitiesColumns[7].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "activity_start_date",
@@ -299,14 +309,24 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "matchneed_seeker_id",
+				Name:    "matchneed_seeker_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[8]},
+				Columns: []*schema.Column{MatchNeedsColumns[8], MatchNeedsColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchNeedsColumns[6].Name: true,
+					},
+				},
 			},
 			{
-				Name:    "matchneed_country_id",
+				Name:    "matchneed_country_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[7]},
+				Columns: []*schema.Column{MatchNeedsColumns[7], MatchNeedsColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchNeedsColumns[6].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "matchneed_status_posted_at",
@@ -343,9 +363,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "matchoffer_provider_id",
+				Name:    "matchoffer_provider_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[9]},
+				Columns: []*schema.Column{MatchOffersColumns[9], MatchOffersColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchOffersColumns[6].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "matchoffer_status_posted_at",

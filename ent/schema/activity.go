@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -63,6 +64,13 @@ func (Activity) Fields() []ent.Field {
 			Optional().Nillable().Min(0).
 			Comment("Budget in Swiss francs, where known.").
 			Annotations(entgql.OrderField("BUDGET")),
+		// The foreign keys of project and venue_country, as fields so
+		// that an index can lead with them (see Indexes); the API shows
+		// the edges.
+		field.Int("project_id").Optional().Nillable().
+			Annotations(entgql.Skip()),
+		field.Int("venue_country_id").Optional().Nillable().
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -70,10 +78,10 @@ func (Activity) Fields() []ent.Field {
 func (Activity) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("project", Project.Type).
-			Ref("activities").Unique().
+			Ref("activities").Unique().Field("project_id").
 			Comment("The DA project the activity belongs to, if any."),
 		edge.From("venue_country", Country.Type).
-			Ref("hosted_activities").Unique().
+			Ref("hosted_activities").Unique().Field("venue_country_id").
 			Comment("The country the activity is held in; empty for studies and tool development, which have no venue."),
 		edge.To("beneficiary_countries", Country.Type).
 			Comment("Countries the activity benefits.").
@@ -96,8 +104,12 @@ func (Activity) Edges() []ent.Edge {
 // Indexes of the Activity.
 func (Activity) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Edges("project"),
-		index.Edges("venue_country"),
+		// A project's or a venue's activities, newest first, read in
+		// order from the index: each parent's page stops after its first
+		// rows (internal/pagesql). Read backwards, the same index serves
+		// the oldest first; it also serves lookups by the key alone.
+		index.Fields("project_id", "start_date").Annotations(entsql.DescColumns("start_date")),
+		index.Fields("venue_country_id", "start_date").Annotations(entsql.DescColumns("start_date")),
 		index.Fields("start_date"),
 		index.Fields("kind", "start_date"),
 		index.Fields("status"),

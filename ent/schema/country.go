@@ -72,7 +72,6 @@ func (Country) Edges() []ent.Edge {
 			Comment("South-South and triangular activities the country provides.").
 			Annotations(connection()),
 		edge.To("hosted_activities", Activity.Type).
-			StorageKey(edge.Column("venue_country_id")).
 			Comment("Activities held in the country.").
 			Annotations(connection()),
 		edge.To("consultants", Consultant.Type).
@@ -84,7 +83,6 @@ func (Country) Edges() []ent.Edge {
 			Comment("Organizations based in the country.").
 			Annotations(connection()),
 		edge.To("needs", MatchNeed.Type).
-			StorageKey(edge.Column("country_id")).
 			Comment("Match needs posted for the country.").
 			Annotations(connection()),
 		edge.From("targeting_offers", MatchOffer.Type).

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -39,6 +40,12 @@ func (MatchNeed) Fields() []ent.Field {
 		field.Time("posted_at").
 			Comment("When the need was published.").
 			Annotations(entgql.OrderField("POSTED_AT")),
+		// The seeker's and the country's keys, as fields so that an index
+		// can lead with them.
+		field.Int("seeker_id").
+			Annotations(entgql.Skip()),
+		field.Int("country_id").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -46,10 +53,10 @@ func (MatchNeed) Fields() []ent.Field {
 func (MatchNeed) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("seeker", Organization.Type).
-			Ref("needs").Unique().Required().
+			Ref("needs").Unique().Required().Field("seeker_id").
 			Comment("The organization seeking help."),
 		edge.From("country", Country.Type).
-			Ref("needs").Unique().Required().
+			Ref("needs").Unique().Required().Field("country_id").
 			Comment("The country the help is for."),
 		edge.To("topics", Topic.Type).
 			Comment("IP areas and sectors the need concerns.").
@@ -64,8 +71,10 @@ func (MatchNeed) Edges() []ent.Edge {
 // Indexes of the MatchNeed.
 func (MatchNeed) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Edges("seeker"),
-		index.Edges("country"),
+		// An organization's or a country's needs, newest first (see
+		// Activity's indexes).
+		index.Fields("seeker_id", "posted_at").Annotations(entsql.DescColumns("posted_at")),
+		index.Fields("country_id", "posted_at").Annotations(entsql.DescColumns("posted_at")),
 		index.Fields("status", "posted_at"),
 	}
 }

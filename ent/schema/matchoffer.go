@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -46,6 +47,9 @@ func (MatchOffer) Fields() []ent.Field {
 		field.Strings("languages").
 			Optional().
 			Comment("ISO 639-1 codes of the languages the help is offered in."),
+		// The provider's key, as a field so that an index can lead with it.
+		field.Int("provider_id").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -53,7 +57,7 @@ func (MatchOffer) Fields() []ent.Field {
 func (MatchOffer) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("provider", Organization.Type).
-			Ref("offers").Unique().Required().
+			Ref("offers").Unique().Required().Field("provider_id").
 			Comment("The organization offering help."),
 		edge.To("topics", Topic.Type).
 			Comment("IP areas and sectors the offer covers.").
@@ -74,7 +78,8 @@ func (MatchOffer) Edges() []ent.Edge {
 // Indexes of the MatchOffer.
 func (MatchOffer) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Edges("provider"),
+		// An organization's offers, newest first (see Activity's indexes).
+		index.Fields("provider_id", "posted_at").Annotations(entsql.DescColumns("posted_at")),
 		index.Fields("status", "posted_at"),
 		index.Fields("posted_at"),
 	}

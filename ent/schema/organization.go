@@ -42,11 +42,9 @@ func (Organization) Edges() []ent.Edge {
 			Ref("organizations").Unique().
 			Comment("Where the organization is based; empty for some international bodies."),
 		edge.To("offers", MatchOffer.Type).
-			StorageKey(edge.Column("provider_id")).
 			Comment("Match offers the organization provides.").
 			Annotations(connection()),
 		edge.To("needs", MatchNeed.Type).
-			StorageKey(edge.Column("seeker_id")).
 			Comment("Match needs the organization seeks help for.").
 			Annotations(connection()),
 		edge.From("activities", Activity.Type).

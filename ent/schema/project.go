@@ -70,7 +70,7 @@ func (Project) Edges() []ent.Edge {
 			Comment("IP areas and sectors the project addresses (sscgraph's classification).").Annotations(connection()),
 		edge.To("activities", Activity.Type).
 			Comment("Activities carried out under the project.").
-			StorageKey(edge.Column("project_id")).Annotations(connection()),
+			Annotations(connection()),
 	}
 }
 
