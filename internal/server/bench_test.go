@@ -205,3 +205,56 @@ func BenchmarkSideBySide(b *testing.B) {
 func BenchmarkPage1000(b *testing.B) {
 	benchParallel(b, benchServer(b), `{ activities(first: 1000) { edges { node { id title kind startDate topics(first: 2) { edges { node { code } } } } } } }`)
 }
+
+// costShapes are requests near the cost limit, of the shapes that cost the
+// most time per point: the measurement behind limits.DefaultMaxCost
+// (README, "Limits"). Each gives its cost in points.
+var costShapes = []struct {
+	name  string
+	cost  int
+	query string
+}{
+	{"journalist", 12_610, `{ regions(first: 10) { edges { node { code countries(first: 60) { edges { node { code
+    activities(first: 5) { edges { node { title consultants(first: 3) { edges { node { name } } } } } } } } } } } } }`},
+	{"wide", 21_000, `{ activities(first: 1000) { edges { node { title
+    topics(first: 10) { edges { node { code } } } consultants(first: 10) { edges { node { name } } } } } } }`},
+	{"deep", 49_616, `{ topics(first: 16) { edges { node { code activities(first: 100) { edges { node { title
+    beneficiaryCountries(first: 5) { edges { node { code activities(first: 5) { edges { node { title } } } } } } } } } } } } }`},
+	{"ordered", 20_200, `{ countries(first: 200) { edges { node { code
+    activities(first: 100, orderBy: [{field: TITLE}]) { edges { node { title } } } } } } }`},
+	{"ordered-topics", 1_616, `{ topics(first: 16) { edges { node { code
+    activities(first: 100, orderBy: [{field: TITLE}]) { edges { node { title } } } } } } }`},
+	{"counts", 1_249, `{ countries(first: 1000) { edges { node { code
+    activities { totalCount } providedActivities { totalCount } consultants { totalCount } } } } }`},
+}
+
+// BenchmarkCostShapes runs each cost shape from one client, on SQLite at
+// scale 1 and on PostgreSQL when SSCGRAPH_BENCH_POSTGRES is set; ns/point
+// is the time per point of cost.
+func BenchmarkCostShapes(b *testing.B) {
+	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
+	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
+		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
+	}
+	for _, db := range dbs {
+		b.Run(db.name, func(b *testing.B) {
+			dsn := db.dsn
+			if dsn == "" {
+				dsn = syntheticDB(b)
+			}
+			srv := benchServerOn(b, dsn)
+			for _, q := range costShapes {
+				b.Run(q.name, func(b *testing.B) {
+					body, _ := json.Marshal(map[string]string{"query": q.query})
+					client := srv.Client()
+					postBench(b, client, srv.URL+"/graphql", body)
+					b.ResetTimer()
+					for b.Loop() {
+						postBench(b, client, srv.URL+"/graphql", body)
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(q.cost), "ns/point")
+				})
+			}
+		})
+	}
+}

@@ -53,6 +53,21 @@ func TestLimits(t *testing.T) {
 			t.Errorf("cost 102 of 100: %+v", r.Errors)
 		}
 	})
+	t.Run("a journalist's 4-level traversal fits the default", func(t *testing.T) {
+		a := newAPI(t, sqliteCopy(t))
+		r := a.post(t, `{ regions(first: 10) { edges { node { code countries(first: 60) { edges { node { code
+			activities(first: 5) { edges { node { title consultants(first: 3) { edges { node { name } } } } } } } } } } } } }`, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("refused: %+v", r.Errors)
+		}
+		cost, _ := r.Extensions["cost"].(map[string]any)
+		if got, _ := cost["requestedQueryCost"].(float64); got != 12_610 {
+			t.Errorf("cost %v, want 10 + 10*60 + 600*5 + 3000*3 = 12610", cost["requestedQueryCost"])
+		}
+		if n := len(r.list("regions.edges")); n != 6 {
+			t.Errorf("%d regions, want all 6", n)
+		}
+	})
 	t.Run("a count costs one per parent", func(t *testing.T) {
 		a := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 20 })
 		r := a.post(t, `{ regions(first: 6) { edges { node { countries { totalCount } } } } }`, nil) // 6 + 6
@@ -173,7 +188,7 @@ func TestRateLimit(t *testing.T) {
 
 	// The rateLimit field costs 1 and reports the bucket.
 	r = a.query(t, `{ rateLimit { cost maxCost limit remaining resetAt } }`, nil)
-	if r.num("rateLimit.cost") != 1 || r.num("rateLimit.limit") != 200 || r.num("rateLimit.remaining") != 49 || r.num("rateLimit.maxCost") != 10000 {
+	if r.num("rateLimit.cost") != 1 || r.num("rateLimit.limit") != 200 || r.num("rateLimit.remaining") != 49 || r.num("rateLimit.maxCost") != 50000 {
 		t.Errorf("rateLimit = %v", r.get("rateLimit"))
 	}
 	if _, err := time.Parse(time.RFC3339, r.str("rateLimit.resetAt")); err != nil {
