@@ -69,9 +69,19 @@ type ActivityEdges struct {
 	Partners []*Organization `json:"partners,omitempty"`
 	// IP areas and sectors the activity addresses.
 	Topics []*Topic `json:"topics,omitempty"`
+	// BeneficiaryLinks holds the value of the beneficiary_links edge.
+	BeneficiaryLinks []*ActivityBeneficiary `json:"beneficiary_links,omitempty"`
+	// ProviderLinks holds the value of the provider_links edge.
+	ProviderLinks []*ActivityProvider `json:"provider_links,omitempty"`
+	// ConsultantLinks holds the value of the consultant_links edge.
+	ConsultantLinks []*ActivityConsultant `json:"consultant_links,omitempty"`
+	// PartnerLinks holds the value of the partner_links edge.
+	PartnerLinks []*ActivityPartner `json:"partner_links,omitempty"`
+	// TopicLinks holds the value of the topic_links edge.
+	TopicLinks []*ActivityTopic `json:"topic_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
@@ -80,6 +90,11 @@ type ActivityEdges struct {
 	namedConsultants          map[string][]*Consultant
 	namedPartners             map[string][]*Organization
 	namedTopics               map[string][]*Topic
+	namedBeneficiaryLinks     map[string][]*ActivityBeneficiary
+	namedProviderLinks        map[string][]*ActivityProvider
+	namedConsultantLinks      map[string][]*ActivityConsultant
+	namedPartnerLinks         map[string][]*ActivityPartner
+	namedTopicLinks           map[string][]*ActivityTopic
 }
 
 // ProjectOrErr returns the Project value or an error if the edge
@@ -147,6 +162,51 @@ func (e ActivityEdges) TopicsOrErr() ([]*Topic, error) {
 		return e.Topics, nil
 	}
 	return nil, &NotLoadedError{edge: "topics"}
+}
+
+// BeneficiaryLinksOrErr returns the BeneficiaryLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) BeneficiaryLinksOrErr() ([]*ActivityBeneficiary, error) {
+	if e.loadedTypes[7] {
+		return e.BeneficiaryLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "beneficiary_links"}
+}
+
+// ProviderLinksOrErr returns the ProviderLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) ProviderLinksOrErr() ([]*ActivityProvider, error) {
+	if e.loadedTypes[8] {
+		return e.ProviderLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "provider_links"}
+}
+
+// ConsultantLinksOrErr returns the ConsultantLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) ConsultantLinksOrErr() ([]*ActivityConsultant, error) {
+	if e.loadedTypes[9] {
+		return e.ConsultantLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "consultant_links"}
+}
+
+// PartnerLinksOrErr returns the PartnerLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) PartnerLinksOrErr() ([]*ActivityPartner, error) {
+	if e.loadedTypes[10] {
+		return e.PartnerLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "partner_links"}
+}
+
+// TopicLinksOrErr returns the TopicLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) TopicLinksOrErr() ([]*ActivityTopic, error) {
+	if e.loadedTypes[11] {
+		return e.TopicLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "topic_links"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -319,6 +379,31 @@ func (_m *Activity) QueryPartners() *OrganizationQuery {
 // QueryTopics queries the "topics" edge of the Activity entity.
 func (_m *Activity) QueryTopics() *TopicQuery {
 	return NewActivityClient(_m.config).QueryTopics(_m)
+}
+
+// QueryBeneficiaryLinks queries the "beneficiary_links" edge of the Activity entity.
+func (_m *Activity) QueryBeneficiaryLinks() *ActivityBeneficiaryQuery {
+	return NewActivityClient(_m.config).QueryBeneficiaryLinks(_m)
+}
+
+// QueryProviderLinks queries the "provider_links" edge of the Activity entity.
+func (_m *Activity) QueryProviderLinks() *ActivityProviderQuery {
+	return NewActivityClient(_m.config).QueryProviderLinks(_m)
+}
+
+// QueryConsultantLinks queries the "consultant_links" edge of the Activity entity.
+func (_m *Activity) QueryConsultantLinks() *ActivityConsultantQuery {
+	return NewActivityClient(_m.config).QueryConsultantLinks(_m)
+}
+
+// QueryPartnerLinks queries the "partner_links" edge of the Activity entity.
+func (_m *Activity) QueryPartnerLinks() *ActivityPartnerQuery {
+	return NewActivityClient(_m.config).QueryPartnerLinks(_m)
+}
+
+// QueryTopicLinks queries the "topic_links" edge of the Activity entity.
+func (_m *Activity) QueryTopicLinks() *ActivityTopicQuery {
+	return NewActivityClient(_m.config).QueryTopicLinks(_m)
 }
 
 // Update returns a builder for updating this Activity.
@@ -514,6 +599,126 @@ func (_m *Activity) appendNamedTopics(name string, edges ...*Topic) {
 		_m.Edges.namedTopics[name] = []*Topic{}
 	} else {
 		_m.Edges.namedTopics[name] = append(_m.Edges.namedTopics[name], edges...)
+	}
+}
+
+// NamedBeneficiaryLinks returns the BeneficiaryLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedBeneficiaryLinks(name string) ([]*ActivityBeneficiary, error) {
+	if _m.Edges.namedBeneficiaryLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedBeneficiaryLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedBeneficiaryLinks(name string, edges ...*ActivityBeneficiary) {
+	if _m.Edges.namedBeneficiaryLinks == nil {
+		_m.Edges.namedBeneficiaryLinks = make(map[string][]*ActivityBeneficiary)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedBeneficiaryLinks[name] = []*ActivityBeneficiary{}
+	} else {
+		_m.Edges.namedBeneficiaryLinks[name] = append(_m.Edges.namedBeneficiaryLinks[name], edges...)
+	}
+}
+
+// NamedProviderLinks returns the ProviderLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedProviderLinks(name string) ([]*ActivityProvider, error) {
+	if _m.Edges.namedProviderLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProviderLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedProviderLinks(name string, edges ...*ActivityProvider) {
+	if _m.Edges.namedProviderLinks == nil {
+		_m.Edges.namedProviderLinks = make(map[string][]*ActivityProvider)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProviderLinks[name] = []*ActivityProvider{}
+	} else {
+		_m.Edges.namedProviderLinks[name] = append(_m.Edges.namedProviderLinks[name], edges...)
+	}
+}
+
+// NamedConsultantLinks returns the ConsultantLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedConsultantLinks(name string) ([]*ActivityConsultant, error) {
+	if _m.Edges.namedConsultantLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsultantLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedConsultantLinks(name string, edges ...*ActivityConsultant) {
+	if _m.Edges.namedConsultantLinks == nil {
+		_m.Edges.namedConsultantLinks = make(map[string][]*ActivityConsultant)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsultantLinks[name] = []*ActivityConsultant{}
+	} else {
+		_m.Edges.namedConsultantLinks[name] = append(_m.Edges.namedConsultantLinks[name], edges...)
+	}
+}
+
+// NamedPartnerLinks returns the PartnerLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedPartnerLinks(name string) ([]*ActivityPartner, error) {
+	if _m.Edges.namedPartnerLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartnerLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedPartnerLinks(name string, edges ...*ActivityPartner) {
+	if _m.Edges.namedPartnerLinks == nil {
+		_m.Edges.namedPartnerLinks = make(map[string][]*ActivityPartner)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartnerLinks[name] = []*ActivityPartner{}
+	} else {
+		_m.Edges.namedPartnerLinks[name] = append(_m.Edges.namedPartnerLinks[name], edges...)
+	}
+}
+
+// NamedTopicLinks returns the TopicLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedTopicLinks(name string) ([]*ActivityTopic, error) {
+	if _m.Edges.namedTopicLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTopicLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedTopicLinks(name string, edges ...*ActivityTopic) {
+	if _m.Edges.namedTopicLinks == nil {
+		_m.Edges.namedTopicLinks = make(map[string][]*ActivityTopic)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTopicLinks[name] = []*ActivityTopic{}
+	} else {
+		_m.Edges.namedTopicLinks[name] = append(_m.Edges.namedTopicLinks[name], edges...)
 	}
 }
 

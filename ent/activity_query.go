@@ -9,6 +9,11 @@ import (
 	"fmt"
 	"math"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activitypartner"
+	"sscgraph/ent/activityprovider"
+	"sscgraph/ent/activitytopic"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
 	"sscgraph/ent/organization"
@@ -37,6 +42,11 @@ type ActivityQuery struct {
 	withConsultants               *ConsultantQuery
 	withPartners                  *OrganizationQuery
 	withTopics                    *TopicQuery
+	withBeneficiaryLinks          *ActivityBeneficiaryQuery
+	withProviderLinks             *ActivityProviderQuery
+	withConsultantLinks           *ActivityConsultantQuery
+	withPartnerLinks              *ActivityPartnerQuery
+	withTopicLinks                *ActivityTopicQuery
 	loadTotal                     []func(context.Context, []*Activity) error
 	modifiers                     []func(*sql.Selector)
 	withNamedBeneficiaryCountries map[string]*CountryQuery
@@ -44,6 +54,11 @@ type ActivityQuery struct {
 	withNamedConsultants          map[string]*ConsultantQuery
 	withNamedPartners             map[string]*OrganizationQuery
 	withNamedTopics               map[string]*TopicQuery
+	withNamedBeneficiaryLinks     map[string]*ActivityBeneficiaryQuery
+	withNamedProviderLinks        map[string]*ActivityProviderQuery
+	withNamedConsultantLinks      map[string]*ActivityConsultantQuery
+	withNamedPartnerLinks         map[string]*ActivityPartnerQuery
+	withNamedTopicLinks           map[string]*ActivityTopicQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -227,6 +242,116 @@ func (_q *ActivityQuery) QueryTopics() *TopicQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(topic.Table, topic.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, activity.TopicsTable, activity.TopicsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBeneficiaryLinks chains the current query on the "beneficiary_links" edge.
+func (_q *ActivityQuery) QueryBeneficiaryLinks() *ActivityBeneficiaryQuery {
+	query := (&ActivityBeneficiaryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activitybeneficiary.Table, activitybeneficiary.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.BeneficiaryLinksTable, activity.BeneficiaryLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProviderLinks chains the current query on the "provider_links" edge.
+func (_q *ActivityQuery) QueryProviderLinks() *ActivityProviderQuery {
+	query := (&ActivityProviderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activityprovider.Table, activityprovider.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.ProviderLinksTable, activity.ProviderLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConsultantLinks chains the current query on the "consultant_links" edge.
+func (_q *ActivityQuery) QueryConsultantLinks() *ActivityConsultantQuery {
+	query := (&ActivityConsultantClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activityconsultant.Table, activityconsultant.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.ConsultantLinksTable, activity.ConsultantLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartnerLinks chains the current query on the "partner_links" edge.
+func (_q *ActivityQuery) QueryPartnerLinks() *ActivityPartnerQuery {
+	query := (&ActivityPartnerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activitypartner.Table, activitypartner.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.PartnerLinksTable, activity.PartnerLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTopicLinks chains the current query on the "topic_links" edge.
+func (_q *ActivityQuery) QueryTopicLinks() *ActivityTopicQuery {
+	query := (&ActivityTopicClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activitytopic.Table, activitytopic.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.TopicLinksTable, activity.TopicLinksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -433,6 +558,11 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withConsultants:          _q.withConsultants.Clone(),
 		withPartners:             _q.withPartners.Clone(),
 		withTopics:               _q.withTopics.Clone(),
+		withBeneficiaryLinks:     _q.withBeneficiaryLinks.Clone(),
+		withProviderLinks:        _q.withProviderLinks.Clone(),
+		withConsultantLinks:      _q.withConsultantLinks.Clone(),
+		withPartnerLinks:         _q.withPartnerLinks.Clone(),
+		withTopicLinks:           _q.withTopicLinks.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -514,6 +644,61 @@ func (_q *ActivityQuery) WithTopics(opts ...func(*TopicQuery)) *ActivityQuery {
 		opt(query)
 	}
 	_q.withTopics = query
+	return _q
+}
+
+// WithBeneficiaryLinks tells the query-builder to eager-load the nodes that are connected to
+// the "beneficiary_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithBeneficiaryLinks(opts ...func(*ActivityBeneficiaryQuery)) *ActivityQuery {
+	query := (&ActivityBeneficiaryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBeneficiaryLinks = query
+	return _q
+}
+
+// WithProviderLinks tells the query-builder to eager-load the nodes that are connected to
+// the "provider_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithProviderLinks(opts ...func(*ActivityProviderQuery)) *ActivityQuery {
+	query := (&ActivityProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProviderLinks = query
+	return _q
+}
+
+// WithConsultantLinks tells the query-builder to eager-load the nodes that are connected to
+// the "consultant_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithConsultantLinks(opts ...func(*ActivityConsultantQuery)) *ActivityQuery {
+	query := (&ActivityConsultantClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsultantLinks = query
+	return _q
+}
+
+// WithPartnerLinks tells the query-builder to eager-load the nodes that are connected to
+// the "partner_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithPartnerLinks(opts ...func(*ActivityPartnerQuery)) *ActivityQuery {
+	query := (&ActivityPartnerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartnerLinks = query
+	return _q
+}
+
+// WithTopicLinks tells the query-builder to eager-load the nodes that are connected to
+// the "topic_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithTopicLinks(opts ...func(*ActivityTopicQuery)) *ActivityQuery {
+	query := (&ActivityTopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTopicLinks = query
 	return _q
 }
 
@@ -601,7 +786,7 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [12]bool{
 			_q.withProject != nil,
 			_q.withVenueCountry != nil,
 			_q.withBeneficiaryCountries != nil,
@@ -609,6 +794,11 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			_q.withConsultants != nil,
 			_q.withPartners != nil,
 			_q.withTopics != nil,
+			_q.withBeneficiaryLinks != nil,
+			_q.withProviderLinks != nil,
+			_q.withConsultantLinks != nil,
+			_q.withPartnerLinks != nil,
+			_q.withTopicLinks != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -679,6 +869,43 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withBeneficiaryLinks; query != nil {
+		if err := _q.loadBeneficiaryLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.BeneficiaryLinks = []*ActivityBeneficiary{} },
+			func(n *Activity, e *ActivityBeneficiary) {
+				n.Edges.BeneficiaryLinks = append(n.Edges.BeneficiaryLinks, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withProviderLinks; query != nil {
+		if err := _q.loadProviderLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.ProviderLinks = []*ActivityProvider{} },
+			func(n *Activity, e *ActivityProvider) { n.Edges.ProviderLinks = append(n.Edges.ProviderLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withConsultantLinks; query != nil {
+		if err := _q.loadConsultantLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.ConsultantLinks = []*ActivityConsultant{} },
+			func(n *Activity, e *ActivityConsultant) { n.Edges.ConsultantLinks = append(n.Edges.ConsultantLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPartnerLinks; query != nil {
+		if err := _q.loadPartnerLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.PartnerLinks = []*ActivityPartner{} },
+			func(n *Activity, e *ActivityPartner) { n.Edges.PartnerLinks = append(n.Edges.PartnerLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTopicLinks; query != nil {
+		if err := _q.loadTopicLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.TopicLinks = []*ActivityTopic{} },
+			func(n *Activity, e *ActivityTopic) { n.Edges.TopicLinks = append(n.Edges.TopicLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedBeneficiaryCountries {
 		if err := _q.loadBeneficiaryCountries(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedBeneficiaryCountries(name) },
@@ -711,6 +938,41 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedTopics(name) },
 			func(n *Activity, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedBeneficiaryLinks {
+		if err := _q.loadBeneficiaryLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedBeneficiaryLinks(name) },
+			func(n *Activity, e *ActivityBeneficiary) { n.appendNamedBeneficiaryLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProviderLinks {
+		if err := _q.loadProviderLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedProviderLinks(name) },
+			func(n *Activity, e *ActivityProvider) { n.appendNamedProviderLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsultantLinks {
+		if err := _q.loadConsultantLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedConsultantLinks(name) },
+			func(n *Activity, e *ActivityConsultant) { n.appendNamedConsultantLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartnerLinks {
+		if err := _q.loadPartnerLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedPartnerLinks(name) },
+			func(n *Activity, e *ActivityPartner) { n.appendNamedPartnerLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTopicLinks {
+		if err := _q.loadTopicLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedTopicLinks(name) },
+			func(n *Activity, e *ActivityTopic) { n.appendNamedTopicLinks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -800,7 +1062,7 @@ func (_q *ActivityQuery) loadBeneficiaryCountries(ctx context.Context, query *Co
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.BeneficiaryCountriesTable)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.BeneficiaryCountriesPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, activity.BeneficiaryCountriesTable, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.BeneficiaryCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -861,7 +1123,7 @@ func (_q *ActivityQuery) loadProviderCountries(ctx context.Context, query *Count
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ProviderCountriesTable)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(activity.ProviderCountriesPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, activity.ProviderCountriesTable, activity.ProviderCountriesPrimaryKey[0], activity.ProviderCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.ProviderCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -922,7 +1184,7 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.ConsultantsTable)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(activity.ConsultantsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, activity.ConsultantsTable, activity.ConsultantsPrimaryKey[0], activity.ConsultantsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.ConsultantsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -983,7 +1245,7 @@ func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQu
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.PartnersTable)
 		s.Join(joinT).On(s.C(organization.FieldID), joinT.C(activity.PartnersPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, activity.PartnersTable, activity.PartnersPrimaryKey[0], activity.PartnersPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.PartnersPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -1044,7 +1306,7 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(activity.TopicsTable)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(activity.TopicsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, activity.TopicsTable, activity.TopicsPrimaryKey[0], activity.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(activity.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -1088,6 +1350,156 @@ func (_q *ActivityQuery) loadTopics(ctx context.Context, query *TopicQuery, node
 		for _, kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadBeneficiaryLinks(ctx context.Context, query *ActivityBeneficiaryQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityBeneficiary)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activitybeneficiary.FieldActivityID)
+	}
+	query.Where(predicate.ActivityBeneficiary(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.BeneficiaryLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadProviderLinks(ctx context.Context, query *ActivityProviderQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityProvider)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activityprovider.FieldActivityID)
+	}
+	query.Where(predicate.ActivityProvider(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.ProviderLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadConsultantLinks(ctx context.Context, query *ActivityConsultantQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityConsultant)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activityconsultant.FieldActivityID)
+	}
+	query.Where(predicate.ActivityConsultant(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.ConsultantLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadPartnerLinks(ctx context.Context, query *ActivityPartnerQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityPartner)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activitypartner.FieldActivityID)
+	}
+	query.Where(predicate.ActivityPartner(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.PartnerLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadTopicLinks(ctx context.Context, query *ActivityTopicQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityTopic)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activitytopic.FieldActivityID)
+	}
+	query.Where(predicate.ActivityTopic(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.TopicLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1258,6 +1670,76 @@ func (_q *ActivityQuery) WithNamedTopics(name string, opts ...func(*TopicQuery))
 		_q.withNamedTopics = make(map[string]*TopicQuery)
 	}
 	_q.withNamedTopics[name] = query
+	return _q
+}
+
+// WithNamedBeneficiaryLinks tells the query-builder to eager-load the nodes that are connected to the "beneficiary_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedBeneficiaryLinks(name string, opts ...func(*ActivityBeneficiaryQuery)) *ActivityQuery {
+	query := (&ActivityBeneficiaryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedBeneficiaryLinks == nil {
+		_q.withNamedBeneficiaryLinks = make(map[string]*ActivityBeneficiaryQuery)
+	}
+	_q.withNamedBeneficiaryLinks[name] = query
+	return _q
+}
+
+// WithNamedProviderLinks tells the query-builder to eager-load the nodes that are connected to the "provider_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedProviderLinks(name string, opts ...func(*ActivityProviderQuery)) *ActivityQuery {
+	query := (&ActivityProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedProviderLinks == nil {
+		_q.withNamedProviderLinks = make(map[string]*ActivityProviderQuery)
+	}
+	_q.withNamedProviderLinks[name] = query
+	return _q
+}
+
+// WithNamedConsultantLinks tells the query-builder to eager-load the nodes that are connected to the "consultant_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedConsultantLinks(name string, opts ...func(*ActivityConsultantQuery)) *ActivityQuery {
+	query := (&ActivityConsultantClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsultantLinks == nil {
+		_q.withNamedConsultantLinks = make(map[string]*ActivityConsultantQuery)
+	}
+	_q.withNamedConsultantLinks[name] = query
+	return _q
+}
+
+// WithNamedPartnerLinks tells the query-builder to eager-load the nodes that are connected to the "partner_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedPartnerLinks(name string, opts ...func(*ActivityPartnerQuery)) *ActivityQuery {
+	query := (&ActivityPartnerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartnerLinks == nil {
+		_q.withNamedPartnerLinks = make(map[string]*ActivityPartnerQuery)
+	}
+	_q.withNamedPartnerLinks[name] = query
+	return _q
+}
+
+// WithNamedTopicLinks tells the query-builder to eager-load the nodes that are connected to the "topic_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedTopicLinks(name string, opts ...func(*ActivityTopicQuery)) *ActivityQuery {
+	query := (&ActivityTopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTopicLinks == nil {
+		_q.withNamedTopicLinks = make(map[string]*ActivityTopicQuery)
+	}
+	_q.withNamedTopicLinks[name] = query
 	return _q
 }
 

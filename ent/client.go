@@ -12,6 +12,11 @@ import (
 	"sscgraph/ent/migrate"
 
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activitypartner"
+	"sscgraph/ent/activityprovider"
+	"sscgraph/ent/activitytopic"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
@@ -19,6 +24,9 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/offertargetcountry"
+	"sscgraph/ent/offertargetregion"
+	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
@@ -42,6 +50,16 @@ type Client struct {
 	APIKey *APIKeyClient
 	// Activity is the client for interacting with the Activity builders.
 	Activity *ActivityClient
+	// ActivityBeneficiary is the client for interacting with the ActivityBeneficiary builders.
+	ActivityBeneficiary *ActivityBeneficiaryClient
+	// ActivityConsultant is the client for interacting with the ActivityConsultant builders.
+	ActivityConsultant *ActivityConsultantClient
+	// ActivityPartner is the client for interacting with the ActivityPartner builders.
+	ActivityPartner *ActivityPartnerClient
+	// ActivityProvider is the client for interacting with the ActivityProvider builders.
+	ActivityProvider *ActivityProviderClient
+	// ActivityTopic is the client for interacting with the ActivityTopic builders.
+	ActivityTopic *ActivityTopicClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Consultant is the client for interacting with the Consultant builders.
@@ -54,6 +72,12 @@ type Client struct {
 	MatchNeed *MatchNeedClient
 	// MatchOffer is the client for interacting with the MatchOffer builders.
 	MatchOffer *MatchOfferClient
+	// OfferTargetCountry is the client for interacting with the OfferTargetCountry builders.
+	OfferTargetCountry *OfferTargetCountryClient
+	// OfferTargetRegion is the client for interacting with the OfferTargetRegion builders.
+	OfferTargetRegion *OfferTargetRegionClient
+	// OfferTopic is the client for interacting with the OfferTopic builders.
+	OfferTopic *OfferTopicClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Project is the client for interacting with the Project builders.
@@ -77,12 +101,20 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Activity = NewActivityClient(c.config)
+	c.ActivityBeneficiary = NewActivityBeneficiaryClient(c.config)
+	c.ActivityConsultant = NewActivityConsultantClient(c.config)
+	c.ActivityPartner = NewActivityPartnerClient(c.config)
+	c.ActivityProvider = NewActivityProviderClient(c.config)
+	c.ActivityTopic = NewActivityTopicClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Consultant = NewConsultantClient(c.config)
 	c.Country = NewCountryClient(c.config)
 	c.Match = NewMatchClient(c.config)
 	c.MatchNeed = NewMatchNeedClient(c.config)
 	c.MatchOffer = NewMatchOfferClient(c.config)
+	c.OfferTargetCountry = NewOfferTargetCountryClient(c.config)
+	c.OfferTargetRegion = NewOfferTargetRegionClient(c.config)
+	c.OfferTopic = NewOfferTopicClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Project = NewProjectClient(c.config)
 	c.Recommendation = NewRecommendationClient(c.config)
@@ -178,21 +210,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIKey:         NewAPIKeyClient(cfg),
-		Activity:       NewActivityClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Consultant:     NewConsultantClient(cfg),
-		Country:        NewCountryClient(cfg),
-		Match:          NewMatchClient(cfg),
-		MatchNeed:      NewMatchNeedClient(cfg),
-		MatchOffer:     NewMatchOfferClient(cfg),
-		Organization:   NewOrganizationClient(cfg),
-		Project:        NewProjectClient(cfg),
-		Recommendation: NewRecommendationClient(cfg),
-		Region:         NewRegionClient(cfg),
-		Topic:          NewTopicClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		APIKey:              NewAPIKeyClient(cfg),
+		Activity:            NewActivityClient(cfg),
+		ActivityBeneficiary: NewActivityBeneficiaryClient(cfg),
+		ActivityConsultant:  NewActivityConsultantClient(cfg),
+		ActivityPartner:     NewActivityPartnerClient(cfg),
+		ActivityProvider:    NewActivityProviderClient(cfg),
+		ActivityTopic:       NewActivityTopicClient(cfg),
+		AuditEvent:          NewAuditEventClient(cfg),
+		Consultant:          NewConsultantClient(cfg),
+		Country:             NewCountryClient(cfg),
+		Match:               NewMatchClient(cfg),
+		MatchNeed:           NewMatchNeedClient(cfg),
+		MatchOffer:          NewMatchOfferClient(cfg),
+		OfferTargetCountry:  NewOfferTargetCountryClient(cfg),
+		OfferTargetRegion:   NewOfferTargetRegionClient(cfg),
+		OfferTopic:          NewOfferTopicClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		Project:             NewProjectClient(cfg),
+		Recommendation:      NewRecommendationClient(cfg),
+		Region:              NewRegionClient(cfg),
+		Topic:               NewTopicClient(cfg),
 	}, nil
 }
 
@@ -210,21 +250,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIKey:         NewAPIKeyClient(cfg),
-		Activity:       NewActivityClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Consultant:     NewConsultantClient(cfg),
-		Country:        NewCountryClient(cfg),
-		Match:          NewMatchClient(cfg),
-		MatchNeed:      NewMatchNeedClient(cfg),
-		MatchOffer:     NewMatchOfferClient(cfg),
-		Organization:   NewOrganizationClient(cfg),
-		Project:        NewProjectClient(cfg),
-		Recommendation: NewRecommendationClient(cfg),
-		Region:         NewRegionClient(cfg),
-		Topic:          NewTopicClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		APIKey:              NewAPIKeyClient(cfg),
+		Activity:            NewActivityClient(cfg),
+		ActivityBeneficiary: NewActivityBeneficiaryClient(cfg),
+		ActivityConsultant:  NewActivityConsultantClient(cfg),
+		ActivityPartner:     NewActivityPartnerClient(cfg),
+		ActivityProvider:    NewActivityProviderClient(cfg),
+		ActivityTopic:       NewActivityTopicClient(cfg),
+		AuditEvent:          NewAuditEventClient(cfg),
+		Consultant:          NewConsultantClient(cfg),
+		Country:             NewCountryClient(cfg),
+		Match:               NewMatchClient(cfg),
+		MatchNeed:           NewMatchNeedClient(cfg),
+		MatchOffer:          NewMatchOfferClient(cfg),
+		OfferTargetCountry:  NewOfferTargetCountryClient(cfg),
+		OfferTargetRegion:   NewOfferTargetRegionClient(cfg),
+		OfferTopic:          NewOfferTopicClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		Project:             NewProjectClient(cfg),
+		Recommendation:      NewRecommendationClient(cfg),
+		Region:              NewRegionClient(cfg),
+		Topic:               NewTopicClient(cfg),
 	}, nil
 }
 
@@ -254,9 +302,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Consultant, c.Country, c.Match,
-		c.MatchNeed, c.MatchOffer, c.Organization, c.Project, c.Recommendation,
-		c.Region, c.Topic,
+		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
+		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
+		c.Consultant, c.Country, c.Match, c.MatchNeed, c.MatchOffer,
+		c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic, c.Organization,
+		c.Project, c.Recommendation, c.Region, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -266,9 +316,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Consultant, c.Country, c.Match,
-		c.MatchNeed, c.MatchOffer, c.Organization, c.Project, c.Recommendation,
-		c.Region, c.Topic,
+		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
+		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
+		c.Consultant, c.Country, c.Match, c.MatchNeed, c.MatchOffer,
+		c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic, c.Organization,
+		c.Project, c.Recommendation, c.Region, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -281,6 +333,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIKey.mutate(ctx, m)
 	case *ActivityMutation:
 		return c.Activity.mutate(ctx, m)
+	case *ActivityBeneficiaryMutation:
+		return c.ActivityBeneficiary.mutate(ctx, m)
+	case *ActivityConsultantMutation:
+		return c.ActivityConsultant.mutate(ctx, m)
+	case *ActivityPartnerMutation:
+		return c.ActivityPartner.mutate(ctx, m)
+	case *ActivityProviderMutation:
+		return c.ActivityProvider.mutate(ctx, m)
+	case *ActivityTopicMutation:
+		return c.ActivityTopic.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *ConsultantMutation:
@@ -293,6 +355,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.MatchNeed.mutate(ctx, m)
 	case *MatchOfferMutation:
 		return c.MatchOffer.mutate(ctx, m)
+	case *OfferTargetCountryMutation:
+		return c.OfferTargetCountry.mutate(ctx, m)
+	case *OfferTargetRegionMutation:
+		return c.OfferTargetRegion.mutate(ctx, m)
+	case *OfferTopicMutation:
+		return c.OfferTopic.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
 	case *ProjectMutation:
@@ -678,6 +746,86 @@ func (c *ActivityClient) QueryTopics(_m *Activity) *TopicQuery {
 	return query
 }
 
+// QueryBeneficiaryLinks queries the beneficiary_links edge of a Activity.
+func (c *ActivityClient) QueryBeneficiaryLinks(_m *Activity) *ActivityBeneficiaryQuery {
+	query := (&ActivityBeneficiaryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activitybeneficiary.Table, activitybeneficiary.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.BeneficiaryLinksTable, activity.BeneficiaryLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProviderLinks queries the provider_links edge of a Activity.
+func (c *ActivityClient) QueryProviderLinks(_m *Activity) *ActivityProviderQuery {
+	query := (&ActivityProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activityprovider.Table, activityprovider.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.ProviderLinksTable, activity.ProviderLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConsultantLinks queries the consultant_links edge of a Activity.
+func (c *ActivityClient) QueryConsultantLinks(_m *Activity) *ActivityConsultantQuery {
+	query := (&ActivityConsultantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activityconsultant.Table, activityconsultant.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.ConsultantLinksTable, activity.ConsultantLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnerLinks queries the partner_links edge of a Activity.
+func (c *ActivityClient) QueryPartnerLinks(_m *Activity) *ActivityPartnerQuery {
+	query := (&ActivityPartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activitypartner.Table, activitypartner.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.PartnerLinksTable, activity.PartnerLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTopicLinks queries the topic_links edge of a Activity.
+func (c *ActivityClient) QueryTopicLinks(_m *Activity) *ActivityTopicQuery {
+	query := (&ActivityTopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activitytopic.Table, activitytopic.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.TopicLinksTable, activity.TopicLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ActivityClient) Hooks() []Hook {
 	hooks := c.hooks.Activity
@@ -701,6 +849,586 @@ func (c *ActivityClient) mutate(ctx context.Context, m *ActivityMutation) (Value
 		return (&ActivityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Activity mutation op: %q", m.Op())
+	}
+}
+
+// ActivityBeneficiaryClient is a client for the ActivityBeneficiary schema.
+type ActivityBeneficiaryClient struct {
+	config
+}
+
+// NewActivityBeneficiaryClient returns a client for the ActivityBeneficiary from the given config.
+func NewActivityBeneficiaryClient(c config) *ActivityBeneficiaryClient {
+	return &ActivityBeneficiaryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activitybeneficiary.Hooks(f(g(h())))`.
+func (c *ActivityBeneficiaryClient) Use(hooks ...Hook) {
+	c.hooks.ActivityBeneficiary = append(c.hooks.ActivityBeneficiary, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activitybeneficiary.Intercept(f(g(h())))`.
+func (c *ActivityBeneficiaryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityBeneficiary = append(c.inters.ActivityBeneficiary, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityBeneficiary entity.
+func (c *ActivityBeneficiaryClient) Create() *ActivityBeneficiaryCreate {
+	mutation := newActivityBeneficiaryMutation(c.config, OpCreate)
+	return &ActivityBeneficiaryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityBeneficiary entities.
+func (c *ActivityBeneficiaryClient) CreateBulk(builders ...*ActivityBeneficiaryCreate) *ActivityBeneficiaryCreateBulk {
+	return &ActivityBeneficiaryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityBeneficiaryClient) MapCreateBulk(slice any, setFunc func(*ActivityBeneficiaryCreate, int)) *ActivityBeneficiaryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityBeneficiaryCreateBulk{err: fmt.Errorf("calling to ActivityBeneficiaryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityBeneficiaryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityBeneficiaryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityBeneficiary.
+func (c *ActivityBeneficiaryClient) Update() *ActivityBeneficiaryUpdate {
+	mutation := newActivityBeneficiaryMutation(c.config, OpUpdate)
+	return &ActivityBeneficiaryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityBeneficiaryClient) UpdateOne(_m *ActivityBeneficiary) *ActivityBeneficiaryUpdateOne {
+	mutation := newActivityBeneficiaryMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.country = &_m.CountryID
+	return &ActivityBeneficiaryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityBeneficiary.
+func (c *ActivityBeneficiaryClient) Delete() *ActivityBeneficiaryDelete {
+	mutation := newActivityBeneficiaryMutation(c.config, OpDelete)
+	return &ActivityBeneficiaryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityBeneficiary.
+func (c *ActivityBeneficiaryClient) Query() *ActivityBeneficiaryQuery {
+	return &ActivityBeneficiaryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityBeneficiary},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityBeneficiary.
+func (c *ActivityBeneficiaryClient) QueryActivity(_m *ActivityBeneficiary) *ActivityQuery {
+	return c.Query().
+		Where(activitybeneficiary.ActivityID(_m.ActivityID), activitybeneficiary.CountryID(_m.CountryID)).
+		QueryActivity()
+}
+
+// QueryCountry queries the country edge of a ActivityBeneficiary.
+func (c *ActivityBeneficiaryClient) QueryCountry(_m *ActivityBeneficiary) *CountryQuery {
+	return c.Query().
+		Where(activitybeneficiary.ActivityID(_m.ActivityID), activitybeneficiary.CountryID(_m.CountryID)).
+		QueryCountry()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityBeneficiaryClient) Hooks() []Hook {
+	return c.hooks.ActivityBeneficiary
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityBeneficiaryClient) Interceptors() []Interceptor {
+	return c.inters.ActivityBeneficiary
+}
+
+func (c *ActivityBeneficiaryClient) mutate(ctx context.Context, m *ActivityBeneficiaryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityBeneficiaryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityBeneficiaryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityBeneficiaryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityBeneficiaryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityBeneficiary mutation op: %q", m.Op())
+	}
+}
+
+// ActivityConsultantClient is a client for the ActivityConsultant schema.
+type ActivityConsultantClient struct {
+	config
+}
+
+// NewActivityConsultantClient returns a client for the ActivityConsultant from the given config.
+func NewActivityConsultantClient(c config) *ActivityConsultantClient {
+	return &ActivityConsultantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activityconsultant.Hooks(f(g(h())))`.
+func (c *ActivityConsultantClient) Use(hooks ...Hook) {
+	c.hooks.ActivityConsultant = append(c.hooks.ActivityConsultant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activityconsultant.Intercept(f(g(h())))`.
+func (c *ActivityConsultantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityConsultant = append(c.inters.ActivityConsultant, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityConsultant entity.
+func (c *ActivityConsultantClient) Create() *ActivityConsultantCreate {
+	mutation := newActivityConsultantMutation(c.config, OpCreate)
+	return &ActivityConsultantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityConsultant entities.
+func (c *ActivityConsultantClient) CreateBulk(builders ...*ActivityConsultantCreate) *ActivityConsultantCreateBulk {
+	return &ActivityConsultantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityConsultantClient) MapCreateBulk(slice any, setFunc func(*ActivityConsultantCreate, int)) *ActivityConsultantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityConsultantCreateBulk{err: fmt.Errorf("calling to ActivityConsultantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityConsultantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityConsultantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityConsultant.
+func (c *ActivityConsultantClient) Update() *ActivityConsultantUpdate {
+	mutation := newActivityConsultantMutation(c.config, OpUpdate)
+	return &ActivityConsultantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityConsultantClient) UpdateOne(_m *ActivityConsultant) *ActivityConsultantUpdateOne {
+	mutation := newActivityConsultantMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.consultant = &_m.ConsultantID
+	return &ActivityConsultantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityConsultant.
+func (c *ActivityConsultantClient) Delete() *ActivityConsultantDelete {
+	mutation := newActivityConsultantMutation(c.config, OpDelete)
+	return &ActivityConsultantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityConsultant.
+func (c *ActivityConsultantClient) Query() *ActivityConsultantQuery {
+	return &ActivityConsultantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityConsultant},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityConsultant.
+func (c *ActivityConsultantClient) QueryActivity(_m *ActivityConsultant) *ActivityQuery {
+	return c.Query().
+		Where(activityconsultant.ActivityID(_m.ActivityID), activityconsultant.ConsultantID(_m.ConsultantID)).
+		QueryActivity()
+}
+
+// QueryConsultant queries the consultant edge of a ActivityConsultant.
+func (c *ActivityConsultantClient) QueryConsultant(_m *ActivityConsultant) *ConsultantQuery {
+	return c.Query().
+		Where(activityconsultant.ActivityID(_m.ActivityID), activityconsultant.ConsultantID(_m.ConsultantID)).
+		QueryConsultant()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityConsultantClient) Hooks() []Hook {
+	return c.hooks.ActivityConsultant
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityConsultantClient) Interceptors() []Interceptor {
+	return c.inters.ActivityConsultant
+}
+
+func (c *ActivityConsultantClient) mutate(ctx context.Context, m *ActivityConsultantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityConsultantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityConsultantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityConsultantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityConsultantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityConsultant mutation op: %q", m.Op())
+	}
+}
+
+// ActivityPartnerClient is a client for the ActivityPartner schema.
+type ActivityPartnerClient struct {
+	config
+}
+
+// NewActivityPartnerClient returns a client for the ActivityPartner from the given config.
+func NewActivityPartnerClient(c config) *ActivityPartnerClient {
+	return &ActivityPartnerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activitypartner.Hooks(f(g(h())))`.
+func (c *ActivityPartnerClient) Use(hooks ...Hook) {
+	c.hooks.ActivityPartner = append(c.hooks.ActivityPartner, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activitypartner.Intercept(f(g(h())))`.
+func (c *ActivityPartnerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityPartner = append(c.inters.ActivityPartner, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityPartner entity.
+func (c *ActivityPartnerClient) Create() *ActivityPartnerCreate {
+	mutation := newActivityPartnerMutation(c.config, OpCreate)
+	return &ActivityPartnerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityPartner entities.
+func (c *ActivityPartnerClient) CreateBulk(builders ...*ActivityPartnerCreate) *ActivityPartnerCreateBulk {
+	return &ActivityPartnerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityPartnerClient) MapCreateBulk(slice any, setFunc func(*ActivityPartnerCreate, int)) *ActivityPartnerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityPartnerCreateBulk{err: fmt.Errorf("calling to ActivityPartnerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityPartnerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityPartnerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityPartner.
+func (c *ActivityPartnerClient) Update() *ActivityPartnerUpdate {
+	mutation := newActivityPartnerMutation(c.config, OpUpdate)
+	return &ActivityPartnerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityPartnerClient) UpdateOne(_m *ActivityPartner) *ActivityPartnerUpdateOne {
+	mutation := newActivityPartnerMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.organization = &_m.OrganizationID
+	return &ActivityPartnerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityPartner.
+func (c *ActivityPartnerClient) Delete() *ActivityPartnerDelete {
+	mutation := newActivityPartnerMutation(c.config, OpDelete)
+	return &ActivityPartnerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityPartner.
+func (c *ActivityPartnerClient) Query() *ActivityPartnerQuery {
+	return &ActivityPartnerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityPartner},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityPartner.
+func (c *ActivityPartnerClient) QueryActivity(_m *ActivityPartner) *ActivityQuery {
+	return c.Query().
+		Where(activitypartner.ActivityID(_m.ActivityID), activitypartner.OrganizationID(_m.OrganizationID)).
+		QueryActivity()
+}
+
+// QueryOrganization queries the organization edge of a ActivityPartner.
+func (c *ActivityPartnerClient) QueryOrganization(_m *ActivityPartner) *OrganizationQuery {
+	return c.Query().
+		Where(activitypartner.ActivityID(_m.ActivityID), activitypartner.OrganizationID(_m.OrganizationID)).
+		QueryOrganization()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityPartnerClient) Hooks() []Hook {
+	return c.hooks.ActivityPartner
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityPartnerClient) Interceptors() []Interceptor {
+	return c.inters.ActivityPartner
+}
+
+func (c *ActivityPartnerClient) mutate(ctx context.Context, m *ActivityPartnerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityPartnerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityPartnerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityPartnerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityPartnerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityPartner mutation op: %q", m.Op())
+	}
+}
+
+// ActivityProviderClient is a client for the ActivityProvider schema.
+type ActivityProviderClient struct {
+	config
+}
+
+// NewActivityProviderClient returns a client for the ActivityProvider from the given config.
+func NewActivityProviderClient(c config) *ActivityProviderClient {
+	return &ActivityProviderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activityprovider.Hooks(f(g(h())))`.
+func (c *ActivityProviderClient) Use(hooks ...Hook) {
+	c.hooks.ActivityProvider = append(c.hooks.ActivityProvider, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activityprovider.Intercept(f(g(h())))`.
+func (c *ActivityProviderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityProvider = append(c.inters.ActivityProvider, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityProvider entity.
+func (c *ActivityProviderClient) Create() *ActivityProviderCreate {
+	mutation := newActivityProviderMutation(c.config, OpCreate)
+	return &ActivityProviderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityProvider entities.
+func (c *ActivityProviderClient) CreateBulk(builders ...*ActivityProviderCreate) *ActivityProviderCreateBulk {
+	return &ActivityProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityProviderClient) MapCreateBulk(slice any, setFunc func(*ActivityProviderCreate, int)) *ActivityProviderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityProviderCreateBulk{err: fmt.Errorf("calling to ActivityProviderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityProviderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityProvider.
+func (c *ActivityProviderClient) Update() *ActivityProviderUpdate {
+	mutation := newActivityProviderMutation(c.config, OpUpdate)
+	return &ActivityProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityProviderClient) UpdateOne(_m *ActivityProvider) *ActivityProviderUpdateOne {
+	mutation := newActivityProviderMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.country = &_m.CountryID
+	return &ActivityProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityProvider.
+func (c *ActivityProviderClient) Delete() *ActivityProviderDelete {
+	mutation := newActivityProviderMutation(c.config, OpDelete)
+	return &ActivityProviderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityProvider.
+func (c *ActivityProviderClient) Query() *ActivityProviderQuery {
+	return &ActivityProviderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityProvider},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityProvider.
+func (c *ActivityProviderClient) QueryActivity(_m *ActivityProvider) *ActivityQuery {
+	return c.Query().
+		Where(activityprovider.ActivityID(_m.ActivityID), activityprovider.CountryID(_m.CountryID)).
+		QueryActivity()
+}
+
+// QueryCountry queries the country edge of a ActivityProvider.
+func (c *ActivityProviderClient) QueryCountry(_m *ActivityProvider) *CountryQuery {
+	return c.Query().
+		Where(activityprovider.ActivityID(_m.ActivityID), activityprovider.CountryID(_m.CountryID)).
+		QueryCountry()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityProviderClient) Hooks() []Hook {
+	return c.hooks.ActivityProvider
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityProviderClient) Interceptors() []Interceptor {
+	return c.inters.ActivityProvider
+}
+
+func (c *ActivityProviderClient) mutate(ctx context.Context, m *ActivityProviderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityProviderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityProviderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityProvider mutation op: %q", m.Op())
+	}
+}
+
+// ActivityTopicClient is a client for the ActivityTopic schema.
+type ActivityTopicClient struct {
+	config
+}
+
+// NewActivityTopicClient returns a client for the ActivityTopic from the given config.
+func NewActivityTopicClient(c config) *ActivityTopicClient {
+	return &ActivityTopicClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activitytopic.Hooks(f(g(h())))`.
+func (c *ActivityTopicClient) Use(hooks ...Hook) {
+	c.hooks.ActivityTopic = append(c.hooks.ActivityTopic, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activitytopic.Intercept(f(g(h())))`.
+func (c *ActivityTopicClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityTopic = append(c.inters.ActivityTopic, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityTopic entity.
+func (c *ActivityTopicClient) Create() *ActivityTopicCreate {
+	mutation := newActivityTopicMutation(c.config, OpCreate)
+	return &ActivityTopicCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityTopic entities.
+func (c *ActivityTopicClient) CreateBulk(builders ...*ActivityTopicCreate) *ActivityTopicCreateBulk {
+	return &ActivityTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityTopicClient) MapCreateBulk(slice any, setFunc func(*ActivityTopicCreate, int)) *ActivityTopicCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityTopicCreateBulk{err: fmt.Errorf("calling to ActivityTopicClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityTopicCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityTopic.
+func (c *ActivityTopicClient) Update() *ActivityTopicUpdate {
+	mutation := newActivityTopicMutation(c.config, OpUpdate)
+	return &ActivityTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityTopicClient) UpdateOne(_m *ActivityTopic) *ActivityTopicUpdateOne {
+	mutation := newActivityTopicMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.topic = &_m.TopicID
+	return &ActivityTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityTopic.
+func (c *ActivityTopicClient) Delete() *ActivityTopicDelete {
+	mutation := newActivityTopicMutation(c.config, OpDelete)
+	return &ActivityTopicDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityTopic.
+func (c *ActivityTopicClient) Query() *ActivityTopicQuery {
+	return &ActivityTopicQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityTopic},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityTopic.
+func (c *ActivityTopicClient) QueryActivity(_m *ActivityTopic) *ActivityQuery {
+	return c.Query().
+		Where(activitytopic.ActivityID(_m.ActivityID), activitytopic.TopicID(_m.TopicID)).
+		QueryActivity()
+}
+
+// QueryTopic queries the topic edge of a ActivityTopic.
+func (c *ActivityTopicClient) QueryTopic(_m *ActivityTopic) *TopicQuery {
+	return c.Query().
+		Where(activitytopic.ActivityID(_m.ActivityID), activitytopic.TopicID(_m.TopicID)).
+		QueryTopic()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityTopicClient) Hooks() []Hook {
+	return c.hooks.ActivityTopic
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityTopicClient) Interceptors() []Interceptor {
+	return c.inters.ActivityTopic
+}
+
+func (c *ActivityTopicClient) mutate(ctx context.Context, m *ActivityTopicMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityTopicCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityTopicDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityTopic mutation op: %q", m.Op())
 	}
 }
 
@@ -1850,6 +2578,54 @@ func (c *MatchOfferClient) QueryMatches(_m *MatchOffer) *MatchQuery {
 	return query
 }
 
+// QueryTopicLinks queries the topic_links edge of a MatchOffer.
+func (c *MatchOfferClient) QueryTopicLinks(_m *MatchOffer) *OfferTopicQuery {
+	query := (&OfferTopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, id),
+			sqlgraph.To(offertopic.Table, offertopic.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TopicLinksTable, matchoffer.TopicLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargetRegionLinks queries the target_region_links edge of a MatchOffer.
+func (c *MatchOfferClient) QueryTargetRegionLinks(_m *MatchOffer) *OfferTargetRegionQuery {
+	query := (&OfferTargetRegionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, id),
+			sqlgraph.To(offertargetregion.Table, offertargetregion.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TargetRegionLinksTable, matchoffer.TargetRegionLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargetCountryLinks queries the target_country_links edge of a MatchOffer.
+func (c *MatchOfferClient) QueryTargetCountryLinks(_m *MatchOffer) *OfferTargetCountryQuery {
+	query := (&OfferTargetCountryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, id),
+			sqlgraph.To(offertargetcountry.Table, offertargetcountry.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TargetCountryLinksTable, matchoffer.TargetCountryLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MatchOfferClient) Hooks() []Hook {
 	hooks := c.hooks.MatchOffer
@@ -1873,6 +2649,354 @@ func (c *MatchOfferClient) mutate(ctx context.Context, m *MatchOfferMutation) (V
 		return (&MatchOfferDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown MatchOffer mutation op: %q", m.Op())
+	}
+}
+
+// OfferTargetCountryClient is a client for the OfferTargetCountry schema.
+type OfferTargetCountryClient struct {
+	config
+}
+
+// NewOfferTargetCountryClient returns a client for the OfferTargetCountry from the given config.
+func NewOfferTargetCountryClient(c config) *OfferTargetCountryClient {
+	return &OfferTargetCountryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `offertargetcountry.Hooks(f(g(h())))`.
+func (c *OfferTargetCountryClient) Use(hooks ...Hook) {
+	c.hooks.OfferTargetCountry = append(c.hooks.OfferTargetCountry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `offertargetcountry.Intercept(f(g(h())))`.
+func (c *OfferTargetCountryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OfferTargetCountry = append(c.inters.OfferTargetCountry, interceptors...)
+}
+
+// Create returns a builder for creating a OfferTargetCountry entity.
+func (c *OfferTargetCountryClient) Create() *OfferTargetCountryCreate {
+	mutation := newOfferTargetCountryMutation(c.config, OpCreate)
+	return &OfferTargetCountryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OfferTargetCountry entities.
+func (c *OfferTargetCountryClient) CreateBulk(builders ...*OfferTargetCountryCreate) *OfferTargetCountryCreateBulk {
+	return &OfferTargetCountryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OfferTargetCountryClient) MapCreateBulk(slice any, setFunc func(*OfferTargetCountryCreate, int)) *OfferTargetCountryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OfferTargetCountryCreateBulk{err: fmt.Errorf("calling to OfferTargetCountryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OfferTargetCountryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OfferTargetCountryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OfferTargetCountry.
+func (c *OfferTargetCountryClient) Update() *OfferTargetCountryUpdate {
+	mutation := newOfferTargetCountryMutation(c.config, OpUpdate)
+	return &OfferTargetCountryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OfferTargetCountryClient) UpdateOne(_m *OfferTargetCountry) *OfferTargetCountryUpdateOne {
+	mutation := newOfferTargetCountryMutation(c.config, OpUpdateOne)
+	mutation.offer = &_m.MatchOfferID
+	mutation.country = &_m.CountryID
+	return &OfferTargetCountryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OfferTargetCountry.
+func (c *OfferTargetCountryClient) Delete() *OfferTargetCountryDelete {
+	mutation := newOfferTargetCountryMutation(c.config, OpDelete)
+	return &OfferTargetCountryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for OfferTargetCountry.
+func (c *OfferTargetCountryClient) Query() *OfferTargetCountryQuery {
+	return &OfferTargetCountryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOfferTargetCountry},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryOffer queries the offer edge of a OfferTargetCountry.
+func (c *OfferTargetCountryClient) QueryOffer(_m *OfferTargetCountry) *MatchOfferQuery {
+	return c.Query().
+		Where(offertargetcountry.MatchOfferID(_m.MatchOfferID), offertargetcountry.CountryID(_m.CountryID)).
+		QueryOffer()
+}
+
+// QueryCountry queries the country edge of a OfferTargetCountry.
+func (c *OfferTargetCountryClient) QueryCountry(_m *OfferTargetCountry) *CountryQuery {
+	return c.Query().
+		Where(offertargetcountry.MatchOfferID(_m.MatchOfferID), offertargetcountry.CountryID(_m.CountryID)).
+		QueryCountry()
+}
+
+// Hooks returns the client hooks.
+func (c *OfferTargetCountryClient) Hooks() []Hook {
+	return c.hooks.OfferTargetCountry
+}
+
+// Interceptors returns the client interceptors.
+func (c *OfferTargetCountryClient) Interceptors() []Interceptor {
+	return c.inters.OfferTargetCountry
+}
+
+func (c *OfferTargetCountryClient) mutate(ctx context.Context, m *OfferTargetCountryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OfferTargetCountryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OfferTargetCountryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OfferTargetCountryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OfferTargetCountryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OfferTargetCountry mutation op: %q", m.Op())
+	}
+}
+
+// OfferTargetRegionClient is a client for the OfferTargetRegion schema.
+type OfferTargetRegionClient struct {
+	config
+}
+
+// NewOfferTargetRegionClient returns a client for the OfferTargetRegion from the given config.
+func NewOfferTargetRegionClient(c config) *OfferTargetRegionClient {
+	return &OfferTargetRegionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `offertargetregion.Hooks(f(g(h())))`.
+func (c *OfferTargetRegionClient) Use(hooks ...Hook) {
+	c.hooks.OfferTargetRegion = append(c.hooks.OfferTargetRegion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `offertargetregion.Intercept(f(g(h())))`.
+func (c *OfferTargetRegionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OfferTargetRegion = append(c.inters.OfferTargetRegion, interceptors...)
+}
+
+// Create returns a builder for creating a OfferTargetRegion entity.
+func (c *OfferTargetRegionClient) Create() *OfferTargetRegionCreate {
+	mutation := newOfferTargetRegionMutation(c.config, OpCreate)
+	return &OfferTargetRegionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OfferTargetRegion entities.
+func (c *OfferTargetRegionClient) CreateBulk(builders ...*OfferTargetRegionCreate) *OfferTargetRegionCreateBulk {
+	return &OfferTargetRegionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OfferTargetRegionClient) MapCreateBulk(slice any, setFunc func(*OfferTargetRegionCreate, int)) *OfferTargetRegionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OfferTargetRegionCreateBulk{err: fmt.Errorf("calling to OfferTargetRegionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OfferTargetRegionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OfferTargetRegionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OfferTargetRegion.
+func (c *OfferTargetRegionClient) Update() *OfferTargetRegionUpdate {
+	mutation := newOfferTargetRegionMutation(c.config, OpUpdate)
+	return &OfferTargetRegionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OfferTargetRegionClient) UpdateOne(_m *OfferTargetRegion) *OfferTargetRegionUpdateOne {
+	mutation := newOfferTargetRegionMutation(c.config, OpUpdateOne)
+	mutation.offer = &_m.MatchOfferID
+	mutation.region = &_m.RegionID
+	return &OfferTargetRegionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OfferTargetRegion.
+func (c *OfferTargetRegionClient) Delete() *OfferTargetRegionDelete {
+	mutation := newOfferTargetRegionMutation(c.config, OpDelete)
+	return &OfferTargetRegionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for OfferTargetRegion.
+func (c *OfferTargetRegionClient) Query() *OfferTargetRegionQuery {
+	return &OfferTargetRegionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOfferTargetRegion},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryOffer queries the offer edge of a OfferTargetRegion.
+func (c *OfferTargetRegionClient) QueryOffer(_m *OfferTargetRegion) *MatchOfferQuery {
+	return c.Query().
+		Where(offertargetregion.MatchOfferID(_m.MatchOfferID), offertargetregion.RegionID(_m.RegionID)).
+		QueryOffer()
+}
+
+// QueryRegion queries the region edge of a OfferTargetRegion.
+func (c *OfferTargetRegionClient) QueryRegion(_m *OfferTargetRegion) *RegionQuery {
+	return c.Query().
+		Where(offertargetregion.MatchOfferID(_m.MatchOfferID), offertargetregion.RegionID(_m.RegionID)).
+		QueryRegion()
+}
+
+// Hooks returns the client hooks.
+func (c *OfferTargetRegionClient) Hooks() []Hook {
+	return c.hooks.OfferTargetRegion
+}
+
+// Interceptors returns the client interceptors.
+func (c *OfferTargetRegionClient) Interceptors() []Interceptor {
+	return c.inters.OfferTargetRegion
+}
+
+func (c *OfferTargetRegionClient) mutate(ctx context.Context, m *OfferTargetRegionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OfferTargetRegionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OfferTargetRegionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OfferTargetRegionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OfferTargetRegionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OfferTargetRegion mutation op: %q", m.Op())
+	}
+}
+
+// OfferTopicClient is a client for the OfferTopic schema.
+type OfferTopicClient struct {
+	config
+}
+
+// NewOfferTopicClient returns a client for the OfferTopic from the given config.
+func NewOfferTopicClient(c config) *OfferTopicClient {
+	return &OfferTopicClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `offertopic.Hooks(f(g(h())))`.
+func (c *OfferTopicClient) Use(hooks ...Hook) {
+	c.hooks.OfferTopic = append(c.hooks.OfferTopic, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `offertopic.Intercept(f(g(h())))`.
+func (c *OfferTopicClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OfferTopic = append(c.inters.OfferTopic, interceptors...)
+}
+
+// Create returns a builder for creating a OfferTopic entity.
+func (c *OfferTopicClient) Create() *OfferTopicCreate {
+	mutation := newOfferTopicMutation(c.config, OpCreate)
+	return &OfferTopicCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OfferTopic entities.
+func (c *OfferTopicClient) CreateBulk(builders ...*OfferTopicCreate) *OfferTopicCreateBulk {
+	return &OfferTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OfferTopicClient) MapCreateBulk(slice any, setFunc func(*OfferTopicCreate, int)) *OfferTopicCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OfferTopicCreateBulk{err: fmt.Errorf("calling to OfferTopicClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OfferTopicCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OfferTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OfferTopic.
+func (c *OfferTopicClient) Update() *OfferTopicUpdate {
+	mutation := newOfferTopicMutation(c.config, OpUpdate)
+	return &OfferTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OfferTopicClient) UpdateOne(_m *OfferTopic) *OfferTopicUpdateOne {
+	mutation := newOfferTopicMutation(c.config, OpUpdateOne)
+	mutation.offer = &_m.MatchOfferID
+	mutation.topic = &_m.TopicID
+	return &OfferTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OfferTopic.
+func (c *OfferTopicClient) Delete() *OfferTopicDelete {
+	mutation := newOfferTopicMutation(c.config, OpDelete)
+	return &OfferTopicDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for OfferTopic.
+func (c *OfferTopicClient) Query() *OfferTopicQuery {
+	return &OfferTopicQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOfferTopic},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryOffer queries the offer edge of a OfferTopic.
+func (c *OfferTopicClient) QueryOffer(_m *OfferTopic) *MatchOfferQuery {
+	return c.Query().
+		Where(offertopic.MatchOfferID(_m.MatchOfferID), offertopic.TopicID(_m.TopicID)).
+		QueryOffer()
+}
+
+// QueryTopic queries the topic edge of a OfferTopic.
+func (c *OfferTopicClient) QueryTopic(_m *OfferTopic) *TopicQuery {
+	return c.Query().
+		Where(offertopic.MatchOfferID(_m.MatchOfferID), offertopic.TopicID(_m.TopicID)).
+		QueryTopic()
+}
+
+// Hooks returns the client hooks.
+func (c *OfferTopicClient) Hooks() []Hook {
+	return c.hooks.OfferTopic
+}
+
+// Interceptors returns the client interceptors.
+func (c *OfferTopicClient) Interceptors() []Interceptor {
+	return c.inters.OfferTopic
+}
+
+func (c *OfferTopicClient) mutate(ctx context.Context, m *OfferTopicMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OfferTopicCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OfferTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OfferTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OfferTopicDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OfferTopic mutation op: %q", m.Op())
 	}
 }
 
@@ -2805,11 +3929,15 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, AuditEvent, Consultant, Country, Match, MatchNeed, MatchOffer,
+		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
+		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country, Match,
+		MatchNeed, MatchOffer, OfferTargetCountry, OfferTargetRegion, OfferTopic,
 		Organization, Project, Recommendation, Region, Topic []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, AuditEvent, Consultant, Country, Match, MatchNeed, MatchOffer,
+		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
+		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country, Match,
+		MatchNeed, MatchOffer, OfferTargetCountry, OfferTargetRegion, OfferTopic,
 		Organization, Project, Recommendation, Region, Topic []ent.Interceptor
 	}
 )

@@ -579,7 +579,7 @@ func (_q *ConsultantQuery) loadExpertise(ctx context.Context, query *TopicQuery,
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ExpertiseTable)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(consultant.ExpertisePrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, consultant.ExpertiseTable, consultant.ExpertisePrimaryKey[0], consultant.ExpertisePrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(consultant.ExpertisePrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -640,7 +640,7 @@ func (_q *ConsultantQuery) loadActivities(ctx context.Context, query *ActivityQu
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(consultant.ActivitiesTable)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(consultant.ActivitiesPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, consultant.ActivitiesTable, consultant.ActivitiesPrimaryKey[1], consultant.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(consultant.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)

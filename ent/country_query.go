@@ -889,7 +889,7 @@ func (_q *CountryQuery) loadProjects(ctx context.Context, query *ProjectQuery, n
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProjectsTable)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(country.ProjectsPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, country.ProjectsTable, country.ProjectsPrimaryKey[1], country.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -950,7 +950,7 @@ func (_q *CountryQuery) loadActivities(ctx context.Context, query *ActivityQuery
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ActivitiesTable)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ActivitiesPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, country.ActivitiesTable, country.ActivitiesPrimaryKey[1], country.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -1011,7 +1011,7 @@ func (_q *CountryQuery) loadProvidedActivities(ctx context.Context, query *Activ
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.ProvidedActivitiesTable)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(country.ProvidedActivitiesPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, country.ProvidedActivitiesTable, country.ProvidedActivitiesPrimaryKey[1], country.ProvidedActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.ProvidedActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -1072,7 +1072,7 @@ func (_q *CountryQuery) loadHostedActivities(ctx context.Context, query *Activit
 		query.ctx.AppendFieldOnce(activity.FieldVenueCountryID)
 	}
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), country.HostedActivitiesColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", country.HostedActivitiesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1103,7 +1103,7 @@ func (_q *CountryQuery) loadConsultants(ctx context.Context, query *ConsultantQu
 	}
 	query.withFKs = true
 	query.Where(predicate.Consultant(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), country.ConsultantsColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", country.ConsultantsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1134,7 +1134,7 @@ func (_q *CountryQuery) loadOrganizations(ctx context.Context, query *Organizati
 	}
 	query.withFKs = true
 	query.Where(predicate.Organization(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), country.OrganizationsColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", country.OrganizationsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1167,7 +1167,7 @@ func (_q *CountryQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, no
 		query.ctx.AppendFieldOnce(matchneed.FieldCountryID)
 	}
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), country.NeedsColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", country.NeedsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1197,7 +1197,7 @@ func (_q *CountryQuery) loadTargetingOffers(ctx context.Context, query *MatchOff
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(country.TargetingOffersTable)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(country.TargetingOffersPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, country.TargetingOffersTable, country.TargetingOffersPrimaryKey[1], country.TargetingOffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(country.TargetingOffersPrimaryKey[1]))
 		s.AppendSelect(columns...)

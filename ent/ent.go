@@ -8,6 +8,11 @@ import (
 	"fmt"
 	"reflect"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activitypartner"
+	"sscgraph/ent/activityprovider"
+	"sscgraph/ent/activitytopic"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
@@ -15,6 +20,9 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/offertargetcountry"
+	"sscgraph/ent/offertargetregion"
+	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
@@ -85,19 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:         apikey.ValidColumn,
-			activity.Table:       activity.ValidColumn,
-			auditevent.Table:     auditevent.ValidColumn,
-			consultant.Table:     consultant.ValidColumn,
-			country.Table:        country.ValidColumn,
-			match.Table:          match.ValidColumn,
-			matchneed.Table:      matchneed.ValidColumn,
-			matchoffer.Table:     matchoffer.ValidColumn,
-			organization.Table:   organization.ValidColumn,
-			project.Table:        project.ValidColumn,
-			recommendation.Table: recommendation.ValidColumn,
-			region.Table:         region.ValidColumn,
-			topic.Table:          topic.ValidColumn,
+			apikey.Table:              apikey.ValidColumn,
+			activity.Table:            activity.ValidColumn,
+			activitybeneficiary.Table: activitybeneficiary.ValidColumn,
+			activityconsultant.Table:  activityconsultant.ValidColumn,
+			activitypartner.Table:     activitypartner.ValidColumn,
+			activityprovider.Table:    activityprovider.ValidColumn,
+			activitytopic.Table:       activitytopic.ValidColumn,
+			auditevent.Table:          auditevent.ValidColumn,
+			consultant.Table:          consultant.ValidColumn,
+			country.Table:             country.ValidColumn,
+			match.Table:               match.ValidColumn,
+			matchneed.Table:           matchneed.ValidColumn,
+			matchoffer.Table:          matchoffer.ValidColumn,
+			offertargetcountry.Table:  offertargetcountry.ValidColumn,
+			offertargetregion.Table:   offertargetregion.ValidColumn,
+			offertopic.Table:          offertopic.ValidColumn,
+			organization.Table:        organization.ValidColumn,
+			project.Table:             project.ValidColumn,
+			recommendation.Table:      recommendation.ValidColumn,
+			region.Table:              region.ValidColumn,
+			topic.Table:               topic.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

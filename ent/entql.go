@@ -4,6 +4,11 @@ package ent
 
 import (
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activitypartner"
+	"sscgraph/ent/activityprovider"
+	"sscgraph/ent/activitytopic"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
@@ -11,6 +16,9 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/offertargetcountry"
+	"sscgraph/ent/offertargetregion"
+	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
@@ -26,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -76,6 +84,116 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activitybeneficiary.Table,
+			Columns: activitybeneficiary.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activitybeneficiary.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activitybeneficiary.FieldCountryID,
+				},
+			},
+		},
+		Type: "ActivityBeneficiary",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activitybeneficiary.FieldActivityID: {Type: field.TypeInt, Column: activitybeneficiary.FieldActivityID},
+			activitybeneficiary.FieldCountryID:  {Type: field.TypeInt, Column: activitybeneficiary.FieldCountryID},
+			activitybeneficiary.FieldStartDate:  {Type: field.TypeTime, Column: activitybeneficiary.FieldStartDate},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activityconsultant.Table,
+			Columns: activityconsultant.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activityconsultant.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activityconsultant.FieldConsultantID,
+				},
+			},
+		},
+		Type: "ActivityConsultant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activityconsultant.FieldActivityID:   {Type: field.TypeInt, Column: activityconsultant.FieldActivityID},
+			activityconsultant.FieldConsultantID: {Type: field.TypeInt, Column: activityconsultant.FieldConsultantID},
+			activityconsultant.FieldStartDate:    {Type: field.TypeTime, Column: activityconsultant.FieldStartDate},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activitypartner.Table,
+			Columns: activitypartner.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activitypartner.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activitypartner.FieldOrganizationID,
+				},
+			},
+		},
+		Type: "ActivityPartner",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activitypartner.FieldActivityID:     {Type: field.TypeInt, Column: activitypartner.FieldActivityID},
+			activitypartner.FieldOrganizationID: {Type: field.TypeInt, Column: activitypartner.FieldOrganizationID},
+			activitypartner.FieldStartDate:      {Type: field.TypeTime, Column: activitypartner.FieldStartDate},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activityprovider.Table,
+			Columns: activityprovider.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activityprovider.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activityprovider.FieldCountryID,
+				},
+			},
+		},
+		Type: "ActivityProvider",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activityprovider.FieldActivityID: {Type: field.TypeInt, Column: activityprovider.FieldActivityID},
+			activityprovider.FieldCountryID:  {Type: field.TypeInt, Column: activityprovider.FieldCountryID},
+			activityprovider.FieldStartDate:  {Type: field.TypeTime, Column: activityprovider.FieldStartDate},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activitytopic.Table,
+			Columns: activitytopic.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activitytopic.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activitytopic.FieldTopicID,
+				},
+			},
+		},
+		Type: "ActivityTopic",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activitytopic.FieldActivityID: {Type: field.TypeInt, Column: activitytopic.FieldActivityID},
+			activitytopic.FieldTopicID:    {Type: field.TypeInt, Column: activitytopic.FieldTopicID},
+			activitytopic.FieldStartDate:  {Type: field.TypeTime, Column: activitytopic.FieldStartDate},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -94,7 +212,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldChanges:   {Type: field.TypeJSON, Column: auditevent.FieldChanges},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consultant.Table,
 			Columns: consultant.Columns,
@@ -113,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consultant.FieldEmail:     {Type: field.TypeString, Column: consultant.FieldEmail},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   country.Table,
 			Columns: country.Columns,
@@ -135,7 +253,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			country.FieldNote:         {Type: field.TypeString, Column: country.FieldNote},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   match.Table,
 			Columns: match.Columns,
@@ -153,7 +271,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			match.FieldCooperation: {Type: field.TypeEnum, Column: match.FieldCooperation},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchneed.Table,
 			Columns: matchneed.Columns,
@@ -174,7 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchneed.FieldCountryID:   {Type: field.TypeInt, Column: matchneed.FieldCountryID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchoffer.Table,
 			Columns: matchoffer.Columns,
@@ -196,7 +314,73 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchoffer.FieldProviderID:  {Type: field.TypeInt, Column: matchoffer.FieldProviderID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   offertargetcountry.Table,
+			Columns: offertargetcountry.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: offertargetcountry.FieldMatchOfferID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: offertargetcountry.FieldCountryID,
+				},
+			},
+		},
+		Type: "OfferTargetCountry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			offertargetcountry.FieldMatchOfferID: {Type: field.TypeInt, Column: offertargetcountry.FieldMatchOfferID},
+			offertargetcountry.FieldCountryID:    {Type: field.TypeInt, Column: offertargetcountry.FieldCountryID},
+			offertargetcountry.FieldPostedAt:     {Type: field.TypeTime, Column: offertargetcountry.FieldPostedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   offertargetregion.Table,
+			Columns: offertargetregion.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: offertargetregion.FieldMatchOfferID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: offertargetregion.FieldRegionID,
+				},
+			},
+		},
+		Type: "OfferTargetRegion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			offertargetregion.FieldMatchOfferID: {Type: field.TypeInt, Column: offertargetregion.FieldMatchOfferID},
+			offertargetregion.FieldRegionID:     {Type: field.TypeInt, Column: offertargetregion.FieldRegionID},
+			offertargetregion.FieldPostedAt:     {Type: field.TypeTime, Column: offertargetregion.FieldPostedAt},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   offertopic.Table,
+			Columns: offertopic.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: offertopic.FieldMatchOfferID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: offertopic.FieldTopicID,
+				},
+			},
+		},
+		Type: "OfferTopic",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			offertopic.FieldMatchOfferID: {Type: field.TypeInt, Column: offertopic.FieldMatchOfferID},
+			offertopic.FieldTopicID:      {Type: field.TypeInt, Column: offertopic.FieldTopicID},
+			offertopic.FieldPostedAt:     {Type: field.TypeTime, Column: offertopic.FieldPostedAt},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -213,7 +397,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldWebsite: {Type: field.TypeString, Column: organization.FieldWebsite},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -236,7 +420,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldDemo:      {Type: field.TypeBool, Column: project.FieldDemo},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recommendation.Table,
 			Columns: recommendation.Columns,
@@ -252,7 +436,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recommendation.FieldTitle:   {Type: field.TypeString, Column: recommendation.FieldTitle},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -268,7 +452,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldDescription: {Type: field.TypeString, Column: region.FieldDescription},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -379,6 +563,186 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Activity",
+		"Topic",
+	)
+	graph.MustAddE(
+		"beneficiary_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.BeneficiaryLinksTable,
+			Columns: []string{activity.BeneficiaryLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityBeneficiary",
+	)
+	graph.MustAddE(
+		"provider_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.ProviderLinksTable,
+			Columns: []string{activity.ProviderLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityProvider",
+	)
+	graph.MustAddE(
+		"consultant_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.ConsultantLinksTable,
+			Columns: []string{activity.ConsultantLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityConsultant",
+	)
+	graph.MustAddE(
+		"partner_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.PartnerLinksTable,
+			Columns: []string{activity.PartnerLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityPartner",
+	)
+	graph.MustAddE(
+		"topic_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.TopicLinksTable,
+			Columns: []string{activity.TopicLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityTopic",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitybeneficiary.ActivityTable,
+			Columns: []string{activitybeneficiary.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityBeneficiary",
+		"Activity",
+	)
+	graph.MustAddE(
+		"country",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitybeneficiary.CountryTable,
+			Columns: []string{activitybeneficiary.CountryColumn},
+			Bidi:    false,
+		},
+		"ActivityBeneficiary",
+		"Country",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityconsultant.ActivityTable,
+			Columns: []string{activityconsultant.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityConsultant",
+		"Activity",
+	)
+	graph.MustAddE(
+		"consultant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityconsultant.ConsultantTable,
+			Columns: []string{activityconsultant.ConsultantColumn},
+			Bidi:    false,
+		},
+		"ActivityConsultant",
+		"Consultant",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitypartner.ActivityTable,
+			Columns: []string{activitypartner.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityPartner",
+		"Activity",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitypartner.OrganizationTable,
+			Columns: []string{activitypartner.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ActivityPartner",
+		"Organization",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityprovider.ActivityTable,
+			Columns: []string{activityprovider.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityProvider",
+		"Activity",
+	)
+	graph.MustAddE(
+		"country",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityprovider.CountryTable,
+			Columns: []string{activityprovider.CountryColumn},
+			Bidi:    false,
+		},
+		"ActivityProvider",
+		"Country",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitytopic.ActivityTable,
+			Columns: []string{activitytopic.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityTopic",
+		"Activity",
+	)
+	graph.MustAddE(
+		"topic",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activitytopic.TopicTable,
+			Columns: []string{activitytopic.TopicColumn},
+			Bidi:    false,
+		},
+		"ActivityTopic",
 		"Topic",
 	)
 	graph.MustAddE(
@@ -656,6 +1020,114 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"MatchOffer",
 		"Match",
+	)
+	graph.MustAddE(
+		"topic_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   matchoffer.TopicLinksTable,
+			Columns: []string{matchoffer.TopicLinksColumn},
+			Bidi:    false,
+		},
+		"MatchOffer",
+		"OfferTopic",
+	)
+	graph.MustAddE(
+		"target_region_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   matchoffer.TargetRegionLinksTable,
+			Columns: []string{matchoffer.TargetRegionLinksColumn},
+			Bidi:    false,
+		},
+		"MatchOffer",
+		"OfferTargetRegion",
+	)
+	graph.MustAddE(
+		"target_country_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   matchoffer.TargetCountryLinksTable,
+			Columns: []string{matchoffer.TargetCountryLinksColumn},
+			Bidi:    false,
+		},
+		"MatchOffer",
+		"OfferTargetCountry",
+	)
+	graph.MustAddE(
+		"offer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertargetcountry.OfferTable,
+			Columns: []string{offertargetcountry.OfferColumn},
+			Bidi:    false,
+		},
+		"OfferTargetCountry",
+		"MatchOffer",
+	)
+	graph.MustAddE(
+		"country",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertargetcountry.CountryTable,
+			Columns: []string{offertargetcountry.CountryColumn},
+			Bidi:    false,
+		},
+		"OfferTargetCountry",
+		"Country",
+	)
+	graph.MustAddE(
+		"offer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertargetregion.OfferTable,
+			Columns: []string{offertargetregion.OfferColumn},
+			Bidi:    false,
+		},
+		"OfferTargetRegion",
+		"MatchOffer",
+	)
+	graph.MustAddE(
+		"region",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertargetregion.RegionTable,
+			Columns: []string{offertargetregion.RegionColumn},
+			Bidi:    false,
+		},
+		"OfferTargetRegion",
+		"Region",
+	)
+	graph.MustAddE(
+		"offer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertopic.OfferTable,
+			Columns: []string{offertopic.OfferColumn},
+			Bidi:    false,
+		},
+		"OfferTopic",
+		"MatchOffer",
+	)
+	graph.MustAddE(
+		"topic",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   offertopic.TopicTable,
+			Columns: []string{offertopic.TopicColumn},
+			Bidi:    false,
+		},
+		"OfferTopic",
+		"Topic",
 	)
 	graph.MustAddE(
 		"country",
@@ -1155,6 +1627,466 @@ func (f *ActivityFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
 	})))
 }
 
+// WhereHasBeneficiaryLinks applies a predicate to check if query has an edge beneficiary_links.
+func (f *ActivityFilter) WhereHasBeneficiaryLinks() {
+	f.Where(entql.HasEdge("beneficiary_links"))
+}
+
+// WhereHasBeneficiaryLinksWith applies a predicate to check if query has an edge beneficiary_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasBeneficiaryLinksWith(preds ...predicate.ActivityBeneficiary) {
+	f.Where(entql.HasEdgeWith("beneficiary_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProviderLinks applies a predicate to check if query has an edge provider_links.
+func (f *ActivityFilter) WhereHasProviderLinks() {
+	f.Where(entql.HasEdge("provider_links"))
+}
+
+// WhereHasProviderLinksWith applies a predicate to check if query has an edge provider_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasProviderLinksWith(preds ...predicate.ActivityProvider) {
+	f.Where(entql.HasEdgeWith("provider_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConsultantLinks applies a predicate to check if query has an edge consultant_links.
+func (f *ActivityFilter) WhereHasConsultantLinks() {
+	f.Where(entql.HasEdge("consultant_links"))
+}
+
+// WhereHasConsultantLinksWith applies a predicate to check if query has an edge consultant_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasConsultantLinksWith(preds ...predicate.ActivityConsultant) {
+	f.Where(entql.HasEdgeWith("consultant_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnerLinks applies a predicate to check if query has an edge partner_links.
+func (f *ActivityFilter) WhereHasPartnerLinks() {
+	f.Where(entql.HasEdge("partner_links"))
+}
+
+// WhereHasPartnerLinksWith applies a predicate to check if query has an edge partner_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasPartnerLinksWith(preds ...predicate.ActivityPartner) {
+	f.Where(entql.HasEdgeWith("partner_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTopicLinks applies a predicate to check if query has an edge topic_links.
+func (f *ActivityFilter) WhereHasTopicLinks() {
+	f.Where(entql.HasEdge("topic_links"))
+}
+
+// WhereHasTopicLinksWith applies a predicate to check if query has an edge topic_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasTopicLinksWith(preds ...predicate.ActivityTopic) {
+	f.Where(entql.HasEdgeWith("topic_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActivityBeneficiaryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityBeneficiaryQuery builder.
+func (_q *ActivityBeneficiaryQuery) Filter() *ActivityBeneficiaryFilter {
+	return &ActivityBeneficiaryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityBeneficiaryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityBeneficiaryMutation builder.
+func (m *ActivityBeneficiaryMutation) Filter() *ActivityBeneficiaryFilter {
+	return &ActivityBeneficiaryFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityBeneficiaryFilter provides a generic filtering capability at runtime for ActivityBeneficiaryQuery.
+type ActivityBeneficiaryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityBeneficiaryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityBeneficiaryFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activitybeneficiary.FieldActivityID))
+}
+
+// WhereCountryID applies the entql int predicate on the country_id field.
+func (f *ActivityBeneficiaryFilter) WhereCountryID(p entql.IntP) {
+	f.Where(p.Field(activitybeneficiary.FieldCountryID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityBeneficiaryFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activitybeneficiary.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityBeneficiaryFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityBeneficiaryFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCountry applies a predicate to check if query has an edge country.
+func (f *ActivityBeneficiaryFilter) WhereHasCountry() {
+	f.Where(entql.HasEdge("country"))
+}
+
+// WhereHasCountryWith applies a predicate to check if query has an edge country with a given conditions (other predicates).
+func (f *ActivityBeneficiaryFilter) WhereHasCountryWith(preds ...predicate.Country) {
+	f.Where(entql.HasEdgeWith("country", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActivityConsultantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityConsultantQuery builder.
+func (_q *ActivityConsultantQuery) Filter() *ActivityConsultantFilter {
+	return &ActivityConsultantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityConsultantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityConsultantMutation builder.
+func (m *ActivityConsultantMutation) Filter() *ActivityConsultantFilter {
+	return &ActivityConsultantFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityConsultantFilter provides a generic filtering capability at runtime for ActivityConsultantQuery.
+type ActivityConsultantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityConsultantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityConsultantFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activityconsultant.FieldActivityID))
+}
+
+// WhereConsultantID applies the entql int predicate on the consultant_id field.
+func (f *ActivityConsultantFilter) WhereConsultantID(p entql.IntP) {
+	f.Where(p.Field(activityconsultant.FieldConsultantID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityConsultantFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activityconsultant.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityConsultantFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityConsultantFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConsultant applies a predicate to check if query has an edge consultant.
+func (f *ActivityConsultantFilter) WhereHasConsultant() {
+	f.Where(entql.HasEdge("consultant"))
+}
+
+// WhereHasConsultantWith applies a predicate to check if query has an edge consultant with a given conditions (other predicates).
+func (f *ActivityConsultantFilter) WhereHasConsultantWith(preds ...predicate.Consultant) {
+	f.Where(entql.HasEdgeWith("consultant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActivityPartnerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityPartnerQuery builder.
+func (_q *ActivityPartnerQuery) Filter() *ActivityPartnerFilter {
+	return &ActivityPartnerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityPartnerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityPartnerMutation builder.
+func (m *ActivityPartnerMutation) Filter() *ActivityPartnerFilter {
+	return &ActivityPartnerFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityPartnerFilter provides a generic filtering capability at runtime for ActivityPartnerQuery.
+type ActivityPartnerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityPartnerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityPartnerFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activitypartner.FieldActivityID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *ActivityPartnerFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(activitypartner.FieldOrganizationID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityPartnerFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activitypartner.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityPartnerFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityPartnerFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ActivityPartnerFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ActivityPartnerFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActivityProviderQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityProviderQuery builder.
+func (_q *ActivityProviderQuery) Filter() *ActivityProviderFilter {
+	return &ActivityProviderFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityProviderMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityProviderMutation builder.
+func (m *ActivityProviderMutation) Filter() *ActivityProviderFilter {
+	return &ActivityProviderFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityProviderFilter provides a generic filtering capability at runtime for ActivityProviderQuery.
+type ActivityProviderFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityProviderFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityProviderFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activityprovider.FieldActivityID))
+}
+
+// WhereCountryID applies the entql int predicate on the country_id field.
+func (f *ActivityProviderFilter) WhereCountryID(p entql.IntP) {
+	f.Where(p.Field(activityprovider.FieldCountryID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityProviderFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activityprovider.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityProviderFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityProviderFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCountry applies a predicate to check if query has an edge country.
+func (f *ActivityProviderFilter) WhereHasCountry() {
+	f.Where(entql.HasEdge("country"))
+}
+
+// WhereHasCountryWith applies a predicate to check if query has an edge country with a given conditions (other predicates).
+func (f *ActivityProviderFilter) WhereHasCountryWith(preds ...predicate.Country) {
+	f.Where(entql.HasEdgeWith("country", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActivityTopicQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityTopicQuery builder.
+func (_q *ActivityTopicQuery) Filter() *ActivityTopicFilter {
+	return &ActivityTopicFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityTopicMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityTopicMutation builder.
+func (m *ActivityTopicMutation) Filter() *ActivityTopicFilter {
+	return &ActivityTopicFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityTopicFilter provides a generic filtering capability at runtime for ActivityTopicQuery.
+type ActivityTopicFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityTopicFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityTopicFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activitytopic.FieldActivityID))
+}
+
+// WhereTopicID applies the entql int predicate on the topic_id field.
+func (f *ActivityTopicFilter) WhereTopicID(p entql.IntP) {
+	f.Where(p.Field(activitytopic.FieldTopicID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityTopicFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activitytopic.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityTopicFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityTopicFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTopic applies a predicate to check if query has an edge topic.
+func (f *ActivityTopicFilter) WhereHasTopic() {
+	f.Where(entql.HasEdge("topic"))
+}
+
+// WhereHasTopicWith applies a predicate to check if query has an edge topic with a given conditions (other predicates).
+func (f *ActivityTopicFilter) WhereHasTopicWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topic", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1184,7 +2116,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1259,7 +2191,7 @@ type ConsultantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsultantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1371,7 +2303,7 @@ type CountryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CountryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1582,7 +2514,7 @@ type MatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1675,7 +2607,7 @@ type MatchNeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchNeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1811,7 +2743,7 @@ type MatchOfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchOfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1937,6 +2869,282 @@ func (f *MatchOfferFilter) WhereHasMatchesWith(preds ...predicate.Match) {
 	})))
 }
 
+// WhereHasTopicLinks applies a predicate to check if query has an edge topic_links.
+func (f *MatchOfferFilter) WhereHasTopicLinks() {
+	f.Where(entql.HasEdge("topic_links"))
+}
+
+// WhereHasTopicLinksWith applies a predicate to check if query has an edge topic_links with a given conditions (other predicates).
+func (f *MatchOfferFilter) WhereHasTopicLinksWith(preds ...predicate.OfferTopic) {
+	f.Where(entql.HasEdgeWith("topic_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargetRegionLinks applies a predicate to check if query has an edge target_region_links.
+func (f *MatchOfferFilter) WhereHasTargetRegionLinks() {
+	f.Where(entql.HasEdge("target_region_links"))
+}
+
+// WhereHasTargetRegionLinksWith applies a predicate to check if query has an edge target_region_links with a given conditions (other predicates).
+func (f *MatchOfferFilter) WhereHasTargetRegionLinksWith(preds ...predicate.OfferTargetRegion) {
+	f.Where(entql.HasEdgeWith("target_region_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargetCountryLinks applies a predicate to check if query has an edge target_country_links.
+func (f *MatchOfferFilter) WhereHasTargetCountryLinks() {
+	f.Where(entql.HasEdge("target_country_links"))
+}
+
+// WhereHasTargetCountryLinksWith applies a predicate to check if query has an edge target_country_links with a given conditions (other predicates).
+func (f *MatchOfferFilter) WhereHasTargetCountryLinksWith(preds ...predicate.OfferTargetCountry) {
+	f.Where(entql.HasEdgeWith("target_country_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OfferTargetCountryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OfferTargetCountryQuery builder.
+func (_q *OfferTargetCountryQuery) Filter() *OfferTargetCountryFilter {
+	return &OfferTargetCountryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OfferTargetCountryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OfferTargetCountryMutation builder.
+func (m *OfferTargetCountryMutation) Filter() *OfferTargetCountryFilter {
+	return &OfferTargetCountryFilter{config: m.config, predicateAdder: m}
+}
+
+// OfferTargetCountryFilter provides a generic filtering capability at runtime for OfferTargetCountryQuery.
+type OfferTargetCountryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OfferTargetCountryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereMatchOfferID applies the entql int predicate on the match_offer_id field.
+func (f *OfferTargetCountryFilter) WhereMatchOfferID(p entql.IntP) {
+	f.Where(p.Field(offertargetcountry.FieldMatchOfferID))
+}
+
+// WhereCountryID applies the entql int predicate on the country_id field.
+func (f *OfferTargetCountryFilter) WhereCountryID(p entql.IntP) {
+	f.Where(p.Field(offertargetcountry.FieldCountryID))
+}
+
+// WherePostedAt applies the entql time.Time predicate on the posted_at field.
+func (f *OfferTargetCountryFilter) WherePostedAt(p entql.TimeP) {
+	f.Where(p.Field(offertargetcountry.FieldPostedAt))
+}
+
+// WhereHasOffer applies a predicate to check if query has an edge offer.
+func (f *OfferTargetCountryFilter) WhereHasOffer() {
+	f.Where(entql.HasEdge("offer"))
+}
+
+// WhereHasOfferWith applies a predicate to check if query has an edge offer with a given conditions (other predicates).
+func (f *OfferTargetCountryFilter) WhereHasOfferWith(preds ...predicate.MatchOffer) {
+	f.Where(entql.HasEdgeWith("offer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCountry applies a predicate to check if query has an edge country.
+func (f *OfferTargetCountryFilter) WhereHasCountry() {
+	f.Where(entql.HasEdge("country"))
+}
+
+// WhereHasCountryWith applies a predicate to check if query has an edge country with a given conditions (other predicates).
+func (f *OfferTargetCountryFilter) WhereHasCountryWith(preds ...predicate.Country) {
+	f.Where(entql.HasEdgeWith("country", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OfferTargetRegionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OfferTargetRegionQuery builder.
+func (_q *OfferTargetRegionQuery) Filter() *OfferTargetRegionFilter {
+	return &OfferTargetRegionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OfferTargetRegionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OfferTargetRegionMutation builder.
+func (m *OfferTargetRegionMutation) Filter() *OfferTargetRegionFilter {
+	return &OfferTargetRegionFilter{config: m.config, predicateAdder: m}
+}
+
+// OfferTargetRegionFilter provides a generic filtering capability at runtime for OfferTargetRegionQuery.
+type OfferTargetRegionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OfferTargetRegionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereMatchOfferID applies the entql int predicate on the match_offer_id field.
+func (f *OfferTargetRegionFilter) WhereMatchOfferID(p entql.IntP) {
+	f.Where(p.Field(offertargetregion.FieldMatchOfferID))
+}
+
+// WhereRegionID applies the entql int predicate on the region_id field.
+func (f *OfferTargetRegionFilter) WhereRegionID(p entql.IntP) {
+	f.Where(p.Field(offertargetregion.FieldRegionID))
+}
+
+// WherePostedAt applies the entql time.Time predicate on the posted_at field.
+func (f *OfferTargetRegionFilter) WherePostedAt(p entql.TimeP) {
+	f.Where(p.Field(offertargetregion.FieldPostedAt))
+}
+
+// WhereHasOffer applies a predicate to check if query has an edge offer.
+func (f *OfferTargetRegionFilter) WhereHasOffer() {
+	f.Where(entql.HasEdge("offer"))
+}
+
+// WhereHasOfferWith applies a predicate to check if query has an edge offer with a given conditions (other predicates).
+func (f *OfferTargetRegionFilter) WhereHasOfferWith(preds ...predicate.MatchOffer) {
+	f.Where(entql.HasEdgeWith("offer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegion applies a predicate to check if query has an edge region.
+func (f *OfferTargetRegionFilter) WhereHasRegion() {
+	f.Where(entql.HasEdge("region"))
+}
+
+// WhereHasRegionWith applies a predicate to check if query has an edge region with a given conditions (other predicates).
+func (f *OfferTargetRegionFilter) WhereHasRegionWith(preds ...predicate.Region) {
+	f.Where(entql.HasEdgeWith("region", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OfferTopicQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OfferTopicQuery builder.
+func (_q *OfferTopicQuery) Filter() *OfferTopicFilter {
+	return &OfferTopicFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OfferTopicMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OfferTopicMutation builder.
+func (m *OfferTopicMutation) Filter() *OfferTopicFilter {
+	return &OfferTopicFilter{config: m.config, predicateAdder: m}
+}
+
+// OfferTopicFilter provides a generic filtering capability at runtime for OfferTopicQuery.
+type OfferTopicFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OfferTopicFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereMatchOfferID applies the entql int predicate on the match_offer_id field.
+func (f *OfferTopicFilter) WhereMatchOfferID(p entql.IntP) {
+	f.Where(p.Field(offertopic.FieldMatchOfferID))
+}
+
+// WhereTopicID applies the entql int predicate on the topic_id field.
+func (f *OfferTopicFilter) WhereTopicID(p entql.IntP) {
+	f.Where(p.Field(offertopic.FieldTopicID))
+}
+
+// WherePostedAt applies the entql time.Time predicate on the posted_at field.
+func (f *OfferTopicFilter) WherePostedAt(p entql.TimeP) {
+	f.Where(p.Field(offertopic.FieldPostedAt))
+}
+
+// WhereHasOffer applies a predicate to check if query has an edge offer.
+func (f *OfferTopicFilter) WhereHasOffer() {
+	f.Where(entql.HasEdge("offer"))
+}
+
+// WhereHasOfferWith applies a predicate to check if query has an edge offer with a given conditions (other predicates).
+func (f *OfferTopicFilter) WhereHasOfferWith(preds ...predicate.MatchOffer) {
+	f.Where(entql.HasEdgeWith("offer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTopic applies a predicate to check if query has an edge topic.
+func (f *OfferTopicFilter) WhereHasTopic() {
+	f.Where(entql.HasEdge("topic"))
+}
+
+// WhereHasTopicWith applies a predicate to check if query has an edge topic with a given conditions (other predicates).
+func (f *OfferTopicFilter) WhereHasTopicWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topic", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1966,7 +3174,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2082,7 +3290,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2228,7 +3436,7 @@ type RecommendationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecommendationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2297,7 +3505,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2380,7 +3588,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -308,7 +308,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -423,7 +423,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -538,7 +538,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -653,7 +653,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -768,7 +768,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1169,7 +1169,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1284,7 +1284,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1525,7 +1525,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1640,7 +1640,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1755,7 +1755,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1845,7 +1845,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.HostedActivitiesColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.HostedActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1935,7 +1935,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.ConsultantsColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.ConsultantsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2025,7 +2025,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.OrganizationsColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.OrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2115,7 +2115,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.NeedsColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.NeedsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2230,7 +2230,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2647,7 +2647,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2737,7 +2737,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchneed.MatchesColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchneed.MatchesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2987,7 +2987,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3102,7 +3102,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3217,7 +3217,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3307,7 +3307,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(matchoffer.MatchesColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, matchoffer.MatchesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3538,7 +3538,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(organization.OffersColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, organization.OffersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3628,7 +3628,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(organization.NeedsColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, organization.NeedsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3743,7 +3743,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3968,7 +3968,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4083,7 +4083,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4198,7 +4198,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4288,7 +4288,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(project.ActivitiesColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, project.ActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4543,7 +4543,7 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4738,7 +4738,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(region.CountriesColumn, limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, region.CountriesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4853,7 +4853,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5073,7 +5073,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5188,7 +5188,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5303,7 +5303,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5418,7 +5418,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5533,7 +5533,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagesql.Limit(topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := pagesql.Limit(joinSortKeys, topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

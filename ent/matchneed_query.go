@@ -640,7 +640,7 @@ func (_q *MatchNeedQuery) loadTopics(ctx context.Context, query *TopicQuery, nod
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchneed.TopicsTable)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchneed.TopicsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, matchneed.TopicsTable, matchneed.TopicsPrimaryKey[0], matchneed.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchneed.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -699,7 +699,7 @@ func (_q *MatchNeedQuery) loadMatches(ctx context.Context, query *MatchQuery, no
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), matchneed.MatchesColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", matchneed.MatchesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -56,16 +56,25 @@ type MatchOfferEdges struct {
 	TargetCountries []*Country `json:"target_countries,omitempty"`
 	// Matches made with this offer.
 	Matches []*Match `json:"matches,omitempty"`
+	// TopicLinks holds the value of the topic_links edge.
+	TopicLinks []*OfferTopic `json:"topic_links,omitempty"`
+	// TargetRegionLinks holds the value of the target_region_links edge.
+	TargetRegionLinks []*OfferTargetRegion `json:"target_region_links,omitempty"`
+	// TargetCountryLinks holds the value of the target_country_links edge.
+	TargetCountryLinks []*OfferTargetCountry `json:"target_country_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
-	namedTopics          map[string][]*Topic
-	namedTargetRegions   map[string][]*Region
-	namedTargetCountries map[string][]*Country
-	namedMatches         map[string][]*Match
+	namedTopics             map[string][]*Topic
+	namedTargetRegions      map[string][]*Region
+	namedTargetCountries    map[string][]*Country
+	namedMatches            map[string][]*Match
+	namedTopicLinks         map[string][]*OfferTopic
+	namedTargetRegionLinks  map[string][]*OfferTargetRegion
+	namedTargetCountryLinks map[string][]*OfferTargetCountry
 }
 
 // ProviderOrErr returns the Provider value or an error if the edge
@@ -113,6 +122,33 @@ func (e MatchOfferEdges) MatchesOrErr() ([]*Match, error) {
 		return e.Matches, nil
 	}
 	return nil, &NotLoadedError{edge: "matches"}
+}
+
+// TopicLinksOrErr returns the TopicLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e MatchOfferEdges) TopicLinksOrErr() ([]*OfferTopic, error) {
+	if e.loadedTypes[5] {
+		return e.TopicLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "topic_links"}
+}
+
+// TargetRegionLinksOrErr returns the TargetRegionLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e MatchOfferEdges) TargetRegionLinksOrErr() ([]*OfferTargetRegion, error) {
+	if e.loadedTypes[6] {
+		return e.TargetRegionLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "target_region_links"}
+}
+
+// TargetCountryLinksOrErr returns the TargetCountryLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e MatchOfferEdges) TargetCountryLinksOrErr() ([]*OfferTargetCountry, error) {
+	if e.loadedTypes[7] {
+		return e.TargetCountryLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "target_country_links"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -244,6 +280,21 @@ func (_m *MatchOffer) QueryTargetCountries() *CountryQuery {
 // QueryMatches queries the "matches" edge of the MatchOffer entity.
 func (_m *MatchOffer) QueryMatches() *MatchQuery {
 	return NewMatchOfferClient(_m.config).QueryMatches(_m)
+}
+
+// QueryTopicLinks queries the "topic_links" edge of the MatchOffer entity.
+func (_m *MatchOffer) QueryTopicLinks() *OfferTopicQuery {
+	return NewMatchOfferClient(_m.config).QueryTopicLinks(_m)
+}
+
+// QueryTargetRegionLinks queries the "target_region_links" edge of the MatchOffer entity.
+func (_m *MatchOffer) QueryTargetRegionLinks() *OfferTargetRegionQuery {
+	return NewMatchOfferClient(_m.config).QueryTargetRegionLinks(_m)
+}
+
+// QueryTargetCountryLinks queries the "target_country_links" edge of the MatchOffer entity.
+func (_m *MatchOffer) QueryTargetCountryLinks() *OfferTargetCountryQuery {
+	return NewMatchOfferClient(_m.config).QueryTargetCountryLinks(_m)
 }
 
 // Update returns a builder for updating this MatchOffer.
@@ -394,6 +445,78 @@ func (_m *MatchOffer) appendNamedMatches(name string, edges ...*Match) {
 		_m.Edges.namedMatches[name] = []*Match{}
 	} else {
 		_m.Edges.namedMatches[name] = append(_m.Edges.namedMatches[name], edges...)
+	}
+}
+
+// NamedTopicLinks returns the TopicLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *MatchOffer) NamedTopicLinks(name string) ([]*OfferTopic, error) {
+	if _m.Edges.namedTopicLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTopicLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *MatchOffer) appendNamedTopicLinks(name string, edges ...*OfferTopic) {
+	if _m.Edges.namedTopicLinks == nil {
+		_m.Edges.namedTopicLinks = make(map[string][]*OfferTopic)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTopicLinks[name] = []*OfferTopic{}
+	} else {
+		_m.Edges.namedTopicLinks[name] = append(_m.Edges.namedTopicLinks[name], edges...)
+	}
+}
+
+// NamedTargetRegionLinks returns the TargetRegionLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *MatchOffer) NamedTargetRegionLinks(name string) ([]*OfferTargetRegion, error) {
+	if _m.Edges.namedTargetRegionLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTargetRegionLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *MatchOffer) appendNamedTargetRegionLinks(name string, edges ...*OfferTargetRegion) {
+	if _m.Edges.namedTargetRegionLinks == nil {
+		_m.Edges.namedTargetRegionLinks = make(map[string][]*OfferTargetRegion)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTargetRegionLinks[name] = []*OfferTargetRegion{}
+	} else {
+		_m.Edges.namedTargetRegionLinks[name] = append(_m.Edges.namedTargetRegionLinks[name], edges...)
+	}
+}
+
+// NamedTargetCountryLinks returns the TargetCountryLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *MatchOffer) NamedTargetCountryLinks(name string) ([]*OfferTargetCountry, error) {
+	if _m.Edges.namedTargetCountryLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTargetCountryLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *MatchOffer) appendNamedTargetCountryLinks(name string, edges ...*OfferTargetCountry) {
+	if _m.Edges.namedTargetCountryLinks == nil {
+		_m.Edges.namedTargetCountryLinks = make(map[string][]*OfferTargetCountry)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTargetCountryLinks[name] = []*OfferTargetCountry{}
+	} else {
+		_m.Edges.namedTargetCountryLinks[name] = append(_m.Edges.namedTargetCountryLinks[name], edges...)
 	}
 }
 

@@ -11,6 +11,9 @@ import (
 	"sscgraph/ent/country"
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/offertargetcountry"
+	"sscgraph/ent/offertargetregion"
+	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/region"
@@ -26,21 +29,27 @@ import (
 // MatchOfferQuery is the builder for querying MatchOffer entities.
 type MatchOfferQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []matchoffer.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.MatchOffer
-	withProvider             *OrganizationQuery
-	withTopics               *TopicQuery
-	withTargetRegions        *RegionQuery
-	withTargetCountries      *CountryQuery
-	withMatches              *MatchQuery
-	loadTotal                []func(context.Context, []*MatchOffer) error
-	modifiers                []func(*sql.Selector)
-	withNamedTopics          map[string]*TopicQuery
-	withNamedTargetRegions   map[string]*RegionQuery
-	withNamedTargetCountries map[string]*CountryQuery
-	withNamedMatches         map[string]*MatchQuery
+	ctx                         *QueryContext
+	order                       []matchoffer.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.MatchOffer
+	withProvider                *OrganizationQuery
+	withTopics                  *TopicQuery
+	withTargetRegions           *RegionQuery
+	withTargetCountries         *CountryQuery
+	withMatches                 *MatchQuery
+	withTopicLinks              *OfferTopicQuery
+	withTargetRegionLinks       *OfferTargetRegionQuery
+	withTargetCountryLinks      *OfferTargetCountryQuery
+	loadTotal                   []func(context.Context, []*MatchOffer) error
+	modifiers                   []func(*sql.Selector)
+	withNamedTopics             map[string]*TopicQuery
+	withNamedTargetRegions      map[string]*RegionQuery
+	withNamedTargetCountries    map[string]*CountryQuery
+	withNamedMatches            map[string]*MatchQuery
+	withNamedTopicLinks         map[string]*OfferTopicQuery
+	withNamedTargetRegionLinks  map[string]*OfferTargetRegionQuery
+	withNamedTargetCountryLinks map[string]*OfferTargetCountryQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -180,6 +189,72 @@ func (_q *MatchOfferQuery) QueryMatches() *MatchQuery {
 			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, selector),
 			sqlgraph.To(match.Table, match.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, matchoffer.MatchesTable, matchoffer.MatchesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTopicLinks chains the current query on the "topic_links" edge.
+func (_q *MatchOfferQuery) QueryTopicLinks() *OfferTopicQuery {
+	query := (&OfferTopicClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, selector),
+			sqlgraph.To(offertopic.Table, offertopic.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TopicLinksTable, matchoffer.TopicLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTargetRegionLinks chains the current query on the "target_region_links" edge.
+func (_q *MatchOfferQuery) QueryTargetRegionLinks() *OfferTargetRegionQuery {
+	query := (&OfferTargetRegionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, selector),
+			sqlgraph.To(offertargetregion.Table, offertargetregion.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TargetRegionLinksTable, matchoffer.TargetRegionLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTargetCountryLinks chains the current query on the "target_country_links" edge.
+func (_q *MatchOfferQuery) QueryTargetCountryLinks() *OfferTargetCountryQuery {
+	query := (&OfferTargetCountryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchoffer.Table, matchoffer.FieldID, selector),
+			sqlgraph.To(offertargetcountry.Table, offertargetcountry.OfferColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, matchoffer.TargetCountryLinksTable, matchoffer.TargetCountryLinksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -374,16 +449,19 @@ func (_q *MatchOfferQuery) Clone() *MatchOfferQuery {
 		return nil
 	}
 	return &MatchOfferQuery{
-		config:              _q.config,
-		ctx:                 _q.ctx.Clone(),
-		order:               append([]matchoffer.OrderOption{}, _q.order...),
-		inters:              append([]Interceptor{}, _q.inters...),
-		predicates:          append([]predicate.MatchOffer{}, _q.predicates...),
-		withProvider:        _q.withProvider.Clone(),
-		withTopics:          _q.withTopics.Clone(),
-		withTargetRegions:   _q.withTargetRegions.Clone(),
-		withTargetCountries: _q.withTargetCountries.Clone(),
-		withMatches:         _q.withMatches.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]matchoffer.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.MatchOffer{}, _q.predicates...),
+		withProvider:           _q.withProvider.Clone(),
+		withTopics:             _q.withTopics.Clone(),
+		withTargetRegions:      _q.withTargetRegions.Clone(),
+		withTargetCountries:    _q.withTargetCountries.Clone(),
+		withMatches:            _q.withMatches.Clone(),
+		withTopicLinks:         _q.withTopicLinks.Clone(),
+		withTargetRegionLinks:  _q.withTargetRegionLinks.Clone(),
+		withTargetCountryLinks: _q.withTargetCountryLinks.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -443,6 +521,39 @@ func (_q *MatchOfferQuery) WithMatches(opts ...func(*MatchQuery)) *MatchOfferQue
 		opt(query)
 	}
 	_q.withMatches = query
+	return _q
+}
+
+// WithTopicLinks tells the query-builder to eager-load the nodes that are connected to
+// the "topic_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithTopicLinks(opts ...func(*OfferTopicQuery)) *MatchOfferQuery {
+	query := (&OfferTopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTopicLinks = query
+	return _q
+}
+
+// WithTargetRegionLinks tells the query-builder to eager-load the nodes that are connected to
+// the "target_region_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithTargetRegionLinks(opts ...func(*OfferTargetRegionQuery)) *MatchOfferQuery {
+	query := (&OfferTargetRegionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTargetRegionLinks = query
+	return _q
+}
+
+// WithTargetCountryLinks tells the query-builder to eager-load the nodes that are connected to
+// the "target_country_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithTargetCountryLinks(opts ...func(*OfferTargetCountryQuery)) *MatchOfferQuery {
+	query := (&OfferTargetCountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTargetCountryLinks = query
 	return _q
 }
 
@@ -530,12 +641,15 @@ func (_q *MatchOfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 	var (
 		nodes       = []*MatchOffer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [8]bool{
 			_q.withProvider != nil,
 			_q.withTopics != nil,
 			_q.withTargetRegions != nil,
 			_q.withTargetCountries != nil,
 			_q.withMatches != nil,
+			_q.withTopicLinks != nil,
+			_q.withTargetRegionLinks != nil,
+			_q.withTargetCountryLinks != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -593,6 +707,31 @@ func (_q *MatchOfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 			return nil, err
 		}
 	}
+	if query := _q.withTopicLinks; query != nil {
+		if err := _q.loadTopicLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.Edges.TopicLinks = []*OfferTopic{} },
+			func(n *MatchOffer, e *OfferTopic) { n.Edges.TopicLinks = append(n.Edges.TopicLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTargetRegionLinks; query != nil {
+		if err := _q.loadTargetRegionLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.Edges.TargetRegionLinks = []*OfferTargetRegion{} },
+			func(n *MatchOffer, e *OfferTargetRegion) {
+				n.Edges.TargetRegionLinks = append(n.Edges.TargetRegionLinks, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTargetCountryLinks; query != nil {
+		if err := _q.loadTargetCountryLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.Edges.TargetCountryLinks = []*OfferTargetCountry{} },
+			func(n *MatchOffer, e *OfferTargetCountry) {
+				n.Edges.TargetCountryLinks = append(n.Edges.TargetCountryLinks, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedTopics {
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *MatchOffer) { n.appendNamedTopics(name) },
@@ -618,6 +757,27 @@ func (_q *MatchOfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 		if err := _q.loadMatches(ctx, query, nodes,
 			func(n *MatchOffer) { n.appendNamedMatches(name) },
 			func(n *MatchOffer, e *Match) { n.appendNamedMatches(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTopicLinks {
+		if err := _q.loadTopicLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.appendNamedTopicLinks(name) },
+			func(n *MatchOffer, e *OfferTopic) { n.appendNamedTopicLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTargetRegionLinks {
+		if err := _q.loadTargetRegionLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.appendNamedTargetRegionLinks(name) },
+			func(n *MatchOffer, e *OfferTargetRegion) { n.appendNamedTargetRegionLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTargetCountryLinks {
+		if err := _q.loadTargetCountryLinks(ctx, query, nodes,
+			func(n *MatchOffer) { n.appendNamedTargetCountryLinks(name) },
+			func(n *MatchOffer, e *OfferTargetCountry) { n.appendNamedTargetCountryLinks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -672,7 +832,7 @@ func (_q *MatchOfferQuery) loadTopics(ctx context.Context, query *TopicQuery, no
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TopicsTable)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(matchoffer.TopicsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TopicsTable, matchoffer.TopicsPrimaryKey[0], matchoffer.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -733,7 +893,7 @@ func (_q *MatchOfferQuery) loadTargetRegions(ctx context.Context, query *RegionQ
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetRegionsTable)
 		s.Join(joinT).On(s.C(region.FieldID), joinT.C(matchoffer.TargetRegionsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetRegionsTable, matchoffer.TargetRegionsPrimaryKey[0], matchoffer.TargetRegionsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TargetRegionsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -794,7 +954,7 @@ func (_q *MatchOfferQuery) loadTargetCountries(ctx context.Context, query *Count
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(matchoffer.TargetCountriesTable)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(matchoffer.TargetCountriesPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, matchoffer.TargetCountriesTable, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(matchoffer.TargetCountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -853,7 +1013,7 @@ func (_q *MatchOfferQuery) loadMatches(ctx context.Context, query *MatchQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Match(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), matchoffer.MatchesColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", matchoffer.MatchesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -867,6 +1027,96 @@ func (_q *MatchOfferQuery) loadMatches(ctx context.Context, query *MatchQuery, n
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "offer_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MatchOfferQuery) loadTopicLinks(ctx context.Context, query *OfferTopicQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *OfferTopic)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*MatchOffer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(offertopic.FieldMatchOfferID)
+	}
+	query.Where(predicate.OfferTopic(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", matchoffer.TopicLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MatchOfferID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "match_offer_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MatchOfferQuery) loadTargetRegionLinks(ctx context.Context, query *OfferTargetRegionQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *OfferTargetRegion)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*MatchOffer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(offertargetregion.FieldMatchOfferID)
+	}
+	query.Where(predicate.OfferTargetRegion(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", matchoffer.TargetRegionLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MatchOfferID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "match_offer_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MatchOfferQuery) loadTargetCountryLinks(ctx context.Context, query *OfferTargetCountryQuery, nodes []*MatchOffer, init func(*MatchOffer), assign func(*MatchOffer, *OfferTargetCountry)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*MatchOffer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(offertargetcountry.FieldMatchOfferID)
+	}
+	query.Where(predicate.OfferTargetCountry(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", matchoffer.TargetCountryLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MatchOfferID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "match_offer_id" returned %v for node %v`, fk, n)
 		}
 		assign(node, n)
 	}
@@ -1022,6 +1272,48 @@ func (_q *MatchOfferQuery) WithNamedMatches(name string, opts ...func(*MatchQuer
 		_q.withNamedMatches = make(map[string]*MatchQuery)
 	}
 	_q.withNamedMatches[name] = query
+	return _q
+}
+
+// WithNamedTopicLinks tells the query-builder to eager-load the nodes that are connected to the "topic_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithNamedTopicLinks(name string, opts ...func(*OfferTopicQuery)) *MatchOfferQuery {
+	query := (&OfferTopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTopicLinks == nil {
+		_q.withNamedTopicLinks = make(map[string]*OfferTopicQuery)
+	}
+	_q.withNamedTopicLinks[name] = query
+	return _q
+}
+
+// WithNamedTargetRegionLinks tells the query-builder to eager-load the nodes that are connected to the "target_region_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithNamedTargetRegionLinks(name string, opts ...func(*OfferTargetRegionQuery)) *MatchOfferQuery {
+	query := (&OfferTargetRegionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTargetRegionLinks == nil {
+		_q.withNamedTargetRegionLinks = make(map[string]*OfferTargetRegionQuery)
+	}
+	_q.withNamedTargetRegionLinks[name] = query
+	return _q
+}
+
+// WithNamedTargetCountryLinks tells the query-builder to eager-load the nodes that are connected to the "target_country_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchOfferQuery) WithNamedTargetCountryLinks(name string, opts ...func(*OfferTargetCountryQuery)) *MatchOfferQuery {
+	query := (&OfferTargetCountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTargetCountryLinks == nil {
+		_q.withNamedTargetCountryLinks = make(map[string]*OfferTargetCountryQuery)
+	}
+	_q.withNamedTargetCountryLinks[name] = query
 	return _q
 }
 

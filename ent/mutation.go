@@ -7,6 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activitypartner"
+	"sscgraph/ent/activityprovider"
+	"sscgraph/ent/activitytopic"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
@@ -14,6 +19,9 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/offertargetcountry"
+	"sscgraph/ent/offertargetregion"
+	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
@@ -37,19 +45,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey         = "APIKey"
-	TypeActivity       = "Activity"
-	TypeAuditEvent     = "AuditEvent"
-	TypeConsultant     = "Consultant"
-	TypeCountry        = "Country"
-	TypeMatch          = "Match"
-	TypeMatchNeed      = "MatchNeed"
-	TypeMatchOffer     = "MatchOffer"
-	TypeOrganization   = "Organization"
-	TypeProject        = "Project"
-	TypeRecommendation = "Recommendation"
-	TypeRegion         = "Region"
-	TypeTopic          = "Topic"
+	TypeAPIKey              = "APIKey"
+	TypeActivity            = "Activity"
+	TypeActivityBeneficiary = "ActivityBeneficiary"
+	TypeActivityConsultant  = "ActivityConsultant"
+	TypeActivityPartner     = "ActivityPartner"
+	TypeActivityProvider    = "ActivityProvider"
+	TypeActivityTopic       = "ActivityTopic"
+	TypeAuditEvent          = "AuditEvent"
+	TypeConsultant          = "Consultant"
+	TypeCountry             = "Country"
+	TypeMatch               = "Match"
+	TypeMatchNeed           = "MatchNeed"
+	TypeMatchOffer          = "MatchOffer"
+	TypeOfferTargetCountry  = "OfferTargetCountry"
+	TypeOfferTargetRegion   = "OfferTargetRegion"
+	TypeOfferTopic          = "OfferTopic"
+	TypeOrganization        = "Organization"
+	TypeProject             = "Project"
+	TypeRecommendation      = "Recommendation"
+	TypeRegion              = "Region"
+	TypeTopic               = "Topic"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -2559,6 +2575,2201 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Activity edge %s", name)
+}
+
+// ActivityBeneficiaryMutation represents an operation that mutates the ActivityBeneficiary nodes in the graph.
+type ActivityBeneficiaryMutation struct {
+	config
+	op              Op
+	typ             string
+	start_date      *time.Time
+	clearedFields   map[string]struct{}
+	activity        *int
+	clearedactivity bool
+	country         *int
+	clearedcountry  bool
+	done            bool
+	oldValue        func(context.Context) (*ActivityBeneficiary, error)
+	predicates      []predicate.ActivityBeneficiary
+}
+
+var _ ent.Mutation = (*ActivityBeneficiaryMutation)(nil)
+
+// activitybeneficiaryOption allows management of the mutation configuration using functional options.
+type activitybeneficiaryOption func(*ActivityBeneficiaryMutation)
+
+// newActivityBeneficiaryMutation creates new mutation for the ActivityBeneficiary entity.
+func newActivityBeneficiaryMutation(c config, op Op, opts ...activitybeneficiaryOption) *ActivityBeneficiaryMutation {
+	m := &ActivityBeneficiaryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityBeneficiary,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityBeneficiaryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityBeneficiaryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityBeneficiaryMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityBeneficiaryMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityBeneficiaryMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetCountryID sets the "country_id" field.
+func (m *ActivityBeneficiaryMutation) SetCountryID(i int) {
+	m.country = &i
+}
+
+// CountryID returns the value of the "country_id" field in the mutation.
+func (m *ActivityBeneficiaryMutation) CountryID() (r int, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCountryID resets all changes to the "country_id" field.
+func (m *ActivityBeneficiaryMutation) ResetCountryID() {
+	m.country = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityBeneficiaryMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityBeneficiaryMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityBeneficiaryMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activitybeneficiary.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityBeneficiaryMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activitybeneficiary.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityBeneficiaryMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activitybeneficiary.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityBeneficiaryMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activitybeneficiary.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityBeneficiaryMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityBeneficiaryMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityBeneficiaryMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearCountry clears the "country" edge to the Country entity.
+func (m *ActivityBeneficiaryMutation) ClearCountry() {
+	m.clearedcountry = true
+	m.clearedFields[activitybeneficiary.FieldCountryID] = struct{}{}
+}
+
+// CountryCleared reports if the "country" edge to the Country entity was cleared.
+func (m *ActivityBeneficiaryMutation) CountryCleared() bool {
+	return m.clearedcountry
+}
+
+// CountryIDs returns the "country" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountryID instead. It exists only for internal usage by the builders.
+func (m *ActivityBeneficiaryMutation) CountryIDs() (ids []int) {
+	if id := m.country; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCountry resets all changes to the "country" edge.
+func (m *ActivityBeneficiaryMutation) ResetCountry() {
+	m.country = nil
+	m.clearedcountry = false
+}
+
+// Where appends a list predicates to the ActivityBeneficiaryMutation builder.
+func (m *ActivityBeneficiaryMutation) Where(ps ...predicate.ActivityBeneficiary) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityBeneficiaryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityBeneficiaryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityBeneficiary, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityBeneficiaryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityBeneficiaryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityBeneficiary).
+func (m *ActivityBeneficiaryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityBeneficiaryMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activitybeneficiary.FieldActivityID)
+	}
+	if m.country != nil {
+		fields = append(fields, activitybeneficiary.FieldCountryID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activitybeneficiary.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityBeneficiaryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activitybeneficiary.FieldActivityID:
+		return m.ActivityID()
+	case activitybeneficiary.FieldCountryID:
+		return m.CountryID()
+	case activitybeneficiary.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityBeneficiaryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityBeneficiary does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityBeneficiaryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activitybeneficiary.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activitybeneficiary.FieldCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryID(v)
+		return nil
+	case activitybeneficiary.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityBeneficiaryMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityBeneficiaryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityBeneficiaryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityBeneficiaryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activitybeneficiary.FieldStartDate) {
+		fields = append(fields, activitybeneficiary.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityBeneficiaryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityBeneficiaryMutation) ClearField(name string) error {
+	switch name {
+	case activitybeneficiary.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityBeneficiaryMutation) ResetField(name string) error {
+	switch name {
+	case activitybeneficiary.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activitybeneficiary.FieldCountryID:
+		m.ResetCountryID()
+		return nil
+	case activitybeneficiary.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityBeneficiaryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activitybeneficiary.EdgeActivity)
+	}
+	if m.country != nil {
+		edges = append(edges, activitybeneficiary.EdgeCountry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityBeneficiaryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activitybeneficiary.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activitybeneficiary.EdgeCountry:
+		if id := m.country; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityBeneficiaryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityBeneficiaryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityBeneficiaryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activitybeneficiary.EdgeActivity)
+	}
+	if m.clearedcountry {
+		edges = append(edges, activitybeneficiary.EdgeCountry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityBeneficiaryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activitybeneficiary.EdgeActivity:
+		return m.clearedactivity
+	case activitybeneficiary.EdgeCountry:
+		return m.clearedcountry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityBeneficiaryMutation) ClearEdge(name string) error {
+	switch name {
+	case activitybeneficiary.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activitybeneficiary.EdgeCountry:
+		m.ClearCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityBeneficiaryMutation) ResetEdge(name string) error {
+	switch name {
+	case activitybeneficiary.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activitybeneficiary.EdgeCountry:
+		m.ResetCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityBeneficiary edge %s", name)
+}
+
+// ActivityConsultantMutation represents an operation that mutates the ActivityConsultant nodes in the graph.
+type ActivityConsultantMutation struct {
+	config
+	op                Op
+	typ               string
+	start_date        *time.Time
+	clearedFields     map[string]struct{}
+	activity          *int
+	clearedactivity   bool
+	consultant        *int
+	clearedconsultant bool
+	done              bool
+	oldValue          func(context.Context) (*ActivityConsultant, error)
+	predicates        []predicate.ActivityConsultant
+}
+
+var _ ent.Mutation = (*ActivityConsultantMutation)(nil)
+
+// activityconsultantOption allows management of the mutation configuration using functional options.
+type activityconsultantOption func(*ActivityConsultantMutation)
+
+// newActivityConsultantMutation creates new mutation for the ActivityConsultant entity.
+func newActivityConsultantMutation(c config, op Op, opts ...activityconsultantOption) *ActivityConsultantMutation {
+	m := &ActivityConsultantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityConsultant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityConsultantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityConsultantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityConsultantMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityConsultantMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityConsultantMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetConsultantID sets the "consultant_id" field.
+func (m *ActivityConsultantMutation) SetConsultantID(i int) {
+	m.consultant = &i
+}
+
+// ConsultantID returns the value of the "consultant_id" field in the mutation.
+func (m *ActivityConsultantMutation) ConsultantID() (r int, exists bool) {
+	v := m.consultant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConsultantID resets all changes to the "consultant_id" field.
+func (m *ActivityConsultantMutation) ResetConsultantID() {
+	m.consultant = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityConsultantMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityConsultantMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityConsultantMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activityconsultant.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityConsultantMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activityconsultant.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityConsultantMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activityconsultant.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityConsultantMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activityconsultant.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityConsultantMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityConsultantMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityConsultantMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearConsultant clears the "consultant" edge to the Consultant entity.
+func (m *ActivityConsultantMutation) ClearConsultant() {
+	m.clearedconsultant = true
+	m.clearedFields[activityconsultant.FieldConsultantID] = struct{}{}
+}
+
+// ConsultantCleared reports if the "consultant" edge to the Consultant entity was cleared.
+func (m *ActivityConsultantMutation) ConsultantCleared() bool {
+	return m.clearedconsultant
+}
+
+// ConsultantIDs returns the "consultant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConsultantID instead. It exists only for internal usage by the builders.
+func (m *ActivityConsultantMutation) ConsultantIDs() (ids []int) {
+	if id := m.consultant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConsultant resets all changes to the "consultant" edge.
+func (m *ActivityConsultantMutation) ResetConsultant() {
+	m.consultant = nil
+	m.clearedconsultant = false
+}
+
+// Where appends a list predicates to the ActivityConsultantMutation builder.
+func (m *ActivityConsultantMutation) Where(ps ...predicate.ActivityConsultant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityConsultantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityConsultantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityConsultant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityConsultantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityConsultantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityConsultant).
+func (m *ActivityConsultantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityConsultantMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activityconsultant.FieldActivityID)
+	}
+	if m.consultant != nil {
+		fields = append(fields, activityconsultant.FieldConsultantID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activityconsultant.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityConsultantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activityconsultant.FieldActivityID:
+		return m.ActivityID()
+	case activityconsultant.FieldConsultantID:
+		return m.ConsultantID()
+	case activityconsultant.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityConsultantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityConsultant does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityConsultantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activityconsultant.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activityconsultant.FieldConsultantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsultantID(v)
+		return nil
+	case activityconsultant.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityConsultant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityConsultantMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityConsultantMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityConsultantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityConsultant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityConsultantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activityconsultant.FieldStartDate) {
+		fields = append(fields, activityconsultant.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityConsultantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityConsultantMutation) ClearField(name string) error {
+	switch name {
+	case activityconsultant.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityConsultant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityConsultantMutation) ResetField(name string) error {
+	switch name {
+	case activityconsultant.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activityconsultant.FieldConsultantID:
+		m.ResetConsultantID()
+		return nil
+	case activityconsultant.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityConsultant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityConsultantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activityconsultant.EdgeActivity)
+	}
+	if m.consultant != nil {
+		edges = append(edges, activityconsultant.EdgeConsultant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityConsultantMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activityconsultant.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activityconsultant.EdgeConsultant:
+		if id := m.consultant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityConsultantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityConsultantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityConsultantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activityconsultant.EdgeActivity)
+	}
+	if m.clearedconsultant {
+		edges = append(edges, activityconsultant.EdgeConsultant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityConsultantMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activityconsultant.EdgeActivity:
+		return m.clearedactivity
+	case activityconsultant.EdgeConsultant:
+		return m.clearedconsultant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityConsultantMutation) ClearEdge(name string) error {
+	switch name {
+	case activityconsultant.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activityconsultant.EdgeConsultant:
+		m.ClearConsultant()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityConsultant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityConsultantMutation) ResetEdge(name string) error {
+	switch name {
+	case activityconsultant.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activityconsultant.EdgeConsultant:
+		m.ResetConsultant()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityConsultant edge %s", name)
+}
+
+// ActivityPartnerMutation represents an operation that mutates the ActivityPartner nodes in the graph.
+type ActivityPartnerMutation struct {
+	config
+	op                  Op
+	typ                 string
+	start_date          *time.Time
+	clearedFields       map[string]struct{}
+	activity            *int
+	clearedactivity     bool
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*ActivityPartner, error)
+	predicates          []predicate.ActivityPartner
+}
+
+var _ ent.Mutation = (*ActivityPartnerMutation)(nil)
+
+// activitypartnerOption allows management of the mutation configuration using functional options.
+type activitypartnerOption func(*ActivityPartnerMutation)
+
+// newActivityPartnerMutation creates new mutation for the ActivityPartner entity.
+func newActivityPartnerMutation(c config, op Op, opts ...activitypartnerOption) *ActivityPartnerMutation {
+	m := &ActivityPartnerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityPartner,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityPartnerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityPartnerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityPartnerMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityPartnerMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityPartnerMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ActivityPartnerMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ActivityPartnerMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ActivityPartnerMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityPartnerMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityPartnerMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityPartnerMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activitypartner.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityPartnerMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activitypartner.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityPartnerMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activitypartner.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityPartnerMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activitypartner.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityPartnerMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityPartnerMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityPartnerMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ActivityPartnerMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[activitypartner.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ActivityPartnerMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ActivityPartnerMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ActivityPartnerMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the ActivityPartnerMutation builder.
+func (m *ActivityPartnerMutation) Where(ps ...predicate.ActivityPartner) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityPartnerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityPartnerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityPartner, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityPartnerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityPartnerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityPartner).
+func (m *ActivityPartnerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityPartnerMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activitypartner.FieldActivityID)
+	}
+	if m.organization != nil {
+		fields = append(fields, activitypartner.FieldOrganizationID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activitypartner.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityPartnerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activitypartner.FieldActivityID:
+		return m.ActivityID()
+	case activitypartner.FieldOrganizationID:
+		return m.OrganizationID()
+	case activitypartner.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityPartnerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityPartner does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityPartnerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activitypartner.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activitypartner.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case activitypartner.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityPartner field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityPartnerMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityPartnerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityPartnerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityPartner numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityPartnerMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activitypartner.FieldStartDate) {
+		fields = append(fields, activitypartner.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityPartnerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityPartnerMutation) ClearField(name string) error {
+	switch name {
+	case activitypartner.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityPartner nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityPartnerMutation) ResetField(name string) error {
+	switch name {
+	case activitypartner.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activitypartner.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case activitypartner.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityPartner field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityPartnerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activitypartner.EdgeActivity)
+	}
+	if m.organization != nil {
+		edges = append(edges, activitypartner.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityPartnerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activitypartner.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activitypartner.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityPartnerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityPartnerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityPartnerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activitypartner.EdgeActivity)
+	}
+	if m.clearedorganization {
+		edges = append(edges, activitypartner.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityPartnerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activitypartner.EdgeActivity:
+		return m.clearedactivity
+	case activitypartner.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityPartnerMutation) ClearEdge(name string) error {
+	switch name {
+	case activitypartner.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activitypartner.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityPartner unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityPartnerMutation) ResetEdge(name string) error {
+	switch name {
+	case activitypartner.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activitypartner.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityPartner edge %s", name)
+}
+
+// ActivityProviderMutation represents an operation that mutates the ActivityProvider nodes in the graph.
+type ActivityProviderMutation struct {
+	config
+	op              Op
+	typ             string
+	start_date      *time.Time
+	clearedFields   map[string]struct{}
+	activity        *int
+	clearedactivity bool
+	country         *int
+	clearedcountry  bool
+	done            bool
+	oldValue        func(context.Context) (*ActivityProvider, error)
+	predicates      []predicate.ActivityProvider
+}
+
+var _ ent.Mutation = (*ActivityProviderMutation)(nil)
+
+// activityproviderOption allows management of the mutation configuration using functional options.
+type activityproviderOption func(*ActivityProviderMutation)
+
+// newActivityProviderMutation creates new mutation for the ActivityProvider entity.
+func newActivityProviderMutation(c config, op Op, opts ...activityproviderOption) *ActivityProviderMutation {
+	m := &ActivityProviderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityProvider,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityProviderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityProviderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityProviderMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityProviderMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityProviderMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetCountryID sets the "country_id" field.
+func (m *ActivityProviderMutation) SetCountryID(i int) {
+	m.country = &i
+}
+
+// CountryID returns the value of the "country_id" field in the mutation.
+func (m *ActivityProviderMutation) CountryID() (r int, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCountryID resets all changes to the "country_id" field.
+func (m *ActivityProviderMutation) ResetCountryID() {
+	m.country = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityProviderMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityProviderMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityProviderMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activityprovider.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityProviderMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activityprovider.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityProviderMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activityprovider.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityProviderMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activityprovider.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityProviderMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityProviderMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityProviderMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearCountry clears the "country" edge to the Country entity.
+func (m *ActivityProviderMutation) ClearCountry() {
+	m.clearedcountry = true
+	m.clearedFields[activityprovider.FieldCountryID] = struct{}{}
+}
+
+// CountryCleared reports if the "country" edge to the Country entity was cleared.
+func (m *ActivityProviderMutation) CountryCleared() bool {
+	return m.clearedcountry
+}
+
+// CountryIDs returns the "country" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountryID instead. It exists only for internal usage by the builders.
+func (m *ActivityProviderMutation) CountryIDs() (ids []int) {
+	if id := m.country; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCountry resets all changes to the "country" edge.
+func (m *ActivityProviderMutation) ResetCountry() {
+	m.country = nil
+	m.clearedcountry = false
+}
+
+// Where appends a list predicates to the ActivityProviderMutation builder.
+func (m *ActivityProviderMutation) Where(ps ...predicate.ActivityProvider) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityProviderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityProviderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityProvider, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityProviderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityProviderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityProvider).
+func (m *ActivityProviderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityProviderMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activityprovider.FieldActivityID)
+	}
+	if m.country != nil {
+		fields = append(fields, activityprovider.FieldCountryID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activityprovider.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityProviderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activityprovider.FieldActivityID:
+		return m.ActivityID()
+	case activityprovider.FieldCountryID:
+		return m.CountryID()
+	case activityprovider.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityProviderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityProvider does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityProviderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activityprovider.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activityprovider.FieldCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryID(v)
+		return nil
+	case activityprovider.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityProvider field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityProviderMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityProviderMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityProviderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityProvider numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityProviderMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activityprovider.FieldStartDate) {
+		fields = append(fields, activityprovider.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityProviderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityProviderMutation) ClearField(name string) error {
+	switch name {
+	case activityprovider.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityProvider nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityProviderMutation) ResetField(name string) error {
+	switch name {
+	case activityprovider.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activityprovider.FieldCountryID:
+		m.ResetCountryID()
+		return nil
+	case activityprovider.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityProvider field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityProviderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activityprovider.EdgeActivity)
+	}
+	if m.country != nil {
+		edges = append(edges, activityprovider.EdgeCountry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityProviderMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activityprovider.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activityprovider.EdgeCountry:
+		if id := m.country; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityProviderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityProviderMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityProviderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activityprovider.EdgeActivity)
+	}
+	if m.clearedcountry {
+		edges = append(edges, activityprovider.EdgeCountry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityProviderMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activityprovider.EdgeActivity:
+		return m.clearedactivity
+	case activityprovider.EdgeCountry:
+		return m.clearedcountry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityProviderMutation) ClearEdge(name string) error {
+	switch name {
+	case activityprovider.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activityprovider.EdgeCountry:
+		m.ClearCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityProvider unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityProviderMutation) ResetEdge(name string) error {
+	switch name {
+	case activityprovider.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activityprovider.EdgeCountry:
+		m.ResetCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityProvider edge %s", name)
+}
+
+// ActivityTopicMutation represents an operation that mutates the ActivityTopic nodes in the graph.
+type ActivityTopicMutation struct {
+	config
+	op              Op
+	typ             string
+	start_date      *time.Time
+	clearedFields   map[string]struct{}
+	activity        *int
+	clearedactivity bool
+	topic           *int
+	clearedtopic    bool
+	done            bool
+	oldValue        func(context.Context) (*ActivityTopic, error)
+	predicates      []predicate.ActivityTopic
+}
+
+var _ ent.Mutation = (*ActivityTopicMutation)(nil)
+
+// activitytopicOption allows management of the mutation configuration using functional options.
+type activitytopicOption func(*ActivityTopicMutation)
+
+// newActivityTopicMutation creates new mutation for the ActivityTopic entity.
+func newActivityTopicMutation(c config, op Op, opts ...activitytopicOption) *ActivityTopicMutation {
+	m := &ActivityTopicMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityTopic,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityTopicMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityTopicMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityTopicMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityTopicMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityTopicMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *ActivityTopicMutation) SetTopicID(i int) {
+	m.topic = &i
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *ActivityTopicMutation) TopicID() (r int, exists bool) {
+	v := m.topic
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *ActivityTopicMutation) ResetTopicID() {
+	m.topic = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityTopicMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityTopicMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityTopicMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activitytopic.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityTopicMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activitytopic.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityTopicMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activitytopic.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityTopicMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activitytopic.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityTopicMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityTopicMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityTopicMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *ActivityTopicMutation) ClearTopic() {
+	m.clearedtopic = true
+	m.clearedFields[activitytopic.FieldTopicID] = struct{}{}
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *ActivityTopicMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *ActivityTopicMutation) TopicIDs() (ids []int) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *ActivityTopicMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// Where appends a list predicates to the ActivityTopicMutation builder.
+func (m *ActivityTopicMutation) Where(ps ...predicate.ActivityTopic) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityTopicMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityTopicMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityTopic, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityTopicMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityTopicMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityTopic).
+func (m *ActivityTopicMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityTopicMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activitytopic.FieldActivityID)
+	}
+	if m.topic != nil {
+		fields = append(fields, activitytopic.FieldTopicID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activitytopic.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityTopicMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activitytopic.FieldActivityID:
+		return m.ActivityID()
+	case activitytopic.FieldTopicID:
+		return m.TopicID()
+	case activitytopic.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityTopicMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityTopic does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityTopicMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activitytopic.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activitytopic.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case activitytopic.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityTopic field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityTopicMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityTopicMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityTopicMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityTopic numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityTopicMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activitytopic.FieldStartDate) {
+		fields = append(fields, activitytopic.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityTopicMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityTopicMutation) ClearField(name string) error {
+	switch name {
+	case activitytopic.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityTopic nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityTopicMutation) ResetField(name string) error {
+	switch name {
+	case activitytopic.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activitytopic.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case activitytopic.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityTopic field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityTopicMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activitytopic.EdgeActivity)
+	}
+	if m.topic != nil {
+		edges = append(edges, activitytopic.EdgeTopic)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityTopicMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activitytopic.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activitytopic.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityTopicMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityTopicMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityTopicMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activitytopic.EdgeActivity)
+	}
+	if m.clearedtopic {
+		edges = append(edges, activitytopic.EdgeTopic)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityTopicMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activitytopic.EdgeActivity:
+		return m.clearedactivity
+	case activitytopic.EdgeTopic:
+		return m.clearedtopic
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityTopicMutation) ClearEdge(name string) error {
+	switch name {
+	case activitytopic.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activitytopic.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityTopic unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityTopicMutation) ResetEdge(name string) error {
+	switch name {
+	case activitytopic.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activitytopic.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityTopic edge %s", name)
 }
 
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
@@ -8736,6 +10947,1362 @@ func (m *MatchOfferMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer edge %s", name)
+}
+
+// OfferTargetCountryMutation represents an operation that mutates the OfferTargetCountry nodes in the graph.
+type OfferTargetCountryMutation struct {
+	config
+	op             Op
+	typ            string
+	posted_at      *time.Time
+	clearedFields  map[string]struct{}
+	offer          *int
+	clearedoffer   bool
+	country        *int
+	clearedcountry bool
+	done           bool
+	oldValue       func(context.Context) (*OfferTargetCountry, error)
+	predicates     []predicate.OfferTargetCountry
+}
+
+var _ ent.Mutation = (*OfferTargetCountryMutation)(nil)
+
+// offertargetcountryOption allows management of the mutation configuration using functional options.
+type offertargetcountryOption func(*OfferTargetCountryMutation)
+
+// newOfferTargetCountryMutation creates new mutation for the OfferTargetCountry entity.
+func newOfferTargetCountryMutation(c config, op Op, opts ...offertargetcountryOption) *OfferTargetCountryMutation {
+	m := &OfferTargetCountryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOfferTargetCountry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OfferTargetCountryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OfferTargetCountryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetMatchOfferID sets the "match_offer_id" field.
+func (m *OfferTargetCountryMutation) SetMatchOfferID(i int) {
+	m.offer = &i
+}
+
+// MatchOfferID returns the value of the "match_offer_id" field in the mutation.
+func (m *OfferTargetCountryMutation) MatchOfferID() (r int, exists bool) {
+	v := m.offer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMatchOfferID resets all changes to the "match_offer_id" field.
+func (m *OfferTargetCountryMutation) ResetMatchOfferID() {
+	m.offer = nil
+}
+
+// SetCountryID sets the "country_id" field.
+func (m *OfferTargetCountryMutation) SetCountryID(i int) {
+	m.country = &i
+}
+
+// CountryID returns the value of the "country_id" field in the mutation.
+func (m *OfferTargetCountryMutation) CountryID() (r int, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCountryID resets all changes to the "country_id" field.
+func (m *OfferTargetCountryMutation) ResetCountryID() {
+	m.country = nil
+}
+
+// SetPostedAt sets the "posted_at" field.
+func (m *OfferTargetCountryMutation) SetPostedAt(t time.Time) {
+	m.posted_at = &t
+}
+
+// PostedAt returns the value of the "posted_at" field in the mutation.
+func (m *OfferTargetCountryMutation) PostedAt() (r time.Time, exists bool) {
+	v := m.posted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPostedAt clears the value of the "posted_at" field.
+func (m *OfferTargetCountryMutation) ClearPostedAt() {
+	m.posted_at = nil
+	m.clearedFields[offertargetcountry.FieldPostedAt] = struct{}{}
+}
+
+// PostedAtCleared returns if the "posted_at" field was cleared in this mutation.
+func (m *OfferTargetCountryMutation) PostedAtCleared() bool {
+	_, ok := m.clearedFields[offertargetcountry.FieldPostedAt]
+	return ok
+}
+
+// ResetPostedAt resets all changes to the "posted_at" field.
+func (m *OfferTargetCountryMutation) ResetPostedAt() {
+	m.posted_at = nil
+	delete(m.clearedFields, offertargetcountry.FieldPostedAt)
+}
+
+// SetOfferID sets the "offer" edge to the MatchOffer entity by id.
+func (m *OfferTargetCountryMutation) SetOfferID(id int) {
+	m.offer = &id
+}
+
+// ClearOffer clears the "offer" edge to the MatchOffer entity.
+func (m *OfferTargetCountryMutation) ClearOffer() {
+	m.clearedoffer = true
+	m.clearedFields[offertargetcountry.FieldMatchOfferID] = struct{}{}
+}
+
+// OfferCleared reports if the "offer" edge to the MatchOffer entity was cleared.
+func (m *OfferTargetCountryMutation) OfferCleared() bool {
+	return m.clearedoffer
+}
+
+// OfferID returns the "offer" edge ID in the mutation.
+func (m *OfferTargetCountryMutation) OfferID() (id int, exists bool) {
+	if m.offer != nil {
+		return *m.offer, true
+	}
+	return
+}
+
+// OfferIDs returns the "offer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OfferID instead. It exists only for internal usage by the builders.
+func (m *OfferTargetCountryMutation) OfferIDs() (ids []int) {
+	if id := m.offer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOffer resets all changes to the "offer" edge.
+func (m *OfferTargetCountryMutation) ResetOffer() {
+	m.offer = nil
+	m.clearedoffer = false
+}
+
+// ClearCountry clears the "country" edge to the Country entity.
+func (m *OfferTargetCountryMutation) ClearCountry() {
+	m.clearedcountry = true
+	m.clearedFields[offertargetcountry.FieldCountryID] = struct{}{}
+}
+
+// CountryCleared reports if the "country" edge to the Country entity was cleared.
+func (m *OfferTargetCountryMutation) CountryCleared() bool {
+	return m.clearedcountry
+}
+
+// CountryIDs returns the "country" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountryID instead. It exists only for internal usage by the builders.
+func (m *OfferTargetCountryMutation) CountryIDs() (ids []int) {
+	if id := m.country; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCountry resets all changes to the "country" edge.
+func (m *OfferTargetCountryMutation) ResetCountry() {
+	m.country = nil
+	m.clearedcountry = false
+}
+
+// Where appends a list predicates to the OfferTargetCountryMutation builder.
+func (m *OfferTargetCountryMutation) Where(ps ...predicate.OfferTargetCountry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OfferTargetCountryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OfferTargetCountryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OfferTargetCountry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OfferTargetCountryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OfferTargetCountryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OfferTargetCountry).
+func (m *OfferTargetCountryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OfferTargetCountryMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.offer != nil {
+		fields = append(fields, offertargetcountry.FieldMatchOfferID)
+	}
+	if m.country != nil {
+		fields = append(fields, offertargetcountry.FieldCountryID)
+	}
+	if m.posted_at != nil {
+		fields = append(fields, offertargetcountry.FieldPostedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OfferTargetCountryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case offertargetcountry.FieldMatchOfferID:
+		return m.MatchOfferID()
+	case offertargetcountry.FieldCountryID:
+		return m.CountryID()
+	case offertargetcountry.FieldPostedAt:
+		return m.PostedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OfferTargetCountryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema OfferTargetCountry does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTargetCountryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case offertargetcountry.FieldMatchOfferID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMatchOfferID(v)
+		return nil
+	case offertargetcountry.FieldCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryID(v)
+		return nil
+	case offertargetcountry.FieldPostedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetCountry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OfferTargetCountryMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OfferTargetCountryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTargetCountryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OfferTargetCountry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OfferTargetCountryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(offertargetcountry.FieldPostedAt) {
+		fields = append(fields, offertargetcountry.FieldPostedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OfferTargetCountryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OfferTargetCountryMutation) ClearField(name string) error {
+	switch name {
+	case offertargetcountry.FieldPostedAt:
+		m.ClearPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetCountry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OfferTargetCountryMutation) ResetField(name string) error {
+	switch name {
+	case offertargetcountry.FieldMatchOfferID:
+		m.ResetMatchOfferID()
+		return nil
+	case offertargetcountry.FieldCountryID:
+		m.ResetCountryID()
+		return nil
+	case offertargetcountry.FieldPostedAt:
+		m.ResetPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetCountry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OfferTargetCountryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.offer != nil {
+		edges = append(edges, offertargetcountry.EdgeOffer)
+	}
+	if m.country != nil {
+		edges = append(edges, offertargetcountry.EdgeCountry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OfferTargetCountryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case offertargetcountry.EdgeOffer:
+		if id := m.offer; id != nil {
+			return []ent.Value{*id}
+		}
+	case offertargetcountry.EdgeCountry:
+		if id := m.country; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OfferTargetCountryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OfferTargetCountryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OfferTargetCountryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedoffer {
+		edges = append(edges, offertargetcountry.EdgeOffer)
+	}
+	if m.clearedcountry {
+		edges = append(edges, offertargetcountry.EdgeCountry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OfferTargetCountryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case offertargetcountry.EdgeOffer:
+		return m.clearedoffer
+	case offertargetcountry.EdgeCountry:
+		return m.clearedcountry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OfferTargetCountryMutation) ClearEdge(name string) error {
+	switch name {
+	case offertargetcountry.EdgeOffer:
+		m.ClearOffer()
+		return nil
+	case offertargetcountry.EdgeCountry:
+		m.ClearCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetCountry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OfferTargetCountryMutation) ResetEdge(name string) error {
+	switch name {
+	case offertargetcountry.EdgeOffer:
+		m.ResetOffer()
+		return nil
+	case offertargetcountry.EdgeCountry:
+		m.ResetCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetCountry edge %s", name)
+}
+
+// OfferTargetRegionMutation represents an operation that mutates the OfferTargetRegion nodes in the graph.
+type OfferTargetRegionMutation struct {
+	config
+	op            Op
+	typ           string
+	posted_at     *time.Time
+	clearedFields map[string]struct{}
+	offer         *int
+	clearedoffer  bool
+	region        *int
+	clearedregion bool
+	done          bool
+	oldValue      func(context.Context) (*OfferTargetRegion, error)
+	predicates    []predicate.OfferTargetRegion
+}
+
+var _ ent.Mutation = (*OfferTargetRegionMutation)(nil)
+
+// offertargetregionOption allows management of the mutation configuration using functional options.
+type offertargetregionOption func(*OfferTargetRegionMutation)
+
+// newOfferTargetRegionMutation creates new mutation for the OfferTargetRegion entity.
+func newOfferTargetRegionMutation(c config, op Op, opts ...offertargetregionOption) *OfferTargetRegionMutation {
+	m := &OfferTargetRegionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOfferTargetRegion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OfferTargetRegionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OfferTargetRegionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetMatchOfferID sets the "match_offer_id" field.
+func (m *OfferTargetRegionMutation) SetMatchOfferID(i int) {
+	m.offer = &i
+}
+
+// MatchOfferID returns the value of the "match_offer_id" field in the mutation.
+func (m *OfferTargetRegionMutation) MatchOfferID() (r int, exists bool) {
+	v := m.offer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMatchOfferID resets all changes to the "match_offer_id" field.
+func (m *OfferTargetRegionMutation) ResetMatchOfferID() {
+	m.offer = nil
+}
+
+// SetRegionID sets the "region_id" field.
+func (m *OfferTargetRegionMutation) SetRegionID(i int) {
+	m.region = &i
+}
+
+// RegionID returns the value of the "region_id" field in the mutation.
+func (m *OfferTargetRegionMutation) RegionID() (r int, exists bool) {
+	v := m.region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegionID resets all changes to the "region_id" field.
+func (m *OfferTargetRegionMutation) ResetRegionID() {
+	m.region = nil
+}
+
+// SetPostedAt sets the "posted_at" field.
+func (m *OfferTargetRegionMutation) SetPostedAt(t time.Time) {
+	m.posted_at = &t
+}
+
+// PostedAt returns the value of the "posted_at" field in the mutation.
+func (m *OfferTargetRegionMutation) PostedAt() (r time.Time, exists bool) {
+	v := m.posted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPostedAt clears the value of the "posted_at" field.
+func (m *OfferTargetRegionMutation) ClearPostedAt() {
+	m.posted_at = nil
+	m.clearedFields[offertargetregion.FieldPostedAt] = struct{}{}
+}
+
+// PostedAtCleared returns if the "posted_at" field was cleared in this mutation.
+func (m *OfferTargetRegionMutation) PostedAtCleared() bool {
+	_, ok := m.clearedFields[offertargetregion.FieldPostedAt]
+	return ok
+}
+
+// ResetPostedAt resets all changes to the "posted_at" field.
+func (m *OfferTargetRegionMutation) ResetPostedAt() {
+	m.posted_at = nil
+	delete(m.clearedFields, offertargetregion.FieldPostedAt)
+}
+
+// SetOfferID sets the "offer" edge to the MatchOffer entity by id.
+func (m *OfferTargetRegionMutation) SetOfferID(id int) {
+	m.offer = &id
+}
+
+// ClearOffer clears the "offer" edge to the MatchOffer entity.
+func (m *OfferTargetRegionMutation) ClearOffer() {
+	m.clearedoffer = true
+	m.clearedFields[offertargetregion.FieldMatchOfferID] = struct{}{}
+}
+
+// OfferCleared reports if the "offer" edge to the MatchOffer entity was cleared.
+func (m *OfferTargetRegionMutation) OfferCleared() bool {
+	return m.clearedoffer
+}
+
+// OfferID returns the "offer" edge ID in the mutation.
+func (m *OfferTargetRegionMutation) OfferID() (id int, exists bool) {
+	if m.offer != nil {
+		return *m.offer, true
+	}
+	return
+}
+
+// OfferIDs returns the "offer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OfferID instead. It exists only for internal usage by the builders.
+func (m *OfferTargetRegionMutation) OfferIDs() (ids []int) {
+	if id := m.offer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOffer resets all changes to the "offer" edge.
+func (m *OfferTargetRegionMutation) ResetOffer() {
+	m.offer = nil
+	m.clearedoffer = false
+}
+
+// ClearRegion clears the "region" edge to the Region entity.
+func (m *OfferTargetRegionMutation) ClearRegion() {
+	m.clearedregion = true
+	m.clearedFields[offertargetregion.FieldRegionID] = struct{}{}
+}
+
+// RegionCleared reports if the "region" edge to the Region entity was cleared.
+func (m *OfferTargetRegionMutation) RegionCleared() bool {
+	return m.clearedregion
+}
+
+// RegionIDs returns the "region" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegionID instead. It exists only for internal usage by the builders.
+func (m *OfferTargetRegionMutation) RegionIDs() (ids []int) {
+	if id := m.region; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegion resets all changes to the "region" edge.
+func (m *OfferTargetRegionMutation) ResetRegion() {
+	m.region = nil
+	m.clearedregion = false
+}
+
+// Where appends a list predicates to the OfferTargetRegionMutation builder.
+func (m *OfferTargetRegionMutation) Where(ps ...predicate.OfferTargetRegion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OfferTargetRegionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OfferTargetRegionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OfferTargetRegion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OfferTargetRegionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OfferTargetRegionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OfferTargetRegion).
+func (m *OfferTargetRegionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OfferTargetRegionMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.offer != nil {
+		fields = append(fields, offertargetregion.FieldMatchOfferID)
+	}
+	if m.region != nil {
+		fields = append(fields, offertargetregion.FieldRegionID)
+	}
+	if m.posted_at != nil {
+		fields = append(fields, offertargetregion.FieldPostedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OfferTargetRegionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case offertargetregion.FieldMatchOfferID:
+		return m.MatchOfferID()
+	case offertargetregion.FieldRegionID:
+		return m.RegionID()
+	case offertargetregion.FieldPostedAt:
+		return m.PostedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OfferTargetRegionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema OfferTargetRegion does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTargetRegionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case offertargetregion.FieldMatchOfferID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMatchOfferID(v)
+		return nil
+	case offertargetregion.FieldRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionID(v)
+		return nil
+	case offertargetregion.FieldPostedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetRegion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OfferTargetRegionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OfferTargetRegionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTargetRegionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OfferTargetRegion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OfferTargetRegionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(offertargetregion.FieldPostedAt) {
+		fields = append(fields, offertargetregion.FieldPostedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OfferTargetRegionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OfferTargetRegionMutation) ClearField(name string) error {
+	switch name {
+	case offertargetregion.FieldPostedAt:
+		m.ClearPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetRegion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OfferTargetRegionMutation) ResetField(name string) error {
+	switch name {
+	case offertargetregion.FieldMatchOfferID:
+		m.ResetMatchOfferID()
+		return nil
+	case offertargetregion.FieldRegionID:
+		m.ResetRegionID()
+		return nil
+	case offertargetregion.FieldPostedAt:
+		m.ResetPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetRegion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OfferTargetRegionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.offer != nil {
+		edges = append(edges, offertargetregion.EdgeOffer)
+	}
+	if m.region != nil {
+		edges = append(edges, offertargetregion.EdgeRegion)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OfferTargetRegionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case offertargetregion.EdgeOffer:
+		if id := m.offer; id != nil {
+			return []ent.Value{*id}
+		}
+	case offertargetregion.EdgeRegion:
+		if id := m.region; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OfferTargetRegionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OfferTargetRegionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OfferTargetRegionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedoffer {
+		edges = append(edges, offertargetregion.EdgeOffer)
+	}
+	if m.clearedregion {
+		edges = append(edges, offertargetregion.EdgeRegion)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OfferTargetRegionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case offertargetregion.EdgeOffer:
+		return m.clearedoffer
+	case offertargetregion.EdgeRegion:
+		return m.clearedregion
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OfferTargetRegionMutation) ClearEdge(name string) error {
+	switch name {
+	case offertargetregion.EdgeOffer:
+		m.ClearOffer()
+		return nil
+	case offertargetregion.EdgeRegion:
+		m.ClearRegion()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetRegion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OfferTargetRegionMutation) ResetEdge(name string) error {
+	switch name {
+	case offertargetregion.EdgeOffer:
+		m.ResetOffer()
+		return nil
+	case offertargetregion.EdgeRegion:
+		m.ResetRegion()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTargetRegion edge %s", name)
+}
+
+// OfferTopicMutation represents an operation that mutates the OfferTopic nodes in the graph.
+type OfferTopicMutation struct {
+	config
+	op            Op
+	typ           string
+	posted_at     *time.Time
+	clearedFields map[string]struct{}
+	offer         *int
+	clearedoffer  bool
+	topic         *int
+	clearedtopic  bool
+	done          bool
+	oldValue      func(context.Context) (*OfferTopic, error)
+	predicates    []predicate.OfferTopic
+}
+
+var _ ent.Mutation = (*OfferTopicMutation)(nil)
+
+// offertopicOption allows management of the mutation configuration using functional options.
+type offertopicOption func(*OfferTopicMutation)
+
+// newOfferTopicMutation creates new mutation for the OfferTopic entity.
+func newOfferTopicMutation(c config, op Op, opts ...offertopicOption) *OfferTopicMutation {
+	m := &OfferTopicMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOfferTopic,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OfferTopicMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OfferTopicMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetMatchOfferID sets the "match_offer_id" field.
+func (m *OfferTopicMutation) SetMatchOfferID(i int) {
+	m.offer = &i
+}
+
+// MatchOfferID returns the value of the "match_offer_id" field in the mutation.
+func (m *OfferTopicMutation) MatchOfferID() (r int, exists bool) {
+	v := m.offer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMatchOfferID resets all changes to the "match_offer_id" field.
+func (m *OfferTopicMutation) ResetMatchOfferID() {
+	m.offer = nil
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *OfferTopicMutation) SetTopicID(i int) {
+	m.topic = &i
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *OfferTopicMutation) TopicID() (r int, exists bool) {
+	v := m.topic
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *OfferTopicMutation) ResetTopicID() {
+	m.topic = nil
+}
+
+// SetPostedAt sets the "posted_at" field.
+func (m *OfferTopicMutation) SetPostedAt(t time.Time) {
+	m.posted_at = &t
+}
+
+// PostedAt returns the value of the "posted_at" field in the mutation.
+func (m *OfferTopicMutation) PostedAt() (r time.Time, exists bool) {
+	v := m.posted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPostedAt clears the value of the "posted_at" field.
+func (m *OfferTopicMutation) ClearPostedAt() {
+	m.posted_at = nil
+	m.clearedFields[offertopic.FieldPostedAt] = struct{}{}
+}
+
+// PostedAtCleared returns if the "posted_at" field was cleared in this mutation.
+func (m *OfferTopicMutation) PostedAtCleared() bool {
+	_, ok := m.clearedFields[offertopic.FieldPostedAt]
+	return ok
+}
+
+// ResetPostedAt resets all changes to the "posted_at" field.
+func (m *OfferTopicMutation) ResetPostedAt() {
+	m.posted_at = nil
+	delete(m.clearedFields, offertopic.FieldPostedAt)
+}
+
+// SetOfferID sets the "offer" edge to the MatchOffer entity by id.
+func (m *OfferTopicMutation) SetOfferID(id int) {
+	m.offer = &id
+}
+
+// ClearOffer clears the "offer" edge to the MatchOffer entity.
+func (m *OfferTopicMutation) ClearOffer() {
+	m.clearedoffer = true
+	m.clearedFields[offertopic.FieldMatchOfferID] = struct{}{}
+}
+
+// OfferCleared reports if the "offer" edge to the MatchOffer entity was cleared.
+func (m *OfferTopicMutation) OfferCleared() bool {
+	return m.clearedoffer
+}
+
+// OfferID returns the "offer" edge ID in the mutation.
+func (m *OfferTopicMutation) OfferID() (id int, exists bool) {
+	if m.offer != nil {
+		return *m.offer, true
+	}
+	return
+}
+
+// OfferIDs returns the "offer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OfferID instead. It exists only for internal usage by the builders.
+func (m *OfferTopicMutation) OfferIDs() (ids []int) {
+	if id := m.offer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOffer resets all changes to the "offer" edge.
+func (m *OfferTopicMutation) ResetOffer() {
+	m.offer = nil
+	m.clearedoffer = false
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *OfferTopicMutation) ClearTopic() {
+	m.clearedtopic = true
+	m.clearedFields[offertopic.FieldTopicID] = struct{}{}
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *OfferTopicMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *OfferTopicMutation) TopicIDs() (ids []int) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *OfferTopicMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// Where appends a list predicates to the OfferTopicMutation builder.
+func (m *OfferTopicMutation) Where(ps ...predicate.OfferTopic) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OfferTopicMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OfferTopicMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OfferTopic, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OfferTopicMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OfferTopicMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OfferTopic).
+func (m *OfferTopicMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OfferTopicMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.offer != nil {
+		fields = append(fields, offertopic.FieldMatchOfferID)
+	}
+	if m.topic != nil {
+		fields = append(fields, offertopic.FieldTopicID)
+	}
+	if m.posted_at != nil {
+		fields = append(fields, offertopic.FieldPostedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OfferTopicMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case offertopic.FieldMatchOfferID:
+		return m.MatchOfferID()
+	case offertopic.FieldTopicID:
+		return m.TopicID()
+	case offertopic.FieldPostedAt:
+		return m.PostedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OfferTopicMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema OfferTopic does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTopicMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case offertopic.FieldMatchOfferID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMatchOfferID(v)
+		return nil
+	case offertopic.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case offertopic.FieldPostedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTopic field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OfferTopicMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OfferTopicMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferTopicMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OfferTopic numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OfferTopicMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(offertopic.FieldPostedAt) {
+		fields = append(fields, offertopic.FieldPostedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OfferTopicMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OfferTopicMutation) ClearField(name string) error {
+	switch name {
+	case offertopic.FieldPostedAt:
+		m.ClearPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTopic nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OfferTopicMutation) ResetField(name string) error {
+	switch name {
+	case offertopic.FieldMatchOfferID:
+		m.ResetMatchOfferID()
+		return nil
+	case offertopic.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case offertopic.FieldPostedAt:
+		m.ResetPostedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTopic field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OfferTopicMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.offer != nil {
+		edges = append(edges, offertopic.EdgeOffer)
+	}
+	if m.topic != nil {
+		edges = append(edges, offertopic.EdgeTopic)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OfferTopicMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case offertopic.EdgeOffer:
+		if id := m.offer; id != nil {
+			return []ent.Value{*id}
+		}
+	case offertopic.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OfferTopicMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OfferTopicMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OfferTopicMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedoffer {
+		edges = append(edges, offertopic.EdgeOffer)
+	}
+	if m.clearedtopic {
+		edges = append(edges, offertopic.EdgeTopic)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OfferTopicMutation) EdgeCleared(name string) bool {
+	switch name {
+	case offertopic.EdgeOffer:
+		return m.clearedoffer
+	case offertopic.EdgeTopic:
+		return m.clearedtopic
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OfferTopicMutation) ClearEdge(name string) error {
+	switch name {
+	case offertopic.EdgeOffer:
+		m.ClearOffer()
+		return nil
+	case offertopic.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTopic unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OfferTopicMutation) ResetEdge(name string) error {
+	switch name {
+	case offertopic.EdgeOffer:
+		m.ResetOffer()
+		return nil
+	case offertopic.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown OfferTopic edge %s", name)
 }
 
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.

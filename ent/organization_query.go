@@ -631,7 +631,7 @@ func (_q *OrganizationQuery) loadOffers(ctx context.Context, query *MatchOfferQu
 		query.ctx.AppendFieldOnce(matchoffer.FieldProviderID)
 	}
 	query.Where(predicate.MatchOffer(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), organization.OffersColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", organization.OffersColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -661,7 +661,7 @@ func (_q *OrganizationQuery) loadNeeds(ctx context.Context, query *MatchNeedQuer
 		query.ctx.AppendFieldOnce(matchneed.FieldSeekerID)
 	}
 	query.Where(predicate.MatchNeed(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), organization.NeedsColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", organization.NeedsColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -691,7 +691,7 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(organization.ActivitiesTable)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(organization.ActivitiesPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, organization.ActivitiesTable, organization.ActivitiesPrimaryKey[1], organization.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(organization.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)

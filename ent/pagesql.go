@@ -7,15 +7,38 @@ import "sscgraph/internal/pagesql"
 // nullableColumns are the columns, by table, that may hold NULL: a page's
 // cursor places NULL where the database sorts it (pagesql.Cursors).
 var nullableColumns = pagesql.Nullable{
-	"api_keys":      {"name": true, "expires_at": true, "revoked_at": true},
-	"activities":    {"description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
-	"audit_events":  {"changes": true},
-	"consultants":   {"languages": true, "bio": true, "email": true},
-	"countries":     {"official_name": true, "note": true},
-	"match_needs":   {"description": true},
-	"match_offers":  {"description": true, "expires_at": true, "languages": true},
-	"organizations": {"website": true},
-	"projects":      {"summary": true, "start_date": true, "end_date": true, "budget": true, "documents": true, "note": true},
-	"regions":       {"description": true},
-	"topics":        {"description": true},
+	"api_keys":                       {"name": true, "expires_at": true, "revoked_at": true},
+	"activities":                     {"description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
+	"activity_beneficiary_countries": {"start_date": true},
+	"activity_consultants":           {"start_date": true},
+	"activity_partners":              {"start_date": true},
+	"activity_provider_countries":    {"start_date": true},
+	"activity_topics":                {"start_date": true},
+	"audit_events":                   {"changes": true},
+	"consultants":                    {"languages": true, "bio": true, "email": true},
+	"countries":                      {"official_name": true, "note": true},
+	"match_needs":                    {"description": true},
+	"match_offers":                   {"description": true, "expires_at": true, "languages": true},
+	"match_offer_target_countries":   {"posted_at": true},
+	"match_offer_target_regions":     {"posted_at": true},
+	"match_offer_topics":             {"posted_at": true},
+	"organizations":                  {"website": true},
+	"projects":                       {"summary": true, "start_date": true, "end_date": true, "budget": true, "documents": true, "note": true},
+	"regions":                        {"description": true},
+	"topics":                         {"description": true},
+}
+
+// joinSortKeys are, by join table, the columns of its child (the first
+// column of its key) that it keeps a copy of (ent/schema/sortkeys.go): a
+// nested page of those children in the order of such a column reads the
+// join table's copy, in the order of its index (pagesql.Limit).
+var joinSortKeys = pagesql.SortKeys{
+	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_consultants":           {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_partners":              {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_provider_countries":    {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_topics":                {Child: "activity_id", Columns: []string{"start_date"}},
+	"match_offer_target_countries":   {Child: "match_offer_id", Columns: []string{"posted_at"}},
+	"match_offer_target_regions":     {Child: "match_offer_id", Columns: []string{"posted_at"}},
+	"match_offer_topics":             {Child: "match_offer_id", Columns: []string{"posted_at"}},
 }

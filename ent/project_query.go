@@ -600,7 +600,7 @@ func (_q *ProjectQuery) loadRecommendations(ctx context.Context, query *Recommen
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.RecommendationsTable)
 		s.Join(joinT).On(s.C(recommendation.FieldID), joinT.C(project.RecommendationsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, project.RecommendationsTable, project.RecommendationsPrimaryKey[0], project.RecommendationsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.RecommendationsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -661,7 +661,7 @@ func (_q *ProjectQuery) loadCountries(ctx context.Context, query *CountryQuery, 
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.CountriesTable)
 		s.Join(joinT).On(s.C(country.FieldID), joinT.C(project.CountriesPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, project.CountriesTable, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.CountriesPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -722,7 +722,7 @@ func (_q *ProjectQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(project.TopicsTable)
 		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(project.TopicsPrimaryKey[1]))
-		s.Where(pagesql.Parents(s, joinT, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, project.TopicsTable, project.TopicsPrimaryKey[0], project.TopicsPrimaryKey[1], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(project.TopicsPrimaryKey[0]))
 		s.AppendSelect(columns...)
@@ -783,7 +783,7 @@ func (_q *ProjectQuery) loadActivities(ctx context.Context, query *ActivityQuery
 		query.ctx.AppendFieldOnce(activity.FieldProjectID)
 	}
 	query.Where(predicate.Activity(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), project.ActivitiesColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", project.ActivitiesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -444,7 +444,7 @@ func (_q *RecommendationQuery) loadProjects(ctx context.Context, query *ProjectQ
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(recommendation.ProjectsTable)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(recommendation.ProjectsPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, recommendation.ProjectsTable, recommendation.ProjectsPrimaryKey[1], recommendation.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(recommendation.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)

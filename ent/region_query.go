@@ -494,7 +494,7 @@ func (_q *RegionQuery) loadCountries(ctx context.Context, query *CountryQuery, n
 	}
 	query.withFKs = true
 	query.Where(predicate.Country(func(s *sql.Selector) {
-		s.Where(pagesql.Parents(s, s.Table(), region.CountriesColumn, "", fks))
+		s.Where(pagesql.Parents(s, s.Table(), "", region.CountriesColumn, "", fks))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -527,7 +527,7 @@ func (_q *RegionQuery) loadTargetingOffers(ctx context.Context, query *MatchOffe
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(region.TargetingOffersTable)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(region.TargetingOffersPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, region.TargetingOffersTable, region.TargetingOffersPrimaryKey[1], region.TargetingOffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(region.TargetingOffersPrimaryKey[1]))
 		s.AppendSelect(columns...)

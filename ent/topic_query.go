@@ -652,7 +652,7 @@ func (_q *TopicQuery) loadProjects(ctx context.Context, query *ProjectQuery, nod
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ProjectsTable)
 		s.Join(joinT).On(s.C(project.FieldID), joinT.C(topic.ProjectsPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, topic.ProjectsTable, topic.ProjectsPrimaryKey[1], topic.ProjectsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ProjectsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -713,7 +713,7 @@ func (_q *TopicQuery) loadActivities(ctx context.Context, query *ActivityQuery, 
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ActivitiesTable)
 		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(topic.ActivitiesPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, topic.ActivitiesTable, topic.ActivitiesPrimaryKey[1], topic.ActivitiesPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ActivitiesPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -774,7 +774,7 @@ func (_q *TopicQuery) loadConsultants(ctx context.Context, query *ConsultantQuer
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.ConsultantsTable)
 		s.Join(joinT).On(s.C(consultant.FieldID), joinT.C(topic.ConsultantsPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, topic.ConsultantsTable, topic.ConsultantsPrimaryKey[1], topic.ConsultantsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.ConsultantsPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -835,7 +835,7 @@ func (_q *TopicQuery) loadOffers(ctx context.Context, query *MatchOfferQuery, no
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.OffersTable)
 		s.Join(joinT).On(s.C(matchoffer.FieldID), joinT.C(topic.OffersPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, topic.OffersTable, topic.OffersPrimaryKey[1], topic.OffersPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.OffersPrimaryKey[1]))
 		s.AppendSelect(columns...)
@@ -896,7 +896,7 @@ func (_q *TopicQuery) loadNeeds(ctx context.Context, query *MatchNeedQuery, node
 	query.Where(func(s *sql.Selector) {
 		joinT := sql.Table(topic.NeedsTable)
 		s.Join(joinT).On(s.C(matchneed.FieldID), joinT.C(topic.NeedsPrimaryKey[0]))
-		s.Where(pagesql.Parents(s, joinT, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs))
+		s.Where(pagesql.Parents(s, joinT, topic.NeedsTable, topic.NeedsPrimaryKey[1], topic.NeedsPrimaryKey[0], edgeIDs))
 		columns := s.SelectedColumns()
 		s.Select(joinT.C(topic.NeedsPrimaryKey[1]))
 		s.AppendSelect(columns...)

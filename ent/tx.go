@@ -18,6 +18,16 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Activity is the client for interacting with the Activity builders.
 	Activity *ActivityClient
+	// ActivityBeneficiary is the client for interacting with the ActivityBeneficiary builders.
+	ActivityBeneficiary *ActivityBeneficiaryClient
+	// ActivityConsultant is the client for interacting with the ActivityConsultant builders.
+	ActivityConsultant *ActivityConsultantClient
+	// ActivityPartner is the client for interacting with the ActivityPartner builders.
+	ActivityPartner *ActivityPartnerClient
+	// ActivityProvider is the client for interacting with the ActivityProvider builders.
+	ActivityProvider *ActivityProviderClient
+	// ActivityTopic is the client for interacting with the ActivityTopic builders.
+	ActivityTopic *ActivityTopicClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Consultant is the client for interacting with the Consultant builders.
@@ -30,6 +40,12 @@ type Tx struct {
 	MatchNeed *MatchNeedClient
 	// MatchOffer is the client for interacting with the MatchOffer builders.
 	MatchOffer *MatchOfferClient
+	// OfferTargetCountry is the client for interacting with the OfferTargetCountry builders.
+	OfferTargetCountry *OfferTargetCountryClient
+	// OfferTargetRegion is the client for interacting with the OfferTargetRegion builders.
+	OfferTargetRegion *OfferTargetRegionClient
+	// OfferTopic is the client for interacting with the OfferTopic builders.
+	OfferTopic *OfferTopicClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Project is the client for interacting with the Project builders.
@@ -173,12 +189,20 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Activity = NewActivityClient(tx.config)
+	tx.ActivityBeneficiary = NewActivityBeneficiaryClient(tx.config)
+	tx.ActivityConsultant = NewActivityConsultantClient(tx.config)
+	tx.ActivityPartner = NewActivityPartnerClient(tx.config)
+	tx.ActivityProvider = NewActivityProviderClient(tx.config)
+	tx.ActivityTopic = NewActivityTopicClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Consultant = NewConsultantClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
 	tx.Match = NewMatchClient(tx.config)
 	tx.MatchNeed = NewMatchNeedClient(tx.config)
 	tx.MatchOffer = NewMatchOfferClient(tx.config)
+	tx.OfferTargetCountry = NewOfferTargetCountryClient(tx.config)
+	tx.OfferTargetRegion = NewOfferTargetRegionClient(tx.config)
+	tx.OfferTopic = NewOfferTopicClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
 	tx.Recommendation = NewRecommendationClient(tx.config)

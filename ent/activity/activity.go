@@ -59,6 +59,16 @@ const (
 	EdgePartners = "partners"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
 	EdgeTopics = "topics"
+	// EdgeBeneficiaryLinks holds the string denoting the beneficiary_links edge name in mutations.
+	EdgeBeneficiaryLinks = "beneficiary_links"
+	// EdgeProviderLinks holds the string denoting the provider_links edge name in mutations.
+	EdgeProviderLinks = "provider_links"
+	// EdgeConsultantLinks holds the string denoting the consultant_links edge name in mutations.
+	EdgeConsultantLinks = "consultant_links"
+	// EdgePartnerLinks holds the string denoting the partner_links edge name in mutations.
+	EdgePartnerLinks = "partner_links"
+	// EdgeTopicLinks holds the string denoting the topic_links edge name in mutations.
+	EdgeTopicLinks = "topic_links"
 	// Table holds the table name of the activity in the database.
 	Table = "activities"
 	// ProjectTable is the table that holds the project relation/edge.
@@ -100,6 +110,41 @@ const (
 	// TopicsInverseTable is the table name for the Topic entity.
 	// It exists in this package in order to avoid circular dependency with the "topic" package.
 	TopicsInverseTable = "topics"
+	// BeneficiaryLinksTable is the table that holds the beneficiary_links relation/edge.
+	BeneficiaryLinksTable = "activity_beneficiary_countries"
+	// BeneficiaryLinksInverseTable is the table name for the ActivityBeneficiary entity.
+	// It exists in this package in order to avoid circular dependency with the "activitybeneficiary" package.
+	BeneficiaryLinksInverseTable = "activity_beneficiary_countries"
+	// BeneficiaryLinksColumn is the table column denoting the beneficiary_links relation/edge.
+	BeneficiaryLinksColumn = "activity_id"
+	// ProviderLinksTable is the table that holds the provider_links relation/edge.
+	ProviderLinksTable = "activity_provider_countries"
+	// ProviderLinksInverseTable is the table name for the ActivityProvider entity.
+	// It exists in this package in order to avoid circular dependency with the "activityprovider" package.
+	ProviderLinksInverseTable = "activity_provider_countries"
+	// ProviderLinksColumn is the table column denoting the provider_links relation/edge.
+	ProviderLinksColumn = "activity_id"
+	// ConsultantLinksTable is the table that holds the consultant_links relation/edge.
+	ConsultantLinksTable = "activity_consultants"
+	// ConsultantLinksInverseTable is the table name for the ActivityConsultant entity.
+	// It exists in this package in order to avoid circular dependency with the "activityconsultant" package.
+	ConsultantLinksInverseTable = "activity_consultants"
+	// ConsultantLinksColumn is the table column denoting the consultant_links relation/edge.
+	ConsultantLinksColumn = "activity_id"
+	// PartnerLinksTable is the table that holds the partner_links relation/edge.
+	PartnerLinksTable = "activity_partners"
+	// PartnerLinksInverseTable is the table name for the ActivityPartner entity.
+	// It exists in this package in order to avoid circular dependency with the "activitypartner" package.
+	PartnerLinksInverseTable = "activity_partners"
+	// PartnerLinksColumn is the table column denoting the partner_links relation/edge.
+	PartnerLinksColumn = "activity_id"
+	// TopicLinksTable is the table that holds the topic_links relation/edge.
+	TopicLinksTable = "activity_topics"
+	// TopicLinksInverseTable is the table name for the ActivityTopic entity.
+	// It exists in this package in order to avoid circular dependency with the "activitytopic" package.
+	TopicLinksInverseTable = "activity_topics"
+	// TopicLinksColumn is the table column denoting the topic_links relation/edge.
+	TopicLinksColumn = "activity_id"
 )
 
 // Columns holds all SQL columns for activity fields.
@@ -412,6 +457,76 @@ func ByTopics(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTopicsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByBeneficiaryLinksCount orders the results by beneficiary_links count.
+func ByBeneficiaryLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newBeneficiaryLinksStep(), opts...)
+	}
+}
+
+// ByBeneficiaryLinks orders the results by beneficiary_links terms.
+func ByBeneficiaryLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBeneficiaryLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByProviderLinksCount orders the results by provider_links count.
+func ByProviderLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newProviderLinksStep(), opts...)
+	}
+}
+
+// ByProviderLinks orders the results by provider_links terms.
+func ByProviderLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProviderLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByConsultantLinksCount orders the results by consultant_links count.
+func ByConsultantLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newConsultantLinksStep(), opts...)
+	}
+}
+
+// ByConsultantLinks orders the results by consultant_links terms.
+func ByConsultantLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newConsultantLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByPartnerLinksCount orders the results by partner_links count.
+func ByPartnerLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartnerLinksStep(), opts...)
+	}
+}
+
+// ByPartnerLinks orders the results by partner_links terms.
+func ByPartnerLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartnerLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTopicLinksCount orders the results by topic_links count.
+func ByTopicLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTopicLinksStep(), opts...)
+	}
+}
+
+// ByTopicLinks orders the results by topic_links terms.
+func ByTopicLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTopicLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newProjectStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -459,6 +574,41 @@ func newTopicsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TopicsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
+	)
+}
+func newBeneficiaryLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BeneficiaryLinksInverseTable, BeneficiaryLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, BeneficiaryLinksTable, BeneficiaryLinksColumn),
+	)
+}
+func newProviderLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProviderLinksInverseTable, ProviderLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, ProviderLinksTable, ProviderLinksColumn),
+	)
+}
+func newConsultantLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ConsultantLinksInverseTable, ConsultantLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, ConsultantLinksTable, ConsultantLinksColumn),
+	)
+}
+func newPartnerLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartnerLinksInverseTable, PartnerLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, PartnerLinksTable, PartnerLinksColumn),
+	)
+}
+func newTopicLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TopicLinksInverseTable, TopicLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, TopicLinksTable, TopicLinksColumn),
 	)
 }
 

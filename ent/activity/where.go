@@ -902,6 +902,111 @@ func HasTopicsWith(preds ...predicate.Topic) predicate.Activity {
 	})
 }
 
+// HasBeneficiaryLinks applies the HasEdge predicate on the "beneficiary_links" edge.
+func HasBeneficiaryLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, BeneficiaryLinksTable, BeneficiaryLinksColumn),
+		))
+	})
+}
+
+// HasBeneficiaryLinksWith applies the HasEdge predicate on the "beneficiary_links" edge with a given conditions (other predicates).
+func HasBeneficiaryLinksWith(preds ...predicate.ActivityBeneficiary) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newBeneficiaryLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProviderLinks applies the HasEdge predicate on the "provider_links" edge.
+func HasProviderLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, ProviderLinksTable, ProviderLinksColumn),
+		))
+	})
+}
+
+// HasProviderLinksWith applies the HasEdge predicate on the "provider_links" edge with a given conditions (other predicates).
+func HasProviderLinksWith(preds ...predicate.ActivityProvider) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newProviderLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasConsultantLinks applies the HasEdge predicate on the "consultant_links" edge.
+func HasConsultantLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, ConsultantLinksTable, ConsultantLinksColumn),
+		))
+	})
+}
+
+// HasConsultantLinksWith applies the HasEdge predicate on the "consultant_links" edge with a given conditions (other predicates).
+func HasConsultantLinksWith(preds ...predicate.ActivityConsultant) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newConsultantLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPartnerLinks applies the HasEdge predicate on the "partner_links" edge.
+func HasPartnerLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, PartnerLinksTable, PartnerLinksColumn),
+		))
+	})
+}
+
+// HasPartnerLinksWith applies the HasEdge predicate on the "partner_links" edge with a given conditions (other predicates).
+func HasPartnerLinksWith(preds ...predicate.ActivityPartner) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newPartnerLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTopicLinks applies the HasEdge predicate on the "topic_links" edge.
+func HasTopicLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, TopicLinksTable, TopicLinksColumn),
+		))
+	})
+}
+
+// HasTopicLinksWith applies the HasEdge predicate on the "topic_links" edge with a given conditions (other predicates).
+func HasTopicLinksWith(preds ...predicate.ActivityTopic) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTopicLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Activity) predicate.Activity {
 	return predicate.Activity(sql.AndPredicates(predicates...))

@@ -32,6 +32,66 @@ func (f ActivityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityMutation", m)
 }
 
+// The ActivityBeneficiaryFunc type is an adapter to allow the use of ordinary
+// function as ActivityBeneficiary mutator.
+type ActivityBeneficiaryFunc func(context.Context, *ent.ActivityBeneficiaryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityBeneficiaryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityBeneficiaryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityBeneficiaryMutation", m)
+}
+
+// The ActivityConsultantFunc type is an adapter to allow the use of ordinary
+// function as ActivityConsultant mutator.
+type ActivityConsultantFunc func(context.Context, *ent.ActivityConsultantMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityConsultantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityConsultantMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityConsultantMutation", m)
+}
+
+// The ActivityPartnerFunc type is an adapter to allow the use of ordinary
+// function as ActivityPartner mutator.
+type ActivityPartnerFunc func(context.Context, *ent.ActivityPartnerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityPartnerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityPartnerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityPartnerMutation", m)
+}
+
+// The ActivityProviderFunc type is an adapter to allow the use of ordinary
+// function as ActivityProvider mutator.
+type ActivityProviderFunc func(context.Context, *ent.ActivityProviderMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityProviderMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityProviderMutation", m)
+}
+
+// The ActivityTopicFunc type is an adapter to allow the use of ordinary
+// function as ActivityTopic mutator.
+type ActivityTopicFunc func(context.Context, *ent.ActivityTopicMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityTopicFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityTopicMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityTopicMutation", m)
+}
+
 // The AuditEventFunc type is an adapter to allow the use of ordinary
 // function as AuditEvent mutator.
 type AuditEventFunc func(context.Context, *ent.AuditEventMutation) (ent.Value, error)
@@ -102,6 +162,42 @@ func (f MatchOfferFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchOfferMutation", m)
+}
+
+// The OfferTargetCountryFunc type is an adapter to allow the use of ordinary
+// function as OfferTargetCountry mutator.
+type OfferTargetCountryFunc func(context.Context, *ent.OfferTargetCountryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OfferTargetCountryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OfferTargetCountryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfferTargetCountryMutation", m)
+}
+
+// The OfferTargetRegionFunc type is an adapter to allow the use of ordinary
+// function as OfferTargetRegion mutator.
+type OfferTargetRegionFunc func(context.Context, *ent.OfferTargetRegionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OfferTargetRegionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OfferTargetRegionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfferTargetRegionMutation", m)
+}
+
+// The OfferTopicFunc type is an adapter to allow the use of ordinary
+// function as OfferTopic mutator.
+type OfferTopicFunc func(context.Context, *ent.OfferTopicMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OfferTopicFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OfferTopicMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfferTopicMutation", m)
 }
 
 // The OrganizationFunc type is an adapter to allow the use of ordinary

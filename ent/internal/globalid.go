@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":0,\"api_keys\":47244640256,\"audit_events\":51539607552,\"consultants\":4294967296,\"countries\":8589934592,\"match_needs\":17179869184,\"match_offers\":21474836480,\"matches\":12884901888,\"organizations\":25769803776,\"projects\":30064771072,\"recommendations\":34359738368,\"regions\":38654705664,\"topics\":42949672960}"
+const IncrementStarts = "{\"activities\":0,\"activity_beneficiary_countries\":55834574848,\"activity_consultants\":60129542144,\"activity_partners\":64424509440,\"activity_provider_countries\":68719476736,\"activity_topics\":73014444032,\"api_keys\":47244640256,\"audit_events\":51539607552,\"consultants\":4294967296,\"countries\":8589934592,\"match_needs\":17179869184,\"match_offer_target_countries\":77309411328,\"match_offer_target_regions\":81604378624,\"match_offer_topics\":85899345920,\"match_offers\":21474836480,\"matches\":12884901888,\"organizations\":25769803776,\"projects\":30064771072,\"recommendations\":34359738368,\"regions\":38654705664,\"topics\":42949672960}"

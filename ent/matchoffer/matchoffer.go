@@ -47,6 +47,12 @@ const (
 	EdgeTargetCountries = "target_countries"
 	// EdgeMatches holds the string denoting the matches edge name in mutations.
 	EdgeMatches = "matches"
+	// EdgeTopicLinks holds the string denoting the topic_links edge name in mutations.
+	EdgeTopicLinks = "topic_links"
+	// EdgeTargetRegionLinks holds the string denoting the target_region_links edge name in mutations.
+	EdgeTargetRegionLinks = "target_region_links"
+	// EdgeTargetCountryLinks holds the string denoting the target_country_links edge name in mutations.
+	EdgeTargetCountryLinks = "target_country_links"
 	// Table holds the table name of the matchoffer in the database.
 	Table = "match_offers"
 	// ProviderTable is the table that holds the provider relation/edge.
@@ -78,6 +84,27 @@ const (
 	MatchesInverseTable = "matches"
 	// MatchesColumn is the table column denoting the matches relation/edge.
 	MatchesColumn = "offer_id"
+	// TopicLinksTable is the table that holds the topic_links relation/edge.
+	TopicLinksTable = "match_offer_topics"
+	// TopicLinksInverseTable is the table name for the OfferTopic entity.
+	// It exists in this package in order to avoid circular dependency with the "offertopic" package.
+	TopicLinksInverseTable = "match_offer_topics"
+	// TopicLinksColumn is the table column denoting the topic_links relation/edge.
+	TopicLinksColumn = "match_offer_id"
+	// TargetRegionLinksTable is the table that holds the target_region_links relation/edge.
+	TargetRegionLinksTable = "match_offer_target_regions"
+	// TargetRegionLinksInverseTable is the table name for the OfferTargetRegion entity.
+	// It exists in this package in order to avoid circular dependency with the "offertargetregion" package.
+	TargetRegionLinksInverseTable = "match_offer_target_regions"
+	// TargetRegionLinksColumn is the table column denoting the target_region_links relation/edge.
+	TargetRegionLinksColumn = "match_offer_id"
+	// TargetCountryLinksTable is the table that holds the target_country_links relation/edge.
+	TargetCountryLinksTable = "match_offer_target_countries"
+	// TargetCountryLinksInverseTable is the table name for the OfferTargetCountry entity.
+	// It exists in this package in order to avoid circular dependency with the "offertargetcountry" package.
+	TargetCountryLinksInverseTable = "match_offer_target_countries"
+	// TargetCountryLinksColumn is the table column denoting the target_country_links relation/edge.
+	TargetCountryLinksColumn = "match_offer_id"
 )
 
 // Columns holds all SQL columns for matchoffer fields.
@@ -275,6 +302,48 @@ func ByMatches(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newMatchesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByTopicLinksCount orders the results by topic_links count.
+func ByTopicLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTopicLinksStep(), opts...)
+	}
+}
+
+// ByTopicLinks orders the results by topic_links terms.
+func ByTopicLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTopicLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTargetRegionLinksCount orders the results by target_region_links count.
+func ByTargetRegionLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTargetRegionLinksStep(), opts...)
+	}
+}
+
+// ByTargetRegionLinks orders the results by target_region_links terms.
+func ByTargetRegionLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTargetRegionLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTargetCountryLinksCount orders the results by target_country_links count.
+func ByTargetCountryLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTargetCountryLinksStep(), opts...)
+	}
+}
+
+// ByTargetCountryLinks orders the results by target_country_links terms.
+func ByTargetCountryLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTargetCountryLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newProviderStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -308,6 +377,27 @@ func newMatchesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MatchesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MatchesTable, MatchesColumn),
+	)
+}
+func newTopicLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TopicLinksInverseTable, TopicLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, TopicLinksTable, TopicLinksColumn),
+	)
+}
+func newTargetRegionLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TargetRegionLinksInverseTable, TargetRegionLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, TargetRegionLinksTable, TargetRegionLinksColumn),
+	)
+}
+func newTargetCountryLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TargetCountryLinksInverseTable, TargetCountryLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, TargetCountryLinksTable, TargetCountryLinksColumn),
 	)
 }
 

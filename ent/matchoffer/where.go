@@ -544,6 +544,69 @@ func HasMatchesWith(preds ...predicate.Match) predicate.MatchOffer {
 	})
 }
 
+// HasTopicLinks applies the HasEdge predicate on the "topic_links" edge.
+func HasTopicLinks() predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, TopicLinksTable, TopicLinksColumn),
+		))
+	})
+}
+
+// HasTopicLinksWith applies the HasEdge predicate on the "topic_links" edge with a given conditions (other predicates).
+func HasTopicLinksWith(preds ...predicate.OfferTopic) predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTopicLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTargetRegionLinks applies the HasEdge predicate on the "target_region_links" edge.
+func HasTargetRegionLinks() predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, TargetRegionLinksTable, TargetRegionLinksColumn),
+		))
+	})
+}
+
+// HasTargetRegionLinksWith applies the HasEdge predicate on the "target_region_links" edge with a given conditions (other predicates).
+func HasTargetRegionLinksWith(preds ...predicate.OfferTargetRegion) predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTargetRegionLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTargetCountryLinks applies the HasEdge predicate on the "target_country_links" edge.
+func HasTargetCountryLinks() predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, TargetCountryLinksTable, TargetCountryLinksColumn),
+		))
+	})
+}
+
+// HasTargetCountryLinksWith applies the HasEdge predicate on the "target_country_links" edge with a given conditions (other predicates).
+func HasTargetCountryLinksWith(preds ...predicate.OfferTargetCountry) predicate.MatchOffer {
+	return predicate.MatchOffer(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTargetCountryLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.MatchOffer) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.AndPredicates(predicates...))

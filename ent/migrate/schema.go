@@ -117,6 +117,221 @@ var (
 			},
 		},
 	}
+	// ActivityBeneficiaryCountriesColumns holds the columns for the "activity_beneficiary_countries" table.
+	ActivityBeneficiaryCountriesColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "country_id", Type: field.TypeInt},
+	}
+	// ActivityBeneficiaryCountriesTable holds the schema information for the "activity_beneficiary_countries" table.
+	ActivityBeneficiaryCountriesTable = &schema.Table{
+		Name:       "activity_beneficiary_countries",
+		Columns:    ActivityBeneficiaryCountriesColumns,
+		PrimaryKey: []*schema.Column{ActivityBeneficiaryCountriesColumns[1], ActivityBeneficiaryCountriesColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_beneficiary_countries_activity_id",
+				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_beneficiary_countries_country_id",
+				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[2]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_beneficiary_countries_country_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[2], ActivityBeneficiaryCountriesColumns[1]},
+			},
+			{
+				Name:    "activity_beneficiary_countries_country_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[2], ActivityBeneficiaryCountriesColumns[0], ActivityBeneficiaryCountriesColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityBeneficiaryCountriesColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// ActivityConsultantsColumns holds the columns for the "activity_consultants" table.
+	ActivityConsultantsColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "consultant_id", Type: field.TypeInt},
+	}
+	// ActivityConsultantsTable holds the schema information for the "activity_consultants" table.
+	ActivityConsultantsTable = &schema.Table{
+		Name:       "activity_consultants",
+		Columns:    ActivityConsultantsColumns,
+		PrimaryKey: []*schema.Column{ActivityConsultantsColumns[1], ActivityConsultantsColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_consultants_activity_id",
+				Columns:    []*schema.Column{ActivityConsultantsColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_consultants_consultant_id",
+				Columns:    []*schema.Column{ActivityConsultantsColumns[2]},
+				RefColumns: []*schema.Column{ConsultantsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_consultants_consultant_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityConsultantsColumns[2], ActivityConsultantsColumns[1]},
+			},
+			{
+				Name:    "activity_consultants_consultant_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityConsultantsColumns[2], ActivityConsultantsColumns[0], ActivityConsultantsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityConsultantsColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// ActivityPartnersColumns holds the columns for the "activity_partners" table.
+	ActivityPartnersColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// ActivityPartnersTable holds the schema information for the "activity_partners" table.
+	ActivityPartnersTable = &schema.Table{
+		Name:       "activity_partners",
+		Columns:    ActivityPartnersColumns,
+		PrimaryKey: []*schema.Column{ActivityPartnersColumns[1], ActivityPartnersColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_partners_activity_id",
+				Columns:    []*schema.Column{ActivityPartnersColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_partners_organization_id",
+				Columns:    []*schema.Column{ActivityPartnersColumns[2]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_partners_organization_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityPartnersColumns[2], ActivityPartnersColumns[1]},
+			},
+			{
+				Name:    "activity_partners_organization_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityPartnersColumns[2], ActivityPartnersColumns[0], ActivityPartnersColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityPartnersColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// ActivityProviderCountriesColumns holds the columns for the "activity_provider_countries" table.
+	ActivityProviderCountriesColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "country_id", Type: field.TypeInt},
+	}
+	// ActivityProviderCountriesTable holds the schema information for the "activity_provider_countries" table.
+	ActivityProviderCountriesTable = &schema.Table{
+		Name:       "activity_provider_countries",
+		Columns:    ActivityProviderCountriesColumns,
+		PrimaryKey: []*schema.Column{ActivityProviderCountriesColumns[1], ActivityProviderCountriesColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_provider_countries_activity_id",
+				Columns:    []*schema.Column{ActivityProviderCountriesColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_provider_countries_country_id",
+				Columns:    []*schema.Column{ActivityProviderCountriesColumns[2]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_provider_countries_country_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityProviderCountriesColumns[2], ActivityProviderCountriesColumns[1]},
+			},
+			{
+				Name:    "activity_provider_countries_country_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityProviderCountriesColumns[2], ActivityProviderCountriesColumns[0], ActivityProviderCountriesColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityProviderCountriesColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// ActivityTopicsColumns holds the columns for the "activity_topics" table.
+	ActivityTopicsColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// ActivityTopicsTable holds the schema information for the "activity_topics" table.
+	ActivityTopicsTable = &schema.Table{
+		Name:       "activity_topics",
+		Columns:    ActivityTopicsColumns,
+		PrimaryKey: []*schema.Column{ActivityTopicsColumns[1], ActivityTopicsColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_topics_activity_id",
+				Columns:    []*schema.Column{ActivityTopicsColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_topics_topic_id",
+				Columns:    []*schema.Column{ActivityTopicsColumns[2]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_topics_topic_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityTopicsColumns[2], ActivityTopicsColumns[1]},
+			},
+			{
+				Name:    "activity_topics_topic_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityTopicsColumns[2], ActivityTopicsColumns[0], ActivityTopicsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityTopicsColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -384,6 +599,135 @@ var (
 			},
 		},
 	}
+	// MatchOfferTargetCountriesColumns holds the columns for the "match_offer_target_countries" table.
+	MatchOfferTargetCountriesColumns = []*schema.Column{
+		{Name: "posted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "match_offer_id", Type: field.TypeInt},
+		{Name: "country_id", Type: field.TypeInt},
+	}
+	// MatchOfferTargetCountriesTable holds the schema information for the "match_offer_target_countries" table.
+	MatchOfferTargetCountriesTable = &schema.Table{
+		Name:       "match_offer_target_countries",
+		Columns:    MatchOfferTargetCountriesColumns,
+		PrimaryKey: []*schema.Column{MatchOfferTargetCountriesColumns[1], MatchOfferTargetCountriesColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "match_offer_target_countries_match_offer_id",
+				Columns:    []*schema.Column{MatchOfferTargetCountriesColumns[1]},
+				RefColumns: []*schema.Column{MatchOffersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "match_offer_target_countries_country_id",
+				Columns:    []*schema.Column{MatchOfferTargetCountriesColumns[2]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "match_offer_target_countries_country_id_match_offer_id",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTargetCountriesColumns[2], MatchOfferTargetCountriesColumns[1]},
+			},
+			{
+				Name:    "match_offer_target_countries_country_id_posted_at",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTargetCountriesColumns[2], MatchOfferTargetCountriesColumns[0], MatchOfferTargetCountriesColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchOfferTargetCountriesColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// MatchOfferTargetRegionsColumns holds the columns for the "match_offer_target_regions" table.
+	MatchOfferTargetRegionsColumns = []*schema.Column{
+		{Name: "posted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "match_offer_id", Type: field.TypeInt},
+		{Name: "region_id", Type: field.TypeInt},
+	}
+	// MatchOfferTargetRegionsTable holds the schema information for the "match_offer_target_regions" table.
+	MatchOfferTargetRegionsTable = &schema.Table{
+		Name:       "match_offer_target_regions",
+		Columns:    MatchOfferTargetRegionsColumns,
+		PrimaryKey: []*schema.Column{MatchOfferTargetRegionsColumns[1], MatchOfferTargetRegionsColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "match_offer_target_regions_match_offer_id",
+				Columns:    []*schema.Column{MatchOfferTargetRegionsColumns[1]},
+				RefColumns: []*schema.Column{MatchOffersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "match_offer_target_regions_region_id",
+				Columns:    []*schema.Column{MatchOfferTargetRegionsColumns[2]},
+				RefColumns: []*schema.Column{RegionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "match_offer_target_regions_region_id_match_offer_id",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTargetRegionsColumns[2], MatchOfferTargetRegionsColumns[1]},
+			},
+			{
+				Name:    "match_offer_target_regions_region_id_posted_at",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTargetRegionsColumns[2], MatchOfferTargetRegionsColumns[0], MatchOfferTargetRegionsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchOfferTargetRegionsColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// MatchOfferTopicsColumns holds the columns for the "match_offer_topics" table.
+	MatchOfferTopicsColumns = []*schema.Column{
+		{Name: "posted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "match_offer_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// MatchOfferTopicsTable holds the schema information for the "match_offer_topics" table.
+	MatchOfferTopicsTable = &schema.Table{
+		Name:       "match_offer_topics",
+		Columns:    MatchOfferTopicsColumns,
+		PrimaryKey: []*schema.Column{MatchOfferTopicsColumns[1], MatchOfferTopicsColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "match_offer_topics_match_offer_id",
+				Columns:    []*schema.Column{MatchOfferTopicsColumns[1]},
+				RefColumns: []*schema.Column{MatchOffersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "match_offer_topics_topic_id",
+				Columns:    []*schema.Column{MatchOfferTopicsColumns[2]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "match_offer_topics_topic_id_match_offer_id",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTopicsColumns[2], MatchOfferTopicsColumns[1]},
+			},
+			{
+				Name:    "match_offer_topics_topic_id_posted_at",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOfferTopicsColumns[2], MatchOfferTopicsColumns[0], MatchOfferTopicsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchOfferTopicsColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
 	// OrganizationsColumns holds the columns for the "organizations" table.
 	OrganizationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -491,131 +835,6 @@ var (
 		Columns:    TopicsColumns,
 		PrimaryKey: []*schema.Column{TopicsColumns[0]},
 	}
-	// ActivityBeneficiaryCountriesColumns holds the columns for the "activity_beneficiary_countries" table.
-	ActivityBeneficiaryCountriesColumns = []*schema.Column{
-		{Name: "activity_id", Type: field.TypeInt},
-		{Name: "country_id", Type: field.TypeInt},
-	}
-	// ActivityBeneficiaryCountriesTable holds the schema information for the "activity_beneficiary_countries" table.
-	ActivityBeneficiaryCountriesTable = &schema.Table{
-		Name:       "activity_beneficiary_countries",
-		Columns:    ActivityBeneficiaryCountriesColumns,
-		PrimaryKey: []*schema.Column{ActivityBeneficiaryCountriesColumns[0], ActivityBeneficiaryCountriesColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "activity_beneficiary_countries_activity_id",
-				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[0]},
-				RefColumns: []*schema.Column{ActivitiesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "activity_beneficiary_countries_country_id",
-				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[1]},
-				RefColumns: []*schema.Column{CountriesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// ActivityProviderCountriesColumns holds the columns for the "activity_provider_countries" table.
-	ActivityProviderCountriesColumns = []*schema.Column{
-		{Name: "activity_id", Type: field.TypeInt},
-		{Name: "country_id", Type: field.TypeInt},
-	}
-	// ActivityProviderCountriesTable holds the schema information for the "activity_provider_countries" table.
-	ActivityProviderCountriesTable = &schema.Table{
-		Name:       "activity_provider_countries",
-		Columns:    ActivityProviderCountriesColumns,
-		PrimaryKey: []*schema.Column{ActivityProviderCountriesColumns[0], ActivityProviderCountriesColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "activity_provider_countries_activity_id",
-				Columns:    []*schema.Column{ActivityProviderCountriesColumns[0]},
-				RefColumns: []*schema.Column{ActivitiesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "activity_provider_countries_country_id",
-				Columns:    []*schema.Column{ActivityProviderCountriesColumns[1]},
-				RefColumns: []*schema.Column{CountriesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// ActivityConsultantsColumns holds the columns for the "activity_consultants" table.
-	ActivityConsultantsColumns = []*schema.Column{
-		{Name: "activity_id", Type: field.TypeInt},
-		{Name: "consultant_id", Type: field.TypeInt},
-	}
-	// ActivityConsultantsTable holds the schema information for the "activity_consultants" table.
-	ActivityConsultantsTable = &schema.Table{
-		Name:       "activity_consultants",
-		Columns:    ActivityConsultantsColumns,
-		PrimaryKey: []*schema.Column{ActivityConsultantsColumns[0], ActivityConsultantsColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "activity_consultants_activity_id",
-				Columns:    []*schema.Column{ActivityConsultantsColumns[0]},
-				RefColumns: []*schema.Column{ActivitiesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "activity_consultants_consultant_id",
-				Columns:    []*schema.Column{ActivityConsultantsColumns[1]},
-				RefColumns: []*schema.Column{ConsultantsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// ActivityPartnersColumns holds the columns for the "activity_partners" table.
-	ActivityPartnersColumns = []*schema.Column{
-		{Name: "activity_id", Type: field.TypeInt},
-		{Name: "organization_id", Type: field.TypeInt},
-	}
-	// ActivityPartnersTable holds the schema information for the "activity_partners" table.
-	ActivityPartnersTable = &schema.Table{
-		Name:       "activity_partners",
-		Columns:    ActivityPartnersColumns,
-		PrimaryKey: []*schema.Column{ActivityPartnersColumns[0], ActivityPartnersColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "activity_partners_activity_id",
-				Columns:    []*schema.Column{ActivityPartnersColumns[0]},
-				RefColumns: []*schema.Column{ActivitiesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "activity_partners_organization_id",
-				Columns:    []*schema.Column{ActivityPartnersColumns[1]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// ActivityTopicsColumns holds the columns for the "activity_topics" table.
-	ActivityTopicsColumns = []*schema.Column{
-		{Name: "activity_id", Type: field.TypeInt},
-		{Name: "topic_id", Type: field.TypeInt},
-	}
-	// ActivityTopicsTable holds the schema information for the "activity_topics" table.
-	ActivityTopicsTable = &schema.Table{
-		Name:       "activity_topics",
-		Columns:    ActivityTopicsColumns,
-		PrimaryKey: []*schema.Column{ActivityTopicsColumns[0], ActivityTopicsColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "activity_topics_activity_id",
-				Columns:    []*schema.Column{ActivityTopicsColumns[0]},
-				RefColumns: []*schema.Column{ActivitiesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "activity_topics_topic_id",
-				Columns:    []*schema.Column{ActivityTopicsColumns[1]},
-				RefColumns: []*schema.Column{TopicsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
 	// ConsultantExpertiseColumns holds the columns for the "consultant_expertise" table.
 	ConsultantExpertiseColumns = []*schema.Column{
 		{Name: "consultant_id", Type: field.TypeInt},
@@ -662,81 +881,6 @@ var (
 				Symbol:     "match_need_topics_topic_id",
 				Columns:    []*schema.Column{MatchNeedTopicsColumns[1]},
 				RefColumns: []*schema.Column{TopicsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// MatchOfferTopicsColumns holds the columns for the "match_offer_topics" table.
-	MatchOfferTopicsColumns = []*schema.Column{
-		{Name: "match_offer_id", Type: field.TypeInt},
-		{Name: "topic_id", Type: field.TypeInt},
-	}
-	// MatchOfferTopicsTable holds the schema information for the "match_offer_topics" table.
-	MatchOfferTopicsTable = &schema.Table{
-		Name:       "match_offer_topics",
-		Columns:    MatchOfferTopicsColumns,
-		PrimaryKey: []*schema.Column{MatchOfferTopicsColumns[0], MatchOfferTopicsColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "match_offer_topics_match_offer_id",
-				Columns:    []*schema.Column{MatchOfferTopicsColumns[0]},
-				RefColumns: []*schema.Column{MatchOffersColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "match_offer_topics_topic_id",
-				Columns:    []*schema.Column{MatchOfferTopicsColumns[1]},
-				RefColumns: []*schema.Column{TopicsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// MatchOfferTargetRegionsColumns holds the columns for the "match_offer_target_regions" table.
-	MatchOfferTargetRegionsColumns = []*schema.Column{
-		{Name: "match_offer_id", Type: field.TypeInt},
-		{Name: "region_id", Type: field.TypeInt},
-	}
-	// MatchOfferTargetRegionsTable holds the schema information for the "match_offer_target_regions" table.
-	MatchOfferTargetRegionsTable = &schema.Table{
-		Name:       "match_offer_target_regions",
-		Columns:    MatchOfferTargetRegionsColumns,
-		PrimaryKey: []*schema.Column{MatchOfferTargetRegionsColumns[0], MatchOfferTargetRegionsColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "match_offer_target_regions_match_offer_id",
-				Columns:    []*schema.Column{MatchOfferTargetRegionsColumns[0]},
-				RefColumns: []*schema.Column{MatchOffersColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "match_offer_target_regions_region_id",
-				Columns:    []*schema.Column{MatchOfferTargetRegionsColumns[1]},
-				RefColumns: []*schema.Column{RegionsColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
-	// MatchOfferTargetCountriesColumns holds the columns for the "match_offer_target_countries" table.
-	MatchOfferTargetCountriesColumns = []*schema.Column{
-		{Name: "match_offer_id", Type: field.TypeInt},
-		{Name: "country_id", Type: field.TypeInt},
-	}
-	// MatchOfferTargetCountriesTable holds the schema information for the "match_offer_target_countries" table.
-	MatchOfferTargetCountriesTable = &schema.Table{
-		Name:       "match_offer_target_countries",
-		Columns:    MatchOfferTargetCountriesColumns,
-		PrimaryKey: []*schema.Column{MatchOfferTargetCountriesColumns[0], MatchOfferTargetCountriesColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "match_offer_target_countries_match_offer_id",
-				Columns:    []*schema.Column{MatchOfferTargetCountriesColumns[0]},
-				RefColumns: []*schema.Column{MatchOffersColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "match_offer_target_countries_country_id",
-				Columns:    []*schema.Column{MatchOfferTargetCountriesColumns[1]},
-				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -820,27 +964,27 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		ActivitiesTable,
+		ActivityBeneficiaryCountriesTable,
+		ActivityConsultantsTable,
+		ActivityPartnersTable,
+		ActivityProviderCountriesTable,
+		ActivityTopicsTable,
 		AuditEventsTable,
 		ConsultantsTable,
 		CountriesTable,
 		MatchesTable,
 		MatchNeedsTable,
 		MatchOffersTable,
+		MatchOfferTargetCountriesTable,
+		MatchOfferTargetRegionsTable,
+		MatchOfferTopicsTable,
 		OrganizationsTable,
 		ProjectsTable,
 		RecommendationsTable,
 		RegionsTable,
 		TopicsTable,
-		ActivityBeneficiaryCountriesTable,
-		ActivityProviderCountriesTable,
-		ActivityConsultantsTable,
-		ActivityPartnersTable,
-		ActivityTopicsTable,
 		ConsultantExpertiseTable,
 		MatchNeedTopicsTable,
-		MatchOfferTopicsTable,
-		MatchOfferTargetRegionsTable,
-		MatchOfferTargetCountriesTable,
 		ProjectRecommendationsTable,
 		ProjectCountriesTable,
 		ProjectTopicsTable,
@@ -856,6 +1000,36 @@ func init() {
 	ActivitiesTable.ForeignKeys[1].RefTable = ProjectsTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	ActivityBeneficiaryCountriesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityBeneficiaryCountriesTable.ForeignKeys[1].RefTable = CountriesTable
+	ActivityBeneficiaryCountriesTable.Annotation = &entsql.Annotation{
+		Table:          "activity_beneficiary_countries",
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	ActivityConsultantsTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityConsultantsTable.ForeignKeys[1].RefTable = ConsultantsTable
+	ActivityConsultantsTable.Annotation = &entsql.Annotation{
+		Table:          "activity_consultants",
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	ActivityPartnersTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityPartnersTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ActivityPartnersTable.Annotation = &entsql.Annotation{
+		Table:          "activity_partners",
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	ActivityProviderCountriesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityProviderCountriesTable.ForeignKeys[1].RefTable = CountriesTable
+	ActivityProviderCountriesTable.Annotation = &entsql.Annotation{
+		Table:          "activity_provider_countries",
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	ActivityTopicsTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityTopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	ActivityTopicsTable.Annotation = &entsql.Annotation{
+		Table:          "activity_topics",
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
@@ -882,6 +1056,24 @@ func init() {
 	MatchOffersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	MatchOfferTargetCountriesTable.ForeignKeys[0].RefTable = MatchOffersTable
+	MatchOfferTargetCountriesTable.ForeignKeys[1].RefTable = CountriesTable
+	MatchOfferTargetCountriesTable.Annotation = &entsql.Annotation{
+		Table:          "match_offer_target_countries",
+		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	MatchOfferTargetRegionsTable.ForeignKeys[0].RefTable = MatchOffersTable
+	MatchOfferTargetRegionsTable.ForeignKeys[1].RefTable = RegionsTable
+	MatchOfferTargetRegionsTable.Annotation = &entsql.Annotation{
+		Table:          "match_offer_target_regions",
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	MatchOfferTopicsTable.ForeignKeys[0].RefTable = MatchOffersTable
+	MatchOfferTopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	MatchOfferTopicsTable.Annotation = &entsql.Annotation{
+		Table:          "match_offer_topics",
+		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
 	OrganizationsTable.ForeignKeys[0].RefTable = CountriesTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
@@ -898,26 +1090,10 @@ func init() {
 	TopicsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
-	ActivityBeneficiaryCountriesTable.ForeignKeys[0].RefTable = ActivitiesTable
-	ActivityBeneficiaryCountriesTable.ForeignKeys[1].RefTable = CountriesTable
-	ActivityProviderCountriesTable.ForeignKeys[0].RefTable = ActivitiesTable
-	ActivityProviderCountriesTable.ForeignKeys[1].RefTable = CountriesTable
-	ActivityConsultantsTable.ForeignKeys[0].RefTable = ActivitiesTable
-	ActivityConsultantsTable.ForeignKeys[1].RefTable = ConsultantsTable
-	ActivityPartnersTable.ForeignKeys[0].RefTable = ActivitiesTable
-	ActivityPartnersTable.ForeignKeys[1].RefTable = OrganizationsTable
-	ActivityTopicsTable.ForeignKeys[0].RefTable = ActivitiesTable
-	ActivityTopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	ConsultantExpertiseTable.ForeignKeys[0].RefTable = ConsultantsTable
 	ConsultantExpertiseTable.ForeignKeys[1].RefTable = TopicsTable
 	MatchNeedTopicsTable.ForeignKeys[0].RefTable = MatchNeedsTable
 	MatchNeedTopicsTable.ForeignKeys[1].RefTable = TopicsTable
-	MatchOfferTopicsTable.ForeignKeys[0].RefTable = MatchOffersTable
-	MatchOfferTopicsTable.ForeignKeys[1].RefTable = TopicsTable
-	MatchOfferTargetRegionsTable.ForeignKeys[0].RefTable = MatchOffersTable
-	MatchOfferTargetRegionsTable.ForeignKeys[1].RefTable = RegionsTable
-	MatchOfferTargetCountriesTable.ForeignKeys[0].RefTable = MatchOffersTable
-	MatchOfferTargetCountriesTable.ForeignKeys[1].RefTable = CountriesTable
 	ProjectRecommendationsTable.ForeignKeys[0].RefTable = ProjectsTable
 	ProjectRecommendationsTable.ForeignKeys[1].RefTable = RecommendationsTable
 	ProjectCountriesTable.ForeignKeys[0].RefTable = ProjectsTable

@@ -12,6 +12,21 @@ type APIKey func(*sql.Selector)
 // Activity is the predicate function for activity builders.
 type Activity func(*sql.Selector)
 
+// ActivityBeneficiary is the predicate function for activitybeneficiary builders.
+type ActivityBeneficiary func(*sql.Selector)
+
+// ActivityConsultant is the predicate function for activityconsultant builders.
+type ActivityConsultant func(*sql.Selector)
+
+// ActivityPartner is the predicate function for activitypartner builders.
+type ActivityPartner func(*sql.Selector)
+
+// ActivityProvider is the predicate function for activityprovider builders.
+type ActivityProvider func(*sql.Selector)
+
+// ActivityTopic is the predicate function for activitytopic builders.
+type ActivityTopic func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
@@ -29,6 +44,15 @@ type MatchNeed func(*sql.Selector)
 
 // MatchOffer is the predicate function for matchoffer builders.
 type MatchOffer func(*sql.Selector)
+
+// OfferTargetCountry is the predicate function for offertargetcountry builders.
+type OfferTargetCountry func(*sql.Selector)
+
+// OfferTargetRegion is the predicate function for offertargetregion builders.
+type OfferTargetRegion func(*sql.Selector)
+
+// OfferTopic is the predicate function for offertopic builders.
+type OfferTopic func(*sql.Selector)
 
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)

@@ -159,6 +159,126 @@ func (f ActivityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityMutation", m)
 }
 
+// The ActivityBeneficiaryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityBeneficiaryQueryRuleFunc func(context.Context, *ent.ActivityBeneficiaryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityBeneficiaryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityBeneficiaryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityBeneficiaryQuery", q)
+}
+
+// The ActivityBeneficiaryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityBeneficiaryMutationRuleFunc func(context.Context, *ent.ActivityBeneficiaryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityBeneficiaryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityBeneficiaryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityBeneficiaryMutation", m)
+}
+
+// The ActivityConsultantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityConsultantQueryRuleFunc func(context.Context, *ent.ActivityConsultantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityConsultantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityConsultantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityConsultantQuery", q)
+}
+
+// The ActivityConsultantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityConsultantMutationRuleFunc func(context.Context, *ent.ActivityConsultantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityConsultantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityConsultantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityConsultantMutation", m)
+}
+
+// The ActivityPartnerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityPartnerQueryRuleFunc func(context.Context, *ent.ActivityPartnerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityPartnerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityPartnerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityPartnerQuery", q)
+}
+
+// The ActivityPartnerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityPartnerMutationRuleFunc func(context.Context, *ent.ActivityPartnerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityPartnerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityPartnerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityPartnerMutation", m)
+}
+
+// The ActivityProviderQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityProviderQueryRuleFunc func(context.Context, *ent.ActivityProviderQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityProviderQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityProviderQuery", q)
+}
+
+// The ActivityProviderMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityProviderMutationRuleFunc func(context.Context, *ent.ActivityProviderMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityProviderMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityProviderMutation", m)
+}
+
+// The ActivityTopicQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityTopicQueryRuleFunc func(context.Context, *ent.ActivityTopicQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityTopicQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityTopicQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityTopicQuery", q)
+}
+
+// The ActivityTopicMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityTopicMutationRuleFunc func(context.Context, *ent.ActivityTopicMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityTopicMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityTopicMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityTopicMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error
@@ -301,6 +421,78 @@ func (f MatchOfferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchOfferMutation", m)
+}
+
+// The OfferTargetCountryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OfferTargetCountryQueryRuleFunc func(context.Context, *ent.OfferTargetCountryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OfferTargetCountryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfferTargetCountryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OfferTargetCountryQuery", q)
+}
+
+// The OfferTargetCountryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OfferTargetCountryMutationRuleFunc func(context.Context, *ent.OfferTargetCountryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OfferTargetCountryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OfferTargetCountryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferTargetCountryMutation", m)
+}
+
+// The OfferTargetRegionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OfferTargetRegionQueryRuleFunc func(context.Context, *ent.OfferTargetRegionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OfferTargetRegionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfferTargetRegionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OfferTargetRegionQuery", q)
+}
+
+// The OfferTargetRegionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OfferTargetRegionMutationRuleFunc func(context.Context, *ent.OfferTargetRegionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OfferTargetRegionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OfferTargetRegionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferTargetRegionMutation", m)
+}
+
+// The OfferTopicQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OfferTopicQueryRuleFunc func(context.Context, *ent.OfferTopicQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OfferTopicQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfferTopicQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OfferTopicQuery", q)
+}
+
+// The OfferTopicMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OfferTopicMutationRuleFunc func(context.Context, *ent.OfferTopicMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OfferTopicMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OfferTopicMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferTopicMutation", m)
 }
 
 // The OrganizationQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -462,6 +654,16 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ActivityQuery:
 		return q.Filter(), nil
+	case *ent.ActivityBeneficiaryQuery:
+		return q.Filter(), nil
+	case *ent.ActivityConsultantQuery:
+		return q.Filter(), nil
+	case *ent.ActivityPartnerQuery:
+		return q.Filter(), nil
+	case *ent.ActivityProviderQuery:
+		return q.Filter(), nil
+	case *ent.ActivityTopicQuery:
+		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
 	case *ent.ConsultantQuery:
@@ -473,6 +675,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.MatchNeedQuery:
 		return q.Filter(), nil
 	case *ent.MatchOfferQuery:
+		return q.Filter(), nil
+	case *ent.OfferTargetCountryQuery:
+		return q.Filter(), nil
+	case *ent.OfferTargetRegionQuery:
+		return q.Filter(), nil
+	case *ent.OfferTopicQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
@@ -495,6 +703,16 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ActivityMutation:
 		return m.Filter(), nil
+	case *ent.ActivityBeneficiaryMutation:
+		return m.Filter(), nil
+	case *ent.ActivityConsultantMutation:
+		return m.Filter(), nil
+	case *ent.ActivityPartnerMutation:
+		return m.Filter(), nil
+	case *ent.ActivityProviderMutation:
+		return m.Filter(), nil
+	case *ent.ActivityTopicMutation:
+		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.ConsultantMutation:
@@ -506,6 +724,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MatchNeedMutation:
 		return m.Filter(), nil
 	case *ent.MatchOfferMutation:
+		return m.Filter(), nil
+	case *ent.OfferTargetCountryMutation:
+		return m.Filter(), nil
+	case *ent.OfferTargetRegionMutation:
+		return m.Filter(), nil
+	case *ent.OfferTopicMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil

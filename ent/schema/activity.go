@@ -84,18 +84,23 @@ func (Activity) Edges() []ent.Edge {
 			Ref("hosted_activities").Unique().Field("venue_country_id").
 			Comment("The country the activity is held in; empty for studies and tool development, which have no venue."),
 		edge.To("beneficiary_countries", Country.Type).
+			Through("beneficiary_links", ActivityBeneficiary.Type).
 			Comment("Countries the activity benefits.").
 			Annotations(connection()),
 		edge.To("provider_countries", Country.Type).
+			Through("provider_links", ActivityProvider.Type).
 			Comment("Countries providing a SOUTH_SOUTH or TRIANGULAR activity (at least one for those kinds).").
 			Annotations(connection()),
 		edge.To("consultants", Consultant.Type).
+			Through("consultant_links", ActivityConsultant.Type).
 			Comment("Consultants engaged for the activity.").
 			Annotations(connection()),
 		edge.To("partners", Organization.Type).
+			Through("partner_links", ActivityPartner.Type).
 			Comment("Partner organizations.").
 			Annotations(connection()),
 		edge.To("topics", Topic.Type).
+			Through("topic_links", ActivityTopic.Type).
 			Comment("IP areas and sectors the activity addresses.").
 			Annotations(connection()),
 	}

@@ -60,12 +60,15 @@ func (MatchOffer) Edges() []ent.Edge {
 			Ref("offers").Unique().Required().Field("provider_id").
 			Comment("The organization offering help."),
 		edge.To("topics", Topic.Type).
+			Through("topic_links", OfferTopic.Type).
 			Comment("IP areas and sectors the offer covers.").
 			Annotations(connection()),
 		edge.To("target_regions", Region.Type).
+			Through("target_region_links", OfferTargetRegion.Type).
 			Comment("Regions the offer is meant for.").
 			Annotations(connection()),
 		edge.To("target_countries", Country.Type).
+			Through("target_country_links", OfferTargetCountry.Type).
 			Comment("Countries the offer is meant for.").
 			Annotations(connection()),
 		edge.To("matches", Match.Type).

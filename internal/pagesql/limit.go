@@ -48,12 +48,34 @@ var parentKey = sql.Table(parentAlias).C(parentColumn)
 
 type parentsKey struct{}
 
+// SortKeys names, by join table, the columns of a child that the join
+// table keeps a copy of (ent/schema/sortkeys.go).
+type SortKeys map[string]SortKey
+
+// SortKey says which of a join table's sides has columns copied into it,
+// by the join table's column of that side's key, and which columns.
+type SortKey struct {
+	Child   string
+	Columns []string
+}
+
+// copies returns the columns the join table of p keeps of the children p
+// loads, if it keeps any.
+func (k SortKeys) copies(p *parents) []string {
+	if key, ok := k[p.name]; ok && key.Child == p.child {
+		return key.Columns
+	}
+	return nil
+}
+
 // parents are what an eager loader knows when it builds its statement.
 type parents struct {
 	// table holds the parent's key: the join table of a many-to-many edge,
 	// the child table of a one-to-many edge. Its columns are qualified
 	// when the statement is rendered, after joins have given it an alias.
 	table *sql.SelectTable
+	// name is the join table's name, or "" for a one-to-many edge.
+	name string
 	// column holds the parent's key in table.
 	column string
 	// child holds the child's key in the join table of a many-to-many
@@ -67,11 +89,12 @@ type parents struct {
 
 // Parents is the predicate of an eager loader that loads the children of
 // the parents ids, found in table's column. For a many-to-many edge, table
-// is the join table and child its column of the child's key; child is ""
-// otherwise. It is `column IN (ids)`, until Limit gives each parent a page
-// of its own: then it is `column = <the page's parent>`.
-func Parents(s *sql.Selector, table *sql.SelectTable, column, child string, ids []driver.Value) *sql.Predicate {
-	p := &parents{table: table, column: column, child: child, ids: ids}
+// is the join table, name its name and child its column of the child's
+// key; name and child are "" otherwise. It is `column IN (ids)`, until
+// Limit gives each parent a page of its own: then it is `column = <the
+// page's parent>`.
+func Parents(s *sql.Selector, table *sql.SelectTable, name, column, child string, ids []driver.Value) *sql.Predicate {
+	p := &parents{table: table, name: name, column: column, child: child, ids: ids}
 	s.WithContext(context.WithValue(s.Context(), parentsKey{}, p))
 	return sql.P(func(b *sql.Builder) {
 		if p.paged {
@@ -87,7 +110,9 @@ func Parents(s *sql.Selector, table *sql.SelectTable, column, child string, ids 
 // they must be unique among the selected columns), and sorts the whole
 // answer by orderBy. partitionBy is the unqualified parent column; it
 // names the page in the error that a statement built without Parents gets.
-func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selector) {
+// Where the join table keeps a copy of a child's column (keys), the page
+// reads the copy, so that the join table's index serves the order.
+func Limit(keys SortKeys, partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		p, ok := s.Context().Value(parentsKey{}).(*parents)
 		if !ok {
@@ -96,11 +121,46 @@ func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selecto
 		}
 		p.paged = true
 		if s.Dialect() == dialect.Postgres {
-			lateral(s, p, limit, orderBy)
+			lateral(s, p, keys.copies(p), limit, orderBy)
 		} else {
-			correlated(s, p, limit, orderBy)
+			correlated(s, p, keys.copies(p), limit, orderBy)
 		}
 	}
+}
+
+// fromJoinTable rewrites the selection of a many-to-many page so that the
+// child's key, and the columns the join table keeps a copy of, are read
+// from the join table under the child's column names: equal values, but
+// the join table's index orders them. The parent's column becomes
+// parentCol (nil drops it). A one-to-many page is left as it is.
+func fromJoinTable(s *sql.Selector, p *parents, copies []string, parentCol func(string) (string, bool)) []string {
+	id, column := s.C("id"), p.table.C(p.column)
+	var cols []string
+	for _, c := range s.SelectedColumns() {
+		switch {
+		case p.child == "":
+			cols = append(cols, c)
+		case c == column:
+			if pc, keep := parentCol(c); keep {
+				cols = append(cols, pc)
+			}
+		case c == id:
+			cols = append(cols, sql.As(p.table.C(p.child), "id"))
+		default:
+			copied := false
+			for _, k := range copies {
+				if c == s.C(k) {
+					cols = append(cols, sql.As(p.table.C(k), k))
+					copied = true
+					break
+				}
+			}
+			if !copied {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols
 }
 
 // lateral rewrites s, on PostgreSQL, into
@@ -109,9 +169,11 @@ func Limit(partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selecto
 //	CROSS JOIN LATERAL (SELECT * FROM (s, for the parent sscg_pid) AS sscg_rows
 //	                    ORDER BY … LIMIT n) AS sscg_rows
 //	ORDER BY …
-func lateral(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
+func lateral(s *sql.Selector, p *parents, copies []string, limit int, orderBy sql.Querier) {
 	d := sql.Dialect(s.Dialect())
-	page := d.Select("*").From(s.Clone().As(rowsAlias)).OrderExpr(orderBy).Limit(limit)
+	inner := s.Clone()
+	inner.Select(fromJoinTable(s, p, copies, func(c string) (string, bool) { return c, true })...)
+	page := d.Select("*").From(inner.As(rowsAlias)).OrderExpr(orderBy).Limit(limit)
 	keys, err := int64s(p.ids)
 	if err != nil {
 		s.AddError(err)
@@ -143,23 +205,18 @@ func lateral(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
 // rather than the target (they are equal), because SQLite only serves the
 // default order from the (parent, child) index when the ORDER BY names the
 // index's column.
-func correlated(s *sql.Selector, p *parents, limit int, orderBy sql.Querier) {
+func correlated(s *sql.Selector, p *parents, copies []string, limit int, orderBy sql.Querier) {
 	d := sql.Dialect(s.Dialect())
 	id, column := s.C("id"), p.table.C(p.column)
 	inner := s.Clone()
-	var innerCols, outerCols []string
+	innerCols := fromJoinTable(s, p, copies, func(string) (string, bool) { return "", false })
+	var outerCols []string
 	for _, c := range s.SelectedColumns() {
-		switch {
-		case c == column && p.child != "":
+		if c == column && p.child != "" {
 			// The join table's column: not in the outer FROM.
-			outerCols = append(outerCols, parentKey)
-		case c == id && p.child != "":
-			innerCols = append(innerCols, sql.As(p.table.C(p.child), "id"))
-			outerCols = append(outerCols, c)
-		default:
-			innerCols = append(innerCols, c)
-			outerCols = append(outerCols, c)
+			c = parentKey
 		}
+		outerCols = append(outerCols, c)
 	}
 	inner.Select(innerCols...)
 	page := d.Select(sql.Table(rowsAlias).C("id")).From(inner.As(rowsAlias)).OrderExpr(orderBy).Limit(limit)

@@ -13,6 +13,13 @@
 // migration under internal/migrations/<dialect>/. A change that would drop a
 // table, a column or an index with data is refused unless -allow-drop is
 // given: dropping data is never silent.
+//
+// Atlas derives tables, columns and indexes from the model, not triggers:
+// those migrations are written by hand, after which
+//
+//	go run ./internal/migrations/gen/main.go -sum
+//
+// updates the checksums that Atlas verifies.
 package main
 
 import (
@@ -41,7 +48,17 @@ func main() {
 	name := flag.String("name", "", "name of the migration (required)")
 	allowDrop := flag.Bool("allow-drop", false, "allow changes that drop tables or columns")
 	devPG := flag.String("dev-postgres", envOr("SSCGRAPH_DEV_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL database for a scratch schema")
+	sumOnly := flag.Bool("sum", false, "only rewrite each directory's atlas.sum, after adding a hand-written migration (triggers and the like, which Atlas does not derive from the model)")
 	flag.Parse()
+	if *sumOnly {
+		for _, path := range []string{"internal/migrations/sqlite", "internal/migrations/postgres"} {
+			if err := writeSum(path); err != nil {
+				slog.Error("rewriting atlas.sum", "dir", path, "err", err)
+				os.Exit(1)
+			}
+		}
+		return
+	}
 	if *name == "" {
 		fmt.Fprintln(os.Stderr, "gen: -name is required")
 		os.Exit(2)
@@ -51,6 +68,20 @@ func main() {
 		slog.Error("generating migrations", "err", err)
 		os.Exit(1)
 	}
+}
+
+// writeSum rewrites the checksum file that Atlas checks before replaying a
+// directory.
+func writeSum(path string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	sum, err := dir.Checksum()
+	if err != nil {
+		return err
+	}
+	return migrate.WriteSumFile(dir, sum)
 }
 
 func envOr(k, def string) string {
