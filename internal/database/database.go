@@ -167,10 +167,20 @@ func sqliteDSN(dsn string) string {
 
 // Migrate applies the pending versioned migrations (internal/migrations)
 // and returns the ones it applied.
+//
+// After applying any, it refreshes the statistics (Analyze): a migration
+// that fills a new column rewrites every row, and until vacuumed the old
+// versions make PostgreSQL read the table where an index would do (the
+// join tables. sort keys cut a count across them to a third).
 func (db *DB) Migrate(ctx context.Context) ([]migrations.Step, error) {
 	steps, err := migrations.Up(ctx, db.SQL, db.Dialect)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if len(steps) > 0 {
+		if err := db.Analyze(ctx); err != nil {
+			return steps, fmt.Errorf("migrate: %w", err)
+		}
 	}
 	return steps, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strings"
 )
 
 // Exclusive runs fn while holding a lock named name that other sscgraph
@@ -35,10 +36,33 @@ func (db *DB) Exclusive(ctx context.Context, name string, fn func(ctx context.Co
 // as if the tables were empty. On PostgreSQL it vacuums too, which marks
 // the freshly written pages all-visible so that index-only scans (the join
 // tables' counts) need not visit the table.
+//
+// On PostgreSQL only sscgraph's own tables are treated (those of the
+// current schema), not every table of the database.
 func (db *DB) Analyze(ctx context.Context) error {
 	stmt := "ANALYZE"
 	if db.Dialect == "postgres" {
-		stmt = "VACUUM ANALYZE"
+		rows, err := db.SQL.QueryContext(ctx, `SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
+		if err != nil {
+			return fmt.Errorf("analyze: listing tables: %w", err)
+		}
+		var tables []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return fmt.Errorf("analyze: listing tables: %w", err)
+			}
+			tables = append(tables, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("analyze: listing tables: %w", err)
+		}
+		if len(tables) == 0 {
+			return nil
+		}
+		stmt = "VACUUM ANALYZE " + strings.Join(tables, ", ")
 	}
 	if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("analyze: %w", err)
