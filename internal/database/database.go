@@ -170,8 +170,9 @@ func sqliteDSN(dsn string) string {
 //
 // After applying any, it refreshes the statistics (Analyze): a migration
 // that fills a new column rewrites every row, and until vacuumed the old
-// versions make PostgreSQL read the table where an index would do (the
-// join tables. sort keys cut a count across them to a third).
+// versions make PostgreSQL read the table where an index would do (filling
+// the join tables' sort keys cut a count across them to a third until
+// vacuumed).
 func (db *DB) Migrate(ctx context.Context) ([]migrations.Step, error) {
 	steps, err := migrations.Up(ctx, db.SQL, db.Dialect)
 	if err != nil {
