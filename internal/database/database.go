@@ -78,8 +78,12 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// As many idle connections as open ones: under load, a pool that
+	// closes connections it cannot keep opens new ones moments later, each
+	// a new server process that prepares its statements again (p99 of a
+	// flat page 300 ms instead of 30). Idle ones still close after 5 min.
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
