@@ -305,12 +305,8 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, activity.BeneficiaryCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -420,12 +416,8 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, activity.ProviderCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -535,12 +527,8 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, activity.ConsultantsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -650,12 +638,8 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, activity.PartnersPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -765,12 +749,8 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, activity.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1166,12 +1146,8 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, consultant.ExpertisePrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1281,12 +1257,8 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, consultant.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1522,12 +1494,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1637,12 +1605,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1752,12 +1716,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.ProvidedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1842,12 +1802,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.HostedActivitiesColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.HostedActivitiesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -1932,12 +1888,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.ConsultantsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.ConsultantsColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2022,12 +1974,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.OrganizationsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.OrganizationsColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2112,12 +2060,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.NeedsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.NeedsColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2227,12 +2171,8 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, country.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2644,12 +2584,8 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchneed.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2734,12 +2670,8 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchneed.MatchesColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchneed.MatchesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -2984,12 +2916,8 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchoffer.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3099,12 +3027,8 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchoffer.TargetRegionsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3214,12 +3138,8 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchoffer.TargetCountriesPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3304,12 +3224,8 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, matchoffer.MatchesColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, matchoffer.MatchesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3535,12 +3451,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, organization.OffersColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, organization.OffersColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3625,12 +3537,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, organization.NeedsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, organization.NeedsColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3740,12 +3648,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, organization.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -3965,12 +3869,8 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, project.RecommendationsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4080,12 +3980,8 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, project.CountriesPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4195,12 +4091,8 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, project.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4285,12 +4177,8 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, project.ActivitiesColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, project.ActivitiesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4540,12 +4428,8 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, recommendation.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4735,12 +4619,8 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, region.CountriesColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, region.CountriesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -4850,12 +4730,8 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, region.TargetingOffersPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -5070,12 +4946,8 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, topic.ProjectsPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -5185,12 +5057,8 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, topic.ActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -5300,12 +5168,8 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, topic.ConsultantsPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -5415,12 +5279,8 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, topic.OffersPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}
@@ -5530,12 +5390,8 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := pagesql.Limit(joinSortKeys, topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
+				modify := pagesql.Limit(joinSortKeys, topic.NeedsPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
 			} else {
 				query = pager.applyOrder(query)
 			}

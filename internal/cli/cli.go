@@ -253,16 +253,13 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		WriteTimeout:      cfg.Timeout + 30*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	// The first line on stdout says where the API listens; with --addr
-	// 127.0.0.1:0 scripts and tests read the port from it.
-	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
-
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
 	if *pprofAddr != "" {
+		// Listening before the API announces itself: whoever reads that
+		// line finds the profiles there too.
 		pln, err := net.Listen("tcp", *pprofAddr)
 		if err != nil {
+			ln.Close()
 			return fmt.Errorf("listen on %s for profiles: %w", *pprofAddr, err)
 		}
 		profiles := &http.Server{Handler: server.ProfilingHandler(), ReadHeaderTimeout: 10 * time.Second}
@@ -274,6 +271,12 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			}
 		}()
 	}
+	// The first line on stdout says where the API listens; with --addr
+	// 127.0.0.1:0 scripts and tests read the port from it.
+	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
+
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
