@@ -2,19 +2,31 @@ package server_test
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-// TestReadmeExamples runs every GraphQL example in README.md, so that the
-// documentation cannot drift from the API.
+// TestReadmeExamples runs every GraphQL example in README.md and docs/, so
+// that the documentation cannot drift from the API.
 func TestReadmeExamples(t *testing.T) { forEachBackend(t, testReadmeExamples) }
 
 func testReadmeExamples(t *testing.T, a *api) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
+	}
+	docs, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		text, err := os.ReadFile(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readme = append(readme, text...)
 	}
 	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(readme, -1)
 	if len(blocks) < 3 {
