@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"sscgraph/internal/apierr"
 	"strconv"
 	"strings"
 
@@ -164,7 +165,7 @@ func toInt(v any) (int64, bool) {
 func badInput(pos *ast.Position, format string, args ...any) *gqlerror.Error {
 	err := &gqlerror.Error{
 		Message:    fmt.Sprintf(format, args...),
-		Extensions: map[string]any{"code": CodeBadUserInput},
+		Extensions: map[string]any{"code": string(apierr.BadUserInput)},
 	}
 	if pos != nil {
 		err.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}

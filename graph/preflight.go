@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sscgraph/internal/apierr"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,7 +19,7 @@ import (
 func init() {
 	// A request whose arguments Preflight rejects never runs: like a query
 	// that fails validation, it is answered with a 4xx status.
-	errcode.RegisterErrorType(CodeBadUserInput, errcode.KindProtocol)
+	errcode.RegisterErrorType(string(apierr.BadUserInput), errcode.KindProtocol)
 }
 
 // Preflight checks every argument of an operation, with its variables,

@@ -3,20 +3,13 @@ package limits
 import (
 	"context"
 	"fmt"
+	"sscgraph/internal/apierr"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sscgraph/internal/reqctx"
-)
-
-// Error codes of the limits, in errors[].extensions.code.
-const (
-	// CodeLimitExceeded: the operation is too costly, deep or aliased.
-	CodeLimitExceeded = "LIMIT_EXCEEDED"
-	// CodeRateLimited: the client has spent its points for now (HTTP 429).
-	CodeRateLimited = "RATE_LIMITED"
 )
 
 // Config holds the limits; zero disables a limit.
@@ -77,7 +70,7 @@ func (e *Extension) MutateOperationContext(ctx context.Context, rc *graphql.Oper
 			return &gqlerror.Error{
 				Message: fmt.Sprintf("query %s %d is over the limit of %d (%s)", l.what, l.got, l.max, l.explanation),
 				Extensions: map[string]any{
-					"code": CodeLimitExceeded, "limit": l.what, "maximum": l.max, "actual": l.got,
+					"code": string(apierr.LimitExceeded), "limit": l.what, "maximum": l.max, "actual": l.got,
 				},
 			}
 		}
@@ -92,7 +85,7 @@ func (e *Extension) MutateOperationContext(ctx context.Context, rc *graphql.Oper
 			Message: fmt.Sprintf("rate limit exceeded: this query costs %d points and %d of your %d points per hour remain; retry after %s (at %s)",
 				cost.Points, rate.Remaining, rate.Limit, rate.RetryAfter, time.Now().Add(rate.RetryAfter).UTC().Format(time.RFC3339)),
 			Extensions: map[string]any{
-				"code":              CodeRateLimited,
+				"code":              string(apierr.RateLimited),
 				"retryAfterSeconds": int(rate.RetryAfter / time.Second),
 				"resetAt":           rate.ResetAt.UTC().Format(time.RFC3339),
 			},

@@ -9,11 +9,11 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"sscgraph/internal/apierr"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"sscgraph/graph"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
@@ -83,7 +83,7 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 					id = info.ID
 				}
 				logger.ErrorContext(r.Context(), "checking API key", "request_id", id, "err", err)
-				writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal,
+				writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(apierr.Internal,
 					"internal server error; quote request "+id+" when reporting it")}, nil)
 				return
 			}
@@ -91,7 +91,7 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 				info.Outcome = "unauthenticated"
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
-			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(CodeUnauthenticated, err.Error())}, nil)
+			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(apierr.Unauthenticated, err.Error())}, nil)
 			return
 		}
 		if info != nil && !v.Anonymous() {
@@ -100,15 +100,6 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
-
-// Error codes of identity and permission.
-const (
-	// CodeUnauthenticated: the request's API key is not valid, or a change
-	// was asked for without one.
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	// CodeForbidden: the key's role may not do what was asked.
-	CodeForbidden = "FORBIDDEN"
-)
 
 func isAuthError(err error) bool {
 	for _, e := range []error{auth.ErrMalformed, auth.ErrUnknown, auth.ErrExpired, auth.ErrRevoked} {

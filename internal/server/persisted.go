@@ -7,18 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sscgraph/internal/apierr"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-)
-
-// Error codes of persisted queries.
-const (
-	// CodePersistedQueryNotFound follows Apollo's automatic persisted
-	// queries: the client should send the query text with its hash.
-	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
-	// CodePersistedQueryRequired: the server runs only allow-listed queries.
-	CodePersistedQueryRequired = "PERSISTED_QUERY_REQUIRED"
 )
 
 // LoadPersistedQueries reads an allow-list of queries: a JSON object from
@@ -79,21 +71,21 @@ func (a allowList) MutateOperationParameters(_ context.Context, p *graphql.RawPa
 	case p.Query != "":
 		h := queryHash(p.Query)
 		if hash != "" && hash != h {
-			return codeError(CodePersistedQueryRequired, "the persistedQuery hash does not match the query sent")
+			return codeError(apierr.PersistedQueryRequired, "the persistedQuery hash does not match the query sent")
 		}
 		if _, ok := a.queries[h]; !ok {
-			return codeError(CodePersistedQueryRequired,
+			return codeError(apierr.PersistedQueryRequired,
 				"this server runs only persisted queries: send extensions.persistedQuery.sha256Hash of an allowed query")
 		}
 	case hash != "":
 		q, ok := a.queries[hash]
 		if !ok {
-			return codeError(CodePersistedQueryNotFound,
+			return codeError(apierr.PersistedQueryNotFound,
 				fmt.Sprintf("PersistedQueryNotFound: %s is not an allowed query on this server", hash))
 		}
 		p.Query = q
 	default:
-		return codeError(CodePersistedQueryRequired, "the request has neither a query nor a persisted query hash")
+		return codeError(apierr.PersistedQueryRequired, "the request has neither a query nor a persisted query hash")
 	}
 	return nil
 }

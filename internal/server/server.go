@@ -5,15 +5,12 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"time"
 
 	"entgo.io/contrib/entgql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -25,14 +22,12 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/graph"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
-	"sscgraph/internal/reqctx"
-	"sscgraph/internal/validate"
-	"sscgraph/internal/viewer"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -122,8 +117,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	if cfg.MaxTokens > 0 {
 		gql.SetParserTokenLimit(cfg.MaxTokens)
 	}
-	gql.SetErrorPresenter(presentError(logger))
-	gql.SetRecoverFunc(recoverPanic(logger))
+	gql.SetErrorPresenter(graph.PresentError(logger))
+	gql.SetRecoverFunc(graph.Recover(logger))
 
 	m := newMetrics(db.SQL)
 	keys := auth.NewKeys(client)
@@ -185,126 +180,17 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			w.Header().Set("Content-Type", mediaJSON)
-			writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(graph.CodeBadRequest,
+			writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(apierr.BadRequest,
 				fmt.Sprintf("method %s is not allowed: use GET or POST", r.Method))}, nil)
 			return
 		}
 		if r.ContentLength > n {
 			w.Header().Set("Content-Type", mediaJSON)
-			writeErrors(w, http.StatusRequestEntityTooLarge, gqlerror.List{codeError(graph.CodeBadRequest,
+			writeErrors(w, http.StatusRequestEntityTooLarge, gqlerror.List{codeError(apierr.BadRequest,
 				fmt.Sprintf("the request body is larger than %d bytes", n))}, nil)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// presentError decides what a client sees of an error. Errors written
-// for clients (validation, bad arguments and IDs, page limits) pass through
-// with a code; anything else is logged with the request ID and answered as
-// an internal error that names the request, so that database and Go error
-// texts never reach clients.
-func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
-	return func(ctx context.Context, err error) *gqlerror.Error {
-		presented := graphql.DefaultErrorPresenter(ctx, err)
-		switch ce := clientError(err); {
-		case ce != nil:
-			presented.Message = ce.Message
-			for k, v := range ce.Extensions {
-				if presented.Extensions == nil {
-					presented.Extensions = map[string]any{}
-				}
-				presented.Extensions[k] = v
-			}
-			return withCode(presented, graph.CodeBadUserInput)
-		case errors.Is(err, gid.ErrInvalid):
-			return withCode(presented, graph.CodeBadUserInput)
-		case errors.Is(err, context.DeadlineExceeded):
-			presented.Message = "the request ran out of time: ask for less (smaller pages, fewer levels)"
-			presented.Extensions = map[string]any{"code": "TIMEOUT"}
-			return presented
-		case ent.IsNotFound(err):
-			presented.Message = "not found"
-			presented.Extensions = map[string]any{"code": "NOT_FOUND"}
-			return presented
-		case errors.Is(err, viewer.ErrUnauthenticated):
-			presented.Message = viewer.ErrUnauthenticated.Error()
-			presented.Extensions = map[string]any{"code": CodeUnauthenticated}
-			return presented
-		case errors.Is(err, viewer.ErrForbidden):
-			presented.Message = viewer.ErrForbidden.Error()
-			presented.Extensions = map[string]any{"code": CodeForbidden}
-			return presented
-		case ent.IsValidationError(err):
-			var ve *ent.ValidationError
-			errors.As(err, &ve)
-			presented.Message = fmt.Sprintf("invalid value for %s: %v", ve.Name, errors.Unwrap(ve))
-			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, ve.Name)}
-			return presented
-		case errors.As(err, new(*validate.FieldError)):
-			var fe *validate.FieldError
-			errors.As(err, &fe)
-			presented.Message = fmt.Sprintf("%s: %s", graph.FieldPath(err, fe.Field), fe.Msg)
-			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "field": graph.FieldPath(err, fe.Field)}
-			return presented
-		case errors.As(err, new(*validate.DependentsError)):
-			var de *validate.DependentsError
-			errors.As(err, &de)
-			presented.Message = de.Error()
-			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput, "dependents": de.Dependents}
-			return presented
-		case ent.IsConstraintError(err):
-			presented.Message = "the change breaks a constraint: an ID it refers to does not exist, a unique value (such as a code) is taken, or something else depends on what it removes"
-			presented.Extensions = map[string]any{"code": graph.CodeBadUserInput}
-			return presented
-		}
-		id := requestID(ctx)
-		logger.ErrorContext(ctx, "resolver failed", "request_id", id, "err", err, "path", presented.Path.String())
-		presented.Message = "internal server error; quote request " + id + " when reporting it"
-		presented.Extensions = map[string]any{"code": graph.CodeInternal, "requestId": id}
-		return presented
-	}
-}
-
-// clientError finds, in err's chain, a GraphQL error written for clients:
-// one that wraps no other error. gqlgen wraps every resolver error in a
-// GraphQL error carrying the path, so only the innermost one tells.
-func clientError(err error) *gqlerror.Error {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if g, ok := e.(*gqlerror.Error); ok && g.Err == nil {
-			return g
-		}
-	}
-	return nil
-}
-
-func requestID(ctx context.Context) string {
-	if info := reqctx.From(ctx); info != nil {
-		return info.ID
-	}
-	return "unknown"
-}
-
-func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
-	if e.Extensions == nil {
-		e.Extensions = map[string]any{}
-	}
-	if _, ok := e.Extensions["code"]; !ok {
-		e.Extensions["code"] = code
-	}
-	return e
-}
-
-// recoverPanic turns a panic in a resolver into an internal error for the
-// client and a log line with the stack for operators.
-func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
-	return func(ctx context.Context, p any) error {
-		id := requestID(ctx)
-		logger.ErrorContext(ctx, "panic in resolver", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return &gqlerror.Error{
-			Message:    "internal server error; quote request " + id + " when reporting it",
-			Extensions: map[string]any{"code": graph.CodeInternal, "requestId": id},
-		}
-	}
 }

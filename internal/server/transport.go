@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sscgraph/internal/apierr"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +16,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"sscgraph/graph"
-	"sscgraph/internal/limits"
 	"sscgraph/internal/reqctx"
 )
 
@@ -54,7 +53,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		w.Header().Set("Content-Type", mediaJSON)
-		writeErrors(w, http.StatusNotAcceptable, gqlerror.List{codeError(graph.CodeBadRequest,
+		writeErrors(w, http.StatusNotAcceptable, gqlerror.List{codeError(apierr.BadRequest,
 			"none of the media types in Accept is served: accept application/graphql-response+json or application/json")}, nil)
 		return
 	}
@@ -67,7 +66,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	info := reqctx.From(r.Context())
 	params, rerr := readParams(r)
 	if rerr != nil {
-		writeErrors(w, rerr.status, gqlerror.List{codeError(graph.CodeBadRequest, rerr.msg)}, nil)
+		writeErrors(w, rerr.status, gqlerror.List{codeError(apierr.BadRequest, rerr.msg)}, nil)
 		return
 	}
 	params.Headers = r.Header
@@ -94,7 +93,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
-		writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(graph.CodeBadRequest,
+		writeErrors(w, http.StatusMethodNotAllowed, gqlerror.List{codeError(apierr.BadRequest,
 			fmt.Sprintf("a %s cannot be sent with GET: use POST", rc.Operation.Operation))}, nil)
 		return
 	}
@@ -105,7 +104,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		// its time ran out (or the client left).
 		setOutcome(info, "timeout")
 		setRateHeaders(w, info)
-		writeErrors(w, http.StatusOK, gqlerror.List{codeError("TIMEOUT",
+		writeErrors(w, http.StatusOK, gqlerror.List{codeError(apierr.Timeout,
 			"the request ran out of time: ask for less (smaller pages, fewer levels)")}, costExtensions(nil, info))
 		return
 	}
@@ -114,14 +113,14 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	switch {
 	case len(resp.Errors) == 0:
 		setOutcome(info, "ok")
-	case hasCode(resp.Errors, "TIMEOUT"):
+	case apierr.Has(resp.Errors, apierr.Timeout):
 		setOutcome(info, "timeout")
 	default:
 		setOutcome(info, "errors")
 	}
 	body, err := encodeResponse(resp)
 	if err != nil {
-		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(graph.CodeInternal, "internal server error")}, nil)
+		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(apierr.Internal, "internal server error")}, nil)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -169,19 +168,10 @@ func setOutcome(info *reqctx.Info, outcome string) {
 	}
 }
 
-func hasCode(errs gqlerror.List, code string) bool {
-	for _, e := range errs {
-		if e.Extensions["code"] == code {
-			return true
-		}
-	}
-	return false
-}
-
 // rateLimited returns the client's rate state when errs refuse the request
 // for its rate limit.
 func rateLimited(errs gqlerror.List, info *reqctx.Info) *reqctx.Rate {
-	if info == nil || info.Rate == nil || !hasCode(errs, limits.CodeRateLimited) {
+	if info == nil || info.Rate == nil || !apierr.Has(errs, apierr.RateLimited) {
 		return nil
 	}
 	return info.Rate
@@ -367,8 +357,8 @@ func asMaxBytes(err error, target **http.MaxBytesError) bool {
 	return ok
 }
 
-func codeError(code, msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+func codeError(code apierr.Code, msg string) *gqlerror.Error {
+	return apierr.New(code, "%s", msg).GQL()
 }
 
 // writeErrors answers a request that did not execute: errors and

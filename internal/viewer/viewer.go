@@ -46,9 +46,12 @@ func From(ctx context.Context) *Viewer {
 	return &Viewer{}
 }
 
-// Reasons a change is refused, which the API answers as UNAUTHENTICATED and
-// FORBIDDEN.
+// Reasons a request is refused, which the API answers as UNAUTHENTICATED
+// and FORBIDDEN.
 var (
 	ErrUnauthenticated = errors.New("this change needs an API key: send Authorization: Bearer <key>")
 	ErrForbidden       = errors.New("the API key's role may not make this change")
+	// ErrReadForbidden refuses a read of data only ADMIN keys see (API keys,
+	// the audit trail).
+	ErrReadForbidden = errors.New("only ADMIN keys may read this")
 )

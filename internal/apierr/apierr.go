@@ -1,0 +1,139 @@
+// Package apierr is sscgraph's one taxonomy of errors that clients see:
+// the codes in errors[].extensions.code, what each means, the HTTP status
+// of a request that one of them refuses as a whole, and the error type that
+// carries a code through the layers.
+//
+// An error a client may read is an *Error (or a gqlparser error, which the
+// GraphQL layer writes itself). Anything else that reaches the edge is an
+// internal error: logged with the request ID, answered as Internal.
+package apierr
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Code is an error code, as clients find it in errors[].extensions.code.
+type Code string
+
+// The codes.
+const (
+	// BadUserInput: an argument, variable, ID, cursor or input value is
+	// invalid. The field named in extensions.field when there is one.
+	BadUserInput Code = "BAD_USER_INPUT"
+	// ValidationFailed: the query does not fit the schema.
+	ValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
+	// ParseFailed: the query is not valid GraphQL syntax.
+	ParseFailed Code = "GRAPHQL_PARSE_FAILED"
+	// BadRequest: the HTTP request itself is malformed.
+	BadRequest Code = "BAD_REQUEST"
+	// Unauthenticated: the API key is not valid, or a change was asked for
+	// without one.
+	Unauthenticated Code = "UNAUTHENTICATED"
+	// Forbidden: the key's role may not make the change.
+	Forbidden Code = "FORBIDDEN"
+	// NotFound: a row the request names does not exist.
+	NotFound Code = "NOT_FOUND"
+	// LimitExceeded: the operation is over a limit (extensions.limit names
+	// it, with maximum and actual).
+	LimitExceeded Code = "LIMIT_EXCEEDED"
+	// RateLimited: the client has spent its points for now.
+	RateLimited Code = "RATE_LIMITED"
+	// Timeout: the request ran out of time.
+	Timeout Code = "TIMEOUT"
+	// PersistedQueryNotFound: the server does not know the hash; resend
+	// with the query.
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// PersistedQueryRequired: the server runs only its allowed queries.
+	PersistedQueryRequired Code = "PERSISTED_QUERY_REQUIRED"
+	// Internal: something failed on the server; the details are logged
+	// with the request ID (extensions.requestId), never sent.
+	Internal Code = "INTERNAL_SERVER_ERROR"
+)
+
+// Status is the HTTP status of a response that code refuses before the
+// operation runs. Errors raised while it runs are answered with 200 and
+// data, as GraphQL over HTTP asks.
+func Status(code Code) int {
+	switch code {
+	case BadRequest:
+		return http.StatusBadRequest
+	case Unauthenticated:
+		return http.StatusUnauthorized
+	case RateLimited:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusOK
+	}
+}
+
+// Error is an error written for clients.
+type Error struct {
+	Code    Code
+	Message string
+	// Extensions are details beside the code (field, limit, maximum …).
+	Extensions map[string]any
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// New returns an error with a code and a message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadInput returns a BadUserInput error.
+func BadInput(format string, args ...any) *Error {
+	return New(BadUserInput, format, args...)
+}
+
+// With returns e with one more extension.
+func (e *Error) With(key string, value any) *Error {
+	ext := make(map[string]any, len(e.Extensions)+1)
+	for k, v := range e.Extensions {
+		ext[k] = v
+	}
+	ext[key] = value
+	return &Error{Code: e.Code, Message: e.Message, Extensions: ext}
+}
+
+// GQL returns e as a GraphQL error, its code among the extensions.
+func (e *Error) GQL() *gqlerror.Error {
+	ext := make(map[string]any, len(e.Extensions)+1)
+	for k, v := range e.Extensions {
+		ext[k] = v
+	}
+	ext["code"] = string(e.Code)
+	return &gqlerror.Error{Message: e.Message, Extensions: ext}
+}
+
+// As finds an *Error in err's chain.
+func As(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// CodeOf returns the code of a GraphQL error, or "".
+func CodeOf(e *gqlerror.Error) Code {
+	if e == nil {
+		return ""
+	}
+	c, _ := e.Extensions["code"].(string)
+	return Code(c)
+}
+
+// Has reports whether any of errs has code.
+func Has(errs gqlerror.List, code Code) bool {
+	for _, e := range errs {
+		if CodeOf(e) == code {
+			return true
+		}
+	}
+	return false
+}
