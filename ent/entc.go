@@ -55,6 +55,7 @@ func main() {
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),
 			gen.MustParse(gen.NewTemplate("pagesql").ParseFiles("template/pagesql.tmpl")),
+			gen.MustParse(gen.NewTemplate("inputids").ParseFiles("template/inputids.tmpl")),
 		},
 	},
 		entc.Extensions(ex),

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
@@ -55,6 +54,9 @@ func ValidationRules() *rules.Rules {
 // is cached, and does what can be decided from the document alone:
 //
 //   - it rejects literal page sizes outside 0..MaxPageSize;
+//   - it drops a literal first: null or last: null, which means the same
+//     as leaving the argument out (README says so): the default page, never
+//     the whole list;
 //   - it gives every connection that has neither first nor last the
 //     argument first: DefaultPageSize, written into the document so that
 //     the resolvers and ent's field collection (which reads arguments from
@@ -62,12 +64,14 @@ func ValidationRules() *rules.Rules {
 //   - it translates literal cursors from the opaque form clients see into
 //     ent's encoding, rejecting any this service did not issue.
 //
-// What depends on variables is checked per request by Preflight.
+// What depends on variables, and whether a cursor fits its connection, is
+// checked per request by Checks.
 func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 	observers.OnField(func(_ *core.Walker, field *ast.Field) {
 		if !isConnection(field.Definition) {
 			return
 		}
+		field.Arguments = dropNullPages(field.Arguments)
 		first, last := field.Arguments.ForName(argFirst), field.Arguments.ForName(argLast)
 		for _, arg := range []*ast.Argument{first, last} {
 			if arg == nil || arg.Value == nil || arg.Value.Kind != ast.IntValue {
@@ -97,7 +101,7 @@ func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 			if arg == nil || arg.Value == nil || arg.Value.Kind != ast.StringValue {
 				continue
 			}
-			internal, err := gid.InternalCursor(arg.Value.Raw)
+			internal, _, err := gid.InternalCursor(arg.Value.Raw)
 			if err != nil {
 				addError(core.Message("%s: %q: %v", fieldName(field), name, err), core.At(arg.Position))
 				continue
@@ -107,40 +111,24 @@ func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 	})
 }
 
+// dropNullPages removes literal null page sizes from a connection's
+// arguments.
+func dropNullPages(args ast.ArgumentList) ast.ArgumentList {
+	out := args[:0:0]
+	for _, a := range args {
+		if (a.Name == argFirst || a.Name == argLast) && a.Value != nil && a.Value.Kind == ast.NullValue {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 func fieldName(f *ast.Field) string {
 	if f.Alias != "" && f.Alias != f.Name {
 		return f.Alias + " (" + f.Name + ")"
 	}
 	return f.Name
-}
-
-// checkPageArgs checks a connection's first and last when they come from
-// variables (literals were checked when the document was parsed).
-func checkPageArgs(rc *graphql.OperationContext, f *ast.Field) *gqlerror.Error {
-	var given bool
-	for _, name := range []string{argFirst, argLast} {
-		arg := f.Arguments.ForName(name)
-		if arg == nil || arg.Value == nil {
-			continue
-		}
-		if arg.Value.Kind != ast.Variable {
-			given = true // literal: checked at parse time
-			continue
-		}
-		v, ok := rc.Variables[arg.Value.Raw]
-		if !ok || v == nil {
-			continue
-		}
-		given = true
-		n, ok := toInt(v)
-		if !ok || n < 0 || n > MaxPageSize {
-			return badInput(arg.Position, "%s: %q (variable $%s) must be between 0 and %d, got %v", fieldName(f), name, arg.Value.Raw, MaxPageSize, v)
-		}
-	}
-	if !given {
-		return badInput(f.Position, "%s: first and last are both null; give one of them (at most %d)", fieldName(f), MaxPageSize)
-	}
-	return nil
 }
 
 func toInt(v any) (int64, bool) {

@@ -64,27 +64,49 @@ func UnmarshalCursor(v any) (entgql.Cursor[int], error) {
 }
 
 // InternalCursor translates a client's opaque cursor into ent's cursor
-// encoding, checking its ID on the way.
-func InternalCursor(opaque string) (string, error) {
+// encoding, checking its ID on the way, and returns the type of the row
+// it names.
+func InternalCursor(opaque string) (internal, typ string, err error) {
 	raw, err := base64.RawURLEncoding.DecodeString(opaque)
 	if err != nil {
-		return "", fmt.Errorf("invalid cursor %q: malformed", opaque)
+		return "", "", fmt.Errorf("invalid cursor %q: malformed", opaque)
 	}
 	var c cursor
 	if err := msgpack.Unmarshal(raw, &c); err != nil {
-		return "", fmt.Errorf("invalid cursor %q: malformed", opaque)
+		return "", "", fmt.Errorf("invalid cursor %q: malformed", opaque)
 	}
-	key, err := mustCodec().Decode(c.ID)
+	codec := mustCodec()
+	key, err := codec.Decode(c.ID)
 	if err != nil {
-		return "", fmt.Errorf("invalid cursor %q: it names no row this service issued", opaque)
+		return "", "", fmt.Errorf("invalid cursor %q: it names no row this service issued", opaque)
 	}
+	typ, _ = codec.TypeOf(key)
 	var buf bytes.Buffer
 	entgql.Cursor[int]{ID: key, Value: c.Value}.MarshalGQL(&buf)
 	s, err := strconv.Unquote(buf.String())
 	if err != nil {
-		return "", fmt.Errorf("re-encoding cursor: %w", err)
+		return "", "", fmt.Errorf("re-encoding cursor: %w", err)
 	}
-	return s, nil
+	return s, typ, nil
+}
+
+// CursorValues decodes an internal cursor (InternalCursor's output) and
+// returns the type of the row it names and its order values: nil for a
+// cursor of the default order.
+func CursorValues(internal string) (typ string, values []any, err error) {
+	var c entgql.Cursor[int]
+	if err := c.UnmarshalGQL(internal); err != nil {
+		return "", nil, fmt.Errorf("invalid cursor: %w", err)
+	}
+	typ, _ = mustCodec().TypeOf(c.ID)
+	switch v := c.Value.(type) {
+	case nil:
+		return typ, nil, nil
+	case []any:
+		return typ, v, nil
+	default:
+		return "", nil, fmt.Errorf("invalid cursor: its order values are %s, not a list", describe(c.Value))
+	}
 }
 
 func describe(v any) string {

@@ -1,14 +1,16 @@
+// Package limits protects the API from operations too large to answer and
+// clients that ask too often: it refuses operations over a limit (their
+// cost is computed by package graph, which knows the schema) and charges
+// the rest to the client's rate-limit bucket.
 package limits
 
 import (
 	"context"
-	"fmt"
-	"sscgraph/internal/apierr"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/reqctx"
 )
 
@@ -17,81 +19,81 @@ type Config struct {
 	MaxCost     int // points per request
 	MaxDepth    int // fields deep, introspection aside
 	MaxAliases  int // aliased fields per operation
-	DefaultPage int // page size of a connection given neither first nor last
 	PerHour     int // points per client per hour
+	// MaxPredicates bounds the filter conditions and order terms of one
+	// operation, MaxFilterDepth the nesting of a filter (and, or, not,
+	// has…With), MaxListLength any list in an argument (idIn, or, …).
+	MaxPredicates  int
+	MaxFilterDepth int
+	MaxListLength  int
 }
 
-// Extension enforces the limits on every operation before it runs.
-type Extension struct {
+// Limits refuses operations over a limit and charges the rest to the
+// client's rate-limit bucket.
+type Limits struct {
 	cfg     Config
 	buckets *Buckets
 }
 
-// New returns the extension for cfg.
-func New(cfg Config) *Extension {
-	e := &Extension{cfg: cfg}
+// New returns the limits of cfg.
+func New(cfg Config) *Limits {
+	l := &Limits{cfg: cfg}
 	if cfg.PerHour > 0 {
-		e.buckets = NewBuckets(cfg.PerHour)
+		l.buckets = NewBuckets(cfg.PerHour)
 	}
-	return e
+	return l
 }
 
-var (
-	_ graphql.HandlerExtension        = (*Extension)(nil)
-	_ graphql.OperationContextMutator = (*Extension)(nil)
-)
+// Config returns the limits' configuration.
+func (l *Limits) Config() Config { return l.cfg }
 
-// ExtensionName names the extension in gqlgen's registry.
-func (*Extension) ExtensionName() string { return "Limits" }
+// Buckets returns the rate-limit buckets, or nil when there is no rate
+// limit.
+func (l *Limits) Buckets() *Buckets { return l.buckets }
 
-// Validate accepts any schema.
-func (*Extension) Validate(graphql.ExecutableSchema) error { return nil }
-
-// MutateOperationContext computes the operation's cost, refuses it when it
-// is over a limit, and charges it to the client's bucket.
-func (e *Extension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	cost := Analyze(rc.Operation, rc.Variables, e.cfg.DefaultPage)
-	cost.Limit = e.cfg.MaxCost
+// Enforce refuses an operation of the given cost when it is over a limit,
+// and otherwise charges it to the client's bucket, recording the cost and
+// the client's rate state in the request's info.
+func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error {
+	cost.Limit = l.cfg.MaxCost
 	info := reqctx.From(ctx)
 	if info != nil {
 		info.Cost = cost
-		info.Operation = rc.OperationName
 	}
-	for _, l := range []struct {
+	for _, c := range []struct {
 		what        string
 		got, max    int
 		explanation string
 	}{
-		{"cost", cost.Points, e.cfg.MaxCost, "the most nodes it can return; lower first/last or nest less"},
-		{"depth", cost.Depth, e.cfg.MaxDepth, "fields deep; query less deeply and fetch the rest by node(id:)"},
-		{"aliases", cost.Aliases, e.cfg.MaxAliases, "aliased fields; split the query"},
+		{"cost", cost.Points, l.cfg.MaxCost, "the most nodes it can return and the work of its filters and counts; lower first/last, filter or count less, or nest less"},
+		{"depth", cost.Depth, l.cfg.MaxDepth, "fields deep; query less deeply and fetch the rest by node(id:)"},
+		{"aliases", cost.Aliases, l.cfg.MaxAliases, "aliased fields; split the query"},
+		{"predicates", cost.Predicates, l.cfg.MaxPredicates, "filter conditions and order terms; filter on fewer fields, or use idIn"},
+		{"filterDepth", cost.FilterDepth, l.cfg.MaxFilterDepth, "levels of and, or, not and has…With in a filter"},
+		{"listLength", cost.ListLength, l.cfg.MaxListLength, "entries in one list argument"},
 	} {
-		if l.max > 0 && l.got > l.max {
-			return &gqlerror.Error{
-				Message: fmt.Sprintf("query %s %d is over the limit of %d (%s)", l.what, l.got, l.max, l.explanation),
-				Extensions: map[string]any{
-					"code": string(apierr.LimitExceeded), "limit": l.what, "maximum": l.max, "actual": l.got,
-				},
-			}
+		if c.max > 0 && c.got > c.max {
+			return apierr.New(apierr.LimitExceeded, "query %s %d is over the limit of %d (%s)", c.what, c.got, c.max, c.explanation).
+				With("limit", c.what).With("maximum", c.max).With("actual", c.got).GQL()
 		}
 	}
-	if e.buckets == nil || info == nil {
+	if l.buckets == nil || info == nil {
 		return nil
 	}
-	rate, ok := e.buckets.Take(info.Client, cost.Points)
+	rate, ok := l.buckets.Take(info.Client, cost.Points)
 	info.Rate = &rate
 	if !ok {
-		return &gqlerror.Error{
-			Message: fmt.Sprintf("rate limit exceeded: this query costs %d points and %d of your %d points per hour remain; retry after %s (at %s)",
-				cost.Points, rate.Remaining, rate.Limit, rate.RetryAfter, time.Now().Add(rate.RetryAfter).UTC().Format(time.RFC3339)),
-			Extensions: map[string]any{
-				"code":              string(apierr.RateLimited),
-				"retryAfterSeconds": int(rate.RetryAfter / time.Second),
-				"resetAt":           rate.ResetAt.UTC().Format(time.RFC3339),
-			},
-		}
+		return RateLimited(rate, cost.Points)
 	}
 	return nil
+}
+
+// RateLimited is the error of a request refused for the client's rate.
+func RateLimited(rate reqctx.Rate, cost int) *gqlerror.Error {
+	return apierr.New(apierr.RateLimited, "rate limit exceeded: this request costs %d points and %d of your %d points per hour remain; retry after %s (at %s)",
+		cost, rate.Remaining, rate.Limit, rate.RetryAfter, time.Now().Add(rate.RetryAfter).UTC().Format(time.RFC3339)).
+		With("retryAfterSeconds", int(rate.RetryAfter/time.Second)).
+		With("resetAt", rate.ResetAt.UTC().Format(time.RFC3339)).GQL()
 }
 
 // RateLimit is the answer of the rateLimit query field.

@@ -7,6 +7,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+
+	"sscgraph/internal/apierr"
 )
 
 // Nullable names, per table, the columns that may hold NULL: a cursor's
@@ -47,10 +49,12 @@ func Cursors[T any](after, before *entgql.Cursor[T], reverse bool, nullable Null
 		case []any:
 			values = v
 		default:
-			return nil, fmt.Errorf("cursor: value %T is not a list", c.cursor.Value)
+			// A client's mistake (the checks in package graph refuse it
+			// first; this guards other callers).
+			return nil, apierr.BadInput("invalid cursor: its order values are a %T, not a list", c.cursor.Value)
 		}
 		if len(values) != len(opts.Fields) {
-			return nil, fmt.Errorf("cursor: %d values for %d order fields; it belongs to another order", len(values), len(opts.Fields))
+			return nil, apierr.BadInput("invalid cursor: %d values for %d order fields; it belongs to a page in another order", len(values), len(opts.Fields))
 		}
 		fields := slices.Clone(opts.Fields)
 		dirs := slices.Clone(forward)

@@ -33,14 +33,20 @@ type Info struct {
 	Outcome string
 }
 
-// Cost is what the limits analysis found in an operation.
+// Cost is what the checks found in an operation before it ran.
 type Cost struct {
-	// Points is the most nodes the operation can return: each connection
-	// weighs its page size times the page sizes of the connections above
-	// it.
+	// Points is the operation's price: the most nodes it can return, plus
+	// the work of its filters and counts (see package graph, checks.go).
 	Points  int `json:"requestedQueryCost"`
 	Depth   int `json:"depth"`
 	Aliases int `json:"aliases"`
+	// Predicates counts the filter conditions and order terms of the
+	// operation; FilterDepth is the deepest nesting of and/or/not and
+	// has…With in a filter; ListLength is the longest list in a filter or
+	// argument.
+	Predicates  int `json:"predicates"`
+	FilterDepth int `json:"filterDepth"`
+	ListLength  int `json:"listLength"`
 	// Limit is the most points one request may cost.
 	Limit int `json:"maximumAvailable"`
 }

@@ -68,11 +68,16 @@ func TestLimits(t *testing.T) {
 			t.Errorf("%d regions, want all 6", n)
 		}
 	})
-	t.Run("a count costs one per parent", func(t *testing.T) {
-		a := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 20 })
-		r := a.post(t, `{ regions(first: 6) { edges { node { countries { totalCount } } } } }`, nil) // 6 + 6
-		if len(r.Errors) > 0 {
-			t.Errorf("a page of 6 with counts refused: %+v", r.Errors)
+	t.Run("a count costs a default page per parent", func(t *testing.T) {
+		// A count reads every matching row: pricing it as one node let
+		// thousands of counts through the cost limit.
+		q := `{ regions(first: 6) { edges { node { countries { totalCount } } } } }` // 6 + 6*100
+		if r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 606 }).post(t, q, nil); len(r.Errors) > 0 {
+			t.Errorf("6 counts at cost 606 refused: %+v", r.Errors)
+		}
+		r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 605 }).post(t, q, nil)
+		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query cost 606 is over the limit of 605") {
+			t.Errorf("6 counts at a limit of 605: %+v", r.Errors)
 		}
 	})
 	t.Run("depth", func(t *testing.T) {

@@ -96,7 +96,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	if entry == nil {
 		t.Fatalf("no request log line in:\n%s", logs.String())
 	}
-	want := map[string]any{"request_id": "test-req-1", "operation": "Regions", "outcome": "ok", "status": 200.0, "cost": 6.0, "statements": 2.0} // the page of regions, then one grouped count
+	want := map[string]any{"request_id": "test-req-1", "operation": "Regions", "outcome": "ok", "status": 200.0, "cost": 303.0, "statements": 2.0} // the page of regions (3), three counts (3*100); two statements: the page, then one grouped count
 	for k, v := range want {
 		if entry[k] != v {
 			t.Errorf("log %s = %v, want %v (line %v)", k, entry[k], v, entry)

@@ -75,8 +75,14 @@ func DefaultConfig() Config {
 			MaxCost:     50_000,
 			MaxDepth:    16,
 			MaxAliases:  15,
-			DefaultPage: graph.DefaultPageSize,
 			PerHour:     500_000,
+			// Far above what the dashboards, the journalists' exports
+			// and the Match frontend send (a few dozen conditions, three
+			// levels), far below what makes SQLite refuse a statement
+			// ("Expression tree is too large" near 1,000 levels).
+			MaxPredicates:  200,
+			MaxFilterDepth: 8,
+			MaxListLength:  graph.MaxPageSize,
 		},
 		MaxTokens:    1000,
 		APQCacheSize: 1000,
@@ -109,11 +115,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	case cfg.APQCacheSize > 0:
 		gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	}
-	gql.Use(&graph.Preflight{})
+	gql.Use(&graph.Checks{Limits: limits.New(cfg.Limits)})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(entgql.Transactioner{TxOpener: client})
-	gql.Use(limits.New(cfg.Limits))
 	if cfg.MaxTokens > 0 {
 		gql.SetParserTokenLimit(cfg.MaxTokens)
 	}

@@ -1,0 +1,532 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sscgraph/ent"
+	"sscgraph/internal/apierr"
+	"sscgraph/internal/gid"
+	"sscgraph/internal/limits"
+	"sscgraph/internal/reqctx"
+)
+
+func init() {
+	// A request that the checks refuse never runs: like a query that fails
+	// validation, it is answered with a 4xx status when the client asks
+	// for application/graphql-response+json.
+	errcode.RegisterErrorType(string(apierr.BadUserInput), errcode.KindProtocol)
+}
+
+// Prices of the work an operation asks for besides its nodes.
+const (
+	// CountWeight is the price of a totalCount, per parent: a count reads
+	// every matching row, at least as much work as a default page.
+	CountWeight = DefaultPageSize
+	// EdgeFilterWeight is the price of a has<Edge>With condition, per
+	// parent: a subquery per row examined.
+	EdgeFilterWeight = DefaultPageSize
+	// HasEdgeWeight is the price of a has<Edge> condition: an index probe
+	// per row examined.
+	HasEdgeWeight = 10
+)
+
+// Checks is the gqlgen extension that checks every operation before it
+// runs, in one walk over the operation and its variables. It refuses what
+// must not run, with BAD_USER_INPUT or LIMIT_EXCEEDED, and prices the rest:
+//
+//   - cursor variables are translated from the opaque form clients see
+//     into ent's encoding (literal cursors were translated with the
+//     document, by the paging rule), and every cursor must name a row of
+//     the connection's type and carry the values of its order;
+//   - page sizes given through variables are within 0..MaxPageSize, and a
+//     connection never ends up with neither first nor last;
+//   - every ID is one this service issued, and an ID where a type is
+//     expected (the id fields of TWhereInput, an edge of a create or
+//     update input, the id of updateT) is an ID of that type;
+//   - filters are bounded: conditions per operation, nesting, list lengths;
+//   - the price: each connection weighs its page times the pages above it
+//     (the most nodes it can return), a totalCount CountWeight per parent,
+//     a filter one point per condition and per parent, more for conditions
+//     across an edge; introspection weighs what it returns.
+//
+// Checking up front matters because ent's field collection reads nested
+// arguments itself and skips values it cannot decode: a bad ID or cursor
+// must fail the request, not silently widen a nested filter.
+type Checks struct {
+	// Limits enforces the limits on the price; nil checks without limits.
+	Limits *limits.Limits
+
+	schema *ast.Schema
+	// typeWeight is what __type returns for each type; schemaWeight what
+	// __schema returns.
+	typeWeight   map[string]int
+	schemaWeight int
+}
+
+var (
+	_ graphql.HandlerExtension        = (*Checks)(nil)
+	_ graphql.OperationContextMutator = (*Checks)(nil)
+)
+
+// ExtensionName names the extension in gqlgen's registry.
+func (*Checks) ExtensionName() string { return "Checks" }
+
+// Validate keeps the schema, to know the types of input fields, and prices
+// its introspection.
+func (c *Checks) Validate(es graphql.ExecutableSchema) error {
+	c.schema = es.Schema()
+	c.typeWeight = map[string]int{}
+	c.schemaWeight = 1
+	for name, def := range c.schema.Types {
+		w := 1 + len(def.Fields) + len(def.EnumValues)
+		for _, f := range def.Fields {
+			w += len(f.Arguments)
+		}
+		c.typeWeight[name] = w
+		c.schemaWeight += w
+	}
+	return nil
+}
+
+// MutateOperationContext checks the operation about to run.
+func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	for _, v := range rc.Operation.VariableDefinitions {
+		if v.Type.Name() != cursorType {
+			continue
+		}
+		raw, ok := rc.Variables[v.Variable]
+		if !ok || raw == nil {
+			continue
+		}
+		s, ok := raw.(string)
+		if !ok {
+			return badInput(v.Position, "variable $%s: a cursor is a string", v.Variable)
+		}
+		internal, _, err := gid.InternalCursor(s)
+		if err != nil {
+			return badInput(v.Position, "variable $%s: %v", v.Variable, err)
+		}
+		rc.Variables[v.Variable] = internal
+	}
+	w := walker{checks: c, rc: rc, seen: map[string]bool{}}
+	if err := w.selections(rc.Operation.SelectionSet, 1, 0); err != nil {
+		return err
+	}
+	cost := reqctx.Cost{
+		Points: max(w.points, 1), Depth: w.depth, Aliases: w.aliases,
+		Predicates: w.predicates, FilterDepth: w.filterDepth, ListLength: w.listLength,
+	}
+	if info := reqctx.From(ctx); info != nil {
+		info.Cost = cost
+		info.Operation = rc.OperationName
+	}
+	if c.Limits == nil {
+		return nil
+	}
+	return c.Limits.Enforce(ctx, cost)
+}
+
+// walker is one walk over an operation.
+type walker struct {
+	checks *Checks
+	rc     *graphql.OperationContext
+	seen   map[string]bool // fragment spreads on the current path
+
+	points, depth, aliases              int
+	predicates, filterDepth, listLength int
+}
+
+func (w *walker) selections(set ast.SelectionSet, mult, depth int) *gqlerror.Error {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if err := w.field(s, mult, depth); err != nil {
+				return err
+			}
+		case *ast.InlineFragment:
+			if err := w.selections(s.SelectionSet, mult, depth); err != nil {
+				return err
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || w.seen[s.Name] {
+				continue // validation rejects cycles; this only guards
+			}
+			w.seen[s.Name] = true
+			err := w.selections(s.Definition.SelectionSet, mult, depth)
+			delete(w.seen, s.Name)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
+	if f.Alias != "" && f.Alias != f.Name {
+		w.aliases++
+	}
+	switch f.Name {
+	case "__typename":
+		return nil
+	case "__schema":
+		// Introspection is priced by what it returns and does not count
+		// towards depth: tools send deep introspection queries.
+		w.points = saturatingAdd(w.points, saturatingMul(mult, w.checks.schemaWeight))
+		return nil
+	case "__type":
+		name, _ := w.argValue(f, "name")
+		s, _ := name.(string)
+		w.points = saturatingAdd(w.points, saturatingMul(mult, max(w.checks.typeWeight[s], 1)))
+		return nil
+	}
+	depth++
+	w.depth = max(w.depth, depth)
+	if f.Definition == nil {
+		return w.selections(f.SelectionSet, mult, depth)
+	}
+	if err := w.arguments(f, mult); err != nil {
+		return err
+	}
+	childMult := mult
+	switch {
+	case isConnection(f.Definition):
+		if err := w.page(f); err != nil {
+			return err
+		}
+		counted := selects(f.SelectionSet, "totalCount")
+		if counted {
+			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
+		}
+		switch {
+		case selects(f.SelectionSet, "edges", "nodes"):
+			childMult = saturatingMul(mult, w.pageSize(f))
+			w.points = saturatingAdd(w.points, childMult)
+		case !counted:
+			w.points = saturatingAdd(w.points, mult) // pageInfo alone
+		}
+	case f.Name == "nodes":
+		ids, _ := w.argValue(f, "ids")
+		l, _ := ids.([]any)
+		childMult = saturatingMul(mult, max(len(l), 1))
+		w.points = saturatingAdd(w.points, childMult)
+	}
+	return w.selections(f.SelectionSet, childMult, depth)
+}
+
+// argValue returns the value of f's argument name, variables applied.
+func (w *walker) argValue(f *ast.Field, name string) (any, bool) {
+	arg := f.Arguments.ForName(name)
+	if arg == nil || arg.Value == nil {
+		return nil, false
+	}
+	v, err := arg.Value.Value(w.rc.Variables)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// arguments checks the IDs, lists and filters of f's arguments and prices
+// its filter, once per parent.
+func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
+	for _, arg := range f.Arguments {
+		def := f.Definition.Arguments.ForName(arg.Name)
+		if def == nil || arg.Value == nil {
+			continue
+		}
+		v, err := arg.Value.Value(w.rc.Variables)
+		if err != nil {
+			return badInput(arg.Position, "%s: argument %q: %v", fieldName(f), arg.Name, err)
+		}
+		if l, ok := v.([]any); ok {
+			w.listLength = max(w.listLength, len(l))
+		}
+		if arg.Name == "orderBy" {
+			if l, ok := v.([]any); ok {
+				w.predicates += len(l)
+			}
+		}
+		if w.mayHoldIDs(def.Type) {
+			if msg := w.checkIDs(def.Type, v, w.argTarget(f, arg.Name), arg.Name); msg != "" {
+				return badInput(arg.Position, "%s: %s", fieldName(f), msg)
+			}
+		}
+		if arg.Name == "where" {
+			if where := w.checks.schema.Types[def.Type.Name()]; where != nil && where.Kind == ast.InputObject {
+				weight := w.filter(where, v, 1)
+				w.points = saturatingAdd(w.points, saturatingMul(mult, weight))
+			}
+		}
+	}
+	return nil
+}
+
+// filter walks a where-input value at nesting level, counting its
+// conditions and list lengths, and returns its weight.
+func (w *walker) filter(def *ast.Definition, v any, level int) int {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return 0
+	}
+	w.filterDepth = max(w.filterDepth, level)
+	weight := 0
+	for name, fv := range obj {
+		if fv == nil {
+			continue
+		}
+		fd := def.Fields.ForName(name)
+		if fd == nil {
+			continue
+		}
+		inner := w.checks.schema.Types[fd.Type.Name()]
+		nested := inner != nil && inner.Kind == ast.InputObject
+		switch {
+		case nested:
+			// and, or, not, has<Edge>With: nested filters.
+			if strings.HasPrefix(name, "has") {
+				w.predicates++
+				weight = saturatingAdd(weight, EdgeFilterWeight)
+			}
+			if l, isList := fv.([]any); isList {
+				w.listLength = max(w.listLength, len(l))
+				for _, e := range l {
+					weight = saturatingAdd(weight, w.filter(inner, e, level+1))
+				}
+			} else {
+				weight = saturatingAdd(weight, w.filter(inner, fv, level+1))
+			}
+		case strings.HasPrefix(name, "has") && fd.Type.Name() == "Boolean":
+			w.predicates++
+			weight = saturatingAdd(weight, HasEdgeWeight)
+		default:
+			w.predicates++
+			weight = saturatingAdd(weight, 1)
+			if l, isList := fv.([]any); isList {
+				w.listLength = max(w.listLength, len(l))
+			}
+		}
+	}
+	return weight
+}
+
+// page checks a connection's page size variables and its cursors.
+func (w *walker) page(f *ast.Field) *gqlerror.Error {
+	var given bool
+	for _, name := range []string{argFirst, argLast} {
+		arg := f.Arguments.ForName(name)
+		if arg == nil || arg.Value == nil {
+			continue
+		}
+		if arg.Value.Kind != ast.Variable {
+			given = true // literal: checked with the document
+			continue
+		}
+		v, ok := w.rc.Variables[arg.Value.Raw]
+		if !ok || v == nil {
+			continue
+		}
+		given = true
+		n, ok := toInt(v)
+		if !ok || n < 0 || n > MaxPageSize {
+			return badInput(arg.Position, "%s: %q (variable $%s) must be between 0 and %d, got %v", fieldName(f), name, arg.Value.Raw, MaxPageSize, v)
+		}
+	}
+	if !given {
+		return badInput(f.Position, "%s: first and last are both null; give one of them (at most %d)", fieldName(f), MaxPageSize)
+	}
+	node := strings.TrimSuffix(f.Definition.Type.Name(), "Connection")
+	orders := 0
+	if v, ok := w.argValue(f, "orderBy"); ok {
+		switch o := v.(type) {
+		case []any:
+			orders = len(o)
+		case map[string]any:
+			orders = 1
+		}
+	}
+	for _, name := range []string{argAfter, argBefore} {
+		v, ok := w.argValue(f, name)
+		s, isString := v.(string)
+		if !ok || !isString {
+			continue
+		}
+		typ, values, err := gid.CursorValues(s)
+		if err != nil {
+			return badInput(f.Position, "%s: %q: %v", fieldName(f), name, err)
+		}
+		if typ != node {
+			return badInput(f.Position, "%s: %q: the cursor belongs to a page of %s, not of %s", fieldName(f), name, typ, node)
+		}
+		if len(values) != orders {
+			return badInput(f.Position, "%s: %q: the cursor belongs to a page in another order (%d order fields, this page has %d)", fieldName(f), name, len(values), orders)
+		}
+		for _, cv := range values {
+			switch cv.(type) {
+			case nil, string, bool, float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, time.Time:
+			default:
+				return badInput(f.Position, "%s: %q: the cursor's order values are malformed", fieldName(f), name)
+			}
+		}
+	}
+	return nil
+}
+
+// pageSize is the connection's first or last, or the default page.
+func (w *walker) pageSize(f *ast.Field) int {
+	for _, name := range []string{argFirst, argLast} {
+		if v, ok := w.argValue(f, name); ok && v != nil {
+			if n, ok := toInt(v); ok && n >= 0 {
+				return int(n)
+			}
+		}
+	}
+	return DefaultPageSize
+}
+
+// selects reports whether a selection asks for any of the fields names,
+// directly or in fragments.
+func selects(set ast.SelectionSet, names ...string) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			for _, n := range names {
+				if s.Name == n {
+					return true
+				}
+			}
+		case *ast.InlineFragment:
+			if selects(s.SelectionSet, names...) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && selects(s.Definition.SelectionSet, names...) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+const maxPoints = 1 << 40
+
+func saturatingAdd(a, b int) int { return min(a+b, maxPoints) }
+
+func saturatingMul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > maxPoints/b {
+		return maxPoints
+	}
+	return a * b
+}
+
+// argTarget is the type the id argument of an update or delete mutation
+// must name: updateProject(id:) takes a Project's ID.
+func (w *walker) argTarget(f *ast.Field, arg string) string {
+	if arg != "id" {
+		return ""
+	}
+	for _, prefix := range []string{"update", "delete"} {
+		if typ, ok := strings.CutPrefix(f.Name, prefix); ok {
+			if def := w.checks.schema.Types[typ]; def != nil && def.Kind == ast.Object {
+				return typ
+			}
+		}
+	}
+	return ""
+}
+
+// mayHoldIDs reports whether a value of type t can contain an ID.
+func (w *walker) mayHoldIDs(t *ast.Type) bool {
+	name := t.Name()
+	if name == "ID" {
+		return true
+	}
+	def := w.checks.schema.Types[name]
+	return def != nil && def.Kind == ast.InputObject
+}
+
+// whereIDFields are the fields of an entgql where-input that hold IDs of
+// the input's own type.
+var whereIDFields = map[string]bool{
+	"id": true, "idNEQ": true, "idIn": true, "idNotIn": true,
+	"idGT": true, "idGTE": true, "idLT": true, "idLTE": true,
+}
+
+// checkIDs walks a value of type t and returns a message naming the first
+// bad ID, or "". want is the type the IDs must be of ("" for any).
+func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
+	if v == nil {
+		return ""
+	}
+	if t.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return w.checkIDs(t.Elem, v, want, path) // input coercion of a single value
+		}
+		for i, e := range list {
+			if msg := w.checkIDs(t.Elem, e, want, fmt.Sprintf("%s[%d]", path, i)); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+	if t.NamedType == "ID" {
+		return checkID(v, want, path)
+	}
+	def := w.checks.schema.Types[t.NamedType]
+	if def == nil || def.Kind != ast.InputObject {
+		return ""
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	owner, isWhere := strings.CutSuffix(def.Name, "WhereInput")
+	for _, fd := range def.Fields {
+		fv, ok := obj[fd.Name]
+		if !ok || fv == nil {
+			continue
+		}
+		expect := ""
+		switch {
+		case isWhere && whereIDFields[fd.Name]:
+			expect = owner
+		case fd.Type.Name() == "ID":
+			expect = ent.InputIDTargets[def.Name+"."+fd.Name]
+		}
+		if msg := w.checkIDs(fd.Type, fv, expect, path+"."+fd.Name); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+func checkID(v any, want, path string) string {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Sprintf("%s: invalid ID %v: IDs are opaque strings this service issued", path, v)
+	}
+	codec := gid.Current()
+	key, err := codec.Decode(s)
+	if err != nil {
+		return fmt.Sprintf("%s: %v", path, err)
+	}
+	if want == "" {
+		return ""
+	}
+	if got, _ := codec.TypeOf(key); got != want {
+		return fmt.Sprintf("%s: %q is the ID of a %s, not of a %s", path, s, got, want)
+	}
+	return ""
+}
