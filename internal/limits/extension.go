@@ -16,10 +16,10 @@ import (
 
 // Config holds the limits; zero disables a limit.
 type Config struct {
-	MaxCost     int // points per request
-	MaxDepth    int // fields deep, introspection aside
-	MaxAliases  int // aliased fields per operation
-	PerHour     int // points per client per hour
+	MaxCost    int // points per request
+	MaxDepth   int // fields deep, introspection aside
+	MaxAliases int // aliased fields per operation
+	PerHour    int // points per client per hour
 	// MaxPredicates bounds the filter conditions and order terms of one
 	// operation, MaxFilterDepth the nesting of a filter (and, or, not,
 	// has…With), MaxListLength any list in an argument (idIn, or, …).

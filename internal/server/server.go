@@ -72,10 +72,10 @@ func DefaultConfig() Config {
 			// this cost take 60-80 ms when they return as many nodes as
 			// they may, and 0.4-0.75 s in the slowest shape, pages of each
 			// parent's children ordered by a field without an index.
-			MaxCost:     50_000,
-			MaxDepth:    16,
-			MaxAliases:  15,
-			PerHour:     500_000,
+			MaxCost:    50_000,
+			MaxDepth:   16,
+			MaxAliases: 15,
+			PerHour:    500_000,
 			// Far above what the dashboards, the journalists' exports
 			// and the Match frontend send (a few dozen conditions, three
 			// levels), far below what makes SQLite refuse a statement
