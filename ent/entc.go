@@ -56,6 +56,7 @@ func main() {
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),
 			gen.MustParse(gen.NewTemplate("pagesql").ParseFiles("template/pagesql.tmpl")),
 			gen.MustParse(gen.NewTemplate("inputids").ParseFiles("template/inputids.tmpl")),
+			gen.MustParse(gen.NewTemplate("orderfields").ParseFiles("template/inputids.tmpl")),
 		},
 	},
 		entc.Extensions(ex),

@@ -141,6 +141,7 @@ type walker struct {
 	seen   map[string]bool // fragment spreads on the current path
 
 	points, depth, aliases              int
+	schemas                             int // __schema fields
 	predicates, filterDepth, listLength int
 }
 
@@ -179,7 +180,15 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		return nil
 	case "__schema":
 		// Introspection is priced by what it returns and does not count
-		// towards depth: tools send deep introspection queries.
+		// towards depth: tools send deep introspection queries. Tools
+		// also send one __schema, never several: answering the whole
+		// schema once per request is enough, and aliases of it are
+		// refused rather than priced.
+		w.schemas++
+		if w.schemas > 1 {
+			return apierr.New(apierr.LimitExceeded, "%s: the schema is answered once per request; this operation asks for it %d times or more", fieldName(f), w.schemas).
+				With("limit", "introspection").With("maximum", 1).With("actual", w.schemas).GQL()
+		}
 		w.points = saturatingAdd(w.points, saturatingMul(mult, w.checks.schemaWeight))
 		return nil
 	case "__type":
@@ -344,13 +353,15 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		return badInput(f.Position, "%s: first and last are both null; give one of them (at most %d)", fieldName(f), MaxPageSize)
 	}
 	node := strings.TrimSuffix(f.Definition.Type.Name(), "Connection")
-	orders := 0
+	var orders []string // the order fields, as enum values
 	if v, ok := w.argValue(f, "orderBy"); ok {
 		switch o := v.(type) {
 		case []any:
-			orders = len(o)
+			for _, e := range o {
+				orders = append(orders, orderField(e))
+			}
 		case map[string]any:
-			orders = 1
+			orders = append(orders, orderField(o))
 		}
 	}
 	for _, name := range []string{argAfter, argBefore} {
@@ -366,18 +377,46 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		if typ != node {
 			return badInput(f.Position, "%s: %q: the cursor belongs to a page of %s, not of %s", fieldName(f), name, typ, node)
 		}
-		if len(values) != orders {
-			return badInput(f.Position, "%s: %q: the cursor belongs to a page in another order (%d order fields, this page has %d)", fieldName(f), name, len(values), orders)
+		if len(values) != len(orders) {
+			return badInput(f.Position, "%s: %q: the cursor belongs to a page in another order (%d order fields, this page has %d)", fieldName(f), name, len(values), len(orders))
 		}
-		for _, cv := range values {
-			switch cv.(type) {
-			case nil, string, bool, float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, time.Time:
-			default:
-				return badInput(f.Position, "%s: %q: the cursor's order values are malformed", fieldName(f), name)
+		for i, cv := range values {
+			if !fitsOrder(cv, ent.OrderFieldKinds[node+"OrderField."+orders[i]]) {
+				return badInput(f.Position, "%s: %q: the cursor's order values are malformed; it was not issued for this order", fieldName(f), name)
 			}
 		}
 	}
 	return nil
+}
+
+// orderField is the field of one orderBy entry.
+func orderField(v any) string {
+	m, _ := v.(map[string]any)
+	s, _ := m["field"].(string)
+	return s
+}
+
+// fitsOrder reports whether v is a value a cursor of an order field of the
+// given kind can hold: a forged value must not reach SQL, where it would
+// fail as a database error.
+func fitsOrder(v any, kind string) bool {
+	if v == nil {
+		return true // a NULL in a nullable column
+	}
+	switch v.(type) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return kind == "int" || kind == "float"
+	case float32, float64:
+		return kind == "float"
+	case string:
+		return kind == "string"
+	case bool:
+		return kind == "bool"
+	case time.Time:
+		return kind == "time"
+	default:
+		return false
+	}
 }
 
 // pageSize is the connection's first or last, or the default page.

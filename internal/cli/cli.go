@@ -175,6 +175,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.MaxPredicates, "max-predicates", "SSCGRAPH_MAX_PREDICATES", "most filter conditions and order terms in one operation; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxFilterDepth, "max-filter-depth", "SSCGRAPH_MAX_FILTER_DEPTH", "most levels of and/or/not/has…With in one filter; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxListLength, "max-list-length", "SSCGRAPH_MAX_LIST_LENGTH", "most entries in one list argument (idIn, or, ids, …); 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.MaxVariablesBytes, "max-variables-bytes", "SSCGRAPH_MAX_VARIABLES_BYTES", "largest JSON text of a request's variables, in bytes; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
 	corsOrigins := fs.String("cors-origins", getenv("SSCGRAPH_CORS_ORIGINS"), "comma-separated origins that browsers may call the API from, e.g. https://match.example.org; none by default (env SSCGRAPH_CORS_ORIGINS)")
@@ -219,7 +220,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
 	}
-	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--rate-limit": cfg.Limits.PerHour} {
+	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour} {
 		if v < 0 {
 			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
 		}

@@ -449,8 +449,9 @@ func testBadInput(t *testing.T, a *api) {
 		wantMessage string
 		executes    bool // the error is a field's, raised while executing
 	}{
-		{"malformed JSON", "POST", "application/json", `{"query": "{ regions { totalCount } "`, http.StatusBadRequest, "not a JSON object", false},
-		{"body is not an object", "POST", "application/json", `[1, 2]`, http.StatusBadRequest, "not a JSON object", false},
+		{"malformed JSON", "POST", "application/json", `{"query": "{ regions { totalCount } "`, http.StatusBadRequest, "must be a JSON object with a query: the JSON text ends too early", false},
+		{"body is not an object", "POST", "application/json", `[1, 2]`, http.StatusBadRequest, "must be a JSON object with a query: it is a JSON array", false},
+		{"trailing data", "POST", "application/json", `{"query": "{ regions { totalCount } }"} {}`, http.StatusBadRequest, "there is more after the JSON value", false},
 		{"query is not a string", "POST", "application/json", `{"query": 42}`, http.StatusBadRequest, "query must be a string", false},
 		{"variables are not an object", "POST", "application/json", `{"query": "{ regions { totalCount } }", "variables": "x"}`, http.StatusBadRequest, "variables must be an object", false},
 		{"no query", "POST", "application/json", `{"variables": {}}`, http.StatusBadRequest, "no query", false},
@@ -503,6 +504,13 @@ func testBadInput(t *testing.T, a *api) {
 				}
 				if !strings.Contains(r.Errors[0].Message, tt.wantMessage) {
 					t.Errorf("message = %q, want it to mention %q", r.Errors[0].Message, tt.wantMessage)
+				}
+				// Answers are written for clients: no Go type names or
+				// library prefixes.
+				for _, internal := range []string{"Go value", "Go struct", "struct {", "json: ", "interface {}"} {
+					if strings.Contains(r.Errors[0].Message, internal) {
+						t.Errorf("message %q shows internal text %q", r.Errors[0].Message, internal)
+					}
 				}
 			})
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -30,7 +31,10 @@ const (
 // not quite: with application/json a request that fails to parse or
 // validate is answered 200, with application/graphql-response+json it is
 // answered 400, and in both cases the answer has no data entry.
-type httpTransport struct{}
+type httpTransport struct {
+	// maxVariablesBytes bounds the JSON text of the variables; 0 does not.
+	maxVariablesBytes int
+}
 
 var _ graphql.Transport = httpTransport{}
 
@@ -40,16 +44,21 @@ func (httpTransport) Supports(r *http.Request) bool {
 }
 
 // requestError is a request that is not a well-formed GraphQL-over-HTTP
-// request: answered 4xx in any media type.
+// request, or is over a limit before it is parsed: answered 4xx in any
+// media type.
 type requestError struct {
 	status int
-	msg    string
+	err    *apierr.Error
 }
 
-func (e *requestError) Error() string { return e.msg }
+func (e *requestError) Error() string { return e.err.Message }
+
+func badRequest(status int, format string, args ...any) *requestError {
+	return &requestError{status, apierr.New(apierr.BadRequest, format, args...)}
+}
 
 // Do answers one request.
-func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		w.Header().Set("Content-Type", mediaJSON)
@@ -64,9 +73,9 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	w.Header().Add("Vary", "Accept")
 
 	info := reqctx.From(r.Context())
-	params, rerr := readParams(r)
+	params, rerr := t.readParams(r)
 	if rerr != nil {
-		writeErrors(w, rerr.status, gqlerror.List{codeError(apierr.BadRequest, rerr.msg)}, nil)
+		writeErrors(w, rerr.status, gqlerror.List{rerr.err.GQL()}, nil)
 		return
 	}
 	params.Headers = r.Header
@@ -255,13 +264,14 @@ func negotiate(accept string) (string, bool) {
 }
 
 // readParams reads the GraphQL request of a GET's query string or a POST's
-// JSON body, checking the type of every parameter.
-func readParams(r *http.Request) (*graphql.RawParams, *requestError) {
+// JSON body, checking the type of every parameter and the size of the
+// variables.
+func (t httpTransport) readParams(r *http.Request) (*graphql.RawParams, *requestError) {
 	var raw struct {
-		Query         any `json:"query"`
-		OperationName any `json:"operationName"`
-		Variables     any `json:"variables"`
-		Extensions    any `json:"extensions"`
+		Query         any             `json:"query"`
+		OperationName any             `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    any             `json:"extensions"`
 	}
 	switch r.Method {
 	case http.MethodGet:
@@ -272,31 +282,32 @@ func readParams(r *http.Request) (*graphql.RawParams, *requestError) {
 		if q.Has("operationName") && q.Get("operationName") != "" {
 			raw.OperationName = q.Get("operationName")
 		}
-		for name, dst := range map[string]*any{"variables": &raw.Variables, "extensions": &raw.Extensions} {
-			if s := q.Get(name); s != "" {
-				if err := decodeJSON(strings.NewReader(s), dst); err != nil {
-					return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("the %s parameter is not JSON: %v", name, err)}
-				}
+		if s := q.Get("variables"); s != "" {
+			raw.Variables = json.RawMessage(s)
+		}
+		if s := q.Get("extensions"); s != "" {
+			if err := decodeJSON(strings.NewReader(s), &raw.Extensions); err != nil {
+				return nil, badRequest(http.StatusBadRequest, "the extensions parameter is not JSON: %s", describeJSONError(err))
 			}
 		}
 	case http.MethodPost:
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != mediaJSON {
-			return nil, &requestError{http.StatusUnsupportedMediaType, "a POST body must be application/json"}
+			return nil, badRequest(http.StatusUnsupportedMediaType, "a POST body must be application/json")
 		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if asMaxBytes(err, &tooBig) {
-				return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)}
+				return nil, badRequest(http.StatusRequestEntityTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
 			}
-			return nil, &requestError{http.StatusBadRequest, "could not read the request body"}
+			return nil, badRequest(http.StatusBadRequest, "could not read the request body")
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			return nil, &requestError{http.StatusBadRequest, "the request body is empty: send a JSON object with a query"}
+			return nil, badRequest(http.StatusBadRequest, "the request body is empty: send a JSON object with a query")
 		}
 		if err := decodeJSON(bytes.NewReader(body), &raw); err != nil {
-			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("the request body is not a JSON object: %v", err)}
+			return nil, badRequest(http.StatusBadRequest, "the request body must be a JSON object with a query: %s", describeJSONError(err))
 		}
 	}
 	p := &graphql.RawParams{}
@@ -306,31 +317,44 @@ func readParams(r *http.Request) (*graphql.RawParams, *requestError) {
 	case nil:
 		// Allowed only for persisted queries, which the executor checks.
 	default:
-		return nil, &requestError{http.StatusBadRequest, "query must be a string"}
+		return nil, badRequest(http.StatusBadRequest, "query must be a string")
 	}
 	switch v := raw.OperationName.(type) {
 	case string:
 		p.OperationName = v
 	case nil:
 	default:
-		return nil, &requestError{http.StatusBadRequest, "operationName must be a string"}
+		return nil, badRequest(http.StatusBadRequest, "operationName must be a string")
 	}
-	switch v := raw.Variables.(type) {
-	case map[string]any:
-		p.Variables = v
-	case nil:
-	default:
-		return nil, &requestError{http.StatusBadRequest, "variables must be an object"}
+	if t.maxVariablesBytes > 0 && len(raw.Variables) > t.maxVariablesBytes {
+		// Variables are outside the token limit and the body limit is
+		// for the whole body: bound them on their own, before decoding.
+		return nil, &requestError{http.StatusRequestEntityTooLarge,
+			apierr.New(apierr.LimitExceeded, "the variables take %d bytes, over the limit of %d: send smaller filters or lists, or split the request", len(raw.Variables), t.maxVariablesBytes).
+				With("limit", "variables").With("maximum", t.maxVariablesBytes).With("actual", len(raw.Variables))}
+	}
+	if len(raw.Variables) > 0 {
+		var vars any
+		if err := decodeJSON(bytes.NewReader(raw.Variables), &vars); err != nil {
+			return nil, badRequest(http.StatusBadRequest, "variables must be a JSON object: %s", describeJSONError(err))
+		}
+		switch v := vars.(type) {
+		case map[string]any:
+			p.Variables = v
+		case nil:
+		default:
+			return nil, badRequest(http.StatusBadRequest, "variables must be an object, not %s", jsonKind(v))
+		}
 	}
 	switch v := raw.Extensions.(type) {
 	case map[string]any:
 		p.Extensions = v
 	case nil:
 	default:
-		return nil, &requestError{http.StatusBadRequest, "extensions must be an object"}
+		return nil, badRequest(http.StatusBadRequest, "extensions must be an object, not %s", jsonKind(v))
 	}
 	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
-		return nil, &requestError{http.StatusBadRequest, "the request has no query"}
+		return nil, badRequest(http.StatusBadRequest, "the request has no query")
 	}
 	return p, nil
 }
@@ -344,9 +368,46 @@ func decodeJSON(r io.Reader, v any) error {
 		return err
 	}
 	if dec.More() {
-		return fmt.Errorf("unexpected data after the JSON value")
+		return errTrailingData
 	}
 	return nil
+}
+
+var errTrailingData = errors.New("there is more after the JSON value")
+
+// describeJSONError says what is wrong with a JSON text in words for the
+// client, not in encoding/json's, which name Go types.
+func describeJSONError(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("it is not valid JSON (at byte %d)", syntax.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("it is a JSON %s", typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the JSON text ends too early"
+	case errors.Is(err, errTrailingData):
+		return errTrailingData.Error()
+	default:
+		return "it is not valid JSON"
+	}
+}
+
+// jsonKind names the JSON kind of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	default:
+		return "a JSON value of another kind"
+	}
 }
 
 func asMaxBytes(err error, target **http.MaxBytesError) bool {

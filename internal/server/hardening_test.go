@@ -1,0 +1,250 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"sscgraph/internal/server"
+)
+
+// forgeCursor decodes a cursor this service issued, lets edit change its
+// order values and encodes it again: the cursor's ID stays genuine, so
+// only the checks on the values can refuse it.
+func forgeCursor(t *testing.T, cursor string, edit func(v any) any) string {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		ID    string `msgpack:"i"`
+		Value any    `msgpack:"v,omitempty"`
+	}
+	if err := msgpack.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	c.Value = edit(c.Value)
+	var buf bytes.Buffer
+	if err := msgpack.NewEncoder(&buf).Encode(c); err != nil {
+		t.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// orFilter is a where-input of n alternatives.
+func orFilter(n int) map[string]any {
+	ors := make([]any, n)
+	for i := range ors {
+		ors[i] = map[string]any{"titleContainsFold": fmt.Sprintf("x%d", i)}
+	}
+	return map[string]any{"or": ors}
+}
+
+// nestedNot is a where-input nested depth levels deep.
+func nestedNot(depth int) map[string]any {
+	w := map[string]any{"titleContainsFold": "x"}
+	for range depth - 1 {
+		w = map[string]any{"not": w}
+	}
+	return w
+}
+
+// TestHostileQueries sends what an attacker or a careless client would:
+// each is refused before it runs, with the code and limit it names, or
+// runs bounded; none is answered with a server error.
+func TestHostileQueries(t *testing.T) { forEachBackend(t, testHostileQueries) }
+
+func testHostileQueries(t *testing.T, a *api) {
+	r := a.query(t, `{
+		activities(first: 1, orderBy: [{field: START_DATE}]) { edges { cursor node { id } } }
+		countries(first: 1) { edges { cursor } }
+	}`, nil)
+	activityCursor := r.str("activities.edges.0.cursor")
+	countryCursor := r.str("countries.edges.0.cursor")
+	activityID := r.str("activities.edges.0.node.id")
+	if activityCursor == "" || countryCursor == "" {
+		t.Fatalf("no cursors: %+v", r.Data)
+	}
+	introspection := func(n int) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&b, " s%d: __schema { types { name fields { name } } }", i)
+		}
+		return b.String() + " }"
+	}
+	deepOr := fmt.Sprintf(`{ activities(where: %s) { totalCount } }`, strings.Repeat("{or: [", 16)+`{titleContainsFold: "x"}`+strings.Repeat("]}", 16))
+
+	tests := []struct {
+		name    string
+		query   string
+		vars    map[string]any
+		code    string // of the first error
+		limit   string // extensions.limit, for LIMIT_EXCEEDED
+		message string // part of the first error's message
+	}{
+		// Finding 2: filters are bounded wherever they come from.
+		{"900 alternatives in a variable", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(900)}, "LIMIT_EXCEEDED", "predicates", "query predicates 900 is over the limit of 200"},
+		{"3,000 alternatives", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(3000)}, "LIMIT_EXCEEDED", "variables", "over the limit of 65536"},
+		{"the same filter under five aliases", `query($w: ActivityWhereInput) { a0: activities(where: $w) { totalCount } a1: activities(where: $w) { totalCount } a2: activities(where: $w) { totalCount } a3: activities(where: $w) { totalCount } a4: activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(50)}, "LIMIT_EXCEEDED", "predicates", "query predicates 250 is over the limit of 200"},
+		{"a filter 16 deep in a variable", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": nestedNot(16)}, "LIMIT_EXCEEDED", "filterDepth", "query filterDepth 16 is over the limit of 8"},
+		{"a literal filter 16 deep", deepOr, nil, "LIMIT_EXCEEDED", "filterDepth", "over the limit of 8"},
+		{"an idIn of 1,001", `query($ids: [ID!]) { activities(where: {idIn: $ids}) { totalCount } }`, map[string]any{"ids": strings.Split(strings.Repeat(activityID+",", 1000)+activityID, ",")}, "LIMIT_EXCEEDED", "listLength", "query listLength 1001 is over the limit of 1000"},
+		// Finding 3: introspection is priced by what it returns.
+		{"15 aliased __schema", introspection(15), nil, "LIMIT_EXCEEDED", "introspection", "the schema is answered once per request"},
+		{"two __schema", introspection(2), nil, "LIMIT_EXCEEDED", "introspection", "once per request"},
+		// Finding 7: cursors that are not this connection's.
+		{"a Country cursor for activities", `query($c: Cursor) { activities(after: $c) { totalCount } }`, map[string]any{"c": countryCursor}, "BAD_USER_INPUT", "", "the cursor belongs to a page of Country, not of Activity"},
+		{"a literal Country cursor for activities", fmt.Sprintf(`{ activities(after: %q) { totalCount } }`, countryCursor), nil, "BAD_USER_INPUT", "", "not of Activity"},
+		{"a cursor of another order", `query($c: Cursor) { activities(after: $c) { totalCount } }`, map[string]any{"c": activityCursor}, "BAD_USER_INPUT", "", "another order"},
+		{"forged order values: not a list", `query($c: Cursor) { activities(after: $c, orderBy: [{field: START_DATE}]) { totalCount } }`,
+			map[string]any{"c": forgeCursor(t, activityCursor, func(any) any { return "x" })}, "BAD_USER_INPUT", "", "not a list"},
+		{"forged order values: too many", `query($c: Cursor) { activities(after: $c, orderBy: [{field: START_DATE}]) { totalCount } }`,
+			map[string]any{"c": forgeCursor(t, activityCursor, func(any) any { return []any{"a", "b"} })}, "BAD_USER_INPUT", "", "another order"},
+		{"forged order values: a string for a date", `query($c: Cursor) { activities(after: $c, orderBy: [{field: START_DATE}]) { edges { node { id } } } }`,
+			map[string]any{"c": forgeCursor(t, activityCursor, func(any) any { return []any{"not a date"} })}, "BAD_USER_INPUT", "", "it was not issued for this order"},
+		{"forged order values: an object", `query($c: Cursor) { activities(after: $c, orderBy: [{field: START_DATE}]) { totalCount } }`,
+			map[string]any{"c": forgeCursor(t, activityCursor, func(any) any { return []any{map[string]any{"a": 1}} })}, "BAD_USER_INPUT", "", "malformed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.post(t, tt.query, tt.vars)
+			if r.Status >= 500 {
+				t.Fatalf("status %d", r.Status)
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("answered without an error: %.300v", r.Data)
+			}
+			e := r.Errors[0]
+			if e.Extensions["code"] != tt.code {
+				t.Errorf("code = %v, want %s (%s)", e.Extensions["code"], tt.code, e.Message)
+			}
+			if tt.limit != "" && e.Extensions["limit"] != tt.limit {
+				t.Errorf("limit = %v, want %s", e.Extensions["limit"], tt.limit)
+			}
+			if !strings.Contains(e.Message, tt.message) {
+				t.Errorf("message %q does not say %q", e.Message, tt.message)
+			}
+			if r.HasData {
+				t.Errorf("a refused request has a data entry: %.300v", r.Data)
+			}
+		})
+	}
+}
+
+// TestNullPageIsTheDefaultPage: a literal first: null or last: null is the
+// same as leaving the argument out (finding 1): the default page of 100,
+// priced as such, never the whole list.
+func TestNullPageIsTheDefaultPage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		total := a.count(t, `SELECT COUNT(*) FROM activities`)
+		if total <= 100 {
+			t.Fatalf("the demo data has %d activities; the test needs more than a page", total)
+		}
+		for _, arg := range []string{"first: null", "last: null", "first: null, last: null", ""} {
+			t.Run(arg, func(t *testing.T) {
+				q := fmt.Sprintf(`{ activities(%s) { totalCount edges { node { id } } } }`, arg)
+				if arg == "" {
+					q = `{ activities { totalCount edges { node { id } } } }`
+				}
+				r := a.query(t, q, nil)
+				if n := len(r.list("activities.edges")); n != 100 {
+					t.Errorf("%d activities, want the default page of 100", n)
+				}
+				if got := r.num("activities.totalCount"); got != total {
+					t.Errorf("totalCount %d, want %d", got, total)
+				}
+				cost, _ := r.Extensions["cost"].(map[string]any)
+				if got, _ := cost["requestedQueryCost"].(float64); got != 200 {
+					t.Errorf("cost %v, want 100 for the page and 100 for the count", cost["requestedQueryCost"])
+				}
+			})
+		}
+		// Nested, a null page must not multiply the rows either.
+		r := a.query(t, `{ countries(first: 2, where: {hasActivities: true}) { edges { node { activities(first: null) { edges { node { id } } } } } } }`, nil)
+		for i, e := range r.list("countries.edges") {
+			n := len(e.(map[string]any)["node"].(map[string]any)["activities"].(map[string]any)["edges"].([]any))
+			if n > 100 {
+				t.Errorf("country %d: %d activities under first: null", i, n)
+			}
+		}
+	})
+}
+
+// TestFiltersArePriced: a condition across an edge costs a subquery per
+// row, and so a default page per parent; a plain condition one point.
+func TestFiltersArePriced(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	tests := []struct {
+		query string
+		cost  float64
+	}{
+		{`{ regions(first: 6) { edges { node { code } } } }`, 6},
+		{`{ regions(first: 6, where: {codeNEQ: "x"}) { edges { node { code } } } }`, 7},
+		{`{ regions(first: 6) { edges { node { countries(where: {hasActivities: true}) { totalCount } } } } }`, 6 + 6*(100+10)},
+		{`{ regions(first: 6) { edges { node { countries(where: {hasActivitiesWith: {titleContainsFold: "x"}}) { totalCount } } } } }`, 6 + 6*(100+100+1)},
+		{`{ __type(name: "Country") { name } }`, 0},
+	}
+	for _, tt := range tests {
+		r := a.query(t, tt.query, nil)
+		cost, _ := r.Extensions["cost"].(map[string]any)
+		got, _ := cost["requestedQueryCost"].(float64)
+		if tt.cost == 0 {
+			// Introspection of one type: its fields and arguments.
+			if got < 20 {
+				t.Errorf("%s: cost %v, want the size of the type", tt.query, got)
+			}
+			continue
+		}
+		if got != tt.cost {
+			t.Errorf("%s: cost %v, want %v", tt.query, got, tt.cost)
+		}
+	}
+	// One introspection query is well within the limit; tools send them.
+	r := a.query(t, `{ __schema { types { name fields { name args { name } } } } }`, nil)
+	if len(r.list("__schema.types")) < 50 {
+		t.Errorf("introspection answered %d types", len(r.list("__schema.types")))
+	}
+}
+
+// TestVariablesAreBounded: the variables' JSON text has a limit of its own
+// (the token limit does not see them), and malformed variables are named
+// in plain words, by POST and by GET.
+func TestVariablesAreBounded(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.MaxVariablesBytes = 1000
+	a := newAPIWith(t, sqliteCopy(t), cfg)
+	q := `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`
+	if r := a.post(t, q, map[string]any{"w": orFilter(10)}); len(r.Errors) > 0 {
+		t.Fatalf("small variables refused: %+v", r.Errors)
+	}
+	r := a.post(t, q, map[string]any{"w": map[string]any{"titleContainsFold": strings.Repeat("x", 1000)}})
+	if r.Status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 ||
+		r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "variables" ||
+		!strings.Contains(r.Errors[0].Message, "over the limit of 1000") {
+		t.Errorf("large variables: status %d, %+v", r.Status, r.Errors)
+	}
+	get := func(vars string) response {
+		return a.raw(t, http.MethodGet, "/graphql?query="+url.QueryEscape(q)+"&variables="+url.QueryEscape(vars), "", nil)
+	}
+	if r := get(`{"w": {"titleContainsFold": "` + strings.Repeat("x", 1000) + `"}}`); r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("large variables by GET: status %d, %+v", r.Status, r.Errors)
+	}
+	for vars, want := range map[string]string{
+		`{"w": `: "variables must be a JSON object: the JSON text ends too early",
+		`[1]`:    "variables must be an object, not an array",
+		`{"w"}`:  "variables must be a JSON object: it is not valid JSON (at byte 5)",
+	} {
+		r := get(vars)
+		if r.Status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].Message != want {
+			t.Errorf("variables %s: status %d, %+v, want %q", vars, r.Status, r.Errors, want)
+		}
+	}
+}
