@@ -123,11 +123,9 @@ func writtenForClients(err error) *gqlerror.Error {
 func Internal(ctx context.Context, logger *slog.Logger, err error, path ast.Path) *gqlerror.Error {
 	id := RequestID(ctx)
 	logger.ErrorContext(ctx, "request failed", "request_id", id, "err", err, "path", path.String())
-	return &gqlerror.Error{
-		Message:    "internal server error; quote request " + id + " when reporting it",
-		Path:       path,
-		Extensions: map[string]any{"code": string(apierr.Internal), "requestId": id},
-	}
+	e := apierr.InternalFor(id).GQL()
+	e.Path = path
+	return e
 }
 
 // RequestID is the ID of the request in ctx.
@@ -144,6 +142,6 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		id := RequestID(ctx)
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return apierr.New(apierr.Internal, "internal server error; quote request %s when reporting it", id).With("requestId", id)
+		return apierr.InternalFor(id)
 	}
 }

@@ -137,3 +137,9 @@ func Has(errs gqlerror.List, code Code) bool {
 	}
 	return false
 }
+
+// InternalFor is what a client sees of an internal error in the request
+// with the given ID; the details go to the log under the same ID.
+func InternalFor(requestID string) *Error {
+	return New(Internal, "internal server error; quote request %s when reporting it", requestID).With("requestId", requestID)
+}

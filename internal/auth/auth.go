@@ -11,13 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"sscgraph/ent"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/viewer"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
 // Roles a key can have (see package viewer).
@@ -59,25 +60,73 @@ func Hash(key string) string {
 // Keys checks keys against the database, remembering answers for a short
 // while so that a request does not cost a look-up; a revocation therefore
 // takes effect within cacheTTL.
+//
+// Known and unknown keys are remembered apart, each in an LRU of bounded
+// size: a flood of made-up keys fills only the unknown side and cannot
+// push valid keys out (each of those made-up keys is also charged to the
+// client's address, by the server).
 type Keys struct {
 	client *ent.Client
 	now    func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cached
+	known   *expirable.LRU[string, cached]
+	unknown *expirable.LRU[string, time.Time]
 }
 
 type cached struct {
-	key     *ent.APIKey // nil: not found
+	key     *ent.APIKey
 	fetched time.Time
 }
 
-// cacheTTL bounds how long a revoked key may still be accepted.
-const cacheTTL = 10 * time.Second
+const (
+	// cacheTTL bounds how long a revoked key may still be accepted.
+	cacheTTL = 10 * time.Second
+	// unknownTTL is how long "no such key" is remembered: long enough
+	// that a client retrying a bad key does not cost a look-up each time,
+	// short enough that a key just created elsewhere works at once.
+	unknownTTL = 2 * time.Second
+	// cacheSize bounds each side of the cache.
+	cacheSize = 10_000
+)
 
 // NewKeys returns a key checker over client.
-func NewKeys(client *ent.Client) *Keys {
-	return &Keys{client: client, now: time.Now, cache: map[string]cached{}}
+func NewKeys(client *ent.Client) *Keys { return newKeys(client, cacheSize) }
+
+func newKeys(client *ent.Client, size int) *Keys {
+	return &Keys{
+		client: client,
+		now:    time.Now,
+		// The LRUs' own expiry frees memory; whether an entry is still
+		// fresh is decided against k.now, which tests can set.
+		known:   expirable.NewLRU[string, cached](size, nil, cacheTTL),
+		unknown: expirable.NewLRU[string, time.Time](size, nil, unknownTTL),
+	}
+}
+
+// Cached reports whether the Authorization header names a key whose
+// answer is remembered, valid or not: checking it costs no look-up.
+func (k *Keys) Cached(header string) bool {
+	key, ok := bearer(header)
+	if !ok {
+		return true // malformed: refused without a look-up
+	}
+	hash := Hash(key)
+	now := k.now()
+	if c, ok := k.known.Peek(hash); ok && now.Sub(c.fetched) < cacheTTL {
+		return true
+	}
+	at, ok := k.unknown.Peek(hash)
+	return ok && now.Sub(at) < unknownTTL
+}
+
+// bearer returns the key of a Bearer Authorization header.
+func bearer(header string) (string, bool) {
+	scheme, key, ok := strings.Cut(header, " ")
+	key = strings.TrimSpace(key)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(key, keyPrefix) || len(key) > 128 {
+		return "", false
+	}
+	return key, true
 }
 
 // Authenticate returns the viewer an Authorization header names. An empty
@@ -86,9 +135,8 @@ func (k *Keys) Authenticate(ctx context.Context, header string) (*viewer.Viewer,
 	if header == "" {
 		return &viewer.Viewer{}, nil
 	}
-	scheme, key, ok := strings.Cut(header, " ")
-	key = strings.TrimSpace(key)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(key, keyPrefix) || len(key) > 128 {
+	key, ok := bearer(header)
+	if !ok {
 		return nil, ErrMalformed
 	}
 	rec, err := k.lookup(ctx, Hash(key))
@@ -113,26 +161,22 @@ func (k *Keys) Authenticate(ctx context.Context, header string) (*viewer.Viewer,
 
 func (k *Keys) lookup(ctx context.Context, hash string) (*ent.APIKey, error) {
 	now := k.now()
-	k.mu.Lock()
-	c, ok := k.cache[hash]
-	k.mu.Unlock()
-	if ok && now.Sub(c.fetched) < cacheTTL {
+	if c, ok := k.known.Get(hash); ok && now.Sub(c.fetched) < cacheTTL {
 		return c.key, nil
+	}
+	if at, ok := k.unknown.Get(hash); ok && now.Sub(at) < unknownTTL {
+		return nil, nil
 	}
 	// Checking a key is sscgraph's own business, before any viewer exists.
 	rec, err := k.client.APIKey.Query().Where(apikey.Hash(hash)).WithOrganization().
 		Only(privacy.DecisionContext(ctx, privacy.Allow))
-	if ent.IsNotFound(err) {
-		rec, err = nil, nil
-	}
-	if err != nil {
+	switch {
+	case ent.IsNotFound(err):
+		k.unknown.Add(hash, now)
+		return nil, nil
+	case err != nil:
 		return nil, fmt.Errorf("looking up key: %w", err)
 	}
-	k.mu.Lock()
-	if len(k.cache) > 10_000 {
-		k.cache = map[string]cached{} // bound memory; entries come back on use
-	}
-	k.cache[hash] = cached{key: rec, fetched: now}
-	k.mu.Unlock()
+	k.known.Add(hash, cached{key: rec, fetched: now})
 	return rec, nil
 }

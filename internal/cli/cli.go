@@ -178,6 +178,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.MaxVariablesBytes, "max-variables-bytes", "SSCGRAPH_MAX_VARIABLES_BYTES", "largest JSON text of a request's variables, in bytes; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
+	intFlag(fs, getenv, &cfg.Limits.AuthFailuresPerHour, "auth-failures", "SSCGRAPH_AUTH_FAILURES", "requests with an unknown, expired or revoked API key one address may send per hour before it gets 429 (with --rate-limit on); 0 turns the limit off")
 	corsOrigins := fs.String("cors-origins", getenv("SSCGRAPH_CORS_ORIGINS"), "comma-separated origins that browsers may call the API from, e.g. https://match.example.org; none by default (env SSCGRAPH_CORS_ORIGINS)")
 	corsCredentials := fs.Bool("cors-credentials", envBool(getenv, "SSCGRAPH_CORS_CREDENTIALS", false), "let browsers send credentials with CORS requests (env SSCGRAPH_CORS_CREDENTIALS)")
 	persistedOnly := fs.Bool("persisted-only", envBool(getenv, "SSCGRAPH_PERSISTED_ONLY", false), "run only the queries in --persisted-queries (env SSCGRAPH_PERSISTED_ONLY)")
@@ -220,7 +221,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
 	}
-	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour} {
+	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour, "--auth-failures": cfg.Limits.AuthFailuresPerHour} {
 		if v < 0 {
 			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
 		}

@@ -1,6 +1,7 @@
 package limits
 
 import (
+	"context"
 	"math"
 	"sync"
 	"time"
@@ -8,14 +9,54 @@ import (
 	"sscgraph/internal/reqctx"
 )
 
-// Buckets is a token-bucket rate limiter in cost points: each client's
-// bucket holds up to perHour points and refills continuously at perHour
-// per hour. Buckets live in this process's memory, so with several
-// replicas each replica limits on its own (the effective limit is per
-// replica); a shared store can implement the same method later.
-type Buckets struct {
+// Store keeps the clients' token buckets. Each bucket holds up to perHour
+// cost points and refills continuously at perHour per hour; Take charges
+// cost to a client's bucket if it holds that many, atomically, and reports
+// the bucket's state either way. A refused request is charged nothing, and
+// a cost of 0 only reads the state.
+//
+// Memory keeps buckets in the process (one server, or SQLite); Postgres
+// keeps them in the database, so that every replica charges the same
+// buckets and the published limit holds whichever replica answers.
+type Store interface {
+	Take(ctx context.Context, client string, cost int, now time.Time) (Bucket, error)
+}
+
+// Bucket is a bucket's state after a Take.
+type Bucket struct {
+	Tokens  float64 // points left
+	Granted bool    // the cost was charged
+}
+
+// refill returns a bucket's level at now: what it held at `at`, plus what
+// flowed in since, up to perHour.
+func refill(tokens float64, at, now time.Time, perHour float64) float64 {
+	elapsed := max(now.Sub(at).Seconds(), 0) // replicas' clocks may differ a little
+	return math.Min(perHour, tokens+elapsed*perHour/3600)
+}
+
+// rateOf is what a client is told of its bucket after a Take.
+func rateOf(b Bucket, cost int, perHour float64, now time.Time) reqctx.Rate {
+	perSecond := perHour / 3600
+	rate := reqctx.Rate{
+		Limit:     int(perHour),
+		Remaining: int(math.Floor(b.Tokens)),
+		ResetAt:   now.Add(secs((perHour - b.Tokens) / perSecond)).Truncate(time.Second).Add(time.Second),
+	}
+	if !b.Granted {
+		c := float64(cost)
+		if c > perHour {
+			rate.RetryAfter = time.Hour // can never fit: come back when full, then give up
+		} else {
+			rate.RetryAfter = secs((c - b.Tokens) / perSecond)
+		}
+	}
+	return rate
+}
+
+// Memory is a Store in this process's memory.
+type Memory struct {
 	perHour float64
-	now     func() time.Time
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -27,55 +68,39 @@ type bucket struct {
 	at     time.Time
 }
 
-// NewBuckets returns a limiter allowing perHour points per client per hour.
-func NewBuckets(perHour int) *Buckets {
-	return &Buckets{perHour: float64(perHour), now: time.Now, buckets: map[string]*bucket{}}
+// NewMemory returns an in-process store of buckets of perHour points.
+func NewMemory(perHour int) *Memory {
+	return &Memory{perHour: float64(perHour), buckets: map[string]*bucket{}}
 }
 
-// Take charges cost points to client's bucket if it holds that many, and
-// reports the bucket's state either way. A refused request is charged
-// nothing.
-func (b *Buckets) Take(client string, cost int) (rate reqctx.Rate, ok bool) {
-	now := b.now()
-	perSecond := b.perHour / 3600
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.takes++
-	if b.takes%1024 == 0 {
-		b.evict(now, perSecond)
+// Take implements Store.
+func (m *Memory) Take(_ context.Context, client string, cost int, now time.Time) (Bucket, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.takes++
+	if m.takes%1024 == 0 {
+		m.evict(now)
 	}
-	bk := b.buckets[client]
+	bk := m.buckets[client]
 	if bk == nil {
-		bk = &bucket{tokens: b.perHour, at: now}
-		b.buckets[client] = bk
+		bk = &bucket{tokens: m.perHour, at: now}
+		m.buckets[client] = bk
 	}
-	bk.tokens = math.Min(b.perHour, bk.tokens+now.Sub(bk.at).Seconds()*perSecond)
+	bk.tokens = refill(bk.tokens, bk.at, now, m.perHour)
 	bk.at = now
 	c := float64(cost)
-	ok = c <= bk.tokens
+	ok := c <= bk.tokens
 	if ok {
 		bk.tokens -= c
 	}
-	rate = reqctx.Rate{
-		Limit:     int(b.perHour),
-		Remaining: int(math.Floor(bk.tokens)),
-		ResetAt:   now.Add(secs((b.perHour - bk.tokens) / perSecond)).Truncate(time.Second).Add(time.Second),
-	}
-	if !ok {
-		if c > b.perHour {
-			rate.RetryAfter = time.Hour // can never fit: come back when full, then give up
-		} else {
-			rate.RetryAfter = secs((c - bk.tokens) / perSecond)
-		}
-	}
-	return rate, ok
+	return Bucket{Tokens: bk.tokens, Granted: ok}, nil
 }
 
 // evict forgets buckets that have refilled completely: they hold no state.
-func (b *Buckets) evict(now time.Time, perSecond float64) {
-	for k, bk := range b.buckets {
-		if bk.tokens+now.Sub(bk.at).Seconds()*perSecond >= b.perHour {
-			delete(b.buckets, k)
+func (m *Memory) evict(now time.Time) {
+	for k, bk := range m.buckets {
+		if refill(bk.tokens, bk.at, now, m.perHour) >= m.perHour {
+			delete(m.buckets, k)
 		}
 	}
 }

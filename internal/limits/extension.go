@@ -6,6 +6,8 @@ package limits
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -20,6 +22,9 @@ type Config struct {
 	MaxDepth   int // fields deep, introspection aside
 	MaxAliases int // aliased fields per operation
 	PerHour    int // points per client per hour
+	// AuthFailuresPerHour is how many requests with a bad API key one
+	// address may send per hour (with the rate limit on); 0: no limit.
+	AuthFailuresPerHour int
 	// MaxPredicates bounds the filter conditions and order terms of one
 	// operation, MaxFilterDepth the nesting of a filter (and, or, not,
 	// has…With), MaxListLength any list in an argument (idIn, or, …).
@@ -31,15 +36,21 @@ type Config struct {
 // Limits refuses operations over a limit and charges the rest to the
 // client's rate-limit bucket.
 type Limits struct {
-	cfg     Config
-	buckets *Buckets
+	cfg    Config
+	store  Store // nil: no rate limit
+	logger *slog.Logger
+	now    func() time.Time
 }
 
-// New returns the limits of cfg.
-func New(cfg Config) *Limits {
-	l := &Limits{cfg: cfg}
+// New returns the limits of cfg, keeping the rate-limit buckets in store
+// (nil: in this process's memory).
+func New(cfg Config, store Store, logger *slog.Logger) *Limits {
+	l := &Limits{cfg: cfg, logger: logger, now: time.Now}
 	if cfg.PerHour > 0 {
-		l.buckets = NewBuckets(cfg.PerHour)
+		if store == nil {
+			store = NewMemory(cfg.PerHour)
+		}
+		l.store = store
 	}
 	return l
 }
@@ -47,9 +58,52 @@ func New(cfg Config) *Limits {
 // Config returns the limits' configuration.
 func (l *Limits) Config() Config { return l.cfg }
 
-// Buckets returns the rate-limit buckets, or nil when there is no rate
-// limit.
-func (l *Limits) Buckets() *Buckets { return l.buckets }
+// take charges cost to a bucket and returns what the client is told.
+func (l *Limits) take(ctx context.Context, client string, cost int) (reqctx.Rate, bool, error) {
+	now := l.now()
+	b, err := l.store.Take(ctx, client, cost, now)
+	if err != nil {
+		return reqctx.Rate{}, false, fmt.Errorf("rate limit of %s: %w", client, err)
+	}
+	return rateOf(b, cost, float64(l.cfg.PerHour), now), b.Granted, nil
+}
+
+// failedAuthCost is what one failed authentication costs the address it
+// came from: AuthFailuresPerHour of them fill an hour's bucket.
+func (l *Limits) failedAuthCost() int {
+	return max(l.cfg.PerHour/l.cfg.AuthFailuresPerHour, 1)
+}
+
+// authBucket is the bucket failed authentications are charged to: one
+// per address, apart from the address's queries, so that spending points
+// on queries does not lock a client out of using its key.
+func authBucket(addr string) string { return "auth:" + addr }
+
+// MayAuthenticate reports whether addr may have a key looked up: not when
+// its failed authentications have emptied its bucket. Without a rate limit
+// it always may.
+func (l *Limits) MayAuthenticate(ctx context.Context, addr string) (reqctx.Rate, bool, error) {
+	if l.store == nil || l.cfg.AuthFailuresPerHour <= 0 {
+		return reqctx.Rate{}, true, nil
+	}
+	cost := l.failedAuthCost()
+	now := l.now()
+	b, err := l.store.Take(ctx, authBucket(addr), 0, now)
+	if err != nil {
+		return reqctx.Rate{}, false, fmt.Errorf("rate limit of %s: %w", authBucket(addr), err)
+	}
+	b.Granted = b.Tokens >= float64(cost)
+	return rateOf(b, cost, float64(l.cfg.PerHour), now), b.Granted, nil
+}
+
+// FailedAuthentication charges a failed authentication to addr, and
+// reports whether its bucket could pay for it.
+func (l *Limits) FailedAuthentication(ctx context.Context, addr string) (reqctx.Rate, bool, error) {
+	if l.store == nil || l.cfg.AuthFailuresPerHour <= 0 {
+		return reqctx.Rate{}, true, nil
+	}
+	return l.take(ctx, authBucket(addr), l.failedAuthCost())
+}
 
 // Enforce refuses an operation of the given cost when it is over a limit,
 // and otherwise charges it to the client's bucket, recording the cost and
@@ -77,10 +131,15 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 				With("limit", c.what).With("maximum", c.max).With("actual", c.got).GQL()
 		}
 	}
-	if l.buckets == nil || info == nil {
+	if l.store == nil || info == nil {
 		return nil
 	}
-	rate, ok := l.buckets.Take(info.Client, cost.Points)
+	rate, ok, err := l.take(ctx, info.Client, cost.Points)
+	if err != nil {
+		// The store is the database: if it fails, so would the query.
+		l.logger.ErrorContext(ctx, "charging the rate limit", "request_id", info.ID, "err", err)
+		return apierr.InternalFor(info.ID).GQL()
+	}
 	info.Rate = &rate
 	if !ok {
 		return RateLimited(rate, cost.Points)
@@ -90,8 +149,18 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 
 // RateLimited is the error of a request refused for the client's rate.
 func RateLimited(rate reqctx.Rate, cost int) *gqlerror.Error {
-	return apierr.New(apierr.RateLimited, "rate limit exceeded: this request costs %d points and %d of your %d points per hour remain; retry after %s (at %s)",
-		cost, rate.Remaining, rate.Limit, rate.RetryAfter, time.Now().Add(rate.RetryAfter).UTC().Format(time.RFC3339)).
+	return rateLimited(rate, fmt.Sprintf("rate limit exceeded: this request costs %d points and %d of your %d points per hour remain", cost, rate.Remaining, rate.Limit))
+}
+
+// AuthenticationsLimited is the error of a request refused because its
+// address has failed to authenticate too often.
+func AuthenticationsLimited(rate reqctx.Rate) *gqlerror.Error {
+	return rateLimited(rate, "too many requests with unknown, expired or revoked API keys from this address")
+}
+
+func rateLimited(rate reqctx.Rate, what string) *gqlerror.Error {
+	return apierr.New(apierr.RateLimited, "%s; retry after %s (at %s)",
+		what, rate.RetryAfter, time.Now().Add(rate.RetryAfter).UTC().Format(time.RFC3339)).
 		With("retryAfterSeconds", int(rate.RetryAfter/time.Second)).
 		With("resetAt", rate.ResetAt.UTC().Format(time.RFC3339)).GQL()
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
 
@@ -246,5 +248,60 @@ func TestVariablesAreBounded(t *testing.T) {
 		if r.Status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].Message != want {
 			t.Errorf("variables %s: status %d, %+v, want %q", vars, r.Status, r.Errors, want)
 		}
+	}
+}
+
+// TestBogusKeys: requests with made-up keys are charged to their address
+// (finding 4): after AuthFailuresPerHour of them the address gets 429
+// before any look-up, a key made up twice is looked up once, and neither
+// a valid key already in use nor anonymous reads from the address suffer.
+func TestBogusKeys(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.Limits.AuthFailuresPerHour = 5
+	a := newAPIWith(t, sqliteCopy(t), cfg)
+	_, valid, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = `{ regions(first: 1) { totalCount } }`
+	if _, r := a.send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("valid key: status %d, %+v", r.Status, r.Errors)
+	}
+	bogus := func(i int) string { return fmt.Sprintf("Bearer sscg_madeup%040d", i) }
+
+	// The same made-up key twice: one look-up.
+	before := a.statements.Load()
+	for range 2 {
+		if _, r := a.send(t, bogus(0), q, nil); r.Status != http.StatusUnauthorized || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
+			t.Fatalf("made-up key: status %d, %+v", r.Status, r.Errors)
+		}
+	}
+	if n := a.statements.Load() - before; n != 1 {
+		t.Errorf("a made-up key sent twice cost %d look-ups, want 1", n)
+	}
+	for i := 1; i < 4; i++ { // five failures in all, the repeated key included
+		if _, r := a.send(t, bogus(i), q, nil); r.Status != http.StatusUnauthorized {
+			t.Fatalf("made-up key %d: status %d, %+v", i, r.Status, r.Errors)
+		}
+	}
+	// The bucket is empty: refused without a look-up.
+	before = a.statements.Load()
+	h, r := a.send(t, bogus(99), q, nil)
+	if r.Status != http.StatusTooManyRequests || r.Errors[0].Extensions["code"] != "RATE_LIMITED" ||
+		!strings.Contains(r.Errors[0].Message, "too many requests with unknown, expired or revoked API keys") {
+		t.Errorf("the sixth made-up key: status %d, %+v", r.Status, r.Errors)
+	}
+	if retry := h.Get("Retry-After"); retry == "" || retry == "0" {
+		t.Errorf("Retry-After %q", retry)
+	}
+	if n := a.statements.Load() - before; n != 0 {
+		t.Errorf("a refused made-up key cost %d statements", n)
+	}
+	// The valid key is still known; anonymous reads still run.
+	if _, r := a.send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Errorf("valid key after the flood: status %d, %+v", r.Status, r.Errors)
+	}
+	if r := a.post(t, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Errorf("anonymous read after the flood: status %d, %+v", r.Status, r.Errors)
 	}
 }

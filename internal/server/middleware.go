@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"regexp"
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/limits"
+	"strconv"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -70,26 +72,62 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 
 // withAuth resolves the Authorization header to a viewer. A request with a
 // key that is malformed, unknown, expired or revoked is refused with 401,
-// whatever it asks: a bad key never falls back to anonymous access.
-func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Handler {
+// and charged to its address's bucket of failed authentications: an
+// address that has emptied it is refused with 429 before its keys are
+// looked up, so a flood of made-up keys costs neither look-ups nor room
+// in the key cache. A request without a key is anonymous.
+func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := reqctx.From(r.Context())
-		v, err := keys.Authenticate(r.Context(), r.Header.Get("Authorization"))
-		if err != nil {
+		ctx := r.Context()
+		info := reqctx.From(ctx)
+		id, addr := "unknown", "ip:"+clientIP(r)
+		if info != nil {
+			id = info.ID
+		}
+		internal := func(what string, err error) {
+			logger.ErrorContext(ctx, what, "request_id", id, "err", err)
 			w.Header().Set("Content-Type", mediaJSON)
+			writeErrors(w, http.StatusInternalServerError, gqlerror.List{apierr.InternalFor(id).GQL()}, nil)
+		}
+		refuse := func(rate reqctx.Rate) {
+			if info != nil {
+				info.Outcome = "rate_limited"
+			}
+			w.Header().Set("Content-Type", mediaJSON)
+			w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)))
+			writeErrors(w, http.StatusTooManyRequests, gqlerror.List{limits.AuthenticationsLimited(rate)}, nil)
+		}
+		header := r.Header.Get("Authorization")
+		if header != "" && !keys.Cached(header) {
+			rate, ok, err := lim.MayAuthenticate(ctx, addr)
+			if err != nil {
+				internal("checking failed authentications", err)
+				return
+			}
+			if !ok {
+				refuse(rate)
+				return
+			}
+		}
+		v, err := keys.Authenticate(ctx, header)
+		if err != nil {
 			if !isAuthError(err) {
-				id := "unknown"
-				if info != nil {
-					id = info.ID
-				}
-				logger.ErrorContext(r.Context(), "checking API key", "request_id", id, "err", err)
-				writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(apierr.Internal,
-					"internal server error; quote request "+id+" when reporting it")}, nil)
+				internal("checking API key", err)
+				return
+			}
+			rate, ok, cerr := lim.FailedAuthentication(ctx, addr)
+			if cerr != nil {
+				internal("charging a failed authentication", cerr)
+				return
+			}
+			if !ok {
+				refuse(rate)
 				return
 			}
 			if info != nil {
 				info.Outcome = "unauthenticated"
 			}
+			w.Header().Set("Content-Type", mediaJSON)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
 			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(apierr.Unauthenticated, err.Error())}, nil)
 			return
@@ -97,7 +135,7 @@ func withAuth(keys *auth.Keys, logger *slog.Logger, next http.Handler) http.Hand
 		if info != nil && !v.Anonymous() {
 			info.Client = "key:" + gid.Current().Encode(v.KeyID)
 		}
-		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
+		next.ServeHTTP(w, r.WithContext(viewer.With(ctx, v)))
 	})
 }
 

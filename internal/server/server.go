@@ -81,6 +81,9 @@ func DefaultConfig() Config {
 			MaxDepth:   16,
 			MaxAliases: 15,
 			PerHour:    500_000,
+			// A client with a mistyped key retries a few times; a
+			// scanner guessing keys sends thousands.
+			AuthFailuresPerHour: 500,
 			// Far above what the dashboards, the journalists' exports
 			// and the Match frontend send (a few dozen conditions, three
 			// levels), far below what makes SQLite refuse a statement
@@ -120,7 +123,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	case cfg.APQCacheSize > 0:
 		gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	}
-	gql.Use(&graph.Checks{Limits: limits.New(cfg.Limits)})
+	lim := limits.New(cfg.Limits, nil, logger)
+	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(entgql.Transactioner{TxOpener: client})
@@ -132,7 +136,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 
 	m := newMetrics(db.SQL)
 	keys := auth.NewKeys(client)
-	api := withRequestInfo(observe(logger, m, withAuth(keys, logger, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))
+	api := withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,

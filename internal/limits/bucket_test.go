@@ -1,0 +1,73 @@
+package limits
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// stores are the Store implementations under test, each new and empty;
+// storesUnderTest adds PostgreSQL when the tests have one.
+var stores = []struct {
+	name string
+	open func(t *testing.T, perHour int) Store
+}{
+	{"memory", func(_ *testing.T, perHour int) Store { return NewMemory(perHour) }},
+}
+
+// TestBuckets drives a bucket of 3,600 points an hour (one a second) with
+// a clock the test moves, on every store.
+func TestBuckets(t *testing.T) {
+	for _, st := range storesUnderTest() {
+		t.Run(st.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := st.open(t, 3600)
+			start := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+			steps := []struct {
+				at      time.Duration // since start
+				client  string
+				cost    int
+				granted bool
+				tokens  float64 // after the step
+			}{
+				{0, "a", 1000, true, 2600},                 // a new bucket is full
+				{0, "a", 2600, true, 0},                    // to the last point
+				{0, "a", 1, false, 0},                      // empty: refused, charged nothing
+				{10 * time.Second, "a", 11, false, 10},     // ten seconds refill ten points
+				{10 * time.Second, "a", 10, true, 0},       // exactly enough
+				{10 * time.Second, "b", 5000, false, 3600}, // never fits; b's bucket is b's own
+				{5 * time.Second, "a", 0, true, 0},         // the clock going back adds nothing
+				{3 * time.Hour, "a", 0, true, 3600},        // full again, never more
+				{3 * time.Hour, "a", 3600, true, 0},
+			}
+			for i, step := range steps {
+				b, err := s.Take(ctx, step.client, step.cost, start.Add(step.at))
+				if err != nil {
+					t.Fatalf("step %d: %v", i, err)
+				}
+				if b.Granted != step.granted || b.Tokens < step.tokens-0.001 || b.Tokens > step.tokens+0.001 {
+					t.Errorf("step %d (%s takes %d at +%s): granted %v with %.3f left, want %v with %.0f",
+						i, step.client, step.cost, step.at, b.Granted, b.Tokens, step.granted, step.tokens)
+				}
+			}
+		})
+	}
+}
+
+// TestRateOf checks what clients are told of their bucket.
+func TestRateOf(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	r := rateOf(Bucket{Tokens: 100.5, Granted: false}, 160, 3600, now)
+	if r.Limit != 3600 || r.Remaining != 100 || r.RetryAfter != 60*time.Second {
+		t.Errorf("refused: %+v, want limit 3600, 100 remaining, retry after 60s", r)
+	}
+	if want := now.Add(3500 * time.Second).Add(time.Second); !r.ResetAt.Equal(want) {
+		t.Errorf("reset at %s, want %s (full again)", r.ResetAt, want)
+	}
+	if r := rateOf(Bucket{Tokens: 0, Granted: false}, 5000, 3600, now); r.RetryAfter != time.Hour {
+		t.Errorf("a cost over the bucket: retry after %s, want an hour", r.RetryAfter)
+	}
+	if r := rateOf(Bucket{Tokens: 10, Granted: true}, 5, 3600, now); r.RetryAfter != 0 {
+		t.Errorf("granted: retry after %s", r.RetryAfter)
+	}
+}
