@@ -60,8 +60,8 @@ func TestKeyCache(t *testing.T) {
 	bearer := "Bearer " + key
 	bogus := "Bearer sscg_" + "notakeyatall0123456789"
 
-	lookups(t, bearer, 1, nil)   // first use: looked up
-	lookups(t, bearer, 0, nil)   // remembered
+	lookups(t, bearer, 1, nil) // first use: looked up
+	lookups(t, bearer, 0, nil) // remembered
 	lookups(t, bogus, 1, ErrUnknown)
 	lookups(t, bogus, 0, ErrUnknown) // "no such key" is remembered too
 	if !k.Cached(bearer) || !k.Cached(bogus) {
