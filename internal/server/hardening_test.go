@@ -305,3 +305,64 @@ func TestBogusKeys(t *testing.T) {
 		t.Errorf("anonymous read after the flood: status %d, %+v", r.Status, r.Errors)
 	}
 }
+
+// TestFailedTransactionsAreMasked: a mutation whose transaction fails to
+// commit, or to open, is an internal error naming the request, with no
+// driver text, and writes nothing (finding 5).
+func TestFailedTransactionsAreMasked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A deferred check makes every new region fail at COMMIT, after
+		// the mutation's statements have run.
+		setup := map[string][]string{
+			"sqlite3": {
+				`CREATE TABLE commit_fails (ref INTEGER REFERENCES regions(id) DEFERRABLE INITIALLY DEFERRED)`,
+				`CREATE TRIGGER commit_fails AFTER INSERT ON regions BEGIN INSERT INTO commit_fails VALUES (-1); END`,
+			},
+			"postgres": {
+				`CREATE FUNCTION commit_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'database is on fire'; END $$`,
+				`CREATE CONSTRAINT TRIGGER commit_fails AFTER INSERT ON regions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_fails()`,
+			},
+		}[a.db.Dialect]
+		for _, stmt := range setup {
+			if _, err := a.db.SQL.Exec(stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+		regions := a.count(t, `SELECT COUNT(*) FROM regions`)
+		masked := func(t *testing.T, r response) {
+			t.Helper()
+			if r.Status != http.StatusOK || len(r.Errors) != 1 {
+				t.Fatalf("status %d, errors %+v", r.Status, r.Errors)
+			}
+			e := r.Errors[0]
+			id, _ := e.Extensions["requestId"].(string)
+			if e.Extensions["code"] != "INTERNAL_SERVER_ERROR" || id == "" || !strings.Contains(e.Message, id) {
+				t.Errorf("error %+v, want INTERNAL_SERVER_ERROR naming the request", e)
+			}
+			for _, leak := range []string{"transaction", "FOREIGN KEY", "fire", "sql:", "database", "constraint"} {
+				if strings.Contains(e.Message, leak) {
+					t.Errorf("message %q shows %q", e.Message, leak)
+				}
+			}
+		}
+		const create = `mutation { createRegion(input: {code: "TEST_REGION", name: "Test"}) { id } }`
+		_, r := a.send(t, "Bearer "+key, create, nil)
+		masked(t, r)
+		if r.get("createRegion") != nil {
+			t.Errorf("data of a rolled-back write: %v", r.Data)
+		}
+		if n := a.count(t, `SELECT COUNT(*) FROM regions`); n != regions {
+			t.Errorf("%d regions after a failed commit, want %d", n, regions)
+		}
+
+		// The database gone: the transaction cannot open. (The key is
+		// cached, so the request gets that far.)
+		a.db.SQL.Close()
+		_, r = a.send(t, "Bearer "+key, create, nil)
+		masked(t, r)
+	})
+}

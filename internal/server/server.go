@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -127,7 +126,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
-	gql.Use(entgql.Transactioner{TxOpener: client})
+	gql.Use(graph.Transactions{Opener: client, Logger: logger})
 	if cfg.MaxTokens > 0 {
 		gql.SetParserTokenLimit(cfg.MaxTokens)
 	}
