@@ -20,10 +20,12 @@ type AuditEvent struct {
 	ID int `json:"id,omitempty"`
 	// When the write happened.
 	At time.Time `json:"at,omitempty"`
-	// The API key that made the write.
-	KeyID int `json:"key_id,omitempty"`
-	// The key's role at the time.
+	// The API key that made the write; null for writes by sscgraph's commands (see via).
+	KeyID *int `json:"key_id,omitempty"`
+	// The key's role at the time, or SYSTEM for writes by sscgraph's commands.
 	Role string `json:"role,omitempty"`
+	// How the write came: API, or the sscgraph command that made it (CLI for `sscgraph key`).
+	Via string `json:"via,omitempty"`
 	// The type of the changed object, e.g. Project.
 	Type string `json:"type,omitempty"`
 	// The changed object's ID.
@@ -44,7 +46,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditevent.FieldID, auditevent.FieldKeyID, auditevent.FieldNodeID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldRole, auditevent.FieldType, auditevent.FieldOperation:
+		case auditevent.FieldRole, auditevent.FieldVia, auditevent.FieldType, auditevent.FieldOperation:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -79,13 +81,20 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field key_id", values[i])
 			} else if value.Valid {
-				_m.KeyID = int(value.Int64)
+				_m.KeyID = new(int)
+				*_m.KeyID = int(value.Int64)
 			}
 		case auditevent.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field role", values[i])
 			} else if value.Valid {
 				_m.Role = value.String
+			}
+		case auditevent.FieldVia:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field via", values[i])
+			} else if value.Valid {
+				_m.Via = value.String
 			}
 		case auditevent.FieldType:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -152,11 +161,16 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString("at=")
 	builder.WriteString(_m.At.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("key_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.KeyID))
+	if v := _m.KeyID; v != nil {
+		builder.WriteString("key_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(_m.Role)
+	builder.WriteString(", ")
+	builder.WriteString("via=")
+	builder.WriteString(_m.Via)
 	builder.WriteString(", ")
 	builder.WriteString("type=")
 	builder.WriteString(_m.Type)

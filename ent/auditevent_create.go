@@ -42,9 +42,31 @@ func (_c *AuditEventCreate) SetKeyID(v int) *AuditEventCreate {
 	return _c
 }
 
+// SetNillableKeyID sets the "key_id" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableKeyID(v *int) *AuditEventCreate {
+	if v != nil {
+		_c.SetKeyID(*v)
+	}
+	return _c
+}
+
 // SetRole sets the "role" field.
 func (_c *AuditEventCreate) SetRole(v string) *AuditEventCreate {
 	_c.mutation.SetRole(v)
+	return _c
+}
+
+// SetVia sets the "via" field.
+func (_c *AuditEventCreate) SetVia(v string) *AuditEventCreate {
+	_c.mutation.SetVia(v)
+	return _c
+}
+
+// SetNillableVia sets the "via" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableVia(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetVia(*v)
+	}
 	return _c
 }
 
@@ -116,6 +138,10 @@ func (_c *AuditEventCreate) defaults() error {
 		v := auditevent.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
+	if _, ok := _c.mutation.Via(); !ok {
+		v := auditevent.DefaultVia
+		_c.mutation.SetVia(v)
+	}
 	return nil
 }
 
@@ -124,11 +150,11 @@ func (_c *AuditEventCreate) check() error {
 	if _, ok := _c.mutation.At(); !ok {
 		return &ValidationError{Name: "at", err: errors.New(`ent: missing required field "AuditEvent.at"`)}
 	}
-	if _, ok := _c.mutation.KeyID(); !ok {
-		return &ValidationError{Name: "key_id", err: errors.New(`ent: missing required field "AuditEvent.key_id"`)}
-	}
 	if _, ok := _c.mutation.Role(); !ok {
 		return &ValidationError{Name: "role", err: errors.New(`ent: missing required field "AuditEvent.role"`)}
+	}
+	if _, ok := _c.mutation.Via(); !ok {
+		return &ValidationError{Name: "via", err: errors.New(`ent: missing required field "AuditEvent.via"`)}
 	}
 	if _, ok := _c.mutation.GetType(); !ok {
 		return &ValidationError{Name: "type", err: errors.New(`ent: missing required field "AuditEvent.type"`)}
@@ -177,11 +203,15 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.KeyID(); ok {
 		_spec.SetField(auditevent.FieldKeyID, field.TypeInt, value)
-		_node.KeyID = value
+		_node.KeyID = &value
 	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(auditevent.FieldRole, field.TypeString, value)
 		_node.Role = value
+	}
+	if value, ok := _c.mutation.Via(); ok {
+		_spec.SetField(auditevent.FieldVia, field.TypeString, value)
+		_node.Via = value
 	}
 	if value, ok := _c.mutation.GetType(); ok {
 		_spec.SetField(auditevent.FieldType, field.TypeString, value)
@@ -270,6 +300,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Role(); exists {
 			s.SetIgnore(auditevent.FieldRole)
+		}
+		if _, exists := u.create.mutation.Via(); exists {
+			s.SetIgnore(auditevent.FieldVia)
 		}
 		if _, exists := u.create.mutation.GetType(); exists {
 			s.SetIgnore(auditevent.FieldType)
@@ -498,6 +531,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.Role(); exists {
 				s.SetIgnore(auditevent.FieldRole)
+			}
+			if _, exists := b.mutation.Via(); exists {
+				s.SetIgnore(auditevent.FieldVia)
 			}
 			if _, exists := b.mutation.GetType(); exists {
 				s.SetIgnore(auditevent.FieldType)

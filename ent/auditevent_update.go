@@ -75,6 +75,9 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.KeyIDCleared() {
+		_spec.ClearField(auditevent.FieldKeyID, field.TypeInt)
+	}
 	if _u.mutation.ChangesCleared() {
 		_spec.ClearField(auditevent.FieldChanges, field.TypeJSON)
 	}
@@ -176,6 +179,9 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.KeyIDCleared() {
+		_spec.ClearField(auditevent.FieldKeyID, field.TypeInt)
 	}
 	if _u.mutation.ChangesCleared() {
 		_spec.ClearField(auditevent.FieldChanges, field.TypeJSON)

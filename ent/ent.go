@@ -24,7 +24,9 @@ import (
 	"sscgraph/ent/offertargetregion"
 	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
+	"sscgraph/ent/persistedquery"
 	"sscgraph/ent/project"
+	"sscgraph/ent/ratebucket"
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
@@ -110,7 +112,9 @@ func checkColumn(t, c string) error {
 			offertargetregion.Table:   offertargetregion.ValidColumn,
 			offertopic.Table:          offertopic.ValidColumn,
 			organization.Table:        organization.ValidColumn,
+			persistedquery.Table:      persistedquery.ValidColumn,
 			project.Table:             project.ValidColumn,
+			ratebucket.Table:          ratebucket.ValidColumn,
 			recommendation.Table:      recommendation.ValidColumn,
 			region.Table:              region.ValidColumn,
 			topic.Table:               topic.ValidColumn,

@@ -20,8 +20,10 @@ import (
 	"sscgraph/ent/offertargetregion"
 	"sscgraph/ent/offertopic"
 	"sscgraph/ent/organization"
+	"sscgraph/ent/persistedquery"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
+	"sscgraph/ent/ratebucket"
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
@@ -34,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -206,6 +208,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldAt:        {Type: field.TypeTime, Column: auditevent.FieldAt},
 			auditevent.FieldKeyID:     {Type: field.TypeInt, Column: auditevent.FieldKeyID},
 			auditevent.FieldRole:      {Type: field.TypeString, Column: auditevent.FieldRole},
+			auditevent.FieldVia:       {Type: field.TypeString, Column: auditevent.FieldVia},
 			auditevent.FieldType:      {Type: field.TypeString, Column: auditevent.FieldType},
 			auditevent.FieldNodeID:    {Type: field.TypeInt, Column: auditevent.FieldNodeID},
 			auditevent.FieldOperation: {Type: field.TypeEnum, Column: auditevent.FieldOperation},
@@ -399,6 +402,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   persistedquery.Table,
+			Columns: persistedquery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: persistedquery.FieldID,
+			},
+		},
+		Type: "PersistedQuery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			persistedquery.FieldQuery:  {Type: field.TypeString, Column: persistedquery.FieldQuery},
+			persistedquery.FieldUsedAt: {Type: field.TypeTime, Column: persistedquery.FieldUsedAt},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -420,7 +438,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldDemo:      {Type: field.TypeBool, Column: project.FieldDemo},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ratebucket.Table,
+			Columns: ratebucket.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: ratebucket.FieldID,
+			},
+		},
+		Type: "RateBucket",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ratebucket.FieldTokens:    {Type: field.TypeFloat64, Column: ratebucket.FieldTokens},
+			ratebucket.FieldUpdatedAt: {Type: field.TypeTime, Column: ratebucket.FieldUpdatedAt},
+			ratebucket.FieldGranted:   {Type: field.TypeBool, Column: ratebucket.FieldGranted},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recommendation.Table,
 			Columns: recommendation.Columns,
@@ -436,7 +470,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recommendation.FieldTitle:   {Type: field.TypeString, Column: recommendation.FieldTitle},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -452,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldDescription: {Type: field.TypeString, Column: region.FieldDescription},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -2142,6 +2176,11 @@ func (f *AuditEventFilter) WhereRole(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldRole))
 }
 
+// WhereVia applies the entql string predicate on the via field.
+func (f *AuditEventFilter) WhereVia(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldVia))
+}
+
 // WhereType applies the entql string predicate on the type field.
 func (f *AuditEventFilter) WhereType(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldType))
@@ -3262,6 +3301,56 @@ func (f *OrganizationFilter) WhereHasActivitiesWith(preds ...predicate.Activity)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PersistedQueryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PersistedQueryQuery builder.
+func (_q *PersistedQueryQuery) Filter() *PersistedQueryFilter {
+	return &PersistedQueryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PersistedQueryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PersistedQueryMutation builder.
+func (m *PersistedQueryMutation) Filter() *PersistedQueryFilter {
+	return &PersistedQueryFilter{config: m.config, predicateAdder: m}
+}
+
+// PersistedQueryFilter provides a generic filtering capability at runtime for PersistedQueryQuery.
+type PersistedQueryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PersistedQueryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PersistedQueryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldID))
+}
+
+// WhereQuery applies the entql string predicate on the query field.
+func (f *PersistedQueryFilter) WhereQuery(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldQuery))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *PersistedQueryFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(persistedquery.FieldUsedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ProjectQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3290,7 +3379,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3408,6 +3497,61 @@ func (f *ProjectFilter) WhereHasActivitiesWith(preds ...predicate.Activity) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RateBucketQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RateBucketQuery builder.
+func (_q *RateBucketQuery) Filter() *RateBucketFilter {
+	return &RateBucketFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RateBucketMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RateBucketMutation builder.
+func (m *RateBucketMutation) Filter() *RateBucketFilter {
+	return &RateBucketFilter{config: m.config, predicateAdder: m}
+}
+
+// RateBucketFilter provides a generic filtering capability at runtime for RateBucketQuery.
+type RateBucketFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RateBucketFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *RateBucketFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(ratebucket.FieldID))
+}
+
+// WhereTokens applies the entql float64 predicate on the tokens field.
+func (f *RateBucketFilter) WhereTokens(p entql.Float64P) {
+	f.Where(p.Field(ratebucket.FieldTokens))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *RateBucketFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(ratebucket.FieldUpdatedAt))
+}
+
+// WhereGranted applies the entql bool predicate on the granted field.
+func (f *RateBucketFilter) WhereGranted(p entql.BoolP) {
+	f.Where(p.Field(ratebucket.FieldGranted))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RecommendationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3436,7 +3580,7 @@ type RecommendationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecommendationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3505,7 +3649,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3588,7 +3732,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -922,6 +922,11 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, auditevent.FieldRole)
 				fieldSeen[auditevent.FieldRole] = struct{}{}
 			}
+		case "via":
+			if _, ok := fieldSeen[auditevent.FieldVia]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldVia)
+				fieldSeen[auditevent.FieldVia] = struct{}{}
+			}
 		case "type":
 			if _, ok := fieldSeen[auditevent.FieldType]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldType)

@@ -1175,14 +1175,16 @@ type AuditEventWhereInput struct {
 	AtLTE   *time.Time  `json:"atLTE,omitempty"`
 
 	// "key_id" field predicates.
-	KeyID      *int  `json:"keyID,omitempty"`
-	KeyIDNEQ   *int  `json:"keyIDNEQ,omitempty"`
-	KeyIDIn    []int `json:"keyIDIn,omitempty"`
-	KeyIDNotIn []int `json:"keyIDNotIn,omitempty"`
-	KeyIDGT    *int  `json:"keyIDGT,omitempty"`
-	KeyIDGTE   *int  `json:"keyIDGTE,omitempty"`
-	KeyIDLT    *int  `json:"keyIDLT,omitempty"`
-	KeyIDLTE   *int  `json:"keyIDLTE,omitempty"`
+	KeyID       *int  `json:"keyID,omitempty"`
+	KeyIDNEQ    *int  `json:"keyIDNEQ,omitempty"`
+	KeyIDIn     []int `json:"keyIDIn,omitempty"`
+	KeyIDNotIn  []int `json:"keyIDNotIn,omitempty"`
+	KeyIDGT     *int  `json:"keyIDGT,omitempty"`
+	KeyIDGTE    *int  `json:"keyIDGTE,omitempty"`
+	KeyIDLT     *int  `json:"keyIDLT,omitempty"`
+	KeyIDLTE    *int  `json:"keyIDLTE,omitempty"`
+	KeyIDIsNil  bool  `json:"keyIDIsNil,omitempty"`
+	KeyIDNotNil bool  `json:"keyIDNotNil,omitempty"`
 
 	// "role" field predicates.
 	Role             *string  `json:"role,omitempty"`
@@ -1198,6 +1200,21 @@ type AuditEventWhereInput struct {
 	RoleHasSuffix    *string  `json:"roleHasSuffix,omitempty"`
 	RoleEqualFold    *string  `json:"roleEqualFold,omitempty"`
 	RoleContainsFold *string  `json:"roleContainsFold,omitempty"`
+
+	// "via" field predicates.
+	Via             *string  `json:"via,omitempty"`
+	ViaNEQ          *string  `json:"viaNEQ,omitempty"`
+	ViaIn           []string `json:"viaIn,omitempty"`
+	ViaNotIn        []string `json:"viaNotIn,omitempty"`
+	ViaGT           *string  `json:"viaGT,omitempty"`
+	ViaGTE          *string  `json:"viaGTE,omitempty"`
+	ViaLT           *string  `json:"viaLT,omitempty"`
+	ViaLTE          *string  `json:"viaLTE,omitempty"`
+	ViaContains     *string  `json:"viaContains,omitempty"`
+	ViaHasPrefix    *string  `json:"viaHasPrefix,omitempty"`
+	ViaHasSuffix    *string  `json:"viaHasSuffix,omitempty"`
+	ViaEqualFold    *string  `json:"viaEqualFold,omitempty"`
+	ViaContainsFold *string  `json:"viaContainsFold,omitempty"`
 
 	// "type" field predicates.
 	Type             *string  `json:"type,omitempty"`
@@ -1374,6 +1391,12 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	if i.KeyIDLTE != nil {
 		predicates = append(predicates, auditevent.KeyIDLTE(*i.KeyIDLTE))
 	}
+	if i.KeyIDIsNil {
+		predicates = append(predicates, auditevent.KeyIDIsNil())
+	}
+	if i.KeyIDNotNil {
+		predicates = append(predicates, auditevent.KeyIDNotNil())
+	}
 	if i.Role != nil {
 		predicates = append(predicates, auditevent.RoleEQ(*i.Role))
 	}
@@ -1412,6 +1435,45 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.RoleContainsFold != nil {
 		predicates = append(predicates, auditevent.RoleContainsFold(*i.RoleContainsFold))
+	}
+	if i.Via != nil {
+		predicates = append(predicates, auditevent.ViaEQ(*i.Via))
+	}
+	if i.ViaNEQ != nil {
+		predicates = append(predicates, auditevent.ViaNEQ(*i.ViaNEQ))
+	}
+	if len(i.ViaIn) > 0 {
+		predicates = append(predicates, auditevent.ViaIn(i.ViaIn...))
+	}
+	if len(i.ViaNotIn) > 0 {
+		predicates = append(predicates, auditevent.ViaNotIn(i.ViaNotIn...))
+	}
+	if i.ViaGT != nil {
+		predicates = append(predicates, auditevent.ViaGT(*i.ViaGT))
+	}
+	if i.ViaGTE != nil {
+		predicates = append(predicates, auditevent.ViaGTE(*i.ViaGTE))
+	}
+	if i.ViaLT != nil {
+		predicates = append(predicates, auditevent.ViaLT(*i.ViaLT))
+	}
+	if i.ViaLTE != nil {
+		predicates = append(predicates, auditevent.ViaLTE(*i.ViaLTE))
+	}
+	if i.ViaContains != nil {
+		predicates = append(predicates, auditevent.ViaContains(*i.ViaContains))
+	}
+	if i.ViaHasPrefix != nil {
+		predicates = append(predicates, auditevent.ViaHasPrefix(*i.ViaHasPrefix))
+	}
+	if i.ViaHasSuffix != nil {
+		predicates = append(predicates, auditevent.ViaHasSuffix(*i.ViaHasSuffix))
+	}
+	if i.ViaEqualFold != nil {
+		predicates = append(predicates, auditevent.ViaEqualFold(*i.ViaEqualFold))
+	}
+	if i.ViaContainsFold != nil {
+		predicates = append(predicates, auditevent.ViaContainsFold(*i.ViaContainsFold))
 	}
 	if i.Type != nil {
 		predicates = append(predicates, auditevent.TypeEQ(*i.Type))

@@ -14,7 +14,7 @@ var nullableColumns = pagesql.Nullable{
 	"activity_partners":              {"start_date": true},
 	"activity_provider_countries":    {"start_date": true},
 	"activity_topics":                {"start_date": true},
-	"audit_events":                   {"changes": true},
+	"audit_events":                   {"key_id": true, "changes": true},
 	"consultants":                    {"languages": true, "bio": true, "email": true},
 	"countries":                      {"official_name": true, "note": true},
 	"match_needs":                    {"description": true},

@@ -48,8 +48,12 @@ type Tx struct {
 	OfferTopic *OfferTopicClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PersistedQuery is the client for interacting with the PersistedQuery builders.
+	PersistedQuery *PersistedQueryClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// RateBucket is the client for interacting with the RateBucket builders.
+	RateBucket *RateBucketClient
 	// Recommendation is the client for interacting with the Recommendation builders.
 	Recommendation *RecommendationClient
 	// Region is the client for interacting with the Region builders.
@@ -204,7 +208,9 @@ func (tx *Tx) init() {
 	tx.OfferTargetRegion = NewOfferTargetRegionClient(tx.config)
 	tx.OfferTopic = NewOfferTopicClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.PersistedQuery = NewPersistedQueryClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
+	tx.RateBucket = NewRateBucketClient(tx.config)
 	tx.Recommendation = NewRecommendationClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)

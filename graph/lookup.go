@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"sscgraph/ent"
+	"sscgraph/internal/viewer"
 )
 
 // collectable is an ent query that can eager-load the fields a GraphQL
@@ -42,9 +43,11 @@ func lookup[Q interface {
 }
 
 // node resolves one global ID. An ID that decoded but names no row is an
-// ordinary null, as the Relay specification has it.
+// ordinary null, as the Relay specification has it; so is the ID of a row
+// the viewer may not read (an API key, an audit event), so that IDs cannot
+// be probed for what exists (viewer.AsLookup).
 func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
-	n, err := r.client.Noder(ctx, id)
+	n, err := r.client.Noder(viewer.AsLookup(ctx), id)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -54,5 +57,5 @@ func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
 // nodes resolves several global IDs, keeping their order and answering
 // null for the ones that name no row.
 func (r *Resolver) nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.client.Noders(ctx, ids)
+	return r.client.LookupNodes(viewer.AsLookup(ctx), ids)
 }

@@ -23,6 +23,8 @@ const (
 	FieldKeyID = "key_id"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
+	// FieldVia holds the string denoting the via field in the database.
+	FieldVia = "via"
 	// FieldType holds the string denoting the type field in the database.
 	FieldType = "type"
 	// FieldNodeID holds the string denoting the node_id field in the database.
@@ -41,6 +43,7 @@ var Columns = []string{
 	FieldAt,
 	FieldKeyID,
 	FieldRole,
+	FieldVia,
 	FieldType,
 	FieldNodeID,
 	FieldOperation,
@@ -67,6 +70,8 @@ var (
 	Policy ent.Policy
 	// DefaultAt holds the default value on creation for the "at" field.
 	DefaultAt func() time.Time
+	// DefaultVia holds the default value on creation for the "via" field.
+	DefaultVia string
 )
 
 // Operation defines the type for the "operation" enum field.
@@ -114,6 +119,11 @@ func ByKeyID(opts ...sql.OrderTermOption) OrderOption {
 // ByRole orders the results by the role field.
 func ByRole(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRole, opts...).ToFunc()
+}
+
+// ByVia orders the results by the via field.
+func ByVia(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVia, opts...).ToFunc()
 }
 
 // ByType orders the results by the type field.

@@ -336,8 +336,9 @@ var (
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
-		{Name: "key_id", Type: field.TypeInt},
+		{Name: "key_id", Type: field.TypeInt, Nullable: true},
 		{Name: "role", Type: field.TypeString},
+		{Name: "via", Type: field.TypeString, Default: "API"},
 		{Name: "type", Type: field.TypeString},
 		{Name: "node_id", Type: field.TypeInt},
 		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
@@ -357,12 +358,12 @@ var (
 			{
 				Name:    "auditevent_type_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[4], AuditEventsColumns[1]},
+				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[1]},
 			},
 			{
 				Name:    "auditevent_node_id_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[1]},
+				Columns: []*schema.Column{AuditEventsColumns[6], AuditEventsColumns[1]},
 			},
 			{
 				Name:    "auditevent_key_id_at",
@@ -763,6 +764,25 @@ var (
 			},
 		},
 	}
+	// PersistedQueriesColumns holds the columns for the "persisted_queries" table.
+	PersistedQueriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 64},
+		{Name: "query", Type: field.TypeString, Size: 2147483647},
+		{Name: "used_at", Type: field.TypeTime},
+	}
+	// PersistedQueriesTable holds the schema information for the "persisted_queries" table.
+	PersistedQueriesTable = &schema.Table{
+		Name:       "persisted_queries",
+		Columns:    PersistedQueriesColumns,
+		PrimaryKey: []*schema.Column{PersistedQueriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "persistedquery_used_at",
+				Unique:  false,
+				Columns: []*schema.Column{PersistedQueriesColumns[2]},
+			},
+		},
+	}
 	// ProjectsColumns holds the columns for the "projects" table.
 	ProjectsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -792,6 +812,26 @@ var (
 				Name:    "project_start_date",
 				Unique:  false,
 				Columns: []*schema.Column{ProjectsColumns[5]},
+			},
+		},
+	}
+	// RateBucketsColumns holds the columns for the "rate_buckets" table.
+	RateBucketsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 300},
+		{Name: "tokens", Type: field.TypeFloat64},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "granted", Type: field.TypeBool, Default: true},
+	}
+	// RateBucketsTable holds the schema information for the "rate_buckets" table.
+	RateBucketsTable = &schema.Table{
+		Name:       "rate_buckets",
+		Columns:    RateBucketsColumns,
+		PrimaryKey: []*schema.Column{RateBucketsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "ratebucket_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{RateBucketsColumns[2]},
 			},
 		},
 	}
@@ -979,7 +1019,9 @@ var (
 		MatchOfferTargetRegionsTable,
 		MatchOfferTopicsTable,
 		OrganizationsTable,
+		PersistedQueriesTable,
 		ProjectsTable,
+		RateBucketsTable,
 		RecommendationsTable,
 		RegionsTable,
 		TopicsTable,
@@ -1078,8 +1120,16 @@ func init() {
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	PersistedQueriesTable.Annotation = &entsql.Annotation{
+		Table:          "persisted_queries",
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
 	ProjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	RateBucketsTable.Annotation = &entsql.Annotation{
+		Table:          "rate_buckets",
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	RecommendationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),

@@ -57,8 +57,14 @@ type OfferTopic func(*sql.Selector)
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
+// PersistedQuery is the predicate function for persistedquery builders.
+type PersistedQuery func(*sql.Selector)
+
 // Project is the predicate function for project builders.
 type Project func(*sql.Selector)
+
+// RateBucket is the predicate function for ratebucket builders.
+type RateBucket func(*sql.Selector)
 
 // Recommendation is the predicate function for recommendation builders.
 type Recommendation func(*sql.Selector)

@@ -13,7 +13,9 @@ import (
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/organization"
+	"sscgraph/ent/persistedquery"
 	"sscgraph/ent/project"
+	"sscgraph/ent/ratebucket"
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema"
@@ -37,6 +39,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	apikeyHooks := schema.APIKey{}.Hooks()
+
+	apikey.Hooks[1] = apikeyHooks[0]
 	apikeyFields := schema.APIKey{}.Fields()
 	_ = apikeyFields
 	// apikeyDescName is the schema descriptor for name field.
@@ -127,6 +132,10 @@ func init() {
 	auditeventDescAt := auditeventFields[0].Descriptor()
 	// auditevent.DefaultAt holds the default value on creation for the at field.
 	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
+	// auditeventDescVia is the schema descriptor for via field.
+	auditeventDescVia := auditeventFields[3].Descriptor()
+	// auditevent.DefaultVia holds the default value on creation for the via field.
+	auditevent.DefaultVia = auditeventDescVia.Default.(string)
 	consultantMixin := schema.Consultant{}.Mixin()
 	consultant.Policy = privacy.NewPolicies(schema.Consultant{})
 	consultant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -438,6 +447,39 @@ func init() {
 	organizationDescWebsite := organizationFields[2].Descriptor()
 	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
 	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
+	persistedquery.Policy = privacy.NewPolicies(schema.PersistedQuery{})
+	persistedquery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := persistedquery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	persistedqueryFields := schema.PersistedQuery{}.Fields()
+	_ = persistedqueryFields
+	// persistedqueryDescUsedAt is the schema descriptor for used_at field.
+	persistedqueryDescUsedAt := persistedqueryFields[2].Descriptor()
+	// persistedquery.DefaultUsedAt holds the default value on creation for the used_at field.
+	persistedquery.DefaultUsedAt = persistedqueryDescUsedAt.Default.(func() time.Time)
+	// persistedqueryDescID is the schema descriptor for id field.
+	persistedqueryDescID := persistedqueryFields[0].Descriptor()
+	// persistedquery.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	persistedquery.IDValidator = func() func(string) error {
+		validators := persistedqueryDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -500,6 +542,43 @@ func init() {
 	projectDescDemo := projectFields[9].Descriptor()
 	// project.DefaultDemo holds the default value on creation for the demo field.
 	project.DefaultDemo = projectDescDemo.Default.(bool)
+	ratebucket.Policy = privacy.NewPolicies(schema.RateBucket{})
+	ratebucket.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ratebucket.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	ratebucketFields := schema.RateBucket{}.Fields()
+	_ = ratebucketFields
+	// ratebucketDescUpdatedAt is the schema descriptor for updated_at field.
+	ratebucketDescUpdatedAt := ratebucketFields[2].Descriptor()
+	// ratebucket.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	ratebucket.DefaultUpdatedAt = ratebucketDescUpdatedAt.Default.(func() time.Time)
+	// ratebucketDescGranted is the schema descriptor for granted field.
+	ratebucketDescGranted := ratebucketFields[3].Descriptor()
+	// ratebucket.DefaultGranted holds the default value on creation for the granted field.
+	ratebucket.DefaultGranted = ratebucketDescGranted.Default.(bool)
+	// ratebucketDescID is the schema descriptor for id field.
+	ratebucketDescID := ratebucketFields[0].Descriptor()
+	// ratebucket.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	ratebucket.IDValidator = func() func(string) error {
+		validators := ratebucketDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	recommendation.Policy = privacy.NewPolicies(schema.Recommendation{})
 	recommendation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -3,6 +3,8 @@ package schema
 import (
 	"time"
 
+	"sscgraph/ent/hook"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -68,6 +70,12 @@ func (APIKey) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 	}
+}
+
+// Hooks of the APIKey: making and revoking keys is audited like every
+// other write (the hash is redacted, see audit.go).
+func (APIKey) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("APIKey"), auditedWrites)}
 }
 
 // Policy of the APIKey: who may change it (see policy.go).

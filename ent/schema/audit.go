@@ -14,17 +14,26 @@ import (
 	"sscgraph/internal/viewer"
 )
 
-// privateFields are redacted in audit events: they hold personal data.
-var privateFields = map[string]bool{"email": true}
+// privateFields are redacted in audit events: personal data, and the
+// hash of an API key.
+var privateFields = map[string]bool{"email": true, "hash": true}
 
-// audited records every successful API write of a type in the write's
-// transaction. Writes by sscgraph itself (loading the dataset) have no
-// key and are not audit events.
+// How audit events name who wrote: through the API (with a key and its
+// role), or one of sscgraph's commands (viewer.System's name, role SYSTEM).
+const (
+	viaAPI     = "API"
+	systemRole = "SYSTEM"
+)
+
+// audited records every successful write of a type in the write's
+// transaction: writes through the API under their key, writes by
+// sscgraph's commands (viewer.System) under the command's name. Loading
+// the initial dataset is not audited (its System marker says so).
 func audited(typ string) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			v := viewer.From(ctx)
-			if v.Anonymous() {
+			sys, isSystem := viewer.SystemFrom(ctx)
+			if isSystem && !sys.Audited {
 				return next.Mutate(ctx, m)
 			}
 			op, changes, err := describe(ctx, m)
@@ -40,10 +49,16 @@ func audited(typ string) ent.Hook {
 				return value, nil
 			}
 			client := m.(interface{ Client() *gen.Client }).Client()
-			_, err = client.AuditEvent.Create().
-				SetKeyID(v.KeyID).SetRole(v.Role).SetType(typ).SetNodeID(id).
-				SetOperation(op).SetChanges(changes).
-				Save(privacy.DecisionContext(ctx, privacy.Allow))
+			event := client.AuditEvent.Create().
+				SetType(typ).SetNodeID(id).SetOperation(op).SetChanges(changes)
+			if isSystem {
+				event.SetVia(sys.Name).SetRole(systemRole)
+			} else {
+				v := viewer.From(ctx)
+				event.SetVia(viaAPI).SetKeyID(v.KeyID).SetRole(v.Role)
+			}
+			// The audit trail is written by this hook alone.
+			_, err = event.Save(privacy.DecisionContext(ctx, privacy.Allow))
 			if err != nil {
 				return nil, fmt.Errorf("recording the audit event: %w", err)
 			}

@@ -23,12 +23,15 @@ func (AuditEvent) Fields() []ent.Field {
 			Comment("When the write happened.").
 			Annotations(entgql.OrderField("AT")),
 		field.Int("key_id").
-			Immutable().
-			Comment("The API key that made the write.").
+			Optional().Nillable().Immutable().
+			Comment("The API key that made the write; null for writes by sscgraph's commands (see via).").
 			Annotations(entgql.Type("ID")),
 		field.String("role").
 			Immutable().
-			Comment("The key's role at the time."),
+			Comment("The key's role at the time, or SYSTEM for writes by sscgraph's commands."),
+		field.String("via").
+			Immutable().Default("API").
+			Comment("How the write came: API, or the sscgraph command that made it (CLI for `sscgraph key`)."),
 		field.String("type").
 			Immutable().
 			Comment("The type of the changed object, e.g. Project.").

@@ -176,6 +176,9 @@ func reopening(ctx context.Context, wasClosed, becomesOpen bool) error {
 
 func matchOfferRules(next ent.Mutator) ent.Mutator {
 	return hook.MatchOfferFunc(func(ctx context.Context, m *gen.MatchOfferMutation) (gen.Value, error) {
+		if err := keepsMatches(m.RemovedMatchesIDs(), m.MatchesCleared(), "offer"); err != nil {
+			return nil, err
+		}
 		if langs, ok := m.Languages(); ok {
 			if err := validate.Languages("languages", langs); err != nil {
 				return nil, err
@@ -207,6 +210,9 @@ func matchOfferRules(next ent.Mutator) ent.Mutator {
 
 func matchNeedRules(next ent.Mutator) ent.Mutator {
 	return hook.MatchNeedFunc(func(ctx context.Context, m *gen.MatchNeedMutation) (gen.Value, error) {
+		if err := keepsMatches(m.RemovedMatchesIDs(), m.MatchesCleared(), "need"); err != nil {
+			return nil, err
+		}
 		if status, ok := m.Status(); ok && m.Op().Is(ent.OpUpdateOne) {
 			old, err := m.OldStatus(ctx)
 			if err != nil {
@@ -220,6 +226,17 @@ func matchNeedRules(next ent.Mutator) ent.Mutator {
 	})
 }
 
+// keepsMatches refuses to take matches away from their offer or need
+// (removeMatchIDs, clearMatches): a match is the agreement about one
+// offer and one need and cannot exist without either, so the way to end
+// it is to delete the match.
+func keepsMatches(removed []int, cleared bool, side string) error {
+	if len(removed) > 0 || cleared {
+		return validate.Errorf("matches", "a match cannot exist without its %s: delete the match (deleteMatch) instead of removing it from the %s", side, side)
+	}
+	return nil
+}
+
 // writes is when value rules apply.
 const writes = ent.OpCreate | ent.OpUpdateOne
 
@@ -227,7 +244,7 @@ const writes = ent.OpCreate | ent.OpUpdateOne
 // naming the edge and the ID, instead of failing on the foreign key.
 func edgesExist(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		if viewer.From(ctx).Anonymous() {
+		if _, ok := viewer.SystemFrom(ctx); ok {
 			// sscgraph's own writes (the dataset loader) link rows it has
 			// just written; checking each link would cost a query per link.
 			return next.Mutate(ctx, m)

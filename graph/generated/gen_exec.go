@@ -118,6 +118,7 @@ type ComplexityRoot struct {
 		Operation func(childComplexity int) int
 		Role      func(childComplexity int) int
 		Type      func(childComplexity int) int
+		Via       func(childComplexity int) int
 	}
 
 	AuditEventConnection struct {
@@ -854,6 +855,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.Type(childComplexity), true
+	case "AuditEvent.via":
+		if e.ComplexityRoot.AuditEvent.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Via(childComplexity), true
 
 	case "AuditEventConnection.edges":
 		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
@@ -3530,13 +3537,17 @@ type AuditEvent implements Node {
   """
   at: Time!
   """
-  The API key that made the write.
+  The API key that made the write; null for writes by sscgraph's commands (see via).
   """
-  keyID: ID!
+  keyID: ID
   """
-  The key's role at the time.
+  The key's role at the time, or SYSTEM for writes by sscgraph's commands.
   """
   role: String!
+  """
+  How the write came: API, or the sscgraph command that made it (CLI for ` + "`" + `sscgraph key` + "`" + `).
+  """
+  via: String!
   """
   The type of the changed object, e.g. Project.
   """
@@ -3650,6 +3661,8 @@ input AuditEventWhereInput {
   keyIDGTE: ID
   keyIDLT: ID
   keyIDLTE: ID
+  keyIDIsNil: Boolean
+  keyIDNotNil: Boolean
   """
   role field predicates
   """
@@ -3666,6 +3679,22 @@ input AuditEventWhereInput {
   roleHasSuffix: String
   roleEqualFold: String
   roleContainsFold: String
+  """
+  via field predicates
+  """
+  via: String
+  viaNEQ: String
+  viaIn: [String!]
+  viaNotIn: [String!]
+  viaGT: String
+  viaGTE: String
+  viaLT: String
+  viaLTE: String
+  viaContains: String
+  viaHasPrefix: String
+  viaHasSuffix: String
+  viaEqualFold: String
+  viaContainsFold: String
   """
   type field predicates
   """
@@ -8304,6 +8333,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_keyID(ctx, field)
 	case "role":
 		return ec.fieldContext_AuditEvent_role(ctx, field)
+	case "via":
+		return ec.fieldContext_AuditEvent_via(ctx, field)
 	case "type":
 		return ec.fieldContext_AuditEvent_type(ctx, field)
 	case "nodeID":
@@ -13023,7 +13054,7 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEvent_keyID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.KeyID)
+	return ec.marshalOID2ᚖint(ctx, field.Selections, obj.KeyID)
 }
 func (ec *executionContext) fieldContext_AuditEvent_keyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
@@ -13033,6 +13064,13 @@ func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.
 	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AuditEvent_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_via(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return ec.marshalNString2string(ctx, field.Selections, obj.Via)
+}
+func (ec *executionContext) fieldContext_AuditEvent_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
@@ -21620,7 +21658,7 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "keyID", "keyIDNEQ", "keyIDIn", "keyIDNotIn", "keyIDGT", "keyIDGTE", "keyIDLT", "keyIDLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "nodeID", "nodeIDNEQ", "nodeIDIn", "nodeIDNotIn", "nodeIDGT", "nodeIDGTE", "nodeIDLT", "nodeIDLTE", "operation", "operationNEQ", "operationIn", "operationNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "keyID", "keyIDNEQ", "keyIDIn", "keyIDNotIn", "keyIDGT", "keyIDGTE", "keyIDLT", "keyIDLTE", "keyIDIsNil", "keyIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "via", "viaNEQ", "viaIn", "viaNotIn", "viaGT", "viaGTE", "viaLT", "viaLTE", "viaContains", "viaHasPrefix", "viaHasSuffix", "viaEqualFold", "viaContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "nodeID", "nodeIDNEQ", "nodeIDIn", "nodeIDNotIn", "nodeIDGT", "nodeIDGTE", "nodeIDLT", "nodeIDLTE", "operation", "operationNEQ", "operationIn", "operationNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21816,6 +21854,20 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.KeyIDLTE = data
+		case "keyIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDIsNil = data
+		case "keyIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDNotNil = data
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -21907,6 +21959,97 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RoleContainsFold = data
+		case "via":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("via"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Via = data
+		case "viaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaNEQ = data
+		case "viaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaIn = data
+		case "viaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaNotIn = data
+		case "viaGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaGT = data
+		case "viaGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaGTE = data
+		case "viaLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaLT = data
+		case "viaLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaLTE = data
+		case "viaContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaContains = data
+		case "viaHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaHasPrefix = data
+		case "viaHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaHasSuffix = data
+		case "viaEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaEqualFold = data
+		case "viaContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viaContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViaContainsFold = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -31216,11 +31359,16 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "keyID":
 			out.Values[i] = ec._AuditEvent_keyID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._AuditEvent_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._AuditEvent_via(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

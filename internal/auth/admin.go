@@ -8,8 +8,8 @@ import (
 	"sscgraph/ent"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/organization"
-	"sscgraph/ent/privacy"
 	"sscgraph/internal/validate"
+	"sscgraph/internal/viewer"
 )
 
 // CreateOptions describe a new key.
@@ -23,7 +23,13 @@ type CreateOptions struct {
 // Create stores a new key and returns it with the key itself, which is not
 // stored and cannot be shown again.
 func Create(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent.APIKey, string, error) {
-	return CreateAs(system(ctx), client, opts)
+	var rec *ent.APIKey
+	var key string
+	err := inTx(ctx, client, func(c *ent.Client) (err error) {
+		rec, key, err = CreateAs(operator(ctx), c, opts)
+		return err
+	})
+	return rec, key, err
 }
 
 // CreateAs is Create on behalf of the caller in ctx: the schema's privacy
@@ -74,7 +80,7 @@ func CreateAs(ctx context.Context, client *ent.Client, opts CreateOptions) (*ent
 
 // List returns every key, newest first.
 func List(ctx context.Context, client *ent.Client) ([]*ent.APIKey, error) {
-	ctx = system(ctx)
+	ctx = viewer.WithSystem(ctx, viewer.System{Name: "CLI"})
 	keys, err := client.APIKey.Query().WithOrganization().Order(ent.Desc(apikey.FieldID)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing keys: %w", err)
@@ -85,28 +91,48 @@ func List(ctx context.Context, client *ent.Client) ([]*ent.APIKey, error) {
 // Revoke ends a key now. Revoking a revoked key is an error, so that a
 // mistyped ID does not pass unnoticed.
 func Revoke(ctx context.Context, client *ent.Client, id int) error {
-	return RevokeAs(system(ctx), client, id)
+	return inTx(ctx, client, func(c *ent.Client) error { return RevokeAs(operator(ctx), c, id) })
 }
 
-// RevokeAs is Revoke on behalf of the caller in ctx (ADMIN keys only).
+// RevokeAs is Revoke on behalf of the caller in ctx (ADMIN keys only). It
+// is a change of one row, so that the audit hook records it.
 func RevokeAs(ctx context.Context, client *ent.Client, id int) error {
-	n, err := client.APIKey.Update().
-		Where(apikey.ID(id), apikey.RevokedAtIsNil()).
+	err := client.APIKey.UpdateOneID(id).
+		Where(apikey.RevokedAtIsNil()).
 		SetRevokedAt(time.Now().UTC()).
-		Save(ctx)
-	if err != nil {
-		return fmt.Errorf("revoking key: %w", err)
-	}
-	if n == 0 {
+		Exec(ctx)
+	switch {
+	case ent.IsNotFound(err):
 		return validate.Errorf("id", "no unrevoked key has that ID")
+	case err != nil:
+		return fmt.Errorf("revoking key: %w", err)
 	}
 	return nil
 }
 
-// system marks ctx as sscgraph's own operator tooling (the key commands),
-// which the schema's privacy rules let through.
-func system(ctx context.Context) context.Context {
-	return privacy.DecisionContext(ctx, privacy.Allow)
+// operator marks ctx as sscgraph's command line acting for the operator:
+// the schema's rules let it through and the audit trail records it as CLI.
+func operator(ctx context.Context) context.Context {
+	return viewer.WithSystem(ctx, viewer.System{Name: "CLI", Audited: true})
+}
+
+// inTx runs f in a transaction of client's, so that a key and its audit
+// event are written together or not at all.
+func inTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("starting transaction: %w", err)
+	}
+	if err := f(tx.Client()); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return fmt.Errorf("%w (rolling back: %v)", err, rerr)
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
 }
 
 // NewAPIKey is a key just made: the secret, shown once, and its record.

@@ -1,10 +1,26 @@
 package limits
 
-import "testing"
+import (
+	"testing"
 
+	"sscgraph/internal/pgtest"
+)
+
+// storesUnderTest are the stores every bucket test runs on: in memory
+// always, and in PostgreSQL when the tests have one (a migrated schema of
+// the test's own).
 func storesUnderTest() []struct {
 	name string
 	open func(t *testing.T, perHour int) Store
 } {
-	return stores
+	all := stores
+	if pgtest.DSN() != "" {
+		all = append(all, struct {
+			name string
+			open func(t *testing.T, perHour int) Store
+		}{"postgres", func(t *testing.T, perHour int) Store {
+			return NewPostgres(pgtest.Open(t).SQL, perHour)
+		}})
+	}
+	return all
 }

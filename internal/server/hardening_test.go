@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"sscgraph/internal/auth"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/server"
 )
 
@@ -365,4 +366,190 @@ func TestFailedTransactionsAreMasked(t *testing.T) {
 		_, r = a.send(t, "Bearer "+key, create, nil)
 		masked(t, r)
 	})
+}
+
+// TestMatchesStayWithTheirParties: taking a match away from its need or
+// offer (removeMatchIDs, clearMatches) would leave it without a party; it
+// is refused as bad input naming deleteMatch, and the match stays.
+func TestMatchesStayWithTheirParties(t *testing.T) { forEachBackend(t, testMatchesStayWithTheirParties) }
+
+func testMatchesStayWithTheirParties(t *testing.T, a *api) {
+	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := caller{a, key}
+	codec := gid.Current()
+	var matchID, needID, offerID int
+	if err := a.db.SQL.QueryRow(`SELECT id, need_id, offer_id FROM matches ORDER BY id LIMIT 1`).Scan(&matchID, &needID, &offerID); err != nil {
+		t.Fatal(err)
+	}
+	before := a.count(t, `SELECT COUNT(*) FROM matches`)
+	cases := []struct {
+		name, mutation string
+		party          int
+		input          map[string]any
+	}{
+		{"remove from need", "updateMatchNeed", needID, map[string]any{"removeMatchIDs": []string{codec.Encode(matchID)}}},
+		{"clear need's", "updateMatchNeed", needID, map[string]any{"clearMatches": true}},
+		{"remove from offer", "updateMatchOffer", offerID, map[string]any{"removeMatchIDs": []string{codec.Encode(matchID)}}},
+		{"clear offer's", "updateMatchOffer", offerID, map[string]any{"clearMatches": true}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			typ := map[string]string{"updateMatchNeed": "UpdateMatchNeedInput", "updateMatchOffer": "UpdateMatchOfferInput"}[tt.mutation]
+			q := fmt.Sprintf(`mutation($id: ID!, $in: %s!) { %s(id: $id, input: $in) { id } }`, typ, tt.mutation)
+			r := editor.do(t, q, map[string]any{"id": codec.Encode(tt.party), "in": tt.input})
+			if errCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "deleteMatch") {
+				t.Errorf("answered %+v %+v, want BAD_USER_INPUT naming deleteMatch", r.Data, r.Errors)
+			}
+		})
+	}
+	if after := a.count(t, `SELECT COUNT(*) FROM matches`); after != before {
+		t.Errorf("%d matches after the refusals, want %d", after, before)
+	}
+}
+
+// TestKeysAreNoOracle: for anyone but an ADMIN key, the ID of an API key
+// or an audit event answers exactly as an ID of no row does (null), so
+// made-up IDs cannot count keys; reading the lists is refused in words
+// that speak of reading.
+func TestKeysAreNoOracle(t *testing.T) { forEachBackend(t, testKeysAreNoOracle) }
+
+func testKeysAreNoOracle(t *testing.T, a *api) {
+	ctx := context.Background()
+	adminRec, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := caller{a, adminKey}
+	// An audit event to look up: the editor's write.
+	if r := (caller{a, editorKey}).do(t, `mutation { createTopic(input: {code: "ORACLE", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	r := admin.do(t, `{ auditEvents(first: 1) { edges { node { id } } } }`, nil)
+	eventID := r.str("auditEvents.edges.0.node.id")
+	if eventID == "" {
+		t.Fatalf("no audit event: %+v", r.Errors)
+	}
+	codec := gid.Current()
+	keyID := codec.Encode(adminRec.ID)
+	missingKeyID := codec.Encode(adminRec.ID + 1000)
+
+	q := `query($id: ID!) { node(id: $id) { id ... on APIKey { role } ... on AuditEvent { type } } }`
+	if r := admin.do(t, q, map[string]any{"id": keyID}); r.str("node.role") != "ADMIN" {
+		t.Errorf("an ADMIN key looked its own key up: %+v %+v", r.Data, r.Errors)
+	}
+	if r := admin.do(t, q, map[string]any{"id": eventID}); r.str("node.type") != "Topic" {
+		t.Errorf("an ADMIN key looked an event up: %+v %+v", r.Data, r.Errors)
+	}
+	for _, c := range []struct {
+		name string
+		who  caller
+	}{{"anonymous", caller{a, ""}}, {"EDITOR", caller{a, editorKey}}} {
+		t.Run(c.name, func(t *testing.T) {
+			missing := c.who.do(t, q, map[string]any{"id": missingKeyID})
+			if len(missing.Errors) > 0 || missing.get("node") != nil {
+				t.Fatalf("a missing key: %+v %+v", missing.Data, missing.Errors)
+			}
+			for _, id := range []string{keyID, eventID} {
+				r := c.who.do(t, q, map[string]any{"id": id})
+				if len(r.Errors) > 0 || r.get("node") != nil {
+					t.Errorf("node(%s) = %+v %+v, want null as for a missing row", id, r.Data, r.Errors)
+				}
+			}
+			many := `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`
+			got := c.who.do(t, many, map[string]any{"ids": []string{keyID, eventID}})
+			want := c.who.do(t, many, map[string]any{"ids": []string{missingKeyID, missingKeyID}})
+			if fmt.Sprint(got.Data, errorTexts(got)) != fmt.Sprint(want.Data, errorTexts(want)) {
+				t.Errorf("nodes of real keys %v %v differ from nodes of missing ones %v %v", got.Data, errorTexts(got), want.Data, errorTexts(want))
+			}
+			r := c.who.do(t, `{ apiKeys(first: 1) { totalCount } }`, nil)
+			if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "change") || r.get("apiKeys") != nil {
+				t.Errorf("apiKeys: %+v %+v, want a refusal to read", r.Data, r.Errors)
+			}
+		})
+	}
+}
+
+// errorTexts lists a response's errors as code: message at path, without
+// the parts that differ between requests (the request ID).
+func errorTexts(r response) []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, fmt.Sprintf("%v: %s at %v", e.Extensions["code"], e.Message, e.Path))
+	}
+	return out
+}
+
+// TestKeyChangesAreAudited: making and revoking keys, through the API and
+// the command line, leaves audit events like every other write, with the
+// key's hash redacted.
+func TestKeyChangesAreAudited(t *testing.T) { forEachBackend(t, testKeyChangesAreAudited) }
+
+func testKeyChangesAreAudited(t *testing.T, a *api) {
+	ctx := context.Background()
+	// The command line's way (sscgraph key create / revoke).
+	adminRec, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin, Name: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := caller{a, adminKey}
+	codec := gid.Current()
+	// The API's way.
+	r := admin.do(t, `mutation { createAPIKey(input: {role: EDITOR, name: "via api"}) { key apiKey { id } } }`, nil)
+	apiKeyID := r.str("createAPIKey.apiKey.id")
+	if apiKeyID == "" {
+		t.Fatal(r.Errors)
+	}
+	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	cliRec, _, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.Revoke(ctx, a.db.Client, cliRec.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Revoking twice is refused, and writes no event.
+	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); errCode(r) != "BAD_USER_INPUT" {
+		t.Errorf("a second revocation: %+v", r.Errors)
+	}
+
+	r = admin.do(t, `{ auditEvents(first: 10, where: {type: "APIKey"}) { edges { node { nodeID operation keyID role via changes } } } }`, nil)
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	var got []string
+	for i := range r.list("auditEvents.edges") {
+		n := fmt.Sprintf("auditEvents.edges.%d.node.", i)
+		node := map[string]string{codec.Encode(adminRec.ID): "admin", apiKeyID: "api", codec.Encode(cliRec.ID): "cli"}[r.str(n+"nodeID")]
+		by := "key " + map[string]string{codec.Encode(adminRec.ID): "admin"}[r.str(n+"keyID")]
+		if r.get(n+"keyID") == nil {
+			by = "no key"
+		}
+		got = append(got, fmt.Sprintf("%s %s by %s as %s via %s", r.str(n+"operation"), node, by, r.str(n+"role"), r.str(n+"via")))
+		changes := fmt.Sprint(r.get(n + "changes"))
+		if r.str(n+"operation") == "CREATE" && !strings.Contains(changes, "hash:map[new:[redacted]]") {
+			t.Errorf("a key's creation shows %s, want the hash redacted", changes)
+		}
+		if r.str(n+"operation") == "UPDATE" && !strings.Contains(changes, "revokedAt") {
+			t.Errorf("a revocation shows %s, want revokedAt", changes)
+		}
+	}
+	want := []string{
+		"UPDATE cli by no key as SYSTEM via CLI",
+		"CREATE cli by no key as SYSTEM via CLI",
+		"UPDATE api by key admin as ADMIN via API",
+		"CREATE api by key admin as ADMIN via API",
+		"CREATE admin by no key as SYSTEM via CLI",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("key events, newest first:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

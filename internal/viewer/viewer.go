@@ -46,6 +46,44 @@ func From(ctx context.Context) *Viewer {
 	return &Viewer{}
 }
 
+// System is sscgraph's own code writing without a key: the dataset
+// loader, the key commands, imports. It is the one marker of such writes:
+// the schema's privacy rules let them through and the audit hook records
+// them under Name, unless Audited is false (the dataset loader writes the
+// initial data, which is not a change anyone made).
+type System struct {
+	Name    string // the tool, as the audit trail names it: "cli", …
+	Audited bool
+}
+
+type systemKey struct{}
+
+// WithSystem returns ctx marked as sscgraph's own code acting as s.
+func WithSystem(ctx context.Context, s System) context.Context {
+	return context.WithValue(ctx, systemKey{}, s)
+}
+
+// SystemFrom returns the marker WithSystem put in ctx, if any.
+func SystemFrom(ctx context.Context) (System, bool) {
+	s, ok := ctx.Value(systemKey{}).(System)
+	return s, ok
+}
+
+type lookupKey struct{}
+
+// AsLookup marks ctx as a look-up by ID (node, nodes): rows the viewer may
+// not read are then answered as rows that do not exist, not refused, so
+// that made-up IDs cannot tell which rows exist.
+func AsLookup(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lookupKey{}, true)
+}
+
+// IsLookup reports whether ctx is a look-up by ID (see AsLookup).
+func IsLookup(ctx context.Context) bool {
+	b, _ := ctx.Value(lookupKey{}).(bool)
+	return b
+}
+
 // Reasons a request is refused, which the API answers as UNAUTHENTICATED
 // and FORBIDDEN.
 var (
