@@ -21,6 +21,7 @@ import (
 	"sscgraph/graph"
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
@@ -165,7 +166,8 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "listen address (env SSCGRAPH_ADDR)")
 	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
-	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); the built-in default makes IDs decodable by anyone who reads the source")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); required on PostgreSQL: the built-in default lets anyone who reads the source decode and forge IDs. Changing it changes every ID clients hold")
+	insecureSecret := fs.Bool("insecure-default-secret", envBool(getenv, "SSCGRAPH_INSECURE_DEFAULT_SECRET", false), "serve on PostgreSQL without --id-secret, with the built-in secret that makes IDs decodable and forgeable (env SSCGRAPH_INSECURE_DEFAULT_SECRET)")
 	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
 	introspection := fs.Bool("introspection", envBool(getenv, "SSCGRAPH_INTROSPECTION", true), "serve schema introspection; off also hides field suggestions in errors (env SSCGRAPH_INTROSPECTION)")
 	cfg := server.DefaultConfig()
@@ -187,11 +189,22 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
 	pprofAddr := fs.String("pprof-addr", getenv("SSCGRAPH_PPROF_ADDR"), "address to serve Go's runtime profiles on (/debug/pprof/), e.g. 127.0.0.1:6060; off by default, loopback only unless --pprof-remote (env SSCGRAPH_PPROF_ADDR)")
 	pprofRemote := fs.Bool("pprof-remote", envBool(getenv, "SSCGRAPH_PPROF_REMOTE", false), "let --pprof-addr listen beyond the loopback interface (env SSCGRAPH_PPROF_REMOTE)")
+	metricsAddr := fs.String("metrics-addr", envOr(getenv, "SSCGRAPH_METRICS_ADDR", defaultMetricsAddr), "address to serve Prometheus metrics on (/metrics), never the API's; off serves none; loopback only unless --metrics-remote; the same address as --pprof-addr serves profiles and metrics on one listener (env SSCGRAPH_METRICS_ADDR)")
+	metricsRemote := fs.Bool("metrics-remote", envBool(getenv, "SSCGRAPH_METRICS_REMOTE", false), "let --metrics-addr listen beyond the loopback interface (env SSCGRAPH_METRICS_REMOTE)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *pprofAddr != "" {
 		if err := server.CheckProfilingAddr(*pprofAddr, *pprofRemote); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	switch *metricsAddr {
+	case "off":
+	case "":
+		return usageError{"--metrics-addr is empty: give an address such as " + defaultMetricsAddr + ", or off to serve no metrics"}
+	default:
+		if err := server.CheckMetricsAddr(*metricsAddr, *metricsRemote); err != nil {
 			return usageError{err.Error()}
 		}
 	}
@@ -233,6 +246,11 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	// Before the database is touched: a deployment refused here has not
+	// been migrated or loaded either.
+	if err := checkIDSecret(*dsn, *idSecret, *insecureSecret, logger); err != nil {
+		return err
+	}
 	db, err := openAndLoad(ctx, *dsn, logger)
 	if err != nil {
 		return err
@@ -247,6 +265,15 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	// Profiles and metrics are served apart from the API, each on a
+	// listener of its own, or on one when their addresses are the same.
+	var sides []sideListener
+	if *pprofAddr != "" {
+		sides = mountSide(sides, *pprofAddr, "profiles", "/debug/pprof/", server.ProfilingHandler())
+	}
+	if *metricsAddr != "off" {
+		sides = mountSide(sides, *metricsAddr, "metrics", "GET /metrics", h.Metrics())
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -258,21 +285,21 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		WriteTimeout:      cfg.Timeout + 30*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	errc := make(chan error, 2)
-	if *pprofAddr != "" {
+	errc := make(chan error, 1+len(sides))
+	for _, side := range sides {
 		// Listening before the API announces itself: whoever reads that
-		// line finds the profiles there too.
-		pln, err := net.Listen("tcp", *pprofAddr)
+		// line finds the profiles and metrics there too.
+		sln, err := net.Listen("tcp", side.addr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("listen on %s for profiles: %w", *pprofAddr, err)
+			return fmt.Errorf("listen on %s for %s: %w", side.addr, side.what, err)
 		}
-		profiles := &http.Server{Handler: server.ProfilingHandler(), ReadHeaderTimeout: 10 * time.Second}
-		defer profiles.Close()
-		logger.Info("serving profiles", "addr", pln.Addr().String())
+		hs := &http.Server{Handler: side.mux, ReadHeaderTimeout: 10 * time.Second}
+		defer hs.Close()
+		logger.Info("serving "+side.what, "addr", sln.Addr().String())
 		go func() {
-			if err := profiles.Serve(pln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("profiles: %w", err)
+			if err := hs.Serve(sln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("%s: %w", side.what, err)
 			}
 		}()
 	}
@@ -294,6 +321,63 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// defaultMetricsAddr is where serve exposes its metrics unless told
+// otherwise: on this machine only, on Prometheus's customary port range.
+const defaultMetricsAddr = "127.0.0.1:9464"
+
+// sideListener is a listener of serve's apart from the API's: what it
+// serves (for logs and errors) and its handlers.
+type sideListener struct {
+	addr, what string
+	mux        *http.ServeMux
+}
+
+// mountSide mounts h at pattern on the side listener for addr, adding one
+// when no other handler is mounted on that address yet.
+func mountSide(sides []sideListener, addr, what, pattern string, h http.Handler) []sideListener {
+	for i := range sides {
+		if sides[i].addr == addr {
+			sides[i].mux.Handle(pattern, h)
+			sides[i].what += " and " + what
+			return sides
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle(pattern, h)
+	return append(sides, sideListener{addr: addr, what: what, mux: mux})
+}
+
+// checkIDSecret decides whether serve may run with the ID secret it was
+// given. Without one the codec uses gid.DefaultSecret, which is in the
+// source: anyone can decode IDs into row numbers and forge IDs of rows
+// they were never shown. On PostgreSQL, which is what deployments run,
+// that is refused unless the operator says --insecure-default-secret; on
+// SQLite (a newcomer's first run, a laptop) it is allowed with a warning.
+//
+// Key rotation: changing --id-secret changes every ID and cursor the API
+// hands out, so IDs clients stored stop resolving and must be looked up
+// again; choose the secret once per deployment and keep it with the
+// database's credentials. API keys do not depend on it: rotate one by
+// creating a new key, moving its clients over, then revoking the old key.
+func checkIDSecret(dsn, secret string, insecure bool, logger *slog.Logger) error {
+	if secret != "" && secret != gid.DefaultSecret {
+		return nil
+	}
+	const risk = "anyone who reads sscgraph's source can decode the global IDs into row numbers and forge IDs"
+	switch {
+	case !database.IsPostgres(dsn):
+		logger.Warn("no --id-secret is set: the built-in secret keys the IDs, so " + risk + "; set --id-secret (SSCGRAPH_ID_SECRET) before this server is reachable by others")
+		return nil
+	case insecure:
+		logger.Warn("serving PostgreSQL with the built-in ID secret (--insecure-default-secret): " + risk + "; set --id-secret (SSCGRAPH_ID_SECRET)")
+		return nil
+	default:
+		return usageError{"refusing to serve PostgreSQL without --id-secret: with the built-in secret " + risk +
+			"; set --id-secret (env SSCGRAPH_ID_SECRET) to a long random value, e.g. from `openssl rand -base64 32`, " +
+			"or pass --insecure-default-secret (env SSCGRAPH_INSECURE_DEFAULT_SECRET) to run with it anyway"}
+	}
 }
 
 // openAndLoad opens the database, creates the schema and loads the bundled

@@ -57,6 +57,11 @@ func TestUsageErrors(t *testing.T) {
 		{"tiny body limit", []string{"serve", "--max-body-bytes", "10"}, "--max-body-bytes must be at least 1024"},
 		{"profiles beyond loopback", []string{"serve", "--pprof-addr", "0.0.0.0:6060"}, "not a loopback address; add --pprof-remote"},
 		{"profiles on a bad address", []string{"serve", "--pprof-addr", "6060"}, `--pprof-addr "6060"`},
+		{"metrics beyond loopback", []string{"serve", "--metrics-addr", "0.0.0.0:9464"}, `--metrics-addr "0.0.0.0:9464" is not a loopback address; add --metrics-remote`},
+		{"metrics on every interface", []string{"serve", "--metrics-addr", ":9464"}, "not a loopback address; add --metrics-remote"},
+		{"metrics on a private address", []string{"serve", "--metrics-addr", "10.1.2.3:9464"}, "add --metrics-remote"},
+		{"metrics on a bad address", []string{"serve", "--metrics-addr", "9464"}, `--metrics-addr "9464"`},
+		{"metrics address empty", []string{"serve", "--metrics-addr", ""}, "or off to serve no metrics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,7 +76,9 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// startServe runs `serve` with args and env until ctx ends. It returns
+// startServe runs `serve` with args and env until ctx ends, with its
+// metrics off unless args say otherwise, so that tests never meet on the
+// default metrics port. It returns
 // the API's base URL, read from the first line serve prints, and a channel
 // that receives serve's result. It does not fail the test itself, so that
 // it can run on other goroutines.
@@ -79,7 +86,11 @@ func startServe(ctx context.Context, args []string, env map[string]string) (stri
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
+		prefix := []string{"serve", "--addr", "127.0.0.1:0"}
+		if env["SSCGRAPH_METRICS_ADDR"] == "" {
+			prefix = append(prefix, "--metrics-addr", "off")
+		}
+		done <- Run(ctx, append(prefix, args...), func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -199,6 +210,187 @@ func TestProfiles(t *testing.T) {
 	waitStopped(t, done)
 }
 
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// httpGet returns the status and body of GET url.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(body)
+}
+
+// TestMetricsListener starts serve with metrics on an address of their
+// own, on the profiles' address, and off: they answer only where they are
+// put, never on the API's address.
+func TestMetricsListener(t *testing.T) {
+	addr := freeAddr(t)
+	const counted = `sscgraph_requests_total{operation="other",outcome="ok"} 1` // counts' anonymous request
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want map[string]string // URL path on addr -> a substring of its body
+	}{
+		{"own listener", []string{"--metrics-addr", addr}, nil, map[string]string{"/metrics": counted}},
+		{"from the environment", nil, map[string]string{"SSCGRAPH_METRICS_ADDR": addr}, map[string]string{"/metrics": counted}},
+		{"shared with profiles", []string{"--pprof-addr", addr, "--metrics-addr", addr}, nil, map[string]string{
+			"/metrics":                       counted,
+			"/debug/pprof/goroutine?debug=1": "goroutine profile",
+		}},
+		{"off", []string{"--metrics-addr", "off"}, nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"SSCGRAPH_DB": filepath.Join(t.TempDir(), "m.db")}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			base, done, err := startServe(ctx, tt.args, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := counts(t, base); c != 249 {
+				t.Fatalf("%d countries, want 249", c)
+			}
+			if status, body := httpGet(t, base+"/metrics"); status != http.StatusNotFound || strings.Contains(body, "sscgraph_") {
+				t.Errorf("GET /metrics on the API's address: status %d, %.100s; want 404", status, body)
+			}
+			for path, want := range tt.want {
+				status, body := httpGet(t, "http://"+addr+path)
+				if status != http.StatusOK || !strings.Contains(body, want) {
+					t.Errorf("GET %s on %s: status %d, want 200 with %s; got %.300s", path, addr, status, want, body)
+				}
+			}
+			if tt.want == nil {
+				if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+					t.Errorf("something listens on %s with metrics off", addr)
+				}
+			}
+			cancel()
+			waitStopped(t, done)
+		})
+	}
+}
+
+// TestIDSecret: serve refuses PostgreSQL without --id-secret (before it
+// touches the database) unless --insecure-default-secret says so, and
+// warns on SQLite. Runs that get past the check fail later on purpose: an
+// address that cannot be listened on, or a PostgreSQL that is not there.
+func TestIDSecret(t *testing.T) {
+	const (
+		refusal    = "refusing to serve PostgreSQL without --id-secret"
+		badAddr    = "127.0.0.1:99999"
+		listenFail = "listen on " + badAddr
+		noPostgres = "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
+	)
+	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")
+	// realPostgres returns a new, empty schema of the test PostgreSQL, and
+	// a function that counts its tables.
+	realPostgres := func(t *testing.T) (string, func() int) {
+		t.Helper()
+		admin, err := sql.Open("pgx", pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		schema := fmt.Sprintf("sscgraph_secret_%d_%d", os.Getpid(), time.Now().UnixNano())
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+		return database.WithSearchPath(pg, schema), func() int {
+			var n int
+			if err := admin.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", schema).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+
+	for _, tt := range []struct {
+		name     string
+		postgres bool // on the test PostgreSQL (skipped without it); else db
+		db       string
+		args     []string
+		env      map[string]string
+		wantErr  string // a substring of serve's error
+		wantWarn string // a substring of a WARN log line; "" for none
+	}{
+		{"SQLite without a secret", false, "", nil, nil, listenFail, "no --id-secret is set"},
+		{"SQLite with the built-in secret", false, "", []string{"--id-secret", "sscgraph-default-id-secret"}, nil, listenFail, "no --id-secret is set"},
+		{"SQLite with a secret", false, "", []string{"--id-secret", "s3cret-for-tests"}, nil, listenFail, ""},
+		{"PostgreSQL URL without a secret", false, noPostgres, nil, nil, refusal, ""},
+		{"PostgreSQL URL with --insecure-default-secret", false, noPostgres, []string{"--insecure-default-secret"}, nil, "open postgres", "--insecure-default-secret"},
+		{"PostgreSQL URL with SSCGRAPH_INSECURE_DEFAULT_SECRET", false, noPostgres, nil, map[string]string{"SSCGRAPH_INSECURE_DEFAULT_SECRET": "true"}, "open postgres", "--insecure-default-secret"},
+		{"PostgreSQL URL with a secret from the environment", false, noPostgres, nil, map[string]string{"SSCGRAPH_ID_SECRET": "s3cret-for-tests"}, "open postgres", ""},
+		{"PostgreSQL without a secret", true, "", nil, nil, refusal, ""},
+		{"PostgreSQL with --insecure-default-secret", true, "", []string{"--insecure-default-secret"}, nil, listenFail, "--insecure-default-secret"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, tables := tt.db, func() int { return 0 }
+			switch {
+			case tt.postgres && pg == "":
+				t.Skip("SSCGRAPH_TEST_POSTGRES is not set")
+			case tt.postgres:
+				db, tables = realPostgres(t)
+			case db == "":
+				db = filepath.Join(t.TempDir(), "s.db")
+			}
+			env := map[string]string{"SSCGRAPH_DB": db}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			var stderr bytes.Buffer
+			args := append([]string{"serve", "--addr", badAddr, "--metrics-addr", "off"}, tt.args...)
+			err := Run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
+			}
+			if tt.wantErr == refusal {
+				if !strings.Contains(err.Error(), "set --id-secret") || !strings.Contains(err.Error(), "--insecure-default-secret") {
+					t.Errorf("the refusal %q does not say how to proceed", err)
+				}
+				if code := ExitCode(err); code != 2 {
+					t.Errorf("exit code %d, want 2", code)
+				}
+				if n := tables(); n != 0 {
+					t.Errorf("the refused run created %d tables; it must not touch the database", n)
+				}
+			}
+			var warns []string
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if strings.Contains(line, "level=WARN") {
+					warns = append(warns, line)
+				}
+			}
+			switch {
+			case tt.wantWarn == "" && len(warns) > 0:
+				t.Errorf("unexpected warnings:\n%s", strings.Join(warns, "\n"))
+			case tt.wantWarn != "" && (len(warns) != 1 || !strings.Contains(warns[0], tt.wantWarn) || !strings.Contains(warns[0], "forge")):
+				t.Errorf("warnings %q, want one mentioning %q and forgery", warns, tt.wantWarn)
+			}
+		})
+	}
+}
+
 // TestTwoServersOnePostgres starts two serve processes together on one new
 // PostgreSQL schema: one migrates and loads, the other waits for it, both
 // serve the same data, loaded once, and a change made through one is read
@@ -218,7 +410,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	env := map[string]string{"SSCGRAPH_DB": database.WithSearchPath(pg, schema)}
+	env := map[string]string{"SSCGRAPH_DB": database.WithSearchPath(pg, schema), "SSCGRAPH_ID_SECRET": "two-servers-one-secret"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -371,7 +371,9 @@ func TestFailedTransactionsAreMasked(t *testing.T) {
 // TestMatchesStayWithTheirParties: taking a match away from its need or
 // offer (removeMatchIDs, clearMatches) would leave it without a party; it
 // is refused as bad input naming deleteMatch, and the match stays.
-func TestMatchesStayWithTheirParties(t *testing.T) { forEachBackend(t, testMatchesStayWithTheirParties) }
+func TestMatchesStayWithTheirParties(t *testing.T) {
+	forEachBackend(t, testMatchesStayWithTheirParties)
+}
 
 func testMatchesStayWithTheirParties(t *testing.T, a *api) {
 	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})

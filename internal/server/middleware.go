@@ -132,10 +132,36 @@ func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next htt
 			writeErrors(w, http.StatusUnauthorized, gqlerror.List{codeError(apierr.Unauthenticated, err.Error())}, nil)
 			return
 		}
-		if info != nil && !v.Anonymous() {
-			info.Client = "key:" + gid.Current().Encode(v.KeyID)
+		if !v.Anonymous() {
+			markKeyed(ctx)
+			if info != nil {
+				info.Client = "key:" + gid.Current().Encode(v.KeyID)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.With(ctx, v)))
+	})
+}
+
+// withSecurityHeaders sets the headers every answer carries, before the
+// handler inside writes: in one place around the whole mux, so that no
+// path (errors, 404s, 405s of the mux, the preflights of CORS) is left out.
+//
+// X-Content-Type-Options: nosniff keeps browsers from guessing a type
+// other than the one declared: the GraphQL answers echo client input
+// without HTML escaping, and must never be read as HTML or script.
+//
+// Cache-Control: no-store on requests that carry an Authorization header:
+// what a key may read (private fields, API keys, the audit trail) must
+// not stay in a browser's or a proxy's cache. It is set on every answer,
+// error or not, since an error can echo what the key asked for.
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		if r.Header.Get("Authorization") != "" {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -16,13 +16,20 @@ import (
 	"sscgraph/internal/reqctx"
 )
 
-// metrics are the Prometheus series the server exports at /metrics.
+// metrics are the Prometheus series the server exports through
+// Server.Metrics, which `serve` mounts at /metrics on a listener of its own
+// (--metrics-addr), never on the API's address: the series name the
+// operations clients run.
 type metrics struct {
 	registry   *prometheus.Registry
 	requests   *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 	cost       prometheus.Histogram
 	statements prometheus.Histogram
+
+	// persistedOnly is --persisted-only: every operation that runs comes
+	// from the operators' allow-list.
+	persistedOnly bool
 
 	mu         sync.Mutex
 	operations map[string]bool // operation names seen, to bound cardinality
@@ -32,17 +39,33 @@ type metrics struct {
 // clients choose the names, so past this they are counted as "other".
 const maxOperationLabels = 200
 
+// labelTrust records what observe needs to know about a request that only
+// the handlers inside it learn: whether it authenticated with an API key.
+// It lives in the request's context, where withAuth finds it.
+type labelTrust struct {
+	keyed bool
+}
+
+type labelTrustKey struct{}
+
+// markKeyed notes that the request in ctx authenticated with an API key.
+func markKeyed(ctx context.Context) {
+	if t, ok := ctx.Value(labelTrustKey{}).(*labelTrust); ok {
+		t.keyed = true
+	}
+}
+
 var validOperationLabel = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
-func newMetrics(db *sql.DB) *metrics {
-	m := &metrics{registry: prometheus.NewRegistry(), operations: map[string]bool{}}
+func newMetrics(db *sql.DB, persistedOnly bool) *metrics {
+	m := &metrics{registry: prometheus.NewRegistry(), operations: map[string]bool{}, persistedOnly: persistedOnly}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sscgraph_requests_total",
-		Help: "GraphQL requests by operation name and outcome (ok, errors, rejected, rate_limited, timeout, bad_request).",
+		Help: "GraphQL requests by operation name (of requests with an API key or from the allow-list; other for the rest) and outcome (ok, errors, rejected, rate_limited, unauthenticated, timeout, bad_request).",
 	}, []string{"operation", "outcome"})
 	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "sscgraph_request_duration_seconds",
-		Help:    "Time to answer a GraphQL request, by operation name.",
+		Help:    "Time to answer a GraphQL request, by operation name (as in sscgraph_requests_total).",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"operation"})
 	m.cost = prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -61,7 +84,19 @@ func newMetrics(db *sql.DB) *metrics {
 	return m
 }
 
-func (m *metrics) operationLabel(name string) string {
+// operationLabel is the label of an operation named name. Only operations
+// whose names the operators can vouch for are labelled by name: those of
+// requests with an API key, and those of the allow-list of
+// --persisted-only (which refuses any other document before it is parsed,
+// and a name is recorded only once its document parsed). Anyone else could
+// fill the labels up to the cap with names of their own and push the
+// operators' names out, so their requests count as "other". Automatic
+// persisted queries do not count as vouched for: any client can register a
+// query of its own under its hash.
+func (m *metrics) operationLabel(name string, trusted bool) string {
+	if !trusted && !m.persistedOnly {
+		return "other"
+	}
 	if name == "" {
 		return "anonymous"
 	}
@@ -112,7 +147,8 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		trust := &labelTrust{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), labelTrustKey{}, trust)))
 		elapsed := time.Since(start)
 		info := reqctx.From(r.Context())
 		if info == nil {
@@ -122,7 +158,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		if outcome == "" {
 			outcome = "bad_request"
 		}
-		op := m.operationLabel(info.Operation)
+		op := m.operationLabel(info.Operation, trust.keyed)
 		m.requests.WithLabelValues(op, outcome).Inc()
 		m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
 		if info.Cost.Points > 0 {

@@ -39,6 +39,14 @@ func (s *syncBuffer) String() string {
 // observedAPI starts the handler with a JSON logger writing to logs.
 func observedAPI(t *testing.T, dsn string, cfg server.Config) (*httptest.Server, *database.DB, *syncBuffer) {
 	t.Helper()
+	srv, _, db, logs := observedAPIWithMetrics(t, dsn, cfg)
+	return srv, db, logs
+}
+
+// observedAPIWithMetrics is observedAPI that also serves the metrics
+// handler, apart as serve does.
+func observedAPIWithMetrics(t *testing.T, dsn string, cfg server.Config) (*httptest.Server, *httptest.Server, *database.DB, *syncBuffer) {
+	t.Helper()
 	db, err := database.Open(context.Background(), dsn, database.Options{
 		OnStatement: func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) },
 	})
@@ -50,9 +58,9 @@ func observedAPI(t *testing.T, dsn string, cfg server.Config) (*httptest.Server,
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); db.Close() })
-	return srv, db, logs
+	srv, metrics := httptest.NewServer(h), httptest.NewServer(h.Metrics())
+	t.Cleanup(func() { srv.Close(); metrics.Close(); db.Close() })
+	return srv, metrics, db, logs
 }
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
@@ -71,7 +79,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 }
 
 func TestRequestLogAndMetrics(t *testing.T) {
-	srv, _, logs := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	srv, metricsSrv, _, logs := observedAPIWithMetrics(t, sqliteCopy(t), server.DefaultConfig())
 	body := `{"query": "query Regions { regions(first: 3) { edges { node { code countries(first: 2) { totalCount } } } } }", "operationName": "Regions"}`
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -109,11 +117,13 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	// A bad request is counted too.
 	_, _ = http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query": "{ nope }"}`))
 
-	_, metrics := get(t, srv.URL+"/metrics")
+	// Both requests are anonymous: their operations are counted as
+	// "other" (TestOperationLabels has the labels of keyed requests).
+	_, metrics := get(t, metricsSrv.URL+"/metrics")
 	for _, series := range []string{
-		`sscgraph_requests_total{operation="Regions",outcome="ok"} 1`,
-		`sscgraph_requests_total{operation="anonymous",outcome="rejected"} 1`,
-		`sscgraph_request_duration_seconds_count{operation="Regions"} 1`,
+		`sscgraph_requests_total{operation="other",outcome="ok"} 1`,
+		`sscgraph_requests_total{operation="other",outcome="rejected"} 1`,
+		`sscgraph_request_duration_seconds_count{operation="other"} 2`,
 		`sscgraph_query_cost_points_count 1`,
 		`sscgraph_sql_statements_per_request_sum 2`,
 		`go_sql_max_open_connections{db_name="sscgraph"}`,

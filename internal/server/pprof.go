@@ -24,9 +24,24 @@ func ProfilingHandler() http.Handler {
 // loopback interface unless remote is true: profiles show the service's
 // code paths and memory, and a CPU profile costs while it runs.
 func CheckProfilingAddr(addr string, remote bool) error {
+	return checkLoopback("--pprof-addr", "--pprof-remote", "profiles", addr, remote)
+}
+
+// CheckMetricsAddr refuses a metrics address that is not on the loopback
+// interface unless remote is true: the metrics name the operations that
+// clients run and show the service's load, which is for its operators.
+func CheckMetricsAddr(addr string, remote bool) error {
+	return checkLoopback("--metrics-addr", "--metrics-remote", "metrics", addr, remote)
+}
+
+// checkLoopback refuses addr, the value of flag, when it is malformed, or
+// when it is not on the loopback interface and remote (the flag
+// remoteFlag) is false. A host left out (":6060") listens on every
+// interface, so it is not loopback.
+func checkLoopback(flag, remoteFlag, what, addr string, remote bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("--pprof-addr %q: %w", addr, err)
+		return fmt.Errorf("%s %q: %w", flag, addr, err)
 	}
 	if remote {
 		return nil
@@ -37,5 +52,5 @@ func CheckProfilingAddr(addr string, remote bool) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("--pprof-addr %q is not a loopback address; add --pprof-remote to serve profiles beyond this machine", addr)
+	return fmt.Errorf("%s %q is not a loopback address; add %s to serve %s beyond this machine", flag, addr, remoteFlag, what)
 }

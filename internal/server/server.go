@@ -1,15 +1,23 @@
 // Package server builds sscgraph's HTTP handler: the GraphQL endpoint,
-// GraphiQL and the health check, from an ent client and a configuration.
-// cmd/sscgraph and the tests build the server the same way.
+// GraphiQL and the health check, from an ent client and a configuration,
+// and the handler of its metrics, which is served apart. cmd/sscgraph and
+// the tests build the server the same way.
 package server
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -22,6 +30,7 @@ import (
 	"sscgraph/ent"
 	"sscgraph/graph"
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/apq"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
@@ -31,7 +40,16 @@ import (
 
 // Config is what the HTTP layer needs to know.
 type Config struct {
-	// IDSecret keys the global-ID codec (see package gid).
+	// IDSecret keys the global-ID codec (see package gid). With the
+	// built-in gid.DefaultSecret anyone who reads the source can decode
+	// IDs into row numbers and forge IDs, so deployments set their own
+	// (`serve --id-secret`, which refuses to start on PostgreSQL without).
+	//
+	// Rotating it changes every ID the API hands out: IDs and cursors that
+	// clients stored stop resolving, and must be fetched again (by the
+	// natural keys, codes and the like). API keys do not depend on it;
+	// they rotate by creating a new key, moving clients to it, then
+	// revoking the old one.
 	IDSecret string
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
@@ -97,8 +115,28 @@ func DefaultConfig() Config {
 	}
 }
 
-// New returns the HTTP handler of the whole API over db.
-func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error) {
+// Server is the whole API over a database: as an http.Handler it serves
+// GraphQL at /graphql, GraphiQL at /, /healthz and /readyz. Its metrics are
+// served by Metrics, on another address.
+type Server struct {
+	api     http.Handler
+	metrics http.Handler
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.api.ServeHTTP(w, r)
+}
+
+// Metrics returns the handler of the Prometheus metrics (any path). It is
+// not part of the API's handler: the series name the operations that
+// keyed clients run and show the load, which is for the operators, so
+// `serve` mounts it at /metrics on a listener of its own (--metrics-addr),
+// by default on the loopback interface.
+func (s *Server) Metrics() http.Handler { return s.metrics }
+
+// New returns the whole API over db.
+func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	client := db.Client
 	codec, err := NewCodec(cfg.IDSecret)
 	if err != nil {
@@ -120,9 +158,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	case cfg.PersistedOnly:
 		gql.Use(allowList{queries: cfg.PersistedQueries})
 	case cfg.APQCacheSize > 0:
-		gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+		apqCache, err := persistedQueryCache(db, cfg.APQCacheSize, logger)
+		if err != nil {
+			return nil, err
+		}
+		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
-	lim := limits.New(cfg.Limits, nil, logger)
+	lim := limits.New(cfg.Limits, bucketStore(db, cfg.Limits), logger)
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
@@ -133,7 +175,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 	gql.SetErrorPresenter(graph.PresentError(logger))
 	gql.SetRecoverFunc(graph.Recover(logger))
 
-	m := newMetrics(db.SQL)
+	m := newMetrics(db.SQL, cfg.PersistedOnly)
 	keys := auth.NewKeys(client)
 	api := withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))
 	if len(cfg.CORSOrigins) > 0 {
@@ -147,8 +189,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 		}).Handler(api)
 	}
 
+	page, err := graphiQL("sscgraph", "/graphql")
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", playground.Handler("sscgraph", "/graphql"))
+	mux.Handle("GET /{$}", page)
 	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -167,9 +213,119 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (http.Handler, error)
 		}
 		return nil
 	}))
-	mux.Handle("GET /metrics", m.handler())
-	return mux, nil
+	return &Server{api: withSecurityHeaders(mux), metrics: withSecurityHeaders(m.handler())}, nil
 }
+
+// graphiQL returns gqlgen's GraphiQL page for endpoint, confined by a
+// Content-Security-Policy: the page runs with the key a user pastes into
+// it, so it may load only its own scripts and styles, talk only to this
+// origin, and may not be framed (clickjacking) nor leak its address in a
+// Referer. The policy is derived from the page itself, once: the scripts
+// and stylesheets it loads from the CDN (each pinned by its integrity
+// hash in the page) by their exact URLs, its inline script by its SHA-256.
+// A gqlgen upgrade that changes the page then changes the policy with it,
+// and New fails rather than serve a page whose scripts the policy blocks.
+func graphiQL(title, endpoint string) (http.Handler, error) {
+	page := playground.Handler(title, endpoint)
+	policy, err := graphiQLPolicy(page)
+	if err != nil {
+		return nil, fmt.Errorf("building the GraphiQL page's Content-Security-Policy: %w", err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", policy)
+		// For browsers that predate frame-ancestors.
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		page.ServeHTTP(w, r)
+	}), nil
+}
+
+var (
+	anyScript      = regexp.MustCompile(`<script\b`)
+	externalScript = regexp.MustCompile(`<script\s[^>]*?\bsrc="([^"]*)"`)
+	inlineScript   = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+	stylesheetLink = regexp.MustCompile(`<link\s[^>]*?\bhref="([^"]*)"`)
+)
+
+// graphiQLPolicy renders page and returns the Content-Security-Policy
+// that lets it, and nothing else, run.
+//
+// Styles may be inline ('unsafe-inline'): the page has an inline style
+// sheet, and GraphiQL's components add style elements as they open
+// dialogs; inline CSS cannot run code, and the page shows no content that
+// an attacker writes. Google Fonts is allowed because GraphiQL's style
+// sheet imports its fonts from there. connect-src 'self' is the GraphQL
+// endpoint (and, for subscriptions, the same origin's WebSocket).
+func graphiQLPolicy(page http.Handler) (string, error) {
+	req, err := http.NewRequest(http.MethodGet, "/", nil)
+	if err != nil {
+		return "", err
+	}
+	out := &pageCapture{header: http.Header{}}
+	page.ServeHTTP(out, req)
+	doc := out.body.String()
+
+	scripts := []string{}
+	for _, m := range externalScript.FindAllStringSubmatch(doc, -1) {
+		src, err := cspSource(m[1])
+		if err != nil {
+			return "", err
+		}
+		scripts = append(scripts, src)
+	}
+	inline := inlineScript.FindAllStringSubmatch(doc, -1)
+	for _, m := range inline {
+		sum := sha256.Sum256([]byte(m[1]))
+		scripts = append(scripts, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	if n := len(anyScript.FindAllString(doc, -1)); n != len(scripts) {
+		return "", fmt.Errorf("the page has %d scripts, %d of them understood", n, len(scripts))
+	}
+	if len(inline) == 0 {
+		return "", fmt.Errorf("the page has no inline script: it is not the page the policy was written for")
+	}
+	styles := []string{}
+	for _, m := range stylesheetLink.FindAllStringSubmatch(doc, -1) {
+		src, err := cspSource(m[1])
+		if err != nil {
+			return "", err
+		}
+		styles = append(styles, src)
+	}
+	directives := []string{
+		"default-src 'none'",
+		"script-src " + strings.Join(scripts, " "),
+		"style-src " + strings.Join(append(styles, "https://fonts.googleapis.com", "'unsafe-inline'"), " "),
+		"font-src https://fonts.gstatic.com data:",
+		"img-src 'self' data:",
+		"connect-src 'self'",
+		"base-uri 'none'",
+		"form-action 'none'",
+		"frame-ancestors 'none'",
+	}
+	return strings.Join(directives, "; "), nil
+}
+
+// cspSource turns an attribute's URL into a CSP source: the exact URL,
+// which must be https and may not hold what would end the source.
+func cspSource(attr string) (string, error) {
+	u := html.UnescapeString(attr)
+	if !strings.HasPrefix(u, "https://") || strings.ContainsAny(u, " \t\n;,'\"") {
+		return "", fmt.Errorf("the page loads %q, which is not a plain https URL", u)
+	}
+	return u, nil
+}
+
+// pageCapture is a ResponseWriter that keeps what a handler writes.
+type pageCapture struct {
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (c *pageCapture) Header() http.Header         { return c.header }
+func (c *pageCapture) Write(b []byte) (int, error) { return c.body.Write(b) }
+func (c *pageCapture) WriteHeader(int)             {}
 
 // NewCodec returns the global-ID codec for secret over the model's types.
 func NewCodec(secret string) (*gid.Codec, error) {
@@ -206,4 +362,29 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, n)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bucketStore keeps the rate-limit buckets where every process serving db
+// finds them: in PostgreSQL, which several replicas share, so that the
+// published limit holds whichever replica answers; in memory on SQLite,
+// which one process serves (nil: limits.New's default).
+func bucketStore(db *database.DB, cfg limits.Config) limits.Store {
+	if db.Dialect == "postgres" && cfg.PerHour > 0 {
+		return limits.NewPostgres(db.SQL, cfg.PerHour)
+	}
+	return nil
+}
+
+// persistedQueryCache keeps automatic persisted queries in PostgreSQL for
+// the same reason (a query registered with one replica runs on all), and
+// in memory on SQLite.
+func persistedQueryCache(db *database.DB, size int, logger *slog.Logger) (graphql.Cache[string], error) {
+	if db.Dialect == "postgres" {
+		c, err := apq.NewPostgres(db.SQL, size, logger)
+		if err != nil {
+			return nil, fmt.Errorf("persisted query cache: %w", err)
+		}
+		return c, nil
+	}
+	return lru.New[string](size), nil
 }

@@ -66,10 +66,10 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			"none of the media types in Accept is served: accept application/graphql-response+json or application/json")}, nil)
 		return
 	}
+	// Answers are JSON, never HTML; withSecurityHeaders tells browsers not
+	// to guess otherwise (the data is written without encoding/json's HTML
+	// escaping).
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	// Answers are JSON, never HTML: browsers must not guess otherwise
-	// (the data is written without encoding/json's HTML escaping).
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Add("Vary", "Accept")
 
 	info := reqctx.From(r.Context())

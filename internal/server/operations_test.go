@@ -1,0 +1,394 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sscgraph/internal/auth"
+	"sscgraph/internal/database"
+	"sscgraph/internal/reqctx"
+	"sscgraph/internal/server"
+)
+
+// opsAPI starts the real handler over a copy of the demo database, and its
+// metrics handler on a server of its own, as serve mounts them.
+func opsAPI(t *testing.T, cfg server.Config) (a *api, metrics *httptest.Server) {
+	t.Helper()
+	a = &api{}
+	db, err := database.Open(context.Background(), sqliteCopy(t), database.Options{
+		OnStatement: func(ctx context.Context, _ string) {
+			a.statements.Add(1)
+			reqctx.CountStatement(ctx)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.db = db
+	s, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.srv = httptest.NewServer(s)
+	metrics = httptest.NewServer(s.Metrics())
+	t.Cleanup(func() {
+		a.srv.Close()
+		metrics.Close()
+		db.Close()
+	})
+	return a, metrics
+}
+
+// newKey creates an API key of role in a's database and returns its
+// Authorization header.
+func newKey(t *testing.T, a *api, role string) string {
+	t.Helper()
+	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "Bearer " + key
+}
+
+// do sends one request and returns its status, headers and body.
+func do(t *testing.T, method, url string, header http.Header, body []byte) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header, string(b)
+}
+
+// gqlBody is the JSON body of a GraphQL request.
+func gqlBody(t *testing.T, query, operationName string, extensions map[string]any) []byte {
+	t.Helper()
+	req := map[string]any{"query": query}
+	if query == "" {
+		delete(req, "query")
+	}
+	if operationName != "" {
+		req["operationName"] = operationName
+	}
+	if extensions != nil {
+		req["extensions"] = extensions
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func persistedExtension(query string) map[string]any {
+	sum := sha256.Sum256([]byte(query))
+	return map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": fmt.Sprintf("%x", sum)}}
+}
+
+// TestMetricsOffTheAPI: the API's address does not serve /metrics (a
+// client could read which operations others run); the handler of
+// Server.Metrics serves them, with the requests counted.
+func TestMetricsOffTheAPI(t *testing.T) {
+	a, metrics := opsAPI(t, server.DefaultConfig())
+	key := newKey(t, a, auth.RoleEditor)
+	header := http.Header{"Content-Type": {"application/json"}, "Authorization": {key}}
+	const q = `query Regions_for_metrics { regions(first: 2) { totalCount } }`
+	if status, _, body := do(t, http.MethodPost, a.srv.URL+"/graphql", header, gqlBody(t, q, "Regions_for_metrics", nil)); status != http.StatusOK {
+		t.Fatalf("query: status %d, %s", status, body)
+	}
+
+	for _, tt := range []struct {
+		name       string
+		url        string
+		wantStatus int
+		want       []string // substrings of the body
+		wantNot    []string
+	}{
+		{"API address, GET /metrics", a.srv.URL + "/metrics", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
+		{"API address, GET /metrics/", a.srv.URL + "/metrics/", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
+		{"metrics handler", metrics.URL + "/metrics", http.StatusOK, []string{
+			"# TYPE sscgraph_requests_total counter",
+			`sscgraph_requests_total{operation="Regions_for_metrics",outcome="ok"} 1`,
+			`sscgraph_request_duration_seconds_count{operation="Regions_for_metrics"} 1`,
+			`sscgraph_query_cost_points_count 1`,
+			`go_sql_max_open_connections{db_name="sscgraph"}`,
+		}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, header, body := do(t, http.MethodGet, tt.url, nil, nil)
+			if status != tt.wantStatus {
+				t.Errorf("status %d, want %d", status, tt.wantStatus)
+			}
+			if tt.wantStatus == http.StatusOK && !strings.HasPrefix(header.Get("Content-Type"), "text/plain") {
+				t.Errorf("Content-Type %q, want Prometheus text", header.Get("Content-Type"))
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %s", s)
+				}
+			}
+			for _, s := range tt.wantNot {
+				if strings.Contains(body, s) {
+					t.Errorf("body has %s", s)
+				}
+			}
+		})
+	}
+}
+
+// TestOperationLabels: a request's operation name becomes a metric label
+// only when the operators can vouch for it, with an API key or from the
+// allow-list; anyone else's names are counted as "other", so that they
+// can neither fill the labels nor show up in them.
+func TestOperationLabels(t *testing.T) {
+	const (
+		probe    = `query Admin_leak_probe { regions(first: 1) { totalCount } }`
+		keyed    = `query Keyed_dashboard { regions(first: 1) { totalCount } }`
+		unnamed  = `{ regions(first: 1) { totalCount } }`
+		apqProbe = `query Apq_leak_probe { regions(first: 1) { totalCount } }`
+		listed   = `query Listed_export { regions(first: 1) { totalCount } }`
+	)
+	persisted := server.DefaultConfig()
+	persisted.PersistedOnly = true
+	persisted.PersistedQueries = map[string]string{}
+	for _, q := range []string{listed} {
+		sum := sha256.Sum256([]byte(q))
+		persisted.PersistedQueries[fmt.Sprintf("%x", sum)] = q
+	}
+
+	for _, tt := range []struct {
+		name          string
+		cfg           server.Config
+		withKey       bool   // send a valid API key
+		authorization string // or this header
+		body          []byte
+		wantStatus    int
+		wantSeries    string // a line of the metrics
+		absent        string // a name no line may hold
+	}{
+		{"anonymous, named", server.DefaultConfig(), false, "", gqlBody(t, probe, "Admin_leak_probe", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="other",outcome="ok"} 1`, "Admin_leak_probe"},
+		{"anonymous, unnamed", server.DefaultConfig(), false, "", gqlBody(t, unnamed, "", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="other",outcome="ok"} 1`, `operation="anonymous"`},
+		{"anonymous, rejected", server.DefaultConfig(), false, "", gqlBody(t, `query Admin_leak_probe { nope }`, "Admin_leak_probe", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="other",outcome="rejected"} 1`, "Admin_leak_probe"},
+		{"unknown key, named", server.DefaultConfig(), false, "Bearer sscg_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", gqlBody(t, probe, "Admin_leak_probe", nil), http.StatusUnauthorized,
+			`sscgraph_requests_total{operation="other",outcome="unauthenticated"} 1`, "Admin_leak_probe"},
+		{"anonymous, automatic persisted query", server.DefaultConfig(), false, "", gqlBody(t, apqProbe, "Apq_leak_probe", persistedExtension(apqProbe)), http.StatusOK,
+			`sscgraph_requests_total{operation="other",outcome="ok"} 1`, "Apq_leak_probe"},
+		{"API key, named", server.DefaultConfig(), true, "", gqlBody(t, keyed, "Keyed_dashboard", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="Keyed_dashboard",outcome="ok"} 1`, ""},
+		{"API key, unnamed", server.DefaultConfig(), true, "", gqlBody(t, unnamed, "", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="anonymous",outcome="ok"} 1`, ""},
+		{"anonymous, allow-listed by hash", persisted, false, "", gqlBody(t, "", "Listed_export", persistedExtension(listed)), http.StatusOK,
+			`sscgraph_requests_total{operation="Listed_export",outcome="ok"} 1`, ""},
+		{"anonymous, not on the allow-list", persisted, false, "", gqlBody(t, probe, "Admin_leak_probe", nil), http.StatusOK,
+			`sscgraph_requests_total{operation="anonymous",outcome="rejected"} 1`, "Admin_leak_probe"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, metrics := opsAPI(t, tt.cfg)
+			header := http.Header{"Content-Type": {"application/json"}}
+			switch {
+			case tt.withKey:
+				header.Set("Authorization", newKey(t, a, auth.RoleEditor))
+			case tt.authorization != "":
+				header.Set("Authorization", tt.authorization)
+			}
+			status, _, body := do(t, http.MethodPost, a.srv.URL+"/graphql", header, tt.body)
+			if status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", status, tt.wantStatus, body)
+			}
+			_, _, text := do(t, http.MethodGet, metrics.URL+"/metrics", nil, nil)
+			if !strings.Contains(text, tt.wantSeries) {
+				t.Errorf("metrics lack %s; sscgraph_requests_total has:\n%s", tt.wantSeries, seriesOf(text, "sscgraph_requests_total{"))
+			}
+			if tt.absent != "" && strings.Contains(text, tt.absent) {
+				t.Errorf("metrics show %s:\n%s", tt.absent, seriesOf(text, tt.absent))
+			}
+		})
+	}
+}
+
+// seriesOf returns the lines of a metrics text that contain s.
+func seriesOf(text, s string) string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestSecurityHeaders: every answer says nosniff; the GraphiQL page
+// forbids framing and referrers and confines what it loads; every answer
+// to a request with an Authorization header, success or error, is
+// no-store.
+func TestSecurityHeaders(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.MaxBodyBytes = 4096
+	cfg.Limits.PerHour = 100 // a query of cost 150 is refused with 429
+	a, _ := opsAPI(t, cfg)
+	key := newKey(t, a, auth.RoleEditor)
+	small := gqlBody(t, `{ regions(first: 1) { edges { node { code } } } }`, "", nil)
+	huge := gqlBody(t, `{ regions(first: 1) { edges { node { code } } } }`+strings.Repeat(" ", 5000), "", nil)
+	costly := gqlBody(t, `{ countries(first: 150) { edges { node { code } } } }`, "", nil)
+	jsonType := func(authorization string) http.Header {
+		h := http.Header{"Content-Type": {"application/json"}}
+		if authorization != "" {
+			h.Set("Authorization", authorization)
+		}
+		return h
+	}
+	const (
+		graphiQL = iota + 1 // the page's own headers
+		noStore             // Cache-Control: no-store
+	)
+
+	for _, tt := range []struct {
+		name       string
+		method     string
+		path       string
+		header     http.Header
+		body       []byte
+		wantStatus int
+		want       int // graphiQL, noStore or both
+	}{
+		{"GraphiQL page", http.MethodGet, "/", nil, nil, http.StatusOK, graphiQL},
+		{"health", http.MethodGet, "/healthz", nil, nil, http.StatusOK, 0},
+		{"readiness", http.MethodGet, "/readyz", nil, nil, http.StatusOK, 0},
+		{"unknown path", http.MethodGet, "/nope", nil, nil, http.StatusNotFound, 0},
+		{"metrics on the API", http.MethodGet, "/metrics", nil, nil, http.StatusNotFound, 0},
+		{"query", http.MethodPost, "/graphql", jsonType(""), small, http.StatusOK, 0},
+		{"query with a key", http.MethodPost, "/graphql", jsonType(key), small, http.StatusOK, noStore},
+		{"GET query with a key", http.MethodGet, "/graphql?query=%7B__typename%7D", http.Header{"Authorization": {key}}, nil, http.StatusOK, noStore},
+		{"unknown key", http.MethodPost, "/graphql", jsonType("Bearer sscg_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), small, http.StatusUnauthorized, noStore},
+		{"body too large", http.MethodPost, "/graphql", jsonType(""), huge, http.StatusRequestEntityTooLarge, 0},
+		{"body too large, with a key", http.MethodPost, "/graphql", jsonType(key), huge, http.StatusRequestEntityTooLarge, noStore},
+		{"method not allowed", http.MethodPut, "/graphql", jsonType(""), small, http.StatusMethodNotAllowed, 0},
+		{"not acceptable, with a key", http.MethodPost, "/graphql", http.Header{"Content-Type": {"application/json"}, "Accept": {"text/html"}, "Authorization": {key}}, small, http.StatusNotAcceptable, noStore},
+		{"rate limited", http.MethodPost, "/graphql", jsonType(""), costly, http.StatusTooManyRequests, 0},
+		{"rate limited, with a key", http.MethodPost, "/graphql", jsonType(key), costly, http.StatusTooManyRequests, noStore},
+		{"GraphiQL page with a key", http.MethodGet, "/", http.Header{"Authorization": {key}}, nil, http.StatusOK, graphiQL | noStore},
+		{"health with a key", http.MethodGet, "/healthz", http.Header{"Authorization": {key}}, nil, http.StatusOK, noStore},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, h, body := do(t, tt.method, a.srv.URL+tt.path, tt.header, tt.body)
+			if status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %.200s", status, tt.wantStatus, body)
+			}
+			if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+			}
+			wantCache := ""
+			if tt.want&noStore != 0 {
+				wantCache = "no-store"
+			}
+			if got := h.Get("Cache-Control"); got != wantCache {
+				t.Errorf("Cache-Control = %q, want %q", got, wantCache)
+			}
+			csp := h.Get("Content-Security-Policy")
+			if tt.want&graphiQL == 0 {
+				if csp != "" {
+					t.Errorf("Content-Security-Policy %q on an answer that is not the page", csp)
+				}
+				return
+			}
+			for _, d := range []string{"default-src 'none'", "frame-ancestors 'none'", "connect-src 'self'", "base-uri 'none'"} {
+				if !strings.Contains(csp, d) {
+					t.Errorf("Content-Security-Policy %q lacks %s", csp, d)
+				}
+			}
+			for header, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"} {
+				if got := h.Get(header); got != want {
+					t.Errorf("%s = %q, want %q", header, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestGraphiQLPolicyCoversThePage reads the page as a browser does: every
+// script it loads is allowed by URL or by hash, every style sheet by URL,
+// and nothing else runs (no inline script without its hash, no eval).
+func TestGraphiQLPolicyCoversThePage(t *testing.T) {
+	a, _ := opsAPI(t, server.DefaultConfig())
+	status, h, page := do(t, http.MethodGet, a.srv.URL+"/", nil, nil)
+	if status != http.StatusOK || !strings.Contains(page, "GraphiQL") {
+		t.Fatalf("GET /: status %d, %.200s", status, page)
+	}
+	directives := map[string][]string{}
+	for _, d := range strings.Split(h.Get("Content-Security-Policy"), ";") {
+		fields := strings.Fields(d)
+		if len(fields) > 0 {
+			directives[fields[0]] = fields[1:]
+		}
+	}
+	allows := func(directive, source string) bool {
+		for _, s := range directives[directive] {
+			if s == source {
+				return true
+			}
+		}
+		return false
+	}
+
+	scripts := regexp.MustCompile(`(?s)<script([^>]*)>(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	if len(scripts) < 4 { // React, ReactDOM, GraphiQL, the inline start-up
+		t.Fatalf("the page has %d scripts, want at least 4", len(scripts))
+	}
+	src := regexp.MustCompile(`\bsrc="([^"]*)"`)
+	for _, s := range scripts {
+		if m := src.FindStringSubmatch(s[1]); m != nil {
+			if !strings.HasPrefix(m[1], "https://cdn.jsdelivr.net/") || !strings.Contains(s[1], `integrity="sha256-`) {
+				t.Errorf("script %s is not a pinned CDN script", m[1])
+			}
+			if !allows("script-src", m[1]) {
+				t.Errorf("script-src %v does not allow %s", directives["script-src"], m[1])
+			}
+			continue
+		}
+		sum := sha256.Sum256([]byte(s[2]))
+		if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !allows("script-src", hash) {
+			t.Errorf("script-src %v does not allow the inline script (%s)", directives["script-src"], hash)
+		}
+	}
+	for _, m := range regexp.MustCompile(`<link\s[^>]*?\bhref="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !allows("style-src", m[1]) {
+			t.Errorf("style-src %v does not allow %s", directives["style-src"], m[1])
+		}
+	}
+	for _, unsafe := range []string{"'unsafe-inline'", "'unsafe-eval'", "*", "https:"} {
+		if allows("script-src", unsafe) {
+			t.Errorf("script-src allows %s", unsafe)
+		}
+	}
+	for directive, want := range map[string]string{"frame-ancestors": "'none'", "connect-src": "'self'", "default-src": "'none'"} {
+		if got := strings.Join(directives[directive], " "); got != want {
+			t.Errorf("%s %q, want %q", directive, got, want)
+		}
+	}
+}
