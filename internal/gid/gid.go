@@ -109,7 +109,7 @@ func (c *Codec) Decode(id string) (int, error) {
 		return 0, fmt.Errorf("%w %q: unknown type %q", ErrInvalid, id, name)
 	}
 	var b [16]byte
-	if n, err := base64.RawURLEncoding.Decode(b[:], []byte(body)); err != nil || n != 16 {
+	if n, err := strict.Decode(b[:], []byte(body)); err != nil || n != 16 {
 		return 0, fmt.Errorf("%w %q: malformed", ErrInvalid, id)
 	}
 	c.block.Decrypt(b[:], b[:])
@@ -131,3 +131,7 @@ func Use(c *Codec) { current.Store(c) }
 
 // Current returns the codec in use, or nil before Use.
 func Current() *Codec { return current.Load() }
+
+// strict decodes base64 without padding and refuses unused bits that are
+// not zero, so that each ID and cursor has one spelling.
+var strict = base64.RawURLEncoding.Strict()

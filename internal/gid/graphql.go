@@ -67,7 +67,7 @@ func UnmarshalCursor(v any) (entgql.Cursor[int], error) {
 // encoding, checking its ID on the way, and returns the type of the row
 // it names.
 func InternalCursor(opaque string) (internal, typ string, err error) {
-	raw, err := base64.RawURLEncoding.DecodeString(opaque)
+	raw, err := strict.DecodeString(opaque)
 	if err != nil {
 		return "", "", fmt.Errorf("invalid cursor %q: malformed", opaque)
 	}

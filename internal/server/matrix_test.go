@@ -15,8 +15,9 @@ import (
 // needs are in TestWritePermissions); anonymous callers are
 // UNAUTHENTICATED. Every answer is checked, and refused writes leave the
 // row as it was.
-func TestRoleOperationMatrix(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+func TestRoleOperationMatrix(t *testing.T) { forEachBackend(t, testRoleOperationMatrix) }
+
+func testRoleOperationMatrix(t *testing.T, a *api) {
 	ctx := context.Background()
 	codec := gid.Current()
 	one := func(sql string) string {
@@ -63,6 +64,58 @@ func TestRoleOperationMatrix(t *testing.T) {
 		{"Recommendation", `{number: 45, cluster: F, title: "Recommendation %d"}`, `{title: "Renamed"}`, "title"},
 		{"Match", `{status: PROPOSED, score: 0.%d, createdAt: "2026-11-01T00:00:00Z", offerID: "` + offer + `", needID: "` + need + `"}`, `{status: ACCEPTED}`, "status"},
 	}
+	// rivals are, for the types whose creates above reuse a unique key,
+	// the rows holding that key; rivalCount counts them through the API,
+	// as an admin, and in the database.
+	rivals := map[string]rival{
+		"Country":        {`countries(where: {code: "AQ"})`, `SELECT COUNT(*) FROM countries WHERE code = 'AQ'`},
+		"Recommendation": {`recommendations(where: {number: 45})`, `SELECT COUNT(*) FROM recommendations WHERE number = 45`},
+		"Match": {`matches(where: {hasOfferWith: {id: "` + offer + `"}, hasNeedWith: {id: "` + need + `"}})`,
+			fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE offer_id = %d AND need_id = %d`, offerKey, needKey)},
+	}
+	// The match filter is tested only if the offer and the need each have
+	// other matches for it to leave out.
+	if a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE offer_id = %d`, offerKey)) == 0 ||
+		a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE need_id = %d`, needKey)) == 0 {
+		t.Fatal("the offer or the need has no other match: pick others")
+	}
+	rivalCount := func(t *testing.T, q rival) int {
+		t.Helper()
+		r := caller{a, keys[auth.RoleAdmin]}.do(t, `{ rivals: `+q.api+` { totalCount } }`, nil)
+		if len(r.Errors) > 0 || r.Status != 200 {
+			t.Fatalf("counting rivals: status %d, errors %+v", r.Status, r.Errors)
+		}
+		n := r.num("rivals.totalCount")
+		if inDB := a.count(t, q.sql); n != inDB {
+			t.Errorf("the API counts %d rows for %s, the database %d", n, q.api, inDB)
+		}
+		return n
+	}
+	// makeRoom deletes the rows holding the key a create of typ reuses.
+	// It counts them first, so that a filter that selects too much fails
+	// the test instead of deleting other rows.
+	makeRoom := func(t *testing.T, typ string, q rival) {
+		t.Helper()
+		n := rivalCount(t, q)
+		admin := caller{a, keys[auth.RoleAdmin]}
+		r := admin.do(t, `{ rivals: `+q.api+` { edges { node { id } } } }`, nil)
+		if len(r.Errors) > 0 || r.Status != 200 {
+			t.Fatalf("listing rivals: status %d, errors %+v", r.Status, r.Errors)
+		}
+		ids := r.ids("rivals")
+		if len(ids) != n {
+			t.Fatalf("%d rows hold the place of the new %s, the filter lists %d", n, typ, len(ids))
+		}
+		for _, id := range ids {
+			d := admin.do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id})
+			if len(d.Errors) > 0 || d.str("delete"+typ) != id {
+				t.Fatalf("making room: delete%s(%s) answered %v %+v", typ, id, d.Data, d.Errors)
+			}
+		}
+		if got := rivalCount(t, q); got != 0 {
+			t.Fatalf("after making room, %d rows hold the place of the new %s", got, typ)
+		}
+	}
 	n := 0
 	for _, typ := range types {
 		for _, role := range []string{"anonymous", auth.RoleMember, auth.RoleEditor, auth.RoleAdmin} {
@@ -76,16 +129,13 @@ func TestRoleOperationMatrix(t *testing.T) {
 				want = "FORBIDDEN"
 			}
 			t.Run(typ.name+"/"+role, func(t *testing.T) {
-				// Countries and recommendations are a closed set: make
-				// room for the create first (as an admin).
-				admin := caller{a, keys[auth.RoleAdmin]}
-				switch typ.name {
-				case "Country":
-					admin.do(t, `mutation($id: ID!) { deleteCountry(id: $id) }`, map[string]any{"id": one(`SELECT COALESCE((SELECT id FROM countries WHERE code = 'AQ'), 0)`)})
-				case "Recommendation":
-					admin.do(t, `mutation($id: ID!) { deleteRecommendation(id: $id) }`, map[string]any{"id": one(`SELECT COALESCE((SELECT id FROM recommendations WHERE number = 45), 0)`)})
-				case "Match":
-					admin.do(t, `mutation($o: ID!, $n: ID!) { m: matches(where: {hasOfferWith: {id: $o}, hasNeedWith: {id: $n}}) { totalCount } }`, map[string]any{"o": offer, "n": need})
+				// Countries and recommendations are a closed set (one
+				// country per code, one recommendation per number) and
+				// there is one match per offer and need: make room for
+				// the create first, as an admin, so that a refusal below
+				// is the role's doing and not a conflict.
+				if q, ok := rivals[typ.name]; ok {
+					makeRoom(t, typ.name, q)
 				}
 				create := fmt.Sprintf(`mutation { create%s(input: %s) { id } }`, typ.name, fmt.Sprintf(typ.create, n))
 				r := c.do(t, create, nil)
@@ -93,6 +143,17 @@ func TestRoleOperationMatrix(t *testing.T) {
 					t.Fatalf("create: errors %+v, want %q", r.Errors, want)
 				}
 				id := r.str("create" + typ.name + ".id")
+				if q, ok := rivals[typ.name]; ok {
+					// The same filter finds the row just created (and so
+					// could have found a leftover), none after a refusal.
+					wantRows := 1
+					if want != "" {
+						wantRows = 0
+					}
+					if got := rivalCount(t, q); got != wantRows {
+						t.Errorf("after the create by %s, %d rows hold the place, want %d", role, got, wantRows)
+					}
+				}
 				if want != "" {
 					if r.HasData && r.get("create"+typ.name) != nil {
 						t.Errorf("refused create answered data %v", r.Data)
@@ -119,6 +180,10 @@ func TestRoleOperationMatrix(t *testing.T) {
 		}
 	}
 }
+
+// rival selects the rows holding a unique key, as a connection field with
+// its filter (api) and as a SQL count (sql).
+type rival struct{ api, sql string }
 
 func table(typ string) string {
 	return map[string]string{
