@@ -183,6 +183,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.AuthFailuresPerHour, "auth-failures", "SSCGRAPH_AUTH_FAILURES", "requests with an unknown, expired or revoked API key one address may send per hour before it gets 429 (with --rate-limit on); 0 turns the limit off")
 	corsOrigins := fs.String("cors-origins", getenv("SSCGRAPH_CORS_ORIGINS"), "comma-separated origins that browsers may call the API from, e.g. https://match.example.org; none by default (env SSCGRAPH_CORS_ORIGINS)")
 	corsCredentials := fs.Bool("cors-credentials", envBool(getenv, "SSCGRAPH_CORS_CREDENTIALS", false), "let browsers send credentials with CORS requests (env SSCGRAPH_CORS_CREDENTIALS)")
+	sharedLimits := fs.Bool("shared-limits", envBool(getenv, "SSCGRAPH_SHARED_LIMITS", cfg.SharedLimits), "on PostgreSQL, keep rate-limit buckets and persisted queries in the database so that replicas share one limit (one upsert per request); false keeps them per process, for a single replica (env SSCGRAPH_SHARED_LIMITS)")
 	persistedOnly := fs.Bool("persisted-only", envBool(getenv, "SSCGRAPH_PERSISTED_ONLY", false), "run only the queries in --persisted-queries (env SSCGRAPH_PERSISTED_ONLY)")
 	persistedFile := fs.String("persisted-queries", getenv("SSCGRAPH_PERSISTED_QUERIES"), "JSON file of allowed queries: an object from SHA-256 hash to query, or an array of queries (env SSCGRAPH_PERSISTED_QUERIES)")
 	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
@@ -219,6 +220,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
 	cfg.CORSCredentials = *corsCredentials
+	cfg.SharedLimits = *sharedLimits
 	if *persistedOnly {
 		if *persistedFile == "" {
 			return usageError{"--persisted-only needs --persisted-queries FILE"}

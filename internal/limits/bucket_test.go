@@ -2,6 +2,7 @@ package limits
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,9 +13,9 @@ import (
 // storesUnderTest adds PostgreSQL when the tests have one.
 var stores = []struct {
 	name string
-	open func(t *testing.T, perHour int) Store
+	open func(t testing.TB, perHour int) Store
 }{
-	{"memory", func(_ *testing.T, perHour int) Store { return NewMemory(perHour) }},
+	{"memory", func(_ testing.TB, perHour int) Store { return NewMemory(perHour) }},
 }
 
 // TestBuckets drives a bucket of 3,600 points an hour (one a second) with
@@ -105,5 +106,25 @@ func TestRateOf(t *testing.T) {
 	}
 	if r := rateOf(Bucket{Tokens: 10, Granted: true}, 5, 3600, now); r.RetryAfter != 0 {
 		t.Errorf("granted: retry after %s", r.RetryAfter)
+	}
+}
+
+// BenchmarkTake is the rate limiter's price per request on each store:
+// parallel clients, each on a bucket of its own.
+func BenchmarkTake(b *testing.B) {
+	for _, st := range storesUnderTest() {
+		b.Run(st.name, func(b *testing.B) {
+			s := st.open(b, 1_000_000_000)
+			var n atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				client := fmt.Sprintf("bench:%d", n.Add(1))
+				for pb.Next() {
+					if _, err := s.Take(context.Background(), client, 1, time.Now()); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }

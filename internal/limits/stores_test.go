@@ -11,14 +11,14 @@ import (
 // the test's own).
 func storesUnderTest() []struct {
 	name string
-	open func(t *testing.T, perHour int) Store
+	open func(t testing.TB, perHour int) Store
 } {
 	all := stores
 	if pgtest.DSN() != "" {
 		all = append(all, struct {
 			name string
-			open func(t *testing.T, perHour int) Store
-		}{"postgres", func(t *testing.T, perHour int) Store {
+			open func(t testing.TB, perHour int) Store
+		}{"postgres", func(t testing.TB, perHour int) Store {
 			return NewPostgres(pgtest.Open(t).SQL, perHour)
 		}})
 	}

@@ -263,3 +263,40 @@ func BenchmarkCostShapes(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRateLimit is the price of the rate limit on a small flat page,
+// from 16 concurrent clients of one address on the demo data of each
+// backend: off, on in memory, and (PostgreSQL) on in the database, one
+// upsert per request.
+func BenchmarkRateLimit(b *testing.B) {
+	query := `{ countries(first: 50) { edges { node { code name } } } }`
+	for _, be := range backends() {
+		dsn := be.fresh(b)
+		for _, mode := range []struct {
+			name    string
+			perHour int
+			shared  bool
+		}{{"off", 0, false}, {"memory", 1 << 40, false}, {"shared", 1 << 40, true}} {
+			if mode.shared && be.name != "postgres" {
+				continue
+			}
+			b.Run(be.name+"/"+mode.name, func(b *testing.B) {
+				db, err := database.Open(context.Background(), dsn, database.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg := server.DefaultConfig()
+				cfg.Limits.PerHour = mode.perHour
+				cfg.SharedLimits = mode.shared
+				h, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				srv := httptest.NewServer(h)
+				b.Cleanup(func() { srv.Close(); db.Close() })
+				b.SetParallelism(8)
+				benchParallel(b, srv, query)
+			})
+		}
+	}
+}

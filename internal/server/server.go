@@ -74,6 +74,11 @@ type Config struct {
 	CORSCredentials bool
 	// APQCacheSize is how many automatic persisted queries are kept.
 	APQCacheSize int
+	// SharedLimits keeps the rate-limit buckets and the automatic
+	// persisted queries in the database on PostgreSQL, so that replicas
+	// share them: one upsert per request (BenchmarkRateLimit). Off, each
+	// process keeps its own, which is right for a single replica.
+	SharedLimits bool
 	// PersistedOnly runs only the queries in PersistedQueries (by hash or
 	// text); automatic persisted queries are then off.
 	PersistedOnly    bool
@@ -111,6 +116,7 @@ func DefaultConfig() Config {
 		},
 		MaxTokens:    1000,
 		APQCacheSize: 1000,
+		SharedLimits: true,
 		Timeout:      10 * time.Second,
 	}
 }
@@ -158,13 +164,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	case cfg.PersistedOnly:
 		gql.Use(allowList{queries: cfg.PersistedQueries})
 	case cfg.APQCacheSize > 0:
-		apqCache, err := persistedQueryCache(db, cfg.APQCacheSize, logger)
+		apqCache, err := persistedQueryCache(db, cfg, logger)
 		if err != nil {
 			return nil, err
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
-	lim := limits.New(cfg.Limits, bucketStore(db, cfg.Limits), logger)
+	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
@@ -368,9 +374,9 @@ func limitBody(n int64, next http.Handler) http.Handler {
 // finds them: in PostgreSQL, which several replicas share, so that the
 // published limit holds whichever replica answers; in memory on SQLite,
 // which one process serves (nil: limits.New's default).
-func bucketStore(db *database.DB, cfg limits.Config) limits.Store {
-	if db.Dialect == "postgres" && cfg.PerHour > 0 {
-		return limits.NewPostgres(db.SQL, cfg.PerHour)
+func bucketStore(db *database.DB, cfg Config) limits.Store {
+	if db.Dialect == "postgres" && cfg.SharedLimits && cfg.Limits.PerHour > 0 {
+		return limits.NewPostgres(db.SQL, cfg.Limits.PerHour)
 	}
 	return nil
 }
@@ -378,8 +384,9 @@ func bucketStore(db *database.DB, cfg limits.Config) limits.Store {
 // persistedQueryCache keeps automatic persisted queries in PostgreSQL for
 // the same reason (a query registered with one replica runs on all), and
 // in memory on SQLite.
-func persistedQueryCache(db *database.DB, size int, logger *slog.Logger) (graphql.Cache[string], error) {
-	if db.Dialect == "postgres" {
+func persistedQueryCache(db *database.DB, cfg Config, logger *slog.Logger) (graphql.Cache[string], error) {
+	size := cfg.APQCacheSize
+	if db.Dialect == "postgres" && cfg.SharedLimits {
 		c, err := apq.NewPostgres(db.SQL, size, logger)
 		if err != nil {
 			return nil, fmt.Errorf("persisted query cache: %w", err)
