@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/pgtest"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
@@ -66,6 +66,7 @@ func runTests(m *testing.M) int {
 // api is one running server over its own database file.
 type api struct {
 	srv        *httptest.Server
+	handler    *server.Server
 	db         *database.DB
 	statements atomic.Int64
 }
@@ -83,10 +84,10 @@ type backend struct {
 // names a database (each test then gets a schema of its own in it).
 func backends() []backend {
 	bs := []backend{{"sqlite", sqliteCopy, sqliteSized}}
-	if pg := os.Getenv("SSCGRAPH_TEST_POSTGRES"); pg != "" {
+	if pgtest.DSN() != "" {
 		bs = append(bs, backend{"postgres",
-			func(t testing.TB) string { return postgresSchema(t, pg, dataset.DemoSize()) },
-			func(t testing.TB, size dataset.Size) string { return postgresSchema(t, pg, size) },
+			func(t testing.TB) string { return postgresSchema(t, dataset.DemoSize()) },
+			postgresSchema,
 		})
 	}
 	return bs
@@ -161,40 +162,17 @@ func sqliteSized(t testing.TB, size dataset.Size) string {
 
 var schemaSeq atomic.Int64
 
-// postgresSchema creates a schema of the test's own, migrates it and loads
-// a data set of size, and drops it when the test ends.
-func postgresSchema(t testing.TB, dsn string, size dataset.Size) string {
+// postgresSchema returns a migrated schema of the test's own (see
+// package pgtest) holding a data set of size.
+func postgresSchema(t testing.TB, size dataset.Size) string {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("sscgraph_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatalf("creating schema %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	scoped := database.WithSearchPath(dsn, name)
+	scoped := pgtest.Schema(t)
 	db, err := database.Open(ctx, scoped, database.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := dataset.Load(ctx, db.Client, size, dataset.DefaultSeed); err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +208,7 @@ func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.handler = h
 	a.srv = httptest.NewServer(h)
 	t.Cleanup(func() {
 		a.srv.Close()

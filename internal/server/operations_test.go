@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -16,8 +15,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/database"
-	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
 
@@ -25,28 +22,9 @@ import (
 // metrics handler on a server of its own, as serve mounts them.
 func opsAPI(t *testing.T, cfg server.Config) (a *api, metrics *httptest.Server) {
 	t.Helper()
-	a = &api{}
-	db, err := database.Open(context.Background(), sqliteCopy(t), database.Options{
-		OnStatement: func(ctx context.Context, _ string) {
-			a.statements.Add(1)
-			reqctx.CountStatement(ctx)
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db = db
-	s, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.srv = httptest.NewServer(s)
-	metrics = httptest.NewServer(s.Metrics())
-	t.Cleanup(func() {
-		a.srv.Close()
-		metrics.Close()
-		db.Close()
-	})
+	a = newAPIWith(t, sqliteCopy(t), cfg)
+	metrics = httptest.NewServer(a.handler.Metrics())
+	t.Cleanup(metrics.Close)
 	return a, metrics
 }
 

@@ -21,7 +21,7 @@ func TestReplicasShareLimits(t *testing.T) {
 	if pgtest.DSN() == "" {
 		t.Skip(pgtest.Env + " is not set")
 	}
-	dsn := postgresSchema(t, pgtest.DSN(), dataset.DemoSize())
+	dsn := postgresSchema(t, dataset.DemoSize())
 	cfg := server.DefaultConfig()
 	q := `{ regions(first: 2) { edges { node { code } } } }`
 
