@@ -2182,6 +2182,22 @@ func (c *MatchClient) QueryNeed(_m *Match) *MatchNeedQuery {
 	return query
 }
 
+// QueryProposedBy queries the proposed_by edge of a Match.
+func (c *MatchClient) QueryProposedBy(_m *Match) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(match.Table, match.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, match.ProposedByTable, match.ProposedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MatchClient) Hooks() []Hook {
 	hooks := c.hooks.Match

@@ -271,6 +271,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			match.FieldStatus:      {Type: field.TypeEnum, Column: match.FieldStatus},
 			match.FieldScore:       {Type: field.TypeFloat64, Column: match.FieldScore},
 			match.FieldCreatedAt:   {Type: field.TypeTime, Column: match.FieldCreatedAt},
+			match.FieldRespondedAt: {Type: field.TypeTime, Column: match.FieldRespondedAt},
+			match.FieldCompletedAt: {Type: field.TypeTime, Column: match.FieldCompletedAt},
+			match.FieldLivePair:    {Type: field.TypeString, Column: match.FieldLivePair},
+			match.FieldMessage:     {Type: field.TypeString, Column: match.FieldMessage},
+			match.FieldResponse:    {Type: field.TypeString, Column: match.FieldResponse},
 			match.FieldCooperation: {Type: field.TypeEnum, Column: match.FieldCooperation},
 		},
 	}
@@ -291,6 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchneed.FieldKind:        {Type: field.TypeEnum, Column: matchneed.FieldKind},
 			matchneed.FieldStatus:      {Type: field.TypeEnum, Column: matchneed.FieldStatus},
 			matchneed.FieldPostedAt:    {Type: field.TypeTime, Column: matchneed.FieldPostedAt},
+			matchneed.FieldLanguages:   {Type: field.TypeJSON, Column: matchneed.FieldLanguages},
 			matchneed.FieldSeekerID:    {Type: field.TypeInt, Column: matchneed.FieldSeekerID},
 			matchneed.FieldCountryID:   {Type: field.TypeInt, Column: matchneed.FieldCountryID},
 		},
@@ -315,6 +321,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchoffer.FieldExpiresAt:   {Type: field.TypeTime, Column: matchoffer.FieldExpiresAt},
 			matchoffer.FieldLanguages:   {Type: field.TypeJSON, Column: matchoffer.FieldLanguages},
 			matchoffer.FieldProviderID:  {Type: field.TypeInt, Column: matchoffer.FieldProviderID},
+			matchoffer.FieldCapacity:    {Type: field.TypeInt, Column: matchoffer.FieldCapacity},
 		},
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
@@ -946,6 +953,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Match",
 		"MatchNeed",
+	)
+	graph.MustAddE(
+		"proposed_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+		},
+		"Match",
+		"Organization",
 	)
 	graph.MustAddE(
 		"seeker",
@@ -2584,6 +2603,31 @@ func (f *MatchFilter) WhereCreatedAt(p entql.TimeP) {
 	f.Where(p.Field(match.FieldCreatedAt))
 }
 
+// WhereRespondedAt applies the entql time.Time predicate on the responded_at field.
+func (f *MatchFilter) WhereRespondedAt(p entql.TimeP) {
+	f.Where(p.Field(match.FieldRespondedAt))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *MatchFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(match.FieldCompletedAt))
+}
+
+// WhereLivePair applies the entql string predicate on the live_pair field.
+func (f *MatchFilter) WhereLivePair(p entql.StringP) {
+	f.Where(p.Field(match.FieldLivePair))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *MatchFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(match.FieldMessage))
+}
+
+// WhereResponse applies the entql string predicate on the response field.
+func (f *MatchFilter) WhereResponse(p entql.StringP) {
+	f.Where(p.Field(match.FieldResponse))
+}
+
 // WhereCooperation applies the entql string predicate on the cooperation field.
 func (f *MatchFilter) WhereCooperation(p entql.StringP) {
 	f.Where(p.Field(match.FieldCooperation))
@@ -2611,6 +2655,20 @@ func (f *MatchFilter) WhereHasNeed() {
 // WhereHasNeedWith applies a predicate to check if query has an edge need with a given conditions (other predicates).
 func (f *MatchFilter) WhereHasNeedWith(preds ...predicate.MatchNeed) {
 	f.Where(entql.HasEdgeWith("need", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProposedBy applies a predicate to check if query has an edge proposed_by.
+func (f *MatchFilter) WhereHasProposedBy() {
+	f.Where(entql.HasEdge("proposed_by"))
+}
+
+// WhereHasProposedByWith applies a predicate to check if query has an edge proposed_by with a given conditions (other predicates).
+func (f *MatchFilter) WhereHasProposedByWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("proposed_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2685,6 +2743,11 @@ func (f *MatchNeedFilter) WhereStatus(p entql.StringP) {
 // WherePostedAt applies the entql time.Time predicate on the posted_at field.
 func (f *MatchNeedFilter) WherePostedAt(p entql.TimeP) {
 	f.Where(p.Field(matchneed.FieldPostedAt))
+}
+
+// WhereLanguages applies the entql json.RawMessage predicate on the languages field.
+func (f *MatchNeedFilter) WhereLanguages(p entql.BytesP) {
+	f.Where(p.Field(matchneed.FieldLanguages))
 }
 
 // WhereSeekerID applies the entql int predicate on the seeker_id field.
@@ -2836,6 +2899,11 @@ func (f *MatchOfferFilter) WhereLanguages(p entql.BytesP) {
 // WhereProviderID applies the entql int predicate on the provider_id field.
 func (f *MatchOfferFilter) WhereProviderID(p entql.IntP) {
 	f.Where(p.Field(matchoffer.FieldProviderID))
+}
+
+// WhereCapacity applies the entql int predicate on the capacity field.
+func (f *MatchOfferFilter) WhereCapacity(p entql.IntP) {
+	f.Where(p.Field(matchoffer.FieldCapacity))
 }
 
 // WhereHasProvider applies a predicate to check if query has an edge provider.

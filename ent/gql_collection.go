@@ -2341,6 +2341,17 @@ func (_q *MatchQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withNeed = query
+
+		case "proposedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withProposedBy = query
 		case "demo":
 			if _, ok := fieldSeen[match.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, match.FieldDemo)
@@ -2360,6 +2371,16 @@ func (_q *MatchQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[match.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, match.FieldCreatedAt)
 				fieldSeen[match.FieldCreatedAt] = struct{}{}
+			}
+		case "respondedAt":
+			if _, ok := fieldSeen[match.FieldRespondedAt]; !ok {
+				selectedFields = append(selectedFields, match.FieldRespondedAt)
+				fieldSeen[match.FieldRespondedAt] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[match.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, match.FieldCompletedAt)
+				fieldSeen[match.FieldCompletedAt] = struct{}{}
 			}
 		case "cooperation":
 			if _, ok := fieldSeen[match.FieldCooperation]; !ok {
@@ -2712,6 +2733,11 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[matchneed.FieldPostedAt]; !ok {
 				selectedFields = append(selectedFields, matchneed.FieldPostedAt)
 				fieldSeen[matchneed.FieldPostedAt] = struct{}{}
+			}
+		case "languages":
+			if _, ok := fieldSeen[matchneed.FieldLanguages]; !ok {
+				selectedFields = append(selectedFields, matchneed.FieldLanguages)
+				fieldSeen[matchneed.FieldLanguages] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3276,6 +3302,11 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[matchoffer.FieldLanguages]; !ok {
 				selectedFields = append(selectedFields, matchoffer.FieldLanguages)
 				fieldSeen[matchoffer.FieldLanguages] = struct{}{}
+			}
+		case "capacity":
+			if _, ok := fieldSeen[matchoffer.FieldCapacity]; !ok {
+				selectedFields = append(selectedFields, matchoffer.FieldCapacity)
+				fieldSeen[matchoffer.FieldCapacity] = struct{}{}
 			}
 		case "id":
 		case "__typename":

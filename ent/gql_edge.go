@@ -379,6 +379,14 @@ func (_m *Match) Need(ctx context.Context) (*MatchNeed, error) {
 	return result, err
 }
 
+func (_m *Match) ProposedBy(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.ProposedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProposedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *MatchNeed) Seeker(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.SeekerOrErr()
 	if IsNotLoaded(err) {

@@ -619,7 +619,7 @@ func (c *CountryUpdateOne) SetInput(i UpdateCountryInput) *CountryUpdateOne {
 type CreateMatchInput struct {
 	Status    match.Status
 	Score     float64
-	CreatedAt time.Time
+	CreatedAt *time.Time
 	OfferID   int
 	NeedID    int
 }
@@ -628,7 +628,9 @@ type CreateMatchInput struct {
 func (i *CreateMatchInput) Mutate(m *MatchMutation) {
 	m.SetStatus(i.Status)
 	m.SetScore(i.Score)
-	m.SetCreatedAt(i.CreatedAt)
+	if v := i.CreatedAt; v != nil {
+		m.SetCreatedAt(*v)
+	}
 	m.SetOfferID(i.OfferID)
 	m.SetNeedID(i.NeedID)
 }
@@ -685,7 +687,8 @@ type CreateMatchNeedInput struct {
 	Description *string
 	Kind        schematype.MatchKind
 	Status      matchneed.Status
-	PostedAt    time.Time
+	PostedAt    *time.Time
+	Languages   []string
 	SeekerID    int
 	CountryID   int
 	TopicIDs    []int
@@ -700,7 +703,12 @@ func (i *CreateMatchNeedInput) Mutate(m *MatchNeedMutation) {
 	}
 	m.SetKind(i.Kind)
 	m.SetStatus(i.Status)
-	m.SetPostedAt(i.PostedAt)
+	if v := i.PostedAt; v != nil {
+		m.SetPostedAt(*v)
+	}
+	if v := i.Languages; v != nil {
+		m.SetLanguages(v)
+	}
 	m.SetSeekerID(i.SeekerID)
 	m.SetCountryID(i.CountryID)
 	if v := i.TopicIDs; len(v) > 0 {
@@ -725,6 +733,9 @@ type UpdateMatchNeedInput struct {
 	Kind             *schematype.MatchKind
 	Status           *matchneed.Status
 	PostedAt         *time.Time
+	ClearLanguages   bool
+	Languages        []string
+	AppendLanguages  []string
 	SeekerID         *int
 	CountryID        *int
 	ClearTopics      bool
@@ -754,6 +765,15 @@ func (i *UpdateMatchNeedInput) Mutate(m *MatchNeedMutation) {
 	}
 	if v := i.PostedAt; v != nil {
 		m.SetPostedAt(*v)
+	}
+	if i.ClearLanguages {
+		m.ClearLanguages()
+	}
+	if v := i.Languages; v != nil {
+		m.SetLanguages(v)
+	}
+	if i.AppendLanguages != nil {
+		m.AppendLanguages(i.Languages)
 	}
 	if v := i.SeekerID; v != nil {
 		m.SetSeekerID(*v)
@@ -799,9 +819,10 @@ type CreateMatchOfferInput struct {
 	Description      *string
 	Kind             schematype.MatchKind
 	Status           matchoffer.Status
-	PostedAt         time.Time
+	PostedAt         *time.Time
 	ExpiresAt        *time.Time
 	Languages        []string
+	Capacity         *int
 	ProviderID       int
 	TopicIDs         []int
 	TargetRegionIDs  []int
@@ -817,12 +838,17 @@ func (i *CreateMatchOfferInput) Mutate(m *MatchOfferMutation) {
 	}
 	m.SetKind(i.Kind)
 	m.SetStatus(i.Status)
-	m.SetPostedAt(i.PostedAt)
+	if v := i.PostedAt; v != nil {
+		m.SetPostedAt(*v)
+	}
 	if v := i.ExpiresAt; v != nil {
 		m.SetExpiresAt(*v)
 	}
 	if v := i.Languages; v != nil {
 		m.SetLanguages(v)
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
 	}
 	m.SetProviderID(i.ProviderID)
 	if v := i.TopicIDs; len(v) > 0 {
@@ -858,6 +884,7 @@ type UpdateMatchOfferInput struct {
 	ClearLanguages         bool
 	Languages              []string
 	AppendLanguages        []string
+	Capacity               *int
 	ProviderID             *int
 	ClearTopics            bool
 	AddTopicIDs            []int
@@ -907,6 +934,9 @@ func (i *UpdateMatchOfferInput) Mutate(m *MatchOfferMutation) {
 	}
 	if i.AppendLanguages != nil {
 		m.AppendLanguages(i.Languages)
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
 	}
 	if v := i.ProviderID; v != nil {
 		m.SetProviderID(*v)

@@ -2630,6 +2630,30 @@ type MatchWhereInput struct {
 	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
 
+	// "responded_at" field predicates.
+	RespondedAt       *time.Time  `json:"respondedAt,omitempty"`
+	RespondedAtNEQ    *time.Time  `json:"respondedAtNEQ,omitempty"`
+	RespondedAtIn     []time.Time `json:"respondedAtIn,omitempty"`
+	RespondedAtNotIn  []time.Time `json:"respondedAtNotIn,omitempty"`
+	RespondedAtGT     *time.Time  `json:"respondedAtGT,omitempty"`
+	RespondedAtGTE    *time.Time  `json:"respondedAtGTE,omitempty"`
+	RespondedAtLT     *time.Time  `json:"respondedAtLT,omitempty"`
+	RespondedAtLTE    *time.Time  `json:"respondedAtLTE,omitempty"`
+	RespondedAtIsNil  bool        `json:"respondedAtIsNil,omitempty"`
+	RespondedAtNotNil bool        `json:"respondedAtNotNil,omitempty"`
+
+	// "completed_at" field predicates.
+	CompletedAt       *time.Time  `json:"completedAt,omitempty"`
+	CompletedAtNEQ    *time.Time  `json:"completedAtNEQ,omitempty"`
+	CompletedAtIn     []time.Time `json:"completedAtIn,omitempty"`
+	CompletedAtNotIn  []time.Time `json:"completedAtNotIn,omitempty"`
+	CompletedAtGT     *time.Time  `json:"completedAtGT,omitempty"`
+	CompletedAtGTE    *time.Time  `json:"completedAtGTE,omitempty"`
+	CompletedAtLT     *time.Time  `json:"completedAtLT,omitempty"`
+	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
+	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
+	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+
 	// "cooperation" field predicates.
 	Cooperation      *match.Cooperation  `json:"cooperation,omitempty"`
 	CooperationNEQ   *match.Cooperation  `json:"cooperationNEQ,omitempty"`
@@ -2643,6 +2667,10 @@ type MatchWhereInput struct {
 	// "need" edge predicates.
 	HasNeed     *bool                  `json:"hasNeed,omitempty"`
 	HasNeedWith []*MatchNeedWhereInput `json:"hasNeedWith,omitempty"`
+
+	// "proposed_by" edge predicates.
+	HasProposedBy     *bool                     `json:"hasProposedBy,omitempty"`
+	HasProposedByWith []*OrganizationWhereInput `json:"hasProposedByWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2806,6 +2834,66 @@ func (i *MatchWhereInput) P() (predicate.Match, error) {
 	if i.CreatedAtLTE != nil {
 		predicates = append(predicates, match.CreatedAtLTE(*i.CreatedAtLTE))
 	}
+	if i.RespondedAt != nil {
+		predicates = append(predicates, match.RespondedAtEQ(*i.RespondedAt))
+	}
+	if i.RespondedAtNEQ != nil {
+		predicates = append(predicates, match.RespondedAtNEQ(*i.RespondedAtNEQ))
+	}
+	if len(i.RespondedAtIn) > 0 {
+		predicates = append(predicates, match.RespondedAtIn(i.RespondedAtIn...))
+	}
+	if len(i.RespondedAtNotIn) > 0 {
+		predicates = append(predicates, match.RespondedAtNotIn(i.RespondedAtNotIn...))
+	}
+	if i.RespondedAtGT != nil {
+		predicates = append(predicates, match.RespondedAtGT(*i.RespondedAtGT))
+	}
+	if i.RespondedAtGTE != nil {
+		predicates = append(predicates, match.RespondedAtGTE(*i.RespondedAtGTE))
+	}
+	if i.RespondedAtLT != nil {
+		predicates = append(predicates, match.RespondedAtLT(*i.RespondedAtLT))
+	}
+	if i.RespondedAtLTE != nil {
+		predicates = append(predicates, match.RespondedAtLTE(*i.RespondedAtLTE))
+	}
+	if i.RespondedAtIsNil {
+		predicates = append(predicates, match.RespondedAtIsNil())
+	}
+	if i.RespondedAtNotNil {
+		predicates = append(predicates, match.RespondedAtNotNil())
+	}
+	if i.CompletedAt != nil {
+		predicates = append(predicates, match.CompletedAtEQ(*i.CompletedAt))
+	}
+	if i.CompletedAtNEQ != nil {
+		predicates = append(predicates, match.CompletedAtNEQ(*i.CompletedAtNEQ))
+	}
+	if len(i.CompletedAtIn) > 0 {
+		predicates = append(predicates, match.CompletedAtIn(i.CompletedAtIn...))
+	}
+	if len(i.CompletedAtNotIn) > 0 {
+		predicates = append(predicates, match.CompletedAtNotIn(i.CompletedAtNotIn...))
+	}
+	if i.CompletedAtGT != nil {
+		predicates = append(predicates, match.CompletedAtGT(*i.CompletedAtGT))
+	}
+	if i.CompletedAtGTE != nil {
+		predicates = append(predicates, match.CompletedAtGTE(*i.CompletedAtGTE))
+	}
+	if i.CompletedAtLT != nil {
+		predicates = append(predicates, match.CompletedAtLT(*i.CompletedAtLT))
+	}
+	if i.CompletedAtLTE != nil {
+		predicates = append(predicates, match.CompletedAtLTE(*i.CompletedAtLTE))
+	}
+	if i.CompletedAtIsNil {
+		predicates = append(predicates, match.CompletedAtIsNil())
+	}
+	if i.CompletedAtNotNil {
+		predicates = append(predicates, match.CompletedAtNotNil())
+	}
 	if i.Cooperation != nil {
 		predicates = append(predicates, match.CooperationEQ(*i.Cooperation))
 	}
@@ -2854,6 +2942,24 @@ func (i *MatchWhereInput) P() (predicate.Match, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, match.HasNeedWith(with...))
+	}
+	if i.HasProposedBy != nil {
+		p := match.HasProposedBy()
+		if !*i.HasProposedBy {
+			p = match.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProposedByWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasProposedByWith))
+		for _, w := range i.HasProposedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProposedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, match.HasProposedByWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -3360,6 +3466,16 @@ type MatchOfferWhereInput struct {
 	ExpiresAtIsNil  bool        `json:"expiresAtIsNil,omitempty"`
 	ExpiresAtNotNil bool        `json:"expiresAtNotNil,omitempty"`
 
+	// "capacity" field predicates.
+	Capacity      *int  `json:"capacity,omitempty"`
+	CapacityNEQ   *int  `json:"capacityNEQ,omitempty"`
+	CapacityIn    []int `json:"capacityIn,omitempty"`
+	CapacityNotIn []int `json:"capacityNotIn,omitempty"`
+	CapacityGT    *int  `json:"capacityGT,omitempty"`
+	CapacityGTE   *int  `json:"capacityGTE,omitempty"`
+	CapacityLT    *int  `json:"capacityLT,omitempty"`
+	CapacityLTE   *int  `json:"capacityLTE,omitempty"`
+
 	// "provider" edge predicates.
 	HasProvider     *bool                     `json:"hasProvider,omitempty"`
 	HasProviderWith []*OrganizationWhereInput `json:"hasProviderWith,omitempty"`
@@ -3643,6 +3759,30 @@ func (i *MatchOfferWhereInput) P() (predicate.MatchOffer, error) {
 	}
 	if i.ExpiresAtNotNil {
 		predicates = append(predicates, matchoffer.ExpiresAtNotNil())
+	}
+	if i.Capacity != nil {
+		predicates = append(predicates, matchoffer.CapacityEQ(*i.Capacity))
+	}
+	if i.CapacityNEQ != nil {
+		predicates = append(predicates, matchoffer.CapacityNEQ(*i.CapacityNEQ))
+	}
+	if len(i.CapacityIn) > 0 {
+		predicates = append(predicates, matchoffer.CapacityIn(i.CapacityIn...))
+	}
+	if len(i.CapacityNotIn) > 0 {
+		predicates = append(predicates, matchoffer.CapacityNotIn(i.CapacityNotIn...))
+	}
+	if i.CapacityGT != nil {
+		predicates = append(predicates, matchoffer.CapacityGT(*i.CapacityGT))
+	}
+	if i.CapacityGTE != nil {
+		predicates = append(predicates, matchoffer.CapacityGTE(*i.CapacityGTE))
+	}
+	if i.CapacityLT != nil {
+		predicates = append(predicates, matchoffer.CapacityLT(*i.CapacityLT))
+	}
+	if i.CapacityLTE != nil {
+		predicates = append(predicates, matchoffer.CapacityLTE(*i.CapacityLTE))
 	}
 
 	if i.HasProvider != nil {

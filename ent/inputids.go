@@ -100,6 +100,8 @@ var InputIDTargets = map[string]string{
 	"UpdateMatchInput.offerID":                         "MatchOffer",
 	"CreateMatchInput.needID":                          "MatchNeed",
 	"UpdateMatchInput.needID":                          "MatchNeed",
+	"CreateMatchInput.proposedByID":                    "Organization",
+	"UpdateMatchInput.proposedByID":                    "Organization",
 	"CreateMatchNeedInput.seekerID":                    "Organization",
 	"UpdateMatchNeedInput.seekerID":                    "Organization",
 	"CreateMatchNeedInput.countryID":                   "Country",

@@ -7,6 +7,7 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
 	"strings"
 	"time"
 
@@ -21,20 +22,31 @@ type Match struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+	// PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.
 	Status match.Status `json:"status,omitempty"`
 	// How well the offer fits the need, from 0 to 1.
 	Score float64 `json:"score,omitempty"`
 	// When the match was proposed.
 	CreatedAt time.Time `json:"created_at,omitempty"`
+	// When the other party accepted or declined, or the proposer withdrew.
+	RespondedAt *time.Time `json:"responded_at,omitempty"`
+	// When the match was marked COMPLETED.
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// offer:need while the match is PROPOSED or ACCEPTED, null otherwise: its unique index allows one live match per pair (set by the lifecycle hook; a partial index would say it too, but its predicate is written differently by each database).
+	LivePair *string `json:"live_pair,omitempty"`
+	// The proposer's message; the parties and EDITOR and ADMIN keys read it.
+	Message string `json:"message,omitempty"`
+	// The other party's answer; the parties and EDITOR and ADMIN keys read it.
+	Response string `json:"response,omitempty"`
 	// Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.
 	Cooperation match.Cooperation `json:"cooperation,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchQuery when eager-loading is set.
-	Edges        MatchEdges `json:"edges"`
-	need_id      *int
-	offer_id     *int
-	selectValues sql.SelectValues
+	Edges          MatchEdges `json:"edges"`
+	proposed_by_id *int
+	need_id        *int
+	offer_id       *int
+	selectValues   sql.SelectValues
 }
 
 // MatchEdges holds the relations/edges for other nodes in the graph.
@@ -43,11 +55,13 @@ type MatchEdges struct {
 	Offer *MatchOffer `json:"offer,omitempty"`
 	// The need matched.
 	Need *MatchNeed `json:"need,omitempty"`
+	// The party whose member proposed the match; null when an EDITOR or ADMIN key did.
+	ProposedBy *Organization `json:"proposed_by,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // OfferOrErr returns the Offer value or an error if the edge
@@ -72,6 +86,17 @@ func (e MatchEdges) NeedOrErr() (*MatchNeed, error) {
 	return nil, &NotLoadedError{edge: "need"}
 }
 
+// ProposedByOrErr returns the ProposedBy value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MatchEdges) ProposedByOrErr() (*Organization, error) {
+	if e.ProposedBy != nil {
+		return e.ProposedBy, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: organization.Label}
+	}
+	return nil, &NotLoadedError{edge: "proposed_by"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Match) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -83,13 +108,15 @@ func (*Match) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case match.FieldID:
 			values[i] = new(sql.NullInt64)
-		case match.FieldStatus, match.FieldCooperation:
+		case match.FieldStatus, match.FieldLivePair, match.FieldMessage, match.FieldResponse, match.FieldCooperation:
 			values[i] = new(sql.NullString)
-		case match.FieldCreatedAt:
+		case match.FieldCreatedAt, match.FieldRespondedAt, match.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
-		case match.ForeignKeys[0]: // need_id
+		case match.ForeignKeys[0]: // proposed_by_id
 			values[i] = new(sql.NullInt64)
-		case match.ForeignKeys[1]: // offer_id
+		case match.ForeignKeys[1]: // need_id
+			values[i] = new(sql.NullInt64)
+		case match.ForeignKeys[2]: // offer_id
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -136,6 +163,39 @@ func (_m *Match) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedAt = value.Time
 			}
+		case match.FieldRespondedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field responded_at", values[i])
+			} else if value.Valid {
+				_m.RespondedAt = new(time.Time)
+				*_m.RespondedAt = value.Time
+			}
+		case match.FieldCompletedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field completed_at", values[i])
+			} else if value.Valid {
+				_m.CompletedAt = new(time.Time)
+				*_m.CompletedAt = value.Time
+			}
+		case match.FieldLivePair:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field live_pair", values[i])
+			} else if value.Valid {
+				_m.LivePair = new(string)
+				*_m.LivePair = value.String
+			}
+		case match.FieldMessage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field message", values[i])
+			} else if value.Valid {
+				_m.Message = value.String
+			}
+		case match.FieldResponse:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field response", values[i])
+			} else if value.Valid {
+				_m.Response = value.String
+			}
 		case match.FieldCooperation:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field cooperation", values[i])
@@ -144,12 +204,19 @@ func (_m *Match) assignValues(columns []string, values []any) error {
 			}
 		case match.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field proposed_by_id", value)
+			} else if value.Valid {
+				_m.proposed_by_id = new(int)
+				*_m.proposed_by_id = int(value.Int64)
+			}
+		case match.ForeignKeys[1]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field need_id", value)
 			} else if value.Valid {
 				_m.need_id = new(int)
 				*_m.need_id = int(value.Int64)
 			}
-		case match.ForeignKeys[1]:
+		case match.ForeignKeys[2]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field offer_id", value)
 			} else if value.Valid {
@@ -177,6 +244,11 @@ func (_m *Match) QueryOffer() *MatchOfferQuery {
 // QueryNeed queries the "need" edge of the Match entity.
 func (_m *Match) QueryNeed() *MatchNeedQuery {
 	return NewMatchClient(_m.config).QueryNeed(_m)
+}
+
+// QueryProposedBy queries the "proposed_by" edge of the Match entity.
+func (_m *Match) QueryProposedBy() *OrganizationQuery {
+	return NewMatchClient(_m.config).QueryProposedBy(_m)
 }
 
 // Update returns a builder for updating this Match.
@@ -213,6 +285,27 @@ func (_m *Match) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.RespondedAt; v != nil {
+		builder.WriteString("responded_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.CompletedAt; v != nil {
+		builder.WriteString("completed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.LivePair; v != nil {
+		builder.WriteString("live_pair=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("message=")
+	builder.WriteString(_m.Message)
+	builder.WriteString(", ")
+	builder.WriteString("response=")
+	builder.WriteString(_m.Response)
 	builder.WriteString(", ")
 	builder.WriteString("cooperation=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Cooperation))

@@ -9,6 +9,7 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -56,6 +57,84 @@ func (_c *MatchCreate) SetCreatedAt(v time.Time) *MatchCreate {
 	return _c
 }
 
+// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableCreatedAt(v *time.Time) *MatchCreate {
+	if v != nil {
+		_c.SetCreatedAt(*v)
+	}
+	return _c
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (_c *MatchCreate) SetRespondedAt(v time.Time) *MatchCreate {
+	_c.mutation.SetRespondedAt(v)
+	return _c
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableRespondedAt(v *time.Time) *MatchCreate {
+	if v != nil {
+		_c.SetRespondedAt(*v)
+	}
+	return _c
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (_c *MatchCreate) SetCompletedAt(v time.Time) *MatchCreate {
+	_c.mutation.SetCompletedAt(v)
+	return _c
+}
+
+// SetNillableCompletedAt sets the "completed_at" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableCompletedAt(v *time.Time) *MatchCreate {
+	if v != nil {
+		_c.SetCompletedAt(*v)
+	}
+	return _c
+}
+
+// SetLivePair sets the "live_pair" field.
+func (_c *MatchCreate) SetLivePair(v string) *MatchCreate {
+	_c.mutation.SetLivePair(v)
+	return _c
+}
+
+// SetNillableLivePair sets the "live_pair" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableLivePair(v *string) *MatchCreate {
+	if v != nil {
+		_c.SetLivePair(*v)
+	}
+	return _c
+}
+
+// SetMessage sets the "message" field.
+func (_c *MatchCreate) SetMessage(v string) *MatchCreate {
+	_c.mutation.SetMessage(v)
+	return _c
+}
+
+// SetNillableMessage sets the "message" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableMessage(v *string) *MatchCreate {
+	if v != nil {
+		_c.SetMessage(*v)
+	}
+	return _c
+}
+
+// SetResponse sets the "response" field.
+func (_c *MatchCreate) SetResponse(v string) *MatchCreate {
+	_c.mutation.SetResponse(v)
+	return _c
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_c *MatchCreate) SetNillableResponse(v *string) *MatchCreate {
+	if v != nil {
+		_c.SetResponse(*v)
+	}
+	return _c
+}
+
 // SetCooperation sets the "cooperation" field.
 func (_c *MatchCreate) SetCooperation(v match.Cooperation) *MatchCreate {
 	_c.mutation.SetCooperation(v)
@@ -82,6 +161,25 @@ func (_c *MatchCreate) SetNeedID(id int) *MatchCreate {
 // SetNeed sets the "need" edge to the MatchNeed entity.
 func (_c *MatchCreate) SetNeed(v *MatchNeed) *MatchCreate {
 	return _c.SetNeedID(v.ID)
+}
+
+// SetProposedByID sets the "proposed_by" edge to the Organization entity by ID.
+func (_c *MatchCreate) SetProposedByID(id int) *MatchCreate {
+	_c.mutation.SetProposedByID(id)
+	return _c
+}
+
+// SetNillableProposedByID sets the "proposed_by" edge to the Organization entity by ID if the given value is not nil.
+func (_c *MatchCreate) SetNillableProposedByID(id *int) *MatchCreate {
+	if id != nil {
+		_c = _c.SetProposedByID(*id)
+	}
+	return _c
+}
+
+// SetProposedBy sets the "proposed_by" edge to the Organization entity.
+func (_c *MatchCreate) SetProposedBy(v *Organization) *MatchCreate {
+	return _c.SetProposedByID(v.ID)
 }
 
 // Mutation returns the MatchMutation object of the builder.
@@ -125,6 +223,13 @@ func (_c *MatchCreate) defaults() error {
 		v := match.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if match.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized match.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
+		v := match.DefaultCreatedAt()
+		_c.mutation.SetCreatedAt(v)
+	}
 	return nil
 }
 
@@ -151,6 +256,16 @@ func (_c *MatchCreate) check() error {
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Match.created_at"`)}
+	}
+	if v, ok := _c.mutation.Message(); ok {
+		if err := match.MessageValidator(v); err != nil {
+			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Match.message": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Response(); ok {
+		if err := match.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "Match.response": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Cooperation(); !ok {
 		return &ValidationError{Name: "cooperation", err: errors.New(`ent: missing required field "Match.cooperation"`)}
@@ -209,6 +324,26 @@ func (_c *MatchCreate) createSpec() (*Match, *sqlgraph.CreateSpec) {
 		_spec.SetField(match.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
 	}
+	if value, ok := _c.mutation.RespondedAt(); ok {
+		_spec.SetField(match.FieldRespondedAt, field.TypeTime, value)
+		_node.RespondedAt = &value
+	}
+	if value, ok := _c.mutation.CompletedAt(); ok {
+		_spec.SetField(match.FieldCompletedAt, field.TypeTime, value)
+		_node.CompletedAt = &value
+	}
+	if value, ok := _c.mutation.LivePair(); ok {
+		_spec.SetField(match.FieldLivePair, field.TypeString, value)
+		_node.LivePair = &value
+	}
+	if value, ok := _c.mutation.Message(); ok {
+		_spec.SetField(match.FieldMessage, field.TypeString, value)
+		_node.Message = value
+	}
+	if value, ok := _c.mutation.Response(); ok {
+		_spec.SetField(match.FieldResponse, field.TypeString, value)
+		_node.Response = value
+	}
 	if value, ok := _c.mutation.Cooperation(); ok {
 		_spec.SetField(match.FieldCooperation, field.TypeEnum, value)
 		_node.Cooperation = value
@@ -245,6 +380,23 @@ func (_c *MatchCreate) createSpec() (*Match, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.need_id = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProposedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.proposed_by_id = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -350,6 +502,96 @@ func (u *MatchUpsert) SetCreatedAt(v time.Time) *MatchUpsert {
 // UpdateCreatedAt sets the "created_at" field to the value that was provided on create.
 func (u *MatchUpsert) UpdateCreatedAt() *MatchUpsert {
 	u.SetExcluded(match.FieldCreatedAt)
+	return u
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *MatchUpsert) SetRespondedAt(v time.Time) *MatchUpsert {
+	u.Set(match.FieldRespondedAt, v)
+	return u
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *MatchUpsert) UpdateRespondedAt() *MatchUpsert {
+	u.SetExcluded(match.FieldRespondedAt)
+	return u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *MatchUpsert) ClearRespondedAt() *MatchUpsert {
+	u.SetNull(match.FieldRespondedAt)
+	return u
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *MatchUpsert) SetCompletedAt(v time.Time) *MatchUpsert {
+	u.Set(match.FieldCompletedAt, v)
+	return u
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *MatchUpsert) UpdateCompletedAt() *MatchUpsert {
+	u.SetExcluded(match.FieldCompletedAt)
+	return u
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *MatchUpsert) ClearCompletedAt() *MatchUpsert {
+	u.SetNull(match.FieldCompletedAt)
+	return u
+}
+
+// SetLivePair sets the "live_pair" field.
+func (u *MatchUpsert) SetLivePair(v string) *MatchUpsert {
+	u.Set(match.FieldLivePair, v)
+	return u
+}
+
+// UpdateLivePair sets the "live_pair" field to the value that was provided on create.
+func (u *MatchUpsert) UpdateLivePair() *MatchUpsert {
+	u.SetExcluded(match.FieldLivePair)
+	return u
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (u *MatchUpsert) ClearLivePair() *MatchUpsert {
+	u.SetNull(match.FieldLivePair)
+	return u
+}
+
+// SetMessage sets the "message" field.
+func (u *MatchUpsert) SetMessage(v string) *MatchUpsert {
+	u.Set(match.FieldMessage, v)
+	return u
+}
+
+// UpdateMessage sets the "message" field to the value that was provided on create.
+func (u *MatchUpsert) UpdateMessage() *MatchUpsert {
+	u.SetExcluded(match.FieldMessage)
+	return u
+}
+
+// ClearMessage clears the value of the "message" field.
+func (u *MatchUpsert) ClearMessage() *MatchUpsert {
+	u.SetNull(match.FieldMessage)
+	return u
+}
+
+// SetResponse sets the "response" field.
+func (u *MatchUpsert) SetResponse(v string) *MatchUpsert {
+	u.Set(match.FieldResponse, v)
+	return u
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *MatchUpsert) UpdateResponse() *MatchUpsert {
+	u.SetExcluded(match.FieldResponse)
+	return u
+}
+
+// ClearResponse clears the value of the "response" field.
+func (u *MatchUpsert) ClearResponse() *MatchUpsert {
+	u.SetNull(match.FieldResponse)
 	return u
 }
 
@@ -465,6 +707,111 @@ func (u *MatchUpsertOne) SetCreatedAt(v time.Time) *MatchUpsertOne {
 func (u *MatchUpsertOne) UpdateCreatedAt() *MatchUpsertOne {
 	return u.Update(func(s *MatchUpsert) {
 		s.UpdateCreatedAt()
+	})
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *MatchUpsertOne) SetRespondedAt(v time.Time) *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetRespondedAt(v)
+	})
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *MatchUpsertOne) UpdateRespondedAt() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateRespondedAt()
+	})
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *MatchUpsertOne) ClearRespondedAt() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearRespondedAt()
+	})
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *MatchUpsertOne) SetCompletedAt(v time.Time) *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetCompletedAt(v)
+	})
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *MatchUpsertOne) UpdateCompletedAt() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateCompletedAt()
+	})
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *MatchUpsertOne) ClearCompletedAt() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearCompletedAt()
+	})
+}
+
+// SetLivePair sets the "live_pair" field.
+func (u *MatchUpsertOne) SetLivePair(v string) *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetLivePair(v)
+	})
+}
+
+// UpdateLivePair sets the "live_pair" field to the value that was provided on create.
+func (u *MatchUpsertOne) UpdateLivePair() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateLivePair()
+	})
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (u *MatchUpsertOne) ClearLivePair() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearLivePair()
+	})
+}
+
+// SetMessage sets the "message" field.
+func (u *MatchUpsertOne) SetMessage(v string) *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetMessage(v)
+	})
+}
+
+// UpdateMessage sets the "message" field to the value that was provided on create.
+func (u *MatchUpsertOne) UpdateMessage() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateMessage()
+	})
+}
+
+// ClearMessage clears the value of the "message" field.
+func (u *MatchUpsertOne) ClearMessage() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearMessage()
+	})
+}
+
+// SetResponse sets the "response" field.
+func (u *MatchUpsertOne) SetResponse(v string) *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetResponse(v)
+	})
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *MatchUpsertOne) UpdateResponse() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateResponse()
+	})
+}
+
+// ClearResponse clears the value of the "response" field.
+func (u *MatchUpsertOne) ClearResponse() *MatchUpsertOne {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearResponse()
 	})
 }
 
@@ -746,6 +1093,111 @@ func (u *MatchUpsertBulk) SetCreatedAt(v time.Time) *MatchUpsertBulk {
 func (u *MatchUpsertBulk) UpdateCreatedAt() *MatchUpsertBulk {
 	return u.Update(func(s *MatchUpsert) {
 		s.UpdateCreatedAt()
+	})
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *MatchUpsertBulk) SetRespondedAt(v time.Time) *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetRespondedAt(v)
+	})
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *MatchUpsertBulk) UpdateRespondedAt() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateRespondedAt()
+	})
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *MatchUpsertBulk) ClearRespondedAt() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearRespondedAt()
+	})
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *MatchUpsertBulk) SetCompletedAt(v time.Time) *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetCompletedAt(v)
+	})
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *MatchUpsertBulk) UpdateCompletedAt() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateCompletedAt()
+	})
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *MatchUpsertBulk) ClearCompletedAt() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearCompletedAt()
+	})
+}
+
+// SetLivePair sets the "live_pair" field.
+func (u *MatchUpsertBulk) SetLivePair(v string) *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetLivePair(v)
+	})
+}
+
+// UpdateLivePair sets the "live_pair" field to the value that was provided on create.
+func (u *MatchUpsertBulk) UpdateLivePair() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateLivePair()
+	})
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (u *MatchUpsertBulk) ClearLivePair() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearLivePair()
+	})
+}
+
+// SetMessage sets the "message" field.
+func (u *MatchUpsertBulk) SetMessage(v string) *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetMessage(v)
+	})
+}
+
+// UpdateMessage sets the "message" field to the value that was provided on create.
+func (u *MatchUpsertBulk) UpdateMessage() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateMessage()
+	})
+}
+
+// ClearMessage clears the value of the "message" field.
+func (u *MatchUpsertBulk) ClearMessage() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearMessage()
+	})
+}
+
+// SetResponse sets the "response" field.
+func (u *MatchUpsertBulk) SetResponse(v string) *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.SetResponse(v)
+	})
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *MatchUpsertBulk) UpdateResponse() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.UpdateResponse()
+	})
+}
+
+// ClearResponse clears the value of the "response" field.
+func (u *MatchUpsertBulk) ClearResponse() *MatchUpsertBulk {
+	return u.Update(func(s *MatchUpsert) {
+		s.ClearResponse()
 	})
 }
 

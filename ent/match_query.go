@@ -10,6 +10,7 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 
 	"entgo.io/ent"
@@ -21,15 +22,16 @@ import (
 // MatchQuery is the builder for querying Match entities.
 type MatchQuery struct {
 	config
-	ctx        *QueryContext
-	order      []match.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Match
-	withOffer  *MatchOfferQuery
-	withNeed   *MatchNeedQuery
-	withFKs    bool
-	loadTotal  []func(context.Context, []*Match) error
-	modifiers  []func(*sql.Selector)
+	ctx            *QueryContext
+	order          []match.OrderOption
+	inters         []Interceptor
+	predicates     []predicate.Match
+	withOffer      *MatchOfferQuery
+	withNeed       *MatchNeedQuery
+	withProposedBy *OrganizationQuery
+	withFKs        bool
+	loadTotal      []func(context.Context, []*Match) error
+	modifiers      []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +105,28 @@ func (_q *MatchQuery) QueryNeed() *MatchNeedQuery {
 			sqlgraph.From(match.Table, match.FieldID, selector),
 			sqlgraph.To(matchneed.Table, matchneed.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, match.NeedTable, match.NeedColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProposedBy chains the current query on the "proposed_by" edge.
+func (_q *MatchQuery) QueryProposedBy() *OrganizationQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(match.Table, match.FieldID, selector),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, match.ProposedByTable, match.ProposedByColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +321,14 @@ func (_q *MatchQuery) Clone() *MatchQuery {
 		return nil
 	}
 	return &MatchQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]match.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Match{}, _q.predicates...),
-		withOffer:  _q.withOffer.Clone(),
-		withNeed:   _q.withNeed.Clone(),
+		config:         _q.config,
+		ctx:            _q.ctx.Clone(),
+		order:          append([]match.OrderOption{}, _q.order...),
+		inters:         append([]Interceptor{}, _q.inters...),
+		predicates:     append([]predicate.Match{}, _q.predicates...),
+		withOffer:      _q.withOffer.Clone(),
+		withNeed:       _q.withNeed.Clone(),
+		withProposedBy: _q.withProposedBy.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +355,17 @@ func (_q *MatchQuery) WithNeed(opts ...func(*MatchNeedQuery)) *MatchQuery {
 		opt(query)
 	}
 	_q.withNeed = query
+	return _q
+}
+
+// WithProposedBy tells the query-builder to eager-load the nodes that are connected to
+// the "proposed_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MatchQuery) WithProposedBy(opts ...func(*OrganizationQuery)) *MatchQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProposedBy = query
 	return _q
 }
 
@@ -418,12 +454,13 @@ func (_q *MatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Match,
 		nodes       = []*Match{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOffer != nil,
 			_q.withNeed != nil,
+			_q.withProposedBy != nil,
 		}
 	)
-	if _q.withOffer != nil || _q.withNeed != nil {
+	if _q.withOffer != nil || _q.withNeed != nil || _q.withProposedBy != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -459,6 +496,12 @@ func (_q *MatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Match,
 	if query := _q.withNeed; query != nil {
 		if err := _q.loadNeed(ctx, query, nodes, nil,
 			func(n *Match, e *MatchNeed) { n.Edges.Need = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withProposedBy; query != nil {
+		if err := _q.loadProposedBy(ctx, query, nodes, nil,
+			func(n *Match, e *Organization) { n.Edges.ProposedBy = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -527,6 +570,38 @@ func (_q *MatchQuery) loadNeed(ctx context.Context, query *MatchNeedQuery, nodes
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "need_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *MatchQuery) loadProposedBy(ctx context.Context, query *OrganizationQuery, nodes []*Match, init func(*Match), assign func(*Match, *Organization)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Match)
+	for i := range nodes {
+		if nodes[i].proposed_by_id == nil {
+			continue
+		}
+		fk := *nodes[i].proposed_by_id
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(organization.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "proposed_by_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

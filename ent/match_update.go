@@ -9,6 +9,7 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"time"
 
@@ -94,6 +95,106 @@ func (_u *MatchUpdate) SetNillableCreatedAt(v *time.Time) *MatchUpdate {
 	return _u
 }
 
+// SetRespondedAt sets the "responded_at" field.
+func (_u *MatchUpdate) SetRespondedAt(v time.Time) *MatchUpdate {
+	_u.mutation.SetRespondedAt(v)
+	return _u
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_u *MatchUpdate) SetNillableRespondedAt(v *time.Time) *MatchUpdate {
+	if v != nil {
+		_u.SetRespondedAt(*v)
+	}
+	return _u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (_u *MatchUpdate) ClearRespondedAt() *MatchUpdate {
+	_u.mutation.ClearRespondedAt()
+	return _u
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (_u *MatchUpdate) SetCompletedAt(v time.Time) *MatchUpdate {
+	_u.mutation.SetCompletedAt(v)
+	return _u
+}
+
+// SetNillableCompletedAt sets the "completed_at" field if the given value is not nil.
+func (_u *MatchUpdate) SetNillableCompletedAt(v *time.Time) *MatchUpdate {
+	if v != nil {
+		_u.SetCompletedAt(*v)
+	}
+	return _u
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (_u *MatchUpdate) ClearCompletedAt() *MatchUpdate {
+	_u.mutation.ClearCompletedAt()
+	return _u
+}
+
+// SetLivePair sets the "live_pair" field.
+func (_u *MatchUpdate) SetLivePair(v string) *MatchUpdate {
+	_u.mutation.SetLivePair(v)
+	return _u
+}
+
+// SetNillableLivePair sets the "live_pair" field if the given value is not nil.
+func (_u *MatchUpdate) SetNillableLivePair(v *string) *MatchUpdate {
+	if v != nil {
+		_u.SetLivePair(*v)
+	}
+	return _u
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (_u *MatchUpdate) ClearLivePair() *MatchUpdate {
+	_u.mutation.ClearLivePair()
+	return _u
+}
+
+// SetMessage sets the "message" field.
+func (_u *MatchUpdate) SetMessage(v string) *MatchUpdate {
+	_u.mutation.SetMessage(v)
+	return _u
+}
+
+// SetNillableMessage sets the "message" field if the given value is not nil.
+func (_u *MatchUpdate) SetNillableMessage(v *string) *MatchUpdate {
+	if v != nil {
+		_u.SetMessage(*v)
+	}
+	return _u
+}
+
+// ClearMessage clears the value of the "message" field.
+func (_u *MatchUpdate) ClearMessage() *MatchUpdate {
+	_u.mutation.ClearMessage()
+	return _u
+}
+
+// SetResponse sets the "response" field.
+func (_u *MatchUpdate) SetResponse(v string) *MatchUpdate {
+	_u.mutation.SetResponse(v)
+	return _u
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_u *MatchUpdate) SetNillableResponse(v *string) *MatchUpdate {
+	if v != nil {
+		_u.SetResponse(*v)
+	}
+	return _u
+}
+
+// ClearResponse clears the value of the "response" field.
+func (_u *MatchUpdate) ClearResponse() *MatchUpdate {
+	_u.mutation.ClearResponse()
+	return _u
+}
+
 // SetCooperation sets the "cooperation" field.
 func (_u *MatchUpdate) SetCooperation(v match.Cooperation) *MatchUpdate {
 	_u.mutation.SetCooperation(v)
@@ -130,6 +231,25 @@ func (_u *MatchUpdate) SetNeed(v *MatchNeed) *MatchUpdate {
 	return _u.SetNeedID(v.ID)
 }
 
+// SetProposedByID sets the "proposed_by" edge to the Organization entity by ID.
+func (_u *MatchUpdate) SetProposedByID(id int) *MatchUpdate {
+	_u.mutation.SetProposedByID(id)
+	return _u
+}
+
+// SetNillableProposedByID sets the "proposed_by" edge to the Organization entity by ID if the given value is not nil.
+func (_u *MatchUpdate) SetNillableProposedByID(id *int) *MatchUpdate {
+	if id != nil {
+		_u = _u.SetProposedByID(*id)
+	}
+	return _u
+}
+
+// SetProposedBy sets the "proposed_by" edge to the Organization entity.
+func (_u *MatchUpdate) SetProposedBy(v *Organization) *MatchUpdate {
+	return _u.SetProposedByID(v.ID)
+}
+
 // Mutation returns the MatchMutation object of the builder.
 func (_u *MatchUpdate) Mutation() *MatchMutation {
 	return _u.mutation
@@ -144,6 +264,12 @@ func (_u *MatchUpdate) ClearOffer() *MatchUpdate {
 // ClearNeed clears the "need" edge to the MatchNeed entity.
 func (_u *MatchUpdate) ClearNeed() *MatchUpdate {
 	_u.mutation.ClearNeed()
+	return _u
+}
+
+// ClearProposedBy clears the "proposed_by" edge to the Organization entity.
+func (_u *MatchUpdate) ClearProposedBy() *MatchUpdate {
+	_u.mutation.ClearProposedBy()
 	return _u
 }
 
@@ -184,6 +310,16 @@ func (_u *MatchUpdate) check() error {
 	if v, ok := _u.mutation.Score(); ok {
 		if err := match.ScoreValidator(v); err != nil {
 			return &ValidationError{Name: "score", err: fmt.Errorf(`ent: validator failed for field "Match.score": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Message(); ok {
+		if err := match.MessageValidator(v); err != nil {
+			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Match.message": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Response(); ok {
+		if err := match.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "Match.response": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Cooperation(); ok {
@@ -232,6 +368,36 @@ func (_u *MatchUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.CreatedAt(); ok {
 		_spec.SetField(match.FieldCreatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.RespondedAt(); ok {
+		_spec.SetField(match.FieldRespondedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RespondedAtCleared() {
+		_spec.ClearField(match.FieldRespondedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CompletedAt(); ok {
+		_spec.SetField(match.FieldCompletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CompletedAtCleared() {
+		_spec.ClearField(match.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LivePair(); ok {
+		_spec.SetField(match.FieldLivePair, field.TypeString, value)
+	}
+	if _u.mutation.LivePairCleared() {
+		_spec.ClearField(match.FieldLivePair, field.TypeString)
+	}
+	if value, ok := _u.mutation.Message(); ok {
+		_spec.SetField(match.FieldMessage, field.TypeString, value)
+	}
+	if _u.mutation.MessageCleared() {
+		_spec.ClearField(match.FieldMessage, field.TypeString)
+	}
+	if value, ok := _u.mutation.Response(); ok {
+		_spec.SetField(match.FieldResponse, field.TypeString, value)
+	}
+	if _u.mutation.ResponseCleared() {
+		_spec.ClearField(match.FieldResponse, field.TypeString)
 	}
 	if value, ok := _u.mutation.Cooperation(); ok {
 		_spec.SetField(match.FieldCooperation, field.TypeEnum, value)
@@ -287,6 +453,35 @@ func (_u *MatchUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(matchneed.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProposedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProposedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -379,6 +574,106 @@ func (_u *MatchUpdateOne) SetNillableCreatedAt(v *time.Time) *MatchUpdateOne {
 	return _u
 }
 
+// SetRespondedAt sets the "responded_at" field.
+func (_u *MatchUpdateOne) SetRespondedAt(v time.Time) *MatchUpdateOne {
+	_u.mutation.SetRespondedAt(v)
+	return _u
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableRespondedAt(v *time.Time) *MatchUpdateOne {
+	if v != nil {
+		_u.SetRespondedAt(*v)
+	}
+	return _u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (_u *MatchUpdateOne) ClearRespondedAt() *MatchUpdateOne {
+	_u.mutation.ClearRespondedAt()
+	return _u
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (_u *MatchUpdateOne) SetCompletedAt(v time.Time) *MatchUpdateOne {
+	_u.mutation.SetCompletedAt(v)
+	return _u
+}
+
+// SetNillableCompletedAt sets the "completed_at" field if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableCompletedAt(v *time.Time) *MatchUpdateOne {
+	if v != nil {
+		_u.SetCompletedAt(*v)
+	}
+	return _u
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (_u *MatchUpdateOne) ClearCompletedAt() *MatchUpdateOne {
+	_u.mutation.ClearCompletedAt()
+	return _u
+}
+
+// SetLivePair sets the "live_pair" field.
+func (_u *MatchUpdateOne) SetLivePair(v string) *MatchUpdateOne {
+	_u.mutation.SetLivePair(v)
+	return _u
+}
+
+// SetNillableLivePair sets the "live_pair" field if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableLivePair(v *string) *MatchUpdateOne {
+	if v != nil {
+		_u.SetLivePair(*v)
+	}
+	return _u
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (_u *MatchUpdateOne) ClearLivePair() *MatchUpdateOne {
+	_u.mutation.ClearLivePair()
+	return _u
+}
+
+// SetMessage sets the "message" field.
+func (_u *MatchUpdateOne) SetMessage(v string) *MatchUpdateOne {
+	_u.mutation.SetMessage(v)
+	return _u
+}
+
+// SetNillableMessage sets the "message" field if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableMessage(v *string) *MatchUpdateOne {
+	if v != nil {
+		_u.SetMessage(*v)
+	}
+	return _u
+}
+
+// ClearMessage clears the value of the "message" field.
+func (_u *MatchUpdateOne) ClearMessage() *MatchUpdateOne {
+	_u.mutation.ClearMessage()
+	return _u
+}
+
+// SetResponse sets the "response" field.
+func (_u *MatchUpdateOne) SetResponse(v string) *MatchUpdateOne {
+	_u.mutation.SetResponse(v)
+	return _u
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableResponse(v *string) *MatchUpdateOne {
+	if v != nil {
+		_u.SetResponse(*v)
+	}
+	return _u
+}
+
+// ClearResponse clears the value of the "response" field.
+func (_u *MatchUpdateOne) ClearResponse() *MatchUpdateOne {
+	_u.mutation.ClearResponse()
+	return _u
+}
+
 // SetCooperation sets the "cooperation" field.
 func (_u *MatchUpdateOne) SetCooperation(v match.Cooperation) *MatchUpdateOne {
 	_u.mutation.SetCooperation(v)
@@ -415,6 +710,25 @@ func (_u *MatchUpdateOne) SetNeed(v *MatchNeed) *MatchUpdateOne {
 	return _u.SetNeedID(v.ID)
 }
 
+// SetProposedByID sets the "proposed_by" edge to the Organization entity by ID.
+func (_u *MatchUpdateOne) SetProposedByID(id int) *MatchUpdateOne {
+	_u.mutation.SetProposedByID(id)
+	return _u
+}
+
+// SetNillableProposedByID sets the "proposed_by" edge to the Organization entity by ID if the given value is not nil.
+func (_u *MatchUpdateOne) SetNillableProposedByID(id *int) *MatchUpdateOne {
+	if id != nil {
+		_u = _u.SetProposedByID(*id)
+	}
+	return _u
+}
+
+// SetProposedBy sets the "proposed_by" edge to the Organization entity.
+func (_u *MatchUpdateOne) SetProposedBy(v *Organization) *MatchUpdateOne {
+	return _u.SetProposedByID(v.ID)
+}
+
 // Mutation returns the MatchMutation object of the builder.
 func (_u *MatchUpdateOne) Mutation() *MatchMutation {
 	return _u.mutation
@@ -429,6 +743,12 @@ func (_u *MatchUpdateOne) ClearOffer() *MatchUpdateOne {
 // ClearNeed clears the "need" edge to the MatchNeed entity.
 func (_u *MatchUpdateOne) ClearNeed() *MatchUpdateOne {
 	_u.mutation.ClearNeed()
+	return _u
+}
+
+// ClearProposedBy clears the "proposed_by" edge to the Organization entity.
+func (_u *MatchUpdateOne) ClearProposedBy() *MatchUpdateOne {
+	_u.mutation.ClearProposedBy()
 	return _u
 }
 
@@ -482,6 +802,16 @@ func (_u *MatchUpdateOne) check() error {
 	if v, ok := _u.mutation.Score(); ok {
 		if err := match.ScoreValidator(v); err != nil {
 			return &ValidationError{Name: "score", err: fmt.Errorf(`ent: validator failed for field "Match.score": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Message(); ok {
+		if err := match.MessageValidator(v); err != nil {
+			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Match.message": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Response(); ok {
+		if err := match.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "Match.response": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Cooperation(); ok {
@@ -548,6 +878,36 @@ func (_u *MatchUpdateOne) sqlSave(ctx context.Context) (_node *Match, err error)
 	if value, ok := _u.mutation.CreatedAt(); ok {
 		_spec.SetField(match.FieldCreatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.RespondedAt(); ok {
+		_spec.SetField(match.FieldRespondedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RespondedAtCleared() {
+		_spec.ClearField(match.FieldRespondedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CompletedAt(); ok {
+		_spec.SetField(match.FieldCompletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CompletedAtCleared() {
+		_spec.ClearField(match.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LivePair(); ok {
+		_spec.SetField(match.FieldLivePair, field.TypeString, value)
+	}
+	if _u.mutation.LivePairCleared() {
+		_spec.ClearField(match.FieldLivePair, field.TypeString)
+	}
+	if value, ok := _u.mutation.Message(); ok {
+		_spec.SetField(match.FieldMessage, field.TypeString, value)
+	}
+	if _u.mutation.MessageCleared() {
+		_spec.ClearField(match.FieldMessage, field.TypeString)
+	}
+	if value, ok := _u.mutation.Response(); ok {
+		_spec.SetField(match.FieldResponse, field.TypeString, value)
+	}
+	if _u.mutation.ResponseCleared() {
+		_spec.ClearField(match.FieldResponse, field.TypeString)
+	}
 	if value, ok := _u.mutation.Cooperation(); ok {
 		_spec.SetField(match.FieldCooperation, field.TypeEnum, value)
 	}
@@ -602,6 +962,35 @@ func (_u *MatchUpdateOne) sqlSave(ctx context.Context) (_node *Match, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(matchneed.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProposedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProposedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   match.ProposedByTable,
+			Columns: []string{match.ProposedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

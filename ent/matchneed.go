@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"sscgraph/ent/country"
 	"sscgraph/ent/matchneed"
@@ -28,10 +29,12 @@ type MatchNeed struct {
 	Description string `json:"description,omitempty"`
 	// The kind of support sought.
 	Kind schematype.MatchKind `json:"kind,omitempty"`
-	// OPEN, MATCHED or CLOSED.
+	// OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.
 	Status matchneed.Status `json:"status,omitempty"`
-	// When the need was published.
+	// When the need was published: now unless given, never in the future.
 	PostedAt time.Time `json:"posted_at,omitempty"`
+	// ISO 639-1 codes of the languages the seeker works in.
+	Languages []string `json:"languages,omitempty"`
 	// SeekerID holds the value of the "seeker_id" field.
 	SeekerID int `json:"seeker_id,omitempty"`
 	// CountryID holds the value of the "country_id" field.
@@ -107,6 +110,8 @@ func (*MatchNeed) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case matchneed.FieldLanguages:
+			values[i] = new([]byte)
 		case matchneed.FieldDemo:
 			values[i] = new(sql.NullBool)
 		case matchneed.FieldID, matchneed.FieldSeekerID, matchneed.FieldCountryID:
@@ -171,6 +176,14 @@ func (_m *MatchNeed) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field posted_at", values[i])
 			} else if value.Valid {
 				_m.PostedAt = value.Time
+			}
+		case matchneed.FieldLanguages:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field languages", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Languages); err != nil {
+					return fmt.Errorf("unmarshal field languages: %w", err)
+				}
 			}
 		case matchneed.FieldSeekerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -257,6 +270,9 @@ func (_m *MatchNeed) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("posted_at=")
 	builder.WriteString(_m.PostedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("languages=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Languages))
 	builder.WriteString(", ")
 	builder.WriteString("seeker_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SeekerID))

@@ -79,6 +79,20 @@ func (_c *MatchNeedCreate) SetPostedAt(v time.Time) *MatchNeedCreate {
 	return _c
 }
 
+// SetNillablePostedAt sets the "posted_at" field if the given value is not nil.
+func (_c *MatchNeedCreate) SetNillablePostedAt(v *time.Time) *MatchNeedCreate {
+	if v != nil {
+		_c.SetPostedAt(*v)
+	}
+	return _c
+}
+
+// SetLanguages sets the "languages" field.
+func (_c *MatchNeedCreate) SetLanguages(v []string) *MatchNeedCreate {
+	_c.mutation.SetLanguages(v)
+	return _c
+}
+
 // SetSeekerID sets the "seeker_id" field.
 func (_c *MatchNeedCreate) SetSeekerID(v int) *MatchNeedCreate {
 	_c.mutation.SetSeekerID(v)
@@ -171,6 +185,13 @@ func (_c *MatchNeedCreate) defaults() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := matchneed.DefaultDemo
 		_c.mutation.SetDemo(v)
+	}
+	if _, ok := _c.mutation.PostedAt(); !ok {
+		if matchneed.DefaultPostedAt == nil {
+			return fmt.Errorf("ent: uninitialized matchneed.DefaultPostedAt (forgotten import ent/runtime?)")
+		}
+		v := matchneed.DefaultPostedAt()
+		_c.mutation.SetPostedAt(v)
 	}
 	return nil
 }
@@ -269,6 +290,10 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PostedAt(); ok {
 		_spec.SetField(matchneed.FieldPostedAt, field.TypeTime, value)
 		_node.PostedAt = value
+	}
+	if value, ok := _c.mutation.Languages(); ok {
+		_spec.SetField(matchneed.FieldLanguages, field.TypeJSON, value)
+		_node.Languages = value
 	}
 	if nodes := _c.mutation.SeekerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -466,6 +491,24 @@ func (u *MatchNeedUpsert) UpdatePostedAt() *MatchNeedUpsert {
 	return u
 }
 
+// SetLanguages sets the "languages" field.
+func (u *MatchNeedUpsert) SetLanguages(v []string) *MatchNeedUpsert {
+	u.Set(matchneed.FieldLanguages, v)
+	return u
+}
+
+// UpdateLanguages sets the "languages" field to the value that was provided on create.
+func (u *MatchNeedUpsert) UpdateLanguages() *MatchNeedUpsert {
+	u.SetExcluded(matchneed.FieldLanguages)
+	return u
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (u *MatchNeedUpsert) ClearLanguages() *MatchNeedUpsert {
+	u.SetNull(matchneed.FieldLanguages)
+	return u
+}
+
 // SetSeekerID sets the "seeker_id" field.
 func (u *MatchNeedUpsert) SetSeekerID(v int) *MatchNeedUpsert {
 	u.Set(matchneed.FieldSeekerID, v)
@@ -618,6 +661,27 @@ func (u *MatchNeedUpsertOne) SetPostedAt(v time.Time) *MatchNeedUpsertOne {
 func (u *MatchNeedUpsertOne) UpdatePostedAt() *MatchNeedUpsertOne {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdatePostedAt()
+	})
+}
+
+// SetLanguages sets the "languages" field.
+func (u *MatchNeedUpsertOne) SetLanguages(v []string) *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetLanguages(v)
+	})
+}
+
+// UpdateLanguages sets the "languages" field to the value that was provided on create.
+func (u *MatchNeedUpsertOne) UpdateLanguages() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateLanguages()
+	})
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (u *MatchNeedUpsertOne) ClearLanguages() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.ClearLanguages()
 	})
 }
 
@@ -941,6 +1005,27 @@ func (u *MatchNeedUpsertBulk) SetPostedAt(v time.Time) *MatchNeedUpsertBulk {
 func (u *MatchNeedUpsertBulk) UpdatePostedAt() *MatchNeedUpsertBulk {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdatePostedAt()
+	})
+}
+
+// SetLanguages sets the "languages" field.
+func (u *MatchNeedUpsertBulk) SetLanguages(v []string) *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetLanguages(v)
+	})
+}
+
+// UpdateLanguages sets the "languages" field to the value that was provided on create.
+func (u *MatchNeedUpsertBulk) UpdateLanguages() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateLanguages()
+	})
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (u *MatchNeedUpsertBulk) ClearLanguages() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.ClearLanguages()
 	})
 }
 

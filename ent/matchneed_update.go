@@ -17,6 +17,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -121,6 +122,24 @@ func (_u *MatchNeedUpdate) SetNillablePostedAt(v *time.Time) *MatchNeedUpdate {
 	if v != nil {
 		_u.SetPostedAt(*v)
 	}
+	return _u
+}
+
+// SetLanguages sets the "languages" field.
+func (_u *MatchNeedUpdate) SetLanguages(v []string) *MatchNeedUpdate {
+	_u.mutation.SetLanguages(v)
+	return _u
+}
+
+// AppendLanguages appends value to the "languages" field.
+func (_u *MatchNeedUpdate) AppendLanguages(v []string) *MatchNeedUpdate {
+	_u.mutation.AppendLanguages(v)
+	return _u
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (_u *MatchNeedUpdate) ClearLanguages() *MatchNeedUpdate {
+	_u.mutation.ClearLanguages()
 	return _u
 }
 
@@ -342,6 +361,17 @@ func (_u *MatchNeedUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PostedAt(); ok {
 		_spec.SetField(matchneed.FieldPostedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Languages(); ok {
+		_spec.SetField(matchneed.FieldLanguages, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLanguages(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, matchneed.FieldLanguages, value)
+		})
+	}
+	if _u.mutation.LanguagesCleared() {
+		_spec.ClearField(matchneed.FieldLanguages, field.TypeJSON)
 	}
 	if _u.mutation.SeekerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -603,6 +633,24 @@ func (_u *MatchNeedUpdateOne) SetNillablePostedAt(v *time.Time) *MatchNeedUpdate
 	return _u
 }
 
+// SetLanguages sets the "languages" field.
+func (_u *MatchNeedUpdateOne) SetLanguages(v []string) *MatchNeedUpdateOne {
+	_u.mutation.SetLanguages(v)
+	return _u
+}
+
+// AppendLanguages appends value to the "languages" field.
+func (_u *MatchNeedUpdateOne) AppendLanguages(v []string) *MatchNeedUpdateOne {
+	_u.mutation.AppendLanguages(v)
+	return _u
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (_u *MatchNeedUpdateOne) ClearLanguages() *MatchNeedUpdateOne {
+	_u.mutation.ClearLanguages()
+	return _u
+}
+
 // SetSeekerID sets the "seeker_id" field.
 func (_u *MatchNeedUpdateOne) SetSeekerID(v int) *MatchNeedUpdateOne {
 	_u.mutation.SetSeekerID(v)
@@ -851,6 +899,17 @@ func (_u *MatchNeedUpdateOne) sqlSave(ctx context.Context) (_node *MatchNeed, er
 	}
 	if value, ok := _u.mutation.PostedAt(); ok {
 		_spec.SetField(matchneed.FieldPostedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Languages(); ok {
+		_spec.SetField(matchneed.FieldLanguages, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLanguages(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, matchneed.FieldLanguages, value)
+		})
+	}
+	if _u.mutation.LanguagesCleared() {
+		_spec.ClearField(matchneed.FieldLanguages, field.TypeJSON)
 	}
 	if _u.mutation.SeekerCleared() {
 		edge := &sqlgraph.EdgeSpec{

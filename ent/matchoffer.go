@@ -28,9 +28,9 @@ type MatchOffer struct {
 	Description string `json:"description,omitempty"`
 	// The kind of support offered.
 	Kind schematype.MatchKind `json:"kind,omitempty"`
-	// OPEN, MATCHED, CLOSED or EXPIRED.
+	// OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.
 	Status matchoffer.Status `json:"status,omitempty"`
-	// When the offer was published.
+	// When the offer was published: now unless given, never in the future.
 	PostedAt time.Time `json:"posted_at,omitempty"`
 	// When the offer lapses, if it does.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
@@ -38,6 +38,8 @@ type MatchOffer struct {
 	Languages []string `json:"languages,omitempty"`
 	// ProviderID holds the value of the "provider_id" field.
 	ProviderID int `json:"provider_id,omitempty"`
+	// How many accepted matches the offer can serve before it is MATCHED.
+	Capacity int `json:"capacity,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MatchOfferQuery when eager-loading is set.
 	Edges        MatchOfferEdges `json:"edges"`
@@ -160,7 +162,7 @@ func (*MatchOffer) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case matchoffer.FieldDemo:
 			values[i] = new(sql.NullBool)
-		case matchoffer.FieldID, matchoffer.FieldProviderID:
+		case matchoffer.FieldID, matchoffer.FieldProviderID, matchoffer.FieldCapacity:
 			values[i] = new(sql.NullInt64)
 		case matchoffer.FieldTitle, matchoffer.FieldDescription, matchoffer.FieldKind, matchoffer.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -243,6 +245,12 @@ func (_m *MatchOffer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field provider_id", values[i])
 			} else if value.Valid {
 				_m.ProviderID = int(value.Int64)
+			}
+		case matchoffer.FieldCapacity:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field capacity", values[i])
+			} else if value.Valid {
+				_m.Capacity = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -348,6 +356,9 @@ func (_m *MatchOffer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("provider_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ProviderID))
+	builder.WriteString(", ")
+	builder.WriteString("capacity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Capacity))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -80,6 +80,14 @@ func (_c *MatchOfferCreate) SetPostedAt(v time.Time) *MatchOfferCreate {
 	return _c
 }
 
+// SetNillablePostedAt sets the "posted_at" field if the given value is not nil.
+func (_c *MatchOfferCreate) SetNillablePostedAt(v *time.Time) *MatchOfferCreate {
+	if v != nil {
+		_c.SetPostedAt(*v)
+	}
+	return _c
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_c *MatchOfferCreate) SetExpiresAt(v time.Time) *MatchOfferCreate {
 	_c.mutation.SetExpiresAt(v)
@@ -103,6 +111,20 @@ func (_c *MatchOfferCreate) SetLanguages(v []string) *MatchOfferCreate {
 // SetProviderID sets the "provider_id" field.
 func (_c *MatchOfferCreate) SetProviderID(v int) *MatchOfferCreate {
 	_c.mutation.SetProviderID(v)
+	return _c
+}
+
+// SetCapacity sets the "capacity" field.
+func (_c *MatchOfferCreate) SetCapacity(v int) *MatchOfferCreate {
+	_c.mutation.SetCapacity(v)
+	return _c
+}
+
+// SetNillableCapacity sets the "capacity" field if the given value is not nil.
+func (_c *MatchOfferCreate) SetNillableCapacity(v *int) *MatchOfferCreate {
+	if v != nil {
+		_c.SetCapacity(*v)
+	}
 	return _c
 }
 
@@ -212,6 +234,17 @@ func (_c *MatchOfferCreate) defaults() error {
 		v := matchoffer.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	if _, ok := _c.mutation.PostedAt(); !ok {
+		if matchoffer.DefaultPostedAt == nil {
+			return fmt.Errorf("ent: uninitialized matchoffer.DefaultPostedAt (forgotten import ent/runtime?)")
+		}
+		v := matchoffer.DefaultPostedAt()
+		_c.mutation.SetPostedAt(v)
+	}
+	if _, ok := _c.mutation.Capacity(); !ok {
+		v := matchoffer.DefaultCapacity
+		_c.mutation.SetCapacity(v)
+	}
 	return nil
 }
 
@@ -249,6 +282,14 @@ func (_c *MatchOfferCreate) check() error {
 	}
 	if _, ok := _c.mutation.ProviderID(); !ok {
 		return &ValidationError{Name: "provider_id", err: errors.New(`ent: missing required field "MatchOffer.provider_id"`)}
+	}
+	if _, ok := _c.mutation.Capacity(); !ok {
+		return &ValidationError{Name: "capacity", err: errors.New(`ent: missing required field "MatchOffer.capacity"`)}
+	}
+	if v, ok := _c.mutation.Capacity(); ok {
+		if err := matchoffer.CapacityValidator(v); err != nil {
+			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.capacity": %w`, err)}
+		}
 	}
 	if len(_c.mutation.ProviderIDs()) == 0 {
 		return &ValidationError{Name: "provider", err: errors.New(`ent: missing required edge "MatchOffer.provider"`)}
@@ -311,6 +352,10 @@ func (_c *MatchOfferCreate) createSpec() (*MatchOffer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Languages(); ok {
 		_spec.SetField(matchoffer.FieldLanguages, field.TypeJSON, value)
 		_node.Languages = value
+	}
+	if value, ok := _c.mutation.Capacity(); ok {
+		_spec.SetField(matchoffer.FieldCapacity, field.TypeInt, value)
+		_node.Capacity = value
 	}
 	if nodes := _c.mutation.ProviderIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -571,6 +616,24 @@ func (u *MatchOfferUpsert) UpdateProviderID() *MatchOfferUpsert {
 	return u
 }
 
+// SetCapacity sets the "capacity" field.
+func (u *MatchOfferUpsert) SetCapacity(v int) *MatchOfferUpsert {
+	u.Set(matchoffer.FieldCapacity, v)
+	return u
+}
+
+// UpdateCapacity sets the "capacity" field to the value that was provided on create.
+func (u *MatchOfferUpsert) UpdateCapacity() *MatchOfferUpsert {
+	u.SetExcluded(matchoffer.FieldCapacity)
+	return u
+}
+
+// AddCapacity adds v to the "capacity" field.
+func (u *MatchOfferUpsert) AddCapacity(v int) *MatchOfferUpsert {
+	u.Add(matchoffer.FieldCapacity, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -755,6 +818,27 @@ func (u *MatchOfferUpsertOne) SetProviderID(v int) *MatchOfferUpsertOne {
 func (u *MatchOfferUpsertOne) UpdateProviderID() *MatchOfferUpsertOne {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.UpdateProviderID()
+	})
+}
+
+// SetCapacity sets the "capacity" field.
+func (u *MatchOfferUpsertOne) SetCapacity(v int) *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetCapacity(v)
+	})
+}
+
+// AddCapacity adds v to the "capacity" field.
+func (u *MatchOfferUpsertOne) AddCapacity(v int) *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.AddCapacity(v)
+	})
+}
+
+// UpdateCapacity sets the "capacity" field to the value that was provided on create.
+func (u *MatchOfferUpsertOne) UpdateCapacity() *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateCapacity()
 	})
 }
 
@@ -1106,6 +1190,27 @@ func (u *MatchOfferUpsertBulk) SetProviderID(v int) *MatchOfferUpsertBulk {
 func (u *MatchOfferUpsertBulk) UpdateProviderID() *MatchOfferUpsertBulk {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.UpdateProviderID()
+	})
+}
+
+// SetCapacity sets the "capacity" field.
+func (u *MatchOfferUpsertBulk) SetCapacity(v int) *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetCapacity(v)
+	})
+}
+
+// AddCapacity adds v to the "capacity" field.
+func (u *MatchOfferUpsertBulk) AddCapacity(v int) *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.AddCapacity(v)
+	})
+}
+
+// UpdateCapacity sets the "capacity" field to the value that was provided on create.
+func (u *MatchOfferUpsertBulk) UpdateCapacity() *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateCapacity()
 	})
 }
 

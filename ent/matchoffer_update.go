@@ -178,6 +178,27 @@ func (_u *MatchOfferUpdate) SetNillableProviderID(v *int) *MatchOfferUpdate {
 	return _u
 }
 
+// SetCapacity sets the "capacity" field.
+func (_u *MatchOfferUpdate) SetCapacity(v int) *MatchOfferUpdate {
+	_u.mutation.ResetCapacity()
+	_u.mutation.SetCapacity(v)
+	return _u
+}
+
+// SetNillableCapacity sets the "capacity" field if the given value is not nil.
+func (_u *MatchOfferUpdate) SetNillableCapacity(v *int) *MatchOfferUpdate {
+	if v != nil {
+		_u.SetCapacity(*v)
+	}
+	return _u
+}
+
+// AddCapacity adds value to the "capacity" field.
+func (_u *MatchOfferUpdate) AddCapacity(v int) *MatchOfferUpdate {
+	_u.mutation.AddCapacity(v)
+	return _u
+}
+
 // SetProvider sets the "provider" edge to the Organization entity.
 func (_u *MatchOfferUpdate) SetProvider(v *Organization) *MatchOfferUpdate {
 	return _u.SetProviderID(v.ID)
@@ -382,6 +403,11 @@ func (_u *MatchOfferUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Capacity(); ok {
+		if err := matchoffer.CapacityValidator(v); err != nil {
+			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.capacity": %w`, err)}
+		}
+	}
 	if _u.mutation.ProviderCleared() && len(_u.mutation.ProviderIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MatchOffer.provider"`)
 	}
@@ -443,6 +469,12 @@ func (_u *MatchOfferUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.LanguagesCleared() {
 		_spec.ClearField(matchoffer.FieldLanguages, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Capacity(); ok {
+		_spec.SetField(matchoffer.FieldCapacity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCapacity(); ok {
+		_spec.AddField(matchoffer.FieldCapacity, field.TypeInt, value)
 	}
 	if _u.mutation.ProviderCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -817,6 +849,27 @@ func (_u *MatchOfferUpdateOne) SetNillableProviderID(v *int) *MatchOfferUpdateOn
 	return _u
 }
 
+// SetCapacity sets the "capacity" field.
+func (_u *MatchOfferUpdateOne) SetCapacity(v int) *MatchOfferUpdateOne {
+	_u.mutation.ResetCapacity()
+	_u.mutation.SetCapacity(v)
+	return _u
+}
+
+// SetNillableCapacity sets the "capacity" field if the given value is not nil.
+func (_u *MatchOfferUpdateOne) SetNillableCapacity(v *int) *MatchOfferUpdateOne {
+	if v != nil {
+		_u.SetCapacity(*v)
+	}
+	return _u
+}
+
+// AddCapacity adds value to the "capacity" field.
+func (_u *MatchOfferUpdateOne) AddCapacity(v int) *MatchOfferUpdateOne {
+	_u.mutation.AddCapacity(v)
+	return _u
+}
+
 // SetProvider sets the "provider" edge to the Organization entity.
 func (_u *MatchOfferUpdateOne) SetProvider(v *Organization) *MatchOfferUpdateOne {
 	return _u.SetProviderID(v.ID)
@@ -1034,6 +1087,11 @@ func (_u *MatchOfferUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Capacity(); ok {
+		if err := matchoffer.CapacityValidator(v); err != nil {
+			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.capacity": %w`, err)}
+		}
+	}
 	if _u.mutation.ProviderCleared() && len(_u.mutation.ProviderIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MatchOffer.provider"`)
 	}
@@ -1112,6 +1170,12 @@ func (_u *MatchOfferUpdateOne) sqlSave(ctx context.Context) (_node *MatchOffer, 
 	}
 	if _u.mutation.LanguagesCleared() {
 		_spec.ClearField(matchoffer.FieldLanguages, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Capacity(); ok {
+		_spec.SetField(matchoffer.FieldCapacity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCapacity(); ok {
+		_spec.AddField(matchoffer.FieldCapacity, field.TypeInt, value)
 	}
 	if _u.mutation.ProviderCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -8103,23 +8103,30 @@ func (m *CountryMutation) ResetEdge(name string) error {
 // MatchMutation represents an operation that mutates the Match nodes in the graph.
 type MatchMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	demo          *bool
-	status        *match.Status
-	score         *float64
-	addscore      *float64
-	created_at    *time.Time
-	cooperation   *match.Cooperation
-	clearedFields map[string]struct{}
-	offer         *int
-	clearedoffer  bool
-	need          *int
-	clearedneed   bool
-	done          bool
-	oldValue      func(context.Context) (*Match, error)
-	predicates    []predicate.Match
+	op                 Op
+	typ                string
+	id                 *int
+	demo               *bool
+	status             *match.Status
+	score              *float64
+	addscore           *float64
+	created_at         *time.Time
+	responded_at       *time.Time
+	completed_at       *time.Time
+	live_pair          *string
+	message            *string
+	response           *string
+	cooperation        *match.Cooperation
+	clearedFields      map[string]struct{}
+	offer              *int
+	clearedoffer       bool
+	need               *int
+	clearedneed        bool
+	proposed_by        *int
+	clearedproposed_by bool
+	done               bool
+	oldValue           func(context.Context) (*Match, error)
+	predicates         []predicate.Match
 }
 
 var _ ent.Mutation = (*MatchMutation)(nil)
@@ -8384,6 +8391,251 @@ func (m *MatchMutation) ResetCreatedAt() {
 	m.created_at = nil
 }
 
+// SetRespondedAt sets the "responded_at" field.
+func (m *MatchMutation) SetRespondedAt(t time.Time) {
+	m.responded_at = &t
+}
+
+// RespondedAt returns the value of the "responded_at" field in the mutation.
+func (m *MatchMutation) RespondedAt() (r time.Time, exists bool) {
+	v := m.responded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRespondedAt returns the old "responded_at" field's value of the Match entity.
+// If the Match object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchMutation) OldRespondedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRespondedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRespondedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRespondedAt: %w", err)
+	}
+	return oldValue.RespondedAt, nil
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (m *MatchMutation) ClearRespondedAt() {
+	m.responded_at = nil
+	m.clearedFields[match.FieldRespondedAt] = struct{}{}
+}
+
+// RespondedAtCleared returns if the "responded_at" field was cleared in this mutation.
+func (m *MatchMutation) RespondedAtCleared() bool {
+	_, ok := m.clearedFields[match.FieldRespondedAt]
+	return ok
+}
+
+// ResetRespondedAt resets all changes to the "responded_at" field.
+func (m *MatchMutation) ResetRespondedAt() {
+	m.responded_at = nil
+	delete(m.clearedFields, match.FieldRespondedAt)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *MatchMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *MatchMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the Match entity.
+// If the Match object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *MatchMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[match.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *MatchMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[match.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *MatchMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, match.FieldCompletedAt)
+}
+
+// SetLivePair sets the "live_pair" field.
+func (m *MatchMutation) SetLivePair(s string) {
+	m.live_pair = &s
+}
+
+// LivePair returns the value of the "live_pair" field in the mutation.
+func (m *MatchMutation) LivePair() (r string, exists bool) {
+	v := m.live_pair
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLivePair returns the old "live_pair" field's value of the Match entity.
+// If the Match object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchMutation) OldLivePair(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLivePair is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLivePair requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLivePair: %w", err)
+	}
+	return oldValue.LivePair, nil
+}
+
+// ClearLivePair clears the value of the "live_pair" field.
+func (m *MatchMutation) ClearLivePair() {
+	m.live_pair = nil
+	m.clearedFields[match.FieldLivePair] = struct{}{}
+}
+
+// LivePairCleared returns if the "live_pair" field was cleared in this mutation.
+func (m *MatchMutation) LivePairCleared() bool {
+	_, ok := m.clearedFields[match.FieldLivePair]
+	return ok
+}
+
+// ResetLivePair resets all changes to the "live_pair" field.
+func (m *MatchMutation) ResetLivePair() {
+	m.live_pair = nil
+	delete(m.clearedFields, match.FieldLivePair)
+}
+
+// SetMessage sets the "message" field.
+func (m *MatchMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *MatchMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the Match entity.
+// If the Match object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ClearMessage clears the value of the "message" field.
+func (m *MatchMutation) ClearMessage() {
+	m.message = nil
+	m.clearedFields[match.FieldMessage] = struct{}{}
+}
+
+// MessageCleared returns if the "message" field was cleared in this mutation.
+func (m *MatchMutation) MessageCleared() bool {
+	_, ok := m.clearedFields[match.FieldMessage]
+	return ok
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *MatchMutation) ResetMessage() {
+	m.message = nil
+	delete(m.clearedFields, match.FieldMessage)
+}
+
+// SetResponse sets the "response" field.
+func (m *MatchMutation) SetResponse(s string) {
+	m.response = &s
+}
+
+// Response returns the value of the "response" field in the mutation.
+func (m *MatchMutation) Response() (r string, exists bool) {
+	v := m.response
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponse returns the old "response" field's value of the Match entity.
+// If the Match object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchMutation) OldResponse(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponse: %w", err)
+	}
+	return oldValue.Response, nil
+}
+
+// ClearResponse clears the value of the "response" field.
+func (m *MatchMutation) ClearResponse() {
+	m.response = nil
+	m.clearedFields[match.FieldResponse] = struct{}{}
+}
+
+// ResponseCleared returns if the "response" field was cleared in this mutation.
+func (m *MatchMutation) ResponseCleared() bool {
+	_, ok := m.clearedFields[match.FieldResponse]
+	return ok
+}
+
+// ResetResponse resets all changes to the "response" field.
+func (m *MatchMutation) ResetResponse() {
+	m.response = nil
+	delete(m.clearedFields, match.FieldResponse)
+}
+
 // SetCooperation sets the "cooperation" field.
 func (m *MatchMutation) SetCooperation(value match.Cooperation) {
 	m.cooperation = &value
@@ -8498,6 +8750,45 @@ func (m *MatchMutation) ResetNeed() {
 	m.clearedneed = false
 }
 
+// SetProposedByID sets the "proposed_by" edge to the Organization entity by id.
+func (m *MatchMutation) SetProposedByID(id int) {
+	m.proposed_by = &id
+}
+
+// ClearProposedBy clears the "proposed_by" edge to the Organization entity.
+func (m *MatchMutation) ClearProposedBy() {
+	m.clearedproposed_by = true
+}
+
+// ProposedByCleared reports if the "proposed_by" edge to the Organization entity was cleared.
+func (m *MatchMutation) ProposedByCleared() bool {
+	return m.clearedproposed_by
+}
+
+// ProposedByID returns the "proposed_by" edge ID in the mutation.
+func (m *MatchMutation) ProposedByID() (id int, exists bool) {
+	if m.proposed_by != nil {
+		return *m.proposed_by, true
+	}
+	return
+}
+
+// ProposedByIDs returns the "proposed_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProposedByID instead. It exists only for internal usage by the builders.
+func (m *MatchMutation) ProposedByIDs() (ids []int) {
+	if id := m.proposed_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProposedBy resets all changes to the "proposed_by" edge.
+func (m *MatchMutation) ResetProposedBy() {
+	m.proposed_by = nil
+	m.clearedproposed_by = false
+}
+
 // Where appends a list predicates to the MatchMutation builder.
 func (m *MatchMutation) Where(ps ...predicate.Match) {
 	m.predicates = append(m.predicates, ps...)
@@ -8532,7 +8823,7 @@ func (m *MatchMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 10)
 	if m.demo != nil {
 		fields = append(fields, match.FieldDemo)
 	}
@@ -8544,6 +8835,21 @@ func (m *MatchMutation) Fields() []string {
 	}
 	if m.created_at != nil {
 		fields = append(fields, match.FieldCreatedAt)
+	}
+	if m.responded_at != nil {
+		fields = append(fields, match.FieldRespondedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, match.FieldCompletedAt)
+	}
+	if m.live_pair != nil {
+		fields = append(fields, match.FieldLivePair)
+	}
+	if m.message != nil {
+		fields = append(fields, match.FieldMessage)
+	}
+	if m.response != nil {
+		fields = append(fields, match.FieldResponse)
 	}
 	if m.cooperation != nil {
 		fields = append(fields, match.FieldCooperation)
@@ -8564,6 +8870,16 @@ func (m *MatchMutation) Field(name string) (ent.Value, bool) {
 		return m.Score()
 	case match.FieldCreatedAt:
 		return m.CreatedAt()
+	case match.FieldRespondedAt:
+		return m.RespondedAt()
+	case match.FieldCompletedAt:
+		return m.CompletedAt()
+	case match.FieldLivePair:
+		return m.LivePair()
+	case match.FieldMessage:
+		return m.Message()
+	case match.FieldResponse:
+		return m.Response()
 	case match.FieldCooperation:
 		return m.Cooperation()
 	}
@@ -8583,6 +8899,16 @@ func (m *MatchMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldScore(ctx)
 	case match.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
+	case match.FieldRespondedAt:
+		return m.OldRespondedAt(ctx)
+	case match.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	case match.FieldLivePair:
+		return m.OldLivePair(ctx)
+	case match.FieldMessage:
+		return m.OldMessage(ctx)
+	case match.FieldResponse:
+		return m.OldResponse(ctx)
 	case match.FieldCooperation:
 		return m.OldCooperation(ctx)
 	}
@@ -8621,6 +8947,41 @@ func (m *MatchMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedAt(v)
+		return nil
+	case match.FieldRespondedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRespondedAt(v)
+		return nil
+	case match.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	case match.FieldLivePair:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLivePair(v)
+		return nil
+	case match.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case match.FieldResponse:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponse(v)
 		return nil
 	case match.FieldCooperation:
 		v, ok := value.(match.Cooperation)
@@ -8673,7 +9034,23 @@ func (m *MatchMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *MatchMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(match.FieldRespondedAt) {
+		fields = append(fields, match.FieldRespondedAt)
+	}
+	if m.FieldCleared(match.FieldCompletedAt) {
+		fields = append(fields, match.FieldCompletedAt)
+	}
+	if m.FieldCleared(match.FieldLivePair) {
+		fields = append(fields, match.FieldLivePair)
+	}
+	if m.FieldCleared(match.FieldMessage) {
+		fields = append(fields, match.FieldMessage)
+	}
+	if m.FieldCleared(match.FieldResponse) {
+		fields = append(fields, match.FieldResponse)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -8686,6 +9063,23 @@ func (m *MatchMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *MatchMutation) ClearField(name string) error {
+	switch name {
+	case match.FieldRespondedAt:
+		m.ClearRespondedAt()
+		return nil
+	case match.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	case match.FieldLivePair:
+		m.ClearLivePair()
+		return nil
+	case match.FieldMessage:
+		m.ClearMessage()
+		return nil
+	case match.FieldResponse:
+		m.ClearResponse()
+		return nil
+	}
 	return fmt.Errorf("unknown Match nullable field %s", name)
 }
 
@@ -8705,6 +9099,21 @@ func (m *MatchMutation) ResetField(name string) error {
 	case match.FieldCreatedAt:
 		m.ResetCreatedAt()
 		return nil
+	case match.FieldRespondedAt:
+		m.ResetRespondedAt()
+		return nil
+	case match.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	case match.FieldLivePair:
+		m.ResetLivePair()
+		return nil
+	case match.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case match.FieldResponse:
+		m.ResetResponse()
+		return nil
 	case match.FieldCooperation:
 		m.ResetCooperation()
 		return nil
@@ -8714,12 +9123,15 @@ func (m *MatchMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MatchMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.offer != nil {
 		edges = append(edges, match.EdgeOffer)
 	}
 	if m.need != nil {
 		edges = append(edges, match.EdgeNeed)
+	}
+	if m.proposed_by != nil {
+		edges = append(edges, match.EdgeProposedBy)
 	}
 	return edges
 }
@@ -8736,13 +9148,17 @@ func (m *MatchMutation) AddedIDs(name string) []ent.Value {
 		if id := m.need; id != nil {
 			return []ent.Value{*id}
 		}
+	case match.EdgeProposedBy:
+		if id := m.proposed_by; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MatchMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -8754,12 +9170,15 @@ func (m *MatchMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MatchMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedoffer {
 		edges = append(edges, match.EdgeOffer)
 	}
 	if m.clearedneed {
 		edges = append(edges, match.EdgeNeed)
+	}
+	if m.clearedproposed_by {
+		edges = append(edges, match.EdgeProposedBy)
 	}
 	return edges
 }
@@ -8772,6 +9191,8 @@ func (m *MatchMutation) EdgeCleared(name string) bool {
 		return m.clearedoffer
 	case match.EdgeNeed:
 		return m.clearedneed
+	case match.EdgeProposedBy:
+		return m.clearedproposed_by
 	}
 	return false
 }
@@ -8785,6 +9206,9 @@ func (m *MatchMutation) ClearEdge(name string) error {
 		return nil
 	case match.EdgeNeed:
 		m.ClearNeed()
+		return nil
+	case match.EdgeProposedBy:
+		m.ClearProposedBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Match unique edge %s", name)
@@ -8800,6 +9224,9 @@ func (m *MatchMutation) ResetEdge(name string) error {
 	case match.EdgeNeed:
 		m.ResetNeed()
 		return nil
+	case match.EdgeProposedBy:
+		m.ResetProposedBy()
+		return nil
 	}
 	return fmt.Errorf("unknown Match edge %s", name)
 }
@@ -8807,29 +9234,31 @@ func (m *MatchMutation) ResetEdge(name string) error {
 // MatchNeedMutation represents an operation that mutates the MatchNeed nodes in the graph.
 type MatchNeedMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	demo           *bool
-	title          *string
-	description    *string
-	kind           *schematype.MatchKind
-	status         *matchneed.Status
-	posted_at      *time.Time
-	clearedFields  map[string]struct{}
-	seeker         *int
-	clearedseeker  bool
-	country        *int
-	clearedcountry bool
-	topics         map[int]struct{}
-	removedtopics  map[int]struct{}
-	clearedtopics  bool
-	matches        map[int]struct{}
-	removedmatches map[int]struct{}
-	clearedmatches bool
-	done           bool
-	oldValue       func(context.Context) (*MatchNeed, error)
-	predicates     []predicate.MatchNeed
+	op              Op
+	typ             string
+	id              *int
+	demo            *bool
+	title           *string
+	description     *string
+	kind            *schematype.MatchKind
+	status          *matchneed.Status
+	posted_at       *time.Time
+	languages       *[]string
+	appendlanguages []string
+	clearedFields   map[string]struct{}
+	seeker          *int
+	clearedseeker   bool
+	country         *int
+	clearedcountry  bool
+	topics          map[int]struct{}
+	removedtopics   map[int]struct{}
+	clearedtopics   bool
+	matches         map[int]struct{}
+	removedmatches  map[int]struct{}
+	clearedmatches  bool
+	done            bool
+	oldValue        func(context.Context) (*MatchNeed, error)
+	predicates      []predicate.MatchNeed
 }
 
 var _ ent.Mutation = (*MatchNeedMutation)(nil)
@@ -9159,6 +9588,71 @@ func (m *MatchNeedMutation) ResetPostedAt() {
 	m.posted_at = nil
 }
 
+// SetLanguages sets the "languages" field.
+func (m *MatchNeedMutation) SetLanguages(s []string) {
+	m.languages = &s
+	m.appendlanguages = nil
+}
+
+// Languages returns the value of the "languages" field in the mutation.
+func (m *MatchNeedMutation) Languages() (r []string, exists bool) {
+	v := m.languages
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguages returns the old "languages" field's value of the MatchNeed entity.
+// If the MatchNeed object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchNeedMutation) OldLanguages(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguages is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguages requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguages: %w", err)
+	}
+	return oldValue.Languages, nil
+}
+
+// AppendLanguages adds s to the "languages" field.
+func (m *MatchNeedMutation) AppendLanguages(s []string) {
+	m.appendlanguages = append(m.appendlanguages, s...)
+}
+
+// AppendedLanguages returns the list of values that were appended to the "languages" field in this mutation.
+func (m *MatchNeedMutation) AppendedLanguages() ([]string, bool) {
+	if len(m.appendlanguages) == 0 {
+		return nil, false
+	}
+	return m.appendlanguages, true
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (m *MatchNeedMutation) ClearLanguages() {
+	m.languages = nil
+	m.appendlanguages = nil
+	m.clearedFields[matchneed.FieldLanguages] = struct{}{}
+}
+
+// LanguagesCleared returns if the "languages" field was cleared in this mutation.
+func (m *MatchNeedMutation) LanguagesCleared() bool {
+	_, ok := m.clearedFields[matchneed.FieldLanguages]
+	return ok
+}
+
+// ResetLanguages resets all changes to the "languages" field.
+func (m *MatchNeedMutation) ResetLanguages() {
+	m.languages = nil
+	m.appendlanguages = nil
+	delete(m.clearedFields, matchneed.FieldLanguages)
+}
+
 // SetSeekerID sets the "seeker_id" field.
 func (m *MatchNeedMutation) SetSeekerID(i int) {
 	m.seeker = &i
@@ -9427,7 +9921,7 @@ func (m *MatchNeedMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchNeedMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.demo != nil {
 		fields = append(fields, matchneed.FieldDemo)
 	}
@@ -9445,6 +9939,9 @@ func (m *MatchNeedMutation) Fields() []string {
 	}
 	if m.posted_at != nil {
 		fields = append(fields, matchneed.FieldPostedAt)
+	}
+	if m.languages != nil {
+		fields = append(fields, matchneed.FieldLanguages)
 	}
 	if m.seeker != nil {
 		fields = append(fields, matchneed.FieldSeekerID)
@@ -9472,6 +9969,8 @@ func (m *MatchNeedMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case matchneed.FieldPostedAt:
 		return m.PostedAt()
+	case matchneed.FieldLanguages:
+		return m.Languages()
 	case matchneed.FieldSeekerID:
 		return m.SeekerID()
 	case matchneed.FieldCountryID:
@@ -9497,6 +9996,8 @@ func (m *MatchNeedMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldStatus(ctx)
 	case matchneed.FieldPostedAt:
 		return m.OldPostedAt(ctx)
+	case matchneed.FieldLanguages:
+		return m.OldLanguages(ctx)
 	case matchneed.FieldSeekerID:
 		return m.OldSeekerID(ctx)
 	case matchneed.FieldCountryID:
@@ -9552,6 +10053,13 @@ func (m *MatchNeedMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPostedAt(v)
 		return nil
+	case matchneed.FieldLanguages:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguages(v)
+		return nil
 	case matchneed.FieldSeekerID:
 		v, ok := value.(int)
 		if !ok {
@@ -9602,6 +10110,9 @@ func (m *MatchNeedMutation) ClearedFields() []string {
 	if m.FieldCleared(matchneed.FieldDescription) {
 		fields = append(fields, matchneed.FieldDescription)
 	}
+	if m.FieldCleared(matchneed.FieldLanguages) {
+		fields = append(fields, matchneed.FieldLanguages)
+	}
 	return fields
 }
 
@@ -9618,6 +10129,9 @@ func (m *MatchNeedMutation) ClearField(name string) error {
 	switch name {
 	case matchneed.FieldDescription:
 		m.ClearDescription()
+		return nil
+	case matchneed.FieldLanguages:
+		m.ClearLanguages()
 		return nil
 	}
 	return fmt.Errorf("unknown MatchNeed nullable field %s", name)
@@ -9644,6 +10158,9 @@ func (m *MatchNeedMutation) ResetField(name string) error {
 		return nil
 	case matchneed.FieldPostedAt:
 		m.ResetPostedAt()
+		return nil
+	case matchneed.FieldLanguages:
+		m.ResetLanguages()
 		return nil
 	case matchneed.FieldSeekerID:
 		m.ResetSeekerID()
@@ -9816,6 +10333,8 @@ type MatchOfferMutation struct {
 	expires_at              *time.Time
 	languages               *[]string
 	appendlanguages         []string
+	capacity                *int
+	addcapacity             *int
 	clearedFields           map[string]struct{}
 	provider                *int
 	clearedprovider         bool
@@ -10313,6 +10832,62 @@ func (m *MatchOfferMutation) ResetProviderID() {
 	m.provider = nil
 }
 
+// SetCapacity sets the "capacity" field.
+func (m *MatchOfferMutation) SetCapacity(i int) {
+	m.capacity = &i
+	m.addcapacity = nil
+}
+
+// Capacity returns the value of the "capacity" field in the mutation.
+func (m *MatchOfferMutation) Capacity() (r int, exists bool) {
+	v := m.capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCapacity returns the old "capacity" field's value of the MatchOffer entity.
+// If the MatchOffer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchOfferMutation) OldCapacity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCapacity: %w", err)
+	}
+	return oldValue.Capacity, nil
+}
+
+// AddCapacity adds i to the "capacity" field.
+func (m *MatchOfferMutation) AddCapacity(i int) {
+	if m.addcapacity != nil {
+		*m.addcapacity += i
+	} else {
+		m.addcapacity = &i
+	}
+}
+
+// AddedCapacity returns the value that was added to the "capacity" field in this mutation.
+func (m *MatchOfferMutation) AddedCapacity() (r int, exists bool) {
+	v := m.addcapacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCapacity resets all changes to the "capacity" field.
+func (m *MatchOfferMutation) ResetCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+}
+
 // ClearProvider clears the "provider" edge to the Organization entity.
 func (m *MatchOfferMutation) ClearProvider() {
 	m.clearedprovider = true
@@ -10590,7 +11165,7 @@ func (m *MatchOfferMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchOfferMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.demo != nil {
 		fields = append(fields, matchoffer.FieldDemo)
 	}
@@ -10618,6 +11193,9 @@ func (m *MatchOfferMutation) Fields() []string {
 	if m.provider != nil {
 		fields = append(fields, matchoffer.FieldProviderID)
 	}
+	if m.capacity != nil {
+		fields = append(fields, matchoffer.FieldCapacity)
+	}
 	return fields
 }
 
@@ -10644,6 +11222,8 @@ func (m *MatchOfferMutation) Field(name string) (ent.Value, bool) {
 		return m.Languages()
 	case matchoffer.FieldProviderID:
 		return m.ProviderID()
+	case matchoffer.FieldCapacity:
+		return m.Capacity()
 	}
 	return nil, false
 }
@@ -10671,6 +11251,8 @@ func (m *MatchOfferMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldLanguages(ctx)
 	case matchoffer.FieldProviderID:
 		return m.OldProviderID(ctx)
+	case matchoffer.FieldCapacity:
+		return m.OldCapacity(ctx)
 	}
 	return nil, fmt.Errorf("unknown MatchOffer field %s", name)
 }
@@ -10743,6 +11325,13 @@ func (m *MatchOfferMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetProviderID(v)
 		return nil
+	case matchoffer.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCapacity(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer field %s", name)
 }
@@ -10751,6 +11340,9 @@ func (m *MatchOfferMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MatchOfferMutation) AddedFields() []string {
 	var fields []string
+	if m.addcapacity != nil {
+		fields = append(fields, matchoffer.FieldCapacity)
+	}
 	return fields
 }
 
@@ -10759,6 +11351,8 @@ func (m *MatchOfferMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MatchOfferMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case matchoffer.FieldCapacity:
+		return m.AddedCapacity()
 	}
 	return nil, false
 }
@@ -10768,6 +11362,13 @@ func (m *MatchOfferMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MatchOfferMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case matchoffer.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCapacity(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer numeric field %s", name)
 }
@@ -10842,6 +11443,9 @@ func (m *MatchOfferMutation) ResetField(name string) error {
 		return nil
 	case matchoffer.FieldProviderID:
 		m.ResetProviderID()
+		return nil
+	case matchoffer.FieldCapacity:
+		m.ResetCapacity()
 		return nil
 	}
 	return fmt.Errorf("unknown MatchOffer field %s", name)

@@ -107,10 +107,14 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[int], f
 // Consultant returns generated.ConsultantResolver implementation.
 func (r *Resolver) Consultant() generated.ConsultantResolver { return &consultantResolver{r} }
 
+// Match returns generated.MatchResolver implementation.
+func (r *Resolver) Match() generated.MatchResolver { return &matchResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	consultantResolver struct{ *Resolver }
+	matchResolver      struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 )

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -25,12 +26,24 @@ const (
 	FieldScore = "score"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
+	// FieldRespondedAt holds the string denoting the responded_at field in the database.
+	FieldRespondedAt = "responded_at"
+	// FieldCompletedAt holds the string denoting the completed_at field in the database.
+	FieldCompletedAt = "completed_at"
+	// FieldLivePair holds the string denoting the live_pair field in the database.
+	FieldLivePair = "live_pair"
+	// FieldMessage holds the string denoting the message field in the database.
+	FieldMessage = "message"
+	// FieldResponse holds the string denoting the response field in the database.
+	FieldResponse = "response"
 	// FieldCooperation holds the string denoting the cooperation field in the database.
 	FieldCooperation = "cooperation"
 	// EdgeOffer holds the string denoting the offer edge name in mutations.
 	EdgeOffer = "offer"
 	// EdgeNeed holds the string denoting the need edge name in mutations.
 	EdgeNeed = "need"
+	// EdgeProposedBy holds the string denoting the proposed_by edge name in mutations.
+	EdgeProposedBy = "proposed_by"
 	// Table holds the table name of the match in the database.
 	Table = "matches"
 	// OfferTable is the table that holds the offer relation/edge.
@@ -47,6 +60,13 @@ const (
 	NeedInverseTable = "match_needs"
 	// NeedColumn is the table column denoting the need relation/edge.
 	NeedColumn = "need_id"
+	// ProposedByTable is the table that holds the proposed_by relation/edge.
+	ProposedByTable = "matches"
+	// ProposedByInverseTable is the table name for the Organization entity.
+	// It exists in this package in order to avoid circular dependency with the "organization" package.
+	ProposedByInverseTable = "organizations"
+	// ProposedByColumn is the table column denoting the proposed_by relation/edge.
+	ProposedByColumn = "proposed_by_id"
 )
 
 // Columns holds all SQL columns for match fields.
@@ -56,12 +76,18 @@ var Columns = []string{
 	FieldStatus,
 	FieldScore,
 	FieldCreatedAt,
+	FieldRespondedAt,
+	FieldCompletedAt,
+	FieldLivePair,
+	FieldMessage,
+	FieldResponse,
 	FieldCooperation,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "matches"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
+	"proposed_by_id",
 	"need_id",
 	"offer_id",
 }
@@ -93,6 +119,12 @@ var (
 	DefaultDemo bool
 	// ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	ScoreValidator func(float64) error
+	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
+	DefaultCreatedAt func() time.Time
+	// MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	MessageValidator func(string) error
+	// ResponseValidator is a validator for the "response" field. It is called by the builders before save.
+	ResponseValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -103,6 +135,7 @@ const (
 	StatusPROPOSED  Status = "PROPOSED"
 	StatusACCEPTED  Status = "ACCEPTED"
 	StatusDECLINED  Status = "DECLINED"
+	StatusWITHDRAWN Status = "WITHDRAWN"
 	StatusCOMPLETED Status = "COMPLETED"
 )
 
@@ -113,7 +146,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPROPOSED, StatusACCEPTED, StatusDECLINED, StatusCOMPLETED:
+	case StatusPROPOSED, StatusACCEPTED, StatusDECLINED, StatusWITHDRAWN, StatusCOMPLETED:
 		return nil
 	default:
 		return fmt.Errorf("match: invalid enum value for status field: %q", s)
@@ -172,6 +205,31 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
 }
 
+// ByRespondedAt orders the results by the responded_at field.
+func ByRespondedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRespondedAt, opts...).ToFunc()
+}
+
+// ByCompletedAt orders the results by the completed_at field.
+func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+}
+
+// ByLivePair orders the results by the live_pair field.
+func ByLivePair(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLivePair, opts...).ToFunc()
+}
+
+// ByMessage orders the results by the message field.
+func ByMessage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMessage, opts...).ToFunc()
+}
+
+// ByResponse orders the results by the response field.
+func ByResponse(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldResponse, opts...).ToFunc()
+}
+
 // ByCooperation orders the results by the cooperation field.
 func ByCooperation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCooperation, opts...).ToFunc()
@@ -190,6 +248,13 @@ func ByNeedField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newNeedStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByProposedByField orders the results by proposed_by field.
+func ByProposedByField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProposedByStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOfferStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -202,6 +267,13 @@ func newNeedStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NeedInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, NeedTable, NeedColumn),
+	)
+}
+func newProposedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProposedByInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ProposedByTable, ProposedByColumn),
 	)
 }
 

@@ -70,6 +70,31 @@ func CreatedAt(v time.Time) predicate.Match {
 	return predicate.Match(sql.FieldEQ(FieldCreatedAt, v))
 }
 
+// RespondedAt applies equality check predicate on the "responded_at" field. It's identical to RespondedAtEQ.
+func RespondedAt(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldRespondedAt, v))
+}
+
+// CompletedAt applies equality check predicate on the "completed_at" field. It's identical to CompletedAtEQ.
+func CompletedAt(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldCompletedAt, v))
+}
+
+// LivePair applies equality check predicate on the "live_pair" field. It's identical to LivePairEQ.
+func LivePair(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldLivePair, v))
+}
+
+// Message applies equality check predicate on the "message" field. It's identical to MessageEQ.
+func Message(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldMessage, v))
+}
+
+// Response applies equality check predicate on the "response" field. It's identical to ResponseEQ.
+func Response(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldResponse, v))
+}
+
 // DemoEQ applies the EQ predicate on the "demo" field.
 func DemoEQ(v bool) predicate.Match {
 	return predicate.Match(sql.FieldEQ(FieldDemo, v))
@@ -180,6 +205,331 @@ func CreatedAtLTE(v time.Time) predicate.Match {
 	return predicate.Match(sql.FieldLTE(FieldCreatedAt, v))
 }
 
+// RespondedAtEQ applies the EQ predicate on the "responded_at" field.
+func RespondedAtEQ(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldRespondedAt, v))
+}
+
+// RespondedAtNEQ applies the NEQ predicate on the "responded_at" field.
+func RespondedAtNEQ(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldNEQ(FieldRespondedAt, v))
+}
+
+// RespondedAtIn applies the In predicate on the "responded_at" field.
+func RespondedAtIn(vs ...time.Time) predicate.Match {
+	return predicate.Match(sql.FieldIn(FieldRespondedAt, vs...))
+}
+
+// RespondedAtNotIn applies the NotIn predicate on the "responded_at" field.
+func RespondedAtNotIn(vs ...time.Time) predicate.Match {
+	return predicate.Match(sql.FieldNotIn(FieldRespondedAt, vs...))
+}
+
+// RespondedAtGT applies the GT predicate on the "responded_at" field.
+func RespondedAtGT(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldGT(FieldRespondedAt, v))
+}
+
+// RespondedAtGTE applies the GTE predicate on the "responded_at" field.
+func RespondedAtGTE(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldGTE(FieldRespondedAt, v))
+}
+
+// RespondedAtLT applies the LT predicate on the "responded_at" field.
+func RespondedAtLT(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldLT(FieldRespondedAt, v))
+}
+
+// RespondedAtLTE applies the LTE predicate on the "responded_at" field.
+func RespondedAtLTE(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldLTE(FieldRespondedAt, v))
+}
+
+// RespondedAtIsNil applies the IsNil predicate on the "responded_at" field.
+func RespondedAtIsNil() predicate.Match {
+	return predicate.Match(sql.FieldIsNull(FieldRespondedAt))
+}
+
+// RespondedAtNotNil applies the NotNil predicate on the "responded_at" field.
+func RespondedAtNotNil() predicate.Match {
+	return predicate.Match(sql.FieldNotNull(FieldRespondedAt))
+}
+
+// CompletedAtEQ applies the EQ predicate on the "completed_at" field.
+func CompletedAtEQ(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldCompletedAt, v))
+}
+
+// CompletedAtNEQ applies the NEQ predicate on the "completed_at" field.
+func CompletedAtNEQ(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldNEQ(FieldCompletedAt, v))
+}
+
+// CompletedAtIn applies the In predicate on the "completed_at" field.
+func CompletedAtIn(vs ...time.Time) predicate.Match {
+	return predicate.Match(sql.FieldIn(FieldCompletedAt, vs...))
+}
+
+// CompletedAtNotIn applies the NotIn predicate on the "completed_at" field.
+func CompletedAtNotIn(vs ...time.Time) predicate.Match {
+	return predicate.Match(sql.FieldNotIn(FieldCompletedAt, vs...))
+}
+
+// CompletedAtGT applies the GT predicate on the "completed_at" field.
+func CompletedAtGT(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldGT(FieldCompletedAt, v))
+}
+
+// CompletedAtGTE applies the GTE predicate on the "completed_at" field.
+func CompletedAtGTE(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldGTE(FieldCompletedAt, v))
+}
+
+// CompletedAtLT applies the LT predicate on the "completed_at" field.
+func CompletedAtLT(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldLT(FieldCompletedAt, v))
+}
+
+// CompletedAtLTE applies the LTE predicate on the "completed_at" field.
+func CompletedAtLTE(v time.Time) predicate.Match {
+	return predicate.Match(sql.FieldLTE(FieldCompletedAt, v))
+}
+
+// CompletedAtIsNil applies the IsNil predicate on the "completed_at" field.
+func CompletedAtIsNil() predicate.Match {
+	return predicate.Match(sql.FieldIsNull(FieldCompletedAt))
+}
+
+// CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
+func CompletedAtNotNil() predicate.Match {
+	return predicate.Match(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// LivePairEQ applies the EQ predicate on the "live_pair" field.
+func LivePairEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldLivePair, v))
+}
+
+// LivePairNEQ applies the NEQ predicate on the "live_pair" field.
+func LivePairNEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldNEQ(FieldLivePair, v))
+}
+
+// LivePairIn applies the In predicate on the "live_pair" field.
+func LivePairIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldIn(FieldLivePair, vs...))
+}
+
+// LivePairNotIn applies the NotIn predicate on the "live_pair" field.
+func LivePairNotIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldNotIn(FieldLivePair, vs...))
+}
+
+// LivePairGT applies the GT predicate on the "live_pair" field.
+func LivePairGT(v string) predicate.Match {
+	return predicate.Match(sql.FieldGT(FieldLivePair, v))
+}
+
+// LivePairGTE applies the GTE predicate on the "live_pair" field.
+func LivePairGTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldGTE(FieldLivePair, v))
+}
+
+// LivePairLT applies the LT predicate on the "live_pair" field.
+func LivePairLT(v string) predicate.Match {
+	return predicate.Match(sql.FieldLT(FieldLivePair, v))
+}
+
+// LivePairLTE applies the LTE predicate on the "live_pair" field.
+func LivePairLTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldLTE(FieldLivePair, v))
+}
+
+// LivePairContains applies the Contains predicate on the "live_pair" field.
+func LivePairContains(v string) predicate.Match {
+	return predicate.Match(sql.FieldContains(FieldLivePair, v))
+}
+
+// LivePairHasPrefix applies the HasPrefix predicate on the "live_pair" field.
+func LivePairHasPrefix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasPrefix(FieldLivePair, v))
+}
+
+// LivePairHasSuffix applies the HasSuffix predicate on the "live_pair" field.
+func LivePairHasSuffix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasSuffix(FieldLivePair, v))
+}
+
+// LivePairIsNil applies the IsNil predicate on the "live_pair" field.
+func LivePairIsNil() predicate.Match {
+	return predicate.Match(sql.FieldIsNull(FieldLivePair))
+}
+
+// LivePairNotNil applies the NotNil predicate on the "live_pair" field.
+func LivePairNotNil() predicate.Match {
+	return predicate.Match(sql.FieldNotNull(FieldLivePair))
+}
+
+// LivePairEqualFold applies the EqualFold predicate on the "live_pair" field.
+func LivePairEqualFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldEqualFold(FieldLivePair, v))
+}
+
+// LivePairContainsFold applies the ContainsFold predicate on the "live_pair" field.
+func LivePairContainsFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldContainsFold(FieldLivePair, v))
+}
+
+// MessageEQ applies the EQ predicate on the "message" field.
+func MessageEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldMessage, v))
+}
+
+// MessageNEQ applies the NEQ predicate on the "message" field.
+func MessageNEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldNEQ(FieldMessage, v))
+}
+
+// MessageIn applies the In predicate on the "message" field.
+func MessageIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldIn(FieldMessage, vs...))
+}
+
+// MessageNotIn applies the NotIn predicate on the "message" field.
+func MessageNotIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldNotIn(FieldMessage, vs...))
+}
+
+// MessageGT applies the GT predicate on the "message" field.
+func MessageGT(v string) predicate.Match {
+	return predicate.Match(sql.FieldGT(FieldMessage, v))
+}
+
+// MessageGTE applies the GTE predicate on the "message" field.
+func MessageGTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldGTE(FieldMessage, v))
+}
+
+// MessageLT applies the LT predicate on the "message" field.
+func MessageLT(v string) predicate.Match {
+	return predicate.Match(sql.FieldLT(FieldMessage, v))
+}
+
+// MessageLTE applies the LTE predicate on the "message" field.
+func MessageLTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldLTE(FieldMessage, v))
+}
+
+// MessageContains applies the Contains predicate on the "message" field.
+func MessageContains(v string) predicate.Match {
+	return predicate.Match(sql.FieldContains(FieldMessage, v))
+}
+
+// MessageHasPrefix applies the HasPrefix predicate on the "message" field.
+func MessageHasPrefix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasPrefix(FieldMessage, v))
+}
+
+// MessageHasSuffix applies the HasSuffix predicate on the "message" field.
+func MessageHasSuffix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasSuffix(FieldMessage, v))
+}
+
+// MessageIsNil applies the IsNil predicate on the "message" field.
+func MessageIsNil() predicate.Match {
+	return predicate.Match(sql.FieldIsNull(FieldMessage))
+}
+
+// MessageNotNil applies the NotNil predicate on the "message" field.
+func MessageNotNil() predicate.Match {
+	return predicate.Match(sql.FieldNotNull(FieldMessage))
+}
+
+// MessageEqualFold applies the EqualFold predicate on the "message" field.
+func MessageEqualFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldEqualFold(FieldMessage, v))
+}
+
+// MessageContainsFold applies the ContainsFold predicate on the "message" field.
+func MessageContainsFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldContainsFold(FieldMessage, v))
+}
+
+// ResponseEQ applies the EQ predicate on the "response" field.
+func ResponseEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldEQ(FieldResponse, v))
+}
+
+// ResponseNEQ applies the NEQ predicate on the "response" field.
+func ResponseNEQ(v string) predicate.Match {
+	return predicate.Match(sql.FieldNEQ(FieldResponse, v))
+}
+
+// ResponseIn applies the In predicate on the "response" field.
+func ResponseIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldIn(FieldResponse, vs...))
+}
+
+// ResponseNotIn applies the NotIn predicate on the "response" field.
+func ResponseNotIn(vs ...string) predicate.Match {
+	return predicate.Match(sql.FieldNotIn(FieldResponse, vs...))
+}
+
+// ResponseGT applies the GT predicate on the "response" field.
+func ResponseGT(v string) predicate.Match {
+	return predicate.Match(sql.FieldGT(FieldResponse, v))
+}
+
+// ResponseGTE applies the GTE predicate on the "response" field.
+func ResponseGTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldGTE(FieldResponse, v))
+}
+
+// ResponseLT applies the LT predicate on the "response" field.
+func ResponseLT(v string) predicate.Match {
+	return predicate.Match(sql.FieldLT(FieldResponse, v))
+}
+
+// ResponseLTE applies the LTE predicate on the "response" field.
+func ResponseLTE(v string) predicate.Match {
+	return predicate.Match(sql.FieldLTE(FieldResponse, v))
+}
+
+// ResponseContains applies the Contains predicate on the "response" field.
+func ResponseContains(v string) predicate.Match {
+	return predicate.Match(sql.FieldContains(FieldResponse, v))
+}
+
+// ResponseHasPrefix applies the HasPrefix predicate on the "response" field.
+func ResponseHasPrefix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasPrefix(FieldResponse, v))
+}
+
+// ResponseHasSuffix applies the HasSuffix predicate on the "response" field.
+func ResponseHasSuffix(v string) predicate.Match {
+	return predicate.Match(sql.FieldHasSuffix(FieldResponse, v))
+}
+
+// ResponseIsNil applies the IsNil predicate on the "response" field.
+func ResponseIsNil() predicate.Match {
+	return predicate.Match(sql.FieldIsNull(FieldResponse))
+}
+
+// ResponseNotNil applies the NotNil predicate on the "response" field.
+func ResponseNotNil() predicate.Match {
+	return predicate.Match(sql.FieldNotNull(FieldResponse))
+}
+
+// ResponseEqualFold applies the EqualFold predicate on the "response" field.
+func ResponseEqualFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldEqualFold(FieldResponse, v))
+}
+
+// ResponseContainsFold applies the ContainsFold predicate on the "response" field.
+func ResponseContainsFold(v string) predicate.Match {
+	return predicate.Match(sql.FieldContainsFold(FieldResponse, v))
+}
+
 // CooperationEQ applies the EQ predicate on the "cooperation" field.
 func CooperationEQ(v Cooperation) predicate.Match {
 	return predicate.Match(sql.FieldEQ(FieldCooperation, v))
@@ -235,6 +585,27 @@ func HasNeed() predicate.Match {
 func HasNeedWith(preds ...predicate.MatchNeed) predicate.Match {
 	return predicate.Match(func(s *sql.Selector) {
 		sqlgraph.HasNeighborsWith(s, newNeedStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProposedBy applies the HasEdge predicate on the "proposed_by" edge.
+func HasProposedBy() predicate.Match {
+	return predicate.Match(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ProposedByTable, ProposedByColumn),
+		))
+	})
+}
+
+// HasProposedByWith applies the HasEdge predicate on the "proposed_by" edge with a given conditions (other predicates).
+func HasProposedByWith(preds ...predicate.Organization) predicate.Match {
+	return predicate.Match(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newProposedByStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}

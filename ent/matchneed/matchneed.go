@@ -7,6 +7,7 @@ import (
 	"io"
 	"sscgraph/ent/schema/schematype"
 	"strconv"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -31,6 +32,8 @@ const (
 	FieldStatus = "status"
 	// FieldPostedAt holds the string denoting the posted_at field in the database.
 	FieldPostedAt = "posted_at"
+	// FieldLanguages holds the string denoting the languages field in the database.
+	FieldLanguages = "languages"
 	// FieldSeekerID holds the string denoting the seeker_id field in the database.
 	FieldSeekerID = "seeker_id"
 	// FieldCountryID holds the string denoting the country_id field in the database.
@@ -82,6 +85,7 @@ var Columns = []string{
 	FieldKind,
 	FieldStatus,
 	FieldPostedAt,
+	FieldLanguages,
 	FieldSeekerID,
 	FieldCountryID,
 }
@@ -114,6 +118,8 @@ var (
 	DefaultDemo bool
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DefaultPostedAt holds the default value on creation for the "posted_at" field.
+	DefaultPostedAt func() time.Time
 )
 
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.

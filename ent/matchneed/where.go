@@ -326,6 +326,16 @@ func PostedAtLTE(v time.Time) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldLTE(FieldPostedAt, v))
 }
 
+// LanguagesIsNil applies the IsNil predicate on the "languages" field.
+func LanguagesIsNil() predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldIsNull(FieldLanguages))
+}
+
+// LanguagesNotNil applies the NotNil predicate on the "languages" field.
+func LanguagesNotNil() predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNotNull(FieldLanguages))
+}
+
 // SeekerIDEQ applies the EQ predicate on the "seeker_id" field.
 func SeekerIDEQ(v int) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldEQ(FieldSeekerID, v))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sscgraph/ent/schema/schematype"
 	"strconv"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -37,6 +38,8 @@ const (
 	FieldLanguages = "languages"
 	// FieldProviderID holds the string denoting the provider_id field in the database.
 	FieldProviderID = "provider_id"
+	// FieldCapacity holds the string denoting the capacity field in the database.
+	FieldCapacity = "capacity"
 	// EdgeProvider holds the string denoting the provider edge name in mutations.
 	EdgeProvider = "provider"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
@@ -119,6 +122,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldLanguages,
 	FieldProviderID,
+	FieldCapacity,
 }
 
 var (
@@ -155,6 +159,12 @@ var (
 	DefaultDemo bool
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DefaultPostedAt holds the default value on creation for the "posted_at" field.
+	DefaultPostedAt func() time.Time
+	// DefaultCapacity holds the default value on creation for the "capacity" field.
+	DefaultCapacity int
+	// CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	CapacityValidator func(int) error
 )
 
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
@@ -238,6 +248,11 @@ func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByProviderID orders the results by the provider_id field.
 func ByProviderID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProviderID, opts...).ToFunc()
+}
+
+// ByCapacity orders the results by the capacity field.
+func ByCapacity(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCapacity, opts...).ToFunc()
 }
 
 // ByProviderField orders the results by provider field.

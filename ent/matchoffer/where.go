@@ -86,6 +86,11 @@ func ProviderID(v int) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldProviderID, v))
 }
 
+// Capacity applies equality check predicate on the "capacity" field. It's identical to CapacityEQ.
+func Capacity(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldCapacity, v))
+}
+
 // DemoEQ applies the EQ predicate on the "demo" field.
 func DemoEQ(v bool) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldDemo, v))
@@ -404,6 +409,46 @@ func ProviderIDIn(vs ...int) predicate.MatchOffer {
 // ProviderIDNotIn applies the NotIn predicate on the "provider_id" field.
 func ProviderIDNotIn(vs ...int) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldNotIn(FieldProviderID, vs...))
+}
+
+// CapacityEQ applies the EQ predicate on the "capacity" field.
+func CapacityEQ(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldCapacity, v))
+}
+
+// CapacityNEQ applies the NEQ predicate on the "capacity" field.
+func CapacityNEQ(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNEQ(FieldCapacity, v))
+}
+
+// CapacityIn applies the In predicate on the "capacity" field.
+func CapacityIn(vs ...int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldIn(FieldCapacity, vs...))
+}
+
+// CapacityNotIn applies the NotIn predicate on the "capacity" field.
+func CapacityNotIn(vs ...int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNotIn(FieldCapacity, vs...))
+}
+
+// CapacityGT applies the GT predicate on the "capacity" field.
+func CapacityGT(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldGT(FieldCapacity, v))
+}
+
+// CapacityGTE applies the GTE predicate on the "capacity" field.
+func CapacityGTE(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldGTE(FieldCapacity, v))
+}
+
+// CapacityLT applies the LT predicate on the "capacity" field.
+func CapacityLT(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldLT(FieldCapacity, v))
+}
+
+// CapacityLTE applies the LTE predicate on the "capacity" field.
+func CapacityLTE(v int) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldLTE(FieldCapacity, v))
 }
 
 // HasProvider applies the HasEdge predicate on the "provider" edge.

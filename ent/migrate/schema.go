@@ -453,10 +453,16 @@ var (
 	MatchesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "ACCEPTED", "DECLINED", "COMPLETED"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "ACCEPTED", "DECLINED", "WITHDRAWN", "COMPLETED"}},
 		{Name: "score", Type: field.TypeFloat64},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "responded_at", Type: field.TypeTime, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "live_pair", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "message", Type: field.TypeString, Nullable: true, Size: 5000},
+		{Name: "response", Type: field.TypeString, Nullable: true, Size: 5000},
 		{Name: "cooperation", Type: field.TypeEnum, Enums: []string{"SOUTH_SOUTH", "TRIANGULAR", "OTHER"}},
+		{Name: "proposed_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "need_id", Type: field.TypeInt},
 		{Name: "offer_id", Type: field.TypeInt},
 	}
@@ -467,14 +473,20 @@ var (
 		PrimaryKey: []*schema.Column{MatchesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "matches_organizations_proposed_by",
+				Columns:    []*schema.Column{MatchesColumns[11]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "matches_match_needs_matches",
-				Columns:    []*schema.Column{MatchesColumns[6]},
+				Columns:    []*schema.Column{MatchesColumns[12]},
 				RefColumns: []*schema.Column{MatchNeedsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "matches_match_offers_matches",
-				Columns:    []*schema.Column{MatchesColumns[7]},
+				Columns:    []*schema.Column{MatchesColumns[13]},
 				RefColumns: []*schema.Column{MatchOffersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -482,13 +494,13 @@ var (
 		Indexes: []*schema.Index{
 			{
 				Name:    "match_offer_id_need_id",
-				Unique:  true,
-				Columns: []*schema.Column{MatchesColumns[7], MatchesColumns[6]},
+				Unique:  false,
+				Columns: []*schema.Column{MatchesColumns[13], MatchesColumns[12]},
 			},
 			{
 				Name:    "match_need_id",
 				Unique:  false,
-				Columns: []*schema.Column{MatchesColumns[6]},
+				Columns: []*schema.Column{MatchesColumns[12]},
 			},
 		},
 	}
@@ -501,6 +513,7 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FINANCIAL", "TECHNICAL", "PUBLIC_PRIVATE_PARTNERSHIP"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "MATCHED", "CLOSED"}},
 		{Name: "posted_at", Type: field.TypeTime},
+		{Name: "languages", Type: field.TypeJSON, Nullable: true},
 		{Name: "country_id", Type: field.TypeInt},
 		{Name: "seeker_id", Type: field.TypeInt},
 	}
@@ -512,13 +525,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "match_needs_countries_needs",
-				Columns:    []*schema.Column{MatchNeedsColumns[7]},
+				Columns:    []*schema.Column{MatchNeedsColumns[8]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "match_needs_organizations_needs",
-				Columns:    []*schema.Column{MatchNeedsColumns[8]},
+				Columns:    []*schema.Column{MatchNeedsColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -527,7 +540,7 @@ var (
 			{
 				Name:    "matchneed_seeker_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[8], MatchNeedsColumns[6]},
+				Columns: []*schema.Column{MatchNeedsColumns[9], MatchNeedsColumns[6]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						MatchNeedsColumns[6].Name: true,
@@ -537,7 +550,7 @@ var (
 			{
 				Name:    "matchneed_country_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[7], MatchNeedsColumns[6]},
+				Columns: []*schema.Column{MatchNeedsColumns[8], MatchNeedsColumns[6]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						MatchNeedsColumns[6].Name: true,
@@ -562,6 +575,7 @@ var (
 		{Name: "posted_at", Type: field.TypeTime},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "languages", Type: field.TypeJSON, Nullable: true},
+		{Name: "capacity", Type: field.TypeInt, Default: 1},
 		{Name: "provider_id", Type: field.TypeInt},
 	}
 	// MatchOffersTable holds the schema information for the "match_offers" table.
@@ -572,7 +586,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "match_offers_organizations_offers",
-				Columns:    []*schema.Column{MatchOffersColumns[9]},
+				Columns:    []*schema.Column{MatchOffersColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -581,7 +595,7 @@ var (
 			{
 				Name:    "matchoffer_provider_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[9], MatchOffersColumns[6]},
+				Columns: []*schema.Column{MatchOffersColumns[10], MatchOffersColumns[6]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						MatchOffersColumns[6].Name: true,
@@ -597,6 +611,11 @@ var (
 				Name:    "matchoffer_posted_at",
 				Unique:  false,
 				Columns: []*schema.Column{MatchOffersColumns[6]},
+			},
+			{
+				Name:    "matchoffer_status_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOffersColumns[5], MatchOffersColumns[7]},
 			},
 		},
 	}
@@ -1084,8 +1103,9 @@ func init() {
 	CountriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
-	MatchesTable.ForeignKeys[0].RefTable = MatchNeedsTable
-	MatchesTable.ForeignKeys[1].RefTable = MatchOffersTable
+	MatchesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	MatchesTable.ForeignKeys[1].RefTable = MatchNeedsTable
+	MatchesTable.ForeignKeys[2].RefTable = MatchOffersTable
 	MatchesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}

@@ -310,6 +310,18 @@ func init() {
 	matchDescScore := matchFields[1].Descriptor()
 	// match.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	match.ScoreValidator = matchDescScore.Validators[0].(func(float64) error)
+	// matchDescCreatedAt is the schema descriptor for created_at field.
+	matchDescCreatedAt := matchFields[2].Descriptor()
+	// match.DefaultCreatedAt holds the default value on creation for the created_at field.
+	match.DefaultCreatedAt = matchDescCreatedAt.Default.(func() time.Time)
+	// matchDescMessage is the schema descriptor for message field.
+	matchDescMessage := matchFields[6].Descriptor()
+	// match.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	match.MessageValidator = matchDescMessage.Validators[0].(func(string) error)
+	// matchDescResponse is the schema descriptor for response field.
+	matchDescResponse := matchFields[7].Descriptor()
+	// match.ResponseValidator is a validator for the "response" field. It is called by the builders before save.
+	match.ResponseValidator = matchDescResponse.Validators[0].(func(string) error)
 	matchneedMixin := schema.MatchNeed{}.Mixin()
 	matchneed.Policy = privacy.NewPolicies(schema.MatchNeed{})
 	matchneed.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -355,6 +367,10 @@ func init() {
 			return nil
 		}
 	}()
+	// matchneedDescPostedAt is the schema descriptor for posted_at field.
+	matchneedDescPostedAt := matchneedFields[4].Descriptor()
+	// matchneed.DefaultPostedAt holds the default value on creation for the posted_at field.
+	matchneed.DefaultPostedAt = matchneedDescPostedAt.Default.(func() time.Time)
 	matchofferMixin := schema.MatchOffer{}.Mixin()
 	matchoffer.Policy = privacy.NewPolicies(schema.MatchOffer{})
 	matchoffer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -394,6 +410,30 @@ func init() {
 		return func(title string) error {
 			for _, fn := range fns {
 				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// matchofferDescPostedAt is the schema descriptor for posted_at field.
+	matchofferDescPostedAt := matchofferFields[4].Descriptor()
+	// matchoffer.DefaultPostedAt holds the default value on creation for the posted_at field.
+	matchoffer.DefaultPostedAt = matchofferDescPostedAt.Default.(func() time.Time)
+	// matchofferDescCapacity is the schema descriptor for capacity field.
+	matchofferDescCapacity := matchofferFields[8].Descriptor()
+	// matchoffer.DefaultCapacity holds the default value on creation for the capacity field.
+	matchoffer.DefaultCapacity = matchofferDescCapacity.Default.(int)
+	// matchoffer.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	matchoffer.CapacityValidator = func() func(int) error {
+		validators := matchofferDescCapacity.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(capacity int) error {
+			for _, fn := range fns {
+				if err := fn(capacity); err != nil {
 					return err
 				}
 			}

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -22,16 +24,37 @@ func (Match) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
 func (Match) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("status").
-			Comment("PROPOSED, ACCEPTED, DECLINED or COMPLETED.").
-			Values("PROPOSED", "ACCEPTED", "DECLINED", "COMPLETED").
+			Comment("PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.").
+			Values("PROPOSED", "ACCEPTED", "DECLINED", "WITHDRAWN", "COMPLETED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Float("score").
 			Range(0, 1).
 			Comment("How well the offer fits the need, from 0 to 1.").
 			Annotations(entgql.OrderField("SCORE")),
 		field.Time("created_at").
+			Default(time.Now).
 			Comment("When the match was proposed.").
 			Annotations(entgql.OrderField("CREATED_AT")),
+		field.Time("responded_at").
+			Optional().Nillable().
+			Comment("When the other party accepted or declined, or the proposer withdrew.").
+			Annotations(notInput()),
+		field.Time("completed_at").
+			Optional().Nillable().
+			Comment("When the match was marked COMPLETED.").
+			Annotations(notInput()),
+		field.String("live_pair").
+			Optional().Nillable().Unique().
+			Comment("offer:need while the match is PROPOSED or ACCEPTED, null otherwise: its unique index allows one live match per pair (set by the lifecycle hook; a partial index would say it too, but its predicate is written differently by each database).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Text("message").
+			Optional().MaxLen(5000).
+			Comment("The proposer's message; the parties and EDITOR and ADMIN keys read it.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Text("response").
+			Optional().MaxLen(5000).
+			Comment("The other party's answer; the parties and EDITOR and ADMIN keys read it.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("cooperation").
 			Values("SOUTH_SOUTH", "TRIANGULAR", "OTHER").
 			Comment("Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.").
@@ -48,15 +71,21 @@ func (Match) Edges() []ent.Edge {
 		edge.From("need", MatchNeed.Type).
 			Comment("The need matched.").
 			Ref("matches").Unique().Required(),
+		edge.To("proposed_by", Organization.Type).
+			Unique().
+			StorageKey(edge.Column("proposed_by_id")).
+			Comment("The party whose member proposed the match; null when an EDITOR or ADMIN key did.").
+			Annotations(notInput()),
 	}
 }
 
 // Indexes of the Match.
 func (Match) Indexes() []ent.Index {
 	return []ent.Index{
-		// One match per offer and need; the unique index also serves
-		// offer-side look-ups.
-		index.Edges("offer", "need").Unique(),
+		// Offer-side look-ups and pages. A pair may have several matches
+		// over time (declined, then proposed again); live_pair keeps one
+		// live at a time.
+		index.Edges("offer", "need"),
 		index.Edges("need"),
 	}
 }

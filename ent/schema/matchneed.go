@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -34,12 +36,16 @@ func (MatchNeed) Fields() []ent.Field {
 			GoType(schematype.MatchKind("")).
 			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
 		field.Enum("status").
-			Comment("OPEN, MATCHED or CLOSED.").
+			Comment("OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.").
 			Values("OPEN", "MATCHED", "CLOSED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("posted_at").
-			Comment("When the need was published.").
+			Default(time.Now).
+			Comment("When the need was published: now unless given, never in the future.").
 			Annotations(entgql.OrderField("POSTED_AT")),
+		field.Strings("languages").
+			Optional().
+			Comment("ISO 639-1 codes of the languages the seeker works in."),
 		// The seeker's and the country's keys, as fields so that an index
 		// can lead with them.
 		field.Int("seeker_id").

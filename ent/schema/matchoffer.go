@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -34,11 +36,12 @@ func (MatchOffer) Fields() []ent.Field {
 			GoType(schematype.MatchKind("")).
 			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
 		field.Enum("status").
-			Comment("OPEN, MATCHED, CLOSED or EXPIRED.").
+			Comment("OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.").
 			Values("OPEN", "MATCHED", "CLOSED", "EXPIRED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("posted_at").
-			Comment("When the offer was published.").
+			Default(time.Now).
+			Comment("When the offer was published: now unless given, never in the future.").
 			Annotations(entgql.OrderField("POSTED_AT")),
 		field.Time("expires_at").
 			Comment("When the offer lapses, if it does.").
@@ -50,6 +53,11 @@ func (MatchOffer) Fields() []ent.Field {
 		// The provider's key, as a field so that an index can lead with it.
 		field.Int("provider_id").
 			Annotations(entgql.Skip()),
+		// Last, so that the column is added, not the table rebuilt (on
+		// SQLite a rebuild would drop the table's triggers).
+		field.Int("capacity").
+			Default(1).Min(1).Max(10_000).
+			Comment("How many accepted matches the offer can serve before it is MATCHED."),
 	}
 }
 
@@ -85,6 +93,8 @@ func (MatchOffer) Indexes() []ent.Index {
 		index.Fields("provider_id", "posted_at").Annotations(entsql.DescColumns("posted_at")),
 		index.Fields("status", "posted_at"),
 		index.Fields("posted_at"),
+		// Offers that lapse: the derived EXPIRED status reads them.
+		index.Fields("status", "expires_at"),
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
+	"sscgraph/internal/matching"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -45,8 +46,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Consultant() ConsultantResolver
+	Match() MatchResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -156,6 +159,23 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ConsultantSuggestion struct {
+		Consultant func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	ConsultantSuggestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConsultantSuggestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Country struct {
 		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Code               func(childComplexity int) int
@@ -190,12 +210,17 @@ type ComplexityRoot struct {
 	}
 
 	Match struct {
+		CompletedAt func(childComplexity int) int
 		Cooperation func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Demo        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Message     func(childComplexity int) int
 		Need        func(childComplexity int) int
 		Offer       func(childComplexity int) int
+		ProposedBy  func(childComplexity int) int
+		RespondedAt func(childComplexity int) int
+		Response    func(childComplexity int) int
 		Score       func(childComplexity int) int
 		Status      func(childComplexity int) int
 	}
@@ -217,6 +242,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Languages   func(childComplexity int) int
 		Matches     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
 		PostedAt    func(childComplexity int) int
 		Seeker      func(childComplexity int) int
@@ -237,6 +263,7 @@ type ComplexityRoot struct {
 	}
 
 	MatchOffer struct {
+		Capacity        func(childComplexity int) int
 		Demo            func(childComplexity int) int
 		Description     func(childComplexity int) int
 		ExpiresAt       func(childComplexity int) int
@@ -265,6 +292,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CompleteMatch        func(childComplexity int, id int) int
 		CreateAPIKey         func(childComplexity int, input auth.CreateAPIKeyInput) int
 		CreateActivities     func(childComplexity int, inputs []*ent.CreateActivityInput) int
 		CreateActivity       func(childComplexity int, input ent.CreateActivityInput) int
@@ -289,6 +317,8 @@ type ComplexityRoot struct {
 		DeleteRecommendation func(childComplexity int, id int) int
 		DeleteRegion         func(childComplexity int, id int) int
 		DeleteTopic          func(childComplexity int, id int) int
+		ProposeMatch         func(childComplexity int, need int, offer int, message *string) int
+		RespondToMatch       func(childComplexity int, id int, accept bool, message *string) int
 		RevokeAPIKey         func(childComplexity int, id int) int
 		UpdateActivity       func(childComplexity int, id int, input ent.UpdateActivityInput) int
 		UpdateConsultant     func(childComplexity int, id int, input ent.UpdateConsultantInput) int
@@ -301,11 +331,46 @@ type ComplexityRoot struct {
 		UpdateRecommendation func(childComplexity int, id int, input ent.UpdateRecommendationInput) int
 		UpdateRegion         func(childComplexity int, id int, input ent.UpdateRegionInput) int
 		UpdateTopic          func(childComplexity int, id int, input ent.UpdateTopicInput) int
+		WithdrawMatch        func(childComplexity int, id int) int
+	}
+
+	NeedSuggestion struct {
+		Need    func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	NeedSuggestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NeedSuggestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	NewAPIKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	OfferSuggestion struct {
+		Offer   func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	OfferSuggestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OfferSuggestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -368,26 +433,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
-		Activities      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		AuditEvents     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Consultants     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
-		Countries       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Country         func(childComplexity int, code string) int
-		MatchNeeds      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
-		MatchOffers     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
-		Matches         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
-		Node            func(childComplexity int, id int) int
-		Nodes           func(childComplexity int, ids []int) int
-		Organizations   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Project         func(childComplexity int, code string) int
-		Projects        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		RateLimit       func(childComplexity int) int
-		Recommendation  func(childComplexity int, number int) int
-		Recommendations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecommendationOrder, where *ent.RecommendationWhereInput) int
-		Regions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Topic           func(childComplexity int, code string) int
-		Topics          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
+		APIKeys              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
+		Activities           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Consultants          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
+		Countries            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Country              func(childComplexity int, code string) int
+		MatchNeeds           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
+		MatchOffers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
+		Matches              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
+		Node                 func(childComplexity int, id int) int
+		Nodes                func(childComplexity int, ids []int) int
+		Organizations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Project              func(childComplexity int, code string) int
+		Projects             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		RateLimit            func(childComplexity int) int
+		Recommendation       func(childComplexity int, number int) int
+		Recommendations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecommendationOrder, where *ent.RecommendationWhereInput) int
+		Regions              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
+		SuggestedConsultants func(childComplexity int, activity *int, topics []int, country *int, language *string, first *int, after *entgql.Cursor[int]) int
+		SuggestedNeeds       func(childComplexity int, offer int, first *int, after *entgql.Cursor[int]) int
+		SuggestedOffers      func(childComplexity int, need int, first *int, after *entgql.Cursor[int]) int
+		Topic                func(childComplexity int, code string) int
+		Topics               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
 	}
 
 	RateLimit struct {
@@ -437,6 +505,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		MatchChanged       func(childComplexity int, need *int, offer *int) int
+		OfferPosted        func(childComplexity int, where *ent.MatchOfferWhereInput) int
+		SuggestionsChanged func(childComplexity int, need int, first *int) int
+	}
+
 	Topic struct {
 		Activities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Code        func(childComplexity int) int
@@ -468,6 +542,10 @@ type ComplexityRoot struct {
 
 type ConsultantResolver interface {
 	Email(ctx context.Context, obj *ent.Consultant) (*string, error)
+}
+type MatchResolver interface {
+	Message(ctx context.Context, obj *ent.Match) (*string, error)
+	Response(ctx context.Context, obj *ent.Match) (*string, error)
 }
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
@@ -506,6 +584,10 @@ type MutationResolver interface {
 	CreateActivities(ctx context.Context, inputs []*ent.CreateActivityInput) ([]*ent.Activity, error)
 	CreateAPIKey(ctx context.Context, input auth.CreateAPIKeyInput) (*auth.NewAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
+	ProposeMatch(ctx context.Context, need int, offer int, message *string) (*ent.Match, error)
+	RespondToMatch(ctx context.Context, id int, accept bool, message *string) (*ent.Match, error)
+	CompleteMatch(ctx context.Context, id int) (*ent.Match, error)
+	WithdrawMatch(ctx context.Context, id int) (*ent.Match, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -524,10 +606,18 @@ type QueryResolver interface {
 	Regions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error)
 	Topics(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	RateLimit(ctx context.Context) (*limits.RateLimit, error)
+	SuggestedOffers(ctx context.Context, need int, first *int, after *entgql.Cursor[int]) (*matching.OfferSuggestionConnection, error)
+	SuggestedNeeds(ctx context.Context, offer int, first *int, after *entgql.Cursor[int]) (*matching.NeedSuggestionConnection, error)
+	SuggestedConsultants(ctx context.Context, activity *int, topics []int, country *int, language *string, first *int, after *entgql.Cursor[int]) (*matching.ConsultantSuggestionConnection, error)
 	Country(ctx context.Context, code string) (*ent.Country, error)
 	Project(ctx context.Context, code string) (*ent.Project, error)
 	Topic(ctx context.Context, code string) (*ent.Topic, error)
 	Recommendation(ctx context.Context, number int) (*ent.Recommendation, error)
+}
+type SubscriptionResolver interface {
+	OfferPosted(ctx context.Context, where *ent.MatchOfferWhereInput) (<-chan *ent.MatchOffer, error)
+	MatchChanged(ctx context.Context, need *int, offer *int) (<-chan *ent.Match, error)
+	SuggestionsChanged(ctx context.Context, need int, first *int) (<-chan []*matching.OfferSuggestion, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -997,6 +1087,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsultantEdge.Node(childComplexity), true
 
+	case "ConsultantSuggestion.consultant":
+		if e.ComplexityRoot.ConsultantSuggestion.Consultant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestion.Consultant(childComplexity), true
+	case "ConsultantSuggestion.reasons":
+		if e.ComplexityRoot.ConsultantSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestion.Reasons(childComplexity), true
+	case "ConsultantSuggestion.score":
+		if e.ComplexityRoot.ConsultantSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestion.Score(childComplexity), true
+
+	case "ConsultantSuggestionConnection.edges":
+		if e.ComplexityRoot.ConsultantSuggestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestionConnection.Edges(childComplexity), true
+	case "ConsultantSuggestionConnection.pageInfo":
+		if e.ComplexityRoot.ConsultantSuggestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestionConnection.PageInfo(childComplexity), true
+	case "ConsultantSuggestionConnection.totalCount":
+		if e.ComplexityRoot.ConsultantSuggestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestionConnection.TotalCount(childComplexity), true
+
+	case "ConsultantSuggestionEdge.cursor":
+		if e.ComplexityRoot.ConsultantSuggestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestionEdge.Cursor(childComplexity), true
+	case "ConsultantSuggestionEdge.node":
+		if e.ComplexityRoot.ConsultantSuggestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantSuggestionEdge.Node(childComplexity), true
+
 	case "Country.activities":
 		if e.ComplexityRoot.Country.Activities == nil {
 			break
@@ -1184,6 +1325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "Match.completedAt":
+		if e.ComplexityRoot.Match.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.CompletedAt(childComplexity), true
 	case "Match.cooperation":
 		if e.ComplexityRoot.Match.Cooperation == nil {
 			break
@@ -1208,6 +1355,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Match.ID(childComplexity), true
+	case "Match.message":
+		if e.ComplexityRoot.Match.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Message(childComplexity), true
 	case "Match.need":
 		if e.ComplexityRoot.Match.Need == nil {
 			break
@@ -1220,6 +1373,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Match.Offer(childComplexity), true
+	case "Match.proposedBy":
+		if e.ComplexityRoot.Match.ProposedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.ProposedBy(childComplexity), true
+	case "Match.respondedAt":
+		if e.ComplexityRoot.Match.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.RespondedAt(childComplexity), true
+	case "Match.response":
+		if e.ComplexityRoot.Match.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Response(childComplexity), true
 	case "Match.score":
 		if e.ComplexityRoot.Match.Score == nil {
 			break
@@ -1295,6 +1466,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchNeed.Kind(childComplexity), true
+	case "MatchNeed.languages":
+		if e.ComplexityRoot.MatchNeed.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchNeed.Languages(childComplexity), true
 	case "MatchNeed.matches":
 		if e.ComplexityRoot.MatchNeed.Matches == nil {
 			break
@@ -1374,6 +1551,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatchNeedEdge.Node(childComplexity), true
 
+	case "MatchOffer.capacity":
+		if e.ComplexityRoot.MatchOffer.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchOffer.Capacity(childComplexity), true
 	case "MatchOffer.demo":
 		if e.ComplexityRoot.MatchOffer.Demo == nil {
 			break
@@ -1511,6 +1694,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatchOfferEdge.Node(childComplexity), true
 
+	case "Mutation.completeMatch":
+		if e.ComplexityRoot.Mutation.CompleteMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteMatch(childComplexity, args["id"].(int)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -1775,6 +1969,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTopic(childComplexity, args["id"].(int)), true
+	case "Mutation.proposeMatch":
+		if e.ComplexityRoot.Mutation.ProposeMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeMatch(childComplexity, args["need"].(int), args["offer"].(int), args["message"].(*string)), true
+	case "Mutation.respondToMatch":
+		if e.ComplexityRoot.Mutation.RespondToMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_respondToMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RespondToMatch(childComplexity, args["id"].(int), args["accept"].(bool), args["message"].(*string)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1907,6 +2123,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTopic(childComplexity, args["id"].(int), args["input"].(ent.UpdateTopicInput)), true
+	case "Mutation.withdrawMatch":
+		if e.ComplexityRoot.Mutation.WithdrawMatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawMatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawMatch(childComplexity, args["id"].(int)), true
+
+	case "NeedSuggestion.need":
+		if e.ComplexityRoot.NeedSuggestion.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestion.Need(childComplexity), true
+	case "NeedSuggestion.reasons":
+		if e.ComplexityRoot.NeedSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestion.Reasons(childComplexity), true
+	case "NeedSuggestion.score":
+		if e.ComplexityRoot.NeedSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestion.Score(childComplexity), true
+
+	case "NeedSuggestionConnection.edges":
+		if e.ComplexityRoot.NeedSuggestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestionConnection.Edges(childComplexity), true
+	case "NeedSuggestionConnection.pageInfo":
+		if e.ComplexityRoot.NeedSuggestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestionConnection.PageInfo(childComplexity), true
+	case "NeedSuggestionConnection.totalCount":
+		if e.ComplexityRoot.NeedSuggestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestionConnection.TotalCount(childComplexity), true
+
+	case "NeedSuggestionEdge.cursor":
+		if e.ComplexityRoot.NeedSuggestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestionEdge.Cursor(childComplexity), true
+	case "NeedSuggestionEdge.node":
+		if e.ComplexityRoot.NeedSuggestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedSuggestionEdge.Node(childComplexity), true
 
 	case "NewAPIKey.apiKey":
 		if e.ComplexityRoot.NewAPIKey.APIKey == nil {
@@ -1920,6 +2198,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NewAPIKey.Key(childComplexity), true
+
+	case "OfferSuggestion.offer":
+		if e.ComplexityRoot.OfferSuggestion.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestion.Offer(childComplexity), true
+	case "OfferSuggestion.reasons":
+		if e.ComplexityRoot.OfferSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestion.Reasons(childComplexity), true
+	case "OfferSuggestion.score":
+		if e.ComplexityRoot.OfferSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestion.Score(childComplexity), true
+
+	case "OfferSuggestionConnection.edges":
+		if e.ComplexityRoot.OfferSuggestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestionConnection.Edges(childComplexity), true
+	case "OfferSuggestionConnection.pageInfo":
+		if e.ComplexityRoot.OfferSuggestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestionConnection.PageInfo(childComplexity), true
+	case "OfferSuggestionConnection.totalCount":
+		if e.ComplexityRoot.OfferSuggestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestionConnection.TotalCount(childComplexity), true
+
+	case "OfferSuggestionEdge.cursor":
+		if e.ComplexityRoot.OfferSuggestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestionEdge.Cursor(childComplexity), true
+	case "OfferSuggestionEdge.node":
+		if e.ComplexityRoot.OfferSuggestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSuggestionEdge.Node(childComplexity), true
 
 	case "Organization.activities":
 		if e.ComplexityRoot.Organization.Activities == nil {
@@ -2385,6 +2714,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RegionOrder), args["where"].(*ent.RegionWhereInput)), true
+	case "Query.suggestedConsultants":
+		if e.ComplexityRoot.Query.SuggestedConsultants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestedConsultants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestedConsultants(childComplexity, args["activity"].(*int), args["topics"].([]int), args["country"].(*int), args["language"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.suggestedNeeds":
+		if e.ComplexityRoot.Query.SuggestedNeeds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestedNeeds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestedNeeds(childComplexity, args["offer"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.suggestedOffers":
+		if e.ComplexityRoot.Query.SuggestedOffers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestedOffers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestedOffers(childComplexity, args["need"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.topic":
 		if e.ComplexityRoot.Query.Topic == nil {
 			break
@@ -2585,6 +2947,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegionEdge.Node(childComplexity), true
+
+	case "Subscription.matchChanged":
+		if e.ComplexityRoot.Subscription.MatchChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_matchChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.MatchChanged(childComplexity, args["need"].(*int), args["offer"].(*int)), true
+	case "Subscription.offerPosted":
+		if e.ComplexityRoot.Subscription.OfferPosted == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_offerPosted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.OfferPosted(childComplexity, args["where"].(*ent.MatchOfferWhereInput)), true
+	case "Subscription.suggestionsChanged":
+		if e.ComplexityRoot.Subscription.SuggestionsChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_suggestionsChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SuggestionsChanged(childComplexity, args["need"].(int), args["first"].(*int)), true
 
 	case "Topic.activities":
 		if e.ComplexityRoot.Topic.Activities == nil {
@@ -2806,6 +3202,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -4653,7 +5066,7 @@ Input was generated by ent.
 """
 input CreateMatchInput {
   """
-  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.
   """
   status: MatchStatus!
   """
@@ -4663,7 +5076,7 @@ input CreateMatchInput {
   """
   When the match was proposed.
   """
-  createdAt: Time!
+  createdAt: Time
   offerID: ID!
   needID: ID!
 }
@@ -4685,13 +5098,17 @@ input CreateMatchNeedInput {
   """
   kind: MatchKind!
   """
-  OPEN, MATCHED or CLOSED.
+  OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.
   """
   status: MatchNeedStatus!
   """
-  When the need was published.
+  When the need was published: now unless given, never in the future.
   """
-  postedAt: Time!
+  postedAt: Time
+  """
+  ISO 639-1 codes of the languages the seeker works in.
+  """
+  languages: [String!]
   seekerID: ID!
   countryID: ID!
   topicIDs: [ID!]
@@ -4715,13 +5132,13 @@ input CreateMatchOfferInput {
   """
   kind: MatchKind!
   """
-  OPEN, MATCHED, CLOSED or EXPIRED.
+  OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.
   """
   status: MatchOfferStatus!
   """
-  When the offer was published.
+  When the offer was published: now unless given, never in the future.
   """
-  postedAt: Time!
+  postedAt: Time
   """
   When the offer lapses, if it does.
   """
@@ -4730,6 +5147,10 @@ input CreateMatchOfferInput {
   ISO 639-1 codes of the languages the help is offered in.
   """
   languages: [String!]
+  """
+  How many accepted matches the offer can serve before it is MATCHED.
+  """
+  capacity: Int
   providerID: ID!
   topicIDs: [ID!]
   targetRegionIDs: [ID!]
@@ -4885,7 +5306,7 @@ type Match implements Node {
   """
   demo: Boolean!
   """
-  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.
   """
   status: MatchStatus!
   """
@@ -4896,6 +5317,14 @@ type Match implements Node {
   When the match was proposed.
   """
   createdAt: Time!
+  """
+  When the other party accepted or declined, or the proposer withdrew.
+  """
+  respondedAt: Time
+  """
+  When the match was marked COMPLETED.
+  """
+  completedAt: Time
   """
   Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.
   """
@@ -4908,6 +5337,10 @@ type Match implements Node {
   The need matched.
   """
   need: MatchNeed!
+  """
+  The party whose member proposed the match; null when an EDITOR or ADMIN key did.
+  """
+  proposedBy: Organization
 }
 """
 A connection to a list of items.
@@ -4977,13 +5410,17 @@ type MatchNeed implements Node {
   """
   kind: MatchKind!
   """
-  OPEN, MATCHED or CLOSED.
+  OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.
   """
   status: MatchNeedStatus!
   """
-  When the need was published.
+  When the need was published: now unless given, never in the future.
   """
   postedAt: Time!
+  """
+  ISO 639-1 codes of the languages the seeker works in.
+  """
+  languages: [String!]
   """
   The organization seeking help.
   """
@@ -5247,11 +5684,11 @@ type MatchOffer implements Node {
   """
   kind: MatchKind!
   """
-  OPEN, MATCHED, CLOSED or EXPIRED.
+  OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.
   """
   status: MatchOfferStatus!
   """
-  When the offer was published.
+  When the offer was published: now unless given, never in the future.
   """
   postedAt: Time!
   """
@@ -5262,6 +5699,10 @@ type MatchOffer implements Node {
   ISO 639-1 codes of the languages the help is offered in.
   """
   languages: [String!]
+  """
+  How many accepted matches the offer can serve before it is MATCHED.
+  """
+  capacity: Int!
   """
   The organization offering help.
   """
@@ -5562,6 +6003,17 @@ input MatchOfferWhereInput {
   expiresAtIsNil: Boolean
   expiresAtNotNil: Boolean
   """
+  capacity field predicates
+  """
+  capacity: Int
+  capacityNEQ: Int
+  capacityIn: [Int!]
+  capacityNotIn: [Int!]
+  capacityGT: Int
+  capacityGTE: Int
+  capacityLT: Int
+  capacityLTE: Int
+  """
   provider edge predicates
   """
   hasProvider: Boolean
@@ -5616,6 +6068,7 @@ enum MatchStatus @goModel(model: "sscgraph/ent/match.Status") {
   PROPOSED
   ACCEPTED
   DECLINED
+  WITHDRAWN
   COMPLETED
 }
 """
@@ -5672,6 +6125,32 @@ input MatchWhereInput {
   createdAtLT: Time
   createdAtLTE: Time
   """
+  responded_at field predicates
+  """
+  respondedAt: Time
+  respondedAtNEQ: Time
+  respondedAtIn: [Time!]
+  respondedAtNotIn: [Time!]
+  respondedAtGT: Time
+  respondedAtGTE: Time
+  respondedAtLT: Time
+  respondedAtLTE: Time
+  respondedAtIsNil: Boolean
+  respondedAtNotNil: Boolean
+  """
+  completed_at field predicates
+  """
+  completedAt: Time
+  completedAtNEQ: Time
+  completedAtIn: [Time!]
+  completedAtNotIn: [Time!]
+  completedAtGT: Time
+  completedAtGTE: Time
+  completedAtLT: Time
+  completedAtLTE: Time
+  completedAtIsNil: Boolean
+  completedAtNotNil: Boolean
+  """
   cooperation field predicates
   """
   cooperation: MatchCooperation
@@ -5688,6 +6167,11 @@ input MatchWhereInput {
   """
   hasNeed: Boolean
   hasNeedWith: [MatchNeedWhereInput!]
+  """
+  proposed_by edge predicates
+  """
+  hasProposedBy: Boolean
+  hasProposedByWith: [OrganizationWhereInput!]
 }
 """
 An object with an ID.
@@ -7767,7 +8251,7 @@ Input was generated by ent.
 """
 input UpdateMatchInput {
   """
-  PROPOSED, ACCEPTED, DECLINED or COMPLETED.
+  PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.
   """
   status: MatchStatus
   """
@@ -7800,13 +8284,19 @@ input UpdateMatchNeedInput {
   """
   kind: MatchKind
   """
-  OPEN, MATCHED or CLOSED.
+  OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.
   """
   status: MatchNeedStatus
   """
-  When the need was published.
+  When the need was published: now unless given, never in the future.
   """
   postedAt: Time
+  """
+  ISO 639-1 codes of the languages the seeker works in.
+  """
+  languages: [String!]
+  appendLanguages: [String!]
+  clearLanguages: Boolean
   seekerID: ID
   countryID: ID
   addTopicIDs: [ID!]
@@ -7835,11 +8325,11 @@ input UpdateMatchOfferInput {
   """
   kind: MatchKind
   """
-  OPEN, MATCHED, CLOSED or EXPIRED.
+  OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.
   """
   status: MatchOfferStatus
   """
-  When the offer was published.
+  When the offer was published: now unless given, never in the future.
   """
   postedAt: Time
   """
@@ -7853,6 +8343,10 @@ input UpdateMatchOfferInput {
   languages: [String!]
   appendLanguages: [String!]
   clearLanguages: Boolean
+  """
+  How many accepted matches the offer can serve before it is MATCHED.
+  """
+  capacity: Int
   providerID: ID
   addTopicIDs: [ID!]
   removeTopicIDs: [ID!]
@@ -8091,6 +8585,121 @@ type RateLimit {
 extend type Query {
   "The client's rate-limit state, like GitHub's rateLimit."
   rateLimit: RateLimit!
+}
+`, BuiltIn: false},
+	{Name: "../schema/match.graphqls", Input: `extend type Match {
+  "The proposer's message: the parties' keys and EDITOR and ADMIN keys read it; null for everyone else."
+  message: String @goField(forceResolver: true)
+  "The other party's answer: the parties' keys and EDITOR and ADMIN keys read it; null for everyone else."
+  response: String @goField(forceResolver: true)
+}
+
+extend type Mutation {
+  """
+  Proposes that an offer serve a need: by a MEMBER key of either party, or an
+  EDITOR or ADMIN key. Both postings must be OPEN (not expired), the offer
+  must have capacity left, and the pair must have no live (PROPOSED or
+  ACCEPTED) match. The match starts PROPOSED, with its score and derived
+  cooperation type.
+  """
+  proposeMatch(need: ID!, offer: ID!, message: String): Match!
+  """
+  Accepts or declines a PROPOSED match: by a MEMBER key of the party that did
+  not propose it (or an EDITOR or ADMIN key). Accepting marks the need
+  MATCHED, and the offer MATCHED once it has as many accepted matches as its
+  capacity.
+  """
+  respondToMatch(id: ID!, accept: Boolean!, message: String): Match!
+  "Marks an ACCEPTED match COMPLETED: by a MEMBER key of either party, or an EDITOR or ADMIN key."
+  completeMatch(id: ID!): Match!
+  "Withdraws a PROPOSED match: by the party that proposed it, or an EDITOR or ADMIN key."
+  withdrawMatch(id: ID!): Match!
+}
+
+"An offer suggested for a need: how well it fits (0 to 1) and why, in sentences."
+type OfferSuggestion {
+  offer: MatchOffer!
+  score: Float!
+  reasons: [String!]!
+}
+
+type OfferSuggestionEdge {
+  node: OfferSuggestion!
+  cursor: Cursor!
+}
+
+type OfferSuggestionConnection {
+  edges: [OfferSuggestionEdge!]!
+  pageInfo: PageInfo!
+  "How many offers are suggested in all."
+  totalCount: Int!
+}
+
+"A need suggested for an offer: how well the offer fits it (0 to 1) and why."
+type NeedSuggestion {
+  need: MatchNeed!
+  score: Float!
+  reasons: [String!]!
+}
+
+type NeedSuggestionEdge {
+  node: NeedSuggestion!
+  cursor: Cursor!
+}
+
+type NeedSuggestionConnection {
+  edges: [NeedSuggestionEdge!]!
+  pageInfo: PageInfo!
+  "How many needs are suggested in all."
+  totalCount: Int!
+}
+
+"A consultant suggested from the roster: how well they fit (0 to 1) and why."
+type ConsultantSuggestion {
+  consultant: Consultant!
+  score: Float!
+  reasons: [String!]!
+}
+
+type ConsultantSuggestionEdge {
+  node: ConsultantSuggestion!
+  cursor: Cursor!
+}
+
+type ConsultantSuggestionConnection {
+  edges: [ConsultantSuggestionEdge!]!
+  pageInfo: PageInfo!
+  "How many consultants are suggested in all."
+  totalCount: Int!
+}
+
+extend type Query {
+  """
+  OPEN offers with capacity left that fit a need, best first: never the
+  seeker's own organization's, never expired. See the README's Match section
+  for how the score is made.
+  """
+  suggestedOffers(need: ID!, first: Int, after: Cursor): OfferSuggestionConnection!
+  "OPEN needs that an offer fits, best first: the mirror of suggestedOffers, for providers."
+  suggestedNeeds(offer: ID!, first: Int, after: Cursor): NeedSuggestionConnection!
+  """
+  Consultants whose expertise, languages and past activities in the country
+  or its region fit, available ones first. Give an activity, or topics, a
+  country and a language, or both (the activity's are added to them).
+  """
+  suggestedConsultants(activity: ID, topics: [ID!], country: ID, language: String, first: Int, after: Cursor): ConsultantSuggestionConnection!
+}
+
+type Subscription {
+  "New OPEN offers that match the filter (all new offers without one)."
+  offerPosted(where: MatchOfferWhereInput): MatchOffer!
+  """
+  State changes of matches of a need or an offer (of every match without
+  either): only for the parties' MEMBER keys, and EDITOR and ADMIN keys.
+  """
+  matchChanged(need: ID, offer: ID): Match!
+  "A need's first suggested offers, again, whenever an offer that could be among them is posted or changes."
+  suggestionsChanged(need: ID!, first: Int): [OfferSuggestion!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutations.graphqls", Input: `"""
@@ -8417,6 +9026,40 @@ func (ec *executionContext) childFields_ConsultantEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ConsultantEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ConsultantSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultant":
+		return ec.fieldContext_ConsultantSuggestion_consultant(ctx, field)
+	case "score":
+		return ec.fieldContext_ConsultantSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ConsultantSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultantSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultantSuggestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConsultantSuggestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConsultantSuggestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConsultantSuggestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultantSuggestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultantSuggestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ConsultantSuggestionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ConsultantSuggestionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultantSuggestionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8495,12 +9138,22 @@ func (ec *executionContext) childFields_Match(ctx context.Context, field graphql
 		return ec.fieldContext_Match_score(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Match_createdAt(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_Match_respondedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Match_completedAt(ctx, field)
 	case "cooperation":
 		return ec.fieldContext_Match_cooperation(ctx, field)
 	case "offer":
 		return ec.fieldContext_Match_offer(ctx, field)
 	case "need":
 		return ec.fieldContext_Match_need(ctx, field)
+	case "proposedBy":
+		return ec.fieldContext_Match_proposedBy(ctx, field)
+	case "message":
+		return ec.fieldContext_Match_message(ctx, field)
+	case "response":
+		return ec.fieldContext_Match_response(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
 }
@@ -8543,6 +9196,8 @@ func (ec *executionContext) childFields_MatchNeed(ctx context.Context, field gra
 		return ec.fieldContext_MatchNeed_status(ctx, field)
 	case "postedAt":
 		return ec.fieldContext_MatchNeed_postedAt(ctx, field)
+	case "languages":
+		return ec.fieldContext_MatchNeed_languages(ctx, field)
 	case "seeker":
 		return ec.fieldContext_MatchNeed_seeker(ctx, field)
 	case "country":
@@ -8597,6 +9252,8 @@ func (ec *executionContext) childFields_MatchOffer(ctx context.Context, field gr
 		return ec.fieldContext_MatchOffer_expiresAt(ctx, field)
 	case "languages":
 		return ec.fieldContext_MatchOffer_languages(ctx, field)
+	case "capacity":
+		return ec.fieldContext_MatchOffer_capacity(ctx, field)
 	case "provider":
 		return ec.fieldContext_MatchOffer_provider(ctx, field)
 	case "topics":
@@ -8633,6 +9290,40 @@ func (ec *executionContext) childFields_MatchOfferEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MatchOfferEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NeedSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "need":
+		return ec.fieldContext_NeedSuggestion_need(ctx, field)
+	case "score":
+		return ec.fieldContext_NeedSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_NeedSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedSuggestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NeedSuggestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NeedSuggestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NeedSuggestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedSuggestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedSuggestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NeedSuggestionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NeedSuggestionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedSuggestionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_NewAPIKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -8641,6 +9332,40 @@ func (ec *executionContext) childFields_NewAPIKey(ctx context.Context, field gra
 		return ec.fieldContext_NewAPIKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NewAPIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_OfferSuggestion_offer(ctx, field)
+	case "score":
+		return ec.fieldContext_OfferSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_OfferSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferSuggestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OfferSuggestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OfferSuggestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OfferSuggestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSuggestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferSuggestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OfferSuggestionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_OfferSuggestionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSuggestionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10153,6 +10878,20 @@ func (ec *executionContext) field_MatchOffer_topics_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_completeMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10489,6 +11228,66 @@ func (ec *executionContext) field_Mutation_deleteTopic_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_proposeMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "need",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["need"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offer",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offer"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "message",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_respondToMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "accept",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accept"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "message",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10742,6 +11541,20 @@ func (ec *executionContext) field_Mutation_updateTopic_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawMatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11855,6 +12668,120 @@ func (ec *executionContext) field_Query_regions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_suggestedConsultants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "activity",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["activity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "topics",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topics"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestedNeeds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "offer",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offer"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestedOffers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "need",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["need"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_topic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12082,6 +13009,64 @@ func (ec *executionContext) field_Region_targetingOffers_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_matchChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "need",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["need"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offer",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offer"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_offerPosted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchOfferWhereInput, error) {
+			return ec.unmarshalOMatchOfferWhereInput2ᚖsscgraphᚋentᚐMatchOfferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_suggestionsChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "need",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["need"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -13447,6 +14432,118 @@ func (ec *executionContext) fieldContext_ConsultantEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("ConsultantEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ConsultantSuggestion_consultant(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantSuggestion_consultant(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Consultant)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestion_consultant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ConsultantSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantSuggestion_reasons(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsultantSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantSuggestionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultantSuggestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantSuggestionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantSuggestionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConsultantSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionEdge) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantSuggestionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNConsultantSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantSuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultantSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionEdge) (ret graphql.Marshaler) {
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+}
+func (ec *executionContext) fieldContext_ConsultantSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantSuggestionEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
 	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
 }
@@ -14042,6 +15139,20 @@ func (ec *executionContext) fieldContext_Match_createdAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Match_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RespondedAt)
+}
+func (ec *executionContext) fieldContext_Match_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Match_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt)
+}
+func (ec *executionContext) fieldContext_Match_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Match_cooperation(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
 	return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, field.Selections, obj.Cooperation)
 }
@@ -14111,6 +15222,84 @@ func (ec *executionContext) fieldContext_Match_need(_ context.Context, field gra
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Match_proposedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_proposedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProposedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_proposedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Match",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Match_message(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, true, true, "String")
+}
+
+func (ec *executionContext) _Match_response(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_response(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().Response(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, true, true, "String")
 }
 
 func (ec *executionContext) _MatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
@@ -14234,6 +15423,17 @@ func (ec *executionContext) _MatchNeed_postedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_MatchNeed_postedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchNeed_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_MatchNeed_languages(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
+}
+func (ec *executionContext) fieldContext_MatchNeed_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchNeed_seeker(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
@@ -14535,6 +15735,13 @@ func (ec *executionContext) _MatchOffer_languages(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MatchOffer_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchOffer_capacity(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Capacity)
+}
+func (ec *executionContext) fieldContext_MatchOffer_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchOffer_provider(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
@@ -16563,6 +17770,310 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_proposeMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeMatch(ctx, fc.Args["need"].(int), fc.Args["offer"].(int), fc.Args["message"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_proposeMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_respondToMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_respondToMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RespondToMatch(ctx, fc.Args["id"].(int), fc.Args["accept"].(bool), fc.Args["message"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_respondToMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_respondToMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteMatch(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_completeMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawMatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawMatch(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_withdrawMatch_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedSuggestion_need(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedSuggestion_need(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Need)
+}
+func (ec *executionContext) fieldContext_NeedSuggestion_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchNeed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+}
+func (ec *executionContext) fieldContext_NeedSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NeedSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedSuggestion_reasons(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+}
+func (ec *executionContext) fieldContext_NeedSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeedSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedSuggestionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+}
+func (ec *executionContext) fieldContext_NeedSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedSuggestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedSuggestionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+}
+func (ec *executionContext) fieldContext_NeedSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+}
+func (ec *executionContext) fieldContext_NeedSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedSuggestionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionEdge) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedSuggestionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNNeedSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+}
+func (ec *executionContext) fieldContext_NeedSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedSuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionEdge) (ret graphql.Marshaler) {
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+}
+func (ec *executionContext) fieldContext_NeedSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedSuggestionEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _NewAPIKey_key(ctx context.Context, field graphql.CollectedField, obj *auth.NewAPIKey) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
@@ -16588,6 +18099,118 @@ func (ec *executionContext) fieldContext_NewAPIKey_apiKey(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OfferSuggestion_offer(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferSuggestion_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Offer)
+}
+func (ec *executionContext) fieldContext_OfferSuggestion_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchOffer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+}
+func (ec *executionContext) fieldContext_OfferSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OfferSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferSuggestion_reasons(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+}
+func (ec *executionContext) fieldContext_OfferSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _OfferSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferSuggestionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+}
+func (ec *executionContext) fieldContext_OfferSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSuggestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferSuggestionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+}
+func (ec *executionContext) fieldContext_OfferSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+}
+func (ec *executionContext) fieldContext_OfferSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSuggestionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionEdge) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferSuggestionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+}
+func (ec *executionContext) fieldContext_OfferSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionEdge) (ret graphql.Marshaler) {
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+}
+func (ec *executionContext) fieldContext_OfferSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSuggestionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -18002,6 +19625,150 @@ func (ec *executionContext) fieldContext_Query_rateLimit(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_suggestedOffers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestedOffers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestedOffers(ctx, fc.Args["need"].(int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.OfferSuggestionConnection) graphql.Marshaler {
+			return ec.marshalNOfferSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestedOffers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSuggestionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_suggestedOffers_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestedNeeds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestedNeeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestedNeeds(ctx, fc.Args["offer"].(int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.NeedSuggestionConnection) graphql.Marshaler {
+			return ec.marshalNNeedSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestedNeeds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedSuggestionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_suggestedNeeds_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestedConsultants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestedConsultants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestedConsultants(ctx, fc.Args["activity"].(*int), fc.Args["topics"].([]int), fc.Args["country"].(*int), fc.Args["language"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.ConsultantSuggestionConnection) graphql.Marshaler {
+			return ec.marshalNConsultantSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestedConsultants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultantSuggestionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_suggestedConsultants_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_country(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18655,6 +20422,150 @@ func (ec *executionContext) _RegionEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_RegionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Subscription_offerPosted(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_offerPosted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().OfferPosted(ctx, fc.Args["where"].(*ent.MatchOfferWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
+			return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_offerPosted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Subscription_offerPosted_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_matchChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_matchChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().MatchChanged(ctx, fc.Args["need"].(*int), fc.Args["offer"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_matchChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Subscription_matchChanged_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_suggestionsChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_suggestionsChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SuggestionsChanged(ctx, fc.Args["need"].(int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
+			return ec.marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_suggestionsChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Subscription_suggestionsChanged_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Topic_id(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
@@ -24097,7 +26008,7 @@ func (ec *executionContext) unmarshalInputCreateMatchInput(ctx context.Context, 
 			it.Score = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24144,7 +26055,7 @@ func (ec *executionContext) unmarshalInputCreateMatchNeedInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "seekerID", "countryID", "topicIDs", "matchIDs"}
+	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "languages", "seekerID", "countryID", "topicIDs", "matchIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24181,11 +26092,18 @@ func (ec *executionContext) unmarshalInputCreateMatchNeedInput(ctx context.Conte
 			it.Status = data
 		case "postedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PostedAt = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
 		case "seekerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seekerID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -24242,7 +26160,7 @@ func (ec *executionContext) unmarshalInputCreateMatchOfferInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "expiresAt", "languages", "providerID", "topicIDs", "targetRegionIDs", "targetCountryIDs", "matchIDs"}
+	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "expiresAt", "languages", "capacity", "providerID", "topicIDs", "targetRegionIDs", "targetCountryIDs", "matchIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24279,7 +26197,7 @@ func (ec *executionContext) unmarshalInputCreateMatchOfferInput(ctx context.Cont
 			it.Status = data
 		case "postedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postedAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24298,6 +26216,13 @@ func (ec *executionContext) unmarshalInputCreateMatchOfferInput(ctx context.Cont
 				return it, err
 			}
 			it.Languages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
 		case "providerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -25398,7 +27323,7 @@ func (ec *executionContext) unmarshalInputMatchOfferWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "hasProvider", "hasProviderWith", "hasTopics", "hasTopicsWith", "hasTargetRegions", "hasTargetRegionsWith", "hasTargetCountries", "hasTargetCountriesWith", "hasMatches", "hasMatchesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "hasProvider", "hasProviderWith", "hasTopics", "hasTopicsWith", "hasTargetRegions", "hasTargetRegionsWith", "hasTargetCountries", "hasTargetCountriesWith", "hasMatches", "hasMatchesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25874,6 +27799,62 @@ func (ec *executionContext) unmarshalInputMatchOfferWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ExpiresAtNotNil = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "capacityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityNEQ = data
+		case "capacityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityIn = data
+		case "capacityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityNotIn = data
+		case "capacityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityGT = data
+		case "capacityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityGTE = data
+		case "capacityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityLT = data
+		case "capacityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityLTE = data
 		case "hasProvider":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProvider"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26025,7 +28006,7 @@ func (ec *executionContext) unmarshalInputMatchWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "cooperation", "cooperationNEQ", "cooperationIn", "cooperationNotIn", "hasOffer", "hasOfferWith", "hasNeed", "hasNeedWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "respondedAt", "respondedAtNEQ", "respondedAtIn", "respondedAtNotIn", "respondedAtGT", "respondedAtGTE", "respondedAtLT", "respondedAtLTE", "respondedAtIsNil", "respondedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "cooperation", "cooperationNEQ", "cooperationIn", "cooperationNotIn", "hasOffer", "hasOfferWith", "hasNeed", "hasNeedWith", "hasProposedBy", "hasProposedByWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26263,6 +28244,146 @@ func (ec *executionContext) unmarshalInputMatchWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.CreatedAtLTE = data
+		case "respondedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAt = data
+		case "respondedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtNEQ = data
+		case "respondedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtIn = data
+		case "respondedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtNotIn = data
+		case "respondedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtGT = data
+		case "respondedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtGTE = data
+		case "respondedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtLT = data
+		case "respondedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtLTE = data
+		case "respondedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtIsNil = data
+		case "respondedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RespondedAtNotNil = data
+		case "completedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAt = data
+		case "completedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNEQ = data
+		case "completedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtIn = data
+		case "completedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNotIn = data
+		case "completedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtGT = data
+		case "completedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtGTE = data
+		case "completedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtLT = data
+		case "completedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtLTE = data
+		case "completedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtIsNil = data
+		case "completedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAtNotNil = data
 		case "cooperation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cooperation"))
 			data, err := ec.unmarshalOMatchCooperation2ᚖsscgraphᚋentᚋmatchᚐCooperation(ctx, v)
@@ -26319,6 +28440,20 @@ func (ec *executionContext) unmarshalInputMatchWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasNeedWith = data
+		case "hasProposedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProposedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProposedBy = data
+		case "hasProposedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProposedByWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖsscgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProposedByWith = data
 		}
 	}
 	return it, nil
@@ -29839,7 +31974,7 @@ func (ec *executionContext) unmarshalInputUpdateMatchNeedInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "seekerID", "countryID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "languages", "appendLanguages", "clearLanguages", "seekerID", "countryID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addMatchIDs", "removeMatchIDs", "clearMatches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29888,6 +32023,27 @@ func (ec *executionContext) unmarshalInputUpdateMatchNeedInput(ctx context.Conte
 				return it, err
 			}
 			it.PostedAt = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "appendLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLanguages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLanguages = data
+		case "clearLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLanguages"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLanguages = data
 		case "seekerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seekerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -29972,7 +32128,7 @@ func (ec *executionContext) unmarshalInputUpdateMatchOfferInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "expiresAt", "clearExpiresAt", "languages", "appendLanguages", "clearLanguages", "providerID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addTargetRegionIDs", "removeTargetRegionIDs", "clearTargetRegions", "addTargetCountryIDs", "removeTargetCountryIDs", "clearTargetCountries", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "expiresAt", "clearExpiresAt", "languages", "appendLanguages", "clearLanguages", "capacity", "providerID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addTargetRegionIDs", "removeTargetRegionIDs", "clearTargetRegions", "addTargetCountryIDs", "removeTargetCountryIDs", "clearTargetCountries", "addMatchIDs", "removeMatchIDs", "clearMatches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30056,6 +32212,13 @@ func (ec *executionContext) unmarshalInputUpdateMatchOfferInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearLanguages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
 		case "providerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -31649,6 +33812,130 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var consultantSuggestionImplementors = []string{"ConsultantSuggestion"}
+
+func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestion) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultantSuggestion")
+		case "consultant":
+			out.Values[i] = ec._ConsultantSuggestion_consultant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ConsultantSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._ConsultantSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var consultantSuggestionConnectionImplementors = []string{"ConsultantSuggestionConnection"}
+
+func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionConnection) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultantSuggestionConnection")
+		case "edges":
+			out.Values[i] = ec._ConsultantSuggestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConsultantSuggestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConsultantSuggestionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var consultantSuggestionEdgeImplementors = []string{"ConsultantSuggestionEdge"}
+
+func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionEdge) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultantSuggestionEdge")
+		case "node":
+			out.Values[i] = ec._ConsultantSuggestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ConsultantSuggestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
@@ -31889,6 +34176,16 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "respondedAt":
+			out.Values[i] = ec._Match_respondedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "completedAt":
+			out.Values[i] = ec._Match_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "cooperation":
 			out.Values[i] = ec._Match_cooperation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31902,6 +34199,21 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		case "need":
 			out.Values[i] = ec._Match_need(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposedBy":
+			out.Values[i] = ec._Match_proposedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Match_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "response":
+			out.Values[i] = ec._Match_response(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32046,6 +34358,11 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 		case "postedAt":
 			out.Values[i] = ec._MatchNeed_postedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "languages":
+			out.Values[i] = ec._MatchNeed_languages(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "seeker":
@@ -32220,6 +34537,11 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		case "languages":
 			out.Values[i] = ec._MatchOffer_languages(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._MatchOffer_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "provider":
@@ -32616,6 +34938,158 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "proposeMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondToMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_respondToMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawMatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawMatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var needSuggestionImplementors = []string{"NeedSuggestion"}
+
+func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestion) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedSuggestion")
+		case "need":
+			out.Values[i] = ec._NeedSuggestion_need(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._NeedSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._NeedSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var needSuggestionConnectionImplementors = []string{"NeedSuggestionConnection"}
+
+func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionConnection) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedSuggestionConnection")
+		case "edges":
+			out.Values[i] = ec._NeedSuggestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NeedSuggestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NeedSuggestionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var needSuggestionEdgeImplementors = []string{"NeedSuggestionEdge"}
+
+func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionEdge) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedSuggestionEdge")
+		case "node":
+			out.Values[i] = ec._NeedSuggestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NeedSuggestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32651,6 +35125,130 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 			}
 		case "apiKey":
 			out.Values[i] = ec._NewAPIKey_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var offerSuggestionImplementors = []string{"OfferSuggestion"}
+
+func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestion) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSuggestion")
+		case "offer":
+			out.Values[i] = ec._OfferSuggestion_offer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._OfferSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._OfferSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var offerSuggestionConnectionImplementors = []string{"OfferSuggestionConnection"}
+
+func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionConnection) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSuggestionConnection")
+		case "edges":
+			out.Values[i] = ec._OfferSuggestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OfferSuggestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._OfferSuggestionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var offerSuggestionEdgeImplementors = []string{"OfferSuggestionEdge"}
+
+func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionEdge) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSuggestionEdge")
+		case "node":
+			out.Values[i] = ec._OfferSuggestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._OfferSuggestionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33172,6 +35770,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_rateLimit(ctx, field)
 				})
+		case "suggestedOffers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestedOffers(ctx, field)
+				})
+		case "suggestedNeeds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestedNeeds(ctx, field)
+				})
+		case "suggestedConsultants":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestedConsultants(ctx, field)
+				})
 		case "country":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -33551,6 +36167,30 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 	}
 
 	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "offerPosted":
+		return ec._Subscription_offerPosted(ctx, fields[0])
+	case "matchChanged":
+		return ec._Subscription_matchChanged(ctx, fields[0])
+	case "suggestionsChanged":
+		return ec._Subscription_suggestionsChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var topicImplementors = []string{"Topic", "Node"}
@@ -34296,6 +36936,46 @@ func (ec *executionContext) marshalNConsultantOrderField2ᚖsscgraphᚋentᚐCon
 	return v
 }
 
+func (ec *executionContext) marshalNConsultantSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, v *matching.ConsultantSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsultantSuggestion!")
+		return graphql.Null
+	}
+	return ec._ConsultantSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultantSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v *matching.ConsultantSuggestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsultantSuggestionConnection!")
+		return graphql.Null
+	}
+	return ec._ConsultantSuggestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.ConsultantSuggestionEdge) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultantSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsultantSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdge(ctx context.Context, sel ast.SelectionSet, v *matching.ConsultantSuggestionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsultantSuggestionEdge!")
+		return graphql.Null
+	}
+	return ec._ConsultantSuggestionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConsultantWhereInput2ᚖsscgraphᚋentᚐConsultantWhereInput(ctx context.Context, v any) (*ent.ConsultantWhereInput, error) {
 	res, err := ec.unmarshalInputConsultantWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -34675,6 +37355,46 @@ func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchW
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNNeedSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestion(ctx context.Context, sel ast.SelectionSet, v *matching.NeedSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedSuggestion!")
+		return graphql.Null
+	}
+	return ec._NeedSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeedSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v *matching.NeedSuggestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedSuggestionConnection!")
+		return graphql.Null
+	}
+	return ec._NeedSuggestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.NeedSuggestionEdge) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeedSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdge(ctx context.Context, sel ast.SelectionSet, v *matching.NeedSuggestionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedSuggestionEdge!")
+		return graphql.Null
+	}
+	return ec._NeedSuggestionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNewAPIKey2ᚖsscgraphᚋinternalᚋauthᚐNewAPIKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewAPIKey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NewAPIKey!")
@@ -34691,6 +37411,62 @@ func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.C
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx context.Context, sel ast.SelectionSet, v *matching.OfferSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferSuggestion!")
+		return graphql.Null
+	}
+	return ec._OfferSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferSuggestionConnection2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v *matching.OfferSuggestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferSuggestionConnection!")
+		return graphql.Null
+	}
+	return ec._OfferSuggestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestionEdge) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfferSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfferSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdge(ctx context.Context, sel ast.SelectionSet, v *matching.OfferSuggestionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferSuggestionEdge!")
+		return graphql.Null
+	}
+	return ec._OfferSuggestionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -34917,6 +37693,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

@@ -432,8 +432,8 @@ func checkMatches(t *testing.T, client *ent.Client) {
 	if len(coops) != 3 {
 		t.Errorf("cooperation values %v, want all three", coops)
 	}
-	if len(statuses) != 4 {
-		t.Errorf("match statuses %v, want all four", statuses)
+	if len(statuses) != 5 {
+		t.Errorf("match statuses %v, want all five", statuses)
 	}
 	t.Logf("cooperation: %v", coops)
 

@@ -21,7 +21,7 @@ import (
 var (
 	offerStatuses = []matchoffer.Status{matchoffer.StatusOPEN, matchoffer.StatusMATCHED, matchoffer.StatusCLOSED, matchoffer.StatusEXPIRED}
 	needStatuses  = []matchneed.Status{matchneed.StatusOPEN, matchneed.StatusMATCHED, matchneed.StatusCLOSED}
-	matchStatuses = []match.Status{match.StatusPROPOSED, match.StatusACCEPTED, match.StatusDECLINED, match.StatusCOMPLETED}
+	matchStatuses = []match.Status{match.StatusPROPOSED, match.StatusACCEPTED, match.StatusDECLINED, match.StatusCOMPLETED, match.StatusWITHDRAWN}
 )
 
 // matchKind draws a kind, the first records taking each once.
@@ -336,7 +336,7 @@ func (w *world) genMatches(ctx context.Context, _ *facts) error {
 		func(i int) (*ent.MatchCreate, error) {
 			p := pairs[i]
 			o, nd := w.offers[p.offer], w.needs[p.need]
-			status := matchStatuses[g.weighted(30, 35, 15, 20)]
+			status := matchStatuses[g.weighted(30, 35, 12, 18, 5)]
 			if i < len(matchStatuses) {
 				status = matchStatuses[i]
 			}
@@ -351,10 +351,25 @@ func (w *world) genMatches(ctx context.Context, _ *facts) error {
 			}
 			room := int(refDate.Sub(base).Hours() / 24)
 			created := base.AddDate(0, 0, g.between(1, max(1, min(120, room))))
-			return w.tx.Match.Create().
+			c := w.tx.Match.Create().
 				SetDemo(true).SetStatus(status).SetScore(score).SetCreatedAt(created).
 				SetCooperation(w.cooperation(p)).
-				SetOfferID(o.id).SetNeedID(nd.id), nil
+				SetOfferID(o.id).SetNeedID(nd.id)
+			// Either party proposes; the other answers within two weeks,
+			// and the work takes up to half a year.
+			if g.intn(2) == 0 {
+				c.SetProposedByID(w.orgs[o.provider].id)
+			} else {
+				c.SetProposedByID(w.orgs[nd.seeker].id)
+			}
+			if status != match.StatusPROPOSED {
+				responded := created.AddDate(0, 0, g.between(1, 14))
+				c.SetRespondedAt(responded)
+				if status == match.StatusCOMPLETED {
+					c.SetCompletedAt(responded.AddDate(0, 0, g.between(30, 180)))
+				}
+			}
+			return c, nil
 		},
 		func(ctx context.Context, bs ...*ent.MatchCreate) ([]*ent.Match, error) {
 			return w.tx.Match.CreateBulk(bs...).Save(ctx)
