@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"golang.org/x/tools/go/ast/astutil"
 
@@ -82,6 +83,7 @@ var rewrites = []struct {
 	files, why string
 	from       *regexp.Regexp
 	to         string
+	pkg        string // the package the new code uses; pagesql when empty
 }{
 	{
 		files: "gql_collection.go",
@@ -156,11 +158,31 @@ var rewrites = []struct {
 		from: regexp.MustCompile(`\bentgql\.MultiCursorsPredicate\(after, before, `),
 		to:   "pagesql.Cursors(after, before, p.reverse, nullableColumns, ",
 	},
+	{
+		files: "gql_collection.go",
+		why: "an offer's status reads EXPIRED once its expiresAt has passed (lifecycle.Effective): " +
+			"a query that selects status must load expires_at too",
+		from: regexp.MustCompile(`(\t+)selectedFields = append\(selectedFields, matchoffer\.FieldStatus\)\n(\t+)fieldSeen\[matchoffer\.FieldStatus\] = struct\{\}\{\}`),
+		to: "${1}selectedFields = append(selectedFields, matchoffer.FieldStatus)\n${2}fieldSeen[matchoffer.FieldStatus] = struct{}{}\n" +
+			"${2}if _, ok := fieldSeen[matchoffer.FieldExpiresAt]; !ok {\n${2}\tselectedFields = append(selectedFields, matchoffer.FieldExpiresAt)\n" +
+			"${2}\tfieldSeen[matchoffer.FieldExpiresAt] = struct{}{}\n${2}}",
+	},
+	{
+		files: "gql_where_input.go",
+		why: "an offer past its expiresAt reads as EXPIRED: the status filters of MatchOfferWhereInput " +
+			"(wherever it is used, nested and in hasOffersWith) must find it as EXPIRED, not OPEN",
+		from: regexp.MustCompile(`\bmatchoffer\.Status(EQ|NEQ|In|NotIn)\(`),
+		to:   "lifecycle.OfferStatus${1}(",
+		pkg:  "sscgraph/internal/lifecycle",
+	},
 }
 
 func rewrite(dir string) error {
-	const pkg = "sscgraph/internal/pagesql"
 	for _, r := range rewrites {
+		pkg := r.pkg
+		if pkg == "" {
+			pkg = "sscgraph/internal/pagesql"
+		}
 		files, err := filepath.Glob(filepath.Join(dir, r.files))
 		if err != nil {
 			return err
@@ -213,7 +235,7 @@ func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("parsing rewritten %s: %w", path, err)
 	}
-	if bytes.Contains(out, []byte("pagesql.")) {
+	if name := pkg[strings.LastIndex(pkg, "/")+1:]; bytes.Contains(out, []byte(name+".")) {
 		astutil.AddImport(fset, f, pkg)
 	}
 	var buf bytes.Buffer

@@ -3287,6 +3287,10 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[matchoffer.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, matchoffer.FieldStatus)
 				fieldSeen[matchoffer.FieldStatus] = struct{}{}
+				if _, ok := fieldSeen[matchoffer.FieldExpiresAt]; !ok {
+					selectedFields = append(selectedFields, matchoffer.FieldExpiresAt)
+					fieldSeen[matchoffer.FieldExpiresAt] = struct{}{}
+				}
 			}
 		case "postedAt":
 			if _, ok := fieldSeen[matchoffer.FieldPostedAt]; !ok {

@@ -20,6 +20,7 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/lifecycle"
 	"time"
 )
 
@@ -3695,16 +3696,16 @@ func (i *MatchOfferWhereInput) P() (predicate.MatchOffer, error) {
 		predicates = append(predicates, matchoffer.KindNotIn(i.KindNotIn...))
 	}
 	if i.Status != nil {
-		predicates = append(predicates, matchoffer.StatusEQ(*i.Status))
+		predicates = append(predicates, lifecycle.OfferStatusEQ(*i.Status))
 	}
 	if i.StatusNEQ != nil {
-		predicates = append(predicates, matchoffer.StatusNEQ(*i.StatusNEQ))
+		predicates = append(predicates, lifecycle.OfferStatusNEQ(*i.StatusNEQ))
 	}
 	if len(i.StatusIn) > 0 {
-		predicates = append(predicates, matchoffer.StatusIn(i.StatusIn...))
+		predicates = append(predicates, lifecycle.OfferStatusIn(i.StatusIn...))
 	}
 	if len(i.StatusNotIn) > 0 {
-		predicates = append(predicates, matchoffer.StatusNotIn(i.StatusNotIn...))
+		predicates = append(predicates, lifecycle.OfferStatusNotIn(i.StatusNotIn...))
 	}
 	if i.PostedAt != nil {
 		predicates = append(predicates, matchoffer.PostedAtEQ(*i.PostedAt))

@@ -8,10 +8,16 @@ package graph
 import (
 	"context"
 	"sscgraph/ent"
+	"sscgraph/ent/matchoffer"
 	"sscgraph/graph/generated"
 
 	"entgo.io/contrib/entgql"
 )
+
+// Status is the resolver for the status field.
+func (r *matchOfferResolver) Status(ctx context.Context, obj *ent.MatchOffer) (matchoffer.Status, error) {
+	return offerStatus(obj), nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
@@ -110,11 +116,15 @@ func (r *Resolver) Consultant() generated.ConsultantResolver { return &consultan
 // Match returns generated.MatchResolver implementation.
 func (r *Resolver) Match() generated.MatchResolver { return &matchResolver{r} }
 
+// MatchOffer returns generated.MatchOfferResolver implementation.
+func (r *Resolver) MatchOffer() generated.MatchOfferResolver { return &matchOfferResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	consultantResolver struct{ *Resolver }
 	matchResolver      struct{ *Resolver }
+	matchOfferResolver struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 )

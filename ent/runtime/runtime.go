@@ -298,6 +298,8 @@ func init() {
 	match.Hooks[2] = matchHooks[1]
 
 	match.Hooks[3] = matchHooks[2]
+
+	match.Hooks[4] = matchHooks[3]
 	matchMixinFields0 := matchMixin[0].Fields()
 	_ = matchMixinFields0
 	matchFields := schema.Match{}.Fields()

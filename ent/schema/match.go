@@ -98,7 +98,8 @@ func (Match) Annotations() []schema.Annotation {
 // Policy of the Match: who may change it (see policy.go).
 func (Match) Policy() ent.Policy { return matchPolicy() }
 
-// Hooks of the Match.
+// Hooks of the Match: the audit trail, links that exist, the state
+// machine (lifecycle.go) and the derived cooperation type.
 func (Match) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(edgesExist, writes), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
+	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(edgesExist, writes), hook.On(matchLifecycle, writes), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
 }

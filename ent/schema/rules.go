@@ -10,8 +10,6 @@ import (
 	gen "sscgraph/ent"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/hook"
-	"sscgraph/ent/matchneed"
-	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/validate"
@@ -165,15 +163,6 @@ func countryRules(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// reopening refuses a MEMBER's change of a CLOSED posting back to OPEN:
-// only EDITOR and ADMIN keys may reopen what was closed.
-func reopening(ctx context.Context, wasClosed, becomesOpen bool) error {
-	if wasClosed && becomesOpen && viewer.From(ctx).Role == viewer.RoleMember {
-		return deny(fmt.Errorf("%w: only an EDITOR or ADMIN key can reopen a CLOSED posting", viewer.ErrForbidden))
-	}
-	return nil
-}
-
 func matchOfferRules(next ent.Mutator) ent.Mutator {
 	return hook.MatchOfferFunc(func(ctx context.Context, m *gen.MatchOfferMutation) (gen.Value, error) {
 		if err := keepsMatches(m.RemovedMatchesIDs(), m.MatchesCleared(), "offer"); err != nil {
@@ -184,14 +173,8 @@ func matchOfferRules(next ent.Mutator) ent.Mutator {
 				return nil, err
 			}
 		}
-		if status, ok := m.Status(); ok && m.Op().Is(ent.OpUpdateOne) {
-			old, err := m.OldStatus(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if err := reopening(ctx, old == matchoffer.StatusCLOSED, status == matchoffer.StatusOPEN); err != nil {
-				return nil, err
-			}
+		if err := offerLifecycle(ctx, m); err != nil {
+			return nil, err
 		}
 		posted, okP, err := value(ctx, m, m.PostedAt, m.OldPostedAt)
 		if err != nil {
@@ -213,14 +196,13 @@ func matchNeedRules(next ent.Mutator) ent.Mutator {
 		if err := keepsMatches(m.RemovedMatchesIDs(), m.MatchesCleared(), "need"); err != nil {
 			return nil, err
 		}
-		if status, ok := m.Status(); ok && m.Op().Is(ent.OpUpdateOne) {
-			old, err := m.OldStatus(ctx)
-			if err != nil {
+		if langs, ok := m.Languages(); ok {
+			if err := validate.Languages("languages", langs); err != nil {
 				return nil, err
 			}
-			if err := reopening(ctx, old == matchneed.StatusCLOSED, status == matchneed.StatusOPEN); err != nil {
-				return nil, err
-			}
+		}
+		if err := needLifecycle(ctx, m); err != nil {
+			return nil, err
 		}
 		return next.Mutate(ctx, m)
 	})

@@ -47,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Consultant() ConsultantResolver
 	Match() MatchResolver
+	MatchOffer() MatchOfferResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -546,6 +547,9 @@ type ConsultantResolver interface {
 type MatchResolver interface {
 	Message(ctx context.Context, obj *ent.Match) (*string, error)
 	Response(ctx context.Context, obj *ent.Match) (*string, error)
+}
+type MatchOfferResolver interface {
+	Status(ctx context.Context, obj *ent.MatchOffer) (matchoffer.Status, error)
 }
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
@@ -15706,10 +15710,26 @@ func (ec *executionContext) fieldContext_MatchOffer_kind(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchOffer_status(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MatchOffer().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchoffer.Status) graphql.Marshaler {
+			return ec.marshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "MatchOfferStatus")
+	return graphql.NewScalarFieldContext("MatchOffer", field, true, true, "MatchOfferStatus")
 }
 
 func (ec *executionContext) _MatchOffer_postedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {

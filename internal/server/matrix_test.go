@@ -27,11 +27,19 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 	}
 	country := one(`SELECT id FROM countries WHERE code = 'KE'`)
 	region := one(`SELECT id FROM regions WHERE code = 'AFRICA'`)
-	offer := one(`SELECT o.id FROM match_offers o ORDER BY o.id LIMIT 1`)
-	need := one(`SELECT n.id FROM match_needs n WHERE NOT EXISTS (SELECT 1 FROM matches m JOIN match_offers o ON o.id = m.offer_id WHERE m.need_id = n.id AND o.id = (SELECT MIN(id) FROM match_offers)) ORDER BY n.id LIMIT 1`)
+	// A match is proposed between an OPEN offer (that does not expire and
+	// has room: no accepted match) and an OPEN need of another
+	// organization, each with other matches, not with each other.
+	offer := one(`SELECT o.id FROM match_offers o WHERE o.status = 'OPEN' AND o.expires_at IS NULL
+		AND EXISTS (SELECT 1 FROM matches m WHERE m.offer_id = o.id)
+		AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.offer_id = o.id AND m.status IN ('ACCEPTED', 'COMPLETED')) ORDER BY o.id LIMIT 1`)
+	offerKey, _ := codec.Decode(offer)
+	need := one(fmt.Sprintf(`SELECT n.id FROM match_needs n WHERE n.status = 'OPEN'
+		AND n.seeker_id <> (SELECT provider_id FROM match_offers WHERE id = %d)
+		AND EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id)
+		AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.offer_id = %d) ORDER BY n.id LIMIT 1`, offerKey, offerKey))
 	// The MEMBER key's organization is no party to that offer and need:
 	// the match rows here are someone else's.
-	offerKey, _ := codec.Decode(offer)
 	needKey, _ := codec.Decode(need)
 	memberOrg, _ := codec.Decode(one(fmt.Sprintf(`SELECT id FROM organizations WHERE id NOT IN
 		(SELECT provider_id FROM match_offers WHERE id = %d UNION SELECT seeker_id FROM match_needs WHERE id = %d) ORDER BY id LIMIT 1`, offerKey, needKey)))
@@ -62,7 +70,9 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 		{"Organization", `{name: "Test organization %d", kind: NGO, countryID: "` + country + `"}`, `{name: "Renamed"}`, "name"},
 		{"Country", `{code: "AQ", iso3: "ATA", name: "Antarctica %d", latitude: -90, longitude: 0, regionID: "` + region + `"}`, `{name: "Renamed"}`, "name"},
 		{"Recommendation", `{number: 45, cluster: F, title: "Recommendation %d"}`, `{title: "Renamed"}`, "title"},
-		{"Match", `{status: PROPOSED, score: 0.%d, createdAt: "2026-11-01T00:00:00Z", offerID: "` + offer + `", needID: "` + need + `"}`, `{status: ACCEPTED}`, "status"},
+		// Withdrawing is a move of the match alone (accepting would mark
+		// the offer and the need MATCHED, and the next create would fail).
+		{"Match", `{status: PROPOSED, score: 0.%d, createdAt: "2026-11-01T00:00:00Z", offerID: "` + offer + `", needID: "` + need + `"}`, `{status: WITHDRAWN}`, "status"},
 	}
 	// rivals are, for the types whose creates above reuse a unique key,
 	// the rows holding that key; rivalCount counts them through the API,

@@ -471,43 +471,6 @@ func TestKeysThroughTheAPI(t *testing.T) {
 	}
 }
 
-// TestMemberSideOfMatches: a MEMBER key proposes, changes and withdraws
-// matches its organization is a party to, and no others.
-func TestMemberSideOfMatches(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	ctx := context.Background()
-	codec := gid.Current()
-	var offerID, providerID, needID, strangerNeedID, strangerOfferID int
-	fmt.Sscan(a.column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)[0], &offerID)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT provider_id FROM match_offers WHERE id = %d`, offerID))[0], &providerID)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_needs n WHERE seeker_id <> %d AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.offer_id = %d) ORDER BY id LIMIT 1`, providerID, offerID))[0], &needID)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id <> %d ORDER BY id LIMIT 1`, providerID))[0], &strangerOfferID)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_needs n WHERE seeker_id <> %d AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id AND m.offer_id = %d) ORDER BY id DESC LIMIT 1`, providerID, strangerOfferID))[0], &strangerNeedID)
-	_, key, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: providerID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	member := caller{a, key}
-	create := `mutation($o: ID!, $n: ID!) { createMatch(input: {status: PROPOSED, score: 0.7, createdAt: "2026-11-20T00:00:00Z", offerID: $o, needID: $n}) { id cooperation } }`
-	r := member.do(t, create, map[string]any{"o": codec.Encode(offerID), "n": codec.Encode(needID)})
-	id := r.str("createMatch.id")
-	if len(r.Errors) > 0 || id == "" || r.str("createMatch.cooperation") == "" {
-		t.Fatalf("proposing a match for its own offer: %+v %+v", r.Data, r.Errors)
-	}
-	if r := member.do(t, `mutation($id: ID!) { updateMatch(id: $id, input: {status: ACCEPTED}) { status } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
-		t.Errorf("changing its match: %+v", r.Errors)
-	}
-	if r := member.do(t, `mutation($id: ID!, $o: ID!) { updateMatch(id: $id, input: {offerID: $o}) { id } }`, map[string]any{"id": id, "o": codec.Encode(strangerOfferID)}); errCode(r) != "FORBIDDEN" {
-		t.Errorf("moving its match to another's offer: %+v", r.Errors)
-	}
-	if r := member.do(t, create, map[string]any{"o": codec.Encode(strangerOfferID), "n": codec.Encode(strangerNeedID)}); errCode(r) != "FORBIDDEN" {
-		t.Errorf("a match between others: %+v %+v", r.Data, r.Errors)
-	}
-	if r := member.do(t, `mutation($id: ID!) { deleteMatch(id: $id) }`, map[string]any{"id": id}); len(r.Errors) > 0 {
-		t.Errorf("withdrawing its match: %+v", r.Errors)
-	}
-}
-
 // TestLinksToMissingRows: an ID of the right type whose row is gone is
 // refused with the edge and the ID, not a database error.
 func TestLinksToMissingRows(t *testing.T) {
