@@ -207,7 +207,7 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 	}
 	childMult := mult
 	switch {
-	case isConnection(f.Definition):
+	case isConnection(f.Definition) || isSuggestions(f.Definition):
 		if err := w.page(f); err != nil {
 			return err
 		}
@@ -330,6 +330,7 @@ func (w *walker) filter(def *ast.Definition, v any, level int) int {
 // page checks a connection's page size variables and its cursors.
 func (w *walker) page(f *ast.Field) *gqlerror.Error {
 	var given bool
+	_, maximum, _ := pageLimits(f.Definition)
 	for _, name := range []string{argFirst, argLast} {
 		arg := f.Arguments.ForName(name)
 		if arg == nil || arg.Value == nil {
@@ -345,16 +346,24 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		}
 		given = true
 		n, ok := toInt(v)
-		if !ok || n < 0 || n > MaxPageSize {
-			return badInput(arg.Position, "%s: %q (variable $%s) must be between 0 and %d, got %v", fieldName(f), name, arg.Value.Raw, MaxPageSize, v)
+		if !ok || n < 0 || n > int64(maximum) {
+			return badInput(arg.Position, "%s: %q (variable $%s) must be between 0 and %d, got %v", fieldName(f), name, arg.Value.Raw, maximum, v)
 		}
+	}
+	if !given && isSuggestions(f.Definition) {
+		return badInput(f.Position, "%s: first is null; give a page size (at most %d)", fieldName(f), maximum)
 	}
 	if !given {
 		return badInput(f.Position, "%s: first and last are both null; give one of them (at most %d)", fieldName(f), MaxPageSize)
 	}
 	node := strings.TrimSuffix(f.Definition.Type.Name(), "Connection")
-	var orders []string // the order fields, as enum values
-	if v, ok := w.argValue(f, "orderBy"); ok {
+	var kinds []string // the kinds of the order fields' values
+	if rows, ok := suggestionRows[node]; ok {
+		// Suggestions are ranked by score: their cursors name a row of
+		// the type suggested and carry its score.
+		node, kinds = rows, []string{"float"}
+	} else if v, ok := w.argValue(f, "orderBy"); ok {
+		var orders []string // the order fields, as enum values
 		switch o := v.(type) {
 		case []any:
 			for _, e := range o {
@@ -362,6 +371,9 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 			}
 		case map[string]any:
 			orders = append(orders, orderField(o))
+		}
+		for _, o := range orders {
+			kinds = append(kinds, ent.OrderFieldKinds[node+"OrderField."+o])
 		}
 	}
 	for _, name := range []string{argAfter, argBefore} {
@@ -377,11 +389,11 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		if typ != node {
 			return badInput(f.Position, "%s: %q: the cursor belongs to a page of %s, not of %s", fieldName(f), name, typ, node)
 		}
-		if len(values) != len(orders) {
-			return badInput(f.Position, "%s: %q: the cursor belongs to a page in another order (%d order fields, this page has %d)", fieldName(f), name, len(values), len(orders))
+		if len(values) != len(kinds) {
+			return badInput(f.Position, "%s: %q: the cursor belongs to a page in another order (%d order fields, this page has %d)", fieldName(f), name, len(values), len(kinds))
 		}
 		for i, cv := range values {
-			if !fitsOrder(cv, ent.OrderFieldKinds[node+"OrderField."+orders[i]]) {
+			if !fitsOrder(cv, kinds[i]) {
 				return badInput(f.Position, "%s: %q: the cursor's order values are malformed; it was not issued for this order", fieldName(f), name)
 			}
 		}
@@ -428,7 +440,8 @@ func (w *walker) pageSize(f *ast.Field) int {
 			}
 		}
 	}
-	return DefaultPageSize
+	deflt, _, _ := pageLimits(f.Definition)
+	return deflt
 }
 
 // selects reports whether a selection asks for any of the fields names,

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -121,6 +120,3 @@ func (r *Resolver) matchMessage(ctx context.Context, m *ent.Match, text string) 
 }
 
 func matchneedSeeker(org int) predicate.MatchNeed { return matchneed.SeekerID(org) }
-
-// errNotYet answers what is not built yet.
-var errNotYet = errors.New("not implemented yet")

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"sscgraph/internal/gid"
+	"sscgraph/internal/matching"
 )
 
 // Page sizes of every connection.
@@ -43,6 +44,37 @@ func isConnection(def *ast.FieldDefinition) bool {
 		def.Arguments.ForName(argFirst) != nil && def.Arguments.ForName(argLast) != nil
 }
 
+// suggestionRows maps the node type of each suggestion connection
+// (suggestedOffers …) to the type of the rows its cursors name. These
+// connections are ranked, page forward only (first and after) and in
+// smaller pages: package matching scores every candidate for each page.
+var suggestionRows = map[string]string{
+	"OfferSuggestion":      "MatchOffer",
+	"NeedSuggestion":       "MatchNeed",
+	"ConsultantSuggestion": "Consultant",
+}
+
+// isSuggestions reports whether a field is a suggestion connection.
+func isSuggestions(def *ast.FieldDefinition) bool {
+	if def == nil || def.Type == nil || def.Arguments.ForName(argFirst) == nil {
+		return false
+	}
+	node, ok := strings.CutSuffix(def.Type.Name(), "Connection")
+	return ok && suggestionRows[node] != ""
+}
+
+// pageLimits returns the default and the largest page of a paged field,
+// and whether the field is paged at all.
+func pageLimits(def *ast.FieldDefinition) (deflt, maximum int, paged bool) {
+	switch {
+	case isConnection(def):
+		return DefaultPageSize, MaxPageSize, true
+	case isSuggestions(def):
+		return matching.DefaultFirst, matching.MaxFirst, true
+	}
+	return 0, 0, false
+}
+
 // ValidationRules returns gqlparser's default rules plus the paging rule.
 func ValidationRules() *rules.Rules {
 	r := rules.NewDefaultRules()
@@ -53,12 +85,14 @@ func ValidationRules() *rules.Rules {
 // pagingRule runs once per query document, when it is parsed and before it
 // is cached, and does what can be decided from the document alone:
 //
-//   - it rejects literal page sizes outside 0..MaxPageSize;
+//   - it rejects literal page sizes outside 0..MaxPageSize (0..MaxFirst of
+//     package matching for the suggestion connections);
 //   - it drops a literal first: null or last: null, which means the same
 //     as leaving the argument out (README says so): the default page, never
 //     the whole list;
 //   - it gives every connection that has neither first nor last the
-//     argument first: DefaultPageSize, written into the document so that
+//     argument first: DefaultPageSize (DefaultFirst of package matching
+//     for the suggestion connections), written into the document so that
 //     the resolvers and ent's field collection (which reads arguments from
 //     the document) agree on the page;
 //   - it translates literal cursors from the opaque form clients see into
@@ -68,7 +102,8 @@ func ValidationRules() *rules.Rules {
 // checked per request by Checks.
 func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 	observers.OnField(func(_ *core.Walker, field *ast.Field) {
-		if !isConnection(field.Definition) {
+		deflt, maximum, paged := pageLimits(field.Definition)
+		if !paged {
 			return
 		}
 		field.Arguments = dropNullPages(field.Arguments)
@@ -78,9 +113,9 @@ func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 				continue
 			}
 			n, err := strconv.Atoi(arg.Value.Raw)
-			if err != nil || n < 0 || n > MaxPageSize {
+			if err != nil || n < 0 || n > maximum {
 				addError(
-					core.Message("%s: %q must be between 0 and %d, got %s", fieldName(field), arg.Name, MaxPageSize, arg.Value.Raw),
+					core.Message("%s: %q must be between 0 and %d, got %s", fieldName(field), arg.Name, maximum, arg.Value.Raw),
 					core.At(arg.Position),
 				)
 			}
@@ -91,7 +126,7 @@ func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 				Position: field.Position,
 				Value: &ast.Value{
 					Kind:     ast.IntValue,
-					Raw:      strconv.Itoa(DefaultPageSize),
+					Raw:      strconv.Itoa(deflt),
 					Position: field.Position,
 				},
 			})

@@ -5,6 +5,14 @@
 //
 //	sscgraph-load -url http://127.0.0.1:8080/graphql -duration 30s -concurrency 8
 //
+// With -mode subscribers it measures subscriptions instead: it opens
+// -subscribers event streams following offerPosted, posts -offers offers
+// one at a time with an EDITOR key (-key, or SSCGRAPH_LOAD_KEY; the offers
+// are deleted at the end), and prints how long each took to reach every
+// subscriber:
+//
+//	sscgraph-load -mode subscribers -subscribers 1000 -offers 50 -key sscg_…
+//
 // It loads servers on this machine only, unless given -allow-remote.
 package main
 
@@ -24,10 +32,31 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most 1h)")
 	concurrency := flag.Int("concurrency", 8, "concurrent clients")
 	allowRemote := flag.Bool("allow-remote", false, "allow a target that is not on this machine")
+	mode := flag.String("mode", "mix", "mix: the query mix; subscribers: delivery of new offers to subscribers")
+	subscribers := flag.Int("subscribers", 1000, "subscribers mode: event streams open at once")
+	offers := flag.Int("offers", 50, "subscribers mode: offers posted and timed")
+	key := flag.String("key", os.Getenv("SSCGRAPH_LOAD_KEY"), "subscribers mode: an EDITOR or ADMIN key to post offers with (env SSCGRAPH_LOAD_KEY)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	switch *mode {
+	case "mix":
+	case "subscribers":
+		res, err := loadtest.RunSubscribers(ctx, loadtest.SubscriberOptions{URL: *url, Subscribers: *subscribers, Offers: *offers, Key: *key, AllowRemote: *allowRemote})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sscgraph-load:", err)
+			os.Exit(2)
+		}
+		res.Report(os.Stdout)
+		if res.Missed > 0 {
+			os.Exit(1)
+		}
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "sscgraph-load: -mode must be mix or subscribers, got %q\n", *mode)
+		os.Exit(2)
+	}
 	res, err := loadtest.Run(ctx, loadtest.Options{URL: *url, Duration: *duration, Concurrency: *concurrency, AllowRemote: *allowRemote})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sscgraph-load:", err)

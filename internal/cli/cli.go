@@ -188,6 +188,11 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	persistedFile := fs.String("persisted-queries", getenv("SSCGRAPH_PERSISTED_QUERIES"), "JSON file of allowed queries: an object from SHA-256 hash to query, or an array of queries (env SSCGRAPH_PERSISTED_QUERIES)")
 	maxBody := fs.Int64("max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(cfg.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
 	timeout := fs.Duration("timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", cfg.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
+	intFlag(fs, getenv, &cfg.Subscriptions.PerConnection, "max-subscriptions-per-connection", "SSCGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION", "most subscriptions open at once on one WebSocket connection; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.Subscriptions.PerClient, "max-subscriptions-per-client", "SSCGRAPH_MAX_SUBSCRIPTIONS_PER_CLIENT", "most subscriptions open at once, per process, for one API key or one address without a key; 0 turns the limit off")
+	intFlag(fs, getenv, &cfg.Subscriptions.Queue, "subscription-queue", "SSCGRAPH_SUBSCRIPTION_QUEUE", "events a subscriber may fall behind before it is dropped")
+	subLifetime := fs.Duration("subscription-lifetime", envDuration(getenv, "SSCGRAPH_SUBSCRIPTION_LIFETIME", cfg.Subscriptions.Lifetime), "longest one subscription lasts before the server ends it and the client subscribes again; 0 turns the limit off (env SSCGRAPH_SUBSCRIPTION_LIFETIME)")
+	subIdle := fs.Duration("subscription-idle-timeout", envDuration(getenv, "SSCGRAPH_SUBSCRIPTION_IDLE_TIMEOUT", cfg.Subscriptions.IdleTimeout), "close a WebSocket connection that has had no subscription for this long; 0 never does (env SSCGRAPH_SUBSCRIPTION_IDLE_TIMEOUT)")
 	pprofAddr := fs.String("pprof-addr", getenv("SSCGRAPH_PPROF_ADDR"), "address to serve Go's runtime profiles on (/debug/pprof/), e.g. 127.0.0.1:6060; off by default, loopback only unless --pprof-remote (env SSCGRAPH_PPROF_ADDR)")
 	pprofRemote := fs.Bool("pprof-remote", envBool(getenv, "SSCGRAPH_PPROF_REMOTE", false), "let --pprof-addr listen beyond the loopback interface (env SSCGRAPH_PPROF_REMOTE)")
 	metricsAddr := fs.String("metrics-addr", envOr(getenv, "SSCGRAPH_METRICS_ADDR", defaultMetricsAddr), "address to serve Prometheus metrics on (/metrics), never the API's; off serves none; loopback only unless --metrics-remote; the same address as --pprof-addr serves profiles and metrics on one listener (env SSCGRAPH_METRICS_ADDR)")
@@ -219,6 +224,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		debug.SetGCPercent(DefaultGCPercent)
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
+	cfg.Subscriptions.Lifetime, cfg.Subscriptions.IdleTimeout = *subLifetime, *subIdle
 	cfg.CORSCredentials = *corsCredentials
 	cfg.SharedLimits = *sharedLimits
 	if *persistedOnly {
@@ -236,13 +242,16 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
 	}
-	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour, "--auth-failures": cfg.Limits.AuthFailuresPerHour} {
+	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour, "--auth-failures": cfg.Limits.AuthFailuresPerHour, "--max-subscriptions-per-connection": cfg.Subscriptions.PerConnection, "--max-subscriptions-per-client": cfg.Subscriptions.PerClient} {
 		if v < 0 {
 			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
 		}
 	}
 	if cfg.MaxBodyBytes < 1024 || cfg.Timeout <= 0 {
 		return usageError{"--max-body-bytes must be at least 1024 and --timeout positive"}
+	}
+	if cfg.Subscriptions.Queue < 1 || cfg.Subscriptions.Lifetime < 0 || cfg.Subscriptions.IdleTimeout < 0 {
+		return usageError{"--subscription-queue must be at least 1, --subscription-lifetime and --subscription-idle-timeout not negative"}
 	}
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
@@ -287,6 +296,13 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		WriteTimeout:      cfg.Timeout + 30*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	// Shutdown waits for requests in flight, but a subscription's stream
+	// never finishes by itself: end them all as shutdown begins.
+	srv.RegisterOnShutdown(func() {
+		if err := h.Close(); err != nil {
+			logger.Warn("ending subscriptions", "err", err)
+		}
+	})
 	errc := make(chan error, 1+len(sides))
 	for _, side := range sides {
 		// Listening before the API announces itself: whoever reads that

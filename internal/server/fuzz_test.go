@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"sscgraph/internal/apierr"
 	"sscgraph/internal/server"
@@ -180,6 +182,11 @@ func FuzzHandler(f *testing.F) {
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
+		// A subscription over SSE streams until its client leaves: this
+		// client leaves after a second.
+		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
+		defer cancel()
+		req = req.WithContext(ctx)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code >= 500 {
@@ -194,8 +201,20 @@ func FuzzHandler(f *testing.F) {
 				Extensions map[string]any
 			}
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-			t.Fatalf("%s %q: status %d, body is not a JSON object: %v: %q", method, body, rec.Code, err, rec.Body.String())
+		payloads := [][]byte{rec.Body.Bytes()}
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/event-stream") {
+			// An event stream: each event's data is a JSON object.
+			payloads = nil
+			for _, line := range strings.Split(rec.Body.String(), "\n") {
+				if data, ok := strings.CutPrefix(line, "data: "); ok && data != "" {
+					payloads = append(payloads, []byte(data))
+				}
+			}
+		}
+		for _, p := range payloads {
+			if err := json.Unmarshal(p, &r); err != nil {
+				t.Fatalf("%s %q: status %d, body is not a JSON object: %v: %q", method, body, rec.Code, err, rec.Body.String())
+			}
 		}
 		for _, e := range r.Errors {
 			code, _ := e.Extensions["code"].(string)

@@ -23,6 +23,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -36,6 +37,7 @@ import (
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
+	"sscgraph/internal/pubsub"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -83,6 +85,30 @@ type Config struct {
 	// text); automatic persisted queries are then off.
 	PersistedOnly    bool
 	PersistedQueries map[string]string
+	// Subscriptions bounds the subscriptions served over WebSocket and
+	// server-sent events.
+	Subscriptions SubscriptionLimits
+}
+
+// SubscriptionLimits bound subscriptions; 0 turns a limit off.
+type SubscriptionLimits struct {
+	// PerConnection is the most subscriptions open at once on one
+	// WebSocket connection (an event stream carries one).
+	PerConnection int
+	// PerClient is the most open at once, in one process, for one API
+	// key, or for one address without a key.
+	PerClient int
+	// Lifetime is the longest one subscription lasts before the server
+	// ends it (the client subscribes again). The key's rights are read
+	// when a subscription starts, so it also bounds how long a revoked
+	// key keeps receiving events.
+	Lifetime time.Duration
+	// IdleTimeout closes a WebSocket connection that has had no
+	// subscription for that long.
+	IdleTimeout time.Duration
+	// Queue is how many events a subscriber may fall behind before it is
+	// dropped.
+	Queue int
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -118,6 +144,19 @@ func DefaultConfig() Config {
 		APQCacheSize: 1000,
 		SharedLimits: true,
 		Timeout:      10 * time.Second,
+		Subscriptions: SubscriptionLimits{
+			// A page of the Match frontend follows a few things at once
+			// (new offers, its matches, a need's suggestions); ten leaves
+			// room, and bounds what one socket makes the server hold.
+			PerConnection: 10,
+			// A client with a few tabs or workers, each a connection.
+			PerClient: 100,
+			// Long enough that clients rarely resubscribe, short enough
+			// that a revoked key stops receiving within the hour.
+			Lifetime:    time.Hour,
+			IdleTimeout: 5 * time.Minute,
+			Queue:       pubsub.DefaultBuffer,
+		},
 	}
 }
 
@@ -127,6 +166,20 @@ func DefaultConfig() Config {
 type Server struct {
 	api     http.Handler
 	metrics http.Handler
+	streams *streams
+	events  pubsub.Broker
+}
+
+// Close ends every subscription and its stream (WebSocket connections,
+// event streams) and stops listening for events. `serve` calls it when it
+// begins to shut down: http.Server.Shutdown would otherwise wait for the
+// event streams until its deadline, and not close WebSockets at all.
+func (s *Server) Close() error {
+	s.streams.stop()
+	if err := s.events.Close(); err != nil {
+		return fmt.Errorf("closing the event broker: %w", err)
+	}
+	return nil
 }
 
 // ServeHTTP serves the API.
@@ -150,8 +203,20 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	gid.Use(codec)
 
+	events, err := newBroker(db, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	// Writes publish their events once they commit (see pubsub.Register).
+	pubsub.Register(client, events, logger)
+	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
+	keys := auth.NewKeys(client)
+
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
+	// The streams first: httpTransport takes every GET and POST.
+	gql.AddTransport(newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger)))
+	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
 	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	gql.SetValidationRulesFn(graph.ValidationRules)
@@ -170,11 +235,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
-	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})
+	// Subscriptions are admitted against their limits, then served.
+	gql.Use(&subscriptionGate{limits: cfg.Subscriptions, timeout: cfg.Timeout, maxVariablesBytes: cfg.MaxVariablesBytes, clients: map[string]int{}})
+	gql.Use(&graph.Subscriptions{Events: events, Logger: logger, Lifetime: cfg.Subscriptions.Lifetime, EventTimeout: cfg.Timeout})
 	if cfg.MaxTokens > 0 {
 		gql.SetParserTokenLimit(cfg.MaxTokens)
 	}
@@ -182,8 +249,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql.SetRecoverFunc(graph.Recover(logger))
 
 	m := newMetrics(db.SQL, cfg.PersistedOnly)
-	keys := auth.NewKeys(client)
-	api := withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sscgraph_subscriptions",
+		Help: "Subscriptions open in this process and listening for events.",
+	}, func() float64 { return float64(events.Subscribers()) }))
+	st := newStreams(cfg.Subscriptions)
+	api := withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
@@ -219,7 +290,23 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		return nil
 	}))
-	return &Server{api: withSecurityHeaders(mux), metrics: withSecurityHeaders(m.handler())}, nil
+	return &Server{api: withSecurityHeaders(mux), metrics: withSecurityHeaders(m.handler()), streams: st, events: events}, nil
+}
+
+// newBroker carries events between the writes and the subscriptions of
+// every process serving db: through PostgreSQL's NOTIFY, which several
+// replicas share, or in this process on SQLite, which one process serves.
+func newBroker(db *database.DB, cfg Config, logger *slog.Logger) (pubsub.Broker, error) {
+	if db.Dialect != "postgres" {
+		return pubsub.NewLocal(cfg.Subscriptions.Queue), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b, err := pubsub.NewPostgres(ctx, db.SQL, cfg.Subscriptions.Queue, logger)
+	if err != nil {
+		return nil, fmt.Errorf("event broker: %w", err)
+	}
+	return b, nil
 }
 
 // graphiQL returns gqlgen's GraphiQL page for endpoint, confined by a

@@ -2,18 +2,24 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"path"
 	"sscgraph/internal/apierr"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -431,4 +437,311 @@ func writeErrors(w http.ResponseWriter, status int, errs gqlerror.List, extensio
 	}{errs, extensions})
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// Subscriptions are served over two transports beside httpTransport:
+// WebSocket (wsTransport: graphql-transport-ws, and the legacy graphql-ws
+// of subscriptions-transport-ws) and server-sent events (sseTransport:
+// graphql-sse's distinct connections mode, a POST with Accept:
+// text/event-stream). Both are gqlgen's, wrapped to fit the API's limits;
+// every other request still reaches httpTransport unchanged.
+
+// Fixed settings of the subscription transports.
+const (
+	// keepAliveInterval is how often an idle stream is pinged: below the
+	// 60 s after which common proxies and load balancers drop a quiet
+	// connection.
+	keepAliveInterval = 25 * time.Second
+	// wsInitTimeout is how long a WebSocket may stay open without
+	// connection_init.
+	wsInitTimeout = 10 * time.Second
+	// streamWriteTimeout is how long one write to a stream may block: a
+	// client that stops reading is cut off after it, rather than holding
+	// the subscription (and its goroutines) open.
+	streamWriteTimeout = 30 * time.Second
+)
+
+// isWebSocket reports whether r asks for a WebSocket: only such requests
+// go to wsTransport, so an odd Upgrade header (h2c, say) on a GET is still
+// an ordinary GraphQL-over-HTTP request.
+func isWebSocket(r *http.Request) bool {
+	return r.Method == http.MethodGet && headerHasToken(r.Header, "Upgrade", "websocket")
+}
+
+// isEventStream reports whether r asks for server-sent events, as gqlgen's
+// SSE transport decides it.
+func isEventStream(r *http.Request) bool { return transport.SSE{}.Supports(r) }
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wsTransport is gqlgen's WebSocket transport, answering only WebSocket
+// upgrades, from allowed origins.
+type wsTransport struct {
+	transport.Websocket
+	origins []string
+}
+
+// Supports takes WebSocket upgrades.
+func (wsTransport) Supports(r *http.Request) bool { return isWebSocket(r) }
+
+// Do refuses an upgrade from an origin that is not allowed with a GraphQL
+// error, as every other refusal is answered (the WebSocket library, which
+// checks again, would answer in plain text), then serves the connection.
+func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if err := checkOrigin(r, t.origins); err != nil {
+		setOutcome(reqctx.From(r.Context()), "rejected")
+		w.Header().Set("Content-Type", mediaJSON)
+		writeErrors(w, http.StatusForbidden, gqlerror.List{codeError(apierr.Forbidden, err.Error())}, nil)
+		return
+	}
+	t.Websocket.Do(w, r, exec)
+}
+
+// checkOrigin admits an upgrade without Origin (not from a browser), from
+// the server's own origin, or from an origin that matches one of the
+// patterns, as the WebSocket library decides it.
+func checkOrigin(r *http.Request, patterns []string) error {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("the Origin header %q is not an origin", origin)
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return nil
+	}
+	for _, p := range patterns {
+		target := u.Host
+		if strings.Contains(p, "://") {
+			target = u.Scheme + "://" + u.Host
+		}
+		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(target)); ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("WebSocket connections from %s are not allowed (see --cors-origins)", origin)
+}
+
+// newWSTransport returns the WebSocket transport: both subprotocols,
+// keep-alives (graphql-ws "ka" messages, graphql-transport-ws pings that
+// must be answered), authentication in connection_init (init), frames
+// bounded like request bodies, and browsers admitted from the same
+// origins as CORS allows.
+func newWSTransport(origins []string, maxFrame int64, init transport.WebsocketInitFunc) wsTransport {
+	patterns := wsOriginPatterns(origins)
+	return wsTransport{Websocket: transport.Websocket{
+		Implementation:        timedWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: patterns}}},
+		InitFunc:              init,
+		InitTimeout:           wsInitTimeout,
+		KeepAlivePingInterval: keepAliveInterval,
+		PingPongInterval:      keepAliveInterval,
+		PayloadReadLimit:      &maxFrame,
+	}, origins: patterns}
+}
+
+// wsOriginPatterns turns the CORS origins into the WebSocket library's
+// origin patterns. A browser sends Origin with the upgrade, and without
+// a check any page could open a socket with the user's cookies; so, like
+// CORS, a cross-origin upgrade is refused unless its origin is allowed
+// (same-origin pages and non-browser clients, which send no Origin, are
+// always let in). Origins are matched as scheme://host, with the same
+// "*" wildcards rs/cors takes.
+func wsOriginPatterns(origins []string) []string {
+	out := make([]string, 0, len(origins))
+	for _, o := range origins {
+		out = append(out, strings.TrimSuffix(o, "/"))
+	}
+	return out
+}
+
+// timedWebsocket bounds each write to a WebSocket by streamWriteTimeout:
+// the library writes without a deadline, and a peer that stops reading
+// would block the connection's writer (and every subscription on it)
+// until TCP gives up.
+type timedWebsocket struct {
+	transport.WebsocketImplementation
+}
+
+func (t timedWebsocket) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := t.WebsocketImplementation.Accept(w, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &timedConn{WebsocketConn: c}, nil
+}
+
+// timedConn closes the connection when a write takes too long; it passes
+// the read limit and read deadlines (the pong timeout) through.
+type timedConn struct{ transport.WebsocketConn }
+
+func (c *timedConn) WriteJSON(v any) error {
+	t := time.AfterFunc(streamWriteTimeout, func() { _ = c.WebsocketConn.Close() })
+	defer t.Stop()
+	return c.WebsocketConn.WriteJSON(v)
+}
+
+func (c *timedConn) SetReadLimit(limit int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+func (c *timedConn) SetReadDeadline(d time.Time) error {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return l.SetReadDeadline(d)
+	}
+	return nil
+}
+
+// sseTransport is gqlgen's server-sent events transport, with the checks
+// httpTransport makes of a POST before it runs: a well-formed JSON body,
+// variables within their limit. A request that fails them is answered as
+// httpTransport answers it (4xx, JSON), before any event is sent.
+type sseTransport struct {
+	transport.SSE
+	params httpTransport
+}
+
+func newSSETransport(maxVariablesBytes int) sseTransport {
+	return sseTransport{
+		SSE:    transport.SSE{KeepAlivePingInterval: keepAliveInterval},
+		params: httpTransport{maxVariablesBytes: maxVariablesBytes},
+	}
+}
+
+// Do checks the request, then streams.
+func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		status, msg := http.StatusBadRequest, "could not read the request body"
+		if asMaxBytes(err, &tooBig) {
+			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)
+		}
+		w.Header().Set("Content-Type", mediaJSON)
+		writeErrors(w, status, gqlerror.List{codeError(apierr.BadRequest, msg)}, nil)
+		return
+	}
+	check := r.Clone(r.Context())
+	check.Body = io.NopCloser(bytes.NewReader(body))
+	if _, rerr := t.params.readParams(check); rerr != nil {
+		w.Header().Set("Content-Type", mediaJSON)
+		writeErrors(w, rerr.status, gqlerror.List{rerr.err.GQL()}, nil)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	setOutcome(reqctx.From(r.Context()), "ok")
+	t.SSE.Do(w, r, exec)
+}
+
+// subscriptionGate is the gqlgen extension that holds subscriptions to
+// their limits, and queries and mutations sent over a stream to the
+// request timeout that the stream itself is spared.
+type subscriptionGate struct {
+	limits            SubscriptionLimits
+	timeout           time.Duration
+	maxVariablesBytes int
+
+	mu      sync.Mutex
+	clients map[string]int // open subscriptions per key or address
+}
+
+var (
+	_ graphql.HandlerExtension          = (*subscriptionGate)(nil)
+	_ graphql.OperationParameterMutator = (*subscriptionGate)(nil)
+	_ graphql.OperationInterceptor      = (*subscriptionGate)(nil)
+)
+
+func (*subscriptionGate) ExtensionName() string                   { return "SubscriptionLimits" }
+func (*subscriptionGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters bounds the variables of an operation sent
+// over a WebSocket as httpTransport and sseTransport bound a request's:
+// the frame limit is the body limit, the variables have one of their own.
+func (g *subscriptionGate) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if conn := streamFrom(ctx); conn == nil || !conn.ws || g.maxVariablesBytes <= 0 || len(p.Variables) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(p.Variables)
+	if err != nil {
+		return codeError(apierr.BadRequest, "the variables are not JSON")
+	}
+	if len(b) > g.maxVariablesBytes {
+		return apierr.New(apierr.LimitExceeded, "the variables take %d bytes, over the limit of %d: send smaller filters or lists, or split the request", len(b), g.maxVariablesBytes).
+			With("limit", "variables").With("maximum", g.maxVariablesBytes).With("actual", len(b)).GQL()
+	}
+	return nil
+}
+
+// InterceptOperation admits a subscription, or refuses it with
+// LIMIT_EXCEEDED naming the limit, and counts it until it ends.
+func (g *subscriptionGate) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	conn := streamFrom(ctx)
+	if graphql.GetOperationContext(ctx).Operation.Operation != ast.Subscription {
+		if conn == nil || g.timeout <= 0 {
+			return next(ctx)
+		}
+		// A query or mutation over a stream: bounded like any request.
+		tctx, cancel := context.WithTimeout(ctx, g.timeout)
+		responses := next(tctx)
+		return func(ctx context.Context) *graphql.Response {
+			resp := responses(ctx)
+			cancel() // it has run: one answer
+			return resp
+		}
+	}
+	if conn == nil {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{codeError(apierr.BadRequest,
+			"subscriptions are served over WebSocket (graphql-transport-ws or graphql-ws) and server-sent events (POST with Accept: text/event-stream), not plain HTTP")}})
+	}
+	if refusal := g.admit(ctx, conn); refusal != nil {
+		setOutcome(reqctx.From(ctx), "rejected")
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{refusal}})
+	}
+	return next(ctx)
+}
+
+// admit counts a new subscription against its connection's and its
+// client's limits, until ctx (the subscription's) ends.
+func (g *subscriptionGate) admit(ctx context.Context, conn *streamConn) *gqlerror.Error {
+	over := func(limit string, maximum int, what string) *gqlerror.Error {
+		return apierr.New(apierr.LimitExceeded, "%s has %d subscriptions open, the most it may: end one (complete) before starting another", what, maximum).
+			With("limit", limit).With("maximum", maximum).With("actual", maximum+1).GQL()
+	}
+	if !conn.acquire(g.limits.PerConnection) {
+		return over("subscriptionsPerConnection", g.limits.PerConnection, "this connection")
+	}
+	client := conn.client(ctx)
+	g.mu.Lock()
+	if g.limits.PerClient > 0 && g.clients[client] >= g.limits.PerClient {
+		g.mu.Unlock()
+		conn.release()
+		what := "this address"
+		if strings.HasPrefix(client, "key:") {
+			what = "this API key"
+		}
+		return over("subscriptionsPerClient", g.limits.PerClient, what)
+	}
+	g.clients[client]++
+	g.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		g.mu.Lock()
+		if g.clients[client]--; g.clients[client] <= 0 {
+			delete(g.clients, client)
+		}
+		g.mu.Unlock()
+		conn.release()
+	})
+	return nil
 }
