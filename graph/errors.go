@@ -45,7 +45,10 @@ func PresentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			for k, v := range g.Extensions {
 				presented.Extensions[k] = v
 			}
-			if apierr.CodeOf(presented) == "" {
+			if apierr.CodeOf(presented) == "" || g.Rule == pagingRuleName {
+				// The paging rule judges arguments, not the document's
+				// fit to the schema: a bad page size or cursor is bad
+				// input, written literally or through a variable.
 				presented.Extensions["code"] = string(apierr.BadUserInput)
 			}
 			return presented

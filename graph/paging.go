@@ -78,9 +78,12 @@ func pageLimits(def *ast.FieldDefinition) (deflt, maximum int, paged bool) {
 // ValidationRules returns gqlparser's default rules plus the paging rule.
 func ValidationRules() *rules.Rules {
 	r := rules.NewDefaultRules()
-	r.AddRule("SSCGraphPaging", pagingRule)
+	r.AddRule(pagingRuleName, pagingRule)
 	return r
 }
+
+// pagingRuleName names the paging rule in the errors it raises.
+const pagingRuleName = "SSCGraphPaging"
 
 // pagingRule runs once per query document, when it is parsed and before it
 // is cached, and does what can be decided from the document alone:
