@@ -34,6 +34,7 @@ import (
 	"sscgraph/internal/apq"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
+	"sscgraph/internal/export"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
@@ -273,6 +274,11 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", page)
 	mux.Handle("/graphql", api)
+	// Exports are series of GraphQL page queries through gql, behind the
+	// same request info, logging, authentication and rate limit as /graphql;
+	// each page has the request timeout, the whole export a longer one.
+	exports := export.New(gql, db, export.Options{MaxCost: cfg.Limits.MaxCost, PageTimeout: cfg.Timeout}, logger)
+	mux.Handle("/export/", withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, exports))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

@@ -1,0 +1,251 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"sscgraph/ent"
+	"sscgraph/ent/activity"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/project"
+	"sscgraph/internal/gid"
+)
+
+// countryFields are the countries' fields of the GeoJSON, read through
+// the API like any export.
+const countryQuery = `query ExportCountries($first: Int!, $after: Cursor) { countries(first: $first, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { id code iso3 name ldc latitude longitude region { code } } } } }`
+
+// whereCheck runs the client's activity filter through the API's checks
+// (IDs, limits, price, rate limit) without reading rows: first: 0.
+const whereCheck = `query ExportActivityFilter($where: ActivityWhereInput) { activities(first: 0, where: $where) { pageInfo { hasNextPage } } }`
+
+// feature is one country of the FeatureCollection.
+type feature struct {
+	Type       string         `json:"type"`
+	Geometry   geometry       `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type geometry struct {
+	Type        string    `json:"type"`
+	Coordinates []float64 `json:"coordinates"`
+}
+
+// serveGeoJSON answers /export/countries.geojson: a Point per country with
+// its activities (as beneficiary), projects and offers targeting it,
+// counted in SQL by GROUP BY; where (an ActivityWhereInput) narrows the
+// activities counted.
+func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	params, bad := parseParams(r, "where")
+	if bad != nil {
+		writeErrors(w, bad.status, bad.errors)
+		return
+	}
+	var pred func(*entsql.Selector)
+	if v, ok := params["where"]; ok {
+		if f := jsonParam("where", v, '{', "an object, the ActivityWhereInput of the GraphQL argument"); f != nil {
+			writeErrors(w, f.status, f.errors)
+			return
+		}
+		if f := h.checkFilter("ActivityWhereInput", v); f != nil {
+			writeErrors(w, f.status, f.errors)
+			return
+		}
+		// The API checks the filter first, as it would in a query: IDs
+		// of the right type, limits, its price, the rate limit.
+		if _, err := h.run(ctx, whereCheck, map[string]any{"where": json.RawMessage(v)}); err != nil {
+			h.refuse(ctx, w, err)
+			return
+		}
+		p, err := activityPredicate([]byte(v))
+		if err != nil {
+			writeErrors(w, http.StatusBadRequest, badRequest("BAD_USER_INPUT", "parameter \"where\": %v", err))
+			return
+		}
+		pred = p
+	}
+	var features []feature
+	var keys []int
+	var after *string
+	for {
+		vars := map[string]any{"first": DefaultPageSize}
+		if after != nil {
+			vars["after"] = *after
+		}
+		ans, err := h.run(ctx, countryQuery, vars)
+		if err != nil {
+			h.refuse(ctx, w, err)
+			return
+		}
+		var p page
+		if err := decode(ans.data["countries"], &p); err != nil {
+			h.refuse(ctx, w, fmt.Errorf("decoding countries: %w", err))
+			return
+		}
+		for _, e := range p.Edges {
+			n := e.Node
+			id, _ := n["id"].(string)
+			key, err := gid.Current().Decode(id)
+			if err != nil {
+				h.refuse(ctx, w, fmt.Errorf("decoding a country's ID: %w", err))
+				return
+			}
+			lon, _ := n["longitude"].(json.Number).Float64()
+			lat, _ := n["latitude"].(json.Number).Float64()
+			region, _ := n["region"].(map[string]any)
+			keys = append(keys, key)
+			features = append(features, feature{
+				Type:     "Feature",
+				Geometry: geometry{Type: "Point", Coordinates: []float64{lon, lat}},
+				Properties: map[string]any{
+					"id": id, "code": n["code"], "iso3": n["iso3"], "name": n["name"],
+					"region": region["code"], "ldc": n["ldc"],
+				},
+			})
+		}
+		if !p.PageInfo.HasNextPage || p.PageInfo.EndCursor == nil {
+			break
+		}
+		after = p.PageInfo.EndCursor
+	}
+	counts := []struct {
+		property          string
+		table, owner, col string
+		filter            func(*entsql.Selector)
+		ownerTable        string
+	}{
+		{"activities", activity.BeneficiaryCountriesTable, activity.BeneficiaryCountriesPrimaryKey[0], activity.BeneficiaryCountriesPrimaryKey[1], pred, activity.Table},
+		{"projects", project.CountriesTable, project.CountriesPrimaryKey[0], project.CountriesPrimaryKey[1], nil, project.Table},
+		{"offers", matchoffer.TargetCountriesTable, matchoffer.TargetCountriesPrimaryKey[0], matchoffer.TargetCountriesPrimaryKey[1], nil, matchoffer.Table},
+	}
+	for _, c := range counts {
+		byCountry, err := h.countBy(ctx, c.table, c.owner, c.col, c.ownerTable, c.filter)
+		if err != nil {
+			h.refuse(ctx, w, fmt.Errorf("counting %s per country: %w", c.property, err))
+			return
+		}
+		for i, k := range keys {
+			features[i].Properties[c.property] = byCountry[k]
+		}
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Content-Disposition", `attachment; filename="countries.geojson"`)
+	if features == nil {
+		features = []feature{}
+	}
+	if err := json.NewEncoder(w).Encode(map[string]any{"type": "FeatureCollection", "features": features}); err != nil {
+		h.logger.ErrorContext(ctx, "writing the countries' GeoJSON", "request_id", requestID(ctx), "err", err)
+	}
+}
+
+// countBy counts the rows of a join table per country in one GROUP BY;
+// filter, when given, restricts the owners (the activities) counted.
+func (h *Handler) countBy(ctx context.Context, table, owner, country, ownerTable string, filter func(*entsql.Selector)) (map[int]int, error) {
+	b := entsql.Dialect(h.db.Dialect)
+	t := entsql.Table(table)
+	q := b.Select(t.C(country), entsql.Count("*")).From(t)
+	if filter != nil {
+		owners := b.Select(entsql.Table(ownerTable).C("id")).From(entsql.Table(ownerTable))
+		filter(owners)
+		q.Where(entsql.In(t.C(owner), owners))
+	}
+	q.GroupBy(t.C(country))
+	query, args := q.Query()
+	rows, err := h.db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("running %s: %w", query, err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var k, n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("reading counts: %w", err)
+		}
+		out[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading counts: %w", err)
+	}
+	return out, nil
+}
+
+// idField is a where-input field holding IDs: id, idNEQ, idIn, idNotIn,
+// idGT and the like (entgql names them so in every WhereInput).
+var idField = regexp.MustCompile(`^id(NEQ|In|NotIn|GT|GTE|LT|LTE)?$`)
+
+// activityPredicate turns the JSON of an ActivityWhereInput, IDs opaque,
+// into ent's predicate: the API has already checked it (types of IDs,
+// limits), so this only translates.
+func activityPredicate(raw []byte) (func(*entsql.Selector), error) {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("not JSON: %w", err)
+	}
+	if err := decodeIDs(v); err != nil {
+		return nil, err
+	}
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("re-encoding: %w", err)
+	}
+	var in ent.ActivityWhereInput
+	if err := json.Unmarshal(plain, &in); err != nil {
+		return nil, fmt.Errorf("not an ActivityWhereInput: %w", err)
+	}
+	p, err := in.P()
+	if errors.Is(err, ent.ErrEmptyActivityWhereInput) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// decodeIDs replaces, in place, every opaque ID of a where input (at any
+// depth of and/or/not/has…With) by its database key.
+func decodeIDs(v any) error {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if !idField.MatchString(k) {
+				if err := decodeIDs(e); err != nil {
+					return err
+				}
+				continue
+			}
+			switch id := e.(type) {
+			case string:
+				key, err := gid.Current().Decode(id)
+				if err != nil {
+					return fmt.Errorf("%s: %w", k, err)
+				}
+				x[k] = key
+			case []any:
+				for i, s := range id {
+					str, _ := s.(string)
+					key, err := gid.Current().Decode(str)
+					if err != nil {
+						return fmt.Errorf("%s: %w", k, err)
+					}
+					id[i] = key
+				}
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if err := decodeIDs(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

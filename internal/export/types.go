@@ -1,0 +1,233 @@
+package export
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// column is one column of an export: its name in the CSV header and the
+// JSON objects, and where its value is in a node of the GraphQL answer.
+type column struct {
+	name string
+	// path is the field's path in the node ("title", "project.code"); a
+	// column of an edge has no path.
+	path string
+	// edge names a to-many edge flattened into the codes of its nodes.
+	edge string
+	// private columns are exported only to keys that may read personal
+	// data (ADMIN and EDITOR): the API answers null to others anyway, and
+	// leaving the column out says so plainly.
+	private bool
+}
+
+// edge is a to-many edge (a connection) of a node, flattened into one
+// field of each of its nodes, sorted.
+type edge struct {
+	name  string // the connection field, e.g. "topics"
+	field string // the field of its nodes, e.g. "code"
+}
+
+// spec is one exportable connection.
+type spec struct {
+	connection string // the root connection, e.g. "activities"
+	node       string // its node type, e.g. "Activity"
+	columns    []column
+	edges      []edge
+}
+
+func col(name, path string) column  { return column{name: name, path: path} }
+func edgeCol(name, e string) column { return column{name: name, edge: e} }
+
+// specs are the exportable connections by name, the URL's type. The
+// columns' order is the documented order (docs/journalism.md).
+var specs = map[string]*spec{
+	"activities": {
+		connection: "activities", node: "Activity",
+		columns: []column{
+			col("id", "id"), col("title", "title"), col("kind", "kind"), col("type", "type"),
+			col("status", "status"), col("startDate", "startDate"), col("endDate", "endDate"),
+			col("venueCity", "venueCity"), col("venueCountryCode", "venueCountry.code"),
+			col("language", "language"), col("participants", "participants"), col("budget", "budget"),
+			col("projectCode", "project.code"),
+			edgeCol("beneficiaryCountryCodes", "beneficiaryCountries"),
+			edgeCol("providerCountryCodes", "providerCountries"),
+			edgeCol("topicCodes", "topics"),
+			col("demo", "demo"),
+		},
+		edges: []edge{{"beneficiaryCountries", "code"}, {"providerCountries", "code"}, {"topics", "code"}},
+	},
+	"projects": {
+		connection: "projects", node: "Project",
+		columns: []column{
+			col("id", "id"), col("code", "code"), col("title", "title"), col("status", "status"),
+			col("startDate", "startDate"), col("endDate", "endDate"), col("budget", "budget"),
+			edgeCol("countryCodes", "countries"),
+			edgeCol("recommendationNumbers", "recommendations"),
+			edgeCol("topicCodes", "topics"),
+			col("documents", "documents"), col("demo", "demo"),
+		},
+		edges: []edge{{"countries", "code"}, {"recommendations", "number"}, {"topics", "code"}},
+	},
+	"countries": {
+		connection: "countries", node: "Country",
+		columns: []column{
+			col("id", "id"), col("code", "code"), col("iso3", "iso3"), col("name", "name"),
+			col("officialName", "officialName"), col("regionCode", "region.code"), col("ldc", "ldc"),
+			col("sovereign", "sovereign"), col("latitude", "latitude"), col("longitude", "longitude"),
+		},
+	},
+	"regions": {
+		connection: "regions", node: "Region",
+		columns: []column{col("id", "id"), col("code", "code"), col("name", "name"), col("description", "description")},
+	},
+	"topics": {
+		connection: "topics", node: "Topic",
+		columns: []column{col("id", "id"), col("code", "code"), col("name", "name"), col("kind", "kind"), col("description", "description")},
+	},
+	"recommendations": {
+		connection: "recommendations", node: "Recommendation",
+		columns: []column{col("id", "id"), col("number", "number"), col("cluster", "cluster"), col("title", "title")},
+	},
+	"consultants": {
+		connection: "consultants", node: "Consultant",
+		columns: []column{
+			col("id", "id"), col("name", "name"), col("nationalityCode", "nationality.code"),
+			edgeCol("expertiseTopicCodes", "expertise"),
+			col("languages", "languages"), col("available", "available"), col("demo", "demo"),
+			{name: "email", path: "email", private: true},
+		},
+		edges: []edge{{"expertise", "code"}},
+	},
+	"organizations": {
+		connection: "organizations", node: "Organization",
+		columns: []column{
+			col("id", "id"), col("name", "name"), col("kind", "kind"), col("website", "website"),
+			col("countryCode", "country.code"), col("demo", "demo"),
+		},
+	},
+	"matchOffers": {
+		connection: "matchOffers", node: "MatchOffer",
+		columns: []column{
+			col("id", "id"), col("title", "title"), col("kind", "kind"), col("status", "status"),
+			col("postedAt", "postedAt"), col("expiresAt", "expiresAt"), col("capacity", "capacity"),
+			col("languages", "languages"), col("providerName", "provider.name"),
+			edgeCol("topicCodes", "topics"), edgeCol("targetCountryCodes", "targetCountries"),
+			col("demo", "demo"),
+		},
+		edges: []edge{{"topics", "code"}, {"targetCountries", "code"}},
+	},
+	"matchNeeds": {
+		connection: "matchNeeds", node: "MatchNeed",
+		columns: []column{
+			col("id", "id"), col("title", "title"), col("kind", "kind"), col("status", "status"),
+			col("postedAt", "postedAt"), col("languages", "languages"), col("seekerName", "seeker.name"),
+			col("countryCode", "country.code"), edgeCol("topicCodes", "topics"), col("demo", "demo"),
+		},
+		edges: []edge{{"topics", "code"}},
+	},
+	"matches": {
+		connection: "matches", node: "Match",
+		columns: []column{
+			col("id", "id"), col("status", "status"), col("score", "score"), col("cooperation", "cooperation"),
+			col("createdAt", "createdAt"), col("respondedAt", "respondedAt"), col("completedAt", "completedAt"),
+			col("offerId", "offer.id"), col("offerTitle", "offer.title"),
+			col("needId", "need.id"), col("needTitle", "need.title"),
+			col("proposedByName", "proposedBy.name"), col("demo", "demo"),
+		},
+	},
+}
+
+// typeNames lists the exportable types, for error messages.
+func typeNames() string {
+	names := make([]string, 0, len(specs))
+	for n := range specs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// nestedFirst is the page of each flattened edge fetched with its node.
+// The API prices every connection's page per parent (1,000 rows × 5 = 5,000
+// points per edge), so it is kept small: the data has at most 5 countries
+// and 3 topics per activity. A node with more has the rest fetched by
+// follow-up queries of restFirst (priced 100 points each), so no list is
+// ever cut short.
+const (
+	nestedFirst = 5
+	restFirst   = 100
+)
+
+// columns returns the columns a viewer gets.
+func (s *spec) visibleColumns(private bool) []column {
+	out := make([]column, 0, len(s.columns))
+	for _, c := range s.columns {
+		if c.private && !private {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// rowWeight is the price of one row of the page query: the node, and a
+// nested page per flattened edge.
+func (s *spec) rowWeight() int { return 1 + nestedFirst*len(s.edges) }
+
+// selection is the GraphQL selection of a node's exported fields.
+func (s *spec) selection(private bool) string {
+	var b strings.Builder
+	b.WriteString("id")
+	// Group the paths by their first segment, keeping their order:
+	// "project.code" and "project.title" are one project { code title }.
+	type group struct {
+		name   string
+		fields []string
+	}
+	var groups []*group
+	byName := map[string]*group{}
+	for _, c := range s.visibleColumns(private) {
+		if c.path == "" || c.path == "id" {
+			continue
+		}
+		head, rest, nested := strings.Cut(c.path, ".")
+		g := byName[head]
+		if g == nil {
+			g = &group{name: head}
+			byName[head] = g
+			groups = append(groups, g)
+		}
+		if nested {
+			g.fields = append(g.fields, rest)
+		}
+	}
+	for _, g := range groups {
+		b.WriteString(" " + g.name)
+		if len(g.fields) > 0 {
+			b.WriteString(" { " + strings.Join(g.fields, " ") + " }")
+		}
+	}
+	for _, e := range s.edges {
+		b.WriteString(" " + e.name + "(first: " + strconv.Itoa(nestedFirst) + ") { " + edgeSelection(e) + " }")
+	}
+	return b.String()
+}
+
+func edgeSelection(e edge) string {
+	return "pageInfo { hasNextPage endCursor } edges { node { " + e.field + " } }"
+}
+
+// pageQuery is the query of one page of the export.
+func (s *spec) pageQuery(private bool) string {
+	return "query Export($first: Int!, $after: Cursor, $where: " + s.node + "WhereInput, $orderBy: [" + s.node + "Order!]) { " +
+		s.connection + "(first: $first, after: $after, where: $where, orderBy: $orderBy) { " +
+		"pageInfo { hasNextPage endCursor } edges { node { " + s.selection(private) + " } } } }"
+}
+
+// edgeQuery fetches the rest of one node's edge when its first page was
+// not all of it.
+func (s *spec) edgeQuery(e edge) string {
+	return "query ExportEdge($id: ID!, $after: Cursor) { node(id: $id) { ... on " + s.node + " { " +
+		e.name + "(first: " + strconv.Itoa(restFirst) + ", after: $after) { " + edgeSelection(e) + " } } } }"
+}
