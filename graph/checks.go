@@ -222,6 +222,20 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		case !counted:
 			w.points = saturatingAdd(w.points, mult) // pageInfo alone
 		}
+	case isStats(f.Definition):
+		// A statistic answers at most first buckets (the default page
+		// when absent), each of which can hold key nodes with nested
+		// connections: it is priced like a connection of that page, and
+		// its total like a totalCount.
+		n, err := w.statsFirst(f)
+		if err != nil {
+			return err
+		}
+		if selects(f.SelectionSet, "total") {
+			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
+		}
+		childMult = saturatingMul(mult, n)
+		w.points = saturatingAdd(w.points, childMult)
 	case f.Name == "nodes":
 		ids, _ := w.argValue(f, "ids")
 		l, _ := ids.([]any)
@@ -399,6 +413,27 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		}
 	}
 	return nil
+}
+
+// isStats reports whether a field is a grouped statistic (activityStats
+// …): it returns a …Stats type and takes groupBy.
+func isStats(def *ast.FieldDefinition) bool {
+	return def != nil && def.Type != nil && strings.HasSuffix(def.Type.Name(), "Stats") &&
+		def.Arguments.ForName("groupBy") != nil
+}
+
+// statsFirst is a statistic's bucket limit, checked: between 0 and
+// MaxPageSize, the default page when absent or null.
+func (w *walker) statsFirst(f *ast.Field) (int, *gqlerror.Error) {
+	v, ok := w.argValue(f, argFirst)
+	if !ok || v == nil {
+		return DefaultPageSize, nil
+	}
+	n, isInt := toInt(v)
+	if !isInt || n < 0 || n > MaxPageSize {
+		return 0, badInput(f.Position, "%s: %q must be between 0 and %d, got %v", fieldName(f), argFirst, MaxPageSize, v)
+	}
+	return int(n), nil
 }
 
 // orderField is the field of one orderBy entry.

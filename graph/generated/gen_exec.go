@@ -24,6 +24,7 @@ import (
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/matching"
+	"sscgraph/internal/stats"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -102,6 +103,23 @@ type ComplexityRoot struct {
 		VenueCountry         func(childComplexity int) int
 	}
 
+	ActivityBucket struct {
+		Budget          func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Country         func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Ldc             func(childComplexity int) int
+		Month           func(childComplexity int) int
+		Participants    func(childComplexity int) int
+		Project         func(childComplexity int) int
+		ProviderCountry func(childComplexity int) int
+		Region          func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Topic           func(childComplexity int) int
+		Type            func(childComplexity int) int
+		Year            func(childComplexity int) int
+	}
+
 	ActivityConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -111,6 +129,17 @@ type ComplexityRoot struct {
 	ActivityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ActivityMeasures struct {
+		Budget       func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Participants func(childComplexity int) int
+	}
+
+	ActivityStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	AuditEvent struct {
@@ -149,6 +178,15 @@ type ComplexityRoot struct {
 		Nationality func(childComplexity int) int
 	}
 
+	ConsultantBucket struct {
+		Available   func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Expertise   func(childComplexity int) int
+		Language    func(childComplexity int) int
+		Nationality func(childComplexity int) int
+		Region      func(childComplexity int) int
+	}
+
 	ConsultantConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -158,6 +196,11 @@ type ComplexityRoot struct {
 	ConsultantEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConsultantStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	ConsultantSuggestion struct {
@@ -210,6 +253,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Counts struct {
+		Count func(childComplexity int) int
+	}
+
 	Match struct {
 		CompletedAt func(childComplexity int) int
 		Cooperation func(childComplexity int) int
@@ -224,6 +271,17 @@ type ComplexityRoot struct {
 		Response    func(childComplexity int) int
 		Score       func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	MatchBucket struct {
+		Cooperation func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Country     func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Month       func(childComplexity int) int
+		Region      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Year        func(childComplexity int) int
 	}
 
 	MatchConnection struct {
@@ -292,6 +350,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MatchStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CompleteMatch        func(childComplexity int, id int) int
 		CreateAPIKey         func(childComplexity int, input auth.CreateAPIKeyInput) int
@@ -335,6 +398,22 @@ type ComplexityRoot struct {
 		WithdrawMatch        func(childComplexity int, id int) int
 	}
 
+	NeedBucket struct {
+		Count   func(childComplexity int) int
+		Country func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Month   func(childComplexity int) int
+		Region  func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Topic   func(childComplexity int) int
+		Year    func(childComplexity int) int
+	}
+
+	NeedStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
 	NeedSuggestion struct {
 		Need    func(childComplexity int) int
 		Reasons func(childComplexity int) int
@@ -355,6 +434,22 @@ type ComplexityRoot struct {
 	NewAPIKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	OfferBucket struct {
+		Count   func(childComplexity int) int
+		Country func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Month   func(childComplexity int) int
+		Region  func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Topic   func(childComplexity int) int
+		Year    func(childComplexity int) int
+	}
+
+	OfferStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	OfferSuggestion struct {
@@ -422,6 +517,17 @@ type ComplexityRoot struct {
 		Topics          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
 	}
 
+	ProjectBucket struct {
+		Cluster        func(childComplexity int) int
+		Count          func(childComplexity int) int
+		Country        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		Region         func(childComplexity int) int
+		StartYear      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Topic          func(childComplexity int) int
+	}
+
 	ProjectConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -433,20 +539,31 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProjectStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
 	Query struct {
 		APIKeys              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
 		Activities           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		ActivityStats        func(childComplexity int, where *ent.ActivityWhereInput, groupBy []stats.ActivityDimension, orderBy *stats.StatsOrder, first *int) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		ConsultantStats      func(childComplexity int, where *ent.ConsultantWhereInput, groupBy []stats.ConsultantDimension, orderBy *stats.StatsOrder, first *int) int
 		Consultants          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
 		Countries            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		Country              func(childComplexity int, code string) int
 		MatchNeeds           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
 		MatchOffers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
+		MatchStats           func(childComplexity int, where *ent.MatchWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) int
 		Matches              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
+		NeedStats            func(childComplexity int, where *ent.MatchNeedWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) int
 		Node                 func(childComplexity int, id int) int
 		Nodes                func(childComplexity int, ids []int) int
+		OfferStats           func(childComplexity int, where *ent.MatchOfferWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) int
 		Organizations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Project              func(childComplexity int, code string) int
+		ProjectStats         func(childComplexity int, where *ent.ProjectWhereInput, groupBy []stats.ProjectDimension, orderBy *stats.StatsOrder, first *int) int
 		Projects             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
 		RateLimit            func(childComplexity int) int
 		Recommendation       func(childComplexity int, number int) int
@@ -617,6 +734,12 @@ type QueryResolver interface {
 	Project(ctx context.Context, code string) (*ent.Project, error)
 	Topic(ctx context.Context, code string) (*ent.Topic, error)
 	Recommendation(ctx context.Context, number int) (*ent.Recommendation, error)
+	ActivityStats(ctx context.Context, where *ent.ActivityWhereInput, groupBy []stats.ActivityDimension, orderBy *stats.StatsOrder, first *int) (*stats.ActivityStats, error)
+	ProjectStats(ctx context.Context, where *ent.ProjectWhereInput, groupBy []stats.ProjectDimension, orderBy *stats.StatsOrder, first *int) (*stats.ProjectStats, error)
+	OfferStats(ctx context.Context, where *ent.MatchOfferWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) (*stats.OfferStats, error)
+	NeedStats(ctx context.Context, where *ent.MatchNeedWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) (*stats.NeedStats, error)
+	MatchStats(ctx context.Context, where *ent.MatchWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) (*stats.MatchStats, error)
+	ConsultantStats(ctx context.Context, where *ent.ConsultantWhereInput, groupBy []stats.ConsultantDimension, orderBy *stats.StatsOrder, first *int) (*stats.ConsultantStats, error)
 }
 type SubscriptionResolver interface {
 	OfferPosted(ctx context.Context, where *ent.MatchOfferWhereInput) (<-chan *ent.MatchOffer, error)
@@ -869,6 +992,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Activity.VenueCountry(childComplexity), true
 
+	case "ActivityBucket.budget":
+		if e.ComplexityRoot.ActivityBucket.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Budget(childComplexity), true
+	case "ActivityBucket.count":
+		if e.ComplexityRoot.ActivityBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Count(childComplexity), true
+	case "ActivityBucket.country":
+		if e.ComplexityRoot.ActivityBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Country(childComplexity), true
+	case "ActivityBucket.kind":
+		if e.ComplexityRoot.ActivityBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Kind(childComplexity), true
+	case "ActivityBucket.ldc":
+		if e.ComplexityRoot.ActivityBucket.Ldc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Ldc(childComplexity), true
+	case "ActivityBucket.month":
+		if e.ComplexityRoot.ActivityBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Month(childComplexity), true
+	case "ActivityBucket.participants":
+		if e.ComplexityRoot.ActivityBucket.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Participants(childComplexity), true
+	case "ActivityBucket.project":
+		if e.ComplexityRoot.ActivityBucket.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Project(childComplexity), true
+	case "ActivityBucket.providerCountry":
+		if e.ComplexityRoot.ActivityBucket.ProviderCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.ProviderCountry(childComplexity), true
+	case "ActivityBucket.region":
+		if e.ComplexityRoot.ActivityBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Region(childComplexity), true
+	case "ActivityBucket.status":
+		if e.ComplexityRoot.ActivityBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Status(childComplexity), true
+	case "ActivityBucket.topic":
+		if e.ComplexityRoot.ActivityBucket.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Topic(childComplexity), true
+	case "ActivityBucket.type":
+		if e.ComplexityRoot.ActivityBucket.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Type(childComplexity), true
+	case "ActivityBucket.year":
+		if e.ComplexityRoot.ActivityBucket.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Year(childComplexity), true
+
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
 			break
@@ -900,6 +1108,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
+
+	case "ActivityMeasures.budget":
+		if e.ComplexityRoot.ActivityMeasures.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityMeasures.Budget(childComplexity), true
+	case "ActivityMeasures.count":
+		if e.ComplexityRoot.ActivityMeasures.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityMeasures.Count(childComplexity), true
+	case "ActivityMeasures.participants":
+		if e.ComplexityRoot.ActivityMeasures.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityMeasures.Participants(childComplexity), true
+
+	case "ActivityStats.buckets":
+		if e.ComplexityRoot.ActivityStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Buckets(childComplexity), true
+	case "ActivityStats.total":
+		if e.ComplexityRoot.ActivityStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Total(childComplexity), true
 
 	case "AuditEvent.at":
 		if e.ComplexityRoot.AuditEvent.At == nil {
@@ -1059,6 +1299,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Consultant.Nationality(childComplexity), true
 
+	case "ConsultantBucket.available":
+		if e.ComplexityRoot.ConsultantBucket.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Available(childComplexity), true
+	case "ConsultantBucket.count":
+		if e.ComplexityRoot.ConsultantBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Count(childComplexity), true
+	case "ConsultantBucket.expertise":
+		if e.ComplexityRoot.ConsultantBucket.Expertise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Expertise(childComplexity), true
+	case "ConsultantBucket.language":
+		if e.ComplexityRoot.ConsultantBucket.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Language(childComplexity), true
+	case "ConsultantBucket.nationality":
+		if e.ComplexityRoot.ConsultantBucket.Nationality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Nationality(childComplexity), true
+	case "ConsultantBucket.region":
+		if e.ComplexityRoot.ConsultantBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantBucket.Region(childComplexity), true
+
 	case "ConsultantConnection.edges":
 		if e.ComplexityRoot.ConsultantConnection.Edges == nil {
 			break
@@ -1090,6 +1367,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsultantEdge.Node(childComplexity), true
+
+	case "ConsultantStats.buckets":
+		if e.ComplexityRoot.ConsultantStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantStats.Buckets(childComplexity), true
+	case "ConsultantStats.total":
+		if e.ComplexityRoot.ConsultantStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultantStats.Total(childComplexity), true
 
 	case "ConsultantSuggestion.consultant":
 		if e.ComplexityRoot.ConsultantSuggestion.Consultant == nil {
@@ -1329,6 +1619,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "Counts.count":
+		if e.ComplexityRoot.Counts.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counts.Count(childComplexity), true
+
 	case "Match.completedAt":
 		if e.ComplexityRoot.Match.CompletedAt == nil {
 			break
@@ -1407,6 +1704,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Match.Status(childComplexity), true
+
+	case "MatchBucket.cooperation":
+		if e.ComplexityRoot.MatchBucket.Cooperation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Cooperation(childComplexity), true
+	case "MatchBucket.count":
+		if e.ComplexityRoot.MatchBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Count(childComplexity), true
+	case "MatchBucket.country":
+		if e.ComplexityRoot.MatchBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Country(childComplexity), true
+	case "MatchBucket.kind":
+		if e.ComplexityRoot.MatchBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Kind(childComplexity), true
+	case "MatchBucket.month":
+		if e.ComplexityRoot.MatchBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Month(childComplexity), true
+	case "MatchBucket.region":
+		if e.ComplexityRoot.MatchBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Region(childComplexity), true
+	case "MatchBucket.status":
+		if e.ComplexityRoot.MatchBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Status(childComplexity), true
+	case "MatchBucket.year":
+		if e.ComplexityRoot.MatchBucket.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchBucket.Year(childComplexity), true
 
 	case "MatchConnection.edges":
 		if e.ComplexityRoot.MatchConnection.Edges == nil {
@@ -1697,6 +2043,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchOfferEdge.Node(childComplexity), true
+
+	case "MatchStats.buckets":
+		if e.ComplexityRoot.MatchStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchStats.Buckets(childComplexity), true
+	case "MatchStats.total":
+		if e.ComplexityRoot.MatchStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchStats.Total(childComplexity), true
 
 	case "Mutation.completeMatch":
 		if e.ComplexityRoot.Mutation.CompleteMatch == nil {
@@ -2139,6 +2498,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawMatch(childComplexity, args["id"].(int)), true
 
+	case "NeedBucket.count":
+		if e.ComplexityRoot.NeedBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Count(childComplexity), true
+	case "NeedBucket.country":
+		if e.ComplexityRoot.NeedBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Country(childComplexity), true
+	case "NeedBucket.kind":
+		if e.ComplexityRoot.NeedBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Kind(childComplexity), true
+	case "NeedBucket.month":
+		if e.ComplexityRoot.NeedBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Month(childComplexity), true
+	case "NeedBucket.region":
+		if e.ComplexityRoot.NeedBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Region(childComplexity), true
+	case "NeedBucket.status":
+		if e.ComplexityRoot.NeedBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Status(childComplexity), true
+	case "NeedBucket.topic":
+		if e.ComplexityRoot.NeedBucket.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Topic(childComplexity), true
+	case "NeedBucket.year":
+		if e.ComplexityRoot.NeedBucket.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedBucket.Year(childComplexity), true
+
+	case "NeedStats.buckets":
+		if e.ComplexityRoot.NeedStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedStats.Buckets(childComplexity), true
+	case "NeedStats.total":
+		if e.ComplexityRoot.NeedStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedStats.Total(childComplexity), true
+
 	case "NeedSuggestion.need":
 		if e.ComplexityRoot.NeedSuggestion.Need == nil {
 			break
@@ -2202,6 +2623,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NewAPIKey.Key(childComplexity), true
+
+	case "OfferBucket.count":
+		if e.ComplexityRoot.OfferBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Count(childComplexity), true
+	case "OfferBucket.country":
+		if e.ComplexityRoot.OfferBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Country(childComplexity), true
+	case "OfferBucket.kind":
+		if e.ComplexityRoot.OfferBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Kind(childComplexity), true
+	case "OfferBucket.month":
+		if e.ComplexityRoot.OfferBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Month(childComplexity), true
+	case "OfferBucket.region":
+		if e.ComplexityRoot.OfferBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Region(childComplexity), true
+	case "OfferBucket.status":
+		if e.ComplexityRoot.OfferBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Status(childComplexity), true
+	case "OfferBucket.topic":
+		if e.ComplexityRoot.OfferBucket.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Topic(childComplexity), true
+	case "OfferBucket.year":
+		if e.ComplexityRoot.OfferBucket.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferBucket.Year(childComplexity), true
+
+	case "OfferStats.buckets":
+		if e.ComplexityRoot.OfferStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferStats.Buckets(childComplexity), true
+	case "OfferStats.total":
+		if e.ComplexityRoot.OfferStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferStats.Total(childComplexity), true
 
 	case "OfferSuggestion.offer":
 		if e.ComplexityRoot.OfferSuggestion.Offer == nil {
@@ -2492,6 +2975,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Project.Topics(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TopicOrder), args["where"].(*ent.TopicWhereInput)), true
 
+	case "ProjectBucket.cluster":
+		if e.ComplexityRoot.ProjectBucket.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Cluster(childComplexity), true
+	case "ProjectBucket.count":
+		if e.ComplexityRoot.ProjectBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Count(childComplexity), true
+	case "ProjectBucket.country":
+		if e.ComplexityRoot.ProjectBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Country(childComplexity), true
+	case "ProjectBucket.recommendation":
+		if e.ComplexityRoot.ProjectBucket.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Recommendation(childComplexity), true
+	case "ProjectBucket.region":
+		if e.ComplexityRoot.ProjectBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Region(childComplexity), true
+	case "ProjectBucket.startYear":
+		if e.ComplexityRoot.ProjectBucket.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.StartYear(childComplexity), true
+	case "ProjectBucket.status":
+		if e.ComplexityRoot.ProjectBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Status(childComplexity), true
+	case "ProjectBucket.topic":
+		if e.ComplexityRoot.ProjectBucket.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectBucket.Topic(childComplexity), true
+
 	case "ProjectConnection.edges":
 		if e.ComplexityRoot.ProjectConnection.Edges == nil {
 			break
@@ -2524,6 +3056,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "ProjectStats.buckets":
+		if e.ComplexityRoot.ProjectStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStats.Buckets(childComplexity), true
+	case "ProjectStats.total":
+		if e.ComplexityRoot.ProjectStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStats.Total(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -2546,6 +3091,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
+	case "Query.activityStats":
+		if e.ComplexityRoot.Query.ActivityStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activityStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActivityStats(childComplexity, args["where"].(*ent.ActivityWhereInput), args["groupBy"].([]stats.ActivityDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -2557,6 +3113,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.consultantStats":
+		if e.ComplexityRoot.Query.ConsultantStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consultantStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConsultantStats(childComplexity, args["where"].(*ent.ConsultantWhereInput), args["groupBy"].([]stats.ConsultantDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.consultants":
 		if e.ComplexityRoot.Query.Consultants == nil {
 			break
@@ -2613,6 +3180,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MatchOffers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MatchOfferOrder), args["where"].(*ent.MatchOfferWhereInput)), true
+	case "Query.matchStats":
+		if e.ComplexityRoot.Query.MatchStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchStats(childComplexity, args["where"].(*ent.MatchWhereInput), args["groupBy"].([]stats.MatchDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.matches":
 		if e.ComplexityRoot.Query.Matches == nil {
 			break
@@ -2624,6 +3202,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Matches(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MatchOrder), args["where"].(*ent.MatchWhereInput)), true
+	case "Query.needStats":
+		if e.ComplexityRoot.Query.NeedStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeedStats(childComplexity, args["where"].(*ent.MatchNeedWhereInput), args["groupBy"].([]stats.MatchDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2646,6 +3235,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.offerStats":
+		if e.ComplexityRoot.Query.OfferStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_offerStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OfferStats(childComplexity, args["where"].(*ent.MatchOfferWhereInput), args["groupBy"].([]stats.MatchDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -2668,6 +3268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Project(childComplexity, args["code"].(string)), true
+	case "Query.projectStats":
+		if e.ComplexityRoot.Query.ProjectStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_projectStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProjectStats(childComplexity, args["where"].(*ent.ProjectWhereInput), args["groupBy"].([]stats.ProjectDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
 	case "Query.projects":
 		if e.ComplexityRoot.Query.Projects == nil {
 			break
@@ -3149,6 +3760,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecommendationWhereInput", ec.unmarshalInputRecommendationWhereInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
+			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
 			graphql.NewInputUnmarshaler("TopicOrder", ec.unmarshalInputTopicOrder),
 			graphql.NewInputUnmarshaler("TopicWhereInput", ec.unmarshalInputTopicWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
@@ -8817,6 +9429,406 @@ scalar Time
 "A JSON object, e.g. the field changes of an audit event."
 scalar Map
 `, BuiltIn: false},
+	{Name: "../schema/stats.graphqls", Input: `extend type Query {
+  """
+  Activities counted and summed by groups, for dashboards: the activities
+  ` + "`" + `where` + "`" + ` selects (exactly as the ` + "`" + `activities` + "`" + ` connection filters them),
+  grouped by the dimensions of ` + "`" + `groupBy` + "`" + `, in one SQL statement. A bucket
+  per combination of keys that occurs; keys of dimensions not grouped by
+  are null. REGION, COUNTRY and LDC are the beneficiary countries',
+  PROVIDER_COUNTRY the provider countries': grouping by a dimension of
+  which an activity has several values (countries, topics) counts the
+  activity once in each of its buckets, so bucket counts can add up to more
+  than ` + "`" + `total` + "`" + `, which counts each activity once. An activity with no value
+  of a dimension (no project, no beneficiary country) falls in the bucket
+  whose key is null. Priced like a connection of ` + "`" + `first` + "`" + ` nodes.
+  """
+  activityStats(
+    "The activities counted, as the activities connection's where."
+    where: ActivityWhereInput
+    "The dimensions to group by, at least one, each once; buckets are keyed by them in this order."
+    groupBy: [ActivityDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): ActivityStats!
+
+  """
+  DA projects counted by groups: the projects ` + "`" + `where` + "`" + ` selects, grouped by
+  ` + "`" + `groupBy` + "`" + `, as activityStats does for activities. COUNTRY and REGION are
+  the projects' countries', RECOMMENDATION and CLUSTER their DA
+  recommendations', TOPIC their topics': a project with several counts
+  once in each of its buckets; ` + "`" + `total` + "`" + ` counts each project once.
+  """
+  projectStats(
+    "The projects counted, as the projects connection's where."
+    where: ProjectWhereInput
+    "The dimensions to group by, at least one, each once."
+    groupBy: [ProjectDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): ProjectStats!
+
+  """
+  Match offers counted by groups, as activityStats does for activities.
+  STATUS is the status as read: an OPEN offer past its expiresAt counts
+  as EXPIRED, as the status filters of ` + "`" + `where` + "`" + ` select it. COUNTRY and
+  REGION are the provider organization's country and its region (null for
+  providers without a country); TOPIC counts an offer once per topic.
+  COOPERATION does not apply to offers.
+  """
+  offerStats(
+    "The offers counted, as the matchOffers connection's where."
+    where: MatchOfferWhereInput
+    "The dimensions to group by, at least one, each once: STATUS, KIND, TOPIC, REGION, COUNTRY, YEAR, MONTH."
+    groupBy: [MatchDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): OfferStats!
+
+  """
+  Match needs counted by groups. COUNTRY is the need's country, REGION its
+  region; TOPIC counts a need once per topic. COOPERATION does not apply
+  to needs.
+  """
+  needStats(
+    "The needs counted, as the matchNeeds connection's where."
+    where: MatchNeedWhereInput
+    "The dimensions to group by, at least one, each once: STATUS, KIND, TOPIC, REGION, COUNTRY, YEAR, MONTH."
+    groupBy: [MatchDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): NeedStats!
+
+  """
+  Matches counted by groups. KIND is the offer's kind, COUNTRY and REGION
+  the need's country and its region, YEAR and MONTH those of createdAt.
+  TOPIC does not apply to matches.
+  """
+  matchStats(
+    "The matches counted, as the matches connection's where."
+    where: MatchWhereInput
+    "The dimensions to group by, at least one, each once: STATUS, KIND, REGION, COUNTRY, YEAR, MONTH, COOPERATION."
+    groupBy: [MatchDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): MatchStats!
+
+  """
+  The roster of consultants counted by groups. EXPERTISE and LANGUAGE
+  count a consultant once per topic and per language. Only public fields
+  are dimensions.
+  """
+  consultantStats(
+    "The consultants counted, as the consultants connection's where."
+    where: ConsultantWhereInput
+    "The dimensions to group by, at least one, each once."
+    groupBy: [ConsultantDimension!]!
+    "Order of the buckets; by their keys, ascending, when absent."
+    orderBy: StatsOrder
+    "The most buckets answered: 100 when absent, at most 1000."
+    first: Int
+  ): ConsultantStats!
+}
+
+"What buckets are ordered by."
+enum StatsOrderField {
+  "The bucket's count; ties by keys, ascending."
+  COUNT
+  "The bucket's keys, in groupBy order: node keys by ID, enums and strings alphabetically, numbers and booleans by value; null keys last."
+  KEY
+}
+
+"The order of a statistic's buckets."
+input StatsOrder {
+  "What to order by."
+  field: StatsOrderField!
+  "ASC or DESC."
+  direction: OrderDirection! = ASC
+}
+
+"A dimension activityStats groups by."
+enum ActivityDimension {
+  "The region of each beneficiary country (an activity counts once per region it benefits)."
+  REGION
+  "Each beneficiary country."
+  COUNTRY
+  "Each provider country (SOUTH_SOUTH and TRIANGULAR activities)."
+  PROVIDER_COUNTRY
+  "Each topic."
+  TOPIC
+  "The DA project."
+  PROJECT
+  "The calendar year of startDate (UTC)."
+  YEAR
+  "The month of startDate, 1 to 12 (UTC); with YEAR, a monthly series."
+  MONTH
+  "The kind."
+  KIND
+  "The type."
+  TYPE
+  "The status."
+  STATUS
+  "Whether the beneficiary country is a least developed country (once per value among an activity's beneficiaries)."
+  LDC
+}
+
+"Measures of a set of activities."
+type ActivityMeasures {
+  "The number of activities, each once."
+  count: Int!
+  "The sum of the activities' participants (each activity once)."
+  participants: Int!
+  "The sum of the activities' budgets, in Swiss francs, over those that have one; null when none has."
+  budget: Float
+}
+
+"The activities of one group: its keys and its measures."
+type ActivityBucket {
+  "Key of REGION: a region of the beneficiary countries."
+  region: Region
+  "Key of COUNTRY: a beneficiary country."
+  country: Country
+  "Key of PROVIDER_COUNTRY: a provider country."
+  providerCountry: Country
+  "Key of TOPIC."
+  topic: Topic
+  "Key of PROJECT."
+  project: Project
+  "Key of YEAR."
+  year: Int
+  "Key of MONTH (1 to 12)."
+  month: Int
+  "Key of KIND."
+  kind: ActivityKind
+  "Key of TYPE."
+  type: ActivityType
+  "Key of STATUS."
+  status: ActivityStatus
+  "Key of LDC."
+  ldc: Boolean
+  "The number of activities in the bucket, each once."
+  count: Int!
+  "The sum of their participants, each activity once."
+  participants: Int!
+  "The sum of their budgets (Swiss francs) where known; null when none is."
+  budget: Float
+}
+
+"The answer of activityStats."
+type ActivityStats {
+  "The measures of all the activities selected, each once, whatever the grouping."
+  total: ActivityMeasures!
+  "The groups, at most ` + "`" + `first` + "`" + `, in the order asked for."
+  buckets: [ActivityBucket!]!
+}
+
+"A dimension projectStats groups by."
+enum ProjectDimension {
+  "The status."
+  STATUS
+  "Each of the project's countries."
+  COUNTRY
+  "The region of each of the project's countries (once per region)."
+  REGION
+  "Each of the project's DA recommendations."
+  RECOMMENDATION
+  "The cluster of each of the project's recommendations (once per cluster)."
+  CLUSTER
+  "Each of the project's topics."
+  TOPIC
+  "The calendar year of startDate (UTC)."
+  START_YEAR
+}
+
+"Measures of the statistics that count: projects, Match offers, needs and matches, consultants."
+type Counts {
+  "The number of rows selected, each once."
+  count: Int!
+}
+
+"The projects of one group."
+type ProjectBucket {
+  "Key of STATUS."
+  status: ProjectStatus
+  "Key of COUNTRY."
+  country: Country
+  "Key of REGION."
+  region: Region
+  "Key of RECOMMENDATION."
+  recommendation: Recommendation
+  "Key of CLUSTER."
+  cluster: RecommendationCluster
+  "Key of TOPIC."
+  topic: Topic
+  "Key of START_YEAR."
+  startYear: Int
+  "The number of projects in the bucket, each once."
+  count: Int!
+}
+
+"The answer of projectStats."
+type ProjectStats {
+  "The measures of all the projects selected, each once."
+  total: Counts!
+  "The groups, at most ` + "`" + `first` + "`" + `."
+  buckets: [ProjectBucket!]!
+}
+
+"""
+A dimension of the Match statistics. Each statistic takes those that apply
+to it; another is refused with BAD_USER_INPUT.
+"""
+enum MatchDimension {
+  "The status (offers: as read, expiry included)."
+  STATUS
+  "The kind of support (matches: the offer's)."
+  KIND
+  "Each topic (offers and needs)."
+  TOPIC
+  "The region of COUNTRY."
+  REGION
+  "Offers: the provider's country; needs and matches: the need's country."
+  COUNTRY
+  "The calendar year of postedAt (offers, needs) or createdAt (matches), UTC."
+  YEAR
+  "The month, 1 to 12, of postedAt or createdAt, UTC; with YEAR, a monthly series."
+  MONTH
+  "How the parties cooperate (matches)."
+  COOPERATION
+}
+
+"The offers of one group."
+type OfferBucket {
+  "Key of STATUS, as read: EXPIRED for OPEN offers past their expiresAt."
+  status: MatchOfferStatus
+  "Key of KIND."
+  kind: MatchKind
+  "Key of TOPIC."
+  topic: Topic
+  "Key of REGION: the region of the provider's country."
+  region: Region
+  "Key of COUNTRY: the provider's country."
+  country: Country
+  "Key of YEAR."
+  year: Int
+  "Key of MONTH."
+  month: Int
+  "The number of offers in the bucket, each once."
+  count: Int!
+}
+
+"The answer of offerStats."
+type OfferStats {
+  "All the offers selected, each once."
+  total: Counts!
+  "The groups, at most ` + "`" + `first` + "`" + `."
+  buckets: [OfferBucket!]!
+}
+
+"The needs of one group."
+type NeedBucket {
+  "Key of STATUS."
+  status: MatchNeedStatus
+  "Key of KIND."
+  kind: MatchKind
+  "Key of TOPIC."
+  topic: Topic
+  "Key of REGION: the region of the need's country."
+  region: Region
+  "Key of COUNTRY: the need's country."
+  country: Country
+  "Key of YEAR."
+  year: Int
+  "Key of MONTH."
+  month: Int
+  "The number of needs in the bucket, each once."
+  count: Int!
+}
+
+"The answer of needStats."
+type NeedStats {
+  "All the needs selected, each once."
+  total: Counts!
+  "The groups, at most ` + "`" + `first` + "`" + `."
+  buckets: [NeedBucket!]!
+}
+
+"The matches of one group."
+type MatchBucket {
+  "Key of STATUS."
+  status: MatchStatus
+  "Key of KIND: the offer's kind."
+  kind: MatchKind
+  "Key of REGION: the region of the need's country."
+  region: Region
+  "Key of COUNTRY: the need's country."
+  country: Country
+  "Key of YEAR (of createdAt)."
+  year: Int
+  "Key of MONTH (of createdAt)."
+  month: Int
+  "Key of COOPERATION."
+  cooperation: MatchCooperation
+  "The number of matches in the bucket."
+  count: Int!
+}
+
+"The answer of matchStats."
+type MatchStats {
+  "All the matches selected."
+  total: Counts!
+  "The groups, at most ` + "`" + `first` + "`" + `."
+  buckets: [MatchBucket!]!
+}
+
+"A dimension consultantStats groups by."
+enum ConsultantDimension {
+  "The consultant's nationality."
+  NATIONALITY
+  "The region of the nationality."
+  REGION
+  "Each topic of expertise."
+  EXPERTISE
+  "Each working language (ISO 639-1)."
+  LANGUAGE
+  "Whether the consultant is available."
+  AVAILABILITY
+}
+
+"The consultants of one group."
+type ConsultantBucket {
+  "Key of NATIONALITY."
+  nationality: Country
+  "Key of REGION."
+  region: Region
+  "Key of EXPERTISE."
+  expertise: Topic
+  "Key of LANGUAGE."
+  language: String
+  "Key of AVAILABILITY."
+  available: Boolean
+  "The number of consultants in the bucket, each once."
+  count: Int!
+}
+
+"The answer of consultantStats."
+type ConsultantStats {
+  "All the consultants selected, each once."
+  total: Counts!
+  "The groups, at most ` + "`" + `first` + "`" + `."
+  buckets: [ConsultantBucket!]!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -8914,6 +9926,40 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
 
+func (ec *executionContext) childFields_ActivityBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_ActivityBucket_region(ctx, field)
+	case "country":
+		return ec.fieldContext_ActivityBucket_country(ctx, field)
+	case "providerCountry":
+		return ec.fieldContext_ActivityBucket_providerCountry(ctx, field)
+	case "topic":
+		return ec.fieldContext_ActivityBucket_topic(ctx, field)
+	case "project":
+		return ec.fieldContext_ActivityBucket_project(ctx, field)
+	case "year":
+		return ec.fieldContext_ActivityBucket_year(ctx, field)
+	case "month":
+		return ec.fieldContext_ActivityBucket_month(ctx, field)
+	case "kind":
+		return ec.fieldContext_ActivityBucket_kind(ctx, field)
+	case "type":
+		return ec.fieldContext_ActivityBucket_type(ctx, field)
+	case "status":
+		return ec.fieldContext_ActivityBucket_status(ctx, field)
+	case "ldc":
+		return ec.fieldContext_ActivityBucket_ldc(ctx, field)
+	case "count":
+		return ec.fieldContext_ActivityBucket_count(ctx, field)
+	case "participants":
+		return ec.fieldContext_ActivityBucket_participants(ctx, field)
+	case "budget":
+		return ec.fieldContext_ActivityBucket_budget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8934,6 +9980,28 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 		return ec.fieldContext_ActivityEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityMeasures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ActivityMeasures_count(ctx, field)
+	case "participants":
+		return ec.fieldContext_ActivityMeasures_participants(ctx, field)
+	case "budget":
+		return ec.fieldContext_ActivityMeasures_budget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityMeasures", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ActivityStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_ActivityStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityStats", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9008,6 +10076,24 @@ func (ec *executionContext) childFields_Consultant(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Consultant", field.Name)
 }
 
+func (ec *executionContext) childFields_ConsultantBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nationality":
+		return ec.fieldContext_ConsultantBucket_nationality(ctx, field)
+	case "region":
+		return ec.fieldContext_ConsultantBucket_region(ctx, field)
+	case "expertise":
+		return ec.fieldContext_ConsultantBucket_expertise(ctx, field)
+	case "language":
+		return ec.fieldContext_ConsultantBucket_language(ctx, field)
+	case "available":
+		return ec.fieldContext_ConsultantBucket_available(ctx, field)
+	case "count":
+		return ec.fieldContext_ConsultantBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultantBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsultantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -9028,6 +10114,16 @@ func (ec *executionContext) childFields_ConsultantEdge(ctx context.Context, fiel
 		return ec.fieldContext_ConsultantEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsultantEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultantStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ConsultantStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_ConsultantStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultantStats", field.Name)
 }
 
 func (ec *executionContext) childFields_ConsultantSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9130,6 +10226,14 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Counts_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Counts", field.Name)
+}
+
 func (ec *executionContext) childFields_Match(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9160,6 +10264,28 @@ func (ec *executionContext) childFields_Match(ctx context.Context, field graphql
 		return ec.fieldContext_Match_response(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_MatchBucket_status(ctx, field)
+	case "kind":
+		return ec.fieldContext_MatchBucket_kind(ctx, field)
+	case "region":
+		return ec.fieldContext_MatchBucket_region(ctx, field)
+	case "country":
+		return ec.fieldContext_MatchBucket_country(ctx, field)
+	case "year":
+		return ec.fieldContext_MatchBucket_year(ctx, field)
+	case "month":
+		return ec.fieldContext_MatchBucket_month(ctx, field)
+	case "cooperation":
+		return ec.fieldContext_MatchBucket_cooperation(ctx, field)
+	case "count":
+		return ec.fieldContext_MatchBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_MatchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9294,6 +10420,48 @@ func (ec *executionContext) childFields_MatchOfferEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MatchOfferEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MatchStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_MatchStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_MatchStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchStats", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_NeedBucket_status(ctx, field)
+	case "kind":
+		return ec.fieldContext_NeedBucket_kind(ctx, field)
+	case "topic":
+		return ec.fieldContext_NeedBucket_topic(ctx, field)
+	case "region":
+		return ec.fieldContext_NeedBucket_region(ctx, field)
+	case "country":
+		return ec.fieldContext_NeedBucket_country(ctx, field)
+	case "year":
+		return ec.fieldContext_NeedBucket_year(ctx, field)
+	case "month":
+		return ec.fieldContext_NeedBucket_month(ctx, field)
+	case "count":
+		return ec.fieldContext_NeedBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_NeedStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_NeedStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedStats", field.Name)
+}
+
 func (ec *executionContext) childFields_NeedSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "need":
@@ -9336,6 +10504,38 @@ func (ec *executionContext) childFields_NewAPIKey(ctx context.Context, field gra
 		return ec.fieldContext_NewAPIKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NewAPIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_OfferBucket_status(ctx, field)
+	case "kind":
+		return ec.fieldContext_OfferBucket_kind(ctx, field)
+	case "topic":
+		return ec.fieldContext_OfferBucket_topic(ctx, field)
+	case "region":
+		return ec.fieldContext_OfferBucket_region(ctx, field)
+	case "country":
+		return ec.fieldContext_OfferBucket_country(ctx, field)
+	case "year":
+		return ec.fieldContext_OfferBucket_year(ctx, field)
+	case "month":
+		return ec.fieldContext_OfferBucket_month(ctx, field)
+	case "count":
+		return ec.fieldContext_OfferBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_OfferStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_OfferStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferStats", field.Name)
 }
 
 func (ec *executionContext) childFields_OfferSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9468,6 +10668,28 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Project", field.Name)
 }
 
+func (ec *executionContext) childFields_ProjectBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ProjectBucket_status(ctx, field)
+	case "country":
+		return ec.fieldContext_ProjectBucket_country(ctx, field)
+	case "region":
+		return ec.fieldContext_ProjectBucket_region(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_ProjectBucket_recommendation(ctx, field)
+	case "cluster":
+		return ec.fieldContext_ProjectBucket_cluster(ctx, field)
+	case "topic":
+		return ec.fieldContext_ProjectBucket_topic(ctx, field)
+	case "startYear":
+		return ec.fieldContext_ProjectBucket_startYear(ctx, field)
+	case "count":
+		return ec.fieldContext_ProjectBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ProjectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -9488,6 +10710,16 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 		return ec.fieldContext_ProjectEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ProjectStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_ProjectStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectStats", field.Name)
 }
 
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12008,6 +13240,44 @@ func (ec *executionContext) field_Query_activities_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_activityStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖsscgraphᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.ActivityDimension, error) {
+			return ec.unmarshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_apiKeys_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12113,6 +13383,44 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_consultantStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ConsultantWhereInput, error) {
+			return ec.unmarshalOConsultantWhereInput2ᚖsscgraphᚋentᚐConsultantWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.ConsultantDimension, error) {
+			return ec.unmarshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -12346,6 +13654,44 @@ func (ec *executionContext) field_Query_matchOffers_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_matchStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchWhereInput, error) {
+			return ec.unmarshalOMatchWhereInput2ᚖsscgraphᚋentᚐMatchWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.MatchDimension, error) {
+			return ec.unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_matches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12400,6 +13746,44 @@ func (ec *executionContext) field_Query_matches_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_needStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchNeedWhereInput, error) {
+			return ec.unmarshalOMatchNeedWhereInput2ᚖsscgraphᚋentᚐMatchNeedWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.MatchDimension, error) {
+			return ec.unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12425,6 +13809,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_offerStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchOfferWhereInput, error) {
+			return ec.unmarshalOMatchOfferWhereInput2ᚖsscgraphᚋentᚐMatchOfferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.MatchDimension, error) {
+			return ec.unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -12479,6 +13901,44 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_projectStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
+			return ec.unmarshalOProjectWhereInput2ᚖsscgraphᚋentᚐProjectWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]stats.ProjectDimension, error) {
+			return ec.unmarshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*stats.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -13954,6 +15414,169 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _ActivityBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityBucket_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityBucket_providerCountry(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityBucket_providerCountry(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderCountry)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_providerCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityBucket_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityBucket_project(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityBucket_project(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Project)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOActivityKind2ᚖsscgraphᚋentᚋactivityᚐKind(ctx, field.Selections, obj.Kind)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityKind")
+}
+
+func (ec *executionContext) _ActivityBucket_type(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOActivityType2ᚖsscgraphᚋentᚋactivityᚐType(ctx, field.Selections, obj.Type)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityType")
+}
+
+func (ec *executionContext) _ActivityBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOActivityStatus2ᚖsscgraphᚋentᚋactivityᚐStatus(ctx, field.Selections, obj.Status)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityStatus")
+}
+
+func (ec *executionContext) _ActivityBucket_ldc(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Ldc)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_ldc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ActivityBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_participants(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Participants)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_budget(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_ActivityConnection_edges(ctx, field)
 	if err != nil {
@@ -14026,6 +15649,67 @@ func (ec *executionContext) _ActivityEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ActivityMeasures_count(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_ActivityMeasures_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityMeasures_participants(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Participants)
+}
+func (ec *executionContext) fieldContext_ActivityMeasures_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityMeasures_budget(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+}
+func (ec *executionContext) fieldContext_ActivityMeasures_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ActivityStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNActivityMeasures2ᚖsscgraphᚋinternalᚋstatsᚐActivityMeasures(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_ActivityStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityMeasures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActivityStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_ActivityStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -14362,6 +16046,87 @@ func (ec *executionContext) fieldContext_Consultant_email(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Consultant", field, true, true, "String")
 }
 
+func (ec *executionContext) _ConsultantBucket_nationality(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantBucket_nationality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Nationality)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_nationality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantBucket_expertise(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantBucket_expertise(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Expertise)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_expertise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantBucket_language(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Language)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsultantBucket_available(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Available)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConsultantBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_ConsultantBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ConsultantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_ConsultantConnection_edges(ctx, field)
 	if err != nil {
@@ -14434,6 +16199,46 @@ func (ec *executionContext) _ConsultantEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ConsultantEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ConsultantStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_ConsultantStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultantStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ConsultantStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_ConsultantStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultantStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultantBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ConsultantSuggestion_consultant(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
@@ -15108,6 +16913,13 @@ func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Counts_count(ctx context.Context, field graphql.CollectedField, obj *stats.Counts) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_Counts_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Match_id(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
 	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
 }
@@ -15304,6 +17116,88 @@ func (ec *executionContext) _Match_response(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Match_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, true, true, "String")
+}
+
+func (ec *executionContext) _MatchBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchStatus2ᚖsscgraphᚋentᚋmatchᚐStatus(ctx, field.Selections, obj.Status)
+}
+func (ec *executionContext) fieldContext_MatchBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchStatus")
+}
+
+func (ec *executionContext) _MatchBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+}
+func (ec *executionContext) fieldContext_MatchBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchKind")
+}
+
+func (ec *executionContext) _MatchBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_MatchBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_MatchBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_MatchBucket_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_MatchBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+}
+func (ec *executionContext) fieldContext_MatchBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+}
+func (ec *executionContext) fieldContext_MatchBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchBucket_cooperation(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchCooperation2ᚖsscgraphᚋentᚋmatchᚐCooperation(ctx, field.Selections, obj.Cooperation)
+}
+func (ec *executionContext) fieldContext_MatchBucket_cooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchCooperation")
+}
+
+func (ec *executionContext) _MatchBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_MatchBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
@@ -16060,6 +17954,46 @@ func (ec *executionContext) _MatchOfferEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_MatchOfferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOfferEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MatchStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.MatchStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_MatchStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_MatchStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.MatchStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_MatchStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_MatchStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -17982,6 +19916,141 @@ func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _NeedBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchNeedStatus2ᚖsscgraphᚋentᚋmatchneedᚐStatus(ctx, field.Selections, obj.Status)
+}
+func (ec *executionContext) fieldContext_NeedBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "MatchNeedStatus")
+}
+
+func (ec *executionContext) _NeedBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+}
+func (ec *executionContext) fieldContext_NeedBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "MatchKind")
+}
+
+func (ec *executionContext) _NeedBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedBucket_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+}
+func (ec *executionContext) fieldContext_NeedBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_NeedBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedBucket_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_NeedBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+}
+func (ec *executionContext) fieldContext_NeedBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+}
+func (ec *executionContext) fieldContext_NeedBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_NeedBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.NeedStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_NeedStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.NeedStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_NeedStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_NeedStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NeedSuggestion_need(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_NeedSuggestion_need(ctx, field)
 	if err != nil {
@@ -18116,6 +20185,141 @@ func (ec *executionContext) fieldContext_NewAPIKey_apiKey(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchOfferStatus2ᚖsscgraphᚋentᚋmatchofferᚐStatus(ctx, field.Selections, obj.Status)
+}
+func (ec *executionContext) fieldContext_OfferBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "MatchOfferStatus")
+}
+
+func (ec *executionContext) _OfferBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+}
+func (ec *executionContext) fieldContext_OfferBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "MatchKind")
+}
+
+func (ec *executionContext) _OfferBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferBucket_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+}
+func (ec *executionContext) fieldContext_OfferBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_OfferBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferBucket_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_OfferBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+}
+func (ec *executionContext) fieldContext_OfferBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+}
+func (ec *executionContext) fieldContext_OfferBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_OfferBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.OfferStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_OfferStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.OfferStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_OfferStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_OfferStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferBucket(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18819,6 +21023,114 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ProjectBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	return ec.marshalOProjectStatus2ᚖsscgraphᚋentᚋprojectᚐStatus(ctx, field.Selections, obj.Status)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "ProjectStatus")
+}
+
+func (ec *executionContext) _ProjectBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectBucket_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectBucket_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectBucket_recommendation(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectBucket_recommendation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Recommendation)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recommendation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectBucket_cluster(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	return ec.marshalORecommendationCluster2ᚖsscgraphᚋentᚋrecommendationᚐCluster(ctx, field.Selections, obj.Cluster)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "RecommendationCluster")
+}
+
+func (ec *executionContext) _ProjectBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectBucket_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectBucket_startYear(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.StartYear)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_ProjectBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
 	if err != nil {
@@ -18891,6 +21203,46 @@ func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ProjectStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectStats_total(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+}
+func (ec *executionContext) fieldContext_ProjectStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectStats) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ProjectStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+}
+func (ec *executionContext) fieldContext_ProjectStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -19972,6 +22324,294 @@ func (ec *executionContext) fieldContext_Query_recommendation(ctx context.Contex
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activityStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activityStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActivityStats(ctx, fc.Args["where"].(*ent.ActivityWhereInput), fc.Args["groupBy"].([]stats.ActivityDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.ActivityStats) graphql.Marshaler {
+			return ec.marshalNActivityStats2ᚖsscgraphᚋinternalᚋstatsᚐActivityStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_projectStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projectStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProjectStats(ctx, fc.Args["where"].(*ent.ProjectWhereInput), fc.Args["groupBy"].([]stats.ProjectDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.ProjectStats) graphql.Marshaler {
+			return ec.marshalNProjectStats2ᚖsscgraphᚋinternalᚋstatsᚐProjectStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_offerStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_offerStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OfferStats(ctx, fc.Args["where"].(*ent.MatchOfferWhereInput), fc.Args["groupBy"].([]stats.MatchDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.OfferStats) graphql.Marshaler {
+			return ec.marshalNOfferStats2ᚖsscgraphᚋinternalᚋstatsᚐOfferStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_offerStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_offerStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeedStats(ctx, fc.Args["where"].(*ent.MatchNeedWhereInput), fc.Args["groupBy"].([]stats.MatchDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.NeedStats) graphql.Marshaler {
+			return ec.marshalNNeedStats2ᚖsscgraphᚋinternalᚋstatsᚐNeedStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_needStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchStats(ctx, fc.Args["where"].(*ent.MatchWhereInput), fc.Args["groupBy"].([]stats.MatchDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.MatchStats) graphql.Marshaler {
+			return ec.marshalNMatchStats2ᚖsscgraphᚋinternalᚋstatsᚐMatchStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_matchStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_consultantStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_consultantStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ConsultantStats(ctx, fc.Args["where"].(*ent.ConsultantWhereInput), fc.Args["groupBy"].([]stats.ConsultantDimension), fc.Args["orderBy"].(*stats.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.ConsultantStats) graphql.Marshaler {
+			return ec.marshalNConsultantStats2ᚖsscgraphᚋinternalᚋstatsᚐConsultantStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_consultantStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultantStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables))
 		ec.args.store(field.Field, fc.Args, err)
 	}
 	if err != nil {
@@ -30649,6 +33289,59 @@ func UnmarshalRegionWhereInput(ctx context.Context, raw any) (ent.RegionWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStatsOrder(ctx context.Context, obj any) (stats.StatsOrder, error) {
+	var it stats.StatsOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStatsOrderField2sscgraphᚋinternalᚋstatsᚐStatsOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatsOrder unmarshals raw into the StatsOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatsOrder(ctx context.Context, raw any) (stats.StatsOrder, error) {
+	var out stats.StatsOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatsOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTopicOrder(ctx context.Context, obj any) (ent.TopicOrder, error) {
 	var it ent.TopicOrder
 	if obj == nil {
@@ -33438,6 +36131,104 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var activityBucketImplementors = []string{"ActivityBucket"}
+
+func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, activityBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityBucket")
+		case "region":
+			out.Values[i] = ec._ActivityBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._ActivityBucket_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "providerCountry":
+			out.Values[i] = ec._ActivityBucket_providerCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topic":
+			out.Values[i] = ec._ActivityBucket_topic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "project":
+			out.Values[i] = ec._ActivityBucket_project(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._ActivityBucket_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._ActivityBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ActivityBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ActivityBucket_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ActivityBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ldc":
+			out.Values[i] = ec._ActivityBucket_ldc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActivityBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._ActivityBucket_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "budget":
+			out.Values[i] = ec._ActivityBucket_budget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
@@ -33499,6 +36290,87 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._ActivityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var activityMeasuresImplementors = []string{"ActivityMeasures"}
+
+func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityMeasures) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, activityMeasuresImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityMeasures")
+		case "count":
+			out.Values[i] = ec._ActivityMeasures_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._ActivityMeasures_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "budget":
+			out.Values[i] = ec._ActivityMeasures_budget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var activityStatsImplementors = []string{"ActivityStats"}
+
+func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, activityStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityStats")
+		case "total":
+			out.Values[i] = ec._ActivityStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._ActivityStats_buckets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33751,6 +36623,64 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var consultantBucketImplementors = []string{"ConsultantBucket"}
+
+func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultantBucket")
+		case "nationality":
+			out.Values[i] = ec._ConsultantBucket_nationality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._ConsultantBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expertise":
+			out.Values[i] = ec._ConsultantBucket_expertise(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._ConsultantBucket_language(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._ConsultantBucket_available(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ConsultantBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
 
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
@@ -33812,6 +36742,44 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._ConsultantEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var consultantStatsImplementors = []string{"ConsultantStats"}
+
+func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, consultantStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultantStats")
+		case "total":
+			out.Values[i] = ec._ConsultantStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._ConsultantStats_buckets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34160,6 +37128,39 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var countsImplementors = []string{"Counts"}
+
+func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, obj *stats.Counts) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, countsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Counts")
+		case "count":
+			out.Values[i] = ec._Counts_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var matchImplementors = []string{"Match", "Node"}
 
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
@@ -34234,6 +37235,74 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		case "response":
 			out.Values[i] = ec._Match_response(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var matchBucketImplementors = []string{"MatchBucket"}
+
+func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, matchBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchBucket")
+		case "status":
+			out.Values[i] = ec._MatchBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._MatchBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._MatchBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._MatchBucket_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._MatchBucket_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._MatchBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cooperation":
+			out.Values[i] = ec._MatchBucket_cooperation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._MatchBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -34687,6 +37756,44 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var matchStatsImplementors = []string{"MatchStats"}
+
+func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, matchStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchStats")
+		case "total":
+			out.Values[i] = ec._MatchStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._MatchStats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -35003,6 +38110,112 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var needBucketImplementors = []string{"NeedBucket"}
+
+func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, needBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedBucket")
+		case "status":
+			out.Values[i] = ec._NeedBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NeedBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topic":
+			out.Values[i] = ec._NeedBucket_topic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._NeedBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._NeedBucket_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._NeedBucket_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._NeedBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NeedBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var needStatsImplementors = []string{"NeedStats"}
+
+func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, needStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedStats")
+		case "total":
+			out.Values[i] = ec._NeedStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._NeedStats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var needSuggestionImplementors = []string{"NeedSuggestion"}
 
 func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestion) graphql.Marshaler {
@@ -35145,6 +38358,112 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 			}
 		case "apiKey":
 			out.Values[i] = ec._NewAPIKey_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var offerBucketImplementors = []string{"OfferBucket"}
+
+func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, offerBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferBucket")
+		case "status":
+			out.Values[i] = ec._OfferBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._OfferBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topic":
+			out.Values[i] = ec._OfferBucket_topic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._OfferBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._OfferBucket_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._OfferBucket_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._OfferBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._OfferBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var offerStatsImplementors = []string{"OfferStats"}
+
+func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, offerStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferStats")
+		case "total":
+			out.Values[i] = ec._OfferStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._OfferStats_buckets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35594,6 +38913,74 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var projectBucketImplementors = []string{"ProjectBucket"}
+
+func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectBucket) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, projectBucketImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectBucket")
+		case "status":
+			out.Values[i] = ec._ProjectBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._ProjectBucket_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._ProjectBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._ProjectBucket_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cluster":
+			out.Values[i] = ec._ProjectBucket_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topic":
+			out.Values[i] = ec._ProjectBucket_topic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startYear":
+			out.Values[i] = ec._ProjectBucket_startYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ProjectBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
@@ -35655,6 +39042,44 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._ProjectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var projectStatsImplementors = []string{"ProjectStats"}
+
+func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectStats) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, projectStatsImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectStats")
+		case "total":
+			out.Values[i] = ec._ProjectStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._ProjectStats_buckets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35831,6 +39256,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_recommendation(ctx, field)
+				})
+		case "activityStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activityStats(ctx, field)
+				})
+		case "projectStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projectStats(ctx, field)
+				})
+		case "offerStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_offerStats(ctx, field)
+				})
+		case "needStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needStats(ctx, field)
+				})
+		case "matchStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchStats(ctx, field)
+				})
+		case "consultantStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_consultantStats(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -36803,12 +40264,76 @@ func (ec *executionContext) marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx co
 	return ec._Activity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ActivityBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityBucket2ᚖsscgraphᚋinternalᚋstatsᚐActivityBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityBucket2ᚖsscgraphᚋinternalᚋstatsᚐActivityBucket(ctx context.Context, sel ast.SelectionSet, v *stats.ActivityBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityBucket!")
+		return graphql.Null
+	}
+	return ec._ActivityBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActivityConnection2ᚖsscgraphᚋentᚐActivityConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivityConnection!")
 		return graphql.Null
 	}
 	return ec._ActivityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx context.Context, v any) (stats.ActivityDimension, error) {
+	var res stats.ActivityDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx context.Context, sel ast.SelectionSet, v stats.ActivityDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx context.Context, v any) ([]stats.ActivityDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]stats.ActivityDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ActivityDimension) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx context.Context, v any) (activity.Kind, error) {
@@ -36819,6 +40344,14 @@ func (ec *executionContext) unmarshalNActivityKind2sscgraphᚋentᚋactivityᚐK
 
 func (ec *executionContext) marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v activity.Kind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNActivityMeasures2ᚖsscgraphᚋinternalᚋstatsᚐActivityMeasures(ctx context.Context, sel ast.SelectionSet, v *stats.ActivityMeasures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityMeasures!")
+		return graphql.Null
+	}
+	return ec._ActivityMeasures(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNActivityOrder2ᚖsscgraphᚋentᚐActivityOrder(ctx context.Context, v any) (*ent.ActivityOrder, error) {
@@ -36838,6 +40371,14 @@ func (ec *executionContext) marshalNActivityOrderField2ᚖsscgraphᚋentᚐActiv
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNActivityStats2ᚖsscgraphᚋinternalᚋstatsᚐActivityStats(ctx context.Context, sel ast.SelectionSet, v *stats.ActivityStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityStats!")
+		return graphql.Null
+	}
+	return ec._ActivityStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx context.Context, v any) (activity.Status, error) {
@@ -36929,12 +40470,76 @@ func (ec *executionContext) marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ct
 	return ec._Consultant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ConsultantBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultantBucket2ᚖsscgraphᚋinternalᚋstatsᚐConsultantBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsultantBucket2ᚖsscgraphᚋinternalᚋstatsᚐConsultantBucket(ctx context.Context, sel ast.SelectionSet, v *stats.ConsultantBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsultantBucket!")
+		return graphql.Null
+	}
+	return ec._ConsultantBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConsultantConnection2ᚖsscgraphᚋentᚐConsultantConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConsultantConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConsultantConnection!")
 		return graphql.Null
 	}
 	return ec._ConsultantConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx context.Context, v any) (stats.ConsultantDimension, error) {
+	var res stats.ConsultantDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx context.Context, sel ast.SelectionSet, v stats.ConsultantDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx context.Context, v any) ([]stats.ConsultantDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]stats.ConsultantDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ConsultantDimension) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNConsultantOrder2ᚖsscgraphᚋentᚐConsultantOrder(ctx context.Context, v any) (*ent.ConsultantOrder, error) {
@@ -36954,6 +40559,14 @@ func (ec *executionContext) marshalNConsultantOrderField2ᚖsscgraphᚋentᚐCon
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNConsultantStats2ᚖsscgraphᚋinternalᚋstatsᚐConsultantStats(ctx context.Context, sel ast.SelectionSet, v *stats.ConsultantStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsultantStats!")
+		return graphql.Null
+	}
+	return ec._ConsultantStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConsultantSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, v *matching.ConsultantSuggestion) graphql.Marshaler {
@@ -37039,6 +40652,14 @@ func (ec *executionContext) marshalNCountryOrderField2ᚖsscgraphᚋentᚐCountr
 func (ec *executionContext) unmarshalNCountryWhereInput2ᚖsscgraphᚋentᚐCountryWhereInput(ctx context.Context, v any) (*ent.CountryWhereInput, error) {
 	res, err := ec.unmarshalInputCountryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx context.Context, sel ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Counts!")
+		return graphql.Null
+	}
+	return ec._Counts(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateAPIKeyInput2sscgraphᚋinternalᚋauthᚐCreateAPIKeyInput(ctx context.Context, v any) (auth.CreateAPIKeyInput, error) {
@@ -37213,6 +40834,30 @@ func (ec *executionContext) marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx context.
 	return ec._Match(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MatchBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchBucket2ᚖsscgraphᚋinternalᚋstatsᚐMatchBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatchBucket2ᚖsscgraphᚋinternalᚋstatsᚐMatchBucket(ctx context.Context, sel ast.SelectionSet, v *stats.MatchBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchBucket!")
+		return graphql.Null
+	}
+	return ec._MatchBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMatchConnection2ᚖsscgraphᚋentᚐMatchConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MatchConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MatchConnection!")
@@ -37229,6 +40874,46 @@ func (ec *executionContext) unmarshalNMatchCooperation2sscgraphᚋentᚋmatchᚐ
 
 func (ec *executionContext) marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx context.Context, sel ast.SelectionSet, v match.Cooperation) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx context.Context, v any) (stats.MatchDimension, error) {
+	var res stats.MatchDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx context.Context, sel ast.SelectionSet, v stats.MatchDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx context.Context, v any) ([]stats.MatchDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]stats.MatchDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.MatchDimension) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx context.Context, v any) (schematype.MatchKind, error) {
@@ -37360,6 +41045,14 @@ func (ec *executionContext) marshalNMatchOrderField2ᚖsscgraphᚋentᚐMatchOrd
 	return v
 }
 
+func (ec *executionContext) marshalNMatchStats2ᚖsscgraphᚋinternalᚋstatsᚐMatchStats(ctx context.Context, sel ast.SelectionSet, v *stats.MatchStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchStats!")
+		return graphql.Null
+	}
+	return ec._MatchStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx context.Context, v any) (match.Status, error) {
 	var res match.Status
 	err := res.UnmarshalGQL(v)
@@ -37373,6 +41066,38 @@ func (ec *executionContext) marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(
 func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchWhereInput(ctx context.Context, v any) (*ent.MatchWhereInput, error) {
 	res, err := ec.unmarshalInputMatchWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.NeedBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedBucket2ᚖsscgraphᚋinternalᚋstatsᚐNeedBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeedBucket2ᚖsscgraphᚋinternalᚋstatsᚐNeedBucket(ctx context.Context, sel ast.SelectionSet, v *stats.NeedBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedBucket!")
+		return graphql.Null
+	}
+	return ec._NeedBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeedStats2ᚖsscgraphᚋinternalᚋstatsᚐNeedStats(ctx context.Context, sel ast.SelectionSet, v *stats.NeedStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedStats!")
+		return graphql.Null
+	}
+	return ec._NeedStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNeedSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestion(ctx context.Context, sel ast.SelectionSet, v *matching.NeedSuggestion) graphql.Marshaler {
@@ -37431,6 +41156,38 @@ func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.C
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.OfferBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfferBucket2ᚖsscgraphᚋinternalᚋstatsᚐOfferBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfferBucket2ᚖsscgraphᚋinternalᚋstatsᚐOfferBucket(ctx context.Context, sel ast.SelectionSet, v *stats.OfferBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferBucket!")
+		return graphql.Null
+	}
+	return ec._OfferBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferStats2ᚖsscgraphᚋinternalᚋstatsᚐOfferStats(ctx context.Context, sel ast.SelectionSet, v *stats.OfferStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferStats!")
+		return graphql.Null
+	}
+	return ec._OfferStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
@@ -37561,12 +41318,76 @@ func (ec *executionContext) marshalNProject2ᚖsscgraphᚋentᚐProject(ctx cont
 	return ec._Project(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectBucket) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectBucket2ᚖsscgraphᚋinternalᚋstatsᚐProjectBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectBucket2ᚖsscgraphᚋinternalᚋstatsᚐProjectBucket(ctx context.Context, sel ast.SelectionSet, v *stats.ProjectBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectBucket!")
+		return graphql.Null
+	}
+	return ec._ProjectBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProjectConnection2ᚖsscgraphᚋentᚐProjectConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProjectConnection!")
 		return graphql.Null
 	}
 	return ec._ProjectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx context.Context, v any) (stats.ProjectDimension, error) {
+	var res stats.ProjectDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx context.Context, sel ast.SelectionSet, v stats.ProjectDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx context.Context, v any) ([]stats.ProjectDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]stats.ProjectDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ProjectDimension) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNProjectOrder2ᚖsscgraphᚋentᚐProjectOrder(ctx context.Context, v any) (*ent.ProjectOrder, error) {
@@ -37586,6 +41407,14 @@ func (ec *executionContext) marshalNProjectOrderField2ᚖsscgraphᚋentᚐProjec
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNProjectStats2ᚖsscgraphᚋinternalᚋstatsᚐProjectStats(ctx context.Context, sel ast.SelectionSet, v *stats.ProjectStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectStats!")
+		return graphql.Null
+	}
+	return ec._ProjectStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx context.Context, v any) (project.Status, error) {
@@ -37699,6 +41528,16 @@ func (ec *executionContext) marshalNRegionOrderField2ᚖsscgraphᚋentᚐRegionO
 func (ec *executionContext) unmarshalNRegionWhereInput2ᚖsscgraphᚋentᚐRegionWhereInput(ctx context.Context, v any) (*ent.RegionWhereInput, error) {
 	res, err := ec.unmarshalInputRegionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStatsOrderField2sscgraphᚋinternalᚋstatsᚐStatsOrderField(ctx context.Context, v any) (stats.StatsOrderField, error) {
+	var res stats.StatsOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatsOrderField2sscgraphᚋinternalᚋstatsᚐStatsOrderField(ctx context.Context, sel ast.SelectionSet, v stats.StatsOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -39728,6 +43567,14 @@ func (ec *executionContext) unmarshalORegionWhereInput2ᚖsscgraphᚋentᚐRegio
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRegionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStatsOrder2ᚖsscgraphᚋinternalᚋstatsᚐStatsOrder(ctx context.Context, v any) (*stats.StatsOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatsOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -1,0 +1,499 @@
+package server_test
+
+import (
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// statsCase is a statistic checked bucket by bucket against the
+// connection's totalCount under the same filter plus the bucket's keys:
+// an independent count of the same rows, through another code path.
+type statsCase struct {
+	name string
+	stat string // the statistic's field and arguments, without first
+	keys string // selection of the bucket keys
+	conn string // the connection counting the same rows
+	base string // the where both share, as the body of an input object
+	// cond is the connection's condition selecting a bucket's rows.
+	cond func(b map[string]any) string
+}
+
+// node is the id of a bucket's key node, or "" for the null bucket.
+func node(b map[string]any, field string) string {
+	n, _ := b[field].(map[string]any)
+	if n == nil {
+		return ""
+	}
+	return n["id"].(string)
+}
+
+// yearRange is a where condition on field for the calendar year in b.
+func yearRange(field string, b map[string]any, key string) string {
+	y := int(b[key].(float64))
+	return fmt.Sprintf(`%sGTE: "%d-01-01T00:00:00Z", %sLT: "%d-01-01T00:00:00Z"`, field, y, field, y+1)
+}
+
+// edgeCond is has<Edge>With {inner}, or has<Edge>: false for the null
+// bucket (rows without the edge).
+func edgeCond(edge, id, inner string) string {
+	if id == "" {
+		return fmt.Sprintf("has%s: false", edge)
+	}
+	return fmt.Sprintf(`has%sWith: {%s}`, edge, strings.ReplaceAll(inner, "$ID", id))
+}
+
+var statsCases = []statsCase{
+	{"activities by region, South-South", `activityStats(where: {kind: SOUTH_SOUTH}, groupBy: [REGION]`, `region { id code }`, "activities", "kind: SOUTH_SOUTH",
+		func(b map[string]any) string {
+			return edgeCond("BeneficiaryCountries", node(b, "region"), `hasRegionWith: {id: "$ID"}`)
+		}},
+	{"activities by beneficiary country", `activityStats(groupBy: [COUNTRY]`, `country { id }`, "activities", "",
+		func(b map[string]any) string {
+			return edgeCond("BeneficiaryCountries", node(b, "country"), `id: "$ID"`)
+		}},
+	{"activities by provider country", `activityStats(where: {kindNEQ: TECHNICAL_ASSISTANCE}, groupBy: [PROVIDER_COUNTRY]`, `providerCountry { id }`, "activities", "kindNEQ: TECHNICAL_ASSISTANCE",
+		func(b map[string]any) string {
+			return edgeCond("ProviderCountries", node(b, "providerCountry"), `id: "$ID"`)
+		}},
+	{"activities by topic", `activityStats(groupBy: [TOPIC]`, `topic { id }`, "activities", "",
+		func(b map[string]any) string { return edgeCond("Topics", node(b, "topic"), `id: "$ID"`) }},
+	{"activities by project", `activityStats(groupBy: [PROJECT]`, `project { id }`, "activities", "",
+		func(b map[string]any) string { return edgeCond("Project", node(b, "project"), `id: "$ID"`) }},
+	{"activities by LDC", `activityStats(groupBy: [LDC]`, `ldc`, "activities", "",
+		func(b map[string]any) string {
+			if b["ldc"] == nil {
+				return "hasBeneficiaryCountries: false"
+			}
+			return fmt.Sprintf("hasBeneficiaryCountriesWith: {ldc: %v}", b["ldc"])
+		}},
+	{"activities by year, kind, type and status", `activityStats(groupBy: [YEAR, KIND, TYPE, STATUS]`, `year kind type status`, "activities", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf("%s, kind: %s, type: %s, status: %s", yearRange("startDate", b, "year"), b["kind"], b["type"], b["status"])
+		}},
+	{"projects by status and start year", `projectStats(groupBy: [STATUS, START_YEAR]`, `status startYear`, "projects", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf("status: %s, %s", b["status"], yearRange("startDate", b, "startYear"))
+		}},
+	{"projects by region", `projectStats(groupBy: [REGION]`, `region { id }`, "projects", "",
+		func(b map[string]any) string {
+			return edgeCond("Countries", node(b, "region"), `hasRegionWith: {id: "$ID"}`)
+		}},
+	{"projects by recommendation", `projectStats(groupBy: [RECOMMENDATION]`, `recommendation { id }`, "projects", "",
+		func(b map[string]any) string {
+			return edgeCond("Recommendations", node(b, "recommendation"), `id: "$ID"`)
+		}},
+	{"projects by cluster", `projectStats(groupBy: [CLUSTER]`, `cluster`, "projects", "",
+		func(b map[string]any) string {
+			if b["cluster"] == nil {
+				return "hasRecommendations: false"
+			}
+			return fmt.Sprintf("hasRecommendationsWith: {cluster: %s}", b["cluster"])
+		}},
+	{"projects by topic", `projectStats(groupBy: [TOPIC]`, `topic { id }`, "projects", "",
+		func(b map[string]any) string { return edgeCond("Topics", node(b, "topic"), `id: "$ID"`) }},
+	{"offers by status and kind", `offerStats(groupBy: [STATUS, KIND]`, `status kind`, "matchOffers", "",
+		func(b map[string]any) string { return fmt.Sprintf("status: %s, kind: %s", b["status"], b["kind"]) }},
+	{"open offers by topic", `offerStats(where: {status: OPEN}, groupBy: [TOPIC]`, `topic { id }`, "matchOffers", "status: OPEN",
+		func(b map[string]any) string { return edgeCond("Topics", node(b, "topic"), `id: "$ID"`) }},
+	{"offers by provider region", `offerStats(groupBy: [REGION]`, `region { id }`, "matchOffers", "",
+		func(b map[string]any) string {
+			if id := node(b, "region"); id != "" {
+				return fmt.Sprintf(`hasProviderWith: {hasCountryWith: {hasRegionWith: {id: "%s"}}}`, id)
+			}
+			return "hasProviderWith: {hasCountry: false}"
+		}},
+	{"needs by region and status", `needStats(groupBy: [REGION, STATUS]`, `region { id } status`, "matchNeeds", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf(`hasCountryWith: {hasRegionWith: {id: "%s"}}, status: %s`, node(b, "region"), b["status"])
+		}},
+	{"needs by topic", `needStats(groupBy: [TOPIC]`, `topic { id }`, "matchNeeds", "",
+		func(b map[string]any) string { return edgeCond("Topics", node(b, "topic"), `id: "$ID"`) }},
+	{"matches by cooperation and status", `matchStats(groupBy: [COOPERATION, STATUS]`, `cooperation status`, "matches", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf("cooperation: %s, status: %s", b["cooperation"], b["status"])
+		}},
+	{"matches by need country", `matchStats(groupBy: [COUNTRY]`, `country { id }`, "matches", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf(`hasNeedWith: {hasCountryWith: {id: "%s"}}`, node(b, "country"))
+		}},
+	{"consultants by expertise", `consultantStats(groupBy: [EXPERTISE]`, `expertise { id }`, "consultants", "",
+		func(b map[string]any) string { return edgeCond("Expertise", node(b, "expertise"), `id: "$ID"`) }},
+	{"consultants by region and availability", `consultantStats(groupBy: [REGION, AVAILABILITY]`, `region { id } available`, "consultants", "",
+		func(b map[string]any) string {
+			return fmt.Sprintf("%s, available: %v", edgeCond("Nationality", node(b, "region"), `hasRegionWith: {id: "$ID"}`), b["available"])
+		}},
+}
+
+// TestStatsMatchConnections checks every statistic's buckets and total
+// against the connections' totalCount on the demo data.
+func TestStatsMatchConnections(t *testing.T) { forEachBackend(t, testStatsMatchConnections) }
+
+func testStatsMatchConnections(t *testing.T, a *api) {
+	// An OPEN offer past its expiry, so that the derived EXPIRED status
+	// has something to count whatever the demo data holds today.
+	res, err := a.db.SQL.Exec(`UPDATE match_offers SET expires_at = posted_at
+		WHERE id = (SELECT MIN(id) FROM match_offers WHERE status = 'OPEN' AND expires_at IS NULL)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("expiring an open offer changed %d rows (%v)", n, err)
+	}
+	// The stored EXPIRED offers, and the one that only reads EXPIRED.
+	stored := a.count(t, `SELECT COUNT(*) FROM match_offers WHERE status = 'EXPIRED'`)
+	r := a.query(t, `{ offerStats(groupBy: [STATUS]) { buckets { status count } } }`, nil)
+	for _, b := range r.list("offerStats.buckets") {
+		if m := b.(map[string]any); m["status"] == "EXPIRED" && int(m["count"].(float64)) != stored+1 {
+			t.Errorf("EXPIRED bucket counts %v, want %d stored + 1 past its expiry", m["count"], stored)
+		}
+	}
+	for _, c := range statsCases {
+		t.Run(c.name, func(t *testing.T) {
+			r := a.query(t, fmt.Sprintf(`{ s: %s, first: 1000) { total { count } buckets { %s count } } }`, c.stat, c.keys), nil)
+			buckets := r.list("s.buckets")
+			if len(buckets) < 2 {
+				t.Fatalf("%d buckets: the case does not exercise grouping", len(buckets))
+			}
+			total := a.query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, c.base), nil).num("c.totalCount")
+			if got := r.num("s.total.count"); got != total || total <= 0 {
+				t.Errorf("total.count = %d, %s totalCount = %d", got, c.conn, total)
+			}
+			sum := 0
+			for i, raw := range buckets {
+				b := raw.(map[string]any)
+				n := int(b["count"].(float64))
+				sum += n
+				if i >= 25 {
+					continue // the first buckets suffice; the sum covers the rest
+				}
+				where := c.cond(b)
+				if c.base != "" {
+					where = c.base + ", " + where
+				}
+				want := a.query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, where), nil).num("c.totalCount")
+				if n != want || n <= 0 {
+					t.Errorf("bucket %v: count %d, %s(where: {%s}) totalCount %d", b, n, c.conn, where, want)
+				}
+			}
+			if sum < total {
+				t.Errorf("buckets count %d rows in all, fewer than the total %d", sum, total)
+			}
+		})
+	}
+}
+
+// TestActivityStatsMatchSQL checks activityStats' measures against
+// statements written here, aggregated in Go: per region and year of
+// South-South activities (the dashboard's question), per month, and the
+// total, with participants and budgets.
+func TestActivityStatsMatchSQL(t *testing.T) { forEachBackend(t, testActivityStatsMatchSQL) }
+
+type measures struct {
+	count, participants int
+	budget              float64
+	budgeted            bool
+}
+
+func (m *measures) add(participants int, budget sql.NullFloat64) {
+	m.count++
+	m.participants += participants
+	if budget.Valid {
+		m.budget += budget.Float64
+		m.budgeted = true
+	}
+}
+
+func testActivityStatsMatchSQL(t *testing.T, a *api) {
+	// One row per activity and region of its beneficiaries.
+	rows, err := a.db.SQL.Query(`SELECT DISTINCT r.code, a.id, a.start_date, a.participants, a.budget
+		FROM activities a
+		JOIN activity_beneficiary_countries bc ON bc.activity_id = a.id
+		JOIN countries c ON c.id = bc.country_id
+		JOIN regions r ON r.id = c.region_id
+		WHERE a.kind = 'SOUTH_SOUTH'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRegionYear := map[string]*measures{}
+	for rows.Next() {
+		var (
+			code  string
+			id, p int
+			start time.Time
+			b     sql.NullFloat64
+		)
+		if err := rows.Scan(&code, &id, &start, &p, &b); err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprintf("%s/%d", code, start.UTC().Year())
+		if byRegionYear[k] == nil {
+			byRegionYear[k] = &measures{}
+		}
+		byRegionYear[k].add(p, b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+
+	byMonth := map[string]*measures{}
+	total := &measures{}
+	rows, err = a.db.SQL.Query(`SELECT start_date, participants, budget FROM activities`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var (
+			start time.Time
+			p     int
+			b     sql.NullFloat64
+		)
+		if err := rows.Scan(&start, &p, &b); err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprint(int(start.UTC().Month()))
+		if byMonth[k] == nil {
+			byMonth[k] = &measures{}
+		}
+		byMonth[k].add(p, b)
+		total.add(p, b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+
+	tests := []struct {
+		name  string
+		query string
+		key   func(b map[string]any) string
+		want  map[string]*measures
+	}{
+		{"South-South per region and year",
+			`{ s: activityStats(where: {kind: SOUTH_SOUTH}, groupBy: [REGION, YEAR], first: 1000) { buckets { region { code } year count participants budget } } }`,
+			func(b map[string]any) string {
+				return fmt.Sprintf("%s/%d", b["region"].(map[string]any)["code"], int(b["year"].(float64)))
+			}, byRegionYear},
+		{"per month",
+			`{ s: activityStats(groupBy: [MONTH]) { buckets { month count participants budget } } }`,
+			func(b map[string]any) string { return fmt.Sprint(int(b["month"].(float64))) }, byMonth},
+		// Sums not asked for are not computed: the one asked for must
+		// still be the right one.
+		{"per month, budget only",
+			`{ s: activityStats(groupBy: [MONTH]) { buckets { month count budget } } }`,
+			func(b map[string]any) string { return fmt.Sprint(int(b["month"].(float64))) }, byMonth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buckets := a.query(t, tt.query, nil).list("s.buckets")
+			if len(buckets) != len(tt.want) || len(buckets) < 2 {
+				t.Fatalf("%d buckets, SQL finds %d", len(buckets), len(tt.want))
+			}
+			for _, raw := range buckets {
+				b := raw.(map[string]any)
+				w := tt.want[tt.key(b)]
+				if w == nil {
+					t.Errorf("bucket %v: SQL has no such group", b)
+					continue
+				}
+				checkMeasures(t, b, w)
+			}
+		})
+	}
+	r := a.query(t, `{ activityStats(groupBy: [KIND]) { total { count participants budget } } }`, nil)
+	checkMeasures(t, r.get("activityStats.total").(map[string]any), total)
+}
+
+func checkMeasures(t *testing.T, b map[string]any, w *measures) {
+	t.Helper()
+	participants, asked := b["participants"].(float64)
+	if int(b["count"].(float64)) != w.count || asked && int(participants) != w.participants {
+		t.Errorf("%v: want count %d, participants %d", b, w.count, w.participants)
+	}
+	got, ok := b["budget"].(float64)
+	if ok != w.budgeted || math.Abs(got-w.budget) > 0.01 {
+		t.Errorf("%v: want budget %v (known: %v)", b, w.budget, w.budgeted)
+	}
+}
+
+// TestStatsOrder checks the orders of buckets and the bucket limit.
+func TestStatsOrder(t *testing.T) { forEachBackend(t, testStatsOrder) }
+
+func testStatsOrder(t *testing.T, a *api) {
+	counts := func(r response) []int {
+		var out []int
+		for _, b := range r.list("activityStats.buckets") {
+			out = append(out, int(b.(map[string]any)["count"].(float64)))
+		}
+		return out
+	}
+	desc := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}) { buckets { count } } }`, nil)
+	if c := counts(desc); len(c) < 3 || !sort.SliceIsSorted(c, func(i, j int) bool { return c[i] > c[j] }) || c[0] == c[len(c)-1] {
+		t.Errorf("COUNT DESC: %v", c)
+	}
+	asc := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT}) { buckets { count } } }`, nil)
+	if c := counts(asc); !sort.IntsAreSorted(c) {
+		t.Errorf("COUNT ASC: %v", c)
+	}
+	keys := a.query(t, `{ activityStats(groupBy: [YEAR, KIND]) { buckets { year kind } } }`, nil)
+	var got []string
+	for _, b := range keys.list("activityStats.buckets") {
+		m := b.(map[string]any)
+		got = append(got, fmt.Sprintf("%04d %v", int(m["year"].(float64)), m["kind"]))
+	}
+	// Enum values are stored as text on both databases and sort
+	// alphabetically; years are zero-padded to sort as strings.
+	if len(got) < 3 || !sort.StringsAreSorted(got) {
+		t.Errorf("KEY ASC: %v", got)
+	}
+	top := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}, first: 2) { buckets { count } } }`, nil)
+	if c := counts(top); len(c) != 2 || c[0] != counts(desc)[0] || c[1] != counts(desc)[1] {
+		t.Errorf("first: 2 answered %v, want the first two of %v", c, counts(desc))
+	}
+}
+
+// TestStatsBadInput checks that mistakes are BAD_USER_INPUT and bounds
+// are enforced before anything runs.
+func TestStatsBadInput(t *testing.T) { forEachBackend(t, testStatsBadInput) }
+
+func testStatsBadInput(t *testing.T, a *api) {
+	r := a.query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil)
+	countryID := r.str("countries.edges.0.node.id")
+	tests := []struct {
+		name, query string
+		vars        map[string]any
+		code, says  string
+	}{
+		{"empty groupBy", `{ activityStats(groupBy: []) { total { count } } }`, nil, "BAD_USER_INPUT", "groupBy is empty"},
+		{"a dimension twice", `{ activityStats(groupBy: [YEAR, REGION, YEAR]) { buckets { count } } }`, nil, "BAD_USER_INPUT", "YEAR twice"},
+		{"first over 1000", `{ activityStats(groupBy: [YEAR], first: 1001) { buckets { count } } }`, nil, "BAD_USER_INPUT", "between 0 and 1000"},
+		{"negative first", `{ projectStats(groupBy: [STATUS], first: -1) { buckets { count } } }`, nil, "BAD_USER_INPUT", "between 0 and 1000"},
+		{"first over 1000 in a variable", `query($n: Int) { activityStats(groupBy: [YEAR], first: $n) { buckets { count } } }`, map[string]any{"n": 5000}, "BAD_USER_INPUT", "between 0 and 1000"},
+		{"a dimension that does not apply", `{ offerStats(groupBy: [COOPERATION]) { total { count } } }`, nil, "BAD_USER_INPUT", "does not apply"},
+		{"topic of matches", `{ matchStats(groupBy: [TOPIC]) { buckets { count } } }`, nil, "BAD_USER_INPUT", "does not apply"},
+		{"an ID of the wrong type in where", `query($id: ID!) { activityStats(where: {hasProjectWith: {id: $id}}, groupBy: [YEAR]) { buckets { count } } }`, map[string]any{"id": countryID}, "BAD_USER_INPUT", "not of a Project"},
+		{"a malformed ID in where", `{ activityStats(where: {id: "Activity_nope"}, groupBy: [YEAR]) { buckets { count } } }`, nil, "BAD_USER_INPUT", ""},
+		{"a filter 9 deep", `query($w: ActivityWhereInput) { activityStats(where: $w, groupBy: [YEAR]) { buckets { count } } }`, map[string]any{"w": nestedNot(9)}, "LIMIT_EXCEEDED", "filterDepth 9"},
+		{"an unknown dimension", `{ activityStats(groupBy: [PLANET]) { buckets { count } } }`, nil, "GRAPHQL_VALIDATION_FAILED", "PLANET"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := a.statements.Load()
+			r := a.post(t, tt.query, tt.vars)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tt.code || !strings.Contains(r.Errors[0].Message, tt.says) {
+				t.Fatalf("errors %+v, want %s saying %q", r.Errors, tt.code, tt.says)
+			}
+			if r.get("activityStats.buckets") != nil {
+				t.Errorf("answered buckets despite the error: %v", r.Data)
+			}
+			if n := a.statements.Load() - before; n != 0 && tt.code != "BAD_USER_INPUT" {
+				t.Errorf("%d statements ran for a refused request", n)
+			}
+		})
+	}
+}
+
+// TestStatsStatementCount checks that key nodes are loaded in one query
+// per dimension and level, however many buckets there are.
+func TestStatsStatementCount(t *testing.T) { forEachBackend(t, testStatsStatementCount) }
+
+func testStatsStatementCount(t *testing.T, a *api) {
+	q := `query($n: Int) { activityStats(groupBy: [REGION, COUNTRY, TOPIC], first: $n) {
+		total { count }
+		buckets { count region { code countries(first: 3) { totalCount edges { node { code } } } }
+			country { code region { code } } topic { code } } } }`
+	counts := map[int]int64{}
+	for _, n := range []int{2, 200} {
+		before := a.statements.Load()
+		r := a.query(t, q, map[string]any{"n": n})
+		counts[n] = a.statements.Load() - before
+		buckets := r.list("activityStats.buckets")
+		if len(buckets) != n {
+			t.Fatalf("first: %d answered %d buckets", n, len(buckets))
+		}
+		last := buckets[len(buckets)-1].(map[string]any)
+		if last["region"] == nil || last["country"].(map[string]any)["region"] == nil || len(last["region"].(map[string]any)["countries"].(map[string]any)["edges"].([]any)) == 0 {
+			t.Fatalf("key nodes not attached: %v", last)
+		}
+	}
+	if counts[2] != counts[200] {
+		t.Errorf("statements grow with the buckets: %d for 2, %d for 200", counts[2], counts[200])
+	}
+	// total, buckets, regions (+ their countries and the countries'
+	// count), countries (+ their regions), topics.
+	if counts[200] > 8 {
+		t.Errorf("%d statements, want at most 8", counts[200])
+	}
+	t.Logf("%d statements for 200 buckets", counts[200])
+}
+
+// TestStatsCost checks the price: the buckets weigh first, key nodes'
+// connections multiply, the total weighs a totalCount.
+func TestStatsCost(t *testing.T) { forEachBackend(t, testStatsCost) }
+
+func testStatsCost(t *testing.T, a *api) {
+	tests := []struct {
+		query string
+		want  int
+	}{
+		{`{ activityStats(groupBy: [REGION], first: 50) { buckets { count } } }`, 50},
+		{`{ activityStats(groupBy: [REGION]) { buckets { count } } }`, 100},
+		{`{ activityStats(groupBy: [REGION], first: 50) { buckets { count region { countries(first: 3) { edges { node { code } } } } } } }`, 50 + 150},
+		{`{ activityStats(groupBy: [REGION], first: 50) { total { count } buckets { count } } }`, 100 + 50},
+		{`{ activityStats(where: {kind: SOUTH_SOUTH, hasBeneficiaryCountriesWith: {ldc: true}}, groupBy: [REGION], first: 10) { buckets { count } } }`, 10 + 1 + 100 + 1},
+		{`{ consultantStats(groupBy: [LANGUAGE], first: 7) { buckets { count } } }`, 7},
+	}
+	for _, tt := range tests {
+		r := a.query(t, tt.query, nil)
+		cost, _ := r.Extensions["cost"].(map[string]any)
+		if got, _ := cost["requestedQueryCost"].(float64); int(got) != tt.want {
+			t.Errorf("%s: cost %v, want %d", tt.query, cost["requestedQueryCost"], tt.want)
+		}
+	}
+}
+
+// TestConsultantLanguagesMatchSQL checks LANGUAGE, which no connection
+// filter can select, against the languages read with SQL.
+func TestConsultantLanguagesMatchSQL(t *testing.T) {
+	forEachBackend(t, testConsultantLanguagesMatchSQL)
+}
+
+func testConsultantLanguagesMatchSQL(t *testing.T, a *api) {
+	want := map[string]int{}
+	for _, l := range a.column(t, `SELECT COALESCE(CAST(languages AS TEXT), '') FROM consultants`) {
+		var langs []string
+		for _, f := range strings.Split(strings.Trim(l, "[]"), ",") {
+			if f = strings.Trim(strings.TrimSpace(f), `"`); f != "" && f != "null" {
+				langs = append(langs, f)
+			}
+		}
+		seen := map[string]bool{}
+		for _, x := range langs {
+			if !seen[x] {
+				want[x]++
+				seen[x] = true
+			}
+		}
+		if len(langs) == 0 {
+			want["<null>"]++
+		}
+	}
+	r := a.query(t, `{ consultantStats(groupBy: [LANGUAGE]) { buckets { language count } } }`, nil)
+	got := map[string]int{}
+	for _, b := range r.list("consultantStats.buckets") {
+		m := b.(map[string]any)
+		k, _ := m["language"].(string)
+		if k == "" {
+			k = "<null>"
+		}
+		got[k] = int(m["count"].(float64))
+	}
+	if len(got) < 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("LANGUAGE buckets %v, SQL %v", got, want)
+	}
+}
