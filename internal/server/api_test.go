@@ -463,6 +463,8 @@ func testBadInput(t *testing.T, a *api) {
 		{"filter on a private field", "POST", "application/json", `{"query": "{ consultants(where: {emailContains: \"@\"}) { totalCount } }"}`, http.StatusOK, "emailContains", false},
 		{"syntax error", "POST", "application/json", `{"query": "{ regions { "}`, http.StatusOK, "Expected", false},
 		{"garbage ID", "POST", "application/json", `{"query": "{ node(id: \"garbage\") { id } }"}`, http.StatusOK, "invalid ID", false},
+		{"a time in words", "POST", "application/json", `{"query": "{ activities(where: {startDateGTE: \"yesterday\"}) { totalCount } }"}`, http.StatusOK, `a time is an RFC 3339 string such as 2026-11-28T09:00:00Z, got "yesterday"`, true},
+		{"a time in words, by variable", "POST", "application/json", `{"query": "query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }", "variables": {"w": {"startDateGTE": "yesterday"}}}`, http.StatusOK, "a time is an RFC 3339 string", true},
 		{"ID of another type", "POST", "application/json", fmt.Sprintf(`{"query": "{ node(id: \"Region_%s\") { id } }"}`, body), http.StatusOK, "not issued", false},
 		{"ID as a number", "POST", "application/json", `{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": 12}}`, http.StatusOK, "opaque string", false},
 		{"foreign ID in a filter", "POST", "application/json", fmt.Sprintf(`{"query": "{ countries(where: {id: \"%s\"}) { totalCount } }"}`, regionID), http.StatusOK, "is the ID of a Region, not of a Country", false},
