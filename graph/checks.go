@@ -16,6 +16,7 @@ import (
 	"sscgraph/internal/gid"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/reqctx"
+	"sscgraph/internal/search"
 )
 
 func init() {
@@ -207,7 +208,9 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 	}
 	childMult := mult
 	switch {
-	case isConnection(f.Definition) || isSuggestions(f.Definition):
+	case isConnection(f.Definition) || isSuggestions(f.Definition) || isSearch(f.Definition):
+		// A page of search hits holds nodes with their own fields, as a
+		// page of any connection does: it is priced the same way.
 		if err := w.page(f); err != nil {
 			return err
 		}
@@ -364,7 +367,7 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 			return badInput(arg.Position, "%s: %q (variable $%s) must be between 0 and %d, got %v", fieldName(f), name, arg.Value.Raw, maximum, v)
 		}
 	}
-	if !given && isSuggestions(f.Definition) {
+	if !given && (isSuggestions(f.Definition) || isSearch(f.Definition)) {
 		return badInput(f.Position, "%s: first is null; give a page size (at most %d)", fieldName(f), maximum)
 	}
 	if !given {
@@ -372,7 +375,11 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 	}
 	node := strings.TrimSuffix(f.Definition.Type.Name(), "Connection")
 	var kinds []string // the kinds of the order fields' values
-	if rows, ok := suggestionRows[node]; ok {
+	if node == searchNode {
+		// Search hits are ranked: their cursors name a row of any
+		// searchable type and carry its position (package search).
+		kinds = []string{"int"}
+	} else if rows, ok := suggestionRows[node]; ok {
 		// Suggestions are ranked by score: their cursors name a row of
 		// the type suggested and carry its score.
 		node, kinds = rows, []string{"float"}
@@ -400,7 +407,7 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		if err != nil {
 			return badInput(f.Position, "%s: %q: %v", fieldName(f), name, err)
 		}
-		if typ != node {
+		if typ != node && !(node == searchNode && searchable(typ)) {
 			return badInput(f.Position, "%s: %q: the cursor belongs to a page of %s, not of %s", fieldName(f), name, typ, node)
 		}
 		if len(values) != len(kinds) {
@@ -616,4 +623,14 @@ func checkID(v any, want, path string) string {
 		return fmt.Sprintf("%s: %q is the ID of a %s, not of a %s", path, s, got, want)
 	}
 	return ""
+}
+
+// searchable reports whether rows of a node type are search hits.
+func searchable(typ string) bool {
+	for _, n := range search.NodeTypes {
+		if n == typ {
+			return true
+		}
+	}
+	return false
 }

@@ -122,9 +122,45 @@ func (r *Resolver) MatchOffer() generated.MatchOfferResolver { return &matchOffe
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// ActivityWhereInput returns generated.ActivityWhereInputResolver implementation.
+func (r *Resolver) ActivityWhereInput() generated.ActivityWhereInputResolver {
+	return &activityWhereInputResolver{r}
+}
+
+// ConsultantWhereInput returns generated.ConsultantWhereInputResolver implementation.
+func (r *Resolver) ConsultantWhereInput() generated.ConsultantWhereInputResolver {
+	return &consultantWhereInputResolver{r}
+}
+
+// MatchNeedWhereInput returns generated.MatchNeedWhereInputResolver implementation.
+func (r *Resolver) MatchNeedWhereInput() generated.MatchNeedWhereInputResolver {
+	return &matchNeedWhereInputResolver{r}
+}
+
+// MatchOfferWhereInput returns generated.MatchOfferWhereInputResolver implementation.
+func (r *Resolver) MatchOfferWhereInput() generated.MatchOfferWhereInputResolver {
+	return &matchOfferWhereInputResolver{r}
+}
+
+// OrganizationWhereInput returns generated.OrganizationWhereInputResolver implementation.
+func (r *Resolver) OrganizationWhereInput() generated.OrganizationWhereInputResolver {
+	return &organizationWhereInputResolver{r}
+}
+
+// ProjectWhereInput returns generated.ProjectWhereInputResolver implementation.
+func (r *Resolver) ProjectWhereInput() generated.ProjectWhereInputResolver {
+	return &projectWhereInputResolver{r}
+}
+
 type (
-	consultantResolver struct{ *Resolver }
-	matchResolver      struct{ *Resolver }
-	matchOfferResolver struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
+	consultantResolver             struct{ *Resolver }
+	matchResolver                  struct{ *Resolver }
+	matchOfferResolver             struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	activityWhereInputResolver     struct{ *Resolver }
+	consultantWhereInputResolver   struct{ *Resolver }
+	matchNeedWhereInputResolver    struct{ *Resolver }
+	matchOfferWhereInputResolver   struct{ *Resolver }
+	organizationWhereInputResolver struct{ *Resolver }
+	projectWhereInputResolver      struct{ *Resolver }
 )

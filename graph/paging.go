@@ -14,6 +14,7 @@ import (
 
 	"sscgraph/internal/gid"
 	"sscgraph/internal/matching"
+	"sscgraph/internal/search"
 )
 
 // Page sizes of every connection.
@@ -63,6 +64,17 @@ func isSuggestions(def *ast.FieldDefinition) bool {
 	return ok && suggestionRows[node] != ""
 }
 
+// searchNode is the node type of the search connection, whose cursors
+// name rows of any searchable type (package search).
+const searchNode = "SearchHit"
+
+// isSearch reports whether a field is the search connection: ranked,
+// forward only, in pages of package search's sizes.
+func isSearch(def *ast.FieldDefinition) bool {
+	return def != nil && def.Type != nil && def.Arguments.ForName(argFirst) != nil &&
+		def.Type.Name() == searchNode+"Connection"
+}
+
 // pageLimits returns the default and the largest page of a paged field,
 // and whether the field is paged at all.
 func pageLimits(def *ast.FieldDefinition) (deflt, maximum int, paged bool) {
@@ -71,6 +83,8 @@ func pageLimits(def *ast.FieldDefinition) (deflt, maximum int, paged bool) {
 		return DefaultPageSize, MaxPageSize, true
 	case isSuggestions(def):
 		return matching.DefaultFirst, matching.MaxFirst, true
+	case isSearch(def):
+		return search.DefaultFirst, search.MaxFirst, true
 	}
 	return 0, 0, false
 }

@@ -23,6 +23,7 @@ import (
 	"sscgraph/ent/migrate"
 	_ "sscgraph/ent/runtime" // registers the schema's privacy policies and defaults
 	"sscgraph/internal/migrations"
+	"sscgraph/internal/search"
 )
 
 // StatementHook is called before every SQL statement the ent client runs.
@@ -135,6 +136,11 @@ func init() {
 				if _, err := conn.Exec(pragma, nil); err != nil {
 					return fmt.Errorf("%s: %w", pragma, err)
 				}
+			}
+			// FTS4 ranks nothing by itself: search orders its hits by
+			// this function of matchinfo().
+			if err := conn.RegisterFunc("sscgraph_rank", search.Rank, true); err != nil {
+				return fmt.Errorf("registering sscgraph_rank: %w", err)
 			}
 			return nil
 		},

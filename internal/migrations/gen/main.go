@@ -31,6 +31,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	atlas "ariga.io/atlas/sql/schema"
@@ -165,6 +166,7 @@ func refuseDrops(allow bool) schema.DiffHook {
 	return func(next schema.Differ) schema.Differ {
 		return schema.DiffFunc(func(current, desired *atlas.Schema) ([]atlas.Change, error) {
 			changes, err := next.Diff(current, desired)
+			changes = withoutHandWritten(changes)
 			if err != nil || allow {
 				return changes, err
 			}
@@ -183,6 +185,25 @@ func refuseDrops(allow bool) schema.DiffHook {
 			return changes, nil
 		})
 	}
+}
+
+// handWritten prefixes the tables that hand-written migrations own and the
+// ent model does not describe: the search index (search_fts and FTS4's
+// shadow tables on SQLite, search_docs on PostgreSQL). Atlas sees them as
+// tables the model lacks; they must stay.
+const handWritten = "search_"
+
+// withoutHandWritten drops the changes that would remove tables of
+// hand-written migrations.
+func withoutHandWritten(changes []atlas.Change) []atlas.Change {
+	out := changes[:0:0]
+	for _, c := range changes {
+		if d, ok := c.(*atlas.DropTable); ok && strings.HasPrefix(d.T.Name, handWritten) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 var _ migrate.Dir = (*sqltool.GooseDir)(nil)
