@@ -55,9 +55,11 @@ var Mix = []Query{
   }
 }`},
 	{Name: "search", Weight: 2, Query: `query Search($q: String!) {
-  consultants(first: 10, where: {nameContainsFold: $q, available: true}) { totalCount edges { node { name languages } } }
-  projects(first: 5, where: {titleContainsFold: $q}) { edges { node { code title } } }
-}`, Vars: func(i int) map[string]any { return map[string]any{"q": []string{"an", "ra", "el", "or"}[i%4]} }},
+  consultants(first: 10, where: {search: $q, available: true}) { totalCount edges { node { name languages } } }
+  projects(first: 5, where: {search: $q}) { edges { node { code title } } }
+}`, Vars: func(i int) map[string]any {
+		return map[string]any{"q": []string{"patent", "touri", "geographical indications", "copyright training"}[i%4]}
+	}},
 	{Name: "nested_4_levels", Weight: 1, Query: `query Nested4 {
   countries(first: 10, where: {hasActivities: true}, orderBy: [{field: NAME}]) {
     edges { node { code
