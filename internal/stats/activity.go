@@ -10,6 +10,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/predicate"
 )
 
 // ActivityDimension is a dimension activityStats groups by.
@@ -126,20 +127,14 @@ func activityMeasures(r *row) ActivityMeasures {
 // Activities answers activityStats: the activities where selects (as the
 // activities connection filters them), grouped by groupBy.
 func Activities(ctx context.Context, client *ent.Client, where *ent.ActivityWhereInput, groupBy []ActivityDimension, orderBy *StatsOrder, first *int) (*ActivityStats, error) {
-	n, err := checkRequest(activityStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.Activity, error)
 	if where != nil {
-		if p, err = filter(activityStatistic.field, where.P, ent.ErrEmptyActivityWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	scan := func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
-		return client.Activity.Query().Modify(mod).Scan(ctx, rows)
-	}
-	res, err := activityStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p, scan)
+	res, err := answer(ctx, activityStatistic, client, pred, ent.ErrEmptyActivityWhereInput, groupBy, orderBy, first,
+		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
+			return client.Activity.Query().Modify(mod).Scan(ctx, rows)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +142,6 @@ func Activities(ctx context.Context, client *ent.Client, where *ent.ActivityWher
 	if res.total != nil {
 		m := activityMeasures(res.total)
 		out.Total = &m
-	}
-	if out.Buckets == nil {
-		out.Buckets = []*ActivityBucket{}
 	}
 	return out, nil
 }

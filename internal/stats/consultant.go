@@ -10,6 +10,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/consultant"
+	"sscgraph/ent/predicate"
 )
 
 // ConsultantDimension is a dimension consultantStats groups by. Only
@@ -96,22 +97,16 @@ var consultantStatistic = &statistic[ConsultantBucket]{
 
 // Consultants answers consultantStats.
 func Consultants(ctx context.Context, client *ent.Client, where *ent.ConsultantWhereInput, groupBy []ConsultantDimension, orderBy *StatsOrder, first *int) (*ConsultantStats, error) {
-	n, err := checkRequest(consultantStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.Consultant, error)
 	if where != nil {
-		if p, err = filter(consultantStatistic.field, where.P, ent.ErrEmptyConsultantWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	res, err := consultantStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p,
+	res, err := answer(ctx, consultantStatistic, client, pred, ent.ErrEmptyConsultantWhereInput, groupBy, orderBy, first,
 		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
 			return client.Consultant.Query().Modify(mod).Scan(ctx, rows)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &ConsultantStats{Total: counts(res.total), Buckets: nonNil(res.buckets)}, nil
+	return &ConsultantStats{Total: counts(res.total), Buckets: res.buckets}, nil
 }

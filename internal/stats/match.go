@@ -13,6 +13,7 @@ import (
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/predicate"
 	"sscgraph/ent/schema/schematype"
 )
 
@@ -193,68 +194,50 @@ var matchStatistic = &statistic[MatchBucket]{
 
 // Offers answers offerStats.
 func Offers(ctx context.Context, client *ent.Client, where *ent.MatchOfferWhereInput, groupBy []MatchDimension, orderBy *StatsOrder, first *int) (*OfferStats, error) {
-	n, err := checkRequest(offerStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.MatchOffer, error)
 	if where != nil {
-		if p, err = filter(offerStatistic.field, where.P, ent.ErrEmptyMatchOfferWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	res, err := offerStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p,
+	res, err := answer(ctx, offerStatistic, client, pred, ent.ErrEmptyMatchOfferWhereInput, groupBy, orderBy, first,
 		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
 			return client.MatchOffer.Query().Modify(mod).Scan(ctx, rows)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &OfferStats{Total: counts(res.total), Buckets: nonNil(res.buckets)}, nil
+	return &OfferStats{Total: counts(res.total), Buckets: res.buckets}, nil
 }
 
 // Needs answers needStats.
 func Needs(ctx context.Context, client *ent.Client, where *ent.MatchNeedWhereInput, groupBy []MatchDimension, orderBy *StatsOrder, first *int) (*NeedStats, error) {
-	n, err := checkRequest(needStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.MatchNeed, error)
 	if where != nil {
-		if p, err = filter(needStatistic.field, where.P, ent.ErrEmptyMatchNeedWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	res, err := needStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p,
+	res, err := answer(ctx, needStatistic, client, pred, ent.ErrEmptyMatchNeedWhereInput, groupBy, orderBy, first,
 		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
 			return client.MatchNeed.Query().Modify(mod).Scan(ctx, rows)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &NeedStats{Total: counts(res.total), Buckets: nonNil(res.buckets)}, nil
+	return &NeedStats{Total: counts(res.total), Buckets: res.buckets}, nil
 }
 
 // Matches answers matchStats.
 func Matches(ctx context.Context, client *ent.Client, where *ent.MatchWhereInput, groupBy []MatchDimension, orderBy *StatsOrder, first *int) (*MatchStats, error) {
-	n, err := checkRequest(matchStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.Match, error)
 	if where != nil {
-		if p, err = filter(matchStatistic.field, where.P, ent.ErrEmptyMatchWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	res, err := matchStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p,
+	res, err := answer(ctx, matchStatistic, client, pred, ent.ErrEmptyMatchWhereInput, groupBy, orderBy, first,
 		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
 			return client.Match.Query().Modify(mod).Scan(ctx, rows)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &MatchStats{Total: counts(res.total), Buckets: nonNil(res.buckets)}, nil
+	return &MatchStats{Total: counts(res.total), Buckets: res.buckets}, nil
 }
 
 // counts is the total of a statistic that only counts; nil when the
@@ -264,12 +247,4 @@ func counts(r *row) *Counts {
 		return nil
 	}
 	return &Counts{Count: int(r.N)}
-}
-
-// nonNil answers an empty list rather than null: buckets is non-null.
-func nonNil[B any](bs []*B) []*B {
-	if bs == nil {
-		return []*B{}
-	}
-	return bs
 }

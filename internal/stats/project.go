@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/ent"
+	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
 )
@@ -88,29 +89,16 @@ var projectStatistic = &statistic[ProjectBucket]{
 
 // Projects answers projectStats.
 func Projects(ctx context.Context, client *ent.Client, where *ent.ProjectWhereInput, groupBy []ProjectDimension, orderBy *StatsOrder, first *int) (*ProjectStats, error) {
-	n, err := checkRequest(projectStatistic.field, groupBy, first)
-	if err != nil {
-		return nil, err
-	}
-	var p func(*sql.Selector)
+	var pred func() (predicate.Project, error)
 	if where != nil {
-		if p, err = filter(projectStatistic.field, where.P, ent.ErrEmptyProjectWhereInput); err != nil {
-			return nil, err
-		}
+		pred = where.P
 	}
-	scan := func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
-		return client.Project.Query().Modify(mod).Scan(ctx, rows)
-	}
-	res, err := projectStatistic.run(ctx, client, dimNames(groupBy), orderBy.order(), n, p, scan)
+	res, err := answer(ctx, projectStatistic, client, pred, ent.ErrEmptyProjectWhereInput, groupBy, orderBy, first,
+		func(ctx context.Context, mod func(*sql.Selector), rows *[]row) error {
+			return client.Project.Query().Modify(mod).Scan(ctx, rows)
+		})
 	if err != nil {
 		return nil, err
 	}
-	out := &ProjectStats{Buckets: res.buckets}
-	if res.total != nil {
-		out.Total = &Counts{Count: int(res.total.N)}
-	}
-	if out.Buckets == nil {
-		out.Buckets = []*ProjectBucket{}
-	}
-	return out, nil
+	return &ProjectStats{Total: counts(res.total), Buckets: res.buckets}, nil
 }

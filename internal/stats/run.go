@@ -201,3 +201,28 @@ func loadKeys(ctx context.Context, c *ent.Client, sel selection, field, typ stri
 	}
 	return out, err
 }
+
+// answer is what every statistic's entry point does: check groupBy and
+// first, turn the where input into a predicate (pred is nil without one;
+// empty is its "no condition" error), and run. Buckets are never null.
+func answer[B any, T ~string, P ~func(*sql.Selector)](ctx context.Context, st *statistic[B], client *ent.Client,
+	pred func() (P, error), empty error, groupBy []T, orderBy *StatsOrder, first *int, scan scanner) (*result[B], error) {
+	n, err := checkRequest(st.field, groupBy, first)
+	if err != nil {
+		return nil, err
+	}
+	var where func(*sql.Selector)
+	if pred != nil {
+		if where, err = filter(st.field, pred, empty); err != nil {
+			return nil, err
+		}
+	}
+	res, err := st.run(ctx, client, dimNames(groupBy), orderBy.order(), n, where, scan)
+	if err != nil {
+		return nil, err
+	}
+	if res.buckets == nil {
+		res.buckets = []*B{}
+	}
+	return res, nil
+}
