@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
@@ -102,6 +104,38 @@ func benchServerOn(b *testing.B, dsn string) *httptest.Server {
 	return srv
 }
 
+// forEachBenchDB runs fn on the synthetic data set at scale 1 on SQLite,
+// and on PostgreSQL when SSCGRAPH_BENCH_POSTGRES names a database seeded
+// at scale 1.
+func forEachBenchDB(b *testing.B, fn func(b *testing.B, dsn string)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, syntheticDB(b)) })
+	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
+		b.Run("postgres", func(b *testing.B) { fn(b, pg) })
+	}
+}
+
+// timeRequests sends bodies in turn, b.N in all, and reports the median
+// and 99th percentile of their durations besides ns/op.
+func timeRequests(b *testing.B, client *http.Client, url string, bodies [][]byte) {
+	durations := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		postBench(b, client, url, bodies[i%len(bodies)])
+		durations = append(durations, time.Since(start))
+		i++
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	ms := func(q float64) float64 {
+		return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(ms(0.5), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+}
+
 // postBench sends one query and checks the answer has no errors.
 func postBench(b *testing.B, client *http.Client, url string, body []byte) int {
 	res, err := client.Post(url, "application/json", bytes.NewReader(body))
@@ -186,22 +220,12 @@ var sideBySide = []struct{ name, query string }{
 // SSCGRAPH_BENCH_POSTGRES names a database seeded at scale 1. Compare runs
 // with benchstat.
 func BenchmarkSideBySide(b *testing.B) {
-	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
-	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
-		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
-	}
-	for _, db := range dbs {
-		b.Run(db.name, func(b *testing.B) {
-			dsn := db.dsn
-			if dsn == "" {
-				dsn = syntheticDB(b)
-			}
-			srv := benchServerOn(b, dsn)
-			for _, q := range sideBySide {
-				b.Run(q.name, func(b *testing.B) { benchParallel(b, srv, q.query) })
-			}
-		})
-	}
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		srv := benchServerOn(b, dsn)
+		for _, q := range sideBySide {
+			b.Run(q.name, func(b *testing.B) { benchParallel(b, srv, q.query) })
+		}
+	})
 }
 
 // BenchmarkPage1000 is a wide, shallow page: 1,000 activities with two
@@ -237,31 +261,21 @@ var costShapes = []struct {
 // scale 1 and on PostgreSQL when SSCGRAPH_BENCH_POSTGRES is set; ns/point
 // is the time per point of cost.
 func BenchmarkCostShapes(b *testing.B) {
-	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
-	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
-		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
-	}
-	for _, db := range dbs {
-		b.Run(db.name, func(b *testing.B) {
-			dsn := db.dsn
-			if dsn == "" {
-				dsn = syntheticDB(b)
-			}
-			srv := benchServerOn(b, dsn)
-			for _, q := range costShapes {
-				b.Run(q.name, func(b *testing.B) {
-					body, _ := json.Marshal(map[string]string{"query": q.query})
-					client := srv.Client()
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		srv := benchServerOn(b, dsn)
+		for _, q := range costShapes {
+			b.Run(q.name, func(b *testing.B) {
+				body, _ := json.Marshal(map[string]string{"query": q.query})
+				client := srv.Client()
+				postBench(b, client, srv.URL+"/graphql", body)
+				b.ResetTimer()
+				for b.Loop() {
 					postBench(b, client, srv.URL+"/graphql", body)
-					b.ResetTimer()
-					for b.Loop() {
-						postBench(b, client, srv.URL+"/graphql", body)
-					}
-					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(q.cost), "ns/point")
-				})
-			}
-		})
-	}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(q.cost), "ns/point")
+			})
+		}
+	})
 }
 
 // BenchmarkRateLimit is the price of the rate limit on a small flat page,

@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
-	"slices"
 	"testing"
-	"time"
 )
 
 // searchBenchQueries are two-word queries a journalist might type, from
@@ -26,21 +24,5 @@ func BenchmarkSearch(b *testing.B) {
 		})
 		postBench(b, client, url, bodies[i]) // warm, and checks the answer
 	}
-	durations := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		postBench(b, client, url, bodies[i%len(bodies)])
-		durations = append(durations, time.Since(start))
-		i++
-	}
-	b.StopTimer()
-	slices.Sort(durations)
-	ms := func(q float64) float64 {
-		return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000
-	}
-	b.ReportMetric(ms(0.5), "p50-ms")
-	b.ReportMetric(ms(0.99), "p99-ms")
+	timeRequests(b, client, url, bodies)
 }

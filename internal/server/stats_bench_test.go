@@ -3,12 +3,13 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
 	"sscgraph/internal/database"
 	"sscgraph/internal/loadtest"
+
+	"entgo.io/ent/dialect"
 )
 
 // statsQuestion is the dashboard's question: South-South activities per
@@ -20,7 +21,7 @@ const statsQuestion = `{ activityStats(where: {kind: SOUTH_SOUTH}, groupBy: [REG
 // is measured against. Each activity counts once per region it benefits,
 // so its rows are made distinct per region before they are summed.
 var statsSQL = map[string]string{
-	"sqlite": `SELECT r.code, r.name, t.y, COUNT(*), SUM(t.participants), SUM(t.budget)
+	dialect.SQLite: `SELECT r.code, r.name, t.y, COUNT(*), SUM(t.participants), SUM(t.budget)
   FROM (SELECT DISTINCT c.region_id, CAST(strftime('%Y', a.start_date) AS INTEGER) AS y, a.id, a.participants, a.budget
         FROM activities a
         JOIN activity_beneficiary_countries bc ON bc.activity_id = a.id
@@ -28,7 +29,7 @@ var statsSQL = map[string]string{
         WHERE a.kind = 'SOUTH_SOUTH') t
   JOIN regions r ON r.id = t.region_id
   GROUP BY r.id, r.code, r.name, t.y ORDER BY r.id, t.y`,
-	"postgres": `SELECT r.code, r.name, t.y, COUNT(*), SUM(t.participants), SUM(t.budget)
+	dialect.Postgres: `SELECT r.code, r.name, t.y, COUNT(*), SUM(t.participants), SUM(t.budget)
   FROM (SELECT DISTINCT c.region_id, CAST(EXTRACT(YEAR FROM a.start_date AT TIME ZONE 'UTC') AS INTEGER) AS y, a.id, a.participants, a.budget
         FROM activities a
         JOIN activity_beneficiary_countries bc ON bc.activity_id = a.id
@@ -56,70 +57,60 @@ const dashboardStats = `query DashboardStats {
 // dashboard sub-benchmark times the load test's dashboard counts through
 // the statistics.
 func BenchmarkActivityStats(b *testing.B) {
-	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
-	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
-		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
-	}
-	for _, db := range dbs {
-		b.Run(db.name, func(b *testing.B) {
-			dsn := db.dsn
-			if dsn == "" {
-				dsn = syntheticDB(b)
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		srv := benchServerOn(b, dsn)
+		direct, err := database.Open(context.Background(), dsn, database.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { direct.Close() })
+		body, err := json.Marshal(map[string]any{"query": statsQuestion})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var apiPerOp time.Duration
+		b.Run("api", func(b *testing.B) {
+			client := srv.Client()
+			for b.Loop() {
+				postBench(b, client, srv.URL+"/graphql", body)
 			}
-			srv := benchServerOn(b, dsn)
-			direct, err := database.Open(context.Background(), dsn, database.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { direct.Close() })
-			body, err := json.Marshal(map[string]any{"query": statsQuestion})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var apiPerOp time.Duration
-			b.Run("api", func(b *testing.B) {
-				client := srv.Client()
-				for b.Loop() {
-					postBench(b, client, srv.URL+"/graphql", body)
-				}
-				apiPerOp = b.Elapsed() / time.Duration(b.N)
-			})
-			b.Run("sql", func(b *testing.B) {
-				groups := 0
-				for b.Loop() {
-					groups = sqlGroups(b, direct, statsSQL[db.name])
-				}
-				if groups == 0 {
-					b.Fatal("the SQL found no groups")
-				}
-				if apiPerOp > 0 {
-					b.ReportMetric(float64(apiPerOp)/float64(b.Elapsed()/time.Duration(b.N)), "api/sql")
-				}
-			})
-			dash, err := json.Marshal(map[string]any{"query": dashboardStats})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Run("dashboard", func(b *testing.B) {
-				client := srv.Client()
-				for b.Loop() {
-					postBench(b, client, srv.URL+"/graphql", dash)
-				}
-			})
-			// The load test's own query, through the connections' counts,
-			// for comparison.
-			conns, err := json.Marshal(map[string]any{"query": dashboardCounts(b)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Run("dashboard-connections", func(b *testing.B) {
-				client := srv.Client()
-				for b.Loop() {
-					postBench(b, client, srv.URL+"/graphql", conns)
-				}
-			})
+			apiPerOp = b.Elapsed() / time.Duration(b.N)
 		})
-	}
+		b.Run("sql", func(b *testing.B) {
+			groups := 0
+			for b.Loop() {
+				groups = sqlGroups(b, direct, statsSQL[direct.Dialect])
+			}
+			if groups == 0 {
+				b.Fatal("the SQL found no groups")
+			}
+			if apiPerOp > 0 {
+				b.ReportMetric(float64(apiPerOp)/float64(b.Elapsed()/time.Duration(b.N)), "api/sql")
+			}
+		})
+		dash, err := json.Marshal(map[string]any{"query": dashboardStats})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("dashboard", func(b *testing.B) {
+			client := srv.Client()
+			for b.Loop() {
+				postBench(b, client, srv.URL+"/graphql", dash)
+			}
+		})
+		// The load test's own query, through the connections' counts,
+		// for comparison.
+		conns, err := json.Marshal(map[string]any{"query": dashboardCounts(b)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("dashboard-connections", func(b *testing.B) {
+			client := srv.Client()
+			for b.Loop() {
+				postBench(b, client, srv.URL+"/graphql", conns)
+			}
+		})
+	})
 }
 
 // dashboardCounts is the load test's dashboard query.

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"slices"
 	"testing"
-	"time"
 )
 
 // suggestQuery is what the Match frontend asks for a need: a page of ten
@@ -30,19 +27,9 @@ const suggestQuery = `query Suggest($need: ID!) {
 // 20 ms on a 2-core machine). On PostgreSQL too when SSCGRAPH_BENCH_POSTGRES
 // names a database seeded at scale 1.
 func BenchmarkSuggestedOffers(b *testing.B) {
-	dbs := []struct{ name, dsn string }{{"sqlite", ""}}
-	if pg := os.Getenv("SSCGRAPH_BENCH_POSTGRES"); pg != "" {
-		dbs = append(dbs, struct{ name, dsn string }{"postgres", pg})
-	}
-	for _, db := range dbs {
-		b.Run(db.name, func(b *testing.B) {
-			dsn := db.dsn
-			if dsn == "" {
-				dsn = syntheticDB(b)
-			}
-			benchSuggest(b, benchServerOn(b, dsn))
-		})
-	}
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		benchSuggest(b, benchServerOn(b, dsn))
+	})
 }
 
 func benchSuggest(b *testing.B, srv *httptest.Server) {
@@ -58,23 +45,7 @@ func benchSuggest(b *testing.B, srv *httptest.Server) {
 	for _, body := range bodies {
 		postBench(b, client, url, body)
 	}
-	durations := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		postBench(b, client, url, bodies[i%len(bodies)])
-		durations = append(durations, time.Since(start))
-		i++
-	}
-	b.StopTimer()
-	slices.Sort(durations)
-	ms := func(q float64) float64 {
-		return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000
-	}
-	b.ReportMetric(ms(0.5), "p50-ms")
-	b.ReportMetric(ms(0.99), "p99-ms")
+	timeRequests(b, client, url, bodies)
 }
 
 // openNeeds returns the IDs of up to n OPEN needs, in key order.
