@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"sscgraph/internal/database"
+	"sscgraph/internal/pgtest"
 )
 
 func noEnv(string) string { return "" }
@@ -306,19 +306,15 @@ func TestIDSecret(t *testing.T) {
 	// a function that counts its tables.
 	realPostgres := func(t *testing.T) (string, func() int) {
 		t.Helper()
-		admin, err := sql.Open("pgx", pg)
+		dsn := pgtest.EmptySchema(t)
+		conn, err := sql.Open("pgx", dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { admin.Close() })
-		schema := fmt.Sprintf("sscgraph_secret_%d_%d", os.Getpid(), time.Now().UnixNano())
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		return database.WithSearchPath(pg, schema), func() int {
+		t.Cleanup(func() { conn.Close() })
+		return dsn, func() int {
 			var n int
-			if err := admin.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", schema).Scan(&n); err != nil {
+			if err := conn.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
@@ -396,21 +392,7 @@ func TestIDSecret(t *testing.T) {
 // serve the same data, loaded once, and a change made through one is read
 // through the other.
 func TestTwoServersOnePostgres(t *testing.T) {
-	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")
-	if pg == "" {
-		t.Skip("SSCGRAPH_TEST_POSTGRES is not set")
-	}
-	admin, err := sql.Open("pgx", pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("sscgraph_cli_%d", os.Getpid())
-	if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	env := map[string]string{"SSCGRAPH_DB": database.WithSearchPath(pg, schema), "SSCGRAPH_ID_SECRET": "two-servers-one-secret"}
+	env := map[string]string{"SSCGRAPH_DB": pgtest.EmptySchema(t), "SSCGRAPH_ID_SECRET": "two-servers-one-secret"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

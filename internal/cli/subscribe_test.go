@@ -4,20 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"os"
+	"sscgraph/internal/pgtest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
-
-	"sscgraph/internal/database"
 )
 
 // TestSubscriptionsAcrossServers starts two serve processes on one
@@ -26,21 +22,7 @@ import (
 // checks that both subscribers receive it; then stops the first server
 // with its streams open, which must end them rather than wait for them.
 func TestSubscriptionsAcrossServers(t *testing.T) {
-	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")
-	if pg == "" {
-		t.Skip("SSCGRAPH_TEST_POSTGRES is not set")
-	}
-	admin, err := sql.Open("pgx", pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("sscgraph_cli_sub_%d", os.Getpid())
-	if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	env := map[string]string{"SSCGRAPH_DB": database.WithSearchPath(pg, schema), "SSCGRAPH_ID_SECRET": "two-servers-one-secret"}
+	env := map[string]string{"SSCGRAPH_DB": pgtest.EmptySchema(t), "SSCGRAPH_ID_SECRET": "two-servers-one-secret"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -22,10 +22,10 @@ func DSN() string { return os.Getenv(Env) }
 
 var seq atomic.Int64
 
-// Schema creates a schema with sscgraph's tables and no data, dropped when
-// the test ends, and returns the address of a connection to it. It skips
-// the test when there is no PostgreSQL.
-func Schema(t testing.TB) string {
+// EmptySchema creates an empty schema, dropped when the test ends, and
+// returns the address of a connection to it (for tests of what sscgraph
+// does to a new database). It skips the test when there is no PostgreSQL.
+func EmptySchema(t testing.TB) string {
 	t.Helper()
 	dsn := DSN()
 	if dsn == "" {
@@ -46,13 +46,20 @@ func Schema(t testing.TB) string {
 			t.Errorf("dropping schema %s: %v", name, err)
 		}
 	})
-	scoped := database.WithSearchPath(dsn, name)
-	db, err := database.Open(ctx, scoped, database.Options{})
+	return database.WithSearchPath(dsn, name)
+}
+
+// Schema creates a schema with sscgraph's tables and no data (see
+// EmptySchema) and returns the address of a connection to it.
+func Schema(t testing.TB) string {
+	t.Helper()
+	scoped := EmptySchema(t)
+	db, err := database.Open(context.Background(), scoped, database.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return scoped
