@@ -137,6 +137,9 @@ func matchLifecycle(next ent.Mutator) ent.Mutator {
 		from, proposedBy := "", 0
 		offerID, offerSet := m.OfferID()
 		needID, needSet := m.NeedID()
+		// The parties as they are, when the write keeps them.
+		var offer *gen.MatchOffer
+		var need *gen.MatchNeed
 		if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
 			cur, err := client.Match.Query().Where(match.ID(id)).WithOffer().WithNeed().WithProposedBy().Only(rctx)
 			if err != nil {
@@ -144,10 +147,12 @@ func matchLifecycle(next ent.Mutator) ent.Mutator {
 			}
 			from = string(cur.Status)
 			if !offerSet {
-				offerID = cur.Edges.Offer.ID
+				offer = cur.Edges.Offer
+				offerID = offer.ID
 			}
 			if !needSet {
-				needID = cur.Edges.Need.ID
+				need = cur.Edges.Need
+				needID = need.ID
 			}
 			if cur.Edges.ProposedBy != nil {
 				proposedBy = cur.Edges.ProposedBy.ID
@@ -161,8 +166,20 @@ func matchLifecycle(next ent.Mutator) ent.Mutator {
 			to = string(s)
 		}
 
+		fills := false // the write accepts the match that fills the offer
 		if !system {
-			if err := checkMatchMove(ctx, rctx, m, from, to, offerID, needID, proposedBy, offerSet || needSet, now); err != nil {
+			var err error
+			if offer == nil {
+				if offer, err = client.MatchOffer.Query().Where(matchoffer.ID(offerID)).Only(rctx); err != nil {
+					return nil, fmt.Errorf("reading the offer: %w", err)
+				}
+			}
+			if need == nil {
+				if need, err = client.MatchNeed.Query().Where(matchneed.ID(needID)).Only(rctx); err != nil {
+					return nil, fmt.Errorf("reading the need: %w", err)
+				}
+			}
+			if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
 				return nil, err
 			}
 		}
@@ -195,7 +212,7 @@ func matchLifecycle(next ent.Mutator) ent.Mutator {
 			return nil, err
 		}
 		if !system && to == lifecycle.Accepted && from != lifecycle.Accepted {
-			if err := markMatched(rctx, client, offerID, needID); err != nil {
+			if err := markMatched(rctx, client, offerID, needID, fills); err != nil {
 				return nil, err
 			}
 		}
@@ -205,67 +222,61 @@ func matchLifecycle(next ent.Mutator) ent.Mutator {
 
 // checkMatchMove applies the state machine and the parties' rules to one
 // write of a match by a caller (not sscgraph itself), and sets the
-// timestamps of the move.
-func checkMatchMove(ctx, rctx context.Context, m *gen.MatchMutation, from, to string, offerID, needID, proposedBy int, repointed bool, now time.Time) error {
+// timestamps of the move. It reports whether the write accepts the match
+// that uses the offer's last place.
+func checkMatchMove(ctx, rctx context.Context, m *gen.MatchMutation, from, to string, offer *gen.MatchOffer, need *gen.MatchNeed, proposedBy int, repointed bool, now time.Time) (bool, error) {
 	v := viewer.From(ctx)
 	moderator := isModerator(ctx)
+	fills := false
 	action, marked := lifecycle.ActionFrom(ctx)
 	if !marked && !moderator {
 		switch {
 		case m.Op().Is(ent.OpCreate):
-			return apierr.New(apierr.Forbidden, "MEMBER keys propose matches with proposeMatch, not createMatch")
+			return false, apierr.New(apierr.Forbidden, "MEMBER keys propose matches with proposeMatch, not createMatch")
 		case from != to || repointed:
-			return apierr.New(apierr.Forbidden, "MEMBER keys change a match's state with respondToMatch, completeMatch or withdrawMatch; its offer and need do not change")
+			return false, apierr.New(apierr.Forbidden, "MEMBER keys change a match's state with respondToMatch, completeMatch or withdrawMatch; its offer and need do not change")
 		}
 	}
 	if from == to && !m.Op().Is(ent.OpCreate) && !marked {
-		return nil // no move: other fields change
+		return false, nil // no move: other fields change
 	}
 	move, err := lifecycle.MatchMove(from, to)
 	if err != nil {
-		return refusal(err, "status")
+		return false, refusal(err, "status")
 	}
 	if marked && move != action {
-		return fmt.Errorf("lifecycle: %s led to %s", action, move)
+		return false, fmt.Errorf("lifecycle: %s led to %s", action, move)
 	}
 
-	client := m.Client()
-	offer, err := client.MatchOffer.Query().Where(matchoffer.ID(offerID)).Only(rctx)
-	if err != nil {
-		return fmt.Errorf("reading the offer: %w", err)
-	}
-	need, err := client.MatchNeed.Query().Where(matchneed.ID(needID)).Only(rctx)
-	if err != nil {
-		return fmt.Errorf("reading the need: %w", err)
-	}
 	party := lifecycle.Party{Moderator: moderator, Provider: offer.ProviderID, Seeker: need.SeekerID, ProposedBy: proposedBy}
 	if v.Role == viewer.RoleMember {
 		party.Org = v.OrganizationID
 	}
 	if err := refusal(lifecycle.MayAct(party, move, from), "id"); err != nil {
-		return err
+		return false, err
 	}
 
 	switch move {
 	case lifecycle.Propose, lifecycle.Accept:
 		offerStatus := lifecycle.Effective(string(offer.Status), offer.ExpiresAt, now)
 		if offerStatus != lifecycle.Open {
-			return validate.Errorf("offer", "the offer is %s: only an OPEN offer can be matched", offerStatus)
+			return false, validate.Errorf("offer", "the offer is %s: only an OPEN offer can be matched", offerStatus)
 		}
 		if string(need.Status) != lifecycle.Open {
-			return validate.Errorf("need", "the need is %s: only an OPEN need can be matched", need.Status)
+			return false, validate.Errorf("need", "the need is %s: only an OPEN need can be matched", need.Status)
 		}
 		if offer.ProviderID == need.SeekerID {
-			return validate.Errorf("offer", "an organization's offer cannot serve its own need")
+			return false, validate.Errorf("offer", "an organization's offer cannot serve its own need")
 		}
-		used, err := client.Match.Query().Where(match.HasOfferWith(matchoffer.ID(offerID)),
+		used, err := m.Client().Match.Query().Where(match.HasOfferWith(matchoffer.ID(offer.ID)),
 			match.StatusIn(match.StatusACCEPTED, match.StatusCOMPLETED)).Count(rctx)
 		if err != nil {
-			return fmt.Errorf("counting the offer's matches: %w", err)
+			return false, fmt.Errorf("counting the offer's matches: %w", err)
 		}
 		if used >= offer.Capacity {
-			return validate.Errorf("offer", "the offer has no capacity left: %d of %d places are taken", used, offer.Capacity)
+			return false, validate.Errorf("offer", "the offer has no capacity left: %d of %d places are taken", used, offer.Capacity)
 		}
+		fills = move == lifecycle.Accept && used+1 >= offer.Capacity
 	}
 	switch move {
 	case lifecycle.Accept, lifecycle.Decline, lifecycle.Withdraw:
@@ -273,28 +284,19 @@ func checkMatchMove(ctx, rctx context.Context, m *gen.MatchMutation, from, to st
 	case lifecycle.Complete:
 		m.SetCompletedAt(now)
 	}
-	return nil
+	return fills, nil
 }
 
-// markMatched marks the need MATCHED and the offer MATCHED once its
-// accepted matches fill its capacity. It runs in the match's transaction,
+// markMatched marks the need MATCHED, and the offer MATCHED when the
+// accepted match fills its capacity. It runs in the match's transaction,
 // as part of the caller's write (the postings' rules see OPEN → MATCHED).
-func markMatched(ctx context.Context, client *gen.Client, offerID, needID int) error {
+func markMatched(ctx context.Context, client *gen.Client, offerID, needID int, fills bool) error {
 	if err := client.MatchNeed.UpdateOneID(needID).
 		Where(matchneed.StatusEQ(matchneed.StatusOPEN)).
 		SetStatus(matchneed.StatusMATCHED).Exec(ctx); err != nil && !gen.IsNotFound(err) {
 		return fmt.Errorf("marking the need MATCHED: %w", err)
 	}
-	offer, err := client.MatchOffer.Get(ctx, offerID)
-	if err != nil {
-		return fmt.Errorf("reading the offer: %w", err)
-	}
-	used, err := client.Match.Query().Where(match.HasOfferWith(matchoffer.ID(offerID)),
-		match.StatusIn(match.StatusACCEPTED, match.StatusCOMPLETED)).Count(ctx)
-	if err != nil {
-		return fmt.Errorf("counting the offer's matches: %w", err)
-	}
-	if used >= offer.Capacity && offer.Status == matchoffer.StatusOPEN {
+	if fills {
 		if err := client.MatchOffer.UpdateOneID(offerID).SetStatus(matchoffer.StatusMATCHED).Exec(ctx); err != nil {
 			return fmt.Errorf("marking the offer MATCHED: %w", err)
 		}
