@@ -21,6 +21,8 @@ type Activity struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	Ref *string `json:"ref,omitempty"`
 	// Title of the activity.
 	Title string `json:"title,omitempty"`
 	// What the activity did or will do.
@@ -220,7 +222,7 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case activity.FieldID, activity.FieldParticipants, activity.FieldProjectID, activity.FieldVenueCountryID:
 			values[i] = new(sql.NullInt64)
-		case activity.FieldTitle, activity.FieldDescription, activity.FieldKind, activity.FieldType, activity.FieldStatus, activity.FieldVenueCity, activity.FieldLanguage:
+		case activity.FieldRef, activity.FieldTitle, activity.FieldDescription, activity.FieldKind, activity.FieldType, activity.FieldStatus, activity.FieldVenueCity, activity.FieldLanguage:
 			values[i] = new(sql.NullString)
 		case activity.FieldStartDate, activity.FieldEndDate:
 			values[i] = new(sql.NullTime)
@@ -250,6 +252,13 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field demo", values[i])
 			} else if value.Valid {
 				_m.Demo = value.Bool
+			}
+		case activity.FieldRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ref", values[i])
+			} else if value.Valid {
+				_m.Ref = new(string)
+				*_m.Ref = value.String
 			}
 		case activity.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -431,6 +440,11 @@ func (_m *Activity) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	if v := _m.Ref; v != nil {
+		builder.WriteString("ref=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

@@ -41,6 +41,20 @@ func (_c *ActivityCreate) SetNillableDemo(v *bool) *ActivityCreate {
 	return _c
 }
 
+// SetRef sets the "ref" field.
+func (_c *ActivityCreate) SetRef(v string) *ActivityCreate {
+	_c.mutation.SetRef(v)
+	return _c
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableRef(v *string) *ActivityCreate {
+	if v != nil {
+		_c.SetRef(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ActivityCreate) SetTitle(v string) *ActivityCreate {
 	_c.mutation.SetTitle(v)
@@ -313,6 +327,11 @@ func (_c *ActivityCreate) check() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "Activity.demo"`)}
 	}
+	if v, ok := _c.mutation.Ref(); ok {
+		if err := activity.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Activity.ref": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Activity.title"`)}
 	}
@@ -404,6 +423,10 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(activity.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Ref(); ok {
+		_spec.SetField(activity.FieldRef, field.TypeString, value)
+		_node.Ref = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)
@@ -624,6 +647,24 @@ func (u *ActivityUpsert) SetDemo(v bool) *ActivityUpsert {
 // UpdateDemo sets the "demo" field to the value that was provided on create.
 func (u *ActivityUpsert) UpdateDemo() *ActivityUpsert {
 	u.SetExcluded(activity.FieldDemo)
+	return u
+}
+
+// SetRef sets the "ref" field.
+func (u *ActivityUpsert) SetRef(v string) *ActivityUpsert {
+	u.Set(activity.FieldRef, v)
+	return u
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateRef() *ActivityUpsert {
+	u.SetExcluded(activity.FieldRef)
+	return u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ActivityUpsert) ClearRef() *ActivityUpsert {
+	u.SetNull(activity.FieldRef)
 	return u
 }
 
@@ -882,6 +923,27 @@ func (u *ActivityUpsertOne) SetDemo(v bool) *ActivityUpsertOne {
 func (u *ActivityUpsertOne) UpdateDemo() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *ActivityUpsertOne) SetRef(v string) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateRef() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ActivityUpsertOne) ClearRef() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearRef()
 	})
 }
 
@@ -1338,6 +1400,27 @@ func (u *ActivityUpsertBulk) SetDemo(v bool) *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) UpdateDemo() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *ActivityUpsertBulk) SetRef(v string) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateRef() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ActivityUpsertBulk) ClearRef() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearRef()
 	})
 }
 

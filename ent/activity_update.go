@@ -48,6 +48,26 @@ func (_u *ActivityUpdate) SetNillableDemo(v *bool) *ActivityUpdate {
 	return _u
 }
 
+// SetRef sets the "ref" field.
+func (_u *ActivityUpdate) SetRef(v string) *ActivityUpdate {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableRef(v *string) *ActivityUpdate {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *ActivityUpdate) ClearRef() *ActivityUpdate {
+	_u.mutation.ClearRef()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *ActivityUpdate) SetTitle(v string) *ActivityUpdate {
 	_u.mutation.SetTitle(v)
@@ -516,6 +536,11 @@ func (_u *ActivityUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActivityUpdate) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := activity.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Activity.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := activity.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Activity.title": %w`, err)}
@@ -579,6 +604,12 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(activity.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(activity.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(activity.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)
@@ -947,6 +978,26 @@ func (_u *ActivityUpdateOne) SetNillableDemo(v *bool) *ActivityUpdateOne {
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetRef sets the "ref" field.
+func (_u *ActivityUpdateOne) SetRef(v string) *ActivityUpdateOne {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableRef(v *string) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *ActivityUpdateOne) ClearRef() *ActivityUpdateOne {
+	_u.mutation.ClearRef()
 	return _u
 }
 
@@ -1431,6 +1482,11 @@ func (_u *ActivityUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActivityUpdateOne) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := activity.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Activity.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := activity.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Activity.title": %w`, err)}
@@ -1511,6 +1567,12 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(activity.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(activity.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(activity.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)

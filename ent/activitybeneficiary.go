@@ -23,6 +23,8 @@ type ActivityBeneficiary struct {
 	CountryID int `json:"country_id,omitempty"`
 	// Copied from the child by the database, for ordering.
 	StartDate *time.Time `json:"start_date,omitempty"`
+	// Participants from this beneficiary country; null where only the activity's total is known.
+	Participants *int `json:"participants,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityBeneficiaryQuery when eager-loading is set.
 	Edges        ActivityBeneficiaryEdges `json:"edges"`
@@ -69,7 +71,7 @@ func (*ActivityBeneficiary) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case activitybeneficiary.FieldActivityID, activitybeneficiary.FieldCountryID:
+		case activitybeneficiary.FieldActivityID, activitybeneficiary.FieldCountryID, activitybeneficiary.FieldParticipants:
 			values[i] = new(sql.NullInt64)
 		case activitybeneficiary.FieldStartDate:
 			values[i] = new(sql.NullTime)
@@ -106,6 +108,13 @@ func (_m *ActivityBeneficiary) assignValues(columns []string, values []any) erro
 			} else if value.Valid {
 				_m.StartDate = new(time.Time)
 				*_m.StartDate = value.Time
+			}
+		case activitybeneficiary.FieldParticipants:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field participants", values[i])
+			} else if value.Valid {
+				_m.Participants = new(int)
+				*_m.Participants = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -161,6 +170,11 @@ func (_m *ActivityBeneficiary) String() string {
 	if v := _m.StartDate; v != nil {
 		builder.WriteString("start_date=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.Participants; v != nil {
+		builder.WriteString("participants=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

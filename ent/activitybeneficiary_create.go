@@ -50,6 +50,20 @@ func (_c *ActivityBeneficiaryCreate) SetNillableStartDate(v *time.Time) *Activit
 	return _c
 }
 
+// SetParticipants sets the "participants" field.
+func (_c *ActivityBeneficiaryCreate) SetParticipants(v int) *ActivityBeneficiaryCreate {
+	_c.mutation.SetParticipants(v)
+	return _c
+}
+
+// SetNillableParticipants sets the "participants" field if the given value is not nil.
+func (_c *ActivityBeneficiaryCreate) SetNillableParticipants(v *int) *ActivityBeneficiaryCreate {
+	if v != nil {
+		_c.SetParticipants(*v)
+	}
+	return _c
+}
+
 // SetActivity sets the "activity" edge to the Activity entity.
 func (_c *ActivityBeneficiaryCreate) SetActivity(v *Activity) *ActivityBeneficiaryCreate {
 	return _c.SetActivityID(v.ID)
@@ -100,6 +114,11 @@ func (_c *ActivityBeneficiaryCreate) check() error {
 	if _, ok := _c.mutation.CountryID(); !ok {
 		return &ValidationError{Name: "country_id", err: errors.New(`ent: missing required field "ActivityBeneficiary.country_id"`)}
 	}
+	if v, ok := _c.mutation.Participants(); ok {
+		if err := activitybeneficiary.ParticipantsValidator(v); err != nil {
+			return &ValidationError{Name: "participants", err: fmt.Errorf(`ent: validator failed for field "ActivityBeneficiary.participants": %w`, err)}
+		}
+	}
 	if len(_c.mutation.ActivityIDs()) == 0 {
 		return &ValidationError{Name: "activity", err: errors.New(`ent: missing required edge "ActivityBeneficiary.activity"`)}
 	}
@@ -132,6 +151,10 @@ func (_c *ActivityBeneficiaryCreate) createSpec() (*ActivityBeneficiary, *sqlgra
 	if value, ok := _c.mutation.StartDate(); ok {
 		_spec.SetField(activitybeneficiary.FieldStartDate, field.TypeTime, value)
 		_node.StartDate = &value
+	}
+	if value, ok := _c.mutation.Participants(); ok {
+		_spec.SetField(activitybeneficiary.FieldParticipants, field.TypeInt, value)
+		_node.Participants = &value
 	}
 	if nodes := _c.mutation.ActivityIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -237,6 +260,30 @@ func (u *ActivityBeneficiaryUpsert) ClearStartDate() *ActivityBeneficiaryUpsert 
 	return u
 }
 
+// SetParticipants sets the "participants" field.
+func (u *ActivityBeneficiaryUpsert) SetParticipants(v int) *ActivityBeneficiaryUpsert {
+	u.Set(activitybeneficiary.FieldParticipants, v)
+	return u
+}
+
+// UpdateParticipants sets the "participants" field to the value that was provided on create.
+func (u *ActivityBeneficiaryUpsert) UpdateParticipants() *ActivityBeneficiaryUpsert {
+	u.SetExcluded(activitybeneficiary.FieldParticipants)
+	return u
+}
+
+// AddParticipants adds v to the "participants" field.
+func (u *ActivityBeneficiaryUpsert) AddParticipants(v int) *ActivityBeneficiaryUpsert {
+	u.Add(activitybeneficiary.FieldParticipants, v)
+	return u
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityBeneficiaryUpsert) ClearParticipants() *ActivityBeneficiaryUpsert {
+	u.SetNull(activitybeneficiary.FieldParticipants)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -303,6 +350,34 @@ func (u *ActivityBeneficiaryUpsertOne) UpdateStartDate() *ActivityBeneficiaryUps
 func (u *ActivityBeneficiaryUpsertOne) ClearStartDate() *ActivityBeneficiaryUpsertOne {
 	return u.Update(func(s *ActivityBeneficiaryUpsert) {
 		s.ClearStartDate()
+	})
+}
+
+// SetParticipants sets the "participants" field.
+func (u *ActivityBeneficiaryUpsertOne) SetParticipants(v int) *ActivityBeneficiaryUpsertOne {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.SetParticipants(v)
+	})
+}
+
+// AddParticipants adds v to the "participants" field.
+func (u *ActivityBeneficiaryUpsertOne) AddParticipants(v int) *ActivityBeneficiaryUpsertOne {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.AddParticipants(v)
+	})
+}
+
+// UpdateParticipants sets the "participants" field to the value that was provided on create.
+func (u *ActivityBeneficiaryUpsertOne) UpdateParticipants() *ActivityBeneficiaryUpsertOne {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.UpdateParticipants()
+	})
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityBeneficiaryUpsertOne) ClearParticipants() *ActivityBeneficiaryUpsertOne {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.ClearParticipants()
 	})
 }
 
@@ -514,6 +589,34 @@ func (u *ActivityBeneficiaryUpsertBulk) UpdateStartDate() *ActivityBeneficiaryUp
 func (u *ActivityBeneficiaryUpsertBulk) ClearStartDate() *ActivityBeneficiaryUpsertBulk {
 	return u.Update(func(s *ActivityBeneficiaryUpsert) {
 		s.ClearStartDate()
+	})
+}
+
+// SetParticipants sets the "participants" field.
+func (u *ActivityBeneficiaryUpsertBulk) SetParticipants(v int) *ActivityBeneficiaryUpsertBulk {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.SetParticipants(v)
+	})
+}
+
+// AddParticipants adds v to the "participants" field.
+func (u *ActivityBeneficiaryUpsertBulk) AddParticipants(v int) *ActivityBeneficiaryUpsertBulk {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.AddParticipants(v)
+	})
+}
+
+// UpdateParticipants sets the "participants" field to the value that was provided on create.
+func (u *ActivityBeneficiaryUpsertBulk) UpdateParticipants() *ActivityBeneficiaryUpsertBulk {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.UpdateParticipants()
+	})
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityBeneficiaryUpsertBulk) ClearParticipants() *ActivityBeneficiaryUpsertBulk {
+	return u.Update(func(s *ActivityBeneficiaryUpsert) {
+		s.ClearParticipants()
 	})
 }
 

@@ -49,6 +49,33 @@ func (_u *ActivityBeneficiaryUpdate) ClearStartDate() *ActivityBeneficiaryUpdate
 	return _u
 }
 
+// SetParticipants sets the "participants" field.
+func (_u *ActivityBeneficiaryUpdate) SetParticipants(v int) *ActivityBeneficiaryUpdate {
+	_u.mutation.ResetParticipants()
+	_u.mutation.SetParticipants(v)
+	return _u
+}
+
+// SetNillableParticipants sets the "participants" field if the given value is not nil.
+func (_u *ActivityBeneficiaryUpdate) SetNillableParticipants(v *int) *ActivityBeneficiaryUpdate {
+	if v != nil {
+		_u.SetParticipants(*v)
+	}
+	return _u
+}
+
+// AddParticipants adds value to the "participants" field.
+func (_u *ActivityBeneficiaryUpdate) AddParticipants(v int) *ActivityBeneficiaryUpdate {
+	_u.mutation.AddParticipants(v)
+	return _u
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (_u *ActivityBeneficiaryUpdate) ClearParticipants() *ActivityBeneficiaryUpdate {
+	_u.mutation.ClearParticipants()
+	return _u
+}
+
 // Mutation returns the ActivityBeneficiaryMutation object of the builder.
 func (_u *ActivityBeneficiaryUpdate) Mutation() *ActivityBeneficiaryMutation {
 	return _u.mutation
@@ -83,6 +110,11 @@ func (_u *ActivityBeneficiaryUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActivityBeneficiaryUpdate) check() error {
+	if v, ok := _u.mutation.Participants(); ok {
+		if err := activitybeneficiary.ParticipantsValidator(v); err != nil {
+			return &ValidationError{Name: "participants", err: fmt.Errorf(`ent: validator failed for field "ActivityBeneficiary.participants": %w`, err)}
+		}
+	}
 	if _u.mutation.ActivityCleared() && len(_u.mutation.ActivityIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ActivityBeneficiary.activity"`)
 	}
@@ -115,6 +147,15 @@ func (_u *ActivityBeneficiaryUpdate) sqlSave(ctx context.Context) (_node int, er
 	}
 	if _u.mutation.StartDateCleared() {
 		_spec.ClearField(activitybeneficiary.FieldStartDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Participants(); ok {
+		_spec.SetField(activitybeneficiary.FieldParticipants, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedParticipants(); ok {
+		_spec.AddField(activitybeneficiary.FieldParticipants, field.TypeInt, value)
+	}
+	if _u.mutation.ParticipantsCleared() {
+		_spec.ClearField(activitybeneficiary.FieldParticipants, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -155,6 +196,33 @@ func (_u *ActivityBeneficiaryUpdateOne) SetNillableStartDate(v *time.Time) *Acti
 // ClearStartDate clears the value of the "start_date" field.
 func (_u *ActivityBeneficiaryUpdateOne) ClearStartDate() *ActivityBeneficiaryUpdateOne {
 	_u.mutation.ClearStartDate()
+	return _u
+}
+
+// SetParticipants sets the "participants" field.
+func (_u *ActivityBeneficiaryUpdateOne) SetParticipants(v int) *ActivityBeneficiaryUpdateOne {
+	_u.mutation.ResetParticipants()
+	_u.mutation.SetParticipants(v)
+	return _u
+}
+
+// SetNillableParticipants sets the "participants" field if the given value is not nil.
+func (_u *ActivityBeneficiaryUpdateOne) SetNillableParticipants(v *int) *ActivityBeneficiaryUpdateOne {
+	if v != nil {
+		_u.SetParticipants(*v)
+	}
+	return _u
+}
+
+// AddParticipants adds value to the "participants" field.
+func (_u *ActivityBeneficiaryUpdateOne) AddParticipants(v int) *ActivityBeneficiaryUpdateOne {
+	_u.mutation.AddParticipants(v)
+	return _u
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (_u *ActivityBeneficiaryUpdateOne) ClearParticipants() *ActivityBeneficiaryUpdateOne {
+	_u.mutation.ClearParticipants()
 	return _u
 }
 
@@ -205,6 +273,11 @@ func (_u *ActivityBeneficiaryUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActivityBeneficiaryUpdateOne) check() error {
+	if v, ok := _u.mutation.Participants(); ok {
+		if err := activitybeneficiary.ParticipantsValidator(v); err != nil {
+			return &ValidationError{Name: "participants", err: fmt.Errorf(`ent: validator failed for field "ActivityBeneficiary.participants": %w`, err)}
+		}
+	}
 	if _u.mutation.ActivityCleared() && len(_u.mutation.ActivityIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ActivityBeneficiary.activity"`)
 	}
@@ -256,6 +329,15 @@ func (_u *ActivityBeneficiaryUpdateOne) sqlSave(ctx context.Context) (_node *Act
 	}
 	if _u.mutation.StartDateCleared() {
 		_spec.ClearField(activitybeneficiary.FieldStartDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Participants(); ok {
+		_spec.SetField(activitybeneficiary.FieldParticipants, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedParticipants(); ok {
+		_spec.AddField(activitybeneficiary.FieldParticipants, field.TypeInt, value)
+	}
+	if _u.mutation.ParticipantsCleared() {
+		_spec.ClearField(activitybeneficiary.FieldParticipants, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ActivityBeneficiary{config: _u.config}

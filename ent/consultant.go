@@ -20,6 +20,8 @@ type Consultant struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	Ref *string `json:"ref,omitempty"`
 	// Full name.
 	Name string `json:"name,omitempty"`
 	// ISO 639-1 codes of the languages the consultant works in.
@@ -95,7 +97,7 @@ func (*Consultant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case consultant.FieldID:
 			values[i] = new(sql.NullInt64)
-		case consultant.FieldName, consultant.FieldBio, consultant.FieldEmail:
+		case consultant.FieldRef, consultant.FieldName, consultant.FieldBio, consultant.FieldEmail:
 			values[i] = new(sql.NullString)
 		case consultant.ForeignKeys[0]: // nationality_id
 			values[i] = new(sql.NullInt64)
@@ -125,6 +127,13 @@ func (_m *Consultant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field demo", values[i])
 			} else if value.Valid {
 				_m.Demo = value.Bool
+			}
+		case consultant.FieldRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ref", values[i])
+			} else if value.Valid {
+				_m.Ref = new(string)
+				*_m.Ref = value.String
 			}
 		case consultant.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -218,6 +227,11 @@ func (_m *Consultant) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	if v := _m.Ref; v != nil {
+		builder.WriteString("ref=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -38,6 +38,20 @@ func (_c *ConsultantCreate) SetNillableDemo(v *bool) *ConsultantCreate {
 	return _c
 }
 
+// SetRef sets the "ref" field.
+func (_c *ConsultantCreate) SetRef(v string) *ConsultantCreate {
+	_c.mutation.SetRef(v)
+	return _c
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_c *ConsultantCreate) SetNillableRef(v *string) *ConsultantCreate {
+	if v != nil {
+		_c.SetRef(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *ConsultantCreate) SetName(v string) *ConsultantCreate {
 	_c.mutation.SetName(v)
@@ -194,6 +208,11 @@ func (_c *ConsultantCreate) check() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "Consultant.demo"`)}
 	}
+	if v, ok := _c.mutation.Ref(); ok {
+		if err := consultant.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Consultant.ref": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Consultant.name"`)}
 	}
@@ -240,6 +259,10 @@ func (_c *ConsultantCreate) createSpec() (*Consultant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(consultant.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Ref(); ok {
+		_spec.SetField(consultant.FieldRef, field.TypeString, value)
+		_node.Ref = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(consultant.FieldName, field.TypeString, value)
@@ -374,6 +397,24 @@ func (u *ConsultantUpsert) UpdateDemo() *ConsultantUpsert {
 	return u
 }
 
+// SetRef sets the "ref" field.
+func (u *ConsultantUpsert) SetRef(v string) *ConsultantUpsert {
+	u.Set(consultant.FieldRef, v)
+	return u
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ConsultantUpsert) UpdateRef() *ConsultantUpsert {
+	u.SetExcluded(consultant.FieldRef)
+	return u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ConsultantUpsert) ClearRef() *ConsultantUpsert {
+	u.SetNull(consultant.FieldRef)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *ConsultantUpsert) SetName(v string) *ConsultantUpsert {
 	u.Set(consultant.FieldName, v)
@@ -503,6 +544,27 @@ func (u *ConsultantUpsertOne) SetDemo(v bool) *ConsultantUpsertOne {
 func (u *ConsultantUpsertOne) UpdateDemo() *ConsultantUpsertOne {
 	return u.Update(func(s *ConsultantUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *ConsultantUpsertOne) SetRef(v string) *ConsultantUpsertOne {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ConsultantUpsertOne) UpdateRef() *ConsultantUpsertOne {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ConsultantUpsertOne) ClearRef() *ConsultantUpsertOne {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.ClearRef()
 	})
 }
 
@@ -812,6 +874,27 @@ func (u *ConsultantUpsertBulk) SetDemo(v bool) *ConsultantUpsertBulk {
 func (u *ConsultantUpsertBulk) UpdateDemo() *ConsultantUpsertBulk {
 	return u.Update(func(s *ConsultantUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *ConsultantUpsertBulk) SetRef(v string) *ConsultantUpsertBulk {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *ConsultantUpsertBulk) UpdateRef() *ConsultantUpsertBulk {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *ConsultantUpsertBulk) ClearRef() *ConsultantUpsertBulk {
+	return u.Update(func(s *ConsultantUpsert) {
+		s.ClearRef()
 	})
 }
 

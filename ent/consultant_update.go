@@ -46,6 +46,26 @@ func (_u *ConsultantUpdate) SetNillableDemo(v *bool) *ConsultantUpdate {
 	return _u
 }
 
+// SetRef sets the "ref" field.
+func (_u *ConsultantUpdate) SetRef(v string) *ConsultantUpdate {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *ConsultantUpdate) SetNillableRef(v *string) *ConsultantUpdate {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *ConsultantUpdate) ClearRef() *ConsultantUpdate {
+	_u.mutation.ClearRef()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ConsultantUpdate) SetName(v string) *ConsultantUpdate {
 	_u.mutation.SetName(v)
@@ -263,6 +283,11 @@ func (_u *ConsultantUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ConsultantUpdate) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := consultant.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Consultant.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := consultant.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Consultant.name": %w`, err)}
@@ -296,6 +321,12 @@ func (_u *ConsultantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(consultant.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(consultant.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(consultant.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(consultant.FieldName, field.TypeString, value)
@@ -478,6 +509,26 @@ func (_u *ConsultantUpdateOne) SetNillableDemo(v *bool) *ConsultantUpdateOne {
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetRef sets the "ref" field.
+func (_u *ConsultantUpdateOne) SetRef(v string) *ConsultantUpdateOne {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *ConsultantUpdateOne) SetNillableRef(v *string) *ConsultantUpdateOne {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *ConsultantUpdateOne) ClearRef() *ConsultantUpdateOne {
+	_u.mutation.ClearRef()
 	return _u
 }
 
@@ -711,6 +762,11 @@ func (_u *ConsultantUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ConsultantUpdateOne) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := consultant.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Consultant.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := consultant.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Consultant.name": %w`, err)}
@@ -761,6 +817,12 @@ func (_u *ConsultantUpdateOne) sqlSave(ctx context.Context) (_node *Consultant, 
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(consultant.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(consultant.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(consultant.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(consultant.FieldName, field.TypeString, value)

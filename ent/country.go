@@ -23,6 +23,16 @@ type Country struct {
 	Iso3 string `json:"iso3,omitempty"`
 	// Short English name (ISO 3166-1 common name where one exists).
 	Name string `json:"name,omitempty"`
+	// Short name in Arabic, from iso-codes' translations; empty where it has none.
+	NameAr string `json:"name_ar,omitempty"`
+	// Short name in Spanish, from iso-codes' translations; empty where it has none.
+	NameEs string `json:"name_es,omitempty"`
+	// Short name in French, from iso-codes' translations; empty where it has none.
+	NameFr string `json:"name_fr,omitempty"`
+	// Short name in Russian, from iso-codes' translations; empty where it has none.
+	NameRu string `json:"name_ru,omitempty"`
+	// Short name in Chinese, from iso-codes' translations; empty where it has none.
+	NameZh string `json:"name_zh,omitempty"`
 	// Official English name, where ISO 3166-1 gives one.
 	OfficialName string `json:"official_name,omitempty"`
 	// On the UN list of least developed countries.
@@ -172,7 +182,7 @@ func (*Country) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case country.FieldID:
 			values[i] = new(sql.NullInt64)
-		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldOfficialName, country.FieldNote:
+		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldNameAr, country.FieldNameEs, country.FieldNameFr, country.FieldNameRu, country.FieldNameZh, country.FieldOfficialName, country.FieldNote:
 			values[i] = new(sql.NullString)
 		case country.ForeignKeys[0]: // region_id
 			values[i] = new(sql.NullInt64)
@@ -214,6 +224,36 @@ func (_m *Country) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case country.FieldNameAr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_ar", values[i])
+			} else if value.Valid {
+				_m.NameAr = value.String
+			}
+		case country.FieldNameEs:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_es", values[i])
+			} else if value.Valid {
+				_m.NameEs = value.String
+			}
+		case country.FieldNameFr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_fr", values[i])
+			} else if value.Valid {
+				_m.NameFr = value.String
+			}
+		case country.FieldNameRu:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_ru", values[i])
+			} else if value.Valid {
+				_m.NameRu = value.String
+			}
+		case country.FieldNameZh:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_zh", values[i])
+			} else if value.Valid {
+				_m.NameZh = value.String
 			}
 		case country.FieldOfficialName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -347,6 +387,21 @@ func (_m *Country) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("name_ar=")
+	builder.WriteString(_m.NameAr)
+	builder.WriteString(", ")
+	builder.WriteString("name_es=")
+	builder.WriteString(_m.NameEs)
+	builder.WriteString(", ")
+	builder.WriteString("name_fr=")
+	builder.WriteString(_m.NameFr)
+	builder.WriteString(", ")
+	builder.WriteString("name_ru=")
+	builder.WriteString(_m.NameRu)
+	builder.WriteString(", ")
+	builder.WriteString("name_zh=")
+	builder.WriteString(_m.NameZh)
 	builder.WriteString(", ")
 	builder.WriteString("official_name=")
 	builder.WriteString(_m.OfficialName)

@@ -46,6 +46,76 @@ func (_c *CountryCreate) SetName(v string) *CountryCreate {
 	return _c
 }
 
+// SetNameAr sets the "name_ar" field.
+func (_c *CountryCreate) SetNameAr(v string) *CountryCreate {
+	_c.mutation.SetNameAr(v)
+	return _c
+}
+
+// SetNillableNameAr sets the "name_ar" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNameAr(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNameAr(*v)
+	}
+	return _c
+}
+
+// SetNameEs sets the "name_es" field.
+func (_c *CountryCreate) SetNameEs(v string) *CountryCreate {
+	_c.mutation.SetNameEs(v)
+	return _c
+}
+
+// SetNillableNameEs sets the "name_es" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNameEs(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNameEs(*v)
+	}
+	return _c
+}
+
+// SetNameFr sets the "name_fr" field.
+func (_c *CountryCreate) SetNameFr(v string) *CountryCreate {
+	_c.mutation.SetNameFr(v)
+	return _c
+}
+
+// SetNillableNameFr sets the "name_fr" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNameFr(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNameFr(*v)
+	}
+	return _c
+}
+
+// SetNameRu sets the "name_ru" field.
+func (_c *CountryCreate) SetNameRu(v string) *CountryCreate {
+	_c.mutation.SetNameRu(v)
+	return _c
+}
+
+// SetNillableNameRu sets the "name_ru" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNameRu(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNameRu(*v)
+	}
+	return _c
+}
+
+// SetNameZh sets the "name_zh" field.
+func (_c *CountryCreate) SetNameZh(v string) *CountryCreate {
+	_c.mutation.SetNameZh(v)
+	return _c
+}
+
+// SetNillableNameZh sets the "name_zh" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNameZh(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNameZh(*v)
+	}
+	return _c
+}
+
 // SetOfficialName sets the "official_name" field.
 func (_c *CountryCreate) SetOfficialName(v string) *CountryCreate {
 	_c.mutation.SetOfficialName(v)
@@ -319,6 +389,31 @@ func (_c *CountryCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Country.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.NameAr(); ok {
+		if err := country.NameArValidator(v); err != nil {
+			return &ValidationError{Name: "name_ar", err: fmt.Errorf(`ent: validator failed for field "Country.name_ar": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.NameEs(); ok {
+		if err := country.NameEsValidator(v); err != nil {
+			return &ValidationError{Name: "name_es", err: fmt.Errorf(`ent: validator failed for field "Country.name_es": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.NameFr(); ok {
+		if err := country.NameFrValidator(v); err != nil {
+			return &ValidationError{Name: "name_fr", err: fmt.Errorf(`ent: validator failed for field "Country.name_fr": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.NameRu(); ok {
+		if err := country.NameRuValidator(v); err != nil {
+			return &ValidationError{Name: "name_ru", err: fmt.Errorf(`ent: validator failed for field "Country.name_ru": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.NameZh(); ok {
+		if err := country.NameZhValidator(v); err != nil {
+			return &ValidationError{Name: "name_zh", err: fmt.Errorf(`ent: validator failed for field "Country.name_zh": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.OfficialName(); ok {
 		if err := country.OfficialNameValidator(v); err != nil {
 			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Country.official_name": %w`, err)}
@@ -387,6 +482,26 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.NameAr(); ok {
+		_spec.SetField(country.FieldNameAr, field.TypeString, value)
+		_node.NameAr = value
+	}
+	if value, ok := _c.mutation.NameEs(); ok {
+		_spec.SetField(country.FieldNameEs, field.TypeString, value)
+		_node.NameEs = value
+	}
+	if value, ok := _c.mutation.NameFr(); ok {
+		_spec.SetField(country.FieldNameFr, field.TypeString, value)
+		_node.NameFr = value
+	}
+	if value, ok := _c.mutation.NameRu(); ok {
+		_spec.SetField(country.FieldNameRu, field.TypeString, value)
+		_node.NameRu = value
+	}
+	if value, ok := _c.mutation.NameZh(); ok {
+		_spec.SetField(country.FieldNameZh, field.TypeString, value)
+		_node.NameZh = value
 	}
 	if value, ok := _c.mutation.OfficialName(); ok {
 		_spec.SetField(country.FieldOfficialName, field.TypeString, value)
@@ -645,6 +760,96 @@ func (u *CountryUpsert) UpdateName() *CountryUpsert {
 	return u
 }
 
+// SetNameAr sets the "name_ar" field.
+func (u *CountryUpsert) SetNameAr(v string) *CountryUpsert {
+	u.Set(country.FieldNameAr, v)
+	return u
+}
+
+// UpdateNameAr sets the "name_ar" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNameAr() *CountryUpsert {
+	u.SetExcluded(country.FieldNameAr)
+	return u
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (u *CountryUpsert) ClearNameAr() *CountryUpsert {
+	u.SetNull(country.FieldNameAr)
+	return u
+}
+
+// SetNameEs sets the "name_es" field.
+func (u *CountryUpsert) SetNameEs(v string) *CountryUpsert {
+	u.Set(country.FieldNameEs, v)
+	return u
+}
+
+// UpdateNameEs sets the "name_es" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNameEs() *CountryUpsert {
+	u.SetExcluded(country.FieldNameEs)
+	return u
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (u *CountryUpsert) ClearNameEs() *CountryUpsert {
+	u.SetNull(country.FieldNameEs)
+	return u
+}
+
+// SetNameFr sets the "name_fr" field.
+func (u *CountryUpsert) SetNameFr(v string) *CountryUpsert {
+	u.Set(country.FieldNameFr, v)
+	return u
+}
+
+// UpdateNameFr sets the "name_fr" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNameFr() *CountryUpsert {
+	u.SetExcluded(country.FieldNameFr)
+	return u
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (u *CountryUpsert) ClearNameFr() *CountryUpsert {
+	u.SetNull(country.FieldNameFr)
+	return u
+}
+
+// SetNameRu sets the "name_ru" field.
+func (u *CountryUpsert) SetNameRu(v string) *CountryUpsert {
+	u.Set(country.FieldNameRu, v)
+	return u
+}
+
+// UpdateNameRu sets the "name_ru" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNameRu() *CountryUpsert {
+	u.SetExcluded(country.FieldNameRu)
+	return u
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (u *CountryUpsert) ClearNameRu() *CountryUpsert {
+	u.SetNull(country.FieldNameRu)
+	return u
+}
+
+// SetNameZh sets the "name_zh" field.
+func (u *CountryUpsert) SetNameZh(v string) *CountryUpsert {
+	u.Set(country.FieldNameZh, v)
+	return u
+}
+
+// UpdateNameZh sets the "name_zh" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNameZh() *CountryUpsert {
+	u.SetExcluded(country.FieldNameZh)
+	return u
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (u *CountryUpsert) ClearNameZh() *CountryUpsert {
+	u.SetNull(country.FieldNameZh)
+	return u
+}
+
 // SetOfficialName sets the "official_name" field.
 func (u *CountryUpsert) SetOfficialName(v string) *CountryUpsert {
 	u.Set(country.FieldOfficialName, v)
@@ -820,6 +1025,111 @@ func (u *CountryUpsertOne) SetName(v string) *CountryUpsertOne {
 func (u *CountryUpsertOne) UpdateName() *CountryUpsertOne {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameAr sets the "name_ar" field.
+func (u *CountryUpsertOne) SetNameAr(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameAr(v)
+	})
+}
+
+// UpdateNameAr sets the "name_ar" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNameAr() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameAr()
+	})
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (u *CountryUpsertOne) ClearNameAr() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameAr()
+	})
+}
+
+// SetNameEs sets the "name_es" field.
+func (u *CountryUpsertOne) SetNameEs(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameEs(v)
+	})
+}
+
+// UpdateNameEs sets the "name_es" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNameEs() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameEs()
+	})
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (u *CountryUpsertOne) ClearNameEs() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameEs()
+	})
+}
+
+// SetNameFr sets the "name_fr" field.
+func (u *CountryUpsertOne) SetNameFr(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameFr(v)
+	})
+}
+
+// UpdateNameFr sets the "name_fr" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNameFr() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameFr()
+	})
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (u *CountryUpsertOne) ClearNameFr() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameFr()
+	})
+}
+
+// SetNameRu sets the "name_ru" field.
+func (u *CountryUpsertOne) SetNameRu(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameRu(v)
+	})
+}
+
+// UpdateNameRu sets the "name_ru" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNameRu() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameRu()
+	})
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (u *CountryUpsertOne) ClearNameRu() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameRu()
+	})
+}
+
+// SetNameZh sets the "name_zh" field.
+func (u *CountryUpsertOne) SetNameZh(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameZh(v)
+	})
+}
+
+// UpdateNameZh sets the "name_zh" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNameZh() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameZh()
+	})
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (u *CountryUpsertOne) ClearNameZh() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameZh()
 	})
 }
 
@@ -1178,6 +1488,111 @@ func (u *CountryUpsertBulk) SetName(v string) *CountryUpsertBulk {
 func (u *CountryUpsertBulk) UpdateName() *CountryUpsertBulk {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameAr sets the "name_ar" field.
+func (u *CountryUpsertBulk) SetNameAr(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameAr(v)
+	})
+}
+
+// UpdateNameAr sets the "name_ar" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNameAr() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameAr()
+	})
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (u *CountryUpsertBulk) ClearNameAr() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameAr()
+	})
+}
+
+// SetNameEs sets the "name_es" field.
+func (u *CountryUpsertBulk) SetNameEs(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameEs(v)
+	})
+}
+
+// UpdateNameEs sets the "name_es" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNameEs() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameEs()
+	})
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (u *CountryUpsertBulk) ClearNameEs() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameEs()
+	})
+}
+
+// SetNameFr sets the "name_fr" field.
+func (u *CountryUpsertBulk) SetNameFr(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameFr(v)
+	})
+}
+
+// UpdateNameFr sets the "name_fr" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNameFr() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameFr()
+	})
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (u *CountryUpsertBulk) ClearNameFr() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameFr()
+	})
+}
+
+// SetNameRu sets the "name_ru" field.
+func (u *CountryUpsertBulk) SetNameRu(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameRu(v)
+	})
+}
+
+// UpdateNameRu sets the "name_ru" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNameRu() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameRu()
+	})
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (u *CountryUpsertBulk) ClearNameRu() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameRu()
+	})
+}
+
+// SetNameZh sets the "name_zh" field.
+func (u *CountryUpsertBulk) SetNameZh(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNameZh(v)
+	})
+}
+
+// UpdateNameZh sets the "name_zh" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNameZh() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNameZh()
+	})
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (u *CountryUpsertBulk) ClearNameZh() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNameZh()
 	})
 }
 

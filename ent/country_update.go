@@ -77,6 +77,106 @@ func (_u *CountryUpdate) SetNillableName(v *string) *CountryUpdate {
 	return _u
 }
 
+// SetNameAr sets the "name_ar" field.
+func (_u *CountryUpdate) SetNameAr(v string) *CountryUpdate {
+	_u.mutation.SetNameAr(v)
+	return _u
+}
+
+// SetNillableNameAr sets the "name_ar" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNameAr(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNameAr(*v)
+	}
+	return _u
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (_u *CountryUpdate) ClearNameAr() *CountryUpdate {
+	_u.mutation.ClearNameAr()
+	return _u
+}
+
+// SetNameEs sets the "name_es" field.
+func (_u *CountryUpdate) SetNameEs(v string) *CountryUpdate {
+	_u.mutation.SetNameEs(v)
+	return _u
+}
+
+// SetNillableNameEs sets the "name_es" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNameEs(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNameEs(*v)
+	}
+	return _u
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (_u *CountryUpdate) ClearNameEs() *CountryUpdate {
+	_u.mutation.ClearNameEs()
+	return _u
+}
+
+// SetNameFr sets the "name_fr" field.
+func (_u *CountryUpdate) SetNameFr(v string) *CountryUpdate {
+	_u.mutation.SetNameFr(v)
+	return _u
+}
+
+// SetNillableNameFr sets the "name_fr" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNameFr(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNameFr(*v)
+	}
+	return _u
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (_u *CountryUpdate) ClearNameFr() *CountryUpdate {
+	_u.mutation.ClearNameFr()
+	return _u
+}
+
+// SetNameRu sets the "name_ru" field.
+func (_u *CountryUpdate) SetNameRu(v string) *CountryUpdate {
+	_u.mutation.SetNameRu(v)
+	return _u
+}
+
+// SetNillableNameRu sets the "name_ru" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNameRu(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNameRu(*v)
+	}
+	return _u
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (_u *CountryUpdate) ClearNameRu() *CountryUpdate {
+	_u.mutation.ClearNameRu()
+	return _u
+}
+
+// SetNameZh sets the "name_zh" field.
+func (_u *CountryUpdate) SetNameZh(v string) *CountryUpdate {
+	_u.mutation.SetNameZh(v)
+	return _u
+}
+
+// SetNillableNameZh sets the "name_zh" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNameZh(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNameZh(*v)
+	}
+	return _u
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (_u *CountryUpdate) ClearNameZh() *CountryUpdate {
+	_u.mutation.ClearNameZh()
+	return _u
+}
+
 // SetOfficialName sets the "official_name" field.
 func (_u *CountryUpdate) SetOfficialName(v string) *CountryUpdate {
 	_u.mutation.SetOfficialName(v)
@@ -541,6 +641,31 @@ func (_u *CountryUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Country.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NameAr(); ok {
+		if err := country.NameArValidator(v); err != nil {
+			return &ValidationError{Name: "name_ar", err: fmt.Errorf(`ent: validator failed for field "Country.name_ar": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameEs(); ok {
+		if err := country.NameEsValidator(v); err != nil {
+			return &ValidationError{Name: "name_es", err: fmt.Errorf(`ent: validator failed for field "Country.name_es": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameFr(); ok {
+		if err := country.NameFrValidator(v); err != nil {
+			return &ValidationError{Name: "name_fr", err: fmt.Errorf(`ent: validator failed for field "Country.name_fr": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameRu(); ok {
+		if err := country.NameRuValidator(v); err != nil {
+			return &ValidationError{Name: "name_ru", err: fmt.Errorf(`ent: validator failed for field "Country.name_ru": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameZh(); ok {
+		if err := country.NameZhValidator(v); err != nil {
+			return &ValidationError{Name: "name_zh", err: fmt.Errorf(`ent: validator failed for field "Country.name_zh": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.OfficialName(); ok {
 		if err := country.OfficialNameValidator(v); err != nil {
 			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Country.official_name": %w`, err)}
@@ -588,6 +713,36 @@ func (_u *CountryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameAr(); ok {
+		_spec.SetField(country.FieldNameAr, field.TypeString, value)
+	}
+	if _u.mutation.NameArCleared() {
+		_spec.ClearField(country.FieldNameAr, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameEs(); ok {
+		_spec.SetField(country.FieldNameEs, field.TypeString, value)
+	}
+	if _u.mutation.NameEsCleared() {
+		_spec.ClearField(country.FieldNameEs, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameFr(); ok {
+		_spec.SetField(country.FieldNameFr, field.TypeString, value)
+	}
+	if _u.mutation.NameFrCleared() {
+		_spec.ClearField(country.FieldNameFr, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameRu(); ok {
+		_spec.SetField(country.FieldNameRu, field.TypeString, value)
+	}
+	if _u.mutation.NameRuCleared() {
+		_spec.ClearField(country.FieldNameRu, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameZh(); ok {
+		_spec.SetField(country.FieldNameZh, field.TypeString, value)
+	}
+	if _u.mutation.NameZhCleared() {
+		_spec.ClearField(country.FieldNameZh, field.TypeString)
 	}
 	if value, ok := _u.mutation.OfficialName(); ok {
 		_spec.SetField(country.FieldOfficialName, field.TypeString, value)
@@ -1072,6 +1227,106 @@ func (_u *CountryUpdateOne) SetNillableName(v *string) *CountryUpdateOne {
 	return _u
 }
 
+// SetNameAr sets the "name_ar" field.
+func (_u *CountryUpdateOne) SetNameAr(v string) *CountryUpdateOne {
+	_u.mutation.SetNameAr(v)
+	return _u
+}
+
+// SetNillableNameAr sets the "name_ar" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNameAr(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNameAr(*v)
+	}
+	return _u
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (_u *CountryUpdateOne) ClearNameAr() *CountryUpdateOne {
+	_u.mutation.ClearNameAr()
+	return _u
+}
+
+// SetNameEs sets the "name_es" field.
+func (_u *CountryUpdateOne) SetNameEs(v string) *CountryUpdateOne {
+	_u.mutation.SetNameEs(v)
+	return _u
+}
+
+// SetNillableNameEs sets the "name_es" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNameEs(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNameEs(*v)
+	}
+	return _u
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (_u *CountryUpdateOne) ClearNameEs() *CountryUpdateOne {
+	_u.mutation.ClearNameEs()
+	return _u
+}
+
+// SetNameFr sets the "name_fr" field.
+func (_u *CountryUpdateOne) SetNameFr(v string) *CountryUpdateOne {
+	_u.mutation.SetNameFr(v)
+	return _u
+}
+
+// SetNillableNameFr sets the "name_fr" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNameFr(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNameFr(*v)
+	}
+	return _u
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (_u *CountryUpdateOne) ClearNameFr() *CountryUpdateOne {
+	_u.mutation.ClearNameFr()
+	return _u
+}
+
+// SetNameRu sets the "name_ru" field.
+func (_u *CountryUpdateOne) SetNameRu(v string) *CountryUpdateOne {
+	_u.mutation.SetNameRu(v)
+	return _u
+}
+
+// SetNillableNameRu sets the "name_ru" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNameRu(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNameRu(*v)
+	}
+	return _u
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (_u *CountryUpdateOne) ClearNameRu() *CountryUpdateOne {
+	_u.mutation.ClearNameRu()
+	return _u
+}
+
+// SetNameZh sets the "name_zh" field.
+func (_u *CountryUpdateOne) SetNameZh(v string) *CountryUpdateOne {
+	_u.mutation.SetNameZh(v)
+	return _u
+}
+
+// SetNillableNameZh sets the "name_zh" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNameZh(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNameZh(*v)
+	}
+	return _u
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (_u *CountryUpdateOne) ClearNameZh() *CountryUpdateOne {
+	_u.mutation.ClearNameZh()
+	return _u
+}
+
 // SetOfficialName sets the "official_name" field.
 func (_u *CountryUpdateOne) SetOfficialName(v string) *CountryUpdateOne {
 	_u.mutation.SetOfficialName(v)
@@ -1549,6 +1804,31 @@ func (_u *CountryUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Country.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NameAr(); ok {
+		if err := country.NameArValidator(v); err != nil {
+			return &ValidationError{Name: "name_ar", err: fmt.Errorf(`ent: validator failed for field "Country.name_ar": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameEs(); ok {
+		if err := country.NameEsValidator(v); err != nil {
+			return &ValidationError{Name: "name_es", err: fmt.Errorf(`ent: validator failed for field "Country.name_es": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameFr(); ok {
+		if err := country.NameFrValidator(v); err != nil {
+			return &ValidationError{Name: "name_fr", err: fmt.Errorf(`ent: validator failed for field "Country.name_fr": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameRu(); ok {
+		if err := country.NameRuValidator(v); err != nil {
+			return &ValidationError{Name: "name_ru", err: fmt.Errorf(`ent: validator failed for field "Country.name_ru": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameZh(); ok {
+		if err := country.NameZhValidator(v); err != nil {
+			return &ValidationError{Name: "name_zh", err: fmt.Errorf(`ent: validator failed for field "Country.name_zh": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.OfficialName(); ok {
 		if err := country.OfficialNameValidator(v); err != nil {
 			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Country.official_name": %w`, err)}
@@ -1613,6 +1893,36 @@ func (_u *CountryUpdateOne) sqlSave(ctx context.Context) (_node *Country, err er
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameAr(); ok {
+		_spec.SetField(country.FieldNameAr, field.TypeString, value)
+	}
+	if _u.mutation.NameArCleared() {
+		_spec.ClearField(country.FieldNameAr, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameEs(); ok {
+		_spec.SetField(country.FieldNameEs, field.TypeString, value)
+	}
+	if _u.mutation.NameEsCleared() {
+		_spec.ClearField(country.FieldNameEs, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameFr(); ok {
+		_spec.SetField(country.FieldNameFr, field.TypeString, value)
+	}
+	if _u.mutation.NameFrCleared() {
+		_spec.ClearField(country.FieldNameFr, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameRu(); ok {
+		_spec.SetField(country.FieldNameRu, field.TypeString, value)
+	}
+	if _u.mutation.NameRuCleared() {
+		_spec.ClearField(country.FieldNameRu, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameZh(); ok {
+		_spec.SetField(country.FieldNameZh, field.TypeString, value)
+	}
+	if _u.mutation.NameZhCleared() {
+		_spec.ClearField(country.FieldNameZh, field.TypeString)
 	}
 	if value, ok := _u.mutation.OfficialName(); ok {
 		_spec.SetField(country.FieldOfficialName, field.TypeString, value)

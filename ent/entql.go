@@ -69,6 +69,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "Activity",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			activity.FieldDemo:           {Type: field.TypeBool, Column: activity.FieldDemo},
+			activity.FieldRef:            {Type: field.TypeString, Column: activity.FieldRef},
 			activity.FieldTitle:          {Type: field.TypeString, Column: activity.FieldTitle},
 			activity.FieldDescription:    {Type: field.TypeString, Column: activity.FieldDescription},
 			activity.FieldKind:           {Type: field.TypeEnum, Column: activity.FieldKind},
@@ -101,9 +102,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ActivityBeneficiary",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			activitybeneficiary.FieldActivityID: {Type: field.TypeInt, Column: activitybeneficiary.FieldActivityID},
-			activitybeneficiary.FieldCountryID:  {Type: field.TypeInt, Column: activitybeneficiary.FieldCountryID},
-			activitybeneficiary.FieldStartDate:  {Type: field.TypeTime, Column: activitybeneficiary.FieldStartDate},
+			activitybeneficiary.FieldActivityID:   {Type: field.TypeInt, Column: activitybeneficiary.FieldActivityID},
+			activitybeneficiary.FieldCountryID:    {Type: field.TypeInt, Column: activitybeneficiary.FieldCountryID},
+			activitybeneficiary.FieldStartDate:    {Type: field.TypeTime, Column: activitybeneficiary.FieldStartDate},
+			activitybeneficiary.FieldParticipants: {Type: field.TypeInt, Column: activitybeneficiary.FieldParticipants},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -227,6 +229,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "Consultant",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			consultant.FieldDemo:      {Type: field.TypeBool, Column: consultant.FieldDemo},
+			consultant.FieldRef:       {Type: field.TypeString, Column: consultant.FieldRef},
 			consultant.FieldName:      {Type: field.TypeString, Column: consultant.FieldName},
 			consultant.FieldLanguages: {Type: field.TypeJSON, Column: consultant.FieldLanguages},
 			consultant.FieldBio:       {Type: field.TypeString, Column: consultant.FieldBio},
@@ -248,6 +251,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			country.FieldCode:         {Type: field.TypeString, Column: country.FieldCode},
 			country.FieldIso3:         {Type: field.TypeString, Column: country.FieldIso3},
 			country.FieldName:         {Type: field.TypeString, Column: country.FieldName},
+			country.FieldNameAr:       {Type: field.TypeString, Column: country.FieldNameAr},
+			country.FieldNameEs:       {Type: field.TypeString, Column: country.FieldNameEs},
+			country.FieldNameFr:       {Type: field.TypeString, Column: country.FieldNameFr},
+			country.FieldNameRu:       {Type: field.TypeString, Column: country.FieldNameRu},
+			country.FieldNameZh:       {Type: field.TypeString, Column: country.FieldNameZh},
 			country.FieldOfficialName: {Type: field.TypeString, Column: country.FieldOfficialName},
 			country.FieldLdc:          {Type: field.TypeBool, Column: country.FieldLdc},
 			country.FieldSovereign:    {Type: field.TypeBool, Column: country.FieldSovereign},
@@ -291,6 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "MatchNeed",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			matchneed.FieldDemo:        {Type: field.TypeBool, Column: matchneed.FieldDemo},
+			matchneed.FieldRef:         {Type: field.TypeString, Column: matchneed.FieldRef},
 			matchneed.FieldTitle:       {Type: field.TypeString, Column: matchneed.FieldTitle},
 			matchneed.FieldDescription: {Type: field.TypeString, Column: matchneed.FieldDescription},
 			matchneed.FieldKind:        {Type: field.TypeEnum, Column: matchneed.FieldKind},
@@ -313,6 +322,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "MatchOffer",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			matchoffer.FieldDemo:        {Type: field.TypeBool, Column: matchoffer.FieldDemo},
+			matchoffer.FieldRef:         {Type: field.TypeString, Column: matchoffer.FieldRef},
 			matchoffer.FieldTitle:       {Type: field.TypeString, Column: matchoffer.FieldTitle},
 			matchoffer.FieldDescription: {Type: field.TypeString, Column: matchoffer.FieldDescription},
 			matchoffer.FieldKind:        {Type: field.TypeEnum, Column: matchoffer.FieldKind},
@@ -402,6 +412,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			organization.FieldDemo:    {Type: field.TypeBool, Column: organization.FieldDemo},
+			organization.FieldRef:     {Type: field.TypeString, Column: organization.FieldRef},
 			organization.FieldName:    {Type: field.TypeString, Column: organization.FieldName},
 			organization.FieldKind:    {Type: field.TypeEnum, Column: organization.FieldKind},
 			organization.FieldWebsite: {Type: field.TypeString, Column: organization.FieldWebsite},
@@ -442,6 +453,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldBudget:    {Type: field.TypeFloat64, Column: project.FieldBudget},
 			project.FieldDocuments: {Type: field.TypeJSON, Column: project.FieldDocuments},
 			project.FieldNote:      {Type: field.TypeString, Column: project.FieldNote},
+			project.FieldSources:   {Type: field.TypeJSON, Column: project.FieldSources},
 			project.FieldDemo:      {Type: field.TypeBool, Column: project.FieldDemo},
 		},
 	}
@@ -1517,6 +1529,11 @@ func (f *ActivityFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(activity.FieldDemo))
 }
 
+// WhereRef applies the entql string predicate on the ref field.
+func (f *ActivityFilter) WhereRef(p entql.StringP) {
+	f.Where(p.Field(activity.FieldRef))
+}
+
 // WhereTitle applies the entql string predicate on the title field.
 func (f *ActivityFilter) WhereTitle(p entql.StringP) {
 	f.Where(p.Field(activity.FieldTitle))
@@ -1798,6 +1815,11 @@ func (f *ActivityBeneficiaryFilter) WhereCountryID(p entql.IntP) {
 // WhereStartDate applies the entql time.Time predicate on the start_date field.
 func (f *ActivityBeneficiaryFilter) WhereStartDate(p entql.TimeP) {
 	f.Where(p.Field(activitybeneficiary.FieldStartDate))
+}
+
+// WhereParticipants applies the entql int predicate on the participants field.
+func (f *ActivityBeneficiaryFilter) WhereParticipants(p entql.IntP) {
+	f.Where(p.Field(activitybeneficiary.FieldParticipants))
 }
 
 // WhereHasActivity applies a predicate to check if query has an edge activity.
@@ -2265,6 +2287,11 @@ func (f *ConsultantFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(consultant.FieldDemo))
 }
 
+// WhereRef applies the entql string predicate on the ref field.
+func (f *ConsultantFilter) WhereRef(p entql.StringP) {
+	f.Where(p.Field(consultant.FieldRef))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *ConsultantFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(consultant.FieldName))
@@ -2385,6 +2412,31 @@ func (f *CountryFilter) WhereIso3(p entql.StringP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *CountryFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(country.FieldName))
+}
+
+// WhereNameAr applies the entql string predicate on the name_ar field.
+func (f *CountryFilter) WhereNameAr(p entql.StringP) {
+	f.Where(p.Field(country.FieldNameAr))
+}
+
+// WhereNameEs applies the entql string predicate on the name_es field.
+func (f *CountryFilter) WhereNameEs(p entql.StringP) {
+	f.Where(p.Field(country.FieldNameEs))
+}
+
+// WhereNameFr applies the entql string predicate on the name_fr field.
+func (f *CountryFilter) WhereNameFr(p entql.StringP) {
+	f.Where(p.Field(country.FieldNameFr))
+}
+
+// WhereNameRu applies the entql string predicate on the name_ru field.
+func (f *CountryFilter) WhereNameRu(p entql.StringP) {
+	f.Where(p.Field(country.FieldNameRu))
+}
+
+// WhereNameZh applies the entql string predicate on the name_zh field.
+func (f *CountryFilter) WhereNameZh(p entql.StringP) {
+	f.Where(p.Field(country.FieldNameZh))
 }
 
 // WhereOfficialName applies the entql string predicate on the official_name field.
@@ -2720,6 +2772,11 @@ func (f *MatchNeedFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(matchneed.FieldDemo))
 }
 
+// WhereRef applies the entql string predicate on the ref field.
+func (f *MatchNeedFilter) WhereRef(p entql.StringP) {
+	f.Where(p.Field(matchneed.FieldRef))
+}
+
 // WhereTitle applies the entql string predicate on the title field.
 func (f *MatchNeedFilter) WhereTitle(p entql.StringP) {
 	f.Where(p.Field(matchneed.FieldTitle))
@@ -2859,6 +2916,11 @@ func (f *MatchOfferFilter) WhereID(p entql.IntP) {
 // WhereDemo applies the entql bool predicate on the demo field.
 func (f *MatchOfferFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(matchoffer.FieldDemo))
+}
+
+// WhereRef applies the entql string predicate on the ref field.
+func (f *MatchOfferFilter) WhereRef(p entql.StringP) {
+	f.Where(p.Field(matchoffer.FieldRef))
 }
 
 // WhereTitle applies the entql string predicate on the title field.
@@ -3297,6 +3359,11 @@ func (f *OrganizationFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldDemo))
 }
 
+// WhereRef applies the entql string predicate on the ref field.
+func (f *OrganizationFilter) WhereRef(p entql.StringP) {
+	f.Where(p.Field(organization.FieldRef))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *OrganizationFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(organization.FieldName))
@@ -3501,6 +3568,11 @@ func (f *ProjectFilter) WhereDocuments(p entql.BytesP) {
 // WhereNote applies the entql string predicate on the note field.
 func (f *ProjectFilter) WhereNote(p entql.StringP) {
 	f.Where(p.Field(project.FieldNote))
+}
+
+// WhereSources applies the entql json.RawMessage predicate on the sources field.
+func (f *ProjectFilter) WhereSources(p entql.BytesP) {
+	f.Where(p.Field(project.FieldSources))
 }
 
 // WhereDemo applies the entql bool predicate on the demo field.

@@ -762,6 +762,11 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, activity.FieldDemo)
 				fieldSeen[activity.FieldDemo] = struct{}{}
 			}
+		case "ref":
+			if _, ok := fieldSeen[activity.FieldRef]; !ok {
+				selectedFields = append(selectedFields, activity.FieldRef)
+				fieldSeen[activity.FieldRef] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[activity.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, activity.FieldTitle)
@@ -1274,6 +1279,11 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[consultant.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, consultant.FieldDemo)
 				fieldSeen[consultant.FieldDemo] = struct{}{}
+			}
+		case "ref":
+			if _, ok := fieldSeen[consultant.FieldRef]; !ok {
+				selectedFields = append(selectedFields, consultant.FieldRef)
+				fieldSeen[consultant.FieldRef] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[consultant.FieldName]; !ok {
@@ -2194,11 +2204,6 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, country.FieldIso3)
 				fieldSeen[country.FieldIso3] = struct{}{}
 			}
-		case "name":
-			if _, ok := fieldSeen[country.FieldName]; !ok {
-				selectedFields = append(selectedFields, country.FieldName)
-				fieldSeen[country.FieldName] = struct{}{}
-			}
 		case "officialName":
 			if _, ok := fieldSeen[country.FieldOfficialName]; !ok {
 				selectedFields = append(selectedFields, country.FieldOfficialName)
@@ -2708,6 +2713,11 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[matchneed.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, matchneed.FieldDemo)
 				fieldSeen[matchneed.FieldDemo] = struct{}{}
+			}
+		case "ref":
+			if _, ok := fieldSeen[matchneed.FieldRef]; !ok {
+				selectedFields = append(selectedFields, matchneed.FieldRef)
+				fieldSeen[matchneed.FieldRef] = struct{}{}
 			}
 		case "title":
 			if _, ok := fieldSeen[matchneed.FieldTitle]; !ok {
@@ -3268,6 +3278,11 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, matchoffer.FieldDemo)
 				fieldSeen[matchoffer.FieldDemo] = struct{}{}
 			}
+		case "ref":
+			if _, ok := fieldSeen[matchoffer.FieldRef]; !ok {
+				selectedFields = append(selectedFields, matchoffer.FieldRef)
+				fieldSeen[matchoffer.FieldRef] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[matchoffer.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, matchoffer.FieldTitle)
@@ -3700,6 +3715,11 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, organization.FieldDemo)
 				fieldSeen[organization.FieldDemo] = struct{}{}
+			}
+		case "ref":
+			if _, ok := fieldSeen[organization.FieldRef]; !ok {
+				selectedFields = append(selectedFields, organization.FieldRef)
+				fieldSeen[organization.FieldRef] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[organization.FieldName]; !ok {
@@ -4269,6 +4289,11 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[project.FieldNote]; !ok {
 				selectedFields = append(selectedFields, project.FieldNote)
 				fieldSeen[project.FieldNote] = struct{}{}
+			}
+		case "sources":
+			if _, ok := fieldSeen[project.FieldSources]; !ok {
+				selectedFields = append(selectedFields, project.FieldSources)
+				fieldSeen[project.FieldSources] = struct{}{}
 			}
 		case "demo":
 			if _, ok := fieldSeen[project.FieldDemo]; !ok {

@@ -17,6 +17,7 @@ import (
 
 // CreateActivityInput represents a mutation input for creating activities.
 type CreateActivityInput struct {
+	Ref                   *string
 	Title                 string
 	Description           *string
 	Kind                  activity.Kind
@@ -39,6 +40,9 @@ type CreateActivityInput struct {
 
 // Mutate applies the CreateActivityInput on the ActivityMutation builder.
 func (i *CreateActivityInput) Mutate(m *ActivityMutation) {
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -91,6 +95,8 @@ func (c *ActivityCreate) SetInput(i CreateActivityInput) *ActivityCreate {
 
 // UpdateActivityInput represents a mutation input for updating activities.
 type UpdateActivityInput struct {
+	ClearRef                    bool
+	Ref                         *string
 	Title                       *string
 	ClearDescription            bool
 	Description                 *string
@@ -129,6 +135,12 @@ type UpdateActivityInput struct {
 
 // Mutate applies the UpdateActivityInput on the ActivityMutation builder.
 func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
+	if i.ClearRef {
+		m.ClearRef()
+	}
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -247,6 +259,7 @@ func (c *ActivityUpdateOne) SetInput(i UpdateActivityInput) *ActivityUpdateOne {
 
 // CreateConsultantInput represents a mutation input for creating consultants.
 type CreateConsultantInput struct {
+	Ref           *string
 	Name          string
 	Languages     []string
 	Bio           *string
@@ -259,6 +272,9 @@ type CreateConsultantInput struct {
 
 // Mutate applies the CreateConsultantInput on the ConsultantMutation builder.
 func (i *CreateConsultantInput) Mutate(m *ConsultantMutation) {
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Languages; v != nil {
 		m.SetLanguages(v)
@@ -291,6 +307,8 @@ func (c *ConsultantCreate) SetInput(i CreateConsultantInput) *ConsultantCreate {
 
 // UpdateConsultantInput represents a mutation input for updating consultants.
 type UpdateConsultantInput struct {
+	ClearRef           bool
+	Ref                *string
 	Name               *string
 	ClearLanguages     bool
 	Languages          []string
@@ -312,6 +330,12 @@ type UpdateConsultantInput struct {
 
 // Mutate applies the UpdateConsultantInput on the ConsultantMutation builder.
 func (i *UpdateConsultantInput) Mutate(m *ConsultantMutation) {
+	if i.ClearRef {
+		m.ClearRef()
+	}
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -683,6 +707,7 @@ func (c *MatchUpdateOne) SetInput(i UpdateMatchInput) *MatchUpdateOne {
 
 // CreateMatchNeedInput represents a mutation input for creating matchneeds.
 type CreateMatchNeedInput struct {
+	Ref         *string
 	Title       string
 	Description *string
 	Kind        schematype.MatchKind
@@ -697,6 +722,9 @@ type CreateMatchNeedInput struct {
 
 // Mutate applies the CreateMatchNeedInput on the MatchNeedMutation builder.
 func (i *CreateMatchNeedInput) Mutate(m *MatchNeedMutation) {
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -727,6 +755,8 @@ func (c *MatchNeedCreate) SetInput(i CreateMatchNeedInput) *MatchNeedCreate {
 
 // UpdateMatchNeedInput represents a mutation input for updating matchneeds.
 type UpdateMatchNeedInput struct {
+	ClearRef         bool
+	Ref              *string
 	Title            *string
 	ClearDescription bool
 	Description      *string
@@ -748,6 +778,12 @@ type UpdateMatchNeedInput struct {
 
 // Mutate applies the UpdateMatchNeedInput on the MatchNeedMutation builder.
 func (i *UpdateMatchNeedInput) Mutate(m *MatchNeedMutation) {
+	if i.ClearRef {
+		m.ClearRef()
+	}
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -815,6 +851,7 @@ func (c *MatchNeedUpdateOne) SetInput(i UpdateMatchNeedInput) *MatchNeedUpdateOn
 
 // CreateMatchOfferInput represents a mutation input for creating matchoffers.
 type CreateMatchOfferInput struct {
+	Ref              *string
 	Title            string
 	Description      *string
 	Kind             schematype.MatchKind
@@ -832,6 +869,9 @@ type CreateMatchOfferInput struct {
 
 // Mutate applies the CreateMatchOfferInput on the MatchOfferMutation builder.
 func (i *CreateMatchOfferInput) Mutate(m *MatchOfferMutation) {
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -873,6 +913,8 @@ func (c *MatchOfferCreate) SetInput(i CreateMatchOfferInput) *MatchOfferCreate {
 
 // UpdateMatchOfferInput represents a mutation input for updating matchoffers.
 type UpdateMatchOfferInput struct {
+	ClearRef               bool
+	Ref                    *string
 	Title                  *string
 	ClearDescription       bool
 	Description            *string
@@ -902,6 +944,12 @@ type UpdateMatchOfferInput struct {
 
 // Mutate applies the UpdateMatchOfferInput on the MatchOfferMutation builder.
 func (i *UpdateMatchOfferInput) Mutate(m *MatchOfferMutation) {
+	if i.ClearRef {
+		m.ClearRef()
+	}
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -993,6 +1041,7 @@ func (c *MatchOfferUpdateOne) SetInput(i UpdateMatchOfferInput) *MatchOfferUpdat
 
 // CreateOrganizationInput represents a mutation input for creating organizations.
 type CreateOrganizationInput struct {
+	Ref         *string
 	Name        string
 	Kind        organization.Kind
 	Website     *string
@@ -1004,6 +1053,9 @@ type CreateOrganizationInput struct {
 
 // Mutate applies the CreateOrganizationInput on the OrganizationMutation builder.
 func (i *CreateOrganizationInput) Mutate(m *OrganizationMutation) {
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	m.SetName(i.Name)
 	m.SetKind(i.Kind)
 	if v := i.Website; v != nil {
@@ -1031,6 +1083,8 @@ func (c *OrganizationCreate) SetInput(i CreateOrganizationInput) *OrganizationCr
 
 // UpdateOrganizationInput represents a mutation input for updating organizations.
 type UpdateOrganizationInput struct {
+	ClearRef          bool
+	Ref               *string
 	Name              *string
 	Kind              *organization.Kind
 	ClearWebsite      bool
@@ -1050,6 +1104,12 @@ type UpdateOrganizationInput struct {
 
 // Mutate applies the UpdateOrganizationInput on the OrganizationMutation builder.
 func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
+	if i.ClearRef {
+		m.ClearRef()
+	}
+	if v := i.Ref; v != nil {
+		m.SetRef(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1120,6 +1180,7 @@ type CreateProjectInput struct {
 	Budget            *float64
 	Documents         []string
 	Note              *string
+	Sources           []string
 	RecommendationIDs []int
 	CountryIDs        []int
 	TopicIDs          []int
@@ -1148,6 +1209,9 @@ func (i *CreateProjectInput) Mutate(m *ProjectMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
 	}
 	if v := i.RecommendationIDs; len(v) > 0 {
 		m.AddRecommendationIDs(v...)
@@ -1187,6 +1251,8 @@ type UpdateProjectInput struct {
 	AppendDocuments         []string
 	ClearNote               bool
 	Note                    *string
+	Sources                 []string
+	AppendSources           []string
 	ClearRecommendations    bool
 	AddRecommendationIDs    []int
 	RemoveRecommendationIDs []int
@@ -1250,6 +1316,12 @@ func (i *UpdateProjectInput) Mutate(m *ProjectMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
+	}
+	if i.AppendSources != nil {
+		m.AppendSources(i.Sources)
 	}
 	if i.ClearRecommendations {
 		m.ClearRecommendations()

@@ -23,6 +23,8 @@ type MatchNeed struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	Ref *string `json:"ref,omitempty"`
 	// Title of the need.
 	Title string `json:"title,omitempty"`
 	// What help is sought, and why.
@@ -116,7 +118,7 @@ func (*MatchNeed) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case matchneed.FieldID, matchneed.FieldSeekerID, matchneed.FieldCountryID:
 			values[i] = new(sql.NullInt64)
-		case matchneed.FieldTitle, matchneed.FieldDescription, matchneed.FieldKind, matchneed.FieldStatus:
+		case matchneed.FieldRef, matchneed.FieldTitle, matchneed.FieldDescription, matchneed.FieldKind, matchneed.FieldStatus:
 			values[i] = new(sql.NullString)
 		case matchneed.FieldPostedAt:
 			values[i] = new(sql.NullTime)
@@ -146,6 +148,13 @@ func (_m *MatchNeed) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field demo", values[i])
 			} else if value.Valid {
 				_m.Demo = value.Bool
+			}
+		case matchneed.FieldRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ref", values[i])
+			} else if value.Valid {
+				_m.Ref = new(string)
+				*_m.Ref = value.String
 			}
 		case matchneed.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -255,6 +264,11 @@ func (_m *MatchNeed) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	if v := _m.Ref; v != nil {
+		builder.WriteString("ref=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

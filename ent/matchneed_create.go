@@ -41,6 +41,20 @@ func (_c *MatchNeedCreate) SetNillableDemo(v *bool) *MatchNeedCreate {
 	return _c
 }
 
+// SetRef sets the "ref" field.
+func (_c *MatchNeedCreate) SetRef(v string) *MatchNeedCreate {
+	_c.mutation.SetRef(v)
+	return _c
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_c *MatchNeedCreate) SetNillableRef(v *string) *MatchNeedCreate {
+	if v != nil {
+		_c.SetRef(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *MatchNeedCreate) SetTitle(v string) *MatchNeedCreate {
 	_c.mutation.SetTitle(v)
@@ -201,6 +215,11 @@ func (_c *MatchNeedCreate) check() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "MatchNeed.demo"`)}
 	}
+	if v, ok := _c.mutation.Ref(); ok {
+		if err := matchneed.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.ref": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "MatchNeed.title"`)}
 	}
@@ -270,6 +289,10 @@ func (_c *MatchNeedCreate) createSpec() (*MatchNeed, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(matchneed.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Ref(); ok {
+		_spec.SetField(matchneed.FieldRef, field.TypeString, value)
+		_node.Ref = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(matchneed.FieldTitle, field.TypeString, value)
@@ -422,6 +445,24 @@ func (u *MatchNeedUpsert) SetDemo(v bool) *MatchNeedUpsert {
 // UpdateDemo sets the "demo" field to the value that was provided on create.
 func (u *MatchNeedUpsert) UpdateDemo() *MatchNeedUpsert {
 	u.SetExcluded(matchneed.FieldDemo)
+	return u
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchNeedUpsert) SetRef(v string) *MatchNeedUpsert {
+	u.Set(matchneed.FieldRef, v)
+	return u
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchNeedUpsert) UpdateRef() *MatchNeedUpsert {
+	u.SetExcluded(matchneed.FieldRef)
+	return u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchNeedUpsert) ClearRef() *MatchNeedUpsert {
+	u.SetNull(matchneed.FieldRef)
 	return u
 }
 
@@ -584,6 +625,27 @@ func (u *MatchNeedUpsertOne) SetDemo(v bool) *MatchNeedUpsertOne {
 func (u *MatchNeedUpsertOne) UpdateDemo() *MatchNeedUpsertOne {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchNeedUpsertOne) SetRef(v string) *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchNeedUpsertOne) UpdateRef() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchNeedUpsertOne) ClearRef() *MatchNeedUpsertOne {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.ClearRef()
 	})
 }
 
@@ -928,6 +990,27 @@ func (u *MatchNeedUpsertBulk) SetDemo(v bool) *MatchNeedUpsertBulk {
 func (u *MatchNeedUpsertBulk) UpdateDemo() *MatchNeedUpsertBulk {
 	return u.Update(func(s *MatchNeedUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchNeedUpsertBulk) SetRef(v string) *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchNeedUpsertBulk) UpdateRef() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchNeedUpsertBulk) ClearRef() *MatchNeedUpsertBulk {
+	return u.Update(func(s *MatchNeedUpsert) {
+		s.ClearRef()
 	})
 }
 

@@ -49,6 +49,26 @@ func (_u *MatchNeedUpdate) SetNillableDemo(v *bool) *MatchNeedUpdate {
 	return _u
 }
 
+// SetRef sets the "ref" field.
+func (_u *MatchNeedUpdate) SetRef(v string) *MatchNeedUpdate {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *MatchNeedUpdate) SetNillableRef(v *string) *MatchNeedUpdate {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *MatchNeedUpdate) ClearRef() *MatchNeedUpdate {
+	_u.mutation.ClearRef()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *MatchNeedUpdate) SetTitle(v string) *MatchNeedUpdate {
 	_u.mutation.SetTitle(v)
@@ -299,6 +319,11 @@ func (_u *MatchNeedUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MatchNeedUpdate) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := matchneed.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchneed.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.title": %w`, err)}
@@ -343,6 +368,12 @@ func (_u *MatchNeedUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(matchneed.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(matchneed.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(matchneed.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(matchneed.FieldTitle, field.TypeString, value)
@@ -554,6 +585,26 @@ func (_u *MatchNeedUpdateOne) SetNillableDemo(v *bool) *MatchNeedUpdateOne {
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetRef sets the "ref" field.
+func (_u *MatchNeedUpdateOne) SetRef(v string) *MatchNeedUpdateOne {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *MatchNeedUpdateOne) SetNillableRef(v *string) *MatchNeedUpdateOne {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *MatchNeedUpdateOne) ClearRef() *MatchNeedUpdateOne {
+	_u.mutation.ClearRef()
 	return _u
 }
 
@@ -820,6 +871,11 @@ func (_u *MatchNeedUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MatchNeedUpdateOne) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := matchneed.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchneed.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.title": %w`, err)}
@@ -881,6 +937,12 @@ func (_u *MatchNeedUpdateOne) sqlSave(ctx context.Context) (_node *MatchNeed, er
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(matchneed.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(matchneed.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(matchneed.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(matchneed.FieldTitle, field.TypeString, value)

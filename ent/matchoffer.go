@@ -22,6 +22,8 @@ type MatchOffer struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	Ref *string `json:"ref,omitempty"`
 	// Title of the offer.
 	Title string `json:"title,omitempty"`
 	// What is offered, to whom and on what terms.
@@ -164,7 +166,7 @@ func (*MatchOffer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case matchoffer.FieldID, matchoffer.FieldProviderID, matchoffer.FieldCapacity:
 			values[i] = new(sql.NullInt64)
-		case matchoffer.FieldTitle, matchoffer.FieldDescription, matchoffer.FieldKind, matchoffer.FieldStatus:
+		case matchoffer.FieldRef, matchoffer.FieldTitle, matchoffer.FieldDescription, matchoffer.FieldKind, matchoffer.FieldStatus:
 			values[i] = new(sql.NullString)
 		case matchoffer.FieldPostedAt, matchoffer.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
@@ -194,6 +196,13 @@ func (_m *MatchOffer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field demo", values[i])
 			} else if value.Valid {
 				_m.Demo = value.Bool
+			}
+		case matchoffer.FieldRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ref", values[i])
+			} else if value.Valid {
+				_m.Ref = new(string)
+				*_m.Ref = value.String
 			}
 		case matchoffer.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -330,6 +339,11 @@ func (_m *MatchOffer) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	if v := _m.Ref; v != nil {
+		builder.WriteString("ref=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

@@ -42,6 +42,20 @@ func (_c *MatchOfferCreate) SetNillableDemo(v *bool) *MatchOfferCreate {
 	return _c
 }
 
+// SetRef sets the "ref" field.
+func (_c *MatchOfferCreate) SetRef(v string) *MatchOfferCreate {
+	_c.mutation.SetRef(v)
+	return _c
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_c *MatchOfferCreate) SetNillableRef(v *string) *MatchOfferCreate {
+	if v != nil {
+		_c.SetRef(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *MatchOfferCreate) SetTitle(v string) *MatchOfferCreate {
 	_c.mutation.SetTitle(v)
@@ -253,6 +267,11 @@ func (_c *MatchOfferCreate) check() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "MatchOffer.demo"`)}
 	}
+	if v, ok := _c.mutation.Ref(); ok {
+		if err := matchoffer.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.ref": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "MatchOffer.title"`)}
 	}
@@ -324,6 +343,10 @@ func (_c *MatchOfferCreate) createSpec() (*MatchOffer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(matchoffer.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Ref(); ok {
+		_spec.SetField(matchoffer.FieldRef, field.TypeString, value)
+		_node.Ref = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(matchoffer.FieldTitle, field.TypeString, value)
@@ -499,6 +522,24 @@ func (u *MatchOfferUpsert) SetDemo(v bool) *MatchOfferUpsert {
 // UpdateDemo sets the "demo" field to the value that was provided on create.
 func (u *MatchOfferUpsert) UpdateDemo() *MatchOfferUpsert {
 	u.SetExcluded(matchoffer.FieldDemo)
+	return u
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchOfferUpsert) SetRef(v string) *MatchOfferUpsert {
+	u.Set(matchoffer.FieldRef, v)
+	return u
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchOfferUpsert) UpdateRef() *MatchOfferUpsert {
+	u.SetExcluded(matchoffer.FieldRef)
+	return u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchOfferUpsert) ClearRef() *MatchOfferUpsert {
+	u.SetNull(matchoffer.FieldRef)
 	return u
 }
 
@@ -685,6 +726,27 @@ func (u *MatchOfferUpsertOne) SetDemo(v bool) *MatchOfferUpsertOne {
 func (u *MatchOfferUpsertOne) UpdateDemo() *MatchOfferUpsertOne {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchOfferUpsertOne) SetRef(v string) *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchOfferUpsertOne) UpdateRef() *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchOfferUpsertOne) ClearRef() *MatchOfferUpsertOne {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.ClearRef()
 	})
 }
 
@@ -1057,6 +1119,27 @@ func (u *MatchOfferUpsertBulk) SetDemo(v bool) *MatchOfferUpsertBulk {
 func (u *MatchOfferUpsertBulk) UpdateDemo() *MatchOfferUpsertBulk {
 	return u.Update(func(s *MatchOfferUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *MatchOfferUpsertBulk) SetRef(v string) *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *MatchOfferUpsertBulk) UpdateRef() *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *MatchOfferUpsertBulk) ClearRef() *MatchOfferUpsertBulk {
+	return u.Update(func(s *MatchOfferUpsert) {
+		s.ClearRef()
 	})
 }
 

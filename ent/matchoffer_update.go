@@ -50,6 +50,26 @@ func (_u *MatchOfferUpdate) SetNillableDemo(v *bool) *MatchOfferUpdate {
 	return _u
 }
 
+// SetRef sets the "ref" field.
+func (_u *MatchOfferUpdate) SetRef(v string) *MatchOfferUpdate {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *MatchOfferUpdate) SetNillableRef(v *string) *MatchOfferUpdate {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *MatchOfferUpdate) ClearRef() *MatchOfferUpdate {
+	_u.mutation.ClearRef()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *MatchOfferUpdate) SetTitle(v string) *MatchOfferUpdate {
 	_u.mutation.SetTitle(v)
@@ -388,6 +408,11 @@ func (_u *MatchOfferUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MatchOfferUpdate) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := matchoffer.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchoffer.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.title": %w`, err)}
@@ -434,6 +459,12 @@ func (_u *MatchOfferUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(matchoffer.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(matchoffer.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(matchoffer.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(matchoffer.FieldTitle, field.TypeString, value)
@@ -718,6 +749,26 @@ func (_u *MatchOfferUpdateOne) SetNillableDemo(v *bool) *MatchOfferUpdateOne {
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetRef sets the "ref" field.
+func (_u *MatchOfferUpdateOne) SetRef(v string) *MatchOfferUpdateOne {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *MatchOfferUpdateOne) SetNillableRef(v *string) *MatchOfferUpdateOne {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *MatchOfferUpdateOne) ClearRef() *MatchOfferUpdateOne {
+	_u.mutation.ClearRef()
 	return _u
 }
 
@@ -1072,6 +1123,11 @@ func (_u *MatchOfferUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MatchOfferUpdateOne) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := matchoffer.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchoffer.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.title": %w`, err)}
@@ -1135,6 +1191,12 @@ func (_u *MatchOfferUpdateOne) sqlSave(ctx context.Context) (_node *MatchOffer, 
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(matchoffer.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(matchoffer.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(matchoffer.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(matchoffer.FieldTitle, field.TypeString, value)

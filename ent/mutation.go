@@ -856,6 +856,7 @@ type ActivityMutation struct {
 	typ                          string
 	id                           *int
 	demo                         *bool
+	ref                          *string
 	title                        *string
 	description                  *string
 	kind                         *activity.Kind
@@ -1026,6 +1027,55 @@ func (m *ActivityMutation) OldDemo(ctx context.Context) (v bool, err error) {
 // ResetDemo resets all changes to the "demo" field.
 func (m *ActivityMutation) ResetDemo() {
 	m.demo = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *ActivityMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *ActivityMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *ActivityMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[activity.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *ActivityMutation) RefCleared() bool {
+	_, ok := m.clearedFields[activity.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *ActivityMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, activity.FieldRef)
 }
 
 // SetTitle sets the "title" field.
@@ -1973,9 +2023,12 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.demo != nil {
 		fields = append(fields, activity.FieldDemo)
+	}
+	if m.ref != nil {
+		fields = append(fields, activity.FieldRef)
 	}
 	if m.title != nil {
 		fields = append(fields, activity.FieldTitle)
@@ -2026,6 +2079,8 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case activity.FieldDemo:
 		return m.Demo()
+	case activity.FieldRef:
+		return m.Ref()
 	case activity.FieldTitle:
 		return m.Title()
 	case activity.FieldDescription:
@@ -2063,6 +2118,8 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 	switch name {
 	case activity.FieldDemo:
 		return m.OldDemo(ctx)
+	case activity.FieldRef:
+		return m.OldRef(ctx)
 	case activity.FieldTitle:
 		return m.OldTitle(ctx)
 	case activity.FieldDescription:
@@ -2104,6 +2161,13 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case activity.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
 		return nil
 	case activity.FieldTitle:
 		v, ok := value.(string)
@@ -2253,6 +2317,9 @@ func (m *ActivityMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ActivityMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(activity.FieldRef) {
+		fields = append(fields, activity.FieldRef)
+	}
 	if m.FieldCleared(activity.FieldDescription) {
 		fields = append(fields, activity.FieldDescription)
 	}
@@ -2285,6 +2352,9 @@ func (m *ActivityMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ActivityMutation) ClearField(name string) error {
 	switch name {
+	case activity.FieldRef:
+		m.ClearRef()
+		return nil
 	case activity.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -2313,6 +2383,9 @@ func (m *ActivityMutation) ResetField(name string) error {
 	switch name {
 	case activity.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case activity.FieldRef:
+		m.ResetRef()
 		return nil
 	case activity.FieldTitle:
 		m.ResetTitle()
@@ -2587,6 +2660,8 @@ type ActivityBeneficiaryMutation struct {
 	op              Op
 	typ             string
 	start_date      *time.Time
+	participants    *int
+	addparticipants *int
 	clearedFields   map[string]struct{}
 	activity        *int
 	clearedactivity bool
@@ -2705,6 +2780,59 @@ func (m *ActivityBeneficiaryMutation) ResetStartDate() {
 	delete(m.clearedFields, activitybeneficiary.FieldStartDate)
 }
 
+// SetParticipants sets the "participants" field.
+func (m *ActivityBeneficiaryMutation) SetParticipants(i int) {
+	m.participants = &i
+	m.addparticipants = nil
+}
+
+// Participants returns the value of the "participants" field in the mutation.
+func (m *ActivityBeneficiaryMutation) Participants() (r int, exists bool) {
+	v := m.participants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// AddParticipants adds i to the "participants" field.
+func (m *ActivityBeneficiaryMutation) AddParticipants(i int) {
+	if m.addparticipants != nil {
+		*m.addparticipants += i
+	} else {
+		m.addparticipants = &i
+	}
+}
+
+// AddedParticipants returns the value that was added to the "participants" field in this mutation.
+func (m *ActivityBeneficiaryMutation) AddedParticipants() (r int, exists bool) {
+	v := m.addparticipants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearParticipants clears the value of the "participants" field.
+func (m *ActivityBeneficiaryMutation) ClearParticipants() {
+	m.participants = nil
+	m.addparticipants = nil
+	m.clearedFields[activitybeneficiary.FieldParticipants] = struct{}{}
+}
+
+// ParticipantsCleared returns if the "participants" field was cleared in this mutation.
+func (m *ActivityBeneficiaryMutation) ParticipantsCleared() bool {
+	_, ok := m.clearedFields[activitybeneficiary.FieldParticipants]
+	return ok
+}
+
+// ResetParticipants resets all changes to the "participants" field.
+func (m *ActivityBeneficiaryMutation) ResetParticipants() {
+	m.participants = nil
+	m.addparticipants = nil
+	delete(m.clearedFields, activitybeneficiary.FieldParticipants)
+}
+
 // ClearActivity clears the "activity" edge to the Activity entity.
 func (m *ActivityBeneficiaryMutation) ClearActivity() {
 	m.clearedactivity = true
@@ -2793,7 +2921,7 @@ func (m *ActivityBeneficiaryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityBeneficiaryMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 4)
 	if m.activity != nil {
 		fields = append(fields, activitybeneficiary.FieldActivityID)
 	}
@@ -2802,6 +2930,9 @@ func (m *ActivityBeneficiaryMutation) Fields() []string {
 	}
 	if m.start_date != nil {
 		fields = append(fields, activitybeneficiary.FieldStartDate)
+	}
+	if m.participants != nil {
+		fields = append(fields, activitybeneficiary.FieldParticipants)
 	}
 	return fields
 }
@@ -2817,6 +2948,8 @@ func (m *ActivityBeneficiaryMutation) Field(name string) (ent.Value, bool) {
 		return m.CountryID()
 	case activitybeneficiary.FieldStartDate:
 		return m.StartDate()
+	case activitybeneficiary.FieldParticipants:
+		return m.Participants()
 	}
 	return nil, false
 }
@@ -2854,6 +2987,13 @@ func (m *ActivityBeneficiaryMutation) SetField(name string, value ent.Value) err
 		}
 		m.SetStartDate(v)
 		return nil
+	case activitybeneficiary.FieldParticipants:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParticipants(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ActivityBeneficiary field %s", name)
 }
@@ -2862,6 +3002,9 @@ func (m *ActivityBeneficiaryMutation) SetField(name string, value ent.Value) err
 // this mutation.
 func (m *ActivityBeneficiaryMutation) AddedFields() []string {
 	var fields []string
+	if m.addparticipants != nil {
+		fields = append(fields, activitybeneficiary.FieldParticipants)
+	}
 	return fields
 }
 
@@ -2870,6 +3013,8 @@ func (m *ActivityBeneficiaryMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ActivityBeneficiaryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case activitybeneficiary.FieldParticipants:
+		return m.AddedParticipants()
 	}
 	return nil, false
 }
@@ -2879,6 +3024,13 @@ func (m *ActivityBeneficiaryMutation) AddedField(name string) (ent.Value, bool) 
 // type.
 func (m *ActivityBeneficiaryMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case activitybeneficiary.FieldParticipants:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddParticipants(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ActivityBeneficiary numeric field %s", name)
 }
@@ -2889,6 +3041,9 @@ func (m *ActivityBeneficiaryMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(activitybeneficiary.FieldStartDate) {
 		fields = append(fields, activitybeneficiary.FieldStartDate)
+	}
+	if m.FieldCleared(activitybeneficiary.FieldParticipants) {
+		fields = append(fields, activitybeneficiary.FieldParticipants)
 	}
 	return fields
 }
@@ -2907,6 +3062,9 @@ func (m *ActivityBeneficiaryMutation) ClearField(name string) error {
 	case activitybeneficiary.FieldStartDate:
 		m.ClearStartDate()
 		return nil
+	case activitybeneficiary.FieldParticipants:
+		m.ClearParticipants()
+		return nil
 	}
 	return fmt.Errorf("unknown ActivityBeneficiary nullable field %s", name)
 }
@@ -2923,6 +3081,9 @@ func (m *ActivityBeneficiaryMutation) ResetField(name string) error {
 		return nil
 	case activitybeneficiary.FieldStartDate:
 		m.ResetStartDate()
+		return nil
+	case activitybeneficiary.FieldParticipants:
+		m.ResetParticipants()
 		return nil
 	}
 	return fmt.Errorf("unknown ActivityBeneficiary field %s", name)
@@ -5598,6 +5759,7 @@ type ConsultantMutation struct {
 	typ                string
 	id                 *int
 	demo               *bool
+	ref                *string
 	name               *string
 	languages          *[]string
 	appendlanguages    []string
@@ -5750,6 +5912,55 @@ func (m *ConsultantMutation) OldDemo(ctx context.Context) (v bool, err error) {
 // ResetDemo resets all changes to the "demo" field.
 func (m *ConsultantMutation) ResetDemo() {
 	m.demo = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *ConsultantMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *ConsultantMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the Consultant entity.
+// If the Consultant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsultantMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *ConsultantMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[consultant.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *ConsultantMutation) RefCleared() bool {
+	_, ok := m.clearedFields[consultant.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *ConsultantMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, consultant.FieldRef)
 }
 
 // SetName sets the "name" field.
@@ -6168,9 +6379,12 @@ func (m *ConsultantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsultantMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.demo != nil {
 		fields = append(fields, consultant.FieldDemo)
+	}
+	if m.ref != nil {
+		fields = append(fields, consultant.FieldRef)
 	}
 	if m.name != nil {
 		fields = append(fields, consultant.FieldName)
@@ -6197,6 +6411,8 @@ func (m *ConsultantMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case consultant.FieldDemo:
 		return m.Demo()
+	case consultant.FieldRef:
+		return m.Ref()
 	case consultant.FieldName:
 		return m.Name()
 	case consultant.FieldLanguages:
@@ -6218,6 +6434,8 @@ func (m *ConsultantMutation) OldField(ctx context.Context, name string) (ent.Val
 	switch name {
 	case consultant.FieldDemo:
 		return m.OldDemo(ctx)
+	case consultant.FieldRef:
+		return m.OldRef(ctx)
 	case consultant.FieldName:
 		return m.OldName(ctx)
 	case consultant.FieldLanguages:
@@ -6243,6 +6461,13 @@ func (m *ConsultantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case consultant.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
 		return nil
 	case consultant.FieldName:
 		v, ok := value.(string)
@@ -6309,6 +6534,9 @@ func (m *ConsultantMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ConsultantMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(consultant.FieldRef) {
+		fields = append(fields, consultant.FieldRef)
+	}
 	if m.FieldCleared(consultant.FieldLanguages) {
 		fields = append(fields, consultant.FieldLanguages)
 	}
@@ -6332,6 +6560,9 @@ func (m *ConsultantMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ConsultantMutation) ClearField(name string) error {
 	switch name {
+	case consultant.FieldRef:
+		m.ClearRef()
+		return nil
 	case consultant.FieldLanguages:
 		m.ClearLanguages()
 		return nil
@@ -6351,6 +6582,9 @@ func (m *ConsultantMutation) ResetField(name string) error {
 	switch name {
 	case consultant.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case consultant.FieldRef:
+		m.ResetRef()
 		return nil
 	case consultant.FieldName:
 		m.ResetName()
@@ -6508,6 +6742,11 @@ type CountryMutation struct {
 	code                       *string
 	iso3                       *string
 	name                       *string
+	name_ar                    *string
+	name_es                    *string
+	name_fr                    *string
+	name_ru                    *string
+	name_zh                    *string
 	official_name              *string
 	ldc                        *bool
 	sovereign                  *bool
@@ -6752,6 +6991,251 @@ func (m *CountryMutation) OldName(ctx context.Context) (v string, err error) {
 // ResetName resets all changes to the "name" field.
 func (m *CountryMutation) ResetName() {
 	m.name = nil
+}
+
+// SetNameAr sets the "name_ar" field.
+func (m *CountryMutation) SetNameAr(s string) {
+	m.name_ar = &s
+}
+
+// NameAr returns the value of the "name_ar" field in the mutation.
+func (m *CountryMutation) NameAr() (r string, exists bool) {
+	v := m.name_ar
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameAr returns the old "name_ar" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNameAr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameAr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameAr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameAr: %w", err)
+	}
+	return oldValue.NameAr, nil
+}
+
+// ClearNameAr clears the value of the "name_ar" field.
+func (m *CountryMutation) ClearNameAr() {
+	m.name_ar = nil
+	m.clearedFields[country.FieldNameAr] = struct{}{}
+}
+
+// NameArCleared returns if the "name_ar" field was cleared in this mutation.
+func (m *CountryMutation) NameArCleared() bool {
+	_, ok := m.clearedFields[country.FieldNameAr]
+	return ok
+}
+
+// ResetNameAr resets all changes to the "name_ar" field.
+func (m *CountryMutation) ResetNameAr() {
+	m.name_ar = nil
+	delete(m.clearedFields, country.FieldNameAr)
+}
+
+// SetNameEs sets the "name_es" field.
+func (m *CountryMutation) SetNameEs(s string) {
+	m.name_es = &s
+}
+
+// NameEs returns the value of the "name_es" field in the mutation.
+func (m *CountryMutation) NameEs() (r string, exists bool) {
+	v := m.name_es
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameEs returns the old "name_es" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNameEs(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameEs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameEs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameEs: %w", err)
+	}
+	return oldValue.NameEs, nil
+}
+
+// ClearNameEs clears the value of the "name_es" field.
+func (m *CountryMutation) ClearNameEs() {
+	m.name_es = nil
+	m.clearedFields[country.FieldNameEs] = struct{}{}
+}
+
+// NameEsCleared returns if the "name_es" field was cleared in this mutation.
+func (m *CountryMutation) NameEsCleared() bool {
+	_, ok := m.clearedFields[country.FieldNameEs]
+	return ok
+}
+
+// ResetNameEs resets all changes to the "name_es" field.
+func (m *CountryMutation) ResetNameEs() {
+	m.name_es = nil
+	delete(m.clearedFields, country.FieldNameEs)
+}
+
+// SetNameFr sets the "name_fr" field.
+func (m *CountryMutation) SetNameFr(s string) {
+	m.name_fr = &s
+}
+
+// NameFr returns the value of the "name_fr" field in the mutation.
+func (m *CountryMutation) NameFr() (r string, exists bool) {
+	v := m.name_fr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameFr returns the old "name_fr" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNameFr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameFr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameFr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameFr: %w", err)
+	}
+	return oldValue.NameFr, nil
+}
+
+// ClearNameFr clears the value of the "name_fr" field.
+func (m *CountryMutation) ClearNameFr() {
+	m.name_fr = nil
+	m.clearedFields[country.FieldNameFr] = struct{}{}
+}
+
+// NameFrCleared returns if the "name_fr" field was cleared in this mutation.
+func (m *CountryMutation) NameFrCleared() bool {
+	_, ok := m.clearedFields[country.FieldNameFr]
+	return ok
+}
+
+// ResetNameFr resets all changes to the "name_fr" field.
+func (m *CountryMutation) ResetNameFr() {
+	m.name_fr = nil
+	delete(m.clearedFields, country.FieldNameFr)
+}
+
+// SetNameRu sets the "name_ru" field.
+func (m *CountryMutation) SetNameRu(s string) {
+	m.name_ru = &s
+}
+
+// NameRu returns the value of the "name_ru" field in the mutation.
+func (m *CountryMutation) NameRu() (r string, exists bool) {
+	v := m.name_ru
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameRu returns the old "name_ru" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNameRu(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameRu is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameRu requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameRu: %w", err)
+	}
+	return oldValue.NameRu, nil
+}
+
+// ClearNameRu clears the value of the "name_ru" field.
+func (m *CountryMutation) ClearNameRu() {
+	m.name_ru = nil
+	m.clearedFields[country.FieldNameRu] = struct{}{}
+}
+
+// NameRuCleared returns if the "name_ru" field was cleared in this mutation.
+func (m *CountryMutation) NameRuCleared() bool {
+	_, ok := m.clearedFields[country.FieldNameRu]
+	return ok
+}
+
+// ResetNameRu resets all changes to the "name_ru" field.
+func (m *CountryMutation) ResetNameRu() {
+	m.name_ru = nil
+	delete(m.clearedFields, country.FieldNameRu)
+}
+
+// SetNameZh sets the "name_zh" field.
+func (m *CountryMutation) SetNameZh(s string) {
+	m.name_zh = &s
+}
+
+// NameZh returns the value of the "name_zh" field in the mutation.
+func (m *CountryMutation) NameZh() (r string, exists bool) {
+	v := m.name_zh
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameZh returns the old "name_zh" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNameZh(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameZh is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameZh requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameZh: %w", err)
+	}
+	return oldValue.NameZh, nil
+}
+
+// ClearNameZh clears the value of the "name_zh" field.
+func (m *CountryMutation) ClearNameZh() {
+	m.name_zh = nil
+	m.clearedFields[country.FieldNameZh] = struct{}{}
+}
+
+// NameZhCleared returns if the "name_zh" field was cleared in this mutation.
+func (m *CountryMutation) NameZhCleared() bool {
+	_, ok := m.clearedFields[country.FieldNameZh]
+	return ok
+}
+
+// ResetNameZh resets all changes to the "name_zh" field.
+func (m *CountryMutation) ResetNameZh() {
+	m.name_zh = nil
+	delete(m.clearedFields, country.FieldNameZh)
 }
 
 // SetOfficialName sets the "official_name" field.
@@ -7541,7 +8025,7 @@ func (m *CountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CountryMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 14)
 	if m.code != nil {
 		fields = append(fields, country.FieldCode)
 	}
@@ -7550,6 +8034,21 @@ func (m *CountryMutation) Fields() []string {
 	}
 	if m.name != nil {
 		fields = append(fields, country.FieldName)
+	}
+	if m.name_ar != nil {
+		fields = append(fields, country.FieldNameAr)
+	}
+	if m.name_es != nil {
+		fields = append(fields, country.FieldNameEs)
+	}
+	if m.name_fr != nil {
+		fields = append(fields, country.FieldNameFr)
+	}
+	if m.name_ru != nil {
+		fields = append(fields, country.FieldNameRu)
+	}
+	if m.name_zh != nil {
+		fields = append(fields, country.FieldNameZh)
 	}
 	if m.official_name != nil {
 		fields = append(fields, country.FieldOfficialName)
@@ -7583,6 +8082,16 @@ func (m *CountryMutation) Field(name string) (ent.Value, bool) {
 		return m.Iso3()
 	case country.FieldName:
 		return m.Name()
+	case country.FieldNameAr:
+		return m.NameAr()
+	case country.FieldNameEs:
+		return m.NameEs()
+	case country.FieldNameFr:
+		return m.NameFr()
+	case country.FieldNameRu:
+		return m.NameRu()
+	case country.FieldNameZh:
+		return m.NameZh()
 	case country.FieldOfficialName:
 		return m.OfficialName()
 	case country.FieldLdc:
@@ -7610,6 +8119,16 @@ func (m *CountryMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldIso3(ctx)
 	case country.FieldName:
 		return m.OldName(ctx)
+	case country.FieldNameAr:
+		return m.OldNameAr(ctx)
+	case country.FieldNameEs:
+		return m.OldNameEs(ctx)
+	case country.FieldNameFr:
+		return m.OldNameFr(ctx)
+	case country.FieldNameRu:
+		return m.OldNameRu(ctx)
+	case country.FieldNameZh:
+		return m.OldNameZh(ctx)
 	case country.FieldOfficialName:
 		return m.OldOfficialName(ctx)
 	case country.FieldLdc:
@@ -7651,6 +8170,41 @@ func (m *CountryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetName(v)
+		return nil
+	case country.FieldNameAr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameAr(v)
+		return nil
+	case country.FieldNameEs:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameEs(v)
+		return nil
+	case country.FieldNameFr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameFr(v)
+		return nil
+	case country.FieldNameRu:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameRu(v)
+		return nil
+	case country.FieldNameZh:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameZh(v)
 		return nil
 	case country.FieldOfficialName:
 		v, ok := value.(string)
@@ -7751,6 +8305,21 @@ func (m *CountryMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CountryMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(country.FieldNameAr) {
+		fields = append(fields, country.FieldNameAr)
+	}
+	if m.FieldCleared(country.FieldNameEs) {
+		fields = append(fields, country.FieldNameEs)
+	}
+	if m.FieldCleared(country.FieldNameFr) {
+		fields = append(fields, country.FieldNameFr)
+	}
+	if m.FieldCleared(country.FieldNameRu) {
+		fields = append(fields, country.FieldNameRu)
+	}
+	if m.FieldCleared(country.FieldNameZh) {
+		fields = append(fields, country.FieldNameZh)
+	}
 	if m.FieldCleared(country.FieldOfficialName) {
 		fields = append(fields, country.FieldOfficialName)
 	}
@@ -7771,6 +8340,21 @@ func (m *CountryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CountryMutation) ClearField(name string) error {
 	switch name {
+	case country.FieldNameAr:
+		m.ClearNameAr()
+		return nil
+	case country.FieldNameEs:
+		m.ClearNameEs()
+		return nil
+	case country.FieldNameFr:
+		m.ClearNameFr()
+		return nil
+	case country.FieldNameRu:
+		m.ClearNameRu()
+		return nil
+	case country.FieldNameZh:
+		m.ClearNameZh()
+		return nil
 	case country.FieldOfficialName:
 		m.ClearOfficialName()
 		return nil
@@ -7793,6 +8377,21 @@ func (m *CountryMutation) ResetField(name string) error {
 		return nil
 	case country.FieldName:
 		m.ResetName()
+		return nil
+	case country.FieldNameAr:
+		m.ResetNameAr()
+		return nil
+	case country.FieldNameEs:
+		m.ResetNameEs()
+		return nil
+	case country.FieldNameFr:
+		m.ResetNameFr()
+		return nil
+	case country.FieldNameRu:
+		m.ResetNameRu()
+		return nil
+	case country.FieldNameZh:
+		m.ResetNameZh()
 		return nil
 	case country.FieldOfficialName:
 		m.ResetOfficialName()
@@ -9238,6 +9837,7 @@ type MatchNeedMutation struct {
 	typ             string
 	id              *int
 	demo            *bool
+	ref             *string
 	title           *string
 	description     *string
 	kind            *schematype.MatchKind
@@ -9393,6 +9993,55 @@ func (m *MatchNeedMutation) OldDemo(ctx context.Context) (v bool, err error) {
 // ResetDemo resets all changes to the "demo" field.
 func (m *MatchNeedMutation) ResetDemo() {
 	m.demo = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *MatchNeedMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *MatchNeedMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the MatchNeed entity.
+// If the MatchNeed object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchNeedMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *MatchNeedMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[matchneed.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *MatchNeedMutation) RefCleared() bool {
+	_, ok := m.clearedFields[matchneed.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *MatchNeedMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, matchneed.FieldRef)
 }
 
 // SetTitle sets the "title" field.
@@ -9921,9 +10570,12 @@ func (m *MatchNeedMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchNeedMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.demo != nil {
 		fields = append(fields, matchneed.FieldDemo)
+	}
+	if m.ref != nil {
+		fields = append(fields, matchneed.FieldRef)
 	}
 	if m.title != nil {
 		fields = append(fields, matchneed.FieldTitle)
@@ -9959,6 +10611,8 @@ func (m *MatchNeedMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case matchneed.FieldDemo:
 		return m.Demo()
+	case matchneed.FieldRef:
+		return m.Ref()
 	case matchneed.FieldTitle:
 		return m.Title()
 	case matchneed.FieldDescription:
@@ -9986,6 +10640,8 @@ func (m *MatchNeedMutation) OldField(ctx context.Context, name string) (ent.Valu
 	switch name {
 	case matchneed.FieldDemo:
 		return m.OldDemo(ctx)
+	case matchneed.FieldRef:
+		return m.OldRef(ctx)
 	case matchneed.FieldTitle:
 		return m.OldTitle(ctx)
 	case matchneed.FieldDescription:
@@ -10017,6 +10673,13 @@ func (m *MatchNeedMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case matchneed.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
 		return nil
 	case matchneed.FieldTitle:
 		v, ok := value.(string)
@@ -10107,6 +10770,9 @@ func (m *MatchNeedMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MatchNeedMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(matchneed.FieldRef) {
+		fields = append(fields, matchneed.FieldRef)
+	}
 	if m.FieldCleared(matchneed.FieldDescription) {
 		fields = append(fields, matchneed.FieldDescription)
 	}
@@ -10127,6 +10793,9 @@ func (m *MatchNeedMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MatchNeedMutation) ClearField(name string) error {
 	switch name {
+	case matchneed.FieldRef:
+		m.ClearRef()
+		return nil
 	case matchneed.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -10143,6 +10812,9 @@ func (m *MatchNeedMutation) ResetField(name string) error {
 	switch name {
 	case matchneed.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case matchneed.FieldRef:
+		m.ResetRef()
 		return nil
 	case matchneed.FieldTitle:
 		m.ResetTitle()
@@ -10325,6 +10997,7 @@ type MatchOfferMutation struct {
 	typ                     string
 	id                      *int
 	demo                    *bool
+	ref                     *string
 	title                   *string
 	description             *string
 	kind                    *schematype.MatchKind
@@ -10487,6 +11160,55 @@ func (m *MatchOfferMutation) OldDemo(ctx context.Context) (v bool, err error) {
 // ResetDemo resets all changes to the "demo" field.
 func (m *MatchOfferMutation) ResetDemo() {
 	m.demo = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *MatchOfferMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *MatchOfferMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the MatchOffer entity.
+// If the MatchOffer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchOfferMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *MatchOfferMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[matchoffer.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *MatchOfferMutation) RefCleared() bool {
+	_, ok := m.clearedFields[matchoffer.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *MatchOfferMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, matchoffer.FieldRef)
 }
 
 // SetTitle sets the "title" field.
@@ -11165,9 +11887,12 @@ func (m *MatchOfferMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MatchOfferMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.demo != nil {
 		fields = append(fields, matchoffer.FieldDemo)
+	}
+	if m.ref != nil {
+		fields = append(fields, matchoffer.FieldRef)
 	}
 	if m.title != nil {
 		fields = append(fields, matchoffer.FieldTitle)
@@ -11206,6 +11931,8 @@ func (m *MatchOfferMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case matchoffer.FieldDemo:
 		return m.Demo()
+	case matchoffer.FieldRef:
+		return m.Ref()
 	case matchoffer.FieldTitle:
 		return m.Title()
 	case matchoffer.FieldDescription:
@@ -11235,6 +11962,8 @@ func (m *MatchOfferMutation) OldField(ctx context.Context, name string) (ent.Val
 	switch name {
 	case matchoffer.FieldDemo:
 		return m.OldDemo(ctx)
+	case matchoffer.FieldRef:
+		return m.OldRef(ctx)
 	case matchoffer.FieldTitle:
 		return m.OldTitle(ctx)
 	case matchoffer.FieldDescription:
@@ -11268,6 +11997,13 @@ func (m *MatchOfferMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case matchoffer.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
 		return nil
 	case matchoffer.FieldTitle:
 		v, ok := value.(string)
@@ -11377,6 +12113,9 @@ func (m *MatchOfferMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MatchOfferMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(matchoffer.FieldRef) {
+		fields = append(fields, matchoffer.FieldRef)
+	}
 	if m.FieldCleared(matchoffer.FieldDescription) {
 		fields = append(fields, matchoffer.FieldDescription)
 	}
@@ -11400,6 +12139,9 @@ func (m *MatchOfferMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MatchOfferMutation) ClearField(name string) error {
 	switch name {
+	case matchoffer.FieldRef:
+		m.ClearRef()
+		return nil
 	case matchoffer.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -11419,6 +12161,9 @@ func (m *MatchOfferMutation) ResetField(name string) error {
 	switch name {
 	case matchoffer.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case matchoffer.FieldRef:
+		m.ResetRef()
 		return nil
 	case matchoffer.FieldTitle:
 		m.ResetTitle()
@@ -12994,6 +13739,7 @@ type OrganizationMutation struct {
 	typ               string
 	id                *int
 	demo              *bool
+	ref               *string
 	name              *string
 	kind              *organization.Kind
 	website           *string
@@ -13146,6 +13892,55 @@ func (m *OrganizationMutation) OldDemo(ctx context.Context) (v bool, err error) 
 // ResetDemo resets all changes to the "demo" field.
 func (m *OrganizationMutation) ResetDemo() {
 	m.demo = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *OrganizationMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *OrganizationMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *OrganizationMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[organization.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *OrganizationMutation) RefCleared() bool {
+	_, ok := m.clearedFields[organization.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *OrganizationMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, organization.FieldRef)
 }
 
 // SetName sets the "name" field.
@@ -13504,9 +14299,12 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.demo != nil {
 		fields = append(fields, organization.FieldDemo)
+	}
+	if m.ref != nil {
+		fields = append(fields, organization.FieldRef)
 	}
 	if m.name != nil {
 		fields = append(fields, organization.FieldName)
@@ -13527,6 +14325,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case organization.FieldDemo:
 		return m.Demo()
+	case organization.FieldRef:
+		return m.Ref()
 	case organization.FieldName:
 		return m.Name()
 	case organization.FieldKind:
@@ -13544,6 +14344,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 	switch name {
 	case organization.FieldDemo:
 		return m.OldDemo(ctx)
+	case organization.FieldRef:
+		return m.OldRef(ctx)
 	case organization.FieldName:
 		return m.OldName(ctx)
 	case organization.FieldKind:
@@ -13565,6 +14367,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case organization.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
 		return nil
 	case organization.FieldName:
 		v, ok := value.(string)
@@ -13617,6 +14426,9 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *OrganizationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(organization.FieldRef) {
+		fields = append(fields, organization.FieldRef)
+	}
 	if m.FieldCleared(organization.FieldWebsite) {
 		fields = append(fields, organization.FieldWebsite)
 	}
@@ -13634,6 +14446,9 @@ func (m *OrganizationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *OrganizationMutation) ClearField(name string) error {
 	switch name {
+	case organization.FieldRef:
+		m.ClearRef()
+		return nil
 	case organization.FieldWebsite:
 		m.ClearWebsite()
 		return nil
@@ -13647,6 +14462,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 	switch name {
 	case organization.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case organization.FieldRef:
+		m.ResetRef()
 		return nil
 	case organization.FieldName:
 		m.ResetName()
@@ -14218,6 +15036,8 @@ type ProjectMutation struct {
 	documents              *[]string
 	appenddocuments        []string
 	note                   *string
+	sources                *[]string
+	appendsources          []string
 	demo                   *bool
 	clearedFields          map[string]struct{}
 	recommendations        map[int]struct{}
@@ -14774,6 +15594,57 @@ func (m *ProjectMutation) ResetNote() {
 	delete(m.clearedFields, project.FieldNote)
 }
 
+// SetSources sets the "sources" field.
+func (m *ProjectMutation) SetSources(s []string) {
+	m.sources = &s
+	m.appendsources = nil
+}
+
+// Sources returns the value of the "sources" field in the mutation.
+func (m *ProjectMutation) Sources() (r []string, exists bool) {
+	v := m.sources
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSources returns the old "sources" field's value of the Project entity.
+// If the Project object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectMutation) OldSources(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSources is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSources requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSources: %w", err)
+	}
+	return oldValue.Sources, nil
+}
+
+// AppendSources adds s to the "sources" field.
+func (m *ProjectMutation) AppendSources(s []string) {
+	m.appendsources = append(m.appendsources, s...)
+}
+
+// AppendedSources returns the list of values that were appended to the "sources" field in this mutation.
+func (m *ProjectMutation) AppendedSources() ([]string, bool) {
+	if len(m.appendsources) == 0 {
+		return nil, false
+	}
+	return m.appendsources, true
+}
+
+// ResetSources resets all changes to the "sources" field.
+func (m *ProjectMutation) ResetSources() {
+	m.sources = nil
+	m.appendsources = nil
+}
+
 // SetDemo sets the "demo" field.
 func (m *ProjectMutation) SetDemo(b bool) {
 	m.demo = &b
@@ -15060,7 +15931,7 @@ func (m *ProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProjectMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.code != nil {
 		fields = append(fields, project.FieldCode)
 	}
@@ -15087,6 +15958,9 @@ func (m *ProjectMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, project.FieldNote)
+	}
+	if m.sources != nil {
+		fields = append(fields, project.FieldSources)
 	}
 	if m.demo != nil {
 		fields = append(fields, project.FieldDemo)
@@ -15117,6 +15991,8 @@ func (m *ProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.Documents()
 	case project.FieldNote:
 		return m.Note()
+	case project.FieldSources:
+		return m.Sources()
 	case project.FieldDemo:
 		return m.Demo()
 	}
@@ -15146,6 +16022,8 @@ func (m *ProjectMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDocuments(ctx)
 	case project.FieldNote:
 		return m.OldNote(ctx)
+	case project.FieldSources:
+		return m.OldSources(ctx)
 	case project.FieldDemo:
 		return m.OldDemo(ctx)
 	}
@@ -15219,6 +16097,13 @@ func (m *ProjectMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNote(v)
+		return nil
+	case project.FieldSources:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSources(v)
 		return nil
 	case project.FieldDemo:
 		v, ok := value.(bool)
@@ -15356,6 +16241,9 @@ func (m *ProjectMutation) ResetField(name string) error {
 		return nil
 	case project.FieldNote:
 		m.ResetNote()
+		return nil
+	case project.FieldSources:
+		m.ResetSources()
 		return nil
 	case project.FieldDemo:
 		m.ResetDemo()

@@ -19,6 +19,8 @@ type Organization struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	Ref *string `json:"ref,omitempty"`
 	// Name of the organization.
 	Name string `json:"name,omitempty"`
 	// What kind of body the organization is.
@@ -100,7 +102,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case organization.FieldID:
 			values[i] = new(sql.NullInt64)
-		case organization.FieldName, organization.FieldKind, organization.FieldWebsite:
+		case organization.FieldRef, organization.FieldName, organization.FieldKind, organization.FieldWebsite:
 			values[i] = new(sql.NullString)
 		case organization.ForeignKeys[0]: // country_id
 			values[i] = new(sql.NullInt64)
@@ -130,6 +132,13 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field demo", values[i])
 			} else if value.Valid {
 				_m.Demo = value.Bool
+			}
+		case organization.FieldRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ref", values[i])
+			} else if value.Valid {
+				_m.Ref = new(string)
+				*_m.Ref = value.String
 			}
 		case organization.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -214,6 +223,11 @@ func (_m *Organization) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	if v := _m.Ref; v != nil {
+		builder.WriteString("ref=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

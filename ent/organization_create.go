@@ -39,6 +39,20 @@ func (_c *OrganizationCreate) SetNillableDemo(v *bool) *OrganizationCreate {
 	return _c
 }
 
+// SetRef sets the "ref" field.
+func (_c *OrganizationCreate) SetRef(v string) *OrganizationCreate {
+	_c.mutation.SetRef(v)
+	return _c
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRef(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetRef(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *OrganizationCreate) SetName(v string) *OrganizationCreate {
 	_c.mutation.SetName(v)
@@ -178,6 +192,11 @@ func (_c *OrganizationCreate) check() error {
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "Organization.demo"`)}
 	}
+	if v, ok := _c.mutation.Ref(); ok {
+		if err := organization.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Organization.ref": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Organization.name"`)}
 	}
@@ -229,6 +248,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(organization.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Ref(); ok {
+		_spec.SetField(organization.FieldRef, field.TypeString, value)
+		_node.Ref = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)
@@ -371,6 +394,24 @@ func (u *OrganizationUpsert) UpdateDemo() *OrganizationUpsert {
 	return u
 }
 
+// SetRef sets the "ref" field.
+func (u *OrganizationUpsert) SetRef(v string) *OrganizationUpsert {
+	u.Set(organization.FieldRef, v)
+	return u
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateRef() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldRef)
+	return u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *OrganizationUpsert) ClearRef() *OrganizationUpsert {
+	u.SetNull(organization.FieldRef)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *OrganizationUpsert) SetName(v string) *OrganizationUpsert {
 	u.Set(organization.FieldName, v)
@@ -464,6 +505,27 @@ func (u *OrganizationUpsertOne) SetDemo(v bool) *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) UpdateDemo() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *OrganizationUpsertOne) SetRef(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateRef() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *OrganizationUpsertOne) ClearRef() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRef()
 	})
 }
 
@@ -731,6 +793,27 @@ func (u *OrganizationUpsertBulk) SetDemo(v bool) *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) UpdateDemo() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetRef sets the "ref" field.
+func (u *OrganizationUpsertBulk) SetRef(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetRef(v)
+	})
+}
+
+// UpdateRef sets the "ref" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateRef() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateRef()
+	})
+}
+
+// ClearRef clears the value of the "ref" field.
+func (u *OrganizationUpsertBulk) ClearRef() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRef()
 	})
 }
 

@@ -46,6 +46,26 @@ func (_u *OrganizationUpdate) SetNillableDemo(v *bool) *OrganizationUpdate {
 	return _u
 }
 
+// SetRef sets the "ref" field.
+func (_u *OrganizationUpdate) SetRef(v string) *OrganizationUpdate {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableRef(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *OrganizationUpdate) ClearRef() *OrganizationUpdate {
+	_u.mutation.ClearRef()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *OrganizationUpdate) SetName(v string) *OrganizationUpdate {
 	_u.mutation.SetName(v)
@@ -261,6 +281,11 @@ func (_u *OrganizationUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OrganizationUpdate) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := organization.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Organization.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := organization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
@@ -299,6 +324,12 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(organization.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(organization.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(organization.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)
@@ -509,6 +540,26 @@ func (_u *OrganizationUpdateOne) SetNillableDemo(v *bool) *OrganizationUpdateOne
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetRef sets the "ref" field.
+func (_u *OrganizationUpdateOne) SetRef(v string) *OrganizationUpdateOne {
+	_u.mutation.SetRef(v)
+	return _u
+}
+
+// SetNillableRef sets the "ref" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableRef(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetRef(*v)
+	}
+	return _u
+}
+
+// ClearRef clears the value of the "ref" field.
+func (_u *OrganizationUpdateOne) ClearRef() *OrganizationUpdateOne {
+	_u.mutation.ClearRef()
 	return _u
 }
 
@@ -740,6 +791,11 @@ func (_u *OrganizationUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OrganizationUpdateOne) check() error {
+	if v, ok := _u.mutation.Ref(); ok {
+		if err := organization.RefValidator(v); err != nil {
+			return &ValidationError{Name: "ref", err: fmt.Errorf(`ent: validator failed for field "Organization.ref": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := organization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
@@ -795,6 +851,12 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(organization.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Ref(); ok {
+		_spec.SetField(organization.FieldRef, field.TypeString, value)
+	}
+	if _u.mutation.RefCleared() {
+		_spec.ClearField(organization.FieldRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)

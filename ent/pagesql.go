@@ -8,22 +8,22 @@ import "sscgraph/internal/pagesql"
 // cursor places NULL where the database sorts it (pagesql.Cursors).
 var nullableColumns = pagesql.Nullable{
 	"api_keys":                       {"name": true, "expires_at": true, "revoked_at": true},
-	"activities":                     {"description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
-	"activity_beneficiary_countries": {"start_date": true},
+	"activities":                     {"ref": true, "description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
+	"activity_beneficiary_countries": {"start_date": true, "participants": true},
 	"activity_consultants":           {"start_date": true},
 	"activity_partners":              {"start_date": true},
 	"activity_provider_countries":    {"start_date": true},
 	"activity_topics":                {"start_date": true},
 	"audit_events":                   {"key_id": true, "changes": true},
-	"consultants":                    {"languages": true, "bio": true, "email": true},
-	"countries":                      {"official_name": true, "note": true},
+	"consultants":                    {"ref": true, "languages": true, "bio": true, "email": true},
+	"countries":                      {"name_ar": true, "name_es": true, "name_fr": true, "name_ru": true, "name_zh": true, "official_name": true, "note": true},
 	"matches":                        {"responded_at": true, "completed_at": true, "live_pair": true, "message": true, "response": true},
-	"match_needs":                    {"description": true, "languages": true},
-	"match_offers":                   {"description": true, "expires_at": true, "languages": true},
+	"match_needs":                    {"ref": true, "description": true, "languages": true},
+	"match_offers":                   {"ref": true, "description": true, "expires_at": true, "languages": true},
 	"match_offer_target_countries":   {"posted_at": true},
 	"match_offer_target_regions":     {"posted_at": true},
 	"match_offer_topics":             {"posted_at": true},
-	"organizations":                  {"website": true},
+	"organizations":                  {"ref": true, "website": true},
 	"projects":                       {"summary": true, "start_date": true, "end_date": true, "budget": true, "documents": true, "note": true},
 	"regions":                        {"description": true},
 	"topics":                         {"description": true},
@@ -34,7 +34,7 @@ var nullableColumns = pagesql.Nullable{
 // nested page of those children in the order of such a column reads the
 // join table's copy, in the order of its index (pagesql.Limit).
 var joinSortKeys = pagesql.SortKeys{
-	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date", "participants"}},
 	"activity_consultants":           {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_partners":              {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_provider_countries":    {Child: "activity_id", Columns: []string{"start_date"}},

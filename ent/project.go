@@ -24,7 +24,7 @@ type Project struct {
 	Title string `json:"title,omitempty"`
 	// What the project does, in a few sentences.
 	Summary string `json:"summary,omitempty"`
-	// Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+	// Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.
 	Status project.Status `json:"status,omitempty"`
 	// When the project started (the first of January where only the year is known).
 	StartDate *time.Time `json:"start_date,omitempty"`
@@ -36,6 +36,8 @@ type Project struct {
 	Documents []string `json:"documents,omitempty"`
 	// Provenance remarks, e.g. which facts could not be verified.
 	Note string `json:"note,omitempty"`
+	// What supports the record: CDIP document symbols and public addresses. Every real project has at least one.
+	Sources []string `json:"sources,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -107,7 +109,7 @@ func (*Project) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case project.FieldDocuments:
+		case project.FieldDocuments, project.FieldSources:
 			values[i] = new([]byte)
 		case project.FieldDemo:
 			values[i] = new(sql.NullBool)
@@ -198,6 +200,14 @@ func (_m *Project) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field note", values[i])
 			} else if value.Valid {
 				_m.Note = value.String
+			}
+		case project.FieldSources:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field sources", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Sources); err != nil {
+					return fmt.Errorf("unmarshal field sources: %w", err)
+				}
 			}
 		case project.FieldDemo:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -293,6 +303,9 @@ func (_m *Project) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("note=")
 	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	builder.WriteString("sources=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Sources))
 	builder.WriteString(", ")
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))

@@ -120,6 +120,12 @@ func (_c *ProjectCreate) SetNillableNote(v *string) *ProjectCreate {
 	return _c
 }
 
+// SetSources sets the "sources" field.
+func (_c *ProjectCreate) SetSources(v []string) *ProjectCreate {
+	_c.mutation.SetSources(v)
+	return _c
+}
+
 // SetDemo sets the "demo" field.
 func (_c *ProjectCreate) SetDemo(v bool) *ProjectCreate {
 	_c.mutation.SetDemo(v)
@@ -231,6 +237,10 @@ func (_c *ProjectCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *ProjectCreate) defaults() error {
+	if _, ok := _c.mutation.Sources(); !ok {
+		v := project.DefaultSources
+		_c.mutation.SetSources(v)
+	}
 	if _, ok := _c.mutation.Demo(); !ok {
 		v := project.DefaultDemo
 		_c.mutation.SetDemo(v)
@@ -268,6 +278,9 @@ func (_c *ProjectCreate) check() error {
 		if err := project.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Project.budget": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Sources(); !ok {
+		return &ValidationError{Name: "sources", err: errors.New(`ent: missing required field "Project.sources"`)}
 	}
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "Project.demo"`)}
@@ -334,6 +347,10 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(project.FieldNote, field.TypeString, value)
 		_node.Note = value
+	}
+	if value, ok := _c.mutation.Sources(); ok {
+		_spec.SetField(project.FieldSources, field.TypeJSON, value)
+		_node.Sources = value
 	}
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)
@@ -605,6 +622,18 @@ func (u *ProjectUpsert) ClearNote() *ProjectUpsert {
 	return u
 }
 
+// SetSources sets the "sources" field.
+func (u *ProjectUpsert) SetSources(v []string) *ProjectUpsert {
+	u.Set(project.FieldSources, v)
+	return u
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ProjectUpsert) UpdateSources() *ProjectUpsert {
+	u.SetExcluded(project.FieldSources)
+	return u
+}
+
 // SetDemo sets the "demo" field.
 func (u *ProjectUpsert) SetDemo(v bool) *ProjectUpsert {
 	u.Set(project.FieldDemo, v)
@@ -829,6 +858,20 @@ func (u *ProjectUpsertOne) UpdateNote() *ProjectUpsertOne {
 func (u *ProjectUpsertOne) ClearNote() *ProjectUpsertOne {
 	return u.Update(func(s *ProjectUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *ProjectUpsertOne) SetSources(v []string) *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ProjectUpsertOne) UpdateSources() *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateSources()
 	})
 }
 
@@ -1222,6 +1265,20 @@ func (u *ProjectUpsertBulk) UpdateNote() *ProjectUpsertBulk {
 func (u *ProjectUpsertBulk) ClearNote() *ProjectUpsertBulk {
 	return u.Update(func(s *ProjectUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *ProjectUpsertBulk) SetSources(v []string) *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ProjectUpsertBulk) UpdateSources() *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateSources()
 	})
 }
 

@@ -201,6 +201,18 @@ func (_u *ProjectUpdate) ClearNote() *ProjectUpdate {
 	return _u
 }
 
+// SetSources sets the "sources" field.
+func (_u *ProjectUpdate) SetSources(v []string) *ProjectUpdate {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *ProjectUpdate) AppendSources(v []string) *ProjectUpdate {
+	_u.mutation.AppendSources(v)
+	return _u
+}
+
 // SetDemo sets the "demo" field.
 func (_u *ProjectUpdate) SetDemo(v bool) *ProjectUpdate {
 	_u.mutation.SetDemo(v)
@@ -486,6 +498,14 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(project.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(project.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, project.FieldSources, value)
+		})
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)
@@ -859,6 +879,18 @@ func (_u *ProjectUpdateOne) ClearNote() *ProjectUpdateOne {
 	return _u
 }
 
+// SetSources sets the "sources" field.
+func (_u *ProjectUpdateOne) SetSources(v []string) *ProjectUpdateOne {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *ProjectUpdateOne) AppendSources(v []string) *ProjectUpdateOne {
+	_u.mutation.AppendSources(v)
+	return _u
+}
+
 // SetDemo sets the "demo" field.
 func (_u *ProjectUpdateOne) SetDemo(v bool) *ProjectUpdateOne {
 	_u.mutation.SetDemo(v)
@@ -1174,6 +1206,14 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(project.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(project.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, project.FieldSources, value)
+		})
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)

@@ -379,6 +379,10 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		// Search hits are ranked: their cursors name a row of any
 		// searchable type and carry its position (package search).
 		kinds = []string{"int"}
+	} else if rows, ok := linkRows[node]; ok {
+		// Links are in the key order of the row they lead to; their
+		// cursors carry that row's key and no order values.
+		node = rows
 	} else if rows, ok := suggestionRows[node]; ok {
 		// Suggestions are ranked by score: their cursors name a row of
 		// the type suggested and carry its score.
@@ -598,12 +602,22 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 			expect = owner
 		case fd.Type.Name() == "ID":
 			expect = ent.InputIDTargets[def.Name+"."+fd.Name]
+			if expect == "" {
+				expect = handInputIDTargets[def.Name+"."+fd.Name]
+			}
 		}
 		if msg := w.checkIDs(fd.Type, fv, expect, path+"."+fd.Name); msg != "" {
 			return msg
 		}
 	}
 	return ""
+}
+
+// handInputIDTargets are the ID fields of the inputs written by hand in
+// graph/schema (ent.InputIDTargets has the generated ones), with the type
+// of the rows they name.
+var handInputIDTargets = map[string]string{
+	"BeneficiaryInput.countryID": "Country",
 }
 
 func checkID(v any, want, path string) string {

@@ -110,8 +110,14 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[int], f
 		Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
+// Activity returns generated.ActivityResolver implementation.
+func (r *Resolver) Activity() generated.ActivityResolver { return &activityResolver{r} }
+
 // Consultant returns generated.ConsultantResolver implementation.
 func (r *Resolver) Consultant() generated.ConsultantResolver { return &consultantResolver{r} }
+
+// Country returns generated.CountryResolver implementation.
+func (r *Resolver) Country() generated.CountryResolver { return &countryResolver{r} }
 
 // Match returns generated.MatchResolver implementation.
 func (r *Resolver) Match() generated.MatchResolver { return &matchResolver{r} }
@@ -153,7 +159,9 @@ func (r *Resolver) ProjectWhereInput() generated.ProjectWhereInputResolver {
 }
 
 type (
+	activityResolver               struct{ *Resolver }
 	consultantResolver             struct{ *Resolver }
+	countryResolver                struct{ *Resolver }
 	matchResolver                  struct{ *Resolver }
 	matchOfferResolver             struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }

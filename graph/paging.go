@@ -64,6 +64,12 @@ func isSuggestions(def *ast.FieldDefinition) bool {
 	return ok && suggestionRows[node] != ""
 }
 
+// linkRows maps the node type of each connection of links (an activity's
+// beneficiaries …) to the type of the rows its cursors name.
+var linkRows = map[string]string{
+	"Beneficiary": "Country",
+}
+
 // searchNode is the node type of the search connection, whose cursors
 // name rows of any searchable type (package search).
 const searchNode = "SearchHit"

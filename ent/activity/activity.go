@@ -19,6 +19,8 @@ const (
 	FieldID = "id"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
+	// FieldRef holds the string denoting the ref field in the database.
+	FieldRef = "ref"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
 	// FieldDescription holds the string denoting the description field in the database.
@@ -151,6 +153,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldDemo,
+	FieldRef,
 	FieldTitle,
 	FieldDescription,
 	FieldKind,
@@ -204,6 +207,8 @@ var (
 	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
+	// RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	RefValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
 	// VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
@@ -307,6 +312,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // ByDemo orders the results by the demo field.
 func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemo, opts...).ToFunc()
+}
+
+// ByRef orders the results by the ref field.
+func ByRef(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRef, opts...).ToFunc()
 }
 
 // ByTitle orders the results by the title field.

@@ -16,6 +16,8 @@ const (
 	FieldCountryID = "country_id"
 	// FieldStartDate holds the string denoting the start_date field in the database.
 	FieldStartDate = "start_date"
+	// FieldParticipants holds the string denoting the participants field in the database.
+	FieldParticipants = "participants"
 	// EdgeActivity holds the string denoting the activity edge name in mutations.
 	EdgeActivity = "activity"
 	// EdgeCountry holds the string denoting the country edge name in mutations.
@@ -47,6 +49,7 @@ var Columns = []string{
 	FieldActivityID,
 	FieldCountryID,
 	FieldStartDate,
+	FieldParticipants,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -58,6 +61,11 @@ func ValidColumn(column string) bool {
 	}
 	return false
 }
+
+var (
+	// ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
+	ParticipantsValidator func(int) error
+)
 
 // OrderOption defines the ordering options for the ActivityBeneficiary queries.
 type OrderOption func(*sql.Selector)
@@ -75,6 +83,11 @@ func ByCountryID(opts ...sql.OrderTermOption) OrderOption {
 // ByStartDate orders the results by the start_date field.
 func ByStartDate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStartDate, opts...).ToFunc()
+}
+
+// ByParticipants orders the results by the participants field.
+func ByParticipants(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldParticipants, opts...).ToFunc()
 }
 
 // ByActivityField orders the results by activity field.

@@ -25,6 +25,11 @@ func StartDate(v time.Time) predicate.ActivityBeneficiary {
 	return predicate.ActivityBeneficiary(sql.FieldEQ(FieldStartDate, v))
 }
 
+// Participants applies equality check predicate on the "participants" field. It's identical to ParticipantsEQ.
+func Participants(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldEQ(FieldParticipants, v))
+}
+
 // ActivityIDEQ applies the EQ predicate on the "activity_id" field.
 func ActivityIDEQ(v int) predicate.ActivityBeneficiary {
 	return predicate.ActivityBeneficiary(sql.FieldEQ(FieldActivityID, v))
@@ -113,6 +118,56 @@ func StartDateIsNil() predicate.ActivityBeneficiary {
 // StartDateNotNil applies the NotNil predicate on the "start_date" field.
 func StartDateNotNil() predicate.ActivityBeneficiary {
 	return predicate.ActivityBeneficiary(sql.FieldNotNull(FieldStartDate))
+}
+
+// ParticipantsEQ applies the EQ predicate on the "participants" field.
+func ParticipantsEQ(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldEQ(FieldParticipants, v))
+}
+
+// ParticipantsNEQ applies the NEQ predicate on the "participants" field.
+func ParticipantsNEQ(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldNEQ(FieldParticipants, v))
+}
+
+// ParticipantsIn applies the In predicate on the "participants" field.
+func ParticipantsIn(vs ...int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldIn(FieldParticipants, vs...))
+}
+
+// ParticipantsNotIn applies the NotIn predicate on the "participants" field.
+func ParticipantsNotIn(vs ...int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldNotIn(FieldParticipants, vs...))
+}
+
+// ParticipantsGT applies the GT predicate on the "participants" field.
+func ParticipantsGT(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldGT(FieldParticipants, v))
+}
+
+// ParticipantsGTE applies the GTE predicate on the "participants" field.
+func ParticipantsGTE(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldGTE(FieldParticipants, v))
+}
+
+// ParticipantsLT applies the LT predicate on the "participants" field.
+func ParticipantsLT(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldLT(FieldParticipants, v))
+}
+
+// ParticipantsLTE applies the LTE predicate on the "participants" field.
+func ParticipantsLTE(v int) predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldLTE(FieldParticipants, v))
+}
+
+// ParticipantsIsNil applies the IsNil predicate on the "participants" field.
+func ParticipantsIsNil() predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldIsNull(FieldParticipants))
+}
+
+// ParticipantsNotNil applies the NotNil predicate on the "participants" field.
+func ParticipantsNotNil() predicate.ActivityBeneficiary {
+	return predicate.ActivityBeneficiary(sql.FieldNotNull(FieldParticipants))
 }
 
 // HasActivity applies the HasEdge predicate on the "activity" edge.

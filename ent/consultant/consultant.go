@@ -15,6 +15,8 @@ const (
 	FieldID = "id"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
+	// FieldRef holds the string denoting the ref field in the database.
+	FieldRef = "ref"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldLanguages holds the string denoting the languages field in the database.
@@ -56,6 +58,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldDemo,
+	FieldRef,
 	FieldName,
 	FieldLanguages,
 	FieldBio,
@@ -103,6 +106,8 @@ var (
 	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
+	// RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	RefValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// DefaultAvailable holds the default value on creation for the "available" field.
@@ -122,6 +127,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // ByDemo orders the results by the demo field.
 func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemo, opts...).ToFunc()
+}
+
+// ByRef orders the results by the ref field.
+func ByRef(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRef, opts...).ToFunc()
 }
 
 // ByName orders the results by the name field.

@@ -19,6 +19,16 @@ const (
 	FieldIso3 = "iso3"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldNameAr holds the string denoting the name_ar field in the database.
+	FieldNameAr = "name_ar"
+	// FieldNameEs holds the string denoting the name_es field in the database.
+	FieldNameEs = "name_es"
+	// FieldNameFr holds the string denoting the name_fr field in the database.
+	FieldNameFr = "name_fr"
+	// FieldNameRu holds the string denoting the name_ru field in the database.
+	FieldNameRu = "name_ru"
+	// FieldNameZh holds the string denoting the name_zh field in the database.
+	FieldNameZh = "name_zh"
 	// FieldOfficialName holds the string denoting the official_name field in the database.
 	FieldOfficialName = "official_name"
 	// FieldLdc holds the string denoting the ldc field in the database.
@@ -114,6 +124,11 @@ var Columns = []string{
 	FieldCode,
 	FieldIso3,
 	FieldName,
+	FieldNameAr,
+	FieldNameEs,
+	FieldNameFr,
+	FieldNameRu,
+	FieldNameZh,
 	FieldOfficialName,
 	FieldLdc,
 	FieldSovereign,
@@ -172,6 +187,16 @@ var (
 	Iso3Validator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// NameArValidator is a validator for the "name_ar" field. It is called by the builders before save.
+	NameArValidator func(string) error
+	// NameEsValidator is a validator for the "name_es" field. It is called by the builders before save.
+	NameEsValidator func(string) error
+	// NameFrValidator is a validator for the "name_fr" field. It is called by the builders before save.
+	NameFrValidator func(string) error
+	// NameRuValidator is a validator for the "name_ru" field. It is called by the builders before save.
+	NameRuValidator func(string) error
+	// NameZhValidator is a validator for the "name_zh" field. It is called by the builders before save.
+	NameZhValidator func(string) error
 	// OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
 	OfficialNameValidator func(string) error
 	// DefaultLdc holds the default value on creation for the "ldc" field.
@@ -205,6 +230,31 @@ func ByIso3(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByNameAr orders the results by the name_ar field.
+func ByNameAr(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameAr, opts...).ToFunc()
+}
+
+// ByNameEs orders the results by the name_es field.
+func ByNameEs(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameEs, opts...).ToFunc()
+}
+
+// ByNameFr orders the results by the name_fr field.
+func ByNameFr(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameFr, opts...).ToFunc()
+}
+
+// ByNameRu orders the results by the name_ru field.
+func ByNameRu(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameRu, opts...).ToFunc()
+}
+
+// ByNameZh orders the results by the name_zh field.
+func ByNameZh(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameZh, opts...).ToFunc()
 }
 
 // ByOfficialName orders the results by the official_name field.

@@ -69,6 +69,31 @@ func Name(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldName, v))
 }
 
+// NameAr applies equality check predicate on the "name_ar" field. It's identical to NameArEQ.
+func NameAr(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameAr, v))
+}
+
+// NameEs applies equality check predicate on the "name_es" field. It's identical to NameEsEQ.
+func NameEs(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameEs, v))
+}
+
+// NameFr applies equality check predicate on the "name_fr" field. It's identical to NameFrEQ.
+func NameFr(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameFr, v))
+}
+
+// NameRu applies equality check predicate on the "name_ru" field. It's identical to NameRuEQ.
+func NameRu(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameRu, v))
+}
+
+// NameZh applies equality check predicate on the "name_zh" field. It's identical to NameZhEQ.
+func NameZh(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameZh, v))
+}
+
 // OfficialName applies equality check predicate on the "official_name" field. It's identical to OfficialNameEQ.
 func OfficialName(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldOfficialName, v))
@@ -292,6 +317,381 @@ func NameEqualFold(v string) predicate.Country {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Country {
 	return predicate.Country(sql.FieldContainsFold(FieldName, v))
+}
+
+// NameArEQ applies the EQ predicate on the "name_ar" field.
+func NameArEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameAr, v))
+}
+
+// NameArNEQ applies the NEQ predicate on the "name_ar" field.
+func NameArNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNameAr, v))
+}
+
+// NameArIn applies the In predicate on the "name_ar" field.
+func NameArIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNameAr, vs...))
+}
+
+// NameArNotIn applies the NotIn predicate on the "name_ar" field.
+func NameArNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNameAr, vs...))
+}
+
+// NameArGT applies the GT predicate on the "name_ar" field.
+func NameArGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNameAr, v))
+}
+
+// NameArGTE applies the GTE predicate on the "name_ar" field.
+func NameArGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNameAr, v))
+}
+
+// NameArLT applies the LT predicate on the "name_ar" field.
+func NameArLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNameAr, v))
+}
+
+// NameArLTE applies the LTE predicate on the "name_ar" field.
+func NameArLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNameAr, v))
+}
+
+// NameArContains applies the Contains predicate on the "name_ar" field.
+func NameArContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNameAr, v))
+}
+
+// NameArHasPrefix applies the HasPrefix predicate on the "name_ar" field.
+func NameArHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNameAr, v))
+}
+
+// NameArHasSuffix applies the HasSuffix predicate on the "name_ar" field.
+func NameArHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNameAr, v))
+}
+
+// NameArIsNil applies the IsNil predicate on the "name_ar" field.
+func NameArIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNameAr))
+}
+
+// NameArNotNil applies the NotNil predicate on the "name_ar" field.
+func NameArNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNameAr))
+}
+
+// NameArEqualFold applies the EqualFold predicate on the "name_ar" field.
+func NameArEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNameAr, v))
+}
+
+// NameArContainsFold applies the ContainsFold predicate on the "name_ar" field.
+func NameArContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNameAr, v))
+}
+
+// NameEsEQ applies the EQ predicate on the "name_es" field.
+func NameEsEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameEs, v))
+}
+
+// NameEsNEQ applies the NEQ predicate on the "name_es" field.
+func NameEsNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNameEs, v))
+}
+
+// NameEsIn applies the In predicate on the "name_es" field.
+func NameEsIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNameEs, vs...))
+}
+
+// NameEsNotIn applies the NotIn predicate on the "name_es" field.
+func NameEsNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNameEs, vs...))
+}
+
+// NameEsGT applies the GT predicate on the "name_es" field.
+func NameEsGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNameEs, v))
+}
+
+// NameEsGTE applies the GTE predicate on the "name_es" field.
+func NameEsGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNameEs, v))
+}
+
+// NameEsLT applies the LT predicate on the "name_es" field.
+func NameEsLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNameEs, v))
+}
+
+// NameEsLTE applies the LTE predicate on the "name_es" field.
+func NameEsLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNameEs, v))
+}
+
+// NameEsContains applies the Contains predicate on the "name_es" field.
+func NameEsContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNameEs, v))
+}
+
+// NameEsHasPrefix applies the HasPrefix predicate on the "name_es" field.
+func NameEsHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNameEs, v))
+}
+
+// NameEsHasSuffix applies the HasSuffix predicate on the "name_es" field.
+func NameEsHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNameEs, v))
+}
+
+// NameEsIsNil applies the IsNil predicate on the "name_es" field.
+func NameEsIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNameEs))
+}
+
+// NameEsNotNil applies the NotNil predicate on the "name_es" field.
+func NameEsNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNameEs))
+}
+
+// NameEsEqualFold applies the EqualFold predicate on the "name_es" field.
+func NameEsEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNameEs, v))
+}
+
+// NameEsContainsFold applies the ContainsFold predicate on the "name_es" field.
+func NameEsContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNameEs, v))
+}
+
+// NameFrEQ applies the EQ predicate on the "name_fr" field.
+func NameFrEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameFr, v))
+}
+
+// NameFrNEQ applies the NEQ predicate on the "name_fr" field.
+func NameFrNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNameFr, v))
+}
+
+// NameFrIn applies the In predicate on the "name_fr" field.
+func NameFrIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNameFr, vs...))
+}
+
+// NameFrNotIn applies the NotIn predicate on the "name_fr" field.
+func NameFrNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNameFr, vs...))
+}
+
+// NameFrGT applies the GT predicate on the "name_fr" field.
+func NameFrGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNameFr, v))
+}
+
+// NameFrGTE applies the GTE predicate on the "name_fr" field.
+func NameFrGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNameFr, v))
+}
+
+// NameFrLT applies the LT predicate on the "name_fr" field.
+func NameFrLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNameFr, v))
+}
+
+// NameFrLTE applies the LTE predicate on the "name_fr" field.
+func NameFrLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNameFr, v))
+}
+
+// NameFrContains applies the Contains predicate on the "name_fr" field.
+func NameFrContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNameFr, v))
+}
+
+// NameFrHasPrefix applies the HasPrefix predicate on the "name_fr" field.
+func NameFrHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNameFr, v))
+}
+
+// NameFrHasSuffix applies the HasSuffix predicate on the "name_fr" field.
+func NameFrHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNameFr, v))
+}
+
+// NameFrIsNil applies the IsNil predicate on the "name_fr" field.
+func NameFrIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNameFr))
+}
+
+// NameFrNotNil applies the NotNil predicate on the "name_fr" field.
+func NameFrNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNameFr))
+}
+
+// NameFrEqualFold applies the EqualFold predicate on the "name_fr" field.
+func NameFrEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNameFr, v))
+}
+
+// NameFrContainsFold applies the ContainsFold predicate on the "name_fr" field.
+func NameFrContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNameFr, v))
+}
+
+// NameRuEQ applies the EQ predicate on the "name_ru" field.
+func NameRuEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameRu, v))
+}
+
+// NameRuNEQ applies the NEQ predicate on the "name_ru" field.
+func NameRuNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNameRu, v))
+}
+
+// NameRuIn applies the In predicate on the "name_ru" field.
+func NameRuIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNameRu, vs...))
+}
+
+// NameRuNotIn applies the NotIn predicate on the "name_ru" field.
+func NameRuNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNameRu, vs...))
+}
+
+// NameRuGT applies the GT predicate on the "name_ru" field.
+func NameRuGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNameRu, v))
+}
+
+// NameRuGTE applies the GTE predicate on the "name_ru" field.
+func NameRuGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNameRu, v))
+}
+
+// NameRuLT applies the LT predicate on the "name_ru" field.
+func NameRuLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNameRu, v))
+}
+
+// NameRuLTE applies the LTE predicate on the "name_ru" field.
+func NameRuLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNameRu, v))
+}
+
+// NameRuContains applies the Contains predicate on the "name_ru" field.
+func NameRuContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNameRu, v))
+}
+
+// NameRuHasPrefix applies the HasPrefix predicate on the "name_ru" field.
+func NameRuHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNameRu, v))
+}
+
+// NameRuHasSuffix applies the HasSuffix predicate on the "name_ru" field.
+func NameRuHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNameRu, v))
+}
+
+// NameRuIsNil applies the IsNil predicate on the "name_ru" field.
+func NameRuIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNameRu))
+}
+
+// NameRuNotNil applies the NotNil predicate on the "name_ru" field.
+func NameRuNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNameRu))
+}
+
+// NameRuEqualFold applies the EqualFold predicate on the "name_ru" field.
+func NameRuEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNameRu, v))
+}
+
+// NameRuContainsFold applies the ContainsFold predicate on the "name_ru" field.
+func NameRuContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNameRu, v))
+}
+
+// NameZhEQ applies the EQ predicate on the "name_zh" field.
+func NameZhEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNameZh, v))
+}
+
+// NameZhNEQ applies the NEQ predicate on the "name_zh" field.
+func NameZhNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNameZh, v))
+}
+
+// NameZhIn applies the In predicate on the "name_zh" field.
+func NameZhIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNameZh, vs...))
+}
+
+// NameZhNotIn applies the NotIn predicate on the "name_zh" field.
+func NameZhNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNameZh, vs...))
+}
+
+// NameZhGT applies the GT predicate on the "name_zh" field.
+func NameZhGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNameZh, v))
+}
+
+// NameZhGTE applies the GTE predicate on the "name_zh" field.
+func NameZhGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNameZh, v))
+}
+
+// NameZhLT applies the LT predicate on the "name_zh" field.
+func NameZhLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNameZh, v))
+}
+
+// NameZhLTE applies the LTE predicate on the "name_zh" field.
+func NameZhLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNameZh, v))
+}
+
+// NameZhContains applies the Contains predicate on the "name_zh" field.
+func NameZhContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNameZh, v))
+}
+
+// NameZhHasPrefix applies the HasPrefix predicate on the "name_zh" field.
+func NameZhHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNameZh, v))
+}
+
+// NameZhHasSuffix applies the HasSuffix predicate on the "name_zh" field.
+func NameZhHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNameZh, v))
+}
+
+// NameZhIsNil applies the IsNil predicate on the "name_zh" field.
+func NameZhIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNameZh))
+}
+
+// NameZhNotNil applies the NotNil predicate on the "name_zh" field.
+func NameZhNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNameZh))
+}
+
+// NameZhEqualFold applies the EqualFold predicate on the "name_zh" field.
+func NameZhEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNameZh, v))
+}
+
+// NameZhContainsFold applies the ContainsFold predicate on the "name_zh" field.
+func NameZhContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNameZh, v))
 }
 
 // OfficialNameEQ applies the EQ predicate on the "official_name" field.

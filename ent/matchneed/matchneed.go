@@ -22,6 +22,8 @@ const (
 	FieldID = "id"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
+	// FieldRef holds the string denoting the ref field in the database.
+	FieldRef = "ref"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
 	// FieldDescription holds the string denoting the description field in the database.
@@ -80,6 +82,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldDemo,
+	FieldRef,
 	FieldTitle,
 	FieldDescription,
 	FieldKind,
@@ -116,6 +119,8 @@ var (
 	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
+	// RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	RefValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
 	// DefaultPostedAt holds the default value on creation for the "posted_at" field.
@@ -167,6 +172,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // ByDemo orders the results by the demo field.
 func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemo, opts...).ToFunc()
+}
+
+// ByRef orders the results by the ref field.
+func ByRef(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRef, opts...).ToFunc()
 }
 
 // ByTitle orders the results by the title field.

@@ -61,6 +61,11 @@ func Demo(v bool) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldEQ(FieldDemo, v))
 }
 
+// Ref applies equality check predicate on the "ref" field. It's identical to RefEQ.
+func Ref(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldRef, v))
+}
+
 // Title applies equality check predicate on the "title" field. It's identical to TitleEQ.
 func Title(v string) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldEQ(FieldTitle, v))
@@ -94,6 +99,81 @@ func DemoEQ(v bool) predicate.MatchNeed {
 // DemoNEQ applies the NEQ predicate on the "demo" field.
 func DemoNEQ(v bool) predicate.MatchNeed {
 	return predicate.MatchNeed(sql.FieldNEQ(FieldDemo, v))
+}
+
+// RefEQ applies the EQ predicate on the "ref" field.
+func RefEQ(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEQ(FieldRef, v))
+}
+
+// RefNEQ applies the NEQ predicate on the "ref" field.
+func RefNEQ(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNEQ(FieldRef, v))
+}
+
+// RefIn applies the In predicate on the "ref" field.
+func RefIn(vs ...string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldIn(FieldRef, vs...))
+}
+
+// RefNotIn applies the NotIn predicate on the "ref" field.
+func RefNotIn(vs ...string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNotIn(FieldRef, vs...))
+}
+
+// RefGT applies the GT predicate on the "ref" field.
+func RefGT(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldGT(FieldRef, v))
+}
+
+// RefGTE applies the GTE predicate on the "ref" field.
+func RefGTE(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldGTE(FieldRef, v))
+}
+
+// RefLT applies the LT predicate on the "ref" field.
+func RefLT(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldLT(FieldRef, v))
+}
+
+// RefLTE applies the LTE predicate on the "ref" field.
+func RefLTE(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldLTE(FieldRef, v))
+}
+
+// RefContains applies the Contains predicate on the "ref" field.
+func RefContains(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldContains(FieldRef, v))
+}
+
+// RefHasPrefix applies the HasPrefix predicate on the "ref" field.
+func RefHasPrefix(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldHasPrefix(FieldRef, v))
+}
+
+// RefHasSuffix applies the HasSuffix predicate on the "ref" field.
+func RefHasSuffix(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldHasSuffix(FieldRef, v))
+}
+
+// RefIsNil applies the IsNil predicate on the "ref" field.
+func RefIsNil() predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldIsNull(FieldRef))
+}
+
+// RefNotNil applies the NotNil predicate on the "ref" field.
+func RefNotNil() predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldNotNull(FieldRef))
+}
+
+// RefEqualFold applies the EqualFold predicate on the "ref" field.
+func RefEqualFold(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldEqualFold(FieldRef, v))
+}
+
+// RefContainsFold applies the ContainsFold predicate on the "ref" field.
+func RefContainsFold(v string) predicate.MatchNeed {
+	return predicate.MatchNeed(sql.FieldContainsFold(FieldRef, v))
 }
 
 // TitleEQ applies the EQ predicate on the "title" field.

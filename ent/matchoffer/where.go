@@ -61,6 +61,11 @@ func Demo(v bool) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldDemo, v))
 }
 
+// Ref applies equality check predicate on the "ref" field. It's identical to RefEQ.
+func Ref(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldRef, v))
+}
+
 // Title applies equality check predicate on the "title" field. It's identical to TitleEQ.
 func Title(v string) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldEQ(FieldTitle, v))
@@ -99,6 +104,81 @@ func DemoEQ(v bool) predicate.MatchOffer {
 // DemoNEQ applies the NEQ predicate on the "demo" field.
 func DemoNEQ(v bool) predicate.MatchOffer {
 	return predicate.MatchOffer(sql.FieldNEQ(FieldDemo, v))
+}
+
+// RefEQ applies the EQ predicate on the "ref" field.
+func RefEQ(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEQ(FieldRef, v))
+}
+
+// RefNEQ applies the NEQ predicate on the "ref" field.
+func RefNEQ(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNEQ(FieldRef, v))
+}
+
+// RefIn applies the In predicate on the "ref" field.
+func RefIn(vs ...string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldIn(FieldRef, vs...))
+}
+
+// RefNotIn applies the NotIn predicate on the "ref" field.
+func RefNotIn(vs ...string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNotIn(FieldRef, vs...))
+}
+
+// RefGT applies the GT predicate on the "ref" field.
+func RefGT(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldGT(FieldRef, v))
+}
+
+// RefGTE applies the GTE predicate on the "ref" field.
+func RefGTE(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldGTE(FieldRef, v))
+}
+
+// RefLT applies the LT predicate on the "ref" field.
+func RefLT(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldLT(FieldRef, v))
+}
+
+// RefLTE applies the LTE predicate on the "ref" field.
+func RefLTE(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldLTE(FieldRef, v))
+}
+
+// RefContains applies the Contains predicate on the "ref" field.
+func RefContains(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldContains(FieldRef, v))
+}
+
+// RefHasPrefix applies the HasPrefix predicate on the "ref" field.
+func RefHasPrefix(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldHasPrefix(FieldRef, v))
+}
+
+// RefHasSuffix applies the HasSuffix predicate on the "ref" field.
+func RefHasSuffix(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldHasSuffix(FieldRef, v))
+}
+
+// RefIsNil applies the IsNil predicate on the "ref" field.
+func RefIsNil() predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldIsNull(FieldRef))
+}
+
+// RefNotNil applies the NotNil predicate on the "ref" field.
+func RefNotNil() predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldNotNull(FieldRef))
+}
+
+// RefEqualFold applies the EqualFold predicate on the "ref" field.
+func RefEqualFold(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldEqualFold(FieldRef, v))
+}
+
+// RefContainsFold applies the ContainsFold predicate on the "ref" field.
+func RefContainsFold(v string) predicate.MatchOffer {
+	return predicate.MatchOffer(sql.FieldContainsFold(FieldRef, v))
 }
 
 // TitleEQ applies the EQ predicate on the "title" field.

@@ -46,6 +46,7 @@ var (
 	ActivitiesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "title", Type: field.TypeString, Size: 500},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR"}},
@@ -68,13 +69,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "activities_countries_hosted_activities",
-				Columns:    []*schema.Column{ActivitiesColumns[13]},
+				Columns:    []*schema.Column{ActivitiesColumns[14]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "activities_projects_activities",
-				Columns:    []*schema.Column{ActivitiesColumns[14]},
+				Columns:    []*schema.Column{ActivitiesColumns[15]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -83,43 +84,44 @@ var (
 			{
 				Name:    "activity_project_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[14], ActivitiesColumns[7]},
+				Columns: []*schema.Column{ActivitiesColumns[15], ActivitiesColumns[8]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						ActivitiesColumns[7].Name: true,
+						ActivitiesColumns[8].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "activity_venue_country_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[13], ActivitiesColumns[7]},
+				Columns: []*schema.Column{ActivitiesColumns[14], ActivitiesColumns[8]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						ActivitiesColumns[7].Name: true,
+						ActivitiesColumns[8].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "activity_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[7]},
+				Columns: []*schema.Column{ActivitiesColumns[8]},
 			},
 			{
 				Name:    "activity_kind_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[4], ActivitiesColumns[7]},
+				Columns: []*schema.Column{ActivitiesColumns[5], ActivitiesColumns[8]},
 			},
 			{
 				Name:    "activity_status",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[6]},
+				Columns: []*schema.Column{ActivitiesColumns[7]},
 			},
 		},
 	}
 	// ActivityBeneficiaryCountriesColumns holds the columns for the "activity_beneficiary_countries" table.
 	ActivityBeneficiaryCountriesColumns = []*schema.Column{
 		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "participants", Type: field.TypeInt, Nullable: true},
 		{Name: "activity_id", Type: field.TypeInt},
 		{Name: "country_id", Type: field.TypeInt},
 	}
@@ -127,17 +129,17 @@ var (
 	ActivityBeneficiaryCountriesTable = &schema.Table{
 		Name:       "activity_beneficiary_countries",
 		Columns:    ActivityBeneficiaryCountriesColumns,
-		PrimaryKey: []*schema.Column{ActivityBeneficiaryCountriesColumns[1], ActivityBeneficiaryCountriesColumns[2]},
+		PrimaryKey: []*schema.Column{ActivityBeneficiaryCountriesColumns[2], ActivityBeneficiaryCountriesColumns[3]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "activity_beneficiary_countries_activity_id",
-				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[1]},
+				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[2]},
 				RefColumns: []*schema.Column{ActivitiesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "activity_beneficiary_countries_country_id",
-				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[2]},
+				Columns:    []*schema.Column{ActivityBeneficiaryCountriesColumns[3]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -146,12 +148,12 @@ var (
 			{
 				Name:    "activity_beneficiary_countries_country_id_activity_id",
 				Unique:  false,
-				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[2], ActivityBeneficiaryCountriesColumns[1]},
+				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[3], ActivityBeneficiaryCountriesColumns[2]},
 			},
 			{
 				Name:    "activity_beneficiary_countries_country_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[2], ActivityBeneficiaryCountriesColumns[0], ActivityBeneficiaryCountriesColumns[1]},
+				Columns: []*schema.Column{ActivityBeneficiaryCountriesColumns[3], ActivityBeneficiaryCountriesColumns[0], ActivityBeneficiaryCountriesColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						ActivityBeneficiaryCountriesColumns[0].Name: true,
@@ -376,6 +378,7 @@ var (
 	ConsultantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "languages", Type: field.TypeJSON, Nullable: true},
 		{Name: "bio", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -391,7 +394,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "consultants_countries_consultants",
-				Columns:    []*schema.Column{ConsultantsColumns[7]},
+				Columns:    []*schema.Column{ConsultantsColumns[8]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -400,12 +403,12 @@ var (
 			{
 				Name:    "consultant_nationality_id",
 				Unique:  false,
-				Columns: []*schema.Column{ConsultantsColumns[7]},
+				Columns: []*schema.Column{ConsultantsColumns[8]},
 			},
 			{
 				Name:    "consultant_name",
 				Unique:  false,
-				Columns: []*schema.Column{ConsultantsColumns[2]},
+				Columns: []*schema.Column{ConsultantsColumns[3]},
 			},
 		},
 	}
@@ -415,6 +418,11 @@ var (
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 2},
 		{Name: "iso3", Type: field.TypeString, Unique: true, Size: 3},
 		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "name_ar", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "name_es", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "name_fr", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "name_ru", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "name_zh", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "official_name", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "ldc", Type: field.TypeBool, Default: false},
 		{Name: "sovereign", Type: field.TypeBool, Default: true},
@@ -431,7 +439,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "countries_regions_countries",
-				Columns:    []*schema.Column{CountriesColumns[10]},
+				Columns:    []*schema.Column{CountriesColumns[15]},
 				RefColumns: []*schema.Column{RegionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -440,7 +448,7 @@ var (
 			{
 				Name:    "country_region_id",
 				Unique:  false,
-				Columns: []*schema.Column{CountriesColumns[10]},
+				Columns: []*schema.Column{CountriesColumns[15]},
 			},
 			{
 				Name:    "country_name",
@@ -508,6 +516,7 @@ var (
 	MatchNeedsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "title", Type: field.TypeString, Size: 500},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FINANCIAL", "TECHNICAL", "PUBLIC_PRIVATE_PARTNERSHIP"}},
@@ -525,13 +534,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "match_needs_countries_needs",
-				Columns:    []*schema.Column{MatchNeedsColumns[8]},
+				Columns:    []*schema.Column{MatchNeedsColumns[9]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "match_needs_organizations_needs",
-				Columns:    []*schema.Column{MatchNeedsColumns[9]},
+				Columns:    []*schema.Column{MatchNeedsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -540,27 +549,27 @@ var (
 			{
 				Name:    "matchneed_seeker_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[9], MatchNeedsColumns[6]},
+				Columns: []*schema.Column{MatchNeedsColumns[10], MatchNeedsColumns[7]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						MatchNeedsColumns[6].Name: true,
+						MatchNeedsColumns[7].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "matchneed_country_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[8], MatchNeedsColumns[6]},
+				Columns: []*schema.Column{MatchNeedsColumns[9], MatchNeedsColumns[7]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						MatchNeedsColumns[6].Name: true,
+						MatchNeedsColumns[7].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "matchneed_status_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchNeedsColumns[5], MatchNeedsColumns[6]},
+				Columns: []*schema.Column{MatchNeedsColumns[6], MatchNeedsColumns[7]},
 			},
 		},
 	}
@@ -568,6 +577,7 @@ var (
 	MatchOffersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "title", Type: field.TypeString, Size: 500},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FINANCIAL", "TECHNICAL", "PUBLIC_PRIVATE_PARTNERSHIP"}},
@@ -586,7 +596,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "match_offers_organizations_offers",
-				Columns:    []*schema.Column{MatchOffersColumns[10]},
+				Columns:    []*schema.Column{MatchOffersColumns[11]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -595,27 +605,27 @@ var (
 			{
 				Name:    "matchoffer_provider_id_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[10], MatchOffersColumns[6]},
+				Columns: []*schema.Column{MatchOffersColumns[11], MatchOffersColumns[7]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						MatchOffersColumns[6].Name: true,
+						MatchOffersColumns[7].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "matchoffer_status_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[5], MatchOffersColumns[6]},
+				Columns: []*schema.Column{MatchOffersColumns[6], MatchOffersColumns[7]},
 			},
 			{
 				Name:    "matchoffer_posted_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[6]},
+				Columns: []*schema.Column{MatchOffersColumns[7]},
 			},
 			{
 				Name:    "matchoffer_status_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{MatchOffersColumns[5], MatchOffersColumns[7]},
+				Columns: []*schema.Column{MatchOffersColumns[6], MatchOffersColumns[8]},
 			},
 		},
 	}
@@ -752,6 +762,7 @@ var (
 	OrganizationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "name", Type: field.TypeString, Size: 300},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER"}},
 		{Name: "website", Type: field.TypeString, Nullable: true, Size: 500},
@@ -765,7 +776,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_countries_organizations",
-				Columns:    []*schema.Column{OrganizationsColumns[5]},
+				Columns:    []*schema.Column{OrganizationsColumns[6]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -774,12 +785,12 @@ var (
 			{
 				Name:    "organization_country_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrganizationsColumns[5]},
+				Columns: []*schema.Column{OrganizationsColumns[6]},
 			},
 			{
 				Name:    "organization_name",
 				Unique:  false,
-				Columns: []*schema.Column{OrganizationsColumns[2]},
+				Columns: []*schema.Column{OrganizationsColumns[3]},
 			},
 		},
 	}
@@ -808,12 +819,13 @@ var (
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "title", Type: field.TypeString, Size: 500},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT", "UNKNOWN"}},
 		{Name: "start_date", Type: field.TypeTime, Nullable: true},
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "budget", Type: field.TypeFloat64, Nullable: true},
 		{Name: "documents", Type: field.TypeJSON, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "sources", Type: field.TypeJSON, Default: "[]"},
 		{Name: "demo", Type: field.TypeBool, Default: false},
 	}
 	// ProjectsTable holds the schema information for the "projects" table.

@@ -19,6 +19,8 @@ const (
 	FieldID = "id"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
+	// FieldRef holds the string denoting the ref field in the database.
+	FieldRef = "ref"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldKind holds the string denoting the kind field in the database.
@@ -67,6 +69,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldDemo,
+	FieldRef,
 	FieldName,
 	FieldKind,
 	FieldWebsite,
@@ -109,6 +112,8 @@ var (
 	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
+	// RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	RefValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
@@ -155,6 +160,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // ByDemo orders the results by the demo field.
 func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemo, opts...).ToFunc()
+}
+
+// ByRef orders the results by the ref field.
+func ByRef(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRef, opts...).ToFunc()
 }
 
 // ByName orders the results by the name field.

@@ -59,6 +59,11 @@ func Demo(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldDemo, v))
 }
 
+// Ref applies equality check predicate on the "ref" field. It's identical to RefEQ.
+func Ref(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRef, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldName, v))
@@ -77,6 +82,81 @@ func DemoEQ(v bool) predicate.Organization {
 // DemoNEQ applies the NEQ predicate on the "demo" field.
 func DemoNEQ(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldNEQ(FieldDemo, v))
+}
+
+// RefEQ applies the EQ predicate on the "ref" field.
+func RefEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRef, v))
+}
+
+// RefNEQ applies the NEQ predicate on the "ref" field.
+func RefNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldRef, v))
+}
+
+// RefIn applies the In predicate on the "ref" field.
+func RefIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldRef, vs...))
+}
+
+// RefNotIn applies the NotIn predicate on the "ref" field.
+func RefNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldRef, vs...))
+}
+
+// RefGT applies the GT predicate on the "ref" field.
+func RefGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldRef, v))
+}
+
+// RefGTE applies the GTE predicate on the "ref" field.
+func RefGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldRef, v))
+}
+
+// RefLT applies the LT predicate on the "ref" field.
+func RefLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldRef, v))
+}
+
+// RefLTE applies the LTE predicate on the "ref" field.
+func RefLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldRef, v))
+}
+
+// RefContains applies the Contains predicate on the "ref" field.
+func RefContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldRef, v))
+}
+
+// RefHasPrefix applies the HasPrefix predicate on the "ref" field.
+func RefHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldRef, v))
+}
+
+// RefHasSuffix applies the HasSuffix predicate on the "ref" field.
+func RefHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldRef, v))
+}
+
+// RefIsNil applies the IsNil predicate on the "ref" field.
+func RefIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldRef))
+}
+
+// RefNotNil applies the NotNil predicate on the "ref" field.
+func RefNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldRef))
+}
+
+// RefEqualFold applies the EqualFold predicate on the "ref" field.
+func RefEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldRef, v))
+}
+
+// RefContainsFold applies the ContainsFold predicate on the "ref" field.
+func RefContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldRef, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -35,6 +35,8 @@ const (
 	FieldDocuments = "documents"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldSources holds the string denoting the sources field in the database.
+	FieldSources = "sources"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
 	// EdgeRecommendations holds the string denoting the recommendations edge name in mutations.
@@ -83,6 +85,7 @@ var Columns = []string{
 	FieldBudget,
 	FieldDocuments,
 	FieldNote,
+	FieldSources,
 	FieldDemo,
 }
 
@@ -122,6 +125,8 @@ var (
 	TitleValidator func(string) error
 	// BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	BudgetValidator func(float64) error
+	// DefaultSources holds the default value on creation for the "sources" field.
+	DefaultSources []string
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
 )
@@ -137,6 +142,7 @@ const (
 	StatusCOMPLETED    Status = "COMPLETED"
 	StatusMAINSTREAMED Status = "MAINSTREAMED"
 	StatusPHASED_OUT   Status = "PHASED_OUT"
+	StatusUNKNOWN      Status = "UNKNOWN"
 )
 
 func (s Status) String() string {
@@ -146,7 +152,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPROPOSED, StatusAPPROVED, StatusONGOING, StatusCOMPLETED, StatusMAINSTREAMED, StatusPHASED_OUT:
+	case StatusPROPOSED, StatusAPPROVED, StatusONGOING, StatusCOMPLETED, StatusMAINSTREAMED, StatusPHASED_OUT, StatusUNKNOWN:
 		return nil
 	default:
 		return fmt.Errorf("project: invalid enum value for status field: %q", s)

@@ -5,6 +5,7 @@ package runtime
 import (
 	"context"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/apikey"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
@@ -75,12 +76,32 @@ func init() {
 	activity.Hooks[3] = activityHooks[2]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
+	activityMixinFields1 := activityMixin[1].Fields()
+	_ = activityMixinFields1
 	activityFields := schema.Activity{}.Fields()
 	_ = activityFields
 	// activityDescDemo is the schema descriptor for demo field.
 	activityDescDemo := activityMixinFields0[0].Descriptor()
 	// activity.DefaultDemo holds the default value on creation for the demo field.
 	activity.DefaultDemo = activityDescDemo.Default.(bool)
+	// activityDescRef is the schema descriptor for ref field.
+	activityDescRef := activityMixinFields1[0].Descriptor()
+	// activity.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	activity.RefValidator = func() func(string) error {
+		validators := activityDescRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ref string) error {
+			for _, fn := range fns {
+				if err := fn(ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// activityDescTitle is the schema descriptor for title field.
 	activityDescTitle := activityFields[0].Descriptor()
 	// activity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -117,6 +138,12 @@ func init() {
 	activityDescBudget := activityFields[10].Descriptor()
 	// activity.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	activity.BudgetValidator = activityDescBudget.Validators[0].(func(float64) error)
+	activitybeneficiaryFields := schema.ActivityBeneficiary{}.Fields()
+	_ = activitybeneficiaryFields
+	// activitybeneficiaryDescParticipants is the schema descriptor for participants field.
+	activitybeneficiaryDescParticipants := activitybeneficiaryFields[3].Descriptor()
+	// activitybeneficiary.ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
+	activitybeneficiary.ParticipantsValidator = activitybeneficiaryDescParticipants.Validators[0].(func(int) error)
 	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -155,12 +182,32 @@ func init() {
 	consultant.Hooks[3] = consultantHooks[2]
 	consultantMixinFields0 := consultantMixin[0].Fields()
 	_ = consultantMixinFields0
+	consultantMixinFields1 := consultantMixin[1].Fields()
+	_ = consultantMixinFields1
 	consultantFields := schema.Consultant{}.Fields()
 	_ = consultantFields
 	// consultantDescDemo is the schema descriptor for demo field.
 	consultantDescDemo := consultantMixinFields0[0].Descriptor()
 	// consultant.DefaultDemo holds the default value on creation for the demo field.
 	consultant.DefaultDemo = consultantDescDemo.Default.(bool)
+	// consultantDescRef is the schema descriptor for ref field.
+	consultantDescRef := consultantMixinFields1[0].Descriptor()
+	// consultant.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	consultant.RefValidator = func() func(string) error {
+		validators := consultantDescRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ref string) error {
+			for _, fn := range fns {
+				if err := fn(ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// consultantDescName is the schema descriptor for name field.
 	consultantDescName := consultantFields[0].Descriptor()
 	// consultant.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -261,24 +308,44 @@ func init() {
 			return nil
 		}
 	}()
+	// countryDescNameAr is the schema descriptor for name_ar field.
+	countryDescNameAr := countryFields[3].Descriptor()
+	// country.NameArValidator is a validator for the "name_ar" field. It is called by the builders before save.
+	country.NameArValidator = countryDescNameAr.Validators[0].(func(string) error)
+	// countryDescNameEs is the schema descriptor for name_es field.
+	countryDescNameEs := countryFields[4].Descriptor()
+	// country.NameEsValidator is a validator for the "name_es" field. It is called by the builders before save.
+	country.NameEsValidator = countryDescNameEs.Validators[0].(func(string) error)
+	// countryDescNameFr is the schema descriptor for name_fr field.
+	countryDescNameFr := countryFields[5].Descriptor()
+	// country.NameFrValidator is a validator for the "name_fr" field. It is called by the builders before save.
+	country.NameFrValidator = countryDescNameFr.Validators[0].(func(string) error)
+	// countryDescNameRu is the schema descriptor for name_ru field.
+	countryDescNameRu := countryFields[6].Descriptor()
+	// country.NameRuValidator is a validator for the "name_ru" field. It is called by the builders before save.
+	country.NameRuValidator = countryDescNameRu.Validators[0].(func(string) error)
+	// countryDescNameZh is the schema descriptor for name_zh field.
+	countryDescNameZh := countryFields[7].Descriptor()
+	// country.NameZhValidator is a validator for the "name_zh" field. It is called by the builders before save.
+	country.NameZhValidator = countryDescNameZh.Validators[0].(func(string) error)
 	// countryDescOfficialName is the schema descriptor for official_name field.
-	countryDescOfficialName := countryFields[3].Descriptor()
+	countryDescOfficialName := countryFields[8].Descriptor()
 	// country.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
 	country.OfficialNameValidator = countryDescOfficialName.Validators[0].(func(string) error)
 	// countryDescLdc is the schema descriptor for ldc field.
-	countryDescLdc := countryFields[4].Descriptor()
+	countryDescLdc := countryFields[9].Descriptor()
 	// country.DefaultLdc holds the default value on creation for the ldc field.
 	country.DefaultLdc = countryDescLdc.Default.(bool)
 	// countryDescSovereign is the schema descriptor for sovereign field.
-	countryDescSovereign := countryFields[5].Descriptor()
+	countryDescSovereign := countryFields[10].Descriptor()
 	// country.DefaultSovereign holds the default value on creation for the sovereign field.
 	country.DefaultSovereign = countryDescSovereign.Default.(bool)
 	// countryDescLatitude is the schema descriptor for latitude field.
-	countryDescLatitude := countryFields[6].Descriptor()
+	countryDescLatitude := countryFields[11].Descriptor()
 	// country.LatitudeValidator is a validator for the "latitude" field. It is called by the builders before save.
 	country.LatitudeValidator = countryDescLatitude.Validators[0].(func(float64) error)
 	// countryDescLongitude is the schema descriptor for longitude field.
-	countryDescLongitude := countryFields[7].Descriptor()
+	countryDescLongitude := countryFields[12].Descriptor()
 	// country.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
 	country.LongitudeValidator = countryDescLongitude.Validators[0].(func(float64) error)
 	matchMixin := schema.Match{}.Mixin()
@@ -345,12 +412,32 @@ func init() {
 	matchneed.Hooks[4] = matchneedHooks[3]
 	matchneedMixinFields0 := matchneedMixin[0].Fields()
 	_ = matchneedMixinFields0
+	matchneedMixinFields1 := matchneedMixin[1].Fields()
+	_ = matchneedMixinFields1
 	matchneedFields := schema.MatchNeed{}.Fields()
 	_ = matchneedFields
 	// matchneedDescDemo is the schema descriptor for demo field.
 	matchneedDescDemo := matchneedMixinFields0[0].Descriptor()
 	// matchneed.DefaultDemo holds the default value on creation for the demo field.
 	matchneed.DefaultDemo = matchneedDescDemo.Default.(bool)
+	// matchneedDescRef is the schema descriptor for ref field.
+	matchneedDescRef := matchneedMixinFields1[0].Descriptor()
+	// matchneed.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	matchneed.RefValidator = func() func(string) error {
+		validators := matchneedDescRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ref string) error {
+			for _, fn := range fns {
+				if err := fn(ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// matchneedDescTitle is the schema descriptor for title field.
 	matchneedDescTitle := matchneedFields[0].Descriptor()
 	// matchneed.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -394,12 +481,32 @@ func init() {
 	matchoffer.Hooks[4] = matchofferHooks[3]
 	matchofferMixinFields0 := matchofferMixin[0].Fields()
 	_ = matchofferMixinFields0
+	matchofferMixinFields1 := matchofferMixin[1].Fields()
+	_ = matchofferMixinFields1
 	matchofferFields := schema.MatchOffer{}.Fields()
 	_ = matchofferFields
 	// matchofferDescDemo is the schema descriptor for demo field.
 	matchofferDescDemo := matchofferMixinFields0[0].Descriptor()
 	// matchoffer.DefaultDemo holds the default value on creation for the demo field.
 	matchoffer.DefaultDemo = matchofferDescDemo.Default.(bool)
+	// matchofferDescRef is the schema descriptor for ref field.
+	matchofferDescRef := matchofferMixinFields1[0].Descriptor()
+	// matchoffer.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	matchoffer.RefValidator = func() func(string) error {
+		validators := matchofferDescRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ref string) error {
+			for _, fn := range fns {
+				if err := fn(ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// matchofferDescTitle is the schema descriptor for title field.
 	matchofferDescTitle := matchofferFields[0].Descriptor()
 	// matchoffer.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -461,12 +568,32 @@ func init() {
 	organization.Hooks[3] = organizationHooks[2]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
+	organizationMixinFields1 := organizationMixin[1].Fields()
+	_ = organizationMixinFields1
 	organizationFields := schema.Organization{}.Fields()
 	_ = organizationFields
 	// organizationDescDemo is the schema descriptor for demo field.
 	organizationDescDemo := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultDemo holds the default value on creation for the demo field.
 	organization.DefaultDemo = organizationDescDemo.Default.(bool)
+	// organizationDescRef is the schema descriptor for ref field.
+	organizationDescRef := organizationMixinFields1[0].Descriptor()
+	// organization.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	organization.RefValidator = func() func(string) error {
+		validators := organizationDescRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ref string) error {
+			for _, fn := range fns {
+				if err := fn(ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// organizationDescName is the schema descriptor for name field.
 	organizationDescName := organizationFields[0].Descriptor()
 	// organization.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -580,8 +707,12 @@ func init() {
 	projectDescBudget := projectFields[6].Descriptor()
 	// project.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	project.BudgetValidator = projectDescBudget.Validators[0].(func(float64) error)
+	// projectDescSources is the schema descriptor for sources field.
+	projectDescSources := projectFields[9].Descriptor()
+	// project.DefaultSources holds the default value on creation for the sources field.
+	project.DefaultSources = projectDescSources.Default.([]string)
 	// projectDescDemo is the schema descriptor for demo field.
-	projectDescDemo := projectFields[9].Descriptor()
+	projectDescDemo := projectFields[10].Descriptor()
 	// project.DefaultDemo holds the default value on creation for the demo field.
 	project.DefaultDemo = projectDescDemo.Default.(bool)
 	ratebucket.Policy = privacy.NewPolicies(schema.RateBucket{})

@@ -17,7 +17,7 @@ import (
 type Activity struct{ ent.Schema }
 
 // Mixin of the Activity.
-func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
 
 // Fields of the Activity.
 func (Activity) Fields() []ent.Field {

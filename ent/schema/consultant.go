@@ -15,7 +15,7 @@ import (
 type Consultant struct{ ent.Schema }
 
 // Mixin of the Consultant.
-func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
 
 // Fields of the Consultant.
 func (Consultant) Fields() []ent.Field {

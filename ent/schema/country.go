@@ -28,7 +28,16 @@ func (Country) Fields() []ent.Field {
 		field.String("name").
 			NotEmpty().MaxLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists).").
-			Annotations(entgql.OrderField("NAME")),
+			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
+			// filters and ordering stay on the English name.
+			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
+		// The name in the other five UN languages, from the translations
+		// of Debian's iso-codes (the English name's source).
+		localName("name_ar", "Arabic"),
+		localName("name_es", "Spanish"),
+		localName("name_fr", "French"),
+		localName("name_ru", "Russian"),
+		localName("name_zh", "Chinese"),
 		field.String("official_name").
 			Optional().MaxLen(300).
 			Comment("Official English name, where ISO 3166-1 gives one."),
@@ -51,6 +60,15 @@ func (Country) Fields() []ent.Field {
 			Optional().
 			Comment("Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement."),
 	}
+}
+
+// localName is the country's short name in one of the UN languages other
+// than English; GraphQL serves them through name(lang:) and names.
+func localName(column, language string) ent.Field {
+	return field.String(column).
+		Optional().MaxLen(200).
+		Comment("Short name in " + language + ", from iso-codes' translations; empty where it has none.").
+		Annotations(entgql.Skip(entgql.SkipAll))
 }
 
 // Edges of the Country.

@@ -19,7 +19,7 @@ import (
 type MatchNeed struct{ ent.Schema }
 
 // Mixin of the MatchNeed.
-func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
 
 // Fields of the MatchNeed.
 func (MatchNeed) Fields() []ent.Field {

@@ -19,7 +19,7 @@ import (
 type MatchOffer struct{ ent.Schema }
 
 // Mixin of the MatchOffer.
-func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
 
 // Fields of the MatchOffer.
 func (MatchOffer) Fields() []ent.Field {

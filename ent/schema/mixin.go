@@ -25,6 +25,20 @@ func (DemoMixin) Fields() []ent.Field {
 	}
 }
 
+// RefMixin gives a record the spreadsheet's own ID for it, so that
+// `sscgraph import` matches rows to records: importing the same sheet
+// twice changes nothing, and a changed row updates its record.
+type RefMixin struct{ mixin.Schema }
+
+// Fields of the RefMixin.
+func (RefMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("ref").
+			Optional().Nillable().Unique().NotEmpty().MaxLen(200).
+			Comment("The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type."),
+	}
+}
+
 // graphAnnotations are the annotations every entity shares: its
 // description for the GraphQL schema and a top-level Relay connection with
 // filters and multi-field ordering.

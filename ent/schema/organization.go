@@ -16,7 +16,7 @@ import (
 type Organization struct{ ent.Schema }
 
 // Mixin of the Organization.
-func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}} }
+func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
 
 // Fields of the Organization.
 func (Organization) Fields() []ent.Field {

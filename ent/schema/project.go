@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -29,8 +30,8 @@ func (Project) Fields() []ent.Field {
 			Comment("What the project does, in a few sentences.").
 			Optional(),
 		field.Enum("status").
-			Comment("Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.").
-			Values("PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT").
+			Comment("Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.").
+			Values("PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT", "UNKNOWN").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("start_date").
 			Comment("When the project started (the first of January where only the year is known).").
@@ -50,6 +51,14 @@ func (Project) Fields() []ent.Field {
 		field.Text("note").
 			Optional().
 			Comment("Provenance remarks, e.g. which facts could not be verified."),
+		// Not Optional, so that GraphQL shows [String!]! (an empty list,
+		// never null); the default keeps it out of what creates must give.
+		field.Strings("sources").
+			Default([]string{}).
+			// The database's own default fills the rows written before
+			// the column existed.
+			Annotations(entsql.Default("[]")).
+			Comment("What supports the record: CDIP document symbols and public addresses. Every real project has at least one."),
 		field.Bool("demo").
 			Default(false).
 			Comment("True when the record is invented demonstration data, not a fact from the programme's documents.").

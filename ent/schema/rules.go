@@ -12,6 +12,7 @@ import (
 	"sscgraph/ent/hook"
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/participants"
 	"sscgraph/internal/validate"
 	"sscgraph/internal/viewer"
 )
@@ -86,8 +87,30 @@ func activityRules(next ent.Mutator) ent.Mutator {
 				return nil, validate.Errorf("providerCountryIDs", "a %s activity needs at least one provider country", kind)
 			}
 		}
-		return next.Mutate(ctx, m)
+		v, err := next.Mutate(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		// A new total, or beneficiary countries added or removed, must
+		// still agree with the per-country figures the links keep. Only
+		// an update of one row can break it: a new activity's links have
+		// no figures yet, and bulk updates of these fields do not exist.
+		if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && participantsTouched(m) {
+			if err := participants.Check(ctx, m.Client(), id); err != nil {
+				return nil, err
+			}
+		}
+		return v, nil
 	})
+}
+
+// participantsTouched reports whether m changes the activity's total or
+// its beneficiary countries.
+func participantsTouched(m *gen.ActivityMutation) bool {
+	_, total := m.Participants()
+	_, added := m.AddedParticipants()
+	return total || added || m.BeneficiaryCountriesCleared() ||
+		len(m.RemovedBeneficiaryCountriesIDs()) > 0 || len(m.BeneficiaryCountriesIDs()) > 0
 }
 
 // providerCount is how many provider countries the activity will have.

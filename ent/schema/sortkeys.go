@@ -32,6 +32,8 @@ type joinTable struct {
 	// key is the child's column copied into the table; child is the key
 	// column of the side that has it, parent the other.
 	key, child, parent string
+	// extra are the columns the link itself carries (participants …).
+	extra []ent.Field
 }
 
 func (j joinTable) annotations() []schema.Annotation {
@@ -43,12 +45,12 @@ func (j joinTable) annotations() []schema.Annotation {
 }
 
 func (j joinTable) fields() []ent.Field {
-	return []ent.Field{
+	return append([]ent.Field{
 		field.Int(j.left).Immutable(),
 		field.Int(j.right).Immutable(),
 		field.Time(j.key).Optional().Nillable().
 			Comment("Copied from the child by the database, for ordering."),
-	}
+	}, j.extra...)
 }
 
 func (j joinTable) edges() []ent.Edge {
@@ -92,8 +94,20 @@ func offerJoin(name, other, otherEdge string, otherType any) joinTable {
 	}
 }
 
+// withBeneficiaryFigures gives the beneficiary links their own column:
+// how many of the activity's participants came from that country, as the
+// technical-assistance database records it. Null where no per-country
+// figure is known (every link made before the column existed).
+func withBeneficiaryFigures(j joinTable) joinTable {
+	j.extra = []ent.Field{
+		field.Int("participants").Optional().Nillable().NonNegative().
+			Comment("Participants from this beneficiary country; null where only the activity's total is known."),
+	}
+	return j
+}
+
 var (
-	beneficiaryJoin   = activityJoin("activity_beneficiary_countries", "country_id", "country", Country.Type)
+	beneficiaryJoin   = withBeneficiaryFigures(activityJoin("activity_beneficiary_countries", "country_id", "country", Country.Type))
 	providerJoin      = activityJoin("activity_provider_countries", "country_id", "country", Country.Type)
 	activityTopicJoin = activityJoin("activity_topics", "topic_id", "topic", Topic.Type)
 	consultantJoin    = activityJoin("activity_consultants", "consultant_id", "consultant", Consultant.Type)

@@ -22,8 +22,10 @@ import (
 	"sscgraph/ent/topic"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/lang"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/matching"
+	"sscgraph/internal/participants"
 	"sscgraph/internal/scalar"
 	"sscgraph/internal/search"
 	"sscgraph/internal/stats"
@@ -48,7 +50,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Activity() ActivityResolver
 	Consultant() ConsultantResolver
+	Country() CountryResolver
 	Match() MatchResolver
 	MatchOffer() MatchOfferResolver
 	Mutation() MutationResolver
@@ -89,6 +93,7 @@ type ComplexityRoot struct {
 	}
 
 	Activity struct {
+		Beneficiaries        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		BeneficiaryCountries func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		Budget               func(childComplexity int) int
 		Consultants          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
@@ -102,6 +107,7 @@ type ComplexityRoot struct {
 		Partners             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Project              func(childComplexity int) int
 		ProviderCountries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Ref                  func(childComplexity int) int
 		StartDate            func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Title                func(childComplexity int) int
@@ -173,6 +179,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Beneficiary struct {
+		Country      func(childComplexity int) int
+		Participants func(childComplexity int) int
+	}
+
+	BeneficiaryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BeneficiaryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Consultant struct {
 		Activities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Available   func(childComplexity int) int
@@ -184,6 +206,7 @@ type ComplexityRoot struct {
 		Languages   func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Nationality func(childComplexity int) int
+		Ref         func(childComplexity int) int
 	}
 
 	ConsultantBucket struct {
@@ -238,7 +261,8 @@ type ComplexityRoot struct {
 		Latitude           func(childComplexity int) int
 		Ldc                func(childComplexity int) int
 		Longitude          func(childComplexity int) int
-		Name               func(childComplexity int) int
+		Name               func(childComplexity int, lang *lang.Language) int
+		Names              func(childComplexity int) int
 		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
 		Note               func(childComplexity int) int
 		OfficialName       func(childComplexity int) int
@@ -259,6 +283,15 @@ type ComplexityRoot struct {
 	CountryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CountryNames struct {
+		Ar func(childComplexity int) int
+		En func(childComplexity int) int
+		Es func(childComplexity int) int
+		Fr func(childComplexity int) int
+		Ru func(childComplexity int) int
+		Zh func(childComplexity int) int
 	}
 
 	Counts struct {
@@ -312,6 +345,7 @@ type ComplexityRoot struct {
 		Languages   func(childComplexity int) int
 		Matches     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
 		PostedAt    func(childComplexity int) int
+		Ref         func(childComplexity int) int
 		Seeker      func(childComplexity int) int
 		Status      func(childComplexity int) int
 		Title       func(childComplexity int) int
@@ -340,6 +374,7 @@ type ComplexityRoot struct {
 		Matches         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
 		PostedAt        func(childComplexity int) int
 		Provider        func(childComplexity int) int
+		Ref             func(childComplexity int) int
 		Status          func(childComplexity int) int
 		TargetCountries func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		TargetRegions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
@@ -364,46 +399,47 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CompleteMatch        func(childComplexity int, id int) int
-		CreateAPIKey         func(childComplexity int, input auth.CreateAPIKeyInput) int
-		CreateActivities     func(childComplexity int, inputs []*ent.CreateActivityInput) int
-		CreateActivity       func(childComplexity int, input ent.CreateActivityInput) int
-		CreateConsultant     func(childComplexity int, input ent.CreateConsultantInput) int
-		CreateCountry        func(childComplexity int, input ent.CreateCountryInput) int
-		CreateMatch          func(childComplexity int, input ent.CreateMatchInput) int
-		CreateMatchNeed      func(childComplexity int, input ent.CreateMatchNeedInput) int
-		CreateMatchOffer     func(childComplexity int, input ent.CreateMatchOfferInput) int
-		CreateOrganization   func(childComplexity int, input ent.CreateOrganizationInput) int
-		CreateProject        func(childComplexity int, input ent.CreateProjectInput) int
-		CreateRecommendation func(childComplexity int, input ent.CreateRecommendationInput) int
-		CreateRegion         func(childComplexity int, input ent.CreateRegionInput) int
-		CreateTopic          func(childComplexity int, input ent.CreateTopicInput) int
-		DeleteActivity       func(childComplexity int, id int) int
-		DeleteConsultant     func(childComplexity int, id int) int
-		DeleteCountry        func(childComplexity int, id int) int
-		DeleteMatch          func(childComplexity int, id int) int
-		DeleteMatchNeed      func(childComplexity int, id int) int
-		DeleteMatchOffer     func(childComplexity int, id int) int
-		DeleteOrganization   func(childComplexity int, id int) int
-		DeleteProject        func(childComplexity int, id int) int
-		DeleteRecommendation func(childComplexity int, id int) int
-		DeleteRegion         func(childComplexity int, id int) int
-		DeleteTopic          func(childComplexity int, id int) int
-		ProposeMatch         func(childComplexity int, need int, offer int, message *string) int
-		RespondToMatch       func(childComplexity int, id int, accept bool, message *string) int
-		RevokeAPIKey         func(childComplexity int, id int) int
-		UpdateActivity       func(childComplexity int, id int, input ent.UpdateActivityInput) int
-		UpdateConsultant     func(childComplexity int, id int, input ent.UpdateConsultantInput) int
-		UpdateCountry        func(childComplexity int, id int, input ent.UpdateCountryInput) int
-		UpdateMatch          func(childComplexity int, id int, input ent.UpdateMatchInput) int
-		UpdateMatchNeed      func(childComplexity int, id int, input ent.UpdateMatchNeedInput) int
-		UpdateMatchOffer     func(childComplexity int, id int, input ent.UpdateMatchOfferInput) int
-		UpdateOrganization   func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
-		UpdateProject        func(childComplexity int, id int, input ent.UpdateProjectInput) int
-		UpdateRecommendation func(childComplexity int, id int, input ent.UpdateRecommendationInput) int
-		UpdateRegion         func(childComplexity int, id int, input ent.UpdateRegionInput) int
-		UpdateTopic          func(childComplexity int, id int, input ent.UpdateTopicInput) int
-		WithdrawMatch        func(childComplexity int, id int) int
+		CompleteMatch            func(childComplexity int, id int) int
+		CreateAPIKey             func(childComplexity int, input auth.CreateAPIKeyInput) int
+		CreateActivities         func(childComplexity int, inputs []*ent.CreateActivityInput) int
+		CreateActivity           func(childComplexity int, input ent.CreateActivityInput) int
+		CreateConsultant         func(childComplexity int, input ent.CreateConsultantInput) int
+		CreateCountry            func(childComplexity int, input ent.CreateCountryInput) int
+		CreateMatch              func(childComplexity int, input ent.CreateMatchInput) int
+		CreateMatchNeed          func(childComplexity int, input ent.CreateMatchNeedInput) int
+		CreateMatchOffer         func(childComplexity int, input ent.CreateMatchOfferInput) int
+		CreateOrganization       func(childComplexity int, input ent.CreateOrganizationInput) int
+		CreateProject            func(childComplexity int, input ent.CreateProjectInput) int
+		CreateRecommendation     func(childComplexity int, input ent.CreateRecommendationInput) int
+		CreateRegion             func(childComplexity int, input ent.CreateRegionInput) int
+		CreateTopic              func(childComplexity int, input ent.CreateTopicInput) int
+		DeleteActivity           func(childComplexity int, id int) int
+		DeleteConsultant         func(childComplexity int, id int) int
+		DeleteCountry            func(childComplexity int, id int) int
+		DeleteMatch              func(childComplexity int, id int) int
+		DeleteMatchNeed          func(childComplexity int, id int) int
+		DeleteMatchOffer         func(childComplexity int, id int) int
+		DeleteOrganization       func(childComplexity int, id int) int
+		DeleteProject            func(childComplexity int, id int) int
+		DeleteRecommendation     func(childComplexity int, id int) int
+		DeleteRegion             func(childComplexity int, id int) int
+		DeleteTopic              func(childComplexity int, id int) int
+		ProposeMatch             func(childComplexity int, need int, offer int, message *string) int
+		RespondToMatch           func(childComplexity int, id int, accept bool, message *string) int
+		RevokeAPIKey             func(childComplexity int, id int) int
+		SetActivityBeneficiaries func(childComplexity int, id int, beneficiaries []*participants.Figure, participants *int) int
+		UpdateActivity           func(childComplexity int, id int, input ent.UpdateActivityInput) int
+		UpdateConsultant         func(childComplexity int, id int, input ent.UpdateConsultantInput) int
+		UpdateCountry            func(childComplexity int, id int, input ent.UpdateCountryInput) int
+		UpdateMatch              func(childComplexity int, id int, input ent.UpdateMatchInput) int
+		UpdateMatchNeed          func(childComplexity int, id int, input ent.UpdateMatchNeedInput) int
+		UpdateMatchOffer         func(childComplexity int, id int, input ent.UpdateMatchOfferInput) int
+		UpdateOrganization       func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
+		UpdateProject            func(childComplexity int, id int, input ent.UpdateProjectInput) int
+		UpdateRecommendation     func(childComplexity int, id int, input ent.UpdateRecommendationInput) int
+		UpdateRegion             func(childComplexity int, id int, input ent.UpdateRegionInput) int
+		UpdateTopic              func(childComplexity int, id int, input ent.UpdateTopicInput) int
+		WithdrawMatch            func(childComplexity int, id int) int
 	}
 
 	NeedBucket struct {
@@ -486,6 +522,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Needs      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
 		Offers     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
+		Ref        func(childComplexity int) int
 		Website    func(childComplexity int) int
 	}
 
@@ -518,6 +555,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Note            func(childComplexity int) int
 		Recommendations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecommendationOrder, where *ent.RecommendationWhereInput) int
+		Sources         func(childComplexity int) int
 		StartDate       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Summary         func(childComplexity int) int
@@ -684,8 +722,15 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActivityResolver interface {
+	Beneficiaries(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*participants.Connection, error)
+}
 type ConsultantResolver interface {
 	Email(ctx context.Context, obj *ent.Consultant) (*string, error)
+}
+type CountryResolver interface {
+	Name(ctx context.Context, obj *ent.Country, lang *lang.Language) (string, error)
+	Names(ctx context.Context, obj *ent.Country) (*lang.Names, error)
 }
 type MatchResolver interface {
 	Message(ctx context.Context, obj *ent.Match) (*string, error)
@@ -729,6 +774,7 @@ type MutationResolver interface {
 	UpdateMatch(ctx context.Context, id int, input ent.UpdateMatchInput) (*ent.Match, error)
 	DeleteMatch(ctx context.Context, id int) (int, error)
 	CreateActivities(ctx context.Context, inputs []*ent.CreateActivityInput) ([]*ent.Activity, error)
+	SetActivityBeneficiaries(ctx context.Context, id int, beneficiaries []*participants.Figure, participants *int) (*ent.Activity, error)
 	CreateAPIKey(ctx context.Context, input auth.CreateAPIKeyInput) (*auth.NewAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 	ProposeMatch(ctx context.Context, need int, offer int, message *string) (*ent.Match, error)
@@ -892,6 +938,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.APIKeyEdge.Node(childComplexity), true
 
+	case "Activity.beneficiaries":
+		if e.ComplexityRoot.Activity.Beneficiaries == nil {
+			break
+		}
+
+		args, err := ec.field_Activity_beneficiaries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Activity.Beneficiaries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 	case "Activity.beneficiaryCountries":
 		if e.ComplexityRoot.Activity.BeneficiaryCountries == nil {
 			break
@@ -990,6 +1047,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ProviderCountries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CountryOrder), args["where"].(*ent.CountryWhereInput)), true
+	case "Activity.ref":
+		if e.ComplexityRoot.Activity.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Ref(childComplexity), true
 	case "Activity.startDate":
 		if e.ComplexityRoot.Activity.StartDate == nil {
 			break
@@ -1274,6 +1337,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
+	case "Beneficiary.country":
+		if e.ComplexityRoot.Beneficiary.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Country(childComplexity), true
+	case "Beneficiary.participants":
+		if e.ComplexityRoot.Beneficiary.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Participants(childComplexity), true
+
+	case "BeneficiaryConnection.edges":
+		if e.ComplexityRoot.BeneficiaryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.Edges(childComplexity), true
+	case "BeneficiaryConnection.pageInfo":
+		if e.ComplexityRoot.BeneficiaryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.PageInfo(childComplexity), true
+	case "BeneficiaryConnection.totalCount":
+		if e.ComplexityRoot.BeneficiaryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.TotalCount(childComplexity), true
+
+	case "BeneficiaryEdge.cursor":
+		if e.ComplexityRoot.BeneficiaryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryEdge.Cursor(childComplexity), true
+	case "BeneficiaryEdge.node":
+		if e.ComplexityRoot.BeneficiaryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryEdge.Node(childComplexity), true
+
 	case "Consultant.activities":
 		if e.ComplexityRoot.Consultant.Activities == nil {
 			break
@@ -1344,6 +1452,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultant.Nationality(childComplexity), true
+	case "Consultant.ref":
+		if e.ComplexityRoot.Consultant.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultant.Ref(childComplexity), true
 
 	case "ConsultantBucket.available":
 		if e.ComplexityRoot.ConsultantBucket.Available == nil {
@@ -1552,7 +1666,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Country.Name(childComplexity), true
+		args, err := ec.field_Country_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Name(childComplexity, args["lang"].(*lang.Language)), true
+	case "Country.names":
+		if e.ComplexityRoot.Country.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Names(childComplexity), true
 	case "Country.needs":
 		if e.ComplexityRoot.Country.Needs == nil {
 			break
@@ -1664,6 +1789,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
+
+	case "CountryNames.ar":
+		if e.ComplexityRoot.CountryNames.Ar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.Ar(childComplexity), true
+	case "CountryNames.en":
+		if e.ComplexityRoot.CountryNames.En == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.En(childComplexity), true
+	case "CountryNames.es":
+		if e.ComplexityRoot.CountryNames.Es == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.Es(childComplexity), true
+	case "CountryNames.fr":
+		if e.ComplexityRoot.CountryNames.Fr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.Fr(childComplexity), true
+	case "CountryNames.ru":
+		if e.ComplexityRoot.CountryNames.Ru == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.Ru(childComplexity), true
+	case "CountryNames.zh":
+		if e.ComplexityRoot.CountryNames.Zh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryNames.Zh(childComplexity), true
 
 	case "Counts.count":
 		if e.ComplexityRoot.Counts.Count == nil {
@@ -1885,6 +2047,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchNeed.PostedAt(childComplexity), true
+	case "MatchNeed.ref":
+		if e.ComplexityRoot.MatchNeed.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchNeed.Ref(childComplexity), true
 	case "MatchNeed.seeker":
 		if e.ComplexityRoot.MatchNeed.Seeker == nil {
 			break
@@ -2012,6 +2180,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchOffer.Provider(childComplexity), true
+	case "MatchOffer.ref":
+		if e.ComplexityRoot.MatchOffer.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchOffer.Ref(childComplexity), true
 	case "MatchOffer.status":
 		if e.ComplexityRoot.MatchOffer.Status == nil {
 			break
@@ -2411,6 +2585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setActivityBeneficiaries":
+		if e.ComplexityRoot.Mutation.SetActivityBeneficiaries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setActivityBeneficiaries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetActivityBeneficiaries(childComplexity, args["id"].(int), args["beneficiaries"].([]*participants.Figure), args["participants"].(*int)), true
 	case "Mutation.updateActivity":
 		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
 			break
@@ -2846,6 +3031,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Offers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MatchOfferOrder), args["where"].(*ent.MatchOfferWhereInput)), true
+	case "Organization.ref":
+		if e.ComplexityRoot.Organization.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Ref(childComplexity), true
 	case "Organization.website":
 		if e.ComplexityRoot.Organization.Website == nil {
 			break
@@ -2985,6 +3176,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Recommendations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RecommendationOrder), args["where"].(*ent.RecommendationWhereInput)), true
+	case "Project.sources":
+		if e.ComplexityRoot.Project.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Sources(childComplexity), true
 	case "Project.startDate":
 		if e.ComplexityRoot.Project.StartDate == nil {
 			break
@@ -3838,6 +4035,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActivityWhereInput", ec.unmarshalInputActivityWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("BeneficiaryInput", ec.unmarshalInputBeneficiaryInput),
 			graphql.NewInputUnmarshaler("ConsultantOrder", ec.unmarshalInputConsultantOrder),
 			graphql.NewInputUnmarshaler("ConsultantWhereInput", ec.unmarshalInputConsultantWhereInput),
 			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
@@ -4157,6 +4355,10 @@ type Activity implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
   """
   Title of the activity.
   """
@@ -4491,6 +4693,24 @@ input ActivityWhereInput {
   """
   demo: Boolean
   demoNEQ: Boolean
+  """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
   """
   title field predicates
   """
@@ -4877,6 +5097,10 @@ type Consultant implements Node {
   """
   demo: Boolean!
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  """
   Full name.
   """
   name: String!
@@ -5040,6 +5264,24 @@ input ConsultantWhereInput {
   demo: Boolean
   demoNEQ: Boolean
   """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
+  """
   name field predicates
   """
   name: String
@@ -5107,10 +5349,6 @@ type Country implements Node {
   ISO 3166-1 alpha-3 code.
   """
   iso3: String!
-  """
-  Short English name (ISO 3166-1 common name where one exists).
-  """
-  name: String!
   """
   Official English name, where ISO 3166-1 gives one.
   """
@@ -5653,6 +5891,10 @@ Input was generated by ent.
 """
 input CreateActivityInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  """
   Title of the activity.
   """
   title: String!
@@ -5709,6 +5951,10 @@ CreateConsultantInput is used for create Consultant object.
 Input was generated by ent.
 """
 input CreateConsultantInput {
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
   """
   Full name.
   """
@@ -5810,6 +6056,10 @@ Input was generated by ent.
 """
 input CreateMatchNeedInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  """
   Title of the need.
   """
   title: String!
@@ -5843,6 +6093,10 @@ CreateMatchOfferInput is used for create MatchOffer object.
 Input was generated by ent.
 """
 input CreateMatchOfferInput {
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
   """
   Title of the offer.
   """
@@ -5887,6 +6141,10 @@ Input was generated by ent.
 """
 input CreateOrganizationInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  """
   Name of the organization.
   """
   name: String!
@@ -5921,7 +6179,7 @@ input CreateProjectInput {
   """
   summary: String
   """
-  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.
   """
   status: ProjectStatus!
   """
@@ -5944,6 +6202,10 @@ input CreateProjectInput {
   Provenance remarks, e.g. which facts could not be verified.
   """
   note: String
+  """
+  What supports the record: CDIP document symbols and public addresses. Every real project has at least one.
+  """
+  sources: [String!]
   recommendationIDs: [ID!]
   countryIDs: [ID!]
   topicIDs: [ID!]
@@ -6121,6 +6383,10 @@ type MatchNeed implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
   """
   Title of the need.
   """
@@ -6307,6 +6573,24 @@ input MatchNeedWhereInput {
   demo: Boolean
   demoNEQ: Boolean
   """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
+  """
   title field predicates
   """
   title: String
@@ -6395,6 +6679,10 @@ type MatchOffer implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
   """
   Title of the offer.
   """
@@ -6654,6 +6942,24 @@ input MatchOfferWhereInput {
   """
   demo: Boolean
   demoNEQ: Boolean
+  """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
   """
   title field predicates
   """
@@ -6930,6 +7236,10 @@ type Organization implements Node {
   """
   demo: Boolean!
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  """
   Name of the organization.
   """
   name: String!
@@ -7136,6 +7446,24 @@ input OrganizationWhereInput {
   demo: Boolean
   demoNEQ: Boolean
   """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
+  """
   name field predicates
   """
   name: String
@@ -7237,7 +7565,7 @@ type Project implements Node {
   """
   summary: String
   """
-  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.
   """
   status: ProjectStatus!
   """
@@ -7260,6 +7588,10 @@ type Project implements Node {
   Provenance remarks, e.g. which facts could not be verified.
   """
   note: String
+  """
+  What supports the record: CDIP document symbols and public addresses. Every real project has at least one.
+  """
+  sources: [String!]!
   """
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
@@ -7465,6 +7797,7 @@ enum ProjectStatus @goModel(model: "sscgraph/ent/project.Status") {
   COMPLETED
   MAINSTREAMED
   PHASED_OUT
+  UNKNOWN
 }
 """
 ProjectWhereInput is used for filtering Project objects.
@@ -8795,6 +9128,11 @@ Input was generated by ent.
 """
 input UpdateActivityInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  clearRef: Boolean
+  """
   Title of the activity.
   """
   title: String
@@ -8867,6 +9205,11 @@ UpdateConsultantInput is used for update Consultant object.
 Input was generated by ent.
 """
 input UpdateConsultantInput {
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  clearRef: Boolean
   """
   Full name.
   """
@@ -8995,6 +9338,11 @@ Input was generated by ent.
 """
 input UpdateMatchNeedInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  clearRef: Boolean
+  """
   Title of the need.
   """
   title: String
@@ -9035,6 +9383,11 @@ UpdateMatchOfferInput is used for update MatchOffer object.
 Input was generated by ent.
 """
 input UpdateMatchOfferInput {
+  """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  clearRef: Boolean
   """
   Title of the offer.
   """
@@ -9091,6 +9444,11 @@ Input was generated by ent.
 """
 input UpdateOrganizationInput {
   """
+  The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+  """
+  ref: String
+  clearRef: Boolean
+  """
   Name of the organization.
   """
   name: String
@@ -9134,7 +9492,7 @@ input UpdateProjectInput {
   summary: String
   clearSummary: Boolean
   """
-  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes) or PHASED_OUT.
+  Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.
   """
   status: ProjectStatus
   """
@@ -9163,6 +9521,11 @@ input UpdateProjectInput {
   """
   note: String
   clearNote: Boolean
+  """
+  What supports the record: CDIP document symbols and public addresses. Every real project has at least one.
+  """
+  sources: [String!]
+  appendSources: [String!]
   addRecommendationIDs: [ID!]
   removeRecommendationIDs: [ID!]
   clearRecommendations: Boolean
@@ -9261,6 +9624,47 @@ input UpdateTopicInput {
   clearNeeds: Boolean
 }
 `, BuiltIn: false},
+	{Name: "../schema/beneficiaries.graphqls", Input: `"A country an activity benefits, with how many of the activity's participants came from it."
+type Beneficiary {
+  country: Country!
+  "Participants from the country; null where only the activity's total is known."
+  participants: Int
+}
+
+type BeneficiaryEdge {
+  node: Beneficiary!
+  cursor: Cursor!
+}
+
+"An activity's beneficiary countries, in the order of their keys."
+type BeneficiaryConnection {
+  edges: [BeneficiaryEdge!]!
+  pageInfo: PageInfo!
+  "How many beneficiary countries the activity has."
+  totalCount: Int!
+}
+
+extend type Activity {
+  "The beneficiary countries with their per-country participant figures. beneficiaryCountries lists the same countries."
+  beneficiaries(after: Cursor, first: Int, before: Cursor, last: Int): BeneficiaryConnection!
+}
+
+"One beneficiary country of an activity and, where known, its participants."
+input BeneficiaryInput {
+  countryID: ID!
+  "Participants from the country; omit or null where only the total is known."
+  participants: Int
+}
+
+extend type Mutation {
+  """
+  Replaces the activity's beneficiary countries with the given ones and their per-country figures, in one transaction.
+  participants sets the activity's total; when it is omitted and every country has a figure, the total becomes their sum.
+  The total must equal the sum when every country has a figure, and be at least the sum when some have.
+  """
+  setActivityBeneficiaries(id: ID!, beneficiaries: [BeneficiaryInput!]!, participants: Int): Activity!
+}
+`, BuiltIn: false},
 	{Name: "../schema/keys.graphqls", Input: `"What createAPIKey answers: the key, shown this once, and its record."
 type NewAPIKey {
   "The key itself. It is not stored: keep it now."
@@ -9284,6 +9688,33 @@ extend type Mutation {
   createAPIKey(input: CreateAPIKeyInput!): NewAPIKey!
   "Revokes an API key now (ADMIN keys only); it is refused from then on (within 10 s on every server)."
   revokeAPIKey(id: ID!): APIKey!
+}
+`, BuiltIn: false},
+	{Name: "../schema/languages.graphqls", Input: `"The six official languages of the United Nations, in which the programme works."
+enum Language {
+  AR
+  EN
+  ES
+  FR
+  RU
+  ZH
+}
+
+"A country's short name in each of the six UN languages, from Debian iso-codes and its translations."
+type CountryNames {
+  ar: String
+  en: String!
+  es: String
+  fr: String
+  ru: String
+  zh: String
+}
+
+extend type Country {
+  "Short name (ISO 3166-1 common name where one exists) in lang; the English name where iso-codes has no translation. Filters (nameContainsFold …) and ordering use the English name."
+  name(lang: Language = EN): String!
+  "The short name in every UN language; null where iso-codes has no translation."
+  names: CountryNames!
 }
 `, BuiltIn: false},
 	{Name: "../schema/limits.graphqls", Input: `"""
@@ -10070,6 +10501,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_id(ctx, field)
 	case "demo":
 		return ec.fieldContext_Activity_demo(ctx, field)
+	case "ref":
+		return ec.fieldContext_Activity_ref(ctx, field)
 	case "title":
 		return ec.fieldContext_Activity_title(ctx, field)
 	case "description":
@@ -10106,6 +10539,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_partners(ctx, field)
 	case "topics":
 		return ec.fieldContext_Activity_topics(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_Activity_beneficiaries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
@@ -10234,12 +10669,46 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Beneficiary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_Beneficiary_country(ctx, field)
+	case "participants":
+		return ec.fieldContext_Beneficiary_participants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Beneficiary", field.Name)
+}
+
+func (ec *executionContext) childFields_BeneficiaryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BeneficiaryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BeneficiaryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BeneficiaryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BeneficiaryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BeneficiaryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BeneficiaryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Consultant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Consultant_id(ctx, field)
 	case "demo":
 		return ec.fieldContext_Consultant_demo(ctx, field)
+	case "ref":
+		return ec.fieldContext_Consultant_ref(ctx, field)
 	case "name":
 		return ec.fieldContext_Consultant_name(ctx, field)
 	case "languages":
@@ -10352,8 +10821,6 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_code(ctx, field)
 	case "iso3":
 		return ec.fieldContext_Country_iso3(ctx, field)
-	case "name":
-		return ec.fieldContext_Country_name(ctx, field)
 	case "officialName":
 		return ec.fieldContext_Country_officialName(ctx, field)
 	case "ldc":
@@ -10384,6 +10851,10 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_needs(ctx, field)
 	case "targetingOffers":
 		return ec.fieldContext_Country_targetingOffers(ctx, field)
+	case "name":
+		return ec.fieldContext_Country_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Country_names(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -10408,6 +10879,24 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 		return ec.fieldContext_CountryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryNames(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ar":
+		return ec.fieldContext_CountryNames_ar(ctx, field)
+	case "en":
+		return ec.fieldContext_CountryNames_en(ctx, field)
+	case "es":
+		return ec.fieldContext_CountryNames_es(ctx, field)
+	case "fr":
+		return ec.fieldContext_CountryNames_fr(ctx, field)
+	case "ru":
+		return ec.fieldContext_CountryNames_ru(ctx, field)
+	case "zh":
+		return ec.fieldContext_CountryNames_zh(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryNames", field.Name)
 }
 
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10500,6 +10989,8 @@ func (ec *executionContext) childFields_MatchNeed(ctx context.Context, field gra
 		return ec.fieldContext_MatchNeed_id(ctx, field)
 	case "demo":
 		return ec.fieldContext_MatchNeed_demo(ctx, field)
+	case "ref":
+		return ec.fieldContext_MatchNeed_ref(ctx, field)
 	case "title":
 		return ec.fieldContext_MatchNeed_title(ctx, field)
 	case "description":
@@ -10552,6 +11043,8 @@ func (ec *executionContext) childFields_MatchOffer(ctx context.Context, field gr
 		return ec.fieldContext_MatchOffer_id(ctx, field)
 	case "demo":
 		return ec.fieldContext_MatchOffer_demo(ctx, field)
+	case "ref":
+		return ec.fieldContext_MatchOffer_ref(ctx, field)
 	case "title":
 		return ec.fieldContext_MatchOffer_title(ctx, field)
 	case "description":
@@ -10762,6 +11255,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_id(ctx, field)
 	case "demo":
 		return ec.fieldContext_Organization_demo(ctx, field)
+	case "ref":
+		return ec.fieldContext_Organization_ref(ctx, field)
 	case "name":
 		return ec.fieldContext_Organization_name(ctx, field)
 	case "kind":
@@ -10838,6 +11333,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_documents(ctx, field)
 	case "note":
 		return ec.fieldContext_Project_note(ctx, field)
+	case "sources":
+		return ec.fieldContext_Project_sources(ctx, field)
 	case "demo":
 		return ec.fieldContext_Project_demo(ctx, field)
 	case "recommendations":
@@ -11197,6 +11694,44 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Activity_beneficiaries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
 
 func (ec *executionContext) field_Activity_beneficiaryCountries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -11735,6 +12270,20 @@ func (ec *executionContext) field_Country_hostedActivities_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*lang.Language, error) {
+			return ec.unmarshalOLanguage2ᚖsscgraphᚋinternalᚋlangᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -12753,6 +13302,36 @@ func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setActivityBeneficiaries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "beneficiaries",
+		func(ctx context.Context, v any) ([]*participants.Figure, error) {
+			return ec.unmarshalNBeneficiaryInput2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐFigureᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["beneficiaries"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "participants",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["participants"] = arg2
 	return args, nil
 }
 
@@ -15289,6 +15868,13 @@ func (ec *executionContext) fieldContext_Activity_demo(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Activity_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+}
+func (ec *executionContext) fieldContext_Activity_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+}
+
 func (ec *executionContext) _Activity_title(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
@@ -15661,6 +16247,54 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_beneficiaries(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_beneficiaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Activity().Beneficiaries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *participants.Connection) graphql.Marshaler {
+			return ec.marshalNBeneficiaryConnection2ᚖsscgraphᚋinternalᚋparticipantsᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_beneficiaries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BeneficiaryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Activity_beneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
 		ec.args.store(field.Field, fc.Args, err)
 	}
 	if err != nil {
@@ -16105,6 +16739,107 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Beneficiary_country(ctx context.Context, field graphql.CollectedField, obj *participants.Beneficiary) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Beneficiary_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+}
+func (ec *executionContext) fieldContext_Beneficiary_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Beneficiary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Beneficiary_participants(ctx context.Context, field graphql.CollectedField, obj *participants.Beneficiary) (ret graphql.Marshaler) {
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Participants)
+}
+func (ec *executionContext) fieldContext_Beneficiary_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Beneficiary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BeneficiaryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_BeneficiaryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+}
+func (ec *executionContext) fieldContext_BeneficiaryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BeneficiaryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BeneficiaryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BeneficiaryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_BeneficiaryConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+}
+func (ec *executionContext) fieldContext_BeneficiaryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BeneficiaryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BeneficiaryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+}
+func (ec *executionContext) fieldContext_BeneficiaryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeneficiaryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BeneficiaryEdge_node(ctx context.Context, field graphql.CollectedField, obj *participants.Edge) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_BeneficiaryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNBeneficiary2ᚖsscgraphᚋinternalᚋparticipantsᚐBeneficiary(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+}
+func (ec *executionContext) fieldContext_BeneficiaryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BeneficiaryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Beneficiary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BeneficiaryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *participants.Edge) (ret graphql.Marshaler) {
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+}
+func (ec *executionContext) fieldContext_BeneficiaryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeneficiaryEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Consultant_id(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
 	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
 }
@@ -16117,6 +16852,13 @@ func (ec *executionContext) _Consultant_demo(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Consultant_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Consultant_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+}
+func (ec *executionContext) fieldContext_Consultant_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Consultant_name(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
@@ -16630,13 +17372,6 @@ func (ec *executionContext) fieldContext_Country_iso3(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
-func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
-}
-func (ec *executionContext) fieldContext_Country_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
-}
-
 func (ec *executionContext) _Country_officialName(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
 	return ec.marshalOString2string(ctx, field.Selections, obj.OfficialName)
 }
@@ -17095,6 +17830,86 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().Name(ctx, obj, fc.Args["lang"].(*lang.Language))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_names(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Country().Names(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lang.Names) graphql.Marshaler {
+			return ec.marshalNCountryNames2ᚖsscgraphᚋinternalᚋlangᚐNames(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryNames(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_CountryConnection_edges(ctx, field)
 	if err != nil {
@@ -17167,6 +17982,48 @@ func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CountryNames_ar(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ar)
+}
+func (ec *executionContext) fieldContext_CountryNames_ar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryNames_en(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalNString2string(ctx, field.Selections, obj.En)
+}
+func (ec *executionContext) fieldContext_CountryNames_en(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryNames_es(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Es)
+}
+func (ec *executionContext) fieldContext_CountryNames_es(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryNames_fr(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fr)
+}
+func (ec *executionContext) fieldContext_CountryNames_fr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryNames_ru(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ru)
+}
+func (ec *executionContext) fieldContext_CountryNames_ru(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryNames_zh(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Zh)
+}
+func (ec *executionContext) fieldContext_CountryNames_zh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _Counts_count(ctx context.Context, field graphql.CollectedField, obj *stats.Counts) (ret graphql.Marshaler) {
@@ -17544,6 +18401,13 @@ func (ec *executionContext) fieldContext_MatchNeed_demo(_ context.Context, field
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _MatchNeed_ref(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+}
+func (ec *executionContext) fieldContext_MatchNeed_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
+}
+
 func (ec *executionContext) _MatchNeed_title(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
@@ -17836,6 +18700,13 @@ func (ec *executionContext) _MatchOffer_demo(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_MatchOffer_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MatchOffer_ref(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+}
+func (ec *executionContext) fieldContext_MatchOffer_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchOffer_title(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
@@ -19884,6 +20755,54 @@ func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setActivityBeneficiaries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setActivityBeneficiaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetActivityBeneficiaries(ctx, fc.Args["id"].(int), fc.Args["beneficiaries"].([]*participants.Figure), fc.Args["participants"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setActivityBeneficiaries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Mutation_setActivityBeneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20707,6 +21626,13 @@ func (ec *executionContext) fieldContext_Organization_demo(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Organization_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+}
+func (ec *executionContext) fieldContext_Organization_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
@@ -21077,6 +22003,17 @@ func (ec *executionContext) _Project_note(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_Project_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
+}
+
+func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Project_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Sources)
+}
+func (ec *executionContext) fieldContext_Project_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
@@ -25636,7 +26573,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "hasProject", "hasProjectWith", "hasVenueCountry", "hasVenueCountryWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "hasProject", "hasProjectWith", "hasVenueCountry", "hasVenueCountryWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25734,6 +26671,111 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DemoNEQ = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27234,6 +28276,55 @@ func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEvent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBeneficiaryInput(ctx context.Context, obj any) (participants.Figure, error) {
+	var it participants.Figure
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countryID", "participants"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBeneficiaryInput unmarshals raw into the BeneficiaryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBeneficiaryInput(ctx context.Context, raw any) (participants.Figure, error) {
+	var out participants.Figure
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BeneficiaryInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConsultantOrder(ctx context.Context, obj any) (ent.ConsultantOrder, error) {
 	var it ent.ConsultantOrder
 	if obj == nil {
@@ -27298,7 +28389,7 @@ func (ec *executionContext) unmarshalInputConsultantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "available", "availableNEQ", "hasNationality", "hasNationalityWith", "hasExpertise", "hasExpertiseWith", "hasActivities", "hasActivitiesWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "available", "availableNEQ", "hasNationality", "hasNationalityWith", "hasExpertise", "hasExpertiseWith", "hasActivities", "hasActivitiesWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27396,6 +28487,111 @@ func (ec *executionContext) unmarshalInputConsultantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.DemoNEQ = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -28662,13 +29858,20 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "kind", "type", "status", "startDate", "endDate", "venueCity", "language", "participants", "budget", "projectID", "venueCountryID", "beneficiaryCountryIDs", "providerCountryIDs", "consultantIDs", "partnerIDs", "topicIDs"}
+	fieldsInOrder := [...]string{"ref", "title", "description", "kind", "type", "status", "startDate", "endDate", "venueCity", "language", "participants", "budget", "projectID", "venueCountryID", "beneficiaryCountryIDs", "providerCountryIDs", "consultantIDs", "partnerIDs", "topicIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -28823,13 +30026,20 @@ func (ec *executionContext) unmarshalInputCreateConsultantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "languages", "bio", "available", "email", "nationalityID", "expertiseIDs", "activityIDs"}
+	fieldsInOrder := [...]string{"ref", "name", "languages", "bio", "available", "email", "nationalityID", "expertiseIDs", "activityIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -29145,13 +30355,20 @@ func (ec *executionContext) unmarshalInputCreateMatchNeedInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "languages", "seekerID", "countryID", "topicIDs", "matchIDs"}
+	fieldsInOrder := [...]string{"ref", "title", "description", "kind", "status", "postedAt", "languages", "seekerID", "countryID", "topicIDs", "matchIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -29250,13 +30467,20 @@ func (ec *executionContext) unmarshalInputCreateMatchOfferInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "kind", "status", "postedAt", "expiresAt", "languages", "capacity", "providerID", "topicIDs", "targetRegionIDs", "targetCountryIDs", "matchIDs"}
+	fieldsInOrder := [...]string{"ref", "title", "description", "kind", "status", "postedAt", "expiresAt", "languages", "capacity", "providerID", "topicIDs", "targetRegionIDs", "targetCountryIDs", "matchIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -29376,13 +30600,20 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "website", "countryID", "offerIDs", "needIDs", "activityIDs"}
+	fieldsInOrder := [...]string{"ref", "name", "kind", "website", "countryID", "offerIDs", "needIDs", "activityIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -29460,7 +30691,7 @@ func (ec *executionContext) unmarshalInputCreateProjectInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "title", "summary", "status", "startDate", "endDate", "budget", "documents", "note", "recommendationIDs", "countryIDs", "topicIDs", "activityIDs"}
+	fieldsInOrder := [...]string{"code", "title", "summary", "status", "startDate", "endDate", "budget", "documents", "note", "sources", "recommendationIDs", "countryIDs", "topicIDs", "activityIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29530,6 +30761,13 @@ func (ec *executionContext) unmarshalInputCreateProjectInput(ctx context.Context
 				return it, err
 			}
 			it.Note = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
 		case "recommendationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recommendationIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -29870,7 +31108,7 @@ func (ec *executionContext) unmarshalInputMatchNeedWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "hasSeeker", "hasSeekerWith", "hasCountry", "hasCountryWith", "hasTopics", "hasTopicsWith", "hasMatches", "hasMatchesWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "hasSeeker", "hasSeekerWith", "hasCountry", "hasCountryWith", "hasTopics", "hasTopicsWith", "hasMatches", "hasMatchesWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29968,6 +31206,111 @@ func (ec *executionContext) unmarshalInputMatchNeedWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.DemoNEQ = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -30422,7 +31765,7 @@ func (ec *executionContext) unmarshalInputMatchOfferWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "hasProvider", "hasProviderWith", "hasTopics", "hasTopicsWith", "hasTargetRegions", "hasTargetRegionsWith", "hasTargetCountries", "hasTargetCountriesWith", "hasMatches", "hasMatchesWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "postedAt", "postedAtNEQ", "postedAtIn", "postedAtNotIn", "postedAtGT", "postedAtGTE", "postedAtLT", "postedAtLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "hasProvider", "hasProviderWith", "hasTopics", "hasTopicsWith", "hasTargetRegions", "hasTargetRegionsWith", "hasTargetCountries", "hasTargetCountriesWith", "hasMatches", "hasMatchesWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30520,6 +31863,111 @@ func (ec *executionContext) unmarshalInputMatchOfferWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.DemoNEQ = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -31643,7 +33091,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasCountry", "hasCountryWith", "hasOffers", "hasOffersWith", "hasNeeds", "hasNeedsWith", "hasActivities", "hasActivitiesWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasCountry", "hasCountryWith", "hasOffers", "hasOffersWith", "hasNeeds", "hasNeedsWith", "hasActivities", "hasActivitiesWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31741,6 +33189,111 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.DemoNEQ = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -34369,13 +35922,27 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "type", "status", "startDate", "endDate", "venueCity", "clearVenueCity", "language", "clearLanguage", "participants", "budget", "clearBudget", "projectID", "clearProject", "venueCountryID", "clearVenueCountry", "addBeneficiaryCountryIDs", "removeBeneficiaryCountryIDs", "clearBeneficiaryCountries", "addProviderCountryIDs", "removeProviderCountryIDs", "clearProviderCountries", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addPartnerIDs", "removePartnerIDs", "clearPartners", "addTopicIDs", "removeTopicIDs", "clearTopics"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "title", "description", "clearDescription", "kind", "type", "status", "startDate", "endDate", "venueCity", "clearVenueCity", "language", "clearLanguage", "participants", "budget", "clearBudget", "projectID", "clearProject", "venueCountryID", "clearVenueCountry", "addBeneficiaryCountryIDs", "removeBeneficiaryCountryIDs", "clearBeneficiaryCountries", "addProviderCountryIDs", "removeProviderCountryIDs", "clearProviderCountries", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addPartnerIDs", "removePartnerIDs", "clearPartners", "addTopicIDs", "removeTopicIDs", "clearTopics"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "clearRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRef = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -34642,13 +36209,27 @@ func (ec *executionContext) unmarshalInputUpdateConsultantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "languages", "appendLanguages", "clearLanguages", "bio", "clearBio", "available", "email", "clearEmail", "nationalityID", "clearNationality", "addExpertiseIDs", "removeExpertiseIDs", "clearExpertise", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "name", "languages", "appendLanguages", "clearLanguages", "bio", "clearBio", "available", "email", "clearEmail", "nationalityID", "clearNationality", "addExpertiseIDs", "removeExpertiseIDs", "clearExpertise", "addActivityIDs", "removeActivityIDs", "clearActivities"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "clearRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRef = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35153,13 +36734,27 @@ func (ec *executionContext) unmarshalInputUpdateMatchNeedInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "languages", "appendLanguages", "clearLanguages", "seekerID", "countryID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "title", "description", "clearDescription", "kind", "status", "postedAt", "languages", "appendLanguages", "clearLanguages", "seekerID", "countryID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addMatchIDs", "removeMatchIDs", "clearMatches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "clearRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRef = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35307,13 +36902,27 @@ func (ec *executionContext) unmarshalInputUpdateMatchOfferInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "clearDescription", "kind", "status", "postedAt", "expiresAt", "clearExpiresAt", "languages", "appendLanguages", "clearLanguages", "capacity", "providerID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addTargetRegionIDs", "removeTargetRegionIDs", "clearTargetRegions", "addTargetCountryIDs", "removeTargetCountryIDs", "clearTargetCountries", "addMatchIDs", "removeMatchIDs", "clearMatches"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "title", "description", "clearDescription", "kind", "status", "postedAt", "expiresAt", "clearExpiresAt", "languages", "appendLanguages", "clearLanguages", "capacity", "providerID", "addTopicIDs", "removeTopicIDs", "clearTopics", "addTargetRegionIDs", "removeTargetRegionIDs", "clearTargetRegions", "addTargetCountryIDs", "removeTargetCountryIDs", "clearTargetCountries", "addMatchIDs", "removeMatchIDs", "clearMatches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "clearRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRef = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35517,13 +37126,27 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "website", "clearWebsite", "countryID", "clearCountry", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "name", "kind", "website", "clearWebsite", "countryID", "clearCountry", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addActivityIDs", "removeActivityIDs", "clearActivities"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "clearRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRef = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35657,7 +37280,7 @@ func (ec *executionContext) unmarshalInputUpdateProjectInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "title", "summary", "clearSummary", "status", "startDate", "clearStartDate", "endDate", "clearEndDate", "budget", "clearBudget", "documents", "appendDocuments", "clearDocuments", "note", "clearNote", "addRecommendationIDs", "removeRecommendationIDs", "clearRecommendations", "addCountryIDs", "removeCountryIDs", "clearCountries", "addTopicIDs", "removeTopicIDs", "clearTopics", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	fieldsInOrder := [...]string{"code", "title", "summary", "clearSummary", "status", "startDate", "clearStartDate", "endDate", "clearEndDate", "budget", "clearBudget", "documents", "appendDocuments", "clearDocuments", "note", "clearNote", "sources", "appendSources", "addRecommendationIDs", "removeRecommendationIDs", "clearRecommendations", "addCountryIDs", "removeCountryIDs", "clearCountries", "addTopicIDs", "removeTopicIDs", "clearTopics", "addActivityIDs", "removeActivityIDs", "clearActivities"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35776,6 +37399,20 @@ func (ec *executionContext) unmarshalInputUpdateProjectInput(ctx context.Context
 				return it, err
 			}
 			it.ClearNote = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "appendSources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendSources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendSources = data
 		case "addRecommendationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addRecommendationIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -36490,6 +38127,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ref":
+			out.Values[i] = ec._Activity_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "title":
 			out.Values[i] = ec._Activity_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36577,6 +38219,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "topics":
 			out.Values[i] = ec._Activity_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "beneficiaries":
+			out.Values[i] = ec._Activity_beneficiaries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37011,6 +38658,125 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	return objectInTurn{fields: fields, values: out.Values}
 }
 
+var beneficiaryImplementors = []string{"Beneficiary"}
+
+func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionSet, obj *participants.Beneficiary) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Beneficiary")
+		case "country":
+			out.Values[i] = ec._Beneficiary_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._Beneficiary_participants(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var beneficiaryConnectionImplementors = []string{"BeneficiaryConnection"}
+
+func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.SelectionSet, obj *participants.Connection) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BeneficiaryConnection")
+		case "edges":
+			out.Values[i] = ec._BeneficiaryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BeneficiaryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BeneficiaryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var beneficiaryEdgeImplementors = []string{"BeneficiaryEdge"}
+
+func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.SelectionSet, obj *participants.Edge) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BeneficiaryEdge")
+		case "node":
+			out.Values[i] = ec._BeneficiaryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BeneficiaryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
 var consultantImplementors = []string{"Consultant", "Node"}
 
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
@@ -37030,6 +38796,11 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		case "demo":
 			out.Values[i] = ec._Consultant_demo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ref":
+			out.Values[i] = ec._Consultant_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "name":
@@ -37416,11 +39187,6 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "name":
-			out.Values[i] = ec._Country_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "officialName":
 			out.Values[i] = ec._Country_officialName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -37493,6 +39259,16 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "targetingOffers":
 			out.Values[i] = ec._Country_targetingOffers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Country_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "names":
+			out.Values[i] = ec._Country_names(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37575,6 +39351,64 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		case "cursor":
 			out.Values[i] = ec._CountryEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return objectInTurn{fields: fields, values: out.Values}
+}
+
+var countryNamesImplementors = []string{"CountryNames"}
+
+func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.SelectionSet, obj *lang.Names) graphql.Marshaler {
+	fields := ec.fields.collect(ec.OperationContext, sel, countryNamesImplementors)
+
+	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryNames")
+		case "ar":
+			out.Values[i] = ec._CountryNames_ar(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "en":
+			out.Values[i] = ec._CountryNames_en(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "es":
+			out.Values[i] = ec._CountryNames_es(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fr":
+			out.Values[i] = ec._CountryNames_fr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ru":
+			out.Values[i] = ec._CountryNames_ru(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "zh":
+			out.Values[i] = ec._CountryNames_zh(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -37890,6 +39724,11 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ref":
+			out.Values[i] = ec._MatchNeed_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "title":
 			out.Values[i] = ec._MatchNeed_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38057,6 +39896,11 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		case "demo":
 			out.Values[i] = ec._MatchOffer_demo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ref":
+			out.Values[i] = ec._MatchOffer_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "title":
@@ -38513,6 +40357,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createActivities":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createActivities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setActivityBeneficiaries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setActivityBeneficiaries(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39095,6 +40946,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ref":
+			out.Values[i] = ec._Organization_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._Organization_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39335,6 +41191,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		case "note":
 			out.Values[i] = ec._Project_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Project_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "demo":
@@ -41044,6 +42905,65 @@ func (ec *executionContext) unmarshalNAuditEventWhereInput2ᚖsscgraphᚋentᚐA
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBeneficiary2ᚖsscgraphᚋinternalᚋparticipantsᚐBeneficiary(ctx context.Context, sel ast.SelectionSet, v *participants.Beneficiary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Beneficiary!")
+		return graphql.Null
+	}
+	return ec._Beneficiary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBeneficiaryConnection2ᚖsscgraphᚋinternalᚋparticipantsᚐConnection(ctx context.Context, sel ast.SelectionSet, v *participants.Connection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BeneficiaryConnection!")
+		return graphql.Null
+	}
+	return ec._BeneficiaryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*participants.Edge) graphql.Marshaler {
+	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBeneficiaryEdge2ᚖsscgraphᚋinternalᚋparticipantsᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBeneficiaryEdge2ᚖsscgraphᚋinternalᚋparticipantsᚐEdge(ctx context.Context, sel ast.SelectionSet, v *participants.Edge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BeneficiaryEdge!")
+		return graphql.Null
+	}
+	return ec._BeneficiaryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBeneficiaryInput2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐFigureᚄ(ctx context.Context, v any) ([]*participants.Figure, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*participants.Figure, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBeneficiaryInput2ᚖsscgraphᚋinternalᚋparticipantsᚐFigure(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBeneficiaryInput2ᚖsscgraphᚋinternalᚋparticipantsᚐFigure(ctx context.Context, v any) (*participants.Figure, error) {
+	res, err := ec.unmarshalInputBeneficiaryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41224,6 +43144,14 @@ func (ec *executionContext) marshalNCountryConnection2ᚖsscgraphᚋentᚐCountr
 		return graphql.Null
 	}
 	return ec._CountryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryNames2ᚖsscgraphᚋinternalᚋlangᚐNames(ctx context.Context, sel ast.SelectionSet, v *lang.Names) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryNames!")
+		return graphql.Null
+	}
+	return ec._CountryNames(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCountryOrder2ᚖsscgraphᚋentᚐCountryOrder(ctx context.Context, v any) (*ent.CountryOrder, error) {
@@ -43298,6 +45226,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOLanguage2ᚖsscgraphᚋinternalᚋlangᚐLanguage(ctx context.Context, v any) (*lang.Language, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(lang.Language)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLanguage2ᚖsscgraphᚋinternalᚋlangᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *lang.Language) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {

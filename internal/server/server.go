@@ -5,16 +5,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
-	"html"
 	"log/slog"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -22,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -36,6 +29,7 @@ import (
 	"sscgraph/internal/database"
 	"sscgraph/internal/export"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/graphiql"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
@@ -240,6 +234,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})
+	// Per-operation batch loaders (an activity page's beneficiaries in one
+	// statement).
+	gql.Use(graph.Loaders{Client: client})
 	// Subscriptions are admitted against their limits, then served.
 	gql.Use(&subscriptionGate{limits: cfg.Subscriptions, timeout: cfg.Timeout, maxVariablesBytes: cfg.MaxVariablesBytes, clients: map[string]int{}})
 	gql.Use(&graph.Subscriptions{Events: events, Logger: logger, Lifetime: cfg.Subscriptions.Lifetime, EventTimeout: cfg.Timeout})
@@ -267,12 +264,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}).Handler(api)
 	}
 
-	page, err := graphiQL("sscgraph", "/graphql")
-	if err != nil {
+	mux := http.NewServeMux()
+	if err := graphiQL(mux, "sscgraph", "/graphql"); err != nil {
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", page)
 	mux.Handle("/graphql", api)
 	// Exports are series of GraphQL page queries through gql, behind the
 	// same request info, logging, authentication and rate limit as /graphql;
@@ -315,116 +310,19 @@ func newBroker(db *database.DB, cfg Config, logger *slog.Logger) (pubsub.Broker,
 	return b, nil
 }
 
-// graphiQL returns gqlgen's GraphiQL page for endpoint, confined by a
-// Content-Security-Policy: the page runs with the key a user pastes into
-// it, so it may load only its own scripts and styles, talk only to this
-// origin, and may not be framed (clickjacking) nor leak its address in a
-// Referer. The policy is derived from the page itself, once: the scripts
-// and stylesheets it loads from the CDN (each pinned by its integrity
-// hash in the page) by their exact URLs, its inline script by its SHA-256.
-// A gqlgen upgrade that changes the page then changes the policy with it,
-// and New fails rather than serve a page whose scripts the policy blocks.
-func graphiQL(title, endpoint string) (http.Handler, error) {
-	page := playground.Handler(title, endpoint)
-	policy, err := graphiQLPolicy(page)
+// graphiQL serves GraphiQL from the binary (package graphiql): its page
+// at /, confined by a Content-Security-Policy, and the scripts and style
+// sheets it loads at graphiql.Prefix. Nothing comes from a CDN, so the
+// page works on an intranet or offline.
+func graphiQL(mux *http.ServeMux, title, endpoint string) error {
+	page, err := graphiql.New(title, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("building the GraphiQL page's Content-Security-Policy: %w", err)
+		return fmt.Errorf("building the GraphiQL page: %w", err)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", policy)
-		// For browsers that predate frame-ancestors.
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		page.ServeHTTP(w, r)
-	}), nil
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET "+graphiql.Prefix, page.Assets())
+	return nil
 }
-
-var (
-	anyScript      = regexp.MustCompile(`<script\b`)
-	externalScript = regexp.MustCompile(`<script\s[^>]*?\bsrc="([^"]*)"`)
-	inlineScript   = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
-	stylesheetLink = regexp.MustCompile(`<link\s[^>]*?\bhref="([^"]*)"`)
-)
-
-// graphiQLPolicy renders page and returns the Content-Security-Policy
-// that lets it, and nothing else, run.
-//
-// Styles may be inline ('unsafe-inline'): the page has an inline style
-// sheet, and GraphiQL's components add style elements as they open
-// dialogs; inline CSS cannot run code, and the page shows no content that
-// an attacker writes. Google Fonts is allowed because GraphiQL's style
-// sheet imports its fonts from there. connect-src 'self' is the GraphQL
-// endpoint (and, for subscriptions, the same origin's WebSocket).
-func graphiQLPolicy(page http.Handler) (string, error) {
-	req, err := http.NewRequest(http.MethodGet, "/", nil)
-	if err != nil {
-		return "", err
-	}
-	out := &pageCapture{header: http.Header{}}
-	page.ServeHTTP(out, req)
-	doc := out.body.String()
-
-	scripts := []string{}
-	for _, m := range externalScript.FindAllStringSubmatch(doc, -1) {
-		src, err := cspSource(m[1])
-		if err != nil {
-			return "", err
-		}
-		scripts = append(scripts, src)
-	}
-	inline := inlineScript.FindAllStringSubmatch(doc, -1)
-	for _, m := range inline {
-		sum := sha256.Sum256([]byte(m[1]))
-		scripts = append(scripts, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
-	}
-	if n := len(anyScript.FindAllString(doc, -1)); n != len(scripts) {
-		return "", fmt.Errorf("the page has %d scripts, %d of them understood", n, len(scripts))
-	}
-	if len(inline) == 0 {
-		return "", fmt.Errorf("the page has no inline script: it is not the page the policy was written for")
-	}
-	styles := []string{}
-	for _, m := range stylesheetLink.FindAllStringSubmatch(doc, -1) {
-		src, err := cspSource(m[1])
-		if err != nil {
-			return "", err
-		}
-		styles = append(styles, src)
-	}
-	directives := []string{
-		"default-src 'none'",
-		"script-src " + strings.Join(scripts, " "),
-		"style-src " + strings.Join(append(styles, "https://fonts.googleapis.com", "'unsafe-inline'"), " "),
-		"font-src https://fonts.gstatic.com data:",
-		"img-src 'self' data:",
-		"connect-src 'self'",
-		"base-uri 'none'",
-		"form-action 'none'",
-		"frame-ancestors 'none'",
-	}
-	return strings.Join(directives, "; "), nil
-}
-
-// cspSource turns an attribute's URL into a CSP source: the exact URL,
-// which must be https and may not hold what would end the source.
-func cspSource(attr string) (string, error) {
-	u := html.UnescapeString(attr)
-	if !strings.HasPrefix(u, "https://") || strings.ContainsAny(u, " \t\n;,'\"") {
-		return "", fmt.Errorf("the page loads %q, which is not a plain https URL", u)
-	}
-	return u, nil
-}
-
-// pageCapture is a ResponseWriter that keeps what a handler writes.
-type pageCapture struct {
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (c *pageCapture) Header() http.Header         { return c.header }
-func (c *pageCapture) Write(b []byte) (int, error) { return c.body.Write(b) }
-func (c *pageCapture) WriteHeader(int)             {}
 
 // NewCodec returns the global-ID codec for secret over the model's types.
 func NewCodec(secret string) (*gid.Codec, error) {

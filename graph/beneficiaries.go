@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+
+	"sscgraph/ent"
+	"sscgraph/internal/participants"
+)
+
+// beneficiaryPage reads one page of an activity's beneficiaries through
+// the operation's loader, which gathers the activities of a page into one
+// statement.
+func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*participants.Connection, error) {
+	p := participants.Page{Activity: a.ID, Limit: DefaultPageSize, Count: selectsField(ctx, "totalCount")}
+	switch {
+	case first != nil:
+		p.Limit = *first
+	case last != nil:
+		p.Limit, p.Backward = *last, true
+	}
+	if p.Limit < 0 || p.Limit > MaxPageSize {
+		return nil, badInput(nil, "beneficiaries: the page size must be between 0 and %d, got %d", MaxPageSize, p.Limit)
+	}
+	if after != nil {
+		p.After = after.ID
+	}
+	if before != nil {
+		p.Before = before.ID
+	}
+	c, err := participants.LoaderFrom(ctx, r.client).Load(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("beneficiaries of activity %d: %w", a.ID, err)
+	}
+	// first and last together: the last of the first page, as Relay
+	// reads them.
+	if first != nil && last != nil && len(c.Edges) > *last {
+		trimmed := *c
+		trimmed.Edges = c.Edges[len(c.Edges)-*last:]
+		trimmed.PageInfo.HasPreviousPage = true
+		trimmed.PageInfo.StartCursor = &trimmed.Edges[0].Cursor
+		c = &trimmed
+	}
+	return c, nil
+}
+
+// selectsField reports whether the field being resolved selects the named
+// field of its result.
+func selectsField(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// setBeneficiaries replaces an activity's beneficiary countries and their
+// figures in the mutation's transaction.
+func (r *Resolver) setBeneficiaries(ctx context.Context, id int, figures []*participants.Figure, total *int) (*ent.Activity, error) {
+	if len(figures) > maxBulk {
+		return nil, badInput(nil, "setActivityBeneficiaries takes at most %d countries, got %d", maxBulk, len(figures))
+	}
+	list := make([]participants.Figure, len(figures))
+	for i, f := range figures {
+		list[i] = *f
+	}
+	client := ent.FromContext(ctx)
+	if err := participants.Set(ctx, client, id, list, total); err != nil {
+		return nil, err
+	}
+	return client.Activity.Get(ctx, id)
+}
+
+// Loaders gives each GraphQL operation its own batch loaders (package
+// participants), so that what one operation reads is never served to
+// another.
+type Loaders struct{ Client *ent.Client }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = Loaders{}
+
+// ExtensionName names the extension in gqlgen's list.
+func (Loaders) ExtensionName() string { return "Loaders" }
+
+// Validate accepts any schema.
+func (Loaders) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation puts fresh loaders in the operation's context.
+func (l Loaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(participants.WithLoader(ctx, participants.NewLoader(l.Client)))
+}
