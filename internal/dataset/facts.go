@@ -29,19 +29,30 @@ type regionFact struct {
 }
 
 type countryFact struct {
-	Code         string  `json:"code"`
-	ISO3         string  `json:"iso3"`
-	Name         string  `json:"name"`
-	OfficialName string  `json:"officialName"`
-	Region       string  `json:"region"`
-	LDC          bool    `json:"ldc"`
-	Latitude     float64 `json:"latitude"`
-	Longitude    float64 `json:"longitude"`
-	Sovereign    bool    `json:"sovereign"`
+	Code         string `json:"code"`
+	ISO3         string `json:"iso3"`
+	Name         string `json:"name"`
+	OfficialName string `json:"officialName"`
+	// Names is the short name in the other five UN languages, from
+	// iso-codes' translations (see gencountries).
+	Names     countryNames `json:"names"`
+	Region    string       `json:"region"`
+	LDC       bool         `json:"ldc"`
+	Latitude  float64      `json:"latitude"`
+	Longitude float64      `json:"longitude"`
+	Sovereign bool         `json:"sovereign"`
 	// Note explains sscgraph's judgement on the record (see gencountries).
-	// The Country model has no field for it yet, so it is read (the decoder
-	// rejects unknown fields) but not stored.
 	Note string `json:"note"`
+}
+
+// countryNames holds a country's name per language; a language without a
+// translation is empty (and absent from the file).
+type countryNames struct {
+	Ar string `json:"ar"`
+	Es string `json:"es"`
+	Fr string `json:"fr"`
+	Ru string `json:"ru"`
+	Zh string `json:"zh"`
 }
 
 type topicFact struct {

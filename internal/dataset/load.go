@@ -272,6 +272,17 @@ func (w *world) loadCountries(ctx context.Context, f *facts) error {
 			if c.OfficialName != "" {
 				b.SetOfficialName(c.OfficialName)
 			}
+			for _, n := range []struct {
+				name string
+				set  func(string) *ent.CountryCreate
+			}{
+				{c.Names.Ar, b.SetNameAr}, {c.Names.Es, b.SetNameEs}, {c.Names.Fr, b.SetNameFr},
+				{c.Names.Ru, b.SetNameRu}, {c.Names.Zh, b.SetNameZh},
+			} {
+				if n.name != "" {
+					n.set(n.name)
+				}
+			}
 			if c.Note != "" {
 				b.SetNote(c.Note)
 			}

@@ -8,8 +8,12 @@
 //
 //	go run ./internal/dataset/gencountries/main.go \
 //		-iso /usr/share/iso-codes/json/iso_3166-1.json \
+//		-locale /usr/share/locale \
 //		-latlng /tmp/wc/node_modules/world-countries/countries.json \
 //		-out internal/dataset/data/countries.json
+//
+// The committed file was generated from iso-codes 4.15.0 (Debian package
+// 4.15.0-1) and world-countries 5.1.0 (npm install world-countries@5.1.0).
 //
 // (The file carries a "go:build ignore" constraint so that it is not part of
 // the sscgraph build; go run therefore has to be given the file, not the
@@ -20,6 +24,15 @@
 //   - -iso: ISO 3166-1 as shipped by Debian's iso-codes package
 //     (apt-get install iso-codes). Codes, alpha-3, names and official names
 //     come from here; "name" is the entry's common_name when it has one.
+//   - -locale: the directory of iso-codes' gettext catalogues (the same
+//     package), read as <dir>/<locale>/LC_MESSAGES/iso_3166-1.mo for the
+//     other five UN languages: ar, es, fr, ru, and zh from the zh_CN
+//     catalogue (Simplified Chinese, the UN's written form; iso-codes also
+//     ships zh_HK and zh_TW, which are not used). A catalogue's msgids are
+//     the English strings of iso_3166-1.json; a country's translated name is
+//     the translation of its common_name where the catalogue has one, else
+//     of its name (the same choice as the English "name" below). A language
+//     without a translation is left out of the record's "names".
 //   - -latlng: countries.json of the npm package world-countries
 //     (mkdir -p /tmp/wc && cd /tmp/wc && npm init -y && npm install
 //     world-countries). Its "latlng" field, keyed by "cca2", gives the
@@ -51,11 +64,14 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -237,11 +253,50 @@ type wcEntry struct {
 	LatLng []float64 `json:"latlng"`
 }
 
+// languages are the UN languages other than English, with the iso-codes
+// locale whose catalogue gives each. Chinese is zh_CN (Simplified Chinese,
+// the form the UN writes); zh_HK and zh_TW are not used.
+var languages = []struct{ lang, locale string }{
+	{"ar", "ar"}, {"es", "es"}, {"fr", "fr"}, {"ru", "ru"}, {"zh", "zh_CN"},
+}
+
+// names is a country's short name in the other five UN languages; a
+// language without a translation is omitted.
+type names struct {
+	Ar string `json:"ar,omitempty"`
+	Es string `json:"es,omitempty"`
+	Fr string `json:"fr,omitempty"`
+	Ru string `json:"ru,omitempty"`
+	Zh string `json:"zh,omitempty"`
+}
+
+func (n *names) set(lang, s string) {
+	switch lang {
+	case "ar":
+		n.Ar = s
+	case "es":
+		n.Es = s
+	case "fr":
+		n.Fr = s
+	case "ru":
+		n.Ru = s
+	case "zh":
+		n.Zh = s
+	default:
+		panic("unknown language " + lang)
+	}
+}
+
+func (n *names) complete() bool {
+	return n.Ar != "" && n.Es != "" && n.Fr != "" && n.Ru != "" && n.Zh != ""
+}
+
 type country struct {
 	Code         string  `json:"code"`
 	ISO3         string  `json:"iso3"`
 	Name         string  `json:"name"`
 	OfficialName string  `json:"officialName,omitempty"`
+	Names        *names  `json:"names,omitempty"`
 	Region       string  `json:"region"`
 	LDC          bool    `json:"ldc"`
 	Latitude     float64 `json:"latitude"`
@@ -252,6 +307,7 @@ type country struct {
 
 func main() {
 	isoPath := flag.String("iso", "/usr/share/iso-codes/json/iso_3166-1.json", "iso-codes ISO 3166-1 JSON file")
+	localeDir := flag.String("locale", "/usr/share/locale", "directory of iso-codes' gettext catalogues (<locale>/LC_MESSAGES/iso_3166-1.mo)")
 	latlngPath := flag.String("latlng", "", "world-countries countries.json")
 	outPath := flag.String("out", "internal/dataset/data/countries.json", "output file")
 	flag.Parse()
@@ -273,7 +329,17 @@ func main() {
 		latlng[c.CCA2] = c.LatLng
 	}
 
-	countries, err := build(entries, latlng)
+	catalogues := make(map[string]map[string]string, len(languages))
+	for _, l := range languages {
+		path := filepath.Join(*localeDir, l.locale, "LC_MESSAGES", "iso_3166-1.mo")
+		cat, err := readMO(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		catalogues[l.lang] = cat
+	}
+
+	countries, err := build(entries, latlng, catalogues)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -297,6 +363,109 @@ func main() {
 	for _, r := range []string{africa, arab, asiaPac, latAm, euroAsia, devd} {
 		fmt.Fprintf(os.Stderr, "  %-24s %d\n", r, perRegion[r])
 	}
+	perLang := map[string]int{}
+	var complete, sovComplete int
+	var sovMissing []string
+	for _, c := range countries {
+		n := c.Names
+		if n == nil {
+			n = &names{}
+		}
+		for lang, s := range map[string]string{"ar": n.Ar, "es": n.Es, "fr": n.Fr, "ru": n.Ru, "zh": n.Zh} {
+			if s != "" {
+				perLang[lang]++
+			}
+		}
+		switch {
+		case n.complete():
+			complete++
+			if c.Sovereign {
+				sovComplete++
+			}
+		case c.Sovereign:
+			sovMissing = append(sovMissing, c.Code)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "names: %d of %d records have all five (%d of %d sovereign)\n",
+		complete, len(countries), sovComplete, wantSovereign)
+	for _, l := range languages {
+		fmt.Fprintf(os.Stderr, "  %s (%s) %d\n", l.lang, l.locale, perLang[l.lang])
+	}
+	if len(sovMissing) > 0 {
+		fmt.Fprintf(os.Stderr, "  sovereign without all five: %s\n", strings.Join(sovMissing, " "))
+	}
+}
+
+// readMO reads a GNU gettext catalogue (.mo) into a map from msgid to
+// msgstr. The format: a little- or big-endian header (magic 0x950412de,
+// revision, string count N, offset of the msgid table, offset of the msgstr
+// table), then two tables of N (length, offset) pairs pointing at the
+// strings. The catalogue must declare charset=UTF-8. The header entry (empty
+// msgid) is dropped; iso_3166-1 has no contexts or plurals, and an entry
+// with either is rejected rather than misread.
+func readMO(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...))
+	}
+	if len(data) < 20 {
+		return nil, fail("too short for a .mo header")
+	}
+	var order binary.ByteOrder
+	switch {
+	case binary.LittleEndian.Uint32(data) == 0x950412de:
+		order = binary.LittleEndian
+	case binary.BigEndian.Uint32(data) == 0x950412de:
+		order = binary.BigEndian
+	default:
+		return nil, fail("not a .mo file (magic %#x)", binary.LittleEndian.Uint32(data))
+	}
+	if rev := order.Uint32(data[4:]); rev>>16 != 0 {
+		return nil, fail("unsupported major revision %d", rev>>16)
+	}
+	n := int(order.Uint32(data[8:]))
+	origTab, transTab := int(order.Uint32(data[12:])), int(order.Uint32(data[16:]))
+	str := func(table, i int) (string, error) {
+		at := table + 8*i
+		if at < 0 || at+8 > len(data) {
+			return "", errors.New("string table out of range")
+		}
+		length, off := int(order.Uint32(data[at:])), int(order.Uint32(data[at+4:]))
+		if off < 0 || length < 0 || off+length > len(data) {
+			return "", fmt.Errorf("string %d out of range", i)
+		}
+		return string(data[off : off+length]), nil
+	}
+	out := make(map[string]string, n)
+	for i := range n {
+		id, err := str(origTab, i)
+		if err != nil {
+			return nil, fail("msgid: %v", err)
+		}
+		s, err := str(transTab, i)
+		if err != nil {
+			return nil, fail("msgstr: %v", err)
+		}
+		if id == "" {
+			if !strings.Contains(strings.ToLower(s), "charset=utf-8") {
+				return nil, fail("catalogue is not UTF-8")
+			}
+			continue
+		}
+		if strings.ContainsAny(id, "\x00\x04") || strings.Contains(s, "\x00") {
+			return nil, fail("msgid %q has a context or plural forms", id)
+		}
+		if s != "" {
+			out[id] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil, fail("no translations")
+	}
+	return out, nil
 }
 
 func readJSON(path string, v any) {
@@ -310,7 +479,7 @@ func readJSON(path string, v any) {
 }
 
 // build joins the inputs with the tables above and checks the result.
-func build(entries []isoEntry, latlng map[string][]float64) ([]country, error) {
+func build(entries []isoEntry, latlng map[string][]float64, catalogues map[string]map[string]string) ([]country, error) {
 	known := make(map[string]bool, len(entries))
 	for _, e := range entries {
 		known[e.Alpha2] = true
@@ -378,6 +547,18 @@ func build(entries []isoEntry, latlng map[string][]float64) ([]country, error) {
 		}
 		if e.CommonName != "" {
 			c.Name = e.CommonName
+		}
+		var n names
+		for _, l := range languages {
+			cat := catalogues[l.lang]
+			s, ok := cat[e.CommonName]
+			if !ok || e.CommonName == "" {
+				s = cat[e.Name]
+			}
+			n.set(l.lang, s)
+		}
+		if n != (names{}) {
+			c.Names = &n
 		}
 		if c.Note == "" && !c.Sovereign && r == devd {
 			c.Note = territoryNote
