@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
@@ -74,10 +76,15 @@ type projectFact struct {
 	Summary string         `json:"summary"`
 	Status  project.Status `json:"status"`
 	// StartYear and EndYear are 0 when unknown.
-	StartYear       int      `json:"startYear"`
-	EndYear         int      `json:"endYear"`
-	Budget          *float64 `json:"budget"`
-	Documents       []string `json:"documents"`
+	StartYear int      `json:"startYear"`
+	EndYear   int      `json:"endYear"`
+	Budget    *float64 `json:"budget"`
+	Documents []string `json:"documents"`
+	// Sources is what supports the record: every CDIP document symbol the
+	// inventory gives (Documents are among them) and the address of a page
+	// where the text was read. Every project in projects.json is real, and
+	// a real project must have at least one.
+	Sources         []string `json:"sources"`
 	Recommendations []int    `json:"recommendations"`
 	Countries       []string `json:"countries"`
 	Topics          []string `json:"topics"`
@@ -238,6 +245,34 @@ func (f *facts) check() error {
 		}
 		if err := noDuplicates(p.Recommendations); err != nil {
 			return fmt.Errorf("projects.json: project %s: recommendations: %w", p.Code, err)
+		}
+		if err := checkSources(p); err != nil {
+			return fmt.Errorf("projects.json: project %s: %w", p.Code, err)
+		}
+	}
+	return nil
+}
+
+// checkSources requires a real project to say what supports it: at least
+// one source, none blank or listed twice, and every CDIP document among
+// them.
+func checkSources(p projectFact) error {
+	if len(p.Sources) == 0 {
+		return errors.New("no source: a real project needs at least one (a CDIP document symbol or a page address)")
+	}
+	sources := make(map[string]bool, len(p.Sources))
+	for _, s := range p.Sources {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("blank source")
+		}
+		sources[s] = true
+	}
+	if err := noDuplicates(p.Sources); err != nil {
+		return fmt.Errorf("sources: %w", err)
+	}
+	for _, d := range p.Documents {
+		if !sources[d] {
+			return fmt.Errorf("document %s is not among its sources", d)
 		}
 	}
 	return nil

@@ -389,8 +389,9 @@ func (w *world) loadRecommendations(ctx context.Context, f *facts) error {
 	return nil
 }
 
-// loadProjects writes the real DA projects. Years become 1 January of the
-// start year and 31 December of the end year: the facts give years only.
+// loadProjects writes the real DA projects with their sources. Years become
+// 1 January of the start year and 31 December of the end year: the facts
+// give years only, and a year the sources do not give stays unset.
 func (w *world) loadProjects(ctx context.Context, f *facts) error {
 	recs := make([]projectRec, len(f.Projects))
 	ids, err := insertAll(ctx, len(f.Projects),
@@ -408,6 +409,7 @@ func (w *world) loadProjects(ctx context.Context, f *facts) error {
 			if len(p.Documents) > 0 {
 				b.SetDocuments(p.Documents)
 			}
+			b.SetSources(p.Sources)
 			if p.Budget != nil {
 				b.SetBudget(*p.Budget)
 			}
