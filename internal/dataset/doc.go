@@ -5,7 +5,8 @@
 //
 // Load writes both into an empty database in one transaction. The real
 // facts come from data/*.json (see gencountries for how countries.json was
-// built); the demo records are drawn from math/rand/v2 PCG streams seeded by
+// built; projects.json follows the sourced DA project inventory, and
+// readFacts refuses a project without a source); the demo records are drawn from math/rand/v2 PCG streams seeded by
 // the caller, so the same seed and Size always give the same rows, in the
 // same order, with the same keys. DemoSize is what `serve` loads;
 // SyntheticSize(n) is the benchmark set (scale 1: 100,000 activities).
@@ -34,15 +35,24 @@
 //	    São Tomé and Príncipe's graduation in December 2024) and whether it
 //	    is sovereign. Where the documents leave a choice open (which bureau
 //	    a territory belongs to, for example) the choice is sscgraph's own.
+//	    Names in Arabic, Chinese (Simplified, zh_CN), French, Russian and
+//	    Spanish come from iso-codes' translations; 248 of the 249 entries
+//	    have all five. Türkiye has only its Chinese name: iso-codes renamed
+//	    it and the other catalogues do not translate the new name yet.
 //	  - Topics: sscgraph's classification of IP areas and sectors.
 //	  - Recommendations: the 45 Development Agenda recommendations (2007),
 //	    with their clusters and short titles in sscgraph's own words.
-//	  - Projects: 8 Development Agenda projects with their recommendations,
-//	    beneficiary countries, years and CDIP documents. Each project's
-//	    `note` says which facts could not be verified; project codes
-//	    starting with SSCG_ are sscgraph's identifiers, not the programme's.
-//	    Start and end dates are 1 January and 31 December of the years the
-//	    documents give.
+//	  - Projects: 34 Development Agenda projects from a sourced inventory,
+//	    each with its `sources` (CDIP document symbols, and the address of
+//	    a page where the text was read) and only the facts a source gives:
+//	    recommendations, beneficiary or pilot countries, years, budget (CHF)
+//	    and status. A fact no source gave is left empty rather than guessed;
+//	    a status no source gave is UNKNOWN. 9 projects carry the
+//	    programme's own code; the other 25 have codes starting with SSCG_,
+//	    which are sscgraph's identifiers, not the programme's. Each
+//	    project's `note` says what is uncertain and what its status is
+//	    inferred from. Start and end dates are 1 January and 31 December of
+//	    the years the sources give.
 //
 //	Demo data, invented (demo = true on every record):
 //
@@ -54,7 +64,7 @@
 //	    titles read naturally ("National Workshop on Geographical Indications
 //	    for Coffee Producers, Addis Ababa"), but no such event took place.
 //	  - At benchmark sizes the generator also invents projects, with codes
-//	    DEMO_P0001 and up and a note saying they are invented.
+//	    DEMO_P0001 and up, no sources and a note saying they are invented.
 //
 //	To see only real data, filter on the demo flag, e.g.
 //	`activities(where: {demo: false})` (which today returns none: the
