@@ -31,7 +31,7 @@ func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *
 	if before != nil {
 		p.Before = before.ID
 	}
-	c, err := participants.LoaderFrom(ctx, r.client).Load(ctx, p)
+	c, err := participants.LoaderFrom(ctx, r.client).Load(ctx, p, siblingActivities(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("beneficiaries of activity %d: %w", a.ID, err)
 	}
@@ -45,6 +45,41 @@ func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *
 		c = &trimmed
 	}
 	return c, nil
+}
+
+// siblingActivities are the keys of the activities in the list that the
+// activity being resolved is part of (a page of activities, a project's
+// activities …), found in the results of the enclosing fields: the loader
+// reads all their pages at once. Only the few levels between an activity
+// and its list are looked at: the field itself, node, the edge, edges,
+// the connection (the generated code keeps results on the field contexts
+// of resolvers and methods, not of plain struct fields).
+func siblingActivities(ctx context.Context) []int {
+	fc := graphql.GetFieldContext(ctx)
+	for level := 0; fc != nil && level < 6; level, fc = level+1, fc.Parent {
+		var ids []int
+		switch v := fc.Result.(type) {
+		case *ent.ActivityConnection:
+			if v == nil {
+				continue
+			}
+			for _, e := range v.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+		case []*ent.ActivityEdge:
+			for _, e := range v {
+				ids = append(ids, e.Node.ID)
+			}
+		case []*ent.Activity:
+			for _, a := range v {
+				ids = append(ids, a.ID)
+			}
+		default:
+			continue
+		}
+		return ids
+	}
+	return nil
 }
 
 // selectsField reports whether the field being resolved selects the named

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
+	"sync"
 
 	"entgo.io/contrib/entgql"
-	"github.com/vikstrous/dataloadgen"
+	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/ent"
 	"sscgraph/ent/activitybeneficiary"
@@ -49,35 +49,56 @@ type Page struct {
 	Count bool
 }
 
-// Loader reads the beneficiary pages of many activities together: the
-// activities of a page resolve their beneficiaries concurrently, and
-// gathering their keys for a moment turns one query per activity into one
-// per page. It lives for one GraphQL operation (see graph.Loaders).
+// Loader reads the beneficiary pages of many activities together. The
+// server resolves an object's fields one after another, not each in a
+// goroutine (internal/gqlgenrun), so keys cannot be gathered by waiting
+// for them: instead the first activity of a page to ask names its
+// siblings, the other activities of the same list, and one statement
+// reads the page of every one of them; the rest find theirs in the
+// cache. A Loader lives for one GraphQL operation (see graph.Loaders).
 type Loader struct {
-	pages *dataloadgen.Loader[Page, *Connection]
+	client *ent.Client
+	mu     sync.Mutex
+	pages  map[Page]*Connection
 }
-
-// batchWait is how long the loader gathers keys before it reads: longer
-// than gqlgen takes to start the resolvers of a page's rows, and short
-// beside a query.
-const batchWait = 500 * time.Microsecond
 
 // NewLoader returns a loader reading through client, or through the
-// transaction in the context of the first request of a batch.
+// transaction in the context of a request.
 func NewLoader(client *ent.Client) *Loader {
-	fetch := func(ctx context.Context, keys []Page) ([]*Connection, []error) {
-		c := client
-		if tx := ent.FromContext(ctx); tx != nil {
-			c = tx
-		}
-		return fetchPages(ctx, c, keys)
-	}
-	return &Loader{pages: dataloadgen.NewLoader(fetch, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxArms))}
+	return &Loader{client: client, pages: map[Page]*Connection{}}
 }
 
-// Load returns one activity's page.
-func (l *Loader) Load(ctx context.Context, p Page) (*Connection, error) {
-	return l.pages.Load(ctx, p)
+// Load returns p's page, reading it together with the same page of each
+// sibling activity when it is not known yet.
+func (l *Loader) Load(ctx context.Context, p Page, siblings []int) (*Connection, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c, ok := l.pages[p]; ok {
+		return c, nil
+	}
+	keys := []Page{p}
+	for _, id := range siblings {
+		k := p
+		k.Activity = id
+		if _, ok := l.pages[k]; !ok && id != p.Activity {
+			keys = append(keys, k)
+		}
+	}
+	c := l.client
+	if tx := ent.FromContext(ctx); tx != nil {
+		c = tx
+	}
+	for start := 0; start < len(keys); start += maxArms {
+		batch := keys[start:min(start+maxArms, len(keys))]
+		pages, err := fetchPages(ctx, c, batch)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range batch {
+			l.pages[k] = pages[i]
+		}
+	}
+	return l.pages[p], nil
 }
 
 type loaderKey struct{}
@@ -111,34 +132,24 @@ type link struct {
 // of activities) share one statement: a UNION ALL of one top-n subquery
 // per activity, each read in order from the primary key (activity,
 // country) and stopping after its page, never all of an activity's links.
-func fetchPages(ctx context.Context, client *ent.Client, keys []Page) ([]*Connection, []error) {
-	out := make([]*Connection, len(keys))
-	errs := make([]error, len(keys))
+func fetchPages(ctx context.Context, client *ent.Client, keys []Page) ([]*Connection, error) {
 	rows, err := readLinks(ctx, client, keys)
 	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		return out, errs
+		return nil, err
 	}
 	counts, err := countLinks(ctx, client, keys)
 	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		return out, errs
+		return nil, err
 	}
 	countries, err := loadCountries(ctx, client, rows)
 	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		return out, errs
+		return nil, err
 	}
+	out := make([]*Connection, len(keys))
 	for i, k := range keys {
 		out[i] = page(k, rows[i], countries, counts[k.Activity])
 	}
-	return out, errs
+	return out, nil
 }
 
 // readLinks reads each key's links, one more than the page to tell
@@ -151,30 +162,22 @@ func readLinks(ctx context.Context, client *ent.Client, keys []Page) ([][]link, 
 	// Integers only, formatted by the server: nothing a client sends is
 	// spliced into the statement, and one text serves both databases,
 	// whose placeholders differ.
-	stmt := strings.Join(arms, " UNION ALL ")
-	rs, err := client.QueryContext(ctx, stmt)
+	var found []struct {
+		N            int  `sql:"n"`
+		Activity     int  `sql:"activity_id"`
+		Country      int  `sql:"country_id"`
+		Participants *int `sql:"participants"`
+	}
+	err := client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
+		s.Select("n", "activity_id", "country_id", "participants").
+			FromExpr(sql.Expr("(" + strings.Join(arms, " UNION ALL ") + ") AS sscg_links"))
+	}).Scan(ctx, &found)
 	if err != nil {
 		return nil, fmt.Errorf("reading beneficiary countries: %w", err)
 	}
-	defer rs.Close()
 	byArm := make([][]link, len(keys))
-	for rs.Next() {
-		var (
-			n            int
-			l            link
-			participants *int64
-		)
-		if err := rs.Scan(&n, &l.activity, &l.country, &participants); err != nil {
-			return nil, fmt.Errorf("reading beneficiary countries: %w", err)
-		}
-		if participants != nil {
-			p := int(*participants)
-			l.participants = &p
-		}
-		byArm[n] = append(byArm[n], l)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("reading beneficiary countries: %w", err)
+	for _, f := range found {
+		byArm[f.N] = append(byArm[f.N], link{activity: f.Activity, country: f.Country, participants: f.Participants})
 	}
 	for i, k := range keys {
 		if k.Backward { // read newest-first; a page is in key order
@@ -225,22 +228,20 @@ func countLinks(ctx context.Context, client *ent.Client, keys []Page) (map[int]i
 	if len(ids) == 0 {
 		return counts, nil
 	}
-	stmt := fmt.Sprintf("SELECT activity_id, COUNT(*) FROM %s WHERE activity_id IN (%s) GROUP BY activity_id",
-		activitybeneficiary.Table, strings.Join(ids, ", "))
-	rs, err := client.QueryContext(ctx, stmt)
+	var found []struct {
+		Activity int `sql:"activity_id"`
+		N        int `sql:"n"`
+	}
+	err := client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
+		s.Select("activity_id", "COUNT(*) AS n").
+			Where(sql.ExprP("activity_id IN (" + strings.Join(ids, ", ") + ")")).
+			GroupBy("activity_id")
+	}).Scan(ctx, &found)
 	if err != nil {
 		return nil, fmt.Errorf("counting beneficiary countries: %w", err)
 	}
-	defer rs.Close()
-	for rs.Next() {
-		var id, n int
-		if err := rs.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("counting beneficiary countries: %w", err)
-		}
-		counts[id] = n
-	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("counting beneficiary countries: %w", err)
+	for _, f := range found {
+		counts[f.Activity] = f.N
 	}
 	return counts, nil
 }

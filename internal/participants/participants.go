@@ -109,6 +109,9 @@ func Set(ctx context.Context, client *ent.Client, activityID int, figures []Figu
 		if seen[f.CountryID] {
 			return validate.Errorf("beneficiary_countries", "a country is listed twice")
 		}
+		if f.Participants != nil && *f.Participants < 0 {
+			return validate.Errorf("participants", "a country's participants cannot be negative, got %d", *f.Participants)
+		}
 		seen[f.CountryID] = true
 		ids = append(ids, f.CountryID)
 	}
