@@ -446,10 +446,10 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		}
 		return body
 	}
-	body := gql(a.base, `{"query": "{ project(code: \"DA_10_05\") { id } }"}`)
+	body := gql(a.base, `{"query": "{ project(code: \"DA_4_10_02\") { id } }"}`)
 	id := body["data"].(map[string]any)["project"].(map[string]any)["id"].(string)
 	gql(a.base, `{"query": "mutation { updateProject(id: \"`+id+`\", input: {summary: \"changed through A\"}) { id } }"}`)
-	body = gql(b.base, `{"query": "{ project(code: \"DA_10_05\") { summary } }"}`)
+	body = gql(b.base, `{"query": "{ project(code: \"DA_4_10_02\") { summary } }"}`)
 	if got := body["data"].(map[string]any)["project"].(map[string]any)["summary"]; got != "changed through A" {
 		t.Errorf("server B reads summary %q after server A changed it", got)
 	}

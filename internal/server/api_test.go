@@ -193,8 +193,10 @@ func testNaturalKeyLookups(t *testing.T, a *api) {
 		if want := []string{"EC", "EG", "LK", "NA"}; !slices.Equal(codes, want) {
 			t.Errorf("countries = %v, want %v", codes, want)
 		}
-		if n := r.num("project.recommendations.totalCount"); n != 5 {
-			t.Errorf("recommendations = %d, want 5", n)
+		// The project document's table gives 1, 10, 12 and 40; its
+		// heading's 4 is uncertain and left out (da-projects.md).
+		if n := r.num("project.recommendations.totalCount"); n != 4 {
+			t.Errorf("recommendations = %d, want 4", n)
 		}
 	})
 	t.Run("unknown keys are null without errors", func(t *testing.T) {
