@@ -26,6 +26,7 @@ import (
 
 	"sscgraph/graph"
 	"sscgraph/internal/database"
+	"sscgraph/internal/lang"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/viewer"
 )
@@ -91,7 +92,8 @@ type request struct {
 	format   string
 	where    json.RawMessage
 	orderBy  json.RawMessage
-	private  bool // the key may read personal data
+	lang     string // the Language of localized columns (names)
+	private  bool   // the key may read personal data
 	headOnly bool // HEAD: the headers of the first page are the answer
 }
 
@@ -140,8 +142,11 @@ func (h *Handler) parse(r *http.Request, name string) (*request, *failure) {
 			"no export format %q: use csv, json or ndjson (geojson for countries only)", ext)}
 	}
 	req := &request{spec: sp, format: ext}
-	params, err := parseParams(r, "where", "orderBy")
+	params, err := parseParams(r, "where", "orderBy", "lang")
 	if err != nil {
+		return nil, err
+	}
+	if req.lang, err = langParam(params); err != nil {
 		return nil, err
 	}
 	if v, ok := params["where"]; ok {
@@ -200,6 +205,20 @@ func parseParams(r *http.Request, allowed ...string) (map[string]string, *failur
 	return out, nil
 }
 
+// langParam reads the lang parameter: one of the six UN languages, by
+// enum value or ISO 639-1 code in either case; English when absent.
+func langParam(params map[string]string) (string, *failure) {
+	v, ok := params["lang"]
+	if !ok {
+		return string(lang.EN), nil
+	}
+	l, err := lang.Parse(v)
+	if err != nil {
+		return "", &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter \"lang\": %v", err)}
+	}
+	return string(l), nil
+}
+
 // jsonParam checks that a parameter is JSON whose value starts with open
 // ('{' an object, '[' a list or, as GraphQL coerces, one object).
 func jsonParam(name, v string, open byte, want string) *failure {
@@ -250,6 +269,9 @@ func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answ
 	}
 	if req.orderBy != nil {
 		vars["orderBy"] = req.orderBy
+	}
+	if req.spec.localized(req.private) {
+		vars["lang"] = req.lang
 	}
 	ans, err := h.run(ctx, req.spec.pageQuery(req.private), vars)
 	if err != nil {

@@ -19,8 +19,8 @@ import (
 
 // countryFields are the countries' fields of the GeoJSON, read through
 // the API like any export.
-const countryQuery = `query ExportCountries($first: Int!, $after: Cursor) { countries(first: $first, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { id code iso3 name ldc latitude longitude region { code } } } } }`
+const countryQuery = `query ExportCountries($first: Int!, $after: Cursor, $lang: Language) { countries(first: $first, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { id code iso3 name(lang: $lang) ldc latitude longitude region { code } } } } }`
 
 // whereCheck runs the client's activity filter through the API's checks
 // (IDs, limits, price, rate limit) without reading rows: first: 0.
@@ -43,7 +43,12 @@ type geometry struct {
 // counted in SQL by GROUP BY; where (an ActivityWhereInput) narrows the
 // activities counted.
 func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *http.Request) {
-	params, bad := parseParams(r, "where")
+	params, bad := parseParams(r, "where", "lang")
+	if bad != nil {
+		writeErrors(w, bad.status, bad.errors)
+		return
+	}
+	language, bad := langParam(params)
 	if bad != nil {
 		writeErrors(w, bad.status, bad.errors)
 		return
@@ -75,7 +80,7 @@ func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *ht
 	var keys []int
 	var after *string
 	for {
-		vars := map[string]any{"first": DefaultPageSize}
+		vars := map[string]any{"first": DefaultPageSize, "lang": language}
 		if after != nil {
 			vars["after"] = *after
 		}

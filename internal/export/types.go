@@ -19,6 +19,9 @@ type column struct {
 	// data (ADMIN and EDITOR): the API answers null to others anyway, and
 	// leaving the column out says so plainly.
 	private bool
+	// localized columns are read in the export's language (the lang
+	// parameter): the field takes the GraphQL argument lang.
+	localized bool
 }
 
 // edge is a to-many edge (a connection) of a node, flattened into one
@@ -38,6 +41,9 @@ type spec struct {
 
 func col(name, path string) column  { return column{name: name, path: path} }
 func edgeCol(name, e string) column { return column{name: name, edge: e} }
+
+// localCol is a column read in the export's language.
+func localCol(name, path string) column { return column{name: name, path: path, localized: true} }
 
 // specs are the exportable connections by name, the URL's type. The
 // columns' order is the documented order (docs/journalism.md).
@@ -72,7 +78,7 @@ var specs = map[string]*spec{
 	"countries": {
 		connection: "countries", node: "Country",
 		columns: []column{
-			col("id", "id"), col("code", "code"), col("iso3", "iso3"), col("name", "name"),
+			col("id", "id"), col("code", "code"), col("iso3", "iso3"), localCol("name", "name"),
 			col("officialName", "officialName"), col("regionCode", "region.code"), col("ldc", "ldc"),
 			col("sovereign", "sovereign"), col("latitude", "latitude"), col("longitude", "longitude"),
 		},
@@ -176,6 +182,17 @@ func (s *spec) visibleColumns(private bool) []column {
 func (s *spec) rowWeight() int { return 1 + nestedFirst*len(s.edges) }
 
 // selection is the GraphQL selection of a node's exported fields.
+// localized reports whether the export has a column in its language
+// (then its query declares $lang, which GraphQL refuses when unused).
+func (s *spec) localized(private bool) bool {
+	for _, c := range s.visibleColumns(private) {
+		if c.localized {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *spec) selection(private bool) string {
 	var b strings.Builder
 	b.WriteString("id")
@@ -189,6 +206,10 @@ func (s *spec) selection(private bool) string {
 	byName := map[string]*group{}
 	for _, c := range s.visibleColumns(private) {
 		if c.path == "" || c.path == "id" {
+			continue
+		}
+		if c.localized && !strings.Contains(c.path, ".") {
+			groups = append(groups, &group{name: c.path + ": " + c.path + "(lang: $lang)"})
 			continue
 		}
 		head, rest, nested := strings.Cut(c.path, ".")
@@ -220,7 +241,11 @@ func edgeSelection(e edge) string {
 
 // pageQuery is the query of one page of the export.
 func (s *spec) pageQuery(private bool) string {
-	return "query Export($first: Int!, $after: Cursor, $where: " + s.node + "WhereInput, $orderBy: [" + s.node + "Order!]) { " +
+	lang := ""
+	if s.localized(private) {
+		lang = ", $lang: Language"
+	}
+	return "query Export($first: Int!, $after: Cursor, $where: " + s.node + "WhereInput, $orderBy: [" + s.node + "Order!]" + lang + ") { " +
 		s.connection + "(first: $first, after: $after, where: $where, orderBy: $orderBy) { " +
 		"pageInfo { hasNextPage endCursor } edges { node { " + s.selection(private) + " } } } }"
 }
