@@ -94,7 +94,7 @@ type request struct {
 	orderBy  json.RawMessage
 	lang     string // the Language of localized columns (names)
 	private  bool   // the key may read personal data
-	headOnly bool // HEAD: the headers of the first page are the answer
+	headOnly bool   // HEAD: the headers of the first page are the answer
 }
 
 // formats are the file types, by extension.
