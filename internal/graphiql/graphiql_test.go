@@ -64,7 +64,7 @@ var (
 	linkHref  = regexp.MustCompile(`<link\b[^>]*\bhref="([^"]*)"`)
 )
 
-func TestPage(t *testing.T) {
+func TestGraphiQLPage(t *testing.T) {
 	srv, _ := serve(t, nil)
 	res, body := get(t, srv.URL+"/", nil)
 	if res.StatusCode != http.StatusOK {
@@ -104,10 +104,10 @@ func TestPage(t *testing.T) {
 	}
 }
 
-// TestAssets: every file the page loads is served under its hashed name
-// with its content type, the embedded bytes (gzipped when asked) and a
-// year's cache.
-func TestAssets(t *testing.T) {
+// TestGraphiQLAssets: every file the page loads is served under its
+// hashed name with its content type, the embedded bytes (gzipped when
+// asked) and a year's cache.
+func TestGraphiQLAssets(t *testing.T) {
 	srv, _ := serve(t, nil)
 	_, page := get(t, srv.URL+"/", nil)
 	var urls []string
@@ -173,7 +173,7 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-func TestAssetsNotServed(t *testing.T) {
+func TestGraphiQLAssetsNotServed(t *testing.T) {
 	srv, _ := serve(t, nil)
 	for _, tt := range []struct {
 		path string
@@ -217,10 +217,10 @@ func TestAssetsNotServed(t *testing.T) {
 	}
 }
 
-// TestAssetsKeepNoStore: the server marks answers to requests that carry
-// a key no-store before the handler writes; a file's year of cache does
-// not replace that.
-func TestAssetsKeepNoStore(t *testing.T) {
+// TestGraphiQLAssetsKeepNoStore: the server marks answers to requests
+// that carry a key no-store before the handler writes; a file's year of
+// cache does not replace that.
+func TestGraphiQLAssetsKeepNoStore(t *testing.T) {
 	srv, h := serve(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") != "" {
@@ -244,7 +244,7 @@ func TestAssetsKeepNoStore(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
+func TestGraphiQLAcceptsGzip(t *testing.T) {
 	for _, tt := range []struct {
 		header string
 		want   bool
@@ -265,8 +265,8 @@ func TestAcceptsGzip(t *testing.T) {
 	}
 }
 
-// TestCheckPage: New refuses a page that Policy would not let run.
-func TestCheckPage(t *testing.T) {
+// TestGraphiQLCheckPage: New refuses a page that Policy would not let run.
+func TestGraphiQLCheckPage(t *testing.T) {
 	b, err := loadBundle()
 	if err != nil {
 		t.Fatal(err)
@@ -300,12 +300,12 @@ func TestCheckPage(t *testing.T) {
 	}
 }
 
-// TestAssetsFollowTheLockfile: assets/ is what gen.go makes of the
+// TestGraphiQLAssetsFollowTheLockfile: assets/ is what gen.go makes of the
 // lockfile (CI's go generate checks it byte for byte; this names what
 // differs): LICENSES names every package at its locked version, the
 // copies carry no source-map comment, and the style sheet loads nothing
 // but data: URLs, which is all Policy's font-src and img-src add.
-func TestAssetsFollowTheLockfile(t *testing.T) {
+func TestGraphiQLAssetsFollowTheLockfile(t *testing.T) {
 	raw, err := os.ReadFile("web/package-lock.json")
 	if err != nil {
 		t.Fatal(err)
