@@ -1,0 +1,127 @@
+// Package importer reads spreadsheets (CSV, XLSX) of activities,
+// consultants, organizations, Match offers and Match needs into the
+// database: `sscgraph import`.
+//
+// Rows name other records by the keys people have in their sheets
+// (country codes or names, project codes, topic codes, refs), and every
+// kind has a ref column, the sheet's own ID: a row whose ref exists
+// updates that record, so that importing a sheet again changes nothing.
+//
+// An import is all or nothing. Every row is read, resolved and written
+// through the ent client in one transaction, so that the schema's hooks and
+// validators (the API's own rules) judge each value; batches are written
+// under savepoints and, when one fails, written again row by row to name
+// each bad row. The transaction commits only when no row was bad, and a
+// dry run rolls it back whatever happens.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"sscgraph/ent"
+	"sscgraph/internal/viewer"
+)
+
+// Actor is the name the audit trail records imports under (its via).
+const Actor = "IMPORT"
+
+// Kinds are the record kinds Run imports, as the command line names them.
+var Kinds = []string{"activities", "consultants", "organizations", "offers", "needs"}
+
+// Options say what to import.
+type Options struct {
+	Kind string // one of Kinds
+	Path string // a .csv or .xlsx file
+	// DryRun checks and writes every row as a real import would, then
+	// rolls everything back.
+	DryRun bool
+	// Progress, when set, receives a line now and then during long
+	// imports.
+	Progress io.Writer
+	// BatchSize is how many rows are written together; 0 means 500.
+	BatchSize int
+}
+
+// Problem is a bad row: its line in the file, the column at fault ("" when
+// the row as a whole is) and why.
+type Problem struct {
+	Line   int
+	Column string
+	Reason string
+}
+
+// Result is what an import did, or would have done (dry run).
+type Result struct {
+	Rows                        int // data rows read (blank ones aside)
+	Created, Updated, Unchanged int
+	// Problems lists every bad row, in line order, and what is wrong with
+	// the header. When there are any, nothing was written.
+	Problems []Problem
+	BadRows  int // data rows with at least one problem
+	Took     time.Duration
+}
+
+// Columns returns the column names of kind, the required ones first marked
+// with a trailing "*" (for help texts); nil for an unknown kind.
+func Columns(kind string) []string {
+	var spec []column
+	switch kind {
+	case "activities":
+		spec = activityColumns
+	case "consultants":
+		spec = consultantColumns
+	case "organizations":
+		spec = organizationColumns
+	case "offers":
+		spec = offerColumns
+	case "needs":
+		spec = needColumns
+	default:
+		return nil
+	}
+	out := make([]string, len(spec))
+	for i, c := range spec {
+		out[i] = c.name
+		if c.required {
+			out[i] += "*"
+		}
+	}
+	return out
+}
+
+// ErrUnknownKind is returned (wrapped) for a kind not in Kinds.
+var ErrUnknownKind = errors.New("unknown kind")
+
+// Run imports opts.Path as records of opts.Kind through client. A returned
+// error means the import could not run (unreadable file, database
+// failure); bad rows are in the Result, and then nothing was written.
+func Run(ctx context.Context, client *ent.Client, opts Options) (*Result, error) {
+	// sscgraph's own command writing: the schema's policies let it through
+	// and every write is audited under Actor.
+	ctx = viewer.WithSystem(ctx, viewer.System{Name: Actor, Audited: true})
+	switch opts.Kind {
+	case "activities":
+		return run(ctx, client, opts, activities)
+	case "consultants":
+		return run(ctx, client, opts, consultants)
+	case "organizations":
+		return run(ctx, client, opts, organizations)
+	case "offers":
+		return run(ctx, client, opts, offers)
+	case "needs":
+		return run(ctx, client, opts, needs)
+	default:
+		return nil, fmt.Errorf("%w %q: use one of %v", ErrUnknownKind, opts.Kind, Kinds)
+	}
+}
+
+// sortProblems orders problems by line, keeping the order within a line
+// (the header's and cells' problems before the write's).
+func sortProblems(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return a.Line - b.Line })
+}

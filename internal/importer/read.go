@@ -1,0 +1,179 @@
+package importer
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// table is a spreadsheet read one row at a time, so that a file of any
+// size is never held whole: the header first, then each row with the line
+// people see it on (a CSV line; a sheet's row number).
+type table interface {
+	// next returns the next row; io.EOF after the last.
+	next() (line int, cells []string, err error)
+	close() error
+}
+
+// Formats lists the file name endings Run reads.
+var Formats = []string{".csv", ".xlsx"}
+
+// Readable reports whether Run reads files of path's kind (by its ending).
+func Readable(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".xlsx":
+		return true
+	}
+	return false
+}
+
+// openTable opens path as CSV or XLSX by its ending and reads the header
+// and its line.
+func openTable(path string) (header []string, line int, t table, err error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		t, err = openCSV(path)
+	case ".xlsx":
+		t, err = openXLSX(path)
+	default:
+		return nil, 0, nil, fmt.Errorf("%s: not a .csv or .xlsx file", path)
+	}
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	// The header is the first row that is not blank.
+	for {
+		line, cells, err := t.next()
+		if errors.Is(err, io.EOF) {
+			t.close()
+			return nil, 0, nil, fmt.Errorf("%s: the file is empty: its first row must name the columns", path)
+		}
+		if err != nil {
+			t.close()
+			return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if !blank(cells) {
+			// The reader reuses its slice for the next row.
+			return append([]string(nil), cells...), line, t, nil
+		}
+	}
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// csvTable reads comma-separated values, as spreadsheets export them
+// (RFC 4180, an optional UTF-8 byte-order mark, quoted cells over several
+// lines).
+type csvTable struct {
+	f *os.File
+	r *csv.Reader
+}
+
+func openCSV(path string) (*csvTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	br := bufio.NewReaderSize(f, 1<<16)
+	// Excel writes a byte-order mark before "UTF-8 CSV"; it is not part
+	// of the first column's name.
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1 // rows of other widths are reported per row
+	r.ReuseRecord = true
+	return &csvTable{f: f, r: r}, nil
+}
+
+func (t *csvTable) next() (int, []string, error) {
+	rec, err := t.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			// The reader cannot resynchronise after a broken quote, so the
+			// rest of the file cannot be trusted: it is a bad file.
+			return pe.StartLine, nil, &syntaxError{line: pe.StartLine, msg: pe.Err.Error()}
+		}
+		return 0, nil, err
+	}
+	line, _ := t.r.FieldPos(0)
+	return line, rec, nil
+}
+
+func (t *csvTable) close() error { return t.f.Close() }
+
+// syntaxError is a file that cannot be read on past line.
+type syntaxError struct {
+	line int
+	msg  string
+}
+
+func (e *syntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+// xlsxTable reads the first worksheet of a workbook through excelize's
+// streaming row iterator, which decodes one row at a time instead of the
+// whole sheet. Cells are read as they are shown (formatted values): a
+// date cell should be formatted yyyy-mm-dd or hold text.
+type xlsxTable struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	line int
+}
+
+func openXLSX(path string) (*xlsxTable, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, fmt.Errorf("%s: the workbook has no sheet", path)
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("reading sheet %q of %s: %w", sheets[0], path, err)
+	}
+	return &xlsxTable{f: f, rows: rows}, nil
+}
+
+func (t *xlsxTable) next() (int, []string, error) {
+	if !t.rows.Next() {
+		if err := t.rows.Error(); err != nil {
+			return 0, nil, fmt.Errorf("reading row %d: %w", t.line+1, err)
+		}
+		return 0, nil, io.EOF
+	}
+	// Next yields every row, empty ones included, so counting gives the
+	// row number the sheet shows.
+	t.line++
+	cells, err := t.rows.Columns()
+	if err != nil {
+		return t.line, nil, fmt.Errorf("reading row %d: %w", t.line, err)
+	}
+	return t.line, cells, nil
+}
+
+func (t *xlsxTable) close() error {
+	err := t.rows.Close()
+	if cerr := t.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
