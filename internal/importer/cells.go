@@ -21,6 +21,10 @@ type column struct {
 type header struct {
 	idx  map[string]int
 	spec []column
+	// reported are the positions of columns already reported on the
+	// header's line (unknown or repeated): their cells are not reported
+	// again on every row.
+	reported map[int]bool
 }
 
 // columnName is how a header cell names a column: case, spaces around it
@@ -34,7 +38,7 @@ func columnName(cell string) string {
 // known (a typo must not silently drop a column's data), none is given
 // twice, and the required ones are there.
 func readHeader(cells []string, line int, spec []column) (*header, []Problem) {
-	h := &header{idx: map[string]int{}, spec: spec}
+	h := &header{idx: map[string]int{}, spec: spec, reported: map[int]bool{}}
 	known := map[string]bool{}
 	for _, c := range spec {
 		known[c.name] = true
@@ -47,9 +51,11 @@ func readHeader(cells []string, line int, spec []column) (*header, []Problem) {
 			// A blank header cell names nothing; its cells must be empty
 			// (see row.extra).
 		case !known[name]:
+			h.reported[i] = true
 			problems = append(problems, Problem{Line: line, Column: strings.TrimSpace(cell), Reason: "unknown column; the columns are " + columnList(spec)})
 		default:
 			if _, dup := h.idx[name]; dup {
+				h.reported[i] = true
 				problems = append(problems, Problem{Line: line, Column: name, Reason: "the column is given twice"})
 				continue
 			}
@@ -70,6 +76,28 @@ func columnList(spec []column) string {
 		names[i] = c.name
 	}
 	return strings.Join(names, ", ")
+}
+
+// position is where a problem's column stands in the sheet, for ordering
+// a row's problems left to right.
+func (h *header) position(col string) int {
+	if i, ok := h.idx[col]; ok {
+		return i
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(col, "#")); err == nil {
+		return n - 1
+	}
+	return math.MaxInt
+}
+
+// complete reports whether the sheet has every required column.
+func (h *header) complete() bool {
+	for _, c := range h.spec {
+		if c.required && !h.has(c.name) {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *header) has(col string) bool {
@@ -110,7 +138,7 @@ func (r *row) checkShape() {
 		named[i] = true
 	}
 	for i, c := range r.cells {
-		if !named[i] && strings.TrimSpace(c) != "" {
+		if !named[i] && !r.h.reported[i] && strings.TrimSpace(c) != "" {
 			r.bad(fmt.Sprintf("#%d", i+1), "a value in a column without a known name: %q", c)
 		}
 	}

@@ -16,6 +16,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -120,8 +121,13 @@ func Run(ctx context.Context, client *ent.Client, opts Options) (*Result, error)
 	}
 }
 
-// sortProblems orders problems by line, keeping the order within a line
-// (the header's and cells' problems before the write's).
-func sortProblems(ps []Problem) {
-	slices.SortStableFunc(ps, func(a, b Problem) int { return a.Line - b.Line })
+// sortProblems orders problems by line, and a line's by the position of
+// their columns in the sheet (the header's in the order found).
+func sortProblems(ps []Problem, h *header, headerLine int) {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		if a.Line != b.Line || a.Line == headerLine {
+			return a.Line - b.Line
+		}
+		return cmp.Compare(h.position(a.Column), h.position(b.Column))
+	})
 }

@@ -7,8 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"sscgraph/ent"
 	"sscgraph/ent/activity"
@@ -316,4 +319,329 @@ func TestExamples(t *testing.T) {
 			}
 		}
 	})
+}
+
+// problemKeys reduces problems to "LINE column" for comparison.
+func problemKeys(ps []Problem) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = strconv.Itoa(p.Line) + " " + p.Column
+	}
+	return out
+}
+
+// TestBadRows imports a file with many kinds of bad rows: nothing is
+// written and every bad row is reported with its line and column, however
+// the rows fall into batches.
+func TestBadRows(t *testing.T) {
+	const file = `ref,title,kind,type,status,start_date,end_date,beneficiaries,participants,providers,colour
+BAD-1,a good row,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG:3,3,,
+BAD-2,unknown country,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,Atlantis,,,
+BAD-3,bad date,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-13-01,2024-01-02,EG,,,
+BAD-4,end before start,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-02-01,2024-01-02,EG,,,
+BAD-5,total is not the sum,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG:3; EC:4,9,,
+BAD-1,duplicate ref,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,
+BAD-7,South-South without a provider,SOUTH_SOUTH,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,
+BAD-8,another good row,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,
+
+,partial figures and no total,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG:3; EC,,,
+BAD-11,bad kind,TECHNICAL,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,
+BAD-12,a language that is not one,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,
+`
+	// The language column is added to row 13 by hand: the header above
+	// has none, so it is a row longer than the header.
+	path := writeFile(t, "bad.csv", strings.Replace(file, "not one,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,", "not one,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG,,,,xx", 1))
+	want := []string{
+		"1 colour",        // unknown column
+		"3 beneficiaries", // unknown country
+		"4 start_date",    // not a date
+		"5 end_date",      // the schema's date rule
+		"6 participants",  // the total-equals-sum rule
+		"7 ref",           // duplicate ref in the file
+		"8 providers",     // the schema's rule of South-South activities
+		"11 participants", // figures above a total of 0
+		"12 kind",         // not an enum value
+		"13 #12",          // a cell beyond the header
+	}
+	backends(t, func(t *testing.T, db *database.DB) {
+		before := auditCount(t, db.Client)
+		for _, size := range []int{0, 1, 3} {
+			res, err := Run(context.Background(), db.Client, Options{Kind: "activities", Path: path, BatchSize: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := problemKeys(res.Problems); !slices.Equal(got, want) {
+				t.Errorf("batch %d: problems %v, want %v\n%+v", size, got, want, res.Problems)
+			}
+			if res.Rows != 11 || res.BadRows != 9 {
+				t.Errorf("batch %d: %d rows, %d bad, want 11 and 9", size, res.Rows, res.BadRows)
+			}
+		}
+		n, err := db.Client.Activity.Query().Where(activity.Or(activity.RefHasPrefix("BAD-"), activity.TitleContains("figures"))).Count(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 || auditCount(t, db.Client) != before {
+			t.Errorf("a bad file wrote %d activities and %d audit events", n, auditCount(t, db.Client)-before)
+		}
+	})
+}
+
+// TestBadRowReasons checks the words of the report, which people act on.
+func TestBadRowReasons(t *testing.T) {
+	db := openSQLite(t)
+	path := writeFile(t, "reasons.csv", `ref,title,kind,type,status,start_date,end_date,beneficiaries,participants,language,budget,project
+R-1,x,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2023-12-31,Atlantis:3,,xx,cheap,NOPE
+R-2,x,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG:3; EC:4,9,xx,,
+`)
+	res := importFile(t, db, "activities", path, false)
+	want := []Problem{
+		{2, "beneficiaries", `unknown country "Atlantis" (give an ISO 3166-1 alpha-2 or alpha-3 code, such as EG or EGY, or the English name)`},
+		{2, "budget", `"cheap" is not a number (use a decimal point and no thousands separators)`},
+		{2, "project", `unknown project "NOPE" (give a project code, such as DA_1_10_12_40)`},
+		{3, "participants", "the total (9) must equal the sum of the per-country figures (7) when every beneficiary country has one"},
+	}
+	if !reflect.DeepEqual(res.Problems, want) {
+		t.Errorf("problems\n%+v\nwant\n%+v", res.Problems, want)
+	}
+	// Rows that read well meet the schema's rules when written.
+	path = writeFile(t, "rules.csv", `title,kind,type,status,start_date,end_date,language
+x,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2023-12-31,en
+y,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,xx
+`)
+	res = importFile(t, db, "activities", path, false)
+	want = []Problem{
+		{2, "end_date", "the end date 2023-12-31 is before the start date 2024-01-01"},
+		{3, "language", `"xx" is not an ISO 639-1 language code (two lower-case letters, such as en or fr)`},
+	}
+	if !reflect.DeepEqual(res.Problems, want) {
+		t.Errorf("problems\n%+v\nwant\n%+v", res.Problems, want)
+	}
+}
+
+// TestHeaderProblems: a header with an unknown, a repeated and a missing
+// required column is reported on its line, and nothing is written.
+func TestHeaderProblems(t *testing.T) {
+	db := openSQLite(t)
+	path := writeFile(t, "header.csv", "\ufeffRef,Name,name,Websit\nH-1,Somewhere,Somewhere,x\n")
+	res := importFile(t, db, "organizations", path, false)
+	if got, want := problemKeys(res.Problems), []string{"1 name", "1 Websit", "1 kind"}; !slices.Equal(got, want) {
+		t.Errorf("problems %v, want %v: %+v", got, want, res.Problems)
+	}
+	if n := db.Client.Organization.Query().Where(organization.Ref("H-1")).CountX(context.Background()); n != 0 {
+		t.Errorf("%d organizations written", n)
+	}
+}
+
+// TestDryRun reports what a real import would do and writes nothing, also
+// not the audit trail.
+func TestDryRun(t *testing.T) {
+	backends(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		for _, kind := range []string{"organizations", "consultants"} {
+			res := importFile(t, db, kind, example(kind), true)
+			if len(res.Problems) > 0 || res.Created != res.Rows || res.Rows == 0 {
+				t.Errorf("dry run of %s: %+v", kind, res)
+			}
+		}
+		if n := db.Client.Organization.Query().Where(organization.RefHasPrefix("DEMO-")).CountX(ctx); n != 0 {
+			t.Errorf("a dry run wrote %d organizations", n)
+		}
+		if n := auditCount(t, db.Client); n != 0 {
+			t.Errorf("a dry run wrote %d audit events", n)
+		}
+		// A dry run writes, then rolls back: it meets the same rules, and
+		// rows that need earlier files need them written.
+		res := importFile(t, db, "activities", example("activities"), true)
+		if got := problemKeys(res.Problems); len(got) != 7 || got[0] != "2 consultants" || got[1] != "2 partners" {
+			t.Errorf("dry run of activities before consultants: %v", res.Problems)
+		}
+	})
+}
+
+// TestImportTwice: a second import of the same files changes nothing and
+// writes no audit event.
+func TestImportTwice(t *testing.T) {
+	backends(t, func(t *testing.T, db *database.DB) {
+		importExamples(t, db)
+		events := auditCount(t, db.Client)
+		for _, kind := range exampleKinds {
+			res := importFile(t, db, kind, example(kind), false)
+			if len(res.Problems) > 0 || res.Created != 0 || res.Updated != 0 || res.Unchanged != res.Rows {
+				t.Errorf("%s again: %+v, want every row unchanged", kind, res)
+			}
+		}
+		if n := auditCount(t, db.Client); n != events {
+			t.Errorf("the second import wrote %d audit events", n-events)
+		}
+	})
+}
+
+// TestChangedRows: a row that differs from its record updates just what
+// differs; columns the sheet does not have are left alone.
+func TestChangedRows(t *testing.T) {
+	backends(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		c := db.Client
+		importExamples(t, db)
+		before := viewActivity(t, c, "DEMO-ACT-4")
+		path := writeFile(t, "changed.csv", `ref,title,kind,type,status,start_date,end_date,participants,beneficiaries,topics
+DEMO-ACT-1,Demo: workshop on patent information for universities,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-03-11,2024-03-12,,EG:15; Ecuador:8,PATENTS; TECHNOLOGY_TRANSFER
+DEMO-ACT-2,Demo: South-South study visit on geographical indications,SOUTH_SOUTH,STUDY_VISIT,CANCELLED,2023-09-04,2023-09-08,10,KEN:6; SEN:4,GEOGRAPHICAL_INDICATIONS
+DEMO-ACT-4,Demo: study on IP and tourism,TECHNICAL_ASSISTANCE,STUDY,ONGOING,2025-01-15,2026-12-31,0,Senegal,TOURISM
+NEW-1,Demo: a row without a record,TECHNICAL_ASSISTANCE,SEMINAR,PLANNED,2026-01-01,2026-01-01,,,
+`)
+		events := auditCount(t, c)
+		res := importFile(t, db, "activities", path, false)
+		if len(res.Problems) > 0 || res.Created != 1 || res.Updated != 2 || res.Unchanged != 1 {
+			t.Fatalf("%+v, want 1 created, 2 updated, 1 unchanged", res)
+		}
+		a1 := viewActivity(t, c, "DEMO-ACT-1")
+		if a1.Participants != 23 || !slices.Equal(a1.Beneficiaries, []string{"EC:8", "EG:15"}) || a1.VenueCity != "Cairo" || a1.Project != "DA_1_10_12_40" {
+			t.Errorf("DEMO-ACT-1 after the update: %+v", a1)
+		}
+		if a2 := viewActivity(t, c, "DEMO-ACT-2"); a2.Status != "CANCELLED" || a2.Participants != 10 || a2.Partners[0] != "DEMO-ORG-2" {
+			t.Errorf("DEMO-ACT-2 after the update: %+v", a2)
+		}
+		if after := viewActivity(t, c, "DEMO-ACT-4"); !reflect.DeepEqual(after, before) {
+			t.Errorf("an unchanged row changed its record:\n%+v\n%+v", before, after)
+		}
+		// DEMO-ACT-2's event names its one change; DEMO-ACT-1's figures go
+		// through setActivityBeneficiaries' path (one UPDATE).
+		id2 := c.Activity.Query().Where(activity.Ref("DEMO-ACT-2")).OnlyIDX(ctx)
+		ev, err := c.AuditEvent.Query().Where(auditevent.NodeID(id2), auditevent.OperationEQ(auditevent.OperationUPDATE)).Only(sysCtx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys := mapKeys(ev.Changes); !slices.Equal(keys, []string{"status"}) || ev.Via != Actor {
+			t.Errorf("DEMO-ACT-2's audit event changes %v via %s, want only status via %s", keys, ev.Via, Actor)
+		}
+		if n := auditCount(t, c) - events; n != 3 {
+			t.Errorf("%d audit events, want 3 (one create, two updates)", n)
+		}
+
+		// A consultant whose e-mail cell is emptied loses it; the others
+		// keep theirs.
+		path = writeFile(t, "consultants.csv", "ref,name,email\nDEMO-CON-1,Demo Consultant Amina Diallo,\nDEMO-CON-3,Demo Consultant Wanjiru Kamau,wanjiru.kamau@example.org\n")
+		if res := importFile(t, db, "consultants", path, false); res.Updated != 1 || res.Unchanged != 1 {
+			t.Errorf("consultants: %+v", res)
+		}
+		x := c.Consultant.Query().Where(consultant.Ref("DEMO-CON-1")).OnlyX(ctx)
+		if x.Email != "" || x.Bio == "" || len(x.Languages) != 2 {
+			t.Errorf("DEMO-CON-1 after emptying its e-mail: %+v", x)
+		}
+	})
+}
+
+func mapKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// TestNaturalKeys: countries by alpha-2, alpha-3 or English name in any
+// case and without accents, topics and projects by code or name; an
+// ambiguous name is refused.
+func TestNaturalKeys(t *testing.T) {
+	db := openSQLite(t)
+	importExamples(t, db)
+	path := writeFile(t, "keys.csv", `ref,title,kind,type,status,start_date,end_date,venue_country,participants,beneficiaries,providers,topics,project,partners
+K-1,Keys,triangular,study visit,completed,2024-01-01,2024-01-02,egy,10,Cote d'Ivoire:5; ECUADOR:3; ken,BRA; Switzerland,patents; creative industries,da_1_10_12_40,demo regional ip network
+`)
+	res := importFile(t, db, "activities", path, false)
+	if len(res.Problems) > 0 {
+		t.Fatal(res.Problems)
+	}
+	got := viewActivity(t, db.Client, "K-1")
+	want := activityView{
+		Title: "Keys", Kind: "TRIANGULAR", Type: "STUDY_VISIT", Status: "COMPLETED", Start: "2024-01-01", End: "2024-01-02",
+		VenueCountry: "EG", Participants: 10, Project: "DA_1_10_12_40", Beneficiaries: []string{"CI:5", "EC:3", "KE"},
+		Providers: []string{"BR", "CH"}, Topics: []string{"CREATIVE_INDUSTRIES", "PATENTS"}, Partners: []string{"DEMO-ORG-3"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+
+	// Two organizations of one name: the name no longer says which.
+	twin := writeFile(t, "twin.csv", "name,kind\nDemo Regional IP Network,IGO\n")
+	if res := importFile(t, db, "organizations", twin, false); res.Created != 1 {
+		t.Fatalf("%+v", res)
+	}
+	res = importFile(t, db, "activities", path, false)
+	if len(res.Problems) != 1 || res.Problems[0].Column != "partners" || !strings.Contains(res.Problems[0].Reason, "2 organizations are named") {
+		t.Errorf("ambiguous partner: %+v", res.Problems)
+	}
+}
+
+// TestXLSX imports the first sheet of a workbook.
+func TestXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	rows := [][]any{
+		{"ref", "name", "kind", "country"},
+		{"X-1", "Demo workbook office", "IP_OFFICE", "KEN"},
+		{}, // a blank row is skipped
+		{"X-2", "Demo workbook university", "university", "Ecuador"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "orgs.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	db := openSQLite(t)
+	res := importFile(t, db, "organizations", path, false)
+	if len(res.Problems) > 0 || res.Created != 2 {
+		t.Fatalf("%+v", res)
+	}
+	o := db.Client.Organization.Query().Where(organization.Ref("X-2")).WithCountry().OnlyX(context.Background())
+	if o.Name != "Demo workbook university" || o.Kind != organization.KindUNIVERSITY || o.Edges.Country.Code != "EC" {
+		t.Errorf("X-2 = %+v", o)
+	}
+	// Line numbers are the sheet's row numbers.
+	if err := f.SetCellValue(sheet, "C4", "PALACE"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	res = importFile(t, db, "organizations", path, false)
+	if got := problemKeys(res.Problems); !slices.Equal(got, []string{"4 kind"}) {
+		t.Errorf("problems %v, want 4 kind", res.Problems)
+	}
+}
+
+// TestPostingStatus: offers and needs change status as the lifecycle lets
+// a moderator, and EXPIRED, which is derived, is never written.
+func TestPostingStatus(t *testing.T) {
+	db := openSQLite(t)
+	importExamples(t, db)
+	path := writeFile(t, "offers.csv", `ref,title,kind,status,provider
+DEMO-OFF-1,Demo offer: patent examination training,TECHNICAL,EXPIRED,DEMO-ORG-1
+DEMO-OFF-2,Demo offer: funding for registering geographical indications,FINANCIAL,CLOSED,DEMO-ORG-2
+DEMO-OFF-3,Demo offer: technology transfer mentoring,PUBLIC_PRIVATE_PARTNERSHIP,MATCHED,DEMO-ORG-4
+`)
+	res := importFile(t, db, "offers", path, false)
+	want := []Problem{
+		{2, "status", "EXPIRED cannot be written: an offer is EXPIRED once its expiresAt has passed"},
+		{4, "status", "an offer cannot go from CLOSED to MATCHED (OPEN → MATCHED → CLOSED, or OPEN → CLOSED)"},
+	}
+	if !reflect.DeepEqual(res.Problems, want) {
+		t.Errorf("problems\n%+v\nwant\n%+v", res.Problems, want)
+	}
+	// Reopening is a moderator's move, which the importer may make.
+	path = writeFile(t, "needs.csv", "ref,title,kind,status,seeker,country\nDEMO-NEED-3,Demo need: a copyright awareness campaign,TECHNICAL,OPEN,DEMO-ORG-4,SEN\n")
+	if res := importFile(t, db, "needs", path, false); len(res.Problems) > 0 || res.Updated != 1 {
+		t.Errorf("reopening a need: %+v", res)
+	}
+	if s := db.Client.MatchNeed.Query().Where(matchneed.Ref("DEMO-NEED-3")).OnlyX(context.Background()).Status; s != matchneed.StatusOPEN {
+		t.Errorf("DEMO-NEED-3 is %s, want OPEN", s)
+	}
 }

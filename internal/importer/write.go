@@ -113,6 +113,9 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 			res.Problems = append(res.Problems, r.problems...)
 			continue
 		}
+		if !h.complete() {
+			continue // no row can be written without a required column
+		}
 		// Rows that read well are written even after a bad one, so that
 		// the report names every bad row; the transaction is rolled back.
 		batch = append(batch, item[R]{line: line, ref: ref, rec: rec})
@@ -130,7 +133,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 	if err := w.flush(ctx, batch); err != nil {
 		return nil, err
 	}
-	sortProblems(res.Problems)
+	sortProblems(res.Problems, h, headerLine)
 	bad := map[int]bool{}
 	for _, p := range res.Problems {
 		if p.Line != headerLine {
@@ -278,8 +281,9 @@ func (w *writer[R, E]) problem(line int, err error) (Problem, bool) {
 	case errors.As(err, &fe):
 		return Problem{Line: line, Column: w.column(fe.Field), Reason: fe.Msg}, true
 	case errors.As(err, &ve):
+		// ent wraps the validator's own words in its field's name.
 		reason := ve.Error()
-		if inner := errors.Unwrap(ve); inner != nil {
+		for inner := errors.Unwrap(ve); inner != nil; inner = errors.Unwrap(inner) {
 			reason = inner.Error()
 		}
 		return Problem{Line: line, Column: w.column(ve.Name), Reason: reason}, true
