@@ -60,6 +60,9 @@ commands:
   migrate  apply pending schema migrations (--dry-run prints the plan)
   key      manage API keys: key create --role ROLE [--org ID] [--name NAME]
            [--expires DURATION], key list, key revoke ID
+  import   import a spreadsheet, all or nothing: import [--dry-run] KIND FILE
+           with KIND activities, consultants, organizations, offers or needs
+           and FILE .csv or .xlsx (docs/import.md)
   schema   print the GraphQL schema (SDL)
 
 Run 'sscgraph <command> -h' for the flags of a command.
@@ -81,6 +84,8 @@ func Run(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "key":
 		return key(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "schema":
 		return printSchema(stdout)
 	case "help", "-h", "--help":

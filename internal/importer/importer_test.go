@@ -138,9 +138,9 @@ func sorted(xs []string) []string {
 	return out
 }
 
-// TestExamples imports each example file into a seeded database and reads
+// TestImportExamples imports each example file into a seeded database and reads
 // every record back.
-func TestExamples(t *testing.T) {
+func TestImportExamples(t *testing.T) {
 	backends(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		c := db.Client
@@ -330,10 +330,10 @@ func problemKeys(ps []Problem) []string {
 	return out
 }
 
-// TestBadRows imports a file with many kinds of bad rows: nothing is
+// TestImportBadRows imports a file with many kinds of bad rows: nothing is
 // written and every bad row is reported with its line and column, however
 // the rows fall into batches.
-func TestBadRows(t *testing.T) {
+func TestImportBadRows(t *testing.T) {
 	const file = `ref,title,kind,type,status,start_date,end_date,beneficiaries,participants,providers,colour
 BAD-1,a good row,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,EG:3,3,,
 BAD-2,unknown country,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,Atlantis,,,
@@ -387,8 +387,8 @@ BAD-12,a language that is not one,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-0
 	})
 }
 
-// TestBadRowReasons checks the words of the report, which people act on.
-func TestBadRowReasons(t *testing.T) {
+// TestImportBadRowReasons checks the words of the report, which people act on.
+func TestImportBadRowReasons(t *testing.T) {
 	db := openSQLite(t)
 	path := writeFile(t, "reasons.csv", `ref,title,kind,type,status,start_date,end_date,beneficiaries,participants,language,budget,project
 R-1,x,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2023-12-31,Atlantis:3,,xx,cheap,NOPE
@@ -419,9 +419,9 @@ y,TECHNICAL_ASSISTANCE,WORKSHOP,COMPLETED,2024-01-01,2024-01-02,xx
 	}
 }
 
-// TestHeaderProblems: a header with an unknown, a repeated and a missing
+// TestImportHeaderProblems: a header with an unknown, a repeated and a missing
 // required column is reported on its line, and nothing is written.
-func TestHeaderProblems(t *testing.T) {
+func TestImportHeaderProblems(t *testing.T) {
 	db := openSQLite(t)
 	path := writeFile(t, "header.csv", "\ufeffRef,Name,name,Websit\nH-1,Somewhere,Somewhere,x\n")
 	res := importFile(t, db, "organizations", path, false)
@@ -433,9 +433,9 @@ func TestHeaderProblems(t *testing.T) {
 	}
 }
 
-// TestDryRun reports what a real import would do and writes nothing, also
+// TestImportDryRun reports what a real import would do and writes nothing, also
 // not the audit trail.
-func TestDryRun(t *testing.T) {
+func TestImportDryRun(t *testing.T) {
 	backends(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		for _, kind := range []string{"organizations", "consultants"} {
@@ -477,9 +477,9 @@ func TestImportTwice(t *testing.T) {
 	})
 }
 
-// TestChangedRows: a row that differs from its record updates just what
+// TestImportChangedRows: a row that differs from its record updates just what
 // differs; columns the sheet does not have are left alone.
-func TestChangedRows(t *testing.T) {
+func TestImportChangedRows(t *testing.T) {
 	backends(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		c := db.Client
@@ -542,10 +542,10 @@ func mapKeys(m map[string]any) []string {
 	return keys
 }
 
-// TestNaturalKeys: countries by alpha-2, alpha-3 or English name in any
+// TestImportNaturalKeys: countries by alpha-2, alpha-3 or English name in any
 // case and without accents, topics and projects by code or name; an
 // ambiguous name is refused.
-func TestNaturalKeys(t *testing.T) {
+func TestImportNaturalKeys(t *testing.T) {
 	db := openSQLite(t)
 	importExamples(t, db)
 	path := writeFile(t, "keys.csv", `ref,title,kind,type,status,start_date,end_date,venue_country,participants,beneficiaries,providers,topics,project,partners
@@ -576,8 +576,8 @@ K-1,Keys,triangular,study visit,completed,2024-01-01,2024-01-02,egy,10,Cote d'Iv
 	}
 }
 
-// TestXLSX imports the first sheet of a workbook.
-func TestXLSX(t *testing.T) {
+// TestImportXLSX imports the first sheet of a workbook.
+func TestImportXLSX(t *testing.T) {
 	f := excelize.NewFile()
 	sheet := f.GetSheetName(0)
 	rows := [][]any{
@@ -618,9 +618,9 @@ func TestXLSX(t *testing.T) {
 	}
 }
 
-// TestPostingStatus: offers and needs change status as the lifecycle lets
+// TestImportPostingStatus: offers and needs change status as the lifecycle lets
 // a moderator, and EXPIRED, which is derived, is never written.
-func TestPostingStatus(t *testing.T) {
+func TestImportPostingStatus(t *testing.T) {
 	db := openSQLite(t)
 	importExamples(t, db)
 	path := writeFile(t, "offers.csv", `ref,title,kind,status,provider
