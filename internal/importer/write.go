@@ -100,7 +100,9 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		res.Rows++
 		r := &row{h: h, keys: k, line: line, cells: cells}
 		r.checkShape()
-		ref := r.cell("ref")
+		// A CSV row's cells share one string; the ref outlives the row
+		// (refLines), so it gets its own.
+		ref := strings.Clone(r.cell("ref"))
 		if ref != "" {
 			if first, dup := refLines[ref]; dup {
 				r.bad("ref", "ref %q is also on line %d: each record once per file", ref, first)
@@ -127,7 +129,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		}
 		if opts.Progress != nil && res.Rows%1000 == 0 && time.Since(lastReport) >= progressEvery {
 			lastReport = time.Now()
-			fmt.Fprintf(opts.Progress, "%s: %d rows read, %d bad, %s\n", opts.Path, res.Rows, len(res.Problems), time.Since(start).Round(time.Second))
+			fmt.Fprintf(opts.Progress, "%s: %d rows read, %d problems so far, %s\n", opts.Path, res.Rows, len(res.Problems), time.Since(start).Round(time.Second))
 		}
 	}
 	if err := w.flush(ctx, batch); err != nil {
