@@ -67,8 +67,9 @@ type Result struct {
 	Took     time.Duration
 }
 
-// Columns returns the column names of kind, the required ones first marked
-// with a trailing "*" (for help texts); nil for an unknown kind.
+// Columns returns the column names of kind in their documented order, the
+// required ones marked with a trailing "*" (for help texts); nil for an
+// unknown kind.
 func Columns(kind string) []string {
 	var spec []column
 	switch kind {

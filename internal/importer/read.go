@@ -22,9 +22,6 @@ type table interface {
 	close() error
 }
 
-// Formats lists the file name endings Run reads.
-var Formats = []string{".csv", ".xlsx"}
-
 // Readable reports whether Run reads files of path's kind (by its ending).
 func Readable(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
