@@ -30,11 +30,13 @@ var nullableColumns = pagesql.Nullable{
 }
 
 // joinSortKeys are, by join table, the columns of its child (the first
-// column of its key) that it keeps a copy of (ent/schema/sortkeys.go): a
+// column of its key) that it keeps a copy of (ent/schema/sortkeys.go,
+// the fields annotated SortKeyCopy; a link's own columns, such as a
+// beneficiary's participants, are not copies and never stand in): a
 // nested page of those children in the order of such a column reads the
 // join table's copy, in the order of its index (pagesql.Limit).
 var joinSortKeys = pagesql.SortKeys{
-	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date", "participants"}},
+	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_consultants":           {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_partners":              {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_provider_countries":    {Child: "activity_id", Columns: []string{"start_date"}},

@@ -36,6 +36,15 @@ type joinTable struct {
 	extra []ent.Field
 }
 
+// SortKeyCopy marks a join table's column that is a copy of its child's
+// column of the same name: ent/template/pagesql.tmpl lists only those as
+// stand-ins for the child's column in nested pages.
+// (Copy is always true: templates read an empty annotation as absent.)
+type SortKeyCopy struct{ Copy bool }
+
+// Name of the annotation, as templates read it.
+func (SortKeyCopy) Name() string { return "SortKeyCopy" }
+
 func (j joinTable) annotations() []schema.Annotation {
 	return []schema.Annotation{
 		field.ID(j.left, j.right),
@@ -49,7 +58,8 @@ func (j joinTable) fields() []ent.Field {
 		field.Int(j.left).Immutable(),
 		field.Int(j.right).Immutable(),
 		field.Time(j.key).Optional().Nillable().
-			Comment("Copied from the child by the database, for ordering."),
+			Comment("Copied from the child by the database, for ordering.").
+			Annotations(SortKeyCopy{Copy: true}),
 	}, j.extra...)
 }
 

@@ -32,8 +32,13 @@ func node(b map[string]any, field string) string {
 	return n["id"].(string)
 }
 
-// yearRange is a where condition on field for the calendar year in b.
+// yearRange is a where condition on field for the calendar year in b,
+// or on its absence for the null bucket (projects whose start no source
+// gives).
 func yearRange(field string, b map[string]any, key string) string {
+	if b[key] == nil {
+		return field + "IsNil: true"
+	}
 	y := int(b[key].(float64))
 	return fmt.Sprintf(`%sGTE: "%d-01-01T00:00:00Z", %sLT: "%d-01-01T00:00:00Z"`, field, y, field, y+1)
 }
