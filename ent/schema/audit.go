@@ -10,6 +10,7 @@ import (
 	gen "sscgraph/ent"
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/privacy"
+	"sscgraph/internal/auditbuf"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/viewer"
 )
@@ -56,6 +57,11 @@ func audited(typ string) ent.Hook {
 			} else {
 				v := viewer.From(ctx)
 				event.SetVia(viaAPI).SetKeyID(v.KeyID).SetRole(v.Role)
+			}
+			// A bulk writer records its events together (auditbuf).
+			if buf := auditbuf.From(ctx); buf != nil {
+				buf.Add(event)
+				return value, nil
 			}
 			// The audit trail is written by this hook alone.
 			_, err = event.Save(privacy.DecisionContext(ctx, privacy.Allow))
