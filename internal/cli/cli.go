@@ -454,14 +454,11 @@ func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.W
 	if *synthetic {
 		size = dataset.SyntheticSize(*scale)
 	}
-	db, err := database.Open(ctx, *dsn, database.Options{})
+	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	start := time.Now()
 	stats, err := dataset.Load(ctx, db.Client, size, *seedValue)
 	if err != nil {

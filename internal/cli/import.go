@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/importer"
 	"sscgraph/internal/server"
@@ -62,14 +61,11 @@ func importCmd(ctx context.Context, args []string, getenv Getenv, stdout, stderr
 		return err
 	}
 	gid.Use(codec)
-	db, err := database.Open(ctx, *dsn, database.Options{})
+	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 
 	res, err := importer.Run(ctx, db.Client, importer.Options{Kind: kind, Path: path, DryRun: *dryRun, Progress: stderr})
 	if err != nil {

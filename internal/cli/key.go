@@ -41,14 +41,11 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	db, err := database.Open(ctx, *dsn, database.Options{})
+	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 
 	switch sub {
 	case "create":
@@ -145,4 +142,18 @@ func timeOrDash(t *time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// openMigrated opens the database dsn names and applies pending
+// migrations: what every command but serve and migrate needs first.
+func openMigrated(ctx context.Context, dsn string) (*database.DB, error) {
+	db, err := database.Open(ctx, dsn, database.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
 }
