@@ -86,6 +86,19 @@ func Up(ctx context.Context, db *sql.DB, dialect string) ([]Step, error) {
 	return steps, nil
 }
 
+// UpTo applies the pending migrations up to and including version: the
+// state a database was left in by an older sscgraph, for upgrade tests.
+func UpTo(ctx context.Context, db *sql.DB, dialect string, version int64) error {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("applying migrations up to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Plan lists every migration with whether it is applied, and the SQL of
 // the pending ones: what Up would run.
 func Plan(ctx context.Context, db *sql.DB, dialect string) ([]Step, error) {
