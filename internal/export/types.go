@@ -71,7 +71,7 @@ var specs = map[string]*spec{
 			edgeCol("countryCodes", "countries"),
 			edgeCol("recommendationNumbers", "recommendations"),
 			edgeCol("topicCodes", "topics"),
-			col("documents", "documents"), col("demo", "demo"),
+			col("documents", "documents"), col("sources", "sources"), col("demo", "demo"),
 		},
 		edges: []edge{{"countries", "code"}, {"recommendations", "number"}, {"topics", "code"}},
 	},
