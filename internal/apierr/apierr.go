@@ -52,11 +52,66 @@ const (
 	// Internal: something failed on the server; the details are logged
 	// with the request ID (extensions.requestId), never sent.
 	Internal Code = "INTERNAL_SERVER_ERROR"
+	// ServiceUnavailable: the database cannot serve the request now;
+	// extensions.reason says why (one of the Reason values). Answered
+	// with HTTP 503 and Retry-After. Nothing was written: the request may
+	// be sent again after Retry-After, mutations included.
+	ServiceUnavailable Code = "SERVICE_UNAVAILABLE"
+	// CommitUnknown: the connection to the database failed after a
+	// mutation's COMMIT was sent, so whether the change was written is
+	// unknown. The audit trail (auditEvents) tells: a mutation must not be
+	// sent again before checking it. extensions.requestId names the log
+	// entry.
+	CommitUnknown Code = "COMMIT_UNKNOWN"
 )
+
+// Reason is why a request was answered SERVICE_UNAVAILABLE, in
+// extensions.reason.
+type Reason string
+
+// The reasons.
+const (
+	// ReasonDatabaseUnavailable: the database has not answered for as
+	// long as a request may wait; requests are turned away at once until
+	// it answers a probe again.
+	ReasonDatabaseUnavailable Reason = "DATABASE_UNAVAILABLE"
+	// ReasonConnectionFailed: the request's connection to the database
+	// failed (a restart, a failover) and could not be replaced in time.
+	ReasonConnectionFailed Reason = "CONNECTION_FAILED"
+	// ReasonPoolExhausted: every database connection stayed busy for
+	// longer than the pool wait.
+	ReasonPoolExhausted Reason = "POOL_EXHAUSTED"
+	// ReasonStarting: the server is still waiting for its database.
+	ReasonStarting Reason = "STARTING"
+	// ReasonDiskFull: the database's storage is full; reads still work.
+	ReasonDiskFull Reason = "DISK_FULL"
+	// ReasonReadOnly: the database takes no writes (a read-only file, a
+	// standby); reads still work.
+	ReasonReadOnly Reason = "READ_ONLY"
+	// ReasonStorageError: the database could not read or write its files.
+	ReasonStorageError Reason = "STORAGE_ERROR"
+)
+
+// Unavailable returns a ServiceUnavailable error for the request with the
+// given ID.
+func Unavailable(reason Reason, requestID, format string, args ...any) *Error {
+	return New(ServiceUnavailable, format, args...).With("reason", string(reason)).With("requestId", requestID)
+}
+
+// ReasonOf returns the reason of a ServiceUnavailable error, or "".
+func ReasonOf(e *gqlerror.Error) Reason {
+	if CodeOf(e) != ServiceUnavailable {
+		return ""
+	}
+	r, _ := e.Extensions["reason"].(string)
+	return Reason(r)
+}
 
 // Status is the HTTP status of a response that code refuses before the
 // operation runs. Errors raised while it runs are answered with 200 and
-// data, as GraphQL over HTTP asks.
+// data, as GraphQL over HTTP asks, except ServiceUnavailable: a response
+// with one is answered 503 with Retry-After wherever it was raised, so
+// that clients and proxies retry it like any other 503.
 func Status(code Code) int {
 	switch code {
 	case BadRequest:
@@ -65,6 +120,8 @@ func Status(code Code) int {
 		return http.StatusUnauthorized
 	case RateLimited:
 		return http.StatusTooManyRequests
+	case ServiceUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusOK
 	}
