@@ -3,11 +3,12 @@ package participants
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
+	"encoding/json"
+	"math"
 	"sync"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/ent"
@@ -77,10 +78,12 @@ func (l *Loader) Load(ctx context.Context, p Page, siblings []int) (*Connection,
 		return c, nil
 	}
 	keys := []Page{p}
+	asked := map[int]bool{p.Activity: true}
 	for _, id := range siblings {
 		k := p
 		k.Activity = id
-		if _, ok := l.pages[k]; !ok && id != p.Activity {
+		if _, ok := l.pages[k]; !ok && !asked[id] {
+			asked[id] = true
 			keys = append(keys, k)
 		}
 	}
@@ -153,89 +156,110 @@ func fetchPages(ctx context.Context, client *ent.Client, keys []Page) ([]*Connec
 }
 
 // readLinks reads each key's links, one more than the page to tell
-// whether there is another page, in the page's order.
+// whether there is another page, in key order. The keys of one batch ask
+// for the same page of different activities (Load makes them so), and one
+// statement of fixed text (so prepared once) reads them all: per activity,
+// a top-n subquery served in order by the link table's primary key
+// (activity, country), which stops after the page, never reading all of
+// an activity's links.
 func readLinks(ctx context.Context, client *ent.Client, keys []Page) ([][]link, error) {
-	arms := make([]string, 0, len(keys))
-	for i, k := range keys {
-		arms = append(arms, arm(i, k))
-	}
-	// Integers only, formatted by the server: nothing a client sends is
-	// spliced into the statement, and one text serves both databases,
-	// whose placeholders differ.
-	var found []struct {
-		N            int  `sql:"n"`
-		Activity     int  `sql:"activity_id"`
-		Country      int  `sql:"country_id"`
-		Participants *int `sql:"participants"`
-	}
-	err := client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
-		s.Select("n", "activity_id", "country_id", "participants").
-			FromExpr(sql.Expr("(" + strings.Join(arms, " UNION ALL ") + ") AS sscg_links"))
-	}).Scan(ctx, &found)
-	if err != nil {
-		return nil, fmt.Errorf("reading beneficiary countries: %w", err)
-	}
-	byArm := make([][]link, len(keys))
-	for _, f := range found {
-		byArm[f.N] = append(byArm[f.N], link{activity: f.Activity, country: f.Country, participants: f.Participants})
-	}
-	for i, k := range keys {
-		if k.Backward { // read newest-first; a page is in key order
-			r := byArm[i]
-			for a, b := 0, len(r)-1; a < b; a, b = a+1, b-1 {
-				r[a], r[b] = r[b], r[a]
-			}
-		}
-	}
-	return byArm, nil
-}
-
-// arm is the subquery of the i-th key: its page of links plus one, in
-// the page's direction, tagged with i so that rows find their key again
-// whatever order UNION ALL returns the arms in. Each arm is wrapped in a
-// derived table because SQLite allows ORDER BY and LIMIT only at the end
-// of a compound SELECT.
-func arm(i int, k Page) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "SELECT %d AS n, activity_id, country_id, participants FROM (SELECT activity_id, country_id, participants FROM %s WHERE activity_id = %d",
-		i, activitybeneficiary.Table, k.Activity)
-	if k.After != 0 {
-		fmt.Fprintf(&b, " AND country_id > %d", k.After)
-	}
+	k := keys[0]
+	after, before := int64(k.After), int64(math.MaxInt64)
 	if k.Before != 0 {
-		fmt.Fprintf(&b, " AND country_id < %d", k.Before)
+		before = int64(k.Before)
 	}
 	dir := "ASC"
 	if k.Backward {
 		dir = "DESC"
 	}
-	fmt.Fprintf(&b, " ORDER BY country_id %s LIMIT %d) AS sscg_arm%d", dir, k.Limit+1, i)
-	return b.String()
+	ids, err := activityList(keys)
+	if err != nil {
+		return nil, err
+	}
+	var found []struct {
+		Activity     int  `sql:"activity_id"`
+		Country      int  `sql:"country_id"`
+		Participants *int `sql:"participants"`
+	}
+	err = client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
+		from := sql.ExprFunc(func(b *sql.Builder) {
+			if s.Dialect() == dialect.Postgres {
+				b.WriteString("(SELECT l.activity_id, l.country_id, l.participants FROM " +
+					"(SELECT value::bigint AS id FROM json_array_elements_text(").Arg(ids).WriteString("::json)) AS p " +
+					"CROSS JOIN LATERAL (SELECT activity_id, country_id, participants FROM " + activitybeneficiary.Table +
+					" WHERE activity_id = p.id AND country_id > ").Arg(after).WriteString(" AND country_id < ").Arg(before).
+					WriteString(" ORDER BY country_id " + dir + " LIMIT ").Arg(k.Limit + 1).WriteString(") AS l) AS sscg_links")
+				return
+			}
+			// SQLite has no LATERAL: a correlated subquery picks each
+			// activity's page by rowid.
+			b.WriteString("(SELECT l.activity_id, l.country_id, l.participants FROM json_each(").Arg(ids).
+				WriteString(") AS p JOIN " + activitybeneficiary.Table + " AS l ON l.rowid IN (SELECT x.rowid FROM " +
+					activitybeneficiary.Table + " AS x WHERE x.activity_id = p.value AND x.country_id > ").Arg(after).
+				WriteString(" AND x.country_id < ").Arg(before).
+				WriteString(" ORDER BY x.country_id " + dir + " LIMIT ").Arg(k.Limit + 1).WriteString(")) AS sscg_links")
+		})
+		s.Select("activity_id", "country_id", "participants").FromExpr(from).
+			OrderBy("activity_id", "country_id")
+	}).Scan(ctx, &found)
+	if err != nil {
+		return nil, fmt.Errorf("reading beneficiary countries: %w", err)
+	}
+	index := make(map[int]int, len(keys))
+	for i, k := range keys {
+		index[k.Activity] = i
+	}
+	byKey := make([][]link, len(keys))
+	for _, f := range found {
+		i := index[f.Activity]
+		byKey[i] = append(byKey[i], link{activity: f.Activity, country: f.Country, participants: f.Participants})
+	}
+	return byKey, nil
+}
+
+// activityList is the keys' activities as a JSON array, the one parameter
+// the statements take for any number of them.
+func activityList(keys []Page) (string, error) {
+	ids := make([]int, len(keys))
+	for i, k := range keys {
+		ids[i] = k.Activity
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return "", fmt.Errorf("listing activities: %w", err)
+	}
+	return string(b), nil
 }
 
 // countLinks counts the links of the activities whose keys asked for
 // totalCount.
 func countLinks(ctx context.Context, client *ent.Client, keys []Page) (map[int]int, error) {
-	ids := []string{}
-	seen := map[int]bool{}
-	for _, k := range keys {
-		if k.Count && !seen[k.Activity] {
-			seen[k.Activity] = true
-			ids = append(ids, strconv.Itoa(k.Activity))
-		}
-	}
 	counts := map[int]int{}
-	if len(ids) == 0 {
+	if !keys[0].Count {
 		return counts, nil
+	}
+	ids, err := activityList(keys)
+	if err != nil {
+		return nil, err
 	}
 	var found []struct {
 		Activity int `sql:"activity_id"`
 		N        int `sql:"n"`
 	}
-	err := client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
-		s.Select("activity_id", "COUNT(*) AS n").
-			Where(sql.ExprP("activity_id IN (" + strings.Join(ids, ", ") + ")")).
-			GroupBy("activity_id")
+	err = client.ActivityBeneficiary.Query().Modify(func(s *sql.Selector) {
+		from := sql.ExprFunc(func(b *sql.Builder) {
+			list := "(SELECT value AS id FROM json_each("
+			if s.Dialect() == dialect.Postgres {
+				list = "(SELECT value::bigint AS id FROM json_array_elements_text("
+			}
+			b.WriteString("(SELECT p.id AS activity_id, (SELECT COUNT(*) FROM " + activitybeneficiary.Table +
+				" AS x WHERE x.activity_id = p.id) AS n FROM " + list).Arg(ids)
+			if s.Dialect() == dialect.Postgres {
+				b.WriteString("::json")
+			}
+			b.WriteString(")) AS p) AS sscg_counts")
+		})
+		s.Select("activity_id", "n").FromExpr(from)
 	}).Scan(ctx, &found)
 	if err != nil {
 		return nil, fmt.Errorf("counting beneficiary countries: %w", err)
