@@ -2,8 +2,8 @@ package participants
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"math"
 	"sync"
 

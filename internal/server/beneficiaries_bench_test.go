@@ -26,4 +26,3 @@ func BenchmarkBeneficiaries(b *testing.B) {
 		}
 	})
 }
-

@@ -139,7 +139,9 @@ func testSetActivityBeneficiaries(t *testing.T, a *api) {
 		return fmt.Sprint(a.count(t, fmt.Sprintf(`SELECT participants FROM activities WHERE id = %d`, actKey))) + " " +
 			strings.Join(beneficiaryRows(t, a, actKey), ",")
 	}
-	fig := func(country string, n any) map[string]any { return map[string]any{"countryID": country, "participants": n} }
+	fig := func(country string, n any) map[string]any {
+		return map[string]any{"countryID": country, "participants": n}
+	}
 
 	// Every country with a figure and no total: the total is their sum.
 	r := editor.do(t, set, map[string]any{"id": activityID, "b": []any{fig(ids[0], 12), fig(ids[1], 8), fig(ids[2], 5)}})
