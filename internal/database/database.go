@@ -6,7 +6,9 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"strings"
@@ -16,12 +18,12 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, for deployments beyond one machine
 	"github.com/mattn/go-sqlite3"
 
 	"sscgraph/ent"
 	"sscgraph/ent/migrate"
 	_ "sscgraph/ent/runtime" // registers the schema's privacy policies and defaults
+	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/search"
 )
@@ -33,6 +35,25 @@ type StatementHook func(ctx context.Context, query string)
 type Options struct {
 	// OnStatement, when set, sees every statement (tests count them).
 	OnStatement StatementHook
+	// MaxConns is the size of the connection pool; 0 takes the default
+	// (DefaultMaxConns).
+	MaxConns int
+	// Logger receives the breaker's changes of state (the database gone,
+	// back); nil logs to slog's default.
+	Logger *slog.Logger
+	// SQLitePragmas run on every new SQLite connection after sscgraph's
+	// own: tests set "PRAGMA max_page_count = N" to fill the disk.
+	SQLitePragmas []string
+}
+
+// DefaultMaxConns is the pool size of a dialect when Options.MaxConns is
+// 0: 20 on PostgreSQL; on SQLite twice the CPUs (at least 4), WAL readers
+// running beside the single writer.
+func DefaultMaxConns(dialectName string) int {
+	if dialectName == dialect.Postgres {
+		return 20
+	}
+	return max(4, 2*runtime.NumCPU())
 }
 
 // DB is an open database with the ent client over it.
@@ -40,10 +61,21 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	// MaxConns is the size of the connection pool.
+	MaxConns int
+	// Health is the API's view of whether the database answers: opened
+	// when reads retried for as long as a request may wait still fail,
+	// closed by a probe (see Retry).
+	Health *dbhealth.Breaker
+
+	retry func(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Close closes the client and the connection pool.
-func (db *DB) Close() error { return db.Client.Close() }
+func (db *DB) Close() error {
+	db.Health.Stop()
+	return db.Client.Close()
+}
 
 // Open opens the database that dsn names. A plain path or a file: URI is a
 // SQLite file. Open does not create the schema; call Migrate.
@@ -54,19 +86,24 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if IsPostgres(dsn) {
 		return openPostgres(ctx, dsn, opts)
 	}
-	db, err := sql.Open(sqliteDriver, sqliteDSN(dsn))
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
-	}
+	db := sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn), driver: newSQLiteDriver(opts.SQLitePragmas)})
 	// WAL lets readers run beside the single writer, so a pool of several
 	// connections serves concurrent GraphQL reads.
-	db.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
-	db.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	n := poolSize(dialect.SQLite, opts)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
-	return newDB(db, dialect.SQLite, opts), nil
+	return newDB(db, dialect.SQLite, n, opts), nil
+}
+
+func poolSize(dialectName string, opts Options) int {
+	if opts.MaxConns > 0 {
+		return opts.MaxConns
+	}
+	return DefaultMaxConns(dialectName)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -75,30 +112,40 @@ func IsPostgres(dsn string) bool {
 }
 
 func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db, err := sql.Open("pgx", dsn)
+	connector, err := newPgConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	db := sql.OpenDB(connector)
 	// As many idle connections as open ones: under load, a pool that
 	// closes connections it cannot keep opens new ones moments later, each
 	// a new server process that prepares its statements again (p99 of a
 	// flat page 300 ms instead of 30). Idle ones still close after 5 min.
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(20)
+	n := poolSize(dialect.Postgres, opts)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", Redact(dsn), err)
 	}
-	return newDB(db, dialect.Postgres, opts), nil
+	return newDB(db, dialect.Postgres, n, opts), nil
 }
 
-func newDB(db *sql.DB, name string, opts Options) *DB {
+func newDB(db *sql.DB, name string, maxConns int, opts Options) *DB {
+	health := dbhealth.NewBreaker(db.PingContext, probeInterval, opts.Logger)
+	// Only PostgreSQL's connections fail by themselves (restarts,
+	// failovers, the network); a SQLite connection is a file handle.
+	r := &retrier{health: health, backoff: dbhealth.DefaultBackoff, once: name != dialect.Postgres}
 	var drv dialect.Driver = entsql.OpenDB(name, db)
+	if !r.once {
+		drv = &retryingDriver{Driver: drv, retry: r}
+	}
+	// The hook above the retries: a statement retried counts once.
 	if opts.OnStatement != nil {
 		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do}
 }
 
 // Redact hides the password of a PostgreSQL URL for messages and logs; a
@@ -114,14 +161,25 @@ func Redact(dsn string) string {
 	return u.Redacted()
 }
 
-// sqliteDriver is go-sqlite3 with per-connection settings that the DSN
-// cannot carry.
-const sqliteDriver = "sqlite3_sscgraph"
+// sqliteConnector opens connections of go-sqlite3's driver with the
+// per-connection settings that the DSN cannot carry (newSQLiteDriver); each
+// Open has a driver of its own, which may run pragmas beyond sscgraph's
+// (Options.SQLitePragmas).
+type sqliteConnector struct {
+	dsn    string
+	driver *sqlite3.SQLiteDriver
+}
 
-func init() {
-	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+
+func (c sqliteConnector) Driver() driver.Driver { return c.driver }
+
+// newSQLiteDriver returns go-sqlite3's driver with sscgraph's settings,
+// then extra, on every new connection.
+func newSQLiteDriver(extra []string) *sqlite3.SQLiteDriver {
+	return &sqlite3.SQLiteDriver{
 		ConnectHook: func(conn *sqlite3.SQLiteConn) error {
-			for _, pragma := range []string{
+			for _, pragma := range append([]string{
 				// Read the file through a memory map shared by all
 				// connections (and with the OS page cache) instead of a
 				// read() per page: nested pages touch many pages.
@@ -132,7 +190,7 @@ func init() {
 				// Sorts and window functions of nested pages stay in
 				// memory.
 				"PRAGMA temp_store = MEMORY",
-			} {
+			}, extra...) {
 				if _, err := conn.Exec(pragma, nil); err != nil {
 					return fmt.Errorf("%s: %w", pragma, err)
 				}
@@ -144,7 +202,7 @@ func init() {
 			}
 			return nil
 		},
-	})
+	}
 }
 
 // sqliteDSN adds the pragmas sscgraph relies on to a SQLite path or URI,

@@ -48,6 +48,9 @@ func (b *Breaker) Open() bool { return b != nil && b.open.Load() }
 // Reason returns the failure that opened the breaker, or the probe's last
 // failure; nil while it is closed.
 func (b *Breaker) Reason() error {
+	if b == nil {
+		return nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.open.Load() {
@@ -100,6 +103,9 @@ func (b *Breaker) probeLoop() {
 
 // Stop ends the probe; the breaker then stays as it is. DB.Close calls it.
 func (b *Breaker) Stop() {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.stopped {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Postgres is the broker of replicas that share one PostgreSQL schema:
@@ -202,7 +201,8 @@ func (p *Postgres) listenOnce(ctx context.Context, ready func()) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// pgx's connection, or the database package's wrapping of it.
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
 			return fmt.Errorf("the pool's connections are %T, not pgx's", dc)
 		}
