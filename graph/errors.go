@@ -13,6 +13,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/validate"
@@ -36,6 +37,15 @@ func PresentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			presented.Extensions["code"] = string(code)
 			return presented
+		}
+		if e, ok := dbhealth.ClientError(err, RequestID(ctx), inMutation(ctx)); ok {
+			// The database's fault, not the request's: the client is
+			// told to retry (the transport answers 503), the operators
+			// learn of it from the breaker's log and the metrics.
+			logger.WarnContext(ctx, "database fault", "request_id", RequestID(ctx), "reason", e.Extensions["reason"], "err", err, "path", presented.Path.String())
+			g := e.GQL()
+			g.Path = presented.Path
+			return g
 		}
 		if g := writtenForClients(err); g != nil {
 			presented.Message = g.Message
@@ -95,6 +105,12 @@ func clientView(err error) (apierr.Code, string, map[string]any, bool) {
 		return apierr.BadUserInput, "the change breaks a constraint: an ID it refers to does not exist, a unique value (such as a code) is taken, or something else depends on what it removes", nil, true
 	}
 	return "", "", nil, false
+}
+
+// inMutation reports whether ctx belongs to a mutation, whose failure
+// rolls its transaction back.
+func inMutation(ctx context.Context) bool {
+	return graphql.HasOperationContext(ctx) && isMutation(graphql.GetOperationContext(ctx).Operation)
 }
 
 // innermost is the last error of err's chain.

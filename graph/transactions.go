@@ -10,15 +10,24 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sscgraph/internal/dbhealth"
 )
 
 // Transactions runs each mutation operation in one database transaction,
 // which resolvers reach through ent.FromContext: a failure anywhere rolls
 // all of it back. It does what entgql.Transactioner does, except that a
-// transaction that fails to open or to commit is an internal error like
-// any other (logged with the request ID, answered without the driver's
-// text), where entgql's answers "cannot commit transaction: database is
-// locked" to the client.
+// transaction that fails to open or to commit is never answered with the
+// driver's text (entgql's answers "cannot commit transaction: database is
+// locked" to the client), and the client is never left guessing whether
+// the change was written:
+//
+//   - the database's faults before COMMIT was sent (a failed connection,
+//     a full disk, a read-only database) are SERVICE_UNAVAILABLE saying
+//     that nothing was written;
+//   - a connection that fails after COMMIT was sent is COMMIT_UNKNOWN:
+//     the server may have committed, and only the audit trail tells;
+//   - anything else is an internal error, logged with the request ID.
 type Transactions struct {
 	Opener entgql.TxOpener
 	Logger *slog.Logger
@@ -66,7 +75,7 @@ func (t Transactions) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	txCtx, tx, err := t.Opener.OpenTx(ctx)
 	if err != nil {
-		return t.failed(ctx, fmt.Errorf("opening the mutation's transaction: %w", err))
+		return t.failed(ctx, fmt.Errorf("opening the mutation's transaction: %w", err), false)
 	}
 	committed := false
 	defer func() {
@@ -82,12 +91,25 @@ func (t Transactions) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	committed = true
 	if err := tx.Commit(); err != nil {
-		return t.failed(ctx, fmt.Errorf("committing the mutation's transaction: %w", err))
+		return t.failed(ctx, fmt.Errorf("committing the mutation's transaction: %w", err), true)
 	}
 	return resp
 }
 
-func (t Transactions) failed(ctx context.Context, err error) *graphql.Response {
+// failed answers a mutation whose transaction failed to open or, when
+// committing, to commit.
+func (t Transactions) failed(ctx context.Context, err error, committing bool) *graphql.Response {
+	id := RequestID(ctx)
+	if committing && dbhealth.CommitOutcomeUnknown(err) {
+		// Whether the server committed is unknown: the client must look
+		// before it sends the change again, and operators may be asked.
+		t.Logger.ErrorContext(ctx, "commit outcome unknown: the connection failed after COMMIT was sent", "request_id", id, "err", err)
+		return &graphql.Response{Errors: gqlerror.List{dbhealth.CommitUnknownFor(id).GQL()}}
+	}
+	if e, ok := dbhealth.ClientError(err, id, true); ok {
+		t.Logger.WarnContext(ctx, "mutation not written: database fault", "request_id", id, "reason", e.Extensions["reason"], "err", err)
+		return &graphql.Response{Errors: gqlerror.List{e.GQL()}}
+	}
 	return &graphql.Response{Errors: gqlerror.List{Internal(ctx, t.Logger, err, nil)}}
 }
 

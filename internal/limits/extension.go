@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/reqctx"
 )
 
@@ -137,6 +138,11 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 	rate, ok, err := l.take(ctx, info.Client, cost.Points)
 	if err != nil {
 		// The store is the database: if it fails, so would the query.
+		if e, ok := dbhealth.ClientError(err, info.ID, false); ok {
+			// Its connection failed past the retries: the client is
+			// told to retry, the breaker's log says why.
+			return e.GQL()
+		}
 		l.logger.ErrorContext(ctx, "charging the rate limit", "request_id", info.ID, "err", err)
 		return apierr.InternalFor(info.ID).GQL()
 	}

@@ -17,6 +17,14 @@ type Postgres struct {
 	db      *sql.DB
 	perHour float64
 	takes   atomic.Uint64
+
+	// Retry, when set, runs each Take again on a new connection when its
+	// connection fails (database.DB.Retry): a restart of the database
+	// then delays requests instead of failing them. Running the upsert
+	// twice can charge a request twice when the first charge committed
+	// but its answer was lost, which costs the client one request's
+	// points; failing it would cost the whole request.
+	Retry func(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // NewPostgres returns a store of buckets of perHour points in db.
@@ -30,7 +38,15 @@ func (p *Postgres) Take(ctx context.Context, client string, cost int, now time.T
 		p.evict(ctx, now)
 	}
 	var b Bucket
-	err := p.db.QueryRowContext(ctx, upsertSQL, client, float64(cost), p.perHour, now.UTC()).Scan(&b.Tokens, &b.Granted)
+	take := func(ctx context.Context) error {
+		return p.db.QueryRowContext(ctx, upsertSQL, client, float64(cost), p.perHour, now.UTC()).Scan(&b.Tokens, &b.Granted)
+	}
+	var err error
+	if p.Retry != nil {
+		err = p.Retry(ctx, take)
+	} else {
+		err = take(ctx)
+	}
 	if err != nil {
 		return Bucket{}, fmt.Errorf("taking from the bucket: %w", err)
 	}
