@@ -29,8 +29,11 @@ type Info struct {
 	Statements atomic.Int64
 	// Outcome sums up the request for logs and metrics: ok, errors (it ran
 	// with field errors), rejected (refused before running), rate_limited,
-	// timeout or bad_request.
+	// timeout, unavailable (answered 503: see Unavailable) or bad_request.
 	Outcome string
+	// Unavailable is why the request was answered 503 SERVICE_UNAVAILABLE
+	// (an apierr.Reason), when it was.
+	Unavailable string
 }
 
 // Cost is what the checks found in an operation before it ran.

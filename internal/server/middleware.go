@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sscgraph/internal/auth"
+	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/viewer"
@@ -94,6 +95,9 @@ func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next htt
 			if refused.status == http.StatusTooManyRequests {
 				w.Header().Set("Retry-After", strconv.Itoa(int(refused.retryAfter/time.Second)))
 			}
+			if refused.status == http.StatusServiceUnavailable {
+				markUnavailable(w, gqlerror.List{refused.err}, reqctx.From(ctx))
+			}
 			if refused.status == http.StatusUnauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
 			}
@@ -122,6 +126,10 @@ func authenticate(ctx context.Context, keys *auth.Keys, lim *limits.Limits, logg
 		id = info.ID
 	}
 	internal := func(what string, err error) *authRefusal {
+		if e, ok := dbhealth.ClientError(err, id, false); ok {
+			// The database's fault, said once by the breaker's log.
+			return &authRefusal{status: http.StatusServiceUnavailable, err: e.GQL()}
+		}
 		logger.ErrorContext(ctx, what, "request_id", id, "err", err)
 		return &authRefusal{status: http.StatusInternalServerError, err: apierr.InternalFor(id).GQL()}
 	}

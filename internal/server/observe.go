@@ -26,6 +26,8 @@ type metrics struct {
 	duration   *prometheus.HistogramVec
 	cost       prometheus.Histogram
 	statements prometheus.Histogram
+	// unavailable counts the requests answered 503 by reason.
+	unavailable *prometheus.CounterVec
 
 	// persistedOnly is --persisted-only: every operation that runs comes
 	// from the operators' allow-list.
@@ -61,7 +63,7 @@ func newMetrics(db *sql.DB, persistedOnly bool) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry(), operations: map[string]bool{}, persistedOnly: persistedOnly}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sscgraph_requests_total",
-		Help: "GraphQL requests by operation name (of requests with an API key or from the allow-list; other for the rest) and outcome (ok, errors, rejected, rate_limited, unauthenticated, timeout, bad_request).",
+		Help: "GraphQL requests by operation name (of requests with an API key or from the allow-list; other for the rest) and outcome (ok, errors, rejected, rate_limited, unauthenticated, timeout, unavailable, bad_request).",
 	}, []string{"operation", "outcome"})
 	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "sscgraph_request_duration_seconds",
@@ -78,7 +80,11 @@ func newMetrics(db *sql.DB, persistedOnly bool) *metrics {
 		Help:    "SQL statements one GraphQL request ran.",
 		Buckets: []float64{0, 1, 2, 3, 5, 8, 13, 21, 34, 55},
 	})
-	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements,
+	m.unavailable = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sscgraph_unavailable_total",
+		Help: "Requests answered 503 SERVICE_UNAVAILABLE, by reason (extensions.reason: DATABASE_UNAVAILABLE, CONNECTION_FAILED, POOL_EXHAUSTED, DISK_FULL, READ_ONLY, STORAGE_ERROR).",
+	}, []string{"reason"})
+	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.unavailable,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db, "sscgraph"))
 	return m
@@ -165,6 +171,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			m.cost.Observe(float64(info.Cost.Points))
 		}
 		m.statements.Observe(float64(info.Statements.Load()))
+		if info.Unavailable != "" {
+			m.unavailable.WithLabelValues(info.Unavailable).Inc()
+		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError

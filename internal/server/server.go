@@ -83,6 +83,10 @@ type Config struct {
 	// Subscriptions bounds the subscriptions served over WebSocket and
 	// server-sent events.
 	Subscriptions SubscriptionLimits
+	// PoolWait is how long a GraphQL request waits for its turn at the
+	// database pool (whose size is the database's MaxConns) before it is
+	// answered 503 POOL_EXHAUSTED; 0 lets it wait until its timeout.
+	PoolWait time.Duration
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -139,6 +143,9 @@ func DefaultConfig() Config {
 		APQCacheSize: 1000,
 		SharedLimits: true,
 		Timeout:      10 * time.Second,
+		// Long enough for a burst to queue behind the pool, short enough
+		// that the client hears "busy, retry" well before its timeout.
+		PoolWait: 3 * time.Second,
 		Subscriptions: SubscriptionLimits{
 			// A page of the Match frontend follows a few things at once
 			// (new offers, its matches, a need's suggestions); ten leaves
@@ -250,9 +257,19 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sscgraph_subscriptions",
 		Help: "Subscriptions open in this process and listening for events.",
-	}, func() float64 { return float64(events.Subscribers()) }))
+	}, func() float64 { return float64(events.Subscribers()) }), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sscgraph_database_circuit_open",
+		Help: "1 while the database is taken to be gone (requests are answered 503 until a probe finds it back), else 0.",
+	}, func() float64 {
+		if db.Health.Open() {
+			return 1
+		}
+		return 0
+	}))
 	st := newStreams(cfg.Subscriptions)
-	api := withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))
+	// A request is turned away with 503 while the database is gone, or
+	// when the pool stays busy past cfg.PoolWait, before anything else.
+	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
@@ -273,7 +290,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// same request info, logging, authentication and rate limit as /graphql;
 	// each page has the request timeout, the whole export a longer one.
 	exports := export.New(gql, db, export.Options{MaxCost: cfg.Limits.MaxCost, PageTimeout: cfg.Timeout}, logger)
-	mux.Handle("/export/", withRequestInfo(observe(logger, m, withAuth(keys, lim, logger, exports))))
+	mux.Handle("/export/", withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, exports)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -367,7 +384,9 @@ func limitBody(n int64, next http.Handler) http.Handler {
 // which one process serves (nil: limits.New's default).
 func bucketStore(db *database.DB, cfg Config) limits.Store {
 	if db.Dialect == "postgres" && cfg.SharedLimits && cfg.Limits.PerHour > 0 {
-		return limits.NewPostgres(db.SQL, cfg.Limits.PerHour)
+		store := limits.NewPostgres(db.SQL, cfg.Limits.PerHour)
+		store.Retry = db.Retry
+		return store
 	}
 	return nil
 }

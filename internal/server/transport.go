@@ -102,6 +102,9 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)))
 			setOutcome(info, "rate_limited")
 		}
+		if markUnavailable(w, errs, info) {
+			status = http.StatusServiceUnavailable
+		}
 		setRateHeaders(w, info)
 		writeErrors(w, status, resp.Errors, costExtensions(resp.Extensions, info))
 		return
@@ -125,9 +128,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	resp.Extensions = costExtensions(resp.Extensions, info)
 	setRateHeaders(w, info)
+	status := http.StatusOK
 	switch {
 	case len(resp.Errors) == 0:
 		setOutcome(info, "ok")
+	case markUnavailable(w, resp.Errors, info):
+		// The database's fault: the whole response is a 503 that
+		// clients and proxies retry, whatever data came before it.
+		status = http.StatusServiceUnavailable
 	case apierr.Has(resp.Errors, apierr.Timeout):
 		setOutcome(info, "timeout")
 	default:
@@ -138,7 +146,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(apierr.Internal, "internal server error")}, nil)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
