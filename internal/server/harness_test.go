@@ -189,21 +189,30 @@ func newAPI(t testing.TB, dsn string) *api {
 // newAPIWith starts the real handler with cfg.
 func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
 	t.Helper()
+	return newAPIOpts(t, dsn, cfg, database.Options{})
+}
+
+// newAPIOpts starts the real handler with cfg over a database opened with
+// opts (whose statement hook it sets).
+func newAPIOpts(t testing.TB, dsn string, cfg server.Config, opts database.Options) *api {
+	t.Helper()
 	a := &api{}
-	db, err := database.Open(context.Background(), dsn, database.Options{
-		OnStatement: func(ctx context.Context, _ string) {
-			a.statements.Add(1)
-			reqctx.CountStatement(ctx)
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
+	opts.OnStatement = func(ctx context.Context, _ string) {
+		a.statements.Add(1)
+		reqctx.CountStatement(ctx)
 	}
-	a.db = db
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	if opts.Logger == nil {
+		opts.Logger = logger
+	}
+	db, err := database.Open(context.Background(), dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.db = db
 	h, err := server.New(db, cfg, logger)
 	if err != nil {
 		t.Fatal(err)
