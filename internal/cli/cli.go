@@ -176,6 +176,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	logFormat := fs.String("log-format", envOr(getenv, "SSCGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SSCGRAPH_LOG_FORMAT)")
 	introspection := fs.Bool("introspection", envBool(getenv, "SSCGRAPH_INTROSPECTION", true), "serve schema introspection; off also hides field suggestions in errors (env SSCGRAPH_INTROSPECTION)")
 	cfg := server.DefaultConfig()
+	var dbOpts database.Options
 	intFlag(fs, getenv, &cfg.Limits.MaxCost, "max-cost", "SSCGRAPH_MAX_COST", "most points (nodes a query can return) one request may cost; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxDepth, "max-depth", "SSCGRAPH_MAX_DEPTH", "most fields deep a query may go; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxAliases, "max-aliases", "SSCGRAPH_MAX_ALIASES", "most aliased fields in one operation; 0 turns the limit off")
@@ -202,9 +203,16 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	pprofRemote := fs.Bool("pprof-remote", envBool(getenv, "SSCGRAPH_PPROF_REMOTE", false), "let --pprof-addr listen beyond the loopback interface (env SSCGRAPH_PPROF_REMOTE)")
 	metricsAddr := fs.String("metrics-addr", envOr(getenv, "SSCGRAPH_METRICS_ADDR", defaultMetricsAddr), "address to serve Prometheus metrics on (/metrics), never the API's; off serves none; loopback only unless --metrics-remote; the same address as --pprof-addr serves profiles and metrics on one listener (env SSCGRAPH_METRICS_ADDR)")
 	metricsRemote := fs.Bool("metrics-remote", envBool(getenv, "SSCGRAPH_METRICS_REMOTE", false), "let --metrics-addr listen beyond the loopback interface (env SSCGRAPH_METRICS_REMOTE)")
+	dbWait := fs.Duration("db-wait", envDuration(getenv, "SSCGRAPH_DB_WAIT", defaultDBWait), "how long to wait for the database at start, trying again with backoff while it refuses or drops connections; meanwhile /healthz answers, /readyz says why it is not ready and the API answers 503; 0 tries once (env SSCGRAPH_DB_WAIT)")
+	intFlag(fs, getenv, &dbOpts.MaxConns, "db-max-conns", "SSCGRAPH_DB_MAX_CONNS", fmt.Sprintf("size of the database connection pool; 0 takes the default, %d on PostgreSQL and %d (twice the CPUs) on SQLite", database.DefaultMaxConns("postgres"), database.DefaultMaxConns("sqlite3")))
+	poolWait := fs.Duration("db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", cfg.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *dbWait < 0 || dbOpts.MaxConns < 0 || *poolWait < 0 {
+		return usageError{"--db-wait, --db-max-conns and --db-pool-wait must not be negative"}
+	}
+	cfg.PoolWait = *poolWait
 	if *pprofAddr != "" {
 		if err := server.CheckProfilingAddr(*pprofAddr, *pprofRemote); err != nil {
 			return usageError{err.Error()}
@@ -267,8 +275,37 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if err := checkIDSecret(*dsn, *idSecret, *insecureSecret, logger); err != nil {
 		return err
 	}
-	db, err := openAndLoad(ctx, *dsn, logger)
+	// The listener comes first, answering with a placeholder while the
+	// database is waited for: /healthz says the process lives, /readyz
+	// why it is not ready, the API 503 with Retry-After.
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	var api swapHandler
+	var status startStatus
+	status.set("opening the database")
+	api.set(server.Waiting(status.get))
+	srv := &http.Server{
+		Handler:           &api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.Timeout + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 8)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening; opening the database", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
+
+	dbOpts.Logger = logger
+	dbOpts.OnStatement = func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) }
+	db, err := waitForDatabase(ctx, *dsn, dbOpts, *dbWait, logger, &status)
+	if err != nil {
+		_ = srv.Close()
+		if ctx.Err() != nil {
+			logger.Info("shutting down while waiting for the database")
+			return nil
+		}
 		return err
 	}
 	defer db.Close()
@@ -277,10 +314,19 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if *idSecret != "" {
 		cfg.IDSecret = *idSecret
 	}
+	status.set("building the API")
 	h, err := server.New(db, cfg, logger)
 	if err != nil {
+		_ = srv.Close()
 		return err
 	}
+	// Shutdown waits for requests in flight, but a subscription's stream
+	// never finishes by itself: end them all as shutdown begins.
+	srv.RegisterOnShutdown(func() {
+		if err := h.Close(); err != nil {
+			logger.Warn("ending subscriptions", "err", err)
+		}
+	})
 	// Profiles and metrics are served apart from the API, each on a
 	// listener of its own, or on one when their addresses are the same.
 	var sides []sideListener
@@ -290,31 +336,12 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if *metricsAddr != "off" {
 		sides = mountSide(sides, *metricsAddr, "metrics", "GET /metrics", h.Metrics())
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      cfg.Timeout + 30*time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
-	// Shutdown waits for requests in flight, but a subscription's stream
-	// never finishes by itself: end them all as shutdown begins.
-	srv.RegisterOnShutdown(func() {
-		if err := h.Close(); err != nil {
-			logger.Warn("ending subscriptions", "err", err)
-		}
-	})
-	errc := make(chan error, 1+len(sides))
 	for _, side := range sides {
 		// Listening before the API announces itself: whoever reads that
 		// line finds the profiles and metrics there too.
 		sln, err := net.Listen("tcp", side.addr)
 		if err != nil {
-			ln.Close()
+			_ = srv.Close()
 			return fmt.Errorf("listen on %s for %s: %w", side.addr, side.what, err)
 		}
 		hs := &http.Server{Handler: side.mux, ReadHeaderTimeout: 10 * time.Second}
@@ -326,12 +353,13 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			}
 		}()
 	}
-	// The first line on stdout says where the API listens; with --addr
-	// 127.0.0.1:0 scripts and tests read the port from it.
+	api.set(h)
+	// The first line on stdout says where the API listens, once it
+	// serves; with --addr 127.0.0.1:0 scripts and tests read the port
+	// from it.
 	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
 	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(*dsn))
 
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -405,8 +433,8 @@ func checkIDSecret(dsn, secret string, insecure bool, logger *slog.Logger) error
 
 // openAndLoad opens the database, creates the schema and loads the bundled
 // dataset when the database holds no data yet.
-func openAndLoad(ctx context.Context, dsn string, logger *slog.Logger) (*database.DB, error) {
-	db, err := database.Open(ctx, dsn, database.Options{OnStatement: func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) }})
+func openAndLoad(ctx context.Context, dsn string, opts database.Options, logger *slog.Logger) (*database.DB, error) {
+	db, err := database.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,8 @@ func TestUsageErrors(t *testing.T) {
 		{"metrics on a private address", []string{"serve", "--metrics-addr", "10.1.2.3:9464"}, "add --metrics-remote"},
 		{"metrics on a bad address", []string{"serve", "--metrics-addr", "9464"}, `--metrics-addr "9464"`},
 		{"metrics address empty", []string{"serve", "--metrics-addr", ""}, "or off to serve no metrics"},
+		{"negative database wait", []string{"serve", "--db-wait", "-1s"}, "--db-wait, --db-max-conns and --db-pool-wait must not be negative"},
+		{"negative pool size", []string{"serve", "--db-max-conns", "-2"}, "must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,16 +329,16 @@ func TestIDSecret(t *testing.T) {
 		db       string
 		args     []string
 		env      map[string]string
-		wantErr  string // a substring of serve's error
+		wantErr  string // a substring of serve's error: listenFail when serve got past the secret check (it listens before it opens the database)
 		wantWarn string // a substring of a WARN log line; "" for none
 	}{
 		{"SQLite without a secret", false, "", nil, nil, listenFail, "no --id-secret is set"},
 		{"SQLite with the built-in secret", false, "", []string{"--id-secret", "sscgraph-default-id-secret"}, nil, listenFail, "no --id-secret is set"},
 		{"SQLite with a secret", false, "", []string{"--id-secret", "s3cret-for-tests"}, nil, listenFail, ""},
 		{"PostgreSQL URL without a secret", false, noPostgres, nil, nil, refusal, ""},
-		{"PostgreSQL URL with --insecure-default-secret", false, noPostgres, []string{"--insecure-default-secret"}, nil, "open postgres", "--insecure-default-secret"},
-		{"PostgreSQL URL with SSCGRAPH_INSECURE_DEFAULT_SECRET", false, noPostgres, nil, map[string]string{"SSCGRAPH_INSECURE_DEFAULT_SECRET": "true"}, "open postgres", "--insecure-default-secret"},
-		{"PostgreSQL URL with a secret from the environment", false, noPostgres, nil, map[string]string{"SSCGRAPH_ID_SECRET": "s3cret-for-tests"}, "open postgres", ""},
+		{"PostgreSQL URL with --insecure-default-secret", false, noPostgres, []string{"--insecure-default-secret"}, nil, listenFail, "--insecure-default-secret"},
+		{"PostgreSQL URL with SSCGRAPH_INSECURE_DEFAULT_SECRET", false, noPostgres, nil, map[string]string{"SSCGRAPH_INSECURE_DEFAULT_SECRET": "true"}, listenFail, "--insecure-default-secret"},
+		{"PostgreSQL URL with a secret from the environment", false, noPostgres, nil, map[string]string{"SSCGRAPH_ID_SECRET": "s3cret-for-tests"}, listenFail, ""},
 		{"PostgreSQL without a secret", true, "", nil, nil, refusal, ""},
 		{"PostgreSQL with --insecure-default-secret", true, "", []string{"--insecure-default-secret"}, nil, listenFail, "--insecure-default-secret"},
 	} {
