@@ -530,3 +530,56 @@ func fillDisk(t *testing.T, path string) int {
 	}
 	return pages
 }
+
+// TestPoolExhausted: when every connection stays busy (a slow network
+// here) past the pool wait, a request is answered 503 POOL_EXHAUSTED with
+// Retry-After instead of waiting for a connection deep in a resolver.
+func TestPoolExhausted(t *testing.T) {
+	_, proxy, dsn := faultyPostgres(t)
+	cfg := server.DefaultConfig()
+	cfg.PoolWait = 100 * time.Millisecond
+	a := newAPIOpts(t, dsn, cfg, database.Options{MaxConns: 2})
+	const q = `{ countries(first: 3) { totalCount } }`
+	a.query(t, q, nil)
+	proxy.SetDelay(300 * time.Millisecond)
+	defer proxy.SetDelay(0)
+
+	// Three requests at once for one slot, each holding it for two
+	// delayed round trips, far past the pool wait: one runs, the others
+	// are turned away.
+	answers := make(chan answer, 3)
+	for range 3 {
+		go func() {
+			ans, err := fetch(context.Background(), a, "/graphql", "application/graphql-response+json", "", q)
+			if err != nil {
+				ans.status = -1
+				ans.body = []byte(err.Error())
+			}
+			answers <- ans
+		}()
+	}
+	ok, busy := 0, 0
+	for range 3 {
+		ans := <-answers
+		switch ans.status {
+		case http.StatusOK:
+			ok++
+		case http.StatusServiceUnavailable:
+			busy++
+			if len(ans.resp.Errors) != 1 || ans.resp.Errors[0].Extensions["code"] != "SERVICE_UNAVAILABLE" || ans.resp.Errors[0].Extensions["reason"] != "POOL_EXHAUSTED" {
+				t.Errorf("answer %s, want SERVICE_UNAVAILABLE POOL_EXHAUSTED", ans.body)
+			}
+			if ans.header.Get("Retry-After") != "1" {
+				t.Errorf("Retry-After %q, want 1", ans.header.Get("Retry-After"))
+			}
+		default:
+			t.Errorf("status %d: %s", ans.status, ans.body)
+		}
+	}
+	if ok != 1 || busy != 2 {
+		t.Errorf("%d answered, %d turned away; want 1 and 2", ok, busy)
+	}
+	if m := scrape(t, a); !strings.Contains(m, `sscgraph_unavailable_total{reason="POOL_EXHAUSTED"}`) {
+		t.Error("the metrics do not count POOL_EXHAUSTED")
+	}
+}
