@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 
 	entsql "entgo.io/ent/dialect/sql"
 )
@@ -66,17 +67,9 @@ func replayed(ctx context.Context, res *result) (entsql.Rows, error) {
 	if err != nil {
 		return entsql.Rows{}, fmt.Errorf("replaying buffered rows: %w", err)
 	}
-	return entsql.Rows{ColumnScanner: replayRows{Rows: rows, types: res.types}}, nil
+	// A *sql.Rows itself: ent's schema inspection asserts that type.
+	return entsql.Rows{ColumnScanner: rows}, nil
 }
-
-// replayRows are the replayed rows with the original's column types
-// (ent reads them to scan columns it does not know).
-type replayRows struct {
-	*sql.Rows
-	types []*sql.ColumnType
-}
-
-func (r replayRows) ColumnTypes() ([]*sql.ColumnType, error) { return r.types, nil }
 
 // replayDB serves buffered results: its one "query" returns the result
 // passed as its argument. Its connections hold nothing.
@@ -124,6 +117,29 @@ type replayCursor struct {
 
 func (c *replayCursor) Columns() []string { return c.res.columns }
 func (c *replayCursor) Close() error      { return nil }
+
+// The column types are the original's: ent reads them to scan columns it
+// does not know (sql.ScanTypeOf).
+
+func (c *replayCursor) ColumnTypeScanType(i int) reflect.Type {
+	return c.res.types[i].ScanType()
+}
+
+func (c *replayCursor) ColumnTypeDatabaseTypeName(i int) string {
+	return c.res.types[i].DatabaseTypeName()
+}
+
+func (c *replayCursor) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return c.res.types[i].Nullable()
+}
+
+func (c *replayCursor) ColumnTypeLength(i int) (int64, bool) {
+	return c.res.types[i].Length()
+}
+
+func (c *replayCursor) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	return c.res.types[i].DecimalSize()
+}
 
 func (c *replayCursor) Next(dest []driver.Value) error {
 	if c.next >= len(c.res.rows) {
