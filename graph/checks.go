@@ -531,6 +531,9 @@ func saturatingMul(a, b int) int {
 // argTarget is the type the id argument of an update or delete mutation
 // must name: updateProject(id:) takes a Project's ID.
 func (w *walker) argTarget(f *ast.Field, arg string) string {
+	if typ, ok := handArgIDTargets[f.Name+"."+arg]; ok {
+		return typ
+	}
 	if arg != "id" {
 		return ""
 	}
@@ -613,6 +616,12 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 	return ""
 }
 
+// handArgIDTargets are the ID arguments of hand-written mutations whose
+// names do not say their type as update… and delete… do.
+var handArgIDTargets = map[string]string{
+	"setActivityBeneficiaries.id": "Activity",
+}
+
 // handInputIDTargets are the ID fields of the inputs written by hand in
 // graph/schema (ent.InputIDTargets has the generated ones), with the type
 // of the rows they name.
@@ -634,9 +643,17 @@ func checkID(v any, want, path string) string {
 		return ""
 	}
 	if got, _ := codec.TypeOf(key); got != want {
-		return fmt.Sprintf("%s: %q is the ID of a %s, not of a %s", path, s, got, want)
+		return fmt.Sprintf("%s: %q is the ID of %s, not of %s", path, s, withArticle(got), withArticle(want))
 	}
 	return ""
+}
+
+// withArticle puts "a" or "an" before a type's name.
+func withArticle(typ string) string {
+	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
+		return "an " + typ
+	}
+	return "a " + typ
 }
 
 // searchable reports whether rows of a node type are search hits.

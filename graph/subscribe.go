@@ -430,7 +430,7 @@ func checkIDType(id *int, arg, typ string) error {
 		return nil
 	}
 	if got, _ := gid.Current().TypeOf(*id); got != typ {
-		return apierr.BadInput("%s: %q is the ID of a %s, not of a %s", arg, gid.Current().Encode(*id), got, typ).With("field", arg)
+		return apierr.BadInput("%s: %q is the ID of %s, not of %s", arg, gid.Current().Encode(*id), withArticle(got), withArticle(typ)).With("field", arg)
 	}
 	return nil
 }

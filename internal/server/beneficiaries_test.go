@@ -176,6 +176,8 @@ func testSetActivityBeneficiaries(t *testing.T, a *api) {
 		{"negative figure", map[string]any{"id": activityID, "b": []any{fig(ids[0], -1)}, "p": 3}, "negative"},
 		{"country twice", map[string]any{"id": activityID, "b": []any{fig(ids[0], 1), fig(ids[0], 2)}}, "listed twice"},
 		{"an activity's ID as a country", map[string]any{"id": activityID, "b": []any{fig(activityID, 1)}}, "not of a Country"},
+		{"a country's ID as the activity", map[string]any{"id": ids[0], "b": []any{fig(ids[0], 1)}}, "not of an Activity"},
+		{"a negative total", map[string]any{"id": activityID, "b": []any{}, "p": -3}, "participants"},
 	}
 	for _, tt := range refused {
 		r := editor.do(t, set, tt.vars)
