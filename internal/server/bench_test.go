@@ -49,10 +49,20 @@ func syntheticDB(b *testing.B) string {
 	if path == "" {
 		path = filepath.Join(os.TempDir(), fmt.Sprintf("sscgraph-bench-scale1-seed%d.db", dataset.DefaultSeed))
 	}
+	ctx := context.Background()
 	if _, err := os.Stat(path); err == nil {
+		// A file left by an older checkout gets the schema's new
+		// migrations (its data stays as it was generated).
+		db, err := database.Open(ctx, path, database.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
 		return path
 	}
-	ctx := context.Background()
 	tmp := path + ".partial"
 	_ = os.Remove(tmp)
 	db, err := database.Open(ctx, tmp, database.Options{})
