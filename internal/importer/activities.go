@@ -22,6 +22,7 @@ import (
 // and its edges by natural key.
 var activityColumns = []column{
 	{name: "ref"},
+	{name: "demo"},
 	{name: "title", required: true},
 	{name: "description"},
 	{name: "kind", required: true},
@@ -190,6 +191,9 @@ func createActivities(ctx context.Context, c *ent.Client, h *header, items []ite
 		if it.ref != "" {
 			b.SetRef(it.ref)
 		}
+		if it.demo != nil {
+			b.SetDemo(*it.demo)
+		}
 		if a.description != "" {
 			b.SetDescription(a.description)
 		}
@@ -312,6 +316,7 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 	a := it.rec
 	u := c.Activity.UpdateOne(cur)
 	d := &diff{h: h}
+	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
 	d.field("title", a.title != cur.Title, func() { u.SetTitle(a.title) })
 	d.field("description", a.description != cur.Description, func() {
 		if a.description == "" {

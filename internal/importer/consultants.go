@@ -14,6 +14,7 @@ import (
 // consultant's expertise.
 var consultantColumns = []column{
 	{name: "ref"},
+	{name: "demo"},
 	{name: "name", required: true},
 	{name: "nationality", key: "country"},
 	{name: "languages"},
@@ -84,6 +85,9 @@ func createConsultants(ctx context.Context, c *ent.Client, _ *header, items []it
 		if it.ref != "" {
 			b.SetRef(it.ref)
 		}
+		if it.demo != nil {
+			b.SetDemo(*it.demo)
+		}
 		if r.nationality != 0 {
 			b.SetNationalityID(r.nationality)
 		}
@@ -108,6 +112,7 @@ func updateConsultant(ctx context.Context, c *ent.Client, h *header, it item[con
 	r := it.rec
 	u := c.Consultant.UpdateOne(cur)
 	d := &diff{h: h}
+	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
 	d.field("name", r.name != cur.Name, func() { u.SetName(r.name) })
 	d.field("nationality", r.nationality != unique(cur.Edges.Nationality, func(c *ent.Country) int { return c.ID }), func() {
 		if r.nationality == 0 {

@@ -13,6 +13,7 @@ import (
 // organizationColumns are an organization sheet's columns.
 var organizationColumns = []column{
 	{name: "ref"},
+	{name: "demo"},
 	{name: "name", required: true},
 	{name: "kind", required: true},
 	{name: "website"},
@@ -70,6 +71,9 @@ func createOrganizations(ctx context.Context, c *ent.Client, _ *header, items []
 		if it.ref != "" {
 			b.SetRef(it.ref)
 		}
+		if it.demo != nil {
+			b.SetDemo(*it.demo)
+		}
 		if r.website != "" {
 			b.SetWebsite(r.website)
 		}
@@ -85,6 +89,7 @@ func updateOrganization(ctx context.Context, c *ent.Client, h *header, it item[o
 	r := it.rec
 	u := c.Organization.UpdateOne(cur)
 	d := &diff{h: h}
+	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
 	d.field("name", r.name != cur.Name, func() { u.SetName(r.name) })
 	d.field("kind", r.kind != cur.Kind, func() { u.SetKind(r.kind) })
 	d.field("website", r.website != cur.Website, func() {

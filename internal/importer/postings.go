@@ -22,6 +22,7 @@ import (
 
 var offerColumns = []column{
 	{name: "ref"},
+	{name: "demo"},
 	{name: "title", required: true},
 	{name: "description"},
 	{name: "kind", required: true},
@@ -38,6 +39,7 @@ var offerColumns = []column{
 
 var needColumns = []column{
 	{name: "ref"},
+	{name: "demo"},
 	{name: "title", required: true},
 	{name: "description"},
 	{name: "kind", required: true},
@@ -159,6 +161,9 @@ func createOffers(ctx context.Context, c *ent.Client, _ *header, items []item[of
 		if it.ref != "" {
 			b.SetRef(it.ref)
 		}
+		if it.demo != nil {
+			b.SetDemo(*it.demo)
+		}
 		if r.description != "" {
 			b.SetDescription(r.description)
 		}
@@ -186,6 +191,7 @@ func updateOffer(ctx context.Context, c *ent.Client, h *header, it item[offerRec
 	r := it.rec
 	u := c.MatchOffer.UpdateOne(cur)
 	d := &diff{h: h}
+	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
 	d.field("title", r.title != cur.Title, func() { u.SetTitle(r.title) })
 	d.field("description", r.description != cur.Description, func() {
 		if r.description == "" {
@@ -292,6 +298,9 @@ func createNeeds(ctx context.Context, c *ent.Client, _ *header, items []item[nee
 		if it.ref != "" {
 			b.SetRef(it.ref)
 		}
+		if it.demo != nil {
+			b.SetDemo(*it.demo)
+		}
 		if r.description != "" {
 			b.SetDescription(r.description)
 		}
@@ -313,6 +322,7 @@ func updateNeed(ctx context.Context, c *ent.Client, h *header, it item[needRec],
 	r := it.rec
 	u := c.MatchNeed.UpdateOne(cur)
 	d := &diff{h: h}
+	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
 	d.field("title", r.title != cur.Title, func() { u.SetTitle(r.title) })
 	d.field("description", r.description != cur.Description, func() {
 		if r.description == "" {

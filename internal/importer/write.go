@@ -40,6 +40,9 @@ type spec[R, E any] struct {
 type item[R any] struct {
 	line int
 	ref  string // "" when the row has none: it is always created
+	// demo is the row's demo cell: nil when the sheet has no demo column
+	// or the cell is empty (a new record is then real data, demo false).
+	demo *bool
 	rec  *R
 }
 
@@ -111,6 +114,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 				refLines[ref] = line
 			}
 		}
+		demo := r.boolean("demo")
 		rec := s.parse(r)
 		if len(r.problems) > 0 {
 			res.Problems = append(res.Problems, r.problems...)
@@ -121,7 +125,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		}
 		// Rows that read well are written even after a bad one, so that
 		// the report names every bad row; the transaction is rolled back.
-		batch = append(batch, item[R]{line: line, ref: ref, rec: rec})
+		batch = append(batch, item[R]{line: line, ref: ref, demo: demo, rec: rec})
 		if len(batch) == size {
 			if err := w.flush(ctx, batch); err != nil {
 				return nil, err
