@@ -81,7 +81,7 @@ func TestImportReport(t *testing.T) {
 	if code := ExitCode(err); code != 1 {
 		t.Fatalf("exit status %d (%v), want 1", code, err)
 	}
-	want := path + ":1: column motto: unknown column; the columns are ref, name, kind, website, country\n" +
+	want := path + ":1: column motto: unknown column; the columns are ref, demo, name, kind, website, country\n" +
 		path + ":3: column name: required, but empty\n" +
 		path + `:4: column country: unknown country "Atlantis" (give an ISO 3166-1 alpha-2 or alpha-3 code, such as EG or EGY, or the English name)` + "\n"
 	if errOut.String() != want {
@@ -125,7 +125,7 @@ func TestImportUsageErrors(t *testing.T) {
 	// -h lists the kinds and their columns.
 	var help bytes.Buffer
 	err := Run(context.Background(), []string{"import", "-h"}, noEnv, io.Discard, &help)
-	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(help.String(), "activities     ref, title*, description") {
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(help.String(), "activities     ref, demo, title*, description") {
 		t.Errorf("import -h: %v\n%s", err, help.String())
 	}
 }
