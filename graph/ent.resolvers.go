@@ -138,6 +138,11 @@ func (r *Resolver) ConsultantWhereInput() generated.ConsultantWhereInputResolver
 	return &consultantWhereInputResolver{r}
 }
 
+// CountryWhereInput returns generated.CountryWhereInputResolver implementation.
+func (r *Resolver) CountryWhereInput() generated.CountryWhereInputResolver {
+	return &countryWhereInputResolver{r}
+}
+
 // MatchNeedWhereInput returns generated.MatchNeedWhereInputResolver implementation.
 func (r *Resolver) MatchNeedWhereInput() generated.MatchNeedWhereInputResolver {
 	return &matchNeedWhereInputResolver{r}
@@ -167,6 +172,7 @@ type (
 	queryResolver                  struct{ *Resolver }
 	activityWhereInputResolver     struct{ *Resolver }
 	consultantWhereInputResolver   struct{ *Resolver }
+	countryWhereInputResolver      struct{ *Resolver }
 	matchNeedWhereInputResolver    struct{ *Resolver }
 	matchOfferWhereInputResolver   struct{ *Resolver }
 	organizationWhereInputResolver struct{ *Resolver }

@@ -21,3 +21,12 @@ func (r *countryResolver) Names(ctx context.Context, obj *ent.Country) (*lang.Na
 	names := lang.CountryNames(obj)
 	return &names, nil
 }
+
+// AnyNameContainsFold is the resolver for the anyNameContainsFold field.
+func (r *countryWhereInputResolver) AnyNameContainsFold(ctx context.Context, obj *ent.CountryWhereInput, data *string) error {
+	if data == nil {
+		return nil
+	}
+	obj.AddPredicates(anyNameContainsFold(*data))
+	return nil
+}

@@ -60,6 +60,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	ActivityWhereInput() ActivityWhereInputResolver
 	ConsultantWhereInput() ConsultantWhereInputResolver
+	CountryWhereInput() CountryWhereInputResolver
 	MatchNeedWhereInput() MatchNeedWhereInputResolver
 	MatchOfferWhereInput() MatchOfferWhereInputResolver
 	OrganizationWhereInput() OrganizationWhereInputResolver
@@ -825,6 +826,9 @@ type ActivityWhereInputResolver interface {
 }
 type ConsultantWhereInputResolver interface {
 	Search(ctx context.Context, obj *ent.ConsultantWhereInput, data *string) error
+}
+type CountryWhereInputResolver interface {
+	AnyNameContainsFold(ctx context.Context, obj *ent.CountryWhereInput, data *string) error
 }
 type MatchNeedWhereInputResolver interface {
 	Search(ctx context.Context, obj *ent.MatchNeedWhereInput, data *string) error
@@ -9715,6 +9719,14 @@ extend type Country {
   name(lang: Language = EN): String!
   "The short name in every UN language; null where iso-codes has no translation."
   names: CountryNames!
+}
+
+extend input CountryWhereInput {
+  """
+  The short name in any of the six UN languages contains this, ignoring case: "allemagne", "Alemania" and "germany" all find DE.
+  (On SQLite, case is ignored for Latin letters only.)
+  """
+  anyNameContainsFold: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/limits.graphqls", Input: `"""
@@ -28934,7 +28946,7 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasHostedActivities", "hasHostedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasHostedActivities", "hasHostedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith", "anyNameContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29767,6 +29779,15 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasTargetingOffersWith = data
+		case "anyNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anyNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CountryWhereInput().AnyNameContainsFold(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil

@@ -71,6 +71,15 @@ func testCountryNames(t *testing.T, a *api) {
 	if got := r.str("countries.edges.0.node.code"); got != "DE" {
 		t.Errorf("nameContainsFold: germany found %q", got)
 	}
+	// anyNameContainsFold matches a name in any language.
+	for _, tt := range []struct{ q, want string }{
+		{"allemagne", "DE"}, {"Alemania", "DE"}, {"GERMANY", "DE"}, {"埃及", "EG"}, {"مصر", "EG"},
+	} {
+		r := a.query(t, `query($q: String!) { countries(first: 5, where: {anyNameContainsFold: $q}) { edges { node { code } } } }`, map[string]any{"q": tt.q})
+		if got := r.str("countries.edges.0.node.code"); got != tt.want || len(r.list("countries.edges")) != 1 {
+			t.Errorf("anyNameContainsFold %q found %v, want only %s", tt.q, r.get("countries.edges"), tt.want)
+		}
+	}
 	r = a.post(t, `{ country(code: "DE") { name(lang: DE) } }`, nil)
 	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "Language") {
 		t.Errorf("an unknown language: %+v", r.Errors)
