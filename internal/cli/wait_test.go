@@ -18,17 +18,7 @@ import (
 // proxy, and the proxy; it skips the test without PostgreSQL.
 func proxiedSchema(t *testing.T) (string, *faultproxy.Proxy) {
 	t.Helper()
-	u, err := url.Parse(pgtest.EmptySchema(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := faultproxy.New(u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	u.Host = p.Addr()
-	return u.String(), p
+	return faultproxy.Front(t, pgtest.EmptySchema(t))
 }
 
 // poll calls check until it returns "" or within passes.

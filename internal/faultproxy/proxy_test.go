@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/url"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,17 +21,8 @@ import (
 // one connection through it.
 func through(t *testing.T) (*faultproxy.Proxy, *sql.DB) {
 	t.Helper()
-	u, err := url.Parse(pgtest.EmptySchema(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := faultproxy.New(u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	u.Host = p.Addr()
-	db, err := sql.Open("pgx", u.String())
+	dsn, p := faultproxy.Front(t, pgtest.EmptySchema(t))
+	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -37,21 +35,8 @@ func faultyPostgres(t *testing.T) (direct string, proxy *faultproxy.Proxy, proxi
 		t.Skip(pgtest.Env + " is not set")
 	}
 	direct = postgresSchema(t, dataset.DemoSize())
-	u, err := url.Parse(direct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := u.Host
-	if u.Port() == "" {
-		target = net.JoinHostPort(u.Hostname(), "5432")
-	}
-	proxy, err = faultproxy.New(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { proxy.Close() })
-	u.Host = proxy.Addr()
-	return direct, proxy, u.String()
+	proxied, proxy = faultproxy.Front(t, direct)
+	return direct, proxy, proxied
 }
 
 // directCount runs a count on dsn over a connection of its own.
