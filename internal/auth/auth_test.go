@@ -31,7 +31,11 @@ func testKeys(t *testing.T, size int) (*Keys, *atomic.Int64, *time.Time) {
 		t.Fatal(err)
 	}
 	k := newKeys(client, size)
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	// The fake clock starts at the real one: Revoke stamps keys with the
+	// real time, and a fixed date would make revocations look future once
+	// the real clock passed it (this test failed from 12:00 on the day
+	// the date named).
+	now := time.Now().UTC()
 	k.now = func() time.Time { return now }
 	return k, &statements, &now
 }
