@@ -9,6 +9,7 @@ import (
 
 	"sscgraph/ent"
 	"sscgraph/ent/activity"
+	"sscgraph/ent/activitybeneficiary"
 )
 
 var (
@@ -63,7 +64,10 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 	allOrgs := indexes(len(w.orgs))
 	allConsultants := indexes(len(w.consultants))
 
-	_, err := insertAll(ctx, n,
+	// figures are the per-country participants of the activities that
+	// get them, by activity index.
+	figures := map[int]countryFigures{}
+	ids, err := insertAll(ctx, n,
 		func(i int) (*ent.ActivityCreate, error) {
 			kind := activityKinds[g.weighted(60, 30, 10)]
 			if i < len(activityKinds) {
@@ -233,6 +237,9 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 			}
 			participants := g.between(info.minPeople, info.maxPeople)
 			title, desc := w.activityText(g, kind, typ, bens, provs, host, topics, city, days, participants)
+			if i%2 == 0 && i < maxActivitiesWithFigures {
+				figures[i] = countryFigures{countries: bens, participants: splitParticipants(participants, len(bens))}
+			}
 
 			b := w.tx.Activity.Create().
 				SetDemo(true).SetTitle(title).SetDescription(desc).
@@ -273,7 +280,55 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 	if err != nil {
 		return err
 	}
+	if err := w.setFigures(ctx, ids, figures); err != nil {
+		return err
+	}
 	w.stats.Activities = n
+	return nil
+}
+
+// maxActivitiesWithFigures bounds the activities given per-country
+// figures (every other one below it): all of the demo set's half, and
+// no more in the synthetic sets, whose figures are written one link at a
+// time.
+const maxActivitiesWithFigures = 2000
+
+// splitParticipants divides an activity's participants among its
+// beneficiary countries, the first (the one it was planned for) taking
+// the largest share: weights n, n-1, …, 1, the remainder to the first.
+// It draws no random numbers, so the rest of the demo data is the same
+// with or without the figures.
+func splitParticipants(total, n int) []int {
+	out := make([]int, n)
+	weights := n * (n + 1) / 2
+	given := 0
+	for k := range n {
+		out[k] = total * (n - k) / weights
+		given += out[k]
+	}
+	out[0] += total - given
+	return out
+}
+
+// countryFigures are an activity's beneficiary countries (indexes into
+// the world's countries) and the participants from each.
+type countryFigures struct {
+	countries, participants []int
+}
+
+// setFigures writes the per-country figures onto the beneficiary links
+// the activities' creation made.
+func (w *world) setFigures(ctx context.Context, ids []int, figures map[int]countryFigures) error {
+	for i, fig := range figures {
+		for k, p := range fig.participants {
+			err := w.tx.ActivityBeneficiary.Update().
+				Where(activitybeneficiary.ActivityID(ids[i]), activitybeneficiary.CountryID(w.countries[fig.countries[k]].id)).
+				SetParticipants(p).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("activity %d's participants from a beneficiary country: %w", i+1, err)
+			}
+		}
+	}
 	return nil
 }
 

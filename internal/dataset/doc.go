@@ -63,6 +63,10 @@
 //	    under example.org. Places, languages and topics are real, so that
 //	    titles read naturally ("National Workshop on Geographical Indications
 //	    for Coffee Producers, Addis Ababa"), but no such event took place.
+//	  - Every other activity (of the first 2,000) splits its participants
+//	    among its beneficiary countries, the first taking the largest share,
+//	    so that Activity.beneficiaries shows figures; the others have the
+//	    total only, as many records of the technical-assistance database do.
 //	  - At benchmark sizes the generator also invents projects, with codes
 //	    DEMO_P0001 and up, no sources and a note saying they are invented.
 //
