@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/ent"
 	"sscgraph/internal/participants"
@@ -114,14 +115,17 @@ func (r *Resolver) setBeneficiaries(ctx context.Context, id int, figures []*part
 	return client.Activity.Get(ctx, id)
 }
 
-// Loaders gives each GraphQL operation its own batch loaders (package
-// participants), so that what one operation reads is never served to
-// another.
+// Loaders gives each root field of a query or mutation its own batch
+// loaders (package participants): a loader caches what it read, so one
+// per root field means a mutation's answer never shows what an earlier
+// root field of the same operation read before it wrote, and nothing is
+// served to another operation. Subscriptions get none: their root field
+// lives as long as the subscription, and each event reads afresh.
 type Loaders struct{ Client *ent.Client }
 
 var _ interface {
 	graphql.HandlerExtension
-	graphql.OperationInterceptor
+	graphql.RootFieldInterceptor
 } = Loaders{}
 
 // ExtensionName names the extension in gqlgen's list.
@@ -130,7 +134,10 @@ func (Loaders) ExtensionName() string { return "Loaders" }
 // Validate accepts any schema.
 func (Loaders) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptOperation puts fresh loaders in the operation's context.
-func (l Loaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// InterceptRootField puts fresh loaders in the root field's context.
+func (l Loaders) InterceptRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		return next(ctx)
+	}
 	return next(participants.WithLoader(ctx, participants.NewLoader(l.Client)))
 }

@@ -91,15 +91,12 @@ func (l *Loader) Load(ctx context.Context, p Page, siblings []int) (*Connection,
 	if tx := ent.FromContext(ctx); tx != nil {
 		c = tx
 	}
-	for start := 0; start < len(keys); start += maxArms {
-		batch := keys[start:min(start+maxArms, len(keys))]
-		pages, err := fetchPages(ctx, c, batch)
-		if err != nil {
-			return nil, err
-		}
-		for i, k := range batch {
-			l.pages[k] = pages[i]
-		}
+	pages, err := fetchPages(ctx, c, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		l.pages[k] = pages[i]
 	}
 	return l.pages[p], nil
 }
@@ -120,21 +117,15 @@ func LoaderFrom(ctx context.Context, client *ent.Client) *Loader {
 	return NewLoader(client)
 }
 
-// maxArms bounds the per-activity subqueries of one statement: SQLite
-// allows 500 terms in a compound SELECT.
-const maxArms = 250
-
 // link is one row of the link table.
 type link struct {
 	activity, country int
 	participants      *int
 }
 
-// fetchPages answers keys in order. Keys that read the same page of
-// different activities (the usual case: one connection field under a page
-// of activities) share one statement: a UNION ALL of one top-n subquery
-// per activity, each read in order from the primary key (activity,
-// country) and stopping after its page, never all of an activity's links.
+// fetchPages answers keys, which ask for the same page of different
+// activities, in order: their links in one statement (readLinks), their
+// counts in another when asked for, and the countries the links name.
 func fetchPages(ctx context.Context, client *ent.Client, keys []Page) ([]*Connection, error) {
 	rows, err := readLinks(ctx, client, keys)
 	if err != nil {

@@ -189,6 +189,23 @@ func testSetActivityBeneficiaries(t *testing.T, a *api) {
 		}
 	}
 
+	// Two writes in one operation: each answer shows its own write, not
+	// what the first read (loaders live for one root field).
+	r = editor.do(t, `mutation($id: ID!, $a: [BeneficiaryInput!]!, $b: [BeneficiaryInput!]!) {
+		first: setActivityBeneficiaries(id: $id, beneficiaries: $a) { beneficiaries(first: 10) { edges { node { country { code } participants } } } }
+		second: setActivityBeneficiaries(id: $id, beneficiaries: $b) { beneficiaries(first: 10) { edges { node { country { code } participants } } } } }`,
+		map[string]any{"id": activityID, "a": []any{fig(ids[0], 7)}, "b": []any{fig(ids[1], 3), fig(ids[2], 4)}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("two writes: %+v", r.Errors)
+	}
+	if got, want := beneficiaryEdges(r, "second.beneficiaries"), beneficiaryRows(t, a, actKey); strings.Join(got, ",") != strings.Join(want, ",") || len(want) != 2 {
+		t.Errorf("the second write answered %v, the database holds %v", got, want)
+	}
+	if got := beneficiaryEdges(r, "first.beneficiaries"); len(got) != 1 || !strings.HasSuffix(got[0], ":7") {
+		t.Errorf("the first write answered %v, want its one country with 7", got)
+	}
+	good = state()
+
 	// The total alone cannot drift from the figures either.
 	r = editor.do(t, `mutation($id: ID!) { updateActivity(id: $id, input: {participants: 5}) { id } }`, map[string]any{"id": activityID})
 	if errCode(r) != "BAD_USER_INPUT" {
