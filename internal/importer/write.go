@@ -104,6 +104,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		res.Rows++
 		r := &row{h: h, keys: k, line: line, cells: cells}
 		r.checkShape()
+		r.checkText()
 		// A CSV row's cells share one string; the ref outlives the row
 		// (refLines), so it gets its own.
 		ref := strings.Clone(r.cell("ref"))
