@@ -85,7 +85,7 @@ func testRefsBelongToImports(t *testing.T, a *api) {
 	// Creating with a ref: refused to the member, and nothing created.
 	for _, tt := range []struct {
 		name, mutation, table string
-		input             map[string]any
+		input                 map[string]any
 	}{
 		{"offer", `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, "match_offers",
 			map[string]any{"title": "Squatter", "kind": "TECHNICAL", "status": "OPEN", "postedAt": "2026-11-01T00:00:00Z", "providerID": orgID, "ref": "DEMO-OFF-7"}},
