@@ -292,7 +292,10 @@ func (w *writer[R, E]) problem(line int, err error) (Problem, bool) {
 	var fe *validate.FieldError
 	var ve *ent.ValidationError
 	var re *lifecycle.Refusal
+	var co *conflict
 	switch {
+	case errors.As(err, &co):
+		return Problem{Line: line, Column: co.column, Reason: co.Error()}, true
 	case errors.As(err, &fe):
 		return Problem{Line: line, Column: w.column(fe.Field), Reason: fe.Msg}, true
 	case errors.As(err, &ve):
