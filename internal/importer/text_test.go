@@ -113,20 +113,3 @@ func writeXLSX(t *testing.T, rows [][]any) string {
 	}
 	return path
 }
-
-func TestBadText(t *testing.T) {
-	for _, tt := range []struct {
-		in, want string
-	}{
-		{"", ""},
-		{"Café \uFFFD 東京\t\r\n", ""},
-		{"\xc3", `byte 1 is not UTF-8 (save the file as UTF-8: in Excel, "CSV UTF-8")`},
-		{"ab\xed\xa0\x80", `byte 3 is not UTF-8 (save the file as UTF-8: in Excel, "CSV UTF-8")`}, // a UTF-16 surrogate
-		{"\x00", "byte 1 is a NUL character (U+0000)" + control},
-		{"a\x1b[31m", "byte 2 is the control character U+001B" + control},
-	} {
-		if got := badText(tt.in); got != tt.want {
-			t.Errorf("badText(%q): got %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
