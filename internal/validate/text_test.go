@@ -20,3 +20,24 @@ func TestTextProblem(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTextProblem checks a typical activity row's text (16 cells,
+// 136 bytes, one accent), as the importer does per row:
+//
+//	go test ./internal/validate -run '^$' -bench TextProblem
+func BenchmarkTextProblem(b *testing.B) {
+	row := []string{"BENCH-1", "Benchmark activity 1", "Generated row 1, for timing", "SOUTH_SOUTH", "WORKSHOP",
+		"COMPLETED", "2024-01-02", "2024-02-01", "Genève", "CH", "en", "", "1001", "EG:1; PE:7", "BR", "PATENTS"}
+	n := 0
+	for _, c := range row {
+		n += len(c)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, c := range row {
+			if TextProblem(c) != "" {
+				b.Fatal(c)
+			}
+		}
+	}
+}
