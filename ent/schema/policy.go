@@ -13,6 +13,7 @@ import (
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/privacy"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/viewer"
 )
 
@@ -108,13 +109,31 @@ func ownOrganization(orgOf func(ctx context.Context, m gen.Mutation) (before, af
 	})
 }
 
+// refsForImports refuses a change of ref (set or cleared) to the keys
+// that reach it, MEMBER keys: a ref is the import's ID for a record, and a
+// member who took the ref of a row of someone's sheet would have the next
+// import of that sheet update the member's record instead of creating its
+// own. ADMIN and EDITOR keys and the importer are allowed before it.
+var refsForImports = privacy.MutationRuleFunc(func(_ context.Context, m gen.Mutation) error {
+	const ref = "ref"
+	_, set := m.Field(ref)
+	field := "input.ref"
+	if !set && m.FieldCleared(ref) {
+		field = "input.clearRef"
+	} else if !set {
+		return privacy.Skip
+	}
+	return deny(apierr.New(apierr.Forbidden, "%s: only EDITOR and ADMIN keys may set or clear ref, the ID of a record in the imported spreadsheets", field).With("field", field))
+})
+
 // matchOfferPolicy: ADMIN and EDITOR keys change any offer, a MEMBER key
-// its organization's offers.
+// its organization's offers, except their refs.
 func matchOfferPolicy() ent.Policy {
 	return privacy.Policy{
 		Mutation: privacy.MutationPolicy{
 			allowSystem,
 			requireRole(true, viewer.RoleAdmin, viewer.RoleEditor),
+			refsForImports,
 			ownOrganization(func(ctx context.Context, m gen.Mutation) (int, int, error) {
 				mm := m.(*gen.MatchOfferMutation)
 				var before int
@@ -134,12 +153,13 @@ func matchOfferPolicy() ent.Policy {
 }
 
 // matchNeedPolicy: ADMIN and EDITOR keys change any need, a MEMBER key its
-// organization's needs.
+// organization's needs, except their refs.
 func matchNeedPolicy() ent.Policy {
 	return privacy.Policy{
 		Mutation: privacy.MutationPolicy{
 			allowSystem,
 			requireRole(true, viewer.RoleAdmin, viewer.RoleEditor),
+			refsForImports,
 			ownOrganization(func(ctx context.Context, m gen.Mutation) (int, int, error) {
 				mm := m.(*gen.MatchNeedMutation)
 				var before int

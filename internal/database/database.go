@@ -145,7 +145,7 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options) *DB {
 	if opts.OnStatement != nil {
 		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do}
+	return &DB{Client: newClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do}
 }
 
 // Redact hides the password of a PostgreSQL URL for messages and logs; a

@@ -111,7 +111,7 @@ func (e *csvEncoder) row(node map[string]any) error {
 		return err
 	}
 	for i, c := range e.cols {
-		e.rec[i] = text(c.value(node))
+		e.rec[i] = csvCell(c.value(node))
 	}
 	return e.write()
 }

@@ -45,6 +45,12 @@ func readHeader(cells []string, line int, spec []column) (*header, []Problem) {
 	}
 	var problems []Problem
 	for i, cell := range cells {
+		if reason := badText(cell); reason != "" {
+			// Not a name anyone could mean; its bytes are not echoed.
+			h.reported[i] = true
+			problems = append(problems, Problem{Line: line, Column: fmt.Sprintf("#%d", i+1), Reason: "the column's name: " + reason})
+			continue
+		}
 		name := columnName(cell)
 		switch {
 		case name == "":

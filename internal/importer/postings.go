@@ -189,6 +189,9 @@ func createOffers(ctx context.Context, c *ent.Client, _ *header, items []item[of
 
 func updateOffer(ctx context.Context, c *ent.Client, h *header, it item[offerRec], cur *ent.MatchOffer) (bool, error) {
 	r := it.rec
+	if r.provider != cur.ProviderID {
+		return false, ownerConflict(ctx, c, "provider", "offer", it.ref, cur.ProviderID, r.provider)
+	}
 	u := c.MatchOffer.UpdateOne(cur)
 	d := &diff{h: h}
 	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
@@ -217,7 +220,6 @@ func updateOffer(ctx context.Context, c *ent.Client, h *header, it item[offerRec
 			u.SetLanguages(r.languages)
 		}
 	})
-	d.field("provider", r.provider != cur.ProviderID, func() { u.SetProviderID(r.provider) })
 	// An empty capacity keeps the record's: it has no "none".
 	d.field("capacity", r.capacity != nil && *r.capacity != cur.Capacity, func() { u.SetCapacity(*r.capacity) })
 	edge(d, "topics", r.topics, topicKeys(cur.Edges.Topics), u.AddTopicIDs, u.RemoveTopicIDs)
@@ -320,6 +322,9 @@ func createNeeds(ctx context.Context, c *ent.Client, _ *header, items []item[nee
 
 func updateNeed(ctx context.Context, c *ent.Client, h *header, it item[needRec], cur *ent.MatchNeed) (bool, error) {
 	r := it.rec
+	if r.seeker != cur.SeekerID {
+		return false, ownerConflict(ctx, c, "seeker", "need", it.ref, cur.SeekerID, r.seeker)
+	}
 	u := c.MatchNeed.UpdateOne(cur)
 	d := &diff{h: h}
 	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
@@ -340,7 +345,6 @@ func updateNeed(ctx context.Context, c *ent.Client, h *header, it item[needRec],
 			u.SetLanguages(r.languages)
 		}
 	})
-	d.field("seeker", r.seeker != cur.SeekerID, func() { u.SetSeekerID(r.seeker) })
 	d.field("country", r.country != cur.CountryID, func() { u.SetCountryID(r.country) })
 	edge(d, "topics", r.topics, topicKeys(cur.Edges.Topics), u.AddTopicIDs, u.RemoveTopicIDs)
 	if r.status != "" && r.status != string(cur.Status) && d.h.has("status") {

@@ -104,6 +104,7 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		res.Rows++
 		r := &row{h: h, keys: k, line: line, cells: cells}
 		r.checkShape()
+		r.checkText()
 		// A CSV row's cells share one string; the ref outlives the row
 		// (refLines), so it gets its own.
 		ref := strings.Clone(r.cell("ref"))
@@ -291,7 +292,10 @@ func (w *writer[R, E]) problem(line int, err error) (Problem, bool) {
 	var fe *validate.FieldError
 	var ve *ent.ValidationError
 	var re *lifecycle.Refusal
+	var co *conflict
 	switch {
+	case errors.As(err, &co):
+		return Problem{Line: line, Column: co.column, Reason: co.Error()}, true
 	case errors.As(err, &fe):
 		return Problem{Line: line, Column: w.column(fe.Field), Reason: fe.Msg}, true
 	case errors.As(err, &ve):
