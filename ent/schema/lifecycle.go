@@ -129,95 +129,101 @@ func needLifecycle(ctx context.Context, m *gen.MatchNeedMutation) error {
 // once a match is accepted, the postings' MATCHED status.
 func matchLifecycle(next ent.Mutator) ent.Mutator {
 	return hook.MatchFunc(func(ctx context.Context, m *gen.MatchMutation) (gen.Value, error) {
-		_, system := viewer.SystemFrom(ctx)
-		rctx := privacy.DecisionContext(ctx, privacy.Allow)
-		client := m.Client()
-		now := postingClock()
+		v, err := matchWrite(ctx, m, next)
+		if conflict := lockConflict(err); conflict != nil {
+			return nil, conflict
+		}
+		return v, err
+	})
+}
 
-		from, proposedBy := "", 0
-		offerID, offerSet := m.OfferID()
-		needID, needSet := m.NeedID()
-		// The parties as they are, when the write keeps them.
-		var offer *gen.MatchOffer
-		var need *gen.MatchNeed
-		if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
-			cur, err := client.Match.Query().Where(match.ID(id)).WithOffer().WithNeed().WithProposedBy().Only(rctx)
-			if err != nil {
-				return nil, fmt.Errorf("reading the match: %w", err)
-			}
-			from = string(cur.Status)
-			if !offerSet {
-				offer = cur.Edges.Offer
-				offerID = offer.ID
-			}
-			if !needSet {
-				need = cur.Edges.Need
-				needID = need.ID
-			}
-			if cur.Edges.ProposedBy != nil {
-				proposedBy = cur.Edges.ProposedBy.ID
-			}
-		}
-		if p, ok := m.ProposedByID(); ok {
-			proposedBy = p
-		}
-		to := from
-		if s, ok := m.Status(); ok {
-			to = string(s)
-		}
+// matchWrite is matchLifecycle's work on one write.
+func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (gen.Value, error) {
+	_, system := viewer.SystemFrom(ctx)
+	rctx := privacy.DecisionContext(ctx, privacy.Allow)
+	client := m.Client()
+	now := postingClock()
 
-		fills := false // the write accepts the match that fills the offer
-		if !system {
-			var err error
-			if offer == nil {
-				if offer, err = client.MatchOffer.Query().Where(matchoffer.ID(offerID)).Only(rctx); err != nil {
-					return nil, fmt.Errorf("reading the offer: %w", err)
-				}
-			}
-			if need == nil {
-				if need, err = client.MatchNeed.Query().Where(matchneed.ID(needID)).Only(rctx); err != nil {
-					return nil, fmt.Errorf("reading the need: %w", err)
-				}
-			}
-			if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
-				return nil, err
-			}
-		}
-
-		// One live match per pair: live_pair is unique.
-		pair := fmt.Sprintf("%d:%d", offerID, needID)
-		if lifecycle.Live(to) {
-			q := client.Match.Query().Where(match.LivePair(pair))
-			if id, ok := m.ID(); ok {
-				q.Where(match.IDNEQ(id))
-			}
-			taken, err := q.Exist(rctx)
-			if err != nil {
-				return nil, fmt.Errorf("checking the pair's matches: %w", err)
-			}
-			if taken {
-				return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
-			}
-			m.SetLivePair(pair)
-		} else if m.Op().Is(ent.OpUpdateOne) {
-			m.ClearLivePair()
-		}
-
-		v, err := next.Mutate(ctx, m)
+	from, proposedBy := "", 0
+	offerID, offerSet := m.OfferID()
+	needID, needSet := m.NeedID()
+	// The parties as they are, when the write keeps them.
+	var offer *gen.MatchOffer
+	var need *gen.MatchNeed
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
+		// Locked first: a concurrent move of the same match waits,
+		// then reads the state this one leaves.
+		q := client.Match.Query().Where(match.ID(id)).WithOffer().WithNeed().WithProposedBy()
+		q.Modify(forUpdate)
+		cur, err := q.Only(rctx)
 		if err != nil {
-			if gen.IsConstraintError(err) && lifecycle.Live(to) {
-				// Another request made a live match of the pair meanwhile.
-				return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
-			}
+			return nil, fmt.Errorf("reading the match: %w", err)
+		}
+		from = string(cur.Status)
+		if !offerSet {
+			offer = cur.Edges.Offer
+			offerID = offer.ID
+		}
+		if !needSet {
+			need = cur.Edges.Need
+			needID = need.ID
+		}
+		if cur.Edges.ProposedBy != nil {
+			proposedBy = cur.Edges.ProposedBy.ID
+		}
+	}
+	if p, ok := m.ProposedByID(); ok {
+		proposedBy = p
+	}
+	to := from
+	if s, ok := m.Status(); ok {
+		to = string(s)
+	}
+
+	fills := false // the write accepts the match that fills the offer
+	if !system {
+		var err error
+		if offer, need, err = lockPostings(rctx, client, offerID, needID); err != nil {
 			return nil, err
 		}
-		if !system && to == lifecycle.Accepted && from != lifecycle.Accepted {
-			if err := markMatched(rctx, client, offerID, needID, fills); err != nil {
-				return nil, err
-			}
+		if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
+			return nil, err
 		}
-		return v, nil
-	})
+	}
+
+	// One live match per pair: live_pair is unique.
+	pair := fmt.Sprintf("%d:%d", offerID, needID)
+	if lifecycle.Live(to) {
+		q := client.Match.Query().Where(match.LivePair(pair))
+		if id, ok := m.ID(); ok {
+			q.Where(match.IDNEQ(id))
+		}
+		taken, err := q.Exist(rctx)
+		if err != nil {
+			return nil, fmt.Errorf("checking the pair's matches: %w", err)
+		}
+		if taken {
+			return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
+		}
+		m.SetLivePair(pair)
+	} else if m.Op().Is(ent.OpUpdateOne) {
+		m.ClearLivePair()
+	}
+
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		if gen.IsConstraintError(err) && lifecycle.Live(to) {
+			// Another request made a live match of the pair meanwhile.
+			return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
+		}
+		return nil, err
+	}
+	if !system && to == lifecycle.Accepted && from != lifecycle.Accepted {
+		if err := markMatched(rctx, client, offerID, needID, fills); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // checkMatchMove applies the state machine and the parties' rules to one

@@ -1,0 +1,62 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
+	gen "sscgraph/ent"
+	"sscgraph/ent/matchneed"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/internal/dbhealth"
+	"sscgraph/internal/validate"
+)
+
+// The Match rules read, then write: an offer's capacity counts its
+// accepted matches, a need is matched while OPEN, a pair has one live
+// match. On PostgreSQL two transactions could both read the room that
+// only one of them may take, so a write of a match first locks the rows
+// it depends on, in one order everywhere (the match, then its offer, then
+// its need) so that two writes cannot wait on each other. Under READ
+// COMMITTED each statement after the lock sees what the previous holder
+// committed. SQLite needs no lock: its transactions begin IMMEDIATE
+// (internal/database), so writers already run one at a time, and it has
+// no FOR UPDATE.
+
+// forUpdate makes a query lock the rows it reads until the transaction
+// ends, on PostgreSQL.
+func forUpdate(s *sql.Selector) {
+	if s.Dialect() == dialect.Postgres {
+		s.ForUpdate()
+	}
+}
+
+// lockPostings reads the offer and then the need of a match, locked.
+func lockPostings(ctx context.Context, client *gen.Client, offerID, needID int) (*gen.MatchOffer, *gen.MatchNeed, error) {
+	oq := client.MatchOffer.Query().Where(matchoffer.ID(offerID))
+	oq.Modify(forUpdate)
+	offer, err := oq.Only(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the offer: %w", err)
+	}
+	nq := client.MatchNeed.Query().Where(matchneed.ID(needID))
+	nq.Modify(forUpdate)
+	need, err := nq.Only(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the need: %w", err)
+	}
+	return offer, need, nil
+}
+
+// lockConflict turns a deadlock or a serialization failure (which the
+// lock order should prevent, but a mutation operation of several fields
+// can still meet) into bad input the client may send again; nil when err
+// is neither.
+func lockConflict(err error) error {
+	if !dbhealth.IsConflict(err) {
+		return nil
+	}
+	return validate.Errorf("id", "another request changed the same offer or need at the same moment: nothing was written; send the request again")
+}
