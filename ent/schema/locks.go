@@ -8,8 +8,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	gen "sscgraph/ent"
+	"sscgraph/ent/activity"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/privacy"
 	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/validate"
 )
@@ -59,4 +61,18 @@ func lockConflict(err error) error {
 		return nil
 	}
 	return validate.Errorf("id", "another request changed the same offer or need at the same moment: nothing was written; send the request again")
+}
+
+// lockActivity locks an activity's row before a write of its total or its
+// beneficiary countries, so that the write and the participants rule's
+// check after it (package participants) see no other such write between
+// them. setActivityBeneficiaries writes through this too: its first
+// statement is the activity's update.
+func lockActivity(ctx context.Context, client *gen.Client, id int) error {
+	q := client.Activity.Query().Where(activity.ID(id))
+	q.Modify(forUpdate)
+	if _, err := q.IDs(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+		return fmt.Errorf("locking the activity: %w", err)
+	}
+	return nil
 }

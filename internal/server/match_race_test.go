@@ -5,8 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+
+	"sscgraph/internal/gid"
+	"sscgraph/internal/participants"
 )
 
 // The Match rules that read before they write (an offer's capacity, one
@@ -31,8 +36,9 @@ type raceAnswer struct {
 // shot is one request of a race: whose key sends it, with which
 // variables.
 type shot struct {
-	key  string
-	vars map[string]any
+	key   string
+	vars  map[string]any
+	query string // fire's query when empty
 }
 
 // fire sends the requests at once, each on its own connection (a client
@@ -46,7 +52,11 @@ func fire(a *api, query string, shots []shot) []raceAnswer {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body, err := json.Marshal(map[string]any{"query": query, "variables": s.vars})
+			q := query
+			if s.query != "" {
+				q = s.query
+			}
+			body, err := json.Marshal(map[string]any{"query": q, "variables": s.vars})
 			if err != nil {
 				out[i].err = err
 				return
@@ -147,7 +157,7 @@ func TestConcurrentAcceptsRespectCapacity(t *testing.T) {
 					offer, ids := w.proposals(t, tt.capacity, tt.accepts)
 					shots := make([]shot, len(ids))
 					for i, id := range ids {
-						shots[i] = shot{w.seeker.key, map[string]any{"id": id}}
+						shots[i] = shot{key: w.seeker.key, vars: map[string]any{"id": id}}
 					}
 					got := tally(t, fire(a, accept, shots))
 					if got["ACCEPTED"] != tt.capacity || got["BAD_USER_INPUT"] != tt.accepts-tt.capacity {
@@ -175,13 +185,123 @@ func TestConcurrentProposalsOneLivePair(t *testing.T) {
 		for round := range raceRounds {
 			offer := w.offer(t, nil)
 			pair := map[string]any{"n": w.need(t), "o": offer}
-			got := tally(t, fire(a, propose, []shot{{w.provider.key, pair}, {w.seeker.key, pair}, {w.provider.key, pair}, {w.seeker.key, pair}}))
+			got := tally(t, fire(a, propose, []shot{{key: w.provider.key, vars: pair}, {key: w.seeker.key, vars: pair}, {key: w.provider.key, vars: pair}, {key: w.seeker.key, vars: pair}}))
 			if got["PROPOSED"] != 1 || got["BAD_USER_INPUT"] != 3 {
 				t.Fatalf("round %d: answers %v, want 1 PROPOSED and 3 BAD_USER_INPUT", round, got)
 			}
 			if stored := w.offerMatches(t, offer); stored["PROPOSED"] != 1 || len(stored) != 1 {
 				t.Fatalf("round %d: the pair's matches are %v, want 1 PROPOSED", round, stored)
 			}
+		}
+	})
+}
+
+// TestConcurrentAcceptsMatchANeedOnce: a need proposed to two offers,
+// both accepted at once, ends with one ACCEPTED match and MATCHED; the
+// other accept is refused with BAD_USER_INPUT (the need is no longer
+// OPEN).
+func TestConcurrentAcceptsMatchANeedOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		w := newMatchWorld(t, a)
+		for round := range raceRounds {
+			need := w.need(t)
+			var shots []shot
+			for range 2 {
+				r := w.seeker.do(t, propose, map[string]any{"n": need, "o": w.offer(t, map[string]any{"capacity": 2})})
+				if r.str("m.id") == "" {
+					t.Fatalf("proposing: %+v", r.Errors)
+				}
+				shots = append(shots, shot{key: w.provider.key, vars: map[string]any{"id": r.str("m.id")}})
+			}
+			got := tally(t, fire(a, accept, shots))
+			if got["ACCEPTED"] != 1 || got["BAD_USER_INPUT"] != 1 {
+				t.Fatalf("round %d: answers %v, want 1 ACCEPTED and 1 BAD_USER_INPUT", round, got)
+			}
+			r := w.editor.do(t, `query($n: ID!) { node(id: $n) { ... on MatchNeed { status } }
+				matches(where: {hasNeedWith: {id: $n}, status: ACCEPTED}) { totalCount } }`, map[string]any{"n": need})
+			if r.str("node.status") != "MATCHED" || r.num("matches.totalCount") != 1 {
+				t.Fatalf("round %d: the need is %s with %d accepted matches, want MATCHED with 1", round, r.str("node.status"), r.num("matches.totalCount"))
+			}
+		}
+	})
+}
+
+// TestConcurrentParticipantWrites: an activity's total and its
+// per-country figures written at once by two requests never end up
+// breaking the rule between them (the total equals the sum when every
+// country has a figure, and is never below it); whichever write comes
+// second is refused with BAD_USER_INPUT when it would break it.
+func TestConcurrentParticipantWrites(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		w := newMatchWorld(t, a)
+		codec := gid.Current()
+		actKey := a.count(t, `SELECT MIN(id) FROM activities`)
+		countries := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code IN ('EG', 'EC', 'NA') ORDER BY id`)
+		c := make([]string, len(countries))
+		for i, k := range countries {
+			n, err := strconv.Atoi(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c[i] = codec.Encode(n)
+		}
+		act := codec.Encode(actKey)
+		fig := func(country string, n any) map[string]any {
+			return map[string]any{"countryID": country, "participants": n}
+		}
+		const set = `mutation($id: ID!, $b: [BeneficiaryInput!]!, $p: Int) { m: setActivityBeneficiaries(id: $id, beneficiaries: $b, participants: $p) { id } }`
+		const update = `mutation($id: ID!, $p: Int!) { m: updateActivity(id: $id, input: {participants: $p}) { id } }`
+		for _, tt := range []struct {
+			name  string
+			query [2]string
+			vars  [2]map[string]any
+		}{
+			// 20 of 30 from one country, and a total of 10: each alone
+			// holds, together they do not.
+			{"figures and a total", [2]string{set, update}, [2]map[string]any{
+				{"id": act, "b": []any{fig(c[0], 20), fig(c[1], nil)}},
+				{"id": act, "p": 10},
+			}},
+			// Two lists of countries: the activity must end with one of
+			// them, not both.
+			{"two lists", [2]string{set, set}, [2]map[string]any{
+				{"id": act, "b": []any{fig(c[0], 20), fig(c[1], nil)}},
+				{"id": act, "b": []any{fig(c[2], 25)}},
+			}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				for round := range raceRounds {
+					// The starting point: two countries, no figures, 30 in all.
+					r := w.editor.do(t, set, map[string]any{"id": act, "b": []any{fig(c[0], nil), fig(c[1], nil)}, "p": 30})
+					if len(r.Errors) > 0 {
+						t.Fatalf("resetting the activity: %+v", r.Errors)
+					}
+					answers := fire(a, "", []shot{{w.editor.key, tt.vars[0], tt.query[0]}, {w.editor.key, tt.vars[1], tt.query[1]}})
+					for _, ans := range answers {
+						if ans.err != nil || (ans.code != "" && ans.code != "BAD_USER_INPUT") {
+							t.Fatalf("round %d: answered %+v, want success or BAD_USER_INPUT", round, ans)
+						}
+					}
+					total := a.count(t, fmt.Sprintf(`SELECT participants FROM activities WHERE id = %d`, actKey))
+					rows := beneficiaryRows(t, a, actKey)
+					var figures []*int
+					for _, row := range rows {
+						n, err := strconv.Atoi(row[strings.Index(row, ":")+1:])
+						if err != nil {
+							figures = append(figures, nil)
+							continue
+						}
+						figures = append(figures, &n)
+					}
+					if err := participants.Rule(total, figures); err != nil {
+						t.Fatalf("round %d: the activity holds %d and %v: %v (answers %+v)", round, total, rows, err, answers)
+					}
+					// The rows are in the countries' order, as c is.
+					if one, other := len(rows) == 2 && strings.HasSuffix(rows[0], ":20"), len(rows) == 1 && strings.HasSuffix(rows[0], ":25"); tt.name == "two lists" && !one && !other {
+						t.Fatalf("round %d: the activity's countries are %v, want one list's", round, rows)
+					}
+				}
+			})
 		}
 	})
 }
