@@ -143,6 +143,12 @@ func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (ge
 	rctx := privacy.DecisionContext(ctx, privacy.Allow)
 	client := m.Client()
 	now := postingClock()
+	member := !system && viewer.From(ctx).Role == viewer.RoleMember
+	if member && m.Op().Is(ent.OpUpdateOne) {
+		if err := serverOwned(m); err != nil {
+			return nil, err
+		}
+	}
 
 	from, proposedBy := "", 0
 	offerID, offerSet := m.OfferID()
@@ -160,6 +166,9 @@ func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (ge
 			return nil, fmt.Errorf("reading the match: %w", err)
 		}
 		from = string(cur.Status)
+		if member && lifecycle.Final(from) {
+			return nil, validate.Errorf("id", "the match is %s, which is final: its parties cannot change it", from)
+		}
 		if !offerSet {
 			offer = cur.Edges.Offer
 			offerID = offer.ID
