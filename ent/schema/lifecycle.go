@@ -72,14 +72,12 @@ func offerLifecycle(ctx context.Context, m *gen.MatchOfferMutation) error {
 	if m.Op().Is(ent.OpCreate) {
 		return refusal(lifecycle.NewPosting("offer", string(status), isModerator(ctx)), "status")
 	}
-	oldStatus, err := m.OldStatus(ctx)
+	id, _ := m.ID()
+	cur, err := lockedOffer(ctx, m.Client(), id)
 	if err != nil {
-		return fmt.Errorf("reading the offer's status: %w", err)
+		return err
 	}
-	oldExpires, err := m.OldExpiresAt(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the offer's expiry: %w", err)
-	}
+	oldStatus, oldExpires := cur.Status, cur.ExpiresAt
 	newStatus, newExpires := oldStatus, oldExpires
 	if statusSet {
 		newStatus = status
@@ -114,11 +112,12 @@ func needLifecycle(ctx context.Context, m *gen.MatchNeedMutation) error {
 	if !statusSet {
 		return nil
 	}
-	old, err := m.OldStatus(ctx)
+	id, _ := m.ID()
+	cur, err := lockedNeed(ctx, m.Client(), id)
 	if err != nil {
-		return fmt.Errorf("reading the need's status: %w", err)
+		return err
 	}
-	return refusal(lifecycle.Posting("need", string(old), string(status), string(status), isModerator(ctx)), "status")
+	return refusal(lifecycle.Posting("need", string(cur.Status), string(status), string(status), isModerator(ctx)), "status")
 }
 
 // matchLifecycle runs the match state machine on every create and update

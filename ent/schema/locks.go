@@ -37,19 +37,40 @@ func forUpdate(s *sql.Selector) {
 
 // lockPostings reads the offer and then the need of a match, locked.
 func lockPostings(ctx context.Context, client *gen.Client, offerID, needID int) (*gen.MatchOffer, *gen.MatchNeed, error) {
-	oq := client.MatchOffer.Query().Where(matchoffer.ID(offerID))
-	oq.Modify(forUpdate)
-	offer, err := oq.Only(ctx)
+	offer, err := lockedOffer(ctx, client, offerID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the offer: %w", err)
+		return nil, nil, err
 	}
-	nq := client.MatchNeed.Query().Where(matchneed.ID(needID))
-	nq.Modify(forUpdate)
-	need, err := nq.Only(ctx)
+	need, err := lockedNeed(ctx, client, needID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the need: %w", err)
+		return nil, nil, err
 	}
 	return offer, need, nil
+}
+
+// lockedOffer reads an offer, locked. A write of the offer's status
+// judges its move from what this reads, not from ent's old value (which
+// an earlier hook may have read before a concurrent acceptance made the
+// offer MATCHED).
+func lockedOffer(ctx context.Context, client *gen.Client, id int) (*gen.MatchOffer, error) {
+	q := client.MatchOffer.Query().Where(matchoffer.ID(id))
+	q.Modify(forUpdate)
+	offer, err := q.Only(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return nil, fmt.Errorf("reading the offer: %w", err)
+	}
+	return offer, nil
+}
+
+// lockedNeed reads a need, locked (see lockedOffer).
+func lockedNeed(ctx context.Context, client *gen.Client, id int) (*gen.MatchNeed, error) {
+	q := client.MatchNeed.Query().Where(matchneed.ID(id))
+	q.Modify(forUpdate)
+	need, err := q.Only(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return nil, fmt.Errorf("reading the need: %w", err)
+	}
+	return need, nil
 }
 
 // lockConflict turns a deadlock or a serialization failure (which the

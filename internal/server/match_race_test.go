@@ -305,3 +305,49 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPostingWritesDoNotReopen: a party's write of its posting
+// that keeps it OPEN (with a new title), sent as an acceptance fills the
+// posting, never leaves it OPEN again: either the write comes first and
+// the acceptance then marks the posting MATCHED, or it comes second and
+// is refused as the reopening it would be (FORBIDDEN).
+func TestConcurrentPostingWritesDoNotReopen(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		w := newMatchWorld(t, a)
+		for _, tt := range []struct {
+			posting string // "offer" or "need"
+			query   string
+		}{
+			{"offer", `mutation($id: ID!) { m: updateMatchOffer(id: $id, input: {status: OPEN, title: "Renamed"}) { id } }`},
+			{"need", `mutation($id: ID!) { m: updateMatchNeed(id: $id, input: {status: OPEN, title: "Renamed"}) { id } }`},
+		} {
+			t.Run(tt.posting, func(t *testing.T) {
+				for round := range raceRounds {
+					offer, need := w.offer(t, nil), w.need(t)
+					r := w.provider.do(t, propose, map[string]any{"n": need, "o": offer})
+					if r.str("m.id") == "" {
+						t.Fatalf("proposing: %+v", r.Errors)
+					}
+					owner, posting := w.provider, offer
+					if tt.posting == "need" {
+						owner, posting = w.seeker, need
+					}
+					answers := fire(a, "", []shot{
+						{key: w.seeker.key, vars: map[string]any{"id": r.str("m.id")}, query: accept},
+						{key: owner.key, vars: map[string]any{"id": posting}, query: tt.query},
+					})
+					if answers[0].err != nil || answers[0].status != "ACCEPTED" {
+						t.Fatalf("round %d: the acceptance answered %+v, want ACCEPTED", round, answers[0])
+					}
+					if ans := answers[1]; ans.err != nil || (ans.code != "" && ans.code != "FORBIDDEN") {
+						t.Fatalf("round %d: the posting's write answered %+v, want success or FORBIDDEN", round, ans)
+					}
+					r = w.editor.do(t, `query($id: ID!) { node(id: $id) { ... on MatchOffer { offer: status } ... on MatchNeed { need: status } } }`, map[string]any{"id": posting})
+					if got := r.str("node." + tt.posting); got != "MATCHED" {
+						t.Fatalf("round %d: the %s is %s after the acceptance (the write answered %+v), want MATCHED", round, tt.posting, got, answers[1])
+					}
+				}
+			})
+		}
+	})
+}
