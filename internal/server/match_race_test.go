@@ -351,3 +351,50 @@ func TestConcurrentPostingWritesDoNotReopen(t *testing.T) {
 		}
 	})
 }
+
+// TestCrossedAcceptsNeverFailInternally: two operations that each accept
+// two matches, on the same two offers in opposite orders, can deadlock
+// on PostgreSQL (each holds one offer and waits for the other). The
+// database then aborts one: it must answer BAD_USER_INPUT asking to send
+// it again, never an internal error, and write nothing of it.
+func TestCrossedAcceptsNeverFailInternally(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		w := newMatchWorld(t, a)
+		const both = `mutation($first: ID!, $second: ID!) {
+			one: respondToMatch(id: $first, accept: true) { status }
+			two: respondToMatch(id: $second, accept: true) { status } }`
+		refused := 0
+		for round := range raceRounds {
+			x, y := w.offer(t, map[string]any{"capacity": 2}), w.offer(t, map[string]any{"capacity": 2})
+			matchOf := func(offer string) string {
+				r := w.provider.do(t, propose, map[string]any{"n": w.need(t), "o": offer})
+				if r.str("m.id") == "" {
+					t.Fatalf("proposing: %+v", r.Errors)
+				}
+				return r.str("m.id")
+			}
+			ops := [][2]string{{matchOf(x), matchOf(y)}, {matchOf(y), matchOf(x)}}
+			answers := fire(a, both, []shot{
+				{key: w.seeker.key, vars: map[string]any{"first": ops[0][0], "second": ops[0][1]}},
+				{key: w.seeker.key, vars: map[string]any{"first": ops[1][0], "second": ops[1][1]}},
+			})
+			for i, ans := range answers {
+				if ans.err != nil || (ans.code != "" && ans.code != "BAD_USER_INPUT") {
+					t.Fatalf("round %d: operation %d answered %+v, want success or BAD_USER_INPUT", round, i, ans)
+				}
+				want := "ACCEPTED"
+				if ans.code != "" {
+					want = "PROPOSED" // nothing of a refused operation is written
+					refused++
+				}
+				for _, id := range ops[i] {
+					r := w.editor.do(t, `query($id: ID!) { node(id: $id) { ... on Match { status } } }`, map[string]any{"id": id})
+					if got := r.str("node.status"); got != want {
+						t.Fatalf("round %d: operation %d answered %+v and left a match %s, want %s", round, i, ans, got, want)
+					}
+				}
+			}
+		}
+		t.Logf("%d of %d crossed operations were refused as conflicts", refused, 2*raceRounds)
+	})
+}
