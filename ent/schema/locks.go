@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
@@ -96,4 +97,20 @@ func lockActivity(ctx context.Context, client *gen.Client, id int) error {
 		return fmt.Errorf("locking the activity: %w", err)
 	}
 	return nil
+}
+
+// answeringConflicts makes a hook whose writes lock rows (a posting's
+// status, an activity's participants) answer a lost transaction as
+// lockConflict does, whichever of its statements PostgreSQL aborted.
+func answeringConflicts(h ent.Hook) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		inner := h(next)
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := inner.Mutate(ctx, m)
+			if conflict := lockConflict(err); conflict != nil {
+				return nil, conflict
+			}
+			return v, err
+		})
+	}
 }

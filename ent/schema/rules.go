@@ -246,7 +246,7 @@ func matchNeedRules(next ent.Mutator) ent.Mutator {
 // it is to delete the match.
 func keepsMatches(removed []int, cleared bool, side string) error {
 	if len(removed) > 0 || cleared {
-		return validate.Errorf("matches", "a match cannot exist without its %s: delete the match (deleteMatch) instead of removing it from the %s", side, side)
+		return validate.Errorf("matches", "a match cannot exist without its %s: withdraw or decline it, or have an EDITOR or ADMIN key delete it (deleteMatch), instead of removing it from the %s", side, side)
 	}
 	return nil
 }

@@ -398,3 +398,44 @@ func TestCrossedAcceptsNeverFailInternally(t *testing.T) {
 		t.Logf("%d of %d crossed operations were refused as conflicts", refused, 2*raceRounds)
 	})
 }
+
+// TestCrossedParticipantWritesNeverFailInternally: two operations that
+// each write the figures of the same two activities, in opposite orders,
+// can deadlock on PostgreSQL; the one aborted answers BAD_USER_INPUT,
+// never an internal error.
+func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *api) {
+		w := newMatchWorld(t, a)
+		codec := gid.Current()
+		keys := a.column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 2`)
+		country := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code = 'EG'`)
+		enc := func(s string) string {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return codec.Encode(n)
+		}
+		first, second, eg := enc(keys[0]), enc(keys[1]), enc(country[0])
+		const both = `mutation($first: ID!, $second: ID!, $b: [BeneficiaryInput!]!) {
+			one: setActivityBeneficiaries(id: $first, beneficiaries: $b) { participants }
+			two: setActivityBeneficiaries(id: $second, beneficiaries: $b) { participants } }`
+		refused := 0
+		for round := range raceRounds {
+			b := []any{map[string]any{"countryID": eg, "participants": round + 1}}
+			answers := fire(a, both, []shot{
+				{key: w.editor.key, vars: map[string]any{"first": first, "second": second, "b": b}},
+				{key: w.editor.key, vars: map[string]any{"first": second, "second": first, "b": b}},
+			})
+			for i, ans := range answers {
+				if ans.err != nil || (ans.code != "" && ans.code != "BAD_USER_INPUT") {
+					t.Fatalf("round %d: operation %d answered %+v, want success or BAD_USER_INPUT", round, i, ans)
+				}
+				if ans.code != "" {
+					refused++
+				}
+			}
+		}
+		t.Logf("%d of %d crossed operations were refused as conflicts", refused, 2*raceRounds)
+	})
+}
