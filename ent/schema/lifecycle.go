@@ -152,9 +152,6 @@ func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (ge
 	from, proposedBy := "", 0
 	offerID, offerSet := m.OfferID()
 	needID, needSet := m.NeedID()
-	// The parties as they are, when the write keeps them.
-	var offer *gen.MatchOffer
-	var need *gen.MatchNeed
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
 		// Locked first: a concurrent move of the same match waits,
 		// then reads the state this one leaves.
@@ -168,13 +165,12 @@ func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (ge
 		if member && lifecycle.Final(from) {
 			return nil, validate.Errorf("id", "the match is %s, which is final: its parties cannot change it", from)
 		}
+		// The parties as they are, when the write keeps them.
 		if !offerSet {
-			offer = cur.Edges.Offer
-			offerID = offer.ID
+			offerID = cur.Edges.Offer.ID
 		}
 		if !needSet {
-			need = cur.Edges.Need
-			needID = need.ID
+			needID = cur.Edges.Need.ID
 		}
 		if cur.Edges.ProposedBy != nil {
 			proposedBy = cur.Edges.ProposedBy.ID
@@ -190,8 +186,10 @@ func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (ge
 
 	fills := false // the write accepts the match that fills the offer
 	if !system {
-		var err error
-		if offer, need, err = lockPostings(rctx, client, offerID, needID); err != nil {
+		// Locked after the match, the offer before the need: every
+		// write of a match takes its locks in this order (locks.go).
+		offer, need, err := lockPostings(rctx, client, offerID, needID)
+		if err != nil {
 			return nil, err
 		}
 		if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
