@@ -159,3 +159,11 @@ func IsConflict(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
+
+// InFailedTransaction reports PostgreSQL's refusal of a statement in a
+// transaction an earlier statement failed (25P02 in_failed_sql_transaction):
+// the earlier failure is the one to report.
+func InFailedTransaction(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "25P02"
+}
