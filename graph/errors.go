@@ -86,6 +86,13 @@ func clientView(err error) (apierr.Code, string, map[string]any, bool) {
 		return apierr.Forbidden, viewer.ErrForbidden.Error(), nil, true
 	case errors.Is(err, viewer.ErrReadForbidden):
 		return apierr.Forbidden, viewer.ErrReadForbidden.Error(), nil, true
+	case dbhealth.IsConflict(err):
+		// PostgreSQL aborted the transaction to let another through.
+		return apierr.BadUserInput, "another request changed the same rows at the same moment: nothing was written; send the request again", nil, true
+	case dbhealth.InFailedTransaction(err):
+		// On PostgreSQL, once a statement of the mutation's transaction
+		// failed, the database refuses the later fields' statements.
+		return apierr.BadUserInput, "not run: an earlier field of this mutation failed, so nothing of the mutation was written", nil, true
 	}
 	var ve *ent.ValidationError
 	if errors.As(err, &ve) {

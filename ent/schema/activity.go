@@ -131,5 +131,5 @@ func (Activity) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Activity: its value rules (see rules.go).
 func (Activity) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Activity"), auditedWrites), hook.On(edgesExist, writes), hook.On(activityRules, writes)}
+	return []ent.Hook{hook.On(audited("Activity"), auditedWrites), hook.On(edgesExist, writes), hook.On(answeringConflicts(activityRules), writes)}
 }

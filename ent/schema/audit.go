@@ -91,7 +91,8 @@ func describe(ctx context.Context, m ent.Mutation) (auditevent.Operation, map[st
 	case m.Op().Is(ent.OpCreate):
 		op = auditevent.OperationCREATE
 	case m.Op().Is(ent.OpDeleteOne):
-		return auditevent.OperationDELETE, changes, nil
+		deleted, err := deletedChanges(ctx, m)
+		return auditevent.OperationDELETE, deleted, err
 	default:
 		op = auditevent.OperationUPDATE
 	}

@@ -72,14 +72,12 @@ func offerLifecycle(ctx context.Context, m *gen.MatchOfferMutation) error {
 	if m.Op().Is(ent.OpCreate) {
 		return refusal(lifecycle.NewPosting("offer", string(status), isModerator(ctx)), "status")
 	}
-	oldStatus, err := m.OldStatus(ctx)
+	id, _ := m.ID()
+	cur, err := lockedOffer(ctx, m.Client(), id)
 	if err != nil {
-		return fmt.Errorf("reading the offer's status: %w", err)
+		return err
 	}
-	oldExpires, err := m.OldExpiresAt(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the offer's expiry: %w", err)
-	}
+	oldStatus, oldExpires := cur.Status, cur.ExpiresAt
 	newStatus, newExpires := oldStatus, oldExpires
 	if statusSet {
 		newStatus = status
@@ -114,11 +112,12 @@ func needLifecycle(ctx context.Context, m *gen.MatchNeedMutation) error {
 	if !statusSet {
 		return nil
 	}
-	old, err := m.OldStatus(ctx)
+	id, _ := m.ID()
+	cur, err := lockedNeed(ctx, m.Client(), id)
 	if err != nil {
-		return fmt.Errorf("reading the need's status: %w", err)
+		return err
 	}
-	return refusal(lifecycle.Posting("need", string(old), string(status), string(status), isModerator(ctx)), "status")
+	return refusal(lifecycle.Posting("need", string(cur.Status), string(status), string(status), isModerator(ctx)), "status")
 }
 
 // matchLifecycle runs the match state machine on every create and update
@@ -129,95 +128,108 @@ func needLifecycle(ctx context.Context, m *gen.MatchNeedMutation) error {
 // once a match is accepted, the postings' MATCHED status.
 func matchLifecycle(next ent.Mutator) ent.Mutator {
 	return hook.MatchFunc(func(ctx context.Context, m *gen.MatchMutation) (gen.Value, error) {
-		_, system := viewer.SystemFrom(ctx)
-		rctx := privacy.DecisionContext(ctx, privacy.Allow)
-		client := m.Client()
-		now := postingClock()
+		v, err := matchWrite(ctx, m, next)
+		if conflict := lockConflict(err); conflict != nil {
+			return nil, conflict
+		}
+		return v, err
+	})
+}
 
-		from, proposedBy := "", 0
-		offerID, offerSet := m.OfferID()
-		needID, needSet := m.NeedID()
-		// The parties as they are, when the write keeps them.
-		var offer *gen.MatchOffer
-		var need *gen.MatchNeed
-		if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
-			cur, err := client.Match.Query().Where(match.ID(id)).WithOffer().WithNeed().WithProposedBy().Only(rctx)
-			if err != nil {
-				return nil, fmt.Errorf("reading the match: %w", err)
-			}
-			from = string(cur.Status)
-			if !offerSet {
-				offer = cur.Edges.Offer
-				offerID = offer.ID
-			}
-			if !needSet {
-				need = cur.Edges.Need
-				needID = need.ID
-			}
-			if cur.Edges.ProposedBy != nil {
-				proposedBy = cur.Edges.ProposedBy.ID
-			}
-		}
-		if p, ok := m.ProposedByID(); ok {
-			proposedBy = p
-		}
-		to := from
-		if s, ok := m.Status(); ok {
-			to = string(s)
-		}
-
-		fills := false // the write accepts the match that fills the offer
-		if !system {
-			var err error
-			if offer == nil {
-				if offer, err = client.MatchOffer.Query().Where(matchoffer.ID(offerID)).Only(rctx); err != nil {
-					return nil, fmt.Errorf("reading the offer: %w", err)
-				}
-			}
-			if need == nil {
-				if need, err = client.MatchNeed.Query().Where(matchneed.ID(needID)).Only(rctx); err != nil {
-					return nil, fmt.Errorf("reading the need: %w", err)
-				}
-			}
-			if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
-				return nil, err
-			}
-		}
-
-		// One live match per pair: live_pair is unique.
-		pair := fmt.Sprintf("%d:%d", offerID, needID)
-		if lifecycle.Live(to) {
-			q := client.Match.Query().Where(match.LivePair(pair))
-			if id, ok := m.ID(); ok {
-				q.Where(match.IDNEQ(id))
-			}
-			taken, err := q.Exist(rctx)
-			if err != nil {
-				return nil, fmt.Errorf("checking the pair's matches: %w", err)
-			}
-			if taken {
-				return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
-			}
-			m.SetLivePair(pair)
-		} else if m.Op().Is(ent.OpUpdateOne) {
-			m.ClearLivePair()
-		}
-
-		v, err := next.Mutate(ctx, m)
-		if err != nil {
-			if gen.IsConstraintError(err) && lifecycle.Live(to) {
-				// Another request made a live match of the pair meanwhile.
-				return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
-			}
+// matchWrite is matchLifecycle's work on one write.
+func matchWrite(ctx context.Context, m *gen.MatchMutation, next ent.Mutator) (gen.Value, error) {
+	_, system := viewer.SystemFrom(ctx)
+	rctx := privacy.DecisionContext(ctx, privacy.Allow)
+	client := m.Client()
+	now := postingClock()
+	member := !system && viewer.From(ctx).Role == viewer.RoleMember
+	if member && m.Op().Is(ent.OpUpdateOne) {
+		if err := serverOwned(m); err != nil {
 			return nil, err
 		}
-		if !system && to == lifecycle.Accepted && from != lifecycle.Accepted {
-			if err := markMatched(rctx, client, offerID, needID, fills); err != nil {
-				return nil, err
-			}
+	}
+
+	from, proposedBy := "", 0
+	offerID, offerSet := m.OfferID()
+	needID, needSet := m.NeedID()
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
+		// Locked first: a concurrent move of the same match waits,
+		// then reads the state this one leaves.
+		q := client.Match.Query().Where(match.ID(id)).WithOffer().WithNeed().WithProposedBy()
+		q.Modify(forUpdate)
+		cur, err := q.Only(rctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the match: %w", err)
 		}
-		return v, nil
-	})
+		from = string(cur.Status)
+		if member && lifecycle.Final(from) {
+			return nil, validate.Errorf("id", "the match is %s, which is final: its parties cannot change it", from)
+		}
+		// The parties as they are, when the write keeps them.
+		if !offerSet {
+			offerID = cur.Edges.Offer.ID
+		}
+		if !needSet {
+			needID = cur.Edges.Need.ID
+		}
+		if cur.Edges.ProposedBy != nil {
+			proposedBy = cur.Edges.ProposedBy.ID
+		}
+	}
+	if p, ok := m.ProposedByID(); ok {
+		proposedBy = p
+	}
+	to := from
+	if s, ok := m.Status(); ok {
+		to = string(s)
+	}
+
+	fills := false // the write accepts the match that fills the offer
+	if !system {
+		// Locked after the match, the offer before the need: every
+		// write of a match takes its locks in this order (locks.go).
+		offer, need, err := lockPostings(rctx, client, offerID, needID)
+		if err != nil {
+			return nil, err
+		}
+		if fills, err = checkMatchMove(ctx, rctx, m, from, to, offer, need, proposedBy, offerSet || needSet, now); err != nil {
+			return nil, err
+		}
+	}
+
+	// One live match per pair: live_pair is unique.
+	pair := fmt.Sprintf("%d:%d", offerID, needID)
+	if lifecycle.Live(to) {
+		q := client.Match.Query().Where(match.LivePair(pair))
+		if id, ok := m.ID(); ok {
+			q.Where(match.IDNEQ(id))
+		}
+		taken, err := q.Exist(rctx)
+		if err != nil {
+			return nil, fmt.Errorf("checking the pair's matches: %w", err)
+		}
+		if taken {
+			return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
+		}
+		m.SetLivePair(pair)
+	} else if m.Op().Is(ent.OpUpdateOne) {
+		m.ClearLivePair()
+	}
+
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		if gen.IsConstraintError(err) && lifecycle.Live(to) {
+			// Another request made a live match of the pair meanwhile.
+			return nil, validate.Errorf("offer", "the offer and the need already have a live match (PROPOSED or ACCEPTED)")
+		}
+		return nil, err
+	}
+	if !system && to == lifecycle.Accepted && from != lifecycle.Accepted {
+		if err := markMatched(rctx, client, offerID, needID, fills); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // checkMatchMove applies the state machine and the parties' rules to one

@@ -95,5 +95,5 @@ func (MatchNeed) Policy() ent.Policy { return matchNeedPolicy() }
 
 // Hooks of the MatchNeed: its value rules (see rules.go).
 func (MatchNeed) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("MatchNeed"), auditedWrites), hook.On(edgesExist, writes), hook.On(matchNeedRules, writes), matchNeedDeletes()}
+	return []ent.Hook{hook.On(audited("MatchNeed"), auditedWrites), hook.On(edgesExist, writes), hook.On(answeringConflicts(matchNeedRules), writes), matchNeedDeletes()}
 }

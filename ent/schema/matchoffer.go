@@ -108,5 +108,5 @@ func (MatchOffer) Policy() ent.Policy { return matchOfferPolicy() }
 
 // Hooks of the MatchOffer: its value rules (see rules.go).
 func (MatchOffer) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("MatchOffer"), auditedWrites), hook.On(edgesExist, writes), hook.On(matchOfferRules, writes), matchOfferDeletes()}
+	return []ent.Hook{hook.On(audited("MatchOffer"), auditedWrites), hook.On(edgesExist, writes), hook.On(answeringConflicts(matchOfferRules), writes), matchOfferDeletes()}
 }

@@ -212,7 +212,10 @@ func matchPolicy() ent.Policy {
 					}
 				}
 				if m.Op().Is(gen.OpDeleteOne) {
-					return privacy.Allow
+					// A match is its parties' shared history: they
+					// withdraw or decline it, and only a moderator
+					// removes it.
+					return deny(apierr.New(apierr.Forbidden, "deleting a match is for EDITOR and ADMIN keys: its parties withdraw or decline it"))
 				}
 				in, err := isParty(rctx, m.Client(), offerID, needID, v.OrganizationID)
 				if err != nil || !in {

@@ -87,6 +87,15 @@ func activityRules(next ent.Mutator) ent.Mutator {
 				return nil, validate.Errorf("providerCountryIDs", "a %s activity needs at least one provider country", kind)
 			}
 		}
+		id, one := m.ID()
+		one = one && m.Op().Is(ent.OpUpdateOne)
+		if one && participantsTouched(m) {
+			// Two writes of the total and the figures, each fine alone,
+			// could break the rule together: they take turns.
+			if err := lockActivity(ctx, m.Client(), id); err != nil {
+				return nil, err
+			}
+		}
 		v, err := next.Mutate(ctx, m)
 		if err != nil {
 			return nil, err
@@ -95,7 +104,7 @@ func activityRules(next ent.Mutator) ent.Mutator {
 		// still agree with the per-country figures the links keep. Only
 		// an update of one row can break it: a new activity's links have
 		// no figures yet, and bulk updates of these fields do not exist.
-		if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && participantsTouched(m) {
+		if one && participantsTouched(m) {
 			if err := participants.Check(ctx, m.Client(), id); err != nil {
 				return nil, err
 			}
@@ -237,7 +246,7 @@ func matchNeedRules(next ent.Mutator) ent.Mutator {
 // it is to delete the match.
 func keepsMatches(removed []int, cleared bool, side string) error {
 	if len(removed) > 0 || cleared {
-		return validate.Errorf("matches", "a match cannot exist without its %s: delete the match (deleteMatch) instead of removing it from the %s", side, side)
+		return validate.Errorf("matches", "a match cannot exist without its %s: withdraw or decline it, or have an EDITOR or ADMIN key delete it (deleteMatch), instead of removing it from the %s", side, side)
 	}
 	return nil
 }

@@ -151,3 +151,19 @@ func CommitOutcomeUnknown(err error) bool {
 	var e *CommitUnknownError
 	return errors.As(err, &e)
 }
+
+// IsConflict reports a PostgreSQL transaction that lost to another:
+// 40001 serialization_failure or 40P01 deadlock_detected. Nothing of it
+// was written, and sending it again may succeed.
+func IsConflict(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// InFailedTransaction reports PostgreSQL's refusal of a statement in a
+// transaction an earlier statement failed (25P02 in_failed_sql_transaction):
+// the earlier failure is the one to report.
+func InFailedTransaction(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "25P02"
+}

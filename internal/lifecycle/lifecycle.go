@@ -148,6 +148,18 @@ func MatchMove(from, to string) (Action, error) {
 	return "", refuse("the match is %s: it can become %s, not %s", from, strings.Join(next, " or "), to)
 }
 
+// Final reports whether a match in status has no move left (COMPLETED,
+// DECLINED, WITHDRAWN): its record is history, which its parties do not
+// rewrite.
+func Final(status string) bool {
+	for move := range matchMoves {
+		if move[0] == status {
+			return false
+		}
+	}
+	return status != ""
+}
+
 // Live reports whether a match in status holds its pair: one live match
 // per offer and need at a time.
 func Live(status string) bool { return status == Proposed || status == Accepted }

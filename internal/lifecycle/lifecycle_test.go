@@ -115,3 +115,23 @@ func TestEffective(t *testing.T) {
 		}
 	}
 }
+
+// TestFinal: the statuses a match cannot leave.
+func TestFinal(t *testing.T) {
+	tests := []struct {
+		status string
+		want   bool
+	}{
+		{"", false},
+		{Proposed, false},
+		{Accepted, false},
+		{Declined, true},
+		{Withdrawn, true},
+		{Completed, true},
+	}
+	for _, tt := range tests {
+		if got := Final(tt.status); got != tt.want {
+			t.Errorf("Final(%q) = %v, want %v", tt.status, got, tt.want)
+		}
+	}
+}
