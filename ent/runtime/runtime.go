@@ -120,6 +120,10 @@ func init() {
 			return nil
 		}
 	}()
+	// activityDescDescription is the schema descriptor for description field.
+	activityDescDescription := activityFields[1].Descriptor()
+	// activity.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	activity.DescriptionValidator = activityDescDescription.Validators[0].(func(string) error)
 	// activityDescVenueCity is the schema descriptor for venue_city field.
 	activityDescVenueCity := activityFields[7].Descriptor()
 	// activity.VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
@@ -226,6 +230,10 @@ func init() {
 			return nil
 		}
 	}()
+	// consultantDescBio is the schema descriptor for bio field.
+	consultantDescBio := consultantFields[2].Descriptor()
+	// consultant.BioValidator is a validator for the "bio" field. It is called by the builders before save.
+	consultant.BioValidator = consultantDescBio.Validators[0].(func(string) error)
 	// consultantDescAvailable is the schema descriptor for available field.
 	consultantDescAvailable := consultantFields[3].Descriptor()
 	// consultant.DefaultAvailable holds the default value on creation for the available field.
@@ -348,6 +356,10 @@ func init() {
 	countryDescLongitude := countryFields[12].Descriptor()
 	// country.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
 	country.LongitudeValidator = countryDescLongitude.Validators[0].(func(float64) error)
+	// countryDescNote is the schema descriptor for note field.
+	countryDescNote := countryFields[13].Descriptor()
+	// country.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	country.NoteValidator = countryDescNote.Validators[0].(func(string) error)
 	matchMixin := schema.Match{}.Mixin()
 	match.Policy = privacy.NewPolicies(schema.Match{})
 	match.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -456,6 +468,10 @@ func init() {
 			return nil
 		}
 	}()
+	// matchneedDescDescription is the schema descriptor for description field.
+	matchneedDescDescription := matchneedFields[1].Descriptor()
+	// matchneed.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	matchneed.DescriptionValidator = matchneedDescDescription.Validators[0].(func(string) error)
 	// matchneedDescPostedAt is the schema descriptor for posted_at field.
 	matchneedDescPostedAt := matchneedFields[4].Descriptor()
 	// matchneed.DefaultPostedAt holds the default value on creation for the posted_at field.
@@ -525,6 +541,10 @@ func init() {
 			return nil
 		}
 	}()
+	// matchofferDescDescription is the schema descriptor for description field.
+	matchofferDescDescription := matchofferFields[1].Descriptor()
+	// matchoffer.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	matchoffer.DescriptionValidator = matchofferDescDescription.Validators[0].(func(string) error)
 	// matchofferDescPostedAt is the schema descriptor for posted_at field.
 	matchofferDescPostedAt := matchofferFields[4].Descriptor()
 	// matchoffer.DefaultPostedAt holds the default value on creation for the posted_at field.
@@ -703,10 +723,18 @@ func init() {
 			return nil
 		}
 	}()
+	// projectDescSummary is the schema descriptor for summary field.
+	projectDescSummary := projectFields[2].Descriptor()
+	// project.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	project.SummaryValidator = projectDescSummary.Validators[0].(func(string) error)
 	// projectDescBudget is the schema descriptor for budget field.
 	projectDescBudget := projectFields[6].Descriptor()
 	// project.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	project.BudgetValidator = projectDescBudget.Validators[0].(func(float64) error)
+	// projectDescNote is the schema descriptor for note field.
+	projectDescNote := projectFields[8].Descriptor()
+	// project.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	project.NoteValidator = projectDescNote.Validators[0].(func(string) error)
 	// projectDescSources is the schema descriptor for sources field.
 	projectDescSources := projectFields[9].Descriptor()
 	// project.DefaultSources holds the default value on creation for the sources field.
@@ -844,6 +872,10 @@ func init() {
 			return nil
 		}
 	}()
+	// regionDescDescription is the schema descriptor for description field.
+	regionDescDescription := regionFields[2].Descriptor()
+	// region.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	region.DescriptionValidator = regionDescDescription.Validators[0].(func(string) error)
 	topic.Policy = privacy.NewPolicies(schema.Topic{})
 	topic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -896,6 +928,10 @@ func init() {
 			return nil
 		}
 	}()
+	// topicDescDescription is the schema descriptor for description field.
+	topicDescDescription := topicFields[3].Descriptor()
+	// topic.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	topic.DescriptionValidator = topicDescDescription.Validators[0].(func(string) error)
 }
 
 const (

@@ -23,7 +23,7 @@ func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
 			Optional().MaxLen(200).
-			Comment("What the key is for, for people managing keys."),
+			Comment("What the key is for, for people managing keys. At most 200 bytes of UTF-8 text."),
 		field.Enum("role").
 			Values("ADMIN", "EDITOR", "MEMBER").
 			Comment("ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match."),

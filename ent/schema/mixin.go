@@ -35,7 +35,7 @@ func (RefMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("ref").
 			Optional().Nillable().Unique().NotEmpty().MaxLen(200).
-			Comment("The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type."),
+			Comment("The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 bytes of UTF-8 text."),
 	}
 }
 

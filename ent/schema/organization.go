@@ -22,7 +22,7 @@ func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMix
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
-			Comment("Name of the organization.").
+			Comment("Name of the organization. At most 300 bytes of UTF-8 text.").
 			NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
@@ -30,7 +30,7 @@ func (Organization) Fields() []ent.Field {
 			Values("IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER").
 			Annotations(entgql.OrderField("KIND")),
 		field.String("website").
-			Comment("Home page address.").
+			Comment("Home page address. At most 500 bytes of UTF-8 text.").
 			Optional().MaxLen(500),
 	}
 }

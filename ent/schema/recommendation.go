@@ -27,7 +27,7 @@ func (Recommendation) Fields() []ent.Field {
 			Annotations(entgql.OrderField("CLUSTER")),
 		field.String("title").
 			NotEmpty().MaxLen(300).
-			Comment("Short paraphrase of the recommendation.").
+			Comment("Short paraphrase of the recommendation. At most 300 bytes of UTF-8 text.").
 			Annotations(entgql.OrderField("TITLE")),
 	}
 }

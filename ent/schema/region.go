@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -19,15 +20,16 @@ func (Region) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
 			Unique().NotEmpty().MaxLen(32).
-			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.").
+			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 bytes of UTF-8 text.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
-			Comment("English name of the bureau.").
+			Comment("English name of the bureau. At most 200 bytes of UTF-8 text.").
 			NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
 			Optional().
-			Comment("What the bureau covers."),
+			Comment("What the bureau covers. At most 20,000 characters."),
 	}
 }
 

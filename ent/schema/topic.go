@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Topic is an IP area (patents, copyright, ...) or an economic sector
@@ -20,10 +21,10 @@ func (Topic) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
 			Unique().NotEmpty().MaxLen(64).
-			Comment("Stable code, e.g. PATENTS or TOURISM.").
+			Comment("Stable code, e.g. PATENTS or TOURISM. At most 64 bytes of UTF-8 text.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
-			Comment("English name.").
+			Comment("English name. At most 200 bytes of UTF-8 text.").
 			NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
@@ -31,7 +32,8 @@ func (Topic) Fields() []ent.Field {
 			Comment("Whether the topic is an IP area or an economic sector.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Text("description").
-			Comment("What the topic covers.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What the topic covers. At most 20,000 characters.").
 			Optional(),
 	}
 }
