@@ -108,6 +108,17 @@ type SubscriptionLimits struct {
 	// Queue is how many events a subscriber may fall behind before it is
 	// dropped.
 	Queue int
+	// MaxStreams is the most WebSocket connections and event streams
+	// open at once in the process; one more is answered 503. Each holds
+	// a file, so it must stay below the process's file limit (serve
+	// lowers it to fit).
+	MaxStreams int
+	// MaxStreamsPerAddress is the most open at once from one client
+	// address; one more is answered 429.
+	MaxStreamsPerAddress int
+	// InitTimeout closes a WebSocket that has not sent connection_init
+	// within it; 0 keeps the built-in wsInitTimeout.
+	InitTimeout time.Duration
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -158,6 +169,14 @@ func DefaultConfig() Config {
 			Lifetime:    time.Hour,
 			IdleTimeout: 5 * time.Minute,
 			Queue:       pubsub.DefaultBuffer,
+			// Below the 1,024 files a process is commonly allowed, with
+			// room for the database pool, listeners and plain requests.
+			MaxStreams: 800,
+			// Several tabs and workers of an office behind one NAT
+			// address, far from what exhausts the server.
+			MaxStreamsPerAddress: 50,
+			// A client sends connection_init as soon as it connects.
+			InitTimeout: 5 * time.Second,
 		},
 	}
 }
@@ -217,7 +236,11 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
-	gql.AddTransport(newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger)))
+	ws := newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger))
+	if cfg.Subscriptions.InitTimeout > 0 {
+		ws.InitTimeout = cfg.Subscriptions.InitTimeout
+	}
+	gql.AddTransport(ws)
 	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
 	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
