@@ -183,6 +183,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.MaxPredicates, "max-predicates", "SSCGRAPH_MAX_PREDICATES", "most filter conditions and order terms in one operation; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxFilterDepth, "max-filter-depth", "SSCGRAPH_MAX_FILTER_DEPTH", "most levels of and/or/not/has…With in one filter; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxListLength, "max-list-length", "SSCGRAPH_MAX_LIST_LENGTH", "most entries in one list argument (idIn, or, ids, …); 0 turns the limit off")
+	maxResponse := fs.Int64("max-response-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_RESPONSE_BYTES", int(cfg.MaxResponseBytes))), "most bytes of text (strings) one response may hold, each subscription event included; past it the response stops with LIMIT_EXCEEDED; 0 turns the limit off (env SSCGRAPH_MAX_RESPONSE_BYTES)")
 	intFlag(fs, getenv, &cfg.MaxVariablesBytes, "max-variables-bytes", "SSCGRAPH_MAX_VARIABLES_BYTES", "largest JSON text of a request's variables, in bytes; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
@@ -240,6 +241,10 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		debug.SetGCPercent(DefaultGCPercent)
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
+	if *maxResponse < 0 {
+		return usageError{"--max-response-bytes must not be negative"}
+	}
+	cfg.MaxResponseBytes = *maxResponse
 	cfg.Subscriptions.Lifetime, cfg.Subscriptions.IdleTimeout = *subLifetime, *subIdle
 	cfg.Subscriptions.InitTimeout = *wsInitTimeout
 	cfg.CORSCredentials = *corsCredentials

@@ -50,6 +50,10 @@ type Config struct {
 	IDSecret string
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
+	// MaxResponseBytes bounds the text (the strings) of one response,
+	// each event of a subscription included; past it the response stops
+	// with LIMIT_EXCEEDED instead of growing. 0 turns the limit off.
+	MaxResponseBytes int64
 	// MaxVariablesBytes bounds the JSON text of a request's variables,
 	// which the token limit does not see.
 	MaxVariablesBytes int
@@ -128,8 +132,11 @@ func DefaultConfig() Config {
 		MaxBodyBytes: 1 << 20,
 		// A thousand IDs in idIn take about 40 KB.
 		MaxVariablesBytes: 64 << 10,
-		QueryCacheSize:    1000,
-		Introspection:     true,
+		// Some 800 descriptions at their 20,000-character maximum; a
+		// page of 100 nodes with every text field fits many times over.
+		MaxResponseBytes: 16 << 20,
+		QueryCacheSize:   1000,
+		Introspection:    true,
 		Limits: limits.Config{
 			// Measured (BenchmarkCostShapes, README "Limits"): requests of
 			// this cost take 60-80 ms when they return as many nodes as
@@ -261,6 +268,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
 	gql.Use(&graph.Checks{Limits: lim})
+	// Outside the transaction, so that a mutation whose answer is too
+	// large is rolled back like any failed one.
+	gql.Use(responseBudget{max: cfg.MaxResponseBytes})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})
