@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -128,4 +129,46 @@ func postBody(t *testing.T, a *api, query string) []byte {
 		t.Logf("status %d", res.StatusCode)
 	}
 	return body
+}
+
+// TestResponseBudgetMemory: with the default limit, a query asking for
+// fifteen copies of a hundred maximal descriptions (30 MB) allocates about
+// the limit, not what it asked for. Allocation does not depend on the
+// database: SQLite only.
+func TestResponseBudgetMemory(t *testing.T) {
+	dsn := sqliteCopy(t)
+	long := strings.Repeat("d", 20000)
+	var q strings.Builder
+	q.WriteString(`{ matchOffers(first: 100) { edges { node {`)
+	for i := range 15 {
+		fmt.Fprintf(&q, " d%d: description", i)
+	}
+	q.WriteString(` } } } }`)
+	measure := func(max int64) (uint64, int) {
+		cfg := server.DefaultConfig()
+		cfg.MaxResponseBytes = max
+		a := newAPIWith(t, dsn, cfg)
+		if _, err := a.db.SQL.ExecContext(context.Background(), `UPDATE match_offers SET description = '`+long+`'`); err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		body := postBody(t, a, q.String())
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc, len(body)
+	}
+	unbounded, unboundedBody := measure(0)
+	bounded, boundedBody := measure(server.DefaultConfig().MaxResponseBytes)
+	t.Logf("no limit: %d MB allocated, %d MB answered; 16 MiB limit: %d MB allocated, %d bytes answered",
+		unbounded>>20, unboundedBody>>20, bounded>>20, boundedBody)
+	if unboundedBody < 20<<20 {
+		t.Fatalf("got %d bytes without a limit, want the test to ask for more than 20 MB", unboundedBody)
+	}
+	if boundedBody > 4096 {
+		t.Errorf("got %d bytes answered, want only the error", boundedBody)
+	}
+	if bounded >= unbounded/2 {
+		t.Errorf("got %d MB allocated with the limit, want well under the %d MB without", bounded>>20, unbounded>>20)
+	}
 }
