@@ -134,3 +134,40 @@ func TestWebSocketInitTimeout(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestStreamFlood replays the attack with the default settings: a
+// thousand idle sockets from one address. Fifty are kept, the rest are
+// refused at once with 429, an event stream from the same address is
+// refused too, and the API still answers.
+func TestStreamFlood(t *testing.T) {
+	a := newAPI(t, sqliteCopy(t))
+	perAddress := server.DefaultConfig().Subscriptions.MaxStreamsPerAddress
+	url := "ws" + strings.TrimPrefix(a.srv.URL, "http") + "/graphql"
+	start := time.Now()
+	accepted, refused := 0, 0
+	for range 1000 {
+		ctx, cancel := context.WithTimeout(t.Context(), eventWait)
+		conn, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{transportWS}})
+		cancel()
+		switch {
+		case err == nil:
+			accepted++
+			defer conn.CloseNow()
+		case res != nil && res.StatusCode == http.StatusTooManyRequests:
+			refused++
+		default:
+			t.Fatalf("socket %d: %v, want accepted or 429", accepted+refused+1, err)
+		}
+	}
+	t.Logf("1000 sockets from one address in %v: %d accepted, %d refused", time.Since(start).Round(time.Millisecond), accepted, refused)
+	if accepted != perAddress || refused != 1000-perAddress {
+		t.Errorf("got %d accepted and %d refused, want %d and %d", accepted, refused, perAddress, 1000-perAddress)
+	}
+	s := openSSE(t, a, "", `subscription { offerPosted { id } }`, nil)
+	if s.res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("got status %d for an event stream, want 429", s.res.StatusCode)
+	}
+	if r := a.post(t, `{ countries(first: 1) { edges { node { code } } } }`, nil); len(r.Errors) > 0 || r.str("countries.edges.0.node.code") == "" {
+		t.Errorf("got %+v, want the API to answer", r.Errors)
+	}
+}
