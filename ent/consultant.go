@@ -20,9 +20,9 @@ type Consultant struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 bytes of UTF-8 text.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Full name. At most 200 bytes of UTF-8 text.
+	// Full name. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// ISO 639-1 codes of the languages the consultant works in.
 	Languages []string `json:"languages,omitempty"`

@@ -22,9 +22,9 @@ type MatchOffer struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 bytes of UTF-8 text.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Title of the offer. At most 500 bytes of UTF-8 text.
+	// Title of the offer. At most 500 characters.
 	Title string `json:"title,omitempty"`
 	// What is offered, to whom and on what terms. At most 20,000 characters.
 	Description string `json:"description,omitempty"`

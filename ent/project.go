@@ -18,9 +18,9 @@ type Project struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Project code, e.g. DA_1_10_12_40. At most 64 bytes of UTF-8 text.
+	// Project code, e.g. DA_1_10_12_40. At most 64 characters.
 	Code string `json:"code,omitempty"`
-	// Title of the project. At most 500 bytes of UTF-8 text.
+	// Title of the project. At most 500 characters.
 	Title string `json:"title,omitempty"`
 	// What the project does, in a few sentences. At most 20,000 characters.
 	Summary string `json:"summary,omitempty"`

@@ -16,9 +16,9 @@ type Region struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 bytes of UTF-8 text.
+	// Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 characters.
 	Code string `json:"code,omitempty"`
-	// English name of the bureau. At most 200 bytes of UTF-8 text.
+	// English name of the bureau. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// What the bureau covers. At most 20,000 characters.
 	Description string `json:"description,omitempty"`

@@ -16,9 +16,9 @@ type Topic struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Stable code, e.g. PATENTS or TOURISM. At most 64 bytes of UTF-8 text.
+	// Stable code, e.g. PATENTS or TOURISM. At most 64 characters.
 	Code string `json:"code,omitempty"`
-	// English name. At most 200 bytes of UTF-8 text.
+	// English name. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// Whether the topic is an IP area or an economic sector.
 	Kind topic.Kind `json:"kind,omitempty"`

@@ -48,7 +48,21 @@ func init() {
 	// apikeyDescName is the schema descriptor for name field.
 	apikeyDescName := apikeyFields[0].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	apikey.NameValidator = apikeyDescName.Validators[0].(func(string) error)
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// apikeyDescHint is the schema descriptor for hint field.
 	apikeyDescHint := apikeyFields[3].Descriptor()
 	// apikey.HintValidator is a validator for the "hint" field. It is called by the builders before save.
@@ -92,6 +106,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -110,6 +125,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -127,7 +143,21 @@ func init() {
 	// activityDescVenueCity is the schema descriptor for venue_city field.
 	activityDescVenueCity := activityFields[7].Descriptor()
 	// activity.VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
-	activity.VenueCityValidator = activityDescVenueCity.Validators[0].(func(string) error)
+	activity.VenueCityValidator = func() func(string) error {
+		validators := activityDescVenueCity.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(venue_city string) error {
+			for _, fn := range fns {
+				if err := fn(venue_city); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// activityDescLanguage is the schema descriptor for language field.
 	activityDescLanguage := activityFields[8].Descriptor()
 	// activity.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
@@ -202,6 +232,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -220,6 +251,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -306,6 +338,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -339,7 +372,21 @@ func init() {
 	// countryDescOfficialName is the schema descriptor for official_name field.
 	countryDescOfficialName := countryFields[8].Descriptor()
 	// country.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
-	country.OfficialNameValidator = countryDescOfficialName.Validators[0].(func(string) error)
+	country.OfficialNameValidator = func() func(string) error {
+		validators := countryDescOfficialName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(official_name string) error {
+			for _, fn := range fns {
+				if err := fn(official_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// countryDescLdc is the schema descriptor for ldc field.
 	countryDescLdc := countryFields[9].Descriptor()
 	// country.DefaultLdc holds the default value on creation for the ldc field.
@@ -440,6 +487,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -458,6 +506,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -513,6 +562,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -531,6 +581,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -604,6 +655,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -622,6 +674,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -635,7 +688,21 @@ func init() {
 	// organizationDescWebsite is the schema descriptor for website field.
 	organizationDescWebsite := organizationFields[2].Descriptor()
 	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
-	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
+	organization.WebsiteValidator = func() func(string) error {
+		validators := organizationDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	persistedquery.Policy = privacy.NewPolicies(schema.PersistedQuery{})
 	persistedquery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -695,6 +762,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -713,6 +781,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -808,6 +877,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -844,6 +914,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -862,6 +933,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -900,6 +972,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -918,6 +991,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {

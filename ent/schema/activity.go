@@ -24,8 +24,8 @@ func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}
 func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
-			Comment("Title of the activity. At most 500 bytes of UTF-8 text.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the activity. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).
@@ -50,10 +50,10 @@ func (Activity) Fields() []ent.Field {
 			Comment("Last day of the activity; never before the start date.").
 			Annotations(entgql.OrderField("END_DATE")),
 		field.String("venue_city").
-			Comment("City where the activity is held; null for studies and tool development. At most 200 bytes of UTF-8 text.").
+			Comment("City where the activity is held; null for studies and tool development. At most 200 characters.").
 			// Nillable so that a NULL city is told from an empty one in
 			// page cursors, which place NULL where the database sorts it.
-			Optional().Nillable().MaxLen(200).
+			Optional().Nillable().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("VENUE_CITY")),
 		field.String("language").
 			Optional().MaxLen(2).

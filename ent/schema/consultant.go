@@ -22,8 +22,8 @@ func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin
 func (Consultant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
-			Comment("Full name. At most 200 bytes of UTF-8 text.").
-			NotEmpty().MaxLen(200).
+			Comment("Full name. At most 200 characters.").
+			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Strings("languages").
 			Optional().

@@ -26,8 +26,8 @@ func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin
 func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
-			Comment("Title of the offer. At most 500 bytes of UTF-8 text.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the offer. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).

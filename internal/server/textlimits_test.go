@@ -8,9 +8,10 @@ import (
 	"sscgraph/internal/auth"
 )
 
-// TestTextMaxLength: free text is refused past its maximum (counted in
-// characters, so a limit-long text of two-byte letters passes) on create
-// and update, with BAD_USER_INPUT naming the field, and nothing is written.
+// TestTextMaxLength: text is refused past its maximum (counted in
+// characters, so a limit-long text of two-byte letters passes, also in a
+// PostgreSQL varchar(n) column) on create and update, with BAD_USER_INPUT
+// naming the field, and nothing is written.
 func TestTextMaxLength(t *testing.T) {
 	forEachBackend(t, testTextMaxLength)
 }
@@ -43,6 +44,8 @@ func testTextMaxLength(t *testing.T, a *api) {
 		{"note one past", createProject, project("LEN_NOTE", map[string]any{"note": tooLong}), "input.note", "LEN_NOTE"},
 		{"document entry too long", createProject, project("LEN_DOC", map[string]any{"documents": []string{"CDIP/1/1", strings.Repeat("d", 501)}}), "input.documents[1]", "LEN_DOC"},
 		{"too many sources", createProject, project("LEN_SRC", map[string]any{"sources": make([]string, 201)}), "input.sources", "LEN_SRC"},
+		{"title at the maximum in two-byte letters", createProject, project("LEN_TITLE", map[string]any{"title": strings.Repeat("é", 500)}), "", "LEN_TITLE"},
+		{"title one past", createProject, project("LEN_TITLE_LONG", map[string]any{"title": strings.Repeat("é", 501)}), "input.title", "LEN_TITLE_LONG"},
 		{"topic description on update", `mutation($id: ID!, $d: String!) { updateTopic(id: $id, input: {description: $d}) { id } }`,
 			map[string]any{"id": topic, "d": tooLong}, "input.description", ""},
 	} {
@@ -75,7 +78,7 @@ func testTextMaxLength(t *testing.T, a *api) {
 	})
 	t.Run("the schema states the limits", func(t *testing.T) {
 		r := a.query(t, `{ __type(name: "MatchOffer") { fields { name description } } }`, nil)
-		want := map[string]string{"description": "At most 20,000 characters.", "title": "At most 500 bytes"}
+		want := map[string]string{"description": "At most 20,000 characters.", "title": "At most 500 characters."}
 		for _, f := range r.list("__type.fields") {
 			m := f.(map[string]any)
 			if w, ok := want[m["name"].(string)]; ok {

@@ -137,7 +137,10 @@ const (
 
 // MaxRunes returns an ent validator that refuses strings of more than max
 // characters. It counts runes, not bytes, so that the limit means the same
-// in every script; unlike ent's MaxLen it leaves the column type alone.
+// in every script. Long texts take it alone (their columns stay unsized);
+// sized columns take it before ent's MaxRuneLen, which sizes the column
+// (varchar(n) on PostgreSQL counts characters too) but refuses without
+// saying the length or the maximum.
 func MaxRunes(max int) func(string) error {
 	return func(s string) error {
 		// len(s) is at least the rune count: most strings need no count.
