@@ -3,8 +3,11 @@ package importer
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
@@ -38,6 +41,9 @@ func TestReadBombs(t *testing.T) {
 		{"xlsx with one 200 MB cell", func(p string) error {
 			return writeWorkbook(p, nil, func(w io.Writer) error { return inlineRows(w, 1, 200<<20) })
 		}, ".xlsx", "a text of more than 196602 bytes"},
+		{"xlsx declaring 1 KB for a 200 MB sheet", func(p string) error {
+			return writeWorkbookDeclaring(p, 1000, nil, func(w io.Writer) error { return inlineRows(w, 1, 200<<20) })
+		}, ".xlsx", "unpacks to more than the 1000 bytes it declares"},
 		{"xlsx with a 40,000-character cell", func(p string) error {
 			return writeWorkbook(p, nil, func(w io.Writer) error { return inlineRows(w, 3, 40000) })
 		}, ".xlsx", "line 1: column 1 holds 40000 characters, more than the 32767"},
@@ -156,6 +162,12 @@ const sheetNS = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/mai
 // writeWorkbook writes a minimal workbook: one sheet, written by sheet,
 // and shared strings when strings is not nil.
 func writeWorkbook(path string, strings_, sheet func(io.Writer) error) error {
+	return writeWorkbookDeclaring(path, 0, strings_, sheet)
+}
+
+// writeWorkbookDeclaring writes a workbook whose sheet declares that it
+// unpacks to declared bytes (0: its true size), as a forged archive can.
+func writeWorkbookDeclaring(path string, declared uint64, strings_, sheet func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -192,6 +204,12 @@ func writeWorkbook(path string, strings_, sheet func(io.Writer) error) error {
 		}{"xl/sharedStrings.xml", strings_})
 	}
 	for _, p := range parts {
+		if declared > 0 && p.name == "xl/worksheets/sheet1.xml" {
+			if err := createLying(z, p.name, declared, p.write); err != nil {
+				return err
+			}
+			continue
+		}
 		w, err := z.Create(p.name)
 		if err != nil {
 			return err
@@ -309,4 +327,32 @@ func writeCSV(path string, lines, size int) error {
 	}
 	w.WriteString("\"\nnext\n")
 	return w.Flush()
+}
+
+// createLying writes an entry compressed as written, declaring declared
+// bytes unpacked.
+func createLying(z *zip.Writer, name string, declared uint64, write func(io.Writer) error) error {
+	var packed bytes.Buffer
+	fw, err := flate.NewWriter(&packed, flate.BestSpeed)
+	if err != nil {
+		return err
+	}
+	sum := crc32.NewIEEE()
+	bw := bufio.NewWriterSize(io.MultiWriter(fw, sum), 1<<20)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	w, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: sum.Sum32(),
+		CompressedSize64: uint64(packed.Len()), UncompressedSize64: declared})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(packed.Bytes())
+	return err
 }

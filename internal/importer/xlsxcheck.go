@@ -81,6 +81,9 @@ func scanPart(f *zip.File, c partCheck) ([]int32, error) {
 	}
 	defer rc.Close()
 	if err := scanXML(rc, c); err != nil {
+		if errors.Is(err, zip.ErrFormat) {
+			return nil, fmt.Errorf("the part is damaged or unpacks to more than the %d bytes it declares (%w)", f.UncompressedSize64, err)
+		}
 		return nil, err
 	}
 	return c.result(), nil
