@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,6 +63,9 @@ func TestReadBombs(t *testing.T) {
 		{"xlsx of 20,000 rows with long texts, read", func(p string) error {
 			return writeWorkbook(p, nil, func(w io.Writer) error { return inlineRows(w, 20000, 2000) })
 		}, ".xlsx", "ok rows=19999"},
+		{"xlsx of 10 MB of incompressible text, read", func(p string) error {
+			return writeWorkbook(p, nil, func(w io.Writer) error { return randomRows(w, 8000, 2000) })
+		}, ".xlsx", "ok rows=7999"},
 		{"csv with one 10 MB line", func(p string) error { return writeCSV(p, 1, 10<<20) }, ".csv", "starts on line 1 is longer than 4194304 bytes"},
 		{"csv with a 10 MB quoted cell over many lines", func(p string) error { return writeCSV(p, 100000, 10<<20) }, ".csv", "starts on line 1 is longer than 4194304 bytes"},
 		{"csv with a 40,000-character cell", func(p string) error { return writeCSV(p, 1, 40000) }, ".csv", "column 1 holds 40000 characters"},
@@ -355,4 +359,20 @@ func createLying(z *zip.Writer, name string, declared uint64, write func(io.Writ
 	}
 	_, err = w.Write(packed.Bytes())
 	return err
+}
+
+// randomRows writes rows of one inline cell of size random letters each,
+// which compress about as little as text does.
+func randomRows(w io.Writer, rows, size int) error {
+	rng := rand.New(rand.NewPCG(1, 2))
+	cell := make([]byte, size)
+	for r := 1; r <= rows; r++ {
+		for i := range cell {
+			cell[i] = byte('a' + rng.IntN(26))
+		}
+		if _, err := fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, cell); err != nil {
+			return err
+		}
+	}
+	return nil
 }
