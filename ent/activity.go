@@ -21,11 +21,11 @@ type Activity struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Title of the activity.
+	// Title of the activity. At most 500 characters.
 	Title string `json:"title,omitempty"`
-	// What the activity did or will do.
+	// What the activity did or will do. At most 20,000 characters.
 	Description string `json:"description,omitempty"`
 	// TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
 	Kind activity.Kind `json:"kind,omitempty"`
@@ -37,7 +37,7 @@ type Activity struct {
 	StartDate time.Time `json:"start_date,omitempty"`
 	// Last day of the activity; never before the start date.
 	EndDate time.Time `json:"end_date,omitempty"`
-	// City where the activity is held; null for studies and tool development.
+	// City where the activity is held; null for studies and tool development. At most 200 characters.
 	VenueCity *string `json:"venue_city,omitempty"`
 	// ISO 639-1 code of the working language.
 	Language string `json:"language,omitempty"`

@@ -18,7 +18,7 @@ type APIKey struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// What the key is for, for people managing keys.
+	// What the key is for, for people managing keys. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match.
 	Role apikey.Role `json:"role,omitempty"`

@@ -20,13 +20,13 @@ type Consultant struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Full name.
+	// Full name. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// ISO 639-1 codes of the languages the consultant works in.
 	Languages []string `json:"languages,omitempty"`
-	// Short professional biography.
+	// Short professional biography. At most 20,000 characters.
 	Bio string `json:"bio,omitempty"`
 	// Whether the consultant currently accepts assignments.
 	Available bool `json:"available,omitempty"`

@@ -221,6 +221,11 @@ func (_c *ConsultantCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Consultant.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Bio(); ok {
+		if err := consultant.BioValidator(v); err != nil {
+			return &ValidationError{Name: "bio", err: fmt.Errorf(`ent: validator failed for field "Consultant.bio": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Available(); !ok {
 		return &ValidationError{Name: "available", err: errors.New(`ent: missing required field "Consultant.available"`)}
 	}

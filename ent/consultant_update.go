@@ -293,6 +293,11 @@ func (_u *ConsultantUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Consultant.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Bio(); ok {
+		if err := consultant.BioValidator(v); err != nil {
+			return &ValidationError{Name: "bio", err: fmt.Errorf(`ent: validator failed for field "Consultant.bio": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Email(); ok {
 		if err := consultant.EmailValidator(v); err != nil {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Consultant.email": %w`, err)}
@@ -770,6 +775,11 @@ func (_u *ConsultantUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := consultant.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Consultant.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Bio(); ok {
+		if err := consultant.BioValidator(v); err != nil {
+			return &ValidationError{Name: "bio", err: fmt.Errorf(`ent: validator failed for field "Consultant.bio": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Email(); ok {

@@ -21,7 +21,7 @@ type Country struct {
 	Code string `json:"code,omitempty"`
 	// ISO 3166-1 alpha-3 code.
 	Iso3 string `json:"iso3,omitempty"`
-	// Short English name (ISO 3166-1 common name where one exists).
+	// Short English name (ISO 3166-1 common name where one exists). At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// Short name in Arabic, from iso-codes' translations; empty where it has none.
 	NameAr string `json:"name_ar,omitempty"`
@@ -33,7 +33,7 @@ type Country struct {
 	NameRu string `json:"name_ru,omitempty"`
 	// Short name in Chinese, from iso-codes' translations; empty where it has none.
 	NameZh string `json:"name_zh,omitempty"`
-	// Official English name, where ISO 3166-1 gives one.
+	// Official English name, where ISO 3166-1 gives one. At most 300 characters.
 	OfficialName string `json:"official_name,omitempty"`
 	// On the UN list of least developed countries.
 	Ldc bool `json:"ldc,omitempty"`
@@ -43,7 +43,7 @@ type Country struct {
 	Latitude float64 `json:"latitude,omitempty"`
 	// Longitude of the centroid, for maps.
 	Longitude float64 `json:"longitude,omitempty"`
-	// Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement.
+	// Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement. At most 20,000 characters.
 	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CountryQuery when eager-loading is set.

@@ -441,6 +441,11 @@ func (_c *CountryCreate) check() error {
 			return &ValidationError{Name: "longitude", err: fmt.Errorf(`ent: validator failed for field "Country.longitude": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := country.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Country.note": %w`, err)}
+		}
+	}
 	if len(_c.mutation.RegionIDs()) == 0 {
 		return &ValidationError{Name: "region", err: errors.New(`ent: missing required edge "Country.region"`)}
 	}

@@ -681,6 +681,11 @@ func (_u *CountryUpdate) check() error {
 			return &ValidationError{Name: "longitude", err: fmt.Errorf(`ent: validator failed for field "Country.longitude": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := country.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Country.note": %w`, err)}
+		}
+	}
 	if _u.mutation.RegionCleared() && len(_u.mutation.RegionIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Country.region"`)
 	}
@@ -1842,6 +1847,11 @@ func (_u *CountryUpdateOne) check() error {
 	if v, ok := _u.mutation.Longitude(); ok {
 		if err := country.LongitudeValidator(v); err != nil {
 			return &ValidationError{Name: "longitude", err: fmt.Errorf(`ent: validator failed for field "Country.longitude": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := country.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Country.note": %w`, err)}
 		}
 	}
 	if _u.mutation.RegionCleared() && len(_u.mutation.RegionIDs()) > 0 {

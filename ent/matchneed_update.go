@@ -329,6 +329,11 @@ func (_u *MatchNeedUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := matchneed.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := matchneed.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.kind": %w`, err)}
@@ -879,6 +884,11 @@ func (_u *MatchNeedUpdateOne) check() error {
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchneed.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := matchneed.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "MatchNeed.description": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Kind(); ok {

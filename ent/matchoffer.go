@@ -22,11 +22,11 @@ type MatchOffer struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Title of the offer.
+	// Title of the offer. At most 500 characters.
 	Title string `json:"title,omitempty"`
-	// What is offered, to whom and on what terms.
+	// What is offered, to whom and on what terms. At most 20,000 characters.
 	Description string `json:"description,omitempty"`
 	// The kind of support offered.
 	Kind schematype.MatchKind `json:"kind,omitempty"`

@@ -418,6 +418,11 @@ func (_u *MatchOfferUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := matchoffer.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := matchoffer.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.kind": %w`, err)}
@@ -1131,6 +1136,11 @@ func (_u *MatchOfferUpdateOne) check() error {
 	if v, ok := _u.mutation.Title(); ok {
 		if err := matchoffer.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := matchoffer.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "MatchOffer.description": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Kind(); ok {

@@ -19,13 +19,13 @@ type Organization struct {
 	ID int `json:"id,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
-	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type.
+	// The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters.
 	Ref *string `json:"ref,omitempty"`
-	// Name of the organization.
+	// Name of the organization. At most 300 characters.
 	Name string `json:"name,omitempty"`
 	// What kind of body the organization is.
 	Kind organization.Kind `json:"kind,omitempty"`
-	// Home page address.
+	// Home page address. At most 500 characters.
 	Website string `json:"website,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.

@@ -18,11 +18,11 @@ type Project struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Project code, e.g. DA_1_10_12_40.
+	// Project code, e.g. DA_1_10_12_40. At most 64 characters.
 	Code string `json:"code,omitempty"`
-	// Title of the project.
+	// Title of the project. At most 500 characters.
 	Title string `json:"title,omitempty"`
-	// What the project does, in a few sentences.
+	// What the project does, in a few sentences. At most 20,000 characters.
 	Summary string `json:"summary,omitempty"`
 	// Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.
 	Status project.Status `json:"status,omitempty"`
@@ -32,11 +32,11 @@ type Project struct {
 	EndDate *time.Time `json:"end_date,omitempty"`
 	// Budget in Swiss francs, where known.
 	Budget *float64 `json:"budget,omitempty"`
-	// CDIP document symbols (project document, progress reports, evaluations).
+	// CDIP document symbols (project document, progress reports, evaluations). At most 200 entries of at most 500 characters each.
 	Documents []string `json:"documents,omitempty"`
-	// Provenance remarks, e.g. which facts could not be verified.
+	// Provenance remarks, e.g. which facts could not be verified. At most 20,000 characters.
 	Note string `json:"note,omitempty"`
-	// What supports the record: CDIP document symbols and public addresses. Every real project has at least one.
+	// What supports the record: CDIP document symbols and public addresses. Every real project has at least one. At most 200 entries of at most 500 characters each.
 	Sources []string `json:"sources,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`

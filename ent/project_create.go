@@ -266,6 +266,11 @@ func (_c *ProjectCreate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Project.title": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Summary(); ok {
+		if err := project.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Project.summary": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Project.status"`)}
 	}
@@ -277,6 +282,11 @@ func (_c *ProjectCreate) check() error {
 	if v, ok := _c.mutation.Budget(); ok {
 		if err := project.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Project.budget": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := project.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Project.note": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Sources(); !ok {

@@ -415,6 +415,11 @@ func (_u *ProjectUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Project.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := project.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Project.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := project.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Project.status": %w`, err)}
@@ -423,6 +428,11 @@ func (_u *ProjectUpdate) check() error {
 	if v, ok := _u.mutation.Budget(); ok {
 		if err := project.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Project.budget": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := project.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Project.note": %w`, err)}
 		}
 	}
 	return nil
@@ -1106,6 +1116,11 @@ func (_u *ProjectUpdateOne) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Project.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := project.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Project.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := project.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Project.status": %w`, err)}
@@ -1114,6 +1129,11 @@ func (_u *ProjectUpdateOne) check() error {
 	if v, ok := _u.mutation.Budget(); ok {
 		if err := project.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Project.budget": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := project.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Project.note": %w`, err)}
 		}
 	}
 	return nil

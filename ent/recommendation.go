@@ -20,7 +20,7 @@ type Recommendation struct {
 	Number int `json:"number,omitempty"`
 	// A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.
 	Cluster recommendation.Cluster `json:"cluster,omitempty"`
-	// Short paraphrase of the recommendation.
+	// Short paraphrase of the recommendation. At most 300 characters.
 	Title string `json:"title,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RecommendationQuery when eager-loading is set.

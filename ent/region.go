@@ -16,11 +16,11 @@ type Region struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.
+	// Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 characters.
 	Code string `json:"code,omitempty"`
-	// English name of the bureau.
+	// English name of the bureau. At most 200 characters.
 	Name string `json:"name,omitempty"`
-	// What the bureau covers.
+	// What the bureau covers. At most 20,000 characters.
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RegionQuery when eager-loading is set.

@@ -194,6 +194,11 @@ func (_u *RegionUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Region.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := region.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Region.description": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -514,6 +519,11 @@ func (_u *RegionUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := region.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Region.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := region.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Region.description": %w`, err)}
 		}
 	}
 	return nil

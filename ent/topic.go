@@ -16,13 +16,13 @@ type Topic struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Stable code, e.g. PATENTS or TOURISM.
+	// Stable code, e.g. PATENTS or TOURISM. At most 64 characters.
 	Code string `json:"code,omitempty"`
-	// English name.
+	// English name. At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// Whether the topic is an IP area or an economic sector.
 	Kind topic.Kind `json:"kind,omitempty"`
-	// What the topic covers.
+	// What the topic covers. At most 20,000 characters.
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TopicQuery when eager-loading is set.

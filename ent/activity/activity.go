@@ -211,6 +211,8 @@ var (
 	RefValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
 	// VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
 	VenueCityValidator func(string) error
 	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.

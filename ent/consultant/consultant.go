@@ -110,6 +110,8 @@ var (
 	RefValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// BioValidator is a validator for the "bio" field. It is called by the builders before save.
+	BioValidator func(string) error
 	// DefaultAvailable holds the default value on creation for the "available" field.
 	DefaultAvailable bool
 	// EmailValidator is a validator for the "email" field. It is called by the builders before save.

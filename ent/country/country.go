@@ -207,6 +207,8 @@ var (
 	LatitudeValidator func(float64) error
 	// LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
 	LongitudeValidator func(float64) error
+	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	NoteValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the Country queries.

@@ -164,6 +164,8 @@ var (
 	RefValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
 	// DefaultPostedAt holds the default value on creation for the "posted_at" field.
 	DefaultPostedAt func() time.Time
 	// DefaultCapacity holds the default value on creation for the "capacity" field.

@@ -123,8 +123,12 @@ var (
 	CodeValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	SummaryValidator func(string) error
 	// BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	BudgetValidator func(float64) error
+	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	NoteValidator func(string) error
 	// DefaultSources holds the default value on creation for the "sources" field.
 	DefaultSources []string
 	// DefaultDemo holds the default value on creation for the "demo" field.

@@ -48,7 +48,21 @@ func init() {
 	// apikeyDescName is the schema descriptor for name field.
 	apikeyDescName := apikeyFields[0].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	apikey.NameValidator = apikeyDescName.Validators[0].(func(string) error)
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// apikeyDescHint is the schema descriptor for hint field.
 	apikeyDescHint := apikeyFields[3].Descriptor()
 	// apikey.HintValidator is a validator for the "hint" field. It is called by the builders before save.
@@ -92,6 +106,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -110,6 +125,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -120,10 +136,28 @@ func init() {
 			return nil
 		}
 	}()
+	// activityDescDescription is the schema descriptor for description field.
+	activityDescDescription := activityFields[1].Descriptor()
+	// activity.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	activity.DescriptionValidator = activityDescDescription.Validators[0].(func(string) error)
 	// activityDescVenueCity is the schema descriptor for venue_city field.
 	activityDescVenueCity := activityFields[7].Descriptor()
 	// activity.VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
-	activity.VenueCityValidator = activityDescVenueCity.Validators[0].(func(string) error)
+	activity.VenueCityValidator = func() func(string) error {
+		validators := activityDescVenueCity.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(venue_city string) error {
+			for _, fn := range fns {
+				if err := fn(venue_city); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// activityDescLanguage is the schema descriptor for language field.
 	activityDescLanguage := activityFields[8].Descriptor()
 	// activity.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
@@ -198,6 +232,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -216,6 +251,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -226,6 +262,10 @@ func init() {
 			return nil
 		}
 	}()
+	// consultantDescBio is the schema descriptor for bio field.
+	consultantDescBio := consultantFields[2].Descriptor()
+	// consultant.BioValidator is a validator for the "bio" field. It is called by the builders before save.
+	consultant.BioValidator = consultantDescBio.Validators[0].(func(string) error)
 	// consultantDescAvailable is the schema descriptor for available field.
 	consultantDescAvailable := consultantFields[3].Descriptor()
 	// consultant.DefaultAvailable holds the default value on creation for the available field.
@@ -298,6 +338,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -331,7 +372,21 @@ func init() {
 	// countryDescOfficialName is the schema descriptor for official_name field.
 	countryDescOfficialName := countryFields[8].Descriptor()
 	// country.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
-	country.OfficialNameValidator = countryDescOfficialName.Validators[0].(func(string) error)
+	country.OfficialNameValidator = func() func(string) error {
+		validators := countryDescOfficialName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(official_name string) error {
+			for _, fn := range fns {
+				if err := fn(official_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// countryDescLdc is the schema descriptor for ldc field.
 	countryDescLdc := countryFields[9].Descriptor()
 	// country.DefaultLdc holds the default value on creation for the ldc field.
@@ -348,6 +403,10 @@ func init() {
 	countryDescLongitude := countryFields[12].Descriptor()
 	// country.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
 	country.LongitudeValidator = countryDescLongitude.Validators[0].(func(float64) error)
+	// countryDescNote is the schema descriptor for note field.
+	countryDescNote := countryFields[13].Descriptor()
+	// country.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	country.NoteValidator = countryDescNote.Validators[0].(func(string) error)
 	matchMixin := schema.Match{}.Mixin()
 	match.Policy = privacy.NewPolicies(schema.Match{})
 	match.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -428,6 +487,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -446,6 +506,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -456,6 +517,10 @@ func init() {
 			return nil
 		}
 	}()
+	// matchneedDescDescription is the schema descriptor for description field.
+	matchneedDescDescription := matchneedFields[1].Descriptor()
+	// matchneed.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	matchneed.DescriptionValidator = matchneedDescDescription.Validators[0].(func(string) error)
 	// matchneedDescPostedAt is the schema descriptor for posted_at field.
 	matchneedDescPostedAt := matchneedFields[4].Descriptor()
 	// matchneed.DefaultPostedAt holds the default value on creation for the posted_at field.
@@ -497,6 +562,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -515,6 +581,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -525,6 +592,10 @@ func init() {
 			return nil
 		}
 	}()
+	// matchofferDescDescription is the schema descriptor for description field.
+	matchofferDescDescription := matchofferFields[1].Descriptor()
+	// matchoffer.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	matchoffer.DescriptionValidator = matchofferDescDescription.Validators[0].(func(string) error)
 	// matchofferDescPostedAt is the schema descriptor for posted_at field.
 	matchofferDescPostedAt := matchofferFields[4].Descriptor()
 	// matchoffer.DefaultPostedAt holds the default value on creation for the posted_at field.
@@ -584,6 +655,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(ref string) error {
 			for _, fn := range fns {
@@ -602,6 +674,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -615,7 +688,21 @@ func init() {
 	// organizationDescWebsite is the schema descriptor for website field.
 	organizationDescWebsite := organizationFields[2].Descriptor()
 	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
-	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
+	organization.WebsiteValidator = func() func(string) error {
+		validators := organizationDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	persistedquery.Policy = privacy.NewPolicies(schema.PersistedQuery{})
 	persistedquery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -675,6 +762,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -693,6 +781,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -703,10 +792,18 @@ func init() {
 			return nil
 		}
 	}()
+	// projectDescSummary is the schema descriptor for summary field.
+	projectDescSummary := projectFields[2].Descriptor()
+	// project.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	project.SummaryValidator = projectDescSummary.Validators[0].(func(string) error)
 	// projectDescBudget is the schema descriptor for budget field.
 	projectDescBudget := projectFields[6].Descriptor()
 	// project.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	project.BudgetValidator = projectDescBudget.Validators[0].(func(float64) error)
+	// projectDescNote is the schema descriptor for note field.
+	projectDescNote := projectFields[8].Descriptor()
+	// project.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	project.NoteValidator = projectDescNote.Validators[0].(func(string) error)
 	// projectDescSources is the schema descriptor for sources field.
 	projectDescSources := projectFields[9].Descriptor()
 	// project.DefaultSources holds the default value on creation for the sources field.
@@ -780,6 +877,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -816,6 +914,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -834,6 +933,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -844,6 +944,10 @@ func init() {
 			return nil
 		}
 	}()
+	// regionDescDescription is the schema descriptor for description field.
+	regionDescDescription := regionFields[2].Descriptor()
+	// region.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	region.DescriptionValidator = regionDescDescription.Validators[0].(func(string) error)
 	topic.Policy = privacy.NewPolicies(schema.Topic{})
 	topic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -868,6 +972,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(code string) error {
 			for _, fn := range fns {
@@ -886,6 +991,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -896,6 +1002,10 @@ func init() {
 			return nil
 		}
 	}()
+	// topicDescDescription is the schema descriptor for description field.
+	topicDescDescription := topicFields[3].Descriptor()
+	// topic.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	topic.DescriptionValidator = topicDescDescription.Validators[0].(func(string) error)
 }
 
 const (

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Activity is a technical-assistance, South-South or triangular activity, as
@@ -23,11 +24,12 @@ func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}
 func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
-			Comment("Title of the activity.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the activity. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
-			Comment("What the activity did or will do.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What the activity did or will do. At most 20,000 characters.").
 			Optional(),
 		field.Enum("kind").
 			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR").
@@ -48,10 +50,10 @@ func (Activity) Fields() []ent.Field {
 			Comment("Last day of the activity; never before the start date.").
 			Annotations(entgql.OrderField("END_DATE")),
 		field.String("venue_city").
-			Comment("City where the activity is held; null for studies and tool development.").
+			Comment("City where the activity is held; null for studies and tool development. At most 200 characters.").
 			// Nillable so that a NULL city is told from an empty one in
 			// page cursors, which place NULL where the database sorts it.
-			Optional().Nillable().MaxLen(200).
+			Optional().Nillable().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("VENUE_CITY")),
 		field.String("language").
 			Optional().MaxLen(2).

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -22,8 +23,8 @@ type APIKey struct{ ent.Schema }
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
-			Optional().MaxLen(200).
-			Comment("What the key is for, for people managing keys."),
+			Optional().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Comment("What the key is for, for people managing keys. At most 200 characters."),
 		field.Enum("role").
 			Values("ADMIN", "EDITOR", "MEMBER").
 			Comment("ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match."),

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Consultant is an expert on the roster of consultants.
@@ -21,14 +22,15 @@ func (Consultant) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin
 func (Consultant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
-			Comment("Full name.").
-			NotEmpty().MaxLen(200).
+			Comment("Full name. At most 200 characters.").
+			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Strings("languages").
 			Optional().
 			Comment("ISO 639-1 codes of the languages the consultant works in."),
 		field.Text("bio").
-			Comment("Short professional biography.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("Short professional biography. At most 20,000 characters.").
 			Optional(),
 		field.Bool("available").
 			Default(true).

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Country is an ISO 3166-1 country or territory.
@@ -26,8 +27,8 @@ func (Country) Fields() []ent.Field {
 			Comment("ISO 3166-1 alpha-3 code.").
 			Annotations(entgql.OrderField("ISO3")),
 		field.String("name").
-			NotEmpty().MaxLen(200).
-			Comment("Short English name (ISO 3166-1 common name where one exists).").
+			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Comment("Short English name (ISO 3166-1 common name where one exists). At most 200 characters.").
 			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
 			// filters and ordering stay on the English name.
 			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
@@ -39,8 +40,8 @@ func (Country) Fields() []ent.Field {
 		localName("name_ru", "Russian"),
 		localName("name_zh", "Chinese"),
 		field.String("official_name").
-			Optional().MaxLen(300).
-			Comment("Official English name, where ISO 3166-1 gives one."),
+			Optional().Validate(validate.MaxRunes(300)).MaxRuneLen(300).
+			Comment("Official English name, where ISO 3166-1 gives one. At most 300 characters."),
 		field.Bool("ldc").
 			Default(false).
 			Comment("On the UN list of least developed countries.").
@@ -57,8 +58,9 @@ func (Country) Fields() []ent.Field {
 			Comment("Longitude of the centroid, for maps.").
 			Annotations(entgql.OrderField("LONGITUDE")),
 		field.Text("note").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
 			Optional().
-			Comment("Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement."),
+			Comment("Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement. At most 20,000 characters."),
 	}
 }
 

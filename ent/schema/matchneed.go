@@ -13,6 +13,7 @@ import (
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
+	"sscgraph/internal/validate"
 )
 
 // MatchNeed is a seeker's request for IP-related help on Match.
@@ -25,11 +26,12 @@ func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{
 func (MatchNeed) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
-			Comment("Title of the need.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the need. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
-			Comment("What help is sought, and why.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What help is sought, and why. At most 20,000 characters.").
 			Optional(),
 		field.Enum("kind").
 			Comment("The kind of support sought.").

@@ -13,6 +13,7 @@ import (
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
+	"sscgraph/internal/validate"
 )
 
 // MatchOffer is a provider's offer of IP-related help on Match.
@@ -25,11 +26,12 @@ func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin
 func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
-			Comment("Title of the offer.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the offer. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
-			Comment("What is offered, to whom and on what terms.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What is offered, to whom and on what terms. At most 20,000 characters.").
 			Optional(),
 		field.Enum("kind").
 			Comment("The kind of support offered.").

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -22,16 +23,16 @@ func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMix
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
-			Comment("Name of the organization.").
-			NotEmpty().MaxLen(300).
+			Comment("Name of the organization. At most 300 characters.").
+			NotEmpty().Validate(validate.MaxRunes(300)).MaxRuneLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Comment("What kind of body the organization is.").
 			Values("IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER").
 			Annotations(entgql.OrderField("KIND")),
 		field.String("website").
-			Comment("Home page address.").
-			Optional().MaxLen(500),
+			Comment("Home page address. At most 500 characters.").
+			Optional().Validate(validate.MaxRunes(500)).MaxRuneLen(500),
 	}
 }
 

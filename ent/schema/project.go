@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Project is a Development Agenda project approved by the CDIP.
@@ -19,15 +20,16 @@ type Project struct{ ent.Schema }
 func (Project) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(64).
-			Comment("Project code, e.g. DA_1_10_12_40.").
+			Unique().NotEmpty().Validate(validate.MaxRunes(64)).MaxRuneLen(64).
+			Comment("Project code, e.g. DA_1_10_12_40. At most 64 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("title").
-			Comment("Title of the project.").
-			NotEmpty().MaxLen(500).
+			Comment("Title of the project. At most 500 characters.").
+			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("summary").
-			Comment("What the project does, in a few sentences.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What the project does, in a few sentences. At most 20,000 characters.").
 			Optional(),
 		field.Enum("status").
 			Comment("Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.").
@@ -47,10 +49,11 @@ func (Project) Fields() []ent.Field {
 			Annotations(entgql.OrderField("BUDGET")),
 		field.Strings("documents").
 			Optional().
-			Comment("CDIP document symbols (project document, progress reports, evaluations)."),
+			Comment("CDIP document symbols (project document, progress reports, evaluations). At most 200 entries of at most 500 characters each."),
 		field.Text("note").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
 			Optional().
-			Comment("Provenance remarks, e.g. which facts could not be verified."),
+			Comment("Provenance remarks, e.g. which facts could not be verified. At most 20,000 characters."),
 		// Not Optional, so that GraphQL shows [String!]! (an empty list,
 		// never null); the default keeps it out of what creates must give.
 		field.Strings("sources").
@@ -58,7 +61,7 @@ func (Project) Fields() []ent.Field {
 			// The database's own default fills the rows written before
 			// the column existed.
 			Annotations(entsql.Default("[]")).
-			Comment("What supports the record: CDIP document symbols and public addresses. Every real project has at least one."),
+			Comment("What supports the record: CDIP document symbols and public addresses. Every real project has at least one. At most 200 entries of at most 500 characters each."),
 		field.Bool("demo").
 			Default(false).
 			Comment("True when the record is invented demonstration data, not a fact from the programme's documents.").

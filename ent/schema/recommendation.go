@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Recommendation is one of the 45 Development Agenda recommendations adopted
@@ -26,8 +27,8 @@ func (Recommendation) Fields() []ent.Field {
 			Comment("A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.").
 			Annotations(entgql.OrderField("CLUSTER")),
 		field.String("title").
-			NotEmpty().MaxLen(300).
-			Comment("Short paraphrase of the recommendation.").
+			NotEmpty().Validate(validate.MaxRunes(300)).MaxRuneLen(300).
+			Comment("Short paraphrase of the recommendation. At most 300 characters.").
 			Annotations(entgql.OrderField("TITLE")),
 	}
 }

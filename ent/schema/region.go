@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -18,16 +19,17 @@ type Region struct{ ent.Schema }
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(32).
-			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.").
+			Unique().NotEmpty().Validate(validate.MaxRunes(32)).MaxRuneLen(32).
+			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
-			Comment("English name of the bureau.").
-			NotEmpty().MaxLen(200).
+			Comment("English name of the bureau. At most 200 characters.").
+			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
 			Optional().
-			Comment("What the bureau covers."),
+			Comment("What the bureau covers. At most 20,000 characters."),
 	}
 }
 

@@ -158,8 +158,32 @@ func projectRules(next ent.Mutator) ent.Mutator {
 				return nil, err
 			}
 		}
+		if err := projectLists(m); err != nil {
+			return nil, err
+		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// projectLists bounds the project's lists of symbols and addresses, set or
+// appended to: ent has no validators for JSON fields. An append is checked
+// on its own, so a list may grow past MaxListLen by repeated appends; each
+// entry stays short, which is what bounds a read.
+func projectLists(m *gen.ProjectMutation) error {
+	for _, l := range []struct {
+		field string
+		items func() ([]string, bool)
+	}{
+		{"documents", m.Documents}, {"documents", m.AppendedDocuments},
+		{"sources", m.Sources}, {"sources", m.AppendedSources},
+	} {
+		if items, ok := l.items(); ok {
+			if err := validate.ShortList(l.field, items); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func consultantRules(next ent.Mutator) ent.Mutator {

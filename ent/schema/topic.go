@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Topic is an IP area (patents, copyright, ...) or an economic sector
@@ -19,19 +20,20 @@ type Topic struct{ ent.Schema }
 func (Topic) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(64).
-			Comment("Stable code, e.g. PATENTS or TOURISM.").
+			Unique().NotEmpty().Validate(validate.MaxRunes(64)).MaxRuneLen(64).
+			Comment("Stable code, e.g. PATENTS or TOURISM. At most 64 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
-			Comment("English name.").
-			NotEmpty().MaxLen(200).
+			Comment("English name. At most 200 characters.").
+			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Values("IP_AREA", "SECTOR").
 			Comment("Whether the topic is an IP area or an economic sector.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Text("description").
-			Comment("What the topic covers.").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment("What the topic covers. At most 20,000 characters.").
 			Optional(),
 	}
 }

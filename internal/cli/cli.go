@@ -183,6 +183,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Limits.MaxPredicates, "max-predicates", "SSCGRAPH_MAX_PREDICATES", "most filter conditions and order terms in one operation; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxFilterDepth, "max-filter-depth", "SSCGRAPH_MAX_FILTER_DEPTH", "most levels of and/or/not/has…With in one filter; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.MaxListLength, "max-list-length", "SSCGRAPH_MAX_LIST_LENGTH", "most entries in one list argument (idIn, or, ids, …); 0 turns the limit off")
+	maxResponse := fs.Int64("max-response-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_RESPONSE_BYTES", int(cfg.MaxResponseBytes))), "most bytes of text (strings) one response may hold, each subscription event included; past it the response stops with LIMIT_EXCEEDED; 0 turns the limit off (env SSCGRAPH_MAX_RESPONSE_BYTES)")
 	intFlag(fs, getenv, &cfg.MaxVariablesBytes, "max-variables-bytes", "SSCGRAPH_MAX_VARIABLES_BYTES", "largest JSON text of a request's variables, in bytes; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.MaxTokens, "max-tokens", "SSCGRAPH_MAX_TOKENS", "most lexical tokens in a query document; 0 turns the limit off")
 	intFlag(fs, getenv, &cfg.Limits.PerHour, "rate-limit", "SSCGRAPH_RATE_LIMIT", "cost points each client may spend per hour; 0 turns the rate limit off")
@@ -199,6 +200,9 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	intFlag(fs, getenv, &cfg.Subscriptions.Queue, "subscription-queue", "SSCGRAPH_SUBSCRIPTION_QUEUE", "events a subscriber may fall behind before it is dropped")
 	subLifetime := fs.Duration("subscription-lifetime", envDuration(getenv, "SSCGRAPH_SUBSCRIPTION_LIFETIME", cfg.Subscriptions.Lifetime), "longest one subscription lasts before the server ends it and the client subscribes again; 0 turns the limit off (env SSCGRAPH_SUBSCRIPTION_LIFETIME)")
 	subIdle := fs.Duration("subscription-idle-timeout", envDuration(getenv, "SSCGRAPH_SUBSCRIPTION_IDLE_TIMEOUT", cfg.Subscriptions.IdleTimeout), "close a WebSocket connection that has had no subscription for this long; 0 never does (env SSCGRAPH_SUBSCRIPTION_IDLE_TIMEOUT)")
+	intFlag(fs, getenv, &cfg.Subscriptions.MaxStreams, "max-streams", "SSCGRAPH_MAX_STREAMS", "most WebSocket connections and event streams open at once in the process, one more is answered 503; lowered at start to stay below the open-file limit; 0 takes all the limit allows")
+	intFlag(fs, getenv, &cfg.Subscriptions.MaxStreamsPerAddress, "max-streams-per-address", "SSCGRAPH_MAX_STREAMS_PER_ADDRESS", "most WebSocket connections and event streams open at once from one client address, one more is answered 429; 0 turns the limit off")
+	wsInitTimeout := fs.Duration("ws-init-timeout", envDuration(getenv, "SSCGRAPH_WS_INIT_TIMEOUT", cfg.Subscriptions.InitTimeout), "close a WebSocket that has not sent connection_init within this time (env SSCGRAPH_WS_INIT_TIMEOUT)")
 	pprofAddr := fs.String("pprof-addr", getenv("SSCGRAPH_PPROF_ADDR"), "address to serve Go's runtime profiles on (/debug/pprof/), e.g. 127.0.0.1:6060; off by default, loopback only unless --pprof-remote (env SSCGRAPH_PPROF_ADDR)")
 	pprofRemote := fs.Bool("pprof-remote", envBool(getenv, "SSCGRAPH_PPROF_REMOTE", false), "let --pprof-addr listen beyond the loopback interface (env SSCGRAPH_PPROF_REMOTE)")
 	metricsAddr := fs.String("metrics-addr", envOr(getenv, "SSCGRAPH_METRICS_ADDR", defaultMetricsAddr), "address to serve Prometheus metrics on (/metrics), never the API's; off serves none; loopback only unless --metrics-remote; the same address as --pprof-addr serves profiles and metrics on one listener (env SSCGRAPH_METRICS_ADDR)")
@@ -237,7 +241,12 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		debug.SetGCPercent(DefaultGCPercent)
 	}
 	cfg.MaxBodyBytes, cfg.Timeout = *maxBody, *timeout
+	if *maxResponse < 0 {
+		return usageError{"--max-response-bytes must not be negative"}
+	}
+	cfg.MaxResponseBytes = *maxResponse
 	cfg.Subscriptions.Lifetime, cfg.Subscriptions.IdleTimeout = *subLifetime, *subIdle
+	cfg.Subscriptions.InitTimeout = *wsInitTimeout
 	cfg.CORSCredentials = *corsCredentials
 	cfg.SharedLimits = *sharedLimits
 	if *persistedOnly {
@@ -255,7 +264,7 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
 	}
-	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour, "--auth-failures": cfg.Limits.AuthFailuresPerHour, "--max-subscriptions-per-connection": cfg.Subscriptions.PerConnection, "--max-subscriptions-per-client": cfg.Subscriptions.PerClient} {
+	for name, v := range map[string]int{"--max-cost": cfg.Limits.MaxCost, "--max-depth": cfg.Limits.MaxDepth, "--max-aliases": cfg.Limits.MaxAliases, "--max-predicates": cfg.Limits.MaxPredicates, "--max-filter-depth": cfg.Limits.MaxFilterDepth, "--max-list-length": cfg.Limits.MaxListLength, "--max-tokens": cfg.MaxTokens, "--max-variables-bytes": cfg.MaxVariablesBytes, "--rate-limit": cfg.Limits.PerHour, "--auth-failures": cfg.Limits.AuthFailuresPerHour, "--max-subscriptions-per-connection": cfg.Subscriptions.PerConnection, "--max-subscriptions-per-client": cfg.Subscriptions.PerClient, "--max-streams": cfg.Subscriptions.MaxStreams, "--max-streams-per-address": cfg.Subscriptions.MaxStreamsPerAddress} {
 		if v < 0 {
 			return usageError{fmt.Sprintf("%s must not be negative, got %d", name, v)}
 		}
@@ -266,9 +275,19 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	if cfg.Subscriptions.Queue < 1 || cfg.Subscriptions.Lifetime < 0 || cfg.Subscriptions.IdleTimeout < 0 {
 		return usageError{"--subscription-queue must be at least 1, --subscription-lifetime and --subscription-idle-timeout not negative"}
 	}
+	if cfg.Subscriptions.InitTimeout <= 0 {
+		return usageError{"--ws-init-timeout must be positive: without it a socket that never sends connection_init is held open"}
+	}
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
 		return err
+	}
+	// Each stream holds a file: past the limit, accept fails for every
+	// client, so the cap on streams stays below it.
+	fileLimit := raiseFileLimit(logger)
+	if fitted := fitStreams(cfg.Subscriptions.MaxStreams, fileLimit); fitted != cfg.Subscriptions.MaxStreams {
+		logger.Warn("--max-streams set to stay below the open-file limit", "asked", cfg.Subscriptions.MaxStreams, "max_streams", fitted, "file_limit", fileLimit)
+		cfg.Subscriptions.MaxStreams = fitted
 	}
 	// Before the database is touched: a deployment refused here has not
 	// been migrated or loaded either.

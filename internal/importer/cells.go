@@ -145,7 +145,7 @@ func (r *row) checkShape() {
 	}
 	for i, c := range r.cells {
 		if !named[i] && !r.h.reported[i] && strings.TrimSpace(c) != "" {
-			r.bad(fmt.Sprintf("#%d", i+1), "a value in a column without a known name: %q", c)
+			r.bad(fmt.Sprintf("#%d", i+1), "a value in a column without a known name: %q", excerpt(c))
 		}
 	}
 	for _, c := range r.h.spec {
@@ -177,7 +177,7 @@ func (r *row) date(col string) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		r.bad(col, "%q is not a date of the form YYYY-MM-DD", s)
+		r.bad(col, "%q is not a date of the form YYYY-MM-DD", excerpt(s))
 		return time.Time{}, false
 	}
 	return t, true
@@ -191,7 +191,7 @@ func (r *row) integer(col string) *int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		r.bad(col, "%q is not a whole number", s)
+		r.bad(col, "%q is not a whole number", excerpt(s))
 		return nil
 	}
 	return &n
@@ -206,7 +206,7 @@ func (r *row) number(col string) *float64 {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		r.bad(col, "%q is not a number (use a decimal point and no thousands separators)", s)
+		r.bad(col, "%q is not a number (use a decimal point and no thousands separators)", excerpt(s))
 		return nil
 	}
 	return &f
@@ -224,7 +224,7 @@ func (r *row) boolean(col string) *bool {
 	case "false", "no", "n", "0":
 		b = false
 	default:
-		r.bad(col, "%q is not true or false (yes/no, 1/0)", r.cell(col))
+		r.bad(col, "%q is not true or false (yes/no, 1/0)", excerpt(r.cell(col)))
 		return nil
 	}
 	return &b
@@ -243,7 +243,7 @@ func (r *row) enum(col string, values []string) string {
 			return v
 		}
 	}
-	r.bad(col, "%q is not one of %s", s, strings.Join(values, ", "))
+	r.bad(col, "%q is not one of %s", excerpt(s), strings.Join(values, ", "))
 	return ""
 }
 
@@ -317,7 +317,7 @@ func (r *row) figures(col string, l *lookup) []participants.Figure {
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			r.bad(col, "%q and %q are the same country", first, name)
+			r.bad(col, "%q and %q are the same country", excerpt(first), excerpt(name))
 			continue
 		}
 		seen[id] = name
@@ -325,7 +325,7 @@ func (r *row) figures(col string, l *lookup) []participants.Figure {
 		if figure != "" {
 			n, err := strconv.Atoi(figure)
 			if err != nil || n < 0 {
-				r.bad(col, "%q: the participants of %s must be a whole number, 0 or more", entry, name)
+				r.bad(col, "%q: the participants of %s must be a whole number, 0 or more", excerpt(entry), name)
 				continue
 			}
 			f.Participants = &n

@@ -65,7 +65,7 @@ func (l *lookup) find(s string) (int, error) {
 	case 1:
 		return ids[0], nil
 	case 0:
-		return 0, fmt.Errorf("unknown %s %q (give %s)", l.what, s, l.hint)
+		return 0, fmt.Errorf("unknown %s %q (give %s)", l.what, excerpt(s), l.hint)
 	default:
 		return 0, fmt.Errorf("%d %ss are named %q: give the ref of the one you mean", len(ids), l.what, s)
 	}

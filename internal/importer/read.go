@@ -91,7 +91,7 @@ func openCSV(path string) (*csvTable, error) {
 	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
 		_, _ = br.Discard(3)
 	}
-	r := csv.NewReader(br)
+	r := csv.NewReader(&recordLimitReader{r: br, line: 1})
 	r.FieldsPerRecord = -1 // rows of other widths are reported per row
 	r.ReuseRecord = true
 	return &csvTable{f: f, r: r}, nil
@@ -100,6 +100,10 @@ func openCSV(path string) (*csvTable, error) {
 func (t *csvTable) next() (int, []string, error) {
 	rec, err := t.r.Read()
 	if err != nil {
+		var long *recordTooLong
+		if errors.As(err, &long) {
+			return long.line, nil, &syntaxError{line: long.line, msg: long.Error()}
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			// The reader cannot resynchronise after a broken quote, so the
@@ -109,6 +113,12 @@ func (t *csvTable) next() (int, []string, error) {
 		return 0, nil, err
 	}
 	line, _ := t.r.FieldPos(0)
+	if line > maxRows {
+		return line, nil, &syntaxError{line: line, msg: fmt.Sprintf("more than %d lines, the most the importer reads: split the file", maxRows)}
+	}
+	if err := checkCells(line, rec); err != nil {
+		return line, nil, err
+	}
 	return line, rec, nil
 }
 
@@ -133,7 +143,12 @@ type xlsxTable struct {
 }
 
 func openXLSX(path string) (*xlsxTable, error) {
-	f, err := excelize.OpenFile(path)
+	if err := checkXLSX(path); err != nil {
+		return nil, err
+	}
+	// Belt and braces: excelize's own limits, with large sheets and shared
+	// strings unpacked to temporary files rather than memory.
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: xlsxPartOnDisk})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -160,9 +175,15 @@ func (t *xlsxTable) next() (int, []string, error) {
 	// Next yields every row, empty ones included, so counting gives the
 	// row number the sheet shows.
 	t.line++
+	if t.line > maxRows {
+		return t.line, nil, &syntaxError{line: t.line, msg: fmt.Sprintf("more than %d rows, the most the importer reads", maxRows)}
+	}
 	cells, err := t.rows.Columns()
 	if err != nil {
 		return t.line, nil, fmt.Errorf("reading row %d: %w", t.line, err)
+	}
+	if err := checkCells(t.line, cells); err != nil {
+		return t.line, nil, err
 	}
 	return t.line, cells, nil
 }
@@ -173,4 +194,51 @@ func (t *xlsxTable) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// recordLimitReader fails a CSV record (a line, or several inside quotes)
+// longer than maxRowBytes before encoding/csv, which holds a whole record,
+// has read it: a 1 GiB line would otherwise take 1 GiB. Quotes toggle its
+// state, doubled ones ("") twice, so it follows the quoting as the parser
+// does.
+type recordLimitReader struct {
+	r      io.Reader
+	line   int // the line being read, from 1
+	start  int // the line the record began on
+	n      int // bytes of the record so far
+	quoted bool
+}
+
+func (l *recordLimitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		switch {
+		case b == '"':
+			l.quoted = !l.quoted
+		case b == '\n':
+			l.line++
+			if !l.quoted {
+				l.n, l.start = 0, l.line
+				continue
+			}
+		}
+		if l.n == 0 && l.start == 0 {
+			l.start = l.line
+		}
+		if l.n++; l.n > maxRowBytes {
+			// What came before the record is still the parser's to read.
+			if i > 0 {
+				return i, nil
+			}
+			return 0, &recordTooLong{line: l.start}
+		}
+	}
+	return n, err
+}
+
+// recordTooLong is a CSV record past maxRowBytes.
+type recordTooLong struct{ line int }
+
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("the record that starts on line %d is longer than %d bytes, the most the importer reads in one row", e.line, maxRowBytes)
 }

@@ -220,6 +220,7 @@ func isAuthError(err error) bool {
 // track WebSockets, and would wait for event streams until its deadline).
 type streams struct {
 	limits SubscriptionLimits
+	caps   *streamCaps
 
 	shutdown context.Context
 	stop     context.CancelFunc
@@ -227,7 +228,7 @@ type streams struct {
 
 func newStreams(limits SubscriptionLimits) *streams {
 	ctx, stop := context.WithCancel(context.Background())
-	return &streams{limits: limits, shutdown: ctx, stop: stop}
+	return &streams{limits: limits, caps: newStreamCaps(limits), shutdown: ctx, stop: stop}
 }
 
 // errShuttingDown ends the streams when the server stops.
@@ -245,6 +246,12 @@ func (s *streams) handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		release, refusal := s.caps.admit(clientIP(r))
+		if refusal != nil {
+			refusal.write(w, r)
+			return
+		}
+		defer release()
 		ctx, cancel := context.WithCancelCause(r.Context())
 		defer cancel(nil)
 		defer context.AfterFunc(s.shutdown, func() { cancel(errShuttingDown) })()

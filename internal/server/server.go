@@ -50,6 +50,10 @@ type Config struct {
 	IDSecret string
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
+	// MaxResponseBytes bounds the text (the strings) of one response,
+	// each event of a subscription included; past it the response stops
+	// with LIMIT_EXCEEDED instead of growing. 0 turns the limit off.
+	MaxResponseBytes int64
 	// MaxVariablesBytes bounds the JSON text of a request's variables,
 	// which the token limit does not see.
 	MaxVariablesBytes int
@@ -108,6 +112,17 @@ type SubscriptionLimits struct {
 	// Queue is how many events a subscriber may fall behind before it is
 	// dropped.
 	Queue int
+	// MaxStreams is the most WebSocket connections and event streams
+	// open at once in the process; one more is answered 503. Each holds
+	// a file, so it must stay below the process's file limit (serve
+	// lowers it to fit).
+	MaxStreams int
+	// MaxStreamsPerAddress is the most open at once from one client
+	// address; one more is answered 429.
+	MaxStreamsPerAddress int
+	// InitTimeout closes a WebSocket that has not sent connection_init
+	// within it; 0 keeps the built-in wsInitTimeout.
+	InitTimeout time.Duration
 }
 
 // DefaultConfig returns the settings `serve` starts with.
@@ -117,8 +132,11 @@ func DefaultConfig() Config {
 		MaxBodyBytes: 1 << 20,
 		// A thousand IDs in idIn take about 40 KB.
 		MaxVariablesBytes: 64 << 10,
-		QueryCacheSize:    1000,
-		Introspection:     true,
+		// Some 800 descriptions at their 20,000-character maximum; a
+		// page of 100 nodes with every text field fits many times over.
+		MaxResponseBytes: 16 << 20,
+		QueryCacheSize:   1000,
+		Introspection:    true,
 		Limits: limits.Config{
 			// Measured (BenchmarkCostShapes, README "Limits"): requests of
 			// this cost take 60-80 ms when they return as many nodes as
@@ -158,6 +176,14 @@ func DefaultConfig() Config {
 			Lifetime:    time.Hour,
 			IdleTimeout: 5 * time.Minute,
 			Queue:       pubsub.DefaultBuffer,
+			// Below the 1,024 files a process is commonly allowed, with
+			// room for the database pool, listeners and plain requests.
+			MaxStreams: 800,
+			// Several tabs and workers of an office behind one NAT
+			// address, far from what exhausts the server.
+			MaxStreamsPerAddress: 50,
+			// A client sends connection_init as soon as it connects.
+			InitTimeout: 5 * time.Second,
 		},
 	}
 }
@@ -217,7 +243,11 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
-	gql.AddTransport(newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger)))
+	ws := newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger))
+	if cfg.Subscriptions.InitTimeout > 0 {
+		ws.InitTimeout = cfg.Subscriptions.InitTimeout
+	}
+	gql.AddTransport(ws)
 	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
 	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
@@ -238,6 +268,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
 	gql.Use(&graph.Checks{Limits: lim})
+	// Outside the transaction, so that a mutation whose answer is too
+	// large is rolled back like any failed one.
+	gql.Use(responseBudget{max: cfg.MaxResponseBytes})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})

@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // FieldError is a value that breaks a rule. Field is the ent field name
@@ -122,6 +123,48 @@ func Email(field, addr string) error {
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Address != addr || a.Name != "" {
 		return Errorf(field, "%q is not an e-mail address", addr)
+	}
+	return nil
+}
+
+// Text length limits, in characters (runes), so that one write cannot make
+// every read of it huge. They are stated in the fields' descriptions.
+const (
+	MaxLongText = 20000 // descriptions, biographies, notes
+	MaxListItem = 500   // one entry of a list of short strings
+	MaxListLen  = 200   // entries of a list of short strings
+)
+
+// MaxRunes returns an ent validator that refuses strings of more than max
+// characters. It counts runes, not bytes, so that the limit means the same
+// in every script. Long texts take it alone (their columns stay unsized);
+// sized columns take it before ent's MaxRuneLen, which sizes the column
+// (varchar(n) on PostgreSQL counts characters too) but refuses without
+// saying the length or the maximum.
+func MaxRunes(max int) func(string) error {
+	return func(s string) error {
+		// len(s) is at least the rune count: most strings need no count.
+		if len(s) <= max {
+			return nil
+		}
+		if n := utf8.RuneCountInString(s); n > max {
+			return fmt.Errorf("is %d characters long; at most %d are allowed", n, max)
+		}
+		return nil
+	}
+}
+
+// ShortList checks a list of short strings: at most MaxListLen entries of
+// at most MaxListItem characters each.
+func ShortList(field string, items []string) error {
+	if len(items) > MaxListLen {
+		return Errorf(field, "has %d entries; at most %d are allowed", len(items), MaxListLen)
+	}
+	check := MaxRunes(MaxListItem)
+	for i, s := range items {
+		if err := check(s); err != nil {
+			return Errorf(fmt.Sprintf("%s[%d]", field, i), "%v", err)
+		}
 	}
 	return nil
 }
