@@ -237,6 +237,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
+	// NUL in any string and Ints past 32 bits are refused before the
+	// checks and the database see them.
+	gql.Use(&graph.InputValues{})
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
