@@ -48,6 +48,9 @@ func PresentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return g
 		}
 		if g := writtenForClients(err); g != nil {
+			if e := tokenLimitError(g); e != nil {
+				return e
+			}
 			presented.Message = g.Message
 			if presented.Extensions == nil {
 				presented.Extensions = map[string]any{}
