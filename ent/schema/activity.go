@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Activity is a technical-assistance, South-South or triangular activity, as
@@ -24,7 +25,7 @@ func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the activity.").
-			NotEmpty().MaxLen(500).
+			Validate(validate.NotBlank).MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Comment("What the activity did or will do.").
@@ -57,7 +58,7 @@ func (Activity) Fields() []ent.Field {
 			Optional().MaxLen(2).
 			Comment("ISO 639-1 code of the working language."),
 		field.Int("participants").
-			Default(0).NonNegative().
+			Default(0).Validate(validate.AtLeast(0)).
 			Comment("Number of participants, all beneficiary countries together.").
 			Annotations(entgql.OrderField("PARTICIPANTS")),
 		field.Float("budget").

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Consultant is an expert on the roster of consultants.
@@ -22,7 +23,7 @@ func (Consultant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
 			Comment("Full name.").
-			NotEmpty().MaxLen(200).
+			Validate(validate.NotBlank).MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Strings("languages").
 			Optional().

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Country is an ISO 3166-1 country or territory.
@@ -26,7 +27,7 @@ func (Country) Fields() []ent.Field {
 			Comment("ISO 3166-1 alpha-3 code.").
 			Annotations(entgql.OrderField("ISO3")),
 		field.String("name").
-			NotEmpty().MaxLen(200).
+			Validate(validate.NotBlank).MaxLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists).").
 			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
 			// filters and ordering stay on the English name.

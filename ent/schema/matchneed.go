@@ -13,6 +13,7 @@ import (
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
+	"sscgraph/internal/validate"
 )
 
 // MatchNeed is a seeker's request for IP-related help on Match.
@@ -26,7 +27,7 @@ func (MatchNeed) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the need.").
-			NotEmpty().MaxLen(500).
+			Validate(validate.NotBlank).MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Comment("What help is sought, and why.").

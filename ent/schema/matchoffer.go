@@ -13,6 +13,7 @@ import (
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
+	"sscgraph/internal/validate"
 )
 
 // MatchOffer is a provider's offer of IP-related help on Match.
@@ -26,7 +27,7 @@ func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the offer.").
-			NotEmpty().MaxLen(500).
+			Validate(validate.NotBlank).MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Comment("What is offered, to whom and on what terms.").
@@ -56,7 +57,7 @@ func (MatchOffer) Fields() []ent.Field {
 		// Last, so that the column is added, not the table rebuilt (on
 		// SQLite a rebuild would drop the table's triggers).
 		field.Int("capacity").
-			Default(1).Min(1).Max(10_000).
+			Default(1).Validate(validate.Between(1, 10_000)).
 			Comment("How many accepted matches the offer can serve before it is MATCHED."),
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
+
+	"sscgraph/internal/validate"
 )
 
 // DemoMixin marks records that are invented demonstration data rather than
@@ -34,7 +36,7 @@ type RefMixin struct{ mixin.Schema }
 func (RefMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("ref").
-			Optional().Nillable().Unique().NotEmpty().MaxLen(200).
+			Optional().Nillable().Unique().Validate(validate.NotBlank).MaxLen(200).
 			Comment("The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type."),
 	}
 }

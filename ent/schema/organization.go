@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -23,7 +24,7 @@ func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
 			Comment("Name of the organization.").
-			NotEmpty().MaxLen(300).
+			Validate(validate.NotBlank).MaxLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Comment("What kind of body the organization is.").

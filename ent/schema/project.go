@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Project is a Development Agenda project approved by the CDIP.
@@ -19,12 +20,12 @@ type Project struct{ ent.Schema }
 func (Project) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(64).
+			Unique().Validate(validate.NotBlank).MaxLen(64).
 			Comment("Project code, e.g. DA_1_10_12_40.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("title").
 			Comment("Title of the project.").
-			NotEmpty().MaxLen(500).
+			Validate(validate.NotBlank).MaxLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("summary").
 			Comment("What the project does, in a few sentences.").

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -18,12 +19,12 @@ type Region struct{ ent.Schema }
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(32).
+			Unique().Validate(validate.NotBlank).MaxLen(32).
 			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			Comment("English name of the bureau.").
-			NotEmpty().MaxLen(200).
+			Validate(validate.NotBlank).MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").
 			Optional().

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"sscgraph/ent/hook"
+	"sscgraph/internal/validate"
 )
 
 // Topic is an IP area (patents, copyright, ...) or an economic sector
@@ -19,12 +20,12 @@ type Topic struct{ ent.Schema }
 func (Topic) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().MaxLen(64).
+			Unique().Validate(validate.NotBlank).MaxLen(64).
 			Comment("Stable code, e.g. PATENTS or TOURISM.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			Comment("English name.").
-			NotEmpty().MaxLen(200).
+			Validate(validate.NotBlank).MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Values("IP_AREA", "SECTOR").
