@@ -549,7 +549,7 @@ func checkOrigin(r *http.Request, patterns []string) error {
 func newWSTransport(origins []string, maxFrame int64, init transport.WebsocketInitFunc) wsTransport {
 	patterns := wsOriginPatterns(origins)
 	return wsTransport{Websocket: transport.Websocket{
-		Implementation:        timedWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: patterns}}},
+		Implementation:        transportWSRules{timedWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: patterns}}}},
 		InitFunc:              init,
 		InitTimeout:           wsInitTimeout,
 		KeepAlivePingInterval: keepAliveInterval,
