@@ -301,7 +301,11 @@ func (_m *APIKeyQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -653,7 +657,11 @@ func (_m *ActivityQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1149,7 +1157,11 @@ func (_m *AuditEventQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1519,7 +1531,11 @@ func (_m *ConsultantQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1889,7 +1905,11 @@ func (_m *CountryQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2331,7 +2351,11 @@ func (_m *MatchQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2737,7 +2761,11 @@ func (_m *MatchNeedQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3143,7 +3171,11 @@ func (_m *MatchOfferQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3567,7 +3599,11 @@ func (_m *OrganizationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3937,7 +3973,11 @@ func (_m *ProjectQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4379,7 +4419,11 @@ func (_m *RecommendationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4767,7 +4811,11 @@ func (_m *RegionQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -5137,7 +5185,11 @@ func (_m *TopicQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// The page's cursors come from its rows: a client that asks for
+	// pageInfo's cursors without edges (to page through counts) gets them,
+	// not null beside hasNextPage true.
+	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
+	if !edges && !cursors && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
