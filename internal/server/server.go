@@ -247,6 +247,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Per-operation batch loaders (an activity page's beneficiaries in one
 	// statement).
 	gql.Use(graph.Loaders{Client: client})
+	// The GeoJSON export reads its filter as the API coerced it.
+	gql.Use(export.WhereCapture{})
 	// Subscriptions are admitted against their limits, then served.
 	gql.Use(&subscriptionGate{limits: cfg.Subscriptions, timeout: cfg.Timeout, maxVariablesBytes: cfg.MaxVariablesBytes, clients: map[string]int{}})
 	gql.Use(&graph.Subscriptions{Events: events, Logger: logger, Lifetime: cfg.Subscriptions.Lifetime, EventTimeout: cfg.Timeout})
