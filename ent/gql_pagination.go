@@ -301,11 +301,10 @@ func (_m *APIKeyQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -657,11 +656,10 @@ func (_m *ActivityQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1157,11 +1155,10 @@ func (_m *AuditEventQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1531,11 +1528,10 @@ func (_m *ConsultantQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1905,11 +1901,10 @@ func (_m *CountryQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2351,11 +2346,10 @@ func (_m *MatchQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2761,11 +2755,10 @@ func (_m *MatchNeedQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3171,11 +3164,10 @@ func (_m *MatchOfferQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3599,11 +3591,10 @@ func (_m *OrganizationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3973,11 +3964,10 @@ func (_m *ProjectQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4419,11 +4409,10 @@ func (_m *RecommendationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4811,11 +4800,10 @@ func (_m *RegionQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -5185,11 +5173,10 @@ func (_m *TopicQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	// The page's cursors come from its rows: a client that asks for
-	// pageInfo's cursors without edges (to page through counts) gets them,
-	// not null beside hasNextPage true.
-	cursors := hasCollectedField(ctx, pageInfoField, "startCursor") || hasCollectedField(ctx, pageInfoField, "endCursor")
-	if !edges && !cursors && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"fmt"
 	"testing"
 )
 
-// TestCursorsWithoutEdges: a page that asks for pageInfo's cursors without
-// edges (paging through counts) gets the same cursors as with edges; they
-// were null beside hasNextPage true.
+// TestCursorsWithoutEdges: a page that asks for pageInfo without edges
+// (paging through counts) gets the same pageInfo as with edges, at the
+// root and nested: the cursors were null beside hasNextPage true at the
+// root, and a nested page answered hasNextPage false and null cursors
+// beside a totalCount larger than the page.
 func TestCursorsWithoutEdges(t *testing.T) { forEachBackend(t, testCursorsWithoutEdges) }
 
 func testCursorsWithoutEdges(t *testing.T, a *api) {
@@ -14,6 +17,7 @@ func testCursorsWithoutEdges(t *testing.T, a *api) {
 		{"first", `first: 5, orderBy: {field: CODE}`},
 		{"last", `last: 5, orderBy: {field: CODE}`},
 		{"first after", `first: 5, after: $after, orderBy: {field: CODE}`},
+		{"all in one page", `first: 1000, orderBy: {field: CODE}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]any{}
@@ -52,5 +56,29 @@ func testCursorsWithoutEdges(t *testing.T, a *api) {
 				t.Errorf("got totalCount %d, want every country (more than 10)", got)
 			}
 		})
+	}
+}
+
+func TestNestedPageInfoWithoutEdges(t *testing.T) { forEachBackend(t, testNestedPageInfoWithoutEdges) }
+
+func testNestedPageInfoWithoutEdges(t *testing.T, a *api) {
+	query := func(sel string) response {
+		return a.query(t, `{ regions(first: 3, orderBy: {field: CODE}) { edges { node { code countries(first: 2, orderBy: {field: CODE}) { `+sel+` } } } } }`, nil)
+	}
+	with := query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }`)
+	without := query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`)
+	for i := range 3 {
+		base := fmt.Sprintf("regions.edges.%d.node.countries.", i)
+		if with.num(base+"totalCount") <= 2 {
+			t.Fatalf("region %s has 2 countries or fewer: the test proves nothing", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)))
+		}
+		if got := without.get(base + "pageInfo.hasNextPage"); got != true {
+			t.Errorf("%s: without edges: got hasNextPage %v, want true", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)), got)
+		}
+		for _, f := range []string{"totalCount", "pageInfo.hasPreviousPage", "pageInfo.startCursor", "pageInfo.endCursor"} {
+			if got, want := without.get(base+f), with.get(base+f); got != want || want == nil {
+				t.Errorf("%s: without edges: got %s %v, want %v", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)), f, got, want)
+			}
+		}
 	}
 }
