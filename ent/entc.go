@@ -175,6 +175,13 @@ var rewrites = []struct {
 		to:   "lifecycle.OfferStatus${1}(",
 		pkg:  "sscgraph/internal/lifecycle",
 	},
+	{
+		files: "gql_collection.go",
+		why: "a nested page whose pageInfo is asked for without edges loaded no rows, and answered " +
+			"hasNextPage false and null cursors beside its totalCount: its rows (first+1 per parent) are loaded",
+		from: regexp.MustCompile(`if ignoredEdges \{\n(\s*)continue\n`),
+		to:   "if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {\n${1}continue\n",
+	},
 }
 
 func rewrite(dir string) error {

@@ -292,7 +292,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -403,7 +403,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -514,7 +514,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -625,7 +625,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -736,7 +736,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1143,7 +1143,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1254,7 +1254,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1496,7 +1496,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1607,7 +1607,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1718,7 +1718,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1804,7 +1804,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1890,7 +1890,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -1976,7 +1976,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -2062,7 +2062,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -2173,7 +2173,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -2602,7 +2602,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -2688,7 +2688,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -2944,7 +2944,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3055,7 +3055,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3166,7 +3166,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3252,7 +3252,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3493,7 +3493,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3579,7 +3579,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3690,7 +3690,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -3916,7 +3916,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4027,7 +4027,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4138,7 +4138,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4224,7 +4224,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4480,7 +4480,7 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4671,7 +4671,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4782,7 +4782,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -4998,7 +4998,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -5109,7 +5109,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -5220,7 +5220,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -5331,7 +5331,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
@@ -5442,7 +5442,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					})
 				}
 			}
-			if ignoredEdges {
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
 				continue
 			}
 			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {

@@ -301,7 +301,10 @@ func (_m *APIKeyQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -653,7 +656,10 @@ func (_m *ActivityQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1149,7 +1155,10 @@ func (_m *AuditEventQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1519,7 +1528,10 @@ func (_m *ConsultantQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1889,7 +1901,10 @@ func (_m *CountryQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2331,7 +2346,10 @@ func (_m *MatchQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2737,7 +2755,10 @@ func (_m *MatchNeedQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3143,7 +3164,10 @@ func (_m *MatchOfferQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3567,7 +3591,10 @@ func (_m *OrganizationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -3937,7 +3964,10 @@ func (_m *ProjectQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4379,7 +4409,10 @@ func (_m *RecommendationQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -4767,7 +4800,10 @@ func (_m *RegionQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -5137,7 +5173,10 @@ func (_m *TopicQuery) Paginate(
 		}
 	}
 	empty := (first != nil && *first == 0) || (last != nil && *last == 0)
-	if !edges && !empty {
+	// pageInfo comes from the page's rows: a client that asks for it
+	// without edges (to page through counts) gets the page's cursors, not
+	// null, and hasNextPage as exact as with edges, not "some row exists".
+	if !edges && !hasCollectedField(ctx, pageInfoField) && !empty {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {

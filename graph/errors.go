@@ -48,6 +48,9 @@ func PresentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return g
 		}
 		if g := writtenForClients(err); g != nil {
+			if e := tokenLimitError(g); e != nil {
+				return e
+			}
 			presented.Message = g.Message
 			if presented.Extensions == nil {
 				presented.Extensions = map[string]any{}
@@ -97,7 +100,10 @@ func clientView(err error) (apierr.Code, string, map[string]any, bool) {
 	var ve *ent.ValidationError
 	if errors.As(err, &ve) {
 		field := FieldPath(err, ve.Name)
-		return apierr.BadUserInput, fmt.Sprintf("invalid value for %s: %v", ve.Name, errors.Unwrap(ve)), map[string]any{"field": field}, true
+		// ent's text names the entity and the library ("ent: validator
+		// failed for field …"): the client reads the input field and the
+		// rule in plain words.
+		return apierr.BadUserInput, fmt.Sprintf("%s: %s", field, validate.Plain(errors.Unwrap(ve))), map[string]any{"field": field}, true
 	}
 	var fe *validate.FieldError
 	if errors.As(err, &fe) {

@@ -605,21 +605,7 @@ func init() {
 	// matchoffer.DefaultCapacity holds the default value on creation for the capacity field.
 	matchoffer.DefaultCapacity = matchofferDescCapacity.Default.(int)
 	// matchoffer.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
-	matchoffer.CapacityValidator = func() func(int) error {
-		validators := matchofferDescCapacity.Validators
-		fns := [...]func(int) error{
-			validators[0].(func(int) error),
-			validators[1].(func(int) error),
-		}
-		return func(capacity int) error {
-			for _, fn := range fns {
-				if err := fn(capacity); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
+	matchoffer.CapacityValidator = matchofferDescCapacity.Validators[0].(func(int) error)
 	organizationMixin := schema.Organization{}.Mixin()
 	organization.Policy = privacy.NewPolicies(schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {

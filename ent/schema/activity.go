@@ -25,7 +25,7 @@ func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the activity. At most 500 characters.").
-			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).
@@ -59,7 +59,7 @@ func (Activity) Fields() []ent.Field {
 			Optional().MaxLen(2).
 			Comment("ISO 639-1 code of the working language."),
 		field.Int("participants").
-			Default(0).NonNegative().
+			Default(0).Validate(validate.AtLeast(0)).
 			Comment("Number of participants, all beneficiary countries together.").
 			Annotations(entgql.OrderField("PARTICIPANTS")),
 		field.Float("budget").

@@ -23,7 +23,7 @@ func (Consultant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
 			Comment("Full name. At most 200 characters.").
-			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Strings("languages").
 			Optional().

@@ -27,7 +27,7 @@ func (Country) Fields() []ent.Field {
 			Comment("ISO 3166-1 alpha-3 code.").
 			Annotations(entgql.OrderField("ISO3")),
 		field.String("name").
-			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists). At most 200 characters.").
 			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
 			// filters and ordering stay on the English name.

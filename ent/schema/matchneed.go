@@ -27,7 +27,7 @@ func (MatchNeed) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the need. At most 500 characters.").
-			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).

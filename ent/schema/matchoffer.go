@@ -27,7 +27,7 @@ func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
 			Comment("Title of the offer. At most 500 characters.").
-			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).
@@ -58,7 +58,7 @@ func (MatchOffer) Fields() []ent.Field {
 		// Last, so that the column is added, not the table rebuilt (on
 		// SQLite a rebuild would drop the table's triggers).
 		field.Int("capacity").
-			Default(1).Min(1).Max(10_000).
+			Default(1).Validate(validate.Between(1, 10_000)).
 			Comment("How many accepted matches the offer can serve before it is MATCHED."),
 	}
 }

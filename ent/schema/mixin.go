@@ -36,7 +36,7 @@ type RefMixin struct{ mixin.Schema }
 func (RefMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("ref").
-			Optional().Nillable().Unique().NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Optional().Nillable().Unique().Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Comment("The importing spreadsheet's own ID for the record (column ref of sscgraph import); unique per type. At most 200 characters."),
 	}
 }

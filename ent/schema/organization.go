@@ -24,7 +24,7 @@ func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
 			Comment("Name of the organization. At most 300 characters.").
-			NotEmpty().Validate(validate.MaxRunes(300)).MaxRuneLen(300).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(300)).MaxRuneLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Comment("What kind of body the organization is.").

@@ -20,12 +20,12 @@ type Project struct{ ent.Schema }
 func (Project) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().Validate(validate.MaxRunes(64)).MaxRuneLen(64).
+			Unique().Validate(validate.NotBlank).Validate(validate.MaxRunes(64)).MaxRuneLen(64).
 			Comment("Project code, e.g. DA_1_10_12_40. At most 64 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("title").
 			Comment("Title of the project. At most 500 characters.").
-			NotEmpty().Validate(validate.MaxRunes(500)).MaxRuneLen(500).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("summary").
 			Validate(validate.MaxRunes(validate.MaxLongText)).

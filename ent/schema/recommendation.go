@@ -20,14 +20,14 @@ func (Recommendation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("number").
 			Comment("Number of the recommendation, 1 to 45.").
-			Unique().Range(1, 45).
+			Unique().Validate(validate.Between(1, 45)).
 			Annotations(entgql.OrderField("NUMBER")),
 		field.Enum("cluster").
 			Values("A", "B", "C", "D", "E", "F").
 			Comment("A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.").
 			Annotations(entgql.OrderField("CLUSTER")),
 		field.String("title").
-			NotEmpty().Validate(validate.MaxRunes(300)).MaxRuneLen(300).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(300)).MaxRuneLen(300).
 			Comment("Short paraphrase of the recommendation. At most 300 characters.").
 			Annotations(entgql.OrderField("TITLE")),
 	}

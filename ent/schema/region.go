@@ -19,12 +19,12 @@ type Region struct{ ent.Schema }
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().Validate(validate.MaxRunes(32)).MaxRuneLen(32).
+			Unique().Validate(validate.NotBlank).Validate(validate.MaxRunes(32)).MaxRuneLen(32).
 			Comment("Stable code: AFRICA, ARAB, ASIA_PACIFIC, LATIN_AMERICA_CARIBBEAN, EUROPE_ASIA or DEVELOPED. At most 32 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			Comment("English name of the bureau. At most 200 characters.").
-			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/internal/validate"
 )
 
 // The tables below hold state that replicas of sscgraph share on
@@ -26,7 +28,7 @@ type RateBucket struct{ ent.Schema }
 func (RateBucket) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("id").
-			MaxLen(300).NotEmpty().Immutable().
+			MaxLen(300).Validate(validate.NotBlank).Immutable().
 			Comment("The client: key:<id>, ip:<address>, auth:ip:<address>."),
 		field.Float("tokens").
 			Comment("Cost points left at updated_at."),
@@ -63,7 +65,7 @@ type PersistedQuery struct{ ent.Schema }
 func (PersistedQuery) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("id").
-			MaxLen(64).NotEmpty().Immutable().
+			MaxLen(64).Validate(validate.NotBlank).Immutable().
 			Comment("The SHA-256 hash of the query, hex."),
 		field.Text("query").
 			Immutable(),

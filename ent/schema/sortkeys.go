@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"sscgraph/internal/validate"
 )
 
 // The join tables below carry a sort key: a copy of the child's start date
@@ -110,7 +112,7 @@ func offerJoin(name, other, otherEdge string, otherType any) joinTable {
 // figure is known (every link made before the column existed).
 func withBeneficiaryFigures(j joinTable) joinTable {
 	j.extra = []ent.Field{
-		field.Int("participants").Optional().Nillable().NonNegative().
+		field.Int("participants").Optional().Nillable().Validate(validate.AtLeast(0)).
 			Comment("Participants from this beneficiary country; null where only the activity's total is known."),
 	}
 	return j

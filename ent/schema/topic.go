@@ -20,12 +20,12 @@ type Topic struct{ ent.Schema }
 func (Topic) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
-			Unique().NotEmpty().Validate(validate.MaxRunes(64)).MaxRuneLen(64).
+			Unique().Validate(validate.NotBlank).Validate(validate.MaxRunes(64)).MaxRuneLen(64).
 			Comment("Stable code, e.g. PATENTS or TOURISM. At most 64 characters.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			Comment("English name. At most 200 characters.").
-			NotEmpty().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("kind").
 			Values("IP_AREA", "SECTOR").

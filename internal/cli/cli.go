@@ -291,6 +291,9 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 	}
 	// Before the database is touched: a deployment refused here has not
 	// been migrated or loaded either.
+	if err := database.CheckDSN(*dsn); err != nil {
+		return usageError{err.Error()}
+	}
 	if err := checkIDSecret(*dsn, *idSecret, *insecureSecret, logger); err != nil {
 		return err
 	}
@@ -328,6 +331,9 @@ func serve(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
+	// What the address resolved to, defaults and PG* variables included:
+	// the database written to is never a guess.
+	logger.Info("database opened", database.Describe(*dsn)...)
 
 	cfg.Introspection = *introspection
 	if *idSecret != "" {
@@ -519,7 +525,7 @@ func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.W
 }
 
 // dbUsage describes the --db flag.
-const dbUsage = "SQLite database file, or a postgres:// URL (env SSCGRAPH_DB)"
+const dbUsage = "SQLite database file, or PostgreSQL as a postgres:// URL or libpq's \"host=… dbname=…\" form, naming its database (env SSCGRAPH_DB)"
 
 func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", stderr)

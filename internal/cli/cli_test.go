@@ -339,6 +339,13 @@ func TestIDSecret(t *testing.T) {
 		{"PostgreSQL URL with --insecure-default-secret", false, noPostgres, []string{"--insecure-default-secret"}, nil, listenFail, "--insecure-default-secret"},
 		{"PostgreSQL URL with SSCGRAPH_INSECURE_DEFAULT_SECRET", false, noPostgres, nil, map[string]string{"SSCGRAPH_INSECURE_DEFAULT_SECRET": "true"}, listenFail, "--insecure-default-secret"},
 		{"PostgreSQL URL with a secret from the environment", false, noPostgres, nil, map[string]string{"SSCGRAPH_ID_SECRET": "s3cret-for-tests"}, listenFail, ""},
+		// libpq's keyword form is PostgreSQL too: it was opened as a
+		// SQLite file of that name and served with the built-in secret.
+		{"libpq keyword form without a secret", false, "host=127.0.0.1 port=1 dbname=none user=nobody connect_timeout=2", nil, nil, refusal, ""},
+		{"libpq keyword form with a secret", false, "host=127.0.0.1 port=1 dbname=none user=nobody connect_timeout=2", []string{"--id-secret", "s3cret-for-tests"}, nil, listenFail, ""},
+		// Without a database, libpq's defaults chose one to create tables in.
+		{"PostgreSQL URL without a database", false, "postgres://nobody@127.0.0.1:1?sslmode=disable", []string{"--id-secret", "s3cret-for-tests"}, nil, "names no database", ""},
+		{"PostgreSQL URL of nothing", false, "postgres://", []string{"--id-secret", "s3cret-for-tests"}, nil, "names no database", ""},
 		{"PostgreSQL without a secret", true, "", nil, nil, refusal, ""},
 		{"PostgreSQL with --insecure-default-secret", true, "", []string{"--insecure-default-secret"}, nil, listenFail, "--insecure-default-secret"},
 	} {

@@ -77,13 +77,18 @@ func (db *DB) Close() error {
 	return db.Client.Close()
 }
 
-// Open opens the database that dsn names. A plain path or a file: URI is a
-// SQLite file. Open does not create the schema; call Migrate.
+// Open opens the database that dsn names. A PostgreSQL URL or libpq
+// keyword/value string (IsPostgres) is PostgreSQL, and must name its
+// database (CheckDSN); a plain path or a file: URI is a SQLite file.
+// Open does not create the schema; call Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if dsn == "" {
 		return nil, fmt.Errorf("open database: empty data source name")
 	}
 	if IsPostgres(dsn) {
+		if err := CheckDSN(dsn); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
 		return openPostgres(ctx, dsn, opts)
 	}
 	db := sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn), driver: newSQLiteDriver(opts.SQLitePragmas)})
@@ -104,11 +109,6 @@ func poolSize(dialectName string, opts Options) int {
 		return opts.MaxConns
 	}
 	return DefaultMaxConns(dialectName)
-}
-
-// IsPostgres reports whether dsn names a PostgreSQL database.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
@@ -146,19 +146,6 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options) *DB {
 		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
 	}
 	return &DB{Client: newClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do}
-}
-
-// Redact hides the password of a PostgreSQL URL for messages and logs; a
-// SQLite path is returned as it is.
-func Redact(dsn string) string {
-	if !IsPostgres(dsn) {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }
 
 // sqliteConnector opens connections of go-sqlite3's driver with the

@@ -3,14 +3,11 @@ package export
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 
 	entsql "entgo.io/ent/dialect/sql"
 
-	"sscgraph/ent"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/project"
@@ -63,13 +60,15 @@ func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *ht
 			writeErrors(w, f.status, f.errors)
 			return
 		}
-		// The API checks the filter first, as it would in a query: IDs
-		// of the right type, limits, its price, the rate limit.
-		if _, err := h.run(ctx, whereCheck, map[string]any{"where": json.RawMessage(v)}); err != nil {
+		// The API checks and coerces the filter, as it would in a query:
+		// IDs of the right type, limits, its price, the rate limit, the
+		// search field; WhereCapture hands over what it coerced.
+		checkCtx, captured := withWhereCapture(ctx)
+		if _, err := h.run(checkCtx, whereCheck, map[string]any{"where": json.RawMessage(v)}); err != nil {
 			h.refuse(ctx, w, err)
 			return
 		}
-		p, err := activityPredicate([]byte(v))
+		p, err := captured.predicate()
 		if err != nil {
 			writeErrors(w, http.StatusBadRequest, badRequest("BAD_USER_INPUT", "parameter \"where\": %v", err))
 			return
@@ -180,77 +179,4 @@ func (h *Handler) countBy(ctx context.Context, table, owner, country, ownerTable
 		return nil, fmt.Errorf("reading counts: %w", err)
 	}
 	return out, nil
-}
-
-// idField is a where-input field holding IDs: id, idNEQ, idIn, idNotIn,
-// idGT and the like (entgql names them so in every WhereInput).
-var idField = regexp.MustCompile(`^id(NEQ|In|NotIn|GT|GTE|LT|LTE)?$`)
-
-// activityPredicate turns the JSON of an ActivityWhereInput, IDs opaque,
-// into ent's predicate: the API has already checked it (types of IDs,
-// limits), so this only translates.
-func activityPredicate(raw []byte) (func(*entsql.Selector), error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, fmt.Errorf("not JSON: %w", err)
-	}
-	if err := decodeIDs(v); err != nil {
-		return nil, err
-	}
-	plain, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("re-encoding: %w", err)
-	}
-	var in ent.ActivityWhereInput
-	if err := json.Unmarshal(plain, &in); err != nil {
-		return nil, fmt.Errorf("not an ActivityWhereInput: %w", err)
-	}
-	p, err := in.P()
-	if errors.Is(err, ent.ErrEmptyActivityWhereInput) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// decodeIDs replaces, in place, every opaque ID of a where input (at any
-// depth of and/or/not/has…With) by its database key.
-func decodeIDs(v any) error {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if !idField.MatchString(k) {
-				if err := decodeIDs(e); err != nil {
-					return err
-				}
-				continue
-			}
-			switch id := e.(type) {
-			case string:
-				key, err := gid.Current().Decode(id)
-				if err != nil {
-					return fmt.Errorf("%s: %w", k, err)
-				}
-				x[k] = key
-			case []any:
-				for i, s := range id {
-					str, _ := s.(string)
-					key, err := gid.Current().Decode(str)
-					if err != nil {
-						return fmt.Errorf("%s: %w", k, err)
-					}
-					id[i] = key
-				}
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if err := decodeIDs(e); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }

@@ -151,7 +151,11 @@ func foldRune(r rune) rune {
 }
 
 // FTS renders the query in SQLite FTS4's enhanced query syntax: quoted
-// phrases joined by implicit AND, NOT before each excluded one.
+// phrases joined by implicit AND, then one NOT before the excluded ones
+// grouped by OR. FTS4 nests each NOT one level deeper and refuses an
+// expression deeper than 12 (SQLITE_FTS3_MAX_EXPR_DEPTH) as malformed,
+// while it balances a run of ORs: "a" NOT "x1" NOT "x2" … failed from the
+// 12th exclusion on, "a" NOT ("x1" OR "x2" …) holds all 15.
 func (q *Query) FTS() string {
 	var pos, neg []string
 	for _, c := range q.Clauses {
@@ -161,12 +165,20 @@ func (q *Query) FTS() string {
 		}
 		s += `"`
 		if c.Negated {
-			neg = append(neg, "NOT "+s)
+			neg = append(neg, s)
 		} else {
 			pos = append(pos, s)
 		}
 	}
-	return strings.Join(append(pos, neg...), " ")
+	out := strings.Join(pos, " ")
+	switch len(neg) {
+	case 0:
+	case 1:
+		out += " NOT " + neg[0]
+	default:
+		out += " NOT (" + strings.Join(neg, " OR ") + ")"
+	}
+	return out
 }
 
 // TSQuery renders the query for PostgreSQL's to_tsquery: <-> between the

@@ -720,3 +720,101 @@ func testExportHead(t *testing.T, a *api) {
 		}
 	}
 }
+
+// TestExportGeoJSONFilterCoercion: the GeoJSON export reads its where
+// filter through the API's own input coercion: search narrows the
+// activities counted (it was ignored: the map showed every activity where
+// the API counted none), and a list given as one object is taken as the
+// API takes it, not answered with Go's type names.
+func TestExportGeoJSONFilterCoercion(t *testing.T) {
+	forEachBackend(t, testExportGeoJSONFilterCoercion)
+}
+
+func testExportGeoJSONFilterCoercion(t *testing.T, a *api) {
+	activities := func(where string) (total int, byCountry map[string]int) {
+		t.Helper()
+		e := a.export(t, "/export/countries.geojson", url.Values{"where": {where}}, "")
+		if e.status != http.StatusOK {
+			t.Fatalf("where %s: got status %d (%s), want 200", where, e.status, e.body)
+		}
+		var fc featureCollection
+		if err := json.Unmarshal(e.body, &fc); err != nil {
+			t.Fatal(err)
+		}
+		byCountry = map[string]int{}
+		for _, f := range fc.Features {
+			total += f.Properties.Activities
+			byCountry[f.Properties.Code] = f.Properties.Activities
+		}
+		return total, byCountry
+	}
+	all, _ := activities(`{}`)
+	if all == 0 {
+		t.Fatal("no activity has a beneficiary country: the test proves nothing")
+	}
+	// A word no activity holds: the API counts none, so must the map.
+	if n := a.query(t, `{ activities(where: {search: "zzqxnotaword"}) { totalCount } }`, nil).num("activities.totalCount"); n != 0 {
+		t.Fatalf("the API counts %d activities for a word none holds", n)
+	}
+	if got, _ := activities(`{"search":"zzqxnotaword"}`); got != 0 {
+		t.Errorf("search for a word no activity holds: got %d activities on the map, want 0 (of %d)", got, all)
+	}
+	// A word some activities hold: the map counts their links, as SQL does.
+	title := a.column(t, `SELECT title FROM activities a JOIN activity_beneficiary_countries j ON j.activity_id = a.id ORDER BY a.id LIMIT 1`)[0]
+	word := strings.Fields(title)[0]
+	r := a.query(t, `query($w: ActivityWhereInput) { activities(where: $w, first: 1000) { totalCount edges { node { id } } } }`,
+		map[string]any{"w": map[string]any{"search": word}})
+	if r.num("activities.totalCount") > 1000 {
+		t.Fatalf("search %q finds more than a page of activities", word)
+	}
+	var keys []string
+	for _, id := range r.ids("activities") {
+		keys = append(keys, fmt.Sprint(mustDecode(t, id)))
+	}
+	want := map[string]int{}
+	for code, n := range perCountryCounts(t, a, `SELECT c.code, count(*) FROM activity_beneficiary_countries j JOIN countries c ON c.id = j.country_id WHERE j.activity_id IN (`+strings.Join(keys, ",")+`) GROUP BY c.code`) {
+		want[code] = n
+	}
+	if len(want) == 0 {
+		t.Fatalf("search %q finds no activity with a beneficiary country", word)
+	}
+	_, got := activities(fmt.Sprintf(`{"search":%q}`, word))
+	for code, n := range want {
+		if got[code] != n {
+			t.Errorf("search %q, %s: got %d activities, want %d", word, code, got[code], n)
+		}
+	}
+	// A list given as one object is coerced to a list of one, as in
+	// /graphql.
+	p := a.query(t, `{ projects(first: 1, where: {hasActivities: true}) { edges { node { id } } } }`, nil).str("projects.edges.0.node.id")
+	asList, _ := activities(fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, p))
+	asObject, _ := activities(fmt.Sprintf(`{"hasProjectWith":{"id":%q}}`, p))
+	if asList == 0 || asObject != asList {
+		t.Errorf("hasProjectWith as one object: got %d activities, want %d as with a list", asObject, asList)
+	}
+	// A malformed filter gets the API's message, not Go's type names.
+	e := a.export(t, "/export/countries.geojson", url.Values{"where": {`{"hasProjectWith":{"colour":"red"}}`}}, "")
+	if e.status != http.StatusBadRequest || !strings.Contains(string(e.body), "colour") || strings.Contains(string(e.body), "Go struct") {
+		t.Errorf("malformed filter: got status %d, %.300s; want 400 with the API's message naming colour", e.status, e.body)
+	}
+}
+
+// perCountryCounts runs a query of (country code, count) rows.
+func perCountryCounts(t *testing.T, a *api, query string) map[string]int {
+	t.Helper()
+	rows, err := a.db.SQL.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[code] = n
+	}
+	return out
+}

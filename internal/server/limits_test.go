@@ -116,8 +116,19 @@ func TestLimits(t *testing.T) {
 			t.Fatalf("50 tokens refused: %+v", r.Errors)
 		}
 		r := a.post(t, fields(49), nil)
-		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "token limit") {
-			t.Errorf("51 tokens: %+v", r.Errors)
+		// A limit like the others: LIMIT_EXCEEDED naming it, not
+		// GRAPHQL_PARSE_FAILED as if the document were malformed.
+		if got := code(r); got != "LIMIT_EXCEEDED" {
+			t.Fatalf("51 tokens: got code %q (%+v), want LIMIT_EXCEEDED", got, r.Errors)
+		}
+		if got, want := r.Errors[0].Message, "query tokens are over the limit of 50"; !strings.HasPrefix(got, want) {
+			t.Errorf("51 tokens: got message %q, want it to begin %q", got, want)
+		}
+		if got := r.Errors[0].Extensions["limit"]; got != "tokens" {
+			t.Errorf("51 tokens: got extensions.limit %v, want tokens", got)
+		}
+		if got := r.Errors[0].Extensions["maximum"]; got != float64(50) {
+			t.Errorf("51 tokens: got extensions.maximum %v, want 50", got)
 		}
 	})
 	t.Run("body size", func(t *testing.T) {

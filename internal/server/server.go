@@ -267,6 +267,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
+	// NUL in any string and Ints past 32 bits are refused before the
+	// checks and the database see them.
+	gql.Use(&graph.InputValues{})
 	gql.Use(&graph.Checks{Limits: lim})
 	// Outside the transaction, so that a mutation whose answer is too
 	// large is rolled back like any failed one.
@@ -277,6 +280,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Per-operation batch loaders (an activity page's beneficiaries in one
 	// statement).
 	gql.Use(graph.Loaders{Client: client})
+	// The GeoJSON export reads its filter as the API coerced it.
+	gql.Use(export.WhereCapture{})
 	// Subscriptions are admitted against their limits, then served.
 	gql.Use(&subscriptionGate{limits: cfg.Subscriptions, timeout: cfg.Timeout, maxVariablesBytes: cfg.MaxVariablesBytes, clients: map[string]int{}})
 	gql.Use(&graph.Subscriptions{Events: events, Logger: logger, Lifetime: cfg.Subscriptions.Lifetime, EventTimeout: cfg.Timeout})

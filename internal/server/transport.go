@@ -549,7 +549,7 @@ func checkOrigin(r *http.Request, patterns []string) error {
 func newWSTransport(origins []string, maxFrame int64, init transport.WebsocketInitFunc) wsTransport {
 	patterns := wsOriginPatterns(origins)
 	return wsTransport{Websocket: transport.Websocket{
-		Implementation:        timedWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: patterns}}},
+		Implementation:        transportWSRules{timedWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: patterns}}}},
 		InitFunc:              init,
 		InitTimeout:           wsInitTimeout,
 		KeepAlivePingInterval: keepAliveInterval,
@@ -650,6 +650,9 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	setOutcome(reqctx.From(r.Context()), "ok")
+	if want := w.Header().Get("Cache-Control"); want != "" {
+		w = &keepCacheControl{ResponseWriter: w, want: want}
+	}
 	t.SSE.Do(w, r, exec)
 }
 
@@ -753,3 +756,38 @@ func (g *subscriptionGate) admit(ctx context.Context, conn *streamConn) *gqlerro
 	})
 	return nil
 }
+
+// keepCacheControl keeps the Cache-Control the middleware chose
+// (no-store on a keyed request, see withSecurityHeaders) over the
+// no-cache gqlgen's SSE transport sets: no-cache lets a cache store the
+// events, private fields included, and only revalidate them.
+type keepCacheControl struct {
+	http.ResponseWriter
+	want    string
+	written bool
+}
+
+func (w *keepCacheControl) restore() {
+	if !w.written {
+		w.written = true
+		w.Header().Set("Cache-Control", w.want)
+	}
+}
+
+func (w *keepCacheControl) WriteHeader(status int) {
+	w.restore()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *keepCacheControl) Write(b []byte) (int, error) {
+	w.restore()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush is what gqlgen's SSE transport asks of its writer.
+func (w *keepCacheControl) Flush() {
+	w.restore()
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *keepCacheControl) Unwrap() http.ResponseWriter { return w.ResponseWriter }
