@@ -31,8 +31,7 @@ func testValidationMessages(t *testing.T, a *api) {
 		{"capacity above its maximum", base(map[string]any{"capacity": 10001}), "input.capacity: must be at most 10000", "input.capacity"},
 		{"title of only spaces", base(map[string]any{"title": "   "}), "input.title: must not be empty", "input.title"},
 		{"empty title", base(map[string]any{"title": ""}), "input.title: must not be empty", "input.title"},
-		// ent's own validators (MaxLen also sizes the column) in plain words.
-		{"title too long", base(map[string]any{"title": strings.Repeat("t", 501)}), "input.title: is too long", "input.title"},
+		{"title too long", base(map[string]any{"title": strings.Repeat("t", 501)}), "input.title: is 501 characters long; at most 500 are allowed", "input.title"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.provider.do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, c.vars)

@@ -148,7 +148,7 @@ func MaxRunes(max int) func(string) error {
 			return nil
 		}
 		if n := utf8.RuneCountInString(s); n > max {
-			return fmt.Errorf("is %d characters long; at most %d are allowed", n, max)
+			return &RuleError{Msg: fmt.Sprintf("is %d characters long; at most %d are allowed", n, max)}
 		}
 		return nil
 	}
