@@ -153,8 +153,8 @@ func DefaultConfig() Config {
 			PerConnection: 10,
 			// A client with a few tabs or workers, each a connection.
 			PerClient: 100,
-			// Long enough that clients rarely resubscribe, short enough
-			// that a revoked key stops receiving within the hour.
+			// Long enough that clients rarely resubscribe (a revoked or
+			// expired key's subscriptions end within seconds anyway).
 			Lifetime:    time.Hour,
 			IdleTimeout: 5 * time.Minute,
 			Queue:       pubsub.DefaultBuffer,
@@ -267,6 +267,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		return 0
 	}))
 	st := newStreams(cfg.Subscriptions)
+	go watchEndedKeys(st.shutdown, keys, events, logger)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
 	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))))
