@@ -240,7 +240,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql.Use(&graph.Checks{Limits: lim})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
-	gql.Use(graph.Transactions{Opener: client, Logger: logger})
+	gql.Use(graph.Transactions{Opener: client, Client: client, Logger: logger})
 	// Per-operation batch loaders (an activity page's beneficiaries in one
 	// statement).
 	gql.Use(graph.Loaders{Client: client})
@@ -270,12 +270,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	go watchEndedKeys(st.shutdown, keys, events, logger)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
-	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))))
+	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withIdempotencyKey(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
 			AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-ID"},
+			AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-ID", idempotencyHeader},
 			ExposedHeaders:   []string{"X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used", "Retry-After"},
 			AllowCredentials: cfg.CORSCredentials,
 			MaxAge:           600,
