@@ -21,9 +21,9 @@ const keyEndWithin = 3 * time.Second
 // TestKeyEndEndsSubscriptions: a key revoked through the API of another
 // replica, revoked by the command line (another process's database
 // connection), or expired ends its subscriptions on every transport
-// within seconds: WebSockets (both protocols) close with 4403
-// UNAUTHENTICATED, an event stream ends with an UNAUTHENTICATED error and
-// complete. Another key's subscription on the same replica goes on. On
+// within seconds: WebSockets (both protocols, and one without
+// subscriptions) close with 4403 UNAUTHENTICATED, an event stream ends
+// with an UNAUTHENTICATED error and complete. Another key's subscription on the same replica goes on. On
 // PostgreSQL the subscriptions are on replica b and the API revocation on
 // replica a.
 func TestKeyEndEndsSubscriptions(t *testing.T) {
@@ -89,6 +89,12 @@ func testKeyEnd(t *testing.T, a, replica *api, d matchData, expiresIn time.Durat
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A WebSocket without subscriptions, its key in the upgrade's header:
+	// its queries and mutations run with the key too.
+	idle, err := dialWS(t, replica, transportWS, http.Header{"Authorization": {"Bearer " + key}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ws.subscribe(t, "1", offerPostedQuery, nil)
 	legacy.subscribe(t, "a", offerPostedQuery, nil)
 	sse := openSSE(t, replica, "Bearer "+key, offerPostedQuery, nil)
@@ -110,11 +116,14 @@ func testKeyEnd(t *testing.T, a, replica *api, d matchData, expiresIn time.Durat
 	if m := sse.next(t); m.Type != "complete" {
 		t.Errorf("SSE: got %+v after the error, want complete", m)
 	}
-	for _, c := range []*wsClient{ws, legacy} {
-		err := c.closeErr(t)
+	for _, c := range []struct {
+		name string
+		c    *wsClient
+	}{{"graphql-transport-ws", ws}, {"graphql-ws", legacy}, {"without subscriptions", idle}} {
+		err := c.c.closeErr(t)
 		var ce websocket.CloseError
 		if !errors.As(err, &ce) || ce.Code != 4403 || ce.Reason != "UNAUTHENTICATED" {
-			t.Errorf("%s: closed with %v, want 4403 UNAUTHENTICATED", c.protocol, err)
+			t.Errorf("%s: closed with %v, want 4403 UNAUTHENTICATED", c.name, err)
 		}
 	}
 	elapsed := time.Since(start)

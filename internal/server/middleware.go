@@ -265,8 +265,7 @@ func (s *streams) handler(next http.Handler) http.Handler {
 			w = &eventStreamWriter{ResponseWriter: w, rc: rc, cancel: cancel}
 		}
 		defer conn.stopIdle()
-		ctx = withConnectionEnder(context.WithValue(ctx, streamKey{}, conn), conn)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, streamKey{}, conn)))
 	})
 }
 

@@ -217,7 +217,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
-	gql.AddTransport(newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger)))
+	// WebSockets opened with a key are closed when it is revoked or
+	// expires (watchEndedKeys).
+	keyed := newKeyedConns()
+	gql.AddTransport(newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, trackKeyed(keyed, wsInit(keys, lim, logger))))
 	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
 	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
@@ -267,7 +270,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		return 0
 	}))
 	st := newStreams(cfg.Subscriptions)
-	go watchEndedKeys(st.shutdown, keys, events, logger)
+	go watchEndedKeys(st.shutdown, keys, events, keyed, logger)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
 	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withIdempotencyKey(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
