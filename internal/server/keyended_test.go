@@ -61,7 +61,8 @@ func TestKeyEndEndsSubscriptions(t *testing.T) {
 						t.Fatal(err)
 					}
 				}},
-				{"expired", 2 * time.Second, nil},
+				// Long enough to open the subscriptions on a busy machine.
+				{"expired", 4 * time.Second, nil},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					testKeyEnd(t, a, replica, d, tc.expiresIn, tc.end)
