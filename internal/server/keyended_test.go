@@ -1,16 +1,18 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/database"
+	"sscgraph/internal/cli"
 	"sscgraph/internal/gid"
 )
 
@@ -19,8 +21,8 @@ import (
 const keyEndWithin = 3 * time.Second
 
 // TestKeyEndEndsSubscriptions: a key revoked through the API of another
-// replica, revoked by the command line (another process's database
-// connection), or expired ends its subscriptions on every transport
+// replica, revoked by `sscgraph key revoke` (the command's own database
+// connection, as another process), or expired ends its subscriptions on every transport
 // within seconds: WebSockets (both protocols, and one without
 // subscriptions) close with 4403 UNAUTHENTICATED, an event stream ends
 // with an UNAUTHENTICATED error and complete. Another key's subscription on the same replica goes on. On
@@ -51,14 +53,14 @@ func TestKeyEndEndsSubscriptions(t *testing.T) {
 						t.Fatalf("revokeAPIKey: %+v %+v", r.Data, r.Errors)
 					}
 				}},
-				{"revoked by the command line", 0, func(t *testing.T, id int) {
-					db, err := database.Open(context.Background(), dsn, database.Options{})
-					if err != nil {
-						t.Fatal(err)
+				{"revoked by sscgraph key revoke", 0, func(t *testing.T, id int) {
+					var out, errs bytes.Buffer
+					args := []string{"key", "revoke", "--db", dsn, gid.Current().Encode(id)}
+					if err := cli.Run(context.Background(), args, func(string) string { return "" }, &out, &errs); err != nil {
+						t.Fatalf("sscgraph key revoke: %v\n%s", err, errs.String())
 					}
-					defer db.Close()
-					if err := auth.Revoke(context.Background(), db.Client, id); err != nil {
-						t.Fatal(err)
+					if !strings.HasPrefix(out.String(), "revoked ") {
+						t.Fatalf("sscgraph key revoke printed %q, want revoked <ID>", out.String())
 					}
 				}},
 				// Long enough to open the subscriptions on a busy machine.
