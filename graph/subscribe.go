@@ -137,8 +137,7 @@ func listen(ctx context.Context) (*stream, *pubsub.Subscription, error) {
 // anything, the subscriber receives. It ends when ctx does (the client
 // left), when the subscription's lifetime is over, when its key was
 // revoked or expired, when the subscriber fell behind the events, or when
-// handle fails; in the last four cases
-// the stream's last answer says why.
+// handle fails; in the last four cases the stream's last answer says why.
 //
 // Events that arrive while handle runs wait in the subscription's queue;
 // batch lets a handler see them at once (suggestions recompute once for
