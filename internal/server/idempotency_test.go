@@ -54,8 +54,8 @@ func replayed(r response) (bool, string) {
 // answered with the first outcome (the same object, the first request's
 // ID) and writes nothing more; the same key with another request is
 // refused; keys belong to one client; a failed mutation records nothing;
-// an expired key runs again; malformed keys are refused with 400 before
-// anything runs.
+// an expired key runs again; malformed keys, a key sent twice and a key
+// on an event stream are refused with 400 before anything runs.
 func TestIdempotencyKey(t *testing.T) { forEachBackend(t, testIdempotencyKey) }
 
 func testIdempotencyKey(t *testing.T, a *api) {
@@ -161,6 +161,48 @@ func testIdempotencyKey(t *testing.T, a *api) {
 			})
 		}
 		if got := consultants("Idem Malformed"); got != 0 {
+			t.Errorf("got %d consultants written, want 0", got)
+		}
+	})
+
+	t.Run("a key on a stream, or sent twice", func(t *testing.T) {
+		for _, tc := range []struct {
+			name    string
+			headers map[string]string
+		}{
+			{"event stream", map[string]string{"Accept": "text/event-stream"}},
+			{"sent twice", nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body, _ := json.Marshal(map[string]any{"query": createConsultant, "variables": map[string]any{"name": "Idem Stream"}})
+				req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", editor)
+				req.Header.Add("Idempotency-Key", "stream-1")
+				if tc.headers == nil {
+					req.Header.Add("Idempotency-Key", "stream-2")
+				}
+				for k, v := range tc.headers {
+					req.Header.Set(k, v)
+				}
+				res, err := a.srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				r := response{Status: res.StatusCode}
+				if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+					t.Fatal(err)
+				}
+				if r.Status != http.StatusBadRequest || errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "Idempotency-Key" {
+					t.Errorf("got status %d %+v, want 400 BAD_USER_INPUT on Idempotency-Key", r.Status, r.Errors)
+				}
+			})
+		}
+		if got := consultants("Idem Stream"); got != 0 {
 			t.Errorf("got %d consultants written, want 0", got)
 		}
 	})
