@@ -33,7 +33,9 @@ type AuditEvent struct {
 	// Operation holds the value of the "operation" field.
 	Operation auditevent.Operation `json:"operation,omitempty"`
 	// Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.
-	Changes      map[string]interface{} `json:"changes,omitempty"`
+	Changes map[string]interface{} `json:"changes,omitempty"`
+	// The ID of the request that made the write (its X-Request-ID, as the response echoed it); null for writes by sscgraph's commands. All the events of one mutation share it.
+	RequestID    *string `json:"request_id,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -46,7 +48,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditevent.FieldID, auditevent.FieldKeyID, auditevent.FieldNodeID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldRole, auditevent.FieldVia, auditevent.FieldType, auditevent.FieldOperation:
+		case auditevent.FieldRole, auditevent.FieldVia, auditevent.FieldType, auditevent.FieldOperation, auditevent.FieldRequestID:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -122,6 +124,13 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field changes: %w", err)
 				}
 			}
+		case auditevent.FieldRequestID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field request_id", values[i])
+			} else if value.Valid {
+				_m.RequestID = new(string)
+				*_m.RequestID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -183,6 +192,11 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("changes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Changes))
+	builder.WriteString(", ")
+	if v := _m.RequestID; v != nil {
+		builder.WriteString("request_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -94,6 +94,20 @@ func (_c *AuditEventCreate) SetChanges(v map[string]interface{}) *AuditEventCrea
 	return _c
 }
 
+// SetRequestID sets the "request_id" field.
+func (_c *AuditEventCreate) SetRequestID(v string) *AuditEventCreate {
+	_c.mutation.SetRequestID(v)
+	return _c
+}
+
+// SetNillableRequestID sets the "request_id" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableRequestID(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetRequestID(*v)
+	}
+	return _c
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 	return _c.mutation
@@ -170,6 +184,11 @@ func (_c *AuditEventCreate) check() error {
 			return &ValidationError{Name: "operation", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.operation": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RequestID(); ok {
+		if err := auditevent.RequestIDValidator(v); err != nil {
+			return &ValidationError{Name: "request_id", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.request_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -228,6 +247,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Changes(); ok {
 		_spec.SetField(auditevent.FieldChanges, field.TypeJSON, value)
 		_node.Changes = value
+	}
+	if value, ok := _c.mutation.RequestID(); ok {
+		_spec.SetField(auditevent.FieldRequestID, field.TypeString, value)
+		_node.RequestID = &value
 	}
 	return _node, _spec
 }
@@ -315,6 +338,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Changes(); exists {
 			s.SetIgnore(auditevent.FieldChanges)
+		}
+		if _, exists := u.create.mutation.RequestID(); exists {
+			s.SetIgnore(auditevent.FieldRequestID)
 		}
 	}))
 	return u
@@ -546,6 +572,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.Changes(); exists {
 				s.SetIgnore(auditevent.FieldChanges)
+			}
+			if _, exists := b.mutation.RequestID(); exists {
+				s.SetIgnore(auditevent.FieldRequestID)
 			}
 		}
 	}))

@@ -21,6 +21,7 @@ import (
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
+	"sscgraph/ent/idempotencyrecord"
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
@@ -68,6 +69,8 @@ type Client struct {
 	Consultant *ConsultantClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
+	IdempotencyRecord *IdempotencyRecordClient
 	// Match is the client for interacting with the Match builders.
 	Match *MatchClient
 	// MatchNeed is the client for interacting with the MatchNeed builders.
@@ -115,6 +118,7 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Consultant = NewConsultantClient(c.config)
 	c.Country = NewCountryClient(c.config)
+	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Match = NewMatchClient(c.config)
 	c.MatchNeed = NewMatchNeedClient(c.config)
 	c.MatchOffer = NewMatchOfferClient(c.config)
@@ -230,6 +234,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:          NewAuditEventClient(cfg),
 		Consultant:          NewConsultantClient(cfg),
 		Country:             NewCountryClient(cfg),
+		IdempotencyRecord:   NewIdempotencyRecordClient(cfg),
 		Match:               NewMatchClient(cfg),
 		MatchNeed:           NewMatchNeedClient(cfg),
 		MatchOffer:          NewMatchOfferClient(cfg),
@@ -272,6 +277,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:          NewAuditEventClient(cfg),
 		Consultant:          NewConsultantClient(cfg),
 		Country:             NewCountryClient(cfg),
+		IdempotencyRecord:   NewIdempotencyRecordClient(cfg),
 		Match:               NewMatchClient(cfg),
 		MatchNeed:           NewMatchNeedClient(cfg),
 		MatchOffer:          NewMatchOfferClient(cfg),
@@ -316,9 +322,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
 		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
-		c.Consultant, c.Country, c.Match, c.MatchNeed, c.MatchOffer,
-		c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic, c.Organization,
-		c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation, c.Region, c.Topic,
+		c.Consultant, c.Country, c.IdempotencyRecord, c.Match, c.MatchNeed,
+		c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic,
+		c.Organization, c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation,
+		c.Region, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -330,9 +337,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
 		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
-		c.Consultant, c.Country, c.Match, c.MatchNeed, c.MatchOffer,
-		c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic, c.Organization,
-		c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation, c.Region, c.Topic,
+		c.Consultant, c.Country, c.IdempotencyRecord, c.Match, c.MatchNeed,
+		c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic,
+		c.Organization, c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation,
+		c.Region, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -361,6 +369,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Consultant.mutate(ctx, m)
 	case *CountryMutation:
 		return c.Country.mutate(ctx, m)
+	case *IdempotencyRecordMutation:
+		return c.IdempotencyRecord.mutate(ctx, m)
 	case *MatchMutation:
 		return c.Match.mutate(ctx, m)
 	case *MatchNeedMutation:
@@ -2039,6 +2049,140 @@ func (c *CountryClient) mutate(ctx context.Context, m *CountryMutation) (Value, 
 		return (&CountryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Country mutation op: %q", m.Op())
+	}
+}
+
+// IdempotencyRecordClient is a client for the IdempotencyRecord schema.
+type IdempotencyRecordClient struct {
+	config
+}
+
+// NewIdempotencyRecordClient returns a client for the IdempotencyRecord from the given config.
+func NewIdempotencyRecordClient(c config) *IdempotencyRecordClient {
+	return &IdempotencyRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `idempotencyrecord.Hooks(f(g(h())))`.
+func (c *IdempotencyRecordClient) Use(hooks ...Hook) {
+	c.hooks.IdempotencyRecord = append(c.hooks.IdempotencyRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `idempotencyrecord.Intercept(f(g(h())))`.
+func (c *IdempotencyRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IdempotencyRecord = append(c.inters.IdempotencyRecord, interceptors...)
+}
+
+// Create returns a builder for creating a IdempotencyRecord entity.
+func (c *IdempotencyRecordClient) Create() *IdempotencyRecordCreate {
+	mutation := newIdempotencyRecordMutation(c.config, OpCreate)
+	return &IdempotencyRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IdempotencyRecord entities.
+func (c *IdempotencyRecordClient) CreateBulk(builders ...*IdempotencyRecordCreate) *IdempotencyRecordCreateBulk {
+	return &IdempotencyRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdempotencyRecordClient) MapCreateBulk(slice any, setFunc func(*IdempotencyRecordCreate, int)) *IdempotencyRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdempotencyRecordCreateBulk{err: fmt.Errorf("calling to IdempotencyRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdempotencyRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdempotencyRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Update() *IdempotencyRecordUpdate {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdate)
+	return &IdempotencyRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdempotencyRecordClient) UpdateOne(_m *IdempotencyRecord) *IdempotencyRecordUpdateOne {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdateOne, withIdempotencyRecord(_m))
+	return &IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdempotencyRecordClient) UpdateOneID(id string) *IdempotencyRecordUpdateOne {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdateOne, withIdempotencyRecordID(id))
+	return &IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Delete() *IdempotencyRecordDelete {
+	mutation := newIdempotencyRecordMutation(c.config, OpDelete)
+	return &IdempotencyRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdempotencyRecordClient) DeleteOne(_m *IdempotencyRecord) *IdempotencyRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdempotencyRecordClient) DeleteOneID(id string) *IdempotencyRecordDeleteOne {
+	builder := c.Delete().Where(idempotencyrecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdempotencyRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Query() *IdempotencyRecordQuery {
+	return &IdempotencyRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdempotencyRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IdempotencyRecord entity by its id.
+func (c *IdempotencyRecordClient) Get(ctx context.Context, id string) (*IdempotencyRecord, error) {
+	return c.Query().Where(idempotencyrecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdempotencyRecordClient) GetX(ctx context.Context, id string) *IdempotencyRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *IdempotencyRecordClient) Hooks() []Hook {
+	hooks := c.hooks.IdempotencyRecord
+	return append(hooks[:len(hooks):len(hooks)], idempotencyrecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdempotencyRecordClient) Interceptors() []Interceptor {
+	return c.inters.IdempotencyRecord
+}
+
+func (c *IdempotencyRecordClient) mutate(ctx context.Context, m *IdempotencyRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdempotencyRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdempotencyRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdempotencyRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IdempotencyRecord mutation op: %q", m.Op())
 	}
 }
 
@@ -4230,17 +4374,17 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 type (
 	hooks struct {
 		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
-		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country, Match,
-		MatchNeed, MatchOffer, OfferTargetCountry, OfferTargetRegion, OfferTopic,
-		Organization, PersistedQuery, Project, RateBucket, Recommendation, Region,
-		Topic []ent.Hook
+		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country,
+		IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
+		OfferTargetRegion, OfferTopic, Organization, PersistedQuery, Project,
+		RateBucket, Recommendation, Region, Topic []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
-		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country, Match,
-		MatchNeed, MatchOffer, OfferTargetCountry, OfferTargetRegion, OfferTopic,
-		Organization, PersistedQuery, Project, RateBucket, Recommendation, Region,
-		Topic []ent.Interceptor
+		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country,
+		IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
+		OfferTargetRegion, OfferTopic, Organization, PersistedQuery, Project,
+		RateBucket, Recommendation, Region, Topic []ent.Interceptor
 	}
 )
 

@@ -17,6 +17,7 @@ import (
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
+	"sscgraph/ent/idempotencyrecord"
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			auditevent.Table:          auditevent.ValidColumn,
 			consultant.Table:          consultant.ValidColumn,
 			country.Table:             country.ValidColumn,
+			idempotencyrecord.Table:   idempotencyrecord.ValidColumn,
 			match.Table:               match.ValidColumn,
 			matchneed.Table:           matchneed.ValidColumn,
 			matchoffer.Table:          matchoffer.ValidColumn,

@@ -22,6 +22,7 @@ var nodeTypeNames = map[string]string{
 	"audit_events":                   "AuditEvent",
 	"consultants":                    "Consultant",
 	"countries":                      "Country",
+	"idempotency_records":            "IdempotencyRecord",
 	"matches":                        "Match",
 	"match_needs":                    "MatchNeed",
 	"match_offers":                   "MatchOffer",

@@ -34,6 +34,8 @@ type Tx struct {
 	Consultant *ConsultantClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
+	IdempotencyRecord *IdempotencyRecordClient
 	// Match is the client for interacting with the Match builders.
 	Match *MatchClient
 	// MatchNeed is the client for interacting with the MatchNeed builders.
@@ -201,6 +203,7 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Consultant = NewConsultantClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
+	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Match = NewMatchClient(tx.config)
 	tx.MatchNeed = NewMatchNeedClient(tx.config)
 	tx.MatchOffer = NewMatchOfferClient(tx.config)

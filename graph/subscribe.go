@@ -40,9 +40,9 @@ import (
 type Subscriptions struct {
 	Events pubsub.Subscriber
 	Logger *slog.Logger
-	// Lifetime is the longest a subscription lasts (0: no limit). The
-	// key's rights are read when it starts, so this also bounds how long
-	// a revoked key keeps receiving events.
+	// Lifetime is the longest a subscription lasts (0: no limit). A
+	// subscription whose key is revoked or expires ends sooner, when
+	// its process announces the key's end (pubsub.KeyEnded).
 	Lifetime time.Duration
 	// EventTimeout bounds the work done for one event: reading the row,
 	// ranking suggestions (0: no limit).
@@ -135,9 +135,9 @@ func listen(ctx context.Context) (*stream, *pubsub.Subscription, error) {
 
 // deliver runs a subscription: for each event, handle decides what, if
 // anything, the subscriber receives. It ends when ctx does (the client
-// left), when the subscription's lifetime is over, when the subscriber
-// fell behind the events, or when handle fails; in the last three cases
-// the stream's last answer says why.
+// left), when the subscription's lifetime is over, when its key was
+// revoked or expired, when the subscriber fell behind the events, or when
+// handle fails; in the last four cases the stream's last answer says why.
 //
 // Events that arrive while handle runs wait in the subscription's queue;
 // batch lets a handler see them at once (suggestions recompute once for
@@ -178,6 +178,14 @@ func deliver[T any](ctx context.Context, st *stream, sub *pubsub.Subscription, b
 					break
 				}
 				events = append(events, e)
+			}
+			ended, rest := keyEnded(ctx, events)
+			if ended != nil {
+				st.end(ended)
+				return
+			}
+			if events = rest; len(events) == 0 {
+				continue
 			}
 			ectx, cancel := ctx, context.CancelFunc(func() {})
 			if cfg.EventTimeout > 0 {

@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"sscgraph/ent"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/dbhealth"
 )
 
@@ -26,10 +28,19 @@ import (
 //     a full disk, a read-only database) are SERVICE_UNAVAILABLE saying
 //     that nothing was written;
 //   - a connection that fails after COMMIT was sent is COMMIT_UNKNOWN:
-//     the server may have committed, and only the audit trail tells;
+//     the server may have committed; a retry with the same
+//     Idempotency-Key tells, and so does the audit trail;
 //   - anything else is an internal error, logged with the request ID.
+//
+// A mutation sent with an Idempotency-Key header (see idempotency.go) is
+// answered once: its outcome is recorded in its own transaction, and a
+// request with the same key from the same client is answered from the
+// record instead of running again.
 type Transactions struct {
 	Opener entgql.TxOpener
+	// Client reads the outcomes of Idempotency-Keys outside mutations'
+	// transactions.
+	Client *ent.Client
 	Logger *slog.Logger
 }
 
@@ -44,8 +55,8 @@ func (Transactions) ExtensionName() string { return "Transactions" }
 
 // Validate checks that the extension can open transactions.
 func (t Transactions) Validate(graphql.ExecutableSchema) error {
-	if t.Opener == nil || t.Logger == nil {
-		return fmt.Errorf("graph.Transactions needs an opener and a logger")
+	if t.Opener == nil || t.Client == nil || t.Logger == nil {
+		return fmt.Errorf("graph.Transactions needs an opener, a client and a logger")
 	}
 	return nil
 }
@@ -73,23 +84,62 @@ func (t Transactions) InterceptResponse(ctx context.Context, next graphql.Respon
 	if !isMutation(graphql.GetOperationContext(ctx).Operation) {
 		return next(ctx)
 	}
+	idem := idempotentFrom(ctx)
+	if idem != nil {
+		if resp, ok, err := idem.replay(ctx, t.Client); err != nil || ok {
+			if err != nil {
+				return t.failed(ctx, err, false)
+			}
+			return resp
+		}
+	}
 	txCtx, tx, err := t.Opener.OpenTx(ctx)
 	if err != nil {
 		return t.failed(ctx, fmt.Errorf("opening the mutation's transaction: %w", err), false)
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			if err := tx.Rollback(); err != nil {
-				t.Logger.WarnContext(ctx, "rolling back a mutation", "request_id", RequestID(ctx), "err", err)
-			}
+	ended := false
+	rollback := func() {
+		if ended {
+			return
 		}
-	}()
+		ended = true
+		if err := tx.Rollback(); err != nil {
+			t.Logger.WarnContext(ctx, "rolling back a mutation", "request_id", RequestID(ctx), "err", err)
+		}
+	}
+	defer rollback()
+	if idem != nil {
+		if err := idem.claim(txCtx, ent.FromContext(txCtx)); err != nil {
+			if !ent.IsConstraintError(err) {
+				return t.failed(ctx, err, false)
+			}
+			// A request with the same key committed while this one
+			// waited for its claim: answer with its outcome.
+			rollback()
+			resp, ok, err := idem.replay(ctx, t.Client)
+			switch {
+			case err != nil:
+				return t.failed(ctx, err, false)
+			case !ok:
+				return &graphql.Response{Errors: gqlerror.List{apierr.New(apierr.Conflict,
+					"another request with the Idempotency-Key %q is being answered: send this one again once it has finished", idem.key).
+					With("field", "Idempotency-Key").GQL()}}
+			}
+			return resp
+		}
+	}
 	resp := next(txCtx)
 	if len(resp.Errors) > 0 {
+		// Nothing was written, and nothing is recorded: a retry with the
+		// same key runs again.
 		return &graphql.Response{Errors: resp.Errors, Extensions: resp.Extensions}
 	}
-	committed = true
+	if idem != nil {
+		if err := idem.record(txCtx, ent.FromContext(txCtx), resp); err != nil {
+			return t.failed(ctx, err, false)
+		}
+	}
+	ended = true
 	if err := tx.Commit(); err != nil {
 		return t.failed(ctx, fmt.Errorf("committing the mutation's transaction: %w", err), true)
 	}

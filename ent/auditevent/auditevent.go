@@ -33,6 +33,8 @@ const (
 	FieldOperation = "operation"
 	// FieldChanges holds the string denoting the changes field in the database.
 	FieldChanges = "changes"
+	// FieldRequestID holds the string denoting the request_id field in the database.
+	FieldRequestID = "request_id"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
 )
@@ -48,6 +50,7 @@ var Columns = []string{
 	FieldNodeID,
 	FieldOperation,
 	FieldChanges,
+	FieldRequestID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -72,6 +75,8 @@ var (
 	DefaultAt func() time.Time
 	// DefaultVia holds the default value on creation for the "via" field.
 	DefaultVia string
+	// RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	RequestIDValidator func(string) error
 )
 
 // Operation defines the type for the "operation" enum field.
@@ -139,6 +144,11 @@ func ByNodeID(opts ...sql.OrderTermOption) OrderOption {
 // ByOperation orders the results by the operation field.
 func ByOperation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOperation, opts...).ToFunc()
+}
+
+// ByRequestID orders the results by the request_id field.
+func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

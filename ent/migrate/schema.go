@@ -345,6 +345,7 @@ var (
 		{Name: "node_id", Type: field.TypeInt},
 		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
+		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
@@ -371,6 +372,11 @@ var (
 				Name:    "auditevent_key_id_at",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[2], AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_request_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[9]},
 			},
 		},
 	}
@@ -454,6 +460,28 @@ var (
 				Name:    "country_name",
 				Unique:  false,
 				Columns: []*schema.Column{CountriesColumns[3]},
+			},
+		},
+	}
+	// IdempotencyRecordsColumns holds the columns for the "idempotency_records" table.
+	IdempotencyRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 64},
+		{Name: "request_hash", Type: field.TypeString, Size: 64},
+		{Name: "request_id", Type: field.TypeString, Size: 64},
+		{Name: "response", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+	}
+	// IdempotencyRecordsTable holds the schema information for the "idempotency_records" table.
+	IdempotencyRecordsTable = &schema.Table{
+		Name:       "idempotency_records",
+		Columns:    IdempotencyRecordsColumns,
+		PrimaryKey: []*schema.Column{IdempotencyRecordsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencyrecord_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyRecordsColumns[5]},
 			},
 		},
 	}
@@ -1043,6 +1071,7 @@ var (
 		AuditEventsTable,
 		ConsultantsTable,
 		CountriesTable,
+		IdempotencyRecordsTable,
 		MatchesTable,
 		MatchNeedsTable,
 		MatchOffersTable,
@@ -1114,6 +1143,10 @@ func init() {
 	CountriesTable.ForeignKeys[0].RefTable = RegionsTable
 	CountriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	IdempotencyRecordsTable.Annotation = &entsql.Annotation{
+		Table:          "idempotency_records",
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	MatchesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MatchesTable.ForeignKeys[1].RefTable = MatchNeedsTable

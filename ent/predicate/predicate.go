@@ -36,6 +36,9 @@ type Consultant func(*sql.Selector)
 // Country is the predicate function for country builders.
 type Country func(*sql.Selector)
 
+// IdempotencyRecord is the predicate function for idempotencyrecord builders.
+type IdempotencyRecord func(*sql.Selector)
+
 // Match is the predicate function for match builders.
 type Match func(*sql.Selector)
 

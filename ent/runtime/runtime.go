@@ -10,6 +10,7 @@ import (
 	"sscgraph/ent/auditevent"
 	"sscgraph/ent/consultant"
 	"sscgraph/ent/country"
+	"sscgraph/ent/idempotencyrecord"
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchneed"
 	"sscgraph/ent/matchoffer"
@@ -197,6 +198,10 @@ func init() {
 	auditeventDescVia := auditeventFields[3].Descriptor()
 	// auditevent.DefaultVia holds the default value on creation for the via field.
 	auditevent.DefaultVia = auditeventDescVia.Default.(string)
+	// auditeventDescRequestID is the schema descriptor for request_id field.
+	auditeventDescRequestID := auditeventFields[8].Descriptor()
+	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
 	consultantMixin := schema.Consultant{}.Mixin()
 	consultant.Policy = privacy.NewPolicies(schema.Consultant{})
 	consultant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -407,6 +412,61 @@ func init() {
 	countryDescNote := countryFields[13].Descriptor()
 	// country.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	country.NoteValidator = countryDescNote.Validators[0].(func(string) error)
+	idempotencyrecord.Policy = privacy.NewPolicies(schema.IdempotencyRecord{})
+	idempotencyrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencyrecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencyrecordFields := schema.IdempotencyRecord{}.Fields()
+	_ = idempotencyrecordFields
+	// idempotencyrecordDescRequestHash is the schema descriptor for request_hash field.
+	idempotencyrecordDescRequestHash := idempotencyrecordFields[1].Descriptor()
+	// idempotencyrecord.RequestHashValidator is a validator for the "request_hash" field. It is called by the builders before save.
+	idempotencyrecord.RequestHashValidator = func() func(string) error {
+		validators := idempotencyrecordDescRequestHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(request_hash string) error {
+			for _, fn := range fns {
+				if err := fn(request_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescRequestID is the schema descriptor for request_id field.
+	idempotencyrecordDescRequestID := idempotencyrecordFields[2].Descriptor()
+	// idempotencyrecord.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	idempotencyrecord.RequestIDValidator = idempotencyrecordDescRequestID.Validators[0].(func(string) error)
+	// idempotencyrecordDescCreatedAt is the schema descriptor for created_at field.
+	idempotencyrecordDescCreatedAt := idempotencyrecordFields[4].Descriptor()
+	// idempotencyrecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencyrecord.DefaultCreatedAt = idempotencyrecordDescCreatedAt.Default.(func() time.Time)
+	// idempotencyrecordDescID is the schema descriptor for id field.
+	idempotencyrecordDescID := idempotencyrecordFields[0].Descriptor()
+	// idempotencyrecord.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	idempotencyrecord.IDValidator = func() func(string) error {
+		validators := idempotencyrecordDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	matchMixin := schema.Match{}.Mixin()
 	match.Policy = privacy.NewPolicies(schema.Match{})
 	match.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -12,6 +12,7 @@ import (
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/auditbuf"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/reqctx"
 	"sscgraph/internal/viewer"
 )
 
@@ -57,6 +58,11 @@ func audited(typ string) ent.Hook {
 			} else {
 				v := viewer.From(ctx)
 				event.SetVia(viaAPI).SetKeyID(v.KeyID).SetRole(v.Role)
+			}
+			// The request's ID lets a client that lost the answer (a
+			// COMMIT_UNKNOWN, a dropped connection) find what it wrote.
+			if info := reqctx.From(ctx); info != nil && info.ID != "" {
+				event.SetRequestID(info.ID)
 			}
 			// A bulk writer records its events together (auditbuf).
 			if buf := auditbuf.From(ctx); buf != nil {

@@ -47,6 +47,10 @@ func (AuditEvent) Fields() []ent.Field {
 			Optional().Immutable().
 			Comment("Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.").
 			Annotations(entgql.Type("Map")),
+		field.String("request_id").
+			Optional().Nillable().Immutable().MaxLen(64).
+			Comment("The ID of the request that made the write (its X-Request-ID, as the response echoed it); null for writes by sscgraph's commands. All the events of one mutation share it.").
+			Annotations(entgql.Type("String")),
 	}
 }
 
@@ -57,6 +61,7 @@ func (AuditEvent) Indexes() []ent.Index {
 		index.Fields("type", "at"),
 		index.Fields("node_id", "at"),
 		index.Fields("key_id", "at"),
+		index.Fields("request_id"),
 	}
 }
 

@@ -59,10 +59,15 @@ const (
 	ServiceUnavailable Code = "SERVICE_UNAVAILABLE"
 	// CommitUnknown: the connection to the database failed after a
 	// mutation's COMMIT was sent, so whether the change was written is
-	// unknown. The audit trail (auditEvents) tells: a mutation must not be
-	// sent again before checking it. extensions.requestId names the log
-	// entry.
+	// unknown. A mutation sent with an Idempotency-Key header may be sent
+	// again with the same key: it is answered with the first outcome if
+	// that was written, and runs if not. Without one, the audit trail
+	// (auditEvents, whose requestID is extensions.requestId) tells: the
+	// mutation must not be sent again before checking it.
 	CommitUnknown Code = "COMMIT_UNKNOWN"
+	// Conflict: another request with the same Idempotency-Key is still
+	// being answered; send it again once that one has finished.
+	Conflict Code = "CONFLICT"
 )
 
 // Reason is why a request was answered SERVICE_UNAVAILABLE, in

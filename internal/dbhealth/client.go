@@ -45,7 +45,8 @@ func ClientError(err error, requestID string, writing bool) (*apierr.Error, bool
 func CommitUnknownFor(requestID string) *apierr.Error {
 	return apierr.New(apierr.CommitUnknown,
 		"the connection to the database failed after the change was sent for commit, so it may or may not have been written: "+
-			"look for it in the audit trail (auditEvents, newest first, or the object itself) before sending the mutation again; quote request %s", requestID).
+			"send it again with the same Idempotency-Key header if it had one (the first outcome is answered if it was written), "+
+			"else look for it in the audit trail (auditEvents(where: {requestID: %q}), or the object itself) before sending the mutation again; quote request %s", requestID, requestID).
 		With("requestId", requestID)
 }
 

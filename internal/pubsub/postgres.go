@@ -150,6 +150,9 @@ func (p *Postgres) left() {
 	p.cancel = nil
 }
 
+// Announce hands events to this replica's subscribers, without NOTIFY.
+func (p *Postgres) Announce(events ...Event) { p.local.Announce(events...) }
+
 // Subscribers returns how many subscriptions are open in this process.
 func (p *Postgres) Subscribers() int { return p.local.Subscribers() }
 

@@ -37,6 +37,17 @@ const (
 	// listener lost its connection and made a new one): subscribers that
 	// keep derived state (suggestions) should read it again.
 	Resync Kind = "resync"
+	// KeyEnded says that the API key ID names was revoked or expired
+	// (Status: "revoked" or "expired"): subscriptions opened with it end.
+	// Each process finds these itself (auth.Keys.WatchEnded) and
+	// announces them to its own subscribers only.
+	KeyEnded Kind = "keyEnded"
+)
+
+// Why a key ended, in a KeyEnded event's Status.
+const (
+	KeyRevoked = "revoked"
+	KeyExpired = "expired"
 )
 
 // Op is what happened to the row.
@@ -85,6 +96,10 @@ type Broker interface {
 	// Subscribers returns how many subscriptions are open in this
 	// process.
 	Subscribers() int
+	// Announce hands events to this process's subscribers only, without
+	// sending them to other processes: for what every process finds out
+	// by itself (KeyEnded).
+	Announce(events ...Event)
 	Close() error
 }
 
@@ -246,6 +261,10 @@ func (l *Local) Publish(_ context.Context, events ...Event) error {
 	}
 	return nil
 }
+
+// Announce hands events to this process's subscribers: Local has no
+// others.
+func (l *Local) Announce(events ...Event) { _ = l.Publish(context.Background(), events...) }
 
 // Subscribers returns how many subscriptions are open.
 func (l *Local) Subscribers() int {

@@ -171,8 +171,8 @@ func DefaultConfig() Config {
 			PerConnection: 10,
 			// A client with a few tabs or workers, each a connection.
 			PerClient: 100,
-			// Long enough that clients rarely resubscribe, short enough
-			// that a revoked key stops receiving within the hour.
+			// Long enough that clients rarely resubscribe (a revoked or
+			// expired key's subscriptions end within seconds anyway).
 			Lifetime:    time.Hour,
 			IdleTimeout: 5 * time.Minute,
 			Queue:       pubsub.DefaultBuffer,
@@ -243,7 +243,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
-	ws := newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, wsInit(keys, lim, logger))
+	// WebSockets opened with a key are closed when it is revoked or
+	// expires (watchEndedKeys).
+	keyed := newKeyedConns()
+	ws := newWSTransport(cfg.CORSOrigins, cfg.MaxBodyBytes, trackKeyed(keyed, wsInit(keys, lim, logger)))
 	if cfg.Subscriptions.InitTimeout > 0 {
 		ws.InitTimeout = cfg.Subscriptions.InitTimeout
 	}
@@ -276,7 +279,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql.Use(responseBudget{max: cfg.MaxResponseBytes})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
-	gql.Use(graph.Transactions{Opener: client, Logger: logger})
+	gql.Use(graph.Transactions{Opener: client, Client: client, Logger: logger})
 	// Per-operation batch loaders (an activity page's beneficiaries in one
 	// statement).
 	gql.Use(graph.Loaders{Client: client})
@@ -305,14 +308,15 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		return 0
 	}))
 	st := newStreams(cfg.Subscriptions)
+	go watchEndedKeys(st.shutdown, keys, events, keyed, logger)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
-	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))))
+	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withIdempotencyKey(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
 			AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-ID"},
+			AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-ID", idempotencyHeader},
 			ExposedHeaders:   []string{"X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used", "Retry-After"},
 			AllowCredentials: cfg.CORSCredentials,
 			MaxAge:           600,

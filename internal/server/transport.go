@@ -586,12 +586,15 @@ func (t timedWebsocket) Accept(w http.ResponseWriter, r *http.Request, opts tran
 	if err != nil {
 		return nil, err
 	}
-	return &timedConn{WebsocketConn: c}, nil
+	return &timedConn{WebsocketConn: c, ctx: r.Context()}, nil
 }
 
 // timedConn closes the connection when a write takes too long; it passes
 // the read limit and read deadlines (the pong timeout) through.
-type timedConn struct{ transport.WebsocketConn }
+type timedConn struct {
+	transport.WebsocketConn
+	ctx context.Context // the connection's, whose cause picks the close code
+}
 
 func (c *timedConn) WriteJSON(v any) error {
 	t := time.AfterFunc(streamWriteTimeout, func() { _ = c.WebsocketConn.Close() })
