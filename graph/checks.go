@@ -64,6 +64,9 @@ const (
 type Checks struct {
 	// Limits enforces the limits on the price; nil checks without limits.
 	Limits *limits.Limits
+	// Sizes are the tables' row counts, by which filters, statistics and
+	// searches are priced; nil prices them without the rows they read.
+	Sizes TableSizes
 
 	schema *ast.Schema
 	// typeWeight is what __type returns for each type; schemaWeight what
@@ -129,6 +132,10 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 		info.Cost = cost
 		info.Operation = rc.OperationName
 	}
+	// The operation keeps its own price: a subscription is charged it
+	// again for every event it delivers, and the request's info is shared
+	// by every operation of a WebSocket.
+	rc.Stats.SetExtension(priceExtension, cost.Points)
 	if c.Limits == nil {
 		return nil
 	}
@@ -214,6 +221,9 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		if err := w.page(f); err != nil {
 			return err
 		}
+		if isSearch(f.Definition) {
+			w.points = saturatingAdd(w.points, w.searchPoints(f, mult))
+		}
 		counted := selects(f.SelectionSet, "totalCount")
 		if counted {
 			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
@@ -236,6 +246,16 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		}
 		if selects(f.SelectionSet, "total") {
 			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
+		}
+		childMult = saturatingMul(mult, n)
+		w.points = saturatingAdd(w.points, childMult)
+		w.points = saturatingAdd(w.points, w.statsPoints(f, mult))
+	case isPagedList(f.Definition):
+		// A list of first nodes (suggestionsChanged) is priced as the
+		// connection of the same nodes is (suggestedOffers).
+		n := w.pageSize(f)
+		if v, ok := w.argValue(f, argFirst); !ok || v == nil {
+			n = DefaultSuggestions
 		}
 		childMult = saturatingMul(mult, n)
 		w.points = saturatingAdd(w.points, childMult)
@@ -290,6 +310,10 @@ func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
 			if where := w.checks.schema.Types[def.Type.Name()]; where != nil && where.Kind == ast.InputObject {
 				weight := w.filter(where, v, 1)
 				w.points = saturatingAdd(w.points, saturatingMul(mult, weight))
+				// The rows the filter may read to find the page.
+				typ := strings.TrimSuffix(where.Name, "WhereInput")
+				read := w.filterRows(where, v, w.examined(f, typ, mult))
+				w.points = saturatingAdd(w.points, rowPoints(read, RowsPerPoint))
 			}
 		}
 	}
@@ -512,6 +536,20 @@ func selects(set ast.SelectionSet, names ...string) bool {
 		}
 	}
 	return false
+}
+
+// priceExtension is the key of an operation's price in its
+// OperationContext's stats.
+const priceExtension = "sscgraph.price"
+
+// PriceOf returns the price the checks computed for the operation in rc,
+// and whether they did.
+func PriceOf(rc *graphql.OperationContext) (int, bool) {
+	if rc == nil {
+		return 0, false
+	}
+	p, ok := rc.Stats.GetExtension(priceExtension).(int)
+	return p, ok
 }
 
 const maxPoints = 1 << 40

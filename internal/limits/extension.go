@@ -32,6 +32,10 @@ type Config struct {
 	MaxPredicates  int
 	MaxFilterDepth int
 	MaxListLength  int
+	// TimePerPoint is the time one point of actual cost stands for: a
+	// request that takes longer than its price is charged the difference
+	// after the fact (Settle). 0 takes DefaultTimePerPoint.
+	TimePerPoint time.Duration
 }
 
 // Limits refuses operations over a limit and charges the rest to the

@@ -33,6 +33,7 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
+	"sscgraph/internal/tablesize"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -87,6 +88,16 @@ type Config struct {
 	// database pool (whose size is the database's MaxConns) before it is
 	// answered 503 POOL_EXHAUSTED; 0 lets it wait until its timeout.
 	PoolWait time.Duration
+	// MaxInFlightPerClient is how many GraphQL requests over HTTP one
+	// client (API key, or address without a key) may have running at
+	// once; more are answered 429 LIMIT_EXCEEDED at once, so that one
+	// client cannot hold the database pool. 0 takes half the requests the
+	// pool admits (at least one); negative turns the cap off.
+	MaxInFlightPerClient int
+	// TableSizes are the row counts by which filters, statistics and
+	// searches are priced; nil counts the database's tables, refreshed
+	// every minute (package tablesize).
+	TableSizes graph.TableSizes
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -237,7 +248,15 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
-	gql.Use(&graph.Checks{Limits: lim})
+	sizes := cfg.TableSizes
+	if sizes == nil {
+		cache, err := tablesize.New(context.Background(), db.SQL, db.Dialect, tablesize.DefaultRefresh, logger)
+		if err != nil {
+			return nil, fmt.Errorf("pricing: %w", err)
+		}
+		sizes = cache
+	}
+	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})
@@ -269,7 +288,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	st := newStreams(cfg.Subscriptions)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
-	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql))))))))
+	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, newInFlight(inFlightCap(cfg, db.MaxConns)).handler(st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,

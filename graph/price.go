@@ -1,0 +1,178 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"sscgraph/internal/search"
+)
+
+// The unit of price is the point: a node a query may return, or
+// RowsPerPoint rows its filters, counts or statistics may have to read to
+// find them. A filter's rows are counted on the tables of this database
+// (TableSizes), so that the same query is priced higher where it does more
+// work; what a request then actually took is charged after the fact
+// (package limits, ActualCost).
+const (
+	// RowsPerPoint is how many rows a filter or a statistic may read for
+	// one point: reading and testing a row costs the database a fraction
+	// of what returning a node costs the whole server (docs/performance.md
+	// has the figures this was chosen from).
+	RowsPerPoint = 10
+	// SearchRowsPerPoint is how many indexed rows one search term may
+	// reach for one point: a term reads its postings in the full-text
+	// index, not the rows themselves.
+	SearchRowsPerPoint = 100
+)
+
+// TableSizes tells the pricing how many rows the table of a node type
+// holds (0 when unknown): package tablesize keeps them.
+type TableSizes interface {
+	Rows(typ string) int
+}
+
+// statsRows maps each statistic's type to the node type whose rows it
+// reads.
+var statsRows = map[string]string{
+	"ActivityStats":   "Activity",
+	"ProjectStats":    "Project",
+	"OfferStats":      "MatchOffer",
+	"NeedStats":       "MatchNeed",
+	"MatchStats":      "Match",
+	"ConsultantStats": "Consultant",
+}
+
+// rows is the size of typ's table, 0 without sizes.
+func (w *walker) rows(typ string) int {
+	if w.checks.Sizes == nil {
+		return 0
+	}
+	return w.checks.Sizes.Rows(typ)
+}
+
+// fanout estimates how many rows of type to one row of type from leads
+// to: at least one, else the ratio of the tables' sizes (100,000
+// activities over 200 countries is 500 a country).
+func (w *walker) fanout(from, to string) int {
+	nf, nt := w.rows(from), w.rows(to)
+	if nf <= 0 {
+		return max(nt, 1)
+	}
+	return max(1, (nt+nf-1)/nf)
+}
+
+// examined is how many rows of typ the field f reads, at most, to apply a
+// filter, under mult parents: the whole table for a root field, the
+// parents' share of it for a nested one.
+func (w *walker) examined(f *ast.Field, typ string, mult int) int {
+	total := w.rows(typ)
+	if total == 0 {
+		return 0
+	}
+	parent := ""
+	if f.ObjectDefinition != nil {
+		parent = f.ObjectDefinition.Name
+	}
+	if w.rows(parent) == 0 {
+		return saturatingMul(mult, total) // a root field, or a parent that is not a table
+	}
+	return saturatingMul(mult, w.fanout(parent, typ))
+}
+
+// filterRows returns the rows a where-input value of def may read when it
+// is applied to examined rows: every row examined is read and tested, a
+// has<Edge> probes each row's edge, and a has<Edge>With reads, for each
+// row examined, the rows it leads to, with their own filter. An id or
+// idIn condition narrows a level to the rows it names, by the key.
+func (w *walker) filterRows(def *ast.Definition, v any, examined int) int {
+	obj, ok := v.(map[string]any)
+	if !ok || len(obj) == 0 {
+		return 0
+	}
+	if _, ok := obj["id"]; ok && obj["id"] != nil {
+		examined = min(examined, 1)
+	} else if l, ok := obj["idIn"].([]any); ok {
+		examined = min(examined, len(l))
+	}
+	return saturatingAdd(examined, w.edgeRows(def, obj, examined))
+}
+
+// edgeRows is what filterRows adds to a level's own rows: the edges its
+// conditions follow, in and, or and not as well.
+func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int) int {
+	self := strings.TrimSuffix(def.Name, "WhereInput")
+	total := 0
+	for name, fv := range obj {
+		fd := def.Fields.ForName(name)
+		if fv == nil || fd == nil {
+			continue
+		}
+		inner := w.checks.schema.Types[fd.Type.Name()]
+		switch {
+		case inner != nil && inner.Kind == ast.InputObject && strings.HasPrefix(name, "has"):
+			target := strings.TrimSuffix(inner.Name, "WhereInput")
+			reached := saturatingMul(examined, w.fanout(self, target))
+			total = saturatingAdd(total, w.filterRows(inner, fv, reached))
+		case inner != nil && inner.Kind == ast.InputObject:
+			// and, or, not: conditions on the same rows.
+			list, isList := fv.([]any)
+			if !isList {
+				list = []any{fv}
+			}
+			for _, e := range list {
+				if m, ok := e.(map[string]any); ok {
+					total = saturatingAdd(total, w.edgeRows(inner, m, examined))
+				}
+			}
+		case strings.HasPrefix(name, "has") && fd.Type.Name() == "Boolean":
+			total = saturatingAdd(total, examined)
+		}
+	}
+	return total
+}
+
+// rowPoints converts rows read into points, rounding up.
+func rowPoints(rows, perPoint int) int {
+	if rows <= 0 {
+		return 0
+	}
+	return rows/perPoint + min(rows%perPoint, 1)
+}
+
+// statsPoints prices the rows a statistic reads: its table (the parents'
+// share of it when nested) once per dimension grouped by, as each
+// dimension across an edge multiplies the rows grouped, plus once to
+// read them.
+func (w *walker) statsPoints(f *ast.Field, mult int) int {
+	typ := statsRows[f.Definition.Type.Name()]
+	dims := 0
+	if v, ok := w.argValue(f, "groupBy"); ok {
+		if l, isList := v.([]any); isList {
+			dims = len(l)
+		} else if v != nil {
+			dims = 1 // input coercion of a single value
+		}
+	}
+	return rowPoints(saturatingMul(w.examined(f, typ, mult), 1+dims), RowsPerPoint)
+}
+
+// searchPoints prices a search by its terms: each clause reads its
+// postings in the index of every searchable type.
+func (w *walker) searchPoints(f *ast.Field, mult int) int {
+	v, _ := w.argValue(f, "query")
+	text, _ := v.(string)
+	terms := max(len(strings.Fields(text)), 1)
+	indexed := 0
+	for _, typ := range search.NodeTypes {
+		indexed = saturatingAdd(indexed, w.rows(typ))
+	}
+	return saturatingMul(mult, rowPoints(saturatingMul(terms, indexed), SearchRowsPerPoint))
+}
+
+// isPagedList reports whether a field returns a plain list bounded by a
+// first argument (suggestionsChanged): it is priced as a page of that
+// many nodes, as the connection of the same rows is.
+func isPagedList(def *ast.FieldDefinition) bool {
+	return def != nil && def.Type != nil && def.Type.Elem != nil && def.Arguments.ForName(argFirst) != nil
+}
