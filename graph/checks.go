@@ -312,7 +312,13 @@ func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
 				w.points = saturatingAdd(w.points, saturatingMul(mult, weight))
 				// The rows the filter may read to find the page.
 				typ := strings.TrimSuffix(where.Name, "WhereInput")
-				read := w.filterRows(where, v, w.examined(f, typ, mult))
+				examined := w.examined(f, typ, mult)
+				read := w.filterRows(where, v, examined)
+				if isStats(f.Definition) && read > 0 {
+					// A statistic reads its rows to group them
+					// (statsPoints): testing them on the way is paid.
+					read = max(read-examined, 0)
+				}
 				w.points = saturatingAdd(w.points, rowPoints(read, RowsPerPoint))
 			}
 		}

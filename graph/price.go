@@ -15,11 +15,19 @@ import (
 // work; what a request then actually took is charged after the fact
 // (package limits, ActualCost).
 const (
-	// RowsPerPoint is how many rows a filter or a statistic may read for
-	// one point: reading and testing a row costs the database a fraction
-	// of what returning a node costs the whole server (docs/performance.md
-	// has the figures this was chosen from).
-	RowsPerPoint = 10
+	// RowsPerPoint is how many rows a filter may read for one point:
+	// reading and testing a row costs the database a fraction of what
+	// returning a node costs the whole server (docs/performance.md has
+	// the figures this was chosen from).
+	RowsPerPoint = 50
+	// JoinRowWeight is how many rows one row reached across an edge that
+	// leads to several rows (a topic's activities) counts for: each is
+	// found through the edge's table, a join per row.
+	JoinRowWeight = 2
+	// StatsRowsPerPoint is how many rows a statistic may group for one
+	// point, per dimension: grouping sorts or hashes every row, and each
+	// dimension across an edge multiplies the rows grouped.
+	StatsRowsPerPoint = 20
 	// SearchRowsPerPoint is how many indexed rows one search term may
 	// reach for one point: a term reads its postings in the full-text
 	// index, not the rows themselves.
@@ -112,7 +120,11 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 		switch {
 		case inner != nil && inner.Kind == ast.InputObject && strings.HasPrefix(name, "has"):
 			target := strings.TrimSuffix(inner.Name, "WhereInput")
-			reached := saturatingMul(examined, w.fanout(self, target))
+			fan := w.fanout(self, target)
+			reached := saturatingMul(examined, fan)
+			if fan > 1 {
+				reached = saturatingMul(reached, JoinRowWeight)
+			}
 			total = saturatingAdd(total, w.filterRows(inner, fv, reached))
 		case inner != nil && inner.Kind == ast.InputObject:
 			// and, or, not: conditions on the same rows.
@@ -154,7 +166,7 @@ func (w *walker) statsPoints(f *ast.Field, mult int) int {
 			dims = 1 // input coercion of a single value
 		}
 	}
-	return rowPoints(saturatingMul(w.examined(f, typ, mult), 1+dims), RowsPerPoint)
+	return rowPoints(saturatingMul(w.examined(f, typ, mult), 1+dims), StatsRowsPerPoint)
 }
 
 // searchPoints prices a search by its terms: each clause reads its

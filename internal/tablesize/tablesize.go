@@ -9,6 +9,7 @@ package tablesize
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -113,20 +114,25 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// count is a table's row count: on PostgreSQL the planner's estimate,
-// which costs nothing to read (count(*) reads the whole table there);
-// on SQLite, and on PostgreSQL before the table was first analyzed,
-// count(*), which SQLite answers from its smallest index in milliseconds.
+// exactBelow is the size under which a PostgreSQL table is counted
+// rather than estimated: the planner's estimate is stale until the table
+// is analyzed (an index built on an empty table sets it to 0 for good
+// until then), and counting a table of this size takes milliseconds.
+const exactBelow = 1_000_000
+
+// count is a table's row count: on PostgreSQL the planner's estimate when
+// it is large, which costs nothing to read (count(*) reads the whole table
+// there); otherwise count(*), which SQLite answers from its smallest index.
 func (c *Cache) count(ctx context.Context, table string) (int, error) {
 	if c.dialect == dialect.Postgres {
 		var est sql.NullFloat64
 		// to_regclass resolves the name through search_path, as the
 		// queries being priced do.
 		err := c.db.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`, table).Scan(&est)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, fmt.Errorf("reading the planner's estimate: %w", err)
 		}
-		if est.Valid && est.Float64 >= 0 {
+		if est.Valid && est.Float64 >= exactBelow {
 			return int(est.Float64), nil
 		}
 	}
