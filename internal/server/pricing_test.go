@@ -208,11 +208,12 @@ func TestActualCostCharged(t *testing.T) {
 }
 
 // TestInFlightPerClient: one client may have a bounded number of requests
-// running; another is answered 429 LIMIT_EXCEEDED at once, while other
-// clients are served.
+// running; another waits for one of them (PoolWait) and is then answered
+// 429 LIMIT_EXCEEDED, while other clients are served.
 func TestInFlightPerClient(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.MaxInFlightPerClient = 1
+	cfg.PoolWait = 200 * time.Millisecond
 	a := newAPIWith(t, sqliteCopy(t), cfg)
 	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {

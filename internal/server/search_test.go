@@ -10,6 +10,8 @@ import (
 
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
+	searchpkg "sscgraph/internal/search"
+	"sscgraph/internal/tablesize"
 )
 
 const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
@@ -171,16 +173,24 @@ func testSearch(t *testing.T, a *api) {
 			t.Errorf("first: 101: %+v, want BAD_USER_INPUT", r.Errors)
 		}
 	})
-	t.Run("priced like a connection of its page", func(t *testing.T) {
+	t.Run("priced like a connection of its page, plus its terms", func(t *testing.T) {
+		// Each term reads its postings over every searchable table, 100
+		// rows a point (graph.SearchRowsPerPoint).
+		indexed := 0
+		for _, typ := range searchpkg.NodeTypes {
+			indexed += a.count(t, `SELECT count(*) FROM `+tablesize.Tables[typ])
+		}
+		term := float64((indexed + 99) / 100)
 		for _, c := range []struct {
 			q    string
 			want float64
 		}{
 			// 7 hits, each with a page of 3 topics.
-			{`{ search(query: "zyxquorb", first: 7) { edges { node { node { ... on Project { topics(first: 3) { edges { node { code } } } } } } } } }`, 7 + 7*3},
-			{`{ search(query: "zyxquorb", first: 7) { edges { node { score } } } }`, 7},
+			{`{ search(query: "zyxquorb", first: 7) { edges { node { node { ... on Project { topics(first: 3) { edges { node { code } } } } } } } } }`, 7 + 7*3 + term},
+			{`{ search(query: "zyxquorb", first: 7) { edges { node { score } } } }`, 7 + term},
 			// The default page (20) and a count.
-			{`{ search(query: "zyxquorb") { totalCount edges { node { score } } } }`, 100 + 20},
+			{`{ search(query: "zyxquorb") { totalCount edges { node { score } } } }`, 100 + 20 + term},
+			{`{ search(query: "zyxquorb plugh xyzzy", first: 7) { edges { node { score } } } }`, 7 + float64((3*indexed+99)/100)},
 		} {
 			r := a.query(t, c.q, nil)
 			cost, _ := r.Extensions["cost"].(map[string]any)

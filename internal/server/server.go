@@ -288,7 +288,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	st := newStreams(cfg.Subscriptions)
 	// A request is turned away with 503 while the database is gone, or
 	// when the pool stays busy past cfg.PoolWait, before anything else.
-	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, newInFlight(inFlightCap(cfg, db.MaxConns)).handler(st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
+	// A client's requests beyond its cap wait for its own to end before
+	// they queue for the pool: they hold none of its room meanwhile.
+	clientWait := cfg.PoolWait
+	if clientWait <= 0 {
+		clientWait = cfg.Timeout
+	}
+	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, newInFlight(inFlightCap(cfg, db.MaxConns), clientWait).handler(newAdmission(db.MaxConns, cfg.PoolWait).handler(st.handler(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,
