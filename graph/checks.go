@@ -313,7 +313,7 @@ func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
 				// The rows the filter may read to find the page.
 				typ := strings.TrimSuffix(where.Name, "WhereInput")
 				examined := w.examined(f, typ, mult)
-				read := w.filterRows(where, v, examined)
+				read := w.filterRows(where, v, examined, 1)
 				if isStats(f.Definition) && read > 0 {
 					// A statistic reads its rows to group them
 					// (statsPoints): testing them on the way is paid.

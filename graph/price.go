@@ -20,10 +20,14 @@ const (
 	// returning a node costs the whole server (docs/performance.md has
 	// the figures this was chosen from).
 	RowsPerPoint = 50
+	// ProbeRowWeight is how many rows one row reached across an edge
+	// that leads to one row (an activity's country) counts for: each is an
+	// index probe, not a step of a scan.
+	ProbeRowWeight = 2
 	// JoinRowWeight is how many rows one row reached across an edge that
 	// leads to several rows (a topic's activities) counts for: each is
 	// found through the edge's table, a join per row.
-	JoinRowWeight = 2
+	JoinRowWeight = 4
 	// StatsRowsPerPoint is how many rows a statistic may group for one
 	// point, per dimension: grouping sorts or hashes every row, and each
 	// dimension across an edge multiplies the rows grouped.
@@ -89,11 +93,12 @@ func (w *walker) examined(f *ast.Field, typ string, mult int) int {
 }
 
 // filterRows returns the rows a where-input value of def may read when it
-// is applied to examined rows: every row examined is read and tested, a
-// has<Edge> probes each row's edge, and a has<Edge>With reads, for each
-// row examined, the rows it leads to, with their own filter. An id or
-// idIn condition narrows a level to the rows it names, by the key.
-func (w *walker) filterRows(def *ast.Definition, v any, examined int) int {
+// is applied to examined rows, each counting weight times: every row
+// examined is read and tested, a has<Edge> probes each row's edge, and a
+// has<Edge>With reads, for each row examined, the rows it leads to, with
+// their own filter, at the weight of a probe or of a join. An id or idIn
+// condition narrows a level to the rows it names, by the key.
+func (w *walker) filterRows(def *ast.Definition, v any, examined, weight int) int {
 	obj, ok := v.(map[string]any)
 	if !ok || len(obj) == 0 {
 		return 0
@@ -103,7 +108,7 @@ func (w *walker) filterRows(def *ast.Definition, v any, examined int) int {
 	} else if l, ok := obj["idIn"].([]any); ok {
 		examined = min(examined, len(l))
 	}
-	return saturatingAdd(examined, w.edgeRows(def, obj, examined))
+	return saturatingAdd(saturatingMul(examined, weight), w.edgeRows(def, obj, examined))
 }
 
 // edgeRows is what filterRows adds to a level's own rows: the edges its
@@ -120,12 +125,11 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 		switch {
 		case inner != nil && inner.Kind == ast.InputObject && strings.HasPrefix(name, "has"):
 			target := strings.TrimSuffix(inner.Name, "WhereInput")
-			fan := w.fanout(self, target)
-			reached := saturatingMul(examined, fan)
+			fan, weight := w.fanout(self, target), ProbeRowWeight
 			if fan > 1 {
-				reached = saturatingMul(reached, JoinRowWeight)
+				weight = JoinRowWeight
 			}
-			total = saturatingAdd(total, w.filterRows(inner, fv, reached))
+			total = saturatingAdd(total, w.filterRows(inner, fv, saturatingMul(examined, fan), weight))
 		case inner != nil && inner.Kind == ast.InputObject:
 			// and, or, not: conditions on the same rows.
 			list, isList := fv.([]any)
@@ -138,7 +142,7 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 				}
 			}
 		case strings.HasPrefix(name, "has") && fd.Type.Name() == "Boolean":
-			total = saturatingAdd(total, examined)
+			total = saturatingAdd(total, saturatingMul(examined, ProbeRowWeight))
 		}
 	}
 	return total
