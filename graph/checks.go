@@ -317,7 +317,10 @@ func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
 				if isStats(f.Definition) && read > 0 {
 					// A statistic reads its rows to group them
 					// (statsPoints): testing them on the way is paid.
-					read = max(read-examined, 0)
+					// Its filter's edges are followed from every row
+					// its dimensions multiply.
+					factor, _ := w.statsFactor(f)
+					read = saturatingMul(max(read-examined, 0), factor)
 				}
 				w.points = saturatingAdd(w.points, rowPoints(read, RowsPerPoint))
 			}

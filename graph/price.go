@@ -163,6 +163,15 @@ func rowPoints(rows, perPoint int) int {
 // again), times one plus the dimensions of single values.
 func (w *walker) statsPoints(f *ast.Field, mult int) int {
 	stat := f.Definition.Type.Name()
+	factor, single := w.statsFactor(f)
+	rows := saturatingMul(w.examined(f, statsRows[stat], mult), factor)
+	return rowPoints(saturatingMul(rows, single), StatsRowsPerPoint)
+}
+
+// statsFactor returns what a statistic's dimensions of several values
+// multiply its rows by, and one plus its dimensions of one value.
+func (w *walker) statsFactor(f *ast.Field) (factor, single int) {
+	stat := f.Definition.Type.Name()
 	var dims []any
 	if v, ok := w.argValue(f, "groupBy"); ok {
 		if l, isList := v.([]any); isList {
@@ -171,16 +180,16 @@ func (w *walker) statsPoints(f *ast.Field, mult int) int {
 			dims = []any{v} // input coercion of a single value
 		}
 	}
-	rows, single := w.examined(f, statsRows[stat], mult), 1
+	factor, single = 1, 1
 	for _, d := range dims {
 		name, _ := d.(string)
-		if factor := manyValued[stat+"."+name]; factor > 0 {
-			rows = saturatingMul(rows, factor)
+		if m := manyValued[stat+"."+name]; m > 0 {
+			factor = saturatingMul(factor, m)
 		} else {
 			single++
 		}
 	}
-	return rowPoints(saturatingMul(rows, single), StatsRowsPerPoint)
+	return factor, single
 }
 
 // manyValued are the dimensions of which a row has several values, by
