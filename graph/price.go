@@ -35,7 +35,7 @@ const (
 	// SearchRowsPerPoint is how many indexed rows one search term may
 	// reach for one point: a term reads its postings in the full-text
 	// index, not the rows themselves.
-	SearchRowsPerPoint = 100
+	SearchRowsPerPoint = 50
 )
 
 // TableSizes tells the pricing how many rows the table of a node type

@@ -174,13 +174,13 @@ func testSearch(t *testing.T, a *api) {
 		}
 	})
 	t.Run("priced like a connection of its page, plus its terms", func(t *testing.T) {
-		// Each term reads its postings over every searchable table, 100
+		// Each term reads its postings over every searchable table, 50
 		// rows a point (graph.SearchRowsPerPoint).
 		indexed := 0
 		for _, typ := range searchpkg.NodeTypes {
 			indexed += a.count(t, `SELECT count(*) FROM `+tablesize.Tables[typ])
 		}
-		term := float64((indexed + 99) / 100)
+		term := float64((indexed + 49) / 50)
 		for _, c := range []struct {
 			q    string
 			want float64
@@ -190,7 +190,7 @@ func testSearch(t *testing.T, a *api) {
 			{`{ search(query: "zyxquorb", first: 7) { edges { node { score } } } }`, 7 + term},
 			// The default page (20) and a count.
 			{`{ search(query: "zyxquorb") { totalCount edges { node { score } } } }`, 100 + 20 + term},
-			{`{ search(query: "zyxquorb plugh xyzzy", first: 7) { edges { node { score } } } }`, 7 + float64((3*indexed+99)/100)},
+			{`{ search(query: "zyxquorb plugh xyzzy", first: 7) { edges { node { score } } } }`, 7 + float64((3*indexed+49)/50)},
 		} {
 			r := a.query(t, c.q, nil)
 			cost, _ := r.Extensions["cost"].(map[string]any)
