@@ -75,8 +75,10 @@ func (w *walker) fanout(from, to string) int {
 }
 
 // examined is how many rows of typ the field f reads, at most, to apply a
-// filter, under mult parents: the whole table for a root field, the
-// parents' share of it for a nested one.
+// filter, under mult parents: the whole table for a root field; for a
+// nested one the whole table too, or the parents' share of it when that
+// is more (pages of parents that share children): the planner may apply
+// the filter to the table before it joins the parents (PostgreSQL does).
 func (w *walker) examined(f *ast.Field, typ string, mult int) int {
 	total := w.rows(typ)
 	if total == 0 {
@@ -89,7 +91,7 @@ func (w *walker) examined(f *ast.Field, typ string, mult int) int {
 	if w.rows(parent) == 0 {
 		return saturatingMul(mult, total) // a root field, or a parent that is not a table
 	}
-	return saturatingMul(mult, w.fanout(parent, typ))
+	return max(total, saturatingMul(mult, w.fanout(parent, typ)))
 }
 
 // filterRows returns the rows a where-input value of def may read when it
