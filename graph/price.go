@@ -126,12 +126,7 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 		inner := w.checks.schema.Types[fd.Type.Name()]
 		switch {
 		case inner != nil && inner.Kind == ast.InputObject && strings.HasPrefix(name, "has"):
-			target := strings.TrimSuffix(inner.Name, "WhereInput")
-			fan, weight := w.fanout(self, target), ProbeRowWeight
-			if fan > 1 {
-				weight = JoinRowWeight
-			}
-			total = saturatingAdd(total, w.filterRows(inner, fv, saturatingMul(examined, fan), weight))
+			total = saturatingAdd(total, w.edgeWithRows(self, name, inner, fv, examined))
 		case inner != nil && inner.Kind == ast.InputObject:
 			// and, or, not: conditions on the same rows.
 			list, isList := fv.([]any)
@@ -148,6 +143,87 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 		}
 	}
 	return total
+}
+
+// edgeWithRows prices a has<Edge>With condition (field) of typ's filter,
+// applied to examined rows:
+//
+//   - an edge to one row (an activity's country) is probed for each row,
+//     and its filter tested on that row;
+//   - an edge to many rows of a larger table (a topic's activities) is
+//     walked for each row: the rows it reaches weigh a join each;
+//   - an edge to many rows of a smaller table (an activity's countries)
+//     is answered from the set of the rows its filter selects, computed
+//     once over their table, with a probe per row examined; unless that
+//     filter goes on across an edge to many rows itself, which the
+//     databases evaluate row by row: then each row reaches MinToMany.
+func (w *walker) edgeWithRows(typ, field string, inner *ast.Definition, v any, examined int) int {
+	target := strings.TrimSuffix(inner.Name, "WhereInput")
+	ratio := w.fanout(typ, target)
+	switch {
+	case !w.toMany(typ, field):
+		return w.filterRows(inner, v, examined, ProbeRowWeight)
+	case ratio > 1:
+		return w.filterRows(inner, v, saturatingMul(examined, ratio), JoinRowWeight)
+	case w.reachesMany(inner, v):
+		return w.filterRows(inner, v, saturatingMul(examined, MinToMany), JoinRowWeight)
+	default:
+		return saturatingAdd(saturatingMul(examined, ProbeRowWeight), w.filterRows(inner, v, w.rows(target), 1))
+	}
+}
+
+// MinToMany is how many rows an edge to many rows of a smaller table
+// leads to from one row, in the price: the tables' sizes say nothing of
+// the links (a project has several countries).
+const MinToMany = 2
+
+// toMany reports whether the edge that typ's where-input field
+// has<Edge>With follows leads to many rows: typ's field of that edge is a
+// connection or a list.
+func (w *walker) toMany(typ, field string) bool {
+	def := w.checks.schema.Types[typ]
+	edge := strings.TrimSuffix(strings.TrimPrefix(field, "has"), "With")
+	if def == nil || edge == "" {
+		return true
+	}
+	f := def.Fields.ForName(strings.ToLower(edge[:1]) + edge[1:])
+	if f == nil {
+		return true // unknown: the dearer guess
+	}
+	return f.Type.Elem != nil || strings.HasSuffix(f.Type.Name(), "Connection")
+}
+
+// reachesMany reports whether a where-input value follows an edge to many
+// rows, at any depth.
+func (w *walker) reachesMany(def *ast.Definition, v any) bool {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	typ := strings.TrimSuffix(def.Name, "WhereInput")
+	for name, fv := range obj {
+		fd := def.Fields.ForName(name)
+		if fv == nil || fd == nil {
+			continue
+		}
+		inner := w.checks.schema.Types[fd.Type.Name()]
+		if inner == nil || inner.Kind != ast.InputObject {
+			continue
+		}
+		if strings.HasPrefix(name, "has") && w.toMany(typ, name) {
+			return true
+		}
+		list, isList := fv.([]any)
+		if !isList {
+			list = []any{fv}
+		}
+		for _, e := range list {
+			if w.reachesMany(inner, e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rowPoints converts rows read into points, rounding up.
@@ -211,7 +287,7 @@ var manyValued = map[string]int{
 }
 
 // searchPoints prices a search by its terms: each clause reads its
-// postings in the index of every searchable type.
+// postings in the index of every searchable type, twice with a count.
 func (w *walker) searchPoints(f *ast.Field, mult int) int {
 	v, _ := w.argValue(f, "query")
 	text, _ := v.(string)
@@ -220,7 +296,11 @@ func (w *walker) searchPoints(f *ast.Field, mult int) int {
 	for _, typ := range search.NodeTypes {
 		indexed = saturatingAdd(indexed, w.rows(typ))
 	}
-	return saturatingMul(mult, rowPoints(saturatingMul(terms, indexed), SearchRowsPerPoint))
+	points := rowPoints(saturatingMul(terms, indexed), SearchRowsPerPoint)
+	if selects(f.SelectionSet, "totalCount") {
+		points = saturatingMul(points, 2) // counting reads every hit's postings again
+	}
+	return saturatingMul(mult, points)
 }
 
 // isPagedList reports whether a field returns a plain list bounded by a
