@@ -56,7 +56,9 @@ const (
 //   - the price: each connection weighs its page times the pages above it
 //     (the most nodes it can return), a totalCount CountWeight per parent,
 //     a filter one point per condition and per parent, more for conditions
-//     across an edge; introspection weighs what it returns.
+//     across an edge, plus the rows filters, statistics and searches may
+//     read on this database's tables (price.go); introspection weighs
+//     what it returns.
 //
 // Checking up front matters because ent's field collection reads nested
 // arguments itself and skips values it cannot decode: a bad ID or cursor
