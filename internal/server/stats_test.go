@@ -444,7 +444,7 @@ func TestStatsCost(t *testing.T) { forEachBackend(t, testStatsCost) }
 func testStatsCost(t *testing.T, a *api) {
 	// Besides, a statistic reads its rows times what its dimensions
 	// multiply them by (an activity's regions 4, a consultant's languages
-	// 2: graph's manyValued), 25 rows a point (graph.StatsRowsPerPoint),
+	// 4: graph's manyValued), 25 rows a point (graph.StatsRowsPerPoint),
 	// and a filter's edges read their rows, 50 a point: a has…With into
 	// the countries (fewer than the activities) selects its countries
 	// once and probes each activity's (weighing 2), from every row the
@@ -462,7 +462,7 @@ func testStatsCost(t *testing.T, a *api) {
 		{`{ activityStats(groupBy: [REGION], first: 50) { buckets { count region { countries(first: 3) { edges { node { code } } } } } } }`, 50 + 150 + grouped(activities, 4)},
 		{`{ activityStats(groupBy: [REGION], first: 50) { total { count } buckets { count } } }`, 100 + 50 + grouped(activities, 4)},
 		{`{ activityStats(where: {kind: SOUTH_SOUTH, hasBeneficiaryCountriesWith: {ldc: true}}, groupBy: [REGION], first: 10) { buckets { count } } }`, 10 + 1 + 100 + 1 + grouped(activities, 4) + (4*(2*activities+countries)+49)/50},
-		{`{ consultantStats(groupBy: [LANGUAGE], first: 7) { buckets { count } } }`, 7 + grouped(consultants, 2)},
+		{`{ consultantStats(groupBy: [LANGUAGE], first: 7) { buckets { count } } }`, 7 + grouped(consultants, 4)},
 	}
 	for _, tt := range tests {
 		r := a.query(t, tt.query, nil)
