@@ -118,7 +118,7 @@ func (w *walker) filterRows(def *ast.Definition, v any, examined, weight int) in
 // (ContainsFold and the like: a scan no index serves) counts for: matching
 // a long text (a description) case-insensitively costs many times reading
 // the row (0.2 s for 100,000 descriptions on PostgreSQL, idle).
-const MatchRowWeight = 8
+const MatchRowWeight = 12
 
 // textMatches counts the text-matching conditions of one level of a
 // where-input value.
@@ -304,8 +304,10 @@ func (w *walker) statsFactor(f *ast.Field) (factor, single int) {
 var manyValued = map[string]int{
 	"ActivityStats.COUNTRY": 2, "ActivityStats.PROVIDER_COUNTRY": 2, "ActivityStats.TOPIC": 2,
 	"ActivityStats.REGION": 4, "ActivityStats.LDC": 4,
-	"ProjectStats.COUNTRY": 2, "ProjectStats.RECOMMENDATION": 2, "ProjectStats.TOPIC": 2,
-	"ProjectStats.REGION": 4, "ProjectStats.CLUSTER": 4,
+	// A DA project has many countries and recommendations: twice the
+	// factors of an activity's links.
+	"ProjectStats.COUNTRY": 4, "ProjectStats.RECOMMENDATION": 4, "ProjectStats.TOPIC": 4,
+	"ProjectStats.REGION": 8, "ProjectStats.CLUSTER": 8,
 	"OfferStats.TOPIC": 2, "OfferStats.REGION": 2, "OfferStats.COUNTRY": 2,
 	"NeedStats.TOPIC": 2, "NeedStats.REGION": 2, "NeedStats.COUNTRY": 2,
 	"MatchStats.TOPIC": 2, "MatchStats.REGION": 2, "MatchStats.COUNTRY": 2,
