@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -307,6 +308,31 @@ func TestSubscriptionPricedAsQuery(t *testing.T) {
 			m := sse.next(t)
 			if m.code() != "RATE_LIMITED" || m.Data["offerPosted"] != nil {
 				t.Fatalf("second event with 30 points left: got %+v, want RATE_LIMITED and no data", m)
+			}
+		})
+	}
+}
+
+// TestExportLeavesRoomForTheFilter: an export's filter costs the rows it
+// reads whatever the page size, so that at scale 1 a text filter on the
+// activities leaves less room than the export's page assumes: the export
+// shrinks its pages instead of failing with LIMIT_EXCEEDED.
+func TestExportLeavesRoomForTheFilter(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			a := scale1API(t, b.fresh(t), nil)
+			// 100,000 activities read and matched (x13), five edges
+			// probed (x2 each): 46,000 points before the page.
+			where := `{"titleContainsFold": "a", "hasTopics": true, "hasBeneficiaryCountries": true, "hasConsultants": true, "hasPartners": false, "hasProviderCountries": false}`
+			want := a.count(t, `SELECT count(*) FROM activities a WHERE lower(a.title) LIKE '%a%'
+				AND EXISTS (SELECT 1 FROM activity_topics x WHERE x.activity_id = a.id)
+				AND EXISTS (SELECT 1 FROM activity_beneficiary_countries x WHERE x.activity_id = a.id)
+				AND EXISTS (SELECT 1 FROM activity_consultants x WHERE x.activity_id = a.id)
+				AND NOT EXISTS (SELECT 1 FROM activity_partners x WHERE x.activity_id = a.id)
+				AND NOT EXISTS (SELECT 1 FROM activity_provider_countries x WHERE x.activity_id = a.id)`)
+			rows := ndjsonRows(t, a.export(t, "/export/activities.ndjson", url.Values{"where": {where}}, ""))
+			if len(rows) != want || want == 0 {
+				t.Errorf("got %d rows, want the %d activities the filter selects", len(rows), want)
 			}
 		})
 	}
