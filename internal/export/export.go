@@ -315,7 +315,7 @@ func fitCost(err error, first, weight int) int {
 	}
 	actual, _ := f.errors[0].Extensions["actual"].(float64)
 	maximum, _ := f.errors[0].Extensions["maximum"].(float64)
-	fixed := int(actual) - first*weight // what the page's size does not change
+	fixed := int(actual) - first*weight    // what the page's size does not change
 	room := (int(maximum) - fixed) * 3 / 4 // leave a quarter, as pageSize does
 	if room < weight {
 		return 0
