@@ -254,11 +254,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	sizes := cfg.TableSizes
 	if sizes == nil {
-		cache, err := tablesize.New(context.Background(), db.SQL, db.Dialect, tablesize.DefaultRefresh, logger)
-		if err != nil {
-			return nil, fmt.Errorf("pricing: %w", err)
-		}
-		sizes = cache
+		sizes = tablesize.New(context.Background(), db.SQL, db.Dialect, tablesize.DefaultRefresh, logger)
 	}
 	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
 	// Each mutation runs in one transaction that resolvers reach through

@@ -64,17 +64,22 @@ type Cache struct {
 	refreshing atomic.Bool
 }
 
+// retryFailed is how soon counts that failed are tried again.
+const retryFailed = 5 * time.Second
+
 // New counts the tables of db now and returns the cache; refresh <= 0
-// takes DefaultRefresh.
-func New(ctx context.Context, db *sql.DB, dialectName string, refresh time.Duration, logger *slog.Logger) (*Cache, error) {
+// takes DefaultRefresh. A database that cannot be counted yet (not
+// migrated, not reachable: the server starts before it) leaves the sizes
+// unknown, 0, until a later count succeeds; the error is logged.
+func New(ctx context.Context, db *sql.DB, dialectName string, refresh time.Duration, logger *slog.Logger) *Cache {
 	if refresh <= 0 {
 		refresh = DefaultRefresh
 	}
 	c := &Cache{db: db, dialect: dialectName, refresh: refresh, logger: logger}
 	if err := c.Refresh(ctx); err != nil {
-		return nil, err
+		logger.WarnContext(ctx, "table sizes for pricing unknown until the database can be counted", "err", err)
 	}
-	return c, nil
+	return c
 }
 
 // Rows returns how many rows the table of a node type holds (0 for a type
@@ -104,6 +109,10 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	for typ, table := range Tables {
 		n, err := c.count(ctx, table)
 		if err != nil {
+			// Try again soon, not at every request nor a minute later.
+			c.mu.Lock()
+			c.at = time.Now().Add(retryFailed - c.refresh)
+			c.mu.Unlock()
 			return fmt.Errorf("table size of %s: %w", table, err)
 		}
 		rows[typ] = n
