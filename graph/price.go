@@ -9,11 +9,12 @@ import (
 )
 
 // The unit of price is the point: a node a query may return, or
-// RowsPerPoint rows its filters, counts or statistics may have to read to
+// RowsPerPoint rows its filters may have to read (StatsRowsPerPoint for
+// statistics, SearchRowsPerPoint for searches) to
 // find them. A filter's rows are counted on the tables of this database
 // (TableSizes), so that the same query is priced higher where it does more
 // work; what a request then actually took is charged after the fact
-// (package limits, ActualCost).
+// (limits.Settle, from Checks.InterceptResponse).
 const (
 	// RowsPerPoint is how many rows a filter may read for one point:
 	// reading and testing a row costs the database a fraction of what
