@@ -56,7 +56,9 @@ const (
 //   - the price: each connection weighs its page times the pages above it
 //     (the most nodes it can return), a totalCount CountWeight per parent,
 //     a filter one point per condition and per parent, more for conditions
-//     across an edge; introspection weighs what it returns.
+//     across an edge, plus the rows filters, statistics and searches may
+//     read on this database's tables (price.go); introspection weighs
+//     what it returns.
 //
 // Checking up front matters because ent's field collection reads nested
 // arguments itself and skips values it cannot decode: a bad ID or cursor
@@ -64,6 +66,9 @@ const (
 type Checks struct {
 	// Limits enforces the limits on the price; nil checks without limits.
 	Limits *limits.Limits
+	// Sizes are the tables' row counts, by which filters, statistics and
+	// searches are priced; nil prices them without the rows they read.
+	Sizes TableSizes
 
 	schema *ast.Schema
 	// typeWeight is what __type returns for each type; schemaWeight what
@@ -129,6 +134,10 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 		info.Cost = cost
 		info.Operation = rc.OperationName
 	}
+	// The operation keeps its own price: a subscription is charged it
+	// again for every event it delivers, and the request's info is shared
+	// by every operation of a WebSocket.
+	rc.Stats.SetExtension(priceExtension, cost.Points)
 	if c.Limits == nil {
 		return nil
 	}
@@ -214,6 +223,9 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		if err := w.page(f); err != nil {
 			return err
 		}
+		if isSearch(f.Definition) {
+			w.points = saturatingAdd(w.points, w.searchPoints(f, mult))
+		}
 		counted := selects(f.SelectionSet, "totalCount")
 		if counted {
 			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
@@ -236,6 +248,16 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		}
 		if selects(f.SelectionSet, "total") {
 			w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
+		}
+		childMult = saturatingMul(mult, n)
+		w.points = saturatingAdd(w.points, childMult)
+		w.points = saturatingAdd(w.points, w.statsPoints(f, mult))
+	case isPagedList(f.Definition):
+		// A list of first nodes (suggestionsChanged) is priced as the
+		// connection of the same nodes is (suggestedOffers).
+		n := w.pageSize(f)
+		if v, ok := w.argValue(f, argFirst); !ok || v == nil {
+			n = DefaultSuggestions
 		}
 		childMult = saturatingMul(mult, n)
 		w.points = saturatingAdd(w.points, childMult)
@@ -290,6 +312,19 @@ func (w *walker) arguments(f *ast.Field, mult int) *gqlerror.Error {
 			if where := w.checks.schema.Types[def.Type.Name()]; where != nil && where.Kind == ast.InputObject {
 				weight := w.filter(where, v, 1)
 				w.points = saturatingAdd(w.points, saturatingMul(mult, weight))
+				// The rows the filter may read to find the page.
+				typ := strings.TrimSuffix(where.Name, "WhereInput")
+				examined := w.examined(f, typ, mult)
+				read := w.filterRows(where, v, examined, 1)
+				if isStats(f.Definition) && read > 0 {
+					// A statistic reads its rows to group them
+					// (statsPoints): testing them on the way is paid.
+					// Its filter's edges are followed from every row
+					// its dimensions multiply.
+					factor, _ := w.statsFactor(f)
+					read = saturatingMul(max(read-examined, 0), factor)
+				}
+				w.points = saturatingAdd(w.points, rowPoints(read, RowsPerPoint))
 			}
 		}
 	}
@@ -512,6 +547,20 @@ func selects(set ast.SelectionSet, names ...string) bool {
 		}
 	}
 	return false
+}
+
+// priceExtension is the key of an operation's price in its
+// OperationContext's stats.
+const priceExtension = "sscgraph.price"
+
+// PriceOf returns the price the checks computed for the operation in rc,
+// and whether they did.
+func PriceOf(rc *graphql.OperationContext) (int, bool) {
+	if rc == nil {
+		return 0, false
+	}
+	p, ok := rc.Stats.GetExtension(priceExtension).(int)
+	return p, ok
 }
 
 const maxPoints = 1 << 40

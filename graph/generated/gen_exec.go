@@ -10097,7 +10097,9 @@ extend input MatchNeedWhereInput {
   activity once in each of its buckets, so bucket counts can add up to more
   than ` + "`" + `total` + "`" + `, which counts each activity once. An activity with no value
   of a dimension (no project, no beneficiary country) falls in the bucket
-  whose key is null. Priced like a connection of ` + "`" + `first` + "`" + ` nodes.
+  whose key is null. Priced like a connection of ` + "`" + `first` + "`" + ` nodes, plus the
+  rows it groups, times what its dimensions multiply them by (README,
+  "Limits").
   """
   activityStats(
     "The activities counted, as the activities connection's where."

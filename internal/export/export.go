@@ -95,6 +95,10 @@ type request struct {
 	lang     string // the Language of localized columns (names)
 	private  bool   // the key may read personal data
 	headOnly bool   // HEAD: the headers of the first page are the answer
+	// rows is the page size once a page was refused for its cost: the
+	// filter's price (the rows it reads) left less room than pageSize
+	// assumes.
+	rows int
 }
 
 // formats are the file types, by extension.
@@ -260,7 +264,11 @@ type page struct {
 // fetch runs the page query after cursor and returns its rows, their
 // flattened edges complete.
 func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answer, *page, error) {
-	vars := map[string]any{"first": h.pageSize(req.spec)}
+	first := h.pageSize(req.spec)
+	if req.rows > 0 {
+		first = req.rows
+	}
+	vars := map[string]any{"first": first}
 	if after != nil {
 		vars["after"] = *after
 	}
@@ -274,6 +282,13 @@ func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answ
 		vars["lang"] = req.lang
 	}
 	ans, err := h.run(ctx, req.spec.pageQuery(req.private), vars)
+	if smaller := fitCost(err, first, req.spec.rowWeight()); smaller > 0 {
+		// The filter costs what it reads whatever the page: the
+		// pages shrink to leave it room, once.
+		req.rows = smaller
+		vars["first"] = smaller
+		ans, err = h.run(ctx, req.spec.pageQuery(req.private), vars)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -287,6 +302,25 @@ func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answ
 		}
 	}
 	return ans, &p, nil
+}
+
+// fitCost returns the page size that fits the cost limit when err refused
+// a page of first rows of weight each for its cost, or 0 when a smaller
+// page cannot help (the filter alone is over the limit) or err is another
+// error.
+func fitCost(err error, first, weight int) int {
+	var f *failure
+	if !errors.As(err, &f) || len(f.errors) == 0 || f.errors[0].code() != "LIMIT_EXCEEDED" || f.errors[0].Extensions["limit"] != "cost" {
+		return 0
+	}
+	actual, _ := f.errors[0].Extensions["actual"].(float64)
+	maximum, _ := f.errors[0].Extensions["maximum"].(float64)
+	fixed := int(actual) - first*weight    // what the page's size does not change
+	room := (int(maximum) - fixed) * 3 / 4 // leave a quarter, as pageSize does
+	if room < weight {
+		return 0
+	}
+	return min(room/weight, first-1)
 }
 
 // complete replaces each flattened edge of node by the sorted values of

@@ -32,6 +32,10 @@ type Config struct {
 	MaxPredicates  int
 	MaxFilterDepth int
 	MaxListLength  int
+	// TimePerPoint is the time one point of actual cost stands for: a
+	// request that takes longer than its price is charged the difference
+	// after the fact (Settle). 0 takes DefaultTimePerPoint.
+	TimePerPoint time.Duration
 }
 
 // Limits refuses operations over a limit and charges the rest to the
@@ -120,12 +124,15 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 		got, max    int
 		explanation string
 	}{
-		{"cost", cost.Points, l.cfg.MaxCost, "the most nodes it can return and the work of its filters and counts; lower first/last, filter or count less, or nest less"},
+		// The limits on the operation's shape first: a filter of 900
+		// alternatives is over the predicates limit, and also costs the
+		// rows its 900 conditions read; the shape says what to change.
 		{"depth", cost.Depth, l.cfg.MaxDepth, "fields deep; query less deeply and fetch the rest by node(id:)"},
 		{"aliases", cost.Aliases, l.cfg.MaxAliases, "aliased fields; split the query"},
 		{"predicates", cost.Predicates, l.cfg.MaxPredicates, "filter conditions and order terms; filter on fewer fields, or use idIn"},
 		{"filterDepth", cost.FilterDepth, l.cfg.MaxFilterDepth, "levels of and, or, not and has…With in a filter"},
 		{"listLength", cost.ListLength, l.cfg.MaxListLength, "entries in one list argument"},
+		{"cost", cost.Points, l.cfg.MaxCost, "the most nodes it can return and the rows its filters, counts, statistics and searches read; lower first/last, filter, count or group less, or nest less"},
 	} {
 		if c.max > 0 && c.got > c.max {
 			return apierr.New(apierr.LimitExceeded, "query %s %d is over the limit of %d (%s)", c.what, c.got, c.max, c.explanation).

@@ -50,6 +50,9 @@ type Cost struct {
 	Predicates  int `json:"predicates"`
 	FilterDepth int `json:"filterDepth"`
 	ListLength  int `json:"listLength"`
+	// Actual is what the request took, in points of time (see package
+	// limits, Settle), once it has run.
+	Actual int `json:"actualQueryCost"`
 	// Limit is the most points one request may cost.
 	Limit int `json:"maximumAvailable"`
 }

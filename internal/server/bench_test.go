@@ -43,7 +43,7 @@ const nested4 = `query Nested4 {
 // syntheticDB returns a SQLite file holding the synthetic data set at scale
 // 1, seeding it on first use. SSCGRAPH_BENCH_DB names a file to reuse
 // between runs (it is created when missing).
-func syntheticDB(b *testing.B) string {
+func syntheticDB(b testing.TB) string {
 	b.Helper()
 	path := os.Getenv("SSCGRAPH_BENCH_DB")
 	if path == "" {

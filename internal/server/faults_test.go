@@ -523,6 +523,9 @@ func TestPoolExhausted(t *testing.T) {
 	_, proxy, dsn := faultyPostgres(t)
 	cfg := server.DefaultConfig()
 	cfg.PoolWait = 100 * time.Millisecond
+	// One client sends the three requests: without its own cap
+	// (TestInFlightPerClient), which would turn them away first.
+	cfg.MaxInFlightPerClient = -1
 	a := newAPIOpts(t, dsn, cfg, database.Options{MaxConns: 2})
 	const q = `{ countries(first: 3) { totalCount } }`
 	a.query(t, q, nil)

@@ -182,17 +182,30 @@ func TestNullPageIsTheDefaultPage(t *testing.T) {
 }
 
 // TestFiltersArePriced: a condition across an edge costs a subquery per
-// row, and so a default page per parent; a plain condition one point.
+// row, and so a default page per parent; a plain condition one point;
+// and every filter the rows it reads, 50 a point (graph/price.go).
 func TestFiltersArePriced(t *testing.T) {
 	a := newAPI(t, sqliteCopy(t))
+	regions := a.count(t, `SELECT count(*) FROM regions`)
+	countries := a.count(t, `SELECT count(*) FROM countries`)
+	activities := a.count(t, `SELECT count(*) FROM activities`)
+	points := func(rows int) float64 { return float64((rows + 49) / 50) }
+	// The countries of 6 regions, or the whole table if more: the rows a
+	// nested filter reads; each country leads to activities/countries
+	// activities (rounded up).
+	nested := max(countries, 6*((countries+regions-1)/regions))
+	perCountry := (activities + countries - 1) / countries
 	tests := []struct {
 		query string
 		cost  float64
 	}{
 		{`{ regions(first: 6) { edges { node { code } } } }`, 6},
-		{`{ regions(first: 6, where: {codeNEQ: "x"}) { edges { node { code } } } }`, 7},
-		{`{ regions(first: 6) { edges { node { countries(where: {hasActivities: true}) { totalCount } } } } }`, 6 + 6*(100+10)},
-		{`{ regions(first: 6) { edges { node { countries(where: {hasActivitiesWith: {titleContainsFold: "x"}}) { totalCount } } } } }`, 6 + 6*(100+100+1)},
+		{`{ regions(first: 6, where: {codeNEQ: "x"}) { edges { node { code } } } }`, 7 + points(regions)},
+		// A has<Edge> probes each country's edge (2 rows).
+		{`{ regions(first: 6) { edges { node { countries(where: {hasActivities: true}) { totalCount } } } } }`, 6 + 6*(100+10) + points(3*nested)},
+		// A has…With joins each country's activities (4 rows each) and
+		// matches a text in them (12 more).
+		{`{ regions(first: 6) { edges { node { countries(where: {hasActivitiesWith: {titleContainsFold: "x"}}) { totalCount } } } } }`, 6 + 6*(100+100+1) + points(nested+nested*perCountry*16)},
 		{`{ __type(name: "Country") { name } }`, 0},
 	}
 	for _, tt := range tests {

@@ -185,6 +185,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			slog.String("outcome", outcome),
 			slog.Int("status", rec.status),
 			slog.Int("cost", info.Cost.Points),
+			slog.Int("actual_cost", info.Cost.Actual),
 			slog.Int64("statements", info.Statements.Load()),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", rec.bytes),

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/pgtest"
@@ -23,6 +24,9 @@ func TestReplicasShareLimits(t *testing.T) {
 	}
 	dsn := postgresSchema(t, dataset.DemoSize())
 	cfg := server.DefaultConfig()
+	// Requests are charged their price alone, not the time they took
+	// (which varies): the count of requests granted is then exact.
+	cfg.Limits.TimePerPoint = time.Hour
 	q := `{ regions(first: 2) { edges { node { code } } } }`
 
 	// The request's cost, from a replica of its own with the usual limit.

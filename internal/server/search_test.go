@@ -10,6 +10,8 @@ import (
 
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
+	searchpkg "sscgraph/internal/search"
+	"sscgraph/internal/tablesize"
 )
 
 const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
@@ -171,16 +173,26 @@ func testSearch(t *testing.T, a *api) {
 			t.Errorf("first: 101: %+v, want BAD_USER_INPUT", r.Errors)
 		}
 	})
-	t.Run("priced like a connection of its page", func(t *testing.T) {
+	t.Run("priced like a connection of its page, plus its terms", func(t *testing.T) {
+		// Each term reads its postings over every searchable table, 50
+		// rows a point (graph.SearchRowsPerPoint), twice with a count.
+		// The server counted its tables when it started, before this
+		// test created two projects and a consultant.
+		indexed := -3
+		for _, typ := range searchpkg.NodeTypes {
+			indexed += a.count(t, `SELECT count(*) FROM `+tablesize.Tables[typ])
+		}
+		term := float64((indexed + 49) / 50)
 		for _, c := range []struct {
 			q    string
 			want float64
 		}{
 			// 7 hits, each with a page of 3 topics.
-			{`{ search(query: "zyxquorb", first: 7) { edges { node { node { ... on Project { topics(first: 3) { edges { node { code } } } } } } } } }`, 7 + 7*3},
-			{`{ search(query: "zyxquorb", first: 7) { edges { node { score } } } }`, 7},
+			{`{ search(query: "zyxquorb", first: 7) { edges { node { node { ... on Project { topics(first: 3) { edges { node { code } } } } } } } } }`, 7 + 7*3 + term},
+			{`{ search(query: "zyxquorb", first: 7) { edges { node { score } } } }`, 7 + term},
 			// The default page (20) and a count.
-			{`{ search(query: "zyxquorb") { totalCount edges { node { score } } } }`, 100 + 20},
+			{`{ search(query: "zyxquorb") { totalCount edges { node { score } } } }`, 100 + 20 + 2*term},
+			{`{ search(query: "zyxquorb plugh xyzzy", first: 7) { edges { node { score } } } }`, 7 + float64((3*indexed+49)/50)},
 		} {
 			r := a.query(t, c.q, nil)
 			cost, _ := r.Extensions["cost"].(map[string]any)

@@ -33,6 +33,7 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
+	"sscgraph/internal/tablesize"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -91,6 +92,16 @@ type Config struct {
 	// database pool (whose size is the database's MaxConns) before it is
 	// answered 503 POOL_EXHAUSTED; 0 lets it wait until its timeout.
 	PoolWait time.Duration
+	// MaxInFlightPerClient is how many GraphQL requests over HTTP one
+	// client (API key, or address without a key) may have running at
+	// once; more are answered 429 LIMIT_EXCEEDED at once, so that one
+	// client cannot hold the database pool. 0 takes half the requests the
+	// pool admits (at least one); negative turns the cap off.
+	MaxInFlightPerClient int
+	// TableSizes are the row counts by which filters, statistics and
+	// searches are priced; nil counts the database's tables, refreshed
+	// every minute (package tablesize).
+	TableSizes graph.TableSizes
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -142,6 +153,10 @@ func DefaultConfig() Config {
 			// this cost take 60-80 ms when they return as many nodes as
 			// they may, and 0.4-0.75 s in the slowest shape, pages of each
 			// parent's children ordered by a field without an index.
+			// Filters, statistics and searches also pay the rows they
+			// read (graph/price.go): over 1,000 generated queries at
+			// scale 1 the slowest accepted took 0.63 s on SQLite
+			// (TestGeneratedQueriesBounded, docs/performance.md).
 			MaxCost:    50_000,
 			MaxDepth:   16,
 			MaxAliases: 15,
@@ -273,7 +288,11 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// NUL in any string and Ints past 32 bits are refused before the
 	// checks and the database see them.
 	gql.Use(&graph.InputValues{})
-	gql.Use(&graph.Checks{Limits: lim})
+	sizes := cfg.TableSizes
+	if sizes == nil {
+		sizes = tablesize.New(context.Background(), db.SQL, db.Dialect, tablesize.DefaultRefresh, logger)
+	}
+	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
 	// Outside the transaction, so that a mutation whose answer is too
 	// large is rolled back like any failed one.
 	gql.Use(responseBudget{max: cfg.MaxResponseBytes})
@@ -309,9 +328,25 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	}))
 	st := newStreams(cfg.Subscriptions)
 	go watchEndedKeys(st.shutdown, keys, events, keyed, logger)
-	// A request is turned away with 503 while the database is gone, or
-	// when the pool stays busy past cfg.PoolWait, before anything else.
-	api := withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, newAdmission(db.MaxConns, cfg.PoolWait).handler(withAuth(keys, lim, logger, st.handler(withIdempotencyKey(withTimeout(cfg.Timeout, limitBody(cfg.MaxBodyBytes, gql)))))))))
+	// A client's requests beyond its cap wait for its own to end before
+	// they queue for the pool: they hold none of its room meanwhile.
+	clientWait := cfg.PoolWait
+	if clientWait <= 0 {
+		clientWait = cfg.Timeout
+	}
+	// The middlewares, innermost first. A request is turned away with 503
+	// while the database is gone, or when the pool stays busy past
+	// cfg.PoolWait; a client is known (withAuth) before its cap applies.
+	var api http.Handler = limitBody(cfg.MaxBodyBytes, gql)
+	api = withTimeout(cfg.Timeout, api)
+	api = withIdempotencyKey(api)
+	api = st.handler(api)
+	api = newAdmission(db.MaxConns, cfg.PoolWait).handler(api)
+	api = newInFlight(inFlightCap(cfg, db.MaxConns), clientWait).handler(api)
+	api = withAuth(keys, lim, logger, api)
+	api = whenDatabaseUp(db.Health, api)
+	api = observe(logger, m, api)
+	api = withRequestInfo(api)
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins:   cfg.CORSOrigins,

@@ -227,6 +227,11 @@ func costExtensions(ext map[string]any, info *reqctx.Info) map[string]any {
 		"depth":              info.Cost.Depth,
 		"aliases":            info.Cost.Aliases,
 	}
+	if info.Cost.Actual > 0 {
+		// What the request took, in points of time, as Shopify's
+		// actualQueryCost: charged after the fact when above the price.
+		cost["actualQueryCost"] = info.Cost.Actual
+	}
 	if r := info.Rate; r != nil {
 		cost["rateLimit"] = map[string]any{
 			"limit":     r.Limit,
