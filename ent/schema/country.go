@@ -28,7 +28,7 @@ func (Country) Fields() []ent.Field {
 		field.String("name").
 			NotEmpty().MaxLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists).").
-			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
+			// GraphQL serves name(lang:) instead (graph/schema/languages.graphqls);
 			// filters and ordering stay on the English name.
 			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
 		// The name in the other five UN languages, from the translations

@@ -241,8 +241,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Logger: logger})
-	// Per-operation batch loaders (an activity page's beneficiaries in one
-	// statement).
+	// Batch loaders per root field of a query or mutation (an activity
+	// page's beneficiaries in one statement); subscriptions read afresh.
 	gql.Use(graph.Loaders{Client: client})
 	// Subscriptions are admitted against their limits, then served.
 	gql.Use(&subscriptionGate{limits: cfg.Subscriptions, timeout: cfg.Timeout, maxVariablesBytes: cfg.MaxVariablesBytes, clients: map[string]int{}})
