@@ -224,6 +224,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -335,6 +336,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -446,6 +448,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -557,6 +560,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -668,6 +672,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1075,6 +1080,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Consultant) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1186,6 +1192,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Consultant) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1428,6 +1435,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1539,6 +1547,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1650,6 +1659,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1761,6 +1771,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1847,6 +1858,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1933,6 +1945,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2019,6 +2032,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2105,6 +2119,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2534,6 +2549,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchNeed) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2645,6 +2661,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchNeed) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2876,6 +2893,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2987,6 +3005,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3098,6 +3117,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3209,6 +3229,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3450,6 +3471,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3536,6 +3558,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3622,6 +3645,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3848,6 +3872,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3959,6 +3984,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4070,6 +4096,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4181,6 +4208,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4412,6 +4440,7 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Recommendation) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4628,6 +4657,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4714,6 +4744,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4930,6 +4961,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5041,6 +5073,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5152,6 +5185,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5263,6 +5297,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5374,6 +5409,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))

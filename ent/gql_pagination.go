@@ -271,6 +271,7 @@ func (_m *APIKeyQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...APIKeyPaginateOption,
 ) (*APIKeyConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -623,6 +624,7 @@ func (_m *ActivityQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ActivityPaginateOption,
 ) (*ActivityConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1119,6 +1121,7 @@ func (_m *AuditEventQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...AuditEventPaginateOption,
 ) (*AuditEventConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1489,6 +1492,7 @@ func (_m *ConsultantQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ConsultantPaginateOption,
 ) (*ConsultantConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1859,6 +1863,7 @@ func (_m *CountryQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...CountryPaginateOption,
 ) (*CountryConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -2301,6 +2306,7 @@ func (_m *MatchQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchPaginateOption,
 ) (*MatchConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -2707,6 +2713,7 @@ func (_m *MatchNeedQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchNeedPaginateOption,
 ) (*MatchNeedConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3113,6 +3120,7 @@ func (_m *MatchOfferQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchOfferPaginateOption,
 ) (*MatchOfferConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3537,6 +3545,7 @@ func (_m *OrganizationQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...OrganizationPaginateOption,
 ) (*OrganizationConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3907,6 +3916,7 @@ func (_m *ProjectQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ProjectPaginateOption,
 ) (*ProjectConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -4349,6 +4359,7 @@ func (_m *RecommendationQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...RecommendationPaginateOption,
 ) (*RecommendationConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -4737,6 +4748,7 @@ func (_m *RegionQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...RegionPaginateOption,
 ) (*RegionConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -5107,6 +5119,7 @@ func (_m *TopicQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...TopicPaginateOption,
 ) (*TopicConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
