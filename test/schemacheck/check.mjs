@@ -34,16 +34,16 @@ function diff(oldSchema, newSchema, changelog, section) {
   return r.status === 0;
 }
 
-function git(cwd, ...args) {
-  const r = spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+// git runs git in the current directory, where the paths given are.
+function git(...args) {
+  const r = spawnSync('git', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   return { ok: r.status === 0, out: r.stdout ?? '' };
 }
 
 // history checks each move of the baseline; it returns the moves that
 // broke the schema without naming it.
 function history(baseline, changelog) {
-  const dir = dirname(baseline);
-  const path = (file) => git(dir, 'ls-files', '--full-name', '--', file).out.trim();
+  const path = (file) => git('ls-files', '--full-name', '--', file).out.trim();
   const base = path(baseline);
   const log = path(changelog);
   if (!base || !log) {
@@ -57,20 +57,20 @@ function history(baseline, changelog) {
       writeFileSync(f, text);
       return f;
     };
-    const moves = git(dir, 'log', '--format=%H', '--', base).out.split('\n').filter(Boolean);
+    const moves = git('log', '--format=%H', '--', `:(top)${base}`).out.split('\n').filter(Boolean);
     for (const c of moves) {
-      const before = git(dir, 'show', `${c}^:${base}`);
+      const before = git('show', `${c}^:${base}`);
       if (!before.ok) {
         continue; // the commit that added the baseline
       }
       console.log(`\n== baseline moved in ${c.slice(0, 12)}`);
-      const ok = diff(write('old.graphql', before.out), write('new.graphql', git(dir, 'show', `${c}:${base}`).out),
-        write('CHANGELOG.md', git(dir, 'show', `${c}:${log}`).out), 'all');
+      const ok = diff(write('old.graphql', before.out), write('new.graphql', git('show', `${c}:${base}`).out),
+        write('CHANGELOG.md', git('show', `${c}:${log}`).out), 'all');
       if (!ok) {
         bad.push(c.slice(0, 12));
       }
     }
-    const head = git(dir, 'show', `HEAD:${base}`);
+    const head = git('show', `HEAD:${base}`);
     if (head.ok && head.out !== readFileSync(baseline, 'utf8')) {
       console.log('\n== baseline moved in the working copy');
       if (!diff(write('old.graphql', head.out), baseline, changelog, 'all')) {
