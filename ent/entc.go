@@ -24,6 +24,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+
+	"sscgraph/internal/genguard"
 )
 
 func main() {
@@ -67,6 +69,12 @@ func main() {
 	)
 	if err != nil {
 		slog.Error("running ent codegen", "err", err)
+		os.Exit(1)
+	}
+	// Overrides are found by name only: a renamed template upstream
+	// would leave ent's own code in place without a word.
+	if err := genguard.CheckOverrides(".", genguard.Fastpaths); err != nil {
+		slog.Error("checking the template overrides", "err", err)
 		os.Exit(1)
 	}
 	if err := rewrite("."); err != nil {

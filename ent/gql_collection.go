@@ -224,6 +224,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -335,6 +336,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -446,6 +448,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -557,6 +560,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -668,6 +672,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1080,6 +1085,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Consultant) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1191,6 +1197,7 @@ func (_q *ConsultantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Consultant) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1433,6 +1440,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1544,6 +1552,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1655,6 +1664,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1766,6 +1776,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1852,6 +1863,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -1938,6 +1950,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2024,6 +2037,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2110,6 +2124,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2539,6 +2554,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchNeed) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2650,6 +2666,7 @@ func (_q *MatchNeedQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchNeed) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2881,6 +2898,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -2992,6 +3010,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3103,6 +3122,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3214,6 +3234,7 @@ func (_q *MatchOfferQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MatchOffer) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3455,6 +3476,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3541,6 +3563,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3627,6 +3650,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3853,6 +3877,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -3964,6 +3989,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4075,6 +4101,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4186,6 +4213,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4417,6 +4445,7 @@ func (_q *RecommendationQuery) collectField(ctx context.Context, oneNode bool, o
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Recommendation) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4633,6 +4662,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4719,6 +4749,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4935,6 +4966,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5046,6 +5078,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5157,6 +5190,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5268,6 +5302,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5379,6 +5414,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
 						ids := make([]driver.Value, len(nodes))

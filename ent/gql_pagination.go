@@ -271,6 +271,7 @@ func (_m *APIKeyQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...APIKeyPaginateOption,
 ) (*APIKeyConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -626,6 +627,7 @@ func (_m *ActivityQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ActivityPaginateOption,
 ) (*ActivityConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1125,6 +1127,7 @@ func (_m *AuditEventQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...AuditEventPaginateOption,
 ) (*AuditEventConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1498,6 +1501,7 @@ func (_m *ConsultantQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ConsultantPaginateOption,
 ) (*ConsultantConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -1871,6 +1875,7 @@ func (_m *CountryQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...CountryPaginateOption,
 ) (*CountryConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -2316,6 +2321,7 @@ func (_m *MatchQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchPaginateOption,
 ) (*MatchConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -2725,6 +2731,7 @@ func (_m *MatchNeedQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchNeedPaginateOption,
 ) (*MatchNeedConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3134,6 +3141,7 @@ func (_m *MatchOfferQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...MatchOfferPaginateOption,
 ) (*MatchOfferConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3561,6 +3569,7 @@ func (_m *OrganizationQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...OrganizationPaginateOption,
 ) (*OrganizationConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -3934,6 +3943,7 @@ func (_m *ProjectQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...ProjectPaginateOption,
 ) (*ProjectConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -4379,6 +4389,7 @@ func (_m *RecommendationQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...RecommendationPaginateOption,
 ) (*RecommendationConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -4770,6 +4781,7 @@ func (_m *RegionQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...RegionPaginateOption,
 ) (*RegionConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -5143,6 +5155,7 @@ func (_m *TopicQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
 	before *Cursor, last *int, opts ...TopicPaginateOption,
 ) (*TopicConnection, error) {
+	// sscgraph:override gql_pagination/helper/paginate (ent/template/fastpaths.tmpl)
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}

@@ -13,8 +13,8 @@ import (
 )
 
 // beneficiaryPage reads one page of an activity's beneficiaries through
-// the operation's loader, which gathers the activities of a page into one
-// statement.
+// the root field's loader (see Loaders), which gathers the activities of a
+// page into one statement.
 func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*participants.Connection, error) {
 	p := participants.Page{Activity: a.ID, Limit: DefaultPageSize, Count: selectsField(ctx, "totalCount")}
 	switch {

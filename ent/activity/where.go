@@ -825,6 +825,7 @@ func HasVenueCountryWith(preds ...predicate.Country) predicate.Activity {
 // HasBeneficiaryCountries applies the HasEdge predicate on the "beneficiary_countries" edge.
 func HasBeneficiaryCountries() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(BeneficiaryCountriesTable)
 		from := BeneficiaryCountriesPrimaryKey[0]
@@ -836,6 +837,7 @@ func HasBeneficiaryCountries() predicate.Activity {
 // HasBeneficiaryCountriesWith applies the HasEdge predicate on the "beneficiary_countries" edge with a given conditions (other predicates).
 func HasBeneficiaryCountriesWith(preds ...predicate.Country) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(BeneficiaryCountriesTable)
 		target := b.Table(BeneficiaryCountriesInverseTable)
@@ -857,6 +859,7 @@ func HasBeneficiaryCountriesWith(preds ...predicate.Country) predicate.Activity 
 // HasProviderCountries applies the HasEdge predicate on the "provider_countries" edge.
 func HasProviderCountries() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProviderCountriesTable)
 		from := ProviderCountriesPrimaryKey[0]
@@ -868,6 +871,7 @@ func HasProviderCountries() predicate.Activity {
 // HasProviderCountriesWith applies the HasEdge predicate on the "provider_countries" edge with a given conditions (other predicates).
 func HasProviderCountriesWith(preds ...predicate.Country) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProviderCountriesTable)
 		target := b.Table(ProviderCountriesInverseTable)
@@ -889,6 +893,7 @@ func HasProviderCountriesWith(preds ...predicate.Country) predicate.Activity {
 // HasConsultants applies the HasEdge predicate on the "consultants" edge.
 func HasConsultants() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ConsultantsTable)
 		from := ConsultantsPrimaryKey[0]
@@ -900,6 +905,7 @@ func HasConsultants() predicate.Activity {
 // HasConsultantsWith applies the HasEdge predicate on the "consultants" edge with a given conditions (other predicates).
 func HasConsultantsWith(preds ...predicate.Consultant) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ConsultantsTable)
 		target := b.Table(ConsultantsInverseTable)
@@ -921,6 +927,7 @@ func HasConsultantsWith(preds ...predicate.Consultant) predicate.Activity {
 // HasPartners applies the HasEdge predicate on the "partners" edge.
 func HasPartners() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(PartnersTable)
 		from := PartnersPrimaryKey[0]
@@ -932,6 +939,7 @@ func HasPartners() predicate.Activity {
 // HasPartnersWith applies the HasEdge predicate on the "partners" edge with a given conditions (other predicates).
 func HasPartnersWith(preds ...predicate.Organization) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(PartnersTable)
 		target := b.Table(PartnersInverseTable)
@@ -953,6 +961,7 @@ func HasPartnersWith(preds ...predicate.Organization) predicate.Activity {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		from := TopicsPrimaryKey[0]
@@ -964,6 +973,7 @@ func HasTopics() predicate.Activity {
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		target := b.Table(TopicsInverseTable)

@@ -428,6 +428,7 @@ func HasNationalityWith(preds ...predicate.Country) predicate.Consultant {
 // HasExpertise applies the HasEdge predicate on the "expertise" edge.
 func HasExpertise() predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ExpertiseTable)
 		from := ExpertisePrimaryKey[0]
@@ -439,6 +440,7 @@ func HasExpertise() predicate.Consultant {
 // HasExpertiseWith applies the HasEdge predicate on the "expertise" edge with a given conditions (other predicates).
 func HasExpertiseWith(preds ...predicate.Topic) predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ExpertiseTable)
 		target := b.Table(ExpertiseInverseTable)
@@ -460,6 +462,7 @@ func HasExpertiseWith(preds ...predicate.Topic) predicate.Consultant {
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		from := ActivitiesPrimaryKey[1]
@@ -471,6 +474,7 @@ func HasActivities() predicate.Consultant {
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Consultant {
 	return predicate.Consultant(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		target := b.Table(ActivitiesInverseTable)

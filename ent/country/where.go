@@ -968,6 +968,7 @@ func HasRegionWith(preds ...predicate.Region) predicate.Country {
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		from := ProjectsPrimaryKey[1]
@@ -979,6 +980,7 @@ func HasProjects() predicate.Country {
 // HasProjectsWith applies the HasEdge predicate on the "projects" edge with a given conditions (other predicates).
 func HasProjectsWith(preds ...predicate.Project) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		target := b.Table(ProjectsInverseTable)
@@ -1001,6 +1003,7 @@ func HasProjectsWith(preds ...predicate.Project) predicate.Country {
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		from := ActivitiesPrimaryKey[1]
@@ -1012,6 +1015,7 @@ func HasActivities() predicate.Country {
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		target := b.Table(ActivitiesInverseTable)
@@ -1034,6 +1038,7 @@ func HasActivitiesWith(preds ...predicate.Activity) predicate.Country {
 // HasProvidedActivities applies the HasEdge predicate on the "provided_activities" edge.
 func HasProvidedActivities() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProvidedActivitiesTable)
 		from := ProvidedActivitiesPrimaryKey[1]
@@ -1045,6 +1050,7 @@ func HasProvidedActivities() predicate.Country {
 // HasProvidedActivitiesWith applies the HasEdge predicate on the "provided_activities" edge with a given conditions (other predicates).
 func HasProvidedActivitiesWith(preds ...predicate.Activity) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProvidedActivitiesTable)
 		target := b.Table(ProvidedActivitiesInverseTable)
@@ -1151,6 +1157,7 @@ func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Country {
 // HasTargetingOffers applies the HasEdge predicate on the "targeting_offers" edge.
 func HasTargetingOffers() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetingOffersTable)
 		from := TargetingOffersPrimaryKey[1]
@@ -1162,6 +1169,7 @@ func HasTargetingOffers() predicate.Country {
 // HasTargetingOffersWith applies the HasEdge predicate on the "targeting_offers" edge with a given conditions (other predicates).
 func HasTargetingOffersWith(preds ...predicate.MatchOffer) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetingOffersTable)
 		target := b.Table(TargetingOffersInverseTable)

@@ -501,6 +501,7 @@ func HasCountryWith(preds ...predicate.Country) predicate.MatchNeed {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		from := TopicsPrimaryKey[0]
@@ -512,6 +513,7 @@ func HasTopics() predicate.MatchNeed {
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.MatchNeed {
 	return predicate.MatchNeed(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		target := b.Table(TopicsInverseTable)

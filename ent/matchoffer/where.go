@@ -555,6 +555,7 @@ func HasProviderWith(preds ...predicate.Organization) predicate.MatchOffer {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		from := TopicsPrimaryKey[0]
@@ -566,6 +567,7 @@ func HasTopics() predicate.MatchOffer {
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		target := b.Table(TopicsInverseTable)
@@ -587,6 +589,7 @@ func HasTopicsWith(preds ...predicate.Topic) predicate.MatchOffer {
 // HasTargetRegions applies the HasEdge predicate on the "target_regions" edge.
 func HasTargetRegions() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetRegionsTable)
 		from := TargetRegionsPrimaryKey[0]
@@ -598,6 +601,7 @@ func HasTargetRegions() predicate.MatchOffer {
 // HasTargetRegionsWith applies the HasEdge predicate on the "target_regions" edge with a given conditions (other predicates).
 func HasTargetRegionsWith(preds ...predicate.Region) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetRegionsTable)
 		target := b.Table(TargetRegionsInverseTable)
@@ -619,6 +623,7 @@ func HasTargetRegionsWith(preds ...predicate.Region) predicate.MatchOffer {
 // HasTargetCountries applies the HasEdge predicate on the "target_countries" edge.
 func HasTargetCountries() predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetCountriesTable)
 		from := TargetCountriesPrimaryKey[0]
@@ -630,6 +635,7 @@ func HasTargetCountries() predicate.MatchOffer {
 // HasTargetCountriesWith applies the HasEdge predicate on the "target_countries" edge with a given conditions (other predicates).
 func HasTargetCountriesWith(preds ...predicate.Country) predicate.MatchOffer {
 	return predicate.MatchOffer(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetCountriesTable)
 		target := b.Table(TargetCountriesInverseTable)

@@ -385,6 +385,7 @@ func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Organization {
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		from := ActivitiesPrimaryKey[1]
@@ -396,6 +397,7 @@ func HasActivities() predicate.Organization {
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		target := b.Table(ActivitiesInverseTable)

@@ -568,6 +568,7 @@ func DemoNEQ(v bool) predicate.Project {
 // HasRecommendations applies the HasEdge predicate on the "recommendations" edge.
 func HasRecommendations() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(RecommendationsTable)
 		from := RecommendationsPrimaryKey[0]
@@ -579,6 +580,7 @@ func HasRecommendations() predicate.Project {
 // HasRecommendationsWith applies the HasEdge predicate on the "recommendations" edge with a given conditions (other predicates).
 func HasRecommendationsWith(preds ...predicate.Recommendation) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(RecommendationsTable)
 		target := b.Table(RecommendationsInverseTable)
@@ -600,6 +602,7 @@ func HasRecommendationsWith(preds ...predicate.Recommendation) predicate.Project
 // HasCountries applies the HasEdge predicate on the "countries" edge.
 func HasCountries() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(CountriesTable)
 		from := CountriesPrimaryKey[0]
@@ -611,6 +614,7 @@ func HasCountries() predicate.Project {
 // HasCountriesWith applies the HasEdge predicate on the "countries" edge with a given conditions (other predicates).
 func HasCountriesWith(preds ...predicate.Country) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(CountriesTable)
 		target := b.Table(CountriesInverseTable)
@@ -632,6 +636,7 @@ func HasCountriesWith(preds ...predicate.Country) predicate.Project {
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		from := TopicsPrimaryKey[0]
@@ -643,6 +648,7 @@ func HasTopics() predicate.Project {
 // HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
 func HasTopicsWith(preds ...predicate.Topic) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TopicsTable)
 		target := b.Table(TopicsInverseTable)

@@ -191,6 +191,7 @@ func TitleContainsFold(v string) predicate.Recommendation {
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Recommendation {
 	return predicate.Recommendation(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		from := ProjectsPrimaryKey[1]
@@ -202,6 +203,7 @@ func HasProjects() predicate.Recommendation {
 // HasProjectsWith applies the HasEdge predicate on the "projects" edge with a given conditions (other predicates).
 func HasProjectsWith(preds ...predicate.Project) predicate.Recommendation {
 	return predicate.Recommendation(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		target := b.Table(ProjectsInverseTable)

@@ -298,6 +298,7 @@ func HasCountriesWith(preds ...predicate.Country) predicate.Region {
 // HasTargetingOffers applies the HasEdge predicate on the "targeting_offers" edge.
 func HasTargetingOffers() predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetingOffersTable)
 		from := TargetingOffersPrimaryKey[1]
@@ -309,6 +310,7 @@ func HasTargetingOffers() predicate.Region {
 // HasTargetingOffersWith applies the HasEdge predicate on the "targeting_offers" edge with a given conditions (other predicates).
 func HasTargetingOffersWith(preds ...predicate.MatchOffer) predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(TargetingOffersTable)
 		target := b.Table(TargetingOffersInverseTable)

@@ -29,7 +29,7 @@ func (Country) Fields() []ent.Field {
 		field.String("name").
 			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists). At most 200 characters.").
-			// GraphQL serves name(lang:) instead (graph/schema/lang.graphqls);
+			// GraphQL serves name(lang:) instead (graph/schema/languages.graphqls);
 			// filters and ordering stay on the English name.
 			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
 		// The name in the other five UN languages, from the translations

@@ -296,6 +296,7 @@ func DescriptionContainsFold(v string) predicate.Topic {
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		from := ProjectsPrimaryKey[1]
@@ -307,6 +308,7 @@ func HasProjects() predicate.Topic {
 // HasProjectsWith applies the HasEdge predicate on the "projects" edge with a given conditions (other predicates).
 func HasProjectsWith(preds ...predicate.Project) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ProjectsTable)
 		target := b.Table(ProjectsInverseTable)
@@ -329,6 +331,7 @@ func HasProjectsWith(preds ...predicate.Project) predicate.Topic {
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		from := ActivitiesPrimaryKey[1]
@@ -340,6 +343,7 @@ func HasActivities() predicate.Topic {
 // HasActivitiesWith applies the HasEdge predicate on the "activities" edge with a given conditions (other predicates).
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ActivitiesTable)
 		target := b.Table(ActivitiesInverseTable)
@@ -362,6 +366,7 @@ func HasActivitiesWith(preds ...predicate.Activity) predicate.Topic {
 // HasConsultants applies the HasEdge predicate on the "consultants" edge.
 func HasConsultants() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ConsultantsTable)
 		from := ConsultantsPrimaryKey[1]
@@ -373,6 +378,7 @@ func HasConsultants() predicate.Topic {
 // HasConsultantsWith applies the HasEdge predicate on the "consultants" edge with a given conditions (other predicates).
 func HasConsultantsWith(preds ...predicate.Consultant) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(ConsultantsTable)
 		target := b.Table(ConsultantsInverseTable)
@@ -395,6 +401,7 @@ func HasConsultantsWith(preds ...predicate.Consultant) predicate.Topic {
 // HasOffers applies the HasEdge predicate on the "offers" edge.
 func HasOffers() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(OffersTable)
 		from := OffersPrimaryKey[1]
@@ -406,6 +413,7 @@ func HasOffers() predicate.Topic {
 // HasOffersWith applies the HasEdge predicate on the "offers" edge with a given conditions (other predicates).
 func HasOffersWith(preds ...predicate.MatchOffer) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(OffersTable)
 		target := b.Table(OffersInverseTable)
@@ -428,6 +436,7 @@ func HasOffersWith(preds ...predicate.MatchOffer) predicate.Topic {
 // HasNeeds applies the HasEdge predicate on the "needs" edge.
 func HasNeeds() predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(NeedsTable)
 		from := NeedsPrimaryKey[1]
@@ -439,6 +448,7 @@ func HasNeeds() predicate.Topic {
 // HasNeedsWith applies the HasEdge predicate on the "needs" edge with a given conditions (other predicates).
 func HasNeedsWith(preds ...predicate.MatchNeed) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
 		b := sql.Dialect(s.Dialect())
 		join := b.Table(NeedsTable)
 		target := b.Table(NeedsInverseTable)

@@ -3,6 +3,14 @@
 // may make, who may make them, and the status an offer has once it has
 // expired. The ent schema's hooks enforce the rules on every write,
 // whichever mutation leads to it; the GraphQL layer reads expiry here.
+//
+// Rule: this package may never import sscgraph/ent, directly or through
+// another package. The generated ent code imports it (ent/entc.go points
+// the offers' status filters here), so such an import is a cycle that
+// breaks the build and with it the generation that would repair it (test:
+// internal/genguard, TestGeneratedCodesPackagesDoNotImportEnt). The
+// generated leaf packages it uses (ent/predicate, ent/matchoffer) import
+// nothing of sscgraph/ent.
 package lifecycle
 
 import (

@@ -5,4 +5,9 @@
 //
 // ent/entc.go points the generated code at these functions; the generated
 // code is never edited by hand.
+//
+// Rule: this package may never import sscgraph/ent, directly or through
+// another package. The generated ent code imports it, so such an import is
+// a cycle that breaks the build and with it the generation that would
+// repair it (test: internal/genguard, TestGeneratedCodesPackagesDoNotImportEnt).
 package pagesql

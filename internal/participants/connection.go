@@ -56,7 +56,9 @@ type Page struct {
 // for them: instead the first activity of a page to ask names its
 // siblings, the other activities of the same list, and one statement
 // reads the page of every one of them; the rest find theirs in the
-// cache. A Loader lives for one GraphQL operation (see graph.Loaders).
+// cache. A Loader lives for one root field of a query or mutation, so
+// that a mutation's answer never shows what an earlier root field read
+// before it wrote; subscriptions get none (see graph.Loaders).
 type Loader struct {
 	client *ent.Client
 	mu     sync.Mutex
@@ -108,8 +110,8 @@ func WithLoader(ctx context.Context, l *Loader) context.Context {
 	return context.WithValue(ctx, loaderKey{}, l)
 }
 
-// LoaderFrom returns the operation's loader, or a new one reading through
-// client when the context carries none.
+// LoaderFrom returns the root field's loader, or a new one reading through
+// client when the context carries none (a subscription's events).
 func LoaderFrom(ctx context.Context, client *ent.Client) *Loader {
 	if l, ok := ctx.Value(loaderKey{}).(*Loader); ok {
 		return l

@@ -246,8 +246,8 @@ func BenchmarkPage1000(b *testing.B) {
 }
 
 // costShapes are requests near the cost limit, of the shapes that cost the
-// most time per point: the measurement behind limits.DefaultMaxCost
-// (README, "Limits"). Each gives its cost in points.
+// most time per point: the measurement behind the default
+// limits.Config.MaxCost of server.DefaultConfig (README, "Limits"). Each gives its cost in points.
 var costShapes = []struct {
 	name  string
 	cost  int

@@ -299,8 +299,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Client: client, Logger: logger})
-	// Per-operation batch loaders (an activity page's beneficiaries in one
-	// statement).
+	// Batch loaders per root field of a query or mutation (an activity
+	// page's beneficiaries in one statement); subscriptions read afresh.
 	gql.Use(graph.Loaders{Client: client})
 	// The GeoJSON export reads its filter as the API coerced it.
 	gql.Use(export.WhereCapture{})
