@@ -419,10 +419,12 @@ func commitRule(action faultproxy.Action) faultproxy.Rule {
 // while reads go on.
 func TestSQLiteStorageFaults(t *testing.T) {
 	const read = `{ regions { totalCount edges { node { code } } } }`
-	// A change that needs new pages: a long summary (overflow pages and
-	// its words in the search index).
-	write := fmt.Sprintf(`mutation { createProject(input: {code: "STORAGE_FAULT", title: "Storage fault", status: PROPOSED, summary: %q}) { id } }`,
-		strings.Repeat("words that fill pages ", 4000))
+	// A change that needs new pages: a long summary and note (overflow
+	// pages and their words in the search index), each within the
+	// 20,000 characters a text may hold.
+	long := strings.Repeat("words that fill pages ", 900)
+	write := fmt.Sprintf(`mutation { createProject(input: {code: "STORAGE_FAULT", title: "Storage fault", status: PROPOSED, summary: %q, note: %q}) { id } }`,
+		long, long)
 	tests := []struct {
 		name    string
 		open    func(t *testing.T, path string) *api

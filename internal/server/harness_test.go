@@ -103,6 +103,15 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, a *api)) {
 	}
 }
 
+// forEachBackendWith is forEachBackend with the server built from cfg.
+func forEachBackendWith(t *testing.T, cfg server.Config, fn func(t *testing.T, a *api)) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			fn(t, newAPIWith(t, b.fresh(t), cfg))
+		})
+	}
+}
+
 // sqliteCopy copies the template database into the test's directory.
 func sqliteCopy(t testing.TB) string {
 	t.Helper()

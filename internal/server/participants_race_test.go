@@ -99,7 +99,7 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 // can deadlock on PostgreSQL; the one aborted answers BAD_USER_INPUT,
 // never an internal error.
 func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *api) {
+	forEachBackendWith(t, deadlockConfig(), func(t *testing.T, a *api) {
 		w := newMatchWorld(t, a)
 		codec := gid.Current()
 		keys := a.column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 2`)
