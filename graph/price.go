@@ -111,18 +111,27 @@ func (w *walker) filterRows(def *ast.Definition, v any, examined, weight int) in
 	} else if l, ok := obj["idIn"].([]any); ok {
 		examined = min(examined, len(l))
 	}
-	weight = saturatingAdd(weight, saturatingMul(textMatches(obj), MatchRowWeight))
+	weight = saturatingAdd(weight, textMatches(obj))
 	return saturatingAdd(saturatingMul(examined, weight), w.edgeRows(def, obj, examined))
 }
 
 // MatchRowWeight is how many rows testing one row with a text match
-// (ContainsFold and the like: a scan no index serves) counts for: matching
-// a long text (a description) case-insensitively costs many times reading
-// the row (0.2 s for 100,000 descriptions on PostgreSQL, idle).
+// (ContainsFold and the like: a scan no index serves) counts for.
 const MatchRowWeight = 12
 
-// textMatches counts the text-matching conditions of one level of a
-// where-input value.
+// LongMatchRowWeight is MatchRowWeight for the long texts (descriptions,
+// summaries, notes, biographies: up to 20,000 characters each), which a
+// match reads whole: ILIKE over 100,000 descriptions takes PostgreSQL
+// about 0.2 s idle, and nested pages filtered so took it over 2 s on a
+// loaded 2-core machine when priced at MatchRowWeight.
+const LongMatchRowWeight = 4 * MatchRowWeight
+
+// longTextFields are the where-input fields holding long text.
+var longTextFields = map[string]bool{"description": true, "summary": true, "note": true, "bio": true}
+
+// textMatches weighs the text-matching conditions of one level of a
+// where-input value: MatchRowWeight each, LongMatchRowWeight on a long
+// text.
 func textMatches(obj map[string]any) int {
 	n := 0
 	for name, v := range obj {
@@ -130,8 +139,12 @@ func textMatches(obj map[string]any) int {
 			continue
 		}
 		for _, op := range []string{"ContainsFold", "Contains", "HasPrefix", "HasSuffix", "EqualFold"} {
-			if strings.HasSuffix(name, op) {
-				n++
+			if field, ok := strings.CutSuffix(name, op); ok {
+				if longTextFields[field] {
+					n += LongMatchRowWeight
+				} else {
+					n += MatchRowWeight
+				}
 				break
 			}
 		}
@@ -161,7 +174,7 @@ func (w *walker) edgeRows(def *ast.Definition, obj map[string]any, examined int)
 			}
 			for _, e := range list {
 				if m, ok := e.(map[string]any); ok {
-					total = saturatingAdd(total, saturatingMul(examined, saturatingMul(textMatches(m), MatchRowWeight)))
+					total = saturatingAdd(total, saturatingMul(examined, textMatches(m)))
 					total = saturatingAdd(total, w.edgeRows(inner, m, examined))
 				}
 			}

@@ -80,6 +80,13 @@ func TestPriceFollowsWork(t *testing.T) {
 				// matched (12) / 50 a point.
 				{"a ContainsFold scans its table",
 					`{ activities(first: 1, where: {venueCityContainsFold: "zzz"}) { edges { node { id } } } }`, false, 26_002},
+				// A nested page's filter is priced over its whole table:
+				// 100,000 activities read (1) and their long descriptions
+				// matched (48) / 50 = 98,000 points, over the limit (the
+				// generated query like it took 2.25 s on PostgreSQL when
+				// a match was priced 12 a row, 26,000 points).
+				{"a match on long text weighs four times a short one",
+					`{ countries(first: 25) { edges { node { hostedActivities(first: 10, where: {descriptionContainsFold: "zzz"}) { edges { node { id } } } } } } }`, true, 0},
 				// 1 bucket + 100,000 rows x 2^3 (countries, providers
 				// and topics: several a row) x 2 (the project, and
 				// once) / 25 a point = 64,001.
