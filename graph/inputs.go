@@ -97,33 +97,21 @@ func (iv *InputValues) value(t *ast.Type, v any, path string) string {
 		return ""
 	}
 	if t != nil && t.Name() == "Int" && t.Elem == nil {
-		if n, ok := asInt64(v); !ok || n < math.MinInt32 || n > math.MaxInt32 {
+		if n, ok := toInt(v); isNumber(v) && (!ok || n < math.MinInt32 || n > math.MaxInt32) {
 			return fmt.Sprintf("%s is %v, not an Int: GraphQL's Int is a whole number from %d to %d", path, v, math.MinInt32, math.MaxInt32)
 		}
 	}
 	return ""
 }
 
-// asInt64 reads a decoded JSON number; ok is false when it is no whole
-// number that fits 64 bits.
-func asInt64(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	case int:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case float64:
-		if n != math.Trunc(n) || math.Abs(n) > 1<<62 {
-			return 0, false
-		}
-		return int64(n), true
+// isNumber reports whether v is a decoded number: anything else in an Int
+// position is a type error, which validation answers for.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case json.Number, int, int32, int64, float64:
+		return true
 	}
-	return 0, true // not a number: validation has answered for its type
+	return false
 }
 
 // literals checks the values written in the document, in fields'

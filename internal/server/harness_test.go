@@ -312,6 +312,17 @@ func (a *api) post(t testing.TB, query string, vars map[string]any) response {
 // given, and returns the response's headers with the decoded answer.
 func (a *api) send(t testing.TB, authorization, query string, vars map[string]any) (http.Header, response) {
 	t.Helper()
+	headers := map[string]string{}
+	if authorization != "" {
+		headers["Authorization"] = authorization
+	}
+	return sendWith(t, a, headers, query, vars)
+}
+
+// sendWith posts a GraphQL request with the given headers and returns the
+// response's headers with the decoded answer.
+func sendWith(t testing.TB, a *api, headers map[string]string, query string, vars map[string]any) (http.Header, response) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
@@ -321,8 +332,8 @@ func (a *api) send(t testing.TB, authorization, query string, vars map[string]an
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := a.srv.Client().Do(req)
 	if err != nil {

@@ -12,34 +12,6 @@ import (
 	"sscgraph/internal/auth"
 )
 
-// sendWith posts a GraphQL request with the given headers and returns the
-// response's headers with the decoded answer.
-func sendWith(t testing.TB, a *api, headers map[string]string, query string, vars map[string]any) (http.Header, response) {
-	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := a.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	r := response{Status: res.StatusCode}
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		t.Fatal(err)
-	}
-	return res.Header, r
-}
-
 const createConsultant = `mutation($name: String!) { createConsultant(input: {name: $name}) { id name } }`
 
 // replayed returns the idempotency extension of an answer.
