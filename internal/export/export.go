@@ -439,7 +439,7 @@ func (h *Handler) refuse(ctx context.Context, w http.ResponseWriter, err error) 
 	var f *failure
 	if !errors.As(err, &f) {
 		h.logger.ErrorContext(ctx, "export failed", "request_id", requestID(ctx), "err", err)
-		f = &failure{status: http.StatusInternalServerError, errors: internalError(ctx)}
+		f = &failure{status: apierr.Status(apierr.Internal), errors: internalError(ctx)}
 	}
 	if v := f.header.Get("Retry-After"); v != "" {
 		w.Header().Set("Retry-After", v)
