@@ -46,8 +46,13 @@ var rules = map[Code]rule{
 	PersistedQueryRequired: {status: http.StatusForbidden},
 	Internal:               {status: http.StatusInternalServerError},
 	ServiceUnavailable:     {status: http.StatusServiceUnavailable, beforeRun: true, whileRunning: true},
-	CommitUnknown:          {status: http.StatusInternalServerError},
-	Conflict:               {status: http.StatusConflict},
+	// The connection to the database failed: the database's fault, as
+	// SERVICE_UNAVAILABLE. A mutation's COMMIT_UNKNOWN is raised while it
+	// runs (200); a request refused with it as a whole (an
+	// authentication whose bookkeeping lost its connection) wrote
+	// nothing of the client's.
+	CommitUnknown: {status: http.StatusServiceUnavailable},
+	Conflict:      {status: http.StatusConflict},
 }
 
 // The limits, in extensions.limit of a LimitExceeded, that count what a

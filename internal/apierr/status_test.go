@@ -66,7 +66,7 @@ func TestStatusTable(t *testing.T) {
 		{PersistedQueryRequired, http.StatusForbidden},
 		{Internal, http.StatusInternalServerError},
 		{ServiceUnavailable, http.StatusServiceUnavailable},
-		{CommitUnknown, http.StatusInternalServerError},
+		{CommitUnknown, http.StatusServiceUnavailable},
 		{Conflict, http.StatusConflict},
 		{"NO_SUCH_CODE", http.StatusInternalServerError},
 	}
