@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -18,13 +17,6 @@ import (
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/search"
 )
-
-func init() {
-	// A request that the checks refuse never runs: like a query that fails
-	// validation, it is answered with a 4xx status when the client asks
-	// for application/graphql-response+json.
-	errcode.RegisterErrorType(string(apierr.BadUserInput), errcode.KindProtocol)
-}
 
 // Prices of the work an operation asks for besides its nodes.
 const (

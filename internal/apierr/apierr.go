@@ -11,7 +11,6 @@ package apierr
 import (
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -95,6 +94,9 @@ const (
 	ReasonReadOnly Reason = "READ_ONLY"
 	// ReasonStorageError: the database could not read or write its files.
 	ReasonStorageError Reason = "STORAGE_ERROR"
+	// ReasonStreamsFull: the server has as many WebSocket connections and
+	// event streams open as it serves.
+	ReasonStreamsFull Reason = "STREAMS_FULL"
 )
 
 // Unavailable returns a ServiceUnavailable error for the request with the
@@ -110,26 +112,6 @@ func ReasonOf(e *gqlerror.Error) Reason {
 	}
 	r, _ := e.Extensions["reason"].(string)
 	return Reason(r)
-}
-
-// Status is the HTTP status of a response that code refuses before the
-// operation runs. Errors raised while it runs are answered with 200 and
-// data, as GraphQL over HTTP asks, except ServiceUnavailable: a response
-// with one is answered 503 with Retry-After wherever it was raised, so
-// that clients and proxies retry it like any other 503.
-func Status(code Code) int {
-	switch code {
-	case BadRequest:
-		return http.StatusBadRequest
-	case Unauthenticated:
-		return http.StatusUnauthorized
-	case RateLimited:
-		return http.StatusTooManyRequests
-	case ServiceUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusOK
-	}
 }
 
 // Error is an error written for clients.

@@ -25,6 +25,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/graph"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/database"
 	"sscgraph/internal/lang"
 	"sscgraph/internal/reqctx"
@@ -112,7 +113,7 @@ var formats = map[string]string{
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeErrors(w, http.StatusMethodNotAllowed, badRequest("BAD_REQUEST", "method %s is not allowed: exports are read with GET", r.Method))
+		writeErrors(w, http.StatusMethodNotAllowed, badRequest(apierr.BadRequest, "method %s is not allowed: exports are read with GET", r.Method))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
@@ -138,11 +139,11 @@ func (h *Handler) parse(r *http.Request, name string) (*request, *failure) {
 	typ, ext, ok := strings.Cut(name, ".")
 	sp := specs[typ]
 	if !ok || sp == nil {
-		return nil, &failure{status: http.StatusNotFound, errors: badRequest("BAD_USER_INPUT",
+		return nil, &failure{status: http.StatusNotFound, errors: badRequest(apierr.BadUserInput,
 			"no export at /export/%s: exports are /export/{type}.csv, .json or .ndjson, with type one of %s, and /export/countries.geojson", name, typeNames())}
 	}
 	if _, ok := formats[ext]; !ok {
-		return nil, &failure{status: http.StatusNotFound, errors: badRequest("BAD_USER_INPUT",
+		return nil, &failure{status: http.StatusNotFound, errors: badRequest(apierr.BadUserInput,
 			"no export format %q: use csv, json or ndjson (geojson for countries only)", ext)}
 	}
 	req := &request{spec: sp, format: ext}
@@ -176,10 +177,10 @@ func (h *Handler) parse(r *http.Request, name string) (*request, *failure) {
 func (h *Handler) checkFilter(typeName, where string) *failure {
 	var v any
 	if err := json.Unmarshal([]byte(where), &v); err != nil {
-		return &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter \"where\" is not JSON: %v", err)}
+		return refused(apierr.BadUserInput, "parameter \"where\" is not JSON: %v", err)
 	}
 	if err := checkTimes(h.schema, typeName, v, nil); err != nil {
-		return &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter \"where\", %v", err)}
+		return refused(apierr.BadUserInput, "parameter \"where\", %v", err)
 	}
 	return nil
 }
@@ -189,7 +190,7 @@ func (h *Handler) checkFilter(typeName, where string) *failure {
 func parseParams(r *http.Request, allowed ...string) (map[string]string, *failure) {
 	q, err := urlQuery(r)
 	if err != nil {
-		return nil, &failure{status: http.StatusBadRequest, errors: badRequest("BAD_REQUEST", "the URL's query string is malformed: %v", err)}
+		return nil, refused(apierr.BadRequest, "the URL's query string is malformed: %v", err)
 	}
 	out := map[string]string{}
 	for k, vs := range q {
@@ -198,11 +199,11 @@ func parseParams(r *http.Request, allowed ...string) (map[string]string, *failur
 			known = known || k == a
 		}
 		if !known {
-			return nil, &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT",
-				"unknown parameter %q: this export takes %s", k, strings.Join(allowed, " and "))}
+			return nil, refused(apierr.BadUserInput,
+				"unknown parameter %q: this export takes %s", k, strings.Join(allowed, " and "))
 		}
 		if len(vs) != 1 {
-			return nil, &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter %q is given %d times: give it once", k, len(vs))}
+			return nil, refused(apierr.BadUserInput, "parameter %q is given %d times: give it once", k, len(vs))
 		}
 		out[k] = vs[0]
 	}
@@ -218,7 +219,7 @@ func langParam(params map[string]string) (string, *failure) {
 	}
 	l, err := lang.Parse(v)
 	if err != nil {
-		return "", &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter \"lang\": %v", err)}
+		return "", refused(apierr.BadUserInput, "parameter \"lang\": %v", err)
 	}
 	return string(l), nil
 }
@@ -228,7 +229,7 @@ func langParam(params map[string]string) (string, *failure) {
 func jsonParam(name, v string, open byte, want string) *failure {
 	var probe any
 	if err := json.Unmarshal([]byte(v), &probe); err != nil {
-		return &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter %q is not JSON (%v): want %s", name, err, want)}
+		return refused(apierr.BadUserInput, "parameter %q is not JSON (%v): want %s", name, err, want)
 	}
 	switch probe.(type) {
 	case map[string]any:
@@ -238,7 +239,7 @@ func jsonParam(name, v string, open byte, want string) *failure {
 			return nil
 		}
 	}
-	return &failure{status: http.StatusBadRequest, errors: badRequest("BAD_USER_INPUT", "parameter %q: want %s", name, want)}
+	return refused(apierr.BadUserInput, "parameter %q: want %s", name, want)
 }
 
 // pageSize is the rows of one page query of sp.
@@ -310,7 +311,7 @@ func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answ
 // error.
 func fitCost(err error, first, weight int) int {
 	var f *failure
-	if !errors.As(err, &f) || len(f.errors) == 0 || f.errors[0].code() != "LIMIT_EXCEEDED" || f.errors[0].Extensions["limit"] != "cost" {
+	if !errors.As(err, &f) || len(f.errors) == 0 || f.errors[0].code() != apierr.LimitExceeded || f.errors[0].Extensions["limit"] != "cost" {
 		return 0
 	}
 	actual, _ := f.errors[0].Extensions["actual"].(float64)
@@ -438,7 +439,7 @@ func (h *Handler) refuse(ctx context.Context, w http.ResponseWriter, err error) 
 	var f *failure
 	if !errors.As(err, &f) {
 		h.logger.ErrorContext(ctx, "export failed", "request_id", requestID(ctx), "err", err)
-		f = &failure{status: http.StatusInternalServerError, errors: internalError(ctx)}
+		f = &failure{status: apierr.Status(apierr.Internal), errors: internalError(ctx)}
 	}
 	if v := f.header.Get("Retry-After"); v != "" {
 		w.Header().Set("Retry-After", v)
@@ -461,7 +462,7 @@ func endError(ctx context.Context, err error) apiError {
 		return forClient(f.errors)[0]
 	}
 	if ctx.Err() != nil {
-		return apiError{Message: "the export ran out of time", Extensions: map[string]any{"code": "TIMEOUT"}}
+		return apiError{Message: "the export ran out of time", Extensions: map[string]any{"code": string(apierr.Timeout)}}
 	}
 	return internalError(ctx)[0]
 }
@@ -469,7 +470,7 @@ func endError(ctx context.Context, err error) apiError {
 func internalError(ctx context.Context) []apiError {
 	id := requestID(ctx)
 	return []apiError{{Message: "internal server error; quote request " + id + " when reporting it",
-		Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR", "requestId": id}}}
+		Extensions: map[string]any{"code": string(apierr.Internal), "requestId": id}}}
 }
 
 func requestID(ctx context.Context) string {
@@ -479,8 +480,14 @@ func requestID(ctx context.Context) string {
 	return "unknown"
 }
 
-func badRequest(code, format string, args ...any) []apiError {
-	return []apiError{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}}
+func badRequest(code apierr.Code, format string, args ...any) []apiError {
+	return []apiError{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": string(code)}}}
+}
+
+// refused is a request refused with code, before the export's first
+// query, answered with the code's status.
+func refused(code apierr.Code, format string, args ...any) *failure {
+	return &failure{status: apierr.Status(code), errors: badRequest(code, format, args...)}
 }
 
 // writeErrors answers errors as a GraphQL response without data.

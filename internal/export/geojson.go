@@ -11,6 +11,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/ent/project"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/gid"
 )
 
@@ -70,7 +71,7 @@ func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *ht
 		}
 		p, err := captured.predicate()
 		if err != nil {
-			writeErrors(w, http.StatusBadRequest, badRequest("BAD_USER_INPUT", "parameter \"where\": %v", err))
+			writeErrors(w, apierr.Status(apierr.BadUserInput), badRequest(apierr.BadUserInput, "parameter \"where\": %v", err))
 			return
 		}
 		pred = p

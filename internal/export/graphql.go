@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"sscgraph/internal/apierr"
 )
 
 // apiError is one GraphQL error as the API answered it.
@@ -16,9 +18,9 @@ type apiError struct {
 	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
-func (e apiError) code() string {
+func (e apiError) code() apierr.Code {
 	c, _ := e.Extensions["code"].(string)
-	return c
+	return apierr.Code(c)
 }
 
 // failure is a GraphQL request of the export that did not answer rows: the
@@ -100,7 +102,7 @@ func (h *Handler) run(ctx context.Context, query string, vars map[string]any) (*
 	if len(res.Errors) > 0 || out.status >= 400 {
 		if len(res.Errors) == 0 {
 			res.Errors = []apiError{{Message: fmt.Sprintf("the API answered status %d", out.status),
-				Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR"}}}
+				Extensions: map[string]any{"code": string(apierr.Internal)}}}
 		}
 		return nil, &failure{status: out.status, header: out.header, errors: res.Errors}
 	}
@@ -125,30 +127,22 @@ func inParameter(e apiError) string {
 }
 
 // statusOf is the HTTP status that answers errs when they end an export
-// before its first row: the client's mistakes are 4xx, whatever status the
-// GraphQL transport chose (it answers most of them 200, as GraphQL over
-// HTTP asks for application/json).
+// before its first row: the status of the first error's code
+// (apierr.Status), whatever status the GraphQL transport chose (it answers
+// most of the client's mistakes 200, as GraphQL over HTTP asks for
+// application/json); a body too large stays 413. An export that ran out
+// of time is the client's to narrow, so it takes TIMEOUT's status too.
+// The server's own faults keep the transport's status, and are 500 when
+// it was not an error's.
 func statusOf(f *failure) int {
-	switch f.errors[0].code() {
-	case "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "LIMIT_EXCEEDED", "BAD_REQUEST":
-		if f.status == http.StatusRequestEntityTooLarge {
-			return f.status
-		}
-		return http.StatusBadRequest
-	case "PERSISTED_QUERY_REQUIRED", "PERSISTED_QUERY_NOT_FOUND":
-		return http.StatusForbidden
-	case "UNAUTHENTICATED":
-		return http.StatusUnauthorized
-	case "FORBIDDEN":
-		return http.StatusForbidden
-	case "NOT_FOUND":
-		return http.StatusNotFound
-	case "RATE_LIMITED":
-		return http.StatusTooManyRequests
-	case "TIMEOUT":
-		return http.StatusServiceUnavailable
-	}
-	if f.status >= 400 {
+	code := f.errors[0].code()
+	status := apierr.Status(code)
+	switch {
+	case status == http.StatusBadRequest && f.status == http.StatusRequestEntityTooLarge:
+		return f.status
+	case status < http.StatusInternalServerError || code == apierr.Timeout:
+		return status
+	case f.status >= http.StatusBadRequest:
 		return f.status
 	}
 	return http.StatusInternalServerError
@@ -166,8 +160,8 @@ func forClient(errs []apiError) []apiError {
 			ext[k] = v
 		}
 		switch e.code() {
-		case "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
-			ext["code"] = "BAD_USER_INPUT"
+		case apierr.ValidationFailed, apierr.ParseFailed:
+			ext["code"] = string(apierr.BadUserInput)
 		}
 		out[i] = apiError{Message: inParameter(e), Extensions: ext}
 	}

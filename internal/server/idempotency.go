@@ -41,7 +41,7 @@ func withIdempotencyKey(next http.Handler) http.Handler {
 		if err != nil {
 			setOutcome(reqctx.From(r.Context()), "bad_request")
 			w.Header().Set("Content-Type", mediaJSON)
-			writeErrors(w, http.StatusBadRequest, gqlerror.List{err.GQL()}, nil)
+			writeErrors(w, apierr.Status(err.Code), gqlerror.List{err.GQL()}, nil)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(graph.WithIdempotencyKey(r.Context(), key)))

@@ -76,9 +76,10 @@ func (c *inFlight) handler(next http.Handler) http.Handler {
 			setOutcome(info, "rate_limited")
 			w.Header().Set("Content-Type", mediaJSON)
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(c.wait/time.Second))))
-			writeErrors(w, http.StatusTooManyRequests, gqlerror.List{apierr.New(apierr.LimitExceeded,
+			err := apierr.New(apierr.LimitExceeded,
 				"this client already has %d requests running, the most one client may have at once, and none ended within %s: wait for an answer before sending more", c.max, c.wait).
-				With("limit", "inFlight").With("maximum", c.max).GQL()}, nil)
+				With("limit", apierr.LimitInFlight).With("maximum", c.max).GQL()
+			writeErrors(w, apierr.StatusOf(err), gqlerror.List{err}, nil)
 			return
 		}
 		defer c.release(info.Client)

@@ -92,26 +92,24 @@ func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next htt
 		v, refused := authenticate(ctx, keys, lim, logger, "ip:"+clientIP(r), r.Header.Get("Authorization"))
 		if refused != nil {
 			w.Header().Set("Content-Type", mediaJSON)
-			if refused.status == http.StatusTooManyRequests {
+			switch apierr.CodeOf(refused.err) {
+			case apierr.RateLimited:
 				w.Header().Set("Retry-After", strconv.Itoa(int(refused.retryAfter/time.Second)))
-			}
-			if refused.status == http.StatusServiceUnavailable {
+			case apierr.ServiceUnavailable:
 				markUnavailable(w, gqlerror.List{refused.err}, reqctx.From(ctx))
-			}
-			if refused.status == http.StatusUnauthorized {
+			case apierr.Unauthenticated:
 				w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
 			}
-			writeErrors(w, refused.status, gqlerror.List{refused.err}, nil)
+			writeErrors(w, apierr.StatusOf(refused.err), gqlerror.List{refused.err}, nil)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(authenticated(ctx, v)))
 	})
 }
 
-// authRefusal is an authentication that failed: the status and error the
-// client is answered with.
+// authRefusal is an authentication that failed: the error the client is
+// answered with (its status is its code's).
 type authRefusal struct {
-	status     int
 	err        *gqlerror.Error
 	retryAfter time.Duration
 }
@@ -128,16 +126,16 @@ func authenticate(ctx context.Context, keys *auth.Keys, lim *limits.Limits, logg
 	internal := func(what string, err error) *authRefusal {
 		if e, ok := dbhealth.ClientError(err, id, false); ok {
 			// The database's fault, said once by the breaker's log.
-			return &authRefusal{status: http.StatusServiceUnavailable, err: e.GQL()}
+			return &authRefusal{err: e.GQL()}
 		}
 		logger.ErrorContext(ctx, what, "request_id", id, "err", err)
-		return &authRefusal{status: http.StatusInternalServerError, err: apierr.InternalFor(id).GQL()}
+		return &authRefusal{err: apierr.InternalFor(id).GQL()}
 	}
 	refuse := func(rate reqctx.Rate) *authRefusal {
 		if info != nil {
 			info.Outcome = "rate_limited"
 		}
-		return &authRefusal{status: http.StatusTooManyRequests, err: limits.AuthenticationsLimited(rate), retryAfter: rate.RetryAfter}
+		return &authRefusal{err: limits.AuthenticationsLimited(rate), retryAfter: rate.RetryAfter}
 	}
 	if header != "" && !keys.Cached(header) {
 		rate, ok, err := lim.MayAuthenticate(ctx, addr)
@@ -163,7 +161,7 @@ func authenticate(ctx context.Context, keys *auth.Keys, lim *limits.Limits, logg
 		if info != nil {
 			info.Outcome = "unauthenticated"
 		}
-		return nil, &authRefusal{status: http.StatusUnauthorized, err: codeError(apierr.Unauthenticated, err.Error())}
+		return nil, &authRefusal{err: codeError(apierr.Unauthenticated, err.Error())}
 	}
 	return v, nil
 }
@@ -398,8 +396,7 @@ func wsInit(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger) transport.
 		}
 		v, refused := authenticate(ctx, keys, lim, logger, addr, header)
 		if refused != nil {
-			code, _ := refused.err.Extensions["code"].(string)
-			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), code)
+			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), string(apierr.CodeOf(refused.err)))
 			return ctx, nil, refused.err
 		}
 		return authenticated(ctx, v), nil, nil

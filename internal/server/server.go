@@ -239,6 +239,7 @@ func (s *Server) Metrics() http.Handler { return s.metrics }
 
 // New returns the whole API over db.
 func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
+	registerErrorKinds()
 	client := db.Client
 	codec, err := NewCodec(cfg.IDSecret)
 	if err != nil {

@@ -27,10 +27,10 @@ func newStreamCaps(limits SubscriptionLimits) *streamCaps {
 	return &streamCaps{total: limits.MaxStreams, perAddress: limits.MaxStreamsPerAddress, byAddr: map[string]int{}}
 }
 
-// streamRefusal is why a stream was refused, as its HTTP answer.
+// streamRefusal is why a stream was refused, as its HTTP answer (its
+// status is its error's).
 type streamRefusal struct {
-	status int
-	err    *gqlerror.Error
+	err *gqlerror.Error
 }
 
 // admit counts a new stream from addr, or refuses it. The caller calls
@@ -40,15 +40,15 @@ func (c *streamCaps) admit(addr string) (release func(), refusal *streamRefusal)
 	defer c.mu.Unlock()
 	if c.perAddress > 0 && c.byAddr[addr] >= c.perAddress {
 		// The client's own doing: 429, as for its other limits.
-		return nil, &streamRefusal{http.StatusTooManyRequests, apierr.New(apierr.LimitExceeded,
+		return nil, &streamRefusal{apierr.New(apierr.LimitExceeded,
 			"this address has %d WebSocket connections and event streams open, the most it may: close one before opening another (one connection carries many subscriptions)", c.perAddress).
-			With("limit", "streamsPerAddress").With("maximum", c.perAddress).GQL()}
+			With("limit", apierr.LimitStreamsPerAddress).With("maximum", c.perAddress).GQL()}
 	}
 	if c.total > 0 && c.open >= c.total {
 		// Everyone's: the server is full, and says when to try again.
-		return nil, &streamRefusal{http.StatusServiceUnavailable, apierr.New(apierr.ServiceUnavailable,
+		return nil, &streamRefusal{apierr.New(apierr.ServiceUnavailable,
 			"the server has %d WebSocket connections and event streams open, the most it serves: try again later", c.total).
-			With("reason", "STREAMS_FULL").With("limit", "streams").With("maximum", c.total).GQL()}
+			With("reason", string(apierr.ReasonStreamsFull)).With("limit", "streams").With("maximum", c.total).GQL()}
 	}
 	c.open++
 	c.byAddr[addr]++
@@ -72,5 +72,5 @@ func (r *streamRefusal) write(w http.ResponseWriter, req *http.Request) {
 	// A client that retries at once would only be refused again.
 	w.Header().Set("Retry-After", "10")
 	w.Header().Set("Connection", "close")
-	writeErrors(w, r.status, gqlerror.List{r.err}, nil)
+	writeErrors(w, apierr.StatusOf(r.err), gqlerror.List{r.err}, nil)
 }

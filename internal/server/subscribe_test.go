@@ -708,16 +708,23 @@ func TestSubscriptionInput(t *testing.T) {
 		name        string
 		vars        map[string]any
 		code, limit string
+		// kind is the message that answers: BAD_USER_INPUT is a protocol
+		// error, as a query that fails validation is (an "error"
+		// message); the limits are answered as a result ("next").
+		kind string
 	}{
-		{"an ID of another type", map[string]any{"where": map[string]any{"idIn": []string{d.need}}}, "BAD_USER_INPUT", ""},
-		{"a made-up ID", map[string]any{"where": map[string]any{"hasProviderWith": []any{map[string]any{"id": "Organization_nope"}}}}, "BAD_USER_INPUT", ""},
-		{"a filter too deep", map[string]any{"where": deep}, "LIMIT_EXCEEDED", "filterDepth"},
-		{"variables over their limit", map[string]any{"where": map[string]any{"titleContainsFold": strings.Repeat("x", 70_000)}}, "LIMIT_EXCEEDED", "variables"},
+		{"an ID of another type", map[string]any{"where": map[string]any{"idIn": []string{d.need}}}, "BAD_USER_INPUT", "", "error"},
+		{"a made-up ID", map[string]any{"where": map[string]any{"hasProviderWith": []any{map[string]any{"id": "Organization_nope"}}}}, "BAD_USER_INPUT", "", "error"},
+		{"a filter too deep", map[string]any{"where": deep}, "LIMIT_EXCEEDED", "filterDepth", "next"},
+		{"variables over their limit", map[string]any{"where": map[string]any{"titleContainsFold": strings.Repeat("x", 70_000)}}, "LIMIT_EXCEEDED", "variables", "next"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := ws.subscribe(t, strconv.Itoa(i), offerPostedQuery, tc.vars).next(t)
 			if m.code() != tc.code || m.limit() != tc.limit {
 				t.Fatalf("got %+v, want %s %s", m, tc.code, tc.limit)
+			}
+			if m.Type != tc.kind {
+				t.Errorf("message: got %q, want %q", m.Type, tc.kind)
 			}
 		})
 	}

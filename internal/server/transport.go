@@ -59,7 +59,14 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.err.Message }
 
-func badRequest(status int, format string, args ...any) *requestError {
+// badRequest is a malformed request, answered with BAD_REQUEST's status.
+func badRequest(format string, args ...any) *requestError {
+	return badRequestAs(apierr.Status(apierr.BadRequest), format, args...)
+}
+
+// badRequestAs is a malformed request whose HTTP status says more than
+// BAD_REQUEST's: a body too large, a media type not served.
+func badRequestAs(status int, format string, args ...any) *requestError {
 	return &requestError{status, apierr.New(apierr.BadRequest, format, args...)}
 }
 
@@ -92,21 +99,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
-		status := http.StatusOK
-		if media == mediaGraphQLResponse {
-			status = http.StatusBadRequest
-		}
 		setOutcome(info, "rejected")
 		if rate := rateLimited(errs, info); rate != nil {
-			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)))
 			setOutcome(info, "rate_limited")
 		}
-		if markUnavailable(w, errs, info) {
-			status = http.StatusServiceUnavailable
-		}
+		markUnavailable(w, errs, info)
 		setRateHeaders(w, info)
-		writeErrors(w, status, resp.Errors, costExtensions(resp.Extensions, info))
+		writeErrors(w, apierr.RefusedStatus(errs, media == mediaGraphQLResponse), resp.Errors, costExtensions(resp.Extensions, info))
 		return
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
@@ -122,20 +122,20 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// its time ran out (or the client left).
 		setOutcome(info, "timeout")
 		setRateHeaders(w, info)
-		writeErrors(w, http.StatusOK, gqlerror.List{codeError(apierr.Timeout,
-			"the request ran out of time: ask for less (smaller pages, fewer levels)")}, costExtensions(nil, info))
+		errs := gqlerror.List{codeError(apierr.Timeout,
+			"the request ran out of time: ask for less (smaller pages, fewer levels)")}
+		writeErrors(w, apierr.ResponseStatus(errs), errs, costExtensions(nil, info))
 		return
 	}
 	resp.Extensions = costExtensions(resp.Extensions, info)
 	setRateHeaders(w, info)
-	status := http.StatusOK
 	switch {
 	case len(resp.Errors) == 0:
 		setOutcome(info, "ok")
 	case markUnavailable(w, resp.Errors, info):
 		// The database's fault: the whole response is a 503 that
-		// clients and proxies retry, whatever data came before it.
-		status = http.StatusServiceUnavailable
+		// clients and proxies retry, whatever data came before it
+		// (apierr.ResponseStatus).
 	case apierr.Has(resp.Errors, apierr.Timeout):
 		setOutcome(info, "timeout")
 	default:
@@ -143,10 +143,10 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	body, err := encodeResponse(resp)
 	if err != nil {
-		writeErrors(w, http.StatusInternalServerError, gqlerror.List{codeError(apierr.Internal, "internal server error")}, nil)
+		writeErrors(w, apierr.Status(apierr.Internal), gqlerror.List{codeError(apierr.Internal, "internal server error")}, nil)
 		return
 	}
-	w.WriteHeader(status)
+	w.WriteHeader(apierr.ResponseStatus(resp.Errors))
 	_, _ = w.Write(body)
 }
 
@@ -306,27 +306,27 @@ func (t httpTransport) readParams(r *http.Request) (*graphql.RawParams, *request
 		}
 		if s := q.Get("extensions"); s != "" {
 			if err := decodeJSON(strings.NewReader(s), &raw.Extensions); err != nil {
-				return nil, badRequest(http.StatusBadRequest, "the extensions parameter is not JSON: %s", describeJSONError(err))
+				return nil, badRequest("the extensions parameter is not JSON: %s", describeJSONError(err))
 			}
 		}
 	case http.MethodPost:
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != mediaJSON {
-			return nil, badRequest(http.StatusUnsupportedMediaType, "a POST body must be application/json")
+			return nil, badRequestAs(http.StatusUnsupportedMediaType, "a POST body must be application/json")
 		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if asMaxBytes(err, &tooBig) {
-				return nil, badRequest(http.StatusRequestEntityTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+				return nil, badRequestAs(http.StatusRequestEntityTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
 			}
-			return nil, badRequest(http.StatusBadRequest, "could not read the request body")
+			return nil, badRequest("could not read the request body")
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			return nil, badRequest(http.StatusBadRequest, "the request body is empty: send a JSON object with a query")
+			return nil, badRequest("the request body is empty: send a JSON object with a query")
 		}
 		if err := decodeJSON(bytes.NewReader(body), &raw); err != nil {
-			return nil, badRequest(http.StatusBadRequest, "the request body must be a JSON object with a query: %s", describeJSONError(err))
+			return nil, badRequest("the request body must be a JSON object with a query: %s", describeJSONError(err))
 		}
 	}
 	p := &graphql.RawParams{}
@@ -336,14 +336,14 @@ func (t httpTransport) readParams(r *http.Request) (*graphql.RawParams, *request
 	case nil:
 		// Allowed only for persisted queries, which the executor checks.
 	default:
-		return nil, badRequest(http.StatusBadRequest, "query must be a string")
+		return nil, badRequest("query must be a string")
 	}
 	switch v := raw.OperationName.(type) {
 	case string:
 		p.OperationName = v
 	case nil:
 	default:
-		return nil, badRequest(http.StatusBadRequest, "operationName must be a string")
+		return nil, badRequest("operationName must be a string")
 	}
 	if t.maxVariablesBytes > 0 && len(raw.Variables) > t.maxVariablesBytes {
 		// Variables are outside the token limit and the body limit is
@@ -355,14 +355,14 @@ func (t httpTransport) readParams(r *http.Request) (*graphql.RawParams, *request
 	if len(raw.Variables) > 0 {
 		var vars any
 		if err := decodeJSON(bytes.NewReader(raw.Variables), &vars); err != nil {
-			return nil, badRequest(http.StatusBadRequest, "variables must be a JSON object: %s", describeJSONError(err))
+			return nil, badRequest("variables must be a JSON object: %s", describeJSONError(err))
 		}
 		switch v := vars.(type) {
 		case map[string]any:
 			p.Variables = v
 		case nil:
 		default:
-			return nil, badRequest(http.StatusBadRequest, "variables must be an object, not %s", jsonKind(v))
+			return nil, badRequest("variables must be an object, not %s", jsonKind(v))
 		}
 	}
 	switch v := raw.Extensions.(type) {
@@ -370,10 +370,10 @@ func (t httpTransport) readParams(r *http.Request) (*graphql.RawParams, *request
 		p.Extensions = v
 	case nil:
 	default:
-		return nil, badRequest(http.StatusBadRequest, "extensions must be an object, not %s", jsonKind(v))
+		return nil, badRequest("extensions must be an object, not %s", jsonKind(v))
 	}
 	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
-		return nil, badRequest(http.StatusBadRequest, "the request has no query")
+		return nil, badRequest("the request has no query")
 	}
 	return p, nil
 }
@@ -513,7 +513,7 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	if err := checkOrigin(r, t.origins); err != nil {
 		setOutcome(reqctx.From(r.Context()), "rejected")
 		w.Header().Set("Content-Type", mediaJSON)
-		writeErrors(w, http.StatusForbidden, gqlerror.List{codeError(apierr.Forbidden, err.Error())}, nil)
+		writeErrors(w, apierr.Status(apierr.Forbidden), gqlerror.List{codeError(apierr.Forbidden, err.Error())}, nil)
 		return
 	}
 	t.Websocket.Do(w, r, exec)
@@ -641,7 +641,7 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		status, msg := http.StatusBadRequest, "could not read the request body"
+		status, msg := apierr.Status(apierr.BadRequest), "could not read the request body"
 		if asMaxBytes(err, &tooBig) {
 			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)
 		}

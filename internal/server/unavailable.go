@@ -61,7 +61,7 @@ func refuseUnavailable(w http.ResponseWriter, r *http.Request, reason apierr.Rea
 	w.Header().Add("Vary", "Accept")
 	errs := gqlerror.List{apierr.Unavailable(reason, id, "%s", msg).GQL()}
 	markUnavailable(w, errs, info)
-	writeErrors(w, http.StatusServiceUnavailable, errs, nil)
+	writeErrors(w, apierr.Status(apierr.ServiceUnavailable), errs, nil)
 }
 
 // whenDatabaseUp answers every request 503 at once while the breaker is
