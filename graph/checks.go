@@ -683,18 +683,10 @@ func checkID(v any, want, path string) string {
 	if want == "" {
 		return ""
 	}
-	if got, _ := codec.TypeOf(key); got != want {
-		return fmt.Sprintf("%s: %q is the ID of %s, not of %s", path, s, withArticle(got), withArticle(want))
+	if msg := codec.TypeMismatch(key, want); msg != "" {
+		return path + ": " + msg
 	}
 	return ""
-}
-
-// withArticle puts "a" or "an" before a type's name.
-func withArticle(typ string) string {
-	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
-		return "an " + typ
-	}
-	return "a " + typ
 }
 
 // searchable reports whether rows of a node type are search hits.

@@ -5,15 +5,9 @@ import (
 	"fmt"
 
 	"sscgraph/ent"
+	"sscgraph/internal/entcollect"
 	"sscgraph/internal/viewer"
 )
-
-// collectable is an ent query that can eager-load the fields a GraphQL
-// selection asks for, so that a look-up's nested connections cost one
-// statement per level, as the top-level connections do.
-type collectable[Q any, T any] interface {
-	CollectFields(ctx context.Context, satisfies ...string) (Q, error)
-}
 
 // onlyQuery is the part of an ent query a natural-key look-up needs.
 type onlyQuery[T any] interface {
@@ -21,10 +15,12 @@ type onlyQuery[T any] interface {
 }
 
 // lookup runs a query expected to match at most one row (a unique natural
-// key) with field collection, answering nil rather than an error when
-// nothing matches: an unknown code is an ordinary answer, not a failure.
+// key) with field collection, so that a look-up's nested connections cost
+// one statement per level as the top-level connections do. It answers nil
+// rather than an error when nothing matches: an unknown code is an
+// ordinary answer, not a failure.
 func lookup[Q interface {
-	collectable[Q, T]
+	entcollect.Query[Q]
 	onlyQuery[T]
 }, T any](ctx context.Context, q Q) (T, error) {
 	var zero T

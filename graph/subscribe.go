@@ -437,10 +437,7 @@ func checkIDType(id *int, arg, typ string) error {
 	if id == nil {
 		return nil
 	}
-	if got, _ := gid.Current().TypeOf(*id); got != typ {
-		return apierr.BadInput("%s: %q is the ID of %s, not of %s", arg, gid.Current().Encode(*id), withArticle(got), withArticle(typ)).With("field", arg)
-	}
-	return nil
+	return gid.CheckType(arg, *id, typ)
 }
 
 // DefaultSuggestions is how many suggestions suggestionsChanged follows

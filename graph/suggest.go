@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/ent"
+	"sscgraph/internal/entcollect"
 	"sscgraph/internal/matching"
 )
 
@@ -27,7 +28,7 @@ func (r *Resolver) suggestedOffers(ctx context.Context, need int, first *int, af
 	return matching.Offers(ctx, r.client, need, page, matching.Options{
 		Now: requestTime(ctx),
 		OfferQuery: func(q *ent.MatchOfferQuery) (*ent.MatchOfferQuery, error) {
-			return collectSuggested(ctx, q, "offer", "MatchOffer", (*ent.MatchOfferQuery).CollectFields)
+			return collectSuggested(ctx, q, "offer", "MatchOffer")
 		},
 	})
 }
@@ -40,7 +41,7 @@ func (r *Resolver) suggestedNeeds(ctx context.Context, offer int, first *int, af
 	return matching.Needs(ctx, r.client, offer, page, matching.Options{
 		Now: requestTime(ctx),
 		NeedQuery: func(q *ent.MatchNeedQuery) (*ent.MatchNeedQuery, error) {
-			return collectSuggested(ctx, q, "need", "MatchNeed", (*ent.MatchNeedQuery).CollectFields)
+			return collectSuggested(ctx, q, "need", "MatchNeed")
 		},
 	})
 }
@@ -54,7 +55,7 @@ func (r *Resolver) suggestedConsultants(ctx context.Context, activity *int, topi
 	return matching.Consultants(ctx, r.client, ask, page, matching.Options{
 		Now: requestTime(ctx),
 		ConsultantQuery: func(q *ent.ConsultantQuery) (*ent.ConsultantQuery, error) {
-			return collectSuggested(ctx, q, "consultant", "Consultant", (*ent.ConsultantQuery).CollectFields)
+			return collectSuggested(ctx, q, "consultant", "Consultant")
 		},
 	})
 }
@@ -92,21 +93,21 @@ func selectsTotal(ctx context.Context) bool {
 // (edges.node.<field> of a connection, <field> of a list of suggestions)
 // to the query that loads them. Without a selection (a caller outside
 // GraphQL), the query loads whole rows.
-func collectSuggested[Q any](ctx context.Context, q Q, field, typ string, collect func(Q, context.Context, ...string) (Q, error)) (Q, error) {
-	f, ok := suggestedField(ctx, field)
+func collectSuggested[Q entcollect.Query[Q]](ctx context.Context, q Q, field, typ string) (Q, error) {
+	sel, ok := suggestedSelections(ctx, field)
 	if !ok {
 		return q, nil
 	}
-	return collect(q, graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: f}), typ, "Node")
+	return entcollect.Collect(ctx, q, sel, typ, "Node")
 }
 
-// suggestedField finds, under the resolver's field, the field of the
-// suggested rows, merging the selections of every alias of it and of the
+// suggestedSelections finds, under the resolver's field, the selections
+// of the suggested rows, merged over every alias of their field and of the
 // fields on the way, so that what any alias asks for is loaded.
-func suggestedField(ctx context.Context, field string) (graphql.CollectedField, bool) {
+func suggestedSelections(ctx context.Context, field string) (ast.SelectionSet, bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) || fc.Field.Definition == nil {
-		return graphql.CollectedField{}, false
+		return nil, false
 	}
 	oc := graphql.GetOperationContext(ctx)
 	// The types along the path: OfferSuggestionConnection → edges
@@ -119,25 +120,13 @@ func suggestedField(ctx context.Context, field string) (graphql.CollectedField, 
 			{"edges", suggestion + "Connection"}, {"node", suggestion + "Edge"}, {field, suggestion},
 		}
 	}
-	cur := fc.Field
+	sel := fc.Field.Selections
 	for _, step := range path {
-		var merged *graphql.CollectedField
-		for _, f := range graphql.CollectFields(oc, cur.Selections, []string{step.in}) {
-			if f.Name != step.field {
-				continue
-			}
-			if merged == nil {
-				m := f
-				m.Selections = append(ast.SelectionSet(nil), f.Selections...)
-				merged = &m
-				continue
-			}
-			merged.Selections = append(merged.Selections, f.Selections...)
+		merged, ok := entcollect.Merge(oc, sel, step.field, step.in)
+		if !ok {
+			return nil, false
 		}
-		if merged == nil {
-			return graphql.CollectedField{}, false
-		}
-		cur = *merged
+		sel = merged
 	}
-	return cur, true
+	return sel, true
 }

@@ -13,6 +13,7 @@ import (
 	"sscgraph/ent/country"
 	"sscgraph/ent/topic"
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/validate"
 )
 
@@ -62,7 +63,7 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 	}
 	if ask.Activity != nil {
 		id := *ask.Activity
-		if err := checkType("activity", id, "Activity"); err != nil {
+		if err := gid.CheckType("activity", id, "Activity"); err != nil {
 			return nil, err
 		}
 		a, err := client.Activity.Query().Where(activity.ID(id)).
@@ -82,7 +83,7 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 		addLanguage(a.Language)
 	}
 	for i, id := range ask.Topics {
-		if err := checkType(fmt.Sprintf("topics[%d]", i), id, "Topic"); err != nil {
+		if err := gid.CheckType(fmt.Sprintf("topics[%d]", i), id, "Topic"); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +110,7 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 	}
 	if ask.Country != nil {
 		id := *ask.Country
-		if err := checkType("country", id, "Country"); err != nil {
+		if err := gid.CheckType("country", id, "Country"); err != nil {
 			return nil, err
 		}
 		c, err := client.Country.Query().Where(country.ID(id)).WithRegion().Only(ctx)

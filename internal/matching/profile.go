@@ -92,22 +92,13 @@ type offerProfile struct {
 // the argument. An unknown key keeps ent's not-found error in the chain,
 // so that callers that follow a row (subscriptions) can tell it is gone.
 func badID(arg string, key int, typ string, err error) error {
-	codec := gid.Current()
-	if got, _ := codec.TypeOf(key); got != typ {
-		return apierr.BadInput("%s: %q is the ID of %s %s, not of %s %s", arg, codec.Encode(key), article(got), got, article(typ), typ).With("field", arg)
+	if wrong := gid.CheckType(arg, key, typ); wrong != nil {
+		return wrong
 	}
 	if ent.IsNotFound(err) {
-		return fmt.Errorf("%w (%w)", apierr.BadInput("%s: no %s has the ID %q", arg, typ, codec.Encode(key)).With("field", arg), err)
+		return fmt.Errorf("%w (%w)", apierr.BadInput("%s: no %s has the ID %q", arg, typ, gid.Current().Encode(key)).With("field", arg), err)
 	}
 	return err
-}
-
-// checkType refuses a key of another type than typ before any query.
-func checkType(arg string, key int, typ string) error {
-	if got, _ := gid.Current().TypeOf(key); got != typ {
-		return badID(arg, key, typ, nil)
-	}
-	return nil
 }
 
 func developedKey(ctx context.Context, client *ent.Client) (int, error) {
@@ -132,7 +123,7 @@ func withRegion(q *ent.CountryQuery) { q.WithRegion() }
 // loadNeed reads a need's profile in two statements (the need with its
 // places, then its topics): it runs before every page of suggestedOffers.
 func loadNeed(ctx context.Context, client *ent.Client, arg string, id int) (*needProfile, error) {
-	if err := checkType(arg, id, "MatchNeed"); err != nil {
+	if err := gid.CheckType(arg, id, "MatchNeed"); err != nil {
 		return nil, err
 	}
 	var rows []struct {
@@ -189,7 +180,7 @@ func loadNeed(ctx context.Context, client *ent.Client, arg string, id int) (*nee
 }
 
 func loadOffer(ctx context.Context, client *ent.Client, arg string, id int) (*offerProfile, error) {
-	if err := checkType(arg, id, "MatchOffer"); err != nil {
+	if err := gid.CheckType(arg, id, "MatchOffer"); err != nil {
 		return nil, err
 	}
 	o, err := client.MatchOffer.Query().Where(matchoffer.ID(id)).

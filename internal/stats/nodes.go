@@ -6,6 +6,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"sscgraph/internal/entcollect"
 )
 
 // selection is what the client asked of a statistic: whether it wants the
@@ -32,19 +34,17 @@ func selected(ctx context.Context, statsType, bucketType string) selection {
 	}
 	sel.measures = map[string]bool{}
 	opCtx := graphql.GetOperationContext(ctx)
-	for _, f := range graphql.CollectFields(opCtx, fc.Field.Selections, []string{statsType}) {
-		switch f.Name {
-		case "total":
-			sel.total = true
-			for _, m := range graphql.CollectFields(opCtx, f.Selections, nil) {
-				sel.measures[m.Name] = true
-			}
-		case "buckets":
-			sel.buckets = true
-			for _, k := range graphql.CollectFields(opCtx, f.Selections, []string{bucketType}) {
-				sel.keys[k.Name] = append(sel.keys[k.Name], k.Selections...)
-				sel.measures[k.Name] = true
-			}
+	if total, ok := entcollect.Merge(opCtx, fc.Field.Selections, "total", statsType); ok {
+		sel.total = true
+		for _, m := range graphql.CollectFields(opCtx, total, nil) {
+			sel.measures[m.Name] = true
+		}
+	}
+	if buckets, ok := entcollect.Merge(opCtx, fc.Field.Selections, "buckets", statsType); ok {
+		sel.buckets = true
+		sel.keys = entcollect.MergeAll(opCtx, buckets, bucketType)
+		for name := range sel.keys {
+			sel.measures[name] = true
 		}
 	}
 	return sel
@@ -67,36 +67,15 @@ func (s selection) wants(field string) bool {
 	return ok
 }
 
-// fieldContext is ctx with a field context for the bucket key field name,
-// of type typ, holding the merged selections: ent's CollectFields reads
-// the current field's selections to eager-load nested edges.
-func (s selection) fieldContext(ctx context.Context, name, typ string) context.Context {
-	if !graphql.HasOperationContext(ctx) {
-		return ctx
-	}
-	f := graphql.CollectedField{Field: &ast.Field{
-		Name:         name,
-		Alias:        name,
-		SelectionSet: s.keys[name],
-		Definition:   &ast.FieldDefinition{Name: name, Type: ast.NamedType(typ, nil)},
-	}, Selections: s.keys[name]}
-	return graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: f, Object: typ})
-}
-
-// collector is an ent query that eager-loads what a selection asks for.
-type collector[Q any] interface {
-	CollectFields(ctx context.Context, satisfies ...string) (Q, error)
-}
-
 // loadNodes loads the nodes with ids in one query, with the nested fields
 // the bucket key field asks for, and returns them by ID.
-func loadNodes[Q collector[Q], T any](ctx context.Context, s selection, field, typ string, ids []int,
+func loadNodes[Q entcollect.Query[Q], T any](ctx context.Context, s selection, field, typ string, ids []int,
 	query func([]int) Q, all func(Q, context.Context) ([]T, error), id func(T) int) (map[int]T, error) {
 	out := map[int]T{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, err := query(ids).CollectFields(s.fieldContext(ctx, field, typ), typ)
+	q, err := entcollect.Collect(ctx, query(ids), s.keys[field], typ)
 	if err != nil {
 		return nil, fmt.Errorf("collecting the fields of %s keys: %w", field, err)
 	}

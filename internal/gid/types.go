@@ -1,0 +1,39 @@
+package gid
+
+import (
+	"fmt"
+	"strings"
+
+	"sscgraph/internal/apierr"
+)
+
+// TypeMismatch describes, as clients read it, a key that is not of type
+// want: `"Region_…" is the ID of a Region, not of a Country`. It answers
+// "" when the key is of type want. Every check of "is this ID of type X"
+// words its refusal here, so that clients see one sentence whichever layer
+// refuses.
+func (c *Codec) TypeMismatch(key int, want string) string {
+	got, _ := c.TypeOf(key)
+	if got == want {
+		return ""
+	}
+	return fmt.Sprintf("%q is the ID of %s, not of %s", c.Encode(key), withArticle(got), withArticle(want))
+}
+
+// CheckType refuses a key of the codec in use that is not of type want, as
+// bad input naming the argument arg (in the message and the "field"
+// extension); nil when the key is of type want.
+func CheckType(arg string, key int, want string) error {
+	if msg := mustCodec().TypeMismatch(key, want); msg != "" {
+		return apierr.BadInput("%s: %s", arg, msg).With("field", arg)
+	}
+	return nil
+}
+
+// withArticle puts "a" or "an" before a type's name.
+func withArticle(typ string) string {
+	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
+		return "an " + typ
+	}
+	return "a " + typ
+}
