@@ -533,6 +533,8 @@ func init() {
 	_ = matchneedMixinFields0
 	matchneedMixinFields1 := matchneedMixin[1].Fields()
 	_ = matchneedMixinFields1
+	matchneedMixinFields2 := matchneedMixin[2].Fields()
+	_ = matchneedMixinFields2
 	matchneedFields := schema.MatchNeed{}.Fields()
 	_ = matchneedFields
 	// matchneedDescDemo is the schema descriptor for demo field.
@@ -559,7 +561,7 @@ func init() {
 		}
 	}()
 	// matchneedDescTitle is the schema descriptor for title field.
-	matchneedDescTitle := matchneedFields[0].Descriptor()
+	matchneedDescTitle := matchneedMixinFields2[0].Descriptor()
 	// matchneed.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	matchneed.TitleValidator = func() func(string) error {
 		validators := matchneedDescTitle.Validators
@@ -578,11 +580,11 @@ func init() {
 		}
 	}()
 	// matchneedDescDescription is the schema descriptor for description field.
-	matchneedDescDescription := matchneedFields[1].Descriptor()
+	matchneedDescDescription := matchneedMixinFields2[1].Descriptor()
 	// matchneed.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	matchneed.DescriptionValidator = matchneedDescDescription.Validators[0].(func(string) error)
 	// matchneedDescPostedAt is the schema descriptor for posted_at field.
-	matchneedDescPostedAt := matchneedFields[4].Descriptor()
+	matchneedDescPostedAt := matchneedMixinFields2[4].Descriptor()
 	// matchneed.DefaultPostedAt holds the default value on creation for the posted_at field.
 	matchneed.DefaultPostedAt = matchneedDescPostedAt.Default.(func() time.Time)
 	matchofferMixin := schema.MatchOffer{}.Mixin()
@@ -608,6 +610,8 @@ func init() {
 	_ = matchofferMixinFields0
 	matchofferMixinFields1 := matchofferMixin[1].Fields()
 	_ = matchofferMixinFields1
+	matchofferMixinFields2 := matchofferMixin[2].Fields()
+	_ = matchofferMixinFields2
 	matchofferFields := schema.MatchOffer{}.Fields()
 	_ = matchofferFields
 	// matchofferDescDemo is the schema descriptor for demo field.
@@ -634,7 +638,7 @@ func init() {
 		}
 	}()
 	// matchofferDescTitle is the schema descriptor for title field.
-	matchofferDescTitle := matchofferFields[0].Descriptor()
+	matchofferDescTitle := matchofferMixinFields2[0].Descriptor()
 	// matchoffer.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	matchoffer.TitleValidator = func() func(string) error {
 		validators := matchofferDescTitle.Validators
@@ -653,15 +657,15 @@ func init() {
 		}
 	}()
 	// matchofferDescDescription is the schema descriptor for description field.
-	matchofferDescDescription := matchofferFields[1].Descriptor()
+	matchofferDescDescription := matchofferMixinFields2[1].Descriptor()
 	// matchoffer.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	matchoffer.DescriptionValidator = matchofferDescDescription.Validators[0].(func(string) error)
 	// matchofferDescPostedAt is the schema descriptor for posted_at field.
-	matchofferDescPostedAt := matchofferFields[4].Descriptor()
+	matchofferDescPostedAt := matchofferMixinFields2[4].Descriptor()
 	// matchoffer.DefaultPostedAt holds the default value on creation for the posted_at field.
 	matchoffer.DefaultPostedAt = matchofferDescPostedAt.Default.(func() time.Time)
 	// matchofferDescCapacity is the schema descriptor for capacity field.
-	matchofferDescCapacity := matchofferFields[8].Descriptor()
+	matchofferDescCapacity := matchofferFields[3].Descriptor()
 	// matchoffer.DefaultCapacity holds the default value on creation for the capacity field.
 	matchoffer.DefaultCapacity = matchofferDescCapacity.Default.(int)
 	// matchoffer.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -12,39 +10,25 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
-	"sscgraph/ent/schema/schematype"
-	"sscgraph/internal/validate"
 )
 
 // MatchNeed is a seeker's request for IP-related help on Match.
 type MatchNeed struct{ ent.Schema }
 
 // Mixin of the MatchNeed.
-func (MatchNeed) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
+func (MatchNeed) Mixin() []ent.Mixin {
+	return []ent.Mixin{DemoMixin{}, RefMixin{}, PostingMixin{
+		Noun:        "need",
+		Description: "What help is sought, and why. At most 20,000 characters.",
+		Kind:        "The kind of support sought.",
+		Status:      "OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.",
+		Statuses:    []string{"OPEN", "MATCHED", "CLOSED"},
+	}}
+}
 
 // Fields of the MatchNeed.
 func (MatchNeed) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").
-			Comment("Title of the need. At most 500 characters.").
-			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
-			Annotations(entgql.OrderField("TITLE")),
-		field.Text("description").
-			Validate(validate.MaxRunes(validate.MaxLongText)).
-			Comment("What help is sought, and why. At most 20,000 characters.").
-			Optional(),
-		field.Enum("kind").
-			Comment("The kind of support sought.").
-			GoType(schematype.MatchKind("")).
-			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
-		field.Enum("status").
-			Comment("OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.").
-			Values("OPEN", "MATCHED", "CLOSED").
-			Annotations(entgql.OrderField("STATUS")),
-		field.Time("posted_at").
-			Default(time.Now).
-			Comment("When the need was published: now unless given, never in the future.").
-			Annotations(entgql.OrderField("POSTED_AT")),
 		field.Strings("languages").
 			Optional().
 			Comment("ISO 639-1 codes of the languages the seeker works in."),

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -12,7 +10,6 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
-	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/validate"
 )
 
@@ -20,31 +17,19 @@ import (
 type MatchOffer struct{ ent.Schema }
 
 // Mixin of the MatchOffer.
-func (MatchOffer) Mixin() []ent.Mixin { return []ent.Mixin{DemoMixin{}, RefMixin{}} }
+func (MatchOffer) Mixin() []ent.Mixin {
+	return []ent.Mixin{DemoMixin{}, RefMixin{}, PostingMixin{
+		Noun:        "offer",
+		Description: "What is offered, to whom and on what terms. At most 20,000 characters.",
+		Kind:        "The kind of support offered.",
+		Status:      "OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.",
+		Statuses:    []string{"OPEN", "MATCHED", "CLOSED", "EXPIRED"},
+	}}
+}
 
 // Fields of the MatchOffer.
 func (MatchOffer) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").
-			Comment("Title of the offer. At most 500 characters.").
-			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
-			Annotations(entgql.OrderField("TITLE")),
-		field.Text("description").
-			Validate(validate.MaxRunes(validate.MaxLongText)).
-			Comment("What is offered, to whom and on what terms. At most 20,000 characters.").
-			Optional(),
-		field.Enum("kind").
-			Comment("The kind of support offered.").
-			GoType(schematype.MatchKind("")).
-			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
-		field.Enum("status").
-			Comment("OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.").
-			Values("OPEN", "MATCHED", "CLOSED", "EXPIRED").
-			Annotations(entgql.OrderField("STATUS")),
-		field.Time("posted_at").
-			Default(time.Now).
-			Comment("When the offer was published: now unless given, never in the future.").
-			Annotations(entgql.OrderField("POSTED_AT")),
 		field.Time("expires_at").
 			Comment("When the offer lapses, if it does.").
 			Optional().Nillable().

@@ -3,12 +3,15 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/validate"
 )
 
@@ -63,4 +66,47 @@ func connection() schema.Annotation { return entgql.RelayConnection() }
 // sets it (demo marks, derived values).
 func notInput() schema.Annotation {
 	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}
+
+// PostingMixin holds the fields a Match offer and a Match need share, in
+// the order their columns and GraphQL fields have always had, so that both
+// keep the same validation and ordering and cannot drift apart. What
+// differs between them is its parameters: the noun in their comments and
+// their statuses (only an offer expires).
+type PostingMixin struct {
+	mixin.Schema
+	// Noun names the posting in comments: "offer" or "need".
+	Noun string
+	// Description, Kind and Status are the comments of those fields.
+	Description, Kind, Status string
+	// Statuses are the values of the status enum.
+	Statuses []string
+}
+
+// Fields of the PostingMixin. The fields after posted_at (an offer's
+// expires_at, then languages) stay in each schema, so that the columns'
+// order is what it was.
+func (m PostingMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").
+			Comment("Title of the " + m.Noun + ". At most 500 characters.").
+			Validate(validate.NotBlank).Validate(validate.MaxRunes(500)).MaxRuneLen(500).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Comment(m.Description).
+			Optional(),
+		field.Enum("kind").
+			Comment(m.Kind).
+			GoType(schematype.MatchKind("")).
+			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
+		field.Enum("status").
+			Comment(m.Status).
+			Values(m.Statuses...).
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("posted_at").
+			Default(time.Now).
+			Comment("When the " + m.Noun + " was published: now unless given, never in the future.").
+			Annotations(entgql.OrderField("POSTED_AT")),
+	}
 }

@@ -189,61 +189,33 @@ func createOffers(ctx context.Context, c *ent.Client, _ *header, items []item[of
 
 func updateOffer(ctx context.Context, c *ent.Client, h *header, it item[offerRec], cur *ent.MatchOffer) (bool, error) {
 	r := it.rec
-	if r.provider != cur.ProviderID {
-		return false, ownerConflict(ctx, c, "provider", "offer", it.ref, cur.ProviderID, r.provider)
-	}
 	u := c.MatchOffer.UpdateOne(cur)
-	d := &diff{h: h}
-	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
-	d.field("title", r.title != cur.Title, func() { u.SetTitle(r.title) })
-	d.field("description", r.description != cur.Description, func() {
-		if r.description == "" {
-			u.ClearDescription()
-		} else {
-			u.SetDescription(r.description)
-		}
+	return updatePosting(ctx, c, h, it.ref, it.demo, &r.posting, postingUpdate[*ent.MatchOfferUpdateOne]{
+		what: "offer", owner: "provider", ownerHas: cur.ProviderID, ownerWants: r.provider,
+		u: u,
+		cur: postingRecord{
+			demo: cur.Demo, title: cur.Title, description: cur.Description, kind: cur.Kind,
+			status: string(cur.Status), posted: cur.PostedAt, expires: cur.ExpiresAt,
+			languages: cur.Languages, topics: topicKeys(cur.Edges.Topics),
+		},
+		setStatus: func(s string) { u.SetStatus(matchoffer.Status(s)) },
+		more: func(d *diff) *time.Time {
+			expires := cur.ExpiresAt
+			d.field("expires_at", !sameTime(r.expires, cur.ExpiresAt), func() {
+				expires = r.expires
+				if r.expires == nil {
+					u.ClearExpiresAt()
+				} else {
+					u.SetExpiresAt(*r.expires)
+				}
+			})
+			// An empty capacity keeps the record's: it has no "none".
+			d.field("capacity", r.capacity != nil && *r.capacity != cur.Capacity, func() { u.SetCapacity(*r.capacity) })
+			edge(d, "target_regions", r.regions, regionKeys(cur.Edges.TargetRegions), u.AddTargetRegionIDs, u.RemoveTargetRegionIDs)
+			edge(d, "target_countries", r.targetCountries, countryKeys(cur.Edges.TargetCountries), u.AddTargetCountryIDs, u.RemoveTargetCountryIDs)
+			return expires
+		},
 	})
-	d.field("kind", r.kind != cur.Kind, func() { u.SetKind(r.kind) })
-	d.field("status", r.status != "" && r.status != string(cur.Status), func() { u.SetStatus(matchoffer.Status(r.status)) })
-	d.field("posted_at", r.posted != nil && !r.posted.Equal(cur.PostedAt), func() { u.SetPostedAt(*r.posted) })
-	d.field("expires_at", !sameTime(r.expires, cur.ExpiresAt), func() {
-		if r.expires == nil {
-			u.ClearExpiresAt()
-		} else {
-			u.SetExpiresAt(*r.expires)
-		}
-	})
-	d.field("languages", !sameStrings(r.languages, cur.Languages), func() {
-		if len(r.languages) == 0 {
-			u.ClearLanguages()
-		} else {
-			u.SetLanguages(r.languages)
-		}
-	})
-	// An empty capacity keeps the record's: it has no "none".
-	d.field("capacity", r.capacity != nil && *r.capacity != cur.Capacity, func() { u.SetCapacity(*r.capacity) })
-	edge(d, "topics", r.topics, topicKeys(cur.Edges.Topics), u.AddTopicIDs, u.RemoveTopicIDs)
-	edge(d, "target_regions", r.regions, regionKeys(cur.Edges.TargetRegions), u.AddTargetRegionIDs, u.RemoveTargetRegionIDs)
-	edge(d, "target_countries", r.targetCountries, countryKeys(cur.Edges.TargetCountries), u.AddTargetCountryIDs, u.RemoveTargetCountryIDs)
-	if !d.changed {
-		return false, nil
-	}
-	// The status the offer reads as before and after, expiry included.
-	now := time.Now()
-	status, expires := string(cur.Status), cur.ExpiresAt
-	if s, ok := u.Mutation().Status(); ok {
-		status = string(s)
-	}
-	if e, ok := u.Mutation().ExpiresAt(); ok {
-		expires = &e
-	} else if u.Mutation().ExpiresAtCleared() {
-		expires = nil
-	}
-	from := lifecycle.Effective(string(cur.Status), cur.ExpiresAt, now)
-	if err := lifecycle.Posting("offer", from, lifecycle.Effective(status, expires, now), r.status, true); err != nil {
-		return false, err
-	}
-	return true, u.Exec(ctx)
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -322,40 +294,19 @@ func createNeeds(ctx context.Context, c *ent.Client, _ *header, items []item[nee
 
 func updateNeed(ctx context.Context, c *ent.Client, h *header, it item[needRec], cur *ent.MatchNeed) (bool, error) {
 	r := it.rec
-	if r.seeker != cur.SeekerID {
-		return false, ownerConflict(ctx, c, "seeker", "need", it.ref, cur.SeekerID, r.seeker)
-	}
 	u := c.MatchNeed.UpdateOne(cur)
-	d := &diff{h: h}
-	d.field("demo", it.demo != nil && *it.demo != cur.Demo, func() { u.SetDemo(*it.demo) })
-	d.field("title", r.title != cur.Title, func() { u.SetTitle(r.title) })
-	d.field("description", r.description != cur.Description, func() {
-		if r.description == "" {
-			u.ClearDescription()
-		} else {
-			u.SetDescription(r.description)
-		}
+	return updatePosting(ctx, c, h, it.ref, it.demo, &r.posting, postingUpdate[*ent.MatchNeedUpdateOne]{
+		what: "need", owner: "seeker", ownerHas: cur.SeekerID, ownerWants: r.seeker,
+		u: u,
+		cur: postingRecord{
+			demo: cur.Demo, title: cur.Title, description: cur.Description, kind: cur.Kind,
+			status: string(cur.Status), posted: cur.PostedAt,
+			languages: cur.Languages, topics: topicKeys(cur.Edges.Topics),
+		},
+		setStatus: func(s string) { u.SetStatus(matchneed.Status(s)) },
+		more: func(d *diff) *time.Time {
+			d.field("country", r.country != cur.CountryID, func() { u.SetCountryID(r.country) })
+			return nil
+		},
 	})
-	d.field("kind", r.kind != cur.Kind, func() { u.SetKind(r.kind) })
-	d.field("posted_at", r.posted != nil && !r.posted.Equal(cur.PostedAt), func() { u.SetPostedAt(*r.posted) })
-	d.field("languages", !sameStrings(r.languages, cur.Languages), func() {
-		if len(r.languages) == 0 {
-			u.ClearLanguages()
-		} else {
-			u.SetLanguages(r.languages)
-		}
-	})
-	d.field("country", r.country != cur.CountryID, func() { u.SetCountryID(r.country) })
-	edge(d, "topics", r.topics, topicKeys(cur.Edges.Topics), u.AddTopicIDs, u.RemoveTopicIDs)
-	if r.status != "" && r.status != string(cur.Status) && d.h.has("status") {
-		if err := lifecycle.Posting("need", string(cur.Status), r.status, r.status, true); err != nil {
-			return false, err
-		}
-		u.SetStatus(matchneed.Status(r.status))
-		d.changed = true
-	}
-	if !d.changed {
-		return false, nil
-	}
-	return true, u.Exec(ctx)
 }

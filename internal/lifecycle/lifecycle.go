@@ -9,8 +9,8 @@
 // the offers' status filters here), so such an import is a cycle that
 // breaks the build and with it the generation that would repair it (test:
 // internal/genguard, TestGeneratedCodesPackagesDoNotImportEnt). The
-// generated leaf packages it uses (ent/predicate, ent/matchoffer) import
-// nothing of sscgraph/ent.
+// generated leaf packages it uses (ent/predicate, ent/matchoffer,
+// ent/match; ent/migrate in its tests) import nothing of sscgraph/ent.
 package lifecycle
 
 import (
@@ -18,23 +18,29 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"sscgraph/ent/match"
+	"sscgraph/ent/matchoffer"
 )
 
-// Posting statuses (offers and needs; needs never expire).
+// Posting statuses (offers and needs; needs never expire), taken from
+// ent's enum constants so that a renamed value breaks the build instead of
+// the rules. An offer's statuses are a superset of a need's; a test keeps
+// the need's the same.
 const (
-	Open    = "OPEN"
-	Matched = "MATCHED"
-	Closed  = "CLOSED"
-	Expired = "EXPIRED"
+	Open    = string(matchoffer.StatusOPEN)
+	Matched = string(matchoffer.StatusMATCHED)
+	Closed  = string(matchoffer.StatusCLOSED)
+	Expired = string(matchoffer.StatusEXPIRED)
 )
 
-// Match statuses.
+// Match statuses, from ent's enum constants for the same reason.
 const (
-	Proposed  = "PROPOSED"
-	Accepted  = "ACCEPTED"
-	Declined  = "DECLINED"
-	Withdrawn = "WITHDRAWN"
-	Completed = "COMPLETED"
+	Proposed  = string(match.StatusPROPOSED)
+	Accepted  = string(match.StatusACCEPTED)
+	Declined  = string(match.StatusDECLINED)
+	Withdrawn = string(match.StatusWITHDRAWN)
+	Completed = string(match.StatusCOMPLETED)
 )
 
 // Refusal is a change the rules do not allow: Forbidden when the caller's
