@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -371,5 +372,28 @@ func TestNoCodec(t *testing.T) {
 	}
 	if c, err := FromContext(NewContext(ctx, nil)); c != nil || !errors.Is(err, ErrNoCodec) {
 		t.Errorf("FromContext of a nil codec: %v, %v; want ErrNoCodec", c, err)
+	}
+}
+
+// BenchmarkMarshalID is the per-ID cost of the ID scalar: encrypting the
+// key and finding the codec in the context, directly under it and under
+// as many other values as a field's context has in the server.
+func BenchmarkMarshalID(b *testing.B) {
+	c := newCodec(b, "bench")
+	for _, depth := range []int{0, 40} {
+		ctx := withCodec(c)
+		type other struct{ int }
+		for i := range depth {
+			ctx = context.WithValue(ctx, other{i}, i)
+		}
+		b.Run(fmt.Sprintf("under %d values", depth), func(b *testing.B) {
+			var w strings.Builder
+			for i := 0; b.Loop(); i++ {
+				w.Reset()
+				if err := MarshalID(1<<rangeBits+i%1000).MarshalGQLContext(ctx, &w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
