@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -96,6 +97,13 @@ func (c *Checks) Validate(es graphql.ExecutableSchema) error {
 
 // MutateOperationContext checks the operation about to run.
 func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	codec, err := gid.FromContext(ctx)
+	if err != nil {
+		// The server installs a codec for every request: without one,
+		// no ID could be checked nor written.
+		slog.ErrorContext(ctx, "checking an operation", "request_id", RequestID(ctx), "err", err)
+		return apierr.InternalFor(RequestID(ctx)).GQL()
+	}
 	for _, v := range rc.Operation.VariableDefinitions {
 		if v.Type.Name() != cursorType {
 			continue
@@ -108,13 +116,13 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 		if !ok {
 			return badInput(v.Position, "variable $%s: a cursor is a string", v.Variable)
 		}
-		internal, _, err := gid.InternalCursor(s)
+		internal, _, err := codec.InternalCursor(s)
 		if err != nil {
 			return badInput(v.Position, "variable $%s: %v", v.Variable, err)
 		}
 		rc.Variables[v.Variable] = internal
 	}
-	w := walker{checks: c, rc: rc, seen: map[string]bool{}}
+	w := walker{checks: c, codec: codec, rc: rc, seen: map[string]bool{}}
 	if err := w.selections(rc.Operation.SelectionSet, 1, 0); err != nil {
 		return err
 	}
@@ -139,6 +147,7 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 // walker is one walk over an operation.
 type walker struct {
 	checks *Checks
+	codec  *gid.Codec // the request's
 	rc     *graphql.OperationContext
 	seen   map[string]bool // fragment spreads on the current path
 
@@ -434,7 +443,7 @@ func (w *walker) page(f *ast.Field) *gqlerror.Error {
 		if !ok || !isString {
 			continue
 		}
-		typ, values, err := gid.CursorValues(s)
+		typ, values, err := w.codec.CursorValues(s)
 		if err != nil {
 			return badInput(f.Position, "%s: %q: %v", fieldName(f), name, err)
 		}
@@ -624,7 +633,7 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 		return ""
 	}
 	if t.NamedType == "ID" {
-		return checkID(v, want, path)
+		return checkID(w.codec, v, want, path)
 	}
 	def := w.checks.schema.Types[t.NamedType]
 	if def == nil || def.Kind != ast.InputObject {
@@ -670,12 +679,11 @@ var handInputIDTargets = map[string]string{
 	"BeneficiaryInput.countryID": "Country",
 }
 
-func checkID(v any, want, path string) string {
+func checkID(codec *gid.Codec, v any, want, path string) string {
 	s, ok := v.(string)
 	if !ok {
 		return fmt.Sprintf("%s: invalid ID %v: IDs are opaque strings this service issued", path, v)
 	}
-	codec := gid.Current()
 	key, err := codec.Decode(s)
 	if err != nil {
 		return fmt.Sprintf("%s: %v", path, err)

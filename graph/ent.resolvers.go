@@ -10,9 +10,15 @@ import (
 	"sscgraph/ent"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/graph/generated"
+	"sscgraph/internal/audit"
 
 	"entgo.io/contrib/entgql"
 )
+
+// Changes is the resolver for the changes field.
+func (r *auditEventResolver) Changes(ctx context.Context, obj *ent.AuditEvent) (map[string]any, error) {
+	return audit.ClientChanges(ctx, obj.Changes)
+}
 
 // Status is the resolver for the status field.
 func (r *matchOfferResolver) Status(ctx context.Context, obj *ent.MatchOffer) (matchoffer.Status, error) {
@@ -113,6 +119,9 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[int], f
 // Activity returns generated.ActivityResolver implementation.
 func (r *Resolver) Activity() generated.ActivityResolver { return &activityResolver{r} }
 
+// AuditEvent returns generated.AuditEventResolver implementation.
+func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEventResolver{r} }
+
 // Consultant returns generated.ConsultantResolver implementation.
 func (r *Resolver) Consultant() generated.ConsultantResolver { return &consultantResolver{r} }
 
@@ -165,6 +174,7 @@ func (r *Resolver) ProjectWhereInput() generated.ProjectWhereInputResolver {
 
 type (
 	activityResolver               struct{ *Resolver }
+	auditEventResolver             struct{ *Resolver }
 	consultantResolver             struct{ *Resolver }
 	countryResolver                struct{ *Resolver }
 	matchResolver                  struct{ *Resolver }

@@ -95,11 +95,16 @@ func pageLimits(def *ast.FieldDefinition) (deflt, maximum int, paged bool) {
 	return 0, 0, false
 }
 
-// ValidationRules returns gqlparser's default rules plus the paging rule.
-func ValidationRules() *rules.Rules {
-	r := rules.NewDefaultRules()
-	r.AddRule(pagingRuleName, pagingRule)
-	return r
+// ValidationRules returns the function that gives gqlparser's default rules
+// plus the paging rule, which reads literal cursors with codec (the
+// server's: validation runs before any resolver, without the request's
+// context).
+func ValidationRules(codec *gid.Codec) func() *rules.Rules {
+	return func() *rules.Rules {
+		r := rules.NewDefaultRules()
+		r.AddRule(pagingRuleName, pagingRule(codec))
+		return r
+	}
 }
 
 // pagingRuleName names the paging rule in the errors it raises.
@@ -123,7 +128,11 @@ const pagingRuleName = "SSCGraphPaging"
 //
 // What depends on variables, and whether a cursor fits its connection, is
 // checked per request by Checks.
-func pagingRule(observers *core.Events, addError core.AddErrFunc) {
+func pagingRule(codec *gid.Codec) core.RuleFunc {
+	return func(observers *core.Events, addError core.AddErrFunc) { pagingFields(codec, observers, addError) }
+}
+
+func pagingFields(codec *gid.Codec, observers *core.Events, addError core.AddErrFunc) {
 	observers.OnField(func(_ *core.Walker, field *ast.Field) {
 		deflt, maximum, paged := pageLimits(field.Definition)
 		if !paged {
@@ -159,7 +168,7 @@ func pagingRule(observers *core.Events, addError core.AddErrFunc) {
 			if arg == nil || arg.Value == nil || arg.Value.Kind != ast.StringValue {
 				continue
 			}
-			internal, _, err := gid.InternalCursor(arg.Value.Raw)
+			internal, _, err := codec.InternalCursor(arg.Value.Raw)
 			if err != nil {
 				addError(core.Message("%s: %q: %v", fieldName(field), name, err), core.At(arg.Position))
 				continue

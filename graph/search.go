@@ -26,7 +26,7 @@ func (r *Resolver) search(ctx context.Context, text string, types []search.Searc
 		}
 		limit = *first
 	}
-	offset, err := search.Offset(after)
+	offset, err := search.Offset(ctx, after)
 	if err != nil {
 		return nil, err
 	}

@@ -356,10 +356,10 @@ func (r *Resolver) matchChanged(ctx context.Context, need, offer *int) (<-chan *
 // and offer, and returns the condition every match it receives must meet:
 // nil for EDITOR and ADMIN keys, being a party for MEMBER keys.
 func (r *Resolver) matchParty(ctx context.Context, need, offer *int) (predicate.Match, error) {
-	if err := checkIDType(need, "need", "MatchNeed"); err != nil {
+	if err := checkIDType(ctx, need, "need", "MatchNeed"); err != nil {
 		return nil, err
 	}
-	if err := checkIDType(offer, "offer", "MatchOffer"); err != nil {
+	if err := checkIDType(ctx, offer, "offer", "MatchOffer"); err != nil {
 		return nil, err
 	}
 	v := viewer.From(ctx)
@@ -433,11 +433,11 @@ func missingPosting(err error, arg, typ string) error {
 // checkIDType refuses an ID of another type where a type is expected: the
 // operation's checks know the types of ID fields of inputs, not of plain
 // ID arguments.
-func checkIDType(id *int, arg, typ string) error {
+func checkIDType(ctx context.Context, id *int, arg, typ string) error {
 	if id == nil {
 		return nil
 	}
-	return gid.CheckType(arg, *id, typ)
+	return gid.CheckType(ctx, arg, *id, typ)
 }
 
 // DefaultSuggestions is how many suggestions suggestionsChanged follows

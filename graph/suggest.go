@@ -21,7 +21,7 @@ import (
 // cost one statement per level as in every other connection.
 
 func (r *Resolver) suggestedOffers(ctx context.Context, need int, first *int, after *entgql.Cursor[int]) (*matching.OfferSuggestionConnection, error) {
-	page, err := matching.NewPage("suggestedOffers", first, after, "MatchOffer", selectsTotal(ctx))
+	page, err := matching.NewPage(ctx, "suggestedOffers", first, after, "MatchOffer", selectsTotal(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (r *Resolver) suggestedOffers(ctx context.Context, need int, first *int, af
 }
 
 func (r *Resolver) suggestedNeeds(ctx context.Context, offer int, first *int, after *entgql.Cursor[int]) (*matching.NeedSuggestionConnection, error) {
-	page, err := matching.NewPage("suggestedNeeds", first, after, "MatchNeed", selectsTotal(ctx))
+	page, err := matching.NewPage(ctx, "suggestedNeeds", first, after, "MatchNeed", selectsTotal(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (r *Resolver) suggestedNeeds(ctx context.Context, offer int, first *int, af
 }
 
 func (r *Resolver) suggestedConsultants(ctx context.Context, activity *int, topics []int, country *int, language *string, first *int, after *entgql.Cursor[int]) (*matching.ConsultantSuggestionConnection, error) {
-	page, err := matching.NewPage("suggestedConsultants", first, after, "Consultant", selectsTotal(ctx))
+	page, err := matching.NewPage(ctx, "suggestedConsultants", first, after, "Consultant", selectsTotal(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,7 @@ import (
 
 	gen "sscgraph/ent"
 	"sscgraph/ent/auditevent"
-	"sscgraph/ent/privacy"
-	"sscgraph/internal/auditbuf"
-	"sscgraph/internal/gid"
+	"sscgraph/internal/audit"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/viewer"
 )
@@ -64,15 +62,10 @@ func audited(typ string) ent.Hook {
 			if info := reqctx.From(ctx); info != nil && info.ID != "" {
 				event.SetRequestID(info.ID)
 			}
-			// A bulk writer records its events together (auditbuf).
-			if buf := auditbuf.From(ctx); buf != nil {
-				buf.Add(event)
-				return value, nil
-			}
-			// The audit trail is written by this hook alone.
-			_, err = event.Save(privacy.DecisionContext(ctx, privacy.Allow))
-			if err != nil {
-				return nil, fmt.Errorf("recording the audit event: %w", err)
+			// Package audit writes the trail (at once, or with a bulk
+			// writer's other events).
+			if err := audit.Record(ctx, event); err != nil {
+				return nil, err
 			}
 			return value, nil
 		})
@@ -124,12 +117,18 @@ func describe(ctx context.Context, m ent.Mutation) (auditevent.Operation, map[st
 		changes[camelCase(f)] = map[string]any{"new": nil}
 	}
 	for _, e := range m.AddedEdges() {
-		edge := edgeChange(changes, e)
-		edge["added"] = globalIDs(m.AddedIDs(e))
+		ids, err := storedIDs(m.AddedIDs(e))
+		if err != nil {
+			return "", nil, fmt.Errorf("edge %s: %w", e, err)
+		}
+		edgeChange(changes, e)["added"] = ids
 	}
 	for _, e := range m.RemovedEdges() {
-		edge := edgeChange(changes, e)
-		edge["removed"] = globalIDs(m.RemovedIDs(e))
+		ids, err := storedIDs(m.RemovedIDs(e))
+		if err != nil {
+			return "", nil, fmt.Errorf("edge %s: %w", e, err)
+		}
+		edgeChange(changes, e)["removed"] = ids
 	}
 	for _, e := range m.ClearedEdges() {
 		edgeChange(changes, e)["cleared"] = true
@@ -147,16 +146,20 @@ func edgeChange(changes map[string]any, edge string) map[string]any {
 	return c
 }
 
-// globalIDs turns keys into the IDs clients use.
-func globalIDs(ids []ent.Value) []string {
-	codec := gid.Current()
-	out := make([]string, 0, len(ids))
+// storedIDs records the keys of an edge's rows as the trail stores IDs
+// (audit.Key): raw keys, which readers see as global IDs under their own
+// secret. Every sscgraph key is an int; anything else is a bug, not an ID
+// to leave out.
+func storedIDs(ids []ent.Value) ([]any, error) {
+	out := make([]any, 0, len(ids))
 	for _, id := range ids {
-		if n, ok := id.(int); ok && codec != nil {
-			out = append(out, codec.Encode(n))
+		n, ok := id.(int)
+		if !ok {
+			return nil, fmt.Errorf("audit: an ID is %T, not an int key", id)
 		}
+		out = append(out, audit.Key(n))
 	}
-	return out
+	return out, nil
 }
 
 func camelCase(s string) string {

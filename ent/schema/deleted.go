@@ -22,7 +22,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
-	"sscgraph/internal/gid"
+	"sscgraph/internal/audit"
 )
 
 // A delete's audit event records the row as it was, so that the trail
@@ -105,7 +105,6 @@ func deletedChanges(ctx context.Context, m ent.Mutation) (map[string]any, error)
 
 // links records an entity's loaded links to single rows by their IDs.
 func links(edges reflect.Value, changes map[string]any) {
-	codec := gid.Current()
 	for i := 0; i < edges.NumField(); i++ {
 		f := edges.Type().Field(i)
 		e := edges.Field(i)
@@ -113,11 +112,11 @@ func links(edges reflect.Value, changes map[string]any) {
 			continue
 		}
 		id := e.Elem().FieldByName("ID")
-		if !id.IsValid() || id.Kind() != reflect.Int || codec == nil {
+		if !id.IsValid() || id.Kind() != reflect.Int {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		changes[camelCase(name)] = map[string]any{"old": codec.Encode(int(id.Int()))}
+		changes[camelCase(name)] = map[string]any{"old": audit.Key(int(id.Int()))}
 	}
 }
 

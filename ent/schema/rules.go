@@ -297,7 +297,11 @@ func edgesExist(next ent.Mutator) ent.Mutator {
 				}
 				if _, err := client.Noder(rctx, id); err != nil {
 					if gen.IsNotFound(err) {
-						return nil, validate.Errorf(camelCase(e), "no object has the ID %s", gid.Current().Encode(id))
+						codec, cerr := gid.FromContext(ctx)
+						if cerr != nil {
+							return nil, fmt.Errorf("naming the missing %s: %w", e, cerr)
+						}
+						return nil, validate.Errorf(camelCase(e), "no object has the ID %s", codec.Encode(id))
 					}
 					return nil, fmt.Errorf("checking %s: %w", e, err)
 				}

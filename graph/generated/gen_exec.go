@@ -51,6 +51,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Activity() ActivityResolver
+	AuditEvent() AuditEventResolver
 	Consultant() ConsultantResolver
 	Country() CountryResolver
 	Match() MatchResolver
@@ -726,6 +727,9 @@ type ComplexityRoot struct {
 
 type ActivityResolver interface {
 	Beneficiaries(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*participants.Connection, error)
+}
+type AuditEventResolver interface {
+	Changes(ctx context.Context, obj *ent.AuditEvent) (map[string]any, error)
 }
 type ConsultantResolver interface {
 	Email(ctx context.Context, obj *ent.Consultant) (*string, error)
@@ -16704,10 +16708,26 @@ func (ec *executionContext) fieldContext_AuditEvent_operation(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEvent_changes(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalOMap2map(ctx, field.Selections, obj.Changes)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Map")
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "Map")
 }
 
 func (ec *executionContext) _AuditEvent_requestID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -43437,7 +43457,7 @@ func (ec *executionContext) unmarshalNCreateTopicInput2sscgraphᚋentᚐCreateTo
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
-	res, err := gid.UnmarshalCursor(v)
+	res, err := gid.UnmarshalCursor(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -43447,7 +43467,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -43465,7 +43485,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
-	res, err := gid.UnmarshalID(v)
+	res, err := gid.UnmarshalID(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -43475,7 +43495,7 @@ func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.Selectio
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -45227,7 +45247,7 @@ func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	if v == nil {
 		return nil, nil
 	}
-	res, err := gid.UnmarshalCursor(v)
+	res, err := gid.UnmarshalCursor(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -45236,9 +45256,8 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := gid.MarshalCursor(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
@@ -45332,7 +45351,7 @@ func (ec *executionContext) unmarshalOID2ᚖint(ctx context.Context, v any) (*in
 	if v == nil {
 		return nil, nil
 	}
-	res, err := gid.UnmarshalID(v)
+	res, err := gid.UnmarshalID(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -45341,9 +45360,8 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := gid.MarshalID(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

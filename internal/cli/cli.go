@@ -20,6 +20,7 @@ import (
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/migrations"
+	"sscgraph/internal/server"
 )
 
 // DefaultGCPercent is the garbage collector's target that serve sets when
@@ -268,9 +269,15 @@ func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr i
 	fs := newFlagSet("migrate", stderr)
 	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	dryRun := fs.Bool("dry-run", false, "print the migrations that would be applied, with their SQL, and change nothing")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), "secret of the global IDs, as serve has it (env SSCGRAPH_ID_SECRET): a migration reads the IDs old audit events hold with it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	codec, err := server.NewCodec(*idSecret)
+	if err != nil {
+		return err
+	}
+	ctx = gid.NewContext(ctx, codec)
 	db, err := database.Open(ctx, *dsn, database.Options{})
 	if err != nil {
 		return err

@@ -60,7 +60,9 @@ func importCmd(ctx context.Context, args []string, getenv Getenv, stdout, stderr
 	if err != nil {
 		return err
 	}
-	gid.Use(codec)
+	// The writes' checks name rows by their global IDs, and migrations
+	// may need to read old IDs: both with the secret serve has.
+	ctx = gid.NewContext(ctx, codec)
 	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err

@@ -41,6 +41,9 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	// The writes' checks name rows by their global IDs, and migrations
+	// may need to read old IDs: both with the secret serve has.
+	ctx = gid.NewContext(ctx, codec)
 	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sscgraph/internal/database"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
 )
@@ -60,6 +61,15 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	if err := checkIDSecret(c.dsn, c.idSecret, c.insecureSecret, logger); err != nil {
 		return err
 	}
+	if c.idSecret != "" {
+		c.server.IDSecret = c.idSecret
+	}
+	// Migrations that rewrite stored IDs read them with the secret the
+	// API will serve.
+	codec, err := server.NewCodec(c.server.IDSecret)
+	if err != nil {
+		return err
+	}
 	// The listener comes first, answering with a placeholder while the
 	// database is waited for: /healthz says the process lives, /readyz
 	// why it is not ready, the API 503 with Retry-After.
@@ -84,7 +94,7 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 
 	c.db.Logger = logger
 	c.db.OnStatement = func(ctx context.Context, _ string) { reqctx.CountStatement(ctx) }
-	db, err := waitForDatabase(ctx, c.dsn, c.db, c.dbWait, logger, &status)
+	db, err := waitForDatabase(gid.NewContext(ctx, codec), c.dsn, c.db, c.dbWait, logger, &status)
 	if err != nil {
 		_ = srv.Close()
 		if ctx.Err() != nil {
@@ -99,9 +109,6 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	logger.Info("database opened", database.Describe(c.dsn)...)
 
 	c.server.Introspection = c.introspection
-	if c.idSecret != "" {
-		c.server.IDSecret = c.idSecret
-	}
 	status.set("building the API")
 	h, err := server.New(db, c.server, logger)
 	if err != nil {

@@ -51,6 +51,11 @@ func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *ht
 		writeErrors(w, bad.status, bad.errors)
 		return
 	}
+	codec, err := gid.FromContext(ctx)
+	if err != nil {
+		h.refuse(ctx, w, fmt.Errorf("geojson export: %w", err))
+		return
+	}
 	var pred func(*entsql.Selector)
 	if v, ok := params["where"]; ok {
 		if f := jsonParam("where", v, '{', "an object, the ActivityWhereInput of the GraphQL argument"); f != nil {
@@ -97,7 +102,7 @@ func (h *Handler) serveGeoJSON(ctx context.Context, w http.ResponseWriter, r *ht
 		for _, e := range p.Edges {
 			n := e.Node
 			id, _ := n["id"].(string)
-			key, err := gid.Current().Decode(id)
+			key, err := codec.Decode(id)
 			if err != nil {
 				h.refuse(ctx, w, fmt.Errorf("decoding a country's ID: %w", err))
 				return

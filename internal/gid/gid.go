@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
 )
 
 // rangeBits is the width of each type's key range in ent's global-ID scheme.
@@ -121,16 +120,6 @@ func (c *Codec) Decode(id string) (int, error) {
 	}
 	return int(key), nil
 }
-
-var current atomic.Pointer[Codec]
-
-// Use makes c the codec the GraphQL marshalers use. Servers call it once at
-// start with the configured secret; IDs are stable across restarts and
-// replicas as long as the secret is.
-func Use(c *Codec) { current.Store(c) }
-
-// Current returns the codec in use, or nil before Use.
-func Current() *Codec { return current.Load() }
 
 // strict decodes base64 without padding and refuses unused bits that are
 // not zero, so that each ID and cursor has one spelling.

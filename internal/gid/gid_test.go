@@ -1,14 +1,16 @@
 package gid
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
-	"io"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // starts is a made-up type table in ent's global-ID layout (each type owns
@@ -256,24 +258,20 @@ func TestNewCodecRefuses(t *testing.T) {
 	}
 }
 
-// useCodec makes c the codec of the GraphQL marshalers for one test.
-func useCodec(t *testing.T, c *Codec) {
-	prev := Current()
-	Use(c)
-	t.Cleanup(func() { Use(prev) })
-}
+// withCodec returns a context carrying c, as the server's requests do.
+func withCodec(c *Codec) context.Context { return NewContext(context.Background(), c) }
 
 // TestUnmarshalID: the GraphQL scalar accepts only strings this service
 // issued.
 func TestUnmarshalID(t *testing.T) {
 	c := newCodec(t, "scalar")
-	useCodec(t, c)
+	ctx := withCodec(c)
 	key := 40<<rangeBits + 9
-	if got, err := UnmarshalID(c.Encode(key)); err != nil || got != key {
+	if got, err := UnmarshalID(ctx, c.Encode(key)); err != nil || got != key {
 		t.Errorf("UnmarshalID(Encode(%d)) = %d, %v", key, got, err)
 	}
 	for _, v := range []any{nil, float64(key), true, []any{c.Encode(key)}, map[string]any{}, "", "Organization_x"} {
-		if got, err := UnmarshalID(v); !errors.Is(err, ErrInvalid) {
+		if got, err := UnmarshalID(ctx, v); !errors.Is(err, ErrInvalid) {
 			t.Errorf("UnmarshalID(%#v) = %d, %v, want ErrInvalid", v, got, err)
 		}
 	}
@@ -284,17 +282,16 @@ func TestUnmarshalID(t *testing.T) {
 // which the paging checks compare with the connection's.
 func TestCursors(t *testing.T) {
 	c := newCodec(t, "cursors")
-	useCodec(t, c)
 	key := 1<<rangeBits + 77 // a Region
-	opaque := marshal(t, MarshalCursor(entgql.Cursor[int]{ID: key, Value: []any{"AFRICA"}}))
+	opaque := marshal(t, withCodec(c), MarshalCursor(entgql.Cursor[int]{ID: key, Value: []any{"AFRICA"}}))
 	if strings.Contains(opaque, "77") {
 		t.Errorf("cursor %q shows the key", opaque)
 	}
-	internal, typ, err := InternalCursor(opaque)
+	internal, typ, err := c.InternalCursor(opaque)
 	if err != nil || typ != "Region" {
 		t.Fatalf("InternalCursor = %q, %q, %v, want a Region cursor", internal, typ, err)
 	}
-	typ, values, err := CursorValues(internal)
+	typ, values, err := c.CursorValues(internal)
 	if err != nil || typ != "Region" || len(values) != 1 || values[0] != "AFRICA" {
 		t.Errorf("CursorValues = %q, %v, %v, want Region [AFRICA]", typ, values, err)
 	}
@@ -305,21 +302,21 @@ func TestCursors(t *testing.T) {
 
 	// A cursor from another deployment names no row here.
 	other := newCodec(t, "another secret")
-	useCodec(t, other)
-	foreign := marshal(t, MarshalCursor(entgql.Cursor[int]{ID: key}))
-	useCodec(t, c)
+	foreign := marshal(t, withCodec(other), MarshalCursor(entgql.Cursor[int]{ID: key}))
 	for _, bad := range []string{"", "AAAA", "!!!!", foreign, opaque[:len(opaque)-2], base64.RawURLEncoding.EncodeToString([]byte{0x81, 0xa1, 'i', 0xa1, 'x'})} {
-		if internal, typ, err := InternalCursor(bad); err == nil {
+		if internal, typ, err := c.InternalCursor(bad); err == nil {
 			t.Errorf("InternalCursor(%q) = %q, %q, want an error", bad, internal, typ)
 		}
 	}
 }
 
-// marshal writes a GraphQL marshaler and unquotes the JSON string.
-func marshal(t *testing.T, m interface{ MarshalGQL(w io.Writer) }) string {
+// marshal writes a GraphQL marshaler with ctx and unquotes the JSON string.
+func marshal(t *testing.T, ctx context.Context, m graphql.ContextMarshaler) string {
 	t.Helper()
 	var b strings.Builder
-	m.MarshalGQL(&b)
+	if err := m.MarshalGQLContext(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
 	s := b.String()
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
 		t.Fatalf("marshaled %q, want a JSON string", s)
@@ -354,4 +351,49 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(%q) = %d, which encodes as %q", id, key, back)
 		}
 	})
+}
+
+// TestNoCodec: without a codec in the context, IDs and cursors fail with
+// ErrNoCodec instead of being written empty or panicking.
+func TestNoCodec(t *testing.T) {
+	ctx := context.Background()
+	var b strings.Builder
+	if err := MarshalID(1<<rangeBits+1).MarshalGQLContext(ctx, &b); !errors.Is(err, ErrNoCodec) || b.Len() != 0 {
+		t.Errorf("MarshalID without a codec: wrote %q, %v; want nothing and ErrNoCodec", b.String(), err)
+	}
+	if err := MarshalCursor(entgql.Cursor[int]{ID: 1}).MarshalGQLContext(ctx, &b); !errors.Is(err, ErrNoCodec) {
+		t.Errorf("MarshalCursor without a codec: %v, want ErrNoCodec", err)
+	}
+	if _, err := UnmarshalID(ctx, "Region_"+strings.Repeat("A", 22)); !errors.Is(err, ErrNoCodec) {
+		t.Errorf("UnmarshalID without a codec: %v, want ErrNoCodec", err)
+	}
+	if err := CheckType(ctx, "id", 1, "Region"); !errors.Is(err, ErrNoCodec) {
+		t.Errorf("CheckType without a codec: %v, want ErrNoCodec", err)
+	}
+	if c, err := FromContext(NewContext(ctx, nil)); c != nil || !errors.Is(err, ErrNoCodec) {
+		t.Errorf("FromContext of a nil codec: %v, %v; want ErrNoCodec", c, err)
+	}
+}
+
+// BenchmarkMarshalID is the per-ID cost of the ID scalar: encrypting the
+// key and finding the codec in the context, directly under it and under
+// as many other values as a field's context has in the server.
+func BenchmarkMarshalID(b *testing.B) {
+	c := newCodec(b, "bench")
+	for _, depth := range []int{0, 40} {
+		ctx := withCodec(c)
+		type other struct{ int }
+		for i := range depth {
+			ctx = context.WithValue(ctx, other{i}, i)
+		}
+		b.Run(fmt.Sprintf("under %d values", depth), func(b *testing.B) {
+			var w strings.Builder
+			for i := 0; b.Loop(); i++ {
+				w.Reset()
+				if err := MarshalID(1<<rangeBits+i%1000).MarshalGQLContext(ctx, &w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package gid
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -20,11 +21,15 @@ func (c *Codec) TypeMismatch(key int, want string) string {
 	return fmt.Sprintf("%q is the ID of %s, not of %s", c.Encode(key), withArticle(got), withArticle(want))
 }
 
-// CheckType refuses a key of the codec in use that is not of type want, as
-// bad input naming the argument arg (in the message and the "field"
-// extension); nil when the key is of type want.
-func CheckType(arg string, key int, want string) error {
-	if msg := mustCodec().TypeMismatch(key, want); msg != "" {
+// CheckType refuses a key that is not of type want, as bad input naming the
+// argument arg (in the message and the "field" extension); nil when the key
+// is of type want. The codec is the one ctx carries (ErrNoCodec without).
+func CheckType(ctx context.Context, arg string, key int, want string) error {
+	c, err := FromContext(ctx)
+	if err != nil {
+		return err
+	}
+	if msg := c.TypeMismatch(key, want); msg != "" {
 		return apierr.BadInput("%s: %s", arg, msg).With("field", arg)
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 // issued, then both types with their article.
 func TestCheckType(t *testing.T) {
 	c := newCodec(t, "check type")
-	useCodec(t, c)
+	ctx := withCodec(c)
 	region := 1<<rangeBits + 5
 	org := 40<<rangeBits + 3
 	cases := []struct {
@@ -32,7 +32,7 @@ func TestCheckType(t *testing.T) {
 			if got := c.TypeMismatch(tc.key, tc.want); got != tc.msg {
 				t.Errorf("TypeMismatch: got %q, want %q", got, tc.msg)
 			}
-			err := CheckType("input.countryID", tc.key, tc.want)
+			err := CheckType(ctx, "input.countryID", tc.key, tc.want)
 			if tc.msg == "" {
 				if err != nil {
 					t.Errorf("CheckType: got %v, want nil", err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"sscgraph/ent"
-	"sscgraph/internal/auditbuf"
+	"sscgraph/internal/audit"
 	"sscgraph/internal/lifecycle"
 	"sscgraph/internal/validate"
 )
@@ -197,10 +197,10 @@ func (w *writer[R, E]) attempt(ctx context.Context, items []item[R], cur map[str
 		return err
 	}
 	// The rows' audit events are inserted together once the rows are
-	// written (auditbuf), in the same savepoint: one INSERT per thousand
+	// written (audit.Buffer), in the same savepoint: one INSERT per thousand
 	// events instead of one per record.
-	var events auditbuf.Buffer
-	n, err := w.write(auditbuf.With(ctx, &events), items, cur)
+	var events audit.Buffer
+	n, err := w.write(audit.With(ctx, &events), items, cur)
 	if err == nil {
 		err = events.Flush(ctx, w.c)
 	}

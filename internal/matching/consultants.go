@@ -63,14 +63,14 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 	}
 	if ask.Activity != nil {
 		id := *ask.Activity
-		if err := gid.CheckType("activity", id, "Activity"); err != nil {
+		if err := gid.CheckType(ctx, "activity", id, "Activity"); err != nil {
 			return nil, err
 		}
 		a, err := client.Activity.Query().Where(activity.ID(id)).
 			WithTopics().WithBeneficiaryCountries(withRegion).
 			Only(ctx)
 		if err != nil {
-			return nil, badID("activity", id, "Activity", err)
+			return nil, badID(ctx, "activity", id, "Activity", err)
 		}
 		p.activity = a.ID
 		for _, t := range topicRefs(a.Edges.Topics) {
@@ -83,7 +83,7 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 		addLanguage(a.Language)
 	}
 	for i, id := range ask.Topics {
-		if err := gid.CheckType(fmt.Sprintf("topics[%d]", i), id, "Topic"); err != nil {
+		if err := gid.CheckType(ctx, fmt.Sprintf("topics[%d]", i), id, "Topic"); err != nil {
 			return nil, err
 		}
 	}
@@ -100,7 +100,7 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 		for i, id := range ask.Topics {
 			t, ok := found[id]
 			if !ok {
-				return nil, badID(fmt.Sprintf("topics[%d]", i), id, "Topic", &ent.NotFoundError{})
+				return nil, badID(ctx, fmt.Sprintf("topics[%d]", i), id, "Topic", &ent.NotFoundError{})
 			}
 			if !topicIDs[id] {
 				topicIDs[id] = true
@@ -110,12 +110,12 @@ func loadAsk(ctx context.Context, client *ent.Client, ask ConsultantAsk) (*consu
 	}
 	if ask.Country != nil {
 		id := *ask.Country
-		if err := gid.CheckType("country", id, "Country"); err != nil {
+		if err := gid.CheckType(ctx, "country", id, "Country"); err != nil {
 			return nil, err
 		}
 		c, err := client.Country.Query().Where(country.ID(id)).WithRegion().Only(ctx)
 		if err != nil {
-			return nil, badID("country", id, "Country", err)
+			return nil, badID(ctx, "country", id, "Country", err)
 		}
 		addCountry(c)
 	}

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -42,7 +43,7 @@ type Key struct {
 // (MatchOffer for suggestedOffers …). The operation's checks (package
 // graph) refuse all of this before the operation runs; this guards every
 // other caller.
-func NewPage(field string, first *int, after *entgql.Cursor[int], typ string, total bool) (Page, error) {
+func NewPage(ctx context.Context, field string, first *int, after *entgql.Cursor[int], typ string, total bool) (Page, error) {
 	p := Page{First: DefaultFirst, Total: total}
 	if first != nil {
 		if *first < 0 || *first > MaxFirst {
@@ -56,7 +57,11 @@ func NewPage(field string, first *int, after *entgql.Cursor[int], typ string, to
 	bad := func(why string) error {
 		return apierr.BadInput("%s: %q: %s", field, "after", why).With("field", "after")
 	}
-	if got, _ := gid.Current().TypeOf(after.ID); got != typ {
+	codec, err := gid.FromContext(ctx)
+	if err != nil {
+		return p, err
+	}
+	if got, _ := codec.TypeOf(after.ID); got != typ {
 		return p, bad(fmt.Sprintf("the cursor belongs to a page of %s, not of %s", got, typ))
 	}
 	values, ok := after.Value.([]any)

@@ -91,12 +91,16 @@ type offerProfile struct {
 // badID answers an ID of the wrong type, or of no row, as bad input naming
 // the argument. An unknown key keeps ent's not-found error in the chain,
 // so that callers that follow a row (subscriptions) can tell it is gone.
-func badID(arg string, key int, typ string, err error) error {
-	if wrong := gid.CheckType(arg, key, typ); wrong != nil {
+func badID(ctx context.Context, arg string, key int, typ string, err error) error {
+	if wrong := gid.CheckType(ctx, arg, key, typ); wrong != nil {
 		return wrong
 	}
 	if ent.IsNotFound(err) {
-		return fmt.Errorf("%w (%w)", apierr.BadInput("%s: no %s has the ID %q", arg, typ, gid.Current().Encode(key)).With("field", arg), err)
+		codec, cerr := gid.FromContext(ctx)
+		if cerr != nil {
+			return fmt.Errorf("naming the missing %s: %w", arg, cerr)
+		}
+		return fmt.Errorf("%w (%w)", apierr.BadInput("%s: no %s has the ID %q", arg, typ, codec.Encode(key)).With("field", arg), err)
 	}
 	return err
 }
@@ -123,7 +127,7 @@ func withRegion(q *ent.CountryQuery) { q.WithRegion() }
 // loadNeed reads a need's profile in two statements (the need with its
 // places, then its topics): it runs before every page of suggestedOffers.
 func loadNeed(ctx context.Context, client *ent.Client, arg string, id int) (*needProfile, error) {
-	if err := gid.CheckType(arg, id, "MatchNeed"); err != nil {
+	if err := gid.CheckType(ctx, arg, id, "MatchNeed"); err != nil {
 		return nil, err
 	}
 	var rows []struct {
@@ -158,7 +162,7 @@ func loadNeed(ctx context.Context, client *ent.Client, arg string, id int) (*nee
 		if err == nil {
 			err = &ent.NotFoundError{}
 		}
-		return nil, badID(arg, id, "MatchNeed", err)
+		return nil, badID(ctx, arg, id, "MatchNeed", err)
 	}
 	r := rows[0]
 	p := &needProfile{
@@ -180,7 +184,7 @@ func loadNeed(ctx context.Context, client *ent.Client, arg string, id int) (*nee
 }
 
 func loadOffer(ctx context.Context, client *ent.Client, arg string, id int) (*offerProfile, error) {
-	if err := gid.CheckType(arg, id, "MatchOffer"); err != nil {
+	if err := gid.CheckType(ctx, arg, id, "MatchOffer"); err != nil {
 		return nil, err
 	}
 	o, err := client.MatchOffer.Query().Where(matchoffer.ID(id)).
@@ -190,7 +194,7 @@ func loadOffer(ctx context.Context, client *ent.Client, arg string, id int) (*of
 		WithProvider(func(q *ent.OrganizationQuery) { q.WithCountry(withRegion) }).
 		Only(ctx)
 	if err != nil {
-		return nil, badID(arg, id, "MatchOffer", err)
+		return nil, badID(ctx, arg, id, "MatchOffer", err)
 	}
 	dev, err := developedKey(ctx, client)
 	if err != nil {

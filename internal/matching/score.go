@@ -24,7 +24,7 @@ func scorePair(ctx context.Context, client *ent.Client, needID, offerID int, now
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := gid.CheckType("offer", offerID, "MatchOffer"); err != nil {
+	if err := gid.CheckType(ctx, "offer", offerID, "MatchOffer"); err != nil {
 		return 0, nil, err
 	}
 	rows, err := rankOffers(ctx, client, offerQuery{need: n, now: now, page: Page{First: 1}, only: offerID})

@@ -12,6 +12,7 @@ import (
 	"sscgraph/ent/matchoffer"
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/pgtest"
 )
 
@@ -19,7 +20,6 @@ import (
 // SSCGRAPH_TEST_POSTGRES names a database.
 func demoDBs(t *testing.T) map[string]*ent.Client {
 	t.Helper()
-	useCodec(t)
 	ctx := context.Background()
 	dsns := map[string]string{"sqlite": filepath.Join(t.TempDir(), "demo.db")}
 	if pgtest.DSN() != "" {
@@ -55,7 +55,7 @@ func TestSuggestionScorePairIsTheRanking(t *testing.T) {
 }
 
 func testScorePairIsTheRanking(t *testing.T, client *ent.Client) {
-	ctx := context.Background()
+	ctx := gid.NewContext(context.Background(), useCodec(t))
 	now := time.Date(2026, 11, 28, 15, 4, 5, 0, time.UTC)
 	needs := client.MatchNeed.Query().Where(matchneed.StatusEQ(matchneed.StatusOPEN)).Order(ent.Asc(matchneed.FieldID)).AllX(ctx)
 	offers := client.MatchOffer.Query().Order(ent.Asc(matchoffer.FieldID)).AllX(ctx)

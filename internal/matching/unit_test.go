@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"sscgraph/internal/lifecycle"
 )
 
+// useCodec returns the codec of the default secret, for tests to put in
+// the contexts they call with.
 func useCodec(t testing.TB) *gid.Codec {
 	t.Helper()
 	starts, err := ent.NodeTypeStarts()
@@ -26,7 +29,6 @@ func useCodec(t testing.TB) *gid.Codec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gid.Use(codec)
 	return codec
 }
 
@@ -86,7 +88,7 @@ func TestSuggestionNewPage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := NewPage("suggestedOffers", tc.first, tc.after, "MatchOffer", false)
+			got, err := NewPage(gid.NewContext(context.Background(), codec), "suggestedOffers", tc.first, tc.after, "MatchOffer", false)
 			if tc.err != "" {
 				e, ok := apierr.As(err)
 				if !ok || e.Code != apierr.BadUserInput || !strings.Contains(e.Message, tc.err) || !strings.HasPrefix(e.Message, "suggestedOffers: ") {
@@ -107,7 +109,6 @@ func TestSuggestionNewPage(t *testing.T) {
 // A page reads one row more than it shows, to tell whether more follow;
 // its cursors carry the rows' scores.
 func TestSuggestionPageInfo(t *testing.T) {
-	useCodec(t)
 	keys := []Key{{900000, 3}, {900000, 5}, {120000, 1}}
 	info, page := pageInfo(Page{First: 2}, keys)
 	if len(page) != 2 || !info.HasNextPage || info.HasPreviousPage {

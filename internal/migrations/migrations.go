@@ -2,6 +2,8 @@
 // directory per dialect, and applies them. The SQL files are generated from
 // the ent model by gen/main.go (Atlas computes the difference) and applied
 // with goose, which records applied versions in a table of the database.
+// The few steps SQL cannot do (rewriting the audit trail's IDs, which needs
+// the ID secret) are written in Go (goSteps) and recorded the same way.
 package migrations
 
 import (
@@ -61,6 +63,7 @@ func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts = append(opts, goose.WithGoMigrations(goMigrations(dialect)...))
 	p, err := goose.NewProvider(gd, db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s migrations: %w", dialect, err)
@@ -81,7 +84,7 @@ func Up(ctx context.Context, db *sql.DB, dialect string) ([]Step, error) {
 	}
 	steps := make([]Step, 0, len(results))
 	for _, r := range results {
-		steps = append(steps, Step{Version: r.Source.Version, Name: baseName(r.Source.Path), Applied: true})
+		steps = append(steps, Step{Version: r.Source.Version, Name: stepName(r.Source), Applied: true})
 	}
 	return steps, nil
 }
@@ -116,8 +119,10 @@ func Plan(ctx context.Context, db *sql.DB, dialect string) ([]Step, error) {
 	}
 	steps := make([]Step, 0, len(status))
 	for _, s := range status {
-		st := Step{Version: s.Source.Version, Name: baseName(s.Source.Path), Applied: s.State == goose.StateApplied}
-		if !st.Applied {
+		st := Step{Version: s.Source.Version, Name: stepName(s.Source), Applied: s.State == goose.StateApplied}
+		if !st.Applied && s.Source.Type == goose.TypeGo {
+			st.SQL = "-- written in Go (internal/migrations/auditids.go): rewrites rows, changes no table"
+		} else if !st.Applied {
 			b, err := files.ReadFile(dir + "/" + st.Name)
 			if err != nil {
 				return nil, err
@@ -136,6 +141,14 @@ func Pending(ctx context.Context, db *sql.DB, dialect string) (bool, error) {
 		return false, err
 	}
 	return p.HasPending(ctx)
+}
+
+// stepName is a step's file name, or for a Go step its name in goSteps.
+func stepName(s *goose.Source) string {
+	if s.Type == goose.TypeGo {
+		return goSteps[s.Version]
+	}
+	return baseName(s.Path)
 }
 
 func baseName(path string) string {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -92,14 +93,18 @@ func Cursor(id, pos int) entgql.Cursor[int] {
 }
 
 // Offset reads an after cursor: where the next page starts.
-func Offset(after *entgql.Cursor[int]) (int, error) {
+func Offset(ctx context.Context, after *entgql.Cursor[int]) (int, error) {
 	if after == nil {
 		return 0, nil
 	}
 	bad := func(why string) error {
 		return apierr.BadInput("search: %q: %s", "after", why).With("field", "after")
 	}
-	typ, _ := gid.Current().TypeOf(after.ID)
+	codec, err := gid.FromContext(ctx)
+	if err != nil {
+		return 0, err
+	}
+	typ, _ := codec.TypeOf(after.ID)
 	searchable := false
 	for _, n := range NodeTypes {
 		searchable = searchable || n == typ

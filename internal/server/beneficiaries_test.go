@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // TestBeneficiaryPages: each activity's beneficiaries, with their
@@ -36,7 +35,7 @@ func testBeneficiaryPages(t *testing.T, a *api) {
 	if n := a.statements.Load() - before; n > 6 {
 		t.Errorf("a page of 60 activities with their beneficiaries took %d statements; batched, it takes at most 6", n)
 	}
-	codec := gid.Current()
+	codec := a.codec
 	checked, paged := 0, 0
 	for i := range r.list("activities.edges") {
 		node := fmt.Sprintf("activities.edges.%d.node", i)
@@ -120,7 +119,7 @@ func testSetActivityBeneficiaries(t *testing.T, a *api) {
 		t.Fatal(err)
 	}
 	editor := caller{a, key}
-	codec := gid.Current()
+	codec := a.codec
 	act := a.column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 1`)[0]
 	var actKey int
 	fmt.Sscan(act, &actKey)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // TestExportNeutralisesFormulas: text a MEMBER writes that a spreadsheet
@@ -25,7 +24,7 @@ func testExportNeutralisesFormulas(t *testing.T, a *api) {
 		t.Fatal(err)
 	}
 	member := caller{a, key}
-	offer := gid.Current().Encode(offerKey)
+	offer := a.codec.Encode(offerKey)
 
 	for _, tt := range []struct {
 		name, title, wantCSV string

@@ -13,7 +13,6 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 	"sscgraph/internal/server"
 )
 
@@ -394,7 +393,7 @@ func testMatchesStayWithTheirParties(t *testing.T, a *api) {
 		t.Fatal(err)
 	}
 	editor := caller{a, key}
-	codec := gid.Current()
+	codec := a.codec
 	var matchID, needID, offerID int
 	if err := a.db.SQL.QueryRow(`SELECT id, need_id, offer_id FROM matches ORDER BY id LIMIT 1`).Scan(&matchID, &needID, &offerID); err != nil {
 		t.Fatal(err)
@@ -451,7 +450,7 @@ func testKeysAreNoOracle(t *testing.T, a *api) {
 	if eventID == "" {
 		t.Fatalf("no audit event: %+v", r.Errors)
 	}
-	codec := gid.Current()
+	codec := a.codec
 	keyID := codec.Encode(adminRec.ID)
 	missingKeyID := codec.Encode(adminRec.ID + 1000)
 
@@ -514,7 +513,7 @@ func testKeyChangesAreAudited(t *testing.T, a *api) {
 		t.Fatal(err)
 	}
 	admin := caller{a, adminKey}
-	codec := gid.Current()
+	codec := a.codec
 	// The API's way.
 	r := admin.do(t, `mutation { createAPIKey(input: {role: EDITOR, name: "via api"}) { key apiKey { id } } }`, nil)
 	apiKeyID := r.str("createAPIKey.apiKey.id")

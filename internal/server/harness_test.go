@@ -19,6 +19,7 @@ import (
 
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/pgtest"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
@@ -63,10 +64,21 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
+// defaultCodec is the codec of servers with the default ID secret
+// (server.DefaultConfig), for helpers that have no api at hand.
+var defaultCodec = func() *gid.Codec {
+	c, err := server.NewCodec(gid.DefaultSecret)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
 // api is one running server over its own database file.
 type api struct {
 	srv        *httptest.Server
 	handler    *server.Server
+	codec      *gid.Codec // the server's: encodes and decodes its IDs
 	db         *database.DB
 	statements atomic.Int64
 }
@@ -227,6 +239,7 @@ func newAPIOpts(t testing.TB, dsn string, cfg server.Config, opts database.Optio
 		t.Fatal(err)
 	}
 	a.handler = h
+	a.codec = h.Codec()
 	a.srv = httptest.NewServer(h)
 	t.Cleanup(func() {
 		a.srv.Close()

@@ -13,7 +13,6 @@ import (
 
 	"sscgraph/internal/auth"
 	"sscgraph/internal/cli"
-	"sscgraph/internal/gid"
 )
 
 // keyEndWithin is the promise: a revoked or expired key's subscriptions
@@ -48,14 +47,14 @@ func TestKeyEndEndsSubscriptions(t *testing.T) {
 				end       func(t *testing.T, id int)
 			}{
 				{"revoked through the API of another replica", 0, func(t *testing.T, id int) {
-					r := caller{a, admin}.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": gid.Current().Encode(id)})
+					r := caller{a, admin}.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": a.codec.Encode(id)})
 					if len(r.Errors) > 0 || r.str("revokeAPIKey.revokedAt") == "" {
 						t.Fatalf("revokeAPIKey: %+v %+v", r.Data, r.Errors)
 					}
 				}},
 				{"revoked by sscgraph key revoke", 0, func(t *testing.T, id int) {
 					var out, errs bytes.Buffer
-					args := []string{"key", "revoke", "--db", dsn, gid.Current().Encode(id)}
+					args := []string{"key", "revoke", "--db", dsn, a.codec.Encode(id)}
 					if err := cli.Run(context.Background(), args, func(string) string { return "" }, &out, &errs); err != nil {
 						t.Fatalf("sscgraph key revoke: %v\n%s", err, errs.String())
 					}

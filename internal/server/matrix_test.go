@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // TestRoleOperationMatrix: every role tries to create, update and delete
@@ -19,7 +18,7 @@ func TestRoleOperationMatrix(t *testing.T) { forEachBackend(t, testRoleOperation
 
 func testRoleOperationMatrix(t *testing.T, a *api) {
 	ctx := context.Background()
-	codec := gid.Current()
+	codec := a.codec
 	one := func(sql string) string {
 		var id int
 		fmt.Sscan(a.column(t, sql)[0], &id)

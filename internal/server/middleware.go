@@ -163,17 +163,22 @@ func authenticate(ctx context.Context, keys *auth.Keys, lim *limits.Limits, logg
 		}
 		return nil, &authRefusal{err: codeError(apierr.Unauthenticated, err.Error())}
 	}
+	if !v.Anonymous() && info != nil {
+		// Logs and metrics name a keyed client by its key's global ID.
+		codec, err := gid.FromContext(ctx)
+		if err != nil {
+			return nil, internal("naming the key", err)
+		}
+		info.Client = "key:" + codec.Encode(v.KeyID)
+	}
 	return v, nil
 }
 
-// authenticated returns ctx carrying v, the request's client named by
-// its key when it has one.
+// authenticated returns ctx carrying v (authenticate has named the
+// request's client by its key, when it has one).
 func authenticated(ctx context.Context, v *viewer.Viewer) context.Context {
 	if !v.Anonymous() {
 		markKeyed(ctx)
-		if info := reqctx.From(ctx); info != nil {
-			info.Client = "key:" + gid.Current().Encode(v.KeyID)
-		}
 	}
 	return viewer.With(ctx, v)
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // caller sends GraphQL as one key (or none).
@@ -44,7 +43,7 @@ func TestWritePermissions(t *testing.T) { forEachBackend(t, testWritePermissions
 
 func testWritePermissions(t *testing.T, a *api) {
 	ctx := context.Background()
-	codec := gid.Current()
+	codec := a.codec
 	orgs := a.column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id) ORDER BY o.id LIMIT 2`)
 	var own, other int
 	fmt.Sscan(orgs[0], &own)
@@ -277,7 +276,7 @@ func TestValueRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		q := `mutation($id: ID!) { updateMatchOffer(id: $id, input: {status: OPEN}) { status } }`
-		vars := map[string]any{"id": gid.Current().Encode(offerID)}
+		vars := map[string]any{"id": a.codec.Encode(offerID)}
 		if r := (caller{a, memberKey}).do(t, q, vars); errCode(r) != "FORBIDDEN" {
 			t.Errorf("member reopening: %+v, want FORBIDDEN", r.Errors)
 		}
@@ -296,7 +295,7 @@ func TestDeleteRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := caller{a, key}
-	codec := gid.Current()
+	codec := a.codec
 	first := func(sql string) string {
 		var id int
 		fmt.Sscan(a.column(t, sql)[0], &id)
@@ -384,7 +383,7 @@ func testAuditTrail(t *testing.T, a *api) {
 		t.Errorf("operations newest first = %v, want DELETE UPDATE CREATE", ops)
 	}
 	ev := "auditEvents.edges.1.node."
-	if r.str(ev+"type") != "Project" || r.str(ev+"nodeID") != id || r.str(ev+"keyID") != gid.Current().Encode(editorRec.ID) || r.str(ev+"role") != "EDITOR" {
+	if r.str(ev+"type") != "Project" || r.str(ev+"nodeID") != id || r.str(ev+"keyID") != a.codec.Encode(editorRec.ID) || r.str(ev+"role") != "EDITOR" {
 		t.Errorf("update event = %v", r.get("auditEvents.edges.1.node"))
 	}
 	title, _ := r.get(ev + "changes.title").(map[string]any)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"sscgraph/internal/gid"
 	"sscgraph/internal/participants"
 )
 
@@ -22,7 +21,7 @@ import (
 func TestConcurrentParticipantWrites(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, a *api) {
 		w := newMatchWorld(t, a)
-		codec := gid.Current()
+		codec := a.codec
 		actKey := a.count(t, `SELECT MIN(id) FROM activities`)
 		countries := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code IN ('EG', 'EC', 'NA') ORDER BY id`)
 		c := make([]string, len(countries))
@@ -101,7 +100,7 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
 	forEachBackendWith(t, deadlockConfig(), func(t *testing.T, a *api) {
 		w := newMatchWorld(t, a)
-		codec := gid.Current()
+		codec := a.codec
 		keys := a.column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 2`)
 		country := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code = 'EG'`)
 		enc := func(s string) string {

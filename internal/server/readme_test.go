@@ -14,7 +14,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/graph"
-	"sscgraph/internal/gid"
 )
 
 // TestReadmeExamples runs every GraphQL example in README.md and docs/, so
@@ -470,7 +469,7 @@ func valueAt(obj map[string]any, field string) (string, bool) {
 func sqlValue(t *testing.T, field, v string) string {
 	t.Helper()
 	if field == "id" {
-		key, err := gid.Current().Decode(v)
+		key, err := defaultCodec.Decode(v)
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}

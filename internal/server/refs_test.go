@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // TestRefsBelongToImports: a ref is the importer's ID for a record, so a
@@ -17,7 +16,7 @@ func TestRefsBelongToImports(t *testing.T) { forEachBackend(t, testRefsBelongToI
 
 func testRefsBelongToImports(t *testing.T, a *api) {
 	ctx := context.Background()
-	codec := gid.Current()
+	codec := a.codec
 	var org, offerKey, needKey, countryKey int
 	fmt.Sscan(a.column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id)
 		AND EXISTS (SELECT 1 FROM match_needs n WHERE n.seeker_id = o.id) ORDER BY o.id LIMIT 1`)[0], &org)

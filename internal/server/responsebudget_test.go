@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 	"sscgraph/internal/server"
 )
 
@@ -87,7 +86,7 @@ func testResponseBudget(t *testing.T, dsn string) {
 		before := a.column(t, `SELECT title FROM match_offers WHERE id = `+ids[0])[0]
 		// Fourteen times 20,000 bytes answered by one write.
 		q := `mutation($id: ID!) { updateMatchOffer(id: $id, input: {title: "Renamed"}) {` + aliases(14) + ` } }`
-		r := (caller{a, key}).do(t, strings.Replace(q, "d0: description", "d0: description t: title", 1), map[string]any{"id": gid.Current().Encode(id)})
+		r := (caller{a, key}).do(t, strings.Replace(q, "d0: description", "d0: description t: title", 1), map[string]any{"id": a.codec.Encode(id)})
 		// 280 KB fits in 1 MiB: the write stands.
 		if len(r.Errors) > 0 {
 			t.Fatalf("got %+v, want the write", r.Errors)
@@ -99,7 +98,7 @@ func testResponseBudget(t *testing.T, dsn string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r = (caller{b, bkey}).do(t, strings.Replace(q, "Renamed", "Renamed again", 1), map[string]any{"id": gid.Current().Encode(id)})
+		r = (caller{b, bkey}).do(t, strings.Replace(q, "Renamed", "Renamed again", 1), map[string]any{"id": a.codec.Encode(id)})
 		if got := errCode(r); got != "LIMIT_EXCEEDED" {
 			t.Errorf("got %s %+v, want LIMIT_EXCEEDED", got, r.Errors)
 		}

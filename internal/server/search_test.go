@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 	searchpkg "sscgraph/internal/search"
 	"sscgraph/internal/tablesize"
 )
@@ -48,7 +47,7 @@ func testSearch(t *testing.T, a *api) {
 	createProject := func(code, title, summary string) string {
 		t.Helper()
 		r := editor.do(t, `mutation($in: CreateProjectInput!) { createProject(input: $in) { id } }`,
-			map[string]any{"in": map[string]any{"code": code, "title": title, "summary": summary, "status": "PROPOSED", "topicIDs": []string{gid.Current().Encode(topicID)}}})
+			map[string]any{"in": map[string]any{"code": code, "title": title, "summary": summary, "status": "PROPOSED", "topicIDs": []string{a.codec.Encode(topicID)}}})
 		if len(r.Errors) > 0 {
 			t.Fatalf("create project: %+v", r.Errors)
 		}

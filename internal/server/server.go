@@ -207,6 +207,7 @@ func DefaultConfig() Config {
 // GraphQL at /graphql, GraphiQL at /, /healthz and /readyz. Its metrics are
 // served by Metrics, on another address.
 type Server struct {
+	codec   *gid.Codec
 	api     http.Handler
 	metrics http.Handler
 	streams *streams
@@ -224,6 +225,9 @@ func (s *Server) Close() error {
 	}
 	return nil
 }
+
+// Codec returns the codec of the server's IDs (its Config.IDSecret).
+func (s *Server) Codec() *gid.Codec { return s.codec }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +249,6 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	gid.Use(codec)
 
 	events, err := newBroker(db, cfg, logger)
 	if err != nil {
@@ -270,7 +273,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
 	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
-	gql.SetValidationRulesFn(graph.ValidationRules)
+	gql.SetValidationRulesFn(graph.ValidationRules(codec))
 	if cfg.Introspection {
 		gql.Use(extension.Introspection{})
 	} else {
@@ -386,7 +389,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		return nil
 	}))
-	return &Server{api: withSecurityHeaders(mux), metrics: withSecurityHeaders(m.handler()), streams: st, events: events}, nil
+	// Every request (GraphQL over each transport, exports) carries the
+	// codec: IDs are written and read with this server's secret, whatever
+	// other servers run in the process.
+	return &Server{codec: codec, api: withCodec(codec, withSecurityHeaders(mux)), metrics: withSecurityHeaders(m.handler()), streams: st, events: events}, nil
 }
 
 // newBroker carries events between the writes and the subscriptions of
@@ -417,6 +423,13 @@ func graphiQL(mux *http.ServeMux, title, endpoint string) error {
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET "+graphiql.Prefix, page.Assets())
 	return nil
+}
+
+// withCodec puts codec in the context of every request.
+func withCodec(codec *gid.Codec, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(gid.NewContext(r.Context(), codec)))
+	})
 }
 
 // NewCodec returns the global-ID codec for secret over the model's types.

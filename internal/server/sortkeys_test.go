@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // sortKeyCopies are the join tables that keep a copy of their child's
@@ -46,7 +45,7 @@ func testSortKeysFollowWrites(t *testing.T, a *api) {
 		t.Fatal(err)
 	}
 	editor := caller{a, key}
-	codec := gid.Current()
+	codec := a.codec
 	var country, topic, activity, offer int
 	fmt.Sscan(a.column(t, `SELECT country_id FROM activity_beneficiary_countries GROUP BY country_id ORDER BY count(*) DESC, country_id LIMIT 1`)[0], &country)
 	fmt.Sscan(a.column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0], &topic)

@@ -18,7 +18,6 @@ import (
 	"github.com/coder/websocket"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 	"sscgraph/internal/server"
 )
 
@@ -361,7 +360,7 @@ type matchData struct {
 
 func setupMatchData(t *testing.T, a *api) matchData {
 	t.Helper()
-	codec := gid.Current()
+	codec := a.codec
 	atoi := func(s string) int {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -665,7 +664,7 @@ func testSuggestionsChanged(t *testing.T, a *api) {
 	sse := openSSE(t, a, "", `subscription($need: ID!) { suggestionsChanged(need: $need, first: 50) { offer { id } score reasons } }`, map[string]any{"need": d.need})
 	waitSubscribers(t, a, 1)
 	topic, _ := strconv.Atoi(topics[0])
-	offer := d.createOffer(t, a, "Exactly what the need asks for", d.providerGID, gid.Current().Encode(topic))
+	offer := d.createOffer(t, a, "Exactly what the need asks for", d.providerGID, a.codec.Encode(topic))
 	m := sse.next(t)
 	if m.Type != "next" || len(m.Errors) > 0 {
 		t.Fatalf("got %+v, want the suggestions", m)
@@ -683,7 +682,7 @@ func testSuggestionsChanged(t *testing.T, a *api) {
 
 func mustDecode(t *testing.T, id string) int {
 	t.Helper()
-	n, err := gid.Current().Decode(id)
+	n, err := defaultCodec.Decode(id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,6 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
-	"sscgraph/internal/gid"
 	"sscgraph/internal/matching"
 	"sscgraph/internal/viewer"
 )
@@ -402,7 +401,7 @@ func testSuggestedOffersRanking(t *testing.T, a *api) {
 		e("old", 2, 0, func(x *expected) { x.age = 400 }, alpha),
 		e("a sector only", 1, 0, nil, "shares a sector: Gamma industry", posted),
 	}
-	got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": gid.Current().Encode(need.ID), "first": 50})
+	got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.codec.Encode(need.ID), "first": 50})
 	w.sameDay(t)
 	checkRanking(t, got, want, expected.score)
 	if got.PageInfo.HasNextPage || got.PageInfo.HasPreviousPage {
@@ -474,14 +473,14 @@ func testSuggestedNeedsRanking(t *testing.T, a *api) {
 		e("nothing shared but the country", 0, 2, matching.PlaceCountry, nil, "is for "+w.here.Name+", which the offer targets"),
 		e("a sector only", 1, 3, 0, nil, "shares a sector: Gamma industry"),
 	}
-	got := suggest(t, a, needsQuery, "suggestedNeeds", map[string]any{"offer": gid.Current().Encode(offer.ID), "first": 50})
+	got := suggest(t, a, needsQuery, "suggestedNeeds", map[string]any{"offer": a.codec.Encode(offer.ID), "first": 50})
 	w.sameDay(t)
 	checkRanking(t, got, want, expected.score)
 
 	// The same pair scores the same from the need's side.
 	for _, e := range got.Edges {
 		from := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": e.id(), "first": 100})
-		i := slices.IndexFunc(from.Edges, func(s suggestion) bool { return s.id() == gid.Current().Encode(offer.ID) })
+		i := slices.IndexFunc(from.Edges, func(s suggestion) bool { return s.id() == a.codec.Encode(offer.ID) })
 		if i < 0 {
 			t.Errorf("%s: suggestedOffers does not suggest the offer back", e.name())
 			continue
@@ -591,7 +590,7 @@ func testSuggestedConsultantsRanking(t *testing.T, a *api) {
 		want = append(want, expected{name: x.name, reasons: x.reasons})
 	}
 	byName := func(e expected) float64 { return scores[e.name] }
-	codec := gid.Current()
+	codec := a.codec
 	got := suggest(t, a, consultantsQuery, "suggestedConsultants", map[string]any{
 		"topics":  []string{codec.Encode(w.alpha.ID), codec.Encode(w.gamma.ID)},
 		"country": codec.Encode(w.here.ID), "language": "es", "first": 50,
@@ -704,7 +703,7 @@ func openNeedIDs(t *testing.T, a *api) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, gid.Current().Encode(id))
+		out = append(out, a.codec.Encode(id))
 	}
 	return out
 }
@@ -886,16 +885,16 @@ func testSuggestedOffersMatchIndependentScore(t *testing.T, a *api) {
 			}
 			return x.id - y.id
 		})
-		got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": gid.Current().Encode(n.id), "first": 100})
+		got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.codec.Encode(n.id), "first": 100})
 		compared += len(want)
 		if got.TotalCount != len(want) || len(got.Edges) != len(want) {
 			problems = append(problems, fmt.Sprintf("need %d: %d suggestions (totalCount %d), want %d", n.id, len(got.Edges), got.TotalCount, len(want)))
 			continue
 		}
 		for i, e := range got.Edges {
-			if e.id() != gid.Current().Encode(want[i].id) || math.Abs(e.Node.Score*1e6-float64(want[i].points)) > 1 {
+			if e.id() != a.codec.Encode(want[i].id) || math.Abs(e.Node.Score*1e6-float64(want[i].points)) > 1 {
 				problems = append(problems, fmt.Sprintf("need %d, #%d: offer %s score %v, want offer %s score %v", n.id, i, e.id(), e.Node.Score,
-					gid.Current().Encode(want[i].id), float64(want[i].points)/1e6))
+					a.codec.Encode(want[i].id), float64(want[i].points)/1e6))
 				break
 			}
 		}
@@ -918,7 +917,7 @@ func testSuggestedOffersMatchIndependentScore(t *testing.T, a *api) {
 func TestSuggestBadInput(t *testing.T) { forEachBackend(t, testSuggestBadInput) }
 
 func testSuggestBadInput(t *testing.T, a *api) {
-	codec := gid.Current()
+	codec := a.codec
 	first := func(query string) string {
 		v, err := strconv.Atoi(a.column(t, query)[0])
 		if err != nil {

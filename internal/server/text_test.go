@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"sscgraph/internal/auth"
-	"sscgraph/internal/gid"
 )
 
 // TestWritesRefuseControlText: JSON lets a client spell a NUL or another
@@ -19,7 +18,7 @@ func testWritesRefuseControlText(t *testing.T, a *api) {
 	const control = ": text may not hold control characters other than tab and line breaks"
 	var offerKey int
 	fmt.Sscan(a.column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)[0], &offerKey)
-	offer := gid.Current().Encode(offerKey)
+	offer := a.codec.Encode(offerKey)
 	editor := newKey(t, a, auth.RoleEditor)
 	for _, tt := range []struct {
 		name, query string
