@@ -133,6 +133,7 @@ func suggest[R ranked, E any](page Page, rank func(Page) ([]R, error), load func
 			return nil, entgql.PageInfo[int]{}, 0, err
 		}
 	}
-	edges, info := paging.Edges(info, rows, func(_ int, r R) entgql.Cursor[int] { return cursor(r.key()) }, edge)
+	edges, info := paging.Edges(info, rows, func(_ int, r R) entgql.Cursor[int] { return cursor(r.key()) },
+		func(_ int, r R, c entgql.Cursor[int]) (E, bool) { return edge(r, c) })
 	return edges, info, total, nil
 }

@@ -158,12 +158,12 @@ func Cut[R any](w Window, rows []R) ([]R, entgql.PageInfo[int]) {
 
 // Edges builds the edges of a page's rows (Cut's) and completes its
 // PageInfo: cursor is the cursor of the row at a place in the page, edge
-// the edge of a row with that cursor, or false to leave the row out (one
+// the edge of the row at a place with that cursor, or false to leave the row out (one
 // deleted between the statements that found it and loaded it). The start
 // and end cursors are the page's first and last rows', kept or not, so
 // that a page whose rows all went still tells where the next one starts.
 // The edges are never nil: an empty page has an empty list.
-func Edges[R, E any](info entgql.PageInfo[int], rows []R, cursor func(i int, r R) entgql.Cursor[int], edge func(r R, c entgql.Cursor[int]) (E, bool)) ([]E, entgql.PageInfo[int]) {
+func Edges[R, E any](info entgql.PageInfo[int], rows []R, cursor func(i int, r R) entgql.Cursor[int], edge func(i int, r R, c entgql.Cursor[int]) (E, bool)) ([]E, entgql.PageInfo[int]) {
 	edges := make([]E, 0, len(rows))
 	var start, end entgql.Cursor[int]
 	for i, r := range rows {
@@ -172,7 +172,7 @@ func Edges[R, E any](info entgql.PageInfo[int], rows []R, cursor func(i int, r R
 			start = c
 		}
 		end = c
-		if e, ok := edge(r, c); ok {
+		if e, ok := edge(i, r, c); ok {
 			edges = append(edges, e)
 		}
 	}

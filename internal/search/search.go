@@ -41,8 +41,8 @@ type Hit struct {
 // Result is a page of hits.
 type Result struct {
 	Hits []Hit
-	// PageInfo says whether pages follow and precede; its cursors are
-	// the edges' (package paging).
+	// PageInfo says whether pages follow and precede; its cursors come
+	// with the edges (paging.Edges).
 	PageInfo entgql.PageInfo[int]
 	Total    int
 }
