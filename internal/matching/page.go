@@ -101,17 +101,17 @@ type ranked interface {
 
 // suggest ranks a page of one kind of suggestion and assembles it, the
 // one assembly of suggestedOffers, suggestedNeeds and suggestedConsultants:
-// rank runs the ranking for a page; load reads what the page's rows (in
-// ranking order, their keys ids) show, and returns the edge of a row with
-// its cursor, false for a row deleted since it was ranked. It returns the
-// edges, the PageInfo and the totalCount (0 unless the page asked).
+// rank runs the ranking for a page; load reads what the page's rows show
+// (ids are their keys, in ranking order) and returns the edge of a row
+// with its cursor, false for a row deleted since it was ranked. It returns
+// the edges, the PageInfo and the totalCount (0 unless the page asked).
 func suggest[R ranked, E any](page Page, rank func(Page) ([]R, error), load func(rows []R, ids []int) (func(R, entgql.Cursor[int]) (E, bool), error)) ([]E, entgql.PageInfo[int], int, error) {
 	rows, err := rank(page)
 	if err != nil {
 		return nil, entgql.PageInfo[int]{}, 0, err
 	}
-	// A page past the last row has no row to carry the count: a first
-	// page of none counts.
+	// A page past the last row has no row to carry the count: an empty
+	// first page is ranked for it (the count is a window over all rows).
 	total, err := paging.Total(page.Total, rows, R.total, page.After != nil, func() (int, error) {
 		first, err := rank(Page{First: 0, Total: true})
 		if err != nil || len(first) == 0 {
