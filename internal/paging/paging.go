@@ -165,19 +165,19 @@ func Cut[R any](w Window, rows []R) ([]R, entgql.PageInfo[int]) {
 // The edges are never nil: an empty page has an empty list.
 func Edges[R, E any](info entgql.PageInfo[int], rows []R, cursor func(i int, r R) entgql.Cursor[int], edge func(i int, r R, c entgql.Cursor[int]) (E, bool)) ([]E, entgql.PageInfo[int]) {
 	edges := make([]E, 0, len(rows))
-	var start, end entgql.Cursor[int]
+	var ends *[2]entgql.Cursor[int] // one allocation for both
 	for i, r := range rows {
 		c := cursor(i, r)
 		if i == 0 {
-			start = c
+			ends = &[2]entgql.Cursor[int]{c, c}
 		}
-		end = c
+		ends[1] = c
 		if e, ok := edge(i, r, c); ok {
 			edges = append(edges, e)
 		}
 	}
-	if len(rows) > 0 {
-		info.StartCursor, info.EndCursor = &start, &end
+	if ends != nil {
+		info.StartCursor, info.EndCursor = &ends[0], &ends[1]
 	}
 	return edges, info
 }
