@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/ent"
+	"sscgraph/internal/paging"
 	"sscgraph/internal/participants"
 )
 
@@ -16,16 +17,11 @@ import (
 // the root field's loader (see Loaders), which gathers the activities of a
 // page into one statement.
 func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*participants.Connection, error) {
-	p := participants.Page{Activity: a.ID, Limit: DefaultPageSize, Count: selectsField(ctx, "totalCount")}
-	switch {
-	case first != nil:
-		p.Limit = *first
-	case last != nil:
-		p.Limit, p.Backward = *last, true
+	size, backward, err := paging.Spec{Field: "beneficiaries", Default: DefaultPageSize, Max: MaxPageSize}.Size(first, last)
+	if err != nil {
+		return nil, err
 	}
-	if p.Limit < 0 || p.Limit > MaxPageSize {
-		return nil, badInput(nil, "beneficiaries: the page size must be between 0 and %d, got %d", MaxPageSize, p.Limit)
-	}
+	p := participants.Page{Activity: a.ID, Limit: size, Backward: backward, Count: selectsField(ctx, "totalCount")}
 	if after != nil {
 		p.After = after.ID
 	}
@@ -38,11 +34,9 @@ func (r *Resolver) beneficiaryPage(ctx context.Context, a *ent.Activity, after *
 	}
 	// first and last together: the last of the first page, as Relay
 	// reads them.
-	if first != nil && last != nil && len(c.Edges) > *last {
+	if first != nil && last != nil {
 		trimmed := *c
-		trimmed.Edges = c.Edges[len(c.Edges)-*last:]
-		trimmed.PageInfo.HasPreviousPage = true
-		trimmed.PageInfo.StartCursor = &trimmed.Edges[0].Cursor
+		trimmed.Edges, trimmed.PageInfo = paging.Last(c.Edges, c.PageInfo, *last, func(e *participants.Edge) *entgql.Cursor[int] { return &e.Cursor })
 		c = &trimmed
 	}
 	return c, nil

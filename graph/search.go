@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/ent"
-	"sscgraph/internal/apierr"
+	"sscgraph/internal/paging"
 	"sscgraph/internal/search"
 )
 
@@ -19,12 +19,9 @@ func (r *Resolver) search(ctx context.Context, text string, types []search.Searc
 	if err != nil {
 		return nil, err
 	}
-	limit := search.DefaultFirst
-	if first != nil {
-		if *first < 0 || *first > search.MaxFirst {
-			return nil, apierr.BadInput("search: %q must be between 0 and %d, got %d", "first", search.MaxFirst, *first).With("field", "first")
-		}
-		limit = *first
+	limit, err := search.PageSize(first)
+	if err != nil {
+		return nil, err
 	}
 	offset, err := search.Offset(ctx, after)
 	if err != nil {
@@ -51,24 +48,17 @@ func (r *Resolver) search(ctx context.Context, text string, types []search.Searc
 	if err != nil {
 		return nil, fmt.Errorf("loading search hits: %w", err)
 	}
-	conn := &search.SearchHitConnection{TotalCount: res.Total, Edges: make([]*search.SearchHitEdge, 0, len(res.Hits))}
-	for i, h := range res.Hits {
-		if nodes[i] == nil {
-			// Deleted between the two statements: the index follows
-			// deletions, so only a concurrent one gets here.
-			continue
-		}
-		conn.Edges = append(conn.Edges, &search.SearchHitEdge{
-			Node:   &search.SearchHit{Node: nodes[i], Score: h.Score, Snippet: h.Snippet},
-			Cursor: search.Cursor(h.ID, offset+i),
+	// A hit whose row went between the two statements (the index follows
+	// deletions, so only a concurrent one) has no edge.
+	edges, info := paging.Edges(res.PageInfo, res.Hits,
+		func(i int, h search.Hit) entgql.Cursor[int] { return search.Cursor(h.ID, offset+i) },
+		func(i int, h search.Hit, c entgql.Cursor[int]) (*search.SearchHitEdge, bool) {
+			if nodes[i] == nil {
+				return nil, false
+			}
+			return &search.SearchHitEdge{Node: &search.SearchHit{Node: nodes[i], Score: h.Score, Snippet: h.Snippet}, Cursor: c}, true
 		})
-	}
-	conn.PageInfo.HasNextPage = res.HasNext
-	conn.PageInfo.HasPreviousPage = offset > 0
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn := &search.SearchHitConnection{Edges: edges, PageInfo: info, TotalCount: res.Total}
 	return conn, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"entgo.io/contrib/entgql"
+
 	"sscgraph/ent"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/consultant"
@@ -147,7 +149,8 @@ type consultantRow struct {
 	Total       int64          `sql:"total"`
 }
 
-func (r consultantRow) key() Key { return Key{Points: r.Points, ID: r.ID} }
+func (r consultantRow) key() Key   { return Key{Points: r.Points, ID: r.ID} }
+func (r consultantRow) total() int { return int(r.Total) }
 
 type consultantQuery struct {
 	ask  *consultantProfile
@@ -242,59 +245,47 @@ func Consultants(ctx context.Context, client *ent.Client, ask ConsultantAsk, pag
 	if err != nil {
 		return nil, err
 	}
-	rows, err := rankConsultants(ctx, client, consultantQuery{ask: a, page: page})
-	if err != nil {
-		return nil, err
-	}
-	total, err := totalOf(ctx, client, page, rows, func(p Page) ([]consultantRow, error) {
+	edges, info, total, err := suggest(page, func(p Page) ([]consultantRow, error) {
 		return rankConsultants(ctx, client, consultantQuery{ask: a, page: p})
-	}, func(r consultantRow) int64 { return r.Total })
-	if err != nil {
-		return nil, err
-	}
-	info, ks := pageInfo(page, keysOf(rows, consultantRow.key))
-	rows = rows[:len(ks)]
-	conn := &ConsultantSuggestionConnection{PageInfo: info, TotalCount: total, Edges: make([]*ConsultantSuggestionEdge, 0, len(rows))}
-	if len(rows) == 0 {
-		return conn, nil
-	}
-	ids := make([]int, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	q := client.Consultant.Query().Where(consultant.IDIn(ids...))
-	if opts.ConsultantQuery != nil {
-		if q, err = opts.ConsultantQuery(q); err != nil {
+	}, func(rows []consultantRow, ids []int) (func(consultantRow, entgql.Cursor[int]) (*ConsultantSuggestionEdge, bool), error) {
+		q := client.Consultant.Query().Where(consultant.IDIn(ids...))
+		if opts.ConsultantQuery != nil {
+			var err error
+			if q, err = opts.ConsultantQuery(q); err != nil {
+				return nil, err
+			}
+		}
+		consultants, err := q.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("loading suggested consultants: %w", err)
+		}
+		byID := make(map[int]*ent.Consultant, len(consultants))
+		for _, c := range consultants {
+			byID[c.ID] = c
+		}
+		shared, err := sharedTopics(ctx, client, "consultant_expertise", "consultant_id", ids, a.topics)
+		if err != nil {
 			return nil, err
 		}
-	}
-	consultants, err := q.All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("loading suggested consultants: %w", err)
-	}
-	byID := make(map[int]*ent.Consultant, len(consultants))
-	for _, c := range consultants {
-		byID[c.ID] = c
-	}
-	shared, err := sharedTopics(ctx, client, "consultant_expertise", "consultant_id", ids, a.topics)
-	if err != nil {
-		return nil, err
-	}
-	worked, err := workedIn(ctx, client, a, rows)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		c, ok := byID[r.ID]
-		if !ok {
-			continue // deleted since it was ranked
+		worked, err := workedIn(ctx, client, a, rows)
+		if err != nil {
+			return nil, err
 		}
-		conn.Edges = append(conn.Edges, &ConsultantSuggestionEdge{
-			Node:   &ConsultantSuggestion{Consultant: c, Score: score(r.Points), Reasons: consultantReasons(a, r, shared[r.ID], worked[r.ID])},
-			Cursor: cursor(r.key()),
-		})
+		return func(r consultantRow, cur entgql.Cursor[int]) (*ConsultantSuggestionEdge, bool) {
+			c, ok := byID[r.ID]
+			if !ok {
+				return nil, false
+			}
+			return &ConsultantSuggestionEdge{
+				Node:   &ConsultantSuggestion{Consultant: c, Score: score(r.Points), Reasons: consultantReasons(a, r, shared[r.ID], worked[r.ID])},
+				Cursor: cur,
+			}, true
+		}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return conn, nil
+	return &ConsultantSuggestionConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 // workedIn reads, for the page's consultants with experience, the names of

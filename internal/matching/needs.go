@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/contrib/entgql"
+
 	"sscgraph/ent"
 	"sscgraph/ent/matchneed"
 	"sscgraph/internal/lifecycle"
@@ -89,53 +91,41 @@ func Needs(ctx context.Context, client *ent.Client, offerID int, page Page, opts
 		return nil, err
 	}
 	now := opts.now()
-	rows, err := rankNeeds(ctx, client, needQuery{offer: offer, now: now, page: page})
-	if err != nil {
-		return nil, err
-	}
-	total, err := totalOf(ctx, client, page, rows, func(p Page) ([]pairRow, error) {
+	edges, info, total, err := suggest(page, func(p Page) ([]pairRow, error) {
 		return rankNeeds(ctx, client, needQuery{offer: offer, now: now, page: p})
-	}, func(r pairRow) int64 { return r.Total })
-	if err != nil {
-		return nil, err
-	}
-	info, ks := pageInfo(page, keysOf(rows, pairRow.key))
-	rows = rows[:len(ks)]
-	conn := &NeedSuggestionConnection{PageInfo: info, TotalCount: total, Edges: make([]*NeedSuggestionEdge, 0, len(rows))}
-	if len(rows) == 0 {
-		return conn, nil
-	}
-	ids := make([]int, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	q := client.MatchNeed.Query().Where(matchneed.IDIn(ids...))
-	if opts.NeedQuery != nil {
-		if q, err = opts.NeedQuery(q); err != nil {
+	}, func(_ []pairRow, ids []int) (func(pairRow, entgql.Cursor[int]) (*NeedSuggestionEdge, bool), error) {
+		q := client.MatchNeed.Query().Where(matchneed.IDIn(ids...))
+		if opts.NeedQuery != nil {
+			var err error
+			if q, err = opts.NeedQuery(q); err != nil {
+				return nil, err
+			}
+		}
+		needs, err := q.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("loading suggested needs: %w", err)
+		}
+		byID := make(map[int]*ent.MatchNeed, len(needs))
+		for _, n := range needs {
+			byID[n.ID] = n
+		}
+		shared, err := sharedTopics(ctx, client, "match_need_topics", "match_need_id", ids, offer.topics)
+		if err != nil {
 			return nil, err
 		}
-	}
-	needs, err := q.All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("loading suggested needs: %w", err)
-	}
-	byID := make(map[int]*ent.MatchNeed, len(needs))
-	for _, n := range needs {
-		byID[n.ID] = n
-	}
-	shared, err := sharedTopics(ctx, client, "match_need_topics", "match_need_id", ids, offer.topics)
+		return func(r pairRow, c entgql.Cursor[int]) (*NeedSuggestionEdge, bool) {
+			need, ok := byID[r.ID]
+			if !ok {
+				return nil, false
+			}
+			return &NeedSuggestionEdge{
+				Node:   &NeedSuggestion{Need: need, Score: score(r.Points), Reasons: needReasons(offer, r, shared[r.ID])},
+				Cursor: c,
+			}, true
+		}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		need, ok := byID[r.ID]
-		if !ok {
-			continue // deleted since it was ranked
-		}
-		conn.Edges = append(conn.Edges, &NeedSuggestionEdge{
-			Node:   &NeedSuggestion{Need: need, Score: score(r.Points), Reasons: needReasons(offer, r, shared[r.ID])},
-			Cursor: cursor(r.key()),
-		})
-	}
-	return conn, nil
+	return &NeedSuggestionConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }

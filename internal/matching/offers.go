@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/contrib/entgql"
+
 	"sscgraph/ent"
 	"sscgraph/ent/matchoffer"
 	"sscgraph/internal/lifecycle"
@@ -59,7 +61,8 @@ type pairRow struct {
 	Total   int64         `sql:"total"`
 }
 
-func (r pairRow) key() Key { return Key{Points: r.Points, ID: r.ID} }
+func (r pairRow) key() Key   { return Key{Points: r.Points, ID: r.ID} }
+func (r pairRow) total() int { return int(r.Total) }
 
 // pairPoints writes the score of a pair from the components that feat
 // computed, ntw being the weight of the need's topics: the one formula of
@@ -208,80 +211,36 @@ func Offers(ctx context.Context, client *ent.Client, needID int, page Page, opts
 		return nil, err
 	}
 	now := opts.now()
-	rows, err := rankOffers(ctx, client, offerQuery{need: need, now: now, page: page})
-	if err != nil {
-		return nil, err
-	}
-	total, err := totalOf(ctx, client, page, rows, func(p Page) ([]pairRow, error) {
+	edges, info, total, err := suggest(page, func(p Page) ([]pairRow, error) {
 		return rankOffers(ctx, client, offerQuery{need: need, now: now, page: p})
-	}, func(r pairRow) int64 { return r.Total })
-	if err != nil {
-		return nil, err
-	}
-	info, ks := pageInfo(page, keysOf(rows, pairRow.key))
-	rows = rows[:len(ks)]
-	conn := &OfferSuggestionConnection{PageInfo: info, TotalCount: total, Edges: make([]*OfferSuggestionEdge, 0, len(rows))}
-	if len(rows) == 0 {
-		return conn, nil
-	}
-	ids := make([]int, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	offers, err := loadOffers(ctx, client, ids, opts)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := sharedTopics(ctx, client, "match_offer_topics", "match_offer_id", ids, need.topics)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		offer, ok := offers[r.ID]
-		if !ok {
-			continue // deleted since it was ranked
+	}, func(_ []pairRow, ids []int) (func(pairRow, entgql.Cursor[int]) (*OfferSuggestionEdge, bool), error) {
+		offers, err := loadOffers(ctx, client, ids, opts)
+		if err != nil {
+			return nil, err
 		}
-		conn.Edges = append(conn.Edges, &OfferSuggestionEdge{
-			Node: &OfferSuggestion{
-				Offer:   offer,
-				Score:   score(r.Points),
-				Reasons: offerReasons(need, r, shared[r.ID]),
-			},
-			Cursor: cursor(r.key()),
-		})
-	}
-	return conn, nil
-}
-
-func keysOf[T any](rows []T, key func(T) Key) []Key {
-	out := make([]Key, len(rows))
-	for i, r := range rows {
-		out[i] = key(r)
-	}
-	return out
-}
-
-// totalOf is the number of all suggestions, when the page asks for it:
-// the window's count carried by the rows, or, for a page past the last
-// row, a first page's.
-func totalOf[T any](ctx context.Context, client *ent.Client, page Page, rows []T, rank func(Page) ([]T, error), total func(T) int64) (int, error) {
-	if !page.Total {
-		return 0, nil
-	}
-	if len(rows) > 0 {
-		return int(total(rows[0])), nil
-	}
-	if page.After == nil {
-		return 0, nil
-	}
-	first, err := rank(Page{First: 0, Total: true})
+		shared, err := sharedTopics(ctx, client, "match_offer_topics", "match_offer_id", ids, need.topics)
+		if err != nil {
+			return nil, err
+		}
+		return func(r pairRow, c entgql.Cursor[int]) (*OfferSuggestionEdge, bool) {
+			offer, ok := offers[r.ID]
+			if !ok {
+				return nil, false
+			}
+			return &OfferSuggestionEdge{
+				Node: &OfferSuggestion{
+					Offer:   offer,
+					Score:   score(r.Points),
+					Reasons: offerReasons(need, r, shared[r.ID]),
+				},
+				Cursor: c,
+			}, true
+		}, nil
+	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if len(first) == 0 {
-		return 0, nil
-	}
-	return int(total(first[0])), nil
+	return &OfferSuggestionConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 func loadOffers(ctx context.Context, client *ent.Client, ids []int, opts Options) (map[int]*ent.MatchOffer, error) {

@@ -2,14 +2,12 @@ package matching
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
 
-	"sscgraph/internal/apierr"
-	"sscgraph/internal/gid"
+	"sscgraph/internal/paging"
 )
 
 // Page sizes of the suggestion connections. Every page ranks all
@@ -44,67 +42,26 @@ type Key struct {
 // graph) refuse all of this before the operation runs; this guards every
 // other caller.
 func NewPage(ctx context.Context, field string, first *int, after *entgql.Cursor[int], typ string, total bool) (Page, error) {
+	spec := paging.Spec{Field: field, Default: DefaultFirst, Max: MaxFirst, Rows: []string{typ}, Of: typ}
 	p := Page{First: DefaultFirst, Total: total}
-	if first != nil {
-		if *first < 0 || *first > MaxFirst {
-			return p, apierr.BadInput("%s: %q must be between 0 and %d, got %d", field, "first", MaxFirst, *first).With("field", "first")
-		}
-		p.First = *first
-	}
-	if after == nil {
-		return p, nil
-	}
-	bad := func(why string) error {
-		return apierr.BadInput("%s: %q: %s", field, "after", why).With("field", "after")
-	}
-	codec, err := gid.FromContext(ctx)
+	n, err := spec.First(first)
 	if err != nil {
 		return p, err
 	}
-	if got, _ := codec.TypeOf(after.ID); got != typ {
-		return p, bad(fmt.Sprintf("the cursor belongs to a page of %s, not of %s", got, typ))
+	p.First = n
+	if after == nil {
+		return p, nil
 	}
-	values, ok := after.Value.([]any)
-	if !ok || len(values) != 1 {
-		return p, bad("the cursor belongs to a page in another order")
+	v, err := spec.After(ctx, after)
+	if err != nil {
+		return p, err
 	}
-	s, ok := number(values[0])
+	s, ok := paging.Float(v)
 	if !ok || math.IsNaN(s) || s < 0 || s > 1 {
-		return p, bad("the cursor's order values are malformed; it was not issued for this order")
+		return p, spec.BadAfter("the cursor's order values are malformed; it was not issued for this order")
 	}
 	p.After = &Key{Points: points(s), ID: after.ID}
 	return p, nil
-}
-
-// number reads a cursor value as a float: msgpack hands back whatever
-// width of number was encoded.
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case float32:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case int8:
-		return float64(n), true
-	case int16:
-		return float64(n), true
-	case int32:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case uint8:
-		return float64(n), true
-	case uint16:
-		return float64(n), true
-	case uint32:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	default:
-		return 0, false
-	}
 }
 
 // points is a score as the database ranks it.
@@ -119,7 +76,7 @@ func cursor(k Key) entgql.Cursor[int] {
 	return entgql.Cursor[int]{ID: k.ID, Value: []any{score(k.Points)}}
 }
 
-// where writes the keyset condition of the page: rows strictly after the
+// after writes the keyset condition of the page: rows strictly after the
 // cursor in the order points DESC, id ASC.
 func (q *query) after(p Page) string {
 	if p.After == nil {
@@ -128,22 +85,56 @@ func (q *query) after(p Page) string {
 	return " WHERE (points < " + q.arg(p.After.Points) + " OR (points = " + q.arg(p.After.Points) + " AND id > " + q.arg(p.After.ID) + "))"
 }
 
-// limit writes the page's LIMIT: one row more than the page, to tell
-// whether another page follows.
-func (p Page) limit() string { return " LIMIT " + strconv.Itoa(p.First+1) }
+// window is the rows the page reads: one more than it shows, to tell
+// whether another page follows. As entgql's pagers say, a page after a
+// cursor has a previous page.
+func (p Page) window() paging.Window { return paging.Window{Size: p.First, After: p.After != nil} }
 
-// pageInfo builds the page's PageInfo from the keys of the rows read (at
-// most First+1) and trims them to the page. As entgql does, a page after
-// a cursor has a previous page.
-func pageInfo(p Page, keys []Key) (entgql.PageInfo[int], []Key) {
-	info := entgql.PageInfo[int]{HasPreviousPage: p.After != nil}
-	if len(keys) > p.First {
-		info.HasNextPage = true
-		keys = keys[:p.First]
+// limit writes the page's LIMIT.
+func (p Page) limit() string { return " LIMIT " + strconv.Itoa(p.window().Read()) }
+
+// ranked is a row of a ranking: its place, and the count of all rows when
+// the page asked for it.
+type ranked interface {
+	key() Key
+	total() int
+}
+
+// suggest ranks a page of one kind of suggestion and assembles it, the
+// one assembly of suggestedOffers, suggestedNeeds and suggestedConsultants:
+// rank runs the ranking for a page; load reads what the page's rows show
+// (ids are their keys, in ranking order) and returns the edge of a row
+// with its cursor, false for a row deleted since it was ranked. It returns
+// the edges, the PageInfo and the totalCount (0 unless the page asked).
+func suggest[R ranked, E any](page Page, rank func(Page) ([]R, error), load func(rows []R, ids []int) (func(R, entgql.Cursor[int]) (E, bool), error)) ([]E, entgql.PageInfo[int], int, error) {
+	rows, err := rank(page)
+	if err != nil {
+		return nil, entgql.PageInfo[int]{}, 0, err
 	}
-	if len(keys) > 0 {
-		start, end := cursor(keys[0]), cursor(keys[len(keys)-1])
-		info.StartCursor, info.EndCursor = &start, &end
+	// A page past the last row has no row to carry the count: an empty
+	// first page is ranked for it (the count is a window over all rows).
+	total, err := paging.Total(page.Total, rows, R.total, page.After != nil, func() (int, error) {
+		first, err := rank(Page{First: 0, Total: true})
+		if err != nil || len(first) == 0 {
+			return 0, err
+		}
+		return first[0].total(), nil
+	})
+	if err != nil {
+		return nil, entgql.PageInfo[int]{}, 0, err
 	}
-	return info, keys
+	rows, info := paging.Cut(page.window(), rows)
+	edge := func(R, entgql.Cursor[int]) (e E, ok bool) { return e, false }
+	if len(rows) > 0 {
+		ids := make([]int, len(rows))
+		for i, r := range rows {
+			ids[i] = r.key().ID
+		}
+		if edge, err = load(rows, ids); err != nil {
+			return nil, entgql.PageInfo[int]{}, 0, err
+		}
+	}
+	edges, info := paging.Edges(info, rows, func(_ int, r R) entgql.Cursor[int] { return cursor(r.key()) },
+		func(_ int, r R, c entgql.Cursor[int]) (E, bool) { return edge(r, c) })
+	return edges, info, total, nil
 }

@@ -107,23 +107,59 @@ func TestSuggestionNewPage(t *testing.T) {
 }
 
 // A page reads one row more than it shows, to tell whether more follow;
-// its cursors carry the rows' scores.
-func TestSuggestionPageInfo(t *testing.T) {
-	keys := []Key{{900000, 3}, {900000, 5}, {120000, 1}}
-	info, page := pageInfo(Page{First: 2}, keys)
-	if len(page) != 2 || !info.HasNextPage || info.HasPreviousPage {
-		t.Fatalf("first 2 of 3: %d rows, %+v", len(page), info)
+// its cursors carry the rows' scores; a row deleted since it was ranked
+// has no edge; the count comes with the rows, or, past the last row, from
+// a first page.
+func TestSuggestionPageAssembly(t *testing.T) {
+	ranking := []pairRow{{ID: 3, Points: 900000, Total: 3}, {ID: 5, Points: 900000, Total: 3}, {ID: 1, Points: 120000, Total: 3}}
+	var asked []Page
+	rank := func(p Page) ([]pairRow, error) {
+		asked = append(asked, p)
+		rows := ranking
+		if p.After != nil {
+			rows = nil
+			for _, r := range ranking {
+				if r.Points < p.After.Points || (r.Points == p.After.Points && r.ID > p.After.ID) {
+					rows = append(rows, r)
+				}
+			}
+		}
+		return rows[:min(len(rows), p.window().Read())], nil
+	}
+	var loaded [][]int
+	load := func(_ []pairRow, ids []int) (func(pairRow, entgql.Cursor[int]) (int, bool), error) {
+		loaded = append(loaded, ids)
+		return func(r pairRow, _ entgql.Cursor[int]) (int, bool) { return r.ID, r.ID != 5 }, nil
+	}
+
+	edges, info, total, err := suggest(Page{First: 2, Total: true}, rank, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(edges, []int{3}) || !info.HasNextPage || info.HasPreviousPage || total != 3 || !slices.Equal(loaded[0], []int{3, 5}) {
+		t.Fatalf("first 2 of 3: edges %v, %+v, total %d, loaded %v", edges, info, total, loaded)
 	}
 	if info.StartCursor.ID != 3 || info.EndCursor.ID != 5 || info.EndCursor.Value.([]any)[0] != 0.9 {
-		t.Errorf("cursors %+v %+v", info.StartCursor, info.EndCursor)
+		t.Errorf("cursors %+v %+v: the deleted row still ends the page", info.StartCursor, info.EndCursor)
 	}
-	info, page = pageInfo(Page{First: 5, After: &Key{1, 1}}, keys)
-	if len(page) != 3 || info.HasNextPage || !info.HasPreviousPage {
-		t.Errorf("the rest: %d rows, %+v", len(page), info)
+
+	edges, info, total, err = suggest(Page{First: 5, After: &Key{900000, 5}}, rank, load)
+	if err != nil || !slices.Equal(edges, []int{1}) || info.HasNextPage || !info.HasPreviousPage || total != 0 {
+		t.Errorf("the rest, no count asked: edges %v, %+v, total %d, %v", edges, info, total, err)
 	}
-	info, page = pageInfo(Page{First: 0}, keys[:1])
-	if len(page) != 0 || !info.HasNextPage || info.StartCursor != nil {
-		t.Errorf("first: 0: %d rows, %+v", len(page), info)
+
+	asked, loaded = nil, nil
+	edges, info, total, err = suggest(Page{First: 5, After: &Key{120000, 1}, Total: true}, rank, load)
+	if err != nil || len(edges) != 0 || edges == nil || info.StartCursor != nil || !info.HasPreviousPage || total != 3 {
+		t.Errorf("past the last row: edges %v, %+v, total %d, %v", edges, info, total, err)
+	}
+	if len(asked) != 2 || asked[1].First != 0 || !asked[1].Total || asked[1].After != nil || len(loaded) != 0 {
+		t.Errorf("past the last row, the count comes from an empty first page, nothing loads: asked %+v, loaded %v", asked, loaded)
+	}
+
+	edges, info, _, err = suggest(Page{First: 0}, rank, load)
+	if err != nil || len(edges) != 0 || !info.HasNextPage || info.StartCursor != nil {
+		t.Errorf("first: 0: edges %v, %+v, %v", edges, info, err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sscgraph/ent"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/country"
+	"sscgraph/internal/paging"
 )
 
 // Beneficiary is one country an activity benefits (GraphQL Beneficiary).
@@ -49,6 +50,10 @@ type Page struct {
 	// Count asks for the total as well (totalCount was selected).
 	Count bool
 }
+
+// window is the rows a page reads: one beyond it, to tell whether another
+// page follows (or, backward, comes before).
+func (p Page) window() paging.Window { return paging.Window{Size: p.Limit, Backward: p.Backward} }
 
 // Loader reads the beneficiary pages of many activities together. The
 // server resolves an object's fields one after another, not each in a
@@ -181,7 +186,7 @@ func readLinks(ctx context.Context, client *ent.Client, keys []Page) ([][]link, 
 					"(SELECT value::bigint AS id FROM json_array_elements_text(").Arg(ids).WriteString("::json)) AS p " +
 					"CROSS JOIN LATERAL (SELECT activity_id, country_id, participants FROM " + activitybeneficiary.Table +
 					" WHERE activity_id = p.id AND country_id > ").Arg(after).WriteString(" AND country_id < ").Arg(before).
-					WriteString(" ORDER BY country_id " + dir + " LIMIT ").Arg(k.Limit + 1).WriteString(") AS l) AS sscg_links")
+					WriteString(" ORDER BY country_id " + dir + " LIMIT ").Arg(k.window().Read()).WriteString(") AS l) AS sscg_links")
 				return
 			}
 			// SQLite has no LATERAL: a correlated subquery picks each
@@ -190,7 +195,7 @@ func readLinks(ctx context.Context, client *ent.Client, keys []Page) ([][]link, 
 				WriteString(") AS p JOIN " + activitybeneficiary.Table + " AS l ON l.rowid IN (SELECT x.rowid FROM " +
 					activitybeneficiary.Table + " AS x WHERE x.activity_id = p.value AND x.country_id > ").Arg(after).
 				WriteString(" AND x.country_id < ").Arg(before).
-				WriteString(" ORDER BY x.country_id " + dir + " LIMIT ").Arg(k.Limit + 1).WriteString(")) AS sscg_links")
+				WriteString(" ORDER BY x.country_id " + dir + " LIMIT ").Arg(k.window().Read()).WriteString(")) AS sscg_links")
 		})
 		s.Select("activity_id", "country_id", "participants").FromExpr(from).
 			OrderBy("activity_id", "country_id")
@@ -289,27 +294,15 @@ func loadCountries(ctx context.Context, client *ent.Client, rows [][]link) (map[
 }
 
 // page builds one key's connection from its rows (one more than the page
-// when there is another page), in key order.
+// when there is another page), in key order. A page after a cursor does
+// not say a page comes before it (entgql's pagers do): only a backward
+// page's extra row does.
 func page(k Page, rows []link, countries map[int]*ent.Country, total int) *Connection {
-	c := &Connection{TotalCount: total, Edges: []*Edge{}}
-	if len(rows) > k.Limit {
-		if k.Backward {
-			rows = rows[1:] // the extra row is the earliest
-			c.PageInfo.HasPreviousPage = true
-		} else {
-			rows = rows[:k.Limit]
-			c.PageInfo.HasNextPage = true
-		}
-	}
-	for _, l := range rows {
-		c.Edges = append(c.Edges, &Edge{
-			Node:   &Beneficiary{Country: countries[l.country], Participants: l.participants},
-			Cursor: entgql.Cursor[int]{ID: l.country},
+	rows, info := paging.Cut(k.window(), rows)
+	edges, info := paging.Edges(info, rows,
+		func(_ int, l link) entgql.Cursor[int] { return entgql.Cursor[int]{ID: l.country} },
+		func(_ int, l link, c entgql.Cursor[int]) (*Edge, bool) {
+			return &Edge{Node: &Beneficiary{Country: countries[l.country], Participants: l.participants}, Cursor: c}, true
 		})
-	}
-	if n := len(c.Edges); n > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[n-1].Cursor
-	}
-	return c
+	return &Connection{Edges: edges, PageInfo: info, TotalCount: total}
 }

@@ -9,10 +9,12 @@ import (
 	"strings"
 	"unicode"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/ent"
+	"sscgraph/internal/paging"
 )
 
 // Range is the keys of one searchable type, [Lo, Hi): each type owns a
@@ -38,10 +40,16 @@ type Hit struct {
 
 // Result is a page of hits.
 type Result struct {
-	Hits    []Hit
-	HasNext bool
-	Total   int
+	Hits []Hit
+	// PageInfo says whether pages follow and precede; its cursors come
+	// with the edges (paging.Edges).
+	PageInfo entgql.PageInfo[int]
+	Total    int
 }
+
+// window is the rows a page reads: one beyond it, to tell whether another
+// follows. A page after a cursor (past the first hit) has a previous page.
+func (a Ask) window() paging.Window { return paging.Window{Size: a.Limit, After: a.Offset > 0} }
 
 type row struct {
 	ID    int     `sql:"id"`
@@ -63,29 +71,9 @@ func Run(ctx context.Context, client *ent.Client, a Ask) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", a.Query, err)
 	}
-	res := &Result{}
-	total := -1 // unknown: no row to carry it
-	if len(rows) > 0 {
-		total = rows[0].Total
-	}
-	if len(rows) > a.Limit {
-		rows, res.HasNext = rows[:a.Limit], true
-	}
-	for _, r := range rows {
-		h := Hit{ID: r.ID, Score: r.Score}
-		if s, ok := Snippet(r.Body, a.Query); ok {
-			h.Snippet = &s
-		} else if s, ok := Snippet(r.Title, a.Query); ok {
-			h.Snippet = &s
-		}
-		res.Hits = append(res.Hits, h)
-	}
-	switch {
-	case !a.Total:
-	case total >= 0:
-		res.Total = total
-	case a.Offset > 0:
-		// A page past the last hit has no row to carry the count.
+	// The count is carried by the rows before the page is cut; a page
+	// past the last hit has no row to carry it.
+	total, err := paging.Total(a.Total, rows, func(r row) int { return r.Total }, a.Offset > 0, func() (int, error) {
 		var counts []struct {
 			N int `sql:"n"`
 		}
@@ -94,11 +82,26 @@ func Run(ctx context.Context, client *ent.Client, a Ask) (*Result, error) {
 			s.Select("*").FromExpr(sql.Expr("("+stmt+") AS q", args...))
 		}).Scan(ctx, &counts)
 		if err != nil {
-			return nil, fmt.Errorf("counting search %s: %w", a.Query, err)
+			return 0, fmt.Errorf("counting search %s: %w", a.Query, err)
 		}
-		if len(counts) == 1 {
-			res.Total = counts[0].N
+		if len(counts) != 1 {
+			return 0, nil
 		}
+		return counts[0].N, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Total: total}
+	rows, res.PageInfo = paging.Cut(a.window(), rows)
+	for _, r := range rows {
+		h := Hit{ID: r.ID, Score: r.Score}
+		if s, ok := Snippet(r.Body, a.Query); ok {
+			h.Snippet = &s
+		} else if s, ok := Snippet(r.Title, a.Query); ok {
+			h.Snippet = &s
+		}
+		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
 }
@@ -143,7 +146,7 @@ func where(p *args, a Ask) string {
 func hitsSQL(pg bool, a Ask) (string, []any) {
 	p := &args{pg: pg}
 	w := where(p, a)
-	limit, offset := p.add(a.Limit+1), p.add(a.Offset)
+	limit, offset := p.add(a.window().Read()), p.add(a.Offset)
 	// The total comes with the page, counted by a window over the hits
 	// that are ranked anyway: a second statement would match them again.
 	total := "0 AS total"

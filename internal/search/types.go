@@ -9,8 +9,7 @@ import (
 	"entgo.io/contrib/entgql"
 
 	"sscgraph/ent"
-	"sscgraph/internal/apierr"
-	"sscgraph/internal/gid"
+	"sscgraph/internal/paging"
 )
 
 // Page sizes of the search connection: every page ranks every hit, so
@@ -92,53 +91,34 @@ func Cursor(id, pos int) entgql.Cursor[int] {
 	return entgql.Cursor[int]{ID: id, Value: []any{pos + 1}}
 }
 
+// spec is the search connection's paging: its cursors name rows of any
+// searchable type.
+var spec = func() paging.Spec {
+	s := paging.Spec{Field: "search", Default: DefaultFirst, Max: MaxFirst, Of: "search hits"}
+	for _, n := range NodeTypes {
+		s.Rows = append(s.Rows, n)
+	}
+	return s
+}()
+
+// PageSize checks first: the number of hits a page shows.
+func PageSize(first *int) (int, error) { return spec.First(first) }
+
 // Offset reads an after cursor: where the next page starts.
 func Offset(ctx context.Context, after *entgql.Cursor[int]) (int, error) {
 	if after == nil {
 		return 0, nil
 	}
-	bad := func(why string) error {
-		return apierr.BadInput("search: %q: %s", "after", why).With("field", "after")
-	}
-	codec, err := gid.FromContext(ctx)
+	v, err := spec.After(ctx, after)
 	if err != nil {
 		return 0, err
 	}
-	typ, _ := codec.TypeOf(after.ID)
-	searchable := false
-	for _, n := range NodeTypes {
-		searchable = searchable || n == typ
-	}
-	if !searchable {
-		return 0, bad(fmt.Sprintf("the cursor belongs to a page of %s, not of search hits", typ))
-	}
-	values, ok := after.Value.([]any)
-	if !ok || len(values) != 1 {
-		return 0, bad("the cursor belongs to a page in another order")
-	}
-	var n int64
-	switch v := values[0].(type) {
-	case int:
-		n = int64(v)
-	case int8:
-		n = int64(v)
-	case int16:
-		n = int64(v)
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	case uint8:
-		n = int64(v)
-	case uint16:
-		n = int64(v)
-	case uint32:
-		n = int64(v)
-	default:
-		return 0, bad("the cursor's position is malformed; it was not issued for a search")
+	n, ok := paging.Int(v)
+	if !ok {
+		return 0, spec.BadAfter("the cursor's position is malformed; it was not issued for a search")
 	}
 	if n < 1 || n > MaxOffset {
-		return 0, bad(fmt.Sprintf("the cursor's position must be between 1 and %d", MaxOffset))
+		return 0, spec.BadAfter(fmt.Sprintf("the cursor's position must be between 1 and %d", MaxOffset))
 	}
 	return int(n), nil
 }

@@ -75,6 +75,25 @@ func testBeneficiaryPages(t *testing.T, a *api) {
 		if last.get("node.beneficiaries.pageInfo.hasPreviousPage") != true {
 			t.Errorf("activity %d: the last of %d beneficiaries says it has no previous page", key, len(want))
 		}
+		if paged == 0 {
+			// first and last together: the last of the first page, as
+			// Relay reads them; last: 0 keeps no edge and no cursor.
+			both := a.query(t, `query($id: ID!) { node(id: $id) { ... on Activity {
+				one: beneficiaries(first: 2, last: 1) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { country { code } participants } } }
+				none: beneficiaries(first: 2, last: 0) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } } } }`,
+				map[string]any{"id": r.str(node + ".id")})
+			if got := beneficiaryEdges(both, "node.one"); strings.Join(got, ",") != want[1] ||
+				both.get("node.one.pageInfo.hasPreviousPage") != true || both.get("node.one.pageInfo.hasNextPage") != true ||
+				both.str("node.one.edges.0.cursor") == "" ||
+				both.str("node.one.pageInfo.startCursor") != both.str("node.one.edges.0.cursor") ||
+				both.str("node.one.pageInfo.endCursor") != both.str("node.one.edges.0.cursor") {
+				t.Errorf("activity %d: first 2, last 1: %v, SQL says %v", key, both.get("node.one"), want[1])
+			}
+			if len(both.list("node.none.edges")) != 0 || both.get("node.none.pageInfo.startCursor") != nil ||
+				both.get("node.none.pageInfo.endCursor") != nil || both.get("node.none.pageInfo.hasPreviousPage") != true {
+				t.Errorf("activity %d: first 2, last 0: %v", key, both.get("node.none"))
+			}
+		}
 		paged++
 	}
 	if checked < 50 || paged == 0 {
