@@ -29,7 +29,7 @@ type RaceAnswer struct {
 type Shot struct {
 	Key   string
 	Vars  map[string]any
-	Query string // fire's query when empty
+	Query string // Fire's query when empty
 }
 
 // Fire sends the requests at once, each on its own connection (a client
@@ -89,7 +89,10 @@ func Fire(a *API, query string, shots []Shot) []RaceAnswer {
 // PostgreSQL's deadlock_timeout (1 s), which the charge for time would
 // bill at about 50,000 points, so a test provoking dozens of them would
 // empty its key's bucket and read RATE_LIMITED instead of the answers it
-// checks.
+// checks. Every race runs with it: requests held by each other's locks,
+// or slowed by a busy machine or by tests running in parallel, are billed
+// for that time too (a capacity race read RATE_LIMITED on a loaded
+// machine with the default configuration).
 func DeadlockConfig() server.Config {
 	cfg := server.DefaultConfig()
 	cfg.Limits.TimePerPoint = time.Hour

@@ -52,7 +52,10 @@ var activityColumns = []string{"id", "title", "kind", "type", "status", "startDa
 // TestExportActivities checks the CSV export of activities against SQL:
 // every row, in the default order (by ID), with its flattened codes, and
 // the headers of a download.
-func TestExportActivities(t *testing.T) { apitest.ForEachBackend(t, testExportActivities) }
+func TestExportActivities(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportActivities)
+}
 
 func testExportActivities(t *testing.T, a *apitest.API) {
 	e := a.Export(t, "/export/activities.csv", nil, "")
@@ -120,7 +123,10 @@ func testExportActivities(t *testing.T, a *apitest.API) {
 
 // TestExportFormatsAgree checks that the JSON and NDJSON exports hold the
 // rows of the CSV, with JSON types.
-func TestExportFormatsAgree(t *testing.T) { apitest.ForEachBackend(t, testExportFormatsAgree) }
+func TestExportFormatsAgree(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportFormatsAgree)
+}
 
 func testExportFormatsAgree(t *testing.T, a *apitest.API) {
 	for _, typ := range []string{"activities", "projects", "countries", "consultants", "organizations", "matchOffers", "matchNeeds", "matches", "regions", "topics", "recommendations"} {
@@ -203,7 +209,10 @@ func anyStrings(l []any) []string {
 
 // TestExportFilters checks that where narrows and orderBy orders, with the
 // GraphQL arguments' JSON and opaque IDs.
-func TestExportFilters(t *testing.T) { apitest.ForEachBackend(t, testExportFilters) }
+func TestExportFilters(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportFilters)
+}
 
 func testExportFilters(t *testing.T, a *apitest.API) {
 	rows := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", url.Values{
@@ -259,6 +268,7 @@ func testExportFilters(t *testing.T, a *apitest.API) {
 // a page of activities (16 points a row) holds 187 rows, so the demo's 400
 // activities take three pages, which must come whole and in order.
 func TestExportPaging(t *testing.T) {
+	t.Parallel()
 	for _, b := range apitest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
@@ -296,7 +306,10 @@ func TestExportPaging(t *testing.T) {
 
 // TestExportPrivateEmail checks that consultants' e-mail addresses are
 // exported to ADMIN and EDITOR keys only.
-func TestExportPrivateEmail(t *testing.T) { apitest.ForEachBackend(t, testExportPrivateEmail) }
+func TestExportPrivateEmail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportPrivateEmail)
+}
 
 func testExportPrivateEmail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
@@ -349,7 +362,10 @@ func testExportPrivateEmail(t *testing.T, a *apitest.API) {
 
 // TestExportBadParameters checks that every mistake is answered with a
 // 4xx, an error code and a message naming it, before any row.
-func TestExportBadParameters(t *testing.T) { apitest.ForEachBackend(t, testExportBadParameters) }
+func TestExportBadParameters(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportBadParameters)
+}
 
 func testExportBadParameters(t *testing.T, a *apitest.API) {
 	country := a.Query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil).Str("countries.edges.0.node.id")
@@ -414,6 +430,7 @@ func testExportBadParameters(t *testing.T, a *apitest.API) {
 // by the rate limit, after its first page) says so at its end, in every
 // format.
 func TestExportEndsVisibly(t *testing.T) {
+	t.Parallel()
 	for _, b := range apitest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
@@ -458,7 +475,10 @@ func TestExportEndsVisibly(t *testing.T) {
 
 // TestExportGeoJSON checks the countries' FeatureCollection against SQL
 // counts, whole and narrowed by an activity filter.
-func TestExportGeoJSON(t *testing.T) { apitest.ForEachBackend(t, testExportGeoJSON) }
+func TestExportGeoJSON(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportGeoJSON)
+}
 
 type featureCollection struct {
 	Type     string `json:"type"`
@@ -569,7 +589,10 @@ func testExportGeoJSON(t *testing.T, a *apitest.API) {
 // TestExportLongEdges checks that a flattened edge longer than the page
 // fetched with its node (10) is exported whole: an activity benefiting 25
 // countries lists all 25.
-func TestExportLongEdges(t *testing.T) { apitest.ForEachBackend(t, testExportLongEdges) }
+func TestExportLongEdges(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportLongEdges)
+}
 
 func testExportLongEdges(t *testing.T, a *apitest.API) {
 	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
@@ -603,7 +626,10 @@ func testExportLongEdges(t *testing.T, a *apitest.API) {
 
 // TestExportHead checks that HEAD answers an export's headers, after its
 // first page has been checked, without a body.
-func TestExportHead(t *testing.T) { apitest.ForEachBackend(t, testExportHead) }
+func TestExportHead(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportHead)
+}
 
 func testExportHead(t *testing.T, a *apitest.API) {
 	for path, want := range map[string]int{
@@ -630,6 +656,7 @@ func testExportHead(t *testing.T, a *apitest.API) {
 // the API counted none), and a list given as one object is taken as the
 // API takes it, not answered with Go's type names.
 func TestExportGeoJSONFilterCoercion(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testExportGeoJSONFilterCoercion)
 }
 

@@ -15,6 +15,7 @@ import (
 // return) is exported in CSV with a leading apostrophe, so that Excel shows
 // it as text; JSON and NDJSON keep it exactly, and numbers stay numbers.
 func TestExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testExportNeutralisesFormulas)
 }
 

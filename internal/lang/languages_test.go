@@ -13,7 +13,10 @@ import (
 // country's name as the database holds it, the English name standing in
 // for a missing translation in name(lang:) and null in names; filters
 // keep matching English; exports take the same language choice.
-func TestCountryNamesInSixLanguages(t *testing.T) { apitest.ForEachBackend(t, testCountryNames) }
+func TestCountryNamesInSixLanguages(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testCountryNames)
+}
 
 func testCountryNames(t *testing.T, a *apitest.API) {
 	if n := a.Count(t, `SELECT COUNT(*) FROM countries WHERE name_fr <> '' AND name_ar <> '' AND name_zh <> ''`); n < 200 {

@@ -57,7 +57,10 @@ func runSteps(t *testing.T, steps []step, ids map[string]string) {
 // TestMatchLifecycle walks a match through its states, with every refused
 // move on the way: by the wrong party, from the wrong state, through the
 // generic mutations.
-func TestMatchLifecycle(t *testing.T) { apitest.ForEachBackend(t, testMatchLifecycle) }
+func TestMatchLifecycle(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testMatchLifecycle)
+}
 
 func testMatchLifecycle(t *testing.T, a *apitest.API) {
 	w := apitest.NewMatchWorld(t, a)
@@ -114,6 +117,7 @@ func testMatchLifecycle(t *testing.T, a *apitest.API) {
 // TestDeclineWithdrawAndCapacity: a declined or withdrawn pair may be
 // proposed again; an offer of capacity 2 stays OPEN after one acceptance.
 func TestDeclineWithdrawAndCapacity(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testDeclineWithdrawAndCapacity)
 }
 
@@ -150,7 +154,10 @@ func testDeclineWithdrawAndCapacity(t *testing.T, a *apitest.API) {
 // path leads there (the two-step reopens of the issue included), EXPIRED
 // is never written, and postedAt defaults to now and is never in the
 // future.
-func TestPostingLifecycle(t *testing.T) { apitest.ForEachBackend(t, testPostingLifecycle) }
+func TestPostingLifecycle(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testPostingLifecycle)
+}
 
 func testPostingLifecycle(t *testing.T, a *apitest.API) {
 	w := apitest.NewMatchWorld(t, a)
@@ -192,7 +199,10 @@ func testPostingLifecycle(t *testing.T, a *apitest.API) {
 // TestExpiry: an OPEN offer past its expiresAt reads EXPIRED in its field
 // and in every filter, nested and across edges, without anything having
 // written it; it is not matched, and extending its expiry is reopening.
-func TestExpiry(t *testing.T) { apitest.ForEachBackend(t, testExpiry) }
+func TestExpiry(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExpiry)
+}
 
 func testExpiry(t *testing.T, a *apitest.API) {
 	w := apitest.NewMatchWorld(t, a)

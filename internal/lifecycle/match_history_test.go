@@ -67,6 +67,7 @@ func matchRecord(t *testing.T, w *apitest.MatchWorld, id string) string {
 // delete a match; each refusal names the problem and leaves the match as
 // it was. EDITOR keys still correct and delete.
 func TestMembersCannotRewriteMatchHistory(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testMembersCannotRewriteMatchHistory)
 }
 
@@ -134,6 +135,7 @@ func testMembersCannotRewriteMatchHistory(t *testing.T, a *apitest.API) {
 // row that was removed (its fields as old values, its links as IDs,
 // private fields redacted), for matches and for other types.
 func TestDeleteAuditRecordsTheRow(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testDeleteAuditRecordsTheRow)
 }
 

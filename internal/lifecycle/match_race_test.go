@@ -69,7 +69,8 @@ func proposals(t *testing.T, w *apitest.MatchWorld, k, n int) (string, []string)
 // offer of capacity k leave exactly k matches ACCEPTED, the others
 // refused with BAD_USER_INPUT, and the offer MATCHED; every round.
 func TestConcurrentAcceptsRespectCapacity(t *testing.T) {
-	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		for _, tt := range []struct{ capacity, accepts int }{{1, 3}, {3, 5}} {
 			t.Run(fmt.Sprintf("capacity %d", tt.capacity), func(t *testing.T) {
@@ -100,7 +101,8 @@ func TestConcurrentAcceptsRespectCapacity(t *testing.T) {
 // parties at once, twice each, makes one live match; the others are
 // refused with BAD_USER_INPUT.
 func TestConcurrentProposalsOneLivePair(t *testing.T) {
-	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		for round := range apitest.RaceRounds {
 			offer := w.Offer(t, nil)
@@ -121,7 +123,8 @@ func TestConcurrentProposalsOneLivePair(t *testing.T) {
 // other accept is refused with BAD_USER_INPUT (the need is no longer
 // OPEN).
 func TestConcurrentAcceptsMatchANeedOnce(t *testing.T) {
-	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		for round := range apitest.RaceRounds {
 			need := w.Need(t)
@@ -152,7 +155,8 @@ func TestConcurrentAcceptsMatchANeedOnce(t *testing.T) {
 // the acceptance then marks the posting MATCHED, or it comes second and
 // is refused as the reopening it would be (FORBIDDEN).
 func TestConcurrentPostingWritesDoNotReopen(t *testing.T) {
-	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		for _, tt := range []struct {
 			posting string // "offer" or "need"
@@ -198,6 +202,7 @@ func TestConcurrentPostingWritesDoNotReopen(t *testing.T) {
 // database then aborts one: it must answer BAD_USER_INPUT asking to send
 // it again, never an internal error, and write nothing of it.
 func TestCrossedAcceptsNeverFailInternally(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		const both = `mutation($first: ID!, $second: ID!) {

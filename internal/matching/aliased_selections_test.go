@@ -13,6 +13,7 @@ import (
 // (internal/entcollect) before ent narrows the columns it reads. Each
 // aliased answer must equal the answer of one field asking for both.
 func TestAliasedSelectionsLoaded(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testAliasedSelectionsLoaded)
 }
 

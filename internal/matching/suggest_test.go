@@ -318,7 +318,10 @@ func (w *world) sameDay(t *testing.T) {
 
 // TestSuggestedOffersRanking: a need and offers that differ from a base
 // offer in one component each, and offers that must never be suggested.
-func TestSuggestedOffersRanking(t *testing.T) { apitest.ForEachBackend(t, testSuggestedOffersRanking) }
+func TestSuggestedOffersRanking(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedOffersRanking)
+}
 
 func testSuggestedOffersRanking(t *testing.T, a *apitest.API) {
 	w := newWorld(t, a)
@@ -414,7 +417,10 @@ func testSuggestedOffersRanking(t *testing.T, a *apitest.API) {
 // TestSuggestedNeedsRanking is the mirror: an offer and needs that differ
 // from a base need in one component each. Each pair's score is the one
 // suggestedOffers gives it from the need's side.
-func TestSuggestedNeedsRanking(t *testing.T) { apitest.ForEachBackend(t, testSuggestedNeedsRanking) }
+func TestSuggestedNeedsRanking(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedNeedsRanking)
+}
 
 func testSuggestedNeedsRanking(t *testing.T, a *apitest.API) {
 	w := newWorld(t, a)
@@ -498,6 +504,7 @@ func testSuggestedNeedsRanking(t *testing.T, a *apitest.API) {
 // each; then the same ask made through an activity, whose own consultants
 // are left out.
 func TestSuggestedConsultantsRanking(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testSuggestedConsultantsRanking)
 }
 
@@ -632,7 +639,10 @@ func testSuggestedConsultantsRanking(t *testing.T, a *apitest.API) {
 // at a time and compares them with one page of all: the same rows in the
 // same order, the same count on every page, and page info that says
 // where each page is.
-func TestSuggestedOffersPaging(t *testing.T) { apitest.ForEachBackend(t, testSuggestedOffersPaging) }
+func TestSuggestedOffersPaging(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedOffersPaging)
+}
 
 func testSuggestedOffersPaging(t *testing.T, a *apitest.API) {
 	// The OPEN need with the most suggestions in the demo data.
@@ -714,6 +724,7 @@ func openNeedIDs(t *testing.T, a *apitest.API) []string {
 // of the demo data, which offers can be suggested and their scores, with
 // plain Go over rows read by plain SQL, and compares the whole ranking.
 func TestSuggestedOffersMatchIndependentScore(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testSuggestedOffersMatchIndependentScore)
 }
 
@@ -916,7 +927,10 @@ func testSuggestedOffersMatchIndependentScore(t *testing.T, a *apitest.API) {
 // TestSuggestBadInput: wrong or unknown IDs, cursors of other connections
 // and page sizes out of range are refused as BAD_USER_INPUT naming what is
 // wrong, never answered with a server error.
-func TestSuggestBadInput(t *testing.T) { apitest.ForEachBackend(t, testSuggestBadInput) }
+func TestSuggestBadInput(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestBadInput)
+}
 
 func testSuggestBadInput(t *testing.T, a *apitest.API) {
 	codec := gid.Current()
@@ -1041,7 +1055,10 @@ func testSuggestBadInput(t *testing.T, a *apitest.API) {
 // TestSuggestCost: a suggestion connection costs its page, like any
 // connection, so nested connections under it multiply by the page; a
 // totalCount costs a default page.
-func TestSuggestCost(t *testing.T) { apitest.ForEachBackend(t, testSuggestCost) }
+func TestSuggestCost(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestCost)
+}
 
 func testSuggestCost(t *testing.T, a *apitest.API) {
 	need := openNeedIDs(t, a)[0]
@@ -1066,7 +1083,10 @@ func testSuggestCost(t *testing.T, a *apitest.API) {
 // TestSuggestStatementCount: the suggested rows' nested fields are loaded a
 // level at a time, as in every connection, so a page of 20 costs as many
 // statements as a page of 2.
-func TestSuggestStatementCount(t *testing.T) { apitest.ForEachBackend(t, testSuggestStatementCount) }
+func TestSuggestStatementCount(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestStatementCount)
+}
 
 func testSuggestStatementCount(t *testing.T, a *apitest.API) {
 	var need string

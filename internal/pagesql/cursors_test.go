@@ -12,7 +12,10 @@ import (
 // root and nested: the cursors were null beside hasNextPage true at the
 // root, and a nested page answered hasNextPage false and null cursors
 // beside a totalCount larger than the page.
-func TestCursorsWithoutEdges(t *testing.T) { apitest.ForEachBackend(t, testCursorsWithoutEdges) }
+func TestCursorsWithoutEdges(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testCursorsWithoutEdges)
+}
 
 func testCursorsWithoutEdges(t *testing.T, a *apitest.API) {
 	for _, tt := range []struct{ name, args string }{
@@ -62,6 +65,7 @@ func testCursorsWithoutEdges(t *testing.T, a *apitest.API) {
 }
 
 func TestNestedPageInfoWithoutEdges(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testNestedPageInfoWithoutEdges)
 }
 

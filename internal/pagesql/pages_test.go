@@ -93,6 +93,7 @@ var sharedSize = dataset.Size{
 // parent alone, and that SQL written here gives. SSCGRAPH_PAGES_SEED picks
 // other cases; SSCGRAPH_PAGES_CASES runs more of them per edge.
 func TestNestedPagesMatchSQL(t *testing.T) {
+	t.Parallel()
 	seed := uint64(20261128)
 	if s := os.Getenv("SSCGRAPH_PAGES_SEED"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -139,6 +140,7 @@ func TestNestedPagesMatchSQL(t *testing.T) {
 // random pages of every type's root connection against SQL over all its
 // rows (the root is one parent of every row).
 func TestRootPagesMatchSQL(t *testing.T) {
+	t.Parallel()
 	seed := uint64(20261129)
 	for _, b := range apitest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {

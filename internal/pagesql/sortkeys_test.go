@@ -29,7 +29,10 @@ var sortKeyCopies = map[string]string{
 // checks that every join table's copy still equals its child's date, and
 // that a country's activities newest first (a page read from the copies)
 // match SQL over the activities themselves.
-func TestSortKeysFollowWrites(t *testing.T) { apitest.ForEachBackend(t, testSortKeysFollowWrites) }
+func TestSortKeysFollowWrites(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSortKeysFollowWrites)
+}
 
 func testSortKeysFollowWrites(t *testing.T, a *apitest.API) {
 	stale := func(when string) {

@@ -15,7 +15,10 @@ import (
 // per-country figures, page by page, against SQL written here, on data
 // where activities share countries; an activity page's beneficiaries are
 // read in a fixed number of statements, not one per activity.
-func TestBeneficiaryPages(t *testing.T) { apitest.ForEachBackend(t, testBeneficiaryPages) }
+func TestBeneficiaryPages(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testBeneficiaryPages)
+}
 
 func testBeneficiaryPages(t *testing.T, a *apitest.API) {
 	// Figures on some links: the country key plus one, so that every
@@ -114,6 +117,7 @@ func beneficiaryEdges(r apitest.Response, conn string) []string {
 // countries in one step; the total follows their sum or must agree with
 // it; a refused change leaves the activity as it was.
 func TestSetActivityBeneficiaries(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testSetActivityBeneficiaries)
 }
 

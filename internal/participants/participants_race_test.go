@@ -12,8 +12,8 @@ import (
 )
 
 // An activity's participants rule (the total against the per-country
-// figures) under concurrent writes; fire and the rounds are in
-// match_race_test.go.
+// figures) under concurrent writes; the requests race through
+// apitest.Fire, as the Match races of internal/lifecycle do.
 
 // TestConcurrentParticipantWrites: an activity's total and its
 // per-country figures written at once by two requests never end up
@@ -21,7 +21,8 @@ import (
 // country has a figure, and is never below it); whichever write comes
 // second is refused with BAD_USER_INPUT when it would break it.
 func TestConcurrentParticipantWrites(t *testing.T) {
-	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		codec := gid.Current()
 		actKey := a.Count(t, `SELECT MIN(id) FROM activities`)
@@ -100,6 +101,7 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 // can deadlock on PostgreSQL; the one aborted answers BAD_USER_INPUT,
 // never an internal error.
 func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
 		w := apitest.NewMatchWorld(t, a)
 		codec := gid.Current()

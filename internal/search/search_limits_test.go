@@ -15,7 +15,10 @@ import (
 // phrases, all but one excluded, answers through search, a list's where
 // and an export; on SQLite 12 exclusions or more failed with "malformed
 // MATCH expression" as INTERNAL_SERVER_ERROR, and the export with 500.
-func TestSearchExclusions(t *testing.T) { apitest.ForEachBackend(t, testSearchExclusions) }
+func TestSearchExclusions(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSearchExclusions)
+}
 
 func testSearchExclusions(t *testing.T, a *apitest.API) {
 	for _, n := range []int{11, 12, 15} {

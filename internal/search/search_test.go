@@ -34,7 +34,10 @@ func hitIDs(r apitest.Response) []string {
 
 // TestSearch writes rows through the API with words the dataset does not
 // hold, so that every answer is known exactly, and searches for them.
-func TestSearch(t *testing.T) { apitest.ForEachBackend(t, testSearch) }
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSearch)
+}
 
 func testSearch(t *testing.T, a *apitest.API) {
 	ctx := context.Background()

@@ -138,7 +138,10 @@ var statsCases = []statsCase{
 
 // TestStatsMatchConnections checks every statistic's buckets and total
 // against the connections' totalCount on the demo data.
-func TestStatsMatchConnections(t *testing.T) { apitest.ForEachBackend(t, testStatsMatchConnections) }
+func TestStatsMatchConnections(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsMatchConnections)
+}
 
 func testStatsMatchConnections(t *testing.T, a *apitest.API) {
 	// An OPEN offer past its expiry, so that the derived EXPIRED status
@@ -198,7 +201,10 @@ func testStatsMatchConnections(t *testing.T, a *apitest.API) {
 // statements written here, aggregated in Go: per region and year of
 // South-South activities (the dashboard's question), per month, and the
 // total, with participants and budgets.
-func TestActivityStatsMatchSQL(t *testing.T) { apitest.ForEachBackend(t, testActivityStatsMatchSQL) }
+func TestActivityStatsMatchSQL(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testActivityStatsMatchSQL)
+}
 
 type measures struct {
 	count, participants int
@@ -329,7 +335,10 @@ func checkMeasures(t *testing.T, b map[string]any, w *measures) {
 }
 
 // TestStatsOrder checks the orders of buckets and the bucket limit.
-func TestStatsOrder(t *testing.T) { apitest.ForEachBackend(t, testStatsOrder) }
+func TestStatsOrder(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsOrder)
+}
 
 func testStatsOrder(t *testing.T, a *apitest.API) {
 	counts := func(r apitest.Response) []int {
@@ -366,7 +375,10 @@ func testStatsOrder(t *testing.T, a *apitest.API) {
 
 // TestStatsBadInput checks that mistakes are BAD_USER_INPUT and bounds
 // are enforced before anything runs.
-func TestStatsBadInput(t *testing.T) { apitest.ForEachBackend(t, testStatsBadInput) }
+func TestStatsBadInput(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsBadInput)
+}
 
 func testStatsBadInput(t *testing.T, a *apitest.API) {
 	r := a.Query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil)
@@ -407,7 +419,10 @@ func testStatsBadInput(t *testing.T, a *apitest.API) {
 
 // TestStatsStatementCount checks that key nodes are loaded in one query
 // per dimension and level, however many buckets there are.
-func TestStatsStatementCount(t *testing.T) { apitest.ForEachBackend(t, testStatsStatementCount) }
+func TestStatsStatementCount(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsStatementCount)
+}
 
 func testStatsStatementCount(t *testing.T, a *apitest.API) {
 	q := `query($n: Int) { activityStats(groupBy: [REGION, COUNTRY, TOPIC], first: $n) {
@@ -441,7 +456,10 @@ func testStatsStatementCount(t *testing.T, a *apitest.API) {
 
 // TestStatsCost checks the price: the buckets weigh first, key nodes'
 // connections multiply, the total weighs a totalCount.
-func TestStatsCost(t *testing.T) { apitest.ForEachBackend(t, testStatsCost) }
+func TestStatsCost(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsCost)
+}
 
 func testStatsCost(t *testing.T, a *apitest.API) {
 	// Besides, a statistic reads its rows times what its dimensions
@@ -478,6 +496,7 @@ func testStatsCost(t *testing.T, a *apitest.API) {
 // TestConsultantLanguagesMatchSQL checks LANGUAGE, which no connection
 // filter can select, against the languages read with SQL.
 func TestConsultantLanguagesMatchSQL(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testConsultantLanguagesMatchSQL)
 }
 
