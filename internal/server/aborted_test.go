@@ -13,6 +13,7 @@ import (
 // never an internal error, on PostgreSQL too, where the transaction
 // refuses the later fields' statements; and nothing of it is written.
 func TestFieldsAfterADatabaseRefusal(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testFieldsAfterADatabaseRefusal)
 }
 

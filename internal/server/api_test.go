@@ -48,7 +48,10 @@ func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 // TestTraversalBothWays follows every edge from each end to the other and
 // checks that the far end leads back to where it started.
-func TestTraversalBothWays(t *testing.T) { apitest.ForEachBackend(t, testTraversalBothWays) }
+func TestTraversalBothWays(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testTraversalBothWays)
+}
 
 func testTraversalBothWays(t *testing.T, a *apitest.API) {
 	type direction struct {
@@ -120,7 +123,10 @@ func testTraversalBothWays(t *testing.T, a *apitest.API) {
 
 // TestNodeRefetch fetches the first node of every type by its ID, alone
 // and in a batch.
-func TestNodeRefetch(t *testing.T) { apitest.ForEachBackend(t, testNodeRefetch) }
+func TestNodeRefetch(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testNodeRefetch)
+}
 
 func testNodeRefetch(t *testing.T, a *apitest.API) {
 	var ids, types []string
@@ -156,7 +162,10 @@ func testNodeRefetch(t *testing.T, a *apitest.API) {
 	})
 }
 
-func TestNaturalKeyLookups(t *testing.T) { apitest.ForEachBackend(t, testNaturalKeyLookups) }
+func TestNaturalKeyLookups(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testNaturalKeyLookups)
+}
 
 func testNaturalKeyLookups(t *testing.T, a *apitest.API) {
 	tests := []struct {
@@ -202,7 +211,10 @@ func testNaturalKeyLookups(t *testing.T, a *apitest.API) {
 	})
 }
 
-func TestFilters(t *testing.T) { apitest.ForEachBackend(t, testFilters) }
+func TestFilters(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testFilters)
+}
 
 func testFilters(t *testing.T, a *apitest.API) {
 	tests := []struct {
@@ -261,7 +273,10 @@ func testFilters(t *testing.T, a *apitest.API) {
 	})
 }
 
-func TestOrdering(t *testing.T) { apitest.ForEachBackend(t, testOrdering) }
+func TestOrdering(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testOrdering)
+}
 
 func testOrdering(t *testing.T, a *apitest.API) {
 	tests := []struct {
@@ -294,7 +309,10 @@ func testOrdering(t *testing.T, a *apitest.API) {
 
 // TestPagination walks connections page by page with cursors, forwards and
 // backwards, and checks the pages add up to the whole ordered list.
-func TestPagination(t *testing.T) { apitest.ForEachBackend(t, testPagination) }
+func TestPagination(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testPagination)
+}
 
 func testPagination(t *testing.T, a *apitest.API) {
 	all := a.Column(t, `SELECT code FROM countries ORDER BY name, id`)
@@ -399,7 +417,10 @@ func testPagination(t *testing.T, a *apitest.API) {
 
 // TestStatementCount proves there is no N+1: a 4-level query runs the same
 // number of SQL statements whatever the page sizes, and few of them.
-func TestStatementCount(t *testing.T) { apitest.ForEachBackend(t, testStatementCount) }
+func TestStatementCount(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatementCount)
+}
 
 func testStatementCount(t *testing.T, a *apitest.API) {
 	q := `query($n: Int!) { regions(first: 6) { edges { node { code
@@ -427,7 +448,10 @@ func testStatementCount(t *testing.T, a *apitest.API) {
 	t.Logf("4-level query: %d statements for %d nodes", counts[10], nodes[10])
 }
 
-func TestBadInput(t *testing.T) { apitest.ForEachBackend(t, testBadInput) }
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testBadInput)
+}
 
 func testBadInput(t *testing.T, a *apitest.API) {
 	r := a.Query(t, `{ countries(first: 1) { edges { node { id } } } regions(first: 1) { edges { node { id } } } }`, nil)
@@ -523,7 +547,10 @@ func testBadInput(t *testing.T, a *apitest.API) {
 	})
 }
 
-func TestEndpoints(t *testing.T) { apitest.ForEachBackend(t, testEndpoints) }
+func TestEndpoints(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testEndpoints)
+}
 
 func testEndpoints(t *testing.T, a *apitest.API) {
 	t.Run("GET /graphql", func(t *testing.T) {

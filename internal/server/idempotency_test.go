@@ -29,7 +29,10 @@ func replayed(r apitest.Response) (bool, string) {
 // refused; keys belong to one client; a failed mutation records nothing;
 // an expired key runs again; malformed keys, a key sent twice and a key
 // on an event stream are refused with 400 before anything runs.
-func TestIdempotencyKey(t *testing.T) { apitest.ForEachBackend(t, testIdempotencyKey) }
+func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testIdempotencyKey)
+}
 
 func testIdempotencyKey(t *testing.T, a *apitest.API) {
 	editor, other := apitest.NewKey(t, a, auth.RoleEditor), apitest.NewKey(t, a, auth.RoleEditor)
@@ -185,6 +188,7 @@ func testIdempotencyKey(t *testing.T, a *apitest.API) {
 // once; every one is answered with that write (the others wait for it at
 // the record's unique key, then replay it).
 func TestIdempotencyKeyConcurrent(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testIdempotencyKeyConcurrent)
 }
 
@@ -234,6 +238,7 @@ func testIdempotencyKeyConcurrent(t *testing.T, a *apitest.API) {
 // wrote with auditEvents(where: {requestID:}); sscgraph's own commands
 // record none.
 func TestAuditEventsCarryTheRequestID(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testAuditEventsCarryTheRequestID)
 }
 

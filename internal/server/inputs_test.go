@@ -15,7 +15,10 @@ import (
 // value, on both databases; PostgreSQL failed them with SQLSTATE 22021 as
 // an internal error, and 3,000,000,000 was taken as an Int. Nothing is
 // written.
-func TestInputValuesRefused(t *testing.T) { apitest.ForEachBackend(t, testInputValuesRefused) }
+func TestInputValuesRefused(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testInputValuesRefused)
+}
 
 func testInputValuesRefused(t *testing.T, a *apitest.API) {
 	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})

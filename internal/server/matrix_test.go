@@ -16,7 +16,10 @@ import (
 // needs are in TestWritePermissions); anonymous callers are
 // UNAUTHENTICATED. Every answer is checked, and refused writes leave the
 // row as it was.
-func TestRoleOperationMatrix(t *testing.T) { apitest.ForEachBackend(t, testRoleOperationMatrix) }
+func TestRoleOperationMatrix(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testRoleOperationMatrix)
+}
 
 func testRoleOperationMatrix(t *testing.T, a *apitest.API) {
 	ctx := context.Background()

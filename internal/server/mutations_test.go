@@ -17,7 +17,10 @@ import (
 // (programme data) and a Match offer of its own organization and of
 // another, and each answer is checked, as is what the database holds
 // afterwards.
-func TestWritePermissions(t *testing.T) { apitest.ForEachBackend(t, testWritePermissions) }
+func TestWritePermissions(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testWritePermissions)
+}
 
 func testWritePermissions(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
@@ -131,6 +134,7 @@ func testWritePermissions(t *testing.T, a *apitest.API) {
 // TestMutationValidationAndAtomicity: invalid values are refused with the
 // field's path, and a bulk create with a bad last item writes nothing.
 func TestMutationValidationAndAtomicity(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testMutationValidationAndAtomicity)
 }
 
@@ -173,6 +177,7 @@ func testMutationValidationAndAtomicity(t *testing.T, a *apitest.API) {
 // TestMutationForeignIDs: an ID of the wrong type in an input is refused
 // before anything runs, naming the field.
 func TestMutationForeignIDs(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
@@ -207,6 +212,7 @@ func TestMutationForeignIDs(t *testing.T) {
 // TestValueRules: each rule of writes refuses a bad value with the field's
 // path, and lets a good one through.
 func TestValueRules(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
 	_, editorKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
@@ -267,6 +273,7 @@ func TestValueRules(t *testing.T) {
 // TestDeleteRules: a row others depend on is not deleted, and the error
 // names what depends on it; optional references are cleared instead.
 func TestDeleteRules(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 	if err != nil {
@@ -319,7 +326,10 @@ func TestDeleteRules(t *testing.T) {
 // TestAuditTrail: every successful write leaves one event with who, when,
 // what and the changed fields; failed writes leave none; only ADMIN keys
 // read the trail, newest first.
-func TestAuditTrail(t *testing.T) { apitest.ForEachBackend(t, testAuditTrail) }
+func TestAuditTrail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testAuditTrail)
+}
 
 func testAuditTrail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
@@ -380,6 +390,7 @@ func testAuditTrail(t *testing.T, a *apitest.API) {
 // TestEmailWritesAndRedaction: editors set e-mail addresses, which must be
 // addresses, and the audit trail never shows them.
 func TestEmailWritesAndRedaction(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
 	_, editorKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
@@ -408,6 +419,7 @@ func TestEmailWritesAndRedaction(t *testing.T) {
 // GraphQL; other keys cannot; the new key works and the revoked one is
 // refused.
 func TestKeysThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
 	_, adminKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
@@ -451,6 +463,7 @@ func TestKeysThroughTheAPI(t *testing.T) {
 // TestLinksToMissingRows: an ID of the right type whose row is gone is
 // refused with the edge and the ID, not a database error.
 func TestLinksToMissingRows(t *testing.T) {
+	t.Parallel()
 	a := apitest.New(t, apitest.SQLiteCopy(t))
 	_, key, _ := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	editor := apitest.Caller{A: a, Key: key}

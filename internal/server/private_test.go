@@ -16,7 +16,10 @@ import (
 // TestPrivateEmail proves that consultants' e-mail addresses reach ADMIN
 // and EDITOR keys only, on every path to a consultant, and that everyone
 // else gets null without an error.
-func TestPrivateEmail(t *testing.T) { apitest.ForEachBackend(t, testPrivateEmail) }
+func TestPrivateEmail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testPrivateEmail)
+}
 
 func testPrivateEmail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()

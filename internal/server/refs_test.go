@@ -14,7 +14,10 @@ import (
 // MEMBER key may not set or clear one on its own offers and needs (it
 // would take over a row of someone's sheet); the refusal is FORBIDDEN
 // naming the field, and nothing is written. EDITOR and ADMIN keys may.
-func TestRefsBelongToImports(t *testing.T) { apitest.ForEachBackend(t, testRefsBelongToImports) }
+func TestRefsBelongToImports(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testRefsBelongToImports)
+}
 
 func testRefsBelongToImports(t *testing.T, a *apitest.API) {
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // store a NUL, and answered an internal error), and nothing is written.
 // Tabs and line breaks are text.
 func TestWritesRefuseControlText(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testWritesRefuseControlText)
 }
 

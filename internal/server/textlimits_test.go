@@ -14,6 +14,7 @@ import (
 // PostgreSQL varchar(n) column) on create and update, with BAD_USER_INPUT
 // naming the field, and nothing is written.
 func TestTextMaxLength(t *testing.T) {
+	t.Parallel()
 	apitest.ForEachBackend(t, testTextMaxLength)
 }
 

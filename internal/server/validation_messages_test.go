@@ -11,7 +11,10 @@ import (
 // BAD_USER_INPUT with a plain message naming the input field and
 // extensions.field, never ent's own text ("ent: validator failed for
 // field …"); required text of only spaces is refused like empty text.
-func TestValidationMessages(t *testing.T) { apitest.ForEachBackend(t, testValidationMessages) }
+func TestValidationMessages(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testValidationMessages)
+}
 
 func testValidationMessages(t *testing.T, a *apitest.API) {
 	w := apitest.NewMatchWorld(t, a)
