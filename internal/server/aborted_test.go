@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -12,16 +13,17 @@ import (
 // never an internal error, on PostgreSQL too, where the transaction
 // refuses the later fields' statements; and nothing of it is written.
 func TestFieldsAfterADatabaseRefusal(t *testing.T) {
-	forEachBackend(t, testFieldsAfterADatabaseRefusal)
+	t.Parallel()
+	apitest.ForEachBackend(t, testFieldsAfterADatabaseRefusal)
 }
 
-func testFieldsAfterADatabaseRefusal(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testFieldsAfterADatabaseRefusal(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, key}
-	if r := editor.do(t, `mutation { createProject(input: {code: "ABORT_TAKEN", title: "Taken", status: PROPOSED}) { id } }`, nil); len(r.Errors) > 0 {
+	editor := apitest.Caller{A: a, Key: key}
+	if r := editor.Do(t, `mutation { createProject(input: {code: "ABORT_TAKEN", title: "Taken", status: PROPOSED}) { id } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
 	tests := []struct {
@@ -37,7 +39,7 @@ func testFieldsAfterADatabaseRefusal(t *testing.T, a *api) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := editor.do(t, tt.query, nil)
+			r := editor.Do(t, tt.query, nil)
 			if len(r.Errors) == 0 {
 				t.Fatalf("got no error, want the taken code refused")
 			}
@@ -46,7 +48,7 @@ func testFieldsAfterADatabaseRefusal(t *testing.T, a *api) {
 					t.Errorf("got %v (%q), want BAD_USER_INPUT", got, e.Message)
 				}
 			}
-			if n := a.count(t, `SELECT COUNT(*) FROM projects WHERE code IN ('ABORT_NEW', 'ABORT_OTHER')`); n != 0 {
+			if n := a.Count(t, `SELECT COUNT(*) FROM projects WHERE code IN ('ABORT_NEW', 'ABORT_OTHER')`); n != 0 {
 				t.Errorf("got %d projects of the refused mutation written, want 0", n)
 			}
 		})

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/server"
@@ -294,17 +295,17 @@ func BenchmarkCostShapes(b *testing.B) {
 // upsert per request.
 func BenchmarkRateLimit(b *testing.B) {
 	query := `{ countries(first: 50) { edges { node { code name } } } }`
-	for _, be := range backends() {
-		dsn := be.fresh(b)
+	for _, be := range apitest.Backends() {
+		dsn := be.Fresh(b)
 		for _, mode := range []struct {
 			name    string
 			perHour int
 			shared  bool
 		}{{"off", 0, false}, {"memory", 1 << 40, false}, {"shared", 1 << 40, true}} {
-			if mode.shared && be.name != "postgres" {
+			if mode.shared && be.Name != "postgres" {
 				continue
 			}
-			b.Run(be.name+"/"+mode.name, func(b *testing.B) {
+			b.Run(be.Name+"/"+mode.name, func(b *testing.B) {
 				db, err := database.Open(context.Background(), dsn, database.Options{})
 				if err != nil {
 					b.Fatal(err)

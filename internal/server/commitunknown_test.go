@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/faultproxy"
 )
@@ -20,8 +21,8 @@ import (
 // do: it fails about one run in four, before this change too.)
 func TestCommitUnknownRetryWithIdempotencyKey(t *testing.T) {
 	direct, proxy, dsn := faultyPostgres(t)
-	a := newAPI(t, dsn)
-	key := newKey(t, a, auth.RoleAdmin)
+	a := apitest.New(t, dsn)
+	key := apitest.NewKey(t, a, auth.RoleAdmin)
 	for i, tc := range []struct {
 		name           string
 		rule           faultproxy.Rule
@@ -36,9 +37,9 @@ func TestCommitUnknownRetryWithIdempotencyKey(t *testing.T) {
 			headers := map[string]string{"Authorization": key, "Idempotency-Key": "fault-" + code}
 
 			proxy.SetRule(tc.rule)
-			h, first := sendWith(t, a, headers, q, nil)
+			h, first := apitest.SendWith(t, a, headers, q, nil)
 			proxy.SetRule(nil)
-			if errCode(first) != "COMMIT_UNKNOWN" || !strings.Contains(first.Errors[0].Message, "Idempotency-Key") {
+			if apitest.ErrCode(first) != "COMMIT_UNKNOWN" || !strings.Contains(first.Errors[0].Message, "Idempotency-Key") {
 				t.Fatalf("first: got %+v, want COMMIT_UNKNOWN mentioning Idempotency-Key", first.Errors)
 			}
 
@@ -49,9 +50,9 @@ func TestCommitUnknownRetryWithIdempotencyKey(t *testing.T) {
 			if written != 1 && tc.usuallyWritten {
 				t.Logf("the first was not written this time")
 			}
-			_, retry := sendWith(t, a, headers, q, nil)
+			_, retry := apitest.SendWith(t, a, headers, q, nil)
 			ok, requestID := replayed(retry)
-			if len(retry.Errors) > 0 || retry.str("createRegion.code") != code || ok != (written == 1) {
+			if len(retry.Errors) > 0 || retry.Str("createRegion.code") != code || ok != (written == 1) {
 				t.Fatalf("retry: got %v replayed %v (%+v), want %s replayed %v (%d written by the first)", retry.Data, ok, retry.Errors, code, written == 1, written)
 			}
 			if ok && requestID != h.Get("X-Request-ID") {

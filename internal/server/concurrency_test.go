@@ -11,6 +11,7 @@ import (
 
 	"sscgraph/ent/activity"
 	"sscgraph/ent/privacy"
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/database"
 	"sscgraph/internal/server"
 )
@@ -21,10 +22,10 @@ import (
 // writer, and the busy timeout queues writers, so no client ever sees
 // "database is locked" or any other error.
 func TestConcurrentReadersAndWriters(t *testing.T) {
-	path := sqliteCopy(t)
+	path := apitest.SQLiteCopy(t)
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 0
-	a := newAPIWith(t, path, cfg)
+	a := apitest.NewWith(t, path, cfg)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -79,7 +80,7 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				res, err := a.srv.Client().Post(a.srv.URL+"/graphql", "application/json",
+				res, err := a.Srv.Client().Post(a.Srv.URL+"/graphql", "application/json",
 					strings.NewReader(`{"query": "{ activities(first: 20, where: {kind: TRIANGULAR}) { totalCount edges { node { participants beneficiaryCountries(first: 2) { edges { node { code } } } } } } }"}`))
 				if err != nil {
 					if ctx.Err() == nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
@@ -34,7 +35,7 @@ func faultyPostgres(t *testing.T) (direct string, proxy *faultproxy.Proxy, proxi
 	if pgtest.DSN() == "" {
 		t.Skip(pgtest.Env + " is not set")
 	}
-	direct = postgresSchema(t, dataset.DemoSize())
+	direct = apitest.PostgresSchema(t, dataset.DemoSize())
 	proxied, proxy = faultproxy.Front(t, direct)
 	return direct, proxy, proxied
 }
@@ -60,19 +61,19 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
-	resp   response
+	resp   apitest.Response
 }
 
 // fetch sends a GraphQL request without failing the test, so that
 // goroutines can use it.
-func fetch(ctx context.Context, a *api, path, accept, authorization, query string) (answer, error) {
+func fetch(ctx context.Context, a *apitest.API, path, accept, authorization, query string) (answer, error) {
 	body, _ := json.Marshal(map[string]any{"query": query})
 	method := http.MethodPost
 	var rd io.Reader = bytes.NewReader(body)
 	if strings.HasPrefix(path, "/export/") {
 		method, rd = http.MethodGet, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, method, a.srv.URL+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, a.Srv.URL+path, rd)
 	if err != nil {
 		return answer{}, err
 	}
@@ -85,7 +86,7 @@ func fetch(ctx context.Context, a *api, path, accept, authorization, query strin
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
-	res, err := a.srv.Client().Do(req)
+	res, err := a.Srv.Client().Do(req)
 	if err != nil {
 		return answer{}, err
 	}
@@ -139,10 +140,10 @@ func TestReadsRideOutDroppedConnections(t *testing.T) {
 	// in an hour. The rate limit stays on, its bucket in the database is
 	// charged on every read.
 	cfg.Limits.PerHour = 1 << 40
-	a := newAPIWith(t, dsn, cfg)
+	a := apitest.NewWith(t, dsn, cfg)
 	want := make([]string, len(faultReads))
 	for i, q := range faultReads {
-		r := a.query(t, q, nil)
+		r := a.Query(t, q, nil)
 		b, _ := json.Marshal(r.Data)
 		want[i] = string(b)
 	}
@@ -206,7 +207,7 @@ func TestReadsRideOutDroppedConnections(t *testing.T) {
 	if total < 4*len(faultReads) {
 		t.Errorf("only %d reads were sent", total)
 	}
-	if a.db.Health.Open() {
+	if a.DB.Health.Open() {
 		t.Error("the breaker opened during short faults")
 	}
 }
@@ -221,9 +222,9 @@ func TestDatabaseUnreachable(t *testing.T) {
 	cfg := server.DefaultConfig()
 	// The first request retries for as long as it may: keep it short.
 	cfg.Timeout = 2 * time.Second
-	a := newAPIWith(t, dsn, cfg)
+	a := apitest.NewWith(t, dsn, cfg)
 	const q = `{ countries(first: 3) { totalCount edges { node { code } } } }`
-	before := a.query(t, q, nil)
+	before := a.Query(t, q, nil)
 
 	proxy.Refuse()
 	proxy.DropAll()
@@ -235,7 +236,7 @@ func TestDatabaseUnreachable(t *testing.T) {
 	if first.status != http.StatusServiceUnavailable || len(first.resp.Errors) == 0 || first.resp.Errors[0].Extensions["code"] != "SERVICE_UNAVAILABLE" {
 		t.Fatalf("first request with the database gone: status %d, %s", first.status, first.body)
 	}
-	if !a.db.Health.Open() {
+	if !a.DB.Health.Open() {
 		t.Fatal("the breaker did not open after a request's retries ran out")
 	}
 
@@ -305,11 +306,11 @@ func mustJSON(v any) string {
 }
 
 // scrape returns the server's metrics.
-func scrape(t *testing.T, a *api) string {
+func scrape(t *testing.T, a *apitest.API) string {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, "/metrics", nil)
 	rec := &bytesRecorder{header: http.Header{}}
-	a.handler.Metrics().ServeHTTP(rec, req)
+	a.Handler.Metrics().ServeHTTP(rec, req)
 	return rec.buf.String()
 }
 
@@ -329,8 +330,8 @@ func (r *bytesRecorder) WriteHeader(int)             {}
 // and the change is there, with its audit event.
 func TestWritesNeverLeaveClientsGuessing(t *testing.T) {
 	direct, proxy, dsn := faultyPostgres(t)
-	a := newAPI(t, dsn)
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	a := apitest.New(t, dsn)
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +372,7 @@ func TestWritesNeverLeaveClientsGuessing(t *testing.T) {
 			if tt.reason != "" && e.Extensions["reason"] != tt.reason {
 				t.Errorf("reason %v, want %s", e.Extensions["reason"], tt.reason)
 			}
-			if ans.resp.get("createRegion") != nil {
+			if ans.resp.Get("createRegion") != nil {
 				t.Errorf("data for a change not known to be written: %s", ans.body)
 			}
 			// The proxy cut the client's connection, not the server's
@@ -427,26 +428,26 @@ func TestSQLiteStorageFaults(t *testing.T) {
 		long, long)
 	tests := []struct {
 		name    string
-		open    func(t *testing.T, path string) *api
+		open    func(t *testing.T, path string) *apitest.API
 		reason  string
 		message string
 	}{
-		{"read-only file", func(t *testing.T, path string) *api {
-			return newAPIWith(t, "file:"+path+"?mode=ro", server.DefaultConfig())
+		{"read-only file", func(t *testing.T, path string) *apitest.API {
+			return apitest.NewWith(t, "file:"+path+"?mode=ro", server.DefaultConfig())
 		}, "READ_ONLY", "read-only"},
-		{"disk full", func(t *testing.T, path string) *api {
+		{"disk full", func(t *testing.T, path string) *apitest.API {
 			pages := fillDisk(t, path)
-			return newAPIOpts(t, path, server.DefaultConfig(), database.Options{SQLitePragmas: []string{fmt.Sprintf("PRAGMA max_page_count = %d", pages)}})
+			return apitest.NewOpts(t, path, server.DefaultConfig(), database.Options{SQLitePragmas: []string{fmt.Sprintf("PRAGMA max_page_count = %d", pages)}})
 		}, "DISK_FULL", "disk is full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := sqliteCopy(t)
+			path := apitest.SQLiteCopy(t)
 			key := sqliteKey(t, path)
 			a := tt.open(t, path)
-			want := a.query(t, read, nil)
-			projects := a.count(t, `SELECT COUNT(*) FROM projects`)
-			events := a.count(t, `SELECT COUNT(*) FROM audit_events`)
+			want := a.Query(t, read, nil)
+			projects := a.Count(t, `SELECT COUNT(*) FROM projects`)
+			events := a.Count(t, `SELECT COUNT(*) FROM audit_events`)
 
 			ans, err := fetch(context.Background(), a, "/graphql", "", "Bearer "+key, write)
 			if err != nil {
@@ -463,13 +464,13 @@ func TestSQLiteStorageFaults(t *testing.T) {
 			if ra := ans.header.Get("Retry-After"); ra == "" {
 				t.Error("no Retry-After")
 			}
-			if n := a.count(t, `SELECT COUNT(*) FROM projects`); n != projects {
+			if n := a.Count(t, `SELECT COUNT(*) FROM projects`); n != projects {
 				t.Errorf("%d projects after the failed write, want %d", n, projects)
 			}
-			if n := a.count(t, `SELECT COUNT(*) FROM audit_events`); n != events {
+			if n := a.Count(t, `SELECT COUNT(*) FROM audit_events`); n != events {
 				t.Errorf("%d audit events after the failed write, want %d", n, events)
 			}
-			if got := a.query(t, read, nil); mustJSON(got.Data) != mustJSON(want.Data) {
+			if got := a.Query(t, read, nil); mustJSON(got.Data) != mustJSON(want.Data) {
 				t.Errorf("reads changed: %v, want %v", got.Data, want.Data)
 			}
 		})
@@ -536,9 +537,9 @@ func TestPoolExhausted(t *testing.T) {
 	// One client sends the three requests: without its own cap
 	// (TestInFlightPerClient), which would turn them away first.
 	cfg.MaxInFlightPerClient = -1
-	a := newAPIOpts(t, dsn, cfg, database.Options{MaxConns: 2})
+	a := apitest.NewOpts(t, dsn, cfg, database.Options{MaxConns: 2})
 	const q = `{ countries(first: 3) { totalCount } }`
-	a.query(t, q, nil)
+	a.Query(t, q, nil)
 	proxy.SetDelay(300 * time.Millisecond)
 	defer proxy.SetDelay(0)
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sscgraph/internal/apierr"
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/server"
 )
 
@@ -27,8 +28,8 @@ import (
 func FuzzHandler(f *testing.F) {
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 0 // explore everything rather than meet the rate limit
-	a := newAPIWith(f, sqliteCopy(f), cfg)
-	h := a.srv.Config.Handler
+	a := apitest.NewWith(f, apitest.SQLiteCopy(f), cfg)
+	h := a.Srv.Config.Handler
 
 	// Real IDs and a cursor, to mutate.
 	type connection struct {

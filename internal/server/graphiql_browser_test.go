@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -93,9 +94,9 @@ const editorValue = `(selector) => {
 // editor, show the answer, and open the schema's documentation.
 func TestGraphiQLInBrowser(t *testing.T) {
 	browser := chromium(t)
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	const keyName = "graphiql-browser-test"
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin, Name: keyName})
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin, Name: keyName})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,13 +106,13 @@ func TestGraphiQLInBrowser(t *testing.T) {
   countries(first: 3) { edges { node { code name } } }
   apiKeys(first: 5) { edges { node { name } } }
 }`
-	_, want := a.send(t, "Bearer "+key, query, nil)
-	if len(want.Errors) > 0 || len(want.list("countries.edges")) != 3 {
+	_, want := a.Send(t, "Bearer "+key, query, nil)
+	if len(want.Errors) > 0 || len(want.List("countries.edges")) != 3 {
 		t.Fatalf("the query over HTTP: %+v", want)
 	}
 	countries := []string{}
 	for i := range 3 {
-		countries = append(countries, want.str(fmt.Sprintf("countries.edges.%d.node.name", i)))
+		countries = append(countries, want.Str(fmt.Sprintf("countries.edges.%d.node.name", i)))
 	}
 
 	// Every host but the server's address resolves to nothing, so a
@@ -178,7 +179,7 @@ func TestGraphiQLInBrowser(t *testing.T) {
 		t.Fatalf("adding the CSP listener: %v", err)
 	}
 	step("loading the page",
-		chromedp.Navigate(a.srv.URL+"/"),
+		chromedp.Navigate(a.Srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
 	)
 
@@ -255,7 +256,7 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	for _, u := range events.requests {
 		switch {
 		case strings.HasPrefix(u, "data:"):
-		case strings.HasPrefix(u, a.srv.URL+"/"):
+		case strings.HasPrefix(u, a.Srv.URL+"/"):
 			local++
 			if status := events.responses[u]; status != 200 {
 				t.Errorf("%s: status %d", u, status)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
@@ -49,28 +50,19 @@ func orFilter(n int) map[string]any {
 	return map[string]any{"or": ors}
 }
 
-// nestedNot is a where-input nested depth levels deep.
-func nestedNot(depth int) map[string]any {
-	w := map[string]any{"titleContainsFold": "x"}
-	for range depth - 1 {
-		w = map[string]any{"not": w}
-	}
-	return w
-}
-
 // TestHostileQueries sends what an attacker or a careless client would:
 // each is refused before it runs, with the code and limit it names, or
 // runs bounded; none is answered with a server error.
-func TestHostileQueries(t *testing.T) { forEachBackend(t, testHostileQueries) }
+func TestHostileQueries(t *testing.T) { apitest.ForEachBackend(t, testHostileQueries) }
 
-func testHostileQueries(t *testing.T, a *api) {
-	r := a.query(t, `{
+func testHostileQueries(t *testing.T, a *apitest.API) {
+	r := a.Query(t, `{
 		activities(first: 1, orderBy: [{field: START_DATE}]) { edges { cursor node { id } } }
 		countries(first: 1) { edges { cursor } }
 	}`, nil)
-	activityCursor := r.str("activities.edges.0.cursor")
-	countryCursor := r.str("countries.edges.0.cursor")
-	activityID := r.str("activities.edges.0.node.id")
+	activityCursor := r.Str("activities.edges.0.cursor")
+	countryCursor := r.Str("countries.edges.0.cursor")
+	activityID := r.Str("activities.edges.0.node.id")
 	if activityCursor == "" || countryCursor == "" {
 		t.Fatalf("no cursors: %+v", r.Data)
 	}
@@ -96,7 +88,7 @@ func testHostileQueries(t *testing.T, a *api) {
 		{"900 alternatives in a variable", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(900)}, "LIMIT_EXCEEDED", "predicates", "query predicates 900 is over the limit of 200"},
 		{"3,000 alternatives", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(3000)}, "LIMIT_EXCEEDED", "variables", "over the limit of 65536"},
 		{"the same filter under five aliases", `query($w: ActivityWhereInput) { a0: activities(where: $w) { totalCount } a1: activities(where: $w) { totalCount } a2: activities(where: $w) { totalCount } a3: activities(where: $w) { totalCount } a4: activities(where: $w) { totalCount } }`, map[string]any{"w": orFilter(50)}, "LIMIT_EXCEEDED", "predicates", "query predicates 250 is over the limit of 200"},
-		{"a filter 16 deep in a variable", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": nestedNot(16)}, "LIMIT_EXCEEDED", "filterDepth", "query filterDepth 16 is over the limit of 8"},
+		{"a filter 16 deep in a variable", `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`, map[string]any{"w": apitest.NestedNot(16)}, "LIMIT_EXCEEDED", "filterDepth", "query filterDepth 16 is over the limit of 8"},
 		{"a literal filter 16 deep", deepOr, nil, "LIMIT_EXCEEDED", "filterDepth", "over the limit of 8"},
 		{"an idIn of 1,001", `query($ids: [ID!]) { activities(where: {idIn: $ids}) { totalCount } }`, map[string]any{"ids": strings.Split(strings.Repeat(activityID+",", 1000)+activityID, ",")}, "LIMIT_EXCEEDED", "listLength", "query listLength 1001 is over the limit of 1000"},
 		// Finding 3: introspection is priced by what it returns.
@@ -117,7 +109,7 @@ func testHostileQueries(t *testing.T, a *api) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := a.post(t, tt.query, tt.vars)
+			r := a.Post(t, tt.query, tt.vars)
 			if r.Status >= 500 {
 				t.Fatalf("status %d", r.Status)
 			}
@@ -145,8 +137,8 @@ func testHostileQueries(t *testing.T, a *api) {
 // same as leaving the argument out (finding 1): the default page of 100,
 // priced as such, never the whole list.
 func TestNullPageIsTheDefaultPage(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *api) {
-		total := a.count(t, `SELECT COUNT(*) FROM activities`)
+	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+		total := a.Count(t, `SELECT COUNT(*) FROM activities`)
 		if total <= 100 {
 			t.Fatalf("the demo data has %d activities; the test needs more than a page", total)
 		}
@@ -156,11 +148,11 @@ func TestNullPageIsTheDefaultPage(t *testing.T) {
 				if arg == "" {
 					q = `{ activities { totalCount edges { node { id } } } }`
 				}
-				r := a.query(t, q, nil)
-				if n := len(r.list("activities.edges")); n != 100 {
+				r := a.Query(t, q, nil)
+				if n := len(r.List("activities.edges")); n != 100 {
 					t.Errorf("%d activities, want the default page of 100", n)
 				}
-				if got := r.num("activities.totalCount"); got != total {
+				if got := r.Num("activities.totalCount"); got != total {
 					t.Errorf("totalCount %d, want %d", got, total)
 				}
 				cost, _ := r.Extensions["cost"].(map[string]any)
@@ -170,8 +162,8 @@ func TestNullPageIsTheDefaultPage(t *testing.T) {
 			})
 		}
 		// Nested, a null page must not multiply the rows either.
-		r := a.query(t, `{ countries(first: 2, where: {hasActivities: true}) { edges { node { activities(first: null) { edges { node { id } } } } } } }`, nil)
-		for i, e := range r.list("countries.edges") {
+		r := a.Query(t, `{ countries(first: 2, where: {hasActivities: true}) { edges { node { activities(first: null) { edges { node { id } } } } } } }`, nil)
+		for i, e := range r.List("countries.edges") {
 			n := len(e.(map[string]any)["node"].(map[string]any)["activities"].(map[string]any)["edges"].([]any))
 			if n > 100 {
 				t.Errorf("country %d: %d activities under first: null", i, n)
@@ -184,10 +176,10 @@ func TestNullPageIsTheDefaultPage(t *testing.T) {
 // row, and so a default page per parent; a plain condition one point;
 // and every filter the rows it reads, 50 a point (graph/price.go).
 func TestFiltersArePriced(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	regions := a.count(t, `SELECT count(*) FROM regions`)
-	countries := a.count(t, `SELECT count(*) FROM countries`)
-	activities := a.count(t, `SELECT count(*) FROM activities`)
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	regions := a.Count(t, `SELECT count(*) FROM regions`)
+	countries := a.Count(t, `SELECT count(*) FROM countries`)
+	activities := a.Count(t, `SELECT count(*) FROM activities`)
 	points := func(rows int) float64 { return float64((rows + 49) / 50) }
 	// The countries of 6 regions, or the whole table if more: the rows a
 	// nested filter reads; each country leads to activities/countries
@@ -208,7 +200,7 @@ func TestFiltersArePriced(t *testing.T) {
 		{`{ __type(name: "Country") { name } }`, 0},
 	}
 	for _, tt := range tests {
-		r := a.query(t, tt.query, nil)
+		r := a.Query(t, tt.query, nil)
 		cost, _ := r.Extensions["cost"].(map[string]any)
 		got, _ := cost["requestedQueryCost"].(float64)
 		if tt.cost == 0 {
@@ -223,9 +215,9 @@ func TestFiltersArePriced(t *testing.T) {
 		}
 	}
 	// One introspection query is well within the limit; tools send them.
-	r := a.query(t, `{ __schema { types { name fields { name args { name } } } } }`, nil)
-	if len(r.list("__schema.types")) < 50 {
-		t.Errorf("introspection answered %d types", len(r.list("__schema.types")))
+	r := a.Query(t, `{ __schema { types { name fields { name args { name } } } } }`, nil)
+	if len(r.List("__schema.types")) < 50 {
+		t.Errorf("introspection answered %d types", len(r.List("__schema.types")))
 	}
 }
 
@@ -235,19 +227,19 @@ func TestFiltersArePriced(t *testing.T) {
 func TestVariablesAreBounded(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.MaxVariablesBytes = 1000
-	a := newAPIWith(t, sqliteCopy(t), cfg)
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 	q := `query($w: ActivityWhereInput) { activities(where: $w) { totalCount } }`
-	if r := a.post(t, q, map[string]any{"w": orFilter(10)}); len(r.Errors) > 0 {
+	if r := a.Post(t, q, map[string]any{"w": orFilter(10)}); len(r.Errors) > 0 {
 		t.Fatalf("small variables refused: %+v", r.Errors)
 	}
-	r := a.post(t, q, map[string]any{"w": map[string]any{"titleContainsFold": strings.Repeat("x", 1000)}})
+	r := a.Post(t, q, map[string]any{"w": map[string]any{"titleContainsFold": strings.Repeat("x", 1000)}})
 	if r.Status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 ||
 		r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "variables" ||
 		!strings.Contains(r.Errors[0].Message, "over the limit of 1000") {
 		t.Errorf("large variables: status %d, %+v", r.Status, r.Errors)
 	}
-	get := func(vars string) response {
-		return a.raw(t, http.MethodGet, "/graphql?query="+url.QueryEscape(q)+"&variables="+url.QueryEscape(vars), "", nil)
+	get := func(vars string) apitest.Response {
+		return a.Raw(t, http.MethodGet, "/graphql?query="+url.QueryEscape(q)+"&variables="+url.QueryEscape(vars), "", nil)
 	}
 	if r := get(`{"w": {"titleContainsFold": "` + strings.Repeat("x", 1000) + `"}}`); r.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("large variables by GET: status %d, %+v", r.Status, r.Errors)
@@ -271,35 +263,35 @@ func TestVariablesAreBounded(t *testing.T) {
 func TestBogusKeys(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.Limits.AuthFailuresPerHour = 5
-	a := newAPIWith(t, sqliteCopy(t), cfg)
-	_, valid, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	_, valid, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const q = `{ regions(first: 1) { totalCount } }`
-	if _, r := a.send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+	if _, r := a.Send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Fatalf("valid key: status %d, %+v", r.Status, r.Errors)
 	}
 	bogus := func(i int) string { return fmt.Sprintf("Bearer sscg_madeup%040d", i) }
 
 	// The same made-up key twice: one look-up.
-	before := a.statements.Load()
+	before := a.Statements.Load()
 	for range 2 {
-		if _, r := a.send(t, bogus(0), q, nil); r.Status != http.StatusUnauthorized || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
+		if _, r := a.Send(t, bogus(0), q, nil); r.Status != http.StatusUnauthorized || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
 			t.Fatalf("made-up key: status %d, %+v", r.Status, r.Errors)
 		}
 	}
-	if n := a.statements.Load() - before; n != 1 {
+	if n := a.Statements.Load() - before; n != 1 {
 		t.Errorf("a made-up key sent twice cost %d look-ups, want 1", n)
 	}
 	for i := 1; i < 4; i++ { // five failures in all, the repeated key included
-		if _, r := a.send(t, bogus(i), q, nil); r.Status != http.StatusUnauthorized {
+		if _, r := a.Send(t, bogus(i), q, nil); r.Status != http.StatusUnauthorized {
 			t.Fatalf("made-up key %d: status %d, %+v", i, r.Status, r.Errors)
 		}
 	}
 	// The bucket is empty: refused without a look-up.
-	before = a.statements.Load()
-	h, r := a.send(t, bogus(99), q, nil)
+	before = a.Statements.Load()
+	h, r := a.Send(t, bogus(99), q, nil)
 	if r.Status != http.StatusTooManyRequests || r.Errors[0].Extensions["code"] != "RATE_LIMITED" ||
 		!strings.Contains(r.Errors[0].Message, "too many requests with unknown, expired or revoked API keys") {
 		t.Errorf("the sixth made-up key: status %d, %+v", r.Status, r.Errors)
@@ -307,14 +299,14 @@ func TestBogusKeys(t *testing.T) {
 	if retry := h.Get("Retry-After"); retry == "" || retry == "0" {
 		t.Errorf("Retry-After %q", retry)
 	}
-	if n := a.statements.Load() - before; n != 0 {
+	if n := a.Statements.Load() - before; n != 0 {
 		t.Errorf("a refused made-up key cost %d statements", n)
 	}
 	// The valid key is still known; anonymous reads still run.
-	if _, r := a.send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+	if _, r := a.Send(t, "Bearer "+valid, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("valid key after the flood: status %d, %+v", r.Status, r.Errors)
 	}
-	if r := a.post(t, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+	if r := a.Post(t, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("anonymous read after the flood: status %d, %+v", r.Status, r.Errors)
 	}
 }
@@ -323,8 +315,8 @@ func TestBogusKeys(t *testing.T) {
 // commit, or to open, is an internal error naming the request, with no
 // driver text, and writes nothing (finding 5).
 func TestFailedTransactionsAreMasked(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *api) {
-		_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+		_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,14 +331,14 @@ func TestFailedTransactionsAreMasked(t *testing.T) {
 				`CREATE FUNCTION commit_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'database is on fire'; END $$`,
 				`CREATE CONSTRAINT TRIGGER commit_fails AFTER INSERT ON regions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_fails()`,
 			},
-		}[a.db.Dialect]
+		}[a.DB.Dialect]
 		for _, stmt := range setup {
-			if _, err := a.db.SQL.Exec(stmt); err != nil {
+			if _, err := a.DB.SQL.Exec(stmt); err != nil {
 				t.Fatalf("%s: %v", stmt, err)
 			}
 		}
-		regions := a.count(t, `SELECT COUNT(*) FROM regions`)
-		masked := func(t *testing.T, r response) {
+		regions := a.Count(t, `SELECT COUNT(*) FROM regions`)
+		masked := func(t *testing.T, r apitest.Response) {
 			t.Helper()
 			if r.Status != http.StatusOK || len(r.Errors) != 1 {
 				t.Fatalf("status %d, errors %+v", r.Status, r.Errors)
@@ -363,19 +355,19 @@ func TestFailedTransactionsAreMasked(t *testing.T) {
 			}
 		}
 		const create = `mutation { createRegion(input: {code: "TEST_REGION", name: "Test"}) { id } }`
-		_, r := a.send(t, "Bearer "+key, create, nil)
+		_, r := a.Send(t, "Bearer "+key, create, nil)
 		masked(t, r)
-		if r.get("createRegion") != nil {
+		if r.Get("createRegion") != nil {
 			t.Errorf("data of a rolled-back write: %v", r.Data)
 		}
-		if n := a.count(t, `SELECT COUNT(*) FROM regions`); n != regions {
+		if n := a.Count(t, `SELECT COUNT(*) FROM regions`); n != regions {
 			t.Errorf("%d regions after a failed commit, want %d", n, regions)
 		}
 
 		// The database gone: the transaction cannot open. (The key is
 		// cached, so the request gets that far.)
-		a.db.SQL.Close()
-		_, r = a.send(t, "Bearer "+key, create, nil)
+		a.DB.SQL.Close()
+		_, r = a.Send(t, "Bearer "+key, create, nil)
 		masked(t, r)
 	})
 }
@@ -384,21 +376,21 @@ func TestFailedTransactionsAreMasked(t *testing.T) {
 // offer (removeMatchIDs, clearMatches) would leave it without a party; it
 // is refused as bad input naming deleteMatch, and the match stays.
 func TestMatchesStayWithTheirParties(t *testing.T) {
-	forEachBackend(t, testMatchesStayWithTheirParties)
+	apitest.ForEachBackend(t, testMatchesStayWithTheirParties)
 }
 
-func testMatchesStayWithTheirParties(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testMatchesStayWithTheirParties(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, key}
-	codec := a.codec
+	editor := apitest.Caller{A: a, Key: key}
+	codec := a.Codec
 	var matchID, needID, offerID int
-	if err := a.db.SQL.QueryRow(`SELECT id, need_id, offer_id FROM matches ORDER BY id LIMIT 1`).Scan(&matchID, &needID, &offerID); err != nil {
+	if err := a.DB.SQL.QueryRow(`SELECT id, need_id, offer_id FROM matches ORDER BY id LIMIT 1`).Scan(&matchID, &needID, &offerID); err != nil {
 		t.Fatal(err)
 	}
-	before := a.count(t, `SELECT COUNT(*) FROM matches`)
+	before := a.Count(t, `SELECT COUNT(*) FROM matches`)
 	cases := []struct {
 		name, mutation string
 		party          int
@@ -413,13 +405,13 @@ func testMatchesStayWithTheirParties(t *testing.T, a *api) {
 		t.Run(tt.name, func(t *testing.T) {
 			typ := map[string]string{"updateMatchNeed": "UpdateMatchNeedInput", "updateMatchOffer": "UpdateMatchOfferInput"}[tt.mutation]
 			q := fmt.Sprintf(`mutation($id: ID!, $in: %s!) { %s(id: $id, input: $in) { id } }`, typ, tt.mutation)
-			r := editor.do(t, q, map[string]any{"id": codec.Encode(tt.party), "in": tt.input})
-			if errCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "deleteMatch") {
+			r := editor.Do(t, q, map[string]any{"id": codec.Encode(tt.party), "in": tt.input})
+			if apitest.ErrCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "deleteMatch") {
 				t.Errorf("answered %+v %+v, want BAD_USER_INPUT naming deleteMatch", r.Data, r.Errors)
 			}
 		})
 	}
-	if after := a.count(t, `SELECT COUNT(*) FROM matches`); after != before {
+	if after := a.Count(t, `SELECT COUNT(*) FROM matches`); after != before {
 		t.Errorf("%d matches after the refusals, want %d", after, before)
 	}
 }
@@ -428,62 +420,62 @@ func testMatchesStayWithTheirParties(t *testing.T, a *api) {
 // or an audit event answers exactly as an ID of no row does (null), so
 // made-up IDs cannot count keys; reading the lists is refused in words
 // that speak of reading.
-func TestKeysAreNoOracle(t *testing.T) { forEachBackend(t, testKeysAreNoOracle) }
+func TestKeysAreNoOracle(t *testing.T) { apitest.ForEachBackend(t, testKeysAreNoOracle) }
 
-func testKeysAreNoOracle(t *testing.T, a *api) {
+func testKeysAreNoOracle(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	adminRec, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	adminRec, adminKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, editorKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := caller{a, adminKey}
+	admin := apitest.Caller{A: a, Key: adminKey}
 	// An audit event to look up: the editor's write.
-	if r := (caller{a, editorKey}).do(t, `mutation { createTopic(input: {code: "ORACLE", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
+	if r := (apitest.Caller{A: a, Key: editorKey}).Do(t, `mutation { createTopic(input: {code: "ORACLE", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r := admin.do(t, `{ auditEvents(first: 1) { edges { node { id } } } }`, nil)
-	eventID := r.str("auditEvents.edges.0.node.id")
+	r := admin.Do(t, `{ auditEvents(first: 1) { edges { node { id } } } }`, nil)
+	eventID := r.Str("auditEvents.edges.0.node.id")
 	if eventID == "" {
 		t.Fatalf("no audit event: %+v", r.Errors)
 	}
-	codec := a.codec
+	codec := a.Codec
 	keyID := codec.Encode(adminRec.ID)
 	missingKeyID := codec.Encode(adminRec.ID + 1000)
 
 	q := `query($id: ID!) { node(id: $id) { id ... on APIKey { role } ... on AuditEvent { type } } }`
-	if r := admin.do(t, q, map[string]any{"id": keyID}); r.str("node.role") != "ADMIN" {
+	if r := admin.Do(t, q, map[string]any{"id": keyID}); r.Str("node.role") != "ADMIN" {
 		t.Errorf("an ADMIN key looked its own key up: %+v %+v", r.Data, r.Errors)
 	}
-	if r := admin.do(t, q, map[string]any{"id": eventID}); r.str("node.type") != "Topic" {
+	if r := admin.Do(t, q, map[string]any{"id": eventID}); r.Str("node.type") != "Topic" {
 		t.Errorf("an ADMIN key looked an event up: %+v %+v", r.Data, r.Errors)
 	}
 	for _, c := range []struct {
 		name string
-		who  caller
-	}{{"anonymous", caller{a, ""}}, {"EDITOR", caller{a, editorKey}}} {
+		who  apitest.Caller
+	}{{"anonymous", apitest.Caller{A: a, Key: ""}}, {"EDITOR", apitest.Caller{A: a, Key: editorKey}}} {
 		t.Run(c.name, func(t *testing.T) {
-			missing := c.who.do(t, q, map[string]any{"id": missingKeyID})
-			if len(missing.Errors) > 0 || missing.get("node") != nil {
+			missing := c.who.Do(t, q, map[string]any{"id": missingKeyID})
+			if len(missing.Errors) > 0 || missing.Get("node") != nil {
 				t.Fatalf("a missing key: %+v %+v", missing.Data, missing.Errors)
 			}
 			for _, id := range []string{keyID, eventID} {
-				r := c.who.do(t, q, map[string]any{"id": id})
-				if len(r.Errors) > 0 || r.get("node") != nil {
+				r := c.who.Do(t, q, map[string]any{"id": id})
+				if len(r.Errors) > 0 || r.Get("node") != nil {
 					t.Errorf("node(%s) = %+v %+v, want null as for a missing row", id, r.Data, r.Errors)
 				}
 			}
 			many := `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`
-			got := c.who.do(t, many, map[string]any{"ids": []string{keyID, eventID}})
-			want := c.who.do(t, many, map[string]any{"ids": []string{missingKeyID, missingKeyID}})
+			got := c.who.Do(t, many, map[string]any{"ids": []string{keyID, eventID}})
+			want := c.who.Do(t, many, map[string]any{"ids": []string{missingKeyID, missingKeyID}})
 			if fmt.Sprint(got.Data, errorTexts(got)) != fmt.Sprint(want.Data, errorTexts(want)) {
 				t.Errorf("nodes of real keys %v %v differ from nodes of missing ones %v %v", got.Data, errorTexts(got), want.Data, errorTexts(want))
 			}
-			r := c.who.do(t, `{ apiKeys(first: 1) { totalCount } }`, nil)
-			if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "change") || r.get("apiKeys") != nil {
+			r := c.who.Do(t, `{ apiKeys(first: 1) { totalCount } }`, nil)
+			if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "change") || r.Get("apiKeys") != nil {
 				t.Errorf("apiKeys: %+v %+v, want a refusal to read", r.Data, r.Errors)
 			}
 		})
@@ -492,7 +484,7 @@ func testKeysAreNoOracle(t *testing.T, a *api) {
 
 // errorTexts lists a response's errors as code: message at path, without
 // the parts that differ between requests (the request ID).
-func errorTexts(r response) []string {
+func errorTexts(r apitest.Response) []string {
 	var out []string
 	for _, e := range r.Errors {
 		out = append(out, fmt.Sprintf("%v: %s at %v", e.Extensions["code"], e.Message, e.Path))
@@ -503,56 +495,56 @@ func errorTexts(r response) []string {
 // TestKeyChangesAreAudited: making and revoking keys, through the API and
 // the command line, leaves audit events like every other write, with the
 // key's hash redacted.
-func TestKeyChangesAreAudited(t *testing.T) { forEachBackend(t, testKeyChangesAreAudited) }
+func TestKeyChangesAreAudited(t *testing.T) { apitest.ForEachBackend(t, testKeyChangesAreAudited) }
 
-func testKeyChangesAreAudited(t *testing.T, a *api) {
+func testKeyChangesAreAudited(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
 	// The command line's way (sscgraph key create / revoke).
-	adminRec, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin, Name: "ops"})
+	adminRec, adminKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin, Name: "ops"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := caller{a, adminKey}
-	codec := a.codec
+	admin := apitest.Caller{A: a, Key: adminKey}
+	codec := a.Codec
 	// The API's way.
-	r := admin.do(t, `mutation { createAPIKey(input: {role: EDITOR, name: "via api"}) { key apiKey { id } } }`, nil)
-	apiKeyID := r.str("createAPIKey.apiKey.id")
+	r := admin.Do(t, `mutation { createAPIKey(input: {role: EDITOR, name: "via api"}) { key apiKey { id } } }`, nil)
+	apiKeyID := r.Str("createAPIKey.apiKey.id")
 	if apiKeyID == "" {
 		t.Fatal(r.Errors)
 	}
-	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); len(r.Errors) > 0 {
+	if r := admin.Do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	cliRec, _, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	cliRec, _, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := auth.Revoke(ctx, a.db.Client, cliRec.ID); err != nil {
+	if err := auth.Revoke(ctx, a.DB.Client, cliRec.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Revoking twice is refused, and writes no event.
-	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); errCode(r) != "BAD_USER_INPUT" {
+	if r := admin.Do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": apiKeyID}); apitest.ErrCode(r) != "BAD_USER_INPUT" {
 		t.Errorf("a second revocation: %+v", r.Errors)
 	}
 
-	r = admin.do(t, `{ auditEvents(first: 10, where: {type: "APIKey"}) { edges { node { nodeID operation keyID role via changes } } } }`, nil)
+	r = admin.Do(t, `{ auditEvents(first: 10, where: {type: "APIKey"}) { edges { node { nodeID operation keyID role via changes } } } }`, nil)
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
 	var got []string
-	for i := range r.list("auditEvents.edges") {
+	for i := range r.List("auditEvents.edges") {
 		n := fmt.Sprintf("auditEvents.edges.%d.node.", i)
-		node := map[string]string{codec.Encode(adminRec.ID): "admin", apiKeyID: "api", codec.Encode(cliRec.ID): "cli"}[r.str(n+"nodeID")]
-		by := "key " + map[string]string{codec.Encode(adminRec.ID): "admin"}[r.str(n+"keyID")]
-		if r.get(n+"keyID") == nil {
+		node := map[string]string{codec.Encode(adminRec.ID): "admin", apiKeyID: "api", codec.Encode(cliRec.ID): "cli"}[r.Str(n+"nodeID")]
+		by := "key " + map[string]string{codec.Encode(adminRec.ID): "admin"}[r.Str(n+"keyID")]
+		if r.Get(n+"keyID") == nil {
 			by = "no key"
 		}
-		got = append(got, fmt.Sprintf("%s %s by %s as %s via %s", r.str(n+"operation"), node, by, r.str(n+"role"), r.str(n+"via")))
-		changes := fmt.Sprint(r.get(n + "changes"))
-		if r.str(n+"operation") == "CREATE" && !strings.Contains(changes, "hash:map[new:[redacted]]") {
+		got = append(got, fmt.Sprintf("%s %s by %s as %s via %s", r.Str(n+"operation"), node, by, r.Str(n+"role"), r.Str(n+"via")))
+		changes := fmt.Sprint(r.Get(n + "changes"))
+		if r.Str(n+"operation") == "CREATE" && !strings.Contains(changes, "hash:map[new:[redacted]]") {
 			t.Errorf("a key's creation shows %s, want the hash redacted", changes)
 		}
-		if r.str(n+"operation") == "UPDATE" && !strings.Contains(changes, "revokedAt") {
+		if r.Str(n+"operation") == "UPDATE" && !strings.Contains(changes, "revokedAt") {
 			t.Errorf("a revocation shows %s, want revokedAt", changes)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -14,19 +15,19 @@ import (
 //
 //	go test ./internal/server -run '^$' -bench BenchmarkIdempotencyKey -benchtime 300x
 func BenchmarkIdempotencyKey(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
-			a := newAPI(b, be.fresh(b))
-			_, key, err := auth.Create(b.Context(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	for _, be := range apitest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			a := apitest.New(b, be.Fresh(b))
+			_, key, err := auth.Create(b.Context(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 			if err != nil {
 				b.Fatal(err)
 			}
-			send := func(b *testing.B, idem string) response {
+			send := func(b *testing.B, idem string) apitest.Response {
 				h := map[string]string{"Authorization": "Bearer " + key}
 				if idem != "" {
 					h["Idempotency-Key"] = idem
 				}
-				_, r := sendWith(b, a, h, createConsultant, map[string]any{"name": "Bench"})
+				_, r := apitest.SendWith(b, a, h, createConsultant, map[string]any{"name": "Bench"})
 				if len(r.Errors) > 0 {
 					b.Fatal(r.Errors)
 				}

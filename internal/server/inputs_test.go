@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -14,15 +15,18 @@ import (
 // value, on both databases; PostgreSQL failed them with SQLSTATE 22021 as
 // an internal error, and 3,000,000,000 was taken as an Int. Nothing is
 // written.
-func TestInputValuesRefused(t *testing.T) { forEachBackend(t, testInputValuesRefused) }
+func TestInputValuesRefused(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testInputValuesRefused)
+}
 
-func testInputValuesRefused(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testInputValuesRefused(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, key}
-	projects := a.count(t, `SELECT count(*) FROM projects`)
+	editor := apitest.Caller{A: a, Key: key}
+	projects := a.Count(t, `SELECT count(*) FROM projects`)
 	for _, c := range []struct {
 		name, query string
 		vars        map[string]any
@@ -42,8 +46,8 @@ func testInputValuesRefused(t *testing.T, a *api) {
 		{"Int literal past 32 bits", `{ recommendation(number: 3000000000) { id } }`, nil, `argument "number": number is 3000000000, not an Int`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := editor.do(t, c.query, c.vars)
-			if got := errCode(r); got != "BAD_USER_INPUT" {
+			r := editor.Do(t, c.query, c.vars)
+			if got := apitest.ErrCode(r); got != "BAD_USER_INPUT" {
 				t.Fatalf("got code %q (%+v), want BAD_USER_INPUT", got, r.Errors)
 			}
 			if got := r.Errors[0].Message; !strings.Contains(got, c.want) {
@@ -51,14 +55,14 @@ func testInputValuesRefused(t *testing.T, a *api) {
 			}
 		})
 	}
-	if got := a.count(t, `SELECT count(*) FROM consultants WHERE name LIKE 'Nul%'`); got != 0 {
+	if got := a.Count(t, `SELECT count(*) FROM consultants WHERE name LIKE 'Nul%'`); got != 0 {
 		t.Errorf("got %d consultants written, want 0", got)
 	}
-	if got := a.count(t, `SELECT count(*) FROM projects`); got != projects {
+	if got := a.Count(t, `SELECT count(*) FROM projects`); got != projects {
 		t.Errorf("got %d projects, want %d", got, projects)
 	}
 	// The limits themselves are Ints.
-	r := editor.do(t, `query($n: Int!) { recommendation(number: $n) { id } }`, map[string]any{"n": 2147483647})
+	r := editor.Do(t, `query($n: Int!) { recommendation(number: $n) { id } }`, map[string]any{"n": 2147483647})
 	if len(r.Errors) > 0 {
 		t.Errorf("recommendation(number: 2147483647): got %+v, want no error", r.Errors)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/cli"
 )
@@ -28,16 +29,16 @@ const keyEndWithin = 3 * time.Second
 // PostgreSQL the subscriptions are on replica b and the API revocation on
 // replica a.
 func TestKeyEndEndsSubscriptions(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			dsn := b.fresh(t)
-			a := newAPI(t, dsn)
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.Fresh(t)
+			a := apitest.New(t, dsn)
 			replica := a // SQLite is served by one process
-			if b.name == "postgres" {
-				replica = newAPI(t, dsn)
+			if b.Name == "postgres" {
+				replica = apitest.New(t, dsn)
 			}
 			d := setupMatchData(t, a)
-			_, admin, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+			_, admin, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,14 +48,14 @@ func TestKeyEndEndsSubscriptions(t *testing.T) {
 				end       func(t *testing.T, id int)
 			}{
 				{"revoked through the API of another replica", 0, func(t *testing.T, id int) {
-					r := caller{a, admin}.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": a.codec.Encode(id)})
-					if len(r.Errors) > 0 || r.str("revokeAPIKey.revokedAt") == "" {
+					r := apitest.Caller{A: a, Key: admin}.Do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": a.Codec.Encode(id)})
+					if len(r.Errors) > 0 || r.Str("revokeAPIKey.revokedAt") == "" {
 						t.Fatalf("revokeAPIKey: %+v %+v", r.Data, r.Errors)
 					}
 				}},
 				{"revoked by sscgraph key revoke", 0, func(t *testing.T, id int) {
 					var out, errs bytes.Buffer
-					args := []string{"key", "revoke", "--db", dsn, a.codec.Encode(id)}
+					args := []string{"key", "revoke", "--db", dsn, a.Codec.Encode(id)}
 					if err := cli.Run(context.Background(), args, func(string) string { return "" }, &out, &errs); err != nil {
 						t.Fatalf("sscgraph key revoke: %v\n%s", err, errs.String())
 					}
@@ -73,12 +74,12 @@ func TestKeyEndEndsSubscriptions(t *testing.T) {
 	}
 }
 
-func testKeyEnd(t *testing.T, a, replica *api, d matchData, expiresIn time.Duration, end func(t *testing.T, id int)) {
-	rec, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor, ExpiresIn: expiresIn})
+func testKeyEnd(t *testing.T, a, replica *apitest.API, d matchData, expiresIn time.Duration, end func(t *testing.T, id int)) {
+	rec, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor, ExpiresIn: expiresIn})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, other, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, other, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func testKeyEnd(t *testing.T, a, replica *api, d matchData, expiresIn time.Durat
 
 	// The replica refuses the key at once, not after its cache's
 	// lifetime, and the other key's subscription goes on.
-	if _, r := replica.send(t, "Bearer "+key, `{ regions(first: 1) { totalCount } }`, nil); r.Status != http.StatusUnauthorized {
+	if _, r := replica.Send(t, "Bearer "+key, `{ regions(first: 1) { totalCount } }`, nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("a request with the ended key: status %d, want 401", r.Status)
 	}
 	waitSubscribers(t, replica, 1)

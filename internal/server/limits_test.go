@@ -9,15 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/server"
 )
 
 // limitedAPI starts a server with small limits that queries can straddle.
-func limitedAPI(t *testing.T, change func(*server.Config)) *api {
+func limitedAPI(t *testing.T, change func(*server.Config)) *apitest.API {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	change(&cfg)
-	return newAPIWith(t, sqliteCopy(t), cfg)
+	return apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 }
 
 // nest builds a query that goes n connection levels deep along
@@ -34,7 +35,7 @@ func nest(levels int, leaf string) string {
 }
 
 func TestLimits(t *testing.T) {
-	code := func(r response) string {
+	code := func(r apitest.Response) string {
 		if len(r.Errors) == 0 {
 			return ""
 		}
@@ -44,18 +45,18 @@ func TestLimits(t *testing.T) {
 	t.Run("cost", func(t *testing.T) {
 		a := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 100 })
 		q := `{ regions(first: 6) { edges { node { countries(first: %d) { edges { node { id } } } } } } }`
-		r := a.post(t, fmt.Sprintf(q, 15), nil) // 6 + 6*15 = 96
+		r := a.Post(t, fmt.Sprintf(q, 15), nil) // 6 + 6*15 = 96
 		if len(r.Errors) > 0 {
 			t.Fatalf("cost 96 of 100 refused: %+v", r.Errors)
 		}
-		r = a.post(t, fmt.Sprintf(q, 16), nil) // 6 + 6*16 = 102
+		r = a.Post(t, fmt.Sprintf(q, 16), nil) // 6 + 6*16 = 102
 		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query cost 102 is over the limit of 100") || r.HasData {
 			t.Errorf("cost 102 of 100: %+v", r.Errors)
 		}
 	})
 	t.Run("a journalist's 4-level traversal fits the default", func(t *testing.T) {
-		a := newAPI(t, sqliteCopy(t))
-		r := a.post(t, `{ regions(first: 10) { edges { node { code countries(first: 60) { edges { node { code
+		a := apitest.New(t, apitest.SQLiteCopy(t))
+		r := a.Post(t, `{ regions(first: 10) { edges { node { code countries(first: 60) { edges { node { code
 			activities(first: 5) { edges { node { title consultants(first: 3) { edges { node { name } } } } } } } } } } } } }`, nil)
 		if len(r.Errors) > 0 {
 			t.Fatalf("refused: %+v", r.Errors)
@@ -64,7 +65,7 @@ func TestLimits(t *testing.T) {
 		if got, _ := cost["requestedQueryCost"].(float64); got != 12_610 {
 			t.Errorf("cost %v, want 10 + 10*60 + 600*5 + 3000*3 = 12610", cost["requestedQueryCost"])
 		}
-		if n := len(r.list("regions.edges")); n != 6 {
+		if n := len(r.List("regions.edges")); n != 6 {
 			t.Errorf("%d regions, want all 6", n)
 		}
 	})
@@ -72,27 +73,27 @@ func TestLimits(t *testing.T) {
 		// A count reads every matching row: pricing it as one node let
 		// thousands of counts through the cost limit.
 		q := `{ regions(first: 6) { edges { node { countries { totalCount } } } } }` // 6 + 6*100
-		if r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 606 }).post(t, q, nil); len(r.Errors) > 0 {
+		if r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 606 }).Post(t, q, nil); len(r.Errors) > 0 {
 			t.Errorf("6 counts at cost 606 refused: %+v", r.Errors)
 		}
-		r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 605 }).post(t, q, nil)
+		r := limitedAPI(t, func(c *server.Config) { c.Limits.MaxCost = 605 }).Post(t, q, nil)
 		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query cost 606 is over the limit of 605") {
 			t.Errorf("6 counts at a limit of 605: %+v", r.Errors)
 		}
 	})
 	t.Run("depth", func(t *testing.T) {
-		a := newAPI(t, sqliteCopy(t))        // default depth 16
-		r := a.post(t, nest(5, "code"), nil) // 5 levels x 3 + code = 16
+		a := apitest.New(t, apitest.SQLiteCopy(t)) // default depth 16
+		r := a.Post(t, nest(5, "code"), nil)       // 5 levels x 3 + code = 16
 		if len(r.Errors) > 0 {
 			t.Fatalf("depth 16 refused: %+v", r.Errors)
 		}
-		r = a.post(t, nest(5, "countries { totalCount }"), nil) // 17
+		r = a.Post(t, nest(5, "countries { totalCount }"), nil) // 17
 		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query depth 17 is over the limit of 16") {
 			t.Errorf("depth 17: %+v", r.Errors)
 		}
 	})
 	t.Run("aliases", func(t *testing.T) {
-		a := newAPI(t, sqliteCopy(t)) // default 15
+		a := apitest.New(t, apitest.SQLiteCopy(t)) // default 15
 		aliased := func(n int) string {
 			var b strings.Builder
 			b.WriteString("{ ")
@@ -101,10 +102,10 @@ func TestLimits(t *testing.T) {
 			}
 			return b.String() + "}"
 		}
-		if r := a.post(t, aliased(15), nil); len(r.Errors) > 0 {
+		if r := a.Post(t, aliased(15), nil); len(r.Errors) > 0 {
 			t.Fatalf("15 aliases refused: %+v", r.Errors)
 		}
-		r := a.post(t, aliased(16), nil)
+		r := a.Post(t, aliased(16), nil)
 		if code(r) != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "query aliases 16 is over the limit of 15") {
 			t.Errorf("16 aliases: %+v", r.Errors)
 		}
@@ -112,10 +113,10 @@ func TestLimits(t *testing.T) {
 	t.Run("tokens", func(t *testing.T) {
 		a := limitedAPI(t, func(c *server.Config) { c.MaxTokens = 50 })
 		fields := func(n int) string { return "{" + strings.Repeat(" __typename", n) + " }" }
-		if r := a.post(t, fields(48), nil); len(r.Errors) > 0 { // 48 names and 2 braces
+		if r := a.Post(t, fields(48), nil); len(r.Errors) > 0 { // 48 names and 2 braces
 			t.Fatalf("50 tokens refused: %+v", r.Errors)
 		}
-		r := a.post(t, fields(49), nil)
+		r := a.Post(t, fields(49), nil)
 		// A limit like the others: LIMIT_EXCEEDED naming it, not
 		// GRAPHQL_PARSE_FAILED as if the document were malformed.
 		if got := code(r); got != "LIMIT_EXCEEDED" {
@@ -137,26 +138,26 @@ func TestLimits(t *testing.T) {
 			prefix, suffix := `{"query": "{ __typename`, ` }"}`
 			return []byte(prefix + strings.Repeat(" ", size-len(prefix)-len(suffix)) + suffix)
 		}
-		if r := a.raw(t, "POST", "/graphql", "application/json", body(1000)); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		if r := a.Raw(t, "POST", "/graphql", "application/json", body(1000)); r.Status != http.StatusOK || len(r.Errors) > 0 {
 			t.Fatalf("a body of 1000 bytes: status %d, %+v", r.Status, r.Errors)
 		}
-		r := a.raw(t, "POST", "/graphql", "application/json", body(1001))
+		r := a.Raw(t, "POST", "/graphql", "application/json", body(1001))
 		if r.Status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "larger than 1000 bytes") {
 			t.Errorf("a body of 1001 bytes: status %d, %+v", r.Status, r.Errors)
 		}
 	})
 	t.Run("page size", func(t *testing.T) {
-		a := newAPI(t, sqliteCopy(t))
-		if r := a.post(t, `{ countries(first: 1000) { totalCount } }`, nil); len(r.Errors) > 0 {
+		a := apitest.New(t, apitest.SQLiteCopy(t))
+		if r := a.Post(t, `{ countries(first: 1000) { totalCount } }`, nil); len(r.Errors) > 0 {
 			t.Fatalf("first: 1000 refused: %+v", r.Errors)
 		}
-		if r := a.post(t, `{ countries(first: 1001) { totalCount } }`, nil); len(r.Errors) == 0 {
+		if r := a.Post(t, `{ countries(first: 1001) { totalCount } }`, nil); len(r.Errors) == 0 {
 			t.Error("first: 1001 accepted")
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
 		a := limitedAPI(t, func(c *server.Config) { c.Timeout = time.Nanosecond })
-		r := a.post(t, `{ activities(first: 100) { edges { node { title } } } }`, nil)
+		r := a.Post(t, `{ activities(first: 100) { edges { node { title } } } }`, nil)
 		if r.Status >= 500 || code(r) != "TIMEOUT" {
 			t.Errorf("status %d, errors %+v, want a TIMEOUT error", r.Status, r.Errors)
 		}
@@ -166,9 +167,9 @@ func TestLimits(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	a := limitedAPI(t, func(c *server.Config) { c.Limits.PerHour = 200 })
 	q := `{ countries(first: 150) { edges { node { code } } } }` // costs 150
-	send := func() (http.Header, response) {
+	send := func() (http.Header, apitest.Response) {
 		t.Helper()
-		return a.send(t, "", q, nil)
+		return a.Send(t, "", q, nil)
 	}
 
 	h, r := send()
@@ -203,11 +204,11 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// The rateLimit field costs 1 and reports the bucket.
-	r = a.query(t, `{ rateLimit { cost maxCost limit remaining resetAt } }`, nil)
-	if r.num("rateLimit.cost") != 1 || r.num("rateLimit.limit") != 200 || r.num("rateLimit.remaining") != 49 || r.num("rateLimit.maxCost") != 50000 {
-		t.Errorf("rateLimit = %v", r.get("rateLimit"))
+	r = a.Query(t, `{ rateLimit { cost maxCost limit remaining resetAt } }`, nil)
+	if r.Num("rateLimit.cost") != 1 || r.Num("rateLimit.limit") != 200 || r.Num("rateLimit.remaining") != 49 || r.Num("rateLimit.maxCost") != 50000 {
+		t.Errorf("rateLimit = %v", r.Get("rateLimit"))
 	}
-	if _, err := time.Parse(time.RFC3339, r.str("rateLimit.resetAt")); err != nil {
-		t.Errorf("resetAt = %v: %v", r.get("rateLimit.resetAt"), err)
+	if _, err := time.Parse(time.RFC3339, r.Str("rateLimit.resetAt")); err != nil {
+		t.Errorf("resetAt = %v: %v", r.Get("rateLimit.resetAt"), err)
 	}
 }

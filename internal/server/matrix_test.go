@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -14,14 +15,17 @@ import (
 // needs are in TestWritePermissions); anonymous callers are
 // UNAUTHENTICATED. Every answer is checked, and refused writes leave the
 // row as it was.
-func TestRoleOperationMatrix(t *testing.T) { forEachBackend(t, testRoleOperationMatrix) }
+func TestRoleOperationMatrix(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testRoleOperationMatrix)
+}
 
-func testRoleOperationMatrix(t *testing.T, a *api) {
+func testRoleOperationMatrix(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	codec := a.codec
+	codec := a.Codec
 	one := func(sql string) string {
 		var id int
-		fmt.Sscan(a.column(t, sql)[0], &id)
+		fmt.Sscan(a.Column(t, sql)[0], &id)
 		return codec.Encode(id)
 	}
 	country := one(`SELECT id FROM countries WHERE code = 'KE'`)
@@ -49,7 +53,7 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 		if role == auth.RoleMember {
 			opts.OrganizationID = memberOrg
 		}
-		_, k, err := auth.Create(ctx, a.db.Client, opts)
+		_, k, err := auth.Create(ctx, a.DB.Client, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,18 +88,18 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 	}
 	// The match filter is tested only if the offer and the need each have
 	// other matches for it to leave out.
-	if a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE offer_id = %d`, offerKey)) == 0 ||
-		a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE need_id = %d`, needKey)) == 0 {
+	if a.Count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE offer_id = %d`, offerKey)) == 0 ||
+		a.Count(t, fmt.Sprintf(`SELECT COUNT(*) FROM matches WHERE need_id = %d`, needKey)) == 0 {
 		t.Fatal("the offer or the need has no other match: pick others")
 	}
 	rivalCount := func(t *testing.T, q rival) int {
 		t.Helper()
-		r := caller{a, keys[auth.RoleAdmin]}.do(t, `{ rivals: `+q.api+` { totalCount } }`, nil)
+		r := apitest.Caller{A: a, Key: keys[auth.RoleAdmin]}.Do(t, `{ rivals: `+q.api+` { totalCount } }`, nil)
 		if len(r.Errors) > 0 || r.Status != 200 {
 			t.Fatalf("counting rivals: status %d, errors %+v", r.Status, r.Errors)
 		}
-		n := r.num("rivals.totalCount")
-		if inDB := a.count(t, q.sql); n != inDB {
+		n := r.Num("rivals.totalCount")
+		if inDB := a.Count(t, q.sql); n != inDB {
 			t.Errorf("the API counts %d rows for %s, the database %d", n, q.api, inDB)
 		}
 		return n
@@ -106,18 +110,18 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 	makeRoom := func(t *testing.T, typ string, q rival) {
 		t.Helper()
 		n := rivalCount(t, q)
-		admin := caller{a, keys[auth.RoleAdmin]}
-		r := admin.do(t, `{ rivals: `+q.api+` { edges { node { id } } } }`, nil)
+		admin := apitest.Caller{A: a, Key: keys[auth.RoleAdmin]}
+		r := admin.Do(t, `{ rivals: `+q.api+` { edges { node { id } } } }`, nil)
 		if len(r.Errors) > 0 || r.Status != 200 {
 			t.Fatalf("listing rivals: status %d, errors %+v", r.Status, r.Errors)
 		}
-		ids := r.ids("rivals")
+		ids := r.IDs("rivals")
 		if len(ids) != n {
 			t.Fatalf("%d rows hold the place of the new %s, the filter lists %d", n, typ, len(ids))
 		}
 		for _, id := range ids {
-			d := admin.do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id})
-			if len(d.Errors) > 0 || d.str("delete"+typ) != id {
+			d := admin.Do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id})
+			if len(d.Errors) > 0 || d.Str("delete"+typ) != id {
 				t.Fatalf("making room: delete%s(%s) answered %v %+v", typ, id, d.Data, d.Errors)
 			}
 		}
@@ -129,7 +133,7 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 	for _, typ := range types {
 		for _, role := range []string{"anonymous", auth.RoleMember, auth.RoleEditor, auth.RoleAdmin} {
 			n++
-			c := caller{a, keys[role]}
+			c := apitest.Caller{A: a, Key: keys[role]}
 			want := ""
 			switch role {
 			case "anonymous":
@@ -147,11 +151,11 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 					makeRoom(t, typ.name, q)
 				}
 				create := fmt.Sprintf(`mutation { create%s(input: %s) { id } }`, typ.name, fmt.Sprintf(typ.create, n))
-				r := c.do(t, create, nil)
-				if errCode(r) != want {
+				r := c.Do(t, create, nil)
+				if apitest.ErrCode(r) != want {
 					t.Fatalf("create: errors %+v, want %q", r.Errors, want)
 				}
-				id := r.str("create" + typ.name + ".id")
+				id := r.Str("create" + typ.name + ".id")
 				if q, ok := rivals[typ.name]; ok {
 					// The same filter finds the row just created (and so
 					// could have found a leftover), none after a refusal.
@@ -164,24 +168,24 @@ func testRoleOperationMatrix(t *testing.T, a *api) {
 					}
 				}
 				if want != "" {
-					if r.HasData && r.get("create"+typ.name) != nil {
+					if r.HasData && r.Get("create"+typ.name) != nil {
 						t.Errorf("refused create answered data %v", r.Data)
 					}
 					// Update and delete an existing row, as this caller.
 					id = one(fmt.Sprintf(`SELECT MIN(id) FROM %s`, table(typ.name)))
 				}
-				r = c.do(t, fmt.Sprintf(`mutation($id: ID!) { update%s(id: $id, input: %s) { %s } }`, typ.name, typ.update, typ.field), map[string]any{"id": id})
-				if errCode(r) != want {
+				r = c.Do(t, fmt.Sprintf(`mutation($id: ID!) { update%s(id: $id, input: %s) { %s } }`, typ.name, typ.update, typ.field), map[string]any{"id": id})
+				if apitest.ErrCode(r) != want {
 					t.Errorf("update: errors %+v, want %q", r.Errors, want)
 				}
-				r = c.do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ.name), map[string]any{"id": id})
+				r = c.Do(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ.name), map[string]any{"id": id})
 				switch {
-				case want != "" && errCode(r) != want:
+				case want != "" && apitest.ErrCode(r) != want:
 					t.Errorf("delete: errors %+v, want %q", r.Errors, want)
-				case want == "" && (len(r.Errors) > 0 || r.str("delete"+typ.name) != id):
+				case want == "" && (len(r.Errors) > 0 || r.Str("delete"+typ.name) != id):
 					t.Errorf("delete: %v %+v", r.Data, r.Errors)
 				}
-				still := a.query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}).str("node.id") == id
+				still := a.Query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}).Str("node.id") == id
 				if still != (want != "") {
 					t.Errorf("after delete by %s the row exists: %v", role, still)
 				}

@@ -7,66 +7,46 @@ import (
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
-
-// caller sends GraphQL as one key (or none).
-type caller struct {
-	a   *api
-	key string
-}
-
-func (c caller) do(t *testing.T, query string, vars map[string]any) response {
-	t.Helper()
-	auth := ""
-	if c.key != "" {
-		auth = "Bearer " + c.key
-	}
-	_, r := c.a.send(t, auth, query, vars)
-	return r
-}
-
-func errCode(r response) string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
 
 // TestWritePermissions is the role x operation matrix for the mutations
 // so far: every caller tries to create, update and delete a project
 // (programme data) and a Match offer of its own organization and of
 // another, and each answer is checked, as is what the database holds
 // afterwards.
-func TestWritePermissions(t *testing.T) { forEachBackend(t, testWritePermissions) }
+func TestWritePermissions(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testWritePermissions)
+}
 
-func testWritePermissions(t *testing.T, a *api) {
+func testWritePermissions(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	codec := a.codec
-	orgs := a.column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id) ORDER BY o.id LIMIT 2`)
+	codec := a.Codec
+	orgs := a.Column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id) ORDER BY o.id LIMIT 2`)
 	var own, other int
 	fmt.Sscan(orgs[0], &own)
 	fmt.Sscan(orgs[1], &other)
 	newKey := func(role string, org int) string {
-		_, k, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: role, OrganizationID: org})
+		_, k, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: role, OrganizationID: org})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
-	callers := map[string]caller{
-		"anonymous": {a, ""},
-		"MEMBER":    {a, newKey(auth.RoleMember, own)},
-		"EDITOR":    {a, newKey(auth.RoleEditor, 0)},
-		"ADMIN":     {a, newKey(auth.RoleAdmin, 0)},
+	callers := map[string]apitest.Caller{
+		"anonymous": {A: a, Key: ""},
+		"MEMBER":    {A: a, Key: newKey(auth.RoleMember, own)},
+		"EDITOR":    {A: a, Key: newKey(auth.RoleEditor, 0)},
+		"ADMIN":     {A: a, Key: newKey(auth.RoleAdmin, 0)},
 	}
 	offerOf := func(org int) string {
 		var id int
-		fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &id)
+		fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &id)
 		return codec.Encode(id)
 	}
-	topic := a.column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0]
+	topic := a.Column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0]
 	var topicID int
 	fmt.Sscan(topic, &topicID)
 
@@ -89,27 +69,27 @@ func testWritePermissions(t *testing.T, a *api) {
 			switch m.op {
 			case "project":
 				code := fmt.Sprintf("TEST_%d", i)
-				r := c.do(t, `mutation($in: CreateProjectInput!) { createProject(input: $in) { id code status } }`,
+				r := c.Do(t, `mutation($in: CreateProjectInput!) { createProject(input: $in) { id code status } }`,
 					map[string]any{"in": map[string]any{"code": code, "title": "A test project", "status": "PROPOSED", "topicIDs": []string{codec.Encode(topicID)}}})
-				if errCode(r) != m.want {
+				if apitest.ErrCode(r) != m.want {
 					t.Fatalf("create: errors %+v, want %q", r.Errors, m.want)
 				}
-				if n := a.count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); (n == 1) != (m.want == "") {
+				if n := a.Count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); (n == 1) != (m.want == "") {
 					t.Fatalf("create answered %q but the database holds %d such projects", m.want, n)
 				}
 				if m.want != "" {
 					return
 				}
-				created = r.str("createProject.id")
-				r = c.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {status: APPROVED, addCountryIDs: []}) { status } }`, map[string]any{"id": created})
-				if errCode(r) != "" || r.str("updateProject.status") != "APPROVED" {
+				created = r.Str("createProject.id")
+				r = c.Do(t, `mutation($id: ID!) { updateProject(id: $id, input: {status: APPROVED, addCountryIDs: []}) { status } }`, map[string]any{"id": created})
+				if apitest.ErrCode(r) != "" || r.Str("updateProject.status") != "APPROVED" {
 					t.Errorf("update: %+v %+v", r.Data, r.Errors)
 				}
-				r = c.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": created})
-				if errCode(r) != "" || r.str("deleteProject") != created {
+				r = c.Do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": created})
+				if apitest.ErrCode(r) != "" || r.Str("deleteProject") != created {
 					t.Errorf("delete: %+v %+v", r.Data, r.Errors)
 				}
-				if n := a.count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); n != 0 {
+				if n := a.Count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+code+`'`); n != 0 {
 					t.Errorf("deleted project still there")
 				}
 			default:
@@ -119,22 +99,22 @@ func testWritePermissions(t *testing.T, a *api) {
 				}
 				offer := offerOf(org)
 				title := fmt.Sprintf("Offer title %d", i)
-				r := c.do(t, `mutation($id: ID!, $t: String!) { updateMatchOffer(id: $id, input: {title: $t}) { title } }`, map[string]any{"id": offer, "t": title})
-				if errCode(r) != m.want {
+				r := c.Do(t, `mutation($id: ID!, $t: String!) { updateMatchOffer(id: $id, input: {title: $t}) { title } }`, map[string]any{"id": offer, "t": title})
+				if apitest.ErrCode(r) != m.want {
 					t.Fatalf("update: errors %+v, want %q", r.Errors, m.want)
 				}
-				if n := a.count(t, `SELECT COUNT(*) FROM match_offers WHERE title = '`+title+`'`); (n == 1) != (m.want == "") {
+				if n := a.Count(t, `SELECT COUNT(*) FROM match_offers WHERE title = '`+title+`'`); (n == 1) != (m.want == "") {
 					t.Errorf("update answered %q but %d offers have the new title", m.want, n)
 				}
 				// Creating an offer for the organization.
-				r = c.do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id provider { id } } }`,
+				r = c.Do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id provider { id } } }`,
 					map[string]any{"in": map[string]any{"title": "New " + title, "kind": "TECHNICAL", "status": "OPEN", "postedAt": "2026-11-01T00:00:00Z", "providerID": codec.Encode(org)}})
-				if errCode(r) != m.want {
+				if apitest.ErrCode(r) != m.want {
 					t.Errorf("create: errors %+v, want %q", r.Errors, m.want)
 				}
 				if m.want == "" {
-					r = c.do(t, `mutation($id: ID!) { deleteMatchOffer(id: $id) }`, map[string]any{"id": r.str("createMatchOffer.id")})
-					if errCode(r) != "" {
+					r = c.Do(t, `mutation($id: ID!) { deleteMatchOffer(id: $id) }`, map[string]any{"id": r.Str("createMatchOffer.id")})
+					if apitest.ErrCode(r) != "" {
 						t.Errorf("delete: %+v", r.Errors)
 					}
 				}
@@ -142,9 +122,9 @@ func testWritePermissions(t *testing.T, a *api) {
 		})
 	}
 	t.Run("a member cannot move its offer to another organization", func(t *testing.T) {
-		r := callers["MEMBER"].do(t, `mutation($id: ID!, $org: ID!) { updateMatchOffer(id: $id, input: {providerID: $org}) { id } }`,
+		r := callers["MEMBER"].Do(t, `mutation($id: ID!, $org: ID!) { updateMatchOffer(id: $id, input: {providerID: $org}) { id } }`,
 			map[string]any{"id": offerOf(own), "org": codec.Encode(other)})
-		if errCode(r) != "FORBIDDEN" {
+		if apitest.ErrCode(r) != "FORBIDDEN" {
 			t.Errorf("errors %+v, want FORBIDDEN", r.Errors)
 		}
 	})
@@ -153,20 +133,21 @@ func testWritePermissions(t *testing.T, a *api) {
 // TestMutationValidationAndAtomicity: invalid values are refused with the
 // field's path, and a bulk create with a bad last item writes nothing.
 func TestMutationValidationAndAtomicity(t *testing.T) {
-	forEachBackend(t, testMutationValidationAndAtomicity)
+	t.Parallel()
+	apitest.ForEachBackend(t, testMutationValidationAndAtomicity)
 }
 
-func testMutationValidationAndAtomicity(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testMutationValidationAndAtomicity(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := caller{a, key}
-	r := c.do(t, `mutation { createProject(input: {code: "X_EMPTY", title: "", status: PROPOSED}) { id } }`, nil)
-	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.title" {
+	c := apitest.Caller{A: a, Key: key}
+	r := c.Do(t, `mutation { createProject(input: {code: "X_EMPTY", title: "", status: PROPOSED}) { id } }`, nil)
+	if apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.title" {
 		t.Errorf("empty title: %+v", r.Errors)
 	}
-	before := a.count(t, `SELECT COUNT(*) FROM activities`)
+	before := a.Count(t, `SELECT COUNT(*) FROM activities`)
 	good := map[string]any{"title": "Bulk workshop", "kind": "TECHNICAL_ASSISTANCE", "type": "WORKSHOP", "status": "PLANNED",
 		"startDate": "2027-01-10T00:00:00Z", "endDate": "2027-01-12T00:00:00Z"}
 	bad := map[string]any{}
@@ -174,20 +155,20 @@ func testMutationValidationAndAtomicity(t *testing.T, a *api) {
 		bad[k] = v
 	}
 	bad["title"] = ""
-	r = c.do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id } }`,
+	r = c.Do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id } }`,
 		map[string]any{"in": []any{good, good, good, bad}})
-	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "inputs[3].title" {
+	if apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "inputs[3].title" {
 		t.Errorf("bad last item: %+v", r.Errors)
 	}
-	if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before {
+	if after := a.Count(t, `SELECT COUNT(*) FROM activities`); after != before {
 		t.Errorf("a failed bulk create left %d activities behind", after-before)
 	}
-	r = c.do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id title } }`,
+	r = c.Do(t, `mutation($in: [CreateActivityInput!]!) { createActivities(inputs: $in) { id title } }`,
 		map[string]any{"in": []any{good, good}})
-	if errCode(r) != "" || len(r.list("createActivities")) != 2 {
+	if apitest.ErrCode(r) != "" || len(r.List("createActivities")) != 2 {
 		t.Errorf("two good items: %+v %+v", r.Data, r.Errors)
 	}
-	if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before+2 {
+	if after := a.Count(t, `SELECT COUNT(*) FROM activities`); after != before+2 {
 		t.Errorf("activities: %d, want %d", after, before+2)
 	}
 }
@@ -195,14 +176,15 @@ func testMutationValidationAndAtomicity(t *testing.T, a *api) {
 // TestMutationForeignIDs: an ID of the wrong type in an input is refused
 // before anything runs, naming the field.
 func TestMutationForeignIDs(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := caller{a, key}
-	r := a.query(t, `{ regions(first: 1) { edges { node { id } } } topics(first: 1) { edges { node { id } } } }`, nil)
-	region, topic := r.str("regions.edges.0.node.id"), r.str("topics.edges.0.node.id")
+	c := apitest.Caller{A: a, Key: key}
+	r := a.Query(t, `{ regions(first: 1) { edges { node { id } } } topics(first: 1) { edges { node { id } } } }`, nil)
+	region, topic := r.Str("regions.edges.0.node.id"), r.Str("topics.edges.0.node.id")
 	for _, tt := range []struct {
 		name, query, path, wrong string
 	}{
@@ -215,11 +197,11 @@ func TestMutationForeignIDs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]any{"x": tt.wrong}
 			if bytes.Contains([]byte(tt.query), []byte("$id")) {
-				p := a.query(t, `{ projects(first: 1) { edges { node { id } } } }`, nil)
-				vars["id"] = p.str("projects.edges.0.node.id")
+				p := a.Query(t, `{ projects(first: 1) { edges { node { id } } } }`, nil)
+				vars["id"] = p.Str("projects.edges.0.node.id")
 			}
-			r := c.do(t, tt.query, vars)
-			if errCode(r) != "BAD_USER_INPUT" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(tt.path)) || r.HasData {
+			r := c.Do(t, tt.query, vars)
+			if apitest.ErrCode(r) != "BAD_USER_INPUT" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(tt.path)) || r.HasData {
 				t.Errorf("errors %+v, want BAD_USER_INPUT naming %s before running", r.Errors, tt.path)
 			}
 		})
@@ -229,15 +211,16 @@ func TestMutationForeignIDs(t *testing.T) {
 // TestValueRules: each rule of writes refuses a bad value with the field's
 // path, and lets a good one through.
 func TestValueRules(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
-	_, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, editorKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, editorKey}
-	r := a.query(t, `{ countries(first: 1, where: {code: "KE"}) { edges { node { id } } } regions(first: 1) { edges { node { id } } } }`, nil)
-	kenya, region := r.str("countries.edges.0.node.id"), r.str("regions.edges.0.node.id")
+	editor := apitest.Caller{A: a, Key: editorKey}
+	r := a.Query(t, `{ countries(first: 1, where: {code: "KE"}) { edges { node { id } } } regions(first: 1) { edges { node { id } } } }`, nil)
+	kenya, region := r.Str("countries.edges.0.node.id"), r.Str("regions.edges.0.node.id")
 	activity := func(extra string) string {
 		return `mutation { createActivity(input: {title: "t", kind: SOUTH_SOUTH, type: WORKSHOP, status: PLANNED, startDate: "2027-01-05T00:00:00Z", endDate: "2027-01-06T00:00:00Z"` + extra + `}) { id } }`
 	}
@@ -254,14 +237,14 @@ func TestValueRules(t *testing.T) {
 		{"language list", `mutation { createConsultant(input: {name: "Test Person", languages: ["en", "qq"]}) { id } }`, "input.languages[1]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := editor.do(t, tt.query, nil)
+			r := editor.Do(t, tt.query, nil)
 			if tt.field == "" {
 				if len(r.Errors) > 0 {
 					t.Errorf("refused: %+v", r.Errors)
 				}
 				return
 			}
-			if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tt.field {
+			if apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tt.field {
 				t.Errorf("errors %+v, want BAD_USER_INPUT on %s", r.Errors, tt.field)
 			}
 		})
@@ -269,18 +252,18 @@ func TestValueRules(t *testing.T) {
 
 	t.Run("only editors reopen a closed offer", func(t *testing.T) {
 		var orgID, offerID int
-		fmt.Sscan(a.column(t, `SELECT provider_id FROM match_offers WHERE status = 'CLOSED' ORDER BY id LIMIT 1`)[0], &orgID)
-		fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE status = 'CLOSED' AND provider_id = %d ORDER BY id LIMIT 1`, orgID))[0], &offerID)
-		_, memberKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: orgID})
+		fmt.Sscan(a.Column(t, `SELECT provider_id FROM match_offers WHERE status = 'CLOSED' ORDER BY id LIMIT 1`)[0], &orgID)
+		fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE status = 'CLOSED' AND provider_id = %d ORDER BY id LIMIT 1`, orgID))[0], &offerID)
+		_, memberKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: orgID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		q := `mutation($id: ID!) { updateMatchOffer(id: $id, input: {status: OPEN}) { status } }`
-		vars := map[string]any{"id": a.codec.Encode(offerID)}
-		if r := (caller{a, memberKey}).do(t, q, vars); errCode(r) != "FORBIDDEN" {
+		vars := map[string]any{"id": a.Codec.Encode(offerID)}
+		if r := (apitest.Caller{A: a, Key: memberKey}).Do(t, q, vars); apitest.ErrCode(r) != "FORBIDDEN" {
 			t.Errorf("member reopening: %+v, want FORBIDDEN", r.Errors)
 		}
-		if r := editor.do(t, q, vars); len(r.Errors) > 0 || r.str("updateMatchOffer.status") != "OPEN" {
+		if r := editor.Do(t, q, vars); len(r.Errors) > 0 || r.Str("updateMatchOffer.status") != "OPEN" {
 			t.Errorf("editor reopening: %+v %+v", r.Data, r.Errors)
 		}
 	})
@@ -289,16 +272,17 @@ func TestValueRules(t *testing.T) {
 // TestDeleteRules: a row others depend on is not deleted, and the error
 // names what depends on it; optional references are cleared instead.
 func TestDeleteRules(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := caller{a, key}
-	codec := a.codec
+	admin := apitest.Caller{A: a, Key: key}
+	codec := a.Codec
 	first := func(sql string) string {
 		var id int
-		fmt.Sscan(a.column(t, sql)[0], &id)
+		fmt.Sscan(a.Column(t, sql)[0], &id)
 		return codec.Encode(id)
 	}
 	for _, tt := range []struct {
@@ -309,12 +293,12 @@ func TestDeleteRules(t *testing.T) {
 		{"offer with matches", "deleteMatchOffer", first(`SELECT offer_id FROM matches ORDER BY id LIMIT 1`), "matches"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := admin.do(t, fmt.Sprintf(`mutation($id: ID!) { %s(id: $id) }`, tt.mutation), map[string]any{"id": tt.id})
+			r := admin.Do(t, fmt.Sprintf(`mutation($id: ID!) { %s(id: $id) }`, tt.mutation), map[string]any{"id": tt.id})
 			deps, _ := json.Marshal(r.Errors)
-			if errCode(r) != "BAD_USER_INPUT" || !bytes.Contains(deps, []byte(tt.want)) {
+			if apitest.ErrCode(r) != "BAD_USER_INPUT" || !bytes.Contains(deps, []byte(tt.want)) {
 				t.Errorf("errors %s, want a refusal naming %s", deps, tt.want)
 			}
-			if r := a.query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": tt.id}); r.str("node.id") != tt.id {
+			if r := a.Query(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": tt.id}); r.Str("node.id") != tt.id {
 				t.Errorf("the %s is gone after a refused delete", tt.name)
 			}
 		})
@@ -323,16 +307,16 @@ func TestDeleteRules(t *testing.T) {
 		project := first(`SELECT project_id FROM activities WHERE project_id IS NOT NULL ORDER BY id LIMIT 1`)
 		var key int
 		key, _ = codec.Decode(project)
-		linked := a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key))
-		before := a.count(t, `SELECT COUNT(*) FROM activities`)
-		r := admin.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": project})
+		linked := a.Count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key))
+		before := a.Count(t, `SELECT COUNT(*) FROM activities`)
+		r := admin.Do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": project})
 		if len(r.Errors) > 0 {
 			t.Fatalf("deleting a project with %d activities: %+v", linked, r.Errors)
 		}
-		if after := a.count(t, `SELECT COUNT(*) FROM activities`); after != before {
+		if after := a.Count(t, `SELECT COUNT(*) FROM activities`); after != before {
 			t.Errorf("activities went from %d to %d; they should stay, without their project", before, after)
 		}
-		if n := a.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key)); n != 0 {
+		if n := a.Count(t, fmt.Sprintf(`SELECT COUNT(*) FROM activities WHERE project_id = %d`, key)); n != 0 {
 			t.Errorf("%d activities still point at the deleted project", n)
 		}
 	})
@@ -341,59 +325,62 @@ func TestDeleteRules(t *testing.T) {
 // TestAuditTrail: every successful write leaves one event with who, when,
 // what and the changed fields; failed writes leave none; only ADMIN keys
 // read the trail, newest first.
-func TestAuditTrail(t *testing.T) { forEachBackend(t, testAuditTrail) }
+func TestAuditTrail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testAuditTrail)
+}
 
-func testAuditTrail(t *testing.T, a *api) {
+func testAuditTrail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	editorRec, editorKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	editorRec, editorKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, adminKey, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	_, adminKey, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor, admin := caller{a, editorKey}, caller{a, adminKey}
-	r := editor.do(t, `mutation { createProject(input: {code: "AUDIT_1", title: "First title", status: PROPOSED}) { id } }`, nil)
-	id := r.str("createProject.id")
+	editor, admin := apitest.Caller{A: a, Key: editorKey}, apitest.Caller{A: a, Key: adminKey}
+	r := editor.Do(t, `mutation { createProject(input: {code: "AUDIT_1", title: "First title", status: PROPOSED}) { id } }`, nil)
+	id := r.Str("createProject.id")
 	if id == "" {
 		t.Fatalf("create: %+v", r.Errors)
 	}
-	if r := editor.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: "Second title"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+	if r := editor.Do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: "Second title"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
 	// A failed write: the title is empty.
-	if r := editor.do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: ""}) { id } }`, map[string]any{"id": id}); len(r.Errors) == 0 {
+	if r := editor.Do(t, `mutation($id: ID!) { updateProject(id: $id, input: {title: ""}) { id } }`, map[string]any{"id": id}); len(r.Errors) == 0 {
 		t.Fatal("an empty title was accepted")
 	}
-	if r := editor.do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+	if r := editor.Do(t, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": id}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
 
 	q := `query($id: ID!) { auditEvents(where: {nodeID: $id}) { totalCount edges { node { operation type nodeID keyID role at changes } } } }`
-	r = admin.do(t, q, map[string]any{"id": id})
+	r = admin.Do(t, q, map[string]any{"id": id})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	if n := r.num("auditEvents.totalCount"); n != 3 {
+	if n := r.Num("auditEvents.totalCount"); n != 3 {
 		t.Fatalf("%d events, want 3 (create, update, delete; none for the failed update)", n)
 	}
-	ops := []string{r.str("auditEvents.edges.0.node.operation"), r.str("auditEvents.edges.1.node.operation"), r.str("auditEvents.edges.2.node.operation")}
+	ops := []string{r.Str("auditEvents.edges.0.node.operation"), r.Str("auditEvents.edges.1.node.operation"), r.Str("auditEvents.edges.2.node.operation")}
 	if ops[0] != "DELETE" || ops[1] != "UPDATE" || ops[2] != "CREATE" {
 		t.Errorf("operations newest first = %v, want DELETE UPDATE CREATE", ops)
 	}
 	ev := "auditEvents.edges.1.node."
-	if r.str(ev+"type") != "Project" || r.str(ev+"nodeID") != id || r.str(ev+"keyID") != a.codec.Encode(editorRec.ID) || r.str(ev+"role") != "EDITOR" {
-		t.Errorf("update event = %v", r.get("auditEvents.edges.1.node"))
+	if r.Str(ev+"type") != "Project" || r.Str(ev+"nodeID") != id || r.Str(ev+"keyID") != a.Codec.Encode(editorRec.ID) || r.Str(ev+"role") != "EDITOR" {
+		t.Errorf("update event = %v", r.Get("auditEvents.edges.1.node"))
 	}
-	title, _ := r.get(ev + "changes.title").(map[string]any)
+	title, _ := r.Get(ev + "changes.title").(map[string]any)
 	if title["old"] != "First title" || title["new"] != "Second title" {
-		t.Errorf("update changes = %v, want title from First title to Second title", r.get(ev+"changes"))
+		t.Errorf("update changes = %v, want title from First title to Second title", r.Get(ev+"changes"))
 	}
 
-	for _, c := range []caller{editor, {a, ""}} {
-		r := c.do(t, q, map[string]any{"id": id})
-		if len(r.Errors) == 0 || r.get("auditEvents") != nil {
+	for _, c := range []apitest.Caller{editor, {A: a, Key: ""}} {
+		r := c.Do(t, q, map[string]any{"id": id})
+		if len(r.Errors) == 0 || r.Get("auditEvents") != nil {
 			t.Errorf("a non-admin read the trail: %v %+v", r.Data, r.Errors)
 		}
 	}
@@ -402,24 +389,25 @@ func testAuditTrail(t *testing.T, a *api) {
 // TestEmailWritesAndRedaction: editors set e-mail addresses, which must be
 // addresses, and the audit trail never shows them.
 func TestEmailWritesAndRedaction(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
-	_, editorKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
-	_, adminKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
-	editor, admin := caller{a, editorKey}, caller{a, adminKey}
-	r := editor.do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "not an address"}) { id } }`, nil)
-	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.email" {
+	_, editorKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, adminKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	editor, admin := apitest.Caller{A: a, Key: editorKey}, apitest.Caller{A: a, Key: adminKey}
+	r := editor.Do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "not an address"}) { id } }`, nil)
+	if apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.email" {
 		t.Errorf("bad address: %+v", r.Errors)
 	}
-	r = editor.do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "mail.person@example.org"}) { id email } }`, nil)
-	id := r.str("createConsultant.id")
-	if len(r.Errors) > 0 || r.str("createConsultant.email") != "mail.person@example.org" {
+	r = editor.Do(t, `mutation { createConsultant(input: {name: "Mail Person", email: "mail.person@example.org"}) { id email } }`, nil)
+	id := r.Str("createConsultant.id")
+	if len(r.Errors) > 0 || r.Str("createConsultant.email") != "mail.person@example.org" {
 		t.Fatalf("create: %+v %+v", r.Data, r.Errors)
 	}
-	if r := editor.do(t, `mutation($id: ID!) { updateConsultant(id: $id, input: {email: "new.address@example.org"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+	if r := editor.Do(t, `mutation($id: ID!) { updateConsultant(id: $id, input: {email: "new.address@example.org"}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r = admin.do(t, `query($id: ID!) { auditEvents(where: {nodeID: $id}) { edges { node { operation changes } } } }`, map[string]any{"id": id})
+	r = admin.Do(t, `query($id: ID!) { auditEvents(where: {nodeID: $id}) { edges { node { operation changes } } } }`, map[string]any{"id": id})
 	b, _ := json.Marshal(r.Data)
 	if bytes.Contains(b, []byte("example.org")) || !bytes.Contains(b, []byte("[redacted]")) {
 		t.Errorf("the audit trail shows e-mail addresses: %s", b)
@@ -430,42 +418,43 @@ func TestEmailWritesAndRedaction(t *testing.T) {
 // GraphQL; other keys cannot; the new key works and the revoked one is
 // refused.
 func TestKeysThroughTheAPI(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	ctx := context.Background()
-	_, adminKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleAdmin})
-	_, editorKey, _ := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
-	admin, editor := caller{a, adminKey}, caller{a, editorKey}
+	_, adminKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleAdmin})
+	_, editorKey, _ := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	admin, editor := apitest.Caller{A: a, Key: adminKey}, apitest.Caller{A: a, Key: editorKey}
 	create := `mutation($in: CreateAPIKeyInput!) { createAPIKey(input: $in) { key apiKey { id role name hint } } }`
 
-	if r := editor.do(t, create, map[string]any{"in": map[string]any{"role": "ADMIN"}}); errCode(r) != "FORBIDDEN" {
+	if r := editor.Do(t, create, map[string]any{"in": map[string]any{"role": "ADMIN"}}); apitest.ErrCode(r) != "FORBIDDEN" {
 		t.Errorf("an editor made a key: %+v %+v", r.Data, r.Errors)
 	}
-	if r := admin.do(t, create, map[string]any{"in": map[string]any{"role": "MEMBER"}}); errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.organizationID" {
+	if r := admin.Do(t, create, map[string]any{"in": map[string]any{"role": "MEMBER"}}); apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.organizationID" {
 		t.Errorf("a member key without organization: %+v", r.Errors)
 	}
-	r := admin.do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR", "name": "made through the API"}})
-	key := r.str("createAPIKey.key")
-	if len(r.Errors) > 0 || key == "" || r.str("createAPIKey.apiKey.role") != "EDITOR" {
+	r := admin.Do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR", "name": "made through the API"}})
+	key := r.Str("createAPIKey.key")
+	if len(r.Errors) > 0 || key == "" || r.Str("createAPIKey.apiKey.role") != "EDITOR" {
 		t.Fatalf("create: %+v %+v", r.Data, r.Errors)
 	}
-	if r := (caller{a, key}).do(t, `mutation { createTopic(input: {code: "VIA_API_KEY", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
+	if r := (apitest.Caller{A: a, Key: key}).Do(t, `mutation { createTopic(input: {code: "VIA_API_KEY", name: "t", kind: SECTOR}) { id } }`, nil); len(r.Errors) > 0 {
 		t.Errorf("the new key cannot write: %+v", r.Errors)
 	}
 
-	r = admin.do(t, `{ apiKeys(first: 10) { totalCount edges { node { id name } } } }`, nil)
-	if len(r.Errors) > 0 || r.num("apiKeys.totalCount") != 3 {
+	r = admin.Do(t, `{ apiKeys(first: 10) { totalCount edges { node { id name } } } }`, nil)
+	if len(r.Errors) > 0 || r.Num("apiKeys.totalCount") != 3 {
 		t.Errorf("apiKeys: %+v %+v", r.Data, r.Errors)
 	}
-	if r := editor.do(t, `{ apiKeys(first: 10) { totalCount } }`, nil); len(r.Errors) == 0 {
+	if r := editor.Do(t, `{ apiKeys(first: 10) { totalCount } }`, nil); len(r.Errors) == 0 {
 		t.Errorf("an editor listed keys: %+v", r.Data)
 	}
 
-	r = admin.do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR"}})
-	other, otherID := r.str("createAPIKey.key"), r.str("createAPIKey.apiKey.id")
-	if r := admin.do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": otherID}); len(r.Errors) > 0 {
+	r = admin.Do(t, create, map[string]any{"in": map[string]any{"role": "EDITOR"}})
+	other, otherID := r.Str("createAPIKey.key"), r.Str("createAPIKey.apiKey.id")
+	if r := admin.Do(t, `mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": otherID}); len(r.Errors) > 0 {
 		t.Fatalf("revoke: %+v", r.Errors)
 	}
-	if r := (caller{a, other}).do(t, `{ regions(first: 1) { totalCount } }`, nil); errCode(r) != "UNAUTHENTICATED" {
+	if r := (apitest.Caller{A: a, Key: other}).Do(t, `{ regions(first: 1) { totalCount } }`, nil); apitest.ErrCode(r) != "UNAUTHENTICATED" {
 		t.Errorf("a revoked key answered %+v %+v", r.Data, r.Errors)
 	}
 }
@@ -473,16 +462,17 @@ func TestKeysThroughTheAPI(t *testing.T) {
 // TestLinksToMissingRows: an ID of the right type whose row is gone is
 // refused with the edge and the ID, not a database error.
 func TestLinksToMissingRows(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	_, key, _ := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
-	editor := caller{a, key}
-	r := editor.do(t, `mutation { createOrganization(input: {name: "Short-lived", kind: NGO}) { id } }`, nil)
-	gone := r.str("createOrganization.id")
-	if r := editor.do(t, `mutation($id: ID!) { deleteOrganization(id: $id) }`, map[string]any{"id": gone}); len(r.Errors) > 0 {
+	t.Parallel()
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	_, key, _ := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	editor := apitest.Caller{A: a, Key: key}
+	r := editor.Do(t, `mutation { createOrganization(input: {name: "Short-lived", kind: NGO}) { id } }`, nil)
+	gone := r.Str("createOrganization.id")
+	if r := editor.Do(t, `mutation($id: ID!) { deleteOrganization(id: $id) }`, map[string]any{"id": gone}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r = editor.do(t, `mutation($org: ID!) { createMatchOffer(input: {title: "t", kind: TECHNICAL, status: OPEN, postedAt: "2026-01-01T00:00:00Z", providerID: $org}) { id } }`, map[string]any{"org": gone})
-	if errCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.provider" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(gone)) {
+	r = editor.Do(t, `mutation($org: ID!) { createMatchOffer(input: {title: "t", kind: TECHNICAL, status: OPEN, postedAt: "2026-01-01T00:00:00Z", providerID: $org}) { id } }`, map[string]any{"org": gone})
+	if apitest.ErrCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.provider" || !bytes.Contains([]byte(r.Errors[0].Message), []byte(gone)) {
 		t.Errorf("errors %+v, want BAD_USER_INPUT on input.provider naming %s", r.Errors, gone)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/database"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
@@ -79,7 +80,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 }
 
 func TestRequestLogAndMetrics(t *testing.T) {
-	srv, metricsSrv, _, logs := observedAPIWithMetrics(t, sqliteCopy(t), server.DefaultConfig())
+	srv, metricsSrv, _, logs := observedAPIWithMetrics(t, apitest.SQLiteCopy(t), server.DefaultConfig())
 	body := `{"query": "query Regions { regions(first: 3) { edges { node { code countries(first: 2) { totalCount } } } } }", "operationName": "Regions"}`
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -136,7 +137,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 }
 
 func TestErrorMasking(t *testing.T) {
-	srv, db, logs := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	srv, db, logs := observedAPI(t, apitest.SQLiteCopy(t), server.DefaultConfig())
 	db.SQL.Close() // every statement now fails inside the server
 	res, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query": "{ regions(first: 1) { edges { node { code } } } }"}`))
 	if err != nil {
@@ -147,7 +148,7 @@ func TestErrorMasking(t *testing.T) {
 	if res.StatusCode >= 500 {
 		t.Errorf("status %d", res.StatusCode)
 	}
-	var r response
+	var r apitest.Response
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestErrorMasking(t *testing.T) {
 }
 
 func TestReadiness(t *testing.T) {
-	srv, _, _ := observedAPI(t, sqliteCopy(t), server.DefaultConfig())
+	srv, _, _ := observedAPI(t, apitest.SQLiteCopy(t), server.DefaultConfig())
 	if res, body := get(t, srv.URL+"/readyz"); res.StatusCode != http.StatusOK || body != "ready\n" {
 		t.Errorf("/readyz on a migrated database: %d %q", res.StatusCode, body)
 	}
@@ -182,7 +183,7 @@ func TestReadiness(t *testing.T) {
 func TestCORS(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.CORSOrigins = []string{"https://match.example.org"}
-	srv, _, _ := observedAPI(t, sqliteCopy(t), cfg)
+	srv, _, _ := observedAPI(t, apitest.SQLiteCopy(t), cfg)
 	preflight := func(origin string) *http.Response {
 		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
 		req.Header.Set("Origin", origin)

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -13,29 +12,19 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
 
 // opsAPI starts the real handler over a copy of the demo database, and its
 // metrics handler on a server of its own, as serve mounts them.
-func opsAPI(t *testing.T, cfg server.Config) (a *api, metrics *httptest.Server) {
+func opsAPI(t *testing.T, cfg server.Config) (a *apitest.API, metrics *httptest.Server) {
 	t.Helper()
-	a = newAPIWith(t, sqliteCopy(t), cfg)
-	metrics = httptest.NewServer(a.handler.Metrics())
+	a = apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	metrics = httptest.NewServer(a.Handler.Metrics())
 	t.Cleanup(metrics.Close)
 	return a, metrics
-}
-
-// newKey creates an API key of role in a's database and returns its
-// Authorization header.
-func newKey(t *testing.T, a *api, role string) string {
-	t.Helper()
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "Bearer " + key
 }
 
 // do sends one request and returns its status, headers and body.
@@ -90,10 +79,10 @@ func persistedExtension(query string) map[string]any {
 // Server.Metrics serves them, with the requests counted.
 func TestMetricsOffTheAPI(t *testing.T) {
 	a, metrics := opsAPI(t, server.DefaultConfig())
-	key := newKey(t, a, auth.RoleEditor)
+	key := apitest.NewKey(t, a, auth.RoleEditor)
 	header := http.Header{"Content-Type": {"application/json"}, "Authorization": {key}}
 	const q = `query Regions_for_metrics { regions(first: 2) { totalCount } }`
-	if status, _, body := do(t, http.MethodPost, a.srv.URL+"/graphql", header, gqlBody(t, q, "Regions_for_metrics", nil)); status != http.StatusOK {
+	if status, _, body := do(t, http.MethodPost, a.Srv.URL+"/graphql", header, gqlBody(t, q, "Regions_for_metrics", nil)); status != http.StatusOK {
 		t.Fatalf("query: status %d, %s", status, body)
 	}
 
@@ -104,8 +93,8 @@ func TestMetricsOffTheAPI(t *testing.T) {
 		want       []string // substrings of the body
 		wantNot    []string
 	}{
-		{"API address, GET /metrics", a.srv.URL + "/metrics", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
-		{"API address, GET /metrics/", a.srv.URL + "/metrics/", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
+		{"API address, GET /metrics", a.Srv.URL + "/metrics", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
+		{"API address, GET /metrics/", a.Srv.URL + "/metrics/", http.StatusNotFound, nil, []string{"sscgraph_requests_total"}},
 		{"metrics handler", metrics.URL + "/metrics", http.StatusOK, []string{
 			"# TYPE sscgraph_requests_total counter",
 			`sscgraph_requests_total{operation="Regions_for_metrics",outcome="ok"} 1`,
@@ -190,11 +179,11 @@ func TestOperationLabels(t *testing.T) {
 			header := http.Header{"Content-Type": {"application/json"}}
 			switch {
 			case tt.withKey:
-				header.Set("Authorization", newKey(t, a, auth.RoleEditor))
+				header.Set("Authorization", apitest.NewKey(t, a, auth.RoleEditor))
 			case tt.authorization != "":
 				header.Set("Authorization", tt.authorization)
 			}
-			status, _, body := do(t, http.MethodPost, a.srv.URL+"/graphql", header, tt.body)
+			status, _, body := do(t, http.MethodPost, a.Srv.URL+"/graphql", header, tt.body)
 			if status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", status, tt.wantStatus, body)
 			}
@@ -229,7 +218,7 @@ func TestSecurityHeaders(t *testing.T) {
 	cfg.MaxBodyBytes = 4096
 	cfg.Limits.PerHour = 100 // a query of cost 150 is refused with 429
 	a, _ := opsAPI(t, cfg)
-	key := newKey(t, a, auth.RoleEditor)
+	key := apitest.NewKey(t, a, auth.RoleEditor)
 	small := gqlBody(t, `{ regions(first: 1) { edges { node { code } } } }`, "", nil)
 	huge := gqlBody(t, `{ regions(first: 1) { edges { node { code } } } }`+strings.Repeat(" ", 5000), "", nil)
 	costly := gqlBody(t, `{ countries(first: 150) { edges { node { code } } } }`, "", nil)
@@ -245,7 +234,7 @@ func TestSecurityHeaders(t *testing.T) {
 		noStore               // Cache-Control: no-store
 		immutable             // Cache-Control of a GraphiQL file, whose name holds its hash
 	)
-	_, _, page := do(t, http.MethodGet, a.srv.URL+"/", nil, nil)
+	_, _, page := do(t, http.MethodGet, a.Srv.URL+"/", nil, nil)
 	script := regexp.MustCompile(`src="(/graphiql/graphiql\.min\.[0-9a-f]+\.js)"`).FindStringSubmatch(page)
 	if script == nil {
 		t.Fatalf("the GraphiQL page loads no /graphiql/graphiql.min.<hash>.js:\n%s", page)
@@ -282,7 +271,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"health with a key", http.MethodGet, "/healthz", http.Header{"Authorization": {key}}, nil, http.StatusOK, noStore},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			status, h, body := do(t, tt.method, a.srv.URL+tt.path, tt.header, tt.body)
+			status, h, body := do(t, tt.method, a.Srv.URL+tt.path, tt.header, tt.body)
 			if status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %.200s", status, tt.wantStatus, body)
 			}
@@ -327,7 +316,7 @@ func TestSecurityHeaders(t *testing.T) {
 // eval).
 func TestGraphiQLPolicyCoversThePage(t *testing.T) {
 	a, _ := opsAPI(t, server.DefaultConfig())
-	status, h, page := do(t, http.MethodGet, a.srv.URL+"/", nil, nil)
+	status, h, page := do(t, http.MethodGet, a.Srv.URL+"/", nil, nil)
 	if status != http.StatusOK || !strings.Contains(page, "GraphiQL") {
 		t.Fatalf("GET /: status %d, %.200s", status, page)
 	}
@@ -364,7 +353,7 @@ func TestGraphiQLPolicyCoversThePage(t *testing.T) {
 	// with the type the browser needs to run it (nosniff is on).
 	served := func(url, wantType string) {
 		t.Helper()
-		status, h, body := do(t, http.MethodGet, a.srv.URL+url, nil, nil)
+		status, h, body := do(t, http.MethodGet, a.Srv.URL+url, nil, nil)
 		if status != http.StatusOK || len(body) == 0 {
 			t.Errorf("GET %s: status %d, %d bytes", url, status, len(body))
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/graph"
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/server"
 	"sscgraph/internal/tablesize"
 )
@@ -47,7 +48,7 @@ func TestGeneratedQueriesBounded(t *testing.T) {
 			cfg := server.DefaultConfig()
 			cfg.Limits.PerHour = 0 // the run is one client sending a thousand queries
 			cfg.MaxInFlightPerClient = -1
-			a := newAPIWith(t, db.dsn, cfg)
+			a := apitest.NewWith(t, db.dsn, cfg)
 			gen := newQueryGen(rand.New(rand.NewPCG(seed, 17)))
 			var runs []pricedRun
 			refused, failed := 0, 0
@@ -57,18 +58,18 @@ func TestGeneratedQueriesBounded(t *testing.T) {
 				r := postQuiet(t, a, q)
 				took := time.Since(start)
 				switch {
-				case errCode(r) == "LIMIT_EXCEEDED":
+				case apitest.ErrCode(r) == "LIMIT_EXCEEDED":
 					refused++
-				case r.Status != http.StatusOK || errCode(r) == "TIMEOUT" || (len(r.Errors) > 0 && errCode(r) != "NOT_FOUND"):
-					if errCode(r) == "TIMEOUT" || r.Status >= 500 {
+				case r.Status != http.StatusOK || apitest.ErrCode(r) == "TIMEOUT" || (len(r.Errors) > 0 && apitest.ErrCode(r) != "NOT_FOUND"):
+					if apitest.ErrCode(r) == "TIMEOUT" || r.Status >= 500 {
 						// Accepted and did not finish: the bound is broken.
 						runs = append(runs, pricedRun{q, requested(r), took})
-						t.Errorf("accepted query failed (%d %s) after %s: %s", r.Status, errCode(r), took, q)
+						t.Errorf("accepted query failed (%d %s) after %s: %s", r.Status, apitest.ErrCode(r), took, q)
 						continue
 					}
 					failed++
 					if failed <= 5 {
-						t.Logf("generated query refused as invalid (%s): %v\n%s", errCode(r), r.Errors, q)
+						t.Logf("generated query refused as invalid (%s): %v\n%s", apitest.ErrCode(r), r.Errors, q)
 					}
 				default:
 					runs = append(runs, pricedRun{q, requested(r), took})
@@ -120,14 +121,14 @@ func report(t *testing.T, runs []pricedRun, refused, failed int) {
 }
 
 // postQuiet posts a query without failing the test on a transport error.
-func postQuiet(t *testing.T, a *api, query string) response {
+func postQuiet(t *testing.T, a *apitest.API, query string) apitest.Response {
 	body, _ := json.Marshal(map[string]any{"query": query})
-	res, err := a.srv.Client().Post(a.srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	res, err := a.Srv.Client().Post(a.Srv.URL+"/graphql", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return response{Status: -1}
+		return apitest.Response{Status: -1}
 	}
 	defer res.Body.Close()
-	r := response{Status: res.StatusCode}
+	r := apitest.Response{Status: res.StatusCode}
 	_ = json.NewDecoder(res.Body).Decode(&r)
 	return r
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/loadtest"
 	"sscgraph/internal/server"
@@ -28,19 +29,19 @@ var scale1Sizes = tablesize.Fixed{
 
 // scale1API serves the demo data priced at the sizes of scale 1, with
 // cfg's other settings.
-func scale1API(t *testing.T, dsn string, change func(*server.Config)) *api {
+func scale1API(t *testing.T, dsn string, change func(*server.Config)) *apitest.API {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.TableSizes = scale1Sizes
 	if change != nil {
 		change(&cfg)
 	}
-	return newAPIWith(t, dsn, cfg)
+	return apitest.NewWith(t, dsn, cfg)
 }
 
 // requested is a response's extensions.cost.requestedQueryCost, or the
 // cost a LIMIT_EXCEEDED error names.
-func requested(r response) int {
+func requested(r apitest.Response) int {
 	if len(r.Errors) > 0 {
 		n, _ := r.Errors[0].Extensions["actual"].(float64)
 		return int(n)
@@ -65,9 +66,9 @@ func statsAliases(n int) string {
 // issue 17 (10 s and 5.8 s there) are refused before they run, while the
 // same constructs in moderation still pass, at the price of their rows.
 func TestPriceFollowsWork(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			a := scale1API(t, b.fresh(t), nil)
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			a := scale1API(t, b.Fresh(t), nil)
 			for _, tc := range []struct {
 				name, query string
 				refused     bool
@@ -101,10 +102,10 @@ func TestPriceFollowsWork(t *testing.T) {
 					`{ topics(first: 1, where: {hasActivitiesWith: {venueCityContainsFold: "zzz"}}) { edges { node { id } } } }`, false, 32_103},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
-					r := a.post(t, tc.query, nil)
+					r := a.Post(t, tc.query, nil)
 					switch {
 					case tc.refused:
-						if errCode(r) != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "cost" || r.HasData {
+						if apitest.ErrCode(r) != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "cost" || r.HasData {
 							t.Fatalf("got %+v, want LIMIT_EXCEEDED on cost and no data", r.Errors)
 						}
 						if got := requested(r); got <= 50_000 {
@@ -129,9 +130,9 @@ func TestPriceFollowsWork(t *testing.T) {
 // on PostgreSQL): a ContainsFold on the demo data is priced by the demo's
 // activities.
 func TestPriceUsesTheDatabasesSizes(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *api) {
-		n := a.count(t, `SELECT count(*) FROM activities`)
-		r := a.post(t, `{ activities(first: 1, where: {titleContainsFold: "zzz"}) { edges { node { id } } } }`, nil)
+	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+		n := a.Count(t, `SELECT count(*) FROM activities`)
+		r := a.Post(t, `{ activities(first: 1, where: {titleContainsFold: "zzz"}) { edges { node { id } } } }`, nil)
 		if len(r.Errors) > 0 {
 			t.Fatalf("got errors %+v", r.Errors)
 		}
@@ -150,7 +151,7 @@ func TestPriceUsesTheDatabasesSizes(t *testing.T) {
 // status over every activity (64% of the limit), take about as long as
 // their price says (docs/performance.md).
 func TestDefaultLimitsAdmitRealQueries(t *testing.T) {
-	a := scale1API(t, sqliteCopy(t), nil)
+	a := scale1API(t, apitest.SQLiteCopy(t), nil)
 	limit := server.DefaultConfig().Limits.MaxCost
 	type query struct {
 		name, text string
@@ -180,8 +181,8 @@ func TestDefaultLimitsAdmitRealQueries(t *testing.T) {
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
-			r := a.post(t, q.text, q.vars)
-			if errCode(r) == "LIMIT_EXCEEDED" {
+			r := a.Post(t, q.text, q.vars)
+			if apitest.ErrCode(r) == "LIMIT_EXCEEDED" {
 				t.Fatalf("refused: %s", r.Errors[0].Message)
 			}
 			if got := requested(r); got > limit*2/3 {
@@ -195,17 +196,17 @@ func TestDefaultLimitsAdmitRealQueries(t *testing.T) {
 // it took beyond its price, reported as extensions.cost.actualQueryCost
 // beside requestedQueryCost.
 func TestActualCostCharged(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			// A point is a microsecond: any request takes more points
 			// than its price of 1.
-			a := newAPIWith(t, b.fresh(t), func() server.Config {
+			a := apitest.NewWith(t, b.Fresh(t), func() server.Config {
 				c := server.DefaultConfig()
 				c.Limits.TimePerPoint = time.Microsecond
 				return c
 			}())
 			perHour := server.DefaultConfig().Limits.PerHour
-			r := a.query(t, `{ regions(first: 1) { edges { node { code } } } }`, nil)
+			r := a.Query(t, `{ regions(first: 1) { edges { node { code } } } }`, nil)
 			cost, _ := r.Extensions["cost"].(map[string]any)
 			actual, _ := cost["actualQueryCost"].(float64)
 			if got := requested(r); got != 1 {
@@ -230,22 +231,22 @@ func TestInFlightPerClient(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.MaxInFlightPerClient = 1
 	cfg.PoolWait = 200 * time.Millisecond
-	a := newAPIWith(t, sqliteCopy(t), cfg)
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The held request is running (admitted, reading its body) until its
 	// body ends.
 	body, held := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", body)
+	req, err := http.NewRequest(http.MethodPost, a.Srv.URL+"/graphql", body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	done := make(chan int, 1)
 	go func() {
-		res, err := a.srv.Client().Do(req)
+		res, err := a.Srv.Client().Do(req)
 		if err != nil {
 			done <- 0
 			return
@@ -257,16 +258,16 @@ func TestInFlightPerClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := `{ regions(first: 1) { edges { node { code } } } }`
-	var r response
+	var r apitest.Response
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if r = a.post(t, q, nil); r.Status == http.StatusTooManyRequests {
+		if r = a.Post(t, q, nil); r.Status == http.StatusTooManyRequests {
 			break
 		}
 	}
-	if r.Status != http.StatusTooManyRequests || errCode(r) != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "inFlight" {
+	if r.Status != http.StatusTooManyRequests || apitest.ErrCode(r) != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "inFlight" {
 		t.Fatalf("second request of the client: got status %d, errors %+v, want 429 LIMIT_EXCEEDED inFlight", r.Status, r.Errors)
 	}
-	if _, other := a.send(t, "Bearer "+key, q, nil); other.Status != http.StatusOK || len(other.Errors) > 0 {
+	if _, other := a.Send(t, "Bearer "+key, q, nil); other.Status != http.StatusOK || len(other.Errors) > 0 {
 		t.Errorf("another client: got status %d, errors %+v, want 200", other.Status, other.Errors)
 	}
 	if _, err := held.Write([]byte(`{ edges { node { code } } } }"}`)); err != nil {
@@ -276,7 +277,7 @@ func TestInFlightPerClient(t *testing.T) {
 	if got := <-done; got != http.StatusOK {
 		t.Fatalf("held request: got status %d, want 200", got)
 	}
-	if r := a.post(t, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+	if r := a.Post(t, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("after the held request: got status %d, errors %+v, want 200", r.Status, r.Errors)
 	}
 }
@@ -287,18 +288,18 @@ func TestInFlightPerClient(t *testing.T) {
 // price; and each event delivered is charged that price again, an event
 // the client's bucket cannot pay for being refused with RATE_LIMITED.
 func TestSubscriptionPricedAsQuery(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			// Two events' worth after subscribing: 50 + 50 + 50 > 130.
 			cfg.Limits.PerHour = 130
 			cfg.Limits.TimePerPoint = time.Hour // charge prices only
-			a := newAPIWith(t, b.fresh(t), cfg)
+			a := apitest.NewWith(t, b.Fresh(t), cfg)
 			d := setupMatchData(t, a)
 			sel := `offer { provider { offers(first: 1000) { edges { node { id } } } } }`
-			query := a.post(t, `query($need: ID!) { suggestedOffers(need: $need, first: 100) { edges { node { `+sel+` } } } }`, map[string]any{"need": d.need})
+			query := a.Post(t, `query($need: ID!) { suggestedOffers(need: $need, first: 100) { edges { node { `+sel+` } } } }`, map[string]any{"need": d.need})
 			sub := openSSE(t, a, "", `subscription($need: ID!) { suggestionsChanged(need: $need, first: 100) { `+sel+` } }`, map[string]any{"need": d.need}).next(t)
-			if errCode(query) != "LIMIT_EXCEEDED" || sub.code() != "LIMIT_EXCEEDED" {
+			if apitest.ErrCode(query) != "LIMIT_EXCEEDED" || sub.code() != "LIMIT_EXCEEDED" {
 				t.Fatalf("got query %+v and subscription %+v, want both LIMIT_EXCEEDED", query.Errors, sub)
 			}
 			if q, s := requested(query), sub.Errors[0].Extensions["actual"]; q != 100_100 || s != 100_100.0 {
@@ -325,19 +326,19 @@ func TestSubscriptionPricedAsQuery(t *testing.T) {
 // activities leaves less room than the export's page assumes: the export
 // shrinks its pages instead of failing with LIMIT_EXCEEDED.
 func TestExportLeavesRoomForTheFilter(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			a := scale1API(t, b.fresh(t), nil)
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			a := scale1API(t, b.Fresh(t), nil)
 			// 100,000 activities read and matched (x13), five edges
 			// probed (x2 each): 46,000 points before the page.
 			where := `{"titleContainsFold": "a", "hasTopics": true, "hasBeneficiaryCountries": true, "hasConsultants": true, "hasPartners": false, "hasProviderCountries": false}`
-			want := a.count(t, `SELECT count(*) FROM activities a WHERE lower(a.title) LIKE '%a%'
+			want := a.Count(t, `SELECT count(*) FROM activities a WHERE lower(a.title) LIKE '%a%'
 				AND EXISTS (SELECT 1 FROM activity_topics x WHERE x.activity_id = a.id)
 				AND EXISTS (SELECT 1 FROM activity_beneficiary_countries x WHERE x.activity_id = a.id)
 				AND EXISTS (SELECT 1 FROM activity_consultants x WHERE x.activity_id = a.id)
 				AND NOT EXISTS (SELECT 1 FROM activity_partners x WHERE x.activity_id = a.id)
 				AND NOT EXISTS (SELECT 1 FROM activity_provider_countries x WHERE x.activity_id = a.id)`)
-			rows := ndjsonRows(t, a.export(t, "/export/activities.ndjson", url.Values{"where": {where}}, ""))
+			rows := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", url.Values{"where": {where}}, ""))
 			if len(rows) != want || want == 0 {
 				t.Errorf("got %d rows, want the %d activities the filter selects", len(rows), want)
 			}

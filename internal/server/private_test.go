@@ -9,17 +9,21 @@ import (
 	"net/http"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
 // TestPrivateEmail proves that consultants' e-mail addresses reach ADMIN
 // and EDITOR keys only, on every path to a consultant, and that everyone
 // else gets null without an error.
-func TestPrivateEmail(t *testing.T) { forEachBackend(t, testPrivateEmail) }
+func TestPrivateEmail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testPrivateEmail)
+}
 
-func testPrivateEmail(t *testing.T, a *api) {
+func testPrivateEmail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	org := a.column(t, `SELECT id FROM organizations ORDER BY id LIMIT 1`)[0]
+	org := a.Column(t, `SELECT id FROM organizations ORDER BY id LIMIT 1`)[0]
 	var orgID int
 	fmt.Sscan(org, &orgID)
 	keys := map[string]string{"anonymous": ""}
@@ -28,7 +32,7 @@ func testPrivateEmail(t *testing.T, a *api) {
 		if role == auth.RoleMember {
 			opts.OrganizationID = orgID
 		}
-		_, key, err := auth.Create(ctx, a.db.Client, opts)
+		_, key, err := auth.Create(ctx, a.DB.Client, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,19 +41,19 @@ func testPrivateEmail(t *testing.T, a *api) {
 
 	// A consultant with activities, a nationality and expertise: reachable
 	// on every path.
-	r := a.query(t, `{ consultants(first: 1, where: {hasActivities: true, hasNationality: true, hasExpertise: true}) {
+	r := a.Query(t, `{ consultants(first: 1, where: {hasActivities: true, hasNationality: true, hasExpertise: true}) {
 		edges { node { id name nationality { id } expertise(first: 1) { edges { node { id } } } activities(first: 1) { edges { node { id } } } } } } }`, nil)
-	id := r.str("consultants.edges.0.node.id")
-	name := r.str("consultants.edges.0.node.name")
-	email := a.column(t, `SELECT email FROM consultants WHERE name = '`+name+`'`)[0]
+	id := r.Str("consultants.edges.0.node.id")
+	name := r.Str("consultants.edges.0.node.name")
+	email := a.Column(t, `SELECT email FROM consultants WHERE name = '`+name+`'`)[0]
 	if id == "" || email == "" {
 		t.Fatalf("no consultant with an e-mail to test: %v", r.Data)
 	}
 	vars := map[string]any{
 		"id":       id,
-		"country":  r.str("consultants.edges.0.node.nationality.id"),
-		"topic":    r.str("consultants.edges.0.node.expertise.edges.0.node.id"),
-		"activity": r.str("consultants.edges.0.node.activities.edges.0.node.id"),
+		"country":  r.Str("consultants.edges.0.node.nationality.id"),
+		"topic":    r.Str("consultants.edges.0.node.expertise.edges.0.node.id"),
+		"activity": r.Str("consultants.edges.0.node.activities.edges.0.node.id"),
 	}
 	paths := map[string]string{
 		"top level": `query($id: ID!) { c: consultants(where: {id: $id}) { edges { node { email } } } }`,
@@ -70,18 +74,18 @@ func testPrivateEmail(t *testing.T, a *api) {
 					}
 				}
 				body, _ := json.Marshal(map[string]any{"query": q, "variables": used})
-				req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+				req, _ := http.NewRequest(http.MethodPost, a.Srv.URL+"/graphql", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				if key != "" {
 					req.Header.Set("Authorization", "Bearer "+key)
 				}
-				res, err := a.srv.Client().Do(req)
+				res, err := a.Srv.Client().Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}
 				b, _ := io.ReadAll(res.Body)
 				res.Body.Close()
-				var got response
+				var got apitest.Response
 				if err := json.Unmarshal(b, &got); err != nil {
 					t.Fatal(err)
 				}

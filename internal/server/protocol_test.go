@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/server"
 )
 
@@ -16,12 +17,12 @@ func TestIntrospectionSwitch(t *testing.T) {
 	const schemaQuery = `{ __schema { queryType { name } } }`
 	const typo = `{ regions { totalCont } }`
 	t.Run("on by default", func(t *testing.T) {
-		a := newAPI(t, sqliteCopy(t))
-		r := a.query(t, schemaQuery, nil)
-		if got := r.str("__schema.queryType.name"); got != "Query" {
+		a := apitest.New(t, apitest.SQLiteCopy(t))
+		r := a.Query(t, schemaQuery, nil)
+		if got := r.Str("__schema.queryType.name"); got != "Query" {
 			t.Errorf("__schema.queryType.name = %q, want Query", got)
 		}
-		r = a.post(t, typo, nil)
+		r = a.Post(t, typo, nil)
 		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, `Did you mean "totalCount"?`) {
 			t.Errorf("errors = %+v, want a suggestion", r.Errors)
 		}
@@ -29,25 +30,25 @@ func TestIntrospectionSwitch(t *testing.T) {
 	t.Run("off", func(t *testing.T) {
 		cfg := server.DefaultConfig()
 		cfg.Introspection = false
-		a := newAPIWith(t, sqliteCopy(t), cfg)
-		r := a.post(t, schemaQuery, nil)
-		if len(r.Errors) == 0 || r.get("__schema") != nil {
+		a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+		r := a.Post(t, schemaQuery, nil)
+		if len(r.Errors) == 0 || r.Get("__schema") != nil {
 			t.Errorf("introspection answered %v with errors %+v, want it refused", r.Data, r.Errors)
 		}
-		r = a.post(t, typo, nil)
+		r = a.Post(t, typo, nil)
 		if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "Did you mean") {
 			t.Errorf("errors = %+v, want no suggestion", r.Errors)
 		}
 		// Ordinary queries still work, __typename included.
-		r = a.query(t, `{ regions(first: 1) { edges { node { __typename } } } }`, nil)
-		if r.str("regions.edges.0.node.__typename") != "Region" {
-			t.Errorf("__typename = %v", r.get("regions.edges.0.node.__typename"))
+		r = a.Query(t, `{ regions(first: 1) { edges { node { __typename } } } }`, nil)
+		if r.Str("regions.edges.0.node.__typename") != "Region" {
+			t.Errorf("__typename = %v", r.Get("regions.edges.0.node.__typename"))
 		}
 	})
 }
 
 func TestContentNegotiation(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	body := []byte(`{"query": "{ recommendations { totalCount } }"}`)
 	tests := []struct {
 		accept, wantType string
@@ -63,12 +64,12 @@ func TestContentNegotiation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("Accept "+tt.accept, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", strings.NewReader(string(body)))
+			req, _ := http.NewRequest(http.MethodPost, a.Srv.URL+"/graphql", strings.NewReader(string(body)))
 			req.Header.Set("Content-Type", "application/json")
 			if tt.accept != "" {
 				req.Header.Set("Accept", tt.accept)
 			}
-			res, err := a.srv.Client().Do(req)
+			res, err := a.Srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,7 +88,7 @@ func TestContentNegotiation(t *testing.T) {
 		})
 	}
 	t.Run("mutation over GET is refused", func(t *testing.T) {
-		r := a.raw(t, http.MethodGet, "/graphql?query=mutation%7Bx%7D", "", nil)
+		r := a.Raw(t, http.MethodGet, "/graphql?query=mutation%7Bx%7D", "", nil)
 		// The schema has no mutations yet, so this fails validation first;
 		// either way it must not execute.
 		if len(r.Errors) == 0 || r.HasData {
@@ -112,7 +113,7 @@ func persistedBody(query, hash string) []byte {
 }
 
 func TestAutomaticPersistedQueries(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	q := `{ recommendations { totalCount } }`
 	steps := []struct {
 		name, query, hash, wantCode string
@@ -123,9 +124,9 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 		{"query with a wrong hash", q, sha("other"), "BAD_USER_INPUT"},
 	}
 	for _, s := range steps {
-		r := a.raw(t, "POST", "/graphql", "application/json", persistedBody(s.query, s.hash))
+		r := a.Raw(t, "POST", "/graphql", "application/json", persistedBody(s.query, s.hash))
 		switch {
-		case s.wantCode == "" && (len(r.Errors) > 0 || r.num("recommendations.totalCount") != 45):
+		case s.wantCode == "" && (len(r.Errors) > 0 || r.Num("recommendations.totalCount") != 45):
 			t.Errorf("%s: %+v %+v", s.name, r.Data, r.Errors)
 		case s.wantCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != s.wantCode):
 			t.Errorf("%s: errors %+v, want code %s", s.name, r.Errors, s.wantCode)
@@ -138,7 +139,7 @@ func TestPersistedOnly(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.PersistedOnly = true
 	cfg.PersistedQueries = map[string]string{sha(allowed): allowed}
-	a := newAPIWith(t, sqliteCopy(t), cfg)
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 	tests := []struct {
 		name     string
 		body     []byte
@@ -152,9 +153,9 @@ func TestPersistedOnly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := a.raw(t, "POST", "/graphql", "application/json", tt.body)
+			r := a.Raw(t, "POST", "/graphql", "application/json", tt.body)
 			if tt.wantCode == "" {
-				if len(r.Errors) > 0 || r.get("matchOffers.totalCount") == nil {
+				if len(r.Errors) > 0 || r.Get("matchOffers.totalCount") == nil {
 					t.Errorf("got %+v %+v", r.Data, r.Errors)
 				}
 				return

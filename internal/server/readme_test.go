@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sscgraph/graph"
+	"sscgraph/internal/apitest"
 )
 
 // TestReadmeExamples runs every GraphQL example in README.md and docs/, so
@@ -31,9 +32,9 @@ import (
 //     count is the table's, in SQL;
 //   - readmeFacts: values the examples show, computed in SQL from the
 //     test's database.
-func TestReadmeExamples(t *testing.T) { forEachBackend(t, testReadmeExamples) }
+func TestReadmeExamples(t *testing.T) { apitest.ForEachBackend(t, testReadmeExamples) }
 
-func testReadmeExamples(t *testing.T, a *api) {
+func testReadmeExamples(t *testing.T, a *apitest.API) {
 	examples := readExamples(t)
 	if len(examples) < 3 {
 		t.Fatalf("found %d GraphQL examples in README.md and docs/, want at least one per kind of user", len(examples))
@@ -58,7 +59,7 @@ func testReadmeExamples(t *testing.T, a *api) {
 			if doc.Operations[0].Operation == "subscription" {
 				t.Skip("a subscription: it fits the schema; TestSubscriptions runs them over WebSocket and SSE")
 			}
-			r := a.query(t, ex.query, nil)
+			r := a.Query(t, ex.query, nil)
 			op := doc.Operations[0]
 			c := answerCheck{t: t, a: a, schema: schema}
 			// The schema lets a root field such as country(code:) be null;
@@ -116,7 +117,7 @@ func readExamples(t *testing.T) []example {
 // answerCheck checks an answer against the selection that asked for it.
 type answerCheck struct {
 	t      *testing.T
-	a      *api
+	a      *apitest.API
 	schema *ast.Schema
 }
 
@@ -267,7 +268,7 @@ func (c answerCheck) connection(p string, f *ast.Field, conn map[string]any, roo
 	if args["where"] == nil && !strings.HasPrefix(f.Name, "suggested") && f.Name != "search" {
 		// Without a filter a root connection is the whole table (the
 		// suggestions and search hits are computed, not a table).
-		rows := c.a.count(c.t, "SELECT COUNT(*) FROM "+snake(f.Name))
+		rows := c.a.Count(c.t, "SELECT COUNT(*) FROM "+snake(f.Name))
 		if haveTotal && int(total) != rows {
 			c.t.Errorf("%s: totalCount %d, the table holds %d", p, int(total), rows)
 		}
@@ -384,7 +385,7 @@ var readmeFacts = []fact{
 }
 
 // check applies the fact to data, and tells whether it found the field.
-func (f fact) check(t *testing.T, a *api, data map[string]any) bool {
+func (f fact) check(t *testing.T, a *apitest.API, data map[string]any) bool {
 	t.Helper()
 	found := false
 	for _, obj := range objectsAt(data, f.at) {
@@ -398,7 +399,7 @@ func (f fact) check(t *testing.T, a *api, data map[string]any) bool {
 			key, _ := obj[f.key].(string)
 			query = fmt.Sprintf(f.sql, sqlValue(t, f.key, key))
 		}
-		want := a.column(t, query)
+		want := a.Column(t, query)
 		if len(want) != 1 || want[0] != got {
 			t.Errorf("%s %s = %s, the database says %v", f.at, f.field, got, want)
 		}
@@ -469,7 +470,7 @@ func valueAt(obj map[string]any, field string) (string, bool) {
 func sqlValue(t *testing.T, field, v string) string {
 	t.Helper()
 	if field == "id" {
-		key, err := defaultCodec.Decode(v)
+		key, err := apitest.DefaultCodec.Decode(v)
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}
@@ -481,19 +482,19 @@ func sqlValue(t *testing.T, field, v string) string {
 // withPlaceholders replaces the placeholder IDs of query with the first
 // rows of their types (of the first 20) that make every root connection
 // of the answer non-empty.
-func withPlaceholders(t *testing.T, a *api, query string) string {
+func withPlaceholders(t *testing.T, a *apitest.API, query string) string {
 	t.Helper()
 	m := placeholderID.FindStringSubmatch(query)
 	if m == nil {
 		return query
 	}
-	r := a.query(t, fmt.Sprintf(`{ rows: %s(first: 20) { edges { node { id } } } }`, connectionOf(m[1])), nil)
-	for _, id := range r.ids("rows") {
+	r := a.Query(t, fmt.Sprintf(`{ rows: %s(first: 20) { edges { node { id } } } }`, connectionOf(m[1])), nil)
+	for _, id := range r.IDs("rows") {
 		q := strings.ReplaceAll(query, m[0], fmt.Sprintf("%q", id))
 		if placeholderID.MatchString(q) {
 			q = withPlaceholders(t, a, q)
 		}
-		answer := a.post(t, q, nil)
+		answer := a.Post(t, q, nil)
 		shows := len(answer.Errors) == 0
 		for _, v := range answer.Data {
 			if conn, ok := v.(map[string]any); ok {

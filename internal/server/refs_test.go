@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -12,38 +13,41 @@ import (
 // MEMBER key may not set or clear one on its own offers and needs (it
 // would take over a row of someone's sheet); the refusal is FORBIDDEN
 // naming the field, and nothing is written. EDITOR and ADMIN keys may.
-func TestRefsBelongToImports(t *testing.T) { forEachBackend(t, testRefsBelongToImports) }
+func TestRefsBelongToImports(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testRefsBelongToImports)
+}
 
-func testRefsBelongToImports(t *testing.T, a *api) {
+func testRefsBelongToImports(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
-	codec := a.codec
+	codec := a.Codec
 	var org, offerKey, needKey, countryKey int
-	fmt.Sscan(a.column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id)
+	fmt.Sscan(a.Column(t, `SELECT o.id FROM organizations o WHERE EXISTS (SELECT 1 FROM match_offers m WHERE m.provider_id = o.id)
 		AND EXISTS (SELECT 1 FROM match_needs n WHERE n.seeker_id = o.id) ORDER BY o.id LIMIT 1`)[0], &org)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &offerKey)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_needs WHERE seeker_id = %d ORDER BY id LIMIT 1`, org))[0], &needKey)
-	fmt.Sscan(a.column(t, `SELECT id FROM countries ORDER BY id LIMIT 1`)[0], &countryKey)
-	key := func(role string, org int) caller {
-		_, k, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: role, OrganizationID: org})
+	fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &offerKey)
+	fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT id FROM match_needs WHERE seeker_id = %d ORDER BY id LIMIT 1`, org))[0], &needKey)
+	fmt.Sscan(a.Column(t, `SELECT id FROM countries ORDER BY id LIMIT 1`)[0], &countryKey)
+	key := func(role string, org int) apitest.Caller {
+		_, k, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: role, OrganizationID: org})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return caller{a, k}
+		return apitest.Caller{A: a, Key: k}
 	}
 	member, editor, admin := key(auth.RoleMember, org), key(auth.RoleEditor, 0), key(auth.RoleAdmin, 0)
 	offer, need, orgID, country := codec.Encode(offerKey), codec.Encode(needKey), codec.Encode(org), codec.Encode(countryKey)
 	refOf := func(table string, id int) string {
-		return a.column(t, fmt.Sprintf(`SELECT COALESCE(ref, '(none)') FROM %s WHERE id = %d`, table, id))[0]
+		return a.Column(t, fmt.Sprintf(`SELECT COALESCE(ref, '(none)') FROM %s WHERE id = %d`, table, id))[0]
 	}
 
 	// An editor gives the need a ref, so that clearing it means something.
-	if r := editor.do(t, `mutation($id: ID!) { updateMatchNeed(id: $id, input: {ref: "SHEET-NEED-1"}) { ref } }`, map[string]any{"id": need}); len(r.Errors) > 0 {
+	if r := editor.Do(t, `mutation($id: ID!) { updateMatchNeed(id: $id, input: {ref: "SHEET-NEED-1"}) { ref } }`, map[string]any{"id": need}); len(r.Errors) > 0 {
 		t.Fatalf("editor setting a need's ref: %+v", r.Errors)
 	}
 
 	for _, tt := range []struct {
 		name      string
-		who       caller
+		who       apitest.Caller
 		query     string
 		vars      map[string]any
 		wantCode  string // "" when allowed
@@ -66,8 +70,8 @@ func testRefsBelongToImports(t *testing.T, a *api) {
 			map[string]any{"id": offer}, "", "", "match_offers", offerKey, "(none)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tt.who.do(t, tt.query, tt.vars)
-			if got := errCode(r); got != tt.wantCode {
+			r := tt.who.Do(t, tt.query, tt.vars)
+			if got := apitest.ErrCode(r); got != tt.wantCode {
 				t.Fatalf("code: got %q, want %q (errors %+v)", got, tt.wantCode, r.Errors)
 			}
 			if tt.wantCode != "" {
@@ -92,18 +96,18 @@ func testRefsBelongToImports(t *testing.T, a *api) {
 			map[string]any{"title": "Squatter", "kind": "TECHNICAL", "status": "OPEN", "postedAt": "2026-11-01T00:00:00Z", "seekerID": orgID, "countryID": country, "ref": "DEMO-NEED-7"}},
 	} {
 		t.Run("member creates a new "+tt.name+" with a ref", func(t *testing.T) {
-			r := member.do(t, tt.mutation, map[string]any{"in": tt.input})
-			if got := errCode(r); got != "FORBIDDEN" {
+			r := member.Do(t, tt.mutation, map[string]any{"in": tt.input})
+			if got := apitest.ErrCode(r); got != "FORBIDDEN" {
 				t.Fatalf("code: got %q, want FORBIDDEN (errors %+v)", got, r.Errors)
 			}
 			if got := r.Errors[0].Extensions["field"]; got != "input.ref" {
 				t.Errorf("field: got %v, want input.ref", got)
 			}
-			if n := a.count(t, `SELECT COUNT(*) FROM `+tt.table+` WHERE title = 'Squatter'`); n != 0 {
+			if n := a.Count(t, `SELECT COUNT(*) FROM `+tt.table+` WHERE title = 'Squatter'`); n != 0 {
 				t.Errorf("got %d %ss written, want 0", n, tt.name)
 			}
 			delete(tt.input, "ref")
-			if r := member.do(t, tt.mutation, map[string]any{"in": tt.input}); len(r.Errors) > 0 {
+			if r := member.Do(t, tt.mutation, map[string]any{"in": tt.input}); len(r.Errors) > 0 {
 				t.Errorf("the same %s without a ref: %+v", tt.name, r.Errors)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/pgtest"
 	"sscgraph/internal/server"
@@ -22,7 +23,7 @@ func TestReplicasShareLimits(t *testing.T) {
 	if pgtest.DSN() == "" {
 		t.Skip(pgtest.Env + " is not set")
 	}
-	dsn := postgresSchema(t, dataset.DemoSize())
+	dsn := apitest.PostgresSchema(t, dataset.DemoSize())
 	cfg := server.DefaultConfig()
 	// Requests are charged their price alone, not the time they took
 	// (which varies): the count of requests granted is then exact.
@@ -30,7 +31,7 @@ func TestReplicasShareLimits(t *testing.T) {
 	q := `{ regions(first: 2) { edges { node { code } } } }`
 
 	// The request's cost, from a replica of its own with the usual limit.
-	h, _ := newAPIWith(t, dsn, cfg).send(t, "", q, nil)
+	h, _ := apitest.NewWith(t, dsn, cfg).Send(t, "", q, nil)
 	remaining, _ := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
 	cost := cfg.Limits.PerHour - remaining
 	if cost <= 0 {
@@ -38,17 +39,17 @@ func TestReplicasShareLimits(t *testing.T) {
 	}
 
 	t.Run("persisted queries", func(t *testing.T) {
-		a, b := newAPIWith(t, dsn, cfg), newAPIWith(t, dsn, cfg)
+		a, b := apitest.NewWith(t, dsn, cfg), apitest.NewWith(t, dsn, cfg)
 		sum := sha256.Sum256([]byte(q))
 		hash := hex.EncodeToString(sum[:])
 		ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}
 		register, _ := json.Marshal(map[string]any{"query": q, "extensions": ext})
-		if r := a.raw(t, http.MethodPost, "/graphql", "application/json", register); len(r.Errors) > 0 || r.get("regions") == nil {
+		if r := a.Raw(t, http.MethodPost, "/graphql", "application/json", register); len(r.Errors) > 0 || r.Get("regions") == nil {
 			t.Fatalf("registering on replica a: %+v", r.Errors)
 		}
 		byHash, _ := json.Marshal(map[string]any{"extensions": ext})
-		r := b.raw(t, http.MethodPost, "/graphql", "application/json", byHash)
-		if len(r.Errors) > 0 || len(r.list("regions.edges")) != 2 {
+		r := b.Raw(t, http.MethodPost, "/graphql", "application/json", byHash)
+		if len(r.Errors) > 0 || len(r.List("regions.edges")) != 2 {
 			t.Errorf("replica b by hash: %+v %+v, want the query replica a registered", r.Data, r.Errors)
 		}
 	})
@@ -56,16 +57,16 @@ func TestReplicasShareLimits(t *testing.T) {
 	t.Run("rate limit", func(t *testing.T) {
 		cfg := cfg
 		cfg.Limits.PerHour = 10*cost + cost/2 // room for ten requests
-		a, b := newAPIWith(t, dsn, cfg), newAPIWith(t, dsn, cfg)
+		a, b := apitest.NewWith(t, dsn, cfg), apitest.NewWith(t, dsn, cfg)
 		granted := 0
 		for i := range 30 {
-			replica := []*api{a, b}[i%2]
-			_, r := replica.send(t, "", q, nil)
+			replica := []*apitest.API{a, b}[i%2]
+			_, r := replica.Send(t, "", q, nil)
 			if r.Status == http.StatusOK && len(r.Errors) == 0 {
 				granted++
 				continue
 			}
-			if r.Status != http.StatusTooManyRequests || errCode(r) != "RATE_LIMITED" {
+			if r.Status != http.StatusTooManyRequests || apitest.ErrCode(r) != "RATE_LIMITED" {
 				t.Fatalf("request %d: status %d, %+v", i, r.Status, r.Errors)
 			}
 		}

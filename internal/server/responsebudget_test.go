@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
@@ -20,8 +21,8 @@ import (
 // stays near the limit however much was asked for; a response within the
 // limit is whole; a mutation whose answer is too large is rolled back.
 func TestResponseBudget(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) { testResponseBudget(t, b.fresh(t)) })
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { testResponseBudget(t, b.Fresh(t)) })
 	}
 }
 
@@ -29,10 +30,10 @@ func testResponseBudget(t *testing.T, dsn string) {
 	const limit = 1 << 20
 	cfg := server.DefaultConfig()
 	cfg.MaxResponseBytes = limit
-	a := newAPIWith(t, dsn, cfg)
+	a := apitest.NewWith(t, dsn, cfg)
 	long := strings.Repeat("d", 20000) // the maximum a description may hold
-	ids := a.column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)
-	if _, err := a.db.SQL.ExecContext(context.Background(), `UPDATE match_offers SET description = '`+long+`'`); err != nil {
+	ids := a.Column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)
+	if _, err := a.DB.SQL.ExecContext(context.Background(), `UPDATE match_offers SET description = '`+long+`'`); err != nil {
 		t.Fatal(err)
 	}
 	aliases := func(n int) string {
@@ -55,17 +56,17 @@ func testResponseBudget(t *testing.T, dsn string) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			body := postBody(t, a, page(tt.aliases))
-			var r response
+			var r apitest.Response
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatalf("got a body that is not JSON (%v): %.200s", err, body)
 			}
 			if !tt.over {
-				if len(r.Errors) > 0 || len(r.list("matchOffers.edges")) != 20 {
-					t.Fatalf("got errors %+v and %d offers, want 20 offers", r.Errors, len(r.list("matchOffers.edges")))
+				if len(r.Errors) > 0 || len(r.List("matchOffers.edges")) != 20 {
+					t.Fatalf("got errors %+v and %d offers, want 20 offers", r.Errors, len(r.List("matchOffers.edges")))
 				}
 				return
 			}
-			if got := errCode(r); got != "LIMIT_EXCEEDED" || len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "responseBytes" || r.Errors[0].Extensions["maximum"] != float64(limit) {
+			if got := apitest.ErrCode(r); got != "LIMIT_EXCEEDED" || len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "responseBytes" || r.Errors[0].Extensions["maximum"] != float64(limit) {
 				t.Errorf("got %s %+v, want one LIMIT_EXCEEDED naming responseBytes and its maximum", got, r.Errors)
 			}
 			if r.Data != nil {
@@ -77,45 +78,45 @@ func testResponseBudget(t *testing.T, dsn string) {
 		})
 	}
 	t.Run("a mutation answered too large is rolled back", func(t *testing.T) {
-		_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+		_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var id int
 		fmt.Sscan(ids[0], &id)
-		before := a.column(t, `SELECT title FROM match_offers WHERE id = `+ids[0])[0]
+		before := a.Column(t, `SELECT title FROM match_offers WHERE id = `+ids[0])[0]
 		// Fourteen times 20,000 bytes answered by one write.
 		q := `mutation($id: ID!) { updateMatchOffer(id: $id, input: {title: "Renamed"}) {` + aliases(14) + ` } }`
-		r := (caller{a, key}).do(t, strings.Replace(q, "d0: description", "d0: description t: title", 1), map[string]any{"id": a.codec.Encode(id)})
+		r := (apitest.Caller{A: a, Key: key}).Do(t, strings.Replace(q, "d0: description", "d0: description t: title", 1), map[string]any{"id": a.Codec.Encode(id)})
 		// 280 KB fits in 1 MiB: the write stands.
 		if len(r.Errors) > 0 {
 			t.Fatalf("got %+v, want the write", r.Errors)
 		}
 		small := cfg
 		small.MaxResponseBytes = 100 << 10
-		b := newAPIWith(t, dsn, small)
-		_, bkey, err := auth.Create(context.Background(), b.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+		b := apitest.NewWith(t, dsn, small)
+		_, bkey, err := auth.Create(context.Background(), b.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r = (caller{b, bkey}).do(t, strings.Replace(q, "Renamed", "Renamed again", 1), map[string]any{"id": a.codec.Encode(id)})
-		if got := errCode(r); got != "LIMIT_EXCEEDED" {
+		r = (apitest.Caller{A: b, Key: bkey}).Do(t, strings.Replace(q, "Renamed", "Renamed again", 1), map[string]any{"id": a.Codec.Encode(id)})
+		if got := apitest.ErrCode(r); got != "LIMIT_EXCEEDED" {
 			t.Errorf("got %s %+v, want LIMIT_EXCEEDED", got, r.Errors)
 		}
-		if got := b.column(t, `SELECT title FROM match_offers WHERE id = `+ids[0])[0]; got != "Renamed" {
+		if got := b.Column(t, `SELECT title FROM match_offers WHERE id = `+ids[0])[0]; got != "Renamed" {
 			t.Errorf("got title %q, want %q (the refused write rolled back; it was %q)", got, "Renamed", before)
 		}
 	})
 }
 
 // postBody posts an anonymous query and returns the body as sent.
-func postBody(t *testing.T, a *api, query string) []byte {
+func postBody(t *testing.T, a *apitest.API, query string) []byte {
 	t.Helper()
 	req, err := json.Marshal(map[string]any{"query": query})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.srv.Client().Post(a.srv.URL+"/graphql", "application/json", bytes.NewReader(req))
+	res, err := a.Srv.Client().Post(a.Srv.URL+"/graphql", "application/json", bytes.NewReader(req))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func postBody(t *testing.T, a *api, query string) []byte {
 // the limit, not what it asked for. Allocation does not depend on the
 // database: SQLite only.
 func TestResponseBudgetMemory(t *testing.T) {
-	dsn := sqliteCopy(t)
+	dsn := apitest.SQLiteCopy(t)
 	long := strings.Repeat("d", 20000)
 	var q strings.Builder
 	q.WriteString(`{ matchOffers(first: 100) { edges { node {`)
@@ -146,8 +147,8 @@ func TestResponseBudgetMemory(t *testing.T) {
 	measure := func(max int64) (uint64, int) {
 		cfg := server.DefaultConfig()
 		cfg.MaxResponseBytes = max
-		a := newAPIWith(t, dsn, cfg)
-		if _, err := a.db.SQL.ExecContext(context.Background(), `UPDATE match_offers SET description = '`+long+`'`); err != nil {
+		a := apitest.NewWith(t, dsn, cfg)
+		if _, err := a.DB.SQL.ExecContext(context.Background(), `UPDATE match_offers SET description = '`+long+`'`); err != nil {
 			t.Fatal(err)
 		}
 		var before, after runtime.MemStats

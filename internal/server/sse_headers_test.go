@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -11,8 +12,8 @@ import (
 // gqlgen's SSE transport set no-cache, which lets a cache keep the
 // events. Without a key the transport's no-cache stays.
 func TestSSECacheControl(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
-	key := newKey(t, a, auth.RoleEditor)
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	key := apitest.NewKey(t, a, auth.RoleEditor)
 	for _, tt := range []struct {
 		name, authorization, want string
 	}{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/server"
 )
 
@@ -33,7 +34,7 @@ func TestStreamCaps(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			cfg.Subscriptions.MaxStreams, cfg.Subscriptions.MaxStreamsPerAddress = tt.total, tt.perAddress
-			a := newAPIWith(t, sqliteCopy(t), cfg)
+			a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 			var open []*wsClient
 			for i := 0; i < 3; i++ {
 				c, err := dialWS(t, a, transportWS, nil, nil)
@@ -50,11 +51,11 @@ func TestStreamCaps(t *testing.T) {
 			if took := time.Since(start); took > time.Second {
 				t.Errorf("refusal took %v, want it at once", took)
 			}
-			var r response
+			var r apitest.Response
 			if err := json.Unmarshal(body, &r); err != nil || len(r.Errors) != 1 {
 				t.Fatalf("got body %q, want one GraphQL error", body)
 			}
-			if got := errCode(r); got != tt.wantCode || r.Errors[0].Extensions["limit"] != tt.limit {
+			if got := apitest.ErrCode(r); got != tt.wantCode || r.Errors[0].Extensions["limit"] != tt.limit {
 				t.Errorf("got %s %v, want %s naming %s", got, r.Errors[0].Extensions, tt.wantCode, tt.limit)
 			}
 			// Closing one frees its place, once the server has seen it go.
@@ -77,11 +78,11 @@ func TestStreamCaps(t *testing.T) {
 
 // dialRefused opens a WebSocket that must be refused, returning the HTTP
 // status and body of the refusal.
-func dialRefused(t *testing.T, a *api) (int, []byte) {
+func dialRefused(t *testing.T, a *apitest.API) (int, []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), eventWait)
 	defer cancel()
-	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{transportWS}})
+	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.Srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{transportWS}})
 	if err == nil {
 		_ = conn.CloseNow()
 		t.Fatal("the socket was accepted, want it refused")
@@ -99,10 +100,10 @@ func TestWebSocketInitTimeout(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.Subscriptions.InitTimeout = 300 * time.Millisecond
 	cfg.Subscriptions.MaxStreamsPerAddress = 1
-	a := newAPIWith(t, sqliteCopy(t), cfg)
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 	ctx, cancel := context.WithTimeout(t.Context(), eventWait)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{transportWS}})
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.Srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{transportWS}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,9 +141,9 @@ func TestWebSocketInitTimeout(t *testing.T) {
 // refused at once with 429, an event stream from the same address is
 // refused too, and the API still answers.
 func TestStreamFlood(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	perAddress := server.DefaultConfig().Subscriptions.MaxStreamsPerAddress
-	url := "ws" + strings.TrimPrefix(a.srv.URL, "http") + "/graphql"
+	url := "ws" + strings.TrimPrefix(a.Srv.URL, "http") + "/graphql"
 	start := time.Now()
 	accepted, refused := 0, 0
 	for range 1000 {
@@ -167,7 +168,7 @@ func TestStreamFlood(t *testing.T) {
 	if s.res.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("got status %d for an event stream, want 429", s.res.StatusCode)
 	}
-	if r := a.post(t, `{ countries(first: 1) { edges { node { code } } } }`, nil); len(r.Errors) > 0 || r.str("countries.edges.0.node.code") == "" {
+	if r := a.Post(t, `{ countries(first: 1) { edges { node { code } } } }`, nil); len(r.Errors) > 0 || r.Str("countries.edges.0.node.code") == "" {
 		t.Errorf("got %+v, want the API to answer", r.Errors)
 	}
 }

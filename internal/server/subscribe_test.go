@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
@@ -36,10 +37,10 @@ const eventWait = 10 * time.Second
 type message struct {
 	Type   string
 	Data   map[string]any
-	Errors []gqlError
+	Errors []apitest.GQLError
 }
 
-func (m message) str(path string) string { return response{Data: m.Data}.str(path) }
+func (m message) str(path string) string { return apitest.Response{Data: m.Data}.Str(path) }
 
 // code is the code of the message's first error, or "".
 func (m message) code() string {
@@ -83,11 +84,11 @@ const (
 
 // dialWS opens a connection and sends connection_init with payload,
 // returning the connection once acknowledged, or the close error.
-func dialWS(t *testing.T, a *api, protocol string, header http.Header, payload map[string]any) (*wsClient, error) {
+func dialWS(t *testing.T, a *apitest.API, protocol string, header http.Header, payload map[string]any) (*wsClient, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), eventWait)
 	defer cancel()
-	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.srv.URL, "http")+"/graphql", &websocket.DialOptions{
+	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.Srv.URL, "http")+"/graphql", &websocket.DialOptions{
 		Subprotocols: []string{protocol},
 		HTTPHeader:   header,
 	})
@@ -161,17 +162,17 @@ func (c *wsClient) read(acked chan struct{}) {
 			continue
 		case "next", "data":
 			var p struct {
-				Data   map[string]any `json:"data"`
-				Errors []gqlError     `json:"errors"`
+				Data   map[string]any     `json:"data"`
+				Errors []apitest.GQLError `json:"errors"`
 			}
 			_ = json.Unmarshal(m.Payload, &p)
 			msg = message{Type: "next", Data: p.Data, Errors: p.Errors}
 		case "error":
 			msg = message{Type: "error"}
 			if json.Unmarshal(m.Payload, &msg.Errors) != nil {
-				var one gqlError // graphql-ws sends one error
+				var one apitest.GQLError // graphql-ws sends one error
 				_ = json.Unmarshal(m.Payload, &one)
-				msg.Errors = []gqlError{one}
+				msg.Errors = []apitest.GQLError{one}
 			}
 		case "complete":
 			msg = message{Type: "complete"}
@@ -258,11 +259,11 @@ type sseStream struct {
 }
 
 // openSSE posts a subscription with Accept: text/event-stream.
-func openSSE(t *testing.T, a *api, authorization, query string, vars map[string]any) *sseStream {
+func openSSE(t *testing.T, a *apitest.API, authorization, query string, vars map[string]any) *sseStream {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.Srv.URL+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func openSSE(t *testing.T, a *api, authorization, query string, vars map[string]
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
-	res, err := a.srv.Client().Do(req)
+	res, err := a.Srv.Client().Do(req)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -298,8 +299,8 @@ func (s *sseStream) read() {
 		case line == "" && event != "":
 			m := message{Type: event}
 			var p struct {
-				Data   map[string]any `json:"data"`
-				Errors []gqlError     `json:"errors"`
+				Data   map[string]any     `json:"data"`
+				Errors []apitest.GQLError `json:"errors"`
 			}
 			if data != "" && json.Unmarshal([]byte(data), &p) == nil {
 				m.Data, m.Errors = p.Data, p.Errors
@@ -327,12 +328,12 @@ func (s *sseStream) next(t *testing.T) message {
 // waitSubscribers waits until the server has n subscriptions listening
 // for events (its sscgraph_subscriptions gauge), so that a write made
 // next reaches them.
-func waitSubscribers(t *testing.T, a *api, n int) {
+func waitSubscribers(t *testing.T, a *apitest.API, n int) {
 	t.Helper()
 	var last string
 	for deadline := time.Now().Add(eventWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		rec := httptest.NewRecorder()
-		a.handler.Metrics().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		a.Handler.Metrics().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 		for _, line := range strings.Split(rec.Body.String(), "\n") {
 			if v, ok := strings.CutPrefix(line, "sscgraph_subscriptions "); ok {
 				last = v
@@ -358,9 +359,9 @@ type matchData struct {
 	providerGID, otherOrgID string
 }
 
-func setupMatchData(t *testing.T, a *api) matchData {
+func setupMatchData(t *testing.T, a *apitest.API) matchData {
 	t.Helper()
-	codec := a.codec
+	codec := a.Codec
 	atoi := func(s string) int {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -369,13 +370,13 @@ func setupMatchData(t *testing.T, a *api) matchData {
 		return n
 	}
 	key := func(role string, org int) string {
-		_, k, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: role, OrganizationID: org})
+		_, k, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: role, OrganizationID: org})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
-	needs := a.column(t, `SELECT id || ':' || seeker_id FROM match_needs WHERE status = 'OPEN' ORDER BY id`)
+	needs := a.Column(t, `SELECT id || ':' || seeker_id FROM match_needs WHERE status = 'OPEN' ORDER BY id`)
 	var d matchData
 	var needID, otherNeedID int
 	for _, n := range needs {
@@ -387,9 +388,9 @@ func setupMatchData(t *testing.T, a *api) matchData {
 			otherNeedID = atoi(id)
 		}
 	}
-	orgs := a.column(t, `SELECT id FROM organizations WHERE id <> `+strconv.Itoa(d.seekerOrg)+` ORDER BY id LIMIT 2`)
+	orgs := a.Column(t, `SELECT id FROM organizations WHERE id <> `+strconv.Itoa(d.seekerOrg)+` ORDER BY id LIMIT 2`)
 	d.providerOrg, d.otherOrg = atoi(orgs[0]), atoi(orgs[1])
-	topics := a.column(t, `SELECT id FROM topics ORDER BY id LIMIT 2`)
+	topics := a.Column(t, `SELECT id FROM topics ORDER BY id LIMIT 2`)
 	d.topic, d.otherTopic = codec.Encode(atoi(topics[0])), codec.Encode(atoi(topics[1]))
 	d.need, d.otherNeed = codec.Encode(needID), codec.Encode(otherNeedID)
 	d.providerGID, d.otherOrgID = codec.Encode(d.providerOrg), codec.Encode(d.otherOrg)
@@ -401,27 +402,27 @@ func setupMatchData(t *testing.T, a *api) matchData {
 }
 
 // createOffer creates an OPEN offer as the EDITOR and returns its ID.
-func (d matchData) createOffer(t *testing.T, a *api, title, provider, topic string) string {
+func (d matchData) createOffer(t *testing.T, a *apitest.API, title, provider, topic string) string {
 	t.Helper()
-	r := caller{a, d.editor}.do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	r := apitest.Caller{A: a, Key: d.editor}.Do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"title": title, "kind": "TECHNICAL", "status": "OPEN", "providerID": provider, "topicIDs": []string{topic},
 	}})
 	if len(r.Errors) > 0 {
 		t.Fatalf("createMatchOffer: %+v", r.Errors)
 	}
-	return r.str("createMatchOffer.id")
+	return r.Str("createMatchOffer.id")
 }
 
 // createMatch proposes offer for need as the EDITOR and returns its ID.
-func (d matchData) createMatch(t *testing.T, a *api, need, offer string) string {
+func (d matchData) createMatch(t *testing.T, a *apitest.API, need, offer string) string {
 	t.Helper()
-	r := caller{a, d.editor}.do(t, `mutation($in: CreateMatchInput!) { createMatch(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	r := apitest.Caller{A: a, Key: d.editor}.Do(t, `mutation($in: CreateMatchInput!) { createMatch(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"status": "PROPOSED", "score": 0.5, "needID": need, "offerID": offer,
 	}})
 	if len(r.Errors) > 0 {
 		t.Fatalf("createMatch: %+v", r.Errors)
 	}
-	return r.str("createMatch.id")
+	return r.Str("createMatch.id")
 }
 
 const offerPostedQuery = `subscription($where: MatchOfferWhereInput) {
@@ -440,9 +441,9 @@ func wantOffer(t *testing.T, who string, m message, id, title string) {
 // filter that the first offer matches and one that it does not, and
 // checks that each subscriber receives exactly the offers its filter
 // matches, read as a query would read them.
-func TestOfferPosted(t *testing.T) { forEachBackend(t, testOfferPosted) }
+func TestOfferPosted(t *testing.T) { apitest.ForEachBackend(t, testOfferPosted) }
 
-func testOfferPosted(t *testing.T, a *api) {
+func testOfferPosted(t *testing.T, a *apitest.API) {
 	d := setupMatchData(t, a)
 	topicFilter := map[string]any{"where": map[string]any{"hasTopicsWith": []any{map[string]any{"id": d.topic}}}}
 	sentinelFilter := map[string]any{"where": map[string]any{"titleContainsFold": "sentinel"}}
@@ -486,7 +487,7 @@ func testOfferPosted(t *testing.T, a *api) {
 		if got := m.Data["offerPosted"].(map[string]any)["provider"].(map[string]any)["id"]; got != d.providerGID {
 			t.Errorf("%s: provider %v, want %s", sub.name, got, d.providerGID)
 		}
-		edges := response{Data: m.Data}.list("offerPosted.topics.edges")
+		edges := apitest.Response{Data: m.Data}.List("offerPosted.topics.edges")
 		if len(edges) != 1 || edges[0].(map[string]any)["node"].(map[string]any)["id"] != d.topic {
 			t.Errorf("%s: topics %v, want [%s]", sub.name, edges, d.topic)
 		}
@@ -497,24 +498,24 @@ func testOfferPosted(t *testing.T, a *api) {
 // fails, and so rolls back, publishes nothing, though one of its fields
 // created an offer before another failed.
 func TestSubscriptionsPublishCommittedWritesOnly(t *testing.T) {
-	forEachBackend(t, testCommittedWritesOnly)
+	apitest.ForEachBackend(t, testCommittedWritesOnly)
 }
 
-func testCommittedWritesOnly(t *testing.T, a *api) {
+func testCommittedWritesOnly(t *testing.T, a *apitest.API) {
 	d := setupMatchData(t, a)
 	sse := openSSE(t, a, "", offerPostedQuery, nil)
 	waitSubscribers(t, a, 1)
-	r := caller{a, d.editor}.do(t, `mutation($in: CreateMatchOfferInput!, $bad: CreateMatchOfferInput!) {
+	r := apitest.Caller{A: a, Key: d.editor}.Do(t, `mutation($in: CreateMatchOfferInput!, $bad: CreateMatchOfferInput!) {
   ok: createMatchOffer(input: $in) { id }
   bad: createMatchOffer(input: $bad) { id }
 }`, map[string]any{
 		"in":  map[string]any{"title": "Rolled back", "kind": "TECHNICAL", "status": "OPEN", "providerID": d.providerGID},
 		"bad": map[string]any{"title": "", "kind": "TECHNICAL", "status": "OPEN", "providerID": d.providerGID},
 	})
-	if errCode(r) != "BAD_USER_INPUT" {
+	if apitest.ErrCode(r) != "BAD_USER_INPUT" {
 		t.Fatalf("the failing mutation answered %+v, want BAD_USER_INPUT", r.Errors)
 	}
-	if n := a.count(t, `SELECT COUNT(*) FROM match_offers WHERE title = 'Rolled back'`); n != 0 {
+	if n := a.Count(t, `SELECT COUNT(*) FROM match_offers WHERE title = 'Rolled back'`); n != 0 {
 		t.Fatalf("the failed mutation left %d offers", n)
 	}
 	sentinel := d.createOffer(t, a, "Sentinel offer", d.providerGID, d.topic)
@@ -532,9 +533,9 @@ const matchChangedQuery = `subscription($need: ID, $offer: ID) {
 // EDITOR keys receive creations and changes of status. Keys come in the
 // connection_init payload, the upgrade request's header and the event
 // stream's header.
-func TestMatchChanged(t *testing.T) { forEachBackend(t, testMatchChanged) }
+func TestMatchChanged(t *testing.T) { apitest.ForEachBackend(t, testMatchChanged) }
 
-func testMatchChanged(t *testing.T, a *api) {
+func testMatchChanged(t *testing.T, a *apitest.API) {
 	d := setupMatchData(t, a)
 	bearer := func(k string) string { return "Bearer " + k }
 	offer := d.createOffer(t, a, "Offer to match", d.providerGID, d.topic)
@@ -605,7 +606,7 @@ func testMatchChanged(t *testing.T, a *api) {
 	for _, who := range parties {
 		want(who, subs[who].next(t), created, "PROPOSED", d.need, offer)
 	}
-	r := caller{a, d.editor}.do(t, `mutation($id: ID!) { updateMatch(id: $id, input: {status: DECLINED}) { id } }`, map[string]any{"id": created})
+	r := apitest.Caller{A: a, Key: d.editor}.Do(t, `mutation($id: ID!) { updateMatch(id: $id, input: {status: DECLINED}) { id } }`, map[string]any{"id": created})
 	if len(r.Errors) > 0 {
 		t.Fatalf("updateMatch: %+v", r.Errors)
 	}
@@ -623,7 +624,7 @@ func testMatchChanged(t *testing.T, a *api) {
 	// when the second overtook it, never the latest state twice.
 	decline := func(id string) {
 		t.Helper()
-		if r := (caller{a, d.editor}).do(t, `mutation($id: ID!) { updateMatch(id: $id, input: {status: DECLINED}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
+		if r := (apitest.Caller{A: a, Key: d.editor}).Do(t, `mutation($id: ID!) { updateMatch(id: $id, input: {status: DECLINED}) { id } }`, map[string]any{"id": id}); len(r.Errors) > 0 {
 			t.Fatalf("updateMatch: %+v", r.Errors)
 		}
 	}
@@ -647,24 +648,24 @@ func testMatchChanged(t *testing.T, a *api) {
 
 // TestSuggestionsChanged follows a need's suggestions and checks that a
 // new offer that ranks among them sends the list again, with it.
-func TestSuggestionsChanged(t *testing.T) { forEachBackend(t, testSuggestionsChanged) }
+func TestSuggestionsChanged(t *testing.T) { apitest.ForEachBackend(t, testSuggestionsChanged) }
 
-func testSuggestionsChanged(t *testing.T, a *api) {
+func testSuggestionsChanged(t *testing.T, a *apitest.API) {
 	d := setupMatchData(t, a)
-	probe := a.post(t, `query($need: ID!) { suggestedOffers(need: $need, first: 3) { edges { node { offer { id } } } } }`, map[string]any{"need": d.need})
+	probe := a.Post(t, `query($need: ID!) { suggestedOffers(need: $need, first: 3) { edges { node { offer { id } } } } }`, map[string]any{"need": d.need})
 	// suggestedOffers exists: any error here, INTERNAL included, is a
 	// regression, not a reason to skip.
 	if len(probe.Errors) > 0 {
 		t.Fatalf("suggestedOffers: %+v", probe.Errors)
 	}
-	topics := a.column(t, `SELECT t.id FROM topics t JOIN match_need_topics nt ON nt.topic_id = t.id WHERE nt.match_need_id = `+strconv.Itoa(mustDecode(t, d.need)))
+	topics := a.Column(t, `SELECT t.id FROM topics t JOIN match_need_topics nt ON nt.topic_id = t.id WHERE nt.match_need_id = `+strconv.Itoa(apitest.MustDecode(t, d.need)))
 	if len(topics) == 0 {
 		t.Skip("the need has no topics to match")
 	}
 	sse := openSSE(t, a, "", `subscription($need: ID!) { suggestionsChanged(need: $need, first: 50) { offer { id } score reasons } }`, map[string]any{"need": d.need})
 	waitSubscribers(t, a, 1)
 	topic, _ := strconv.Atoi(topics[0])
-	offer := d.createOffer(t, a, "Exactly what the need asks for", d.providerGID, a.codec.Encode(topic))
+	offer := d.createOffer(t, a, "Exactly what the need asks for", d.providerGID, a.Codec.Encode(topic))
 	m := sse.next(t)
 	if m.Type != "next" || len(m.Errors) > 0 {
 		t.Fatalf("got %+v, want the suggestions", m)
@@ -680,20 +681,11 @@ func testSuggestionsChanged(t *testing.T, a *api) {
 	}
 }
 
-func mustDecode(t *testing.T, id string) int {
-	t.Helper()
-	n, err := defaultCodec.Decode(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestSubscriptionInput checks that a subscription's arguments go through
 // the checks a query's do: IDs of the right type, filters within their
 // bounds; and that a subscription over plain HTTP is refused.
 func TestSubscriptionInput(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	d := setupMatchData(t, a)
 	deep := map[string]any{"titleContainsFold": "x"}
 	for range 9 {
@@ -727,8 +719,8 @@ func TestSubscriptionInput(t *testing.T) {
 			}
 		})
 	}
-	r := a.post(t, offerPostedQuery, nil)
-	if errCode(r) != "BAD_REQUEST" || r.Status != http.StatusOK {
+	r := a.Post(t, offerPostedQuery, nil)
+	if apitest.ErrCode(r) != "BAD_REQUEST" || r.Status != http.StatusOK {
 		t.Fatalf("a subscription over plain HTTP: status %d, %+v; want BAD_REQUEST", r.Status, r.Errors)
 	}
 }
@@ -740,9 +732,9 @@ func TestSubscriptionLimits(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		limit func(*server.SubscriptionLimits)
-		run   func(t *testing.T, a *api)
+		run   func(t *testing.T, a *apitest.API)
 	}{
-		{"per connection", func(l *server.SubscriptionLimits) { l.PerConnection = 2 }, func(t *testing.T, a *api) {
+		{"per connection", func(l *server.SubscriptionLimits) { l.PerConnection = 2 }, func(t *testing.T, a *apitest.API) {
 			ws, err := dialWS(t, a, transportWS, nil, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -763,7 +755,7 @@ func TestSubscriptionLimits(t *testing.T) {
 			ws.subscribe(t, "4", offerPostedQuery, nil)
 			waitSubscribers(t, a, 2)
 		}},
-		{"per client", func(l *server.SubscriptionLimits) { l.PerClient = 2 }, func(t *testing.T, a *api) {
+		{"per client", func(l *server.SubscriptionLimits) { l.PerClient = 2 }, func(t *testing.T, a *apitest.API) {
 			openSSE(t, a, "", offerPostedQuery, nil)
 			ws, err := dialWS(t, a, transportWS, nil, nil)
 			if err != nil {
@@ -782,7 +774,7 @@ func TestSubscriptionLimits(t *testing.T) {
 			offer := d.createOffer(t, a, "For the keyed client", d.providerGID, d.topic)
 			wantOffer(t, "keyed", keyed.next(t), offer, "For the keyed client")
 		}},
-		{"lifetime", func(l *server.SubscriptionLimits) { l.Lifetime = 300 * time.Millisecond }, func(t *testing.T, a *api) {
+		{"lifetime", func(l *server.SubscriptionLimits) { l.Lifetime = 300 * time.Millisecond }, func(t *testing.T, a *apitest.API) {
 			ws, err := dialWS(t, a, transportWS, nil, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -798,7 +790,7 @@ func TestSubscriptionLimits(t *testing.T) {
 			}
 			waitSubscribers(t, a, 0)
 		}},
-		{"idle timeout", func(l *server.SubscriptionLimits) { l.IdleTimeout = 200 * time.Millisecond }, func(t *testing.T, a *api) {
+		{"idle timeout", func(l *server.SubscriptionLimits) { l.IdleTimeout = 200 * time.Millisecond }, func(t *testing.T, a *apitest.API) {
 			ws, err := dialWS(t, a, transportWS, nil, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -820,7 +812,7 @@ func TestSubscriptionLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			tc.limit(&cfg.Subscriptions)
-			tc.run(t, newAPIWith(t, sqliteCopy(t), cfg))
+			tc.run(t, apitest.NewWith(t, apitest.SQLiteCopy(t), cfg))
 		})
 	}
 }
@@ -829,7 +821,7 @@ func TestSubscriptionLimits(t *testing.T) {
 // closes the connection with 4403 before anything runs, and is charged as
 // a failed authentication like a bad header.
 func TestWebSocketAuthentication(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	for _, tc := range []struct {
 		name    string
 		payload map[string]any
@@ -856,13 +848,13 @@ func TestWebSocketAuthentication(t *testing.T) {
 func TestWebSocketOrigins(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.CORSOrigins = []string{"https://match.example.org"}
-	a := newAPIWith(t, sqliteCopy(t), cfg)
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
 	for _, tc := range []struct {
 		origin string
 		ok     bool
 	}{
 		{"", true},
-		{a.srv.URL, true},
+		{a.Srv.URL, true},
 		{"https://match.example.org", true},
 		{"https://evil.example.org", false},
 		{"http://match.example.org", false},
@@ -880,18 +872,18 @@ func TestWebSocketOrigins(t *testing.T) {
 				return
 			}
 			// Refused before the upgrade, with a GraphQL error.
-			req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/graphql", nil)
+			req, _ := http.NewRequest(http.MethodGet, a.Srv.URL+"/graphql", nil)
 			for k, v := range map[string]string{"Origin": tc.origin, "Upgrade": "websocket", "Connection": "Upgrade",
 				"Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol": transportWS} {
 				req.Header.Set(k, v)
 			}
-			res, err := a.srv.Client().Do(req)
+			res, err := a.Srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer res.Body.Close()
-			var r response
-			if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode != http.StatusForbidden || errCode(r) != "FORBIDDEN" {
+			var r apitest.Response
+			if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode != http.StatusForbidden || apitest.ErrCode(r) != "FORBIDDEN" {
 				t.Fatalf("upgrade from %s: status %d, %+v (%v); want 403 FORBIDDEN", tc.origin, res.StatusCode, r.Errors, err)
 			}
 		})
@@ -906,12 +898,12 @@ func TestSubscriptionsOutliveRequestTimeouts(t *testing.T) {
 	const short = 300 * time.Millisecond
 	cfg := server.DefaultConfig()
 	cfg.Timeout = short
-	a := newAPIWith(t, sqliteCopy(t), cfg)
-	a.srv.Close()
-	a.srv = httptest.NewUnstartedServer(a.handler)
-	a.srv.Config.ReadTimeout, a.srv.Config.WriteTimeout = short, short
-	a.srv.Start()
-	t.Cleanup(a.srv.Close)
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	a.Srv.Close()
+	a.Srv = httptest.NewUnstartedServer(a.Handler)
+	a.Srv.Config.ReadTimeout, a.Srv.Config.WriteTimeout = short, short
+	a.Srv.Start()
+	t.Cleanup(a.Srv.Close)
 
 	d := setupMatchData(t, a)
 	ws, err := dialWS(t, a, transportWS, nil, nil)
@@ -928,7 +920,7 @@ func TestSubscriptionsOutliveRequestTimeouts(t *testing.T) {
 	// A query over the same WebSocket runs and answers, under the
 	// request timeout of its own (subscriptionGate).
 	m := ws.subscribe(t, "q", `{ regions(first: 1) { totalCount } }`, nil).next(t)
-	if m.Type != "next" || len(m.Errors) > 0 || (response{Data: m.Data}).num("regions.totalCount") <= 0 {
+	if m.Type != "next" || len(m.Errors) > 0 || (apitest.Response{Data: m.Data}).Num("regions.totalCount") <= 0 {
 		t.Fatalf("query over WebSocket: %+v", m)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -12,14 +13,17 @@ import (
 // BAD_USER_INPUT naming the field, on both databases (PostgreSQL cannot
 // store a NUL, and answered an internal error), and nothing is written.
 // Tabs and line breaks are text.
-func TestWritesRefuseControlText(t *testing.T) { forEachBackend(t, testWritesRefuseControlText) }
+func TestWritesRefuseControlText(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testWritesRefuseControlText)
+}
 
-func testWritesRefuseControlText(t *testing.T, a *api) {
+func testWritesRefuseControlText(t *testing.T, a *apitest.API) {
 	const control = ": text may not hold control characters other than tab and line breaks"
 	var offerKey int
-	fmt.Sscan(a.column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)[0], &offerKey)
-	offer := a.codec.Encode(offerKey)
-	editor := newKey(t, a, auth.RoleEditor)
+	fmt.Sscan(a.Column(t, `SELECT id FROM match_offers ORDER BY id LIMIT 1`)[0], &offerKey)
+	offer := a.Codec.Encode(offerKey)
+	editor := apitest.NewKey(t, a, auth.RoleEditor)
 	for _, tt := range []struct {
 		name, query string
 		vars        map[string]any
@@ -43,8 +47,8 @@ func testWritesRefuseControlText(t *testing.T, a *api) {
 			fmt.Sprintf(`SELECT COUNT(*) FROM match_offers WHERE id = %d AND description LIKE 'two%%lines'`, offerKey), 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, r := a.send(t, editor, tt.query, tt.vars)
-			if got := errCode(r); got != tt.wantCode {
+			_, r := a.Send(t, editor, tt.query, tt.vars)
+			if got := apitest.ErrCode(r); got != tt.wantCode {
 				t.Fatalf("code: got %q, want %q (%+v)", got, tt.wantCode, r.Errors)
 			}
 			if tt.wantCode != "" {
@@ -55,7 +59,7 @@ func testWritesRefuseControlText(t *testing.T, a *api) {
 					t.Errorf("message: got %q, want %q", got, tt.wantMessage)
 				}
 			}
-			if n := a.count(t, tt.check); n != tt.wantCount {
+			if n := a.Count(t, tt.check); n != tt.wantCount {
 				t.Errorf("rows written: got %d, want %d", n, tt.wantCount)
 			}
 		})

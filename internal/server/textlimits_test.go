@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -13,16 +14,17 @@ import (
 // PostgreSQL varchar(n) column) on create and update, with BAD_USER_INPUT
 // naming the field, and nothing is written.
 func TestTextMaxLength(t *testing.T) {
-	forEachBackend(t, testTextMaxLength)
+	t.Parallel()
+	apitest.ForEachBackend(t, testTextMaxLength)
 }
 
-func testTextMaxLength(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testTextMaxLength(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, key}
-	topic := a.query(t, `{ topics(first: 1) { edges { node { id } } } }`, nil).str("topics.edges.0.node.id")
+	editor := apitest.Caller{A: a, Key: key}
+	topic := a.Query(t, `{ topics(first: 1) { edges { node { id } } } }`, nil).Str("topics.edges.0.node.id")
 	atMax := strings.Repeat("é", 20000) // 40,000 bytes, 20,000 characters
 	tooLong := strings.Repeat("a", 20001)
 	createProject := `mutation($in: CreateProjectInput!) { createProject(input: $in) { id } }`
@@ -50,10 +52,10 @@ func testTextMaxLength(t *testing.T, a *api) {
 			map[string]any{"id": topic, "d": tooLong}, "input.description", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := editor.do(t, tt.query, tt.vars)
+			r := editor.Do(t, tt.query, tt.vars)
 			written := 0
 			if tt.code != "" {
-				written = a.count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+tt.code+`'`)
+				written = a.Count(t, `SELECT COUNT(*) FROM projects WHERE code = '`+tt.code+`'`)
 			}
 			if tt.field == "" {
 				if len(r.Errors) > 0 || written != 1 {
@@ -61,7 +63,7 @@ func testTextMaxLength(t *testing.T, a *api) {
 				}
 				return
 			}
-			if got := errCode(r); got != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tt.field {
+			if got := apitest.ErrCode(r); got != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tt.field {
 				t.Errorf("got %s %+v, want BAD_USER_INPUT on %s", got, r.Errors, tt.field)
 			}
 			if written != 0 {
@@ -71,15 +73,15 @@ func testTextMaxLength(t *testing.T, a *api) {
 	}
 	t.Run("update leaves the old value", func(t *testing.T) {
 		var got []string
-		got = a.column(t, `SELECT COALESCE(description, '') FROM topics ORDER BY id LIMIT 1`)
+		got = a.Column(t, `SELECT COALESCE(description, '') FROM topics ORDER BY id LIMIT 1`)
 		if len(got) != 1 || len(got[0]) > 20000 {
 			t.Errorf("got a description of %d bytes after a refused update, want the old one", len(got[0]))
 		}
 	})
 	t.Run("the schema states the limits", func(t *testing.T) {
-		r := a.query(t, `{ __type(name: "MatchOffer") { fields { name description } } }`, nil)
+		r := a.Query(t, `{ __type(name: "MatchOffer") { fields { name description } } }`, nil)
 		want := map[string]string{"description": "At most 20,000 characters.", "title": "At most 500 characters."}
-		for _, f := range r.list("__type.fields") {
+		for _, f := range r.List("__type.fields") {
 			m := f.(map[string]any)
 			if w, ok := want[m["name"].(string)]; ok {
 				if d, _ := m["description"].(string); !strings.Contains(d, w) {

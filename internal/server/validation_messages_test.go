@@ -3,19 +3,24 @@ package server_test
 import (
 	"strings"
 	"testing"
+
+	"sscgraph/internal/apitest"
 )
 
 // TestValidationMessages: a value the model refuses is answered
 // BAD_USER_INPUT with a plain message naming the input field and
 // extensions.field, never ent's own text ("ent: validator failed for
 // field …"); required text of only spaces is refused like empty text.
-func TestValidationMessages(t *testing.T) { forEachBackend(t, testValidationMessages) }
+func TestValidationMessages(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testValidationMessages)
+}
 
-func testValidationMessages(t *testing.T, a *api) {
-	w := newMatchWorld(t, a)
-	offers := a.count(t, `SELECT count(*) FROM match_offers`)
+func testValidationMessages(t *testing.T, a *apitest.API) {
+	w := apitest.NewMatchWorld(t, a)
+	offers := a.Count(t, `SELECT count(*) FROM match_offers`)
 	base := func(extra map[string]any) map[string]any {
-		in := map[string]any{"title": "An offer", "kind": "TECHNICAL", "status": "OPEN", "providerID": w.providerOrg, "topicIDs": []string{w.topic}}
+		in := map[string]any{"title": "An offer", "kind": "TECHNICAL", "status": "OPEN", "providerID": w.ProviderOrg, "topicIDs": []string{w.Topic}}
 		for k, v := range extra {
 			in[k] = v
 		}
@@ -34,8 +39,8 @@ func testValidationMessages(t *testing.T, a *api) {
 		{"title too long", base(map[string]any{"title": strings.Repeat("t", 501)}), "input.title: is 501 characters long; at most 500 are allowed", "input.title"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := w.provider.do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, c.vars)
-			if got := errCode(r); got != "BAD_USER_INPUT" {
+			r := w.Provider.Do(t, `mutation($in: CreateMatchOfferInput!) { createMatchOffer(input: $in) { id } }`, c.vars)
+			if got := apitest.ErrCode(r); got != "BAD_USER_INPUT" {
 				t.Fatalf("got code %q (%+v), want BAD_USER_INPUT", got, r.Errors)
 			}
 			if got := r.Errors[0].Message; got != c.wantMsg {
@@ -46,7 +51,7 @@ func testValidationMessages(t *testing.T, a *api) {
 			}
 		})
 	}
-	if got := a.count(t, `SELECT count(*) FROM match_offers`); got != offers {
+	if got := a.Count(t, `SELECT count(*) FROM match_offers`); got != offers {
 		t.Errorf("got %d offers, want %d: a refused offer was written", got, offers)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+
+	"sscgraph/internal/apitest"
 )
 
 // TestTransportWSCloseCodes: on graphql-transport-ws, a subscribe whose id
@@ -15,7 +17,7 @@ import (
 // messages with 1000. An id is free again once its operation completed,
 // from either side.
 func TestTransportWSCloseCodes(t *testing.T) {
-	a := newAPI(t, sqliteCopy(t))
+	a := apitest.New(t, apitest.SQLiteCopy(t))
 	const sub = `subscription { offerPosted { id } }`
 	for _, tt := range []struct {
 		name       string

@@ -1,4 +1,4 @@
-package server_test
+package pagesql_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/server"
@@ -93,6 +94,7 @@ var sharedSize = dataset.Size{
 // parent alone, and that SQL written here gives. SSCGRAPH_PAGES_SEED picks
 // other cases; SSCGRAPH_PAGES_CASES runs more of them per edge.
 func TestNestedPagesMatchSQL(t *testing.T) {
+	t.Parallel()
 	seed := uint64(20261128)
 	if s := os.Getenv("SSCGRAPH_PAGES_SEED"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -109,11 +111,11 @@ func TestNestedPagesMatchSQL(t *testing.T) {
 		}
 		cases = n
 	}
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			cfg.Limits.PerHour = 0 // thousands of requests, each asking for a full list
-			a := newAPIWith(t, b.sized(t, sharedSize), cfg)
+			a := apitest.NewWith(t, b.Sized(t, sharedSize), cfg)
 			orders := orderFieldsOf(t, a)
 			rng := rand.New(rand.NewPCG(seed, 7))
 			t.Logf("seed %d, %d cases per edge", seed, cases)
@@ -139,16 +141,17 @@ func TestNestedPagesMatchSQL(t *testing.T) {
 // random pages of every type's root connection against SQL over all its
 // rows (the root is one parent of every row).
 func TestRootPagesMatchSQL(t *testing.T) {
+	t.Parallel()
 	seed := uint64(20261129)
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			cfg.Limits.PerHour = 0
-			a := newAPIWith(t, b.sized(t, sharedSize), cfg)
+			a := apitest.NewWith(t, b.Sized(t, sharedSize), cfg)
 			orders := orderFieldsOf(t, a)
 			rng := rand.New(rand.NewPCG(seed, 11))
 			for typ, table := range tableOf {
-				e := nestedEdge{parent: "", field: topLevel[typ], child: typ, pairs: "SELECT 0 AS parent, id AS child FROM " + table}
+				e := nestedEdge{parent: "", field: apitest.TopLevel[typ], child: typ, pairs: "SELECT 0 AS parent, id AS child FROM " + table}
 				t.Run(e.field, func(t *testing.T) {
 					g := newGraphOf(t, a, e)
 					for i := range 12 {
@@ -166,7 +169,7 @@ func TestRootPagesMatchSQL(t *testing.T) {
 
 // checkRootPage asks for c through the root connection and compares it
 // with SQL; the cursor is the one the API gives the row at c.cursorAt.
-func checkRootPage(t *testing.T, a *api, e nestedEdge, c pageCase) bool {
+func checkRootPage(t *testing.T, a *apitest.API, e nestedEdge, c pageCase) bool {
 	t.Helper()
 	want := orderedChildren(t, a, e, c, 0, 0)
 	var cursor string
@@ -188,13 +191,13 @@ func checkRootPage(t *testing.T, a *api, e nestedEdge, c pageCase) bool {
 const MaxPageSize = 1000
 
 // askRoot asks for a page of e's root connection.
-func askRoot(t *testing.T, a *api, e nestedEdge, p pagedArgs) *apiPage {
+func askRoot(t *testing.T, a *apitest.API, e nestedEdge, p pagedArgs) *apiPage {
 	t.Helper()
 	vars := map[string]any{}
 	args, decls := p.arguments(e.child, vars)
 	q := fmt.Sprintf(`query%s { page: %s%s %s }`, decls, e.field, args, pageSelection)
-	r := a.query(t, q, asVariable(vars).(map[string]any))
-	return decodePage(t, r.get("page"))
+	r := a.Query(t, q, asVariable(vars).(map[string]any))
+	return decodePage(t, r.Get("page"))
 }
 
 // edgeGraph is an edge's pairs read with SQL.
@@ -204,9 +207,9 @@ type edgeGraph struct {
 	shared   []int         // children with two parents or more
 }
 
-func newGraphOf(t *testing.T, a *api, e nestedEdge) *edgeGraph {
+func newGraphOf(t *testing.T, a *apitest.API, e nestedEdge) *edgeGraph {
 	t.Helper()
-	rows, err := a.db.SQL.Query(e.pairs)
+	rows, err := a.DB.SQL.Query(e.pairs)
 	if err != nil {
 		t.Fatalf("%s: %v", e.pairs, err)
 	}
@@ -234,12 +237,12 @@ func newGraphOf(t *testing.T, a *api, e nestedEdge) *edgeGraph {
 
 // orderFieldsOf reads each type's order fields from the schema, so that a
 // new order field is tested without changing this file.
-func orderFieldsOf(t *testing.T, a *api) map[string][]string {
+func orderFieldsOf(t *testing.T, a *apitest.API) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for typ := range tableOf {
-		r := a.query(t, `query($n: String!) { __type(name: $n) { enumValues { name } } }`, map[string]any{"n": typ + "OrderField"})
-		for _, v := range r.list("__type.enumValues") {
+		r := a.Query(t, `query($n: String!) { __type(name: $n) { enumValues { name } } }`, map[string]any{"n": typ + "OrderField"})
+		for _, v := range r.List("__type.enumValues") {
 			out[typ] = append(out[typ], v.(map[string]any)["name"].(string))
 		}
 		if len(out[typ]) == 0 {
@@ -351,7 +354,7 @@ type sqlPage struct {
 // checkPage runs c through the API, once for all parents together and once
 // for each parent alone, and compares both with SQL. It reports whether
 // they all agree.
-func checkPage(t *testing.T, a *api, e nestedEdge, g *edgeGraph, c pageCase) bool {
+func checkPage(t *testing.T, a *apitest.API, e nestedEdge, g *edgeGraph, c pageCase) bool {
 	t.Helper()
 	// The full list of the anchor, with cursors, through the API; it must
 	// equal SQL's order, and it provides the cursor.
@@ -537,7 +540,7 @@ func asVariable(v any) any {
 // page tests use.
 func encodeID(key int) string {
 	var b strings.Builder
-	if err := gid.MarshalID(key).MarshalGQLContext(gid.NewContext(context.Background(), defaultCodec), &b); err != nil {
+	if err := gid.MarshalID(key).MarshalGQLContext(gid.NewContext(context.Background(), apitest.DefaultCodec), &b); err != nil {
 		panic(err)
 	}
 	s, err := strconv.Unquote(b.String())
@@ -549,7 +552,7 @@ func encodeID(key int) string {
 
 // askTogether asks for the page under all of c's parents in one request,
 // through the parent type's root connection.
-func askTogether(t *testing.T, a *api, e nestedEdge, c pageCase, cursor string) map[int]*apiPage {
+func askTogether(t *testing.T, a *apitest.API, e nestedEdge, c pageCase, cursor string) map[int]*apiPage {
 	t.Helper()
 	vars := map[string]any{}
 	args, decls := c.withCursor(cursor).arguments(e.child, vars)
@@ -558,12 +561,12 @@ func askTogether(t *testing.T, a *api, e nestedEdge, c pageCase, cursor string) 
 		ids = append(ids, encodeID(p))
 	}
 	q := fmt.Sprintf(`query%s { parents: %s(first: %d, where: {idIn: %s}) { edges { node { id page: %s%s %s } } } }`,
-		decls, topLevel[e.parent], len(c.parents), literal(ids), e.field, args, pageSelection)
-	r := a.query(t, q, asVariable(vars).(map[string]any))
+		decls, apitest.TopLevel[e.parent], len(c.parents), literal(ids), e.field, args, pageSelection)
+	r := a.Query(t, q, asVariable(vars).(map[string]any))
 	out := map[int]*apiPage{}
-	for _, edge := range r.list("parents.edges") {
+	for _, edge := range r.List("parents.edges") {
 		node := edge.(map[string]any)["node"].(map[string]any)
-		key, err := gid.UnmarshalID(gid.NewContext(context.Background(), a.codec), node["id"])
+		key, err := gid.UnmarshalID(gid.NewContext(context.Background(), a.Codec), node["id"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -576,7 +579,7 @@ func askTogether(t *testing.T, a *api, e nestedEdge, c pageCase, cursor string) 
 }
 
 // askAlone asks for the page under c's first parent alone, through node.
-func askAlone(t *testing.T, a *api, e nestedEdge, p interface{ args() pagedArgs }) *apiPage {
+func askAlone(t *testing.T, a *apitest.API, e nestedEdge, p interface{ args() pagedArgs }) *apiPage {
 	t.Helper()
 	pa := p.args()
 	vars := map[string]any{"id": encodeID(pa.parents[0])}
@@ -586,8 +589,8 @@ func askAlone(t *testing.T, a *api, e nestedEdge, p interface{ args() pagedArgs 
 		decls = ", " + decls
 	}
 	q := fmt.Sprintf(`query($id: ID!%s) { node(id: $id) { ... on %s { page: %s%s %s } } }`, decls, e.parent, e.field, args, pageSelection)
-	r := a.query(t, q, asVariable(vars).(map[string]any))
-	return decodePage(t, r.get("node.page"))
+	r := a.Query(t, q, asVariable(vars).(map[string]any))
+	return decodePage(t, r.Get("node.page"))
 }
 
 func (c pageCase) args() pagedArgs  { return pagedArgs{pageCase: c} }
@@ -620,7 +623,7 @@ func keysOf(t *testing.T, edges []pageEdge) []int {
 	t.Helper()
 	keys := make([]int, 0, len(edges))
 	for _, e := range edges {
-		k, err := gid.UnmarshalID(gid.NewContext(context.Background(), defaultCodec), e.ID)
+		k, err := gid.UnmarshalID(gid.NewContext(context.Background(), apitest.DefaultCodec), e.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -640,7 +643,7 @@ func cursorsOf(p *apiPage) []string {
 // orderedChildren lists a parent's children that pass c's filter, in c's
 // order with ties broken by key, plus the row extra (when not 0) in its
 // place: SQL's own ORDER BY places the cursor row among them.
-func orderedChildren(t *testing.T, a *api, e nestedEdge, c pageCase, parent, extra int) []int {
+func orderedChildren(t *testing.T, a *apitest.API, e nestedEdge, c pageCase, parent, extra int) []int {
 	t.Helper()
 	table := tableOf[e.child]
 	where := fmt.Sprintf("c.id IN (SELECT child FROM (%s) AS pairs WHERE parent = %d)", e.pairs, parent)
@@ -660,7 +663,7 @@ func orderedChildren(t *testing.T, a *api, e nestedEdge, c pageCase, parent, ext
 	order = append(order, "c.id ASC")
 	q := fmt.Sprintf("SELECT c.id FROM %s c WHERE %s ORDER BY %s", table, where, strings.Join(order, ", "))
 	var keys []int
-	for _, s := range a.column(t, q) {
+	for _, s := range a.Column(t, q) {
 		k, err := strconv.Atoi(s)
 		if err != nil {
 			t.Fatal(err)
@@ -682,7 +685,7 @@ func joinInts(keys []int) string {
 // strictly after (or before) the cursor row, the first (or last) n of
 // them; hasNextPage when a first page leaves rows after it, or a before
 // cursor was given; hasPreviousPage likewise; totalCount ignores cursors.
-func sqlPageOf(t *testing.T, a *api, e nestedEdge, c pageCase, parent, cursorKey int, hasCursor bool) sqlPage {
+func sqlPageOf(t *testing.T, a *apitest.API, e nestedEdge, c pageCase, parent, cursorKey int, hasCursor bool) sqlPage {
 	t.Helper()
 	all := orderedChildren(t, a, e, c, parent, 0)
 	p := sqlPage{total: len(all)}

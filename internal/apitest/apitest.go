@@ -1,4 +1,12 @@
-package server_test
+// Package apitest is the test harness of sscgraph's API: it starts the
+// real handler (server.New) over a database of a test's own, SQLite always
+// and PostgreSQL when SSCGRAPH_TEST_POSTGRES names one (ForEachBackend),
+// and sends it GraphQL over HTTP (API.Post, API.Send, ...), so that the
+// tests of a package's behaviour live beside its code, in an external test
+// package (package stats_test) that imports apitest, while apitest
+// imports server and, through it, the package under test. A test package
+// that uses it calls Main from its TestMain. It is imported by tests only.
+package apitest
 
 import (
 	"bytes"
@@ -29,7 +37,9 @@ import (
 // test works on its own copy.
 var templateDB string
 
-func TestMain(m *testing.M) {
+// Main prepares the template database, runs the tests and exits; a test
+// package that uses the harness calls it from its TestMain.
+func Main(m *testing.M) {
 	os.Exit(runTests(m))
 }
 
@@ -64,9 +74,9 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// defaultCodec is the codec of servers with the default ID secret
-// (server.DefaultConfig), for helpers that have no api at hand.
-var defaultCodec = func() *gid.Codec {
+// DefaultCodec is the codec of servers with the default ID secret
+// (server.DefaultConfig), for helpers that have no API at hand.
+var DefaultCodec = func() *gid.Codec {
 	c, err := server.NewCodec(gid.DefaultSecret)
 	if err != nil {
 		panic(err)
@@ -74,58 +84,58 @@ var defaultCodec = func() *gid.Codec {
 	return c
 }()
 
-// api is one running server over its own database file.
-type api struct {
-	srv        *httptest.Server
-	handler    *server.Server
-	codec      *gid.Codec // the server's: encodes and decodes its IDs
-	db         *database.DB
-	statements atomic.Int64
+// API is one running server over its own database file.
+type API struct {
+	Srv        *httptest.Server
+	Handler    *server.Server
+	Codec      *gid.Codec // the server's: encodes and decodes its IDs
+	DB         *database.DB
+	Statements atomic.Int64
 }
 
-// backend is a database kind the suite runs on; fresh returns the DSN of a
+// Backend is a database kind the suite runs on; fresh returns the DSN of a
 // new database holding the demo data, sized one holding a data set of the
 // given size; both are removed when the test ends.
-type backend struct {
-	name  string
-	fresh func(t testing.TB) string
-	sized func(t testing.TB, size dataset.Size) string
+type Backend struct {
+	Name  string
+	Fresh func(t testing.TB) string
+	Sized func(t testing.TB, size dataset.Size) string
 }
 
-// backends are SQLite always, and PostgreSQL when SSCGRAPH_TEST_POSTGRES
+// Backends are SQLite always, and PostgreSQL when SSCGRAPH_TEST_POSTGRES
 // names a database (each test then gets a schema of its own in it).
-func backends() []backend {
-	bs := []backend{{"sqlite", sqliteCopy, sqliteSized}}
+func Backends() []Backend {
+	bs := []Backend{{"sqlite", SQLiteCopy, sqliteSized}}
 	if pgtest.DSN() != "" {
-		bs = append(bs, backend{"postgres",
-			func(t testing.TB) string { return postgresSchema(t, dataset.DemoSize()) },
-			postgresSchema,
+		bs = append(bs, Backend{"postgres",
+			func(t testing.TB) string { return PostgresSchema(t, dataset.DemoSize()) },
+			PostgresSchema,
 		})
 	}
 	return bs
 }
 
-// forEachBackend runs fn once per backend, each on a fresh database behind
+// ForEachBackend runs fn once per backend, each on a fresh database behind
 // the real handler.
-func forEachBackend(t *testing.T, fn func(t *testing.T, a *api)) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			fn(t, newAPI(t, b.fresh(t)))
+func ForEachBackend(t *testing.T, fn func(t *testing.T, a *API)) {
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			fn(t, New(t, b.Fresh(t)))
 		})
 	}
 }
 
-// forEachBackendWith is forEachBackend with the server built from cfg.
-func forEachBackendWith(t *testing.T, cfg server.Config, fn func(t *testing.T, a *api)) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			fn(t, newAPIWith(t, b.fresh(t), cfg))
+// ForEachBackendWith is ForEachBackend with the server built from cfg.
+func ForEachBackendWith(t *testing.T, cfg server.Config, fn func(t *testing.T, a *API)) {
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			fn(t, NewWith(t, b.Fresh(t), cfg))
 		})
 	}
 }
 
-// sqliteCopy copies the template database into the test's directory.
-func sqliteCopy(t testing.TB) string {
+// SQLiteCopy copies the template database into the test's directory.
+func SQLiteCopy(t testing.TB) string {
 	t.Helper()
 	return copyFile(t, templateDB)
 }
@@ -183,9 +193,9 @@ func sqliteSized(t testing.TB, size dataset.Size) string {
 
 var schemaSeq atomic.Int64
 
-// postgresSchema returns a migrated schema of the test's own (see
+// PostgresSchema returns a migrated schema of the test's own (see
 // package pgtest) holding a data set of size.
-func postgresSchema(t testing.TB, size dataset.Size) string {
+func PostgresSchema(t testing.TB, size dataset.Size) string {
 	t.Helper()
 	ctx := context.Background()
 	scoped := pgtest.Schema(t)
@@ -200,26 +210,26 @@ func postgresSchema(t testing.TB, size dataset.Size) string {
 	return scoped
 }
 
-// newAPI starts the real handler with the default configuration over the
+// New starts the real handler with the default configuration over the
 // database dsn names.
-func newAPI(t testing.TB, dsn string) *api {
+func New(t testing.TB, dsn string) *API {
 	t.Helper()
-	return newAPIWith(t, dsn, server.DefaultConfig())
+	return NewWith(t, dsn, server.DefaultConfig())
 }
 
-// newAPIWith starts the real handler with cfg.
-func newAPIWith(t testing.TB, dsn string, cfg server.Config) *api {
+// NewWith starts the real handler with cfg.
+func NewWith(t testing.TB, dsn string, cfg server.Config) *API {
 	t.Helper()
-	return newAPIOpts(t, dsn, cfg, database.Options{})
+	return NewOpts(t, dsn, cfg, database.Options{})
 }
 
-// newAPIOpts starts the real handler with cfg over a database opened with
+// NewOpts starts the real handler with cfg over a database opened with
 // opts (whose statement hook it sets).
-func newAPIOpts(t testing.TB, dsn string, cfg server.Config, opts database.Options) *api {
+func NewOpts(t testing.TB, dsn string, cfg server.Config, opts database.Options) *API {
 	t.Helper()
-	a := &api{}
+	a := &API{}
 	opts.OnStatement = func(ctx context.Context, _ string) {
-		a.statements.Add(1)
+		a.Statements.Add(1)
 		reqctx.CountStatement(ctx)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -233,39 +243,39 @@ func newAPIOpts(t testing.TB, dsn string, cfg server.Config, opts database.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.db = db
+	a.DB = db
 	h, err := server.New(db, cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.handler = h
-	a.codec = h.Codec()
-	a.srv = httptest.NewServer(h)
+	a.Handler = h
+	a.Codec = h.Codec()
+	a.Srv = httptest.NewServer(h)
 	t.Cleanup(func() {
-		a.srv.Close()
+		a.Srv.Close()
 		db.Close()
 	})
 	return a
 }
 
-// gqlError is one entry of a response's errors.
-type gqlError struct {
+// GQLError is one entry of a response's errors.
+type GQLError struct {
 	Message    string         `json:"message"`
 	Path       []any          `json:"path"`
 	Extensions map[string]any `json:"extensions"`
 }
 
-// response is a decoded GraphQL response plus its HTTP status.
-type response struct {
+// Response is a decoded GraphQL response plus its HTTP status.
+type Response struct {
 	Status     int
 	HasData    bool           // the body has a data entry (null or not)
 	Data       map[string]any `json:"data"`
-	Errors     []gqlError     `json:"errors"`
+	Errors     []GQLError     `json:"errors"`
 	Extensions map[string]any `json:"extensions"`
 }
 
-// get walks a dotted path ("countries.edges.0.node.id") through the data.
-func (r response) get(path string) any {
+// Get walks a dotted path ("countries.edges.0.node.id") through the data.
+func (r Response) Get(path string) any {
 	var cur any = r.Data
 	for _, part := range strings.Split(path, ".") {
 		switch c := cur.(type) {
@@ -284,63 +294,63 @@ func (r response) get(path string) any {
 	return cur
 }
 
-func (r response) str(path string) string {
-	s, _ := r.get(path).(string)
+func (r Response) Str(path string) string {
+	s, _ := r.Get(path).(string)
 	return s
 }
 
-func (r response) num(path string) int {
-	f, ok := r.get(path).(float64)
+func (r Response) Num(path string) int {
+	f, ok := r.Get(path).(float64)
 	if !ok {
 		return -1
 	}
 	return int(f)
 }
 
-func (r response) list(path string) []any {
-	l, _ := r.get(path).([]any)
+func (r Response) List(path string) []any {
+	l, _ := r.Get(path).([]any)
 	return l
 }
 
-// ids returns the node IDs of a connection's edges.
-func (r response) ids(path string) []string {
+// IDs returns the node IDs of a connection's edges.
+func (r Response) IDs(path string) []string {
 	var out []string
-	for _, e := range r.list(path + ".edges") {
+	for _, e := range r.List(path + ".edges") {
 		out = append(out, e.(map[string]any)["node"].(map[string]any)["id"].(string))
 	}
 	return out
 }
 
-// post sends a GraphQL request as JSON and decodes the answer.
-func (a *api) post(t testing.TB, query string, vars map[string]any) response {
+// Post sends a GraphQL request as JSON and decodes the answer.
+func (a *API) Post(t testing.TB, query string, vars map[string]any) Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a.raw(t, http.MethodPost, "/graphql", "application/json", body)
+	return a.Raw(t, http.MethodPost, "/graphql", "application/json", body)
 }
 
-// send posts a GraphQL request, with an Authorization header when one is
+// Send posts a GraphQL request, with an Authorization header when one is
 // given, and returns the response's headers with the decoded answer.
-func (a *api) send(t testing.TB, authorization, query string, vars map[string]any) (http.Header, response) {
+func (a *API) Send(t testing.TB, authorization, query string, vars map[string]any) (http.Header, Response) {
 	t.Helper()
 	headers := map[string]string{}
 	if authorization != "" {
 		headers["Authorization"] = authorization
 	}
-	return sendWith(t, a, headers, query, vars)
+	return SendWith(t, a, headers, query, vars)
 }
 
-// sendWith posts a GraphQL request with the given headers and returns the
+// SendWith posts a GraphQL request with the given headers and returns the
 // response's headers with the decoded answer.
-func sendWith(t testing.TB, a *api, headers map[string]string, query string, vars map[string]any) (http.Header, response) {
+func SendWith(t testing.TB, a *API, headers map[string]string, query string, vars map[string]any) (http.Header, Response) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, a.Srv.URL+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,38 +358,38 @@ func sendWith(t testing.TB, a *api, headers map[string]string, query string, var
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	res, err := a.srv.Client().Do(req)
+	res, err := a.Srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	r := response{Status: res.StatusCode}
+	r := Response{Status: res.StatusCode}
 	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
 		t.Fatal(err)
 	}
 	return res.Header, r
 }
 
-// query posts and fails the test on any GraphQL error.
-func (a *api) query(t testing.TB, query string, vars map[string]any) response {
+// Query posts and fails the test on any GraphQL error.
+func (a *API) Query(t testing.TB, query string, vars map[string]any) Response {
 	t.Helper()
-	r := a.post(t, query, vars)
+	r := a.Post(t, query, vars)
 	if len(r.Errors) > 0 || r.Status != http.StatusOK {
 		t.Fatalf("query failed: status %d, errors %+v\nquery: %s", r.Status, r.Errors, query)
 	}
 	return r
 }
 
-// raw sends any request and decodes a GraphQL answer from it.
-func (a *api) raw(t testing.TB, method, path, contentType string, body []byte) response {
+// Raw sends any request and decodes a GraphQL answer from it.
+func (a *API) Raw(t testing.TB, method, path, contentType string, body []byte) Response {
 	t.Helper()
-	return a.rawAccept(t, method, path, contentType, "", body)
+	return a.RawAccept(t, method, path, contentType, "", body)
 }
 
-// rawAccept is raw with an Accept header.
-func (a *api) rawAccept(t testing.TB, method, path, contentType, accept string, body []byte) response {
+// RawAccept is raw with an Accept header.
+func (a *API) RawAccept(t testing.TB, method, path, contentType, accept string, body []byte) Response {
 	t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, a.Srv.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +399,7 @@ func (a *api) rawAccept(t testing.TB, method, path, contentType, accept string, 
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	res, err := a.srv.Client().Do(req)
+	res, err := a.Srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +408,7 @@ func (a *api) rawAccept(t testing.TB, method, path, contentType, accept string, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := response{Status: res.StatusCode}
+	r := Response{Status: res.StatusCode}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(data, &probe); err == nil {
 		_, r.HasData = probe["data"]
@@ -409,21 +419,21 @@ func (a *api) rawAccept(t testing.TB, method, path, contentType, accept string, 
 	return r
 }
 
-// count runs a SQL count on the test's database: the independent answer
+// Count runs a SQL count on the test's database: the independent answer
 // that API results are checked against.
-func (a *api) count(t testing.TB, query string, args ...any) int {
+func (a *API) Count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := a.db.SQL.QueryRow(query, args...).Scan(&n); err != nil {
+	if err := a.DB.SQL.QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
 
-// column runs a SQL query returning one string column.
-func (a *api) column(t testing.TB, query string, args ...any) []string {
+// Column runs a SQL query returning one string column.
+func (a *API) Column(t testing.TB, query string, args ...any) []string {
 	t.Helper()
-	rows, err := a.db.SQL.Query(query, args...)
+	rows, err := a.DB.SQL.Query(query, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}

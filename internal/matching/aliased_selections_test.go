@@ -1,8 +1,10 @@
-package server_test
+package matching_test
 
 import (
 	"fmt"
 	"testing"
+
+	"sscgraph/internal/apitest"
 )
 
 // TestAliasedSelectionsLoaded: rows that a resolver loads for fields under
@@ -10,9 +12,12 @@ import (
 // asks for, not only the first alias's: the selections are merged
 // (internal/entcollect) before ent narrows the columns it reads. Each
 // aliased answer must equal the answer of one field asking for both.
-func TestAliasedSelectionsLoaded(t *testing.T) { forEachBackend(t, testAliasedSelectionsLoaded) }
+func TestAliasedSelectionsLoaded(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testAliasedSelectionsLoaded)
+}
 
-func testAliasedSelectionsLoaded(t *testing.T, a *api) {
+func testAliasedSelectionsLoaded(t *testing.T, a *apitest.API) {
 	need := ""
 	for _, id := range openNeedIDs(t, a) {
 		if c := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": id, "first": 5}); len(c.Edges) >= 2 {
@@ -60,16 +65,16 @@ func testAliasedSelectionsLoaded(t *testing.T, a *api) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			aliased := a.query(t, tc.aliased, tc.vars)
-			plain := a.query(t, tc.plain, tc.vars)
-			rows := plain.list(tc.rows)
+			aliased := a.Query(t, tc.aliased, tc.vars)
+			plain := a.Query(t, tc.plain, tc.vars)
+			rows := plain.List(tc.rows)
 			if len(rows) < 2 {
 				t.Fatalf("%s: got %d rows, want at least 2", tc.rows, len(rows))
 			}
 			for i := range rows {
 				for _, f := range tc.fields {
 					at, pt := fmt.Sprintf(f[0], i), fmt.Sprintf(f[1], i)
-					got, want := aliased.str(at), plain.str(pt)
+					got, want := aliased.Str(at), plain.Str(pt)
 					if want == "" {
 						t.Fatalf("%s is empty in the plain answer", pt)
 					}

@@ -1,4 +1,4 @@
-package server_test
+package participants_test
 
 import (
 	"fmt"
@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/participants"
 )
 
 // An activity's participants rule (the total against the per-country
-// figures) under concurrent writes; fire and the rounds are in
-// match_race_test.go.
+// figures) under concurrent writes; the requests race through
+// apitest.Fire, as the Match races of internal/lifecycle do.
 
 // TestConcurrentParticipantWrites: an activity's total and its
 // per-country figures written at once by two requests never end up
@@ -19,11 +20,12 @@ import (
 // country has a figure, and is never below it); whichever write comes
 // second is refused with BAD_USER_INPUT when it would break it.
 func TestConcurrentParticipantWrites(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *api) {
-		w := newMatchWorld(t, a)
-		codec := a.codec
-		actKey := a.count(t, `SELECT MIN(id) FROM activities`)
-		countries := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code IN ('EG', 'EC', 'NA') ORDER BY id`)
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
+		w := apitest.NewMatchWorld(t, a)
+		codec := a.Codec
+		actKey := a.Count(t, `SELECT MIN(id) FROM activities`)
+		countries := a.Column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code IN ('EG', 'EC', 'NA') ORDER BY id`)
 		c := make([]string, len(countries))
 		for i, k := range countries {
 			n, err := strconv.Atoi(k)
@@ -57,19 +59,19 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 			}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				for round := range raceRounds {
+				for round := range apitest.RaceRounds {
 					// The starting point: two countries, no figures, 30 in all.
-					r := w.editor.do(t, set, map[string]any{"id": act, "b": []any{fig(c[0], nil), fig(c[1], nil)}, "p": 30})
+					r := w.Editor.Do(t, set, map[string]any{"id": act, "b": []any{fig(c[0], nil), fig(c[1], nil)}, "p": 30})
 					if len(r.Errors) > 0 {
 						t.Fatalf("resetting the activity: %+v", r.Errors)
 					}
-					answers := fire(a, "", []shot{{w.editor.key, tt.vars[0], tt.query[0]}, {w.editor.key, tt.vars[1], tt.query[1]}})
+					answers := apitest.Fire(a, "", []apitest.Shot{{Key: w.Editor.Key, Vars: tt.vars[0], Query: tt.query[0]}, {Key: w.Editor.Key, Vars: tt.vars[1], Query: tt.query[1]}})
 					for _, ans := range answers {
-						if ans.err != nil || (ans.code != "" && ans.code != "BAD_USER_INPUT") {
+						if ans.Err != nil || (ans.Code != "" && ans.Code != "BAD_USER_INPUT") {
 							t.Fatalf("round %d: answered %+v, want success or BAD_USER_INPUT", round, ans)
 						}
 					}
-					total := a.count(t, fmt.Sprintf(`SELECT participants FROM activities WHERE id = %d`, actKey))
+					total := a.Count(t, fmt.Sprintf(`SELECT participants FROM activities WHERE id = %d`, actKey))
 					rows := beneficiaryRows(t, a, actKey)
 					var figures []*int
 					for _, row := range rows {
@@ -98,11 +100,12 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 // can deadlock on PostgreSQL; the one aborted answers BAD_USER_INPUT,
 // never an internal error.
 func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
-	forEachBackendWith(t, deadlockConfig(), func(t *testing.T, a *api) {
-		w := newMatchWorld(t, a)
-		codec := a.codec
-		keys := a.column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 2`)
-		country := a.column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code = 'EG'`)
+	t.Parallel()
+	apitest.ForEachBackendWith(t, apitest.DeadlockConfig(), func(t *testing.T, a *apitest.API) {
+		w := apitest.NewMatchWorld(t, a)
+		codec := a.Codec
+		keys := a.Column(t, `SELECT CAST(id AS TEXT) FROM activities ORDER BY id LIMIT 2`)
+		country := a.Column(t, `SELECT CAST(id AS TEXT) FROM countries WHERE code = 'EG'`)
 		enc := func(s string) string {
 			n, err := strconv.Atoi(s)
 			if err != nil {
@@ -115,21 +118,21 @@ func TestCrossedParticipantWritesNeverFailInternally(t *testing.T) {
 			one: setActivityBeneficiaries(id: $first, beneficiaries: $b) { participants }
 			two: setActivityBeneficiaries(id: $second, beneficiaries: $b) { participants } }`
 		refused := 0
-		for round := range raceRounds {
+		for round := range apitest.RaceRounds {
 			b := []any{map[string]any{"countryID": eg, "participants": round + 1}}
-			answers := fire(a, both, []shot{
-				{key: w.editor.key, vars: map[string]any{"first": first, "second": second, "b": b}},
-				{key: w.editor.key, vars: map[string]any{"first": second, "second": first, "b": b}},
+			answers := apitest.Fire(a, both, []apitest.Shot{
+				{Key: w.Editor.Key, Vars: map[string]any{"first": first, "second": second, "b": b}},
+				{Key: w.Editor.Key, Vars: map[string]any{"first": second, "second": first, "b": b}},
 			})
 			for i, ans := range answers {
-				if ans.err != nil || (ans.code != "" && ans.code != "BAD_USER_INPUT") {
+				if ans.Err != nil || (ans.Code != "" && ans.Code != "BAD_USER_INPUT") {
 					t.Fatalf("round %d: operation %d answered %+v, want success or BAD_USER_INPUT", round, i, ans)
 				}
-				if ans.code != "" {
+				if ans.Code != "" {
 					refused++
 				}
 			}
 		}
-		t.Logf("%d of %d crossed operations were refused as conflicts", refused, 2*raceRounds)
+		t.Logf("%d of %d crossed operations were refused as conflicts", refused, 2*apitest.RaceRounds)
 	})
 }

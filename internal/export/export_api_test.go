@@ -1,13 +1,10 @@
-package server_test
+package export_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -15,110 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/server"
 )
 
-// exported is one export's answer.
-type exported struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// export GETs an export with the given parameters and Authorization.
-func (a *api) export(t testing.TB, path string, params url.Values, authorization string) exported {
-	t.Helper()
-	u := a.srv.URL + path
-	if len(params) > 0 {
-		u += "?" + params.Encode()
-	}
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	res, err := a.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return exported{status: res.StatusCode, header: res.Header, body: body}
-}
-
-// csvRows parses a CSV export: its header and rows, after checking the
-// byte order mark.
-func csvRows(t testing.TB, e exported) ([]string, []map[string]string) {
-	t.Helper()
-	if e.status != http.StatusOK {
-		t.Fatalf("status %d: %s", e.status, e.body)
-	}
-	body, ok := bytes.CutPrefix(e.body, []byte("\uFEFF"))
-	if !ok {
-		t.Fatalf("the CSV does not start with a UTF-8 byte order mark: %q", e.body[:min(len(e.body), 20)])
-	}
-	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatalf("the export is not CSV: %v", err)
-	}
-	header := records[0]
-	rows := make([]map[string]string, 0, len(records)-1)
-	for _, rec := range records[1:] {
-		row := map[string]string{}
-		for i, h := range header {
-			row[h] = rec[i]
-		}
-		rows = append(rows, row)
-	}
-	return header, rows
-}
-
-// ndjsonRows parses an NDJSON export line by line.
-func ndjsonRows(t testing.TB, e exported) []map[string]any {
-	t.Helper()
-	if e.status != http.StatusOK {
-		t.Fatalf("status %d: %s", e.status, e.body)
-	}
-	var rows []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(e.body))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var row map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatalf("line %d is not a JSON object: %v: %s", len(rows)+1, err, sc.Bytes())
-		}
-		rows = append(rows, row)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
-// jsonRows parses a JSON export: one array.
-func jsonRows(t testing.TB, e exported) []map[string]any {
-	t.Helper()
-	if e.status != http.StatusOK {
-		t.Fatalf("status %d: %s", e.status, e.body)
-	}
-	var rows []map[string]any
-	if err := json.Unmarshal(e.body, &rows); err != nil {
-		t.Fatalf("the export is not a JSON array: %v", err)
-	}
-	return rows
-}
-
 // codesByOwner runs SQL answering (owner id, code) pairs and returns each
 // owner's codes joined as the export joins them.
-func codesByOwner(t testing.TB, a *api, query string) map[string]string {
+func codesByOwner(t testing.TB, a *apitest.API, query string) map[string]string {
 	t.Helper()
-	rows, err := a.db.SQL.Query(query)
+	rows, err := a.DB.SQL.Query(query)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
@@ -149,11 +52,14 @@ var activityColumns = []string{"id", "title", "kind", "type", "status", "startDa
 // TestExportActivities checks the CSV export of activities against SQL:
 // every row, in the default order (by ID), with its flattened codes, and
 // the headers of a download.
-func TestExportActivities(t *testing.T) { forEachBackend(t, testExportActivities) }
+func TestExportActivities(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportActivities)
+}
 
-func testExportActivities(t *testing.T, a *api) {
-	e := a.export(t, "/export/activities.csv", nil, "")
-	header, rows := csvRows(t, e)
+func testExportActivities(t *testing.T, a *apitest.API) {
+	e := a.Export(t, "/export/activities.csv", nil, "")
+	header, rows := apitest.CSVRows(t, e)
 	if strings.Join(header, ",") != strings.Join(activityColumns, ",") {
 		t.Errorf("columns %v, want %v", header, activityColumns)
 	}
@@ -162,17 +68,17 @@ func testExportActivities(t *testing.T, a *api) {
 		"Content-Disposition":    `attachment; filename="activities.csv"`,
 		"X-Content-Type-Options": "nosniff",
 	} {
-		if got := e.header.Get(k); got != want {
+		if got := e.Header.Get(k); got != want {
 			t.Errorf("%s: %q, want %q", k, got, want)
 		}
 	}
-	if e.header.Get("X-Request-ID") == "" || e.header.Get("X-Ratelimit-Used") == "" {
-		t.Errorf("no request ID or rate-limit headers: %v", e.header)
+	if e.Header.Get("X-Request-ID") == "" || e.Header.Get("X-Ratelimit-Used") == "" {
+		t.Errorf("no request ID or rate-limit headers: %v", e.Header)
 	}
 
-	ids := a.column(t, `SELECT id FROM activities ORDER BY id`)
-	titles := a.column(t, `SELECT title FROM activities ORDER BY id`)
-	kinds := a.column(t, `SELECT kind FROM activities ORDER BY id`)
+	ids := a.Column(t, `SELECT id FROM activities ORDER BY id`)
+	titles := a.Column(t, `SELECT title FROM activities ORDER BY id`)
+	kinds := a.Column(t, `SELECT kind FROM activities ORDER BY id`)
 	if len(rows) != len(ids) || len(rows) < 100 {
 		t.Fatalf("%d rows, the database has %d activities", len(rows), len(ids))
 	}
@@ -217,26 +123,29 @@ func testExportActivities(t *testing.T, a *api) {
 
 // TestExportFormatsAgree checks that the JSON and NDJSON exports hold the
 // rows of the CSV, with JSON types.
-func TestExportFormatsAgree(t *testing.T) { forEachBackend(t, testExportFormatsAgree) }
+func TestExportFormatsAgree(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportFormatsAgree)
+}
 
-func testExportFormatsAgree(t *testing.T, a *api) {
+func testExportFormatsAgree(t *testing.T, a *apitest.API) {
 	for _, typ := range []string{"activities", "projects", "countries", "consultants", "organizations", "matchOffers", "matchNeeds", "matches", "regions", "topics", "recommendations"} {
-		_, rows := csvRows(t, a.export(t, "/export/"+typ+".csv", nil, ""))
-		j := a.export(t, "/export/"+typ+".json", nil, "")
-		if ct := j.header.Get("Content-Type"); ct != "application/json" {
+		_, rows := apitest.CSVRows(t, a.Export(t, "/export/"+typ+".csv", nil, ""))
+		j := a.Export(t, "/export/"+typ+".json", nil, "")
+		if ct := j.Header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("%s.json: Content-Type %q", typ, ct)
 		}
-		asJSON := jsonRows(t, j)
-		nd := a.export(t, "/export/"+typ+".ndjson", nil, "")
-		if ct := nd.header.Get("Content-Type"); ct != "application/x-ndjson" {
+		asJSON := apitest.JSONRows(t, j)
+		nd := a.Export(t, "/export/"+typ+".ndjson", nil, "")
+		if ct := nd.Header.Get("Content-Type"); ct != "application/x-ndjson" {
 			t.Errorf("%s.ndjson: Content-Type %q", typ, ct)
 		}
-		lines := ndjsonRows(t, nd)
+		lines := apitest.NDJSONRows(t, nd)
 		var sqlTable = map[string]string{"matchOffers": "match_offers", "matchNeeds": "match_needs"}[typ]
 		if sqlTable == "" {
 			sqlTable = typ
 		}
-		n := a.count(t, `SELECT count(*) FROM `+sqlTable)
+		n := a.Count(t, `SELECT count(*) FROM `+sqlTable)
 		if len(rows) != n || len(asJSON) != n || len(lines) != n || n == 0 {
 			t.Fatalf("%s: %d CSV rows, %d JSON, %d NDJSON; the database has %d", typ, len(rows), len(asJSON), len(lines), n)
 		}
@@ -259,9 +168,9 @@ func testExportFormatsAgree(t *testing.T, a *api) {
 		}
 	}
 	// Flattened edges of the other types, against SQL.
-	_, projects := csvRows(t, a.export(t, "/export/projects.csv", nil, ""))
+	_, projects := apitest.CSVRows(t, a.Export(t, "/export/projects.csv", nil, ""))
 	recs := codesByOwner(t, a, `SELECT j.project_id, r.number FROM project_recommendations j JOIN recommendations r ON r.id = j.recommendation_id`)
-	pids := a.column(t, `SELECT id FROM projects ORDER BY id`)
+	pids := a.Column(t, `SELECT id FROM projects ORDER BY id`)
 	for i, row := range projects {
 		want := strings.Split(recs[pids[i]], ";")
 		sort.Slice(want, func(x, y int) bool {
@@ -271,18 +180,18 @@ func testExportFormatsAgree(t *testing.T, a *api) {
 			t.Fatalf("project %s: recommendations %q, want %q", row["code"], row["recommendationNumbers"], strings.Join(want, ";"))
 		}
 	}
-	_, offers := csvRows(t, a.export(t, "/export/matchOffers.csv", nil, ""))
-	providers := a.column(t, `SELECT o.name FROM match_offers m JOIN organizations o ON o.id = m.provider_id ORDER BY m.id`)
+	_, offers := apitest.CSVRows(t, a.Export(t, "/export/matchOffers.csv", nil, ""))
+	providers := a.Column(t, `SELECT o.name FROM match_offers m JOIN organizations o ON o.id = m.provider_id ORDER BY m.id`)
 	targets := codesByOwner(t, a, `SELECT j.match_offer_id, c.code FROM match_offer_target_countries j JOIN countries c ON c.id = j.country_id`)
-	oids := a.column(t, `SELECT id FROM match_offers ORDER BY id`)
+	oids := a.Column(t, `SELECT id FROM match_offers ORDER BY id`)
 	for i, row := range offers {
 		if row["providerName"] != providers[i] || row["targetCountryCodes"] != targets[oids[i]] {
 			t.Fatalf("offer %d: provider %q targets %q, want %q %q", i, row["providerName"], row["targetCountryCodes"], providers[i], targets[oids[i]])
 		}
 	}
-	_, needs := csvRows(t, a.export(t, "/export/matchNeeds.csv", nil, ""))
-	seekers := a.column(t, `SELECT o.name FROM match_needs m JOIN organizations o ON o.id = m.seeker_id ORDER BY m.id`)
-	needCountries := a.column(t, `SELECT c.code FROM match_needs m JOIN countries c ON c.id = m.country_id ORDER BY m.id`)
+	_, needs := apitest.CSVRows(t, a.Export(t, "/export/matchNeeds.csv", nil, ""))
+	seekers := a.Column(t, `SELECT o.name FROM match_needs m JOIN organizations o ON o.id = m.seeker_id ORDER BY m.id`)
+	needCountries := a.Column(t, `SELECT c.code FROM match_needs m JOIN countries c ON c.id = m.country_id ORDER BY m.id`)
 	for i, row := range needs {
 		if row["seekerName"] != seekers[i] || row["countryCode"] != needCountries[i] {
 			t.Fatalf("need %d: %q %q, want %q %q", i, row["seekerName"], row["countryCode"], seekers[i], needCountries[i])
@@ -300,14 +209,17 @@ func anyStrings(l []any) []string {
 
 // TestExportFilters checks that where narrows and orderBy orders, with the
 // GraphQL arguments' JSON and opaque IDs.
-func TestExportFilters(t *testing.T) { forEachBackend(t, testExportFilters) }
+func TestExportFilters(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportFilters)
+}
 
-func testExportFilters(t *testing.T, a *api) {
-	rows := ndjsonRows(t, a.export(t, "/export/activities.ndjson", url.Values{
+func testExportFilters(t *testing.T, a *apitest.API) {
+	rows := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", url.Values{
 		"where":   {`{"kind":"SOUTH_SOUTH"}`},
 		"orderBy": {`[{"field":"START_DATE","direction":"DESC"}]`},
 	}, ""))
-	if want := a.count(t, `SELECT count(*) FROM activities WHERE kind = 'SOUTH_SOUTH'`); len(rows) != want || want == 0 {
+	if want := a.Count(t, `SELECT count(*) FROM activities WHERE kind = 'SOUTH_SOUTH'`); len(rows) != want || want == 0 {
 		t.Fatalf("%d SOUTH_SOUTH rows, the database has %d", len(rows), want)
 	}
 	for i, row := range rows {
@@ -320,11 +232,11 @@ func testExportFilters(t *testing.T, a *api) {
 	}
 
 	// An opaque ID in the filter: one project's activities.
-	r := a.query(t, `{ projects(first: 1, where: {hasActivities: true}, orderBy: [{field: CODE, direction: ASC}]) { edges { node { id code } } } }`, nil)
-	code := r.str("projects.edges.0.node.code")
-	where := fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, r.str("projects.edges.0.node.id"))
-	_, byProject := csvRows(t, a.export(t, "/export/activities.csv", url.Values{"where": {where}}, ""))
-	want := a.count(t, `SELECT count(*) FROM activities a JOIN projects p ON p.id = a.project_id WHERE p.code = '`+code+`'`)
+	r := a.Query(t, `{ projects(first: 1, where: {hasActivities: true}, orderBy: [{field: CODE, direction: ASC}]) { edges { node { id code } } } }`, nil)
+	code := r.Str("projects.edges.0.node.code")
+	where := fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, r.Str("projects.edges.0.node.id"))
+	_, byProject := apitest.CSVRows(t, a.Export(t, "/export/activities.csv", url.Values{"where": {where}}, ""))
+	want := a.Count(t, `SELECT count(*) FROM activities a JOIN projects p ON p.id = a.project_id WHERE p.code = '`+code+`'`)
 	if len(byProject) != want || want == 0 {
 		t.Fatalf("%d activities of project %s, the database has %d", len(byProject), code, want)
 	}
@@ -335,11 +247,11 @@ func testExportFilters(t *testing.T, a *api) {
 	}
 
 	// Countries of one region, ordered by name.
-	_, countries := csvRows(t, a.export(t, "/export/countries.csv", url.Values{
+	_, countries := apitest.CSVRows(t, a.Export(t, "/export/countries.csv", url.Values{
 		"where":   {`{"hasRegionWith":[{"code":"AFRICA"}]}`},
 		"orderBy": {`{"field":"NAME","direction":"ASC"}`},
 	}, ""))
-	names := a.column(t, `SELECT c.name FROM countries c JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA' ORDER BY c.name`)
+	names := a.Column(t, `SELECT c.name FROM countries c JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA' ORDER BY c.name`)
 	if len(countries) != len(names) || len(names) == 0 {
 		t.Fatalf("%d African countries, the database has %d", len(countries), len(names))
 	}
@@ -356,13 +268,14 @@ func testExportFilters(t *testing.T, a *api) {
 // a page of activities (16 points a row) holds 187 rows, so the demo's 400
 // activities take three pages, which must come whole and in order.
 func TestExportPaging(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	t.Parallel()
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			cfg.Limits.MaxCost = 4000
-			a := newAPIWith(t, b.fresh(t), cfg)
-			rows := ndjsonRows(t, a.export(t, "/export/activities.ndjson", nil, ""))
-			titles := a.column(t, `SELECT title FROM activities ORDER BY id`)
+			a := apitest.NewWith(t, b.Fresh(t), cfg)
+			rows := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", nil, ""))
+			titles := a.Column(t, `SELECT title FROM activities ORDER BY id`)
 			if len(rows) != len(titles) || len(titles) <= 187 {
 				t.Fatalf("%d rows in several pages, the database has %d", len(rows), len(titles))
 			}
@@ -378,7 +291,7 @@ func TestExportPaging(t *testing.T) {
 				}
 			}
 			// The descending order across pages too.
-			desc := jsonRows(t, a.export(t, "/export/activities.json", url.Values{"orderBy": {`[{"field":"START_DATE","direction":"DESC"}]`}}, ""))
+			desc := apitest.JSONRows(t, a.Export(t, "/export/activities.json", url.Values{"orderBy": {`[{"field":"START_DATE","direction":"DESC"}]`}}, ""))
 			if len(desc) != len(titles) {
 				t.Fatalf("%d rows ordered by start date, want %d", len(desc), len(titles))
 			}
@@ -393,13 +306,16 @@ func TestExportPaging(t *testing.T) {
 
 // TestExportPrivateEmail checks that consultants' e-mail addresses are
 // exported to ADMIN and EDITOR keys only.
-func TestExportPrivateEmail(t *testing.T) { forEachBackend(t, testExportPrivateEmail) }
+func TestExportPrivateEmail(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportPrivateEmail)
+}
 
-func testExportPrivateEmail(t *testing.T, a *api) {
+func testExportPrivateEmail(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
 	var orgID int
-	fmt.Sscan(a.column(t, `SELECT id FROM organizations ORDER BY id LIMIT 1`)[0], &orgID)
-	emails := a.column(t, `SELECT email FROM consultants WHERE email IS NOT NULL ORDER BY id`)
+	fmt.Sscan(a.Column(t, `SELECT id FROM organizations ORDER BY id LIMIT 1`)[0], &orgID)
+	emails := a.Column(t, `SELECT email FROM consultants WHERE email IS NOT NULL ORDER BY id`)
 	if len(emails) == 0 {
 		t.Fatal("no consultant has an e-mail address: the test proves nothing")
 	}
@@ -410,7 +326,7 @@ func testExportPrivateEmail(t *testing.T, a *api) {
 			if role == auth.RoleMember {
 				opts.OrganizationID = orgID
 			}
-			_, key, err := auth.Create(ctx, a.db.Client, opts)
+			_, key, err := auth.Create(ctx, a.DB.Client, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -418,38 +334,41 @@ func testExportPrivateEmail(t *testing.T, a *api) {
 		}
 		sees := role == auth.RoleEditor || role == auth.RoleAdmin
 		for _, format := range []string{"csv", "json", "ndjson"} {
-			e := a.export(t, "/export/consultants."+format, nil, authz)
-			if e.status != http.StatusOK {
-				t.Fatalf("%q %s: status %d: %s", role, format, e.status, e.body)
+			e := a.Export(t, "/export/consultants."+format, nil, authz)
+			if e.Status != http.StatusOK {
+				t.Fatalf("%q %s: status %d: %s", role, format, e.Status, e.Body)
 			}
 			found := 0
 			for _, m := range emails {
-				if bytes.Contains(e.body, []byte(m)) {
+				if bytes.Contains(e.Body, []byte(m)) {
 					found++
 				}
 			}
 			switch {
 			case sees && found != len(emails):
 				t.Errorf("%s key, %s: %d of %d e-mail addresses exported", role, format, found, len(emails))
-			case !sees && (found > 0 || bytes.Contains(e.body, []byte(`"email"`)) || bytes.Contains(e.body, []byte(",email"))):
+			case !sees && (found > 0 || bytes.Contains(e.Body, []byte(`"email"`)) || bytes.Contains(e.Body, []byte(",email"))):
 				t.Errorf("key %q, %s: e-mail addresses exported (%d), or an email column", role, format, found)
 			}
-			if role != "" && e.header.Get("Cache-Control") != "no-store" {
-				t.Errorf("%s key: Cache-Control %q, want no-store", role, e.header.Get("Cache-Control"))
+			if role != "" && e.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s key: Cache-Control %q, want no-store", role, e.Header.Get("Cache-Control"))
 			}
 		}
 	}
-	if e := a.export(t, "/export/consultants.csv", nil, "Bearer sscg_madeup"); e.status != http.StatusUnauthorized {
-		t.Errorf("a made-up key: status %d, want 401", e.status)
+	if e := a.Export(t, "/export/consultants.csv", nil, "Bearer sscg_madeup"); e.Status != http.StatusUnauthorized {
+		t.Errorf("a made-up key: status %d, want 401", e.Status)
 	}
 }
 
 // TestExportBadParameters checks that every mistake is answered with a
 // 4xx, an error code and a message naming it, before any row.
-func TestExportBadParameters(t *testing.T) { forEachBackend(t, testExportBadParameters) }
+func TestExportBadParameters(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportBadParameters)
+}
 
-func testExportBadParameters(t *testing.T, a *api) {
-	country := a.query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil).str("countries.edges.0.node.id")
+func testExportBadParameters(t *testing.T, a *apitest.API) {
+	country := a.Query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil).Str("countries.edges.0.node.id")
 	deep := `{"kind":"SOUTH_SOUTH"}`
 	for range 9 {
 		deep = `{"not":` + deep + `}`
@@ -481,23 +400,23 @@ func testExportBadParameters(t *testing.T, a *api) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := a.export(t, c.path, c.params, "")
+			e := a.Export(t, c.path, c.params, "")
 			var body struct {
-				Errors []gqlError `json:"errors"`
+				Errors []apitest.GQLError `json:"errors"`
 			}
-			if err := json.Unmarshal(e.body, &body); err != nil || len(body.Errors) == 0 {
-				t.Fatalf("status %d, not a JSON error: %v: %s", e.status, err, e.body)
+			if err := json.Unmarshal(e.Body, &body); err != nil || len(body.Errors) == 0 {
+				t.Fatalf("status %d, not a JSON error: %v: %s", e.Status, err, e.Body)
 			}
 			got := body.Errors[0]
-			if e.status != c.status || got.Extensions["code"] != c.code || !strings.Contains(got.Message, c.says) {
-				t.Errorf("status %d, code %v, message %q; want %d, %s, saying %q", e.status, got.Extensions["code"], got.Message, c.status, c.code, c.says)
+			if e.Status != c.status || got.Extensions["code"] != c.code || !strings.Contains(got.Message, c.says) {
+				t.Errorf("status %d, code %v, message %q; want %d, %s, saying %q", e.Status, got.Extensions["code"], got.Message, c.status, c.code, c.says)
 			}
-			if ct := e.header.Get("Content-Type"); ct != "application/json" || e.header.Get("Content-Disposition") != "" {
-				t.Errorf("Content-Type %q, Content-Disposition %q", ct, e.header.Get("Content-Disposition"))
+			if ct := e.Header.Get("Content-Type"); ct != "application/json" || e.Header.Get("Content-Disposition") != "" {
+				t.Errorf("Content-Type %q, Content-Disposition %q", ct, e.Header.Get("Content-Disposition"))
 			}
 		})
 	}
-	res, err := a.srv.Client().Post(a.srv.URL+"/export/activities.csv", "application/json", strings.NewReader("{}"))
+	res, err := a.Srv.Client().Post(a.Srv.URL+"/export/activities.csv", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,43 +430,44 @@ func testExportBadParameters(t *testing.T, a *api) {
 // by the rate limit, after its first page) says so at its end, in every
 // format.
 func TestExportEndsVisibly(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	t.Parallel()
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			cfg := server.DefaultConfig()
 			// A page of 187 activities costs 2,992 points: the first is
 			// paid, the second is not.
 			cfg.Limits.MaxCost = 4000
 			cfg.Limits.PerHour = 4000
-			a := newAPIWith(t, b.fresh(t), cfg)
+			a := apitest.NewWith(t, b.Fresh(t), cfg)
 			ctx := context.Background()
 			key := func() string {
-				_, k, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+				_, k, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 				if err != nil {
 					t.Fatal(err)
 				}
 				return "Bearer " + k // a bucket of its own
 			}
 
-			_, rows := csvRows(t, a.export(t, "/export/activities.csv", nil, key()))
+			_, rows := apitest.CSVRows(t, a.Export(t, "/export/activities.csv", nil, key()))
 			last := rows[len(rows)-1]["id"]
 			if len(rows) != 188 || !strings.HasPrefix(last, "EXPORT INCOMPLETE") || !strings.Contains(last, "RATE_LIMITED") {
 				t.Errorf("CSV: %d rows, last %q", len(rows), last)
 			}
-			lines := ndjsonRows(t, a.export(t, "/export/activities.ndjson", nil, key()))
+			lines := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", nil, key()))
 			end, _ := lines[len(lines)-1]["error"].(map[string]any)
 			if len(lines) != 188 || end == nil || end["extensions"].(map[string]any)["code"] != "RATE_LIMITED" {
 				t.Errorf("NDJSON: %d lines, last %v", len(lines), lines[len(lines)-1])
 			}
-			arr := jsonRows(t, a.export(t, "/export/activities.json", nil, key()))
+			arr := apitest.JSONRows(t, a.Export(t, "/export/activities.json", nil, key()))
 			if len(arr) != 188 || arr[187]["error"] == nil {
 				t.Errorf("JSON: %d entries, last %v", len(arr), arr[len(arr)-1])
 			}
 			// With the bucket empty, the next export is refused whole.
 			k := key()
-			a.export(t, "/export/activities.csv", nil, k)
-			e := a.export(t, "/export/activities.csv", nil, k)
-			if e.status != http.StatusTooManyRequests || e.header.Get("Retry-After") == "" || !bytes.Contains(e.body, []byte("RATE_LIMITED")) {
-				t.Errorf("an empty bucket: status %d, Retry-After %q: %s", e.status, e.header.Get("Retry-After"), e.body)
+			a.Export(t, "/export/activities.csv", nil, k)
+			e := a.Export(t, "/export/activities.csv", nil, k)
+			if e.Status != http.StatusTooManyRequests || e.Header.Get("Retry-After") == "" || !bytes.Contains(e.Body, []byte("RATE_LIMITED")) {
+				t.Errorf("an empty bucket: status %d, Retry-After %q: %s", e.Status, e.Header.Get("Retry-After"), e.Body)
 			}
 		})
 	}
@@ -555,7 +475,10 @@ func TestExportEndsVisibly(t *testing.T) {
 
 // TestExportGeoJSON checks the countries' FeatureCollection against SQL
 // counts, whole and narrowed by an activity filter.
-func TestExportGeoJSON(t *testing.T) { forEachBackend(t, testExportGeoJSON) }
+func TestExportGeoJSON(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportGeoJSON)
+}
 
 type featureCollection struct {
 	Type     string `json:"type"`
@@ -578,25 +501,25 @@ type featureCollection struct {
 	} `json:"features"`
 }
 
-func testExportGeoJSON(t *testing.T, a *api) {
+func testExportGeoJSON(t *testing.T, a *apitest.API) {
 	geo := func(params url.Values) featureCollection {
-		e := a.export(t, "/export/countries.geojson", params, "")
-		if e.status != http.StatusOK || e.header.Get("Content-Type") != "application/geo+json" {
-			t.Fatalf("status %d, Content-Type %q: %s", e.status, e.header.Get("Content-Type"), e.body)
+		e := a.Export(t, "/export/countries.geojson", params, "")
+		if e.Status != http.StatusOK || e.Header.Get("Content-Type") != "application/geo+json" {
+			t.Fatalf("status %d, Content-Type %q: %s", e.Status, e.Header.Get("Content-Type"), e.Body)
 		}
 		var fc featureCollection
-		if err := json.Unmarshal(e.body, &fc); err != nil {
+		if err := json.Unmarshal(e.Body, &fc); err != nil {
 			t.Fatal(err)
 		}
 		return fc
 	}
 	fc := geo(nil)
-	if fc.Type != "FeatureCollection" || len(fc.Features) != a.count(t, `SELECT count(*) FROM countries`) {
+	if fc.Type != "FeatureCollection" || len(fc.Features) != a.Count(t, `SELECT count(*) FROM countries`) {
 		t.Fatalf("%s of %d features", fc.Type, len(fc.Features))
 	}
 	perCountry := func(query string) map[string]string {
 		out := map[string]string{}
-		rows, err := a.db.SQL.Query(query)
+		rows, err := a.DB.SQL.Query(query)
 		if err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}
@@ -639,7 +562,7 @@ func testExportGeoJSON(t *testing.T, a *api) {
 	if nonzero == 0 {
 		t.Fatal("no country has activities: the test proves nothing")
 	}
-	eg := a.column(t, `SELECT latitude FROM countries WHERE code = 'EG'`)[0]
+	eg := a.Column(t, `SELECT latitude FROM countries WHERE code = 'EG'`)[0]
 	for _, f := range fc.Features {
 		if f.Properties.Code == "EG" && fmt.Sprint(f.Geometry.Coordinates[1]) != strings.TrimRight(strings.TrimRight(eg, "0"), ".") {
 			t.Errorf("EG latitude %v, SQL %s", f.Geometry.Coordinates[1], eg)
@@ -653,9 +576,9 @@ func testExportGeoJSON(t *testing.T, a *api) {
 		}
 	}
 	// An opaque ID in the filter: one project's activities.
-	r := a.query(t, `{ projects(first: 1, where: {hasActivities: true}) { edges { node { id code } } } }`, nil)
-	byProject := geo(url.Values{"where": {fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, r.str("projects.edges.0.node.id"))}})
-	want := perCountry(`SELECT c.code, count(*) FROM activity_beneficiary_countries j JOIN countries c ON c.id = j.country_id JOIN activities a ON a.id = j.activity_id JOIN projects p ON p.id = a.project_id WHERE p.code = '` + r.str("projects.edges.0.node.code") + `' GROUP BY c.code`)
+	r := a.Query(t, `{ projects(first: 1, where: {hasActivities: true}) { edges { node { id code } } } }`, nil)
+	byProject := geo(url.Values{"where": {fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, r.Str("projects.edges.0.node.id"))}})
+	want := perCountry(`SELECT c.code, count(*) FROM activity_beneficiary_countries j JOIN countries c ON c.id = j.country_id JOIN activities a ON a.id = j.activity_id JOIN projects p ON p.id = a.project_id WHERE p.code = '` + r.Str("projects.edges.0.node.code") + `' GROUP BY c.code`)
 	for _, f := range byProject.Features {
 		if fmt.Sprint(f.Properties.Activities) != num(want, f.Properties.Code) {
 			t.Fatalf("%s: %d activities of the project, SQL says %s", f.Properties.Code, f.Properties.Activities, num(want, f.Properties.Code))
@@ -666,29 +589,32 @@ func testExportGeoJSON(t *testing.T, a *api) {
 // TestExportLongEdges checks that a flattened edge longer than the page
 // fetched with its node (10) is exported whole: an activity benefiting 25
 // countries lists all 25.
-func TestExportLongEdges(t *testing.T) { forEachBackend(t, testExportLongEdges) }
+func TestExportLongEdges(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportLongEdges)
+}
 
-func testExportLongEdges(t *testing.T, a *api) {
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+func testExportLongEdges(t *testing.T, a *apitest.API) {
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := a.query(t, `{ countries(first: 25, orderBy: [{field: CODE, direction: DESC}]) { edges { node { id code } } } }`, nil)
+	r := a.Query(t, `{ countries(first: 25, orderBy: [{field: CODE, direction: DESC}]) { edges { node { id code } } } }`, nil)
 	var ids, codes []string
-	for _, e := range r.list("countries.edges") {
+	for _, e := range r.List("countries.edges") {
 		n := e.(map[string]any)["node"].(map[string]any)
 		ids = append(ids, n["id"].(string))
 		codes = append(codes, n["code"].(string))
 	}
 	sort.Strings(codes)
-	_, res := a.send(t, "Bearer "+key, `mutation($c: [ID!]) { createActivity(input: {title: "Twenty-five countries", kind: TECHNICAL_ASSISTANCE,
+	_, res := a.Send(t, "Bearer "+key, `mutation($c: [ID!]) { createActivity(input: {title: "Twenty-five countries", kind: TECHNICAL_ASSISTANCE,
 		type: STUDY, status: PLANNED, startDate: "2027-01-01T00:00:00Z", endDate: "2027-01-02T00:00:00Z", beneficiaryCountryIDs: $c}) { id } }`,
 		map[string]any{"c": ids})
 	if len(res.Errors) > 0 {
 		t.Fatalf("createActivity: %+v", res.Errors)
 	}
-	id := res.str("createActivity.id")
-	rows := ndjsonRows(t, a.export(t, "/export/activities.ndjson", url.Values{"where": {fmt.Sprintf(`{"id":%q}`, id)}}, ""))
+	id := res.Str("createActivity.id")
+	rows := apitest.NDJSONRows(t, a.Export(t, "/export/activities.ndjson", url.Values{"where": {fmt.Sprintf(`{"id":%q}`, id)}}, ""))
 	if len(rows) != 1 {
 		t.Fatalf("%d rows for one ID", len(rows))
 	}
@@ -700,14 +626,17 @@ func testExportLongEdges(t *testing.T, a *api) {
 
 // TestExportHead checks that HEAD answers an export's headers, after its
 // first page has been checked, without a body.
-func TestExportHead(t *testing.T) { forEachBackend(t, testExportHead) }
+func TestExportHead(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportHead)
+}
 
-func testExportHead(t *testing.T, a *api) {
+func testExportHead(t *testing.T, a *apitest.API) {
 	for path, want := range map[string]int{
 		"/export/activities.csv":                        http.StatusOK,
 		"/export/activities.csv?where=%7B%22kind%22%7D": http.StatusBadRequest,
 	} {
-		res, err := a.srv.Client().Head(a.srv.URL + path)
+		res, err := a.Srv.Client().Head(a.Srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -727,18 +656,19 @@ func testExportHead(t *testing.T, a *api) {
 // the API counted none), and a list given as one object is taken as the
 // API takes it, not answered with Go's type names.
 func TestExportGeoJSONFilterCoercion(t *testing.T) {
-	forEachBackend(t, testExportGeoJSONFilterCoercion)
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportGeoJSONFilterCoercion)
 }
 
-func testExportGeoJSONFilterCoercion(t *testing.T, a *api) {
+func testExportGeoJSONFilterCoercion(t *testing.T, a *apitest.API) {
 	activities := func(where string) (total int, byCountry map[string]int) {
 		t.Helper()
-		e := a.export(t, "/export/countries.geojson", url.Values{"where": {where}}, "")
-		if e.status != http.StatusOK {
-			t.Fatalf("where %s: got status %d (%s), want 200", where, e.status, e.body)
+		e := a.Export(t, "/export/countries.geojson", url.Values{"where": {where}}, "")
+		if e.Status != http.StatusOK {
+			t.Fatalf("where %s: got status %d (%s), want 200", where, e.Status, e.Body)
 		}
 		var fc featureCollection
-		if err := json.Unmarshal(e.body, &fc); err != nil {
+		if err := json.Unmarshal(e.Body, &fc); err != nil {
 			t.Fatal(err)
 		}
 		byCountry = map[string]int{}
@@ -753,23 +683,23 @@ func testExportGeoJSONFilterCoercion(t *testing.T, a *api) {
 		t.Fatal("no activity has a beneficiary country: the test proves nothing")
 	}
 	// A word no activity holds: the API counts none, so must the map.
-	if n := a.query(t, `{ activities(where: {search: "zzqxnotaword"}) { totalCount } }`, nil).num("activities.totalCount"); n != 0 {
+	if n := a.Query(t, `{ activities(where: {search: "zzqxnotaword"}) { totalCount } }`, nil).Num("activities.totalCount"); n != 0 {
 		t.Fatalf("the API counts %d activities for a word none holds", n)
 	}
 	if got, _ := activities(`{"search":"zzqxnotaword"}`); got != 0 {
 		t.Errorf("search for a word no activity holds: got %d activities on the map, want 0 (of %d)", got, all)
 	}
 	// A word some activities hold: the map counts their links, as SQL does.
-	title := a.column(t, `SELECT title FROM activities a JOIN activity_beneficiary_countries j ON j.activity_id = a.id ORDER BY a.id LIMIT 1`)[0]
+	title := a.Column(t, `SELECT title FROM activities a JOIN activity_beneficiary_countries j ON j.activity_id = a.id ORDER BY a.id LIMIT 1`)[0]
 	word := strings.Fields(title)[0]
-	r := a.query(t, `query($w: ActivityWhereInput) { activities(where: $w, first: 1000) { totalCount edges { node { id } } } }`,
+	r := a.Query(t, `query($w: ActivityWhereInput) { activities(where: $w, first: 1000) { totalCount edges { node { id } } } }`,
 		map[string]any{"w": map[string]any{"search": word}})
-	if r.num("activities.totalCount") > 1000 {
+	if r.Num("activities.totalCount") > 1000 {
 		t.Fatalf("search %q finds more than a page of activities", word)
 	}
 	var keys []string
-	for _, id := range r.ids("activities") {
-		keys = append(keys, fmt.Sprint(mustDecode(t, id)))
+	for _, id := range r.IDs("activities") {
+		keys = append(keys, fmt.Sprint(apitest.MustDecode(t, id)))
 	}
 	want := map[string]int{}
 	for code, n := range perCountryCounts(t, a, `SELECT c.code, count(*) FROM activity_beneficiary_countries j JOIN countries c ON c.id = j.country_id WHERE j.activity_id IN (`+strings.Join(keys, ",")+`) GROUP BY c.code`) {
@@ -786,23 +716,23 @@ func testExportGeoJSONFilterCoercion(t *testing.T, a *api) {
 	}
 	// A list given as one object is coerced to a list of one, as in
 	// /graphql.
-	p := a.query(t, `{ projects(first: 1, where: {hasActivities: true}) { edges { node { id } } } }`, nil).str("projects.edges.0.node.id")
+	p := a.Query(t, `{ projects(first: 1, where: {hasActivities: true}) { edges { node { id } } } }`, nil).Str("projects.edges.0.node.id")
 	asList, _ := activities(fmt.Sprintf(`{"hasProjectWith":[{"id":%q}]}`, p))
 	asObject, _ := activities(fmt.Sprintf(`{"hasProjectWith":{"id":%q}}`, p))
 	if asList == 0 || asObject != asList {
 		t.Errorf("hasProjectWith as one object: got %d activities, want %d as with a list", asObject, asList)
 	}
 	// A malformed filter gets the API's message, not Go's type names.
-	e := a.export(t, "/export/countries.geojson", url.Values{"where": {`{"hasProjectWith":{"colour":"red"}}`}}, "")
-	if e.status != http.StatusBadRequest || !strings.Contains(string(e.body), "colour") || strings.Contains(string(e.body), "Go struct") {
-		t.Errorf("malformed filter: got status %d, %.300s; want 400 with the API's message naming colour", e.status, e.body)
+	e := a.Export(t, "/export/countries.geojson", url.Values{"where": {`{"hasProjectWith":{"colour":"red"}}`}}, "")
+	if e.Status != http.StatusBadRequest || !strings.Contains(string(e.Body), "colour") || strings.Contains(string(e.Body), "Go struct") {
+		t.Errorf("malformed filter: got status %d, %.300s; want 400 with the API's message naming colour", e.Status, e.Body)
 	}
 }
 
 // perCountryCounts runs a query of (country code, count) rows.
-func perCountryCounts(t *testing.T, a *api, query string) map[string]int {
+func perCountryCounts(t *testing.T, a *apitest.API, query string) map[string]int {
 	t.Helper()
-	rows, err := a.db.SQL.Query(query)
+	rows, err := a.DB.SQL.Query(query)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}

@@ -1,4 +1,4 @@
-package server_test
+package stats_test
 
 import (
 	"database/sql"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sscgraph/internal/apitest"
 )
 
 // statsCase is a statistic checked bucket by bucket against the
@@ -136,12 +138,15 @@ var statsCases = []statsCase{
 
 // TestStatsMatchConnections checks every statistic's buckets and total
 // against the connections' totalCount on the demo data.
-func TestStatsMatchConnections(t *testing.T) { forEachBackend(t, testStatsMatchConnections) }
+func TestStatsMatchConnections(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsMatchConnections)
+}
 
-func testStatsMatchConnections(t *testing.T, a *api) {
+func testStatsMatchConnections(t *testing.T, a *apitest.API) {
 	// An OPEN offer past its expiry, so that the derived EXPIRED status
 	// has something to count whatever the demo data holds today.
-	res, err := a.db.SQL.Exec(`UPDATE match_offers SET expires_at = posted_at
+	res, err := a.DB.SQL.Exec(`UPDATE match_offers SET expires_at = posted_at
 		WHERE id = (SELECT MIN(id) FROM match_offers WHERE status = 'OPEN' AND expires_at IS NULL)`)
 	if err != nil {
 		t.Fatal(err)
@@ -150,22 +155,22 @@ func testStatsMatchConnections(t *testing.T, a *api) {
 		t.Fatalf("expiring an open offer changed %d rows (%v)", n, err)
 	}
 	// The stored EXPIRED offers, and the one that only reads EXPIRED.
-	stored := a.count(t, `SELECT COUNT(*) FROM match_offers WHERE status = 'EXPIRED'`)
-	r := a.query(t, `{ offerStats(groupBy: [STATUS]) { buckets { status count } } }`, nil)
-	for _, b := range r.list("offerStats.buckets") {
+	stored := a.Count(t, `SELECT COUNT(*) FROM match_offers WHERE status = 'EXPIRED'`)
+	r := a.Query(t, `{ offerStats(groupBy: [STATUS]) { buckets { status count } } }`, nil)
+	for _, b := range r.List("offerStats.buckets") {
 		if m := b.(map[string]any); m["status"] == "EXPIRED" && int(m["count"].(float64)) != stored+1 {
 			t.Errorf("EXPIRED bucket counts %v, want %d stored + 1 past its expiry", m["count"], stored)
 		}
 	}
 	for _, c := range statsCases {
 		t.Run(c.name, func(t *testing.T) {
-			r := a.query(t, fmt.Sprintf(`{ s: %s, first: 1000) { total { count } buckets { %s count } } }`, c.stat, c.keys), nil)
-			buckets := r.list("s.buckets")
+			r := a.Query(t, fmt.Sprintf(`{ s: %s, first: 1000) { total { count } buckets { %s count } } }`, c.stat, c.keys), nil)
+			buckets := r.List("s.buckets")
 			if len(buckets) < 2 {
 				t.Fatalf("%d buckets: the case does not exercise grouping", len(buckets))
 			}
-			total := a.query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, c.base), nil).num("c.totalCount")
-			if got := r.num("s.total.count"); got != total || total <= 0 {
+			total := a.Query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, c.base), nil).Num("c.totalCount")
+			if got := r.Num("s.total.count"); got != total || total <= 0 {
 				t.Errorf("total.count = %d, %s totalCount = %d", got, c.conn, total)
 			}
 			sum := 0
@@ -180,7 +185,7 @@ func testStatsMatchConnections(t *testing.T, a *api) {
 				if c.base != "" {
 					where = c.base + ", " + where
 				}
-				want := a.query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, where), nil).num("c.totalCount")
+				want := a.Query(t, fmt.Sprintf(`{ c: %s(where: {%s}) { totalCount } }`, c.conn, where), nil).Num("c.totalCount")
 				if n != want || n <= 0 {
 					t.Errorf("bucket %v: count %d, %s(where: {%s}) totalCount %d", b, n, c.conn, where, want)
 				}
@@ -196,7 +201,10 @@ func testStatsMatchConnections(t *testing.T, a *api) {
 // statements written here, aggregated in Go: per region and year of
 // South-South activities (the dashboard's question), per month, and the
 // total, with participants and budgets.
-func TestActivityStatsMatchSQL(t *testing.T) { forEachBackend(t, testActivityStatsMatchSQL) }
+func TestActivityStatsMatchSQL(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testActivityStatsMatchSQL)
+}
 
 type measures struct {
 	count, participants int
@@ -213,9 +221,9 @@ func (m *measures) add(participants int, budget sql.NullFloat64) {
 	}
 }
 
-func testActivityStatsMatchSQL(t *testing.T, a *api) {
+func testActivityStatsMatchSQL(t *testing.T, a *apitest.API) {
 	// One row per activity and region of its beneficiaries.
-	rows, err := a.db.SQL.Query(`SELECT DISTINCT r.code, a.id, a.start_date, a.participants, a.budget
+	rows, err := a.DB.SQL.Query(`SELECT DISTINCT r.code, a.id, a.start_date, a.participants, a.budget
 		FROM activities a
 		JOIN activity_beneficiary_countries bc ON bc.activity_id = a.id
 		JOIN countries c ON c.id = bc.country_id
@@ -248,7 +256,7 @@ func testActivityStatsMatchSQL(t *testing.T, a *api) {
 
 	byMonth := map[string]*measures{}
 	total := &measures{}
-	rows, err = a.db.SQL.Query(`SELECT start_date, participants, budget FROM activities`)
+	rows, err = a.DB.SQL.Query(`SELECT start_date, participants, budget FROM activities`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +303,7 @@ func testActivityStatsMatchSQL(t *testing.T, a *api) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			buckets := a.query(t, tt.query, nil).list("s.buckets")
+			buckets := a.Query(t, tt.query, nil).List("s.buckets")
 			if len(buckets) != len(tt.want) || len(buckets) < 2 {
 				t.Fatalf("%d buckets, SQL finds %d", len(buckets), len(tt.want))
 			}
@@ -310,8 +318,8 @@ func testActivityStatsMatchSQL(t *testing.T, a *api) {
 			}
 		})
 	}
-	r := a.query(t, `{ activityStats(groupBy: [KIND]) { total { count participants budget } } }`, nil)
-	checkMeasures(t, r.get("activityStats.total").(map[string]any), total)
+	r := a.Query(t, `{ activityStats(groupBy: [KIND]) { total { count participants budget } } }`, nil)
+	checkMeasures(t, r.Get("activityStats.total").(map[string]any), total)
 }
 
 func checkMeasures(t *testing.T, b map[string]any, w *measures) {
@@ -327,27 +335,30 @@ func checkMeasures(t *testing.T, b map[string]any, w *measures) {
 }
 
 // TestStatsOrder checks the orders of buckets and the bucket limit.
-func TestStatsOrder(t *testing.T) { forEachBackend(t, testStatsOrder) }
+func TestStatsOrder(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsOrder)
+}
 
-func testStatsOrder(t *testing.T, a *api) {
-	counts := func(r response) []int {
+func testStatsOrder(t *testing.T, a *apitest.API) {
+	counts := func(r apitest.Response) []int {
 		var out []int
-		for _, b := range r.list("activityStats.buckets") {
+		for _, b := range r.List("activityStats.buckets") {
 			out = append(out, int(b.(map[string]any)["count"].(float64)))
 		}
 		return out
 	}
-	desc := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}) { buckets { count } } }`, nil)
+	desc := a.Query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}) { buckets { count } } }`, nil)
 	if c := counts(desc); len(c) < 3 || !sort.SliceIsSorted(c, func(i, j int) bool { return c[i] > c[j] }) || c[0] == c[len(c)-1] {
 		t.Errorf("COUNT DESC: %v", c)
 	}
-	asc := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT}) { buckets { count } } }`, nil)
+	asc := a.Query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT}) { buckets { count } } }`, nil)
 	if c := counts(asc); !sort.IntsAreSorted(c) {
 		t.Errorf("COUNT ASC: %v", c)
 	}
-	keys := a.query(t, `{ activityStats(groupBy: [YEAR, KIND]) { buckets { year kind } } }`, nil)
+	keys := a.Query(t, `{ activityStats(groupBy: [YEAR, KIND]) { buckets { year kind } } }`, nil)
 	var got []string
-	for _, b := range keys.list("activityStats.buckets") {
+	for _, b := range keys.List("activityStats.buckets") {
 		m := b.(map[string]any)
 		got = append(got, fmt.Sprintf("%04d %v", int(m["year"].(float64)), m["kind"]))
 	}
@@ -356,7 +367,7 @@ func testStatsOrder(t *testing.T, a *api) {
 	if len(got) < 3 || !sort.StringsAreSorted(got) {
 		t.Errorf("KEY ASC: %v", got)
 	}
-	top := a.query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}, first: 2) { buckets { count } } }`, nil)
+	top := a.Query(t, `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}, first: 2) { buckets { count } } }`, nil)
 	if c := counts(top); len(c) != 2 || c[0] != counts(desc)[0] || c[1] != counts(desc)[1] {
 		t.Errorf("first: 2 answered %v, want the first two of %v", c, counts(desc))
 	}
@@ -364,11 +375,14 @@ func testStatsOrder(t *testing.T, a *api) {
 
 // TestStatsBadInput checks that mistakes are BAD_USER_INPUT and bounds
 // are enforced before anything runs.
-func TestStatsBadInput(t *testing.T) { forEachBackend(t, testStatsBadInput) }
+func TestStatsBadInput(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsBadInput)
+}
 
-func testStatsBadInput(t *testing.T, a *api) {
-	r := a.query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil)
-	countryID := r.str("countries.edges.0.node.id")
+func testStatsBadInput(t *testing.T, a *apitest.API) {
+	r := a.Query(t, `{ countries(first: 1) { edges { node { id } } } }`, nil)
+	countryID := r.Str("countries.edges.0.node.id")
 	tests := []struct {
 		name, query string
 		vars        map[string]any
@@ -383,20 +397,20 @@ func testStatsBadInput(t *testing.T, a *api) {
 		{"topic of matches", `{ matchStats(groupBy: [TOPIC]) { buckets { count } } }`, nil, "BAD_USER_INPUT", "does not apply"},
 		{"an ID of the wrong type in where", `query($id: ID!) { activityStats(where: {hasProjectWith: {id: $id}}, groupBy: [YEAR]) { buckets { count } } }`, map[string]any{"id": countryID}, "BAD_USER_INPUT", "not of a Project"},
 		{"a malformed ID in where", `{ activityStats(where: {id: "Activity_nope"}, groupBy: [YEAR]) { buckets { count } } }`, nil, "BAD_USER_INPUT", ""},
-		{"a filter 9 deep", `query($w: ActivityWhereInput) { activityStats(where: $w, groupBy: [YEAR]) { buckets { count } } }`, map[string]any{"w": nestedNot(9)}, "LIMIT_EXCEEDED", "filterDepth 9"},
+		{"a filter 9 deep", `query($w: ActivityWhereInput) { activityStats(where: $w, groupBy: [YEAR]) { buckets { count } } }`, map[string]any{"w": apitest.NestedNot(9)}, "LIMIT_EXCEEDED", "filterDepth 9"},
 		{"an unknown dimension", `{ activityStats(groupBy: [PLANET]) { buckets { count } } }`, nil, "GRAPHQL_VALIDATION_FAILED", "PLANET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := a.statements.Load()
-			r := a.post(t, tt.query, tt.vars)
+			before := a.Statements.Load()
+			r := a.Post(t, tt.query, tt.vars)
 			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tt.code || !strings.Contains(r.Errors[0].Message, tt.says) {
 				t.Fatalf("errors %+v, want %s saying %q", r.Errors, tt.code, tt.says)
 			}
-			if r.get("activityStats.buckets") != nil {
+			if r.Get("activityStats.buckets") != nil {
 				t.Errorf("answered buckets despite the error: %v", r.Data)
 			}
-			if n := a.statements.Load() - before; n != 0 && tt.code != "BAD_USER_INPUT" {
+			if n := a.Statements.Load() - before; n != 0 && tt.code != "BAD_USER_INPUT" {
 				t.Errorf("%d statements ran for a refused request", n)
 			}
 		})
@@ -405,19 +419,22 @@ func testStatsBadInput(t *testing.T, a *api) {
 
 // TestStatsStatementCount checks that key nodes are loaded in one query
 // per dimension and level, however many buckets there are.
-func TestStatsStatementCount(t *testing.T) { forEachBackend(t, testStatsStatementCount) }
+func TestStatsStatementCount(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsStatementCount)
+}
 
-func testStatsStatementCount(t *testing.T, a *api) {
+func testStatsStatementCount(t *testing.T, a *apitest.API) {
 	q := `query($n: Int) { activityStats(groupBy: [REGION, COUNTRY, TOPIC], first: $n) {
 		total { count }
 		buckets { count region { code countries(first: 3) { totalCount edges { node { code } } } }
 			country { code region { code } } topic { code } } } }`
 	counts := map[int]int64{}
 	for _, n := range []int{2, 200} {
-		before := a.statements.Load()
-		r := a.query(t, q, map[string]any{"n": n})
-		counts[n] = a.statements.Load() - before
-		buckets := r.list("activityStats.buckets")
+		before := a.Statements.Load()
+		r := a.Query(t, q, map[string]any{"n": n})
+		counts[n] = a.Statements.Load() - before
+		buckets := r.List("activityStats.buckets")
 		if len(buckets) != n {
 			t.Fatalf("first: %d answered %d buckets", n, len(buckets))
 		}
@@ -439,9 +456,12 @@ func testStatsStatementCount(t *testing.T, a *api) {
 
 // TestStatsCost checks the price: the buckets weigh first, key nodes'
 // connections multiply, the total weighs a totalCount.
-func TestStatsCost(t *testing.T) { forEachBackend(t, testStatsCost) }
+func TestStatsCost(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testStatsCost)
+}
 
-func testStatsCost(t *testing.T, a *api) {
+func testStatsCost(t *testing.T, a *apitest.API) {
 	// Besides, a statistic reads its rows times what its dimensions
 	// multiply them by (an activity's regions 4, a consultant's languages
 	// 4: graph's manyValued), 25 rows a point (graph.StatsRowsPerPoint),
@@ -449,9 +469,9 @@ func testStatsCost(t *testing.T, a *api) {
 	// the countries (fewer than the activities) selects its countries
 	// once and probes each activity's (weighing 2), from every row the
 	// dimensions multiply (4 for the regions).
-	activities := a.count(t, `SELECT count(*) FROM activities`)
-	consultants := a.count(t, `SELECT count(*) FROM consultants`)
-	countries := a.count(t, `SELECT count(*) FROM countries`)
+	activities := a.Count(t, `SELECT count(*) FROM activities`)
+	consultants := a.Count(t, `SELECT count(*) FROM consultants`)
+	countries := a.Count(t, `SELECT count(*) FROM countries`)
 	grouped := func(rows, factor int) int { return (rows*factor + 24) / 25 }
 	tests := []struct {
 		query string
@@ -465,7 +485,7 @@ func testStatsCost(t *testing.T, a *api) {
 		{`{ consultantStats(groupBy: [LANGUAGE], first: 7) { buckets { count } } }`, 7 + grouped(consultants, 4)},
 	}
 	for _, tt := range tests {
-		r := a.query(t, tt.query, nil)
+		r := a.Query(t, tt.query, nil)
 		cost, _ := r.Extensions["cost"].(map[string]any)
 		if got, _ := cost["requestedQueryCost"].(float64); int(got) != tt.want {
 			t.Errorf("%s: cost %v, want %d", tt.query, cost["requestedQueryCost"], tt.want)
@@ -476,12 +496,13 @@ func testStatsCost(t *testing.T, a *api) {
 // TestConsultantLanguagesMatchSQL checks LANGUAGE, which no connection
 // filter can select, against the languages read with SQL.
 func TestConsultantLanguagesMatchSQL(t *testing.T) {
-	forEachBackend(t, testConsultantLanguagesMatchSQL)
+	t.Parallel()
+	apitest.ForEachBackend(t, testConsultantLanguagesMatchSQL)
 }
 
-func testConsultantLanguagesMatchSQL(t *testing.T, a *api) {
+func testConsultantLanguagesMatchSQL(t *testing.T, a *apitest.API) {
 	want := map[string]int{}
-	for _, l := range a.column(t, `SELECT COALESCE(CAST(languages AS TEXT), '') FROM consultants`) {
+	for _, l := range a.Column(t, `SELECT COALESCE(CAST(languages AS TEXT), '') FROM consultants`) {
 		var langs []string
 		for _, f := range strings.Split(strings.Trim(l, "[]"), ",") {
 			if f = strings.Trim(strings.TrimSpace(f), `"`); f != "" && f != "null" {
@@ -499,9 +520,9 @@ func testConsultantLanguagesMatchSQL(t *testing.T, a *api) {
 			want["<null>"]++
 		}
 	}
-	r := a.query(t, `{ consultantStats(groupBy: [LANGUAGE]) { buckets { language count } } }`, nil)
+	r := a.Query(t, `{ consultantStats(groupBy: [LANGUAGE]) { buckets { language count } } }`, nil)
 	got := map[string]int{}
-	for _, b := range r.list("consultantStats.buckets") {
+	for _, b := range r.List("consultantStats.buckets") {
 		m := b.(map[string]any)
 		k, _ := m["language"].(string)
 		if k == "" {

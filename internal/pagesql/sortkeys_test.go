@@ -1,4 +1,4 @@
-package server_test
+package pagesql_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -27,30 +28,33 @@ var sortKeyCopies = map[string]string{
 // checks that every join table's copy still equals its child's date, and
 // that a country's activities newest first (a page read from the copies)
 // match SQL over the activities themselves.
-func TestSortKeysFollowWrites(t *testing.T) { forEachBackend(t, testSortKeysFollowWrites) }
+func TestSortKeysFollowWrites(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSortKeysFollowWrites)
+}
 
-func testSortKeysFollowWrites(t *testing.T, a *api) {
+func testSortKeysFollowWrites(t *testing.T, a *apitest.API) {
 	stale := func(when string) {
 		t.Helper()
 		for table, q := range sortKeyCopies {
-			if n := a.count(t, q); n != 0 {
+			if n := a.Count(t, q); n != 0 {
 				t.Errorf("%s: %d rows of %s have a copy that differs from their child's date", when, n, table)
 			}
 		}
 	}
 	stale("after loading")
 
-	_, key, err := auth.Create(context.Background(), a.db.Client, auth.CreateOptions{Role: auth.RoleEditor})
+	_, key, err := auth.Create(context.Background(), a.DB.Client, auth.CreateOptions{Role: auth.RoleEditor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := caller{a, key}
-	codec := a.codec
+	editor := apitest.Caller{A: a, Key: key}
+	codec := a.Codec
 	var country, topic, activity, offer int
-	fmt.Sscan(a.column(t, `SELECT country_id FROM activity_beneficiary_countries GROUP BY country_id ORDER BY count(*) DESC, country_id LIMIT 1`)[0], &country)
-	fmt.Sscan(a.column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0], &topic)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT activity_id FROM activity_beneficiary_countries WHERE country_id = %d ORDER BY activity_id LIMIT 1`, country))[0], &activity)
-	fmt.Sscan(a.column(t, `SELECT match_offer_id FROM match_offer_topics ORDER BY match_offer_id LIMIT 1`)[0], &offer)
+	fmt.Sscan(a.Column(t, `SELECT country_id FROM activity_beneficiary_countries GROUP BY country_id ORDER BY count(*) DESC, country_id LIMIT 1`)[0], &country)
+	fmt.Sscan(a.Column(t, `SELECT id FROM topics ORDER BY id LIMIT 1`)[0], &topic)
+	fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT activity_id FROM activity_beneficiary_countries WHERE country_id = %d ORDER BY activity_id LIMIT 1`, country))[0], &activity)
+	fmt.Sscan(a.Column(t, `SELECT match_offer_id FROM match_offer_topics ORDER BY match_offer_id LIMIT 1`)[0], &offer)
 
 	steps := []struct {
 		name, query string
@@ -67,7 +71,7 @@ func testSortKeysFollowWrites(t *testing.T, a *api) {
 			map[string]any{"id": codec.Encode(offer)}},
 	}
 	for _, s := range steps {
-		if r := editor.do(t, s.query, s.vars); len(r.Errors) > 0 {
+		if r := editor.Do(t, s.query, s.vars); len(r.Errors) > 0 {
 			t.Fatalf("%s: %+v", s.name, r.Errors)
 		}
 		stale("after " + s.name)
@@ -75,7 +79,7 @@ func testSortKeysFollowWrites(t *testing.T, a *api) {
 
 	// The country's and the topic's activities, newest first, through the
 	// copies, against SQL over the activities' own dates.
-	r := a.query(t, `query($ids: [ID!]) { countries(where: {idIn: $ids}) { edges { node {
+	r := a.Query(t, `query($ids: [ID!]) { countries(where: {idIn: $ids}) { edges { node {
 		activities(first: 5, orderBy: [{field: START_DATE, direction: DESC}]) { edges { node { id title } } } } } }
 		topics(first: 1) { edges { node { activities(first: 5, orderBy: [{field: START_DATE, direction: DESC}]) { edges { node { id } } } } } } }`,
 		map[string]any{"ids": []string{codec.Encode(country)}})
@@ -86,7 +90,7 @@ func testSortKeysFollowWrites(t *testing.T, a *api) {
 		{"topics.edges.0.node.activities", fmt.Sprintf(`SELECT a.id FROM activities a JOIN activity_topics j ON j.activity_id = a.id WHERE j.topic_id = %d ORDER BY a.start_date DESC, a.id LIMIT 5`, topic)},
 	} {
 		var want []int
-		for _, s := range a.column(t, c.sql) {
+		for _, s := range a.Column(t, c.sql) {
 			var k int
 			fmt.Sscan(s, &k)
 			want = append(want, k)
@@ -96,15 +100,15 @@ func testSortKeysFollowWrites(t *testing.T, a *api) {
 			t.Errorf("%s: got %v, want %v", c.path, got, want)
 		}
 	}
-	if got := r.str("countries.edges.0.node.activities.edges.0.node.title"); got != "Newest" {
+	if got := r.Str("countries.edges.0.node.activities.edges.0.node.title"); got != "Newest" {
 		t.Errorf("the country's newest activity is %q, want the one just created", got)
 	}
 }
 
 // edgesOf reads a connection's edges at path as page edges.
-func edgesOf(r response, path string) []pageEdge {
+func edgesOf(r apitest.Response, path string) []pageEdge {
 	var out []pageEdge
-	for _, e := range r.list(path + ".edges") {
+	for _, e := range r.List(path + ".edges") {
 		node := e.(map[string]any)["node"].(map[string]any)
 		out = append(out, pageEdge{ID: node["id"].(string)})
 	}

@@ -1,8 +1,10 @@
-package server_test
+package pagesql_test
 
 import (
 	"fmt"
 	"testing"
+
+	"sscgraph/internal/apitest"
 )
 
 // TestCursorsWithoutEdges: a page that asks for pageInfo without edges
@@ -10,9 +12,12 @@ import (
 // root and nested: the cursors were null beside hasNextPage true at the
 // root, and a nested page answered hasNextPage false and null cursors
 // beside a totalCount larger than the page.
-func TestCursorsWithoutEdges(t *testing.T) { forEachBackend(t, testCursorsWithoutEdges) }
+func TestCursorsWithoutEdges(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testCursorsWithoutEdges)
+}
 
-func testCursorsWithoutEdges(t *testing.T, a *api) {
+func testCursorsWithoutEdges(t *testing.T, a *apitest.API) {
 	for _, tt := range []struct{ name, args string }{
 		{"first", `first: 5, orderBy: {field: CODE}`},
 		{"last", `last: 5, orderBy: {field: CODE}`},
@@ -22,8 +27,8 @@ func testCursorsWithoutEdges(t *testing.T, a *api) {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]any{}
 			if tt.name == "first after" {
-				r := a.query(t, `{ countries(first: 3, orderBy: {field: CODE}) { pageInfo { endCursor } } }`, nil)
-				after := r.str("countries.pageInfo.endCursor")
+				r := a.Query(t, `{ countries(first: 3, orderBy: {field: CODE}) { pageInfo { endCursor } } }`, nil)
+				after := r.Str("countries.pageInfo.endCursor")
 				if after == "" {
 					t.Fatalf("got no endCursor for the first page, want one")
 				}
@@ -36,48 +41,51 @@ func testCursorsWithoutEdges(t *testing.T, a *api) {
 				}
 				return q
 			}
-			with := a.query(t, query(`pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }`), vars)
-			without := a.query(t, query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`), vars)
+			with := a.Query(t, query(`pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }`), vars)
+			without := a.Query(t, query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`), vars)
 			for _, f := range []string{"startCursor", "endCursor"} {
-				want := with.str("countries.pageInfo." + f)
+				want := with.Str("countries.pageInfo." + f)
 				if want == "" {
 					t.Fatalf("with edges: got no %s, want one", f)
 				}
-				if got := without.str("countries.pageInfo." + f); got != want {
+				if got := without.Str("countries.pageInfo." + f); got != want {
 					t.Errorf("without edges: got %s %q, want %q", f, got, want)
 				}
 			}
 			for _, f := range []string{"hasNextPage", "hasPreviousPage"} {
-				if got, want := without.get("countries.pageInfo."+f), with.get("countries.pageInfo."+f); got != want {
+				if got, want := without.Get("countries.pageInfo."+f), with.Get("countries.pageInfo."+f); got != want {
 					t.Errorf("without edges: got %s %v, want %v", f, got, want)
 				}
 			}
-			if got := without.num("countries.totalCount"); got < 10 {
+			if got := without.Num("countries.totalCount"); got < 10 {
 				t.Errorf("got totalCount %d, want every country (more than 10)", got)
 			}
 		})
 	}
 }
 
-func TestNestedPageInfoWithoutEdges(t *testing.T) { forEachBackend(t, testNestedPageInfoWithoutEdges) }
+func TestNestedPageInfoWithoutEdges(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testNestedPageInfoWithoutEdges)
+}
 
-func testNestedPageInfoWithoutEdges(t *testing.T, a *api) {
-	query := func(sel string) response {
-		return a.query(t, `{ regions(first: 3, orderBy: {field: CODE}) { edges { node { code countries(first: 2, orderBy: {field: CODE}) { `+sel+` } } } } }`, nil)
+func testNestedPageInfoWithoutEdges(t *testing.T, a *apitest.API) {
+	query := func(sel string) apitest.Response {
+		return a.Query(t, `{ regions(first: 3, orderBy: {field: CODE}) { edges { node { code countries(first: 2, orderBy: {field: CODE}) { `+sel+` } } } } }`, nil)
 	}
 	with := query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }`)
 	without := query(`totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`)
 	for i := range 3 {
 		base := fmt.Sprintf("regions.edges.%d.node.countries.", i)
-		if with.num(base+"totalCount") <= 2 {
-			t.Fatalf("region %s has 2 countries or fewer: the test proves nothing", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)))
+		if with.Num(base+"totalCount") <= 2 {
+			t.Fatalf("region %s has 2 countries or fewer: the test proves nothing", with.Str(fmt.Sprintf("regions.edges.%d.node.code", i)))
 		}
-		if got := without.get(base + "pageInfo.hasNextPage"); got != true {
-			t.Errorf("%s: without edges: got hasNextPage %v, want true", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)), got)
+		if got := without.Get(base + "pageInfo.hasNextPage"); got != true {
+			t.Errorf("%s: without edges: got hasNextPage %v, want true", with.Str(fmt.Sprintf("regions.edges.%d.node.code", i)), got)
 		}
 		for _, f := range []string{"totalCount", "pageInfo.hasPreviousPage", "pageInfo.startCursor", "pageInfo.endCursor"} {
-			if got, want := without.get(base+f), with.get(base+f); got != want || want == nil {
-				t.Errorf("%s: without edges: got %s %v, want %v", with.str(fmt.Sprintf("regions.edges.%d.node.code", i)), f, got, want)
+			if got, want := without.Get(base+f), with.Get(base+f); got != want || want == nil {
+				t.Errorf("%s: without edges: got %s %v, want %v", with.Str(fmt.Sprintf("regions.edges.%d.node.code", i)), f, got, want)
 			}
 		}
 	}

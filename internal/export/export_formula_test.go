@@ -1,10 +1,11 @@
-package server_test
+package export_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
 )
 
@@ -12,19 +13,22 @@ import (
 // would run as a formula (a cell starting with =, +, -, @, tab or carriage
 // return) is exported in CSV with a leading apostrophe, so that Excel shows
 // it as text; JSON and NDJSON keep it exactly, and numbers stay numbers.
-func TestExportNeutralisesFormulas(t *testing.T) { forEachBackend(t, testExportNeutralisesFormulas) }
+func TestExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportNeutralisesFormulas)
+}
 
-func testExportNeutralisesFormulas(t *testing.T, a *api) {
+func testExportNeutralisesFormulas(t *testing.T, a *apitest.API) {
 	ctx := context.Background()
 	var org, offerKey int
-	fmt.Sscan(a.column(t, `SELECT provider_id FROM match_offers ORDER BY id LIMIT 1`)[0], &org)
-	fmt.Sscan(a.column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &offerKey)
-	_, key, err := auth.Create(ctx, a.db.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: org})
+	fmt.Sscan(a.Column(t, `SELECT provider_id FROM match_offers ORDER BY id LIMIT 1`)[0], &org)
+	fmt.Sscan(a.Column(t, fmt.Sprintf(`SELECT id FROM match_offers WHERE provider_id = %d ORDER BY id LIMIT 1`, org))[0], &offerKey)
+	_, key, err := auth.Create(ctx, a.DB.Client, auth.CreateOptions{Role: auth.RoleMember, OrganizationID: org})
 	if err != nil {
 		t.Fatal(err)
 	}
-	member := caller{a, key}
-	offer := a.codec.Encode(offerKey)
+	member := apitest.Caller{A: a, Key: key}
+	offer := a.Codec.Encode(offerKey)
 
 	for _, tt := range []struct {
 		name, title, wantCSV string
@@ -38,28 +42,28 @@ func testExportNeutralisesFormulas(t *testing.T, a *api) {
 		{"plain", `Training on patents = fun`, `Training on patents = fun`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := member.do(t, `mutation($id: ID!, $t: String!) { updateMatchOffer(id: $id, input: {title: $t}) { title } }`,
+			r := member.Do(t, `mutation($id: ID!, $t: String!) { updateMatchOffer(id: $id, input: {title: $t}) { title } }`,
 				map[string]any{"id": offer, "t": tt.title})
 			if len(r.Errors) > 0 {
 				t.Fatalf("update: %+v", r.Errors)
 			}
-			if got := r.str("updateMatchOffer.title"); got != tt.title {
+			if got := r.Str("updateMatchOffer.title"); got != tt.title {
 				t.Fatalf("the API stored title %q, want %q", got, tt.title)
 			}
 
-			_, rows := csvRows(t, a.export(t, "/export/matchOffers.csv", nil, ""))
+			_, rows := apitest.CSVRows(t, a.Export(t, "/export/matchOffers.csv", nil, ""))
 			row := rowWithID(t, rows, offer)
 			if got := row["title"]; got != tt.wantCSV {
 				t.Errorf("CSV title: got %q, want %q", got, tt.wantCSV)
 			}
-			if got, want := row["capacity"], a.column(t, fmt.Sprintf(`SELECT capacity FROM match_offers WHERE id = %d`, offerKey))[0]; got != want {
+			if got, want := row["capacity"], a.Column(t, fmt.Sprintf(`SELECT capacity FROM match_offers WHERE id = %d`, offerKey))[0]; got != want {
 				t.Errorf("CSV capacity: got %q, want the number %q", got, want)
 			}
 			for _, format := range []string{"json", "ndjson"} {
-				e := a.export(t, "/export/matchOffers."+format, nil, "")
-				objs := jsonRows
+				e := a.Export(t, "/export/matchOffers."+format, nil, "")
+				objs := apitest.JSONRows
 				if format == "ndjson" {
-					objs = ndjsonRows
+					objs = apitest.NDJSONRows
 				}
 				found := false
 				for _, o := range objs(t, e) {

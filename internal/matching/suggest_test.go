@@ -1,4 +1,4 @@
-package server_test
+package matching_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/apitest"
 	"sscgraph/internal/matching"
 	"sscgraph/internal/viewer"
 )
@@ -34,7 +35,7 @@ import (
 
 // world is the places and topics of a hand-built case.
 type world struct {
-	a    *api
+	a    *apitest.API
 	ctx  context.Context // sscgraph's own writes (viewer.WithSystem)
 	asOf time.Time       // the start of today (UTC): freshness counts from it
 
@@ -49,12 +50,12 @@ type world struct {
 	alpha, beta, gamma, delta *ent.Topic // IP area, IP area, sector, sector
 }
 
-func newWorld(t *testing.T, a *api) *world {
+func newWorld(t *testing.T, a *apitest.API) *world {
 	t.Helper()
 	w := &world{a: a, ctx: viewer.WithSystem(context.Background(), viewer.System{Name: "test"})}
 	w.asOf = time.Now().UTC().Truncate(24 * time.Hour)
-	c := a.db.Client
-	ids := a.column(t, `SELECT c.id FROM countries c JOIN regions r ON r.id = c.region_id
+	c := a.DB.Client
+	ids := a.Column(t, `SELECT c.id FROM countries c JOIN regions r ON r.id = c.region_id
 		WHERE r.code <> 'DEVELOPED'
 		AND NOT EXISTS (SELECT 1 FROM match_offer_target_countries x WHERE x.country_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM activity_beneficiary_countries x WHERE x.country_id = c.id)
@@ -91,7 +92,7 @@ func newWorld(t *testing.T, a *api) *world {
 
 // org makes an organization in a country (none for nil).
 func (w *world) org(name string, in *ent.Country) *ent.Organization {
-	c := w.a.db.Client.Organization.Create().SetName(name).SetKind(organization.KindIP_OFFICE)
+	c := w.a.DB.Client.Organization.Create().SetName(name).SetKind(organization.KindIP_OFFICE)
 	if in != nil {
 		c.SetCountryID(in.ID)
 	}
@@ -113,7 +114,7 @@ type offerSpec struct {
 }
 
 func (w *world) offer(title string, s offerSpec) *ent.MatchOffer {
-	c := w.a.db.Client.MatchOffer.Create().SetTitle(title).SetKind(s.kind).SetStatus(s.status).
+	c := w.a.DB.Client.MatchOffer.Create().SetTitle(title).SetKind(s.kind).SetStatus(s.status).
 		SetPostedAt(s.posted).SetNillableExpiresAt(s.expires).SetLanguages(s.languages).
 		SetProviderID(s.provider.ID).SetCapacity(s.capacity)
 	for _, t := range s.topics {
@@ -139,7 +140,7 @@ type needSpec struct {
 }
 
 func (w *world) need(title string, s needSpec) *ent.MatchNeed {
-	c := w.a.db.Client.MatchNeed.Create().SetTitle(title).SetKind(s.kind).SetStatus(s.status).
+	c := w.a.DB.Client.MatchNeed.Create().SetTitle(title).SetKind(s.kind).SetStatus(s.status).
 		SetPostedAt(w.asOf.AddDate(0, 0, -3)).SetLanguages(s.languages).
 		SetSeekerID(s.seeker.ID).SetCountryID(s.in.ID)
 	for _, t := range s.topics {
@@ -150,7 +151,7 @@ func (w *world) need(title string, s needSpec) *ent.MatchNeed {
 
 // matchWith gives an offer a match in status with a need of its own.
 func (w *world) matchWith(o *ent.MatchOffer, n *ent.MatchNeed, status match.Status) {
-	w.a.db.Client.Match.Create().SetOfferID(o.ID).SetNeedID(n.ID).SetStatus(status).SetScore(0.5).SaveX(w.ctx)
+	w.a.DB.Client.Match.Create().SetOfferID(o.ID).SetNeedID(n.ID).SetStatus(status).SetScore(0.5).SaveX(w.ctx)
 }
 
 // expected is a suggestion as worked out by hand: the components of its
@@ -239,9 +240,9 @@ type connection struct {
 }
 
 // suggest runs a suggestion query and decodes the connection at field.
-func suggest(t *testing.T, a *api, query, field string, vars map[string]any) connection {
+func suggest(t *testing.T, a *apitest.API, query, field string, vars map[string]any) connection {
 	t.Helper()
-	r := a.query(t, query, vars)
+	r := a.Query(t, query, vars)
 	raw, err := json.Marshal(r.Data[field])
 	if err != nil {
 		t.Fatal(err)
@@ -316,9 +317,12 @@ func (w *world) sameDay(t *testing.T) {
 
 // TestSuggestedOffersRanking: a need and offers that differ from a base
 // offer in one component each, and offers that must never be suggested.
-func TestSuggestedOffersRanking(t *testing.T) { forEachBackend(t, testSuggestedOffersRanking) }
+func TestSuggestedOffersRanking(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedOffersRanking)
+}
 
-func testSuggestedOffersRanking(t *testing.T, a *api) {
+func testSuggestedOffersRanking(t *testing.T, a *apitest.API) {
 	w := newWorld(t, a)
 	seeker := w.org("Seeker office", w.here)
 	developing := w.org("Provider in a developing country", w.away)
@@ -401,7 +405,7 @@ func testSuggestedOffersRanking(t *testing.T, a *api) {
 		e("old", 2, 0, func(x *expected) { x.age = 400 }, alpha),
 		e("a sector only", 1, 0, nil, "shares a sector: Gamma industry", posted),
 	}
-	got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.codec.Encode(need.ID), "first": 50})
+	got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.Codec.Encode(need.ID), "first": 50})
 	w.sameDay(t)
 	checkRanking(t, got, want, expected.score)
 	if got.PageInfo.HasNextPage || got.PageInfo.HasPreviousPage {
@@ -412,9 +416,12 @@ func testSuggestedOffersRanking(t *testing.T, a *api) {
 // TestSuggestedNeedsRanking is the mirror: an offer and needs that differ
 // from a base need in one component each. Each pair's score is the one
 // suggestedOffers gives it from the need's side.
-func TestSuggestedNeedsRanking(t *testing.T) { forEachBackend(t, testSuggestedNeedsRanking) }
+func TestSuggestedNeedsRanking(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedNeedsRanking)
+}
 
-func testSuggestedNeedsRanking(t *testing.T, a *api) {
+func testSuggestedNeedsRanking(t *testing.T, a *apitest.API) {
 	w := newWorld(t, a)
 	provider := w.org("Provider in a developing country", w.away)
 	developing := w.org("Seeker in a developing country", w.far)
@@ -473,14 +480,14 @@ func testSuggestedNeedsRanking(t *testing.T, a *api) {
 		e("nothing shared but the country", 0, 2, matching.PlaceCountry, nil, "is for "+w.here.Name+", which the offer targets"),
 		e("a sector only", 1, 3, 0, nil, "shares a sector: Gamma industry"),
 	}
-	got := suggest(t, a, needsQuery, "suggestedNeeds", map[string]any{"offer": a.codec.Encode(offer.ID), "first": 50})
+	got := suggest(t, a, needsQuery, "suggestedNeeds", map[string]any{"offer": a.Codec.Encode(offer.ID), "first": 50})
 	w.sameDay(t)
 	checkRanking(t, got, want, expected.score)
 
 	// The same pair scores the same from the need's side.
 	for _, e := range got.Edges {
 		from := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": e.id(), "first": 100})
-		i := slices.IndexFunc(from.Edges, func(s suggestion) bool { return s.id() == a.codec.Encode(offer.ID) })
+		i := slices.IndexFunc(from.Edges, func(s suggestion) bool { return s.id() == a.Codec.Encode(offer.ID) })
 		if i < 0 {
 			t.Errorf("%s: suggestedOffers does not suggest the offer back", e.name())
 			continue
@@ -496,12 +503,13 @@ func testSuggestedNeedsRanking(t *testing.T, a *api) {
 // each; then the same ask made through an activity, whose own consultants
 // are left out.
 func TestSuggestedConsultantsRanking(t *testing.T) {
-	forEachBackend(t, testSuggestedConsultantsRanking)
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedConsultantsRanking)
 }
 
-func testSuggestedConsultantsRanking(t *testing.T, a *api) {
+func testSuggestedConsultantsRanking(t *testing.T, a *apitest.API) {
 	w := newWorld(t, a)
-	c := a.db.Client
+	c := a.DB.Client
 	activityIn := func(title string, in *ent.Country, consultants ...*ent.Consultant) *ent.Activity {
 		b := c.Activity.Create().SetTitle(title).SetKind(activity.KindTECHNICAL_ASSISTANCE).
 			SetType(activity.TypeWORKSHOP).SetStatus(activity.StatusCOMPLETED).
@@ -590,7 +598,7 @@ func testSuggestedConsultantsRanking(t *testing.T, a *api) {
 		want = append(want, expected{name: x.name, reasons: x.reasons})
 	}
 	byName := func(e expected) float64 { return scores[e.name] }
-	codec := a.codec
+	codec := a.Codec
 	got := suggest(t, a, consultantsQuery, "suggestedConsultants", map[string]any{
 		"topics":  []string{codec.Encode(w.alpha.ID), codec.Encode(w.gamma.ID)},
 		"country": codec.Encode(w.here.ID), "language": "es", "first": 50,
@@ -630,9 +638,12 @@ func testSuggestedConsultantsRanking(t *testing.T, a *api) {
 // at a time and compares them with one page of all: the same rows in the
 // same order, the same count on every page, and page info that says
 // where each page is.
-func TestSuggestedOffersPaging(t *testing.T) { forEachBackend(t, testSuggestedOffersPaging) }
+func TestSuggestedOffersPaging(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedOffersPaging)
+}
 
-func testSuggestedOffersPaging(t *testing.T, a *api) {
+func testSuggestedOffersPaging(t *testing.T, a *apitest.API) {
 	// The OPEN need with the most suggestions in the demo data.
 	best, all := "", connection{}
 	for _, id := range openNeedIDs(t, a) {
@@ -695,15 +706,15 @@ func testSuggestedOffersPaging(t *testing.T, a *api) {
 	}
 }
 
-func openNeedIDs(t *testing.T, a *api) []string {
+func openNeedIDs(t *testing.T, a *apitest.API) []string {
 	t.Helper()
 	var out []string
-	for _, k := range a.column(t, `SELECT id FROM match_needs WHERE status = 'OPEN' ORDER BY id`) {
+	for _, k := range a.Column(t, `SELECT id FROM match_needs WHERE status = 'OPEN' ORDER BY id`) {
 		id, err := strconv.Atoi(k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, a.codec.Encode(id))
+		out = append(out, a.Codec.Encode(id))
 	}
 	return out
 }
@@ -712,7 +723,8 @@ func openNeedIDs(t *testing.T, a *api) []string {
 // of the demo data, which offers can be suggested and their scores, with
 // plain Go over rows read by plain SQL, and compares the whole ranking.
 func TestSuggestedOffersMatchIndependentScore(t *testing.T) {
-	forEachBackend(t, testSuggestedOffersMatchIndependentScore)
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestedOffersMatchIndependentScore)
 }
 
 // plainOffer is an offer as the independent computation reads it.
@@ -725,8 +737,8 @@ type plainOffer struct {
 	topics, countries, regions   map[int]bool
 }
 
-func testSuggestedOffersMatchIndependentScore(t *testing.T, a *api) {
-	db := a.db.SQL
+func testSuggestedOffersMatchIndependentScore(t *testing.T, a *apitest.API) {
+	db := a.DB.SQL
 	rows := func(query string, scan func(scan func(...any) error)) {
 		t.Helper()
 		r, err := db.Query(query)
@@ -885,16 +897,16 @@ func testSuggestedOffersMatchIndependentScore(t *testing.T, a *api) {
 			}
 			return x.id - y.id
 		})
-		got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.codec.Encode(n.id), "first": 100})
+		got := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": a.Codec.Encode(n.id), "first": 100})
 		compared += len(want)
 		if got.TotalCount != len(want) || len(got.Edges) != len(want) {
 			problems = append(problems, fmt.Sprintf("need %d: %d suggestions (totalCount %d), want %d", n.id, len(got.Edges), got.TotalCount, len(want)))
 			continue
 		}
 		for i, e := range got.Edges {
-			if e.id() != a.codec.Encode(want[i].id) || math.Abs(e.Node.Score*1e6-float64(want[i].points)) > 1 {
+			if e.id() != a.Codec.Encode(want[i].id) || math.Abs(e.Node.Score*1e6-float64(want[i].points)) > 1 {
 				problems = append(problems, fmt.Sprintf("need %d, #%d: offer %s score %v, want offer %s score %v", n.id, i, e.id(), e.Node.Score,
-					a.codec.Encode(want[i].id), float64(want[i].points)/1e6))
+					a.Codec.Encode(want[i].id), float64(want[i].points)/1e6))
 				break
 			}
 		}
@@ -914,12 +926,15 @@ func testSuggestedOffersMatchIndependentScore(t *testing.T, a *api) {
 // TestSuggestBadInput: wrong or unknown IDs, cursors of other connections
 // and page sizes out of range are refused as BAD_USER_INPUT naming what is
 // wrong, never answered with a server error.
-func TestSuggestBadInput(t *testing.T) { forEachBackend(t, testSuggestBadInput) }
+func TestSuggestBadInput(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestBadInput)
+}
 
-func testSuggestBadInput(t *testing.T, a *api) {
-	codec := a.codec
+func testSuggestBadInput(t *testing.T, a *apitest.API) {
+	codec := a.Codec
 	first := func(query string) string {
-		v, err := strconv.Atoi(a.column(t, query)[0])
+		v, err := strconv.Atoi(a.Column(t, query)[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -932,15 +947,15 @@ func testSuggestBadInput(t *testing.T, a *api) {
 	// IDs of the right type that name no row.
 	beyond := func(table string) string {
 		var last int
-		if _, err := fmt.Sscan(a.column(t, `SELECT MAX(id) FROM `+table)[0], &last); err != nil {
+		if _, err := fmt.Sscan(a.Column(t, `SELECT MAX(id) FROM `+table)[0], &last); err != nil {
 			t.Fatal(err)
 		}
 		return codec.Encode(last + 1000)
 	}
 	noNeed, noOffer, noTopic, noActivity := beyond("match_needs"), beyond("match_offers"), beyond("topics"), beyond("activities")
 	cursorOf := func(query string, vars map[string]any, path string) string {
-		r := a.query(t, query, vars)
-		return r.str(path)
+		r := a.Query(t, query, vars)
+		return r.Str(path)
 	}
 	activityCursor := cursorOf(`{ activities(first: 1) { edges { cursor } } }`, nil, "activities.edges.0.cursor")
 	offersCursor := cursorOf(`{ matchOffers(first: 1) { edges { cursor } } }`, nil, "matchOffers.edges.0.cursor")
@@ -1013,7 +1028,7 @@ func testSuggestBadInput(t *testing.T, a *api) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := a.post(t, tc.query, tc.vars)
+			r := a.Post(t, tc.query, tc.vars)
 			if r.Status >= 500 {
 				t.Fatalf("status %d", r.Status)
 			}
@@ -1024,7 +1039,7 @@ func testSuggestBadInput(t *testing.T, a *api) {
 			if tc.code != "" {
 				want = tc.code
 			}
-			if code := errCode(r); code != want {
+			if code := apitest.ErrCode(r); code != want {
 				t.Fatalf("code %q, want %s: %+v", code, want, r.Errors)
 			}
 			for _, s := range tc.want {
@@ -1039,9 +1054,12 @@ func testSuggestBadInput(t *testing.T, a *api) {
 // TestSuggestCost: a suggestion connection costs its page, like any
 // connection, so nested connections under it multiply by the page; a
 // totalCount costs a default page.
-func TestSuggestCost(t *testing.T) { forEachBackend(t, testSuggestCost) }
+func TestSuggestCost(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestCost)
+}
 
-func testSuggestCost(t *testing.T, a *api) {
+func testSuggestCost(t *testing.T, a *apitest.API) {
 	need := openNeedIDs(t, a)[0]
 	cases := []struct {
 		query string
@@ -1053,7 +1071,7 @@ func testSuggestCost(t *testing.T, a *api) {
 		{`query($n: ID!) { suggestedOffers(need: $n, first: 7) { pageInfo { hasNextPage } } }`, 1},
 	}
 	for _, tc := range cases {
-		r := a.query(t, tc.query, map[string]any{"n": need})
+		r := a.Query(t, tc.query, map[string]any{"n": need})
 		cost, _ := r.Extensions["cost"].(map[string]any)
 		if got, _ := cost["requestedQueryCost"].(float64); int(got) != tc.want {
 			t.Errorf("%s: cost %v, want %d", tc.query, cost["requestedQueryCost"], tc.want)
@@ -1064,9 +1082,12 @@ func testSuggestCost(t *testing.T, a *api) {
 // TestSuggestStatementCount: the suggested rows' nested fields are loaded a
 // level at a time, as in every connection, so a page of 20 costs as many
 // statements as a page of 2.
-func TestSuggestStatementCount(t *testing.T) { forEachBackend(t, testSuggestStatementCount) }
+func TestSuggestStatementCount(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testSuggestStatementCount)
+}
 
-func testSuggestStatementCount(t *testing.T, a *api) {
+func testSuggestStatementCount(t *testing.T, a *apitest.API) {
 	var need string
 	for _, id := range openNeedIDs(t, a) {
 		if c := suggest(t, a, offersQuery, "suggestedOffers", map[string]any{"need": id, "first": 20}); len(c.Edges) >= 10 {
@@ -1085,14 +1106,14 @@ func testSuggestStatementCount(t *testing.T, a *api) {
 	  } } } } }`
 	counts := map[int]int64{}
 	for _, first := range []int{2, 20} {
-		before := a.statements.Load()
-		r := a.query(t, nested, map[string]any{"n": need, "first": first})
-		counts[first] = a.statements.Load() - before
-		if n := len(r.list("suggestedOffers.edges")); n < min(first, 10) {
+		before := a.Statements.Load()
+		r := a.Query(t, nested, map[string]any{"n": need, "first": first})
+		counts[first] = a.Statements.Load() - before
+		if n := len(r.List("suggestedOffers.edges")); n < min(first, 10) {
 			t.Fatalf("first: %d gave %d edges", first, n)
 		}
-		if r.str("suggestedOffers.edges.0.node.offer.provider.name") == "" {
-			t.Fatalf("nested fields missing: %v", r.get("suggestedOffers.edges.0"))
+		if r.Str("suggestedOffers.edges.0.node.offer.provider.name") == "" {
+			t.Fatalf("nested fields missing: %v", r.Get("suggestedOffers.edges.0"))
 		}
 	}
 	if counts[2] != counts[20] {
