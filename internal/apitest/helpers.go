@@ -2,7 +2,6 @@ package apitest
 
 import (
 	"testing"
-
 )
 
 // TopLevel is the root connection of each type.
