@@ -75,6 +75,6 @@ func (AuditEvent) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of the AuditEvent: ADMIN keys read it; only the audit hook
-// writes it.
+// Policy of the AuditEvent: ADMIN keys read it; only package audit (for
+// the audit hook and bulk writers) writes it, past this policy.
 func (AuditEvent) Policy() ent.Policy { return adminPolicy() }
