@@ -298,13 +298,19 @@ func markIDTargets(g *gen.Graph, s *ast.Schema) error {
 	genPascal := gen.Funcs["pascal"].(func(string) string)
 	genSingular := gen.Funcs["singular"].(func(string) string)
 	for _, n := range g.Nodes {
-		if def := s.Types[n.Name+"WhereInput"]; def != nil {
-			for _, f := range def.Fields {
-				// id, idNEQ, idIn, …: entgql names a field's
-				// predicates by appending the operator to it.
-				if holdsIDs(f.Type) && (f.Name == "id" || strings.HasPrefix(f.Name, "id") && isUpper(f.Name[2])) {
-					markIDOf(f, n.Name)
+		if def := s.Types[n.Name+"WhereInput"]; def != nil && n.ID != nil {
+			// id, idNEQ, idIn, …: entgql names a field's predicates
+			// by appending the operator to it.
+			for _, op := range n.ID.Ops() {
+				fn := genCamel(n.ID.Name)
+				if op != gen.EQ {
+					fn = genCamel(n.ID.Name + "_" + op.Name())
 				}
+				f := def.Fields.ForName(fn)
+				if f == nil || !holdsIDs(f.Type) {
+					return fmt.Errorf("%s has no ID field %s: entgql changed its naming; revisit ent/entc.go", def.Name, fn)
+				}
+				markIDOf(f, n.Name)
 			}
 		}
 		for _, create := range []bool{true, false} {
@@ -359,8 +365,6 @@ func markIDOf(f *ast.FieldDefinition, typ string) {
 // entgql writes some types as names ("[ID!]" is one name to it), so the
 // type is read from its text.
 func holdsIDs(t *ast.Type) bool { return strings.Trim(t.String(), "[]!") == "ID" }
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // camel turns an ent edge name (snake_case) into its GraphQL field name.
 func camel(s string) string {
