@@ -35,7 +35,7 @@ func main() {
 		entgql.WithSchemaPath("../graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(describeTypes),
+		entgql.WithSchemaHook(describeTypes, markIDTargets),
 	)
 	if err != nil {
 		slog.Error("creating entgql extension", "err", err)
@@ -58,8 +58,7 @@ func main() {
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("nodetypes").ParseFiles("template/nodetypes.tmpl")),
 			gen.MustParse(gen.NewTemplate("pagesql").ParseFiles("template/pagesql.tmpl")),
-			gen.MustParse(gen.NewTemplate("inputids").ParseFiles("template/inputids.tmpl")),
-			gen.MustParse(gen.NewTemplate("orderfields").ParseFiles("template/inputids.tmpl")),
+			gen.MustParse(gen.NewTemplate("orderfields").ParseFiles("template/orderfields.tmpl")),
 		},
 	},
 		entc.Extensions(ex),
@@ -285,6 +284,87 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 	}
 	return nil
 }
+
+// markIDTargets puts @idOf(type:) (graph/schema/ids.graphqls) on the ID
+// fields of the inputs entgql generates, with the type of the rows they
+// name as the ent graph knows it: the id fields of a where-input name rows
+// of its own type, the edge fields of a create or update input rows of the
+// edge's type. The API's checks read the directive from the schema, so an
+// input field cannot hold IDs without saying of which type (graph's tests
+// fail on any that does not). The field names are entgql's (its
+// mutation-input and where-input generators).
+func markIDTargets(g *gen.Graph, s *ast.Schema) error {
+	genCamel := gen.Funcs["camel"].(func(string) string)
+	genPascal := gen.Funcs["pascal"].(func(string) string)
+	genSingular := gen.Funcs["singular"].(func(string) string)
+	for _, n := range g.Nodes {
+		if def := s.Types[n.Name+"WhereInput"]; def != nil && n.ID != nil {
+			// id, idNEQ, idIn, …: entgql names a field's predicates
+			// by appending the operator to it.
+			for _, op := range n.ID.Ops() {
+				fn := genCamel(n.ID.Name)
+				if op != gen.EQ {
+					fn = genCamel(n.ID.Name + "_" + op.Name())
+				}
+				f := def.Fields.ForName(fn)
+				if f == nil || !holdsIDs(f.Type) {
+					return fmt.Errorf("%s has no ID field %s: entgql changed its naming; revisit ent/entc.go", def.Name, fn)
+				}
+				markIDOf(f, n.Name)
+			}
+		}
+		for _, create := range []bool{true, false} {
+			desc := entgql.MutationDescriptor{Type: n, IsCreate: create}
+			name, err := desc.Input()
+			if err != nil {
+				return fmt.Errorf("naming %s's mutation input: %w", n.Name, err)
+			}
+			def := s.Types[name]
+			if def == nil {
+				continue
+			}
+			edges, err := desc.InputEdges()
+			if err != nil {
+				return fmt.Errorf("listing the edges of %s: %w", name, err)
+			}
+			for _, e := range edges {
+				var names []string
+				switch {
+				case e.Unique:
+					names = []string{genCamel(e.Name) + "ID"}
+				case create:
+					names = []string{genCamel(genSingular(e.Name)) + "IDs"}
+				default:
+					names = []string{"add" + genPascal(genSingular(e.Name)) + "IDs", "remove" + genPascal(genSingular(e.Name)) + "IDs"}
+				}
+				for _, fn := range names {
+					f := def.Fields.ForName(fn)
+					if f == nil || !holdsIDs(f.Type) {
+						return fmt.Errorf("%s has no ID field %s for edge %s: entgql changed its naming; revisit ent/entc.go", name, fn, e.Name)
+					}
+					markIDOf(f, e.Type.Name)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// markIDOf declares on an input field the type of the rows its IDs name.
+func markIDOf(f *ast.FieldDefinition, typ string) {
+	f.Directives = append(f.Directives, &ast.Directive{
+		Name: "idOf",
+		Arguments: ast.ArgumentList{{
+			Name:  "type",
+			Value: &ast.Value{Kind: ast.StringValue, Raw: typ},
+		}},
+	})
+}
+
+// holdsIDs reports whether a field is of type ID or a list of IDs.
+// entgql writes some types as names ("[ID!]" is one name to it), so the
+// type is read from its text.
+func holdsIDs(t *ast.Type) bool { return strings.Trim(t.String(), "[]!") == "ID" }
 
 // camel turns an ent edge name (snake_case) into its GraphQL field name.
 func camel(s string) string {

@@ -42,9 +42,9 @@ const (
 //     the connection's type and carry the values of its order;
 //   - page sizes given through variables are within 0..MaxPageSize, and a
 //     connection never ends up with neither first nor last;
-//   - every ID is one this service issued, and an ID where a type is
-//     expected (the id fields of TWhereInput, an edge of a create or
-//     update input, the id of updateT) is an ID of that type;
+//   - every ID is one this service issued, and an ID where the schema
+//     names a type (@idOf: the id fields of TWhereInput, an edge of a
+//     create or update input, the id of updateT …) is an ID of that type;
 //   - filters are bounded: conditions per operation, nesting, list lengths;
 //   - the price: each connection weighs its page times the pages above it
 //     (the most nodes it can return), a totalCount CountWeight per parent,
@@ -64,6 +64,9 @@ type Checks struct {
 	Sizes TableSizes
 
 	schema *ast.Schema
+	// idTargets is the type each ID argument and input field must name
+	// (IDTargets).
+	idTargets map[string]string
 	// typeWeight is what __type returns for each type; schemaWeight what
 	// __schema returns.
 	typeWeight   map[string]int
@@ -78,10 +81,12 @@ var (
 // ExtensionName names the extension in gqlgen's registry.
 func (*Checks) ExtensionName() string { return "Checks" }
 
-// Validate keeps the schema, to know the types of input fields, and prices
-// its introspection.
+// Validate keeps the schema, to know the types of input fields, reads the
+// types ID arguments and input fields must name, and prices its
+// introspection.
 func (c *Checks) Validate(es graphql.ExecutableSchema) error {
 	c.schema = es.Schema()
+	c.idTargets = IDTargets(c.schema)
 	c.typeWeight = map[string]int{}
 	c.schemaWeight = 1
 	for name, def := range c.schema.Types {
@@ -578,23 +583,18 @@ func saturatingMul(a, b int) int {
 	return a * b
 }
 
-// argTarget is the type the id argument of an update or delete mutation
-// must name: updateProject(id:) takes a Project's ID.
+// argTarget is the type the IDs of f's argument arg must be of: the
+// argument's @idOf, unless its resolver checks the type itself; "" for
+// any type.
 func (w *walker) argTarget(f *ast.Field, arg string) string {
-	if typ, ok := handArgIDTargets[f.Name+"."+arg]; ok {
-		return typ
-	}
-	if arg != "id" {
+	if f.ObjectDefinition == nil {
 		return ""
 	}
-	for _, prefix := range []string{"update", "delete"} {
-		if typ, ok := strings.CutPrefix(f.Name, prefix); ok {
-			if def := w.checks.schema.Types[typ]; def != nil && def.Kind == ast.Object {
-				return typ
-			}
-		}
+	key := argKey(f.ObjectDefinition.Name, f.Name, arg)
+	if _, own := ResolverIDChecks[key]; own {
+		return ""
 	}
-	return ""
+	return w.checks.idTargets[key]
 }
 
 // mayHoldIDs reports whether a value of type t can contain an ID.
@@ -605,13 +605,6 @@ func (w *walker) mayHoldIDs(t *ast.Type) bool {
 	}
 	def := w.checks.schema.Types[name]
 	return def != nil && def.Kind == ast.InputObject
-}
-
-// whereIDFields are the fields of an entgql where-input that hold IDs of
-// the input's own type.
-var whereIDFields = map[string]bool{
-	"id": true, "idNEQ": true, "idIn": true, "idNotIn": true,
-	"idGT": true, "idGTE": true, "idLT": true, "idLTE": true,
 }
 
 // checkIDs walks a value of type t and returns a message naming the first
@@ -643,22 +636,12 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 	if !ok {
 		return ""
 	}
-	owner, isWhere := strings.CutSuffix(def.Name, "WhereInput")
 	for _, fd := range def.Fields {
 		fv, ok := obj[fd.Name]
 		if !ok || fv == nil {
 			continue
 		}
-		expect := ""
-		switch {
-		case isWhere && whereIDFields[fd.Name]:
-			expect = owner
-		case fd.Type.Name() == "ID":
-			expect = ent.InputIDTargets[def.Name+"."+fd.Name]
-			if expect == "" {
-				expect = handInputIDTargets[def.Name+"."+fd.Name]
-			}
-		}
+		expect := w.checks.idTargets[def.Name+"."+fd.Name]
 		if msg := w.checkIDs(fd.Type, fv, expect, path+"."+fd.Name); msg != "" {
 			return msg
 		}
@@ -666,17 +649,67 @@ func (w *walker) checkIDs(t *ast.Type, v any, want, path string) string {
 	return ""
 }
 
-// handArgIDTargets are the ID arguments of hand-written mutations whose
-// names do not say their type as update… and delete… do.
-var handArgIDTargets = map[string]string{
-	"setActivityBeneficiaries.id": "Activity",
+// IDTargets reads from a schema the type each ID argument and ID input
+// field must name: its @idOf (graph/schema/ids.graphqls), written by hand
+// in graph/schema and derived from the ent graph for the inputs entgql
+// generates (ent/entc.go). Arguments are keyed "Type.field(argument)",
+// input fields "Input.field". The checks read it once, when the schema is
+// validated, so that a new argument or field is checked as soon as it
+// says of which type its IDs are (graph's tests fail on one that does not).
+func IDTargets(s *ast.Schema) map[string]string {
+	targets := map[string]string{}
+	for name, def := range s.Types {
+		for _, f := range def.Fields {
+			if def.Kind == ast.InputObject {
+				if typ := idOf(f.Directives); typ != "" {
+					targets[name+"."+f.Name] = typ
+				}
+				continue
+			}
+			for _, a := range f.Arguments {
+				if typ := idOf(a.Directives); typ != "" {
+					targets[argKey(name, f.Name, a.Name)] = typ
+				}
+			}
+		}
+	}
+	return targets
 }
 
-// handInputIDTargets are the ID fields of the inputs written by hand in
-// graph/schema (ent.InputIDTargets has the generated ones), with the type
-// of the rows they name.
-var handInputIDTargets = map[string]string{
-	"BeneficiaryInput.countryID": "Country",
+// idOf is the type an @idOf directive among list names, or "".
+func idOf(list ast.DirectiveList) string {
+	d := list.ForName("idOf")
+	if d == nil {
+		return ""
+	}
+	if a := d.Arguments.ForName("type"); a != nil && a.Value != nil {
+		return a.Value.Raw
+	}
+	return ""
+}
+
+func argKey(typ, field, arg string) string { return typ + "." + field + "(" + arg + ")" }
+
+// ResolverIDChecks are the ID arguments whose resolvers answer an ID of
+// another type themselves, in words clients have read since they were
+// added: the checks decode these IDs but leave their type to the
+// resolvers, so that those answers stay the same. Every other ID argument
+// with an @idOf is checked here. Each entry says who answers and how.
+var ResolverIDChecks = map[string]string{
+	"Query.suggestedOffers(need)":           "package matching refuses it with gid.CheckType, for Go callers too",
+	"Query.suggestedNeeds(offer)":           "package matching refuses it with gid.CheckType, for Go callers too",
+	"Query.suggestedConsultants(activity)":  "package matching refuses it with gid.CheckType, for Go callers too",
+	"Query.suggestedConsultants(topics)":    "package matching refuses it with gid.CheckType, for Go callers too",
+	"Query.suggestedConsultants(country)":   "package matching refuses it with gid.CheckType, for Go callers too",
+	"Subscription.matchChanged(need)":       "graph/subscribe.go refuses it with gid.CheckType",
+	"Subscription.matchChanged(offer)":      "graph/subscribe.go refuses it with gid.CheckType",
+	"Subscription.suggestionsChanged(need)": "package matching refuses it with gid.CheckType, for Go callers too",
+	"Mutation.proposeMatch(need)":           "graph/matchflow.go answers that no MatchNeed has that ID",
+	"Mutation.proposeMatch(offer)":          "graph/matchflow.go answers that no MatchOffer has that ID",
+	"Mutation.respondToMatch(id)":           "graph/matchflow.go answers that no Match has that ID",
+	"Mutation.completeMatch(id)":            "graph/matchflow.go answers that no Match has that ID",
+	"Mutation.withdrawMatch(id)":            "graph/matchflow.go answers that no Match has that ID",
+	"Mutation.revokeAPIKey(id)":             "package auth answers that no unrevoked key has that ID, as for any ID of no key (keys are no oracle)",
 }
 
 func checkID(codec *gid.Codec, v any, want, path string) string {

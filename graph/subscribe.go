@@ -431,8 +431,9 @@ func missingPosting(err error, arg, typ string) error {
 }
 
 // checkIDType refuses an ID of another type where a type is expected: the
-// operation's checks know the types of ID fields of inputs, not of plain
-// ID arguments.
+// operation's checks leave the type of matchChanged's arguments to it
+// (ResolverIDChecks), so that the refusal names the argument alone, as it
+// always has.
 func checkIDType(ctx context.Context, id *int, arg, typ string) error {
 	if id == nil {
 		return nil

@@ -4285,14 +4285,14 @@ input APIKeyWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "APIKey")
+  idNEQ: ID @idOf(type: "APIKey")
+  idIn: [ID!] @idOf(type: "APIKey")
+  idNotIn: [ID!] @idOf(type: "APIKey")
+  idGT: ID @idOf(type: "APIKey")
+  idGTE: ID @idOf(type: "APIKey")
+  idLT: ID @idOf(type: "APIKey")
+  idLTE: ID @idOf(type: "APIKey")
   """
   name field predicates
   """
@@ -4695,14 +4695,14 @@ input ActivityWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Activity")
+  idNEQ: ID @idOf(type: "Activity")
+  idIn: [ID!] @idOf(type: "Activity")
+  idNotIn: [ID!] @idOf(type: "Activity")
+  idGT: ID @idOf(type: "Activity")
+  idGTE: ID @idOf(type: "Activity")
+  idLT: ID @idOf(type: "Activity")
+  idLTE: ID @idOf(type: "Activity")
   """
   demo field predicates
   """
@@ -5007,14 +5007,14 @@ input AuditEventWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "AuditEvent")
+  idNEQ: ID @idOf(type: "AuditEvent")
+  idIn: [ID!] @idOf(type: "AuditEvent")
+  idNotIn: [ID!] @idOf(type: "AuditEvent")
+  idGT: ID @idOf(type: "AuditEvent")
+  idGTE: ID @idOf(type: "AuditEvent")
+  idLT: ID @idOf(type: "AuditEvent")
+  idLTE: ID @idOf(type: "AuditEvent")
   """
   at field predicates
   """
@@ -5287,14 +5287,14 @@ input ConsultantWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Consultant")
+  idNEQ: ID @idOf(type: "Consultant")
+  idIn: [ID!] @idOf(type: "Consultant")
+  idNotIn: [ID!] @idOf(type: "Consultant")
+  idGT: ID @idOf(type: "Consultant")
+  idGTE: ID @idOf(type: "Consultant")
+  idLT: ID @idOf(type: "Consultant")
+  idLTE: ID @idOf(type: "Consultant")
   """
   demo field predicates
   """
@@ -5752,14 +5752,14 @@ input CountryWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Country")
+  idNEQ: ID @idOf(type: "Country")
+  idIn: [ID!] @idOf(type: "Country")
+  idNotIn: [ID!] @idOf(type: "Country")
+  idGT: ID @idOf(type: "Country")
+  idGTE: ID @idOf(type: "Country")
+  idLT: ID @idOf(type: "Country")
+  idLTE: ID @idOf(type: "Country")
   """
   code field predicates
   """
@@ -5975,13 +5975,13 @@ input CreateActivityInput {
   Budget in Swiss francs, where known.
   """
   budget: Float
-  projectID: ID
-  venueCountryID: ID
-  beneficiaryCountryIDs: [ID!]
-  providerCountryIDs: [ID!]
-  consultantIDs: [ID!]
-  partnerIDs: [ID!]
-  topicIDs: [ID!]
+  projectID: ID @idOf(type: "Project")
+  venueCountryID: ID @idOf(type: "Country")
+  beneficiaryCountryIDs: [ID!] @idOf(type: "Country")
+  providerCountryIDs: [ID!] @idOf(type: "Country")
+  consultantIDs: [ID!] @idOf(type: "Consultant")
+  partnerIDs: [ID!] @idOf(type: "Organization")
+  topicIDs: [ID!] @idOf(type: "Topic")
 }
 """
 CreateConsultantInput is used for create Consultant object.
@@ -6012,9 +6012,9 @@ input CreateConsultantInput {
   E-mail address; personal data.
   """
   email: String
-  nationalityID: ID
-  expertiseIDs: [ID!]
-  activityIDs: [ID!]
+  nationalityID: ID @idOf(type: "Country")
+  expertiseIDs: [ID!] @idOf(type: "Topic")
+  activityIDs: [ID!] @idOf(type: "Activity")
 }
 """
 CreateCountryInput is used for create Country object.
@@ -6057,15 +6057,15 @@ input CreateCountryInput {
   Provenance remarks, e.g. where the bureau assignment is sscgraph's own judgement. At most 20,000 characters.
   """
   note: String
-  regionID: ID!
-  projectIDs: [ID!]
-  activityIDs: [ID!]
-  providedActivityIDs: [ID!]
-  hostedActivityIDs: [ID!]
-  consultantIDs: [ID!]
-  organizationIDs: [ID!]
-  needIDs: [ID!]
-  targetingOfferIDs: [ID!]
+  regionID: ID! @idOf(type: "Region")
+  projectIDs: [ID!] @idOf(type: "Project")
+  activityIDs: [ID!] @idOf(type: "Activity")
+  providedActivityIDs: [ID!] @idOf(type: "Activity")
+  hostedActivityIDs: [ID!] @idOf(type: "Activity")
+  consultantIDs: [ID!] @idOf(type: "Consultant")
+  organizationIDs: [ID!] @idOf(type: "Organization")
+  needIDs: [ID!] @idOf(type: "MatchNeed")
+  targetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
 }
 """
 CreateMatchInput is used for create Match object.
@@ -6084,8 +6084,8 @@ input CreateMatchInput {
   When the match was proposed.
   """
   createdAt: Time
-  offerID: ID!
-  needID: ID!
+  offerID: ID! @idOf(type: "MatchOffer")
+  needID: ID! @idOf(type: "MatchNeed")
 }
 """
 CreateMatchNeedInput is used for create MatchNeed object.
@@ -6120,10 +6120,10 @@ input CreateMatchNeedInput {
   ISO 639-1 codes of the languages the seeker works in.
   """
   languages: [String!]
-  seekerID: ID!
-  countryID: ID!
-  topicIDs: [ID!]
-  matchIDs: [ID!]
+  seekerID: ID! @idOf(type: "Organization")
+  countryID: ID! @idOf(type: "Country")
+  topicIDs: [ID!] @idOf(type: "Topic")
+  matchIDs: [ID!] @idOf(type: "Match")
 }
 """
 CreateMatchOfferInput is used for create MatchOffer object.
@@ -6166,11 +6166,11 @@ input CreateMatchOfferInput {
   How many accepted matches the offer can serve before it is MATCHED.
   """
   capacity: Int
-  providerID: ID!
-  topicIDs: [ID!]
-  targetRegionIDs: [ID!]
-  targetCountryIDs: [ID!]
-  matchIDs: [ID!]
+  providerID: ID! @idOf(type: "Organization")
+  topicIDs: [ID!] @idOf(type: "Topic")
+  targetRegionIDs: [ID!] @idOf(type: "Region")
+  targetCountryIDs: [ID!] @idOf(type: "Country")
+  matchIDs: [ID!] @idOf(type: "Match")
 }
 """
 CreateOrganizationInput is used for create Organization object.
@@ -6193,10 +6193,10 @@ input CreateOrganizationInput {
   Home page address. At most 500 characters.
   """
   website: String
-  countryID: ID
-  offerIDs: [ID!]
-  needIDs: [ID!]
-  activityIDs: [ID!]
+  countryID: ID @idOf(type: "Country")
+  offerIDs: [ID!] @idOf(type: "MatchOffer")
+  needIDs: [ID!] @idOf(type: "MatchNeed")
+  activityIDs: [ID!] @idOf(type: "Activity")
 }
 """
 CreateProjectInput is used for create Project object.
@@ -6243,10 +6243,10 @@ input CreateProjectInput {
   What supports the record: CDIP document symbols and public addresses. Every real project has at least one. At most 200 entries of at most 500 characters each.
   """
   sources: [String!]
-  recommendationIDs: [ID!]
-  countryIDs: [ID!]
-  topicIDs: [ID!]
-  activityIDs: [ID!]
+  recommendationIDs: [ID!] @idOf(type: "Recommendation")
+  countryIDs: [ID!] @idOf(type: "Country")
+  topicIDs: [ID!] @idOf(type: "Topic")
+  activityIDs: [ID!] @idOf(type: "Activity")
 }
 """
 CreateRecommendationInput is used for create Recommendation object.
@@ -6265,7 +6265,7 @@ input CreateRecommendationInput {
   Short paraphrase of the recommendation. At most 300 characters.
   """
   title: String!
-  projectIDs: [ID!]
+  projectIDs: [ID!] @idOf(type: "Project")
 }
 """
 CreateRegionInput is used for create Region object.
@@ -6284,8 +6284,8 @@ input CreateRegionInput {
   What the bureau covers. At most 20,000 characters.
   """
   description: String
-  countryIDs: [ID!]
-  targetingOfferIDs: [ID!]
+  countryIDs: [ID!] @idOf(type: "Country")
+  targetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
 }
 """
 CreateTopicInput is used for create Topic object.
@@ -6308,11 +6308,11 @@ input CreateTopicInput {
   What the topic covers. At most 20,000 characters.
   """
   description: String
-  projectIDs: [ID!]
-  activityIDs: [ID!]
-  consultantIDs: [ID!]
-  offerIDs: [ID!]
-  needIDs: [ID!]
+  projectIDs: [ID!] @idOf(type: "Project")
+  activityIDs: [ID!] @idOf(type: "Activity")
+  consultantIDs: [ID!] @idOf(type: "Consultant")
+  offerIDs: [ID!] @idOf(type: "MatchOffer")
+  needIDs: [ID!] @idOf(type: "MatchNeed")
 }
 """
 Define a Relay Cursor type:
@@ -6596,14 +6596,14 @@ input MatchNeedWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "MatchNeed")
+  idNEQ: ID @idOf(type: "MatchNeed")
+  idIn: [ID!] @idOf(type: "MatchNeed")
+  idNotIn: [ID!] @idOf(type: "MatchNeed")
+  idGT: ID @idOf(type: "MatchNeed")
+  idGTE: ID @idOf(type: "MatchNeed")
+  idLT: ID @idOf(type: "MatchNeed")
+  idLTE: ID @idOf(type: "MatchNeed")
   """
   demo field predicates
   """
@@ -6966,14 +6966,14 @@ input MatchOfferWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "MatchOffer")
+  idNEQ: ID @idOf(type: "MatchOffer")
+  idIn: [ID!] @idOf(type: "MatchOffer")
+  idNotIn: [ID!] @idOf(type: "MatchOffer")
+  idGT: ID @idOf(type: "MatchOffer")
+  idGTE: ID @idOf(type: "MatchOffer")
+  idLT: ID @idOf(type: "MatchOffer")
+  idLTE: ID @idOf(type: "MatchOffer")
   """
   demo field predicates
   """
@@ -7149,14 +7149,14 @@ input MatchWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Match")
+  idNEQ: ID @idOf(type: "Match")
+  idIn: [ID!] @idOf(type: "Match")
+  idNotIn: [ID!] @idOf(type: "Match")
+  idGT: ID @idOf(type: "Match")
+  idGTE: ID @idOf(type: "Match")
+  idLT: ID @idOf(type: "Match")
+  idLTE: ID @idOf(type: "Match")
   """
   demo field predicates
   """
@@ -7469,14 +7469,14 @@ input OrganizationWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Organization")
+  idNEQ: ID @idOf(type: "Organization")
+  idIn: [ID!] @idOf(type: "Organization")
+  idNotIn: [ID!] @idOf(type: "Organization")
+  idGT: ID @idOf(type: "Organization")
+  idGTE: ID @idOf(type: "Organization")
+  idLT: ID @idOf(type: "Organization")
+  idLTE: ID @idOf(type: "Organization")
   """
   demo field predicates
   """
@@ -7847,14 +7847,14 @@ input ProjectWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Project")
+  idNEQ: ID @idOf(type: "Project")
+  idIn: [ID!] @idOf(type: "Project")
+  idNotIn: [ID!] @idOf(type: "Project")
+  idGT: ID @idOf(type: "Project")
+  idGTE: ID @idOf(type: "Project")
+  idLT: ID @idOf(type: "Project")
+  idLTE: ID @idOf(type: "Project")
   """
   code field predicates
   """
@@ -8543,14 +8543,14 @@ input RecommendationWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Recommendation")
+  idNEQ: ID @idOf(type: "Recommendation")
+  idIn: [ID!] @idOf(type: "Recommendation")
+  idNotIn: [ID!] @idOf(type: "Recommendation")
+  idGT: ID @idOf(type: "Recommendation")
+  idGTE: ID @idOf(type: "Recommendation")
+  idLT: ID @idOf(type: "Recommendation")
+  idLTE: ID @idOf(type: "Recommendation")
   """
   number field predicates
   """
@@ -8738,14 +8738,14 @@ input RegionWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Region")
+  idNEQ: ID @idOf(type: "Region")
+  idIn: [ID!] @idOf(type: "Region")
+  idNotIn: [ID!] @idOf(type: "Region")
+  idGT: ID @idOf(type: "Region")
+  idGTE: ID @idOf(type: "Region")
+  idLT: ID @idOf(type: "Region")
+  idLTE: ID @idOf(type: "Region")
   """
   code field predicates
   """
@@ -9068,14 +9068,14 @@ input TopicWhereInput {
   """
   id field predicates
   """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
+  id: ID @idOf(type: "Topic")
+  idNEQ: ID @idOf(type: "Topic")
+  idIn: [ID!] @idOf(type: "Topic")
+  idNotIn: [ID!] @idOf(type: "Topic")
+  idGT: ID @idOf(type: "Topic")
+  idGTE: ID @idOf(type: "Topic")
+  idLT: ID @idOf(type: "Topic")
+  idLTE: ID @idOf(type: "Topic")
   """
   code field predicates
   """
@@ -9217,24 +9217,24 @@ input UpdateActivityInput {
   """
   budget: Float
   clearBudget: Boolean
-  projectID: ID
+  projectID: ID @idOf(type: "Project")
   clearProject: Boolean
-  venueCountryID: ID
+  venueCountryID: ID @idOf(type: "Country")
   clearVenueCountry: Boolean
-  addBeneficiaryCountryIDs: [ID!]
-  removeBeneficiaryCountryIDs: [ID!]
+  addBeneficiaryCountryIDs: [ID!] @idOf(type: "Country")
+  removeBeneficiaryCountryIDs: [ID!] @idOf(type: "Country")
   clearBeneficiaryCountries: Boolean
-  addProviderCountryIDs: [ID!]
-  removeProviderCountryIDs: [ID!]
+  addProviderCountryIDs: [ID!] @idOf(type: "Country")
+  removeProviderCountryIDs: [ID!] @idOf(type: "Country")
   clearProviderCountries: Boolean
-  addConsultantIDs: [ID!]
-  removeConsultantIDs: [ID!]
+  addConsultantIDs: [ID!] @idOf(type: "Consultant")
+  removeConsultantIDs: [ID!] @idOf(type: "Consultant")
   clearConsultants: Boolean
-  addPartnerIDs: [ID!]
-  removePartnerIDs: [ID!]
+  addPartnerIDs: [ID!] @idOf(type: "Organization")
+  removePartnerIDs: [ID!] @idOf(type: "Organization")
   clearPartners: Boolean
-  addTopicIDs: [ID!]
-  removeTopicIDs: [ID!]
+  addTopicIDs: [ID!] @idOf(type: "Topic")
+  removeTopicIDs: [ID!] @idOf(type: "Topic")
   clearTopics: Boolean
 }
 """
@@ -9271,13 +9271,13 @@ input UpdateConsultantInput {
   """
   email: String
   clearEmail: Boolean
-  nationalityID: ID
+  nationalityID: ID @idOf(type: "Country")
   clearNationality: Boolean
-  addExpertiseIDs: [ID!]
-  removeExpertiseIDs: [ID!]
+  addExpertiseIDs: [ID!] @idOf(type: "Topic")
+  removeExpertiseIDs: [ID!] @idOf(type: "Topic")
   clearExpertise: Boolean
-  addActivityIDs: [ID!]
-  removeActivityIDs: [ID!]
+  addActivityIDs: [ID!] @idOf(type: "Activity")
+  removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
 }
 """
@@ -9323,30 +9323,30 @@ input UpdateCountryInput {
   """
   note: String
   clearNote: Boolean
-  regionID: ID
-  addProjectIDs: [ID!]
-  removeProjectIDs: [ID!]
+  regionID: ID @idOf(type: "Region")
+  addProjectIDs: [ID!] @idOf(type: "Project")
+  removeProjectIDs: [ID!] @idOf(type: "Project")
   clearProjects: Boolean
-  addActivityIDs: [ID!]
-  removeActivityIDs: [ID!]
+  addActivityIDs: [ID!] @idOf(type: "Activity")
+  removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
-  addProvidedActivityIDs: [ID!]
-  removeProvidedActivityIDs: [ID!]
+  addProvidedActivityIDs: [ID!] @idOf(type: "Activity")
+  removeProvidedActivityIDs: [ID!] @idOf(type: "Activity")
   clearProvidedActivities: Boolean
-  addHostedActivityIDs: [ID!]
-  removeHostedActivityIDs: [ID!]
+  addHostedActivityIDs: [ID!] @idOf(type: "Activity")
+  removeHostedActivityIDs: [ID!] @idOf(type: "Activity")
   clearHostedActivities: Boolean
-  addConsultantIDs: [ID!]
-  removeConsultantIDs: [ID!]
+  addConsultantIDs: [ID!] @idOf(type: "Consultant")
+  removeConsultantIDs: [ID!] @idOf(type: "Consultant")
   clearConsultants: Boolean
-  addOrganizationIDs: [ID!]
-  removeOrganizationIDs: [ID!]
+  addOrganizationIDs: [ID!] @idOf(type: "Organization")
+  removeOrganizationIDs: [ID!] @idOf(type: "Organization")
   clearOrganizations: Boolean
-  addNeedIDs: [ID!]
-  removeNeedIDs: [ID!]
+  addNeedIDs: [ID!] @idOf(type: "MatchNeed")
+  removeNeedIDs: [ID!] @idOf(type: "MatchNeed")
   clearNeeds: Boolean
-  addTargetingOfferIDs: [ID!]
-  removeTargetingOfferIDs: [ID!]
+  addTargetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
+  removeTargetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
   clearTargetingOffers: Boolean
 }
 """
@@ -9366,8 +9366,8 @@ input UpdateMatchInput {
   When the match was proposed.
   """
   createdAt: Time
-  offerID: ID
-  needID: ID
+  offerID: ID @idOf(type: "MatchOffer")
+  needID: ID @idOf(type: "MatchNeed")
 }
 """
 UpdateMatchNeedInput is used for update MatchNeed object.
@@ -9406,13 +9406,13 @@ input UpdateMatchNeedInput {
   languages: [String!]
   appendLanguages: [String!]
   clearLanguages: Boolean
-  seekerID: ID
-  countryID: ID
-  addTopicIDs: [ID!]
-  removeTopicIDs: [ID!]
+  seekerID: ID @idOf(type: "Organization")
+  countryID: ID @idOf(type: "Country")
+  addTopicIDs: [ID!] @idOf(type: "Topic")
+  removeTopicIDs: [ID!] @idOf(type: "Topic")
   clearTopics: Boolean
-  addMatchIDs: [ID!]
-  removeMatchIDs: [ID!]
+  addMatchIDs: [ID!] @idOf(type: "Match")
+  removeMatchIDs: [ID!] @idOf(type: "Match")
   clearMatches: Boolean
 }
 """
@@ -9461,18 +9461,18 @@ input UpdateMatchOfferInput {
   How many accepted matches the offer can serve before it is MATCHED.
   """
   capacity: Int
-  providerID: ID
-  addTopicIDs: [ID!]
-  removeTopicIDs: [ID!]
+  providerID: ID @idOf(type: "Organization")
+  addTopicIDs: [ID!] @idOf(type: "Topic")
+  removeTopicIDs: [ID!] @idOf(type: "Topic")
   clearTopics: Boolean
-  addTargetRegionIDs: [ID!]
-  removeTargetRegionIDs: [ID!]
+  addTargetRegionIDs: [ID!] @idOf(type: "Region")
+  removeTargetRegionIDs: [ID!] @idOf(type: "Region")
   clearTargetRegions: Boolean
-  addTargetCountryIDs: [ID!]
-  removeTargetCountryIDs: [ID!]
+  addTargetCountryIDs: [ID!] @idOf(type: "Country")
+  removeTargetCountryIDs: [ID!] @idOf(type: "Country")
   clearTargetCountries: Boolean
-  addMatchIDs: [ID!]
-  removeMatchIDs: [ID!]
+  addMatchIDs: [ID!] @idOf(type: "Match")
+  removeMatchIDs: [ID!] @idOf(type: "Match")
   clearMatches: Boolean
 }
 """
@@ -9498,16 +9498,16 @@ input UpdateOrganizationInput {
   """
   website: String
   clearWebsite: Boolean
-  countryID: ID
+  countryID: ID @idOf(type: "Country")
   clearCountry: Boolean
-  addOfferIDs: [ID!]
-  removeOfferIDs: [ID!]
+  addOfferIDs: [ID!] @idOf(type: "MatchOffer")
+  removeOfferIDs: [ID!] @idOf(type: "MatchOffer")
   clearOffers: Boolean
-  addNeedIDs: [ID!]
-  removeNeedIDs: [ID!]
+  addNeedIDs: [ID!] @idOf(type: "MatchNeed")
+  removeNeedIDs: [ID!] @idOf(type: "MatchNeed")
   clearNeeds: Boolean
-  addActivityIDs: [ID!]
-  removeActivityIDs: [ID!]
+  addActivityIDs: [ID!] @idOf(type: "Activity")
+  removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
 }
 """
@@ -9563,17 +9563,17 @@ input UpdateProjectInput {
   """
   sources: [String!]
   appendSources: [String!]
-  addRecommendationIDs: [ID!]
-  removeRecommendationIDs: [ID!]
+  addRecommendationIDs: [ID!] @idOf(type: "Recommendation")
+  removeRecommendationIDs: [ID!] @idOf(type: "Recommendation")
   clearRecommendations: Boolean
-  addCountryIDs: [ID!]
-  removeCountryIDs: [ID!]
+  addCountryIDs: [ID!] @idOf(type: "Country")
+  removeCountryIDs: [ID!] @idOf(type: "Country")
   clearCountries: Boolean
-  addTopicIDs: [ID!]
-  removeTopicIDs: [ID!]
+  addTopicIDs: [ID!] @idOf(type: "Topic")
+  removeTopicIDs: [ID!] @idOf(type: "Topic")
   clearTopics: Boolean
-  addActivityIDs: [ID!]
-  removeActivityIDs: [ID!]
+  addActivityIDs: [ID!] @idOf(type: "Activity")
+  removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
 }
 """
@@ -9593,8 +9593,8 @@ input UpdateRecommendationInput {
   Short paraphrase of the recommendation. At most 300 characters.
   """
   title: String
-  addProjectIDs: [ID!]
-  removeProjectIDs: [ID!]
+  addProjectIDs: [ID!] @idOf(type: "Project")
+  removeProjectIDs: [ID!] @idOf(type: "Project")
   clearProjects: Boolean
 }
 """
@@ -9615,11 +9615,11 @@ input UpdateRegionInput {
   """
   description: String
   clearDescription: Boolean
-  addCountryIDs: [ID!]
-  removeCountryIDs: [ID!]
+  addCountryIDs: [ID!] @idOf(type: "Country")
+  removeCountryIDs: [ID!] @idOf(type: "Country")
   clearCountries: Boolean
-  addTargetingOfferIDs: [ID!]
-  removeTargetingOfferIDs: [ID!]
+  addTargetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
+  removeTargetingOfferIDs: [ID!] @idOf(type: "MatchOffer")
   clearTargetingOffers: Boolean
 }
 """
@@ -9644,20 +9644,20 @@ input UpdateTopicInput {
   """
   description: String
   clearDescription: Boolean
-  addProjectIDs: [ID!]
-  removeProjectIDs: [ID!]
+  addProjectIDs: [ID!] @idOf(type: "Project")
+  removeProjectIDs: [ID!] @idOf(type: "Project")
   clearProjects: Boolean
-  addActivityIDs: [ID!]
-  removeActivityIDs: [ID!]
+  addActivityIDs: [ID!] @idOf(type: "Activity")
+  removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
-  addConsultantIDs: [ID!]
-  removeConsultantIDs: [ID!]
+  addConsultantIDs: [ID!] @idOf(type: "Consultant")
+  removeConsultantIDs: [ID!] @idOf(type: "Consultant")
   clearConsultants: Boolean
-  addOfferIDs: [ID!]
-  removeOfferIDs: [ID!]
+  addOfferIDs: [ID!] @idOf(type: "MatchOffer")
+  removeOfferIDs: [ID!] @idOf(type: "MatchOffer")
   clearOffers: Boolean
-  addNeedIDs: [ID!]
-  removeNeedIDs: [ID!]
+  addNeedIDs: [ID!] @idOf(type: "MatchNeed")
+  removeNeedIDs: [ID!] @idOf(type: "MatchNeed")
   clearNeeds: Boolean
 }
 `, BuiltIn: false},
@@ -9688,7 +9688,7 @@ extend type Activity {
 
 "One beneficiary country of an activity and, where known, its participants."
 input BeneficiaryInput {
-  countryID: ID!
+  countryID: ID! @idOf(type: "Country")
   "Participants from the country; omit or null where only the total is known."
   participants: Int
 }
@@ -9699,8 +9699,16 @@ extend type Mutation {
   participants sets the activity's total; when it is omitted and every country has a figure, the total becomes their sum.
   The total must equal the sum when every country has a figure, and be at least the sum when some have.
   """
-  setActivityBeneficiaries(id: ID!, beneficiaries: [BeneficiaryInput!]!, participants: Int): Activity!
+  setActivityBeneficiaries(id: ID! @idOf(type: "Activity"), beneficiaries: [BeneficiaryInput!]!, participants: Int): Activity!
 }
+`, BuiltIn: false},
+	{Name: "../schema/ids.graphqls", Input: `"""
+The type of the node an ID argument or input field must name, e.g.
+` + "`" + `countryID: ID @idOf(type: "Country")` + "`" + `. An ID of another type is refused
+with BAD_USER_INPUT naming the argument or field. IDs without it (node,
+nodes, the audit trail's nodeID and keyID) may name a node of any type.
+"""
+directive @idOf(type: String!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../schema/keys.graphqls", Input: `"What createAPIKey answers: the key, shown this once, and its record."
 type NewAPIKey {
@@ -9713,7 +9721,7 @@ type NewAPIKey {
 input CreateAPIKeyInput {
   role: APIKeyRole!
   "For MEMBER keys: the organization the key acts for."
-  organizationID: ID
+  organizationID: ID @idOf(type: "Organization")
   "What the key is for."
   name: String
   "Lifetime in seconds; the key never expires when this is left out."
@@ -9724,7 +9732,7 @@ extend type Mutation {
   "Makes an API key (ADMIN keys only)."
   createAPIKey(input: CreateAPIKeyInput!): NewAPIKey!
   "Revokes an API key now (ADMIN keys only); it is refused from then on (within 10 s on every server)."
-  revokeAPIKey(id: ID!): APIKey!
+  revokeAPIKey(id: ID! @idOf(type: "APIKey")): APIKey!
 }
 `, BuiltIn: false},
 	{Name: "../schema/languages.graphqls", Input: `"The six official languages of the United Nations, in which the programme works."
@@ -9802,18 +9810,18 @@ extend type Mutation {
   ACCEPTED) match. The match starts PROPOSED, with its score and derived
   cooperation type.
   """
-  proposeMatch(need: ID!, offer: ID!, message: String): Match!
+  proposeMatch(need: ID! @idOf(type: "MatchNeed"), offer: ID! @idOf(type: "MatchOffer"), message: String): Match!
   """
   Accepts or declines a PROPOSED match: by a MEMBER key of the party that did
   not propose it (or an EDITOR or ADMIN key). Accepting marks the need
   MATCHED, and the offer MATCHED once it has as many accepted matches as its
   capacity.
   """
-  respondToMatch(id: ID!, accept: Boolean!, message: String): Match!
+  respondToMatch(id: ID! @idOf(type: "Match"), accept: Boolean!, message: String): Match!
   "Marks an ACCEPTED match COMPLETED: by a MEMBER key of either party, or an EDITOR or ADMIN key."
-  completeMatch(id: ID!): Match!
+  completeMatch(id: ID! @idOf(type: "Match")): Match!
   "Withdraws a PROPOSED match: by the party that proposed it, or an EDITOR or ADMIN key."
-  withdrawMatch(id: ID!): Match!
+  withdrawMatch(id: ID! @idOf(type: "Match")): Match!
 }
 
 "An offer suggested for a need: how well it fits (0 to 1) and why, in sentences."
@@ -9879,15 +9887,15 @@ extend type Query {
   seeker's own organization's, never expired. See the README's Match section
   for how the score is made.
   """
-  suggestedOffers(need: ID!, first: Int, after: Cursor): OfferSuggestionConnection!
+  suggestedOffers(need: ID! @idOf(type: "MatchNeed"), first: Int, after: Cursor): OfferSuggestionConnection!
   "OPEN needs that an offer fits, best first: the mirror of suggestedOffers, for providers."
-  suggestedNeeds(offer: ID!, first: Int, after: Cursor): NeedSuggestionConnection!
+  suggestedNeeds(offer: ID! @idOf(type: "MatchOffer"), first: Int, after: Cursor): NeedSuggestionConnection!
   """
   Consultants whose expertise, languages and past activities in the country
   or its region fit, available ones first. Give an activity, or topics, a
   country and a language, or both (the activity's are added to them).
   """
-  suggestedConsultants(activity: ID, topics: [ID!], country: ID, language: String, first: Int, after: Cursor): ConsultantSuggestionConnection!
+  suggestedConsultants(activity: ID @idOf(type: "Activity"), topics: [ID!] @idOf(type: "Topic"), country: ID @idOf(type: "Country"), language: String, first: Int, after: Cursor): ConsultantSuggestionConnection!
 }
 
 type Subscription {
@@ -9897,9 +9905,9 @@ type Subscription {
   State changes of matches of a need or an offer (of every match without
   either): only for the parties' MEMBER keys, and EDITOR and ADMIN keys.
   """
-  matchChanged(need: ID, offer: ID): Match!
+  matchChanged(need: ID @idOf(type: "MatchNeed"), offer: ID @idOf(type: "MatchOffer")): Match!
   "A need's first suggested offers, again, whenever an offer that could be among them is posted or changes."
-  suggestionsChanged(need: ID!, first: Int): [OfferSuggestion!]!
+  suggestionsChanged(need: ID! @idOf(type: "MatchNeed"), first: Int): [OfferSuggestion!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutations.graphqls", Input: `"""
@@ -9911,69 +9919,69 @@ type Mutation {
   "Creates a Region."
   createRegion(input: CreateRegionInput!): Region!
   "Changes the Region with the given ID; fields left out keep their values."
-  updateRegion(id: ID!, input: UpdateRegionInput!): Region!
+  updateRegion(id: ID! @idOf(type: "Region"), input: UpdateRegionInput!): Region!
   "Deletes the Region with the given ID and returns the ID."
-  deleteRegion(id: ID!): ID!
+  deleteRegion(id: ID! @idOf(type: "Region")): ID!
   "Creates a Country."
   createCountry(input: CreateCountryInput!): Country!
   "Changes the Country with the given ID; fields left out keep their values."
-  updateCountry(id: ID!, input: UpdateCountryInput!): Country!
+  updateCountry(id: ID! @idOf(type: "Country"), input: UpdateCountryInput!): Country!
   "Deletes the Country with the given ID and returns the ID."
-  deleteCountry(id: ID!): ID!
+  deleteCountry(id: ID! @idOf(type: "Country")): ID!
   "Creates a Topic."
   createTopic(input: CreateTopicInput!): Topic!
   "Changes the Topic with the given ID; fields left out keep their values."
-  updateTopic(id: ID!, input: UpdateTopicInput!): Topic!
+  updateTopic(id: ID! @idOf(type: "Topic"), input: UpdateTopicInput!): Topic!
   "Deletes the Topic with the given ID and returns the ID."
-  deleteTopic(id: ID!): ID!
+  deleteTopic(id: ID! @idOf(type: "Topic")): ID!
   "Creates a Recommendation."
   createRecommendation(input: CreateRecommendationInput!): Recommendation!
   "Changes the Recommendation with the given ID; fields left out keep their values."
-  updateRecommendation(id: ID!, input: UpdateRecommendationInput!): Recommendation!
+  updateRecommendation(id: ID! @idOf(type: "Recommendation"), input: UpdateRecommendationInput!): Recommendation!
   "Deletes the Recommendation with the given ID and returns the ID."
-  deleteRecommendation(id: ID!): ID!
+  deleteRecommendation(id: ID! @idOf(type: "Recommendation")): ID!
   "Creates a Project."
   createProject(input: CreateProjectInput!): Project!
   "Changes the Project with the given ID; fields left out keep their values."
-  updateProject(id: ID!, input: UpdateProjectInput!): Project!
+  updateProject(id: ID! @idOf(type: "Project"), input: UpdateProjectInput!): Project!
   "Deletes the Project with the given ID and returns the ID."
-  deleteProject(id: ID!): ID!
+  deleteProject(id: ID! @idOf(type: "Project")): ID!
   "Creates a Activity."
   createActivity(input: CreateActivityInput!): Activity!
   "Changes the Activity with the given ID; fields left out keep their values."
-  updateActivity(id: ID!, input: UpdateActivityInput!): Activity!
+  updateActivity(id: ID! @idOf(type: "Activity"), input: UpdateActivityInput!): Activity!
   "Deletes the Activity with the given ID and returns the ID."
-  deleteActivity(id: ID!): ID!
+  deleteActivity(id: ID! @idOf(type: "Activity")): ID!
   "Creates a Consultant."
   createConsultant(input: CreateConsultantInput!): Consultant!
   "Changes the Consultant with the given ID; fields left out keep their values."
-  updateConsultant(id: ID!, input: UpdateConsultantInput!): Consultant!
+  updateConsultant(id: ID! @idOf(type: "Consultant"), input: UpdateConsultantInput!): Consultant!
   "Deletes the Consultant with the given ID and returns the ID."
-  deleteConsultant(id: ID!): ID!
+  deleteConsultant(id: ID! @idOf(type: "Consultant")): ID!
   "Creates a Organization."
   createOrganization(input: CreateOrganizationInput!): Organization!
   "Changes the Organization with the given ID; fields left out keep their values."
-  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
+  updateOrganization(id: ID! @idOf(type: "Organization"), input: UpdateOrganizationInput!): Organization!
   "Deletes the Organization with the given ID and returns the ID."
-  deleteOrganization(id: ID!): ID!
+  deleteOrganization(id: ID! @idOf(type: "Organization")): ID!
   "Creates a MatchOffer."
   createMatchOffer(input: CreateMatchOfferInput!): MatchOffer!
   "Changes the MatchOffer with the given ID; fields left out keep their values."
-  updateMatchOffer(id: ID!, input: UpdateMatchOfferInput!): MatchOffer!
+  updateMatchOffer(id: ID! @idOf(type: "MatchOffer"), input: UpdateMatchOfferInput!): MatchOffer!
   "Deletes the MatchOffer with the given ID and returns the ID."
-  deleteMatchOffer(id: ID!): ID!
+  deleteMatchOffer(id: ID! @idOf(type: "MatchOffer")): ID!
   "Creates a MatchNeed."
   createMatchNeed(input: CreateMatchNeedInput!): MatchNeed!
   "Changes the MatchNeed with the given ID; fields left out keep their values."
-  updateMatchNeed(id: ID!, input: UpdateMatchNeedInput!): MatchNeed!
+  updateMatchNeed(id: ID! @idOf(type: "MatchNeed"), input: UpdateMatchNeedInput!): MatchNeed!
   "Deletes the MatchNeed with the given ID and returns the ID."
-  deleteMatchNeed(id: ID!): ID!
+  deleteMatchNeed(id: ID! @idOf(type: "MatchNeed")): ID!
   "Creates a Match."
   createMatch(input: CreateMatchInput!): Match!
   "Changes the Match with the given ID; fields left out keep their values."
-  updateMatch(id: ID!, input: UpdateMatchInput!): Match!
+  updateMatch(id: ID! @idOf(type: "Match"), input: UpdateMatchInput!): Match!
   "Deletes the Match with the given ID and returns the ID."
-  deleteMatch(id: ID!): ID!
+  deleteMatch(id: ID! @idOf(type: "Match")): ID!
   "Creates up to 1,000 activities at once: all of them or, if one is invalid, none."
   createActivities(inputs: [CreateActivityInput!]!): [Activity!]!
 }
