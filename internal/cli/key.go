@@ -58,8 +58,9 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 			if err != nil {
 				return usageError{fmt.Sprintf("--org: %v", err)}
 			}
-			if t, _ := codec.TypeOf(id); t != "Organization" {
-				return usageError{fmt.Sprintf("--org: %s is the ID of a %s, not of an Organization", *org, t)}
+			// gid's wording, as the API refuses an ID of another type.
+			if msg := codec.TypeMismatch(id, "Organization"); msg != "" {
+				return usageError{"--org: " + msg}
 			}
 			opts.OrganizationID = id
 		}
@@ -98,8 +99,8 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		if t, _ := codec.TypeOf(id); t != "APIKey" {
-			return usageError{fmt.Sprintf("%s is the ID of a %s, not of an API key", positional[0], t)}
+		if msg := codec.TypeMismatch(id, "APIKey"); msg != "" {
+			return usageError{msg}
 		}
 		if err := auth.Revoke(ctx, db.Client, id); err != nil {
 			return err
