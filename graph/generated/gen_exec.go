@@ -22,6 +22,7 @@ import (
 	"sscgraph/ent/topic"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/gqlexec"
 	"sscgraph/internal/lang"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/matching"
@@ -4166,8 +4167,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
-	args   fieldArgs
-	fields collectedFields
+	args   gqlexec.FieldArgs
+	fields gqlexec.CollectedFields
 }
 
 func newExecutionContext(
@@ -16098,9 +16099,9 @@ func (ec *executionContext) fieldContext_Activity_beneficiaryCountries(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16146,9 +16147,9 @@ func (ec *executionContext) fieldContext_Activity_providerCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16194,9 +16195,9 @@ func (ec *executionContext) fieldContext_Activity_consultants(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16242,9 +16243,9 @@ func (ec *executionContext) fieldContext_Activity_partners(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16290,9 +16291,9 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16338,9 +16339,9 @@ func (ec *executionContext) fieldContext_Activity_beneficiaries(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_beneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17014,9 +17015,9 @@ func (ec *executionContext) fieldContext_Consultant_expertise(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17062,9 +17063,9 @@ func (ec *executionContext) fieldContext_Consultant_activities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17535,9 +17536,9 @@ func (ec *executionContext) fieldContext_Country_projects(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17583,9 +17584,9 @@ func (ec *executionContext) fieldContext_Country_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17631,9 +17632,9 @@ func (ec *executionContext) fieldContext_Country_providedActivities(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17679,9 +17680,9 @@ func (ec *executionContext) fieldContext_Country_hostedActivities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17727,9 +17728,9 @@ func (ec *executionContext) fieldContext_Country_consultants(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17775,9 +17776,9 @@ func (ec *executionContext) fieldContext_Country_organizations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17823,9 +17824,9 @@ func (ec *executionContext) fieldContext_Country_needs(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17871,9 +17872,9 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17919,9 +17920,9 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18607,9 +18608,9 @@ func (ec *executionContext) fieldContext_MatchNeed_topics(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18655,9 +18656,9 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18906,9 +18907,9 @@ func (ec *executionContext) fieldContext_MatchOffer_topics(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18954,9 +18955,9 @@ func (ec *executionContext) fieldContext_MatchOffer_targetRegions(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19002,9 +19003,9 @@ func (ec *executionContext) fieldContext_MatchOffer_targetCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19050,9 +19051,9 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19212,9 +19213,9 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19260,9 +19261,9 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19308,9 +19309,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19356,9 +19357,9 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19404,9 +19405,9 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19452,9 +19453,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19500,9 +19501,9 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19548,9 +19549,9 @@ func (ec *executionContext) fieldContext_Mutation_updateTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19596,9 +19597,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19644,9 +19645,9 @@ func (ec *executionContext) fieldContext_Mutation_createRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19692,9 +19693,9 @@ func (ec *executionContext) fieldContext_Mutation_updateRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19740,9 +19741,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19788,9 +19789,9 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19836,9 +19837,9 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19884,9 +19885,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19932,9 +19933,9 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19980,9 +19981,9 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20028,9 +20029,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20076,9 +20077,9 @@ func (ec *executionContext) fieldContext_Mutation_createConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20124,9 +20125,9 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20172,9 +20173,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20220,9 +20221,9 @@ func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20268,9 +20269,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20316,9 +20317,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20364,9 +20365,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20412,9 +20413,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20460,9 +20461,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20508,9 +20509,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20556,9 +20557,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20604,9 +20605,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20652,9 +20653,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20700,9 +20701,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20748,9 +20749,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20796,9 +20797,9 @@ func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20844,9 +20845,9 @@ func (ec *executionContext) fieldContext_Mutation_setActivityBeneficiaries(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_setActivityBeneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20892,9 +20893,9 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20940,9 +20941,9 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20988,9 +20989,9 @@ func (ec *executionContext) fieldContext_Mutation_proposeMatch(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_proposeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21036,9 +21037,9 @@ func (ec *executionContext) fieldContext_Mutation_respondToMatch(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_respondToMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21084,9 +21085,9 @@ func (ec *executionContext) fieldContext_Mutation_completeMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_completeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21132,9 +21133,9 @@ func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_withdrawMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21775,9 +21776,9 @@ func (ec *executionContext) fieldContext_Organization_offers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21823,9 +21824,9 @@ func (ec *executionContext) fieldContext_Organization_needs(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21871,9 +21872,9 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22113,9 +22114,9 @@ func (ec *executionContext) fieldContext_Project_recommendations(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22161,9 +22162,9 @@ func (ec *executionContext) fieldContext_Project_countries(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22209,9 +22210,9 @@ func (ec *executionContext) fieldContext_Project_topics(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22257,9 +22258,9 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22527,9 +22528,9 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22575,9 +22576,9 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22623,9 +22624,9 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22671,9 +22672,9 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22719,9 +22720,9 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22767,9 +22768,9 @@ func (ec *executionContext) fieldContext_Query_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22815,9 +22816,9 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22863,9 +22864,9 @@ func (ec *executionContext) fieldContext_Query_matches(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22911,9 +22912,9 @@ func (ec *executionContext) fieldContext_Query_matchNeeds(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22959,9 +22960,9 @@ func (ec *executionContext) fieldContext_Query_matchOffers(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23007,9 +23008,9 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23055,9 +23056,9 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23103,9 +23104,9 @@ func (ec *executionContext) fieldContext_Query_recommendations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23151,9 +23152,9 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23199,9 +23200,9 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23279,9 +23280,9 @@ func (ec *executionContext) fieldContext_Query_suggestedOffers(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23327,9 +23328,9 @@ func (ec *executionContext) fieldContext_Query_suggestedNeeds(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23375,9 +23376,9 @@ func (ec *executionContext) fieldContext_Query_suggestedConsultants(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedConsultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23423,9 +23424,9 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23471,9 +23472,9 @@ func (ec *executionContext) fieldContext_Query_project(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23519,9 +23520,9 @@ func (ec *executionContext) fieldContext_Query_topic(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23567,9 +23568,9 @@ func (ec *executionContext) fieldContext_Query_recommendation(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23615,9 +23616,9 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23663,9 +23664,9 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23711,9 +23712,9 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23759,9 +23760,9 @@ func (ec *executionContext) fieldContext_Query_offerStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_offerStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23807,9 +23808,9 @@ func (ec *executionContext) fieldContext_Query_needStats(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_needStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23855,9 +23856,9 @@ func (ec *executionContext) fieldContext_Query_matchStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23903,9 +23904,9 @@ func (ec *executionContext) fieldContext_Query_consultantStats(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23951,9 +23952,9 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24094,9 +24095,9 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24244,9 +24245,9 @@ func (ec *executionContext) fieldContext_Region_countries(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24292,9 +24293,9 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24522,9 +24523,9 @@ func (ec *executionContext) fieldContext_Subscription_offerPosted(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_offerPosted_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24570,9 +24571,9 @@ func (ec *executionContext) fieldContext_Subscription_matchChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_matchChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24618,9 +24619,9 @@ func (ec *executionContext) fieldContext_Subscription_suggestionsChanged(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_suggestionsChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24701,9 +24702,9 @@ func (ec *executionContext) fieldContext_Topic_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24749,9 +24750,9 @@ func (ec *executionContext) fieldContext_Topic_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24797,9 +24798,9 @@ func (ec *executionContext) fieldContext_Topic_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24845,9 +24846,9 @@ func (ec *executionContext) fieldContext_Topic_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24893,9 +24894,9 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25106,9 +25107,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25291,9 +25292,9 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25839,9 +25840,9 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25951,9 +25952,9 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -38126,9 +38127,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38188,15 +38189,15 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38231,15 +38232,15 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38269,15 +38270,15 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityImplementors = []string{"Activity", "Node"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38407,15 +38408,15 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityBucketImplementors = []string{"ActivityBucket"}
 
 func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38505,15 +38506,15 @@ func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38548,15 +38549,15 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38586,15 +38587,15 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityMeasuresImplementors = []string{"ActivityMeasures"}
 
 func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityMeasures) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityMeasuresImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityMeasuresImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38629,15 +38630,15 @@ func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityStatsImplementors = []string{"ActivityStats"}
 
 func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38667,15 +38668,15 @@ func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38745,15 +38746,15 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38788,15 +38789,15 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38826,15 +38827,15 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryImplementors = []string{"Beneficiary"}
 
 func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionSet, obj *participants.Beneficiary) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38864,15 +38865,15 @@ func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryConnectionImplementors = []string{"BeneficiaryConnection"}
 
 func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.SelectionSet, obj *participants.Connection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38907,15 +38908,15 @@ func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryEdgeImplementors = []string{"BeneficiaryEdge"}
 
 func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.SelectionSet, obj *participants.Edge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38945,15 +38946,15 @@ func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantImplementors = []string{"Consultant", "Node"}
 
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39028,15 +39029,15 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantBucketImplementors = []string{"ConsultantBucket"}
 
 func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39086,15 +39087,15 @@ func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
 
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39129,15 +39130,15 @@ func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantEdgeImplementors = []string{"ConsultantEdge"}
 
 func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39167,15 +39168,15 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantStatsImplementors = []string{"ConsultantStats"}
 
 func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39205,15 +39206,15 @@ func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionImplementors = []string{"ConsultantSuggestion"}
 
 func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39248,15 +39249,15 @@ func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionConnectionImplementors = []string{"ConsultantSuggestionConnection"}
 
 func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39291,15 +39292,15 @@ func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionEdgeImplementors = []string{"ConsultantSuggestionEdge"}
 
 func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39329,15 +39330,15 @@ func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39457,15 +39458,15 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39500,15 +39501,15 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39538,15 +39539,15 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryNamesImplementors = []string{"CountryNames"}
 
 func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.SelectionSet, obj *lang.Names) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryNamesImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryNamesImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39596,15 +39597,15 @@ func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countsImplementors = []string{"Counts"}
 
 func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, obj *stats.Counts) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39629,15 +39630,15 @@ func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchImplementors = []string{"Match", "Node"}
 
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39722,15 +39723,15 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchBucketImplementors = []string{"MatchBucket"}
 
 func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39790,15 +39791,15 @@ func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchConnectionImplementors = []string{"MatchConnection"}
 
 func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39833,15 +39834,15 @@ func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchEdgeImplementors = []string{"MatchEdge"}
 
 func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39871,15 +39872,15 @@ func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedImplementors = []string{"MatchNeed", "Node"}
 
 func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeed) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39964,15 +39965,15 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
 
 func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40007,15 +40008,15 @@ func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
 
 func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40045,15 +40046,15 @@ func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferImplementors = []string{"MatchOffer", "Node"}
 
 func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOffer) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40153,15 +40154,15 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
 
 func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40196,15 +40197,15 @@ func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
 
 func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40234,15 +40235,15 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchStatsImplementors = []string{"MatchStats"}
 
 func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40272,18 +40273,18 @@ func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -40595,15 +40596,15 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needBucketImplementors = []string{"NeedBucket"}
 
 func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40663,15 +40664,15 @@ func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needStatsImplementors = []string{"NeedStats"}
 
 func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40701,15 +40702,15 @@ func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionImplementors = []string{"NeedSuggestion"}
 
 func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40744,15 +40745,15 @@ func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionConnectionImplementors = []string{"NeedSuggestionConnection"}
 
 func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40787,15 +40788,15 @@ func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionEdgeImplementors = []string{"NeedSuggestionEdge"}
 
 func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40825,15 +40826,15 @@ func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var newAPIKeyImplementors = []string{"NewAPIKey"}
 
 func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewAPIKey) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, newAPIKeyImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, newAPIKeyImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40863,15 +40864,15 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerBucketImplementors = []string{"OfferBucket"}
 
 func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40931,15 +40932,15 @@ func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerStatsImplementors = []string{"OfferStats"}
 
 func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40969,15 +40970,15 @@ func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionImplementors = []string{"OfferSuggestion"}
 
 func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41012,15 +41013,15 @@ func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionConnectionImplementors = []string{"OfferSuggestionConnection"}
 
 func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41055,15 +41056,15 @@ func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionEdgeImplementors = []string{"OfferSuggestionEdge"}
 
 func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41093,15 +41094,15 @@ func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41171,15 +41172,15 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41214,15 +41215,15 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41252,15 +41253,15 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41300,15 +41301,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41408,15 +41409,15 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectBucketImplementors = []string{"ProjectBucket"}
 
 func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41476,15 +41477,15 @@ func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41519,15 +41520,15 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41557,15 +41558,15 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectStatsImplementors = []string{"ProjectStats"}
 
 func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41595,13 +41596,13 @@ func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, queryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -41825,15 +41826,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
 
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *limits.RateLimit) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, rateLimitImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, rateLimitImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41878,15 +41879,15 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationImplementors = []string{"Recommendation", "Node"}
 
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recommendation) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41931,15 +41932,15 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41974,15 +41975,15 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42012,15 +42013,15 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42070,15 +42071,15 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42113,15 +42114,15 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42151,15 +42152,15 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHit) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42194,15 +42195,15 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitConnectionImplementors = []string{"SearchHitConnection"}
 
 func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42237,15 +42238,15 @@ func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitEdgeImplementors = []string{"SearchHitEdge"}
 
 func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42275,13 +42276,13 @@ func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, subscriptionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -42305,9 +42306,9 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var topicImplementors = []string{"Topic", "Node"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42377,15 +42378,15 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42420,15 +42421,15 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42458,15 +42459,15 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42511,15 +42512,15 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42559,15 +42560,15 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __FieldImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42617,15 +42618,15 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42675,15 +42676,15 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42733,15 +42734,15 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __TypeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42816,7 +42817,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -42869,7 +42870,7 @@ func (ec *executionContext) unmarshalNAPIKeyWhereInput2ᚖsscgraphᚋentᚐAPIKe
 }
 
 func (ec *executionContext) marshalNActivity2ᚕᚖsscgraphᚋentᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Activity) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, sel, v[i])
@@ -42893,7 +42894,7 @@ func (ec *executionContext) marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx co
 }
 
 func (ec *executionContext) marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ActivityBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityBucket2ᚖsscgraphᚋinternalᚋstatsᚐActivityBucket(ctx, sel, v[i])
@@ -42949,7 +42950,7 @@ func (ec *executionContext) unmarshalNActivityDimension2ᚕsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ActivityDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx, sel, v[i])
@@ -43093,7 +43094,7 @@ func (ec *executionContext) marshalNBeneficiaryConnection2ᚖsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*participants.Edge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBeneficiaryEdge2ᚖsscgraphᚋinternalᚋparticipantsᚐEdge(ctx, sel, v[i])
@@ -43158,7 +43159,7 @@ func (ec *executionContext) marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ct
 }
 
 func (ec *executionContext) marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ConsultantBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantBucket2ᚖsscgraphᚋinternalᚋstatsᚐConsultantBucket(ctx, sel, v[i])
@@ -43214,7 +43215,7 @@ func (ec *executionContext) unmarshalNConsultantDimension2ᚕsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ConsultantDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx, sel, v[i])
@@ -43273,7 +43274,7 @@ func (ec *executionContext) marshalNConsultantSuggestionConnection2ᚖsscgraph�
 }
 
 func (ec *executionContext) marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdge(ctx, sel, v[i])
@@ -43530,7 +43531,7 @@ func (ec *executionContext) marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx context.
 }
 
 func (ec *executionContext) marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MatchBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchBucket2ᚖsscgraphᚋinternalᚋstatsᚐMatchBucket(ctx, sel, v[i])
@@ -43596,7 +43597,7 @@ func (ec *executionContext) unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋst
 }
 
 func (ec *executionContext) marshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.MatchDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx, sel, v[i])
@@ -43764,7 +43765,7 @@ func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchW
 }
 
 func (ec *executionContext) marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.NeedBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedBucket2ᚖsscgraphᚋinternalᚋstatsᚐNeedBucket(ctx, sel, v[i])
@@ -43812,7 +43813,7 @@ func (ec *executionContext) marshalNNeedSuggestionConnection2ᚖsscgraphᚋinter
 }
 
 func (ec *executionContext) marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.NeedSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdge(ctx, sel, v[i])
@@ -43852,7 +43853,7 @@ func (ec *executionContext) marshalNNode2sscgraphᚋentᚐNoder(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2sscgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -43862,7 +43863,7 @@ func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.OfferBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferBucket2ᚖsscgraphᚋinternalᚋstatsᚐOfferBucket(ctx, sel, v[i])
@@ -43894,7 +43895,7 @@ func (ec *executionContext) marshalNOfferStats2ᚖsscgraphᚋinternalᚋstatsᚐ
 }
 
 func (ec *executionContext) marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx, sel, v[i])
@@ -43926,7 +43927,7 @@ func (ec *executionContext) marshalNOfferSuggestionConnection2ᚖsscgraphᚋinte
 }
 
 func (ec *executionContext) marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdge(ctx, sel, v[i])
@@ -44022,7 +44023,7 @@ func (ec *executionContext) marshalNProject2ᚖsscgraphᚋentᚐProject(ctx cont
 }
 
 func (ec *executionContext) marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectBucket2ᚖsscgraphᚋinternalᚋstatsᚐProjectBucket(ctx, sel, v[i])
@@ -44078,7 +44079,7 @@ func (ec *executionContext) unmarshalNProjectDimension2ᚕsscgraphᚋinternalᚋ
 }
 
 func (ec *executionContext) marshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ProjectDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx, sel, v[i])
@@ -44250,7 +44251,7 @@ func (ec *executionContext) marshalNSearchHitConnection2ᚖsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNSearchHitEdge2ᚕᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.SearchHitEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHitEdge2ᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdge(ctx, sel, v[i])
@@ -44460,7 +44461,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -44504,7 +44505,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -44532,7 +44533,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -44560,7 +44561,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -44608,7 +44609,7 @@ func (ec *executionContext) marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPIKeyEdge2ᚖsscgraphᚋentᚐAPIKeyEdge(ctx, sel, v[i])
@@ -44653,7 +44654,7 @@ func (ec *executionContext) marshalOAPIKeyRole2ᚕsscgraphᚋentᚋapikeyᚐRole
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAPIKeyRole2sscgraphᚋentᚋapikeyᚐRole(ctx, sel, v[i])
@@ -44720,7 +44721,7 @@ func (ec *executionContext) marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivity
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActivityEdge2ᚖsscgraphᚋentᚐActivityEdge(ctx, sel, v[i])
@@ -44757,7 +44758,7 @@ func (ec *executionContext) marshalOActivityKind2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, sel, v[i])
@@ -44826,7 +44827,7 @@ func (ec *executionContext) marshalOActivityStatus2ᚕsscgraphᚋentᚋactivity�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, sel, v[i])
@@ -44878,7 +44879,7 @@ func (ec *executionContext) marshalOActivityType2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, sel, v[i])
@@ -44945,7 +44946,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsscgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -44982,7 +44983,7 @@ func (ec *executionContext) marshalOAuditEventOperation2ᚕsscgraphᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventOperation2sscgraphᚋentᚋauditeventᚐOperation(ctx, sel, v[i])
@@ -45096,7 +45097,7 @@ func (ec *executionContext) marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsul
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOConsultantEdge2ᚖsscgraphᚋentᚐConsultantEdge(ctx, sel, v[i])
@@ -45165,7 +45166,7 @@ func (ec *executionContext) marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCountryEdge2ᚖsscgraphᚋentᚐCountryEdge(ctx, sel, v[i])
@@ -45461,7 +45462,7 @@ func (ec *executionContext) marshalOMatchCooperation2ᚕsscgraphᚋentᚋmatch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, sel, v[i])
@@ -45496,7 +45497,7 @@ func (ec *executionContext) marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchEdge2ᚖsscgraphᚋentᚐMatchEdge(ctx, sel, v[i])
@@ -45533,7 +45534,7 @@ func (ec *executionContext) marshalOMatchKind2ᚕsscgraphᚋentᚋschemaᚋschem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, sel, v[i])
@@ -45575,7 +45576,7 @@ func (ec *executionContext) marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchNeedEdge2ᚖsscgraphᚋentᚐMatchNeedEdge(ctx, sel, v[i])
@@ -45629,7 +45630,7 @@ func (ec *executionContext) marshalOMatchNeedStatus2ᚕsscgraphᚋentᚋmatchnee
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, sel, v[i])
@@ -45696,7 +45697,7 @@ func (ec *executionContext) marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchOfferEdge2ᚖsscgraphᚋentᚐMatchOfferEdge(ctx, sel, v[i])
@@ -45750,7 +45751,7 @@ func (ec *executionContext) marshalOMatchOfferStatus2ᚕsscgraphᚋentᚋmatchof
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, sel, v[i])
@@ -45844,7 +45845,7 @@ func (ec *executionContext) marshalOMatchStatus2ᚕsscgraphᚋentᚋmatchᚐStat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, sel, v[i])
@@ -45918,7 +45919,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsscgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -45955,7 +45956,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsscgraphᚋentᚋorganiz
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -46039,7 +46040,7 @@ func (ec *executionContext) marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProjectEdge2ᚖsscgraphᚋentᚐProjectEdge(ctx, sel, v[i])
@@ -46093,7 +46094,7 @@ func (ec *executionContext) marshalOProjectStatus2ᚕsscgraphᚋentᚋprojectᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, sel, v[i])
@@ -46177,7 +46178,7 @@ func (ec *executionContext) marshalORecommendationCluster2ᚕsscgraphᚋentᚋre
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, sel, v[i])
@@ -46212,7 +46213,7 @@ func (ec *executionContext) marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORecommendationEdge2ᚖsscgraphᚋentᚐRecommendationEdge(ctx, sel, v[i])
@@ -46281,7 +46282,7 @@ func (ec *executionContext) marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORegionEdge2ᚖsscgraphᚋentᚐRegionEdge(ctx, sel, v[i])
@@ -46360,7 +46361,7 @@ func (ec *executionContext) marshalOSearchType2ᚕsscgraphᚋinternalᚋsearch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchType2sscgraphᚋinternalᚋsearchᚐSearchType(ctx, sel, v[i])
@@ -46510,7 +46511,7 @@ func (ec *executionContext) marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTopicEdge2ᚖsscgraphᚋentᚐTopicEdge(ctx, sel, v[i])
@@ -46547,7 +46548,7 @@ func (ec *executionContext) marshalOTopicKind2ᚕsscgraphᚋentᚋtopicᚐKind�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, sel, v[i])
@@ -46624,7 +46625,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -46643,7 +46644,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -46662,7 +46663,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -46681,7 +46682,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
