@@ -93,30 +93,22 @@ func (r *Resolver) withdrawMatch(ctx context.Context, id int) (*ent.Match, error
 	return m, notFoundAs(err, "id", "Match")
 }
 
-// matchMessage shows a match's messages to the parties' MEMBER keys and to
-// EDITOR and ADMIN keys; everyone else reads null, without an error.
+// matchMessage answers a match's message or response, personal fields
+// that the parties' MEMBER keys read besides EDITOR and ADMIN keys
+// (internal/personal); whether the key's organization is a party is
+// asked of the database only when that decides.
 func (r *Resolver) matchMessage(ctx context.Context, m *ent.Match, text string) (*string, error) {
-	if text == "" {
-		return nil, nil
-	}
-	v := viewer.From(ctx)
-	if v.SeesPrivateData() {
-		return &text, nil
-	}
-	if v.Role != viewer.RoleMember || v.OrganizationID == 0 {
-		return nil, nil
-	}
-	party, err := r.client.Match.Query().Where(match.ID(m.ID), match.Or(
-		match.HasOfferWith(matchoffer.ProviderID(v.OrganizationID)),
-		match.HasNeedWith(matchneedSeeker(v.OrganizationID)),
-	)).Exist(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("checking the match's parties: %w", err)
-	}
-	if !party {
-		return nil, nil
-	}
-	return &text, nil
+	org := viewer.From(ctx).OrganizationID
+	return personalString(ctx, text, func() (bool, error) {
+		party, err := r.client.Match.Query().Where(match.ID(m.ID), match.Or(
+			match.HasOfferWith(matchoffer.ProviderID(org)),
+			match.HasNeedWith(matchneedSeeker(org)),
+		)).Exist(ctx)
+		if err != nil {
+			return false, fmt.Errorf("checking the match's parties: %w", err)
+		}
+		return party, nil
+	})
 }
 
 func matchneedSeeker(org int) predicate.MatchNeed { return matchneed.SeekerID(org) }

@@ -3,16 +3,23 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
+	"sscgraph/internal/personal"
 	"sscgraph/internal/viewer"
 )
 
-// privateString is the one rule for personal data: ADMIN and EDITOR keys
-// see it; everyone else gets null, without an error, so that a query
-// asking for it works for every caller. Every path that reaches a
-// consultant (top level, nested, node, nodes) resolves its e-mail here.
-func privateString(ctx context.Context, value string) *string {
-	if !viewer.From(ctx).SeesPrivateData() || value == "" {
-		return nil
+// personalString answers a personal field of internal/personal's table,
+// the one rule for who reads them: the field is the one being resolved,
+// so that every path to the row (top level, nested, node, nodes) answers
+// alike. party reports whether the viewer's organization is party to the
+// row (nil when no organization is); it is asked only of MEMBER keys, for
+// fields that parties read. Without a field context it answers null:
+// personal data is withheld when in doubt.
+func personalString(ctx context.Context, value string, party func() (bool, error)) (*string, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil, nil
 	}
-	return &value
+	return personal.Value(viewer.From(ctx), fc.Object, fc.Field.Name, value, party)
 }

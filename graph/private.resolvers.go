@@ -12,5 +12,5 @@ import (
 
 // Email is the resolver for the email field.
 func (r *consultantResolver) Email(ctx context.Context, obj *ent.Consultant) (*string, error) {
-	return privateString(ctx, obj.Email), nil
+	return personalString(ctx, obj.Email, nil)
 }

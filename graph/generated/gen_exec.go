@@ -22,6 +22,7 @@ import (
 	"sscgraph/ent/topic"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/gqlexec"
 	"sscgraph/internal/lang"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/matching"
@@ -4170,8 +4171,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
-	args   fieldArgs
-	fields collectedFields
+	args   gqlexec.FieldArgs
+	fields gqlexec.CollectedFields
 }
 
 func newExecutionContext(
@@ -16110,9 +16111,9 @@ func (ec *executionContext) fieldContext_Activity_beneficiaryCountries(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16158,9 +16159,9 @@ func (ec *executionContext) fieldContext_Activity_providerCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16206,9 +16207,9 @@ func (ec *executionContext) fieldContext_Activity_consultants(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16254,9 +16255,9 @@ func (ec *executionContext) fieldContext_Activity_partners(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16302,9 +16303,9 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -16350,9 +16351,9 @@ func (ec *executionContext) fieldContext_Activity_beneficiaries(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Activity_beneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17042,9 +17043,9 @@ func (ec *executionContext) fieldContext_Consultant_expertise(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17090,9 +17091,9 @@ func (ec *executionContext) fieldContext_Consultant_activities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17563,9 +17564,9 @@ func (ec *executionContext) fieldContext_Country_projects(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17611,9 +17612,9 @@ func (ec *executionContext) fieldContext_Country_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17659,9 +17660,9 @@ func (ec *executionContext) fieldContext_Country_providedActivities(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17707,9 +17708,9 @@ func (ec *executionContext) fieldContext_Country_hostedActivities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17755,9 +17756,9 @@ func (ec *executionContext) fieldContext_Country_consultants(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17803,9 +17804,9 @@ func (ec *executionContext) fieldContext_Country_organizations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17851,9 +17852,9 @@ func (ec *executionContext) fieldContext_Country_needs(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17899,9 +17900,9 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -17947,9 +17948,9 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18635,9 +18636,9 @@ func (ec *executionContext) fieldContext_MatchNeed_topics(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18683,9 +18684,9 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18934,9 +18935,9 @@ func (ec *executionContext) fieldContext_MatchOffer_topics(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -18982,9 +18983,9 @@ func (ec *executionContext) fieldContext_MatchOffer_targetRegions(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19030,9 +19031,9 @@ func (ec *executionContext) fieldContext_MatchOffer_targetCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19078,9 +19079,9 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19240,9 +19241,9 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19288,9 +19289,9 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19336,9 +19337,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19384,9 +19385,9 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19432,9 +19433,9 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19480,9 +19481,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19528,9 +19529,9 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19576,9 +19577,9 @@ func (ec *executionContext) fieldContext_Mutation_updateTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19624,9 +19625,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19672,9 +19673,9 @@ func (ec *executionContext) fieldContext_Mutation_createRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19720,9 +19721,9 @@ func (ec *executionContext) fieldContext_Mutation_updateRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19768,9 +19769,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19816,9 +19817,9 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19864,9 +19865,9 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19912,9 +19913,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -19960,9 +19961,9 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20008,9 +20009,9 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20056,9 +20057,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20104,9 +20105,9 @@ func (ec *executionContext) fieldContext_Mutation_createConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20152,9 +20153,9 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20200,9 +20201,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20248,9 +20249,9 @@ func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20296,9 +20297,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20344,9 +20345,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20392,9 +20393,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20440,9 +20441,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20488,9 +20489,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20536,9 +20537,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20584,9 +20585,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20632,9 +20633,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20680,9 +20681,9 @@ func (ec *executionContext) fieldContext_Mutation_createMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20728,9 +20729,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20776,9 +20777,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20824,9 +20825,9 @@ func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20872,9 +20873,9 @@ func (ec *executionContext) fieldContext_Mutation_setActivityBeneficiaries(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_setActivityBeneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20920,9 +20921,9 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -20968,9 +20969,9 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21016,9 +21017,9 @@ func (ec *executionContext) fieldContext_Mutation_proposeMatch(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_proposeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21064,9 +21065,9 @@ func (ec *executionContext) fieldContext_Mutation_respondToMatch(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_respondToMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21112,9 +21113,9 @@ func (ec *executionContext) fieldContext_Mutation_completeMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_completeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21160,9 +21161,9 @@ func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Mutation_withdrawMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21803,9 +21804,9 @@ func (ec *executionContext) fieldContext_Organization_offers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21851,9 +21852,9 @@ func (ec *executionContext) fieldContext_Organization_needs(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -21899,9 +21900,9 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22141,9 +22142,9 @@ func (ec *executionContext) fieldContext_Project_recommendations(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22189,9 +22190,9 @@ func (ec *executionContext) fieldContext_Project_countries(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22237,9 +22238,9 @@ func (ec *executionContext) fieldContext_Project_topics(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22285,9 +22286,9 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22555,9 +22556,9 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22603,9 +22604,9 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22651,9 +22652,9 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22699,9 +22700,9 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22747,9 +22748,9 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22795,9 +22796,9 @@ func (ec *executionContext) fieldContext_Query_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22843,9 +22844,9 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22891,9 +22892,9 @@ func (ec *executionContext) fieldContext_Query_matches(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22939,9 +22940,9 @@ func (ec *executionContext) fieldContext_Query_matchNeeds(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -22987,9 +22988,9 @@ func (ec *executionContext) fieldContext_Query_matchOffers(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23035,9 +23036,9 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23083,9 +23084,9 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23131,9 +23132,9 @@ func (ec *executionContext) fieldContext_Query_recommendations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23179,9 +23180,9 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23227,9 +23228,9 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23307,9 +23308,9 @@ func (ec *executionContext) fieldContext_Query_suggestedOffers(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23355,9 +23356,9 @@ func (ec *executionContext) fieldContext_Query_suggestedNeeds(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23403,9 +23404,9 @@ func (ec *executionContext) fieldContext_Query_suggestedConsultants(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_suggestedConsultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23451,9 +23452,9 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23499,9 +23500,9 @@ func (ec *executionContext) fieldContext_Query_project(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23547,9 +23548,9 @@ func (ec *executionContext) fieldContext_Query_topic(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23595,9 +23596,9 @@ func (ec *executionContext) fieldContext_Query_recommendation(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23643,9 +23644,9 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23691,9 +23692,9 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23739,9 +23740,9 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23787,9 +23788,9 @@ func (ec *executionContext) fieldContext_Query_offerStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_offerStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23835,9 +23836,9 @@ func (ec *executionContext) fieldContext_Query_needStats(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_needStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23883,9 +23884,9 @@ func (ec *executionContext) fieldContext_Query_matchStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_matchStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23931,9 +23932,9 @@ func (ec *executionContext) fieldContext_Query_consultantStats(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -23979,9 +23980,9 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24122,9 +24123,9 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24272,9 +24273,9 @@ func (ec *executionContext) fieldContext_Region_countries(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24320,9 +24321,9 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24550,9 +24551,9 @@ func (ec *executionContext) fieldContext_Subscription_offerPosted(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_offerPosted_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24598,9 +24599,9 @@ func (ec *executionContext) fieldContext_Subscription_matchChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_matchChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24646,9 +24647,9 @@ func (ec *executionContext) fieldContext_Subscription_suggestionsChanged(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Subscription_suggestionsChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24729,9 +24730,9 @@ func (ec *executionContext) fieldContext_Topic_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24777,9 +24778,9 @@ func (ec *executionContext) fieldContext_Topic_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24825,9 +24826,9 @@ func (ec *executionContext) fieldContext_Topic_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24873,9 +24874,9 @@ func (ec *executionContext) fieldContext_Topic_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -24921,9 +24922,9 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25134,9 +25135,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25319,9 +25320,9 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25867,9 +25868,9 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -25979,9 +25980,9 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.store(field.Field, fc.Args, err)
+		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
 		ec.Error(ctx, err)
@@ -38154,9 +38155,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38216,15 +38217,15 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38259,15 +38260,15 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38297,15 +38298,15 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityImplementors = []string{"Activity", "Node"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38435,15 +38436,15 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityBucketImplementors = []string{"ActivityBucket"}
 
 func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38533,15 +38534,15 @@ func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38576,15 +38577,15 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38614,15 +38615,15 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityMeasuresImplementors = []string{"ActivityMeasures"}
 
 func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityMeasures) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityMeasuresImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityMeasuresImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38657,15 +38658,15 @@ func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var activityStatsImplementors = []string{"ActivityStats"}
 
 func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, activityStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, activityStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38695,15 +38696,15 @@ func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38773,15 +38774,15 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38816,15 +38817,15 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38854,15 +38855,15 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryImplementors = []string{"Beneficiary"}
 
 func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionSet, obj *participants.Beneficiary) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38892,15 +38893,15 @@ func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryConnectionImplementors = []string{"BeneficiaryConnection"}
 
 func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.SelectionSet, obj *participants.Connection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38935,15 +38936,15 @@ func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var beneficiaryEdgeImplementors = []string{"BeneficiaryEdge"}
 
 func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.SelectionSet, obj *participants.Edge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -38973,15 +38974,15 @@ func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantImplementors = []string{"Consultant", "Node"}
 
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39056,15 +39057,15 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantBucketImplementors = []string{"ConsultantBucket"}
 
 func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39114,15 +39115,15 @@ func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
 
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39157,15 +39158,15 @@ func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantEdgeImplementors = []string{"ConsultantEdge"}
 
 func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39195,15 +39196,15 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantStatsImplementors = []string{"ConsultantStats"}
 
 func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39233,15 +39234,15 @@ func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionImplementors = []string{"ConsultantSuggestion"}
 
 func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39276,15 +39277,15 @@ func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionConnectionImplementors = []string{"ConsultantSuggestionConnection"}
 
 func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39319,15 +39320,15 @@ func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var consultantSuggestionEdgeImplementors = []string{"ConsultantSuggestionEdge"}
 
 func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39357,15 +39358,15 @@ func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39485,15 +39486,15 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39528,15 +39529,15 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39566,15 +39567,15 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countryNamesImplementors = []string{"CountryNames"}
 
 func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.SelectionSet, obj *lang.Names) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countryNamesImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countryNamesImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39624,15 +39625,15 @@ func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var countsImplementors = []string{"Counts"}
 
 func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, obj *stats.Counts) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, countsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, countsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39657,15 +39658,15 @@ func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchImplementors = []string{"Match", "Node"}
 
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39750,15 +39751,15 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchBucketImplementors = []string{"MatchBucket"}
 
 func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39818,15 +39819,15 @@ func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchConnectionImplementors = []string{"MatchConnection"}
 
 func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39861,15 +39862,15 @@ func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchEdgeImplementors = []string{"MatchEdge"}
 
 func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39899,15 +39900,15 @@ func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedImplementors = []string{"MatchNeed", "Node"}
 
 func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeed) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -39992,15 +39993,15 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
 
 func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40035,15 +40036,15 @@ func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
 
 func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40073,15 +40074,15 @@ func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferImplementors = []string{"MatchOffer", "Node"}
 
 func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOffer) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40181,15 +40182,15 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
 
 func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40224,15 +40225,15 @@ func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
 
 func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40262,15 +40263,15 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var matchStatsImplementors = []string{"MatchStats"}
 
 func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, matchStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40300,18 +40301,18 @@ func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -40623,15 +40624,15 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needBucketImplementors = []string{"NeedBucket"}
 
 func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40691,15 +40692,15 @@ func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needStatsImplementors = []string{"NeedStats"}
 
 func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40729,15 +40730,15 @@ func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionImplementors = []string{"NeedSuggestion"}
 
 func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40772,15 +40773,15 @@ func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionConnectionImplementors = []string{"NeedSuggestionConnection"}
 
 func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40815,15 +40816,15 @@ func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var needSuggestionEdgeImplementors = []string{"NeedSuggestionEdge"}
 
 func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40853,15 +40854,15 @@ func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var newAPIKeyImplementors = []string{"NewAPIKey"}
 
 func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewAPIKey) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, newAPIKeyImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, newAPIKeyImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40891,15 +40892,15 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerBucketImplementors = []string{"OfferBucket"}
 
 func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40959,15 +40960,15 @@ func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerStatsImplementors = []string{"OfferStats"}
 
 func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -40997,15 +40998,15 @@ func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionImplementors = []string{"OfferSuggestion"}
 
 func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestion) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41040,15 +41041,15 @@ func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionConnectionImplementors = []string{"OfferSuggestionConnection"}
 
 func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41083,15 +41084,15 @@ func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var offerSuggestionEdgeImplementors = []string{"OfferSuggestionEdge"}
 
 func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41121,15 +41122,15 @@ func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41199,15 +41200,15 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41242,15 +41243,15 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, organizationEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41280,15 +41281,15 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41328,15 +41329,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41436,15 +41437,15 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectBucketImplementors = []string{"ProjectBucket"}
 
 func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectBucket) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectBucketImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectBucketImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41504,15 +41505,15 @@ func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41547,15 +41548,15 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41585,15 +41586,15 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var projectStatsImplementors = []string{"ProjectStats"}
 
 func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectStats) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, projectStatsImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, projectStatsImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41623,13 +41624,13 @@ func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, queryImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -41853,15 +41854,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
 
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *limits.RateLimit) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, rateLimitImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, rateLimitImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41906,15 +41907,15 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationImplementors = []string{"Recommendation", "Node"}
 
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recommendation) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -41959,15 +41960,15 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42002,15 +42003,15 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, recommendationEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42040,15 +42041,15 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42098,15 +42099,15 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42141,15 +42142,15 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, regionEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42179,15 +42180,15 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHit) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42222,15 +42223,15 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitConnectionImplementors = []string{"SearchHitConnection"}
 
 func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42265,15 +42266,15 @@ func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var searchHitEdgeImplementors = []string{"SearchHitEdge"}
 
 func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, searchHitEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42303,13 +42304,13 @@ func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, subscriptionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -42333,9 +42334,9 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var topicImplementors = []string{"Topic", "Node"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42405,15 +42406,15 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42448,15 +42449,15 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42486,15 +42487,15 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42539,15 +42540,15 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42587,15 +42588,15 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __FieldImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42645,15 +42646,15 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42703,15 +42704,15 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42761,15 +42762,15 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := ec.fields.collect(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.fields.Collect(ec.OperationContext, sel, __TypeImplementors)
 
-	out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -42844,7 +42845,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectInTurn{fields: fields, values: out.Values}
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -42897,7 +42898,7 @@ func (ec *executionContext) unmarshalNAPIKeyWhereInput2ᚖsscgraphᚋentᚐAPIKe
 }
 
 func (ec *executionContext) marshalNActivity2ᚕᚖsscgraphᚋentᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Activity) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, sel, v[i])
@@ -42921,7 +42922,7 @@ func (ec *executionContext) marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx co
 }
 
 func (ec *executionContext) marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ActivityBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityBucket2ᚖsscgraphᚋinternalᚋstatsᚐActivityBucket(ctx, sel, v[i])
@@ -42977,7 +42978,7 @@ func (ec *executionContext) unmarshalNActivityDimension2ᚕsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ActivityDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx, sel, v[i])
@@ -43121,7 +43122,7 @@ func (ec *executionContext) marshalNBeneficiaryConnection2ᚖsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*participants.Edge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBeneficiaryEdge2ᚖsscgraphᚋinternalᚋparticipantsᚐEdge(ctx, sel, v[i])
@@ -43186,7 +43187,7 @@ func (ec *executionContext) marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ct
 }
 
 func (ec *executionContext) marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ConsultantBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantBucket2ᚖsscgraphᚋinternalᚋstatsᚐConsultantBucket(ctx, sel, v[i])
@@ -43242,7 +43243,7 @@ func (ec *executionContext) unmarshalNConsultantDimension2ᚕsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ConsultantDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx, sel, v[i])
@@ -43301,7 +43302,7 @@ func (ec *executionContext) marshalNConsultantSuggestionConnection2ᚖsscgraph�
 }
 
 func (ec *executionContext) marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdge(ctx, sel, v[i])
@@ -43558,7 +43559,7 @@ func (ec *executionContext) marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx context.
 }
 
 func (ec *executionContext) marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MatchBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchBucket2ᚖsscgraphᚋinternalᚋstatsᚐMatchBucket(ctx, sel, v[i])
@@ -43624,7 +43625,7 @@ func (ec *executionContext) unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋst
 }
 
 func (ec *executionContext) marshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.MatchDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx, sel, v[i])
@@ -43792,7 +43793,7 @@ func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchW
 }
 
 func (ec *executionContext) marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.NeedBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedBucket2ᚖsscgraphᚋinternalᚋstatsᚐNeedBucket(ctx, sel, v[i])
@@ -43840,7 +43841,7 @@ func (ec *executionContext) marshalNNeedSuggestionConnection2ᚖsscgraphᚋinter
 }
 
 func (ec *executionContext) marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.NeedSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdge(ctx, sel, v[i])
@@ -43880,7 +43881,7 @@ func (ec *executionContext) marshalNNode2sscgraphᚋentᚐNoder(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2sscgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -43890,7 +43891,7 @@ func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.OfferBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferBucket2ᚖsscgraphᚋinternalᚋstatsᚐOfferBucket(ctx, sel, v[i])
@@ -43922,7 +43923,7 @@ func (ec *executionContext) marshalNOfferStats2ᚖsscgraphᚋinternalᚋstatsᚐ
 }
 
 func (ec *executionContext) marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx, sel, v[i])
@@ -43954,7 +43955,7 @@ func (ec *executionContext) marshalNOfferSuggestionConnection2ᚖsscgraphᚋinte
 }
 
 func (ec *executionContext) marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestionEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdge(ctx, sel, v[i])
@@ -44050,7 +44051,7 @@ func (ec *executionContext) marshalNProject2ᚖsscgraphᚋentᚐProject(ctx cont
 }
 
 func (ec *executionContext) marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectBucket) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectBucket2ᚖsscgraphᚋinternalᚋstatsᚐProjectBucket(ctx, sel, v[i])
@@ -44106,7 +44107,7 @@ func (ec *executionContext) unmarshalNProjectDimension2ᚕsscgraphᚋinternalᚋ
 }
 
 func (ec *executionContext) marshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ProjectDimension) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx, sel, v[i])
@@ -44278,7 +44279,7 @@ func (ec *executionContext) marshalNSearchHitConnection2ᚖsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNSearchHitEdge2ᚕᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.SearchHitEdge) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHitEdge2ᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdge(ctx, sel, v[i])
@@ -44488,7 +44489,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -44532,7 +44533,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -44560,7 +44561,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -44588,7 +44589,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -44636,7 +44637,7 @@ func (ec *executionContext) marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPIKeyEdge2ᚖsscgraphᚋentᚐAPIKeyEdge(ctx, sel, v[i])
@@ -44681,7 +44682,7 @@ func (ec *executionContext) marshalOAPIKeyRole2ᚕsscgraphᚋentᚋapikeyᚐRole
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAPIKeyRole2sscgraphᚋentᚋapikeyᚐRole(ctx, sel, v[i])
@@ -44748,7 +44749,7 @@ func (ec *executionContext) marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivity
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActivityEdge2ᚖsscgraphᚋentᚐActivityEdge(ctx, sel, v[i])
@@ -44785,7 +44786,7 @@ func (ec *executionContext) marshalOActivityKind2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, sel, v[i])
@@ -44854,7 +44855,7 @@ func (ec *executionContext) marshalOActivityStatus2ᚕsscgraphᚋentᚋactivity�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, sel, v[i])
@@ -44906,7 +44907,7 @@ func (ec *executionContext) marshalOActivityType2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, sel, v[i])
@@ -44973,7 +44974,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsscgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -45010,7 +45011,7 @@ func (ec *executionContext) marshalOAuditEventOperation2ᚕsscgraphᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventOperation2sscgraphᚋentᚋauditeventᚐOperation(ctx, sel, v[i])
@@ -45124,7 +45125,7 @@ func (ec *executionContext) marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsul
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOConsultantEdge2ᚖsscgraphᚋentᚐConsultantEdge(ctx, sel, v[i])
@@ -45193,7 +45194,7 @@ func (ec *executionContext) marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCountryEdge2ᚖsscgraphᚋentᚐCountryEdge(ctx, sel, v[i])
@@ -45487,7 +45488,7 @@ func (ec *executionContext) marshalOMatchCooperation2ᚕsscgraphᚋentᚋmatch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, sel, v[i])
@@ -45522,7 +45523,7 @@ func (ec *executionContext) marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchEdge2ᚖsscgraphᚋentᚐMatchEdge(ctx, sel, v[i])
@@ -45559,7 +45560,7 @@ func (ec *executionContext) marshalOMatchKind2ᚕsscgraphᚋentᚋschemaᚋschem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, sel, v[i])
@@ -45601,7 +45602,7 @@ func (ec *executionContext) marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchNeedEdge2ᚖsscgraphᚋentᚐMatchNeedEdge(ctx, sel, v[i])
@@ -45655,7 +45656,7 @@ func (ec *executionContext) marshalOMatchNeedStatus2ᚕsscgraphᚋentᚋmatchnee
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, sel, v[i])
@@ -45722,7 +45723,7 @@ func (ec *executionContext) marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchOfferEdge2ᚖsscgraphᚋentᚐMatchOfferEdge(ctx, sel, v[i])
@@ -45776,7 +45777,7 @@ func (ec *executionContext) marshalOMatchOfferStatus2ᚕsscgraphᚋentᚋmatchof
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, sel, v[i])
@@ -45870,7 +45871,7 @@ func (ec *executionContext) marshalOMatchStatus2ᚕsscgraphᚋentᚋmatchᚐStat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, sel, v[i])
@@ -45944,7 +45945,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsscgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -45981,7 +45982,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsscgraphᚋentᚋorganiz
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -46065,7 +46066,7 @@ func (ec *executionContext) marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProjectEdge2ᚖsscgraphᚋentᚐProjectEdge(ctx, sel, v[i])
@@ -46119,7 +46120,7 @@ func (ec *executionContext) marshalOProjectStatus2ᚕsscgraphᚋentᚋprojectᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, sel, v[i])
@@ -46203,7 +46204,7 @@ func (ec *executionContext) marshalORecommendationCluster2ᚕsscgraphᚋentᚋre
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, sel, v[i])
@@ -46238,7 +46239,7 @@ func (ec *executionContext) marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORecommendationEdge2ᚖsscgraphᚋentᚐRecommendationEdge(ctx, sel, v[i])
@@ -46307,7 +46308,7 @@ func (ec *executionContext) marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORegionEdge2ᚖsscgraphᚋentᚐRegionEdge(ctx, sel, v[i])
@@ -46386,7 +46387,7 @@ func (ec *executionContext) marshalOSearchType2ᚕsscgraphᚋinternalᚋsearch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchType2sscgraphᚋinternalᚋsearchᚐSearchType(ctx, sel, v[i])
@@ -46536,7 +46537,7 @@ func (ec *executionContext) marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTopicEdge2ᚖsscgraphᚋentᚐTopicEdge(ctx, sel, v[i])
@@ -46573,7 +46574,7 @@ func (ec *executionContext) marshalOTopicKind2ᚕsscgraphᚋentᚋtopicᚐKind�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, sel, v[i])
@@ -46650,7 +46651,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -46669,7 +46670,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -46688,7 +46689,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -46707,7 +46708,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -99,3 +99,41 @@ const (
 	Complete = `mutation($id: ID!) { m: completeMatch(id: $id) { ` + MatchFields + ` } }`
 	Withdraw = `mutation($id: ID!) { m: withdrawMatch(id: $id) { ` + MatchFields + ` } }`
 )
+
+// MatchIn makes a match of a new offer and need and takes it to status
+// through the Match mutations, and returns its ID.
+func (w *MatchWorld) MatchIn(t *testing.T, status string) string {
+	t.Helper()
+	r := w.Provider.Do(t, Propose, map[string]any{"n": w.Need(t), "o": w.Offer(t, nil)})
+	id := r.Str("m.id")
+	if id == "" {
+		t.Fatalf("proposing: %+v", r.Errors)
+	}
+	var steps []struct {
+		who   Caller
+		query string
+	}
+	add := func(who Caller, query string) {
+		steps = append(steps, struct {
+			who   Caller
+			query string
+		}{who, query})
+	}
+	switch status {
+	case "ACCEPTED":
+		add(w.Seeker, Accept)
+	case "COMPLETED":
+		add(w.Seeker, Accept)
+		add(w.Provider, Complete)
+	case "DECLINED":
+		add(w.Seeker, Decline)
+	case "WITHDRAWN":
+		add(w.Provider, Withdraw)
+	}
+	for _, s := range steps {
+		if r := s.who.Do(t, s.query, map[string]any{"id": id}); len(r.Errors) > 0 {
+			t.Fatalf("taking the match to %s: %+v", status, r.Errors)
+		}
+	}
+	return id
+}

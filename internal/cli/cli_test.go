@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"sscgraph/ent"
+	"sscgraph/internal/gid"
 	"sscgraph/internal/pgtest"
+	"sscgraph/internal/server"
 )
 
 func noEnv(string) string { return "" }
@@ -570,12 +573,23 @@ func TestKeyCommands(t *testing.T) {
 		t.Error("revoking a revoked key succeeded")
 	}
 
+	// An ID of another type is refused in the API's words (gid.TypeMismatch).
+	codec, err := server.NewCodec(gid.DefaultSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts, err := ent.NodeTypeStarts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := codec.Encode(int(starts["Organization"]) + 1)
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"key", "create", "--role", "MEMBER"}, "needs the organization"},
-		{[]string{"key", "create", "--role", "EDITOR", "--org", id}, "not of an Organization"},
+		{[]string{"key", "create", "--role", "EDITOR", "--org", id}, fmt.Sprintf("--org: %q is the ID of an APIKey, not of an Organization", id)},
+		{[]string{"key", "revoke", org}, fmt.Sprintf("%q is the ID of an Organization, not of an APIKey", org)},
 		{[]string{"key", "create", "--role", "OWNER"}, "role must be"},
 		{[]string{"key", "create", "--role", "MEMBER", "--org", "garbage"}, "invalid ID"},
 		{[]string{"key", "revoke", "Region_abc"}, "invalid ID"},

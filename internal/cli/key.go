@@ -61,6 +61,7 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 			if err != nil {
 				return usageError{fmt.Sprintf("--org: %v", err)}
 			}
+			// gid's wording, as the API refuses an ID of another type.
 			if msg := codec.TypeMismatch(id, "Organization"); msg != "" {
 				return usageError{"--org: " + msg}
 			}

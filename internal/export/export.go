@@ -28,6 +28,7 @@ import (
 	"sscgraph/internal/apierr"
 	"sscgraph/internal/database"
 	"sscgraph/internal/lang"
+	"sscgraph/internal/personal"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/viewer"
 )
@@ -94,7 +95,7 @@ type request struct {
 	where    json.RawMessage
 	orderBy  json.RawMessage
 	lang     string // the Language of localized columns (names)
-	private  bool   // the key may read personal data
+	readsAll bool   // the key reads personal data (internal/personal)
 	headOnly bool   // HEAD: the headers of the first page are the answer
 	// rows is the page size once a page was refused for its cost: the
 	// filter's price (the rows it reads) left less room than pageSize
@@ -128,7 +129,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, bad.status, bad.errors)
 		return
 	}
-	req.private = viewer.From(ctx).SeesPrivateData()
+	req.readsAll = personal.ReadsAll(viewer.From(ctx))
 	req.headOnly = r.Method == http.MethodHead
 	h.stream(ctx, w, req)
 }
@@ -279,16 +280,16 @@ func (h *Handler) fetch(ctx context.Context, req *request, after *string) (*answ
 	if req.orderBy != nil {
 		vars["orderBy"] = req.orderBy
 	}
-	if req.spec.localized(req.private) {
+	if req.spec.localized(req.readsAll) {
 		vars["lang"] = req.lang
 	}
-	ans, err := h.run(ctx, req.spec.pageQuery(req.private), vars)
+	ans, err := h.run(ctx, req.spec.pageQuery(req.readsAll), vars)
 	if smaller := fitCost(err, first, req.spec.rowWeight()); smaller > 0 {
 		// The filter costs what it reads whatever the page: the
 		// pages shrink to leave it room, once.
 		req.rows = smaller
 		vars["first"] = smaller
-		ans, err = h.run(ctx, req.spec.pageQuery(req.private), vars)
+		ans, err = h.run(ctx, req.spec.pageQuery(req.readsAll), vars)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -402,7 +403,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, req *reques
 		return
 	}
 	out := newTimedWriter(w, h.opts.WriteTimeout)
-	enc := newEncoder(req.format, out, req.spec.visibleColumns(req.private))
+	enc := newEncoder(req.format, out, req.spec.visibleColumns(req.readsAll))
 	rows := 0
 	for {
 		for _, e := range p.Edges {

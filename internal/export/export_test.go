@@ -126,9 +126,9 @@ func TestCheckTimes(t *testing.T) {
 func TestQueriesFitTheSchema(t *testing.T) {
 	schema := graph.NewSchema(nil).Schema()
 	for name, sp := range specs {
-		for _, private := range []bool{false, true} {
-			if _, err := loadQuery(schema, sp.pageQuery(private)); err != nil {
-				t.Errorf("%s (private %v): %v", name, private, err)
+		for _, readsAll := range []bool{false, true} {
+			if _, err := loadQuery(schema, sp.pageQuery(readsAll)); err != nil {
+				t.Errorf("%s (readsAll %v): %v", name, readsAll, err)
 			}
 		}
 		for _, e := range sp.edges {

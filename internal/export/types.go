@@ -4,6 +4,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+
+	"sscgraph/graph"
+	"sscgraph/internal/personal"
 )
 
 // column is one column of an export: its name in the CSV header and the
@@ -15,10 +19,6 @@ type column struct {
 	path string
 	// edge names a to-many edge flattened into the codes of its nodes.
 	edge string
-	// private columns are exported only to keys that may read personal
-	// data (ADMIN and EDITOR): the API answers null to others anyway, and
-	// leaving the column out says so plainly.
-	private bool
 	// localized columns are read in the export's language (the lang
 	// parameter): the field takes the GraphQL argument lang.
 	localized bool
@@ -101,7 +101,7 @@ var specs = map[string]*spec{
 			col("id", "id"), col("name", "name"), col("nationalityCode", "nationality.code"),
 			edgeCol("expertiseTopicCodes", "expertise"),
 			col("languages", "languages"), col("available", "available"), col("demo", "demo"),
-			{name: "email", path: "email", private: true},
+			col("email", "email"), // personal: see visibleColumns
 		},
 		edges: []edge{{"expertise", "code"}},
 	},
@@ -165,17 +165,78 @@ const (
 	restFirst   = 100
 )
 
-// columns returns the columns a viewer gets.
-func (s *spec) visibleColumns(private bool) []column {
+// visibleColumns returns the columns a viewer gets: a column of a
+// personal field (internal/personal) only when readsAll, the key reads
+// every row's personal data (ADMIN and EDITOR). The API answers null to
+// others anyway; leaving the column out says so plainly.
+func (s *spec) visibleColumns(readsAll bool) []column {
 	out := make([]column, 0, len(s.columns))
+	personalCols := personalColumns()[s]
 	for _, c := range s.columns {
-		if c.private && !private {
+		if personalCols[c.name] && !readsAll {
 			continue
 		}
 		out = append(out, c)
 	}
 	return out
 }
+
+// personalColumns are, per spec, the names of its columns whose field is
+// personal by internal/personal's table, which names fields by their
+// GraphQL type: a column's type is found by walking its path (or its
+// edge's nodes) through the schema. A path the schema does not have is
+// taken as personal, so that a mistake withholds the column rather than
+// exports it (TestSpecQueries checks every path against the schema).
+var personalColumns = sync.OnceValue(func() map[*spec]map[string]bool {
+	schema := graph.NewSchema(nil).Schema()
+	// fieldType is the named type of field name of type typ, "" when
+	// there is no such field.
+	fieldType := func(typ, name string) string {
+		def := schema.Types[typ]
+		if def == nil {
+			return ""
+		}
+		f := def.Fields.ForName(name)
+		if f == nil {
+			return ""
+		}
+		return f.Type.Name()
+	}
+	isPersonal := func(typ, name string) bool {
+		if typ == "" || fieldType(typ, name) == "" {
+			return true
+		}
+		_, ok := personal.Of(typ, name)
+		return ok
+	}
+	cols := map[*spec]map[string]bool{}
+	for _, sp := range specs {
+		m := map[string]bool{}
+		for _, c := range sp.columns {
+			var owner, field string
+			if c.edge != "" {
+				owner = fieldType(fieldType(fieldType(sp.node, c.edge), "edges"), "node")
+				for _, e := range sp.edges {
+					if e.name == c.edge {
+						field = e.field
+					}
+				}
+			} else {
+				segs := strings.Split(c.path, ".")
+				owner = sp.node
+				for _, seg := range segs[:len(segs)-1] {
+					owner = fieldType(owner, seg)
+				}
+				field = segs[len(segs)-1]
+			}
+			if isPersonal(owner, field) {
+				m[c.name] = true
+			}
+		}
+		cols[sp] = m
+	}
+	return cols
+})
 
 // rowWeight is the price of one row of the page query: the node, and a
 // nested page per flattened edge.
@@ -184,8 +245,8 @@ func (s *spec) rowWeight() int { return 1 + nestedFirst*len(s.edges) }
 // selection is the GraphQL selection of a node's exported fields.
 // localized reports whether the export has a column in its language
 // (then its query declares $lang, which GraphQL refuses when unused).
-func (s *spec) localized(private bool) bool {
-	for _, c := range s.visibleColumns(private) {
+func (s *spec) localized(readsAll bool) bool {
+	for _, c := range s.visibleColumns(readsAll) {
 		if c.localized {
 			return true
 		}
@@ -193,7 +254,7 @@ func (s *spec) localized(private bool) bool {
 	return false
 }
 
-func (s *spec) selection(private bool) string {
+func (s *spec) selection(readsAll bool) string {
 	var b strings.Builder
 	b.WriteString("id")
 	// Group the paths by their first segment, keeping their order:
@@ -204,7 +265,7 @@ func (s *spec) selection(private bool) string {
 	}
 	var groups []*group
 	byName := map[string]*group{}
-	for _, c := range s.visibleColumns(private) {
+	for _, c := range s.visibleColumns(readsAll) {
 		if c.path == "" || c.path == "id" {
 			continue
 		}
@@ -240,14 +301,14 @@ func edgeSelection(e edge) string {
 }
 
 // pageQuery is the query of one page of the export.
-func (s *spec) pageQuery(private bool) string {
+func (s *spec) pageQuery(readsAll bool) string {
 	lang := ""
-	if s.localized(private) {
+	if s.localized(readsAll) {
 		lang = ", $lang: Language"
 	}
 	return "query Export($first: Int!, $after: Cursor, $where: " + s.node + "WhereInput, $orderBy: [" + s.node + "Order!]" + lang + ") { " +
 		s.connection + "(first: $first, after: $after, where: $where, orderBy: $orderBy) { " +
-		"pageInfo { hasNextPage endCursor } edges { node { " + s.selection(private) + " } } } }"
+		"pageInfo { hasNextPage endCursor } edges { node { " + s.selection(readsAll) + " } } } }"
 }
 
 // edgeQuery fetches the rest of one node's edge when its first page was

@@ -1,7 +1,8 @@
 // Package genguard checks that code generation did what the project's own
-// templates ask of it, so that an upgrade of ent or entgql cannot drop
-// one of them without an error. ent/entc.go runs the checks after
-// generating; the package's tests run them on the committed code.
+// templates and rewrites ask of it, so that an upgrade of ent, entgql or
+// gqlgen cannot drop one of them without an error. ent/entc.go runs the
+// override checks after generating, internal/gqlgenrun the rewrite checks;
+// the package's tests run them on the committed code.
 //
 // It imports nothing of the project: ent/entc.go uses it while the ent
 // package is being written.

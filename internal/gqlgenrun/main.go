@@ -29,6 +29,9 @@ import (
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/tools/go/ast/astutil"
+
+	"sscgraph/internal/genguard"
 )
 
 // concurrent are the objects whose fields keep a goroutine each: the root
@@ -132,6 +135,42 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	if err := importGQLExec(cfg.Exec.Filename); err != nil {
+		slog.Error("importing internal/gqlexec into the generated code", "err", err)
+		os.Exit(1)
+	}
+	// Each rewrite above fails when it finds nothing to rewrite; this
+	// checks the result as a whole, as genguard's tests check the
+	// committed code: every hand-written piece is called and gqlgen's
+	// own is gone.
+	if err := genguard.CheckRewrites(cfg.Exec.Filename, genguard.GQLExec); err != nil {
+		slog.Error("checking the rewrites", "err", err)
+		os.Exit(1)
+	}
+}
+
+// gqlexecPath is the package of the hand-written pieces the rewrites call.
+const gqlexecPath = "sscgraph/internal/gqlexec"
+
+// importGQLExec adds internal/gqlexec to the generated file's imports.
+func importGQLExec(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+	if err != nil {
+		return fmt.Errorf("parsing %s: %w", path, err)
+	}
+	if !astutil.AddImport(fset, f, gqlexecPath) {
+		return fmt.Errorf("%s already imports %s: run gqlgenrun on gqlgen's output only", path, gqlexecPath)
+	}
+	var out bytes.Buffer
+	if err := format.Node(&out, fset, f); err != nil {
+		return fmt.Errorf("formatting %s: %w", path, err)
+	}
+	return os.WriteFile(path, out.Bytes(), 0o644)
 }
 
 // rewrites change generated calls where gqlgen's templates offer no switch;
@@ -139,9 +178,9 @@ func main() {
 // so that a gqlgen upgrade that changes them cannot go unnoticed.
 var rewrites = []struct{ from, to, why string }{
 	{
-		// graph/generated/slice.go
+		// internal/gqlexec/slice.go
 		from: "graphql.MarshalSliceConcurrently(",
-		to:   "marshalSliceInTurn(",
+		to:   "gqlexec.MarshalSliceInTurn(",
 		why:  "list elements marshal one after the other instead of one goroutine each",
 	},
 	{
@@ -149,9 +188,9 @@ var rewrites = []struct{ from, to, why string }{
 		// resolved on; gqlgen decodes them each time (a map from the
 		// AST, a map of typed values, every argument unmarshalled): for
 		// a nested connection, once per parent. argsOnce keeps the first
-		// decoding per field for the operation (graph/generated/object.go).
+		// decoding per field for the operation (internal/gqlexec).
 		from: "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}",
-		to:   "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\targs   fieldArgs\n\tfields collectedFields\n}",
+		to:   "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\targs   gqlexec.FieldArgs\n\tfields gqlexec.CollectedFields\n}",
 		why:  "the operation keeps each field's decoded arguments",
 	},
 	{
@@ -176,8 +215,8 @@ var rewrites = []struct{ from, to, why string }{
 // and sscgraph has no field middleware (a field interceptor added to the
 // server would not see these fields).
 //
-// It also makes every object marshaller return objectInTurn
-// (graph/generated/object.go) instead of gqlgen's field set, which builds a
+// It also makes every object marshaller return gqlexec.ObjectInTurn
+// (internal/gqlexec) instead of gqlgen's field set, which builds a
 // map per object written only to drop fields that @defer would repeat.
 func directLeaves(path string, leaves map[string]leaf) error {
 	src, err := os.ReadFile(path)
@@ -228,13 +267,13 @@ func directLeaves(path string, leaves map[string]leaf) error {
 				edits = append(edits, edit{
 					from: fset.Position(newSet.Pos()).Offset,
 					to:   fset.Position(newSet.End()).Offset,
-					text: "out := fieldValues{Values: make([]graphql.Marshaler, len(fields))}",
+					text: "out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}",
 				})
 			}
 			edits = append(edits, edit{
 				from: fset.Position(ret.Pos()).Offset,
 				to:   fset.Position(ret.End()).Offset,
-				text: "return objectInTurn{fields: fields, values: out.Values}",
+				text: "return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}",
 			})
 			objects++
 		}
@@ -316,9 +355,9 @@ func callsConcurrently(fn *goast.FuncDecl) bool {
 // argsOnce matches where a field context decodes its field's arguments.
 var argsOnce = regexp.MustCompile(`(?m)^(\t+)if fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\); err != nil \{$`)
 
-const argsOnceTo = `${1}if fc.Args, err = ec.args.load(field.Field); fc.Args == nil && err == nil {
+const argsOnceTo = `${1}if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 ${1}	fc.Args, err = ec.${2}(ctx, field.ArgumentMap(ec.Variables))
-${1}	ec.args.store(field.Field, fc.Args, err)
+${1}	ec.args.Store(field.Field, fc.Args, err)
 ${1}}
 ${1}if err != nil {`
 
@@ -326,11 +365,10 @@ ${1}if err != nil {`
 // its selection. graphql.CollectFields caches them per operation too, but
 // builds its cache key (a hash of the type names) on every call: 6% of
 // the allocations of a 4-level query. The executionContext keeps them by
-// the selection's and the type names' addresses instead
-// (graph/generated/object.go).
+// the selection's and the type names' addresses instead (internal/gqlexec).
 var collectOnce = regexp.MustCompile(`(?m)^(\t+)fields := graphql\.CollectFields\(ec\.OperationContext, sel, (\w+Implementors)\)$`)
 
-const collectOnceTo = `${1}fields := ec.fields.collect(ec.OperationContext, sel, ${2})`
+const collectOnceTo = `${1}fields := ec.fields.Collect(ec.OperationContext, sel, ${2})`
 
 func rewriteRegexp(path string, from *regexp.Regexp, to, why string) error {
 	src, err := os.ReadFile(path)

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -86,7 +87,7 @@ func parsePosting(r *row, what string, statuses []string) posting {
 		// skew aside); the schema's hook leaves that to sscgraph's own
 		// writers, so it is said again here.
 		if t.After(time.Now().Add(time.Minute)) {
-			r.bad("posted_at", "an %s cannot be posted in the future (%s)", what, t.Format(time.DateOnly))
+			r.bad("posted_at", "%s cannot be posted in the future (%s)", lifecycle.WithArticle(what), t.Format(time.DateOnly))
 		}
 		p.posted = &t
 	}
@@ -153,31 +154,13 @@ func createOffers(ctx context.Context, c *ent.Client, _ *header, items []item[of
 	bs := make([]*ent.MatchOfferCreate, len(items))
 	for i, it := range items {
 		r := it.rec
-		b := c.MatchOffer.Create().
-			SetTitle(r.title).SetKind(r.kind).SetStatus(matchoffer.StatusOPEN).SetProviderID(r.provider)
-		addIDs(b.AddTopicIDs, r.topics)
+		b := newPosting(c.MatchOffer.Create(), it, &r.posting).
+			SetStatus(matchoffer.Status(cmp.Or(r.status, string(matchoffer.StatusOPEN)))).
+			SetProviderID(r.provider)
 		addIDs(b.AddTargetRegionIDs, r.regions)
 		addIDs(b.AddTargetCountryIDs, r.targetCountries)
-		if it.ref != "" {
-			b.SetRef(it.ref)
-		}
-		if it.demo != nil {
-			b.SetDemo(*it.demo)
-		}
-		if r.description != "" {
-			b.SetDescription(r.description)
-		}
-		if r.status != "" {
-			b.SetStatus(matchoffer.Status(r.status))
-		}
-		if r.posted != nil {
-			b.SetPostedAt(*r.posted)
-		}
 		if r.expires != nil {
 			b.SetExpiresAt(*r.expires)
-		}
-		if len(r.languages) > 0 {
-			b.SetLanguages(r.languages)
 		}
 		if r.capacity != nil {
 			b.SetCapacity(*r.capacity)
@@ -265,29 +248,9 @@ func createNeeds(ctx context.Context, c *ent.Client, _ *header, items []item[nee
 	bs := make([]*ent.MatchNeedCreate, len(items))
 	for i, it := range items {
 		r := it.rec
-		b := c.MatchNeed.Create().
-			SetTitle(r.title).SetKind(r.kind).SetStatus(matchneed.StatusOPEN).
+		bs[i] = newPosting(c.MatchNeed.Create(), it, &r.posting).
+			SetStatus(matchneed.Status(cmp.Or(r.status, string(matchneed.StatusOPEN)))).
 			SetSeekerID(r.seeker).SetCountryID(r.country)
-		addIDs(b.AddTopicIDs, r.topics)
-		if it.ref != "" {
-			b.SetRef(it.ref)
-		}
-		if it.demo != nil {
-			b.SetDemo(*it.demo)
-		}
-		if r.description != "" {
-			b.SetDescription(r.description)
-		}
-		if r.status != "" {
-			b.SetStatus(matchneed.Status(r.status))
-		}
-		if r.posted != nil {
-			b.SetPostedAt(*r.posted)
-		}
-		if len(r.languages) > 0 {
-			b.SetLanguages(r.languages)
-		}
-		bs[i] = b
 	}
 	return c.MatchNeed.CreateBulk(bs...).Exec(ctx)
 }

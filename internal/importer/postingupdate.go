@@ -9,10 +9,48 @@ import (
 	"sscgraph/internal/lifecycle"
 )
 
-// One update for offers and needs: they share their fields (the schema's
-// PostingMixin), their owner rule and their status rules, so a row's
-// change of either is compared and checked here, and updateOffer and
-// updateNeed only say what their kind has besides.
+// One create and one update for offers and needs: they share their fields
+// (the schema's PostingMixin), their owner rule and their status rules, so
+// a new row of either is set, and a row's change of either is compared and
+// checked, here; createOffers, createNeeds, updateOffer and updateNeed only
+// say what their kind has besides (the status, whose enum type is the
+// kind's own, included).
+
+// postingCreator is an offer's or a need's create builder, as newPosting
+// uses it; C is the builder itself, which its setters return.
+type postingCreator[C any] interface {
+	SetRef(string) C
+	SetDemo(bool) C
+	SetTitle(string) C
+	SetDescription(string) C
+	SetKind(schematype.MatchKind) C
+	SetPostedAt(time.Time) C
+	SetLanguages([]string) C
+	AddTopicIDs(...int) C
+}
+
+// newPosting sets on b the shared fields of a new offer or need, as its
+// row gives them; an empty cell leaves the schema's default.
+func newPosting[C postingCreator[C], R any](b C, it item[R], r *posting) C {
+	b.SetTitle(r.title).SetKind(r.kind)
+	addIDs(b.AddTopicIDs, r.topics)
+	if it.ref != "" {
+		b.SetRef(it.ref)
+	}
+	if it.demo != nil {
+		b.SetDemo(*it.demo)
+	}
+	if r.description != "" {
+		b.SetDescription(r.description)
+	}
+	if r.posted != nil {
+		b.SetPostedAt(*r.posted)
+	}
+	if len(r.languages) > 0 {
+		b.SetLanguages(r.languages)
+	}
+	return b
+}
 
 // postingUpdater is an offer's or a need's update builder, as
 // updatePosting uses it; U is the builder itself, which its setters

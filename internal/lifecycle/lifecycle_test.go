@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,6 +133,26 @@ func TestFinal(t *testing.T) {
 	for _, tt := range tests {
 		if got := Final(tt.status); got != tt.want {
 			t.Errorf("Final(%q) = %v, want %v", tt.status, got, tt.want)
+		}
+	}
+}
+
+// TestPostingMessagesArticles pins the articles of the refusals' words:
+// "a need", "an offer", "an EXPIRED offer", never "an need".
+func TestPostingMessagesArticles(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{Posting("need", Closed, Matched, "", true), "a need cannot go from CLOSED to MATCHED"},
+		{Posting("offer", Closed, Matched, "", true), "an offer cannot go from CLOSED to MATCHED"},
+		{Posting("need", Open, Expired, Expired, true), "EXPIRED cannot be written: a need is EXPIRED"},
+		{NewPosting("need", Expired, true), "EXPIRED cannot be written: a need is EXPIRED"},
+		{Posting("offer", Expired, Open, "", false), "only an EDITOR or ADMIN key can reopen an EXPIRED offer"},
+		{Posting("need", Closed, Open, "", false), "only an EDITOR or ADMIN key can reopen a CLOSED need"},
+	} {
+		if tt.err == nil || !strings.HasPrefix(tt.err.Error(), tt.want) {
+			t.Errorf("%v, want it to begin %q", tt.err, tt.want)
 		}
 	}
 }

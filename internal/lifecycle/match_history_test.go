@@ -8,44 +8,6 @@ import (
 	"sscgraph/internal/apitest"
 )
 
-// matchIn makes a match of a new offer and need and takes it to status
-// through the Match mutations, and returns its ID.
-func matchIn(t *testing.T, w *apitest.MatchWorld, status string) string {
-	t.Helper()
-	r := w.Provider.Do(t, apitest.Propose, map[string]any{"n": w.Need(t), "o": w.Offer(t, nil)})
-	id := r.Str("m.id")
-	if id == "" {
-		t.Fatalf("proposing: %+v", r.Errors)
-	}
-	var steps []struct {
-		who   apitest.Caller
-		query string
-	}
-	add := func(who apitest.Caller, query string) {
-		steps = append(steps, struct {
-			who   apitest.Caller
-			query string
-		}{who, query})
-	}
-	switch status {
-	case "ACCEPTED":
-		add(w.Seeker, apitest.Accept)
-	case "COMPLETED":
-		add(w.Seeker, apitest.Accept)
-		add(w.Provider, apitest.Complete)
-	case "DECLINED":
-		add(w.Seeker, apitest.Decline)
-	case "WITHDRAWN":
-		add(w.Provider, apitest.Withdraw)
-	}
-	for _, s := range steps {
-		if r := s.who.Do(t, s.query, map[string]any{"id": id}); len(r.Errors) > 0 {
-			t.Fatalf("taking the match to %s: %+v", status, r.Errors)
-		}
-	}
-	return id
-}
-
 // matchRecord is what a match's history says, as an EDITOR reads it.
 func matchRecord(t *testing.T, w *apitest.MatchWorld, id string) string {
 	t.Helper()
@@ -101,7 +63,7 @@ func testMembersCannotRewriteMatchHistory(t *testing.T, a *apitest.API) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id := matchIn(t, w, tt.status)
+			id := w.MatchIn(t, tt.status)
 			before := matchRecord(t, w, id)
 			vars := map[string]any{"id": id}
 			if tt.input != nil {
@@ -121,7 +83,7 @@ func testMembersCannotRewriteMatchHistory(t *testing.T, a *apitest.API) {
 	}
 
 	// EDITOR keys correct the record and delete matches.
-	id := matchIn(t, w, "COMPLETED")
+	id := w.MatchIn(t, "COMPLETED")
 	r := w.Editor.Do(t, update, map[string]any{"id": id, "in": score})
 	if len(r.Errors) > 0 || r.Get("m.score") != 1.0 {
 		t.Errorf("an editor's correction: got %v %+v, want score 1", r.Get("m"), r.Errors)

@@ -25,12 +25,6 @@ type Viewer struct {
 // Anonymous reports whether the viewer has no key.
 func (v *Viewer) Anonymous() bool { return v == nil || v.KeyID == 0 }
 
-// SeesPrivateData reports whether the viewer may read personal data such
-// as consultants' e-mail addresses: ADMIN and EDITOR keys.
-func (v *Viewer) SeesPrivateData() bool {
-	return v != nil && (v.Role == RoleAdmin || v.Role == RoleEditor)
-}
-
 type key struct{}
 
 // With returns ctx carrying v.

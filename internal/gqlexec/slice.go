@@ -1,6 +1,4 @@
-package generated
-
-// This file is hand-written; gen_exec.go beside it is generated.
+package gqlexec
 
 import (
 	"context"
@@ -8,13 +6,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-// marshalSliceInTurn marshals a list's elements one after the other.
+// MarshalSliceInTurn marshals a list's elements one after the other.
 // gqlgen's own MarshalSliceConcurrently starts a goroutine per element,
 // which pays off when elements resolve with I/O of their own; here field
 // collection has loaded every element's data before marshalling starts,
 // so the goroutines only cost scheduling and stacks (pprof on the nested
-// benchmark). internal/gqlgenrun rewrites the generated calls to this.
-func marshalSliceInTurn(
+// benchmark). internal/gqlgenrun rewrites the generated calls to this;
+// its parameters are MarshalSliceConcurrently's.
+func MarshalSliceInTurn(
 	ctx context.Context,
 	length int,
 	_ int64,
