@@ -3,7 +3,6 @@ package gid
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"sscgraph/internal/apierr"
 )
@@ -18,7 +17,7 @@ func (c *Codec) TypeMismatch(key int, want string) string {
 	if got == want {
 		return ""
 	}
-	return fmt.Sprintf("%q is the ID of %s, not of %s", c.Encode(key), withArticle(got), withArticle(want))
+	return fmt.Sprintf("%q is the ID of %s, not of %s", c.Encode(key), apierr.WithArticle(got), apierr.WithArticle(want))
 }
 
 // CheckType refuses a key that is not of type want, as bad input naming the
@@ -33,12 +32,4 @@ func CheckType(ctx context.Context, arg string, key int, want string) error {
 		return apierr.BadInput("%s: %s", arg, msg).With("field", arg)
 	}
 	return nil
-}
-
-// withArticle puts "a" or "an" before a type's name.
-func withArticle(typ string) string {
-	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
-		return "an " + typ
-	}
-	return "a " + typ
 }

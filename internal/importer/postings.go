@@ -14,6 +14,7 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
+	"sscgraph/internal/apierr"
 	"sscgraph/internal/lifecycle"
 )
 
@@ -87,7 +88,7 @@ func parsePosting(r *row, what string, statuses []string) posting {
 		// skew aside); the schema's hook leaves that to sscgraph's own
 		// writers, so it is said again here.
 		if t.After(time.Now().Add(time.Minute)) {
-			r.bad("posted_at", "%s cannot be posted in the future (%s)", lifecycle.WithArticle(what), t.Format(time.DateOnly))
+			r.bad("posted_at", "%s cannot be posted in the future (%s)", apierr.WithArticle(what), t.Format(time.DateOnly))
 		}
 		p.posted = &t
 	}

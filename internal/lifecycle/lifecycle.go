@@ -21,6 +21,7 @@ import (
 
 	"sscgraph/ent/match"
 	"sscgraph/ent/matchoffer"
+	"sscgraph/internal/apierr"
 )
 
 // Posting statuses (offers and needs; needs never expire), taken from
@@ -87,30 +88,21 @@ var postingMoves = map[[2]string]bool{
 // a later expiry, or both.
 func Posting(kind, from, to, wrote string, moderator bool) error {
 	if wrote == Expired {
-		return refuse("EXPIRED cannot be written: %s is EXPIRED once its expiresAt has passed", WithArticle(kind))
+		return refuse("EXPIRED cannot be written: %s is EXPIRED once its expiresAt has passed", apierr.WithArticle(kind))
 	}
 	if from == to {
 		return nil
 	}
 	if to == Open {
 		if !moderator {
-			return forbid("only an EDITOR or ADMIN key can reopen %s %s (%s → OPEN)", WithArticle(from), kind, from)
+			return forbid("only an EDITOR or ADMIN key can reopen %s %s (%s → OPEN)", apierr.WithArticle(from), kind, from)
 		}
 		return nil
 	}
 	if postingMoves[[2]string{from, to}] {
 		return nil
 	}
-	return refuse("%s cannot go from %s to %s (OPEN → MATCHED → CLOSED, or OPEN → CLOSED)", WithArticle(kind), from, to)
-}
-
-// WithArticle puts "a" or "an" before a word of a message: a posting's
-// kind ("an offer", "a need") or a status ("an EXPIRED", "a CLOSED").
-func WithArticle(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
-		return "an " + word
-	}
-	return "a " + word
+	return refuse("%s cannot go from %s to %s (OPEN → MATCHED → CLOSED, or OPEN → CLOSED)", apierr.WithArticle(kind), from, to)
 }
 
 // NewPosting checks the status a posting is created with: OPEN, or for
@@ -118,7 +110,7 @@ func WithArticle(word string) string {
 func NewPosting(kind, status string, moderator bool) error {
 	switch {
 	case status == Expired:
-		return refuse("EXPIRED cannot be written: %s is EXPIRED once its expiresAt has passed", WithArticle(kind))
+		return refuse("EXPIRED cannot be written: %s is EXPIRED once its expiresAt has passed", apierr.WithArticle(kind))
 	case status != Open && !moderator:
 		return forbid("a new %s is OPEN; only an EDITOR or ADMIN key records one that is %s", kind, status)
 	}
