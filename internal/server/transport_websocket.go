@@ -113,13 +113,13 @@ func (t timedWebsocket) Accept(w http.ResponseWriter, r *http.Request, opts tran
 	if err != nil {
 		return nil, err
 	}
-	return &timedConn{WebsocketConn: c, ctx: r.Context()}, nil
+	return &timedConn{passThrough: passThrough{c}, ctx: r.Context()}, nil
 }
 
 // timedConn closes the connection when a write takes too long; it passes
 // the read limit and read deadlines (the pong timeout) through.
 type timedConn struct {
-	transport.WebsocketConn
+	passThrough
 	ctx context.Context // the connection's, whose cause picks the close code
 }
 
@@ -129,13 +129,21 @@ func (c *timedConn) WriteJSON(v any) error {
 	return c.WebsocketConn.WriteJSON(v)
 }
 
-func (c *timedConn) SetReadLimit(limit int64) {
+// passThrough wraps a connection and passes gqlgen's optional interfaces
+// (the read limit, and read deadlines for the pong timeout) through to it,
+// which embedding the interface alone would hide. The connections this
+// package wraps embed it.
+type passThrough struct {
+	transport.WebsocketConn
+}
+
+func (c passThrough) SetReadLimit(limit int64) {
 	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
 		l.SetReadLimit(limit)
 	}
 }
 
-func (c *timedConn) SetReadDeadline(d time.Time) error {
+func (c passThrough) SetReadDeadline(d time.Time) error {
 	if l, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
 		return l.SetReadDeadline(d)
 	}

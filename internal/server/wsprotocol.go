@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"reflect"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
@@ -36,14 +35,14 @@ func (t transportWSRules) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	if err != nil || c.Subprotocol() != graphqlTransportWS {
 		return c, err
 	}
-	return &ruledConn{WebsocketConn: c, active: map[string]bool{}}, nil
+	return &ruledConn{passThrough: passThrough{c}, active: map[string]bool{}}, nil
 }
 
 // ruledConn reads each message before gqlgen does, closing the connection
 // as the protocol says on a malformed one or a duplicate id, and follows
 // which operation ids are running from both directions.
 type ruledConn struct {
-	transport.WebsocketConn
+	passThrough
 
 	mu     sync.Mutex
 	active map[string]bool // ids subscribed and not yet completed
@@ -134,18 +133,4 @@ func messageTypeAndID(v any) (typ, id string) {
 		id = f.String()
 	}
 	return typ, id
-}
-
-// SetReadLimit and SetReadDeadline pass the optional interfaces through.
-func (c *ruledConn) SetReadLimit(limit int64) {
-	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
-		l.SetReadLimit(limit)
-	}
-}
-
-func (c *ruledConn) SetReadDeadline(d time.Time) error {
-	if l, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
-		return l.SetReadDeadline(d)
-	}
-	return nil
 }
