@@ -3,10 +3,13 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/country"
+	"sscgraph/ent/organization"
 	"sscgraph/ent/project"
+	"sscgraph/ent/schema/schematype"
 	"strings"
 	"time"
 
@@ -27,28 +30,42 @@ type Activity struct {
 	Title string `json:"title,omitempty"`
 	// What the activity did or will do. At most 20,000 characters.
 	Description string `json:"description,omitempty"`
-	// TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+	// TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.
 	Kind activity.Kind `json:"kind,omitempty"`
 	// The form of the activity.
 	Type activity.Type `json:"type,omitempty"`
-	// PLANNED, ONGOING, COMPLETED or CANCELLED.
+	// PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).
 	Status activity.Status `json:"status,omitempty"`
-	// First day of the activity.
-	StartDate time.Time `json:"start_date,omitempty"`
-	// Last day of the activity; never before the start date.
-	EndDate time.Time `json:"end_date,omitempty"`
+	// First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
+	StartDate *time.Time `json:"start_date,omitempty"`
+	// How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).
+	StartDatePrecision schematype.DatePrecision `json:"start_date_precision,omitempty"`
+	// Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+	EndDate *time.Time `json:"end_date,omitempty"`
+	// How much of endDate the source gives: DAY, MONTH or YEAR.
+	EndDatePrecision schematype.DatePrecision `json:"end_date_precision,omitempty"`
 	// City where the activity is held; null for studies and tool development. At most 200 characters.
 	VenueCity *string `json:"venue_city,omitempty"`
 	// ISO 639-1 code of the working language.
 	Language string `json:"language,omitempty"`
-	// Number of participants, all beneficiary countries together.
-	Participants int `json:"participants,omitempty"`
+	// Number of participants, all beneficiary countries together; null where no source gives a number.
+	Participants *int `json:"participants,omitempty"`
+	// True when the source gives the number of participants as an approximation ("around 60", "some 100").
+	ParticipantsApproximate bool `json:"participants_approximate,omitempty"`
 	// Budget in Swiss francs, where known.
 	Budget *float64 `json:"budget,omitempty"`
+	// Provenance remarks: what is uncertain, derived or left out, and why. At most 20,000 characters.
+	Note string `json:"note,omitempty"`
+	// A short fragment copied from the source that states the facts, as the reference record gives it. At most 20,000 characters.
+	Quote string `json:"quote,omitempty"`
+	// What supports the record: public addresses and document symbols. Every real activity has at least one. At most 200 entries of at most 500 characters each.
+	Sources []string `json:"sources,omitempty"`
 	// ProjectID holds the value of the "project_id" field.
 	ProjectID *int `json:"project_id,omitempty"`
 	// VenueCountryID holds the value of the "venue_country_id" field.
 	VenueCountryID *int `json:"venue_country_id,omitempty"`
+	// RequesterID holds the value of the "requester_id" field.
+	RequesterID *int `json:"requester_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityQuery when eager-loading is set.
 	Edges        ActivityEdges `json:"edges"`
@@ -67,6 +84,10 @@ type ActivityEdges struct {
 	ProviderCountries []*Country `json:"provider_countries,omitempty"`
 	// Consultants engaged for the activity.
 	Consultants []*Consultant `json:"consultants,omitempty"`
+	// Who asked for the activity (the technical-assistance database's requester), where a source names it.
+	Requester *Organization `json:"requester,omitempty"`
+	// Organizations that organized the activity, as the sources name them; each organization's kind says whether it is an IGO, an IP office or a government.
+	Organizers []*Organization `json:"organizers,omitempty"`
 	// Partner organizations.
 	Partners []*Organization `json:"partners,omitempty"`
 	// IP areas and sectors the activity addresses.
@@ -77,24 +98,28 @@ type ActivityEdges struct {
 	ProviderLinks []*ActivityProvider `json:"provider_links,omitempty"`
 	// ConsultantLinks holds the value of the consultant_links edge.
 	ConsultantLinks []*ActivityConsultant `json:"consultant_links,omitempty"`
+	// OrganizerLinks holds the value of the organizer_links edge.
+	OrganizerLinks []*ActivityOrganizer `json:"organizer_links,omitempty"`
 	// PartnerLinks holds the value of the partner_links edge.
 	PartnerLinks []*ActivityPartner `json:"partner_links,omitempty"`
 	// TopicLinks holds the value of the topic_links edge.
 	TopicLinks []*ActivityTopic `json:"topic_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [9]map[string]int
 
 	namedBeneficiaryCountries map[string][]*Country
 	namedProviderCountries    map[string][]*Country
 	namedConsultants          map[string][]*Consultant
+	namedOrganizers           map[string][]*Organization
 	namedPartners             map[string][]*Organization
 	namedTopics               map[string][]*Topic
 	namedBeneficiaryLinks     map[string][]*ActivityBeneficiary
 	namedProviderLinks        map[string][]*ActivityProvider
 	namedConsultantLinks      map[string][]*ActivityConsultant
+	namedOrganizerLinks       map[string][]*ActivityOrganizer
 	namedPartnerLinks         map[string][]*ActivityPartner
 	namedTopicLinks           map[string][]*ActivityTopic
 }
@@ -148,10 +173,30 @@ func (e ActivityEdges) ConsultantsOrErr() ([]*Consultant, error) {
 	return nil, &NotLoadedError{edge: "consultants"}
 }
 
+// RequesterOrErr returns the Requester value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActivityEdges) RequesterOrErr() (*Organization, error) {
+	if e.Requester != nil {
+		return e.Requester, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: organization.Label}
+	}
+	return nil, &NotLoadedError{edge: "requester"}
+}
+
+// OrganizersOrErr returns the Organizers value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) OrganizersOrErr() ([]*Organization, error) {
+	if e.loadedTypes[6] {
+		return e.Organizers, nil
+	}
+	return nil, &NotLoadedError{edge: "organizers"}
+}
+
 // PartnersOrErr returns the Partners value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) PartnersOrErr() ([]*Organization, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[7] {
 		return e.Partners, nil
 	}
 	return nil, &NotLoadedError{edge: "partners"}
@@ -160,7 +205,7 @@ func (e ActivityEdges) PartnersOrErr() ([]*Organization, error) {
 // TopicsOrErr returns the Topics value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) TopicsOrErr() ([]*Topic, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[8] {
 		return e.Topics, nil
 	}
 	return nil, &NotLoadedError{edge: "topics"}
@@ -169,7 +214,7 @@ func (e ActivityEdges) TopicsOrErr() ([]*Topic, error) {
 // BeneficiaryLinksOrErr returns the BeneficiaryLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) BeneficiaryLinksOrErr() ([]*ActivityBeneficiary, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[9] {
 		return e.BeneficiaryLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "beneficiary_links"}
@@ -178,7 +223,7 @@ func (e ActivityEdges) BeneficiaryLinksOrErr() ([]*ActivityBeneficiary, error) {
 // ProviderLinksOrErr returns the ProviderLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) ProviderLinksOrErr() ([]*ActivityProvider, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[10] {
 		return e.ProviderLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "provider_links"}
@@ -187,16 +232,25 @@ func (e ActivityEdges) ProviderLinksOrErr() ([]*ActivityProvider, error) {
 // ConsultantLinksOrErr returns the ConsultantLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) ConsultantLinksOrErr() ([]*ActivityConsultant, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[11] {
 		return e.ConsultantLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "consultant_links"}
 }
 
+// OrganizerLinksOrErr returns the OrganizerLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) OrganizerLinksOrErr() ([]*ActivityOrganizer, error) {
+	if e.loadedTypes[12] {
+		return e.OrganizerLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "organizer_links"}
+}
+
 // PartnerLinksOrErr returns the PartnerLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) PartnerLinksOrErr() ([]*ActivityPartner, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[13] {
 		return e.PartnerLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "partner_links"}
@@ -205,7 +259,7 @@ func (e ActivityEdges) PartnerLinksOrErr() ([]*ActivityPartner, error) {
 // TopicLinksOrErr returns the TopicLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) TopicLinksOrErr() ([]*ActivityTopic, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[14] {
 		return e.TopicLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "topic_links"}
@@ -216,13 +270,15 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case activity.FieldDemo:
+		case activity.FieldSources:
+			values[i] = new([]byte)
+		case activity.FieldDemo, activity.FieldParticipantsApproximate:
 			values[i] = new(sql.NullBool)
 		case activity.FieldBudget:
 			values[i] = new(sql.NullFloat64)
-		case activity.FieldID, activity.FieldParticipants, activity.FieldProjectID, activity.FieldVenueCountryID:
+		case activity.FieldID, activity.FieldParticipants, activity.FieldProjectID, activity.FieldVenueCountryID, activity.FieldRequesterID:
 			values[i] = new(sql.NullInt64)
-		case activity.FieldRef, activity.FieldTitle, activity.FieldDescription, activity.FieldKind, activity.FieldType, activity.FieldStatus, activity.FieldVenueCity, activity.FieldLanguage:
+		case activity.FieldRef, activity.FieldTitle, activity.FieldDescription, activity.FieldKind, activity.FieldType, activity.FieldStatus, activity.FieldStartDatePrecision, activity.FieldEndDatePrecision, activity.FieldVenueCity, activity.FieldLanguage, activity.FieldNote, activity.FieldQuote:
 			values[i] = new(sql.NullString)
 		case activity.FieldStartDate, activity.FieldEndDate:
 			values[i] = new(sql.NullTime)
@@ -294,13 +350,27 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field start_date", values[i])
 			} else if value.Valid {
-				_m.StartDate = value.Time
+				_m.StartDate = new(time.Time)
+				*_m.StartDate = value.Time
+			}
+		case activity.FieldStartDatePrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field start_date_precision", values[i])
+			} else if value.Valid {
+				_m.StartDatePrecision = schematype.DatePrecision(value.String)
 			}
 		case activity.FieldEndDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field end_date", values[i])
 			} else if value.Valid {
-				_m.EndDate = value.Time
+				_m.EndDate = new(time.Time)
+				*_m.EndDate = value.Time
+			}
+		case activity.FieldEndDatePrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field end_date_precision", values[i])
+			} else if value.Valid {
+				_m.EndDatePrecision = schematype.DatePrecision(value.String)
 			}
 		case activity.FieldVenueCity:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -319,7 +389,14 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field participants", values[i])
 			} else if value.Valid {
-				_m.Participants = int(value.Int64)
+				_m.Participants = new(int)
+				*_m.Participants = int(value.Int64)
+			}
+		case activity.FieldParticipantsApproximate:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field participants_approximate", values[i])
+			} else if value.Valid {
+				_m.ParticipantsApproximate = value.Bool
 			}
 		case activity.FieldBudget:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
@@ -327,6 +404,26 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Budget = new(float64)
 				*_m.Budget = value.Float64
+			}
+		case activity.FieldNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field note", values[i])
+			} else if value.Valid {
+				_m.Note = value.String
+			}
+		case activity.FieldQuote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field quote", values[i])
+			} else if value.Valid {
+				_m.Quote = value.String
+			}
+		case activity.FieldSources:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field sources", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Sources); err != nil {
+					return fmt.Errorf("unmarshal field sources: %w", err)
+				}
 			}
 		case activity.FieldProjectID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -341,6 +438,13 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.VenueCountryID = new(int)
 				*_m.VenueCountryID = int(value.Int64)
+			}
+		case activity.FieldRequesterID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field requester_id", values[i])
+			} else if value.Valid {
+				_m.RequesterID = new(int)
+				*_m.RequesterID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -380,6 +484,16 @@ func (_m *Activity) QueryConsultants() *ConsultantQuery {
 	return NewActivityClient(_m.config).QueryConsultants(_m)
 }
 
+// QueryRequester queries the "requester" edge of the Activity entity.
+func (_m *Activity) QueryRequester() *OrganizationQuery {
+	return NewActivityClient(_m.config).QueryRequester(_m)
+}
+
+// QueryOrganizers queries the "organizers" edge of the Activity entity.
+func (_m *Activity) QueryOrganizers() *OrganizationQuery {
+	return NewActivityClient(_m.config).QueryOrganizers(_m)
+}
+
 // QueryPartners queries the "partners" edge of the Activity entity.
 func (_m *Activity) QueryPartners() *OrganizationQuery {
 	return NewActivityClient(_m.config).QueryPartners(_m)
@@ -403,6 +517,11 @@ func (_m *Activity) QueryProviderLinks() *ActivityProviderQuery {
 // QueryConsultantLinks queries the "consultant_links" edge of the Activity entity.
 func (_m *Activity) QueryConsultantLinks() *ActivityConsultantQuery {
 	return NewActivityClient(_m.config).QueryConsultantLinks(_m)
+}
+
+// QueryOrganizerLinks queries the "organizer_links" edge of the Activity entity.
+func (_m *Activity) QueryOrganizerLinks() *ActivityOrganizerQuery {
+	return NewActivityClient(_m.config).QueryOrganizerLinks(_m)
 }
 
 // QueryPartnerLinks queries the "partner_links" edge of the Activity entity.
@@ -461,11 +580,21 @@ func (_m *Activity) String() string {
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
-	builder.WriteString("start_date=")
-	builder.WriteString(_m.StartDate.Format(time.ANSIC))
+	if v := _m.StartDate; v != nil {
+		builder.WriteString("start_date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
-	builder.WriteString("end_date=")
-	builder.WriteString(_m.EndDate.Format(time.ANSIC))
+	builder.WriteString("start_date_precision=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StartDatePrecision))
+	builder.WriteString(", ")
+	if v := _m.EndDate; v != nil {
+		builder.WriteString("end_date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("end_date_precision=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EndDatePrecision))
 	builder.WriteString(", ")
 	if v := _m.VenueCity; v != nil {
 		builder.WriteString("venue_city=")
@@ -475,13 +604,27 @@ func (_m *Activity) String() string {
 	builder.WriteString("language=")
 	builder.WriteString(_m.Language)
 	builder.WriteString(", ")
-	builder.WriteString("participants=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Participants))
+	if v := _m.Participants; v != nil {
+		builder.WriteString("participants=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("participants_approximate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ParticipantsApproximate))
 	builder.WriteString(", ")
 	if v := _m.Budget; v != nil {
 		builder.WriteString("budget=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("note=")
+	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	builder.WriteString("quote=")
+	builder.WriteString(_m.Quote)
+	builder.WriteString(", ")
+	builder.WriteString("sources=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Sources))
 	builder.WriteString(", ")
 	if v := _m.ProjectID; v != nil {
 		builder.WriteString("project_id=")
@@ -490,6 +633,11 @@ func (_m *Activity) String() string {
 	builder.WriteString(", ")
 	if v := _m.VenueCountryID; v != nil {
 		builder.WriteString("venue_country_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.RequesterID; v != nil {
+		builder.WriteString("requester_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
@@ -565,6 +713,30 @@ func (_m *Activity) appendNamedConsultants(name string, edges ...*Consultant) {
 		_m.Edges.namedConsultants[name] = []*Consultant{}
 	} else {
 		_m.Edges.namedConsultants[name] = append(_m.Edges.namedConsultants[name], edges...)
+	}
+}
+
+// NamedOrganizers returns the Organizers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedOrganizers(name string) ([]*Organization, error) {
+	if _m.Edges.namedOrganizers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganizers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedOrganizers(name string, edges ...*Organization) {
+	if _m.Edges.namedOrganizers == nil {
+		_m.Edges.namedOrganizers = make(map[string][]*Organization)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganizers[name] = []*Organization{}
+	} else {
+		_m.Edges.namedOrganizers[name] = append(_m.Edges.namedOrganizers[name], edges...)
 	}
 }
 
@@ -685,6 +857,30 @@ func (_m *Activity) appendNamedConsultantLinks(name string, edges ...*ActivityCo
 		_m.Edges.namedConsultantLinks[name] = []*ActivityConsultant{}
 	} else {
 		_m.Edges.namedConsultantLinks[name] = append(_m.Edges.namedConsultantLinks[name], edges...)
+	}
+}
+
+// NamedOrganizerLinks returns the OrganizerLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedOrganizerLinks(name string) ([]*ActivityOrganizer, error) {
+	if _m.Edges.namedOrganizerLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganizerLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedOrganizerLinks(name string, edges ...*ActivityOrganizer) {
+	if _m.Edges.namedOrganizerLinks == nil {
+		_m.Edges.namedOrganizerLinks = make(map[string][]*ActivityOrganizer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganizerLinks[name] = []*ActivityOrganizer{}
+	} else {
+		_m.Edges.namedOrganizerLinks[name] = append(_m.Edges.namedOrganizerLinks[name], edges...)
 	}
 }
 

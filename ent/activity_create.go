@@ -11,6 +11,7 @@ import (
 	"sscgraph/ent/country"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/project"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"time"
 
@@ -99,9 +100,53 @@ func (_c *ActivityCreate) SetStartDate(v time.Time) *ActivityCreate {
 	return _c
 }
 
+// SetNillableStartDate sets the "start_date" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableStartDate(v *time.Time) *ActivityCreate {
+	if v != nil {
+		_c.SetStartDate(*v)
+	}
+	return _c
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (_c *ActivityCreate) SetStartDatePrecision(v schematype.DatePrecision) *ActivityCreate {
+	_c.mutation.SetStartDatePrecision(v)
+	return _c
+}
+
+// SetNillableStartDatePrecision sets the "start_date_precision" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableStartDatePrecision(v *schematype.DatePrecision) *ActivityCreate {
+	if v != nil {
+		_c.SetStartDatePrecision(*v)
+	}
+	return _c
+}
+
 // SetEndDate sets the "end_date" field.
 func (_c *ActivityCreate) SetEndDate(v time.Time) *ActivityCreate {
 	_c.mutation.SetEndDate(v)
+	return _c
+}
+
+// SetNillableEndDate sets the "end_date" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableEndDate(v *time.Time) *ActivityCreate {
+	if v != nil {
+		_c.SetEndDate(*v)
+	}
+	return _c
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (_c *ActivityCreate) SetEndDatePrecision(v schematype.DatePrecision) *ActivityCreate {
+	_c.mutation.SetEndDatePrecision(v)
+	return _c
+}
+
+// SetNillableEndDatePrecision sets the "end_date_precision" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableEndDatePrecision(v *schematype.DatePrecision) *ActivityCreate {
+	if v != nil {
+		_c.SetEndDatePrecision(*v)
+	}
 	return _c
 }
 
@@ -147,6 +192,20 @@ func (_c *ActivityCreate) SetNillableParticipants(v *int) *ActivityCreate {
 	return _c
 }
 
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (_c *ActivityCreate) SetParticipantsApproximate(v bool) *ActivityCreate {
+	_c.mutation.SetParticipantsApproximate(v)
+	return _c
+}
+
+// SetNillableParticipantsApproximate sets the "participants_approximate" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableParticipantsApproximate(v *bool) *ActivityCreate {
+	if v != nil {
+		_c.SetParticipantsApproximate(*v)
+	}
+	return _c
+}
+
 // SetBudget sets the "budget" field.
 func (_c *ActivityCreate) SetBudget(v float64) *ActivityCreate {
 	_c.mutation.SetBudget(v)
@@ -158,6 +217,40 @@ func (_c *ActivityCreate) SetNillableBudget(v *float64) *ActivityCreate {
 	if v != nil {
 		_c.SetBudget(*v)
 	}
+	return _c
+}
+
+// SetNote sets the "note" field.
+func (_c *ActivityCreate) SetNote(v string) *ActivityCreate {
+	_c.mutation.SetNote(v)
+	return _c
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableNote(v *string) *ActivityCreate {
+	if v != nil {
+		_c.SetNote(*v)
+	}
+	return _c
+}
+
+// SetQuote sets the "quote" field.
+func (_c *ActivityCreate) SetQuote(v string) *ActivityCreate {
+	_c.mutation.SetQuote(v)
+	return _c
+}
+
+// SetNillableQuote sets the "quote" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableQuote(v *string) *ActivityCreate {
+	if v != nil {
+		_c.SetQuote(*v)
+	}
+	return _c
+}
+
+// SetSources sets the "sources" field.
+func (_c *ActivityCreate) SetSources(v []string) *ActivityCreate {
+	_c.mutation.SetSources(v)
 	return _c
 }
 
@@ -185,6 +278,20 @@ func (_c *ActivityCreate) SetVenueCountryID(v int) *ActivityCreate {
 func (_c *ActivityCreate) SetNillableVenueCountryID(v *int) *ActivityCreate {
 	if v != nil {
 		_c.SetVenueCountryID(*v)
+	}
+	return _c
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (_c *ActivityCreate) SetRequesterID(v int) *ActivityCreate {
+	_c.mutation.SetRequesterID(v)
+	return _c
+}
+
+// SetNillableRequesterID sets the "requester_id" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableRequesterID(v *int) *ActivityCreate {
+	if v != nil {
+		_c.SetRequesterID(*v)
 	}
 	return _c
 }
@@ -242,6 +349,26 @@ func (_c *ActivityCreate) AddConsultants(v ...*Consultant) *ActivityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddConsultantIDs(ids...)
+}
+
+// SetRequester sets the "requester" edge to the Organization entity.
+func (_c *ActivityCreate) SetRequester(v *Organization) *ActivityCreate {
+	return _c.SetRequesterID(v.ID)
+}
+
+// AddOrganizerIDs adds the "organizers" edge to the Organization entity by IDs.
+func (_c *ActivityCreate) AddOrganizerIDs(ids ...int) *ActivityCreate {
+	_c.mutation.AddOrganizerIDs(ids...)
+	return _c
+}
+
+// AddOrganizers adds the "organizers" edges to the Organization entity.
+func (_c *ActivityCreate) AddOrganizers(v ...*Organization) *ActivityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganizerIDs(ids...)
 }
 
 // AddPartnerIDs adds the "partners" edge to the Organization entity by IDs.
@@ -315,9 +442,21 @@ func (_c *ActivityCreate) defaults() error {
 		v := activity.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
-	if _, ok := _c.mutation.Participants(); !ok {
-		v := activity.DefaultParticipants
-		_c.mutation.SetParticipants(v)
+	if _, ok := _c.mutation.StartDatePrecision(); !ok {
+		v := activity.DefaultStartDatePrecision
+		_c.mutation.SetStartDatePrecision(v)
+	}
+	if _, ok := _c.mutation.EndDatePrecision(); !ok {
+		v := activity.DefaultEndDatePrecision
+		_c.mutation.SetEndDatePrecision(v)
+	}
+	if _, ok := _c.mutation.ParticipantsApproximate(); !ok {
+		v := activity.DefaultParticipantsApproximate
+		_c.mutation.SetParticipantsApproximate(v)
+	}
+	if _, ok := _c.mutation.Sources(); !ok {
+		v := activity.DefaultSources
+		_c.mutation.SetSources(v)
 	}
 	return nil
 }
@@ -369,11 +508,21 @@ func (_c *ActivityCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Activity.status": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.StartDate(); !ok {
-		return &ValidationError{Name: "start_date", err: errors.New(`ent: missing required field "Activity.start_date"`)}
+	if _, ok := _c.mutation.StartDatePrecision(); !ok {
+		return &ValidationError{Name: "start_date_precision", err: errors.New(`ent: missing required field "Activity.start_date_precision"`)}
 	}
-	if _, ok := _c.mutation.EndDate(); !ok {
-		return &ValidationError{Name: "end_date", err: errors.New(`ent: missing required field "Activity.end_date"`)}
+	if v, ok := _c.mutation.StartDatePrecision(); ok {
+		if err := activity.StartDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "start_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.start_date_precision": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.EndDatePrecision(); !ok {
+		return &ValidationError{Name: "end_date_precision", err: errors.New(`ent: missing required field "Activity.end_date_precision"`)}
+	}
+	if v, ok := _c.mutation.EndDatePrecision(); ok {
+		if err := activity.EndDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "end_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.end_date_precision": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.VenueCity(); ok {
 		if err := activity.VenueCityValidator(v); err != nil {
@@ -385,18 +534,31 @@ func (_c *ActivityCreate) check() error {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Activity.language": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.Participants(); !ok {
-		return &ValidationError{Name: "participants", err: errors.New(`ent: missing required field "Activity.participants"`)}
-	}
 	if v, ok := _c.mutation.Participants(); ok {
 		if err := activity.ParticipantsValidator(v); err != nil {
 			return &ValidationError{Name: "participants", err: fmt.Errorf(`ent: validator failed for field "Activity.participants": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.ParticipantsApproximate(); !ok {
+		return &ValidationError{Name: "participants_approximate", err: errors.New(`ent: missing required field "Activity.participants_approximate"`)}
+	}
 	if v, ok := _c.mutation.Budget(); ok {
 		if err := activity.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Activity.budget": %w`, err)}
 		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := activity.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Activity.note": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Quote(); ok {
+		if err := activity.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Activity.quote": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Sources(); !ok {
+		return &ValidationError{Name: "sources", err: errors.New(`ent: missing required field "Activity.sources"`)}
 	}
 	return nil
 }
@@ -455,11 +617,19 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.StartDate(); ok {
 		_spec.SetField(activity.FieldStartDate, field.TypeTime, value)
-		_node.StartDate = value
+		_node.StartDate = &value
+	}
+	if value, ok := _c.mutation.StartDatePrecision(); ok {
+		_spec.SetField(activity.FieldStartDatePrecision, field.TypeEnum, value)
+		_node.StartDatePrecision = value
 	}
 	if value, ok := _c.mutation.EndDate(); ok {
 		_spec.SetField(activity.FieldEndDate, field.TypeTime, value)
-		_node.EndDate = value
+		_node.EndDate = &value
+	}
+	if value, ok := _c.mutation.EndDatePrecision(); ok {
+		_spec.SetField(activity.FieldEndDatePrecision, field.TypeEnum, value)
+		_node.EndDatePrecision = value
 	}
 	if value, ok := _c.mutation.VenueCity(); ok {
 		_spec.SetField(activity.FieldVenueCity, field.TypeString, value)
@@ -471,11 +641,27 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Participants(); ok {
 		_spec.SetField(activity.FieldParticipants, field.TypeInt, value)
-		_node.Participants = value
+		_node.Participants = &value
+	}
+	if value, ok := _c.mutation.ParticipantsApproximate(); ok {
+		_spec.SetField(activity.FieldParticipantsApproximate, field.TypeBool, value)
+		_node.ParticipantsApproximate = value
 	}
 	if value, ok := _c.mutation.Budget(); ok {
 		_spec.SetField(activity.FieldBudget, field.TypeFloat64, value)
 		_node.Budget = &value
+	}
+	if value, ok := _c.mutation.Note(); ok {
+		_spec.SetField(activity.FieldNote, field.TypeString, value)
+		_node.Note = value
+	}
+	if value, ok := _c.mutation.Quote(); ok {
+		_spec.SetField(activity.FieldQuote, field.TypeString, value)
+		_node.Quote = value
+	}
+	if value, ok := _c.mutation.Sources(); ok {
+		_spec.SetField(activity.FieldSources, field.TypeJSON, value)
+		_node.Sources = value
 	}
 	if nodes := _c.mutation.ProjectIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -552,6 +738,39 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consultant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RequesterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.RequesterID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganizersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -751,6 +970,24 @@ func (u *ActivityUpsert) UpdateStartDate() *ActivityUpsert {
 	return u
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (u *ActivityUpsert) ClearStartDate() *ActivityUpsert {
+	u.SetNull(activity.FieldStartDate)
+	return u
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (u *ActivityUpsert) SetStartDatePrecision(v schematype.DatePrecision) *ActivityUpsert {
+	u.Set(activity.FieldStartDatePrecision, v)
+	return u
+}
+
+// UpdateStartDatePrecision sets the "start_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateStartDatePrecision() *ActivityUpsert {
+	u.SetExcluded(activity.FieldStartDatePrecision)
+	return u
+}
+
 // SetEndDate sets the "end_date" field.
 func (u *ActivityUpsert) SetEndDate(v time.Time) *ActivityUpsert {
 	u.Set(activity.FieldEndDate, v)
@@ -760,6 +997,24 @@ func (u *ActivityUpsert) SetEndDate(v time.Time) *ActivityUpsert {
 // UpdateEndDate sets the "end_date" field to the value that was provided on create.
 func (u *ActivityUpsert) UpdateEndDate() *ActivityUpsert {
 	u.SetExcluded(activity.FieldEndDate)
+	return u
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (u *ActivityUpsert) ClearEndDate() *ActivityUpsert {
+	u.SetNull(activity.FieldEndDate)
+	return u
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (u *ActivityUpsert) SetEndDatePrecision(v schematype.DatePrecision) *ActivityUpsert {
+	u.Set(activity.FieldEndDatePrecision, v)
+	return u
+}
+
+// UpdateEndDatePrecision sets the "end_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateEndDatePrecision() *ActivityUpsert {
+	u.SetExcluded(activity.FieldEndDatePrecision)
 	return u
 }
 
@@ -817,6 +1072,24 @@ func (u *ActivityUpsert) AddParticipants(v int) *ActivityUpsert {
 	return u
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityUpsert) ClearParticipants() *ActivityUpsert {
+	u.SetNull(activity.FieldParticipants)
+	return u
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (u *ActivityUpsert) SetParticipantsApproximate(v bool) *ActivityUpsert {
+	u.Set(activity.FieldParticipantsApproximate, v)
+	return u
+}
+
+// UpdateParticipantsApproximate sets the "participants_approximate" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateParticipantsApproximate() *ActivityUpsert {
+	u.SetExcluded(activity.FieldParticipantsApproximate)
+	return u
+}
+
 // SetBudget sets the "budget" field.
 func (u *ActivityUpsert) SetBudget(v float64) *ActivityUpsert {
 	u.Set(activity.FieldBudget, v)
@@ -838,6 +1111,54 @@ func (u *ActivityUpsert) AddBudget(v float64) *ActivityUpsert {
 // ClearBudget clears the value of the "budget" field.
 func (u *ActivityUpsert) ClearBudget() *ActivityUpsert {
 	u.SetNull(activity.FieldBudget)
+	return u
+}
+
+// SetNote sets the "note" field.
+func (u *ActivityUpsert) SetNote(v string) *ActivityUpsert {
+	u.Set(activity.FieldNote, v)
+	return u
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateNote() *ActivityUpsert {
+	u.SetExcluded(activity.FieldNote)
+	return u
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *ActivityUpsert) ClearNote() *ActivityUpsert {
+	u.SetNull(activity.FieldNote)
+	return u
+}
+
+// SetQuote sets the "quote" field.
+func (u *ActivityUpsert) SetQuote(v string) *ActivityUpsert {
+	u.Set(activity.FieldQuote, v)
+	return u
+}
+
+// UpdateQuote sets the "quote" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateQuote() *ActivityUpsert {
+	u.SetExcluded(activity.FieldQuote)
+	return u
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (u *ActivityUpsert) ClearQuote() *ActivityUpsert {
+	u.SetNull(activity.FieldQuote)
+	return u
+}
+
+// SetSources sets the "sources" field.
+func (u *ActivityUpsert) SetSources(v []string) *ActivityUpsert {
+	u.Set(activity.FieldSources, v)
+	return u
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateSources() *ActivityUpsert {
+	u.SetExcluded(activity.FieldSources)
 	return u
 }
 
@@ -874,6 +1195,24 @@ func (u *ActivityUpsert) UpdateVenueCountryID() *ActivityUpsert {
 // ClearVenueCountryID clears the value of the "venue_country_id" field.
 func (u *ActivityUpsert) ClearVenueCountryID() *ActivityUpsert {
 	u.SetNull(activity.FieldVenueCountryID)
+	return u
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (u *ActivityUpsert) SetRequesterID(v int) *ActivityUpsert {
+	u.Set(activity.FieldRequesterID, v)
+	return u
+}
+
+// UpdateRequesterID sets the "requester_id" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateRequesterID() *ActivityUpsert {
+	u.SetExcluded(activity.FieldRequesterID)
+	return u
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (u *ActivityUpsert) ClearRequesterID() *ActivityUpsert {
+	u.SetNull(activity.FieldRequesterID)
 	return u
 }
 
@@ -1043,6 +1382,27 @@ func (u *ActivityUpsertOne) UpdateStartDate() *ActivityUpsertOne {
 	})
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (u *ActivityUpsertOne) ClearStartDate() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearStartDate()
+	})
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (u *ActivityUpsertOne) SetStartDatePrecision(v schematype.DatePrecision) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetStartDatePrecision(v)
+	})
+}
+
+// UpdateStartDatePrecision sets the "start_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateStartDatePrecision() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateStartDatePrecision()
+	})
+}
+
 // SetEndDate sets the "end_date" field.
 func (u *ActivityUpsertOne) SetEndDate(v time.Time) *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
@@ -1054,6 +1414,27 @@ func (u *ActivityUpsertOne) SetEndDate(v time.Time) *ActivityUpsertOne {
 func (u *ActivityUpsertOne) UpdateEndDate() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateEndDate()
+	})
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (u *ActivityUpsertOne) ClearEndDate() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearEndDate()
+	})
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (u *ActivityUpsertOne) SetEndDatePrecision(v schematype.DatePrecision) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetEndDatePrecision(v)
+	})
+}
+
+// UpdateEndDatePrecision sets the "end_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateEndDatePrecision() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateEndDatePrecision()
 	})
 }
 
@@ -1120,6 +1501,27 @@ func (u *ActivityUpsertOne) UpdateParticipants() *ActivityUpsertOne {
 	})
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityUpsertOne) ClearParticipants() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearParticipants()
+	})
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (u *ActivityUpsertOne) SetParticipantsApproximate(v bool) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetParticipantsApproximate(v)
+	})
+}
+
+// UpdateParticipantsApproximate sets the "participants_approximate" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateParticipantsApproximate() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateParticipantsApproximate()
+	})
+}
+
 // SetBudget sets the "budget" field.
 func (u *ActivityUpsertOne) SetBudget(v float64) *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
@@ -1145,6 +1547,62 @@ func (u *ActivityUpsertOne) UpdateBudget() *ActivityUpsertOne {
 func (u *ActivityUpsertOne) ClearBudget() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearBudget()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *ActivityUpsertOne) SetNote(v string) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateNote() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *ActivityUpsertOne) ClearNote() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetQuote sets the "quote" field.
+func (u *ActivityUpsertOne) SetQuote(v string) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetQuote(v)
+	})
+}
+
+// UpdateQuote sets the "quote" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateQuote() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateQuote()
+	})
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (u *ActivityUpsertOne) ClearQuote() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearQuote()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *ActivityUpsertOne) SetSources(v []string) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateSources() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateSources()
 	})
 }
 
@@ -1187,6 +1645,27 @@ func (u *ActivityUpsertOne) UpdateVenueCountryID() *ActivityUpsertOne {
 func (u *ActivityUpsertOne) ClearVenueCountryID() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearVenueCountryID()
+	})
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (u *ActivityUpsertOne) SetRequesterID(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetRequesterID(v)
+	})
+}
+
+// UpdateRequesterID sets the "requester_id" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateRequesterID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateRequesterID()
+	})
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (u *ActivityUpsertOne) ClearRequesterID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearRequesterID()
 	})
 }
 
@@ -1520,6 +1999,27 @@ func (u *ActivityUpsertBulk) UpdateStartDate() *ActivityUpsertBulk {
 	})
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (u *ActivityUpsertBulk) ClearStartDate() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearStartDate()
+	})
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (u *ActivityUpsertBulk) SetStartDatePrecision(v schematype.DatePrecision) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetStartDatePrecision(v)
+	})
+}
+
+// UpdateStartDatePrecision sets the "start_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateStartDatePrecision() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateStartDatePrecision()
+	})
+}
+
 // SetEndDate sets the "end_date" field.
 func (u *ActivityUpsertBulk) SetEndDate(v time.Time) *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
@@ -1531,6 +2031,27 @@ func (u *ActivityUpsertBulk) SetEndDate(v time.Time) *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) UpdateEndDate() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateEndDate()
+	})
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (u *ActivityUpsertBulk) ClearEndDate() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearEndDate()
+	})
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (u *ActivityUpsertBulk) SetEndDatePrecision(v schematype.DatePrecision) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetEndDatePrecision(v)
+	})
+}
+
+// UpdateEndDatePrecision sets the "end_date_precision" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateEndDatePrecision() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateEndDatePrecision()
 	})
 }
 
@@ -1597,6 +2118,27 @@ func (u *ActivityUpsertBulk) UpdateParticipants() *ActivityUpsertBulk {
 	})
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (u *ActivityUpsertBulk) ClearParticipants() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearParticipants()
+	})
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (u *ActivityUpsertBulk) SetParticipantsApproximate(v bool) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetParticipantsApproximate(v)
+	})
+}
+
+// UpdateParticipantsApproximate sets the "participants_approximate" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateParticipantsApproximate() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateParticipantsApproximate()
+	})
+}
+
 // SetBudget sets the "budget" field.
 func (u *ActivityUpsertBulk) SetBudget(v float64) *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
@@ -1622,6 +2164,62 @@ func (u *ActivityUpsertBulk) UpdateBudget() *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) ClearBudget() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearBudget()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *ActivityUpsertBulk) SetNote(v string) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateNote() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *ActivityUpsertBulk) ClearNote() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetQuote sets the "quote" field.
+func (u *ActivityUpsertBulk) SetQuote(v string) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetQuote(v)
+	})
+}
+
+// UpdateQuote sets the "quote" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateQuote() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateQuote()
+	})
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (u *ActivityUpsertBulk) ClearQuote() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearQuote()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *ActivityUpsertBulk) SetSources(v []string) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateSources() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateSources()
 	})
 }
 
@@ -1664,6 +2262,27 @@ func (u *ActivityUpsertBulk) UpdateVenueCountryID() *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) ClearVenueCountryID() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.ClearVenueCountryID()
+	})
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (u *ActivityUpsertBulk) SetRequesterID(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetRequesterID(v)
+	})
+}
+
+// UpdateRequesterID sets the "requester_id" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateRequesterID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateRequesterID()
+	})
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (u *ActivityUpsertBulk) ClearRequesterID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearRequesterID()
 	})
 }
 

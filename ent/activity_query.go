@@ -11,6 +11,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activityorganizer"
 	"sscgraph/ent/activitypartner"
 	"sscgraph/ent/activityprovider"
 	"sscgraph/ent/activitytopic"
@@ -40,11 +41,14 @@ type ActivityQuery struct {
 	withBeneficiaryCountries      *CountryQuery
 	withProviderCountries         *CountryQuery
 	withConsultants               *ConsultantQuery
+	withRequester                 *OrganizationQuery
+	withOrganizers                *OrganizationQuery
 	withPartners                  *OrganizationQuery
 	withTopics                    *TopicQuery
 	withBeneficiaryLinks          *ActivityBeneficiaryQuery
 	withProviderLinks             *ActivityProviderQuery
 	withConsultantLinks           *ActivityConsultantQuery
+	withOrganizerLinks            *ActivityOrganizerQuery
 	withPartnerLinks              *ActivityPartnerQuery
 	withTopicLinks                *ActivityTopicQuery
 	loadTotal                     []func(context.Context, []*Activity) error
@@ -52,11 +56,13 @@ type ActivityQuery struct {
 	withNamedBeneficiaryCountries map[string]*CountryQuery
 	withNamedProviderCountries    map[string]*CountryQuery
 	withNamedConsultants          map[string]*ConsultantQuery
+	withNamedOrganizers           map[string]*OrganizationQuery
 	withNamedPartners             map[string]*OrganizationQuery
 	withNamedTopics               map[string]*TopicQuery
 	withNamedBeneficiaryLinks     map[string]*ActivityBeneficiaryQuery
 	withNamedProviderLinks        map[string]*ActivityProviderQuery
 	withNamedConsultantLinks      map[string]*ActivityConsultantQuery
+	withNamedOrganizerLinks       map[string]*ActivityOrganizerQuery
 	withNamedPartnerLinks         map[string]*ActivityPartnerQuery
 	withNamedTopicLinks           map[string]*ActivityTopicQuery
 	// intermediate query (i.e. traversal path).
@@ -205,6 +211,50 @@ func (_q *ActivityQuery) QueryConsultants() *ConsultantQuery {
 	return query
 }
 
+// QueryRequester chains the current query on the "requester" edge.
+func (_q *ActivityQuery) QueryRequester() *OrganizationQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, activity.RequesterTable, activity.RequesterColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganizers chains the current query on the "organizers" edge.
+func (_q *ActivityQuery) QueryOrganizers() *OrganizationQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, activity.OrganizersTable, activity.OrganizersPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryPartners chains the current query on the "partners" edge.
 func (_q *ActivityQuery) QueryPartners() *OrganizationQuery {
 	query := (&OrganizationClient{config: _q.config}).Query()
@@ -308,6 +358,28 @@ func (_q *ActivityQuery) QueryConsultantLinks() *ActivityConsultantQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(activityconsultant.Table, activityconsultant.ActivityColumn),
 			sqlgraph.Edge(sqlgraph.O2M, true, activity.ConsultantLinksTable, activity.ConsultantLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganizerLinks chains the current query on the "organizer_links" edge.
+func (_q *ActivityQuery) QueryOrganizerLinks() *ActivityOrganizerQuery {
+	query := (&ActivityOrganizerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activityorganizer.Table, activityorganizer.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.OrganizerLinksTable, activity.OrganizerLinksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -556,11 +628,14 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withBeneficiaryCountries: _q.withBeneficiaryCountries.Clone(),
 		withProviderCountries:    _q.withProviderCountries.Clone(),
 		withConsultants:          _q.withConsultants.Clone(),
+		withRequester:            _q.withRequester.Clone(),
+		withOrganizers:           _q.withOrganizers.Clone(),
 		withPartners:             _q.withPartners.Clone(),
 		withTopics:               _q.withTopics.Clone(),
 		withBeneficiaryLinks:     _q.withBeneficiaryLinks.Clone(),
 		withProviderLinks:        _q.withProviderLinks.Clone(),
 		withConsultantLinks:      _q.withConsultantLinks.Clone(),
+		withOrganizerLinks:       _q.withOrganizerLinks.Clone(),
 		withPartnerLinks:         _q.withPartnerLinks.Clone(),
 		withTopicLinks:           _q.withTopicLinks.Clone(),
 		// clone intermediate query.
@@ -625,6 +700,28 @@ func (_q *ActivityQuery) WithConsultants(opts ...func(*ConsultantQuery)) *Activi
 	return _q
 }
 
+// WithRequester tells the query-builder to eager-load the nodes that are connected to
+// the "requester" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithRequester(opts ...func(*OrganizationQuery)) *ActivityQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRequester = query
+	return _q
+}
+
+// WithOrganizers tells the query-builder to eager-load the nodes that are connected to
+// the "organizers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithOrganizers(opts ...func(*OrganizationQuery)) *ActivityQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganizers = query
+	return _q
+}
+
 // WithPartners tells the query-builder to eager-load the nodes that are connected to
 // the "partners" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *ActivityQuery) WithPartners(opts ...func(*OrganizationQuery)) *ActivityQuery {
@@ -677,6 +774,17 @@ func (_q *ActivityQuery) WithConsultantLinks(opts ...func(*ActivityConsultantQue
 		opt(query)
 	}
 	_q.withConsultantLinks = query
+	return _q
+}
+
+// WithOrganizerLinks tells the query-builder to eager-load the nodes that are connected to
+// the "organizer_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithOrganizerLinks(opts ...func(*ActivityOrganizerQuery)) *ActivityQuery {
+	query := (&ActivityOrganizerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganizerLinks = query
 	return _q
 }
 
@@ -786,17 +894,20 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [15]bool{
 			_q.withProject != nil,
 			_q.withVenueCountry != nil,
 			_q.withBeneficiaryCountries != nil,
 			_q.withProviderCountries != nil,
 			_q.withConsultants != nil,
+			_q.withRequester != nil,
+			_q.withOrganizers != nil,
 			_q.withPartners != nil,
 			_q.withTopics != nil,
 			_q.withBeneficiaryLinks != nil,
 			_q.withProviderLinks != nil,
 			_q.withConsultantLinks != nil,
+			_q.withOrganizerLinks != nil,
 			_q.withPartnerLinks != nil,
 			_q.withTopicLinks != nil,
 		}
@@ -855,6 +966,19 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withRequester; query != nil {
+		if err := _q.loadRequester(ctx, query, nodes, nil,
+			func(n *Activity, e *Organization) { n.Edges.Requester = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOrganizers; query != nil {
+		if err := _q.loadOrganizers(ctx, query, nodes,
+			func(n *Activity) { n.Edges.Organizers = []*Organization{} },
+			func(n *Activity, e *Organization) { n.Edges.Organizers = append(n.Edges.Organizers, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withPartners; query != nil {
 		if err := _q.loadPartners(ctx, query, nodes,
 			func(n *Activity) { n.Edges.Partners = []*Organization{} },
@@ -889,6 +1013,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadConsultantLinks(ctx, query, nodes,
 			func(n *Activity) { n.Edges.ConsultantLinks = []*ActivityConsultant{} },
 			func(n *Activity, e *ActivityConsultant) { n.Edges.ConsultantLinks = append(n.Edges.ConsultantLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOrganizerLinks; query != nil {
+		if err := _q.loadOrganizerLinks(ctx, query, nodes,
+			func(n *Activity) { n.Edges.OrganizerLinks = []*ActivityOrganizer{} },
+			func(n *Activity, e *ActivityOrganizer) { n.Edges.OrganizerLinks = append(n.Edges.OrganizerLinks, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -927,6 +1058,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	for name, query := range _q.withNamedOrganizers {
+		if err := _q.loadOrganizers(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedOrganizers(name) },
+			func(n *Activity, e *Organization) { n.appendNamedOrganizers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPartners {
 		if err := _q.loadPartners(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedPartners(name) },
@@ -959,6 +1097,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadConsultantLinks(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedConsultantLinks(name) },
 			func(n *Activity, e *ActivityConsultant) { n.appendNamedConsultantLinks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganizerLinks {
+		if err := _q.loadOrganizerLinks(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedOrganizerLinks(name) },
+			func(n *Activity, e *ActivityOrganizer) { n.appendNamedOrganizerLinks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1231,6 +1376,99 @@ func (_q *ActivityQuery) loadConsultants(ctx context.Context, query *ConsultantQ
 	}
 	return nil
 }
+func (_q *ActivityQuery) loadRequester(ctx context.Context, query *OrganizationQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Organization)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Activity)
+	for i := range nodes {
+		if nodes[i].RequesterID == nil {
+			continue
+		}
+		fk := *nodes[i].RequesterID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(organization.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "requester_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadOrganizers(ctx context.Context, query *OrganizationQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Organization)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Activity)
+	nids := make(map[int][]*Activity)
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(activity.OrganizersTable)
+		s.Join(joinT).On(s.C(organization.FieldID), joinT.C(activity.OrganizersPrimaryKey[1]))
+		s.Where(pagesql.Parents(s, joinT, activity.OrganizersTable, activity.OrganizersPrimaryKey[0], activity.OrganizersPrimaryKey[1], edgeIDs))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(activity.OrganizersPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = []*Activity{byID[outValue]}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue] = append(nids[inValue], byID[outValue])
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Organization](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "organizers" node returned %v`, n.ID)
+		}
+		for _, kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 func (_q *ActivityQuery) loadPartners(ctx context.Context, query *OrganizationQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Organization)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Activity)
@@ -1443,6 +1681,36 @@ func (_q *ActivityQuery) loadConsultantLinks(ctx context.Context, query *Activit
 	}
 	return nil
 }
+func (_q *ActivityQuery) loadOrganizerLinks(ctx context.Context, query *ActivityOrganizerQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityOrganizer)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activityorganizer.FieldActivityID)
+	}
+	query.Where(predicate.ActivityOrganizer(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", activity.OrganizerLinksColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ActivityQuery) loadPartnerLinks(ctx context.Context, query *ActivityPartnerQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *ActivityPartner)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Activity)
@@ -1537,6 +1805,9 @@ func (_q *ActivityQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withVenueCountry != nil {
 			_spec.Node.AddColumnOnce(activity.FieldVenueCountryID)
+		}
+		if _q.withRequester != nil {
+			_spec.Node.AddColumnOnce(activity.FieldRequesterID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -1645,6 +1916,20 @@ func (_q *ActivityQuery) WithNamedConsultants(name string, opts ...func(*Consult
 	return _q
 }
 
+// WithNamedOrganizers tells the query-builder to eager-load the nodes that are connected to the "organizers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedOrganizers(name string, opts ...func(*OrganizationQuery)) *ActivityQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganizers == nil {
+		_q.withNamedOrganizers = make(map[string]*OrganizationQuery)
+	}
+	_q.withNamedOrganizers[name] = query
+	return _q
+}
+
 // WithNamedPartners tells the query-builder to eager-load the nodes that are connected to the "partners"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *ActivityQuery) WithNamedPartners(name string, opts ...func(*OrganizationQuery)) *ActivityQuery {
@@ -1712,6 +1997,20 @@ func (_q *ActivityQuery) WithNamedConsultantLinks(name string, opts ...func(*Act
 		_q.withNamedConsultantLinks = make(map[string]*ActivityConsultantQuery)
 	}
 	_q.withNamedConsultantLinks[name] = query
+	return _q
+}
+
+// WithNamedOrganizerLinks tells the query-builder to eager-load the nodes that are connected to the "organizer_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedOrganizerLinks(name string, opts ...func(*ActivityOrganizerQuery)) *ActivityQuery {
+	query := (&ActivityOrganizerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganizerLinks == nil {
+		_q.withNamedOrganizerLinks = make(map[string]*ActivityOrganizerQuery)
+	}
+	_q.withNamedOrganizerLinks[name] = query
 	return _q
 }
 

@@ -12,11 +12,13 @@ import (
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -158,6 +160,26 @@ func (_u *ActivityUpdate) SetNillableStartDate(v *time.Time) *ActivityUpdate {
 	return _u
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (_u *ActivityUpdate) ClearStartDate() *ActivityUpdate {
+	_u.mutation.ClearStartDate()
+	return _u
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (_u *ActivityUpdate) SetStartDatePrecision(v schematype.DatePrecision) *ActivityUpdate {
+	_u.mutation.SetStartDatePrecision(v)
+	return _u
+}
+
+// SetNillableStartDatePrecision sets the "start_date_precision" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableStartDatePrecision(v *schematype.DatePrecision) *ActivityUpdate {
+	if v != nil {
+		_u.SetStartDatePrecision(*v)
+	}
+	return _u
+}
+
 // SetEndDate sets the "end_date" field.
 func (_u *ActivityUpdate) SetEndDate(v time.Time) *ActivityUpdate {
 	_u.mutation.SetEndDate(v)
@@ -168,6 +190,26 @@ func (_u *ActivityUpdate) SetEndDate(v time.Time) *ActivityUpdate {
 func (_u *ActivityUpdate) SetNillableEndDate(v *time.Time) *ActivityUpdate {
 	if v != nil {
 		_u.SetEndDate(*v)
+	}
+	return _u
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (_u *ActivityUpdate) ClearEndDate() *ActivityUpdate {
+	_u.mutation.ClearEndDate()
+	return _u
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (_u *ActivityUpdate) SetEndDatePrecision(v schematype.DatePrecision) *ActivityUpdate {
+	_u.mutation.SetEndDatePrecision(v)
+	return _u
+}
+
+// SetNillableEndDatePrecision sets the "end_date_precision" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableEndDatePrecision(v *schematype.DatePrecision) *ActivityUpdate {
+	if v != nil {
+		_u.SetEndDatePrecision(*v)
 	}
 	return _u
 }
@@ -233,6 +275,26 @@ func (_u *ActivityUpdate) AddParticipants(v int) *ActivityUpdate {
 	return _u
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (_u *ActivityUpdate) ClearParticipants() *ActivityUpdate {
+	_u.mutation.ClearParticipants()
+	return _u
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (_u *ActivityUpdate) SetParticipantsApproximate(v bool) *ActivityUpdate {
+	_u.mutation.SetParticipantsApproximate(v)
+	return _u
+}
+
+// SetNillableParticipantsApproximate sets the "participants_approximate" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableParticipantsApproximate(v *bool) *ActivityUpdate {
+	if v != nil {
+		_u.SetParticipantsApproximate(*v)
+	}
+	return _u
+}
+
 // SetBudget sets the "budget" field.
 func (_u *ActivityUpdate) SetBudget(v float64) *ActivityUpdate {
 	_u.mutation.ResetBudget()
@@ -257,6 +319,58 @@ func (_u *ActivityUpdate) AddBudget(v float64) *ActivityUpdate {
 // ClearBudget clears the value of the "budget" field.
 func (_u *ActivityUpdate) ClearBudget() *ActivityUpdate {
 	_u.mutation.ClearBudget()
+	return _u
+}
+
+// SetNote sets the "note" field.
+func (_u *ActivityUpdate) SetNote(v string) *ActivityUpdate {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableNote(v *string) *ActivityUpdate {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *ActivityUpdate) ClearNote() *ActivityUpdate {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetQuote sets the "quote" field.
+func (_u *ActivityUpdate) SetQuote(v string) *ActivityUpdate {
+	_u.mutation.SetQuote(v)
+	return _u
+}
+
+// SetNillableQuote sets the "quote" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableQuote(v *string) *ActivityUpdate {
+	if v != nil {
+		_u.SetQuote(*v)
+	}
+	return _u
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (_u *ActivityUpdate) ClearQuote() *ActivityUpdate {
+	_u.mutation.ClearQuote()
+	return _u
+}
+
+// SetSources sets the "sources" field.
+func (_u *ActivityUpdate) SetSources(v []string) *ActivityUpdate {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *ActivityUpdate) AppendSources(v []string) *ActivityUpdate {
+	_u.mutation.AppendSources(v)
 	return _u
 }
 
@@ -297,6 +411,26 @@ func (_u *ActivityUpdate) SetNillableVenueCountryID(v *int) *ActivityUpdate {
 // ClearVenueCountryID clears the value of the "venue_country_id" field.
 func (_u *ActivityUpdate) ClearVenueCountryID() *ActivityUpdate {
 	_u.mutation.ClearVenueCountryID()
+	return _u
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (_u *ActivityUpdate) SetRequesterID(v int) *ActivityUpdate {
+	_u.mutation.SetRequesterID(v)
+	return _u
+}
+
+// SetNillableRequesterID sets the "requester_id" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableRequesterID(v *int) *ActivityUpdate {
+	if v != nil {
+		_u.SetRequesterID(*v)
+	}
+	return _u
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (_u *ActivityUpdate) ClearRequesterID() *ActivityUpdate {
+	_u.mutation.ClearRequesterID()
 	return _u
 }
 
@@ -353,6 +487,26 @@ func (_u *ActivityUpdate) AddConsultants(v ...*Consultant) *ActivityUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddConsultantIDs(ids...)
+}
+
+// SetRequester sets the "requester" edge to the Organization entity.
+func (_u *ActivityUpdate) SetRequester(v *Organization) *ActivityUpdate {
+	return _u.SetRequesterID(v.ID)
+}
+
+// AddOrganizerIDs adds the "organizers" edge to the Organization entity by IDs.
+func (_u *ActivityUpdate) AddOrganizerIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.AddOrganizerIDs(ids...)
+	return _u
+}
+
+// AddOrganizers adds the "organizers" edges to the Organization entity.
+func (_u *ActivityUpdate) AddOrganizers(v ...*Organization) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizerIDs(ids...)
 }
 
 // AddPartnerIDs adds the "partners" edge to the Organization entity by IDs.
@@ -465,6 +619,33 @@ func (_u *ActivityUpdate) RemoveConsultants(v ...*Consultant) *ActivityUpdate {
 	return _u.RemoveConsultantIDs(ids...)
 }
 
+// ClearRequester clears the "requester" edge to the Organization entity.
+func (_u *ActivityUpdate) ClearRequester() *ActivityUpdate {
+	_u.mutation.ClearRequester()
+	return _u
+}
+
+// ClearOrganizers clears all "organizers" edges to the Organization entity.
+func (_u *ActivityUpdate) ClearOrganizers() *ActivityUpdate {
+	_u.mutation.ClearOrganizers()
+	return _u
+}
+
+// RemoveOrganizerIDs removes the "organizers" edge to Organization entities by IDs.
+func (_u *ActivityUpdate) RemoveOrganizerIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.RemoveOrganizerIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizers removes "organizers" edges to Organization entities.
+func (_u *ActivityUpdate) RemoveOrganizers(v ...*Organization) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizerIDs(ids...)
+}
+
 // ClearPartners clears all "partners" edges to the Organization entity.
 func (_u *ActivityUpdate) ClearPartners() *ActivityUpdate {
 	_u.mutation.ClearPartners()
@@ -566,6 +747,16 @@ func (_u *ActivityUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Activity.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.StartDatePrecision(); ok {
+		if err := activity.StartDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "start_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.start_date_precision": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EndDatePrecision(); ok {
+		if err := activity.EndDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "end_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.end_date_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.VenueCity(); ok {
 		if err := activity.VenueCityValidator(v); err != nil {
 			return &ValidationError{Name: "venue_city", err: fmt.Errorf(`ent: validator failed for field "Activity.venue_city": %w`, err)}
@@ -584,6 +775,16 @@ func (_u *ActivityUpdate) check() error {
 	if v, ok := _u.mutation.Budget(); ok {
 		if err := activity.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Activity.budget": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := activity.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Activity.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Quote(); ok {
+		if err := activity.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Activity.quote": %w`, err)}
 		}
 	}
 	return nil
@@ -637,8 +838,20 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.StartDate(); ok {
 		_spec.SetField(activity.FieldStartDate, field.TypeTime, value)
 	}
+	if _u.mutation.StartDateCleared() {
+		_spec.ClearField(activity.FieldStartDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StartDatePrecision(); ok {
+		_spec.SetField(activity.FieldStartDatePrecision, field.TypeEnum, value)
+	}
 	if value, ok := _u.mutation.EndDate(); ok {
 		_spec.SetField(activity.FieldEndDate, field.TypeTime, value)
+	}
+	if _u.mutation.EndDateCleared() {
+		_spec.ClearField(activity.FieldEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EndDatePrecision(); ok {
+		_spec.SetField(activity.FieldEndDatePrecision, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.VenueCity(); ok {
 		_spec.SetField(activity.FieldVenueCity, field.TypeString, value)
@@ -658,6 +871,12 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedParticipants(); ok {
 		_spec.AddField(activity.FieldParticipants, field.TypeInt, value)
 	}
+	if _u.mutation.ParticipantsCleared() {
+		_spec.ClearField(activity.FieldParticipants, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ParticipantsApproximate(); ok {
+		_spec.SetField(activity.FieldParticipantsApproximate, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Budget(); ok {
 		_spec.SetField(activity.FieldBudget, field.TypeFloat64, value)
 	}
@@ -666,6 +885,26 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BudgetCleared() {
 		_spec.ClearField(activity.FieldBudget, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(activity.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(activity.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Quote(); ok {
+		_spec.SetField(activity.FieldQuote, field.TypeString, value)
+	}
+	if _u.mutation.QuoteCleared() {
+		_spec.ClearField(activity.FieldQuote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(activity.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, activity.FieldSources, value)
+		})
 	}
 	if _u.mutation.ProjectCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -853,6 +1092,80 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consultant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RequesterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RequesterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizersIDs(); len(nodes) > 0 && !_u.mutation.OrganizersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1096,6 +1409,26 @@ func (_u *ActivityUpdateOne) SetNillableStartDate(v *time.Time) *ActivityUpdateO
 	return _u
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (_u *ActivityUpdateOne) ClearStartDate() *ActivityUpdateOne {
+	_u.mutation.ClearStartDate()
+	return _u
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (_u *ActivityUpdateOne) SetStartDatePrecision(v schematype.DatePrecision) *ActivityUpdateOne {
+	_u.mutation.SetStartDatePrecision(v)
+	return _u
+}
+
+// SetNillableStartDatePrecision sets the "start_date_precision" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableStartDatePrecision(v *schematype.DatePrecision) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetStartDatePrecision(*v)
+	}
+	return _u
+}
+
 // SetEndDate sets the "end_date" field.
 func (_u *ActivityUpdateOne) SetEndDate(v time.Time) *ActivityUpdateOne {
 	_u.mutation.SetEndDate(v)
@@ -1106,6 +1439,26 @@ func (_u *ActivityUpdateOne) SetEndDate(v time.Time) *ActivityUpdateOne {
 func (_u *ActivityUpdateOne) SetNillableEndDate(v *time.Time) *ActivityUpdateOne {
 	if v != nil {
 		_u.SetEndDate(*v)
+	}
+	return _u
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (_u *ActivityUpdateOne) ClearEndDate() *ActivityUpdateOne {
+	_u.mutation.ClearEndDate()
+	return _u
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (_u *ActivityUpdateOne) SetEndDatePrecision(v schematype.DatePrecision) *ActivityUpdateOne {
+	_u.mutation.SetEndDatePrecision(v)
+	return _u
+}
+
+// SetNillableEndDatePrecision sets the "end_date_precision" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableEndDatePrecision(v *schematype.DatePrecision) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetEndDatePrecision(*v)
 	}
 	return _u
 }
@@ -1171,6 +1524,26 @@ func (_u *ActivityUpdateOne) AddParticipants(v int) *ActivityUpdateOne {
 	return _u
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (_u *ActivityUpdateOne) ClearParticipants() *ActivityUpdateOne {
+	_u.mutation.ClearParticipants()
+	return _u
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (_u *ActivityUpdateOne) SetParticipantsApproximate(v bool) *ActivityUpdateOne {
+	_u.mutation.SetParticipantsApproximate(v)
+	return _u
+}
+
+// SetNillableParticipantsApproximate sets the "participants_approximate" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableParticipantsApproximate(v *bool) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetParticipantsApproximate(*v)
+	}
+	return _u
+}
+
 // SetBudget sets the "budget" field.
 func (_u *ActivityUpdateOne) SetBudget(v float64) *ActivityUpdateOne {
 	_u.mutation.ResetBudget()
@@ -1195,6 +1568,58 @@ func (_u *ActivityUpdateOne) AddBudget(v float64) *ActivityUpdateOne {
 // ClearBudget clears the value of the "budget" field.
 func (_u *ActivityUpdateOne) ClearBudget() *ActivityUpdateOne {
 	_u.mutation.ClearBudget()
+	return _u
+}
+
+// SetNote sets the "note" field.
+func (_u *ActivityUpdateOne) SetNote(v string) *ActivityUpdateOne {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableNote(v *string) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *ActivityUpdateOne) ClearNote() *ActivityUpdateOne {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetQuote sets the "quote" field.
+func (_u *ActivityUpdateOne) SetQuote(v string) *ActivityUpdateOne {
+	_u.mutation.SetQuote(v)
+	return _u
+}
+
+// SetNillableQuote sets the "quote" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableQuote(v *string) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetQuote(*v)
+	}
+	return _u
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (_u *ActivityUpdateOne) ClearQuote() *ActivityUpdateOne {
+	_u.mutation.ClearQuote()
+	return _u
+}
+
+// SetSources sets the "sources" field.
+func (_u *ActivityUpdateOne) SetSources(v []string) *ActivityUpdateOne {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *ActivityUpdateOne) AppendSources(v []string) *ActivityUpdateOne {
+	_u.mutation.AppendSources(v)
 	return _u
 }
 
@@ -1235,6 +1660,26 @@ func (_u *ActivityUpdateOne) SetNillableVenueCountryID(v *int) *ActivityUpdateOn
 // ClearVenueCountryID clears the value of the "venue_country_id" field.
 func (_u *ActivityUpdateOne) ClearVenueCountryID() *ActivityUpdateOne {
 	_u.mutation.ClearVenueCountryID()
+	return _u
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (_u *ActivityUpdateOne) SetRequesterID(v int) *ActivityUpdateOne {
+	_u.mutation.SetRequesterID(v)
+	return _u
+}
+
+// SetNillableRequesterID sets the "requester_id" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableRequesterID(v *int) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetRequesterID(*v)
+	}
+	return _u
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (_u *ActivityUpdateOne) ClearRequesterID() *ActivityUpdateOne {
+	_u.mutation.ClearRequesterID()
 	return _u
 }
 
@@ -1291,6 +1736,26 @@ func (_u *ActivityUpdateOne) AddConsultants(v ...*Consultant) *ActivityUpdateOne
 		ids[i] = v[i].ID
 	}
 	return _u.AddConsultantIDs(ids...)
+}
+
+// SetRequester sets the "requester" edge to the Organization entity.
+func (_u *ActivityUpdateOne) SetRequester(v *Organization) *ActivityUpdateOne {
+	return _u.SetRequesterID(v.ID)
+}
+
+// AddOrganizerIDs adds the "organizers" edge to the Organization entity by IDs.
+func (_u *ActivityUpdateOne) AddOrganizerIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.AddOrganizerIDs(ids...)
+	return _u
+}
+
+// AddOrganizers adds the "organizers" edges to the Organization entity.
+func (_u *ActivityUpdateOne) AddOrganizers(v ...*Organization) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizerIDs(ids...)
 }
 
 // AddPartnerIDs adds the "partners" edge to the Organization entity by IDs.
@@ -1401,6 +1866,33 @@ func (_u *ActivityUpdateOne) RemoveConsultants(v ...*Consultant) *ActivityUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveConsultantIDs(ids...)
+}
+
+// ClearRequester clears the "requester" edge to the Organization entity.
+func (_u *ActivityUpdateOne) ClearRequester() *ActivityUpdateOne {
+	_u.mutation.ClearRequester()
+	return _u
+}
+
+// ClearOrganizers clears all "organizers" edges to the Organization entity.
+func (_u *ActivityUpdateOne) ClearOrganizers() *ActivityUpdateOne {
+	_u.mutation.ClearOrganizers()
+	return _u
+}
+
+// RemoveOrganizerIDs removes the "organizers" edge to Organization entities by IDs.
+func (_u *ActivityUpdateOne) RemoveOrganizerIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.RemoveOrganizerIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizers removes "organizers" edges to Organization entities.
+func (_u *ActivityUpdateOne) RemoveOrganizers(v ...*Organization) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizerIDs(ids...)
 }
 
 // ClearPartners clears all "partners" edges to the Organization entity.
@@ -1517,6 +2009,16 @@ func (_u *ActivityUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Activity.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.StartDatePrecision(); ok {
+		if err := activity.StartDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "start_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.start_date_precision": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EndDatePrecision(); ok {
+		if err := activity.EndDatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "end_date_precision", err: fmt.Errorf(`ent: validator failed for field "Activity.end_date_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.VenueCity(); ok {
 		if err := activity.VenueCityValidator(v); err != nil {
 			return &ValidationError{Name: "venue_city", err: fmt.Errorf(`ent: validator failed for field "Activity.venue_city": %w`, err)}
@@ -1535,6 +2037,16 @@ func (_u *ActivityUpdateOne) check() error {
 	if v, ok := _u.mutation.Budget(); ok {
 		if err := activity.BudgetValidator(v); err != nil {
 			return &ValidationError{Name: "budget", err: fmt.Errorf(`ent: validator failed for field "Activity.budget": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := activity.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Activity.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Quote(); ok {
+		if err := activity.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Activity.quote": %w`, err)}
 		}
 	}
 	return nil
@@ -1605,8 +2117,20 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 	if value, ok := _u.mutation.StartDate(); ok {
 		_spec.SetField(activity.FieldStartDate, field.TypeTime, value)
 	}
+	if _u.mutation.StartDateCleared() {
+		_spec.ClearField(activity.FieldStartDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StartDatePrecision(); ok {
+		_spec.SetField(activity.FieldStartDatePrecision, field.TypeEnum, value)
+	}
 	if value, ok := _u.mutation.EndDate(); ok {
 		_spec.SetField(activity.FieldEndDate, field.TypeTime, value)
+	}
+	if _u.mutation.EndDateCleared() {
+		_spec.ClearField(activity.FieldEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EndDatePrecision(); ok {
+		_spec.SetField(activity.FieldEndDatePrecision, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.VenueCity(); ok {
 		_spec.SetField(activity.FieldVenueCity, field.TypeString, value)
@@ -1626,6 +2150,12 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 	if value, ok := _u.mutation.AddedParticipants(); ok {
 		_spec.AddField(activity.FieldParticipants, field.TypeInt, value)
 	}
+	if _u.mutation.ParticipantsCleared() {
+		_spec.ClearField(activity.FieldParticipants, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ParticipantsApproximate(); ok {
+		_spec.SetField(activity.FieldParticipantsApproximate, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Budget(); ok {
 		_spec.SetField(activity.FieldBudget, field.TypeFloat64, value)
 	}
@@ -1634,6 +2164,26 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 	}
 	if _u.mutation.BudgetCleared() {
 		_spec.ClearField(activity.FieldBudget, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(activity.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(activity.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Quote(); ok {
+		_spec.SetField(activity.FieldQuote, field.TypeString, value)
+	}
+	if _u.mutation.QuoteCleared() {
+		_spec.ClearField(activity.FieldQuote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(activity.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, activity.FieldSources, value)
+		})
 	}
 	if _u.mutation.ProjectCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1821,6 +2371,80 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consultant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RequesterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RequesterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizersIDs(); len(nodes) > 0 && !_u.mutation.OrganizersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activityorganizer"
 	"sscgraph/ent/activitypartner"
 	"sscgraph/ent/activityprovider"
 	"sscgraph/ent/activitytopic"
@@ -57,6 +58,8 @@ type Client struct {
 	ActivityBeneficiary *ActivityBeneficiaryClient
 	// ActivityConsultant is the client for interacting with the ActivityConsultant builders.
 	ActivityConsultant *ActivityConsultantClient
+	// ActivityOrganizer is the client for interacting with the ActivityOrganizer builders.
+	ActivityOrganizer *ActivityOrganizerClient
 	// ActivityPartner is the client for interacting with the ActivityPartner builders.
 	ActivityPartner *ActivityPartnerClient
 	// ActivityProvider is the client for interacting with the ActivityProvider builders.
@@ -112,6 +115,7 @@ func (c *Client) init() {
 	c.Activity = NewActivityClient(c.config)
 	c.ActivityBeneficiary = NewActivityBeneficiaryClient(c.config)
 	c.ActivityConsultant = NewActivityConsultantClient(c.config)
+	c.ActivityOrganizer = NewActivityOrganizerClient(c.config)
 	c.ActivityPartner = NewActivityPartnerClient(c.config)
 	c.ActivityProvider = NewActivityProviderClient(c.config)
 	c.ActivityTopic = NewActivityTopicClient(c.config)
@@ -228,6 +232,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Activity:            NewActivityClient(cfg),
 		ActivityBeneficiary: NewActivityBeneficiaryClient(cfg),
 		ActivityConsultant:  NewActivityConsultantClient(cfg),
+		ActivityOrganizer:   NewActivityOrganizerClient(cfg),
 		ActivityPartner:     NewActivityPartnerClient(cfg),
 		ActivityProvider:    NewActivityProviderClient(cfg),
 		ActivityTopic:       NewActivityTopicClient(cfg),
@@ -271,6 +276,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Activity:            NewActivityClient(cfg),
 		ActivityBeneficiary: NewActivityBeneficiaryClient(cfg),
 		ActivityConsultant:  NewActivityConsultantClient(cfg),
+		ActivityOrganizer:   NewActivityOrganizerClient(cfg),
 		ActivityPartner:     NewActivityPartnerClient(cfg),
 		ActivityProvider:    NewActivityProviderClient(cfg),
 		ActivityTopic:       NewActivityTopicClient(cfg),
@@ -321,11 +327,11 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
-		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
-		c.Consultant, c.Country, c.IdempotencyRecord, c.Match, c.MatchNeed,
-		c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic,
-		c.Organization, c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation,
-		c.Region, c.Topic,
+		c.ActivityOrganizer, c.ActivityPartner, c.ActivityProvider, c.ActivityTopic,
+		c.AuditEvent, c.Consultant, c.Country, c.IdempotencyRecord, c.Match,
+		c.MatchNeed, c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion,
+		c.OfferTopic, c.Organization, c.PersistedQuery, c.Project, c.RateBucket,
+		c.Recommendation, c.Region, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -336,11 +342,11 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.ActivityBeneficiary, c.ActivityConsultant,
-		c.ActivityPartner, c.ActivityProvider, c.ActivityTopic, c.AuditEvent,
-		c.Consultant, c.Country, c.IdempotencyRecord, c.Match, c.MatchNeed,
-		c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion, c.OfferTopic,
-		c.Organization, c.PersistedQuery, c.Project, c.RateBucket, c.Recommendation,
-		c.Region, c.Topic,
+		c.ActivityOrganizer, c.ActivityPartner, c.ActivityProvider, c.ActivityTopic,
+		c.AuditEvent, c.Consultant, c.Country, c.IdempotencyRecord, c.Match,
+		c.MatchNeed, c.MatchOffer, c.OfferTargetCountry, c.OfferTargetRegion,
+		c.OfferTopic, c.Organization, c.PersistedQuery, c.Project, c.RateBucket,
+		c.Recommendation, c.Region, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -357,6 +363,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ActivityBeneficiary.mutate(ctx, m)
 	case *ActivityConsultantMutation:
 		return c.ActivityConsultant.mutate(ctx, m)
+	case *ActivityOrganizerMutation:
+		return c.ActivityOrganizer.mutate(ctx, m)
 	case *ActivityPartnerMutation:
 		return c.ActivityPartner.mutate(ctx, m)
 	case *ActivityProviderMutation:
@@ -740,6 +748,38 @@ func (c *ActivityClient) QueryConsultants(_m *Activity) *ConsultantQuery {
 	return query
 }
 
+// QueryRequester queries the requester edge of a Activity.
+func (c *ActivityClient) QueryRequester(_m *Activity) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, activity.RequesterTable, activity.RequesterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganizers queries the organizers edge of a Activity.
+func (c *ActivityClient) QueryOrganizers(_m *Activity) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, activity.OrganizersTable, activity.OrganizersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryPartners queries the partners edge of a Activity.
 func (c *ActivityClient) QueryPartners(_m *Activity) *OrganizationQuery {
 	query := (&OrganizationClient{config: c.config}).Query()
@@ -813,6 +853,22 @@ func (c *ActivityClient) QueryConsultantLinks(_m *Activity) *ActivityConsultantQ
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(activityconsultant.Table, activityconsultant.ActivityColumn),
 			sqlgraph.Edge(sqlgraph.O2M, true, activity.ConsultantLinksTable, activity.ConsultantLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganizerLinks queries the organizer_links edge of a Activity.
+func (c *ActivityClient) QueryOrganizerLinks(_m *Activity) *ActivityOrganizerQuery {
+	query := (&ActivityOrganizerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activityorganizer.Table, activityorganizer.ActivityColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, activity.OrganizerLinksTable, activity.OrganizerLinksColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1107,6 +1163,122 @@ func (c *ActivityConsultantClient) mutate(ctx context.Context, m *ActivityConsul
 		return (&ActivityConsultantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ActivityConsultant mutation op: %q", m.Op())
+	}
+}
+
+// ActivityOrganizerClient is a client for the ActivityOrganizer schema.
+type ActivityOrganizerClient struct {
+	config
+}
+
+// NewActivityOrganizerClient returns a client for the ActivityOrganizer from the given config.
+func NewActivityOrganizerClient(c config) *ActivityOrganizerClient {
+	return &ActivityOrganizerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activityorganizer.Hooks(f(g(h())))`.
+func (c *ActivityOrganizerClient) Use(hooks ...Hook) {
+	c.hooks.ActivityOrganizer = append(c.hooks.ActivityOrganizer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activityorganizer.Intercept(f(g(h())))`.
+func (c *ActivityOrganizerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityOrganizer = append(c.inters.ActivityOrganizer, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityOrganizer entity.
+func (c *ActivityOrganizerClient) Create() *ActivityOrganizerCreate {
+	mutation := newActivityOrganizerMutation(c.config, OpCreate)
+	return &ActivityOrganizerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityOrganizer entities.
+func (c *ActivityOrganizerClient) CreateBulk(builders ...*ActivityOrganizerCreate) *ActivityOrganizerCreateBulk {
+	return &ActivityOrganizerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityOrganizerClient) MapCreateBulk(slice any, setFunc func(*ActivityOrganizerCreate, int)) *ActivityOrganizerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityOrganizerCreateBulk{err: fmt.Errorf("calling to ActivityOrganizerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityOrganizerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityOrganizerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityOrganizer.
+func (c *ActivityOrganizerClient) Update() *ActivityOrganizerUpdate {
+	mutation := newActivityOrganizerMutation(c.config, OpUpdate)
+	return &ActivityOrganizerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityOrganizerClient) UpdateOne(_m *ActivityOrganizer) *ActivityOrganizerUpdateOne {
+	mutation := newActivityOrganizerMutation(c.config, OpUpdateOne)
+	mutation.activity = &_m.ActivityID
+	mutation.organization = &_m.OrganizationID
+	return &ActivityOrganizerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityOrganizer.
+func (c *ActivityOrganizerClient) Delete() *ActivityOrganizerDelete {
+	mutation := newActivityOrganizerMutation(c.config, OpDelete)
+	return &ActivityOrganizerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Query returns a query builder for ActivityOrganizer.
+func (c *ActivityOrganizerClient) Query() *ActivityOrganizerQuery {
+	return &ActivityOrganizerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityOrganizer},
+		inters: c.Interceptors(),
+	}
+}
+
+// QueryActivity queries the activity edge of a ActivityOrganizer.
+func (c *ActivityOrganizerClient) QueryActivity(_m *ActivityOrganizer) *ActivityQuery {
+	return c.Query().
+		Where(activityorganizer.ActivityID(_m.ActivityID), activityorganizer.OrganizationID(_m.OrganizationID)).
+		QueryActivity()
+}
+
+// QueryOrganization queries the organization edge of a ActivityOrganizer.
+func (c *ActivityOrganizerClient) QueryOrganization(_m *ActivityOrganizer) *OrganizationQuery {
+	return c.Query().
+		Where(activityorganizer.ActivityID(_m.ActivityID), activityorganizer.OrganizationID(_m.OrganizationID)).
+		QueryOrganization()
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityOrganizerClient) Hooks() []Hook {
+	return c.hooks.ActivityOrganizer
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityOrganizerClient) Interceptors() []Interceptor {
+	return c.inters.ActivityOrganizer
+}
+
+func (c *ActivityOrganizerClient) mutate(ctx context.Context, m *ActivityOrganizerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityOrganizerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityOrganizerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityOrganizerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityOrganizerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityOrganizer mutation op: %q", m.Op())
 	}
 }
 
@@ -3348,6 +3520,38 @@ func (c *OrganizationClient) QueryActivities(_m *Organization) *ActivityQuery {
 	return query
 }
 
+// QueryOrganizedActivities queries the organized_activities edge of a Organization.
+func (c *OrganizationClient) QueryOrganizedActivities(_m *Organization) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, organization.OrganizedActivitiesTable, organization.OrganizedActivitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRequestedActivities queries the requested_activities edge of a Organization.
+func (c *OrganizationClient) QueryRequestedActivities(_m *Organization) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.RequestedActivitiesTable, organization.RequestedActivitiesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *OrganizationClient) Hooks() []Hook {
 	hooks := c.hooks.Organization
@@ -4373,16 +4577,16 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
-		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country,
-		IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
+		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityOrganizer,
+		ActivityPartner, ActivityProvider, ActivityTopic, AuditEvent, Consultant,
+		Country, IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
 		OfferTargetRegion, OfferTopic, Organization, PersistedQuery, Project,
 		RateBucket, Recommendation, Region, Topic []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityPartner,
-		ActivityProvider, ActivityTopic, AuditEvent, Consultant, Country,
-		IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
+		APIKey, Activity, ActivityBeneficiary, ActivityConsultant, ActivityOrganizer,
+		ActivityPartner, ActivityProvider, ActivityTopic, AuditEvent, Consultant,
+		Country, IdempotencyRecord, Match, MatchNeed, MatchOffer, OfferTargetCountry,
 		OfferTargetRegion, OfferTopic, Organization, PersistedQuery, Project,
 		RateBucket, Recommendation, Region, Topic []ent.Interceptor
 	}

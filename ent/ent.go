@@ -10,6 +10,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activityorganizer"
 	"sscgraph/ent/activitypartner"
 	"sscgraph/ent/activityprovider"
 	"sscgraph/ent/activitytopic"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			activity.Table:            activity.ValidColumn,
 			activitybeneficiary.Table: activitybeneficiary.ValidColumn,
 			activityconsultant.Table:  activityconsultant.ValidColumn,
+			activityorganizer.Table:   activityorganizer.ValidColumn,
 			activitypartner.Table:     activitypartner.ValidColumn,
 			activityprovider.Table:    activityprovider.ValidColumn,
 			activitytopic.Table:       activitytopic.ValidColumn,

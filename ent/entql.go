@@ -6,6 +6,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activityorganizer"
 	"sscgraph/ent/activitypartner"
 	"sscgraph/ent/activityprovider"
 	"sscgraph/ent/activitytopic"
@@ -37,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -69,21 +70,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Activity",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			activity.FieldDemo:           {Type: field.TypeBool, Column: activity.FieldDemo},
-			activity.FieldRef:            {Type: field.TypeString, Column: activity.FieldRef},
-			activity.FieldTitle:          {Type: field.TypeString, Column: activity.FieldTitle},
-			activity.FieldDescription:    {Type: field.TypeString, Column: activity.FieldDescription},
-			activity.FieldKind:           {Type: field.TypeEnum, Column: activity.FieldKind},
-			activity.FieldType:           {Type: field.TypeEnum, Column: activity.FieldType},
-			activity.FieldStatus:         {Type: field.TypeEnum, Column: activity.FieldStatus},
-			activity.FieldStartDate:      {Type: field.TypeTime, Column: activity.FieldStartDate},
-			activity.FieldEndDate:        {Type: field.TypeTime, Column: activity.FieldEndDate},
-			activity.FieldVenueCity:      {Type: field.TypeString, Column: activity.FieldVenueCity},
-			activity.FieldLanguage:       {Type: field.TypeString, Column: activity.FieldLanguage},
-			activity.FieldParticipants:   {Type: field.TypeInt, Column: activity.FieldParticipants},
-			activity.FieldBudget:         {Type: field.TypeFloat64, Column: activity.FieldBudget},
-			activity.FieldProjectID:      {Type: field.TypeInt, Column: activity.FieldProjectID},
-			activity.FieldVenueCountryID: {Type: field.TypeInt, Column: activity.FieldVenueCountryID},
+			activity.FieldDemo:                    {Type: field.TypeBool, Column: activity.FieldDemo},
+			activity.FieldRef:                     {Type: field.TypeString, Column: activity.FieldRef},
+			activity.FieldTitle:                   {Type: field.TypeString, Column: activity.FieldTitle},
+			activity.FieldDescription:             {Type: field.TypeString, Column: activity.FieldDescription},
+			activity.FieldKind:                    {Type: field.TypeEnum, Column: activity.FieldKind},
+			activity.FieldType:                    {Type: field.TypeEnum, Column: activity.FieldType},
+			activity.FieldStatus:                  {Type: field.TypeEnum, Column: activity.FieldStatus},
+			activity.FieldStartDate:               {Type: field.TypeTime, Column: activity.FieldStartDate},
+			activity.FieldStartDatePrecision:      {Type: field.TypeEnum, Column: activity.FieldStartDatePrecision},
+			activity.FieldEndDate:                 {Type: field.TypeTime, Column: activity.FieldEndDate},
+			activity.FieldEndDatePrecision:        {Type: field.TypeEnum, Column: activity.FieldEndDatePrecision},
+			activity.FieldVenueCity:               {Type: field.TypeString, Column: activity.FieldVenueCity},
+			activity.FieldLanguage:                {Type: field.TypeString, Column: activity.FieldLanguage},
+			activity.FieldParticipants:            {Type: field.TypeInt, Column: activity.FieldParticipants},
+			activity.FieldParticipantsApproximate: {Type: field.TypeBool, Column: activity.FieldParticipantsApproximate},
+			activity.FieldBudget:                  {Type: field.TypeFloat64, Column: activity.FieldBudget},
+			activity.FieldNote:                    {Type: field.TypeString, Column: activity.FieldNote},
+			activity.FieldQuote:                   {Type: field.TypeString, Column: activity.FieldQuote},
+			activity.FieldSources:                 {Type: field.TypeJSON, Column: activity.FieldSources},
+			activity.FieldProjectID:               {Type: field.TypeInt, Column: activity.FieldProjectID},
+			activity.FieldVenueCountryID:          {Type: field.TypeInt, Column: activity.FieldVenueCountryID},
+			activity.FieldRequesterID:             {Type: field.TypeInt, Column: activity.FieldRequesterID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -133,6 +141,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   activityorganizer.Table,
+			Columns: activityorganizer.Columns,
+			CompositeID: []*sqlgraph.FieldSpec{
+				{
+					Type:   field.TypeInt,
+					Column: activityorganizer.FieldActivityID,
+				},
+				{
+					Type:   field.TypeInt,
+					Column: activityorganizer.FieldOrganizationID,
+				},
+			},
+		},
+		Type: "ActivityOrganizer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			activityorganizer.FieldActivityID:     {Type: field.TypeInt, Column: activityorganizer.FieldActivityID},
+			activityorganizer.FieldOrganizationID: {Type: field.TypeInt, Column: activityorganizer.FieldOrganizationID},
+			activityorganizer.FieldStartDate:      {Type: field.TypeTime, Column: activityorganizer.FieldStartDate},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   activitypartner.Table,
 			Columns: activitypartner.Columns,
 			CompositeID: []*sqlgraph.FieldSpec{
@@ -153,7 +183,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			activitypartner.FieldStartDate:      {Type: field.TypeTime, Column: activitypartner.FieldStartDate},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   activityprovider.Table,
 			Columns: activityprovider.Columns,
@@ -175,7 +205,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			activityprovider.FieldStartDate:  {Type: field.TypeTime, Column: activityprovider.FieldStartDate},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   activitytopic.Table,
 			Columns: activitytopic.Columns,
@@ -197,7 +227,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			activitytopic.FieldStartDate:  {Type: field.TypeTime, Column: activitytopic.FieldStartDate},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -219,7 +249,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldRequestID: {Type: field.TypeString, Column: auditevent.FieldRequestID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consultant.Table,
 			Columns: consultant.Columns,
@@ -239,7 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consultant.FieldEmail:     {Type: field.TypeString, Column: consultant.FieldEmail},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   country.Table,
 			Columns: country.Columns,
@@ -266,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			country.FieldNote:         {Type: field.TypeString, Column: country.FieldNote},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencyrecord.Table,
 			Columns: idempotencyrecord.Columns,
@@ -284,7 +314,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencyrecord.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   match.Table,
 			Columns: match.Columns,
@@ -307,7 +337,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			match.FieldCooperation: {Type: field.TypeEnum, Column: match.FieldCooperation},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchneed.Table,
 			Columns: matchneed.Columns,
@@ -330,7 +360,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchneed.FieldCountryID:   {Type: field.TypeInt, Column: matchneed.FieldCountryID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchoffer.Table,
 			Columns: matchoffer.Columns,
@@ -354,7 +384,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchoffer.FieldCapacity:    {Type: field.TypeInt, Column: matchoffer.FieldCapacity},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offertargetcountry.Table,
 			Columns: offertargetcountry.Columns,
@@ -376,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offertargetcountry.FieldPostedAt:     {Type: field.TypeTime, Column: offertargetcountry.FieldPostedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offertargetregion.Table,
 			Columns: offertargetregion.Columns,
@@ -398,7 +428,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offertargetregion.FieldPostedAt:     {Type: field.TypeTime, Column: offertargetregion.FieldPostedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offertopic.Table,
 			Columns: offertopic.Columns,
@@ -420,7 +450,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offertopic.FieldPostedAt:     {Type: field.TypeTime, Column: offertopic.FieldPostedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -436,9 +466,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldName:    {Type: field.TypeString, Column: organization.FieldName},
 			organization.FieldKind:    {Type: field.TypeEnum, Column: organization.FieldKind},
 			organization.FieldWebsite: {Type: field.TypeString, Column: organization.FieldWebsite},
+			organization.FieldSources: {Type: field.TypeJSON, Column: organization.FieldSources},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   persistedquery.Table,
 			Columns: persistedquery.Columns,
@@ -453,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			persistedquery.FieldUsedAt: {Type: field.TypeTime, Column: persistedquery.FieldUsedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -475,9 +506,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldNote:      {Type: field.TypeString, Column: project.FieldNote},
 			project.FieldSources:   {Type: field.TypeJSON, Column: project.FieldSources},
 			project.FieldDemo:      {Type: field.TypeBool, Column: project.FieldDemo},
+			project.FieldFacts:     {Type: field.TypeJSON, Column: project.FieldFacts},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ratebucket.Table,
 			Columns: ratebucket.Columns,
@@ -493,7 +525,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ratebucket.FieldGranted:   {Type: field.TypeBool, Column: ratebucket.FieldGranted},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recommendation.Table,
 			Columns: recommendation.Columns,
@@ -509,7 +541,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recommendation.FieldTitle:   {Type: field.TypeString, Column: recommendation.FieldTitle},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -525,7 +557,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldDescription: {Type: field.TypeString, Column: region.FieldDescription},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -615,6 +647,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Consultant",
 	)
 	graph.MustAddE(
+		"requester",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   activity.RequesterTable,
+			Columns: []string{activity.RequesterColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organizers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.OrganizersTable,
+			Columns: activity.OrganizersPrimaryKey,
+			Bidi:    false,
+		},
+		"Activity",
+		"Organization",
+	)
+	graph.MustAddE(
 		"partners",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -673,6 +729,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Activity",
 		"ActivityConsultant",
+	)
+	graph.MustAddE(
+		"organizer_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   activity.OrganizerLinksTable,
+			Columns: []string{activity.OrganizerLinksColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"ActivityOrganizer",
 	)
 	graph.MustAddE(
 		"partner_links",
@@ -745,6 +813,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ActivityConsultant",
 		"Consultant",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityorganizer.ActivityTable,
+			Columns: []string{activityorganizer.ActivityColumn},
+			Bidi:    false,
+		},
+		"ActivityOrganizer",
+		"Activity",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   activityorganizer.OrganizationTable,
+			Columns: []string{activityorganizer.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ActivityOrganizer",
+		"Organization",
 	)
 	graph.MustAddE(
 		"activity",
@@ -1263,6 +1355,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Activity",
 	)
 	graph.MustAddE(
+		"organized_activities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"Organization",
+		"Activity",
+	)
+	graph.MustAddE(
+		"requested_activities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"Activity",
+	)
+	graph.MustAddE(
 		"recommendations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1584,9 +1700,19 @@ func (f *ActivityFilter) WhereStartDate(p entql.TimeP) {
 	f.Where(p.Field(activity.FieldStartDate))
 }
 
+// WhereStartDatePrecision applies the entql string predicate on the start_date_precision field.
+func (f *ActivityFilter) WhereStartDatePrecision(p entql.StringP) {
+	f.Where(p.Field(activity.FieldStartDatePrecision))
+}
+
 // WhereEndDate applies the entql time.Time predicate on the end_date field.
 func (f *ActivityFilter) WhereEndDate(p entql.TimeP) {
 	f.Where(p.Field(activity.FieldEndDate))
+}
+
+// WhereEndDatePrecision applies the entql string predicate on the end_date_precision field.
+func (f *ActivityFilter) WhereEndDatePrecision(p entql.StringP) {
+	f.Where(p.Field(activity.FieldEndDatePrecision))
 }
 
 // WhereVenueCity applies the entql string predicate on the venue_city field.
@@ -1604,9 +1730,29 @@ func (f *ActivityFilter) WhereParticipants(p entql.IntP) {
 	f.Where(p.Field(activity.FieldParticipants))
 }
 
+// WhereParticipantsApproximate applies the entql bool predicate on the participants_approximate field.
+func (f *ActivityFilter) WhereParticipantsApproximate(p entql.BoolP) {
+	f.Where(p.Field(activity.FieldParticipantsApproximate))
+}
+
 // WhereBudget applies the entql float64 predicate on the budget field.
 func (f *ActivityFilter) WhereBudget(p entql.Float64P) {
 	f.Where(p.Field(activity.FieldBudget))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *ActivityFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(activity.FieldNote))
+}
+
+// WhereQuote applies the entql string predicate on the quote field.
+func (f *ActivityFilter) WhereQuote(p entql.StringP) {
+	f.Where(p.Field(activity.FieldQuote))
+}
+
+// WhereSources applies the entql json.RawMessage predicate on the sources field.
+func (f *ActivityFilter) WhereSources(p entql.BytesP) {
+	f.Where(p.Field(activity.FieldSources))
 }
 
 // WhereProjectID applies the entql int predicate on the project_id field.
@@ -1617,6 +1763,11 @@ func (f *ActivityFilter) WhereProjectID(p entql.IntP) {
 // WhereVenueCountryID applies the entql int predicate on the venue_country_id field.
 func (f *ActivityFilter) WhereVenueCountryID(p entql.IntP) {
 	f.Where(p.Field(activity.FieldVenueCountryID))
+}
+
+// WhereRequesterID applies the entql int predicate on the requester_id field.
+func (f *ActivityFilter) WhereRequesterID(p entql.IntP) {
+	f.Where(p.Field(activity.FieldRequesterID))
 }
 
 // WhereHasProject applies a predicate to check if query has an edge project.
@@ -1689,6 +1840,34 @@ func (f *ActivityFilter) WhereHasConsultantsWith(preds ...predicate.Consultant) 
 	})))
 }
 
+// WhereHasRequester applies a predicate to check if query has an edge requester.
+func (f *ActivityFilter) WhereHasRequester() {
+	f.Where(entql.HasEdge("requester"))
+}
+
+// WhereHasRequesterWith applies a predicate to check if query has an edge requester with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasRequesterWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("requester", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganizers applies a predicate to check if query has an edge organizers.
+func (f *ActivityFilter) WhereHasOrganizers() {
+	f.Where(entql.HasEdge("organizers"))
+}
+
+// WhereHasOrganizersWith applies a predicate to check if query has an edge organizers with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasOrganizersWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organizers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasPartners applies a predicate to check if query has an edge partners.
 func (f *ActivityFilter) WhereHasPartners() {
 	f.Where(entql.HasEdge("partners"))
@@ -1753,6 +1932,20 @@ func (f *ActivityFilter) WhereHasConsultantLinks() {
 // WhereHasConsultantLinksWith applies a predicate to check if query has an edge consultant_links with a given conditions (other predicates).
 func (f *ActivityFilter) WhereHasConsultantLinksWith(preds ...predicate.ActivityConsultant) {
 	f.Where(entql.HasEdgeWith("consultant_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganizerLinks applies a predicate to check if query has an edge organizer_links.
+func (f *ActivityFilter) WhereHasOrganizerLinks() {
+	f.Where(entql.HasEdge("organizer_links"))
+}
+
+// WhereHasOrganizerLinksWith applies a predicate to check if query has an edge organizer_links with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasOrganizerLinksWith(preds ...predicate.ActivityOrganizer) {
+	f.Where(entql.HasEdgeWith("organizer_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1949,6 +2142,84 @@ func (f *ActivityConsultantFilter) WhereHasConsultantWith(preds ...predicate.Con
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ActivityOrganizerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActivityOrganizerQuery builder.
+func (_q *ActivityOrganizerQuery) Filter() *ActivityOrganizerFilter {
+	return &ActivityOrganizerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActivityOrganizerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActivityOrganizerMutation builder.
+func (m *ActivityOrganizerMutation) Filter() *ActivityOrganizerFilter {
+	return &ActivityOrganizerFilter{config: m.config, predicateAdder: m}
+}
+
+// ActivityOrganizerFilter provides a generic filtering capability at runtime for ActivityOrganizerQuery.
+type ActivityOrganizerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActivityOrganizerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *ActivityOrganizerFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(activityorganizer.FieldActivityID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *ActivityOrganizerFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(activityorganizer.FieldOrganizationID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *ActivityOrganizerFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(activityorganizer.FieldStartDate))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *ActivityOrganizerFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *ActivityOrganizerFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ActivityOrganizerFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ActivityOrganizerFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ActivityPartnerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1977,7 +2248,7 @@ type ActivityPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ActivityPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2055,7 +2326,7 @@ type ActivityProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ActivityProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2133,7 +2404,7 @@ type ActivityTopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ActivityTopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2211,7 +2482,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2296,7 +2567,7 @@ type ConsultantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsultantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2413,7 +2684,7 @@ type CountryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CountryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2649,7 +2920,7 @@ type IdempotencyRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2714,7 +2985,7 @@ type MatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2846,7 +3117,7 @@ type MatchNeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchNeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2992,7 +3263,7 @@ type MatchOfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchOfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3199,7 +3470,7 @@ type OfferTargetCountryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferTargetCountryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3277,7 +3548,7 @@ type OfferTargetRegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferTargetRegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3355,7 +3626,7 @@ type OfferTopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferTopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3433,7 +3704,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3467,6 +3738,11 @@ func (f *OrganizationFilter) WhereKind(p entql.StringP) {
 // WhereWebsite applies the entql string predicate on the website field.
 func (f *OrganizationFilter) WhereWebsite(p entql.StringP) {
 	f.Where(p.Field(organization.FieldWebsite))
+}
+
+// WhereSources applies the entql json.RawMessage predicate on the sources field.
+func (f *OrganizationFilter) WhereSources(p entql.BytesP) {
+	f.Where(p.Field(organization.FieldSources))
 }
 
 // WhereHasCountry applies a predicate to check if query has an edge country.
@@ -3525,6 +3801,34 @@ func (f *OrganizationFilter) WhereHasActivitiesWith(preds ...predicate.Activity)
 	})))
 }
 
+// WhereHasOrganizedActivities applies a predicate to check if query has an edge organized_activities.
+func (f *OrganizationFilter) WhereHasOrganizedActivities() {
+	f.Where(entql.HasEdge("organized_activities"))
+}
+
+// WhereHasOrganizedActivitiesWith applies a predicate to check if query has an edge organized_activities with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasOrganizedActivitiesWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("organized_activities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRequestedActivities applies a predicate to check if query has an edge requested_activities.
+func (f *OrganizationFilter) WhereHasRequestedActivities() {
+	f.Where(entql.HasEdge("requested_activities"))
+}
+
+// WhereHasRequestedActivitiesWith applies a predicate to check if query has an edge requested_activities with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasRequestedActivitiesWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("requested_activities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PersistedQueryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3554,7 +3858,7 @@ type PersistedQueryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersistedQueryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3604,7 +3908,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3668,6 +3972,11 @@ func (f *ProjectFilter) WhereSources(p entql.BytesP) {
 // WhereDemo applies the entql bool predicate on the demo field.
 func (f *ProjectFilter) WhereDemo(p entql.BoolP) {
 	f.Where(p.Field(project.FieldDemo))
+}
+
+// WhereFacts applies the entql json.RawMessage predicate on the facts field.
+func (f *ProjectFilter) WhereFacts(p entql.BytesP) {
+	f.Where(p.Field(project.FieldFacts))
 }
 
 // WhereHasRecommendations applies a predicate to check if query has an edge recommendations.
@@ -3755,7 +4064,7 @@ type RateBucketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RateBucketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3810,7 +4119,7 @@ type RecommendationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecommendationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3879,7 +4188,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3962,7 +4271,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

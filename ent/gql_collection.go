@@ -539,6 +539,133 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "requester":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withRequester = query
+			if _, ok := fieldSeen[activity.FieldRequesterID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldRequesterID)
+				fieldSeen[activity.FieldRequesterID] = struct{}{}
+			}
+
+		case "organizers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			args := newOrganizationPaginateArgs(fieldArgs(ctx, new(OrganizationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newOrganizationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"node_id"`
+							Count  int `sql:"count"`
+						}
+						own := activity.OrganizersPrimaryKey[0]
+						other := activity.OrganizersPrimaryKey[1]
+						joinT := sql.Table(activity.OrganizersTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting organizers: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting organizers: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting organizers: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(organization.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting organizers: %w", err)
+							}
+						}
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
+						}
+						for i := range nodes {
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = counts[nodes[i].ID]
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Organizers)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				modify := pagesql.Limit(joinSortKeys, activity.OrganizersPrimaryKey[0], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedOrganizers(alias, func(wq *OrganizationQuery) {
+				*wq = *query
+			})
+
 		case "partners":
 			var (
 				alias = field.Alias
@@ -609,10 +736,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = counts[nodes[i].ID]
+							nodes[i].Edges.totalCount[7][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -620,10 +747,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Partners)
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = n
 						}
 						return nil
 					})
@@ -721,10 +848,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							counts[r.NodeID] = r.Count
 						}
 						for i := range nodes {
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = counts[nodes[i].ID]
+							nodes[i].Edges.totalCount[8][alias] = counts[nodes[i].ID]
 						}
 						return nil
 					})
@@ -732,10 +859,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Topics)
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = n
 						}
 						return nil
 					})
@@ -802,10 +929,20 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, activity.FieldStartDate)
 				fieldSeen[activity.FieldStartDate] = struct{}{}
 			}
+		case "startDatePrecision":
+			if _, ok := fieldSeen[activity.FieldStartDatePrecision]; !ok {
+				selectedFields = append(selectedFields, activity.FieldStartDatePrecision)
+				fieldSeen[activity.FieldStartDatePrecision] = struct{}{}
+			}
 		case "endDate":
 			if _, ok := fieldSeen[activity.FieldEndDate]; !ok {
 				selectedFields = append(selectedFields, activity.FieldEndDate)
 				fieldSeen[activity.FieldEndDate] = struct{}{}
+			}
+		case "endDatePrecision":
+			if _, ok := fieldSeen[activity.FieldEndDatePrecision]; !ok {
+				selectedFields = append(selectedFields, activity.FieldEndDatePrecision)
+				fieldSeen[activity.FieldEndDatePrecision] = struct{}{}
 			}
 		case "venueCity":
 			if _, ok := fieldSeen[activity.FieldVenueCity]; !ok {
@@ -822,10 +959,30 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, activity.FieldParticipants)
 				fieldSeen[activity.FieldParticipants] = struct{}{}
 			}
+		case "participantsApproximate":
+			if _, ok := fieldSeen[activity.FieldParticipantsApproximate]; !ok {
+				selectedFields = append(selectedFields, activity.FieldParticipantsApproximate)
+				fieldSeen[activity.FieldParticipantsApproximate] = struct{}{}
+			}
 		case "budget":
 			if _, ok := fieldSeen[activity.FieldBudget]; !ok {
 				selectedFields = append(selectedFields, activity.FieldBudget)
 				fieldSeen[activity.FieldBudget] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[activity.FieldNote]; !ok {
+				selectedFields = append(selectedFields, activity.FieldNote)
+				fieldSeen[activity.FieldNote] = struct{}{}
+			}
+		case "quote":
+			if _, ok := fieldSeen[activity.FieldQuote]; !ok {
+				selectedFields = append(selectedFields, activity.FieldQuote)
+				fieldSeen[activity.FieldQuote] = struct{}{}
+			}
+		case "sources":
+			if _, ok := fieldSeen[activity.FieldSources]; !ok {
+				selectedFields = append(selectedFields, activity.FieldSources)
+				fieldSeen[activity.FieldSources] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3740,6 +3897,205 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			_q.WithNamedActivities(alias, func(wq *ActivityQuery) {
 				*wq = *query
 			})
+
+		case "organizedActivities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			args := newActivityPaginateArgs(fieldArgs(ctx, new(ActivityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newActivityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"node_id"`
+							Count  int `sql:"count"`
+						}
+						own := organization.OrganizedActivitiesPrimaryKey[1]
+						other := organization.OrganizedActivitiesPrimaryKey[0]
+						joinT := sql.Table(organization.OrganizedActivitiesTable)
+						if len(query.predicates) == 0 {
+							// No filter on the target: count the join table alone.
+							sel := sql.Dialect(query.driver.Dialect()).
+								Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count")).
+								From(joinT).
+								Where(sql.InValues(joinT.C(own), ids...)).
+								GroupBy(joinT.C(own))
+							rows := &sql.Rows{}
+							q, args := sel.Query()
+							if err := query.driver.Query(ctx, q, args, rows); err != nil {
+								return fmt.Errorf("counting organized_activities: %w", err)
+							}
+							if err := sql.ScanSlice(rows, &v); err != nil {
+								rows.Close()
+								return fmt.Errorf("counting organized_activities: %w", err)
+							}
+							if err := rows.Close(); err != nil {
+								return fmt.Errorf("counting organized_activities: %w", err)
+							}
+						} else {
+							query.Where(func(s *sql.Selector) {
+								s.Join(joinT).On(s.C(activity.FieldID), joinT.C(other))
+								s.Where(sql.InValues(joinT.C(own), ids...))
+								s.Select(sql.As(joinT.C(own), "node_id"), sql.As(sql.Count("*"), "count"))
+								s.GroupBy(joinT.C(own))
+							})
+							if err := query.Select().Scan(ctx, &v); err != nil {
+								return fmt.Errorf("counting organized_activities: %w", err)
+							}
+						}
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
+						}
+						for i := range nodes {
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = counts[nodes[i].ID]
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.OrganizedActivities)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				modify := pagesql.Limit(joinSortKeys, organization.OrganizedActivitiesPrimaryKey[1], limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedOrganizedActivities(alias, func(wq *ActivityQuery) {
+				*wq = *query
+			})
+
+		case "requestedActivities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			args := newActivityPaginateArgs(fieldArgs(ctx, new(ActivityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newActivityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					// sscgraph:override gql_pagination/helper/load_total (ent/template/fastpaths.tmpl)
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"node_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(organization.RequestedActivitiesColumn), ids...))
+							s.Select(sql.As(s.C(organization.RequestedActivitiesColumn), "node_id"), sql.As(sql.Count("*"), "count"))
+							s.GroupBy(s.C(organization.RequestedActivitiesColumn))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return fmt.Errorf("counting requested_activities: %w", err)
+						}
+						counts := make(map[int]int, len(v))
+						for _, r := range v {
+							counts[r.NodeID] = r.Count
+						}
+						for i := range nodes {
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = counts[nodes[i].ID]
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.RequestedActivities)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges && !hasCollectedField(ctx, append(path, pageInfoField)...) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				modify := pagesql.Limit(joinSortKeys, organization.RequestedActivitiesColumn, limit, pager.orderExpr(query))
+				query.modifiers = append(query.modifiers, modify)
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRequestedActivities(alias, func(wq *ActivityQuery) {
+				*wq = *query
+			})
 		case "demo":
 			if _, ok := fieldSeen[organization.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, organization.FieldDemo)
@@ -3764,6 +4120,11 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldWebsite]; !ok {
 				selectedFields = append(selectedFields, organization.FieldWebsite)
 				fieldSeen[organization.FieldWebsite] = struct{}{}
+			}
+		case "sources":
+			if _, ok := fieldSeen[organization.FieldSources]; !ok {
+				selectedFields = append(selectedFields, organization.FieldSources)
+				fieldSeen[organization.FieldSources] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -4332,6 +4693,11 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[project.FieldDemo]; !ok {
 				selectedFields = append(selectedFields, project.FieldDemo)
 				fieldSeen[project.FieldDemo] = struct{}{}
+			}
+		case "facts":
+			if _, ok := fieldSeen[project.FieldFacts]; !ok {
+				selectedFields = append(selectedFields, project.FieldFacts)
+				fieldSeen[project.FieldFacts] = struct{}{}
 			}
 		case "id":
 		case "__typename":

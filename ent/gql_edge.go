@@ -95,6 +95,35 @@ func (_m *Activity) Consultants(
 	return _m.QueryConsultants().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Requester(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.RequesterOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRequester().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Activity) Organizers(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*OrganizationOrder, where *OrganizationWhereInput,
+) (*OrganizationConnection, error) {
+	opts := []OrganizationPaginateOption{
+		WithOrganizationOrder(orderBy),
+		WithOrganizationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedOrganizers(alias); err == nil || hasTotalCount {
+		pager, err := newOrganizationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &OrganizationConnection{Edges: []*OrganizationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOrganizers().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Activity) Partners(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*OrganizationOrder, where *OrganizationWhereInput,
 ) (*OrganizationConnection, error) {
@@ -103,7 +132,7 @@ func (_m *Activity) Partners(
 		WithOrganizationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedPartners(alias); err == nil || hasTotalCount {
 		pager, err := newOrganizationPager(opts, last != nil)
 		if err != nil {
@@ -124,7 +153,7 @@ func (_m *Activity) Topics(
 		WithTopicFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
 		pager, err := newTopicPager(opts, last != nil)
 		if err != nil {
@@ -606,6 +635,48 @@ func (_m *Organization) Activities(
 		return conn, nil
 	}
 	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organization) OrganizedActivities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActivityOrder, where *ActivityWhereInput,
+) (*ActivityConnection, error) {
+	opts := []ActivityPaginateOption{
+		WithActivityOrder(orderBy),
+		WithActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedOrganizedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOrganizedActivities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organization) RequestedActivities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActivityOrder, where *ActivityWhereInput,
+) (*ActivityConnection, error) {
+	opts := []ActivityPaginateOption{
+		WithActivityOrder(orderBy),
+		WithActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedRequestedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRequestedActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Project) Recommendations(

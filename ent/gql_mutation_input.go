@@ -23,17 +23,24 @@ type CreateActivityInput struct {
 	Kind                  activity.Kind
 	Type                  activity.Type
 	Status                activity.Status
-	StartDate             time.Time
-	EndDate               time.Time
+	StartDate             *time.Time
+	StartDatePrecision    *schematype.DatePrecision
+	EndDate               *time.Time
+	EndDatePrecision      *schematype.DatePrecision
 	VenueCity             *string
 	Language              *string
 	Participants          *int
 	Budget                *float64
+	Note                  *string
+	Quote                 *string
+	Sources               []string
 	ProjectID             *int
 	VenueCountryID        *int
 	BeneficiaryCountryIDs []int
 	ProviderCountryIDs    []int
 	ConsultantIDs         []int
+	RequesterID           *int
+	OrganizerIDs          []int
 	PartnerIDs            []int
 	TopicIDs              []int
 }
@@ -50,8 +57,18 @@ func (i *CreateActivityInput) Mutate(m *ActivityMutation) {
 	m.SetKind(i.Kind)
 	m.SetType(i.Type)
 	m.SetStatus(i.Status)
-	m.SetStartDate(i.StartDate)
-	m.SetEndDate(i.EndDate)
+	if v := i.StartDate; v != nil {
+		m.SetStartDate(*v)
+	}
+	if v := i.StartDatePrecision; v != nil {
+		m.SetStartDatePrecision(*v)
+	}
+	if v := i.EndDate; v != nil {
+		m.SetEndDate(*v)
+	}
+	if v := i.EndDatePrecision; v != nil {
+		m.SetEndDatePrecision(*v)
+	}
 	if v := i.VenueCity; v != nil {
 		m.SetVenueCity(*v)
 	}
@@ -63,6 +80,15 @@ func (i *CreateActivityInput) Mutate(m *ActivityMutation) {
 	}
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	if v := i.Quote; v != nil {
+		m.SetQuote(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
 	}
 	if v := i.ProjectID; v != nil {
 		m.SetProjectID(*v)
@@ -78,6 +104,12 @@ func (i *CreateActivityInput) Mutate(m *ActivityMutation) {
 	}
 	if v := i.ConsultantIDs; len(v) > 0 {
 		m.AddConsultantIDs(v...)
+	}
+	if v := i.RequesterID; v != nil {
+		m.SetRequesterID(*v)
+	}
+	if v := i.OrganizerIDs; len(v) > 0 {
+		m.AddOrganizerIDs(v...)
 	}
 	if v := i.PartnerIDs; len(v) > 0 {
 		m.AddPartnerIDs(v...)
@@ -103,15 +135,26 @@ type UpdateActivityInput struct {
 	Kind                        *activity.Kind
 	Type                        *activity.Type
 	Status                      *activity.Status
+	ClearStartDate              bool
 	StartDate                   *time.Time
+	StartDatePrecision          *schematype.DatePrecision
+	ClearEndDate                bool
 	EndDate                     *time.Time
+	EndDatePrecision            *schematype.DatePrecision
 	ClearVenueCity              bool
 	VenueCity                   *string
 	ClearLanguage               bool
 	Language                    *string
+	ClearParticipants           bool
 	Participants                *int
 	ClearBudget                 bool
 	Budget                      *float64
+	ClearNote                   bool
+	Note                        *string
+	ClearQuote                  bool
+	Quote                       *string
+	Sources                     []string
+	AppendSources               []string
 	ClearProject                bool
 	ProjectID                   *int
 	ClearVenueCountry           bool
@@ -125,6 +168,11 @@ type UpdateActivityInput struct {
 	ClearConsultants            bool
 	AddConsultantIDs            []int
 	RemoveConsultantIDs         []int
+	ClearRequester              bool
+	RequesterID                 *int
+	ClearOrganizers             bool
+	AddOrganizerIDs             []int
+	RemoveOrganizerIDs          []int
 	ClearPartners               bool
 	AddPartnerIDs               []int
 	RemovePartnerIDs            []int
@@ -159,11 +207,23 @@ func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
 	if v := i.Status; v != nil {
 		m.SetStatus(*v)
 	}
+	if i.ClearStartDate {
+		m.ClearStartDate()
+	}
 	if v := i.StartDate; v != nil {
 		m.SetStartDate(*v)
 	}
+	if v := i.StartDatePrecision; v != nil {
+		m.SetStartDatePrecision(*v)
+	}
+	if i.ClearEndDate {
+		m.ClearEndDate()
+	}
 	if v := i.EndDate; v != nil {
 		m.SetEndDate(*v)
+	}
+	if v := i.EndDatePrecision; v != nil {
+		m.SetEndDatePrecision(*v)
 	}
 	if i.ClearVenueCity {
 		m.ClearVenueCity()
@@ -177,6 +237,9 @@ func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
 	if v := i.Language; v != nil {
 		m.SetLanguage(*v)
 	}
+	if i.ClearParticipants {
+		m.ClearParticipants()
+	}
 	if v := i.Participants; v != nil {
 		m.SetParticipants(*v)
 	}
@@ -185,6 +248,24 @@ func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
 	}
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	if i.ClearQuote {
+		m.ClearQuote()
+	}
+	if v := i.Quote; v != nil {
+		m.SetQuote(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
+	}
+	if i.AppendSources != nil {
+		m.AppendSources(i.Sources)
 	}
 	if i.ClearProject {
 		m.ClearProject()
@@ -224,6 +305,21 @@ func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
 	}
 	if v := i.RemoveConsultantIDs; len(v) > 0 {
 		m.RemoveConsultantIDs(v...)
+	}
+	if i.ClearRequester {
+		m.ClearRequester()
+	}
+	if v := i.RequesterID; v != nil {
+		m.SetRequesterID(*v)
+	}
+	if i.ClearOrganizers {
+		m.ClearOrganizers()
+	}
+	if v := i.AddOrganizerIDs; len(v) > 0 {
+		m.AddOrganizerIDs(v...)
+	}
+	if v := i.RemoveOrganizerIDs; len(v) > 0 {
+		m.RemoveOrganizerIDs(v...)
 	}
 	if i.ClearPartners {
 		m.ClearPartners()
@@ -1041,14 +1137,17 @@ func (c *MatchOfferUpdateOne) SetInput(i UpdateMatchOfferInput) *MatchOfferUpdat
 
 // CreateOrganizationInput represents a mutation input for creating organizations.
 type CreateOrganizationInput struct {
-	Ref         *string
-	Name        string
-	Kind        organization.Kind
-	Website     *string
-	CountryID   *int
-	OfferIDs    []int
-	NeedIDs     []int
-	ActivityIDs []int
+	Ref                  *string
+	Name                 string
+	Kind                 organization.Kind
+	Website              *string
+	Sources              []string
+	CountryID            *int
+	OfferIDs             []int
+	NeedIDs              []int
+	ActivityIDs          []int
+	OrganizedActivityIDs []int
+	RequestedActivityIDs []int
 }
 
 // Mutate applies the CreateOrganizationInput on the OrganizationMutation builder.
@@ -1060,6 +1159,9 @@ func (i *CreateOrganizationInput) Mutate(m *OrganizationMutation) {
 	m.SetKind(i.Kind)
 	if v := i.Website; v != nil {
 		m.SetWebsite(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
 	}
 	if v := i.CountryID; v != nil {
 		m.SetCountryID(*v)
@@ -1073,6 +1175,12 @@ func (i *CreateOrganizationInput) Mutate(m *OrganizationMutation) {
 	if v := i.ActivityIDs; len(v) > 0 {
 		m.AddActivityIDs(v...)
 	}
+	if v := i.OrganizedActivityIDs; len(v) > 0 {
+		m.AddOrganizedActivityIDs(v...)
+	}
+	if v := i.RequestedActivityIDs; len(v) > 0 {
+		m.AddRequestedActivityIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateOrganizationInput on the OrganizationCreate builder.
@@ -1083,23 +1191,31 @@ func (c *OrganizationCreate) SetInput(i CreateOrganizationInput) *OrganizationCr
 
 // UpdateOrganizationInput represents a mutation input for updating organizations.
 type UpdateOrganizationInput struct {
-	ClearRef          bool
-	Ref               *string
-	Name              *string
-	Kind              *organization.Kind
-	ClearWebsite      bool
-	Website           *string
-	ClearCountry      bool
-	CountryID         *int
-	ClearOffers       bool
-	AddOfferIDs       []int
-	RemoveOfferIDs    []int
-	ClearNeeds        bool
-	AddNeedIDs        []int
-	RemoveNeedIDs     []int
-	ClearActivities   bool
-	AddActivityIDs    []int
-	RemoveActivityIDs []int
+	ClearRef                   bool
+	Ref                        *string
+	Name                       *string
+	Kind                       *organization.Kind
+	ClearWebsite               bool
+	Website                    *string
+	Sources                    []string
+	AppendSources              []string
+	ClearCountry               bool
+	CountryID                  *int
+	ClearOffers                bool
+	AddOfferIDs                []int
+	RemoveOfferIDs             []int
+	ClearNeeds                 bool
+	AddNeedIDs                 []int
+	RemoveNeedIDs              []int
+	ClearActivities            bool
+	AddActivityIDs             []int
+	RemoveActivityIDs          []int
+	ClearOrganizedActivities   bool
+	AddOrganizedActivityIDs    []int
+	RemoveOrganizedActivityIDs []int
+	ClearRequestedActivities   bool
+	AddRequestedActivityIDs    []int
+	RemoveRequestedActivityIDs []int
 }
 
 // Mutate applies the UpdateOrganizationInput on the OrganizationMutation builder.
@@ -1121,6 +1237,12 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.Website; v != nil {
 		m.SetWebsite(*v)
+	}
+	if v := i.Sources; v != nil {
+		m.SetSources(v)
+	}
+	if i.AppendSources != nil {
+		m.AppendSources(i.Sources)
 	}
 	if i.ClearCountry {
 		m.ClearCountry()
@@ -1154,6 +1276,24 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.RemoveActivityIDs; len(v) > 0 {
 		m.RemoveActivityIDs(v...)
+	}
+	if i.ClearOrganizedActivities {
+		m.ClearOrganizedActivities()
+	}
+	if v := i.AddOrganizedActivityIDs; len(v) > 0 {
+		m.AddOrganizedActivityIDs(v...)
+	}
+	if v := i.RemoveOrganizedActivityIDs; len(v) > 0 {
+		m.RemoveOrganizedActivityIDs(v...)
+	}
+	if i.ClearRequestedActivities {
+		m.ClearRequestedActivities()
+	}
+	if v := i.AddRequestedActivityIDs; len(v) > 0 {
+		m.AddRequestedActivityIDs(v...)
+	}
+	if v := i.RemoveRequestedActivityIDs; len(v) > 0 {
+		m.RemoveRequestedActivityIDs(v...)
 	}
 }
 

@@ -511,24 +511,40 @@ type ActivityWhereInput struct {
 	StatusNotIn []activity.Status `json:"statusNotIn,omitempty"`
 
 	// "start_date" field predicates.
-	StartDate      *time.Time  `json:"startDate,omitempty"`
-	StartDateNEQ   *time.Time  `json:"startDateNEQ,omitempty"`
-	StartDateIn    []time.Time `json:"startDateIn,omitempty"`
-	StartDateNotIn []time.Time `json:"startDateNotIn,omitempty"`
-	StartDateGT    *time.Time  `json:"startDateGT,omitempty"`
-	StartDateGTE   *time.Time  `json:"startDateGTE,omitempty"`
-	StartDateLT    *time.Time  `json:"startDateLT,omitempty"`
-	StartDateLTE   *time.Time  `json:"startDateLTE,omitempty"`
+	StartDate       *time.Time  `json:"startDate,omitempty"`
+	StartDateNEQ    *time.Time  `json:"startDateNEQ,omitempty"`
+	StartDateIn     []time.Time `json:"startDateIn,omitempty"`
+	StartDateNotIn  []time.Time `json:"startDateNotIn,omitempty"`
+	StartDateGT     *time.Time  `json:"startDateGT,omitempty"`
+	StartDateGTE    *time.Time  `json:"startDateGTE,omitempty"`
+	StartDateLT     *time.Time  `json:"startDateLT,omitempty"`
+	StartDateLTE    *time.Time  `json:"startDateLTE,omitempty"`
+	StartDateIsNil  bool        `json:"startDateIsNil,omitempty"`
+	StartDateNotNil bool        `json:"startDateNotNil,omitempty"`
+
+	// "start_date_precision" field predicates.
+	StartDatePrecision      *schematype.DatePrecision  `json:"startDatePrecision,omitempty"`
+	StartDatePrecisionNEQ   *schematype.DatePrecision  `json:"startDatePrecisionNEQ,omitempty"`
+	StartDatePrecisionIn    []schematype.DatePrecision `json:"startDatePrecisionIn,omitempty"`
+	StartDatePrecisionNotIn []schematype.DatePrecision `json:"startDatePrecisionNotIn,omitempty"`
 
 	// "end_date" field predicates.
-	EndDate      *time.Time  `json:"endDate,omitempty"`
-	EndDateNEQ   *time.Time  `json:"endDateNEQ,omitempty"`
-	EndDateIn    []time.Time `json:"endDateIn,omitempty"`
-	EndDateNotIn []time.Time `json:"endDateNotIn,omitempty"`
-	EndDateGT    *time.Time  `json:"endDateGT,omitempty"`
-	EndDateGTE   *time.Time  `json:"endDateGTE,omitempty"`
-	EndDateLT    *time.Time  `json:"endDateLT,omitempty"`
-	EndDateLTE   *time.Time  `json:"endDateLTE,omitempty"`
+	EndDate       *time.Time  `json:"endDate,omitempty"`
+	EndDateNEQ    *time.Time  `json:"endDateNEQ,omitempty"`
+	EndDateIn     []time.Time `json:"endDateIn,omitempty"`
+	EndDateNotIn  []time.Time `json:"endDateNotIn,omitempty"`
+	EndDateGT     *time.Time  `json:"endDateGT,omitempty"`
+	EndDateGTE    *time.Time  `json:"endDateGTE,omitempty"`
+	EndDateLT     *time.Time  `json:"endDateLT,omitempty"`
+	EndDateLTE    *time.Time  `json:"endDateLTE,omitempty"`
+	EndDateIsNil  bool        `json:"endDateIsNil,omitempty"`
+	EndDateNotNil bool        `json:"endDateNotNil,omitempty"`
+
+	// "end_date_precision" field predicates.
+	EndDatePrecision      *schematype.DatePrecision  `json:"endDatePrecision,omitempty"`
+	EndDatePrecisionNEQ   *schematype.DatePrecision  `json:"endDatePrecisionNEQ,omitempty"`
+	EndDatePrecisionIn    []schematype.DatePrecision `json:"endDatePrecisionIn,omitempty"`
+	EndDatePrecisionNotIn []schematype.DatePrecision `json:"endDatePrecisionNotIn,omitempty"`
 
 	// "venue_city" field predicates.
 	VenueCity             *string  `json:"venueCity,omitempty"`
@@ -565,14 +581,20 @@ type ActivityWhereInput struct {
 	LanguageContainsFold *string  `json:"languageContainsFold,omitempty"`
 
 	// "participants" field predicates.
-	Participants      *int  `json:"participants,omitempty"`
-	ParticipantsNEQ   *int  `json:"participantsNEQ,omitempty"`
-	ParticipantsIn    []int `json:"participantsIn,omitempty"`
-	ParticipantsNotIn []int `json:"participantsNotIn,omitempty"`
-	ParticipantsGT    *int  `json:"participantsGT,omitempty"`
-	ParticipantsGTE   *int  `json:"participantsGTE,omitempty"`
-	ParticipantsLT    *int  `json:"participantsLT,omitempty"`
-	ParticipantsLTE   *int  `json:"participantsLTE,omitempty"`
+	Participants       *int  `json:"participants,omitempty"`
+	ParticipantsNEQ    *int  `json:"participantsNEQ,omitempty"`
+	ParticipantsIn     []int `json:"participantsIn,omitempty"`
+	ParticipantsNotIn  []int `json:"participantsNotIn,omitempty"`
+	ParticipantsGT     *int  `json:"participantsGT,omitempty"`
+	ParticipantsGTE    *int  `json:"participantsGTE,omitempty"`
+	ParticipantsLT     *int  `json:"participantsLT,omitempty"`
+	ParticipantsLTE    *int  `json:"participantsLTE,omitempty"`
+	ParticipantsIsNil  bool  `json:"participantsIsNil,omitempty"`
+	ParticipantsNotNil bool  `json:"participantsNotNil,omitempty"`
+
+	// "participants_approximate" field predicates.
+	ParticipantsApproximate    *bool `json:"participantsApproximate,omitempty"`
+	ParticipantsApproximateNEQ *bool `json:"participantsApproximateNEQ,omitempty"`
 
 	// "budget" field predicates.
 	Budget       *float64  `json:"budget,omitempty"`
@@ -585,6 +607,40 @@ type ActivityWhereInput struct {
 	BudgetLTE    *float64  `json:"budgetLTE,omitempty"`
 	BudgetIsNil  bool      `json:"budgetIsNil,omitempty"`
 	BudgetNotNil bool      `json:"budgetNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "quote" field predicates.
+	Quote             *string  `json:"quote,omitempty"`
+	QuoteNEQ          *string  `json:"quoteNEQ,omitempty"`
+	QuoteIn           []string `json:"quoteIn,omitempty"`
+	QuoteNotIn        []string `json:"quoteNotIn,omitempty"`
+	QuoteGT           *string  `json:"quoteGT,omitempty"`
+	QuoteGTE          *string  `json:"quoteGTE,omitempty"`
+	QuoteLT           *string  `json:"quoteLT,omitempty"`
+	QuoteLTE          *string  `json:"quoteLTE,omitempty"`
+	QuoteContains     *string  `json:"quoteContains,omitempty"`
+	QuoteHasPrefix    *string  `json:"quoteHasPrefix,omitempty"`
+	QuoteHasSuffix    *string  `json:"quoteHasSuffix,omitempty"`
+	QuoteIsNil        bool     `json:"quoteIsNil,omitempty"`
+	QuoteNotNil       bool     `json:"quoteNotNil,omitempty"`
+	QuoteEqualFold    *string  `json:"quoteEqualFold,omitempty"`
+	QuoteContainsFold *string  `json:"quoteContainsFold,omitempty"`
 
 	// "project" edge predicates.
 	HasProject     *bool                `json:"hasProject,omitempty"`
@@ -605,6 +661,14 @@ type ActivityWhereInput struct {
 	// "consultants" edge predicates.
 	HasConsultants     *bool                   `json:"hasConsultants,omitempty"`
 	HasConsultantsWith []*ConsultantWhereInput `json:"hasConsultantsWith,omitempty"`
+
+	// "requester" edge predicates.
+	HasRequester     *bool                     `json:"hasRequester,omitempty"`
+	HasRequesterWith []*OrganizationWhereInput `json:"hasRequesterWith,omitempty"`
+
+	// "organizers" edge predicates.
+	HasOrganizers     *bool                     `json:"hasOrganizers,omitempty"`
+	HasOrganizersWith []*OrganizationWhereInput `json:"hasOrganizersWith,omitempty"`
 
 	// "partners" edge predicates.
 	HasPartners     *bool                     `json:"hasPartners,omitempty"`
@@ -905,6 +969,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	if i.StartDateLTE != nil {
 		predicates = append(predicates, activity.StartDateLTE(*i.StartDateLTE))
 	}
+	if i.StartDateIsNil {
+		predicates = append(predicates, activity.StartDateIsNil())
+	}
+	if i.StartDateNotNil {
+		predicates = append(predicates, activity.StartDateNotNil())
+	}
+	if i.StartDatePrecision != nil {
+		predicates = append(predicates, activity.StartDatePrecisionEQ(*i.StartDatePrecision))
+	}
+	if i.StartDatePrecisionNEQ != nil {
+		predicates = append(predicates, activity.StartDatePrecisionNEQ(*i.StartDatePrecisionNEQ))
+	}
+	if len(i.StartDatePrecisionIn) > 0 {
+		predicates = append(predicates, activity.StartDatePrecisionIn(i.StartDatePrecisionIn...))
+	}
+	if len(i.StartDatePrecisionNotIn) > 0 {
+		predicates = append(predicates, activity.StartDatePrecisionNotIn(i.StartDatePrecisionNotIn...))
+	}
 	if i.EndDate != nil {
 		predicates = append(predicates, activity.EndDateEQ(*i.EndDate))
 	}
@@ -928,6 +1010,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	}
 	if i.EndDateLTE != nil {
 		predicates = append(predicates, activity.EndDateLTE(*i.EndDateLTE))
+	}
+	if i.EndDateIsNil {
+		predicates = append(predicates, activity.EndDateIsNil())
+	}
+	if i.EndDateNotNil {
+		predicates = append(predicates, activity.EndDateNotNil())
+	}
+	if i.EndDatePrecision != nil {
+		predicates = append(predicates, activity.EndDatePrecisionEQ(*i.EndDatePrecision))
+	}
+	if i.EndDatePrecisionNEQ != nil {
+		predicates = append(predicates, activity.EndDatePrecisionNEQ(*i.EndDatePrecisionNEQ))
+	}
+	if len(i.EndDatePrecisionIn) > 0 {
+		predicates = append(predicates, activity.EndDatePrecisionIn(i.EndDatePrecisionIn...))
+	}
+	if len(i.EndDatePrecisionNotIn) > 0 {
+		predicates = append(predicates, activity.EndDatePrecisionNotIn(i.EndDatePrecisionNotIn...))
 	}
 	if i.VenueCity != nil {
 		predicates = append(predicates, activity.VenueCityEQ(*i.VenueCity))
@@ -1043,6 +1143,18 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	if i.ParticipantsLTE != nil {
 		predicates = append(predicates, activity.ParticipantsLTE(*i.ParticipantsLTE))
 	}
+	if i.ParticipantsIsNil {
+		predicates = append(predicates, activity.ParticipantsIsNil())
+	}
+	if i.ParticipantsNotNil {
+		predicates = append(predicates, activity.ParticipantsNotNil())
+	}
+	if i.ParticipantsApproximate != nil {
+		predicates = append(predicates, activity.ParticipantsApproximateEQ(*i.ParticipantsApproximate))
+	}
+	if i.ParticipantsApproximateNEQ != nil {
+		predicates = append(predicates, activity.ParticipantsApproximateNEQ(*i.ParticipantsApproximateNEQ))
+	}
 	if i.Budget != nil {
 		predicates = append(predicates, activity.BudgetEQ(*i.Budget))
 	}
@@ -1072,6 +1184,96 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	}
 	if i.BudgetNotNil {
 		predicates = append(predicates, activity.BudgetNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, activity.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, activity.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, activity.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, activity.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, activity.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, activity.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, activity.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, activity.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, activity.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, activity.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, activity.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, activity.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, activity.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, activity.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, activity.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.Quote != nil {
+		predicates = append(predicates, activity.QuoteEQ(*i.Quote))
+	}
+	if i.QuoteNEQ != nil {
+		predicates = append(predicates, activity.QuoteNEQ(*i.QuoteNEQ))
+	}
+	if len(i.QuoteIn) > 0 {
+		predicates = append(predicates, activity.QuoteIn(i.QuoteIn...))
+	}
+	if len(i.QuoteNotIn) > 0 {
+		predicates = append(predicates, activity.QuoteNotIn(i.QuoteNotIn...))
+	}
+	if i.QuoteGT != nil {
+		predicates = append(predicates, activity.QuoteGT(*i.QuoteGT))
+	}
+	if i.QuoteGTE != nil {
+		predicates = append(predicates, activity.QuoteGTE(*i.QuoteGTE))
+	}
+	if i.QuoteLT != nil {
+		predicates = append(predicates, activity.QuoteLT(*i.QuoteLT))
+	}
+	if i.QuoteLTE != nil {
+		predicates = append(predicates, activity.QuoteLTE(*i.QuoteLTE))
+	}
+	if i.QuoteContains != nil {
+		predicates = append(predicates, activity.QuoteContains(*i.QuoteContains))
+	}
+	if i.QuoteHasPrefix != nil {
+		predicates = append(predicates, activity.QuoteHasPrefix(*i.QuoteHasPrefix))
+	}
+	if i.QuoteHasSuffix != nil {
+		predicates = append(predicates, activity.QuoteHasSuffix(*i.QuoteHasSuffix))
+	}
+	if i.QuoteIsNil {
+		predicates = append(predicates, activity.QuoteIsNil())
+	}
+	if i.QuoteNotNil {
+		predicates = append(predicates, activity.QuoteNotNil())
+	}
+	if i.QuoteEqualFold != nil {
+		predicates = append(predicates, activity.QuoteEqualFold(*i.QuoteEqualFold))
+	}
+	if i.QuoteContainsFold != nil {
+		predicates = append(predicates, activity.QuoteContainsFold(*i.QuoteContainsFold))
 	}
 
 	if i.HasProject != nil {
@@ -1163,6 +1365,42 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasConsultantsWith(with...))
+	}
+	if i.HasRequester != nil {
+		p := activity.HasRequester()
+		if !*i.HasRequester {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRequesterWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasRequesterWith))
+		for _, w := range i.HasRequesterWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRequesterWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasRequesterWith(with...))
+	}
+	if i.HasOrganizers != nil {
+		p := activity.HasOrganizers()
+		if !*i.HasOrganizers {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizersWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizersWith))
+		for _, w := range i.HasOrganizersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasOrganizersWith(with...))
 	}
 	if i.HasPartners != nil {
 		p := activity.HasPartners()
@@ -4287,6 +4525,14 @@ type OrganizationWhereInput struct {
 	// "activities" edge predicates.
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
 	HasActivitiesWith []*ActivityWhereInput `json:"hasActivitiesWith,omitempty"`
+
+	// "organized_activities" edge predicates.
+	HasOrganizedActivities     *bool                 `json:"hasOrganizedActivities,omitempty"`
+	HasOrganizedActivitiesWith []*ActivityWhereInput `json:"hasOrganizedActivitiesWith,omitempty"`
+
+	// "requested_activities" edge predicates.
+	HasRequestedActivities     *bool                 `json:"hasRequestedActivities,omitempty"`
+	HasRequestedActivitiesWith []*ActivityWhereInput `json:"hasRequestedActivitiesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4603,6 +4849,42 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, organization.HasActivitiesWith(with...))
+	}
+	if i.HasOrganizedActivities != nil {
+		p := organization.HasOrganizedActivities()
+		if !*i.HasOrganizedActivities {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizedActivitiesWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasOrganizedActivitiesWith))
+		for _, w := range i.HasOrganizedActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizedActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasOrganizedActivitiesWith(with...))
+	}
+	if i.HasRequestedActivities != nil {
+		p := organization.HasRequestedActivities()
+		if !*i.HasRequestedActivities {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRequestedActivitiesWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasRequestedActivitiesWith))
+		for _, w := range i.HasRequestedActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRequestedActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasRequestedActivitiesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

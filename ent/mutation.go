@@ -9,6 +9,7 @@ import (
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
 	"sscgraph/ent/activityconsultant"
+	"sscgraph/ent/activityorganizer"
 	"sscgraph/ent/activitypartner"
 	"sscgraph/ent/activityprovider"
 	"sscgraph/ent/activitytopic"
@@ -52,6 +53,7 @@ const (
 	TypeActivity            = "Activity"
 	TypeActivityBeneficiary = "ActivityBeneficiary"
 	TypeActivityConsultant  = "ActivityConsultant"
+	TypeActivityOrganizer   = "ActivityOrganizer"
 	TypeActivityPartner     = "ActivityPartner"
 	TypeActivityProvider    = "ActivityProvider"
 	TypeActivityTopic       = "ActivityTopic"
@@ -865,13 +867,20 @@ type ActivityMutation struct {
 	_type                        *activity.Type
 	status                       *activity.Status
 	start_date                   *time.Time
+	start_date_precision         *schematype.DatePrecision
 	end_date                     *time.Time
+	end_date_precision           *schematype.DatePrecision
 	venue_city                   *string
 	language                     *string
 	participants                 *int
 	addparticipants              *int
+	participants_approximate     *bool
 	budget                       *float64
 	addbudget                    *float64
+	note                         *string
+	quote                        *string
+	sources                      *[]string
+	appendsources                []string
 	clearedFields                map[string]struct{}
 	project                      *int
 	clearedproject               bool
@@ -886,6 +895,11 @@ type ActivityMutation struct {
 	consultants                  map[int]struct{}
 	removedconsultants           map[int]struct{}
 	clearedconsultants           bool
+	requester                    *int
+	clearedrequester             bool
+	organizers                   map[int]struct{}
+	removedorganizers            map[int]struct{}
+	clearedorganizers            bool
 	partners                     map[int]struct{}
 	removedpartners              map[int]struct{}
 	clearedpartners              bool
@@ -1290,7 +1304,7 @@ func (m *ActivityMutation) StartDate() (r time.Time, exists bool) {
 // OldStartDate returns the old "start_date" field's value of the Activity entity.
 // If the Activity object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ActivityMutation) OldStartDate(ctx context.Context) (v time.Time, err error) {
+func (m *ActivityMutation) OldStartDate(ctx context.Context) (v *time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStartDate is only allowed on UpdateOne operations")
 	}
@@ -1304,9 +1318,58 @@ func (m *ActivityMutation) OldStartDate(ctx context.Context) (v time.Time, err e
 	return oldValue.StartDate, nil
 }
 
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activity.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activity.FieldStartDate]
+	return ok
+}
+
 // ResetStartDate resets all changes to the "start_date" field.
 func (m *ActivityMutation) ResetStartDate() {
 	m.start_date = nil
+	delete(m.clearedFields, activity.FieldStartDate)
+}
+
+// SetStartDatePrecision sets the "start_date_precision" field.
+func (m *ActivityMutation) SetStartDatePrecision(sp schematype.DatePrecision) {
+	m.start_date_precision = &sp
+}
+
+// StartDatePrecision returns the value of the "start_date_precision" field in the mutation.
+func (m *ActivityMutation) StartDatePrecision() (r schematype.DatePrecision, exists bool) {
+	v := m.start_date_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartDatePrecision returns the old "start_date_precision" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldStartDatePrecision(ctx context.Context) (v schematype.DatePrecision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartDatePrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartDatePrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartDatePrecision: %w", err)
+	}
+	return oldValue.StartDatePrecision, nil
+}
+
+// ResetStartDatePrecision resets all changes to the "start_date_precision" field.
+func (m *ActivityMutation) ResetStartDatePrecision() {
+	m.start_date_precision = nil
 }
 
 // SetEndDate sets the "end_date" field.
@@ -1326,7 +1389,7 @@ func (m *ActivityMutation) EndDate() (r time.Time, exists bool) {
 // OldEndDate returns the old "end_date" field's value of the Activity entity.
 // If the Activity object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ActivityMutation) OldEndDate(ctx context.Context) (v time.Time, err error) {
+func (m *ActivityMutation) OldEndDate(ctx context.Context) (v *time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldEndDate is only allowed on UpdateOne operations")
 	}
@@ -1340,9 +1403,58 @@ func (m *ActivityMutation) OldEndDate(ctx context.Context) (v time.Time, err err
 	return oldValue.EndDate, nil
 }
 
+// ClearEndDate clears the value of the "end_date" field.
+func (m *ActivityMutation) ClearEndDate() {
+	m.end_date = nil
+	m.clearedFields[activity.FieldEndDate] = struct{}{}
+}
+
+// EndDateCleared returns if the "end_date" field was cleared in this mutation.
+func (m *ActivityMutation) EndDateCleared() bool {
+	_, ok := m.clearedFields[activity.FieldEndDate]
+	return ok
+}
+
 // ResetEndDate resets all changes to the "end_date" field.
 func (m *ActivityMutation) ResetEndDate() {
 	m.end_date = nil
+	delete(m.clearedFields, activity.FieldEndDate)
+}
+
+// SetEndDatePrecision sets the "end_date_precision" field.
+func (m *ActivityMutation) SetEndDatePrecision(sp schematype.DatePrecision) {
+	m.end_date_precision = &sp
+}
+
+// EndDatePrecision returns the value of the "end_date_precision" field in the mutation.
+func (m *ActivityMutation) EndDatePrecision() (r schematype.DatePrecision, exists bool) {
+	v := m.end_date_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndDatePrecision returns the old "end_date_precision" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldEndDatePrecision(ctx context.Context) (v schematype.DatePrecision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndDatePrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndDatePrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndDatePrecision: %w", err)
+	}
+	return oldValue.EndDatePrecision, nil
+}
+
+// ResetEndDatePrecision resets all changes to the "end_date_precision" field.
+func (m *ActivityMutation) ResetEndDatePrecision() {
+	m.end_date_precision = nil
 }
 
 // SetVenueCity sets the "venue_city" field.
@@ -1461,7 +1573,7 @@ func (m *ActivityMutation) Participants() (r int, exists bool) {
 // OldParticipants returns the old "participants" field's value of the Activity entity.
 // If the Activity object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ActivityMutation) OldParticipants(ctx context.Context) (v int, err error) {
+func (m *ActivityMutation) OldParticipants(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldParticipants is only allowed on UpdateOne operations")
 	}
@@ -1493,10 +1605,60 @@ func (m *ActivityMutation) AddedParticipants() (r int, exists bool) {
 	return *v, true
 }
 
+// ClearParticipants clears the value of the "participants" field.
+func (m *ActivityMutation) ClearParticipants() {
+	m.participants = nil
+	m.addparticipants = nil
+	m.clearedFields[activity.FieldParticipants] = struct{}{}
+}
+
+// ParticipantsCleared returns if the "participants" field was cleared in this mutation.
+func (m *ActivityMutation) ParticipantsCleared() bool {
+	_, ok := m.clearedFields[activity.FieldParticipants]
+	return ok
+}
+
 // ResetParticipants resets all changes to the "participants" field.
 func (m *ActivityMutation) ResetParticipants() {
 	m.participants = nil
 	m.addparticipants = nil
+	delete(m.clearedFields, activity.FieldParticipants)
+}
+
+// SetParticipantsApproximate sets the "participants_approximate" field.
+func (m *ActivityMutation) SetParticipantsApproximate(b bool) {
+	m.participants_approximate = &b
+}
+
+// ParticipantsApproximate returns the value of the "participants_approximate" field in the mutation.
+func (m *ActivityMutation) ParticipantsApproximate() (r bool, exists bool) {
+	v := m.participants_approximate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParticipantsApproximate returns the old "participants_approximate" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldParticipantsApproximate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParticipantsApproximate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParticipantsApproximate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParticipantsApproximate: %w", err)
+	}
+	return oldValue.ParticipantsApproximate, nil
+}
+
+// ResetParticipantsApproximate resets all changes to the "participants_approximate" field.
+func (m *ActivityMutation) ResetParticipantsApproximate() {
+	m.participants_approximate = nil
 }
 
 // SetBudget sets the "budget" field.
@@ -1567,6 +1729,155 @@ func (m *ActivityMutation) ResetBudget() {
 	m.budget = nil
 	m.addbudget = nil
 	delete(m.clearedFields, activity.FieldBudget)
+}
+
+// SetNote sets the "note" field.
+func (m *ActivityMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ActivityMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ActivityMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[activity.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ActivityMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[activity.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ActivityMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, activity.FieldNote)
+}
+
+// SetQuote sets the "quote" field.
+func (m *ActivityMutation) SetQuote(s string) {
+	m.quote = &s
+}
+
+// Quote returns the value of the "quote" field in the mutation.
+func (m *ActivityMutation) Quote() (r string, exists bool) {
+	v := m.quote
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuote returns the old "quote" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldQuote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuote: %w", err)
+	}
+	return oldValue.Quote, nil
+}
+
+// ClearQuote clears the value of the "quote" field.
+func (m *ActivityMutation) ClearQuote() {
+	m.quote = nil
+	m.clearedFields[activity.FieldQuote] = struct{}{}
+}
+
+// QuoteCleared returns if the "quote" field was cleared in this mutation.
+func (m *ActivityMutation) QuoteCleared() bool {
+	_, ok := m.clearedFields[activity.FieldQuote]
+	return ok
+}
+
+// ResetQuote resets all changes to the "quote" field.
+func (m *ActivityMutation) ResetQuote() {
+	m.quote = nil
+	delete(m.clearedFields, activity.FieldQuote)
+}
+
+// SetSources sets the "sources" field.
+func (m *ActivityMutation) SetSources(s []string) {
+	m.sources = &s
+	m.appendsources = nil
+}
+
+// Sources returns the value of the "sources" field in the mutation.
+func (m *ActivityMutation) Sources() (r []string, exists bool) {
+	v := m.sources
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSources returns the old "sources" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldSources(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSources is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSources requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSources: %w", err)
+	}
+	return oldValue.Sources, nil
+}
+
+// AppendSources adds s to the "sources" field.
+func (m *ActivityMutation) AppendSources(s []string) {
+	m.appendsources = append(m.appendsources, s...)
+}
+
+// AppendedSources returns the list of values that were appended to the "sources" field in this mutation.
+func (m *ActivityMutation) AppendedSources() ([]string, bool) {
+	if len(m.appendsources) == 0 {
+		return nil, false
+	}
+	return m.appendsources, true
+}
+
+// ResetSources resets all changes to the "sources" field.
+func (m *ActivityMutation) ResetSources() {
+	m.sources = nil
+	m.appendsources = nil
 }
 
 // SetProjectID sets the "project_id" field.
@@ -1665,6 +1976,55 @@ func (m *ActivityMutation) VenueCountryIDCleared() bool {
 func (m *ActivityMutation) ResetVenueCountryID() {
 	m.venue_country = nil
 	delete(m.clearedFields, activity.FieldVenueCountryID)
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (m *ActivityMutation) SetRequesterID(i int) {
+	m.requester = &i
+}
+
+// RequesterID returns the value of the "requester_id" field in the mutation.
+func (m *ActivityMutation) RequesterID() (r int, exists bool) {
+	v := m.requester
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequesterID returns the old "requester_id" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldRequesterID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequesterID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequesterID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequesterID: %w", err)
+	}
+	return oldValue.RequesterID, nil
+}
+
+// ClearRequesterID clears the value of the "requester_id" field.
+func (m *ActivityMutation) ClearRequesterID() {
+	m.requester = nil
+	m.clearedFields[activity.FieldRequesterID] = struct{}{}
+}
+
+// RequesterIDCleared returns if the "requester_id" field was cleared in this mutation.
+func (m *ActivityMutation) RequesterIDCleared() bool {
+	_, ok := m.clearedFields[activity.FieldRequesterID]
+	return ok
+}
+
+// ResetRequesterID resets all changes to the "requester_id" field.
+func (m *ActivityMutation) ResetRequesterID() {
+	m.requester = nil
+	delete(m.clearedFields, activity.FieldRequesterID)
 }
 
 // ClearProject clears the "project" edge to the Project entity.
@@ -1883,6 +2243,87 @@ func (m *ActivityMutation) ResetConsultants() {
 	m.removedconsultants = nil
 }
 
+// ClearRequester clears the "requester" edge to the Organization entity.
+func (m *ActivityMutation) ClearRequester() {
+	m.clearedrequester = true
+	m.clearedFields[activity.FieldRequesterID] = struct{}{}
+}
+
+// RequesterCleared reports if the "requester" edge to the Organization entity was cleared.
+func (m *ActivityMutation) RequesterCleared() bool {
+	return m.RequesterIDCleared() || m.clearedrequester
+}
+
+// RequesterIDs returns the "requester" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RequesterID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) RequesterIDs() (ids []int) {
+	if id := m.requester; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRequester resets all changes to the "requester" edge.
+func (m *ActivityMutation) ResetRequester() {
+	m.requester = nil
+	m.clearedrequester = false
+}
+
+// AddOrganizerIDs adds the "organizers" edge to the Organization entity by ids.
+func (m *ActivityMutation) AddOrganizerIDs(ids ...int) {
+	if m.organizers == nil {
+		m.organizers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.organizers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganizers clears the "organizers" edge to the Organization entity.
+func (m *ActivityMutation) ClearOrganizers() {
+	m.clearedorganizers = true
+}
+
+// OrganizersCleared reports if the "organizers" edge to the Organization entity was cleared.
+func (m *ActivityMutation) OrganizersCleared() bool {
+	return m.clearedorganizers
+}
+
+// RemoveOrganizerIDs removes the "organizers" edge to the Organization entity by IDs.
+func (m *ActivityMutation) RemoveOrganizerIDs(ids ...int) {
+	if m.removedorganizers == nil {
+		m.removedorganizers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.organizers, ids[i])
+		m.removedorganizers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganizers returns the removed IDs of the "organizers" edge to the Organization entity.
+func (m *ActivityMutation) RemovedOrganizersIDs() (ids []int) {
+	for id := range m.removedorganizers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganizersIDs returns the "organizers" edge IDs in the mutation.
+func (m *ActivityMutation) OrganizersIDs() (ids []int) {
+	for id := range m.organizers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganizers resets all changes to the "organizers" edge.
+func (m *ActivityMutation) ResetOrganizers() {
+	m.organizers = nil
+	m.clearedorganizers = false
+	m.removedorganizers = nil
+}
+
 // AddPartnerIDs adds the "partners" edge to the Organization entity by ids.
 func (m *ActivityMutation) AddPartnerIDs(ids ...int) {
 	if m.partners == nil {
@@ -2025,7 +2466,7 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 22)
 	if m.demo != nil {
 		fields = append(fields, activity.FieldDemo)
 	}
@@ -2050,8 +2491,14 @@ func (m *ActivityMutation) Fields() []string {
 	if m.start_date != nil {
 		fields = append(fields, activity.FieldStartDate)
 	}
+	if m.start_date_precision != nil {
+		fields = append(fields, activity.FieldStartDatePrecision)
+	}
 	if m.end_date != nil {
 		fields = append(fields, activity.FieldEndDate)
+	}
+	if m.end_date_precision != nil {
+		fields = append(fields, activity.FieldEndDatePrecision)
 	}
 	if m.venue_city != nil {
 		fields = append(fields, activity.FieldVenueCity)
@@ -2062,14 +2509,29 @@ func (m *ActivityMutation) Fields() []string {
 	if m.participants != nil {
 		fields = append(fields, activity.FieldParticipants)
 	}
+	if m.participants_approximate != nil {
+		fields = append(fields, activity.FieldParticipantsApproximate)
+	}
 	if m.budget != nil {
 		fields = append(fields, activity.FieldBudget)
+	}
+	if m.note != nil {
+		fields = append(fields, activity.FieldNote)
+	}
+	if m.quote != nil {
+		fields = append(fields, activity.FieldQuote)
+	}
+	if m.sources != nil {
+		fields = append(fields, activity.FieldSources)
 	}
 	if m.project != nil {
 		fields = append(fields, activity.FieldProjectID)
 	}
 	if m.venue_country != nil {
 		fields = append(fields, activity.FieldVenueCountryID)
+	}
+	if m.requester != nil {
+		fields = append(fields, activity.FieldRequesterID)
 	}
 	return fields
 }
@@ -2095,20 +2557,34 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case activity.FieldStartDate:
 		return m.StartDate()
+	case activity.FieldStartDatePrecision:
+		return m.StartDatePrecision()
 	case activity.FieldEndDate:
 		return m.EndDate()
+	case activity.FieldEndDatePrecision:
+		return m.EndDatePrecision()
 	case activity.FieldVenueCity:
 		return m.VenueCity()
 	case activity.FieldLanguage:
 		return m.Language()
 	case activity.FieldParticipants:
 		return m.Participants()
+	case activity.FieldParticipantsApproximate:
+		return m.ParticipantsApproximate()
 	case activity.FieldBudget:
 		return m.Budget()
+	case activity.FieldNote:
+		return m.Note()
+	case activity.FieldQuote:
+		return m.Quote()
+	case activity.FieldSources:
+		return m.Sources()
 	case activity.FieldProjectID:
 		return m.ProjectID()
 	case activity.FieldVenueCountryID:
 		return m.VenueCountryID()
+	case activity.FieldRequesterID:
+		return m.RequesterID()
 	}
 	return nil, false
 }
@@ -2134,20 +2610,34 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldStatus(ctx)
 	case activity.FieldStartDate:
 		return m.OldStartDate(ctx)
+	case activity.FieldStartDatePrecision:
+		return m.OldStartDatePrecision(ctx)
 	case activity.FieldEndDate:
 		return m.OldEndDate(ctx)
+	case activity.FieldEndDatePrecision:
+		return m.OldEndDatePrecision(ctx)
 	case activity.FieldVenueCity:
 		return m.OldVenueCity(ctx)
 	case activity.FieldLanguage:
 		return m.OldLanguage(ctx)
 	case activity.FieldParticipants:
 		return m.OldParticipants(ctx)
+	case activity.FieldParticipantsApproximate:
+		return m.OldParticipantsApproximate(ctx)
 	case activity.FieldBudget:
 		return m.OldBudget(ctx)
+	case activity.FieldNote:
+		return m.OldNote(ctx)
+	case activity.FieldQuote:
+		return m.OldQuote(ctx)
+	case activity.FieldSources:
+		return m.OldSources(ctx)
 	case activity.FieldProjectID:
 		return m.OldProjectID(ctx)
 	case activity.FieldVenueCountryID:
 		return m.OldVenueCountryID(ctx)
+	case activity.FieldRequesterID:
+		return m.OldRequesterID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Activity field %s", name)
 }
@@ -2213,12 +2703,26 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStartDate(v)
 		return nil
+	case activity.FieldStartDatePrecision:
+		v, ok := value.(schematype.DatePrecision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDatePrecision(v)
+		return nil
 	case activity.FieldEndDate:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEndDate(v)
+		return nil
+	case activity.FieldEndDatePrecision:
+		v, ok := value.(schematype.DatePrecision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndDatePrecision(v)
 		return nil
 	case activity.FieldVenueCity:
 		v, ok := value.(string)
@@ -2241,12 +2745,40 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetParticipants(v)
 		return nil
+	case activity.FieldParticipantsApproximate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParticipantsApproximate(v)
+		return nil
 	case activity.FieldBudget:
 		v, ok := value.(float64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBudget(v)
+		return nil
+	case activity.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case activity.FieldQuote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuote(v)
+		return nil
+	case activity.FieldSources:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSources(v)
 		return nil
 	case activity.FieldProjectID:
 		v, ok := value.(int)
@@ -2261,6 +2793,13 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVenueCountryID(v)
+		return nil
+	case activity.FieldRequesterID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequesterID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
@@ -2325,20 +2864,38 @@ func (m *ActivityMutation) ClearedFields() []string {
 	if m.FieldCleared(activity.FieldDescription) {
 		fields = append(fields, activity.FieldDescription)
 	}
+	if m.FieldCleared(activity.FieldStartDate) {
+		fields = append(fields, activity.FieldStartDate)
+	}
+	if m.FieldCleared(activity.FieldEndDate) {
+		fields = append(fields, activity.FieldEndDate)
+	}
 	if m.FieldCleared(activity.FieldVenueCity) {
 		fields = append(fields, activity.FieldVenueCity)
 	}
 	if m.FieldCleared(activity.FieldLanguage) {
 		fields = append(fields, activity.FieldLanguage)
 	}
+	if m.FieldCleared(activity.FieldParticipants) {
+		fields = append(fields, activity.FieldParticipants)
+	}
 	if m.FieldCleared(activity.FieldBudget) {
 		fields = append(fields, activity.FieldBudget)
+	}
+	if m.FieldCleared(activity.FieldNote) {
+		fields = append(fields, activity.FieldNote)
+	}
+	if m.FieldCleared(activity.FieldQuote) {
+		fields = append(fields, activity.FieldQuote)
 	}
 	if m.FieldCleared(activity.FieldProjectID) {
 		fields = append(fields, activity.FieldProjectID)
 	}
 	if m.FieldCleared(activity.FieldVenueCountryID) {
 		fields = append(fields, activity.FieldVenueCountryID)
+	}
+	if m.FieldCleared(activity.FieldRequesterID) {
+		fields = append(fields, activity.FieldRequesterID)
 	}
 	return fields
 }
@@ -2360,20 +2917,38 @@ func (m *ActivityMutation) ClearField(name string) error {
 	case activity.FieldDescription:
 		m.ClearDescription()
 		return nil
+	case activity.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	case activity.FieldEndDate:
+		m.ClearEndDate()
+		return nil
 	case activity.FieldVenueCity:
 		m.ClearVenueCity()
 		return nil
 	case activity.FieldLanguage:
 		m.ClearLanguage()
 		return nil
+	case activity.FieldParticipants:
+		m.ClearParticipants()
+		return nil
 	case activity.FieldBudget:
 		m.ClearBudget()
+		return nil
+	case activity.FieldNote:
+		m.ClearNote()
+		return nil
+	case activity.FieldQuote:
+		m.ClearQuote()
 		return nil
 	case activity.FieldProjectID:
 		m.ClearProjectID()
 		return nil
 	case activity.FieldVenueCountryID:
 		m.ClearVenueCountryID()
+		return nil
+	case activity.FieldRequesterID:
+		m.ClearRequesterID()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity nullable field %s", name)
@@ -2407,8 +2982,14 @@ func (m *ActivityMutation) ResetField(name string) error {
 	case activity.FieldStartDate:
 		m.ResetStartDate()
 		return nil
+	case activity.FieldStartDatePrecision:
+		m.ResetStartDatePrecision()
+		return nil
 	case activity.FieldEndDate:
 		m.ResetEndDate()
+		return nil
+	case activity.FieldEndDatePrecision:
+		m.ResetEndDatePrecision()
 		return nil
 	case activity.FieldVenueCity:
 		m.ResetVenueCity()
@@ -2419,8 +3000,20 @@ func (m *ActivityMutation) ResetField(name string) error {
 	case activity.FieldParticipants:
 		m.ResetParticipants()
 		return nil
+	case activity.FieldParticipantsApproximate:
+		m.ResetParticipantsApproximate()
+		return nil
 	case activity.FieldBudget:
 		m.ResetBudget()
+		return nil
+	case activity.FieldNote:
+		m.ResetNote()
+		return nil
+	case activity.FieldQuote:
+		m.ResetQuote()
+		return nil
+	case activity.FieldSources:
+		m.ResetSources()
 		return nil
 	case activity.FieldProjectID:
 		m.ResetProjectID()
@@ -2428,13 +3021,16 @@ func (m *ActivityMutation) ResetField(name string) error {
 	case activity.FieldVenueCountryID:
 		m.ResetVenueCountryID()
 		return nil
+	case activity.FieldRequesterID:
+		m.ResetRequesterID()
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.project != nil {
 		edges = append(edges, activity.EdgeProject)
 	}
@@ -2449,6 +3045,12 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.consultants != nil {
 		edges = append(edges, activity.EdgeConsultants)
+	}
+	if m.requester != nil {
+		edges = append(edges, activity.EdgeRequester)
+	}
+	if m.organizers != nil {
+		edges = append(edges, activity.EdgeOrganizers)
 	}
 	if m.partners != nil {
 		edges = append(edges, activity.EdgePartners)
@@ -2489,6 +3091,16 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeRequester:
+		if id := m.requester; id != nil {
+			return []ent.Value{*id}
+		}
+	case activity.EdgeOrganizers:
+		ids := make([]ent.Value, 0, len(m.organizers))
+		for id := range m.organizers {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgePartners:
 		ids := make([]ent.Value, 0, len(m.partners))
 		for id := range m.partners {
@@ -2507,7 +3119,7 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.removedbeneficiary_countries != nil {
 		edges = append(edges, activity.EdgeBeneficiaryCountries)
 	}
@@ -2516,6 +3128,9 @@ func (m *ActivityMutation) RemovedEdges() []string {
 	}
 	if m.removedconsultants != nil {
 		edges = append(edges, activity.EdgeConsultants)
+	}
+	if m.removedorganizers != nil {
+		edges = append(edges, activity.EdgeOrganizers)
 	}
 	if m.removedpartners != nil {
 		edges = append(edges, activity.EdgePartners)
@@ -2548,6 +3163,12 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeOrganizers:
+		ids := make([]ent.Value, 0, len(m.removedorganizers))
+		for id := range m.removedorganizers {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgePartners:
 		ids := make([]ent.Value, 0, len(m.removedpartners))
 		for id := range m.removedpartners {
@@ -2566,7 +3187,7 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.clearedproject {
 		edges = append(edges, activity.EdgeProject)
 	}
@@ -2581,6 +3202,12 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedconsultants {
 		edges = append(edges, activity.EdgeConsultants)
+	}
+	if m.clearedrequester {
+		edges = append(edges, activity.EdgeRequester)
+	}
+	if m.clearedorganizers {
+		edges = append(edges, activity.EdgeOrganizers)
 	}
 	if m.clearedpartners {
 		edges = append(edges, activity.EdgePartners)
@@ -2605,6 +3232,10 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedprovider_countries
 	case activity.EdgeConsultants:
 		return m.clearedconsultants
+	case activity.EdgeRequester:
+		return m.clearedrequester
+	case activity.EdgeOrganizers:
+		return m.clearedorganizers
 	case activity.EdgePartners:
 		return m.clearedpartners
 	case activity.EdgeTopics:
@@ -2622,6 +3253,9 @@ func (m *ActivityMutation) ClearEdge(name string) error {
 		return nil
 	case activity.EdgeVenueCountry:
 		m.ClearVenueCountry()
+		return nil
+	case activity.EdgeRequester:
+		m.ClearRequester()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity unique edge %s", name)
@@ -2645,6 +3279,12 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeConsultants:
 		m.ResetConsultants()
+		return nil
+	case activity.EdgeRequester:
+		m.ResetRequester()
+		return nil
+	case activity.EdgeOrganizers:
+		m.ResetOrganizers()
 		return nil
 	case activity.EdgePartners:
 		m.ResetPartners()
@@ -3620,6 +4260,445 @@ func (m *ActivityConsultantMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ActivityConsultant edge %s", name)
+}
+
+// ActivityOrganizerMutation represents an operation that mutates the ActivityOrganizer nodes in the graph.
+type ActivityOrganizerMutation struct {
+	config
+	op                  Op
+	typ                 string
+	start_date          *time.Time
+	clearedFields       map[string]struct{}
+	activity            *int
+	clearedactivity     bool
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*ActivityOrganizer, error)
+	predicates          []predicate.ActivityOrganizer
+}
+
+var _ ent.Mutation = (*ActivityOrganizerMutation)(nil)
+
+// activityorganizerOption allows management of the mutation configuration using functional options.
+type activityorganizerOption func(*ActivityOrganizerMutation)
+
+// newActivityOrganizerMutation creates new mutation for the ActivityOrganizer entity.
+func newActivityOrganizerMutation(c config, op Op, opts ...activityorganizerOption) *ActivityOrganizerMutation {
+	m := &ActivityOrganizerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityOrganizer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityOrganizerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityOrganizerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *ActivityOrganizerMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *ActivityOrganizerMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *ActivityOrganizerMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ActivityOrganizerMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ActivityOrganizerMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ActivityOrganizerMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *ActivityOrganizerMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *ActivityOrganizerMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartDate clears the value of the "start_date" field.
+func (m *ActivityOrganizerMutation) ClearStartDate() {
+	m.start_date = nil
+	m.clearedFields[activityorganizer.FieldStartDate] = struct{}{}
+}
+
+// StartDateCleared returns if the "start_date" field was cleared in this mutation.
+func (m *ActivityOrganizerMutation) StartDateCleared() bool {
+	_, ok := m.clearedFields[activityorganizer.FieldStartDate]
+	return ok
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *ActivityOrganizerMutation) ResetStartDate() {
+	m.start_date = nil
+	delete(m.clearedFields, activityorganizer.FieldStartDate)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *ActivityOrganizerMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[activityorganizer.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *ActivityOrganizerMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *ActivityOrganizerMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *ActivityOrganizerMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ActivityOrganizerMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[activityorganizer.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ActivityOrganizerMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ActivityOrganizerMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ActivityOrganizerMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the ActivityOrganizerMutation builder.
+func (m *ActivityOrganizerMutation) Where(ps ...predicate.ActivityOrganizer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityOrganizerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityOrganizerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityOrganizer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityOrganizerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityOrganizerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityOrganizer).
+func (m *ActivityOrganizerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityOrganizerMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.activity != nil {
+		fields = append(fields, activityorganizer.FieldActivityID)
+	}
+	if m.organization != nil {
+		fields = append(fields, activityorganizer.FieldOrganizationID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, activityorganizer.FieldStartDate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityOrganizerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activityorganizer.FieldActivityID:
+		return m.ActivityID()
+	case activityorganizer.FieldOrganizationID:
+		return m.OrganizationID()
+	case activityorganizer.FieldStartDate:
+		return m.StartDate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityOrganizerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	return nil, errors.New("edge schema ActivityOrganizer does not support getting old values")
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityOrganizerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activityorganizer.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case activityorganizer.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case activityorganizer.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityOrganizer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityOrganizerMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityOrganizerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityOrganizerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityOrganizer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityOrganizerMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(activityorganizer.FieldStartDate) {
+		fields = append(fields, activityorganizer.FieldStartDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityOrganizerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityOrganizerMutation) ClearField(name string) error {
+	switch name {
+	case activityorganizer.FieldStartDate:
+		m.ClearStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityOrganizer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityOrganizerMutation) ResetField(name string) error {
+	switch name {
+	case activityorganizer.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case activityorganizer.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case activityorganizer.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityOrganizer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityOrganizerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, activityorganizer.EdgeActivity)
+	}
+	if m.organization != nil {
+		edges = append(edges, activityorganizer.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityOrganizerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case activityorganizer.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case activityorganizer.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityOrganizerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityOrganizerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityOrganizerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, activityorganizer.EdgeActivity)
+	}
+	if m.clearedorganization {
+		edges = append(edges, activityorganizer.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityOrganizerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case activityorganizer.EdgeActivity:
+		return m.clearedactivity
+	case activityorganizer.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityOrganizerMutation) ClearEdge(name string) error {
+	switch name {
+	case activityorganizer.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case activityorganizer.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityOrganizer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityOrganizerMutation) ResetEdge(name string) error {
+	switch name {
+	case activityorganizer.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case activityorganizer.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityOrganizer edge %s", name)
 }
 
 // ActivityPartnerMutation represents an operation that mutates the ActivityPartner nodes in the graph.
@@ -14380,29 +15459,37 @@ func (m *OfferTopicMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	demo              *bool
-	ref               *string
-	name              *string
-	kind              *organization.Kind
-	website           *string
-	clearedFields     map[string]struct{}
-	country           *int
-	clearedcountry    bool
-	offers            map[int]struct{}
-	removedoffers     map[int]struct{}
-	clearedoffers     bool
-	needs             map[int]struct{}
-	removedneeds      map[int]struct{}
-	clearedneeds      bool
-	activities        map[int]struct{}
-	removedactivities map[int]struct{}
-	clearedactivities bool
-	done              bool
-	oldValue          func(context.Context) (*Organization, error)
-	predicates        []predicate.Organization
+	op                          Op
+	typ                         string
+	id                          *int
+	demo                        *bool
+	ref                         *string
+	name                        *string
+	kind                        *organization.Kind
+	website                     *string
+	sources                     *[]string
+	appendsources               []string
+	clearedFields               map[string]struct{}
+	country                     *int
+	clearedcountry              bool
+	offers                      map[int]struct{}
+	removedoffers               map[int]struct{}
+	clearedoffers               bool
+	needs                       map[int]struct{}
+	removedneeds                map[int]struct{}
+	clearedneeds                bool
+	activities                  map[int]struct{}
+	removedactivities           map[int]struct{}
+	clearedactivities           bool
+	organized_activities        map[int]struct{}
+	removedorganized_activities map[int]struct{}
+	clearedorganized_activities bool
+	requested_activities        map[int]struct{}
+	removedrequested_activities map[int]struct{}
+	clearedrequested_activities bool
+	done                        bool
+	oldValue                    func(context.Context) (*Organization, error)
+	predicates                  []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -14709,6 +15796,57 @@ func (m *OrganizationMutation) ResetWebsite() {
 	delete(m.clearedFields, organization.FieldWebsite)
 }
 
+// SetSources sets the "sources" field.
+func (m *OrganizationMutation) SetSources(s []string) {
+	m.sources = &s
+	m.appendsources = nil
+}
+
+// Sources returns the value of the "sources" field in the mutation.
+func (m *OrganizationMutation) Sources() (r []string, exists bool) {
+	v := m.sources
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSources returns the old "sources" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldSources(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSources is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSources requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSources: %w", err)
+	}
+	return oldValue.Sources, nil
+}
+
+// AppendSources adds s to the "sources" field.
+func (m *OrganizationMutation) AppendSources(s []string) {
+	m.appendsources = append(m.appendsources, s...)
+}
+
+// AppendedSources returns the list of values that were appended to the "sources" field in this mutation.
+func (m *OrganizationMutation) AppendedSources() ([]string, bool) {
+	if len(m.appendsources) == 0 {
+		return nil, false
+	}
+	return m.appendsources, true
+}
+
+// ResetSources resets all changes to the "sources" field.
+func (m *OrganizationMutation) ResetSources() {
+	m.sources = nil
+	m.appendsources = nil
+}
+
 // SetCountryID sets the "country" edge to the Country entity by id.
 func (m *OrganizationMutation) SetCountryID(id int) {
 	m.country = &id
@@ -14910,6 +16048,114 @@ func (m *OrganizationMutation) ResetActivities() {
 	m.removedactivities = nil
 }
 
+// AddOrganizedActivityIDs adds the "organized_activities" edge to the Activity entity by ids.
+func (m *OrganizationMutation) AddOrganizedActivityIDs(ids ...int) {
+	if m.organized_activities == nil {
+		m.organized_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.organized_activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganizedActivities clears the "organized_activities" edge to the Activity entity.
+func (m *OrganizationMutation) ClearOrganizedActivities() {
+	m.clearedorganized_activities = true
+}
+
+// OrganizedActivitiesCleared reports if the "organized_activities" edge to the Activity entity was cleared.
+func (m *OrganizationMutation) OrganizedActivitiesCleared() bool {
+	return m.clearedorganized_activities
+}
+
+// RemoveOrganizedActivityIDs removes the "organized_activities" edge to the Activity entity by IDs.
+func (m *OrganizationMutation) RemoveOrganizedActivityIDs(ids ...int) {
+	if m.removedorganized_activities == nil {
+		m.removedorganized_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.organized_activities, ids[i])
+		m.removedorganized_activities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganizedActivities returns the removed IDs of the "organized_activities" edge to the Activity entity.
+func (m *OrganizationMutation) RemovedOrganizedActivitiesIDs() (ids []int) {
+	for id := range m.removedorganized_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganizedActivitiesIDs returns the "organized_activities" edge IDs in the mutation.
+func (m *OrganizationMutation) OrganizedActivitiesIDs() (ids []int) {
+	for id := range m.organized_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganizedActivities resets all changes to the "organized_activities" edge.
+func (m *OrganizationMutation) ResetOrganizedActivities() {
+	m.organized_activities = nil
+	m.clearedorganized_activities = false
+	m.removedorganized_activities = nil
+}
+
+// AddRequestedActivityIDs adds the "requested_activities" edge to the Activity entity by ids.
+func (m *OrganizationMutation) AddRequestedActivityIDs(ids ...int) {
+	if m.requested_activities == nil {
+		m.requested_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.requested_activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRequestedActivities clears the "requested_activities" edge to the Activity entity.
+func (m *OrganizationMutation) ClearRequestedActivities() {
+	m.clearedrequested_activities = true
+}
+
+// RequestedActivitiesCleared reports if the "requested_activities" edge to the Activity entity was cleared.
+func (m *OrganizationMutation) RequestedActivitiesCleared() bool {
+	return m.clearedrequested_activities
+}
+
+// RemoveRequestedActivityIDs removes the "requested_activities" edge to the Activity entity by IDs.
+func (m *OrganizationMutation) RemoveRequestedActivityIDs(ids ...int) {
+	if m.removedrequested_activities == nil {
+		m.removedrequested_activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.requested_activities, ids[i])
+		m.removedrequested_activities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRequestedActivities returns the removed IDs of the "requested_activities" edge to the Activity entity.
+func (m *OrganizationMutation) RemovedRequestedActivitiesIDs() (ids []int) {
+	for id := range m.removedrequested_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RequestedActivitiesIDs returns the "requested_activities" edge IDs in the mutation.
+func (m *OrganizationMutation) RequestedActivitiesIDs() (ids []int) {
+	for id := range m.requested_activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRequestedActivities resets all changes to the "requested_activities" edge.
+func (m *OrganizationMutation) ResetRequestedActivities() {
+	m.requested_activities = nil
+	m.clearedrequested_activities = false
+	m.removedrequested_activities = nil
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -14944,7 +16190,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.demo != nil {
 		fields = append(fields, organization.FieldDemo)
 	}
@@ -14959,6 +16205,9 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.website != nil {
 		fields = append(fields, organization.FieldWebsite)
+	}
+	if m.sources != nil {
+		fields = append(fields, organization.FieldSources)
 	}
 	return fields
 }
@@ -14978,6 +16227,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.Kind()
 	case organization.FieldWebsite:
 		return m.Website()
+	case organization.FieldSources:
+		return m.Sources()
 	}
 	return nil, false
 }
@@ -14997,6 +16248,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldKind(ctx)
 	case organization.FieldWebsite:
 		return m.OldWebsite(ctx)
+	case organization.FieldSources:
+		return m.OldSources(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -15040,6 +16293,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetWebsite(v)
+		return nil
+	case organization.FieldSources:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSources(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -15120,13 +16380,16 @@ func (m *OrganizationMutation) ResetField(name string) error {
 	case organization.FieldWebsite:
 		m.ResetWebsite()
 		return nil
+	case organization.FieldSources:
+		m.ResetSources()
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganizationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.country != nil {
 		edges = append(edges, organization.EdgeCountry)
 	}
@@ -15138,6 +16401,12 @@ func (m *OrganizationMutation) AddedEdges() []string {
 	}
 	if m.activities != nil {
 		edges = append(edges, organization.EdgeActivities)
+	}
+	if m.organized_activities != nil {
+		edges = append(edges, organization.EdgeOrganizedActivities)
+	}
+	if m.requested_activities != nil {
+		edges = append(edges, organization.EdgeRequestedActivities)
 	}
 	return edges
 }
@@ -15168,13 +16437,25 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgeOrganizedActivities:
+		ids := make([]ent.Value, 0, len(m.organized_activities))
+		for id := range m.organized_activities {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeRequestedActivities:
+		ids := make([]ent.Value, 0, len(m.requested_activities))
+		for id := range m.requested_activities {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganizationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removedoffers != nil {
 		edges = append(edges, organization.EdgeOffers)
 	}
@@ -15183,6 +16464,12 @@ func (m *OrganizationMutation) RemovedEdges() []string {
 	}
 	if m.removedactivities != nil {
 		edges = append(edges, organization.EdgeActivities)
+	}
+	if m.removedorganized_activities != nil {
+		edges = append(edges, organization.EdgeOrganizedActivities)
+	}
+	if m.removedrequested_activities != nil {
+		edges = append(edges, organization.EdgeRequestedActivities)
 	}
 	return edges
 }
@@ -15209,13 +16496,25 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgeOrganizedActivities:
+		ids := make([]ent.Value, 0, len(m.removedorganized_activities))
+		for id := range m.removedorganized_activities {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeRequestedActivities:
+		ids := make([]ent.Value, 0, len(m.removedrequested_activities))
+		for id := range m.removedrequested_activities {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganizationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedcountry {
 		edges = append(edges, organization.EdgeCountry)
 	}
@@ -15227,6 +16526,12 @@ func (m *OrganizationMutation) ClearedEdges() []string {
 	}
 	if m.clearedactivities {
 		edges = append(edges, organization.EdgeActivities)
+	}
+	if m.clearedorganized_activities {
+		edges = append(edges, organization.EdgeOrganizedActivities)
+	}
+	if m.clearedrequested_activities {
+		edges = append(edges, organization.EdgeRequestedActivities)
 	}
 	return edges
 }
@@ -15243,6 +16548,10 @@ func (m *OrganizationMutation) EdgeCleared(name string) bool {
 		return m.clearedneeds
 	case organization.EdgeActivities:
 		return m.clearedactivities
+	case organization.EdgeOrganizedActivities:
+		return m.clearedorganized_activities
+	case organization.EdgeRequestedActivities:
+		return m.clearedrequested_activities
 	}
 	return false
 }
@@ -15273,6 +16582,12 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	case organization.EdgeActivities:
 		m.ResetActivities()
+		return nil
+	case organization.EdgeOrganizedActivities:
+		m.ResetOrganizedActivities()
+		return nil
+	case organization.EdgeRequestedActivities:
+		m.ResetRequestedActivities()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
@@ -15684,6 +16999,8 @@ type ProjectMutation struct {
 	sources                *[]string
 	appendsources          []string
 	demo                   *bool
+	facts                  *[]schematype.SourcedFact
+	appendfacts            []schematype.SourcedFact
 	clearedFields          map[string]struct{}
 	recommendations        map[int]struct{}
 	removedrecommendations map[int]struct{}
@@ -16326,6 +17643,57 @@ func (m *ProjectMutation) ResetDemo() {
 	m.demo = nil
 }
 
+// SetFacts sets the "facts" field.
+func (m *ProjectMutation) SetFacts(sf []schematype.SourcedFact) {
+	m.facts = &sf
+	m.appendfacts = nil
+}
+
+// Facts returns the value of the "facts" field in the mutation.
+func (m *ProjectMutation) Facts() (r []schematype.SourcedFact, exists bool) {
+	v := m.facts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFacts returns the old "facts" field's value of the Project entity.
+// If the Project object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectMutation) OldFacts(ctx context.Context) (v []schematype.SourcedFact, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFacts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFacts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFacts: %w", err)
+	}
+	return oldValue.Facts, nil
+}
+
+// AppendFacts adds sf to the "facts" field.
+func (m *ProjectMutation) AppendFacts(sf []schematype.SourcedFact) {
+	m.appendfacts = append(m.appendfacts, sf...)
+}
+
+// AppendedFacts returns the list of values that were appended to the "facts" field in this mutation.
+func (m *ProjectMutation) AppendedFacts() ([]schematype.SourcedFact, bool) {
+	if len(m.appendfacts) == 0 {
+		return nil, false
+	}
+	return m.appendfacts, true
+}
+
+// ResetFacts resets all changes to the "facts" field.
+func (m *ProjectMutation) ResetFacts() {
+	m.facts = nil
+	m.appendfacts = nil
+}
+
 // AddRecommendationIDs adds the "recommendations" edge to the Recommendation entity by ids.
 func (m *ProjectMutation) AddRecommendationIDs(ids ...int) {
 	if m.recommendations == nil {
@@ -16576,7 +17944,7 @@ func (m *ProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProjectMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.code != nil {
 		fields = append(fields, project.FieldCode)
 	}
@@ -16610,6 +17978,9 @@ func (m *ProjectMutation) Fields() []string {
 	if m.demo != nil {
 		fields = append(fields, project.FieldDemo)
 	}
+	if m.facts != nil {
+		fields = append(fields, project.FieldFacts)
+	}
 	return fields
 }
 
@@ -16640,6 +18011,8 @@ func (m *ProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.Sources()
 	case project.FieldDemo:
 		return m.Demo()
+	case project.FieldFacts:
+		return m.Facts()
 	}
 	return nil, false
 }
@@ -16671,6 +18044,8 @@ func (m *ProjectMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldSources(ctx)
 	case project.FieldDemo:
 		return m.OldDemo(ctx)
+	case project.FieldFacts:
+		return m.OldFacts(ctx)
 	}
 	return nil, fmt.Errorf("unknown Project field %s", name)
 }
@@ -16756,6 +18131,13 @@ func (m *ProjectMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDemo(v)
+		return nil
+	case project.FieldFacts:
+		v, ok := value.([]schematype.SourcedFact)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFacts(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Project field %s", name)
@@ -16892,6 +18274,9 @@ func (m *ProjectMutation) ResetField(name string) error {
 		return nil
 	case project.FieldDemo:
 		m.ResetDemo()
+		return nil
+	case project.FieldFacts:
+		m.ResetFacts()
 		return nil
 	}
 	return fmt.Errorf("unknown Project field %s", name)

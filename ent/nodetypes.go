@@ -16,6 +16,7 @@ var nodeTypeNames = map[string]string{
 	"activities":                     "Activity",
 	"activity_beneficiary_countries": "ActivityBeneficiary",
 	"activity_consultants":           "ActivityConsultant",
+	"activity_organizers":            "ActivityOrganizer",
 	"activity_partners":              "ActivityPartner",
 	"activity_provider_countries":    "ActivityProvider",
 	"activity_topics":                "ActivityTopic",

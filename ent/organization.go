@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"sscgraph/ent/country"
 	"sscgraph/ent/organization"
@@ -27,6 +28,8 @@ type Organization struct {
 	Kind organization.Kind `json:"kind,omitempty"`
 	// Home page address. At most 500 characters.
 	Website string `json:"website,omitempty"`
+	// What supports the record: public addresses where the organization is named. Every real organization has at least one. At most 200 entries of at most 500 characters each.
+	Sources []string `json:"sources,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -44,15 +47,21 @@ type OrganizationEdges struct {
 	Needs []*MatchNeed `json:"needs,omitempty"`
 	// Activities the organization partners in.
 	Activities []*Activity `json:"activities,omitempty"`
+	// Activities the organization organized.
+	OrganizedActivities []*Activity `json:"organized_activities,omitempty"`
+	// Activities the organization asked for (their requester).
+	RequestedActivities []*Activity `json:"requested_activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [6]map[string]int
 
-	namedOffers     map[string][]*MatchOffer
-	namedNeeds      map[string][]*MatchNeed
-	namedActivities map[string][]*Activity
+	namedOffers              map[string][]*MatchOffer
+	namedNeeds               map[string][]*MatchNeed
+	namedActivities          map[string][]*Activity
+	namedOrganizedActivities map[string][]*Activity
+	namedRequestedActivities map[string][]*Activity
 }
 
 // CountryOrErr returns the Country value or an error if the edge
@@ -93,11 +102,31 @@ func (e OrganizationEdges) ActivitiesOrErr() ([]*Activity, error) {
 	return nil, &NotLoadedError{edge: "activities"}
 }
 
+// OrganizedActivitiesOrErr returns the OrganizedActivities value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) OrganizedActivitiesOrErr() ([]*Activity, error) {
+	if e.loadedTypes[4] {
+		return e.OrganizedActivities, nil
+	}
+	return nil, &NotLoadedError{edge: "organized_activities"}
+}
+
+// RequestedActivitiesOrErr returns the RequestedActivities value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) RequestedActivitiesOrErr() ([]*Activity, error) {
+	if e.loadedTypes[5] {
+		return e.RequestedActivities, nil
+	}
+	return nil, &NotLoadedError{edge: "requested_activities"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case organization.FieldSources:
+			values[i] = new([]byte)
 		case organization.FieldDemo:
 			values[i] = new(sql.NullBool)
 		case organization.FieldID:
@@ -158,6 +187,14 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Website = value.String
 			}
+		case organization.FieldSources:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field sources", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Sources); err != nil {
+					return fmt.Errorf("unmarshal field sources: %w", err)
+				}
+			}
 		case organization.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field country_id", value)
@@ -196,6 +233,16 @@ func (_m *Organization) QueryNeeds() *MatchNeedQuery {
 // QueryActivities queries the "activities" edge of the Organization entity.
 func (_m *Organization) QueryActivities() *ActivityQuery {
 	return NewOrganizationClient(_m.config).QueryActivities(_m)
+}
+
+// QueryOrganizedActivities queries the "organized_activities" edge of the Organization entity.
+func (_m *Organization) QueryOrganizedActivities() *ActivityQuery {
+	return NewOrganizationClient(_m.config).QueryOrganizedActivities(_m)
+}
+
+// QueryRequestedActivities queries the "requested_activities" edge of the Organization entity.
+func (_m *Organization) QueryRequestedActivities() *ActivityQuery {
+	return NewOrganizationClient(_m.config).QueryRequestedActivities(_m)
 }
 
 // Update returns a builder for updating this Organization.
@@ -237,6 +284,9 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("website=")
 	builder.WriteString(_m.Website)
+	builder.WriteString(", ")
+	builder.WriteString("sources=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Sources))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -310,6 +360,54 @@ func (_m *Organization) appendNamedActivities(name string, edges ...*Activity) {
 		_m.Edges.namedActivities[name] = []*Activity{}
 	} else {
 		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
+	}
+}
+
+// NamedOrganizedActivities returns the OrganizedActivities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedOrganizedActivities(name string) ([]*Activity, error) {
+	if _m.Edges.namedOrganizedActivities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganizedActivities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedOrganizedActivities(name string, edges ...*Activity) {
+	if _m.Edges.namedOrganizedActivities == nil {
+		_m.Edges.namedOrganizedActivities = make(map[string][]*Activity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganizedActivities[name] = []*Activity{}
+	} else {
+		_m.Edges.namedOrganizedActivities[name] = append(_m.Edges.namedOrganizedActivities[name], edges...)
+	}
+}
+
+// NamedRequestedActivities returns the RequestedActivities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedRequestedActivities(name string) ([]*Activity, error) {
+	if _m.Edges.namedRequestedActivities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRequestedActivities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedRequestedActivities(name string, edges ...*Activity) {
+	if _m.Edges.namedRequestedActivities == nil {
+		_m.Edges.namedRequestedActivities = make(map[string][]*Activity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRequestedActivities[name] = []*Activity{}
+	} else {
+		_m.Edges.namedRequestedActivities[name] = append(_m.Edges.namedRequestedActivities[name], edges...)
 	}
 }
 

@@ -79,6 +79,12 @@ func (_c *OrganizationCreate) SetNillableWebsite(v *string) *OrganizationCreate 
 	return _c
 }
 
+// SetSources sets the "sources" field.
+func (_c *OrganizationCreate) SetSources(v []string) *OrganizationCreate {
+	_c.mutation.SetSources(v)
+	return _c
+}
+
 // SetCountryID sets the "country" edge to the Country entity by ID.
 func (_c *OrganizationCreate) SetCountryID(id int) *OrganizationCreate {
 	_c.mutation.SetCountryID(id)
@@ -143,6 +149,36 @@ func (_c *OrganizationCreate) AddActivities(v ...*Activity) *OrganizationCreate 
 	return _c.AddActivityIDs(ids...)
 }
 
+// AddOrganizedActivityIDs adds the "organized_activities" edge to the Activity entity by IDs.
+func (_c *OrganizationCreate) AddOrganizedActivityIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddOrganizedActivityIDs(ids...)
+	return _c
+}
+
+// AddOrganizedActivities adds the "organized_activities" edges to the Activity entity.
+func (_c *OrganizationCreate) AddOrganizedActivities(v ...*Activity) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganizedActivityIDs(ids...)
+}
+
+// AddRequestedActivityIDs adds the "requested_activities" edge to the Activity entity by IDs.
+func (_c *OrganizationCreate) AddRequestedActivityIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddRequestedActivityIDs(ids...)
+	return _c
+}
+
+// AddRequestedActivities adds the "requested_activities" edges to the Activity entity.
+func (_c *OrganizationCreate) AddRequestedActivities(v ...*Activity) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRequestedActivityIDs(ids...)
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_c *OrganizationCreate) Mutation() *OrganizationMutation {
 	return _c.mutation
@@ -184,6 +220,10 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	if _, ok := _c.mutation.Sources(); !ok {
+		v := organization.DefaultSources
+		_c.mutation.SetSources(v)
+	}
 	return nil
 }
 
@@ -217,6 +257,9 @@ func (_c *OrganizationCreate) check() error {
 		if err := organization.WebsiteValidator(v); err != nil {
 			return &ValidationError{Name: "website", err: fmt.Errorf(`ent: validator failed for field "Organization.website": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Sources(); !ok {
+		return &ValidationError{Name: "sources", err: errors.New(`ent: missing required field "Organization.sources"`)}
 	}
 	return nil
 }
@@ -264,6 +307,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Website(); ok {
 		_spec.SetField(organization.FieldWebsite, field.TypeString, value)
 		_node.Website = value
+	}
+	if value, ok := _c.mutation.Sources(); ok {
+		_spec.SetField(organization.FieldSources, field.TypeJSON, value)
+		_node.Sources = value
 	}
 	if nodes := _c.mutation.CountryIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -320,6 +367,38 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 			Inverse: true,
 			Table:   organization.ActivitiesTable,
 			Columns: organization.ActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganizedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RequestedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
@@ -454,6 +533,18 @@ func (u *OrganizationUpsert) ClearWebsite() *OrganizationUpsert {
 	return u
 }
 
+// SetSources sets the "sources" field.
+func (u *OrganizationUpsert) SetSources(v []string) *OrganizationUpsert {
+	u.Set(organization.FieldSources, v)
+	return u
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateSources() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldSources)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -575,6 +666,20 @@ func (u *OrganizationUpsertOne) UpdateWebsite() *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) ClearWebsite() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearWebsite()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *OrganizationUpsertOne) SetSources(v []string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateSources() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSources()
 	})
 }
 
@@ -863,6 +968,20 @@ func (u *OrganizationUpsertBulk) UpdateWebsite() *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) ClearWebsite() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearWebsite()
+	})
+}
+
+// SetSources sets the "sources" field.
+func (u *OrganizationUpsertBulk) SetSources(v []string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSources(v)
+	})
+}
+
+// UpdateSources sets the "sources" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateSources() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSources()
 	})
 }
 

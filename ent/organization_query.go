@@ -25,20 +25,24 @@ import (
 // OrganizationQuery is the builder for querying Organization entities.
 type OrganizationQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []organization.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Organization
-	withCountry         *CountryQuery
-	withOffers          *MatchOfferQuery
-	withNeeds           *MatchNeedQuery
-	withActivities      *ActivityQuery
-	withFKs             bool
-	loadTotal           []func(context.Context, []*Organization) error
-	modifiers           []func(*sql.Selector)
-	withNamedOffers     map[string]*MatchOfferQuery
-	withNamedNeeds      map[string]*MatchNeedQuery
-	withNamedActivities map[string]*ActivityQuery
+	ctx                          *QueryContext
+	order                        []organization.OrderOption
+	inters                       []Interceptor
+	predicates                   []predicate.Organization
+	withCountry                  *CountryQuery
+	withOffers                   *MatchOfferQuery
+	withNeeds                    *MatchNeedQuery
+	withActivities               *ActivityQuery
+	withOrganizedActivities      *ActivityQuery
+	withRequestedActivities      *ActivityQuery
+	withFKs                      bool
+	loadTotal                    []func(context.Context, []*Organization) error
+	modifiers                    []func(*sql.Selector)
+	withNamedOffers              map[string]*MatchOfferQuery
+	withNamedNeeds               map[string]*MatchNeedQuery
+	withNamedActivities          map[string]*ActivityQuery
+	withNamedOrganizedActivities map[string]*ActivityQuery
+	withNamedRequestedActivities map[string]*ActivityQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -156,6 +160,50 @@ func (_q *OrganizationQuery) QueryActivities() *ActivityQuery {
 			sqlgraph.From(organization.Table, organization.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, organization.ActivitiesTable, organization.ActivitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganizedActivities chains the current query on the "organized_activities" edge.
+func (_q *OrganizationQuery) QueryOrganizedActivities() *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, organization.OrganizedActivitiesTable, organization.OrganizedActivitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRequestedActivities chains the current query on the "requested_activities" edge.
+func (_q *OrganizationQuery) QueryRequestedActivities() *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.RequestedActivitiesTable, organization.RequestedActivitiesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -350,15 +398,17 @@ func (_q *OrganizationQuery) Clone() *OrganizationQuery {
 		return nil
 	}
 	return &OrganizationQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]organization.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Organization{}, _q.predicates...),
-		withCountry:    _q.withCountry.Clone(),
-		withOffers:     _q.withOffers.Clone(),
-		withNeeds:      _q.withNeeds.Clone(),
-		withActivities: _q.withActivities.Clone(),
+		config:                  _q.config,
+		ctx:                     _q.ctx.Clone(),
+		order:                   append([]organization.OrderOption{}, _q.order...),
+		inters:                  append([]Interceptor{}, _q.inters...),
+		predicates:              append([]predicate.Organization{}, _q.predicates...),
+		withCountry:             _q.withCountry.Clone(),
+		withOffers:              _q.withOffers.Clone(),
+		withNeeds:               _q.withNeeds.Clone(),
+		withActivities:          _q.withActivities.Clone(),
+		withOrganizedActivities: _q.withOrganizedActivities.Clone(),
+		withRequestedActivities: _q.withRequestedActivities.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -407,6 +457,28 @@ func (_q *OrganizationQuery) WithActivities(opts ...func(*ActivityQuery)) *Organ
 		opt(query)
 	}
 	_q.withActivities = query
+	return _q
+}
+
+// WithOrganizedActivities tells the query-builder to eager-load the nodes that are connected to
+// the "organized_activities" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithOrganizedActivities(opts ...func(*ActivityQuery)) *OrganizationQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganizedActivities = query
+	return _q
+}
+
+// WithRequestedActivities tells the query-builder to eager-load the nodes that are connected to
+// the "requested_activities" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithRequestedActivities(opts ...func(*ActivityQuery)) *OrganizationQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRequestedActivities = query
 	return _q
 }
 
@@ -495,11 +567,13 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		nodes       = []*Organization{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withCountry != nil,
 			_q.withOffers != nil,
 			_q.withNeeds != nil,
 			_q.withActivities != nil,
+			_q.withOrganizedActivities != nil,
+			_q.withRequestedActivities != nil,
 		}
 	)
 	if _q.withCountry != nil {
@@ -556,6 +630,24 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withOrganizedActivities; query != nil {
+		if err := _q.loadOrganizedActivities(ctx, query, nodes,
+			func(n *Organization) { n.Edges.OrganizedActivities = []*Activity{} },
+			func(n *Organization, e *Activity) {
+				n.Edges.OrganizedActivities = append(n.Edges.OrganizedActivities, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRequestedActivities; query != nil {
+		if err := _q.loadRequestedActivities(ctx, query, nodes,
+			func(n *Organization) { n.Edges.RequestedActivities = []*Activity{} },
+			func(n *Organization, e *Activity) {
+				n.Edges.RequestedActivities = append(n.Edges.RequestedActivities, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedOffers {
 		if err := _q.loadOffers(ctx, query, nodes,
 			func(n *Organization) { n.appendNamedOffers(name) },
@@ -574,6 +666,20 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Organization) { n.appendNamedActivities(name) },
 			func(n *Organization, e *Activity) { n.appendNamedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganizedActivities {
+		if err := _q.loadOrganizedActivities(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedOrganizedActivities(name) },
+			func(n *Organization, e *Activity) { n.appendNamedOrganizedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRequestedActivities {
+		if err := _q.loadRequestedActivities(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedRequestedActivities(name) },
+			func(n *Organization, e *Activity) { n.appendNamedRequestedActivities(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -738,6 +844,100 @@ func (_q *OrganizationQuery) loadActivities(ctx context.Context, query *Activity
 	}
 	return nil
 }
+func (_q *OrganizationQuery) loadOrganizedActivities(ctx context.Context, query *ActivityQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Activity)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Organization)
+	nids := make(map[int][]*Organization)
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(organization.OrganizedActivitiesTable)
+		s.Join(joinT).On(s.C(activity.FieldID), joinT.C(organization.OrganizedActivitiesPrimaryKey[0]))
+		s.Where(pagesql.Parents(s, joinT, organization.OrganizedActivitiesTable, organization.OrganizedActivitiesPrimaryKey[1], organization.OrganizedActivitiesPrimaryKey[0], edgeIDs))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(organization.OrganizedActivitiesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = []*Organization{byID[outValue]}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue] = append(nids[inValue], byID[outValue])
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Activity](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "organized_activities" node returned %v`, n.ID)
+		}
+		for _, kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadRequestedActivities(ctx context.Context, query *ActivityQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Activity)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activity.FieldRequesterID)
+	}
+	query.Where(predicate.Activity(func(s *sql.Selector) {
+		s.Where(pagesql.Parents(s, s.Table(), "", organization.RequestedActivitiesColumn, "", fks))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RequesterID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "requester_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "requester_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *OrganizationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -871,6 +1071,34 @@ func (_q *OrganizationQuery) WithNamedActivities(name string, opts ...func(*Acti
 		_q.withNamedActivities = make(map[string]*ActivityQuery)
 	}
 	_q.withNamedActivities[name] = query
+	return _q
+}
+
+// WithNamedOrganizedActivities tells the query-builder to eager-load the nodes that are connected to the "organized_activities"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedOrganizedActivities(name string, opts ...func(*ActivityQuery)) *OrganizationQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganizedActivities == nil {
+		_q.withNamedOrganizedActivities = make(map[string]*ActivityQuery)
+	}
+	_q.withNamedOrganizedActivities[name] = query
+	return _q
+}
+
+// WithNamedRequestedActivities tells the query-builder to eager-load the nodes that are connected to the "requested_activities"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedRequestedActivities(name string, opts ...func(*ActivityQuery)) *OrganizationQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRequestedActivities == nil {
+		_q.withNamedRequestedActivities = make(map[string]*ActivityQuery)
+	}
+	_q.withNamedRequestedActivities[name] = query
 	return _q
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -114,6 +115,18 @@ func (_u *OrganizationUpdate) ClearWebsite() *OrganizationUpdate {
 	return _u
 }
 
+// SetSources sets the "sources" field.
+func (_u *OrganizationUpdate) SetSources(v []string) *OrganizationUpdate {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *OrganizationUpdate) AppendSources(v []string) *OrganizationUpdate {
+	_u.mutation.AppendSources(v)
+	return _u
+}
+
 // SetCountryID sets the "country" edge to the Country entity by ID.
 func (_u *OrganizationUpdate) SetCountryID(id int) *OrganizationUpdate {
 	_u.mutation.SetCountryID(id)
@@ -176,6 +189,36 @@ func (_u *OrganizationUpdate) AddActivities(v ...*Activity) *OrganizationUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.AddActivityIDs(ids...)
+}
+
+// AddOrganizedActivityIDs adds the "organized_activities" edge to the Activity entity by IDs.
+func (_u *OrganizationUpdate) AddOrganizedActivityIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddOrganizedActivityIDs(ids...)
+	return _u
+}
+
+// AddOrganizedActivities adds the "organized_activities" edges to the Activity entity.
+func (_u *OrganizationUpdate) AddOrganizedActivities(v ...*Activity) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizedActivityIDs(ids...)
+}
+
+// AddRequestedActivityIDs adds the "requested_activities" edge to the Activity entity by IDs.
+func (_u *OrganizationUpdate) AddRequestedActivityIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddRequestedActivityIDs(ids...)
+	return _u
+}
+
+// AddRequestedActivities adds the "requested_activities" edges to the Activity entity.
+func (_u *OrganizationUpdate) AddRequestedActivities(v ...*Activity) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRequestedActivityIDs(ids...)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -250,6 +293,48 @@ func (_u *OrganizationUpdate) RemoveActivities(v ...*Activity) *OrganizationUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearOrganizedActivities clears all "organized_activities" edges to the Activity entity.
+func (_u *OrganizationUpdate) ClearOrganizedActivities() *OrganizationUpdate {
+	_u.mutation.ClearOrganizedActivities()
+	return _u
+}
+
+// RemoveOrganizedActivityIDs removes the "organized_activities" edge to Activity entities by IDs.
+func (_u *OrganizationUpdate) RemoveOrganizedActivityIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveOrganizedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizedActivities removes "organized_activities" edges to Activity entities.
+func (_u *OrganizationUpdate) RemoveOrganizedActivities(v ...*Activity) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizedActivityIDs(ids...)
+}
+
+// ClearRequestedActivities clears all "requested_activities" edges to the Activity entity.
+func (_u *OrganizationUpdate) ClearRequestedActivities() *OrganizationUpdate {
+	_u.mutation.ClearRequestedActivities()
+	return _u
+}
+
+// RemoveRequestedActivityIDs removes the "requested_activities" edge to Activity entities by IDs.
+func (_u *OrganizationUpdate) RemoveRequestedActivityIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveRequestedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveRequestedActivities removes "requested_activities" edges to Activity entities.
+func (_u *OrganizationUpdate) RemoveRequestedActivities(v ...*Activity) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRequestedActivityIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -342,6 +427,14 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.WebsiteCleared() {
 		_spec.ClearField(organization.FieldWebsite, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(organization.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldSources, value)
+		})
 	}
 	if _u.mutation.CountryCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -507,6 +600,96 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.OrganizedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.OrganizedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RequestedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRequestedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.RequestedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RequestedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -611,6 +794,18 @@ func (_u *OrganizationUpdateOne) ClearWebsite() *OrganizationUpdateOne {
 	return _u
 }
 
+// SetSources sets the "sources" field.
+func (_u *OrganizationUpdateOne) SetSources(v []string) *OrganizationUpdateOne {
+	_u.mutation.SetSources(v)
+	return _u
+}
+
+// AppendSources appends value to the "sources" field.
+func (_u *OrganizationUpdateOne) AppendSources(v []string) *OrganizationUpdateOne {
+	_u.mutation.AppendSources(v)
+	return _u
+}
+
 // SetCountryID sets the "country" edge to the Country entity by ID.
 func (_u *OrganizationUpdateOne) SetCountryID(id int) *OrganizationUpdateOne {
 	_u.mutation.SetCountryID(id)
@@ -673,6 +868,36 @@ func (_u *OrganizationUpdateOne) AddActivities(v ...*Activity) *OrganizationUpda
 		ids[i] = v[i].ID
 	}
 	return _u.AddActivityIDs(ids...)
+}
+
+// AddOrganizedActivityIDs adds the "organized_activities" edge to the Activity entity by IDs.
+func (_u *OrganizationUpdateOne) AddOrganizedActivityIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddOrganizedActivityIDs(ids...)
+	return _u
+}
+
+// AddOrganizedActivities adds the "organized_activities" edges to the Activity entity.
+func (_u *OrganizationUpdateOne) AddOrganizedActivities(v ...*Activity) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizedActivityIDs(ids...)
+}
+
+// AddRequestedActivityIDs adds the "requested_activities" edge to the Activity entity by IDs.
+func (_u *OrganizationUpdateOne) AddRequestedActivityIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddRequestedActivityIDs(ids...)
+	return _u
+}
+
+// AddRequestedActivities adds the "requested_activities" edges to the Activity entity.
+func (_u *OrganizationUpdateOne) AddRequestedActivities(v ...*Activity) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRequestedActivityIDs(ids...)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -747,6 +972,48 @@ func (_u *OrganizationUpdateOne) RemoveActivities(v ...*Activity) *OrganizationU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearOrganizedActivities clears all "organized_activities" edges to the Activity entity.
+func (_u *OrganizationUpdateOne) ClearOrganizedActivities() *OrganizationUpdateOne {
+	_u.mutation.ClearOrganizedActivities()
+	return _u
+}
+
+// RemoveOrganizedActivityIDs removes the "organized_activities" edge to Activity entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveOrganizedActivityIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveOrganizedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizedActivities removes "organized_activities" edges to Activity entities.
+func (_u *OrganizationUpdateOne) RemoveOrganizedActivities(v ...*Activity) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizedActivityIDs(ids...)
+}
+
+// ClearRequestedActivities clears all "requested_activities" edges to the Activity entity.
+func (_u *OrganizationUpdateOne) ClearRequestedActivities() *OrganizationUpdateOne {
+	_u.mutation.ClearRequestedActivities()
+	return _u
+}
+
+// RemoveRequestedActivityIDs removes the "requested_activities" edge to Activity entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveRequestedActivityIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveRequestedActivityIDs(ids...)
+	return _u
+}
+
+// RemoveRequestedActivities removes "requested_activities" edges to Activity entities.
+func (_u *OrganizationUpdateOne) RemoveRequestedActivities(v ...*Activity) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRequestedActivityIDs(ids...)
 }
 
 // Where appends a list predicates to the OrganizationUpdate builder.
@@ -870,6 +1137,14 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	if _u.mutation.WebsiteCleared() {
 		_spec.ClearField(organization.FieldWebsite, field.TypeString)
 	}
+	if value, ok := _u.mutation.Sources(); ok {
+		_spec.SetField(organization.FieldSources, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSources(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldSources, value)
+		})
+	}
 	if _u.mutation.CountryCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1024,6 +1299,96 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 			Inverse: true,
 			Table:   organization.ActivitiesTable,
 			Columns: organization.ActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.OrganizedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   organization.OrganizedActivitiesTable,
+			Columns: organization.OrganizedActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RequestedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRequestedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.RequestedActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RequestedActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.RequestedActivitiesTable,
+			Columns: []string{organization.RequestedActivitiesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),

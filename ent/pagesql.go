@@ -8,9 +8,10 @@ import "sscgraph/internal/pagesql"
 // cursor places NULL where the database sorts it (pagesql.Cursors).
 var nullableColumns = pagesql.Nullable{
 	"api_keys":                       {"name": true, "expires_at": true, "revoked_at": true},
-	"activities":                     {"ref": true, "description": true, "venue_city": true, "language": true, "budget": true, "project_id": true, "venue_country_id": true},
+	"activities":                     {"ref": true, "description": true, "start_date": true, "end_date": true, "venue_city": true, "language": true, "participants": true, "budget": true, "note": true, "quote": true, "project_id": true, "venue_country_id": true, "requester_id": true},
 	"activity_beneficiary_countries": {"start_date": true, "participants": true},
 	"activity_consultants":           {"start_date": true},
+	"activity_organizers":            {"start_date": true},
 	"activity_partners":              {"start_date": true},
 	"activity_provider_countries":    {"start_date": true},
 	"activity_topics":                {"start_date": true},
@@ -39,6 +40,7 @@ var nullableColumns = pagesql.Nullable{
 var joinSortKeys = pagesql.SortKeys{
 	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_consultants":           {Child: "activity_id", Columns: []string{"start_date"}},
+	"activity_organizers":            {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_partners":              {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_provider_countries":    {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_topics":                {Child: "activity_id", Columns: []string{"start_date"}},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sscgraph/ent/project"
+	"sscgraph/ent/schema/schematype"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type Project struct {
 	Sources []string `json:"sources,omitempty"`
 	// True when the record is invented demonstration data, not a fact from the programme's documents.
 	Demo bool `json:"demo,omitempty"`
+	// Figures and statements about the project, each with the sources that give it; where sources disagree (two end years, say), both are here rather than one chosen.
+	Facts []schematype.SourcedFact `json:"facts,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProjectQuery when eager-loading is set.
 	Edges        ProjectEdges `json:"edges"`
@@ -109,7 +112,7 @@ func (*Project) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case project.FieldDocuments, project.FieldSources:
+		case project.FieldDocuments, project.FieldSources, project.FieldFacts:
 			values[i] = new([]byte)
 		case project.FieldDemo:
 			values[i] = new(sql.NullBool)
@@ -215,6 +218,14 @@ func (_m *Project) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Demo = value.Bool
 			}
+		case project.FieldFacts:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field facts", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Facts); err != nil {
+					return fmt.Errorf("unmarshal field facts: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -309,6 +320,9 @@ func (_m *Project) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("demo=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Demo))
+	builder.WriteString(", ")
+	builder.WriteString("facts=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Facts))
 	builder.WriteByte(')')
 	return builder.String()
 }

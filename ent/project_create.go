@@ -10,6 +10,7 @@ import (
 	"sscgraph/ent/country"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"time"
 
@@ -140,6 +141,12 @@ func (_c *ProjectCreate) SetNillableDemo(v *bool) *ProjectCreate {
 	return _c
 }
 
+// SetFacts sets the "facts" field.
+func (_c *ProjectCreate) SetFacts(v []schematype.SourcedFact) *ProjectCreate {
+	_c.mutation.SetFacts(v)
+	return _c
+}
+
 // AddRecommendationIDs adds the "recommendations" edge to the Recommendation entity by IDs.
 func (_c *ProjectCreate) AddRecommendationIDs(ids ...int) *ProjectCreate {
 	_c.mutation.AddRecommendationIDs(ids...)
@@ -245,6 +252,10 @@ func (_c *ProjectCreate) defaults() error {
 		v := project.DefaultDemo
 		_c.mutation.SetDemo(v)
 	}
+	if _, ok := _c.mutation.Facts(); !ok {
+		v := project.DefaultFacts
+		_c.mutation.SetFacts(v)
+	}
 	return nil
 }
 
@@ -294,6 +305,9 @@ func (_c *ProjectCreate) check() error {
 	}
 	if _, ok := _c.mutation.Demo(); !ok {
 		return &ValidationError{Name: "demo", err: errors.New(`ent: missing required field "Project.demo"`)}
+	}
+	if _, ok := _c.mutation.Facts(); !ok {
+		return &ValidationError{Name: "facts", err: errors.New(`ent: missing required field "Project.facts"`)}
 	}
 	return nil
 }
@@ -365,6 +379,10 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)
 		_node.Demo = value
+	}
+	if value, ok := _c.mutation.Facts(); ok {
+		_spec.SetField(project.FieldFacts, field.TypeJSON, value)
+		_node.Facts = value
 	}
 	if nodes := _c.mutation.RecommendationsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -656,6 +674,18 @@ func (u *ProjectUpsert) UpdateDemo() *ProjectUpsert {
 	return u
 }
 
+// SetFacts sets the "facts" field.
+func (u *ProjectUpsert) SetFacts(v []schematype.SourcedFact) *ProjectUpsert {
+	u.Set(project.FieldFacts, v)
+	return u
+}
+
+// UpdateFacts sets the "facts" field to the value that was provided on create.
+func (u *ProjectUpsert) UpdateFacts() *ProjectUpsert {
+	u.SetExcluded(project.FieldFacts)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -896,6 +926,20 @@ func (u *ProjectUpsertOne) SetDemo(v bool) *ProjectUpsertOne {
 func (u *ProjectUpsertOne) UpdateDemo() *ProjectUpsertOne {
 	return u.Update(func(s *ProjectUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetFacts sets the "facts" field.
+func (u *ProjectUpsertOne) SetFacts(v []schematype.SourcedFact) *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetFacts(v)
+	})
+}
+
+// UpdateFacts sets the "facts" field to the value that was provided on create.
+func (u *ProjectUpsertOne) UpdateFacts() *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateFacts()
 	})
 }
 
@@ -1303,6 +1347,20 @@ func (u *ProjectUpsertBulk) SetDemo(v bool) *ProjectUpsertBulk {
 func (u *ProjectUpsertBulk) UpdateDemo() *ProjectUpsertBulk {
 	return u.Update(func(s *ProjectUpsert) {
 		s.UpdateDemo()
+	})
+}
+
+// SetFacts sets the "facts" field.
+func (u *ProjectUpsertBulk) SetFacts(v []schematype.SourcedFact) *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetFacts(v)
+	})
+}
+
+// UpdateFacts sets the "facts" field to the value that was provided on create.
+func (u *ProjectUpsertBulk) UpdateFacts() *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateFacts()
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"sscgraph/ent/predicate"
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"time"
 
@@ -224,6 +225,18 @@ func (_u *ProjectUpdate) SetNillableDemo(v *bool) *ProjectUpdate {
 	if v != nil {
 		_u.SetDemo(*v)
 	}
+	return _u
+}
+
+// SetFacts sets the "facts" field.
+func (_u *ProjectUpdate) SetFacts(v []schematype.SourcedFact) *ProjectUpdate {
+	_u.mutation.SetFacts(v)
+	return _u
+}
+
+// AppendFacts appends value to the "facts" field.
+func (_u *ProjectUpdate) AppendFacts(v []schematype.SourcedFact) *ProjectUpdate {
+	_u.mutation.AppendFacts(v)
 	return _u
 }
 
@@ -519,6 +532,14 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Facts(); ok {
+		_spec.SetField(project.FieldFacts, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFacts(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, project.FieldFacts, value)
+		})
 	}
 	if _u.mutation.RecommendationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -915,6 +936,18 @@ func (_u *ProjectUpdateOne) SetNillableDemo(v *bool) *ProjectUpdateOne {
 	return _u
 }
 
+// SetFacts sets the "facts" field.
+func (_u *ProjectUpdateOne) SetFacts(v []schematype.SourcedFact) *ProjectUpdateOne {
+	_u.mutation.SetFacts(v)
+	return _u
+}
+
+// AppendFacts appends value to the "facts" field.
+func (_u *ProjectUpdateOne) AppendFacts(v []schematype.SourcedFact) *ProjectUpdateOne {
+	_u.mutation.AppendFacts(v)
+	return _u
+}
+
 // AddRecommendationIDs adds the "recommendations" edge to the Recommendation entity by IDs.
 func (_u *ProjectUpdateOne) AddRecommendationIDs(ids ...int) *ProjectUpdateOne {
 	_u.mutation.AddRecommendationIDs(ids...)
@@ -1237,6 +1270,14 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 	}
 	if value, ok := _u.mutation.Demo(); ok {
 		_spec.SetField(project.FieldDemo, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Facts(); ok {
+		_spec.SetField(project.FieldFacts, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFacts(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, project.FieldFacts, value)
+		})
 	}
 	if _u.mutation.RecommendationsCleared() {
 		edge := &sqlgraph.EdgeSpec{

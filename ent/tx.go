@@ -22,6 +22,8 @@ type Tx struct {
 	ActivityBeneficiary *ActivityBeneficiaryClient
 	// ActivityConsultant is the client for interacting with the ActivityConsultant builders.
 	ActivityConsultant *ActivityConsultantClient
+	// ActivityOrganizer is the client for interacting with the ActivityOrganizer builders.
+	ActivityOrganizer *ActivityOrganizerClient
 	// ActivityPartner is the client for interacting with the ActivityPartner builders.
 	ActivityPartner *ActivityPartnerClient
 	// ActivityProvider is the client for interacting with the ActivityProvider builders.
@@ -197,6 +199,7 @@ func (tx *Tx) init() {
 	tx.Activity = NewActivityClient(tx.config)
 	tx.ActivityBeneficiary = NewActivityBeneficiaryClient(tx.config)
 	tx.ActivityConsultant = NewActivityConsultantClient(tx.config)
+	tx.ActivityOrganizer = NewActivityOrganizerClient(tx.config)
 	tx.ActivityPartner = NewActivityPartnerClient(tx.config)
 	tx.ActivityProvider = NewActivityProviderClient(tx.config)
 	tx.ActivityTopic = NewActivityTopicClient(tx.config)

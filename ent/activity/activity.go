@@ -5,11 +5,13 @@ package activity
 import (
 	"fmt"
 	"io"
+	"sscgraph/ent/schema/schematype"
 	"strconv"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
 )
 
 const (
@@ -33,20 +35,34 @@ const (
 	FieldStatus = "status"
 	// FieldStartDate holds the string denoting the start_date field in the database.
 	FieldStartDate = "start_date"
+	// FieldStartDatePrecision holds the string denoting the start_date_precision field in the database.
+	FieldStartDatePrecision = "start_date_precision"
 	// FieldEndDate holds the string denoting the end_date field in the database.
 	FieldEndDate = "end_date"
+	// FieldEndDatePrecision holds the string denoting the end_date_precision field in the database.
+	FieldEndDatePrecision = "end_date_precision"
 	// FieldVenueCity holds the string denoting the venue_city field in the database.
 	FieldVenueCity = "venue_city"
 	// FieldLanguage holds the string denoting the language field in the database.
 	FieldLanguage = "language"
 	// FieldParticipants holds the string denoting the participants field in the database.
 	FieldParticipants = "participants"
+	// FieldParticipantsApproximate holds the string denoting the participants_approximate field in the database.
+	FieldParticipantsApproximate = "participants_approximate"
 	// FieldBudget holds the string denoting the budget field in the database.
 	FieldBudget = "budget"
+	// FieldNote holds the string denoting the note field in the database.
+	FieldNote = "note"
+	// FieldQuote holds the string denoting the quote field in the database.
+	FieldQuote = "quote"
+	// FieldSources holds the string denoting the sources field in the database.
+	FieldSources = "sources"
 	// FieldProjectID holds the string denoting the project_id field in the database.
 	FieldProjectID = "project_id"
 	// FieldVenueCountryID holds the string denoting the venue_country_id field in the database.
 	FieldVenueCountryID = "venue_country_id"
+	// FieldRequesterID holds the string denoting the requester_id field in the database.
+	FieldRequesterID = "requester_id"
 	// EdgeProject holds the string denoting the project edge name in mutations.
 	EdgeProject = "project"
 	// EdgeVenueCountry holds the string denoting the venue_country edge name in mutations.
@@ -57,6 +73,10 @@ const (
 	EdgeProviderCountries = "provider_countries"
 	// EdgeConsultants holds the string denoting the consultants edge name in mutations.
 	EdgeConsultants = "consultants"
+	// EdgeRequester holds the string denoting the requester edge name in mutations.
+	EdgeRequester = "requester"
+	// EdgeOrganizers holds the string denoting the organizers edge name in mutations.
+	EdgeOrganizers = "organizers"
 	// EdgePartners holds the string denoting the partners edge name in mutations.
 	EdgePartners = "partners"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
@@ -67,6 +87,8 @@ const (
 	EdgeProviderLinks = "provider_links"
 	// EdgeConsultantLinks holds the string denoting the consultant_links edge name in mutations.
 	EdgeConsultantLinks = "consultant_links"
+	// EdgeOrganizerLinks holds the string denoting the organizer_links edge name in mutations.
+	EdgeOrganizerLinks = "organizer_links"
 	// EdgePartnerLinks holds the string denoting the partner_links edge name in mutations.
 	EdgePartnerLinks = "partner_links"
 	// EdgeTopicLinks holds the string denoting the topic_links edge name in mutations.
@@ -102,6 +124,18 @@ const (
 	// ConsultantsInverseTable is the table name for the Consultant entity.
 	// It exists in this package in order to avoid circular dependency with the "consultant" package.
 	ConsultantsInverseTable = "consultants"
+	// RequesterTable is the table that holds the requester relation/edge.
+	RequesterTable = "activities"
+	// RequesterInverseTable is the table name for the Organization entity.
+	// It exists in this package in order to avoid circular dependency with the "organization" package.
+	RequesterInverseTable = "organizations"
+	// RequesterColumn is the table column denoting the requester relation/edge.
+	RequesterColumn = "requester_id"
+	// OrganizersTable is the table that holds the organizers relation/edge. The primary key declared below.
+	OrganizersTable = "activity_organizers"
+	// OrganizersInverseTable is the table name for the Organization entity.
+	// It exists in this package in order to avoid circular dependency with the "organization" package.
+	OrganizersInverseTable = "organizations"
 	// PartnersTable is the table that holds the partners relation/edge. The primary key declared below.
 	PartnersTable = "activity_partners"
 	// PartnersInverseTable is the table name for the Organization entity.
@@ -133,6 +167,13 @@ const (
 	ConsultantLinksInverseTable = "activity_consultants"
 	// ConsultantLinksColumn is the table column denoting the consultant_links relation/edge.
 	ConsultantLinksColumn = "activity_id"
+	// OrganizerLinksTable is the table that holds the organizer_links relation/edge.
+	OrganizerLinksTable = "activity_organizers"
+	// OrganizerLinksInverseTable is the table name for the ActivityOrganizer entity.
+	// It exists in this package in order to avoid circular dependency with the "activityorganizer" package.
+	OrganizerLinksInverseTable = "activity_organizers"
+	// OrganizerLinksColumn is the table column denoting the organizer_links relation/edge.
+	OrganizerLinksColumn = "activity_id"
 	// PartnerLinksTable is the table that holds the partner_links relation/edge.
 	PartnerLinksTable = "activity_partners"
 	// PartnerLinksInverseTable is the table name for the ActivityPartner entity.
@@ -160,13 +201,20 @@ var Columns = []string{
 	FieldType,
 	FieldStatus,
 	FieldStartDate,
+	FieldStartDatePrecision,
 	FieldEndDate,
+	FieldEndDatePrecision,
 	FieldVenueCity,
 	FieldLanguage,
 	FieldParticipants,
+	FieldParticipantsApproximate,
 	FieldBudget,
+	FieldNote,
+	FieldQuote,
+	FieldSources,
 	FieldProjectID,
 	FieldVenueCountryID,
+	FieldRequesterID,
 }
 
 var (
@@ -179,6 +227,9 @@ var (
 	// ConsultantsPrimaryKey and ConsultantsColumn2 are the table columns denoting the
 	// primary key for the consultants relation (M2M).
 	ConsultantsPrimaryKey = []string{"activity_id", "consultant_id"}
+	// OrganizersPrimaryKey and OrganizersColumn2 are the table columns denoting the
+	// primary key for the organizers relation (M2M).
+	OrganizersPrimaryKey = []string{"activity_id", "organization_id"}
 	// PartnersPrimaryKey and PartnersColumn2 are the table columns denoting the
 	// primary key for the partners relation (M2M).
 	PartnersPrimaryKey = []string{"activity_id", "organization_id"}
@@ -217,12 +268,18 @@ var (
 	VenueCityValidator func(string) error
 	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
 	LanguageValidator func(string) error
-	// DefaultParticipants holds the default value on creation for the "participants" field.
-	DefaultParticipants int
 	// ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
 	ParticipantsValidator func(int) error
+	// DefaultParticipantsApproximate holds the default value on creation for the "participants_approximate" field.
+	DefaultParticipantsApproximate bool
 	// BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	BudgetValidator func(float64) error
+	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	NoteValidator func(string) error
+	// QuoteValidator is a validator for the "quote" field. It is called by the builders before save.
+	QuoteValidator func(string) error
+	// DefaultSources holds the default value on creation for the "sources" field.
+	DefaultSources []string
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -233,6 +290,7 @@ const (
 	KindTECHNICAL_ASSISTANCE Kind = "TECHNICAL_ASSISTANCE"
 	KindSOUTH_SOUTH          Kind = "SOUTH_SOUTH"
 	KindTRIANGULAR           Kind = "TRIANGULAR"
+	KindOTHER                Kind = "OTHER"
 )
 
 func (k Kind) String() string {
@@ -242,7 +300,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindTECHNICAL_ASSISTANCE, KindSOUTH_SOUTH, KindTRIANGULAR:
+	case KindTECHNICAL_ASSISTANCE, KindSOUTH_SOUTH, KindTRIANGULAR, KindOTHER:
 		return nil
 	default:
 		return fmt.Errorf("activity: invalid enum value for kind field: %q", k)
@@ -262,6 +320,8 @@ const (
 	TypeSTUDY_VISIT      Type = "STUDY_VISIT"
 	TypeCONFERENCE       Type = "CONFERENCE"
 	TypeTOOL_DEVELOPMENT Type = "TOOL_DEVELOPMENT"
+	TypeMEETING          Type = "MEETING"
+	TypeOTHER            Type = "OTHER"
 )
 
 func (_type Type) String() string {
@@ -271,7 +331,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeTRAINING, TypeWORKSHOP, TypeSEMINAR, TypeADVISORY_MISSION, TypeSTUDY, TypeSTUDY_VISIT, TypeCONFERENCE, TypeTOOL_DEVELOPMENT:
+	case TypeTRAINING, TypeWORKSHOP, TypeSEMINAR, TypeADVISORY_MISSION, TypeSTUDY, TypeSTUDY_VISIT, TypeCONFERENCE, TypeTOOL_DEVELOPMENT, TypeMEETING, TypeOTHER:
 		return nil
 	default:
 		return fmt.Errorf("activity: invalid enum value for type field: %q", _type)
@@ -287,6 +347,7 @@ const (
 	StatusONGOING   Status = "ONGOING"
 	StatusCOMPLETED Status = "COMPLETED"
 	StatusCANCELLED Status = "CANCELLED"
+	StatusUNKNOWN   Status = "UNKNOWN"
 )
 
 func (s Status) String() string {
@@ -296,10 +357,34 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPLANNED, StatusONGOING, StatusCOMPLETED, StatusCANCELLED:
+	case StatusPLANNED, StatusONGOING, StatusCOMPLETED, StatusCANCELLED, StatusUNKNOWN:
 		return nil
 	default:
 		return fmt.Errorf("activity: invalid enum value for status field: %q", s)
+	}
+}
+
+const DefaultStartDatePrecision schematype.DatePrecision = "DAY"
+
+// StartDatePrecisionValidator is a validator for the "start_date_precision" field enum values. It is called by the builders before save.
+func StartDatePrecisionValidator(sdp schematype.DatePrecision) error {
+	switch sdp {
+	case "DAY", "MONTH", "YEAR":
+		return nil
+	default:
+		return fmt.Errorf("activity: invalid enum value for start_date_precision field: %q", sdp)
+	}
+}
+
+const DefaultEndDatePrecision schematype.DatePrecision = "DAY"
+
+// EndDatePrecisionValidator is a validator for the "end_date_precision" field enum values. It is called by the builders before save.
+func EndDatePrecisionValidator(edp schematype.DatePrecision) error {
+	switch edp {
+	case "DAY", "MONTH", "YEAR":
+		return nil
+	default:
+		return fmt.Errorf("activity: invalid enum value for end_date_precision field: %q", edp)
 	}
 }
 
@@ -351,9 +436,19 @@ func ByStartDate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStartDate, opts...).ToFunc()
 }
 
+// ByStartDatePrecision orders the results by the start_date_precision field.
+func ByStartDatePrecision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStartDatePrecision, opts...).ToFunc()
+}
+
 // ByEndDate orders the results by the end_date field.
 func ByEndDate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEndDate, opts...).ToFunc()
+}
+
+// ByEndDatePrecision orders the results by the end_date_precision field.
+func ByEndDatePrecision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEndDatePrecision, opts...).ToFunc()
 }
 
 // ByVenueCity orders the results by the venue_city field.
@@ -371,9 +466,24 @@ func ByParticipants(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldParticipants, opts...).ToFunc()
 }
 
+// ByParticipantsApproximate orders the results by the participants_approximate field.
+func ByParticipantsApproximate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldParticipantsApproximate, opts...).ToFunc()
+}
+
 // ByBudget orders the results by the budget field.
 func ByBudget(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBudget, opts...).ToFunc()
+}
+
+// ByNote orders the results by the note field.
+func ByNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// ByQuote orders the results by the quote field.
+func ByQuote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuote, opts...).ToFunc()
 }
 
 // ByProjectID orders the results by the project_id field.
@@ -384,6 +494,11 @@ func ByProjectID(opts ...sql.OrderTermOption) OrderOption {
 // ByVenueCountryID orders the results by the venue_country_id field.
 func ByVenueCountryID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVenueCountryID, opts...).ToFunc()
+}
+
+// ByRequesterID orders the results by the requester_id field.
+func ByRequesterID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRequesterID, opts...).ToFunc()
 }
 
 // ByProjectField orders the results by project field.
@@ -439,6 +554,27 @@ func ByConsultantsCount(opts ...sql.OrderTermOption) OrderOption {
 func ByConsultants(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newConsultantsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByRequesterField orders the results by requester field.
+func ByRequesterField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRequesterStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByOrganizersCount orders the results by organizers count.
+func ByOrganizersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganizersStep(), opts...)
+	}
+}
+
+// ByOrganizers orders the results by organizers terms.
+func ByOrganizers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganizersStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -512,6 +648,20 @@ func ByConsultantLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByOrganizerLinksCount orders the results by organizer_links count.
+func ByOrganizerLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganizerLinksStep(), opts...)
+	}
+}
+
+// ByOrganizerLinks orders the results by organizer_links terms.
+func ByOrganizerLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganizerLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByPartnerLinksCount orders the results by partner_links count.
 func ByPartnerLinksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -574,6 +724,20 @@ func newConsultantsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2M, false, ConsultantsTable, ConsultantsPrimaryKey...),
 	)
 }
+func newRequesterStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RequesterInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, RequesterTable, RequesterColumn),
+	)
+}
+func newOrganizersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganizersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, OrganizersTable, OrganizersPrimaryKey...),
+	)
+}
 func newPartnersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -607,6 +771,13 @@ func newConsultantLinksStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ConsultantLinksInverseTable, ConsultantLinksColumn),
 		sqlgraph.Edge(sqlgraph.O2M, true, ConsultantLinksTable, ConsultantLinksColumn),
+	)
+}
+func newOrganizerLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganizerLinksInverseTable, OrganizerLinksColumn),
+		sqlgraph.Edge(sqlgraph.O2M, true, OrganizerLinksTable, OrganizerLinksColumn),
 	)
 }
 func newPartnerLinksStep() *sqlgraph.Step {
@@ -677,3 +848,17 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+var (
+	// schematype.DatePrecision must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*schematype.DatePrecision)(nil)
+	// schematype.DatePrecision must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*schematype.DatePrecision)(nil)
+)
+
+var (
+	// schematype.DatePrecision must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*schematype.DatePrecision)(nil)
+	// schematype.DatePrecision must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*schematype.DatePrecision)(nil)
+)

@@ -4,6 +4,7 @@ package activity
 
 import (
 	"sscgraph/ent/predicate"
+	"sscgraph/ent/schema/schematype"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -100,9 +101,24 @@ func Participants(v int) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldParticipants, v))
 }
 
+// ParticipantsApproximate applies equality check predicate on the "participants_approximate" field. It's identical to ParticipantsApproximateEQ.
+func ParticipantsApproximate(v bool) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldParticipantsApproximate, v))
+}
+
 // Budget applies equality check predicate on the "budget" field. It's identical to BudgetEQ.
 func Budget(v float64) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldBudget, v))
+}
+
+// Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
+func Note(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldNote, v))
+}
+
+// Quote applies equality check predicate on the "quote" field. It's identical to QuoteEQ.
+func Quote(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldQuote, v))
 }
 
 // ProjectID applies equality check predicate on the "project_id" field. It's identical to ProjectIDEQ.
@@ -113,6 +129,11 @@ func ProjectID(v int) predicate.Activity {
 // VenueCountryID applies equality check predicate on the "venue_country_id" field. It's identical to VenueCountryIDEQ.
 func VenueCountryID(v int) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldVenueCountryID, v))
+}
+
+// RequesterID applies equality check predicate on the "requester_id" field. It's identical to RequesterIDEQ.
+func RequesterID(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldRequesterID, v))
 }
 
 // DemoEQ applies the EQ predicate on the "demo" field.
@@ -440,6 +461,46 @@ func StartDateLTE(v time.Time) predicate.Activity {
 	return predicate.Activity(sql.FieldLTE(FieldStartDate, v))
 }
 
+// StartDateIsNil applies the IsNil predicate on the "start_date" field.
+func StartDateIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldStartDate))
+}
+
+// StartDateNotNil applies the NotNil predicate on the "start_date" field.
+func StartDateNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldStartDate))
+}
+
+// StartDatePrecisionEQ applies the EQ predicate on the "start_date_precision" field.
+func StartDatePrecisionEQ(v schematype.DatePrecision) predicate.Activity {
+	vc := v
+	return predicate.Activity(sql.FieldEQ(FieldStartDatePrecision, vc))
+}
+
+// StartDatePrecisionNEQ applies the NEQ predicate on the "start_date_precision" field.
+func StartDatePrecisionNEQ(v schematype.DatePrecision) predicate.Activity {
+	vc := v
+	return predicate.Activity(sql.FieldNEQ(FieldStartDatePrecision, vc))
+}
+
+// StartDatePrecisionIn applies the In predicate on the "start_date_precision" field.
+func StartDatePrecisionIn(vs ...schematype.DatePrecision) predicate.Activity {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Activity(sql.FieldIn(FieldStartDatePrecision, v...))
+}
+
+// StartDatePrecisionNotIn applies the NotIn predicate on the "start_date_precision" field.
+func StartDatePrecisionNotIn(vs ...schematype.DatePrecision) predicate.Activity {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Activity(sql.FieldNotIn(FieldStartDatePrecision, v...))
+}
+
 // EndDateEQ applies the EQ predicate on the "end_date" field.
 func EndDateEQ(v time.Time) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldEndDate, v))
@@ -478,6 +539,46 @@ func EndDateLT(v time.Time) predicate.Activity {
 // EndDateLTE applies the LTE predicate on the "end_date" field.
 func EndDateLTE(v time.Time) predicate.Activity {
 	return predicate.Activity(sql.FieldLTE(FieldEndDate, v))
+}
+
+// EndDateIsNil applies the IsNil predicate on the "end_date" field.
+func EndDateIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldEndDate))
+}
+
+// EndDateNotNil applies the NotNil predicate on the "end_date" field.
+func EndDateNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldEndDate))
+}
+
+// EndDatePrecisionEQ applies the EQ predicate on the "end_date_precision" field.
+func EndDatePrecisionEQ(v schematype.DatePrecision) predicate.Activity {
+	vc := v
+	return predicate.Activity(sql.FieldEQ(FieldEndDatePrecision, vc))
+}
+
+// EndDatePrecisionNEQ applies the NEQ predicate on the "end_date_precision" field.
+func EndDatePrecisionNEQ(v schematype.DatePrecision) predicate.Activity {
+	vc := v
+	return predicate.Activity(sql.FieldNEQ(FieldEndDatePrecision, vc))
+}
+
+// EndDatePrecisionIn applies the In predicate on the "end_date_precision" field.
+func EndDatePrecisionIn(vs ...schematype.DatePrecision) predicate.Activity {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Activity(sql.FieldIn(FieldEndDatePrecision, v...))
+}
+
+// EndDatePrecisionNotIn applies the NotIn predicate on the "end_date_precision" field.
+func EndDatePrecisionNotIn(vs ...schematype.DatePrecision) predicate.Activity {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Activity(sql.FieldNotIn(FieldEndDatePrecision, v...))
 }
 
 // VenueCityEQ applies the EQ predicate on the "venue_city" field.
@@ -670,6 +771,26 @@ func ParticipantsLTE(v int) predicate.Activity {
 	return predicate.Activity(sql.FieldLTE(FieldParticipants, v))
 }
 
+// ParticipantsIsNil applies the IsNil predicate on the "participants" field.
+func ParticipantsIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldParticipants))
+}
+
+// ParticipantsNotNil applies the NotNil predicate on the "participants" field.
+func ParticipantsNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldParticipants))
+}
+
+// ParticipantsApproximateEQ applies the EQ predicate on the "participants_approximate" field.
+func ParticipantsApproximateEQ(v bool) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldParticipantsApproximate, v))
+}
+
+// ParticipantsApproximateNEQ applies the NEQ predicate on the "participants_approximate" field.
+func ParticipantsApproximateNEQ(v bool) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldParticipantsApproximate, v))
+}
+
 // BudgetEQ applies the EQ predicate on the "budget" field.
 func BudgetEQ(v float64) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldBudget, v))
@@ -718,6 +839,156 @@ func BudgetIsNil() predicate.Activity {
 // BudgetNotNil applies the NotNil predicate on the "budget" field.
 func BudgetNotNil() predicate.Activity {
 	return predicate.Activity(sql.FieldNotNull(FieldBudget))
+}
+
+// NoteEQ applies the EQ predicate on the "note" field.
+func NoteEQ(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldNote, v))
+}
+
+// NoteNEQ applies the NEQ predicate on the "note" field.
+func NoteNEQ(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldNote, v))
+}
+
+// NoteIn applies the In predicate on the "note" field.
+func NoteIn(vs ...string) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldNote, vs...))
+}
+
+// NoteNotIn applies the NotIn predicate on the "note" field.
+func NoteNotIn(vs ...string) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldNote, vs...))
+}
+
+// NoteGT applies the GT predicate on the "note" field.
+func NoteGT(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldGT(FieldNote, v))
+}
+
+// NoteGTE applies the GTE predicate on the "note" field.
+func NoteGTE(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldGTE(FieldNote, v))
+}
+
+// NoteLT applies the LT predicate on the "note" field.
+func NoteLT(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldLT(FieldNote, v))
+}
+
+// NoteLTE applies the LTE predicate on the "note" field.
+func NoteLTE(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldLTE(FieldNote, v))
+}
+
+// NoteContains applies the Contains predicate on the "note" field.
+func NoteContains(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldContains(FieldNote, v))
+}
+
+// NoteHasPrefix applies the HasPrefix predicate on the "note" field.
+func NoteHasPrefix(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldHasPrefix(FieldNote, v))
+}
+
+// NoteHasSuffix applies the HasSuffix predicate on the "note" field.
+func NoteHasSuffix(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldHasSuffix(FieldNote, v))
+}
+
+// NoteIsNil applies the IsNil predicate on the "note" field.
+func NoteIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldNote))
+}
+
+// NoteNotNil applies the NotNil predicate on the "note" field.
+func NoteNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldNote))
+}
+
+// NoteEqualFold applies the EqualFold predicate on the "note" field.
+func NoteEqualFold(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEqualFold(FieldNote, v))
+}
+
+// NoteContainsFold applies the ContainsFold predicate on the "note" field.
+func NoteContainsFold(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldContainsFold(FieldNote, v))
+}
+
+// QuoteEQ applies the EQ predicate on the "quote" field.
+func QuoteEQ(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldQuote, v))
+}
+
+// QuoteNEQ applies the NEQ predicate on the "quote" field.
+func QuoteNEQ(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldQuote, v))
+}
+
+// QuoteIn applies the In predicate on the "quote" field.
+func QuoteIn(vs ...string) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldQuote, vs...))
+}
+
+// QuoteNotIn applies the NotIn predicate on the "quote" field.
+func QuoteNotIn(vs ...string) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldQuote, vs...))
+}
+
+// QuoteGT applies the GT predicate on the "quote" field.
+func QuoteGT(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldGT(FieldQuote, v))
+}
+
+// QuoteGTE applies the GTE predicate on the "quote" field.
+func QuoteGTE(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldGTE(FieldQuote, v))
+}
+
+// QuoteLT applies the LT predicate on the "quote" field.
+func QuoteLT(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldLT(FieldQuote, v))
+}
+
+// QuoteLTE applies the LTE predicate on the "quote" field.
+func QuoteLTE(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldLTE(FieldQuote, v))
+}
+
+// QuoteContains applies the Contains predicate on the "quote" field.
+func QuoteContains(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldContains(FieldQuote, v))
+}
+
+// QuoteHasPrefix applies the HasPrefix predicate on the "quote" field.
+func QuoteHasPrefix(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldHasPrefix(FieldQuote, v))
+}
+
+// QuoteHasSuffix applies the HasSuffix predicate on the "quote" field.
+func QuoteHasSuffix(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldHasSuffix(FieldQuote, v))
+}
+
+// QuoteIsNil applies the IsNil predicate on the "quote" field.
+func QuoteIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldQuote))
+}
+
+// QuoteNotNil applies the NotNil predicate on the "quote" field.
+func QuoteNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldQuote))
+}
+
+// QuoteEqualFold applies the EqualFold predicate on the "quote" field.
+func QuoteEqualFold(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldEqualFold(FieldQuote, v))
+}
+
+// QuoteContainsFold applies the ContainsFold predicate on the "quote" field.
+func QuoteContainsFold(v string) predicate.Activity {
+	return predicate.Activity(sql.FieldContainsFold(FieldQuote, v))
 }
 
 // ProjectIDEQ applies the EQ predicate on the "project_id" field.
@@ -778,6 +1049,36 @@ func VenueCountryIDIsNil() predicate.Activity {
 // VenueCountryIDNotNil applies the NotNil predicate on the "venue_country_id" field.
 func VenueCountryIDNotNil() predicate.Activity {
 	return predicate.Activity(sql.FieldNotNull(FieldVenueCountryID))
+}
+
+// RequesterIDEQ applies the EQ predicate on the "requester_id" field.
+func RequesterIDEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldRequesterID, v))
+}
+
+// RequesterIDNEQ applies the NEQ predicate on the "requester_id" field.
+func RequesterIDNEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldRequesterID, v))
+}
+
+// RequesterIDIn applies the In predicate on the "requester_id" field.
+func RequesterIDIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldRequesterID, vs...))
+}
+
+// RequesterIDNotIn applies the NotIn predicate on the "requester_id" field.
+func RequesterIDNotIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldRequesterID, vs...))
+}
+
+// RequesterIDIsNil applies the IsNil predicate on the "requester_id" field.
+func RequesterIDIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldRequesterID))
+}
+
+// RequesterIDNotNil applies the NotNil predicate on the "requester_id" field.
+func RequesterIDNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldRequesterID))
 }
 
 // HasProject applies the HasEdge predicate on the "project" edge.
@@ -924,6 +1225,61 @@ func HasConsultantsWith(preds ...predicate.Consultant) predicate.Activity {
 	})
 }
 
+// HasRequester applies the HasEdge predicate on the "requester" edge.
+func HasRequester() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, RequesterTable, RequesterColumn),
+		))
+	})
+}
+
+// HasRequesterWith applies the HasEdge predicate on the "requester" edge with a given conditions (other predicates).
+func HasRequesterWith(preds ...predicate.Organization) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newRequesterStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganizers applies the HasEdge predicate on the "organizers" edge.
+func HasOrganizers() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OrganizersTable)
+		from := OrganizersPrimaryKey[0]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
+	})
+}
+
+// HasOrganizersWith applies the HasEdge predicate on the "organizers" edge with a given conditions (other predicates).
+func HasOrganizersWith(preds ...predicate.Organization) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OrganizersTable)
+		target := b.Table(OrganizersInverseTable)
+		from, to := OrganizersPrimaryKey[0], OrganizersPrimaryKey[1]
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
+	})
+}
+
 // HasPartners applies the HasEdge predicate on the "partners" edge.
 func HasPartners() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
@@ -1048,6 +1404,27 @@ func HasConsultantLinks() predicate.Activity {
 func HasConsultantLinksWith(preds ...predicate.ActivityConsultant) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
 		sqlgraph.HasNeighborsWith(s, newConsultantLinksStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganizerLinks applies the HasEdge predicate on the "organizer_links" edge.
+func HasOrganizerLinks() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, OrganizerLinksTable, OrganizerLinksColumn),
+		))
+	})
+}
+
+// HasOrganizerLinksWith applies the HasEdge predicate on the "organizer_links" edge with a given conditions (other predicates).
+func HasOrganizerLinksWith(preds ...predicate.ActivityOrganizer) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newOrganizerLinksStep(), func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
 			}

@@ -56,6 +56,18 @@ func (f ActivityConsultantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityConsultantMutation", m)
 }
 
+// The ActivityOrganizerFunc type is an adapter to allow the use of ordinary
+// function as ActivityOrganizer mutator.
+type ActivityOrganizerFunc func(context.Context, *ent.ActivityOrganizerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityOrganizerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityOrganizerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityOrganizerMutation", m)
+}
+
 // The ActivityPartnerFunc type is an adapter to allow the use of ordinary
 // function as ActivityPartner mutator.
 type ActivityPartnerFunc func(context.Context, *ent.ActivityPartnerMutation) (ent.Value, error)

@@ -49,16 +49,23 @@ var (
 		{Name: "ref", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 		{Name: "title", Type: field.TypeString, Size: 500},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR"}},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT"}},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PLANNED", "ONGOING", "COMPLETED", "CANCELLED"}},
-		{Name: "start_date", Type: field.TypeTime},
-		{Name: "end_date", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR", "OTHER"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT", "MEETING", "OTHER"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PLANNED", "ONGOING", "COMPLETED", "CANCELLED", "UNKNOWN"}},
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "start_date_precision", Type: field.TypeEnum, Enums: []string{"DAY", "MONTH", "YEAR"}, Default: "DAY"},
+		{Name: "end_date", Type: field.TypeTime, Nullable: true},
+		{Name: "end_date_precision", Type: field.TypeEnum, Enums: []string{"DAY", "MONTH", "YEAR"}, Default: "DAY"},
 		{Name: "venue_city", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "language", Type: field.TypeString, Nullable: true, Size: 2},
-		{Name: "participants", Type: field.TypeInt, Default: 0},
+		{Name: "participants", Type: field.TypeInt, Nullable: true},
+		{Name: "participants_approximate", Type: field.TypeBool, Default: false},
 		{Name: "budget", Type: field.TypeFloat64, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "quote", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "sources", Type: field.TypeJSON, Default: "[]"},
 		{Name: "venue_country_id", Type: field.TypeInt, Nullable: true},
+		{Name: "requester_id", Type: field.TypeInt, Nullable: true},
 		{Name: "project_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ActivitiesTable holds the schema information for the "activities" table.
@@ -69,13 +76,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "activities_countries_hosted_activities",
-				Columns:    []*schema.Column{ActivitiesColumns[14]},
+				Columns:    []*schema.Column{ActivitiesColumns[20]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
+				Symbol:     "activities_organizations_requested_activities",
+				Columns:    []*schema.Column{ActivitiesColumns[21]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "activities_projects_activities",
-				Columns:    []*schema.Column{ActivitiesColumns[15]},
+				Columns:    []*schema.Column{ActivitiesColumns[22]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -84,7 +97,7 @@ var (
 			{
 				Name:    "activity_project_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[15], ActivitiesColumns[8]},
+				Columns: []*schema.Column{ActivitiesColumns[22], ActivitiesColumns[8]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						ActivitiesColumns[8].Name: true,
@@ -94,7 +107,7 @@ var (
 			{
 				Name:    "activity_venue_country_id_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[14], ActivitiesColumns[8]},
+				Columns: []*schema.Column{ActivitiesColumns[20], ActivitiesColumns[8]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						ActivitiesColumns[8].Name: true,
@@ -115,6 +128,11 @@ var (
 				Name:    "activity_status",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[7]},
+			},
+			{
+				Name:    "activity_requester_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivitiesColumns[21]},
 			},
 		},
 	}
@@ -200,6 +218,49 @@ var (
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						ActivityConsultantsColumns[0].Name: true,
+					},
+				},
+			},
+		},
+	}
+	// ActivityOrganizersColumns holds the columns for the "activity_organizers" table.
+	ActivityOrganizersColumns = []*schema.Column{
+		{Name: "start_date", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// ActivityOrganizersTable holds the schema information for the "activity_organizers" table.
+	ActivityOrganizersTable = &schema.Table{
+		Name:       "activity_organizers",
+		Columns:    ActivityOrganizersColumns,
+		PrimaryKey: []*schema.Column{ActivityOrganizersColumns[1], ActivityOrganizersColumns[2]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_organizers_activity_id",
+				Columns:    []*schema.Column{ActivityOrganizersColumns[1]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_organizers_organization_id",
+				Columns:    []*schema.Column{ActivityOrganizersColumns[2]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activity_organizers_organization_id_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityOrganizersColumns[2], ActivityOrganizersColumns[1]},
+			},
+			{
+				Name:    "activity_organizers_organization_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityOrganizersColumns[2], ActivityOrganizersColumns[0], ActivityOrganizersColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ActivityOrganizersColumns[0].Name: true,
 					},
 				},
 			},
@@ -794,6 +855,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 300},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER"}},
 		{Name: "website", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "sources", Type: field.TypeJSON, Default: "[]"},
 		{Name: "country_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
@@ -804,7 +866,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_countries_organizations",
-				Columns:    []*schema.Column{OrganizationsColumns[6]},
+				Columns:    []*schema.Column{OrganizationsColumns[7]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -813,7 +875,7 @@ var (
 			{
 				Name:    "organization_country_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrganizationsColumns[6]},
+				Columns: []*schema.Column{OrganizationsColumns[7]},
 			},
 			{
 				Name:    "organization_name",
@@ -855,6 +917,7 @@ var (
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "sources", Type: field.TypeJSON, Default: "[]"},
 		{Name: "demo", Type: field.TypeBool, Default: false},
+		{Name: "facts", Type: field.TypeJSON, Default: "[]"},
 	}
 	// ProjectsTable holds the schema information for the "projects" table.
 	ProjectsTable = &schema.Table{
@@ -1065,6 +1128,7 @@ var (
 		ActivitiesTable,
 		ActivityBeneficiaryCountriesTable,
 		ActivityConsultantsTable,
+		ActivityOrganizersTable,
 		ActivityPartnersTable,
 		ActivityProviderCountriesTable,
 		ActivityTopicsTable,
@@ -1099,7 +1163,8 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	ActivitiesTable.ForeignKeys[0].RefTable = CountriesTable
-	ActivitiesTable.ForeignKeys[1].RefTable = ProjectsTable
+	ActivitiesTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ActivitiesTable.ForeignKeys[2].RefTable = ProjectsTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -1114,6 +1179,12 @@ func init() {
 	ActivityConsultantsTable.Annotation = &entsql.Annotation{
 		Table:          "activity_consultants",
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	ActivityOrganizersTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityOrganizersTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ActivityOrganizersTable.Annotation = &entsql.Annotation{
+		Table:          "activity_organizers",
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	ActivityPartnersTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityPartnersTable.ForeignKeys[1].RefTable = OrganizationsTable

@@ -27,6 +27,8 @@ const (
 	FieldKind = "kind"
 	// FieldWebsite holds the string denoting the website field in the database.
 	FieldWebsite = "website"
+	// FieldSources holds the string denoting the sources field in the database.
+	FieldSources = "sources"
 	// EdgeCountry holds the string denoting the country edge name in mutations.
 	EdgeCountry = "country"
 	// EdgeOffers holds the string denoting the offers edge name in mutations.
@@ -35,6 +37,10 @@ const (
 	EdgeNeeds = "needs"
 	// EdgeActivities holds the string denoting the activities edge name in mutations.
 	EdgeActivities = "activities"
+	// EdgeOrganizedActivities holds the string denoting the organized_activities edge name in mutations.
+	EdgeOrganizedActivities = "organized_activities"
+	// EdgeRequestedActivities holds the string denoting the requested_activities edge name in mutations.
+	EdgeRequestedActivities = "requested_activities"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 	// CountryTable is the table that holds the country relation/edge.
@@ -63,6 +69,18 @@ const (
 	// ActivitiesInverseTable is the table name for the Activity entity.
 	// It exists in this package in order to avoid circular dependency with the "activity" package.
 	ActivitiesInverseTable = "activities"
+	// OrganizedActivitiesTable is the table that holds the organized_activities relation/edge. The primary key declared below.
+	OrganizedActivitiesTable = "activity_organizers"
+	// OrganizedActivitiesInverseTable is the table name for the Activity entity.
+	// It exists in this package in order to avoid circular dependency with the "activity" package.
+	OrganizedActivitiesInverseTable = "activities"
+	// RequestedActivitiesTable is the table that holds the requested_activities relation/edge.
+	RequestedActivitiesTable = "activities"
+	// RequestedActivitiesInverseTable is the table name for the Activity entity.
+	// It exists in this package in order to avoid circular dependency with the "activity" package.
+	RequestedActivitiesInverseTable = "activities"
+	// RequestedActivitiesColumn is the table column denoting the requested_activities relation/edge.
+	RequestedActivitiesColumn = "requester_id"
 )
 
 // Columns holds all SQL columns for organization fields.
@@ -73,6 +91,7 @@ var Columns = []string{
 	FieldName,
 	FieldKind,
 	FieldWebsite,
+	FieldSources,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "organizations"
@@ -85,6 +104,9 @@ var (
 	// ActivitiesPrimaryKey and ActivitiesColumn2 are the table columns denoting the
 	// primary key for the activities relation (M2M).
 	ActivitiesPrimaryKey = []string{"activity_id", "organization_id"}
+	// OrganizedActivitiesPrimaryKey and OrganizedActivitiesColumn2 are the table columns denoting the
+	// primary key for the organized_activities relation (M2M).
+	OrganizedActivitiesPrimaryKey = []string{"activity_id", "organization_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -118,6 +140,8 @@ var (
 	NameValidator func(string) error
 	// WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
 	WebsiteValidator func(string) error
+	// DefaultSources holds the default value on creation for the "sources" field.
+	DefaultSources []string
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -230,6 +254,34 @@ func ByActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByOrganizedActivitiesCount orders the results by organized_activities count.
+func ByOrganizedActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganizedActivitiesStep(), opts...)
+	}
+}
+
+// ByOrganizedActivities orders the results by organized_activities terms.
+func ByOrganizedActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganizedActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByRequestedActivitiesCount orders the results by requested_activities count.
+func ByRequestedActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRequestedActivitiesStep(), opts...)
+	}
+}
+
+// ByRequestedActivities orders the results by requested_activities terms.
+func ByRequestedActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRequestedActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newCountryStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -256,6 +308,20 @@ func newActivitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ActivitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, ActivitiesTable, ActivitiesPrimaryKey...),
+	)
+}
+func newOrganizedActivitiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganizedActivitiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, OrganizedActivitiesTable, OrganizedActivitiesPrimaryKey...),
+	)
+}
+func newRequestedActivitiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RequestedActivitiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, RequestedActivitiesTable, RequestedActivitiesColumn),
 	)
 }
 

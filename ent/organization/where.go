@@ -417,6 +417,62 @@ func HasActivitiesWith(preds ...predicate.Activity) predicate.Organization {
 	})
 }
 
+// HasOrganizedActivities applies the HasEdge predicate on the "organized_activities" edge.
+func HasOrganizedActivities() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/has (ent/template/fastpaths.tmpl)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OrganizedActivitiesTable)
+		from := OrganizedActivitiesPrimaryKey[1]
+		s.Where(sql.Exists(b.Select(join.C(from)).From(join).
+			Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))))
+	})
+}
+
+// HasOrganizedActivitiesWith applies the HasEdge predicate on the "organized_activities" edge with a given conditions (other predicates).
+func HasOrganizedActivitiesWith(preds ...predicate.Activity) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		// sscgraph:override dialect/sql/predicate/edge/haswith (ent/template/fastpaths.tmpl)
+		b := sql.Dialect(s.Dialect())
+		join := b.Table(OrganizedActivitiesTable)
+		target := b.Table(OrganizedActivitiesInverseTable)
+		from, to := OrganizedActivitiesPrimaryKey[0], OrganizedActivitiesPrimaryKey[1]
+		from, to = to, from
+		// The target's predicates qualify their columns with the target
+		// table, so they go on a selector over it; the join table is
+		// joined in and correlated with the outer row.
+		matches := b.Select(target.C(FieldID)).From(target)
+		matches.WithContext(s.Context())
+		for _, p := range preds {
+			p(matches)
+		}
+		matches.Join(join).On(join.C(to), target.C(FieldID))
+		matches.Where(sql.ColumnsEQ(join.C(from), s.C(FieldID)))
+		s.Where(sql.Exists(matches))
+	})
+}
+
+// HasRequestedActivities applies the HasEdge predicate on the "requested_activities" edge.
+func HasRequestedActivities() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		sqlgraph.HasNeighbors(s, sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, RequestedActivitiesTable, RequestedActivitiesColumn),
+		))
+	})
+}
+
+// HasRequestedActivitiesWith applies the HasEdge predicate on the "requested_activities" edge with a given conditions (other predicates).
+func HasRequestedActivitiesWith(preds ...predicate.Activity) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newRequestedActivitiesStep(), func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Organization) predicate.Organization {
 	return predicate.Organization(sql.AndPredicates(predicates...))

@@ -18,6 +18,9 @@ type ActivityBeneficiary func(*sql.Selector)
 // ActivityConsultant is the predicate function for activityconsultant builders.
 type ActivityConsultant func(*sql.Selector)
 
+// ActivityOrganizer is the predicate function for activityorganizer builders.
+type ActivityOrganizer func(*sql.Selector)
+
 // ActivityPartner is the predicate function for activitypartner builders.
 type ActivityPartner func(*sql.Selector)
 

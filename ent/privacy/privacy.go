@@ -207,6 +207,30 @@ func (f ActivityConsultantMutationRuleFunc) EvalMutation(ctx context.Context, m 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityConsultantMutation", m)
 }
 
+// The ActivityOrganizerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActivityOrganizerQueryRuleFunc func(context.Context, *ent.ActivityOrganizerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActivityOrganizerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActivityOrganizerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActivityOrganizerQuery", q)
+}
+
+// The ActivityOrganizerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActivityOrganizerMutationRuleFunc func(context.Context, *ent.ActivityOrganizerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActivityOrganizerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActivityOrganizerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActivityOrganizerMutation", m)
+}
+
 // The ActivityPartnerQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ActivityPartnerQueryRuleFunc func(context.Context, *ent.ActivityPartnerQuery) error
@@ -730,6 +754,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ActivityConsultantQuery:
 		return q.Filter(), nil
+	case *ent.ActivityOrganizerQuery:
+		return q.Filter(), nil
 	case *ent.ActivityPartnerQuery:
 		return q.Filter(), nil
 	case *ent.ActivityProviderQuery:
@@ -784,6 +810,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ActivityBeneficiaryMutation:
 		return m.Filter(), nil
 	case *ent.ActivityConsultantMutation:
+		return m.Filter(), nil
+	case *ent.ActivityOrganizerMutation:
 		return m.Filter(), nil
 	case *ent.ActivityPartnerMutation:
 		return m.Filter(), nil

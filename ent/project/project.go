@@ -5,6 +5,7 @@ package project
 import (
 	"fmt"
 	"io"
+	"sscgraph/ent/schema/schematype"
 	"strconv"
 
 	"entgo.io/ent"
@@ -39,6 +40,8 @@ const (
 	FieldSources = "sources"
 	// FieldDemo holds the string denoting the demo field in the database.
 	FieldDemo = "demo"
+	// FieldFacts holds the string denoting the facts field in the database.
+	FieldFacts = "facts"
 	// EdgeRecommendations holds the string denoting the recommendations edge name in mutations.
 	EdgeRecommendations = "recommendations"
 	// EdgeCountries holds the string denoting the countries edge name in mutations.
@@ -87,6 +90,7 @@ var Columns = []string{
 	FieldNote,
 	FieldSources,
 	FieldDemo,
+	FieldFacts,
 }
 
 var (
@@ -133,6 +137,8 @@ var (
 	DefaultSources []string
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
+	// DefaultFacts holds the default value on creation for the "facts" field.
+	DefaultFacts []schematype.SourcedFact
 )
 
 // Status defines the type for the "status" enum field.

@@ -21,6 +21,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/schema"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"time"
 
@@ -142,7 +143,7 @@ func init() {
 	// activity.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	activity.DescriptionValidator = activityDescDescription.Validators[0].(func(string) error)
 	// activityDescVenueCity is the schema descriptor for venue_city field.
-	activityDescVenueCity := activityFields[7].Descriptor()
+	activityDescVenueCity := activityFields[9].Descriptor()
 	// activity.VenueCityValidator is a validator for the "venue_city" field. It is called by the builders before save.
 	activity.VenueCityValidator = func() func(string) error {
 		validators := activityDescVenueCity.Validators
@@ -160,19 +161,33 @@ func init() {
 		}
 	}()
 	// activityDescLanguage is the schema descriptor for language field.
-	activityDescLanguage := activityFields[8].Descriptor()
+	activityDescLanguage := activityFields[10].Descriptor()
 	// activity.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
 	activity.LanguageValidator = activityDescLanguage.Validators[0].(func(string) error)
 	// activityDescParticipants is the schema descriptor for participants field.
-	activityDescParticipants := activityFields[9].Descriptor()
-	// activity.DefaultParticipants holds the default value on creation for the participants field.
-	activity.DefaultParticipants = activityDescParticipants.Default.(int)
+	activityDescParticipants := activityFields[11].Descriptor()
 	// activity.ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
 	activity.ParticipantsValidator = activityDescParticipants.Validators[0].(func(int) error)
+	// activityDescParticipantsApproximate is the schema descriptor for participants_approximate field.
+	activityDescParticipantsApproximate := activityFields[12].Descriptor()
+	// activity.DefaultParticipantsApproximate holds the default value on creation for the participants_approximate field.
+	activity.DefaultParticipantsApproximate = activityDescParticipantsApproximate.Default.(bool)
 	// activityDescBudget is the schema descriptor for budget field.
-	activityDescBudget := activityFields[10].Descriptor()
+	activityDescBudget := activityFields[13].Descriptor()
 	// activity.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
 	activity.BudgetValidator = activityDescBudget.Validators[0].(func(float64) error)
+	// activityDescNote is the schema descriptor for note field.
+	activityDescNote := activityFields[14].Descriptor()
+	// activity.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	activity.NoteValidator = activityDescNote.Validators[0].(func(string) error)
+	// activityDescQuote is the schema descriptor for quote field.
+	activityDescQuote := activityFields[15].Descriptor()
+	// activity.QuoteValidator is a validator for the "quote" field. It is called by the builders before save.
+	activity.QuoteValidator = activityDescQuote.Validators[0].(func(string) error)
+	// activityDescSources is the schema descriptor for sources field.
+	activityDescSources := activityFields[16].Descriptor()
+	// activity.DefaultSources holds the default value on creation for the sources field.
+	activity.DefaultSources = activityDescSources.Default.([]string)
 	activitybeneficiaryFields := schema.ActivityBeneficiary{}.Fields()
 	_ = activitybeneficiaryFields
 	// activitybeneficiaryDescParticipants is the schema descriptor for participants field.
@@ -753,6 +768,10 @@ func init() {
 			return nil
 		}
 	}()
+	// organizationDescSources is the schema descriptor for sources field.
+	organizationDescSources := organizationFields[3].Descriptor()
+	// organization.DefaultSources holds the default value on creation for the sources field.
+	organization.DefaultSources = organizationDescSources.Default.([]string)
 	persistedquery.Policy = privacy.NewPolicies(schema.PersistedQuery{})
 	persistedquery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -862,6 +881,10 @@ func init() {
 	projectDescDemo := projectFields[10].Descriptor()
 	// project.DefaultDemo holds the default value on creation for the demo field.
 	project.DefaultDemo = projectDescDemo.Default.(bool)
+	// projectDescFacts is the schema descriptor for facts field.
+	projectDescFacts := projectFields[11].Descriptor()
+	// project.DefaultFacts holds the default value on creation for the facts field.
+	project.DefaultFacts = projectDescFacts.Default.([]schematype.SourcedFact)
 	ratebucket.Policy = privacy.NewPolicies(schema.RateBucket{})
 	ratebucket.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/validate"
 )
 
@@ -32,23 +33,37 @@ func (Activity) Fields() []ent.Field {
 			Comment("What the activity did or will do. At most 20,000 characters.").
 			Optional(),
 		field.Enum("kind").
-			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR").
-			Comment("TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.").
+			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR", "OTHER").
+			Comment("TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Enum("type").
 			Comment("The form of the activity.").
-			Values("TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT").
+			Values("TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT", "MEETING", "OTHER").
 			Annotations(entgql.OrderField("TYPE")),
 		field.Enum("status").
-			Comment("PLANNED, ONGOING, COMPLETED or CANCELLED.").
-			Values("PLANNED", "ONGOING", "COMPLETED", "CANCELLED").
+			Comment("PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).").
+			Values("PLANNED", "ONGOING", "COMPLETED", "CANCELLED", "UNKNOWN").
 			Annotations(entgql.OrderField("STATUS")),
+		// Nillable: a source may give no date at all, and a date nobody
+		// gave is not invented (null, not 1 January).
 		field.Time("start_date").
-			Comment("First day of the activity.").
+			Comment("First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.").
+			Optional().Nillable().
 			Annotations(entgql.OrderField("START_DATE")),
+		field.Enum("start_date_precision").
+			GoType(schematype.DatePrecision("")).
+			Default(string(schematype.DatePrecisionDay)).
+			Comment("How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).").
+			Annotations(entgql.Type("DatePrecision")),
 		field.Time("end_date").
-			Comment("Last day of the activity; never before the start date.").
+			Comment("Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.").
+			Optional().Nillable().
 			Annotations(entgql.OrderField("END_DATE")),
+		field.Enum("end_date_precision").
+			GoType(schematype.DatePrecision("")).
+			Default(string(schematype.DatePrecisionDay)).
+			Comment("How much of endDate the source gives: DAY, MONTH or YEAR.").
+			Annotations(entgql.Type("DatePrecision")),
 		field.String("venue_city").
 			Comment("City where the activity is held; null for studies and tool development. At most 200 characters.").
 			// Nillable so that a NULL city is told from an empty one in
@@ -58,20 +73,41 @@ func (Activity) Fields() []ent.Field {
 		field.String("language").
 			Optional().MaxLen(2).
 			Comment("ISO 639-1 code of the working language."),
+		// Nillable: an unknown count is null, never 0.
 		field.Int("participants").
-			Default(0).Validate(validate.AtLeast(0)).
-			Comment("Number of participants, all beneficiary countries together.").
+			Optional().Nillable().Validate(validate.AtLeast(0)).
+			Comment("Number of participants, all beneficiary countries together; null where no source gives a number.").
 			Annotations(entgql.OrderField("PARTICIPANTS")),
+		field.Bool("participants_approximate").
+			Default(false).
+			Comment("True when the source gives the number of participants as an approximation (\"around 60\", \"some 100\").").
+			Annotations(notInput()),
 		field.Float("budget").
 			Optional().Nillable().Min(0).
 			Comment("Budget in Swiss francs, where known.").
 			Annotations(entgql.OrderField("BUDGET")),
+		field.Text("note").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Optional().
+			Comment("Provenance remarks: what is uncertain, derived or left out, and why. At most 20,000 characters."),
+		field.Text("quote").
+			Validate(validate.MaxRunes(validate.MaxLongText)).
+			Optional().
+			Comment("A short fragment copied from the source that states the facts, as the reference record gives it. At most 20,000 characters."),
+		// Not Optional, so that GraphQL shows [String!]! (an empty list,
+		// never null); the default keeps it out of what creates must give.
+		field.Strings("sources").
+			Default([]string{}).
+			Annotations(entsql.Default("[]")).
+			Comment("What supports the record: public addresses and document symbols. Every real activity has at least one. At most 200 entries of at most 500 characters each."),
 		// The foreign keys of project and venue_country, as fields so
 		// that an index can lead with them (see Indexes); the API shows
 		// the edges.
 		field.Int("project_id").Optional().Nillable().
 			Annotations(entgql.Skip()),
 		field.Int("venue_country_id").Optional().Nillable().
+			Annotations(entgql.Skip()),
+		field.Int("requester_id").Optional().Nillable().
 			Annotations(entgql.Skip()),
 	}
 }
@@ -97,6 +133,13 @@ func (Activity) Edges() []ent.Edge {
 			Through("consultant_links", ActivityConsultant.Type).
 			Comment("Consultants engaged for the activity.").
 			Annotations(connection()),
+		edge.From("requester", Organization.Type).
+			Ref("requested_activities").Unique().Field("requester_id").
+			Comment("Who asked for the activity (the technical-assistance database's requester), where a source names it."),
+		edge.To("organizers", Organization.Type).
+			Through("organizer_links", ActivityOrganizer.Type).
+			Comment("Organizations that organized the activity, as the sources name them; each organization's kind says whether it is an IGO, an IP office or a government.").
+			Annotations(connection()),
 		edge.To("partners", Organization.Type).
 			Through("partner_links", ActivityPartner.Type).
 			Comment("Partner organizations.").
@@ -120,6 +163,7 @@ func (Activity) Indexes() []ent.Index {
 		index.Fields("start_date"),
 		index.Fields("kind", "start_date"),
 		index.Fields("status"),
+		index.Fields("requester_id"),
 	}
 }
 

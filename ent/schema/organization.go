@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -33,6 +34,10 @@ func (Organization) Fields() []ent.Field {
 		field.String("website").
 			Comment("Home page address. At most 500 characters.").
 			Optional().Validate(validate.MaxRunes(500)).MaxRuneLen(500),
+		field.Strings("sources").
+			Default([]string{}).
+			Annotations(entsql.Default("[]")).
+			Comment("What supports the record: public addresses where the organization is named. Every real organization has at least one. At most 200 entries of at most 500 characters each."),
 	}
 }
 
@@ -51,6 +56,13 @@ func (Organization) Edges() []ent.Edge {
 		edge.From("activities", Activity.Type).
 			Ref("partners").
 			Comment("Activities the organization partners in.").
+			Annotations(connection()),
+		edge.From("organized_activities", Activity.Type).
+			Ref("organizers").
+			Comment("Activities the organization organized.").
+			Annotations(connection()),
+		edge.To("requested_activities", Activity.Type).
+			Comment("Activities the organization asked for (their requester).").
 			Annotations(connection()),
 	}
 }

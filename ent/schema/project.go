@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"sscgraph/ent/hook"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/validate"
 )
 
@@ -66,6 +67,12 @@ func (Project) Fields() []ent.Field {
 			Default(false).
 			Comment("True when the record is invented demonstration data, not a fact from the programme's documents.").
 			Annotations(notInput()),
+		// Set by the dataset, not through the API: each fact must come
+		// with its sources, which the inputs could not enforce.
+		field.JSON("facts", []schematype.SourcedFact{}).
+			Default([]schematype.SourcedFact{}).
+			Annotations(entsql.Default("[]"), entgql.Type("[SourcedFact!]"), notInput()).
+			Comment("Figures and statements about the project, each with the sources that give it; where sources disagree (two end years, say), both are here rather than one chosen."),
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"entgo.io/ent"
 
 	gen "sscgraph/ent"
-	"sscgraph/ent/activity"
 	"sscgraph/ent/hook"
 	"sscgraph/ent/privacy"
 	"sscgraph/internal/gid"
@@ -58,34 +57,30 @@ func dateOrder(start, end time.Time, okStart, okEnd bool) error {
 
 func activityRules(next ent.Mutator) ent.Mutator {
 	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (gen.Value, error) {
-		start, okS, err := value(ctx, m, m.StartDate, m.OldStartDate)
+		start, okS, err := dateValue(ctx, m, m.StartDate, m.StartDateCleared, m.OldStartDate)
 		if err != nil {
 			return nil, err
 		}
-		end, okE, err := value(ctx, m, m.EndDate, m.OldEndDate)
+		end, okE, err := dateValue(ctx, m, m.EndDate, m.EndDateCleared, m.OldEndDate)
 		if err != nil {
 			return nil, err
 		}
-		if err := dateOrder(start, end, okS, okE); err != nil {
-			return nil, err
+		if start != nil && end != nil {
+			if err := dateOrder(*start, *end, okS, okE); err != nil {
+				return nil, err
+			}
 		}
 		if lang, ok := m.Language(); ok && lang != "" {
 			if err := validate.Language("language", lang); err != nil {
 				return nil, err
 			}
 		}
-		kind, okK, err := value(ctx, m, m.Kind, m.OldKind)
-		if err != nil {
+		// Provider countries are not required of SOUTH_SOUTH and
+		// TRIANGULAR activities: the programme's own South-South
+		// conferences were organized by the secretariat alone, and a
+		// provider no source names is not invented.
+		if err := activityLists(m); err != nil {
 			return nil, err
-		}
-		if okK && (kind == activity.KindSOUTH_SOUTH || kind == activity.KindTRIANGULAR) {
-			n, err := providerCount(ctx, m)
-			if err != nil {
-				return nil, err
-			}
-			if n == 0 {
-				return nil, validate.Errorf("providerCountryIDs", "a %s activity needs at least one provider country", kind)
-			}
 		}
 		id, one := m.ID()
 		one = one && m.Op().Is(ent.OpUpdateOne)
@@ -122,25 +117,26 @@ func participantsTouched(m *gen.ActivityMutation) bool {
 		len(m.RemovedBeneficiaryCountriesIDs()) > 0 || len(m.BeneficiaryCountriesIDs()) > 0
 }
 
-// providerCount is how many provider countries the activity will have.
-func providerCount(ctx context.Context, m *gen.ActivityMutation) (int, error) {
-	set := map[int]bool{}
-	if id, ok := m.ID(); ok && !m.ProviderCountriesCleared() {
-		ids, err := m.Client().Activity.Query().Where(activity.ID(id)).QueryProviderCountries().IDs(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("reading provider countries: %w", err)
+// dateValue is value for a nillable date: nil when the mutation clears it
+// or no value is known.
+func dateValue(ctx context.Context, m ent.Mutation, set func() (time.Time, bool), cleared func() bool, old func(context.Context) (*time.Time, error)) (*time.Time, bool, error) {
+	if cleared() {
+		return nil, true, nil
+	}
+	return value(ctx, m, nillable(set), old)
+}
+
+// activityLists bounds the activity's sources, set or appended to, as
+// projectLists does a project's.
+func activityLists(m *gen.ActivityMutation) error {
+	for _, items := range []func() ([]string, bool){m.Sources, m.AppendedSources} {
+		if v, ok := items(); ok {
+			if err := validate.ShortList("sources", v); err != nil {
+				return err
+			}
 		}
-		for _, id := range ids {
-			set[id] = true
-		}
 	}
-	for _, id := range m.ProviderCountriesIDs() {
-		set[id] = true
-	}
-	for _, id := range m.RemovedProviderCountriesIDs() {
-		delete(set, id)
-	}
-	return len(set), nil
+	return nil
 }
 
 func projectRules(next ent.Mutator) ent.Mutator {

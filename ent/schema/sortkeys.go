@@ -124,6 +124,7 @@ var (
 	activityTopicJoin = activityJoin("activity_topics", "topic_id", "topic", Topic.Type)
 	consultantJoin    = activityJoin("activity_consultants", "consultant_id", "consultant", Consultant.Type)
 	partnerJoin       = activityJoin("activity_partners", "organization_id", "organization", Organization.Type)
+	organizerJoin     = activityJoin("activity_organizers", "organization_id", "organization", Organization.Type)
 	offerTopicJoin    = offerJoin("match_offer_topics", "topic_id", "topic", Topic.Type)
 	targetCountryJoin = offerJoin("match_offer_target_countries", "country_id", "country", Country.Type)
 	targetRegionJoin  = offerJoin("match_offer_target_regions", "region_id", "region", Region.Type)
@@ -249,3 +250,19 @@ func (OfferTargetRegion) Edges() []ent.Edge { return targetRegionJoin.edges() }
 
 // Indexes of the OfferTargetRegion.
 func (OfferTargetRegion) Indexes() []ent.Index { return targetRegionJoin.indexes() }
+
+// ActivityOrganizer joins an activity and an organization that organized
+// it.
+type ActivityOrganizer struct{ ent.Schema }
+
+// Annotations of the ActivityOrganizer.
+func (ActivityOrganizer) Annotations() []schema.Annotation { return organizerJoin.annotations() }
+
+// Fields of the ActivityOrganizer.
+func (ActivityOrganizer) Fields() []ent.Field { return organizerJoin.fields() }
+
+// Edges of the ActivityOrganizer.
+func (ActivityOrganizer) Edges() []ent.Edge { return organizerJoin.edges() }
+
+// Indexes of the ActivityOrganizer.
+func (ActivityOrganizer) Indexes() []ent.Index { return organizerJoin.indexes() }

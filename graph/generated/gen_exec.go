@@ -22,7 +22,6 @@ import (
 	"sscgraph/ent/topic"
 	"sscgraph/internal/auth"
 	"sscgraph/internal/gid"
-	"sscgraph/internal/gqlexec"
 	"sscgraph/internal/lang"
 	"sscgraph/internal/limits"
 	"sscgraph/internal/matching"
@@ -96,28 +95,36 @@ type ComplexityRoot struct {
 	}
 
 	Activity struct {
-		Beneficiaries        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
-		BeneficiaryCountries func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Budget               func(childComplexity int) int
-		Consultants          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
-		Demo                 func(childComplexity int) int
-		Description          func(childComplexity int) int
-		EndDate              func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		Kind                 func(childComplexity int) int
-		Language             func(childComplexity int) int
-		Participants         func(childComplexity int) int
-		Partners             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Project              func(childComplexity int) int
-		ProviderCountries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Ref                  func(childComplexity int) int
-		StartDate            func(childComplexity int) int
-		Status               func(childComplexity int) int
-		Title                func(childComplexity int) int
-		Topics               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
-		Type                 func(childComplexity int) int
-		VenueCity            func(childComplexity int) int
-		VenueCountry         func(childComplexity int) int
+		Beneficiaries           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		BeneficiaryCountries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Budget                  func(childComplexity int) int
+		Consultants             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConsultantOrder, where *ent.ConsultantWhereInput) int
+		Demo                    func(childComplexity int) int
+		Description             func(childComplexity int) int
+		EndDate                 func(childComplexity int) int
+		EndDatePrecision        func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Kind                    func(childComplexity int) int
+		Language                func(childComplexity int) int
+		Note                    func(childComplexity int) int
+		Organizers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Participants            func(childComplexity int) int
+		ParticipantsApproximate func(childComplexity int) int
+		Partners                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Project                 func(childComplexity int) int
+		ProviderCountries       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Quote                   func(childComplexity int) int
+		Ref                     func(childComplexity int) int
+		Requester               func(childComplexity int) int
+		Sources                 func(childComplexity int) int
+		StartDate               func(childComplexity int) int
+		StartDatePrecision      func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		Topics                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
+		Type                    func(childComplexity int) int
+		VenueCity               func(childComplexity int) int
+		VenueCountry            func(childComplexity int) int
 	}
 
 	ActivityBucket struct {
@@ -518,16 +525,19 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Activities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		Country    func(childComplexity int) int
-		Demo       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Needs      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
-		Offers     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
-		Ref        func(childComplexity int) int
-		Website    func(childComplexity int) int
+		Activities          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Country             func(childComplexity int) int
+		Demo                func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Needs               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
+		Offers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
+		OrganizedActivities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Ref                 func(childComplexity int) int
+		RequestedActivities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Sources             func(childComplexity int) int
+		Website             func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -556,6 +566,7 @@ type ComplexityRoot struct {
 		Demo            func(childComplexity int) int
 		Documents       func(childComplexity int) int
 		EndDate         func(childComplexity int) int
+		Facts           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Note            func(childComplexity int) int
 		Recommendations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecommendationOrder, where *ent.RecommendationWhereInput) int
@@ -689,6 +700,13 @@ type ComplexityRoot struct {
 	SearchHitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SourcedFact struct {
+		Figure    func(childComplexity int) int
+		Period    func(childComplexity int) int
+		Sources   func(childComplexity int) int
+		Statement func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -1005,6 +1023,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.EndDate(childComplexity), true
+	case "Activity.endDatePrecision":
+		if e.ComplexityRoot.Activity.EndDatePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.EndDatePrecision(childComplexity), true
 	case "Activity.id":
 		if e.ComplexityRoot.Activity.ID == nil {
 			break
@@ -1023,12 +1047,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Language(childComplexity), true
+	case "Activity.note":
+		if e.ComplexityRoot.Activity.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Note(childComplexity), true
+	case "Activity.organizers":
+		if e.ComplexityRoot.Activity.Organizers == nil {
+			break
+		}
+
+		args, err := ec.field_Activity_organizers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Activity.Organizers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
 	case "Activity.participants":
 		if e.ComplexityRoot.Activity.Participants == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Activity.Participants(childComplexity), true
+	case "Activity.participantsApproximate":
+		if e.ComplexityRoot.Activity.ParticipantsApproximate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.ParticipantsApproximate(childComplexity), true
 	case "Activity.partners":
 		if e.ComplexityRoot.Activity.Partners == nil {
 			break
@@ -1057,18 +1104,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ProviderCountries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CountryOrder), args["where"].(*ent.CountryWhereInput)), true
+	case "Activity.quote":
+		if e.ComplexityRoot.Activity.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Quote(childComplexity), true
 	case "Activity.ref":
 		if e.ComplexityRoot.Activity.Ref == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Activity.Ref(childComplexity), true
+	case "Activity.requester":
+		if e.ComplexityRoot.Activity.Requester == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Requester(childComplexity), true
+	case "Activity.sources":
+		if e.ComplexityRoot.Activity.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Sources(childComplexity), true
 	case "Activity.startDate":
 		if e.ComplexityRoot.Activity.StartDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Activity.StartDate(childComplexity), true
+	case "Activity.startDatePrecision":
+		if e.ComplexityRoot.Activity.StartDatePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.StartDatePrecision(childComplexity), true
 	case "Activity.status":
 		if e.ComplexityRoot.Activity.Status == nil {
 			break
@@ -3047,12 +3118,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Offers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MatchOfferOrder), args["where"].(*ent.MatchOfferWhereInput)), true
+	case "Organization.organizedActivities":
+		if e.ComplexityRoot.Organization.OrganizedActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_organizedActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.OrganizedActivities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
 	case "Organization.ref":
 		if e.ComplexityRoot.Organization.Ref == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organization.Ref(childComplexity), true
+	case "Organization.requestedActivities":
+		if e.ComplexityRoot.Organization.RequestedActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_requestedActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.RequestedActivities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
+	case "Organization.sources":
+		if e.ComplexityRoot.Organization.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Sources(childComplexity), true
 	case "Organization.website":
 		if e.ComplexityRoot.Organization.Website == nil {
 			break
@@ -3169,6 +3268,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.EndDate(childComplexity), true
+	case "Project.facts":
+		if e.ComplexityRoot.Project.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Facts(childComplexity), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -3884,6 +3989,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHitEdge.Node(childComplexity), true
 
+	case "SourcedFact.figure":
+		if e.ComplexityRoot.SourcedFact.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcedFact.Figure(childComplexity), true
+	case "SourcedFact.period":
+		if e.ComplexityRoot.SourcedFact.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcedFact.Period(childComplexity), true
+	case "SourcedFact.sources":
+		if e.ComplexityRoot.SourcedFact.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcedFact.Sources(childComplexity), true
+	case "SourcedFact.statement":
+		if e.ComplexityRoot.SourcedFact.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcedFact.Statement(childComplexity), true
+
 	case "Subscription.matchChanged":
 		if e.ComplexityRoot.Subscription.MatchChanged == nil {
 			break
@@ -4171,8 +4301,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
-	args   gqlexec.FieldArgs
-	fields gqlexec.CollectedFields
 }
 
 func newExecutionContext(
@@ -4384,7 +4512,7 @@ type Activity implements Node {
   """
   description: String
   """
-  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.
   """
   kind: ActivityKind!
   """
@@ -4392,17 +4520,25 @@ type Activity implements Node {
   """
   type: ActivityType!
   """
-  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).
   """
   status: ActivityStatus!
   """
-  First day of the activity.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
   """
-  startDate: Time!
+  startDate: Time
   """
-  Last day of the activity; never before the start date.
+  How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).
   """
-  endDate: Time!
+  startDatePrecision: DatePrecision!
+  """
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+  """
+  endDate: Time
+  """
+  How much of endDate the source gives: DAY, MONTH or YEAR.
+  """
+  endDatePrecision: DatePrecision!
   """
   City where the activity is held; null for studies and tool development. At most 200 characters.
   """
@@ -4412,13 +4548,29 @@ type Activity implements Node {
   """
   language: String
   """
-  Number of participants, all beneficiary countries together.
+  Number of participants, all beneficiary countries together; null where no source gives a number.
   """
-  participants: Int!
+  participants: Int
+  """
+  True when the source gives the number of participants as an approximation ("around 60", "some 100").
+  """
+  participantsApproximate: Boolean!
   """
   Budget in Swiss francs, where known.
   """
   budget: Float
+  """
+  Provenance remarks: what is uncertain, derived or left out, and why. At most 20,000 characters.
+  """
+  note: String
+  """
+  A short fragment copied from the source that states the facts, as the reference record gives it. At most 20,000 characters.
+  """
+  quote: String
+  """
+  What supports the record: public addresses and document symbols. Every real activity has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]!
   """
   The DA project the activity belongs to, if any.
   """
@@ -4530,6 +4682,44 @@ type Activity implements Node {
     where: ConsultantWhereInput
   ): ConsultantConnection!
   """
+  Who asked for the activity (the technical-assistance database's requester), where a source names it.
+  """
+  requester: Organization
+  """
+  Organizations that organized the activity, as the sources name them; each organization's kind says whether it is an IGO, an IP office or a government.
+  """
+  organizers(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Organizations returned from the connection.
+    """
+    orderBy: [OrganizationOrder!]
+
+    """
+    Filtering options for Organizations returned from the connection.
+    """
+    where: OrganizationWhereInput
+  ): OrganizationConnection!
+  """
   Partner organizations.
   """
   partners(
@@ -4635,6 +4825,7 @@ enum ActivityKind @goModel(model: "sscgraph/ent/activity.Kind") {
   TECHNICAL_ASSISTANCE
   SOUTH_SOUTH
   TRIANGULAR
+  OTHER
 }
 """
 Ordering options for Activity connections
@@ -4671,6 +4862,7 @@ enum ActivityStatus @goModel(model: "sscgraph/ent/activity.Status") {
   ONGOING
   COMPLETED
   CANCELLED
+  UNKNOWN
 }
 """
 ActivityType is enum for the field type
@@ -4684,6 +4876,8 @@ enum ActivityType @goModel(model: "sscgraph/ent/activity.Type") {
   STUDY_VISIT
   CONFERENCE
   TOOL_DEVELOPMENT
+  MEETING
+  OTHER
 }
 """
 ActivityWhereInput is used for filtering Activity objects.
@@ -4793,6 +4987,15 @@ input ActivityWhereInput {
   startDateGTE: Time
   startDateLT: Time
   startDateLTE: Time
+  startDateIsNil: Boolean
+  startDateNotNil: Boolean
+  """
+  start_date_precision field predicates
+  """
+  startDatePrecision: DatePrecision
+  startDatePrecisionNEQ: DatePrecision
+  startDatePrecisionIn: [DatePrecision!]
+  startDatePrecisionNotIn: [DatePrecision!]
   """
   end_date field predicates
   """
@@ -4804,6 +5007,15 @@ input ActivityWhereInput {
   endDateGTE: Time
   endDateLT: Time
   endDateLTE: Time
+  endDateIsNil: Boolean
+  endDateNotNil: Boolean
+  """
+  end_date_precision field predicates
+  """
+  endDatePrecision: DatePrecision
+  endDatePrecisionNEQ: DatePrecision
+  endDatePrecisionIn: [DatePrecision!]
+  endDatePrecisionNotIn: [DatePrecision!]
   """
   venue_city field predicates
   """
@@ -4851,6 +5063,13 @@ input ActivityWhereInput {
   participantsGTE: Int
   participantsLT: Int
   participantsLTE: Int
+  participantsIsNil: Boolean
+  participantsNotNil: Boolean
+  """
+  participants_approximate field predicates
+  """
+  participantsApproximate: Boolean
+  participantsApproximateNEQ: Boolean
   """
   budget field predicates
   """
@@ -4864,6 +5083,42 @@ input ActivityWhereInput {
   budgetLTE: Float
   budgetIsNil: Boolean
   budgetNotNil: Boolean
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  quote field predicates
+  """
+  quote: String
+  quoteNEQ: String
+  quoteIn: [String!]
+  quoteNotIn: [String!]
+  quoteGT: String
+  quoteGTE: String
+  quoteLT: String
+  quoteLTE: String
+  quoteContains: String
+  quoteHasPrefix: String
+  quoteHasSuffix: String
+  quoteIsNil: Boolean
+  quoteNotNil: Boolean
+  quoteEqualFold: String
+  quoteContainsFold: String
   """
   project edge predicates
   """
@@ -4889,6 +5144,16 @@ input ActivityWhereInput {
   """
   hasConsultants: Boolean
   hasConsultantsWith: [ConsultantWhereInput!]
+  """
+  requester edge predicates
+  """
+  hasRequester: Boolean
+  hasRequesterWith: [OrganizationWhereInput!]
+  """
+  organizers edge predicates
+  """
+  hasOrganizers: Boolean
+  hasOrganizersWith: [OrganizationWhereInput!]
   """
   partners edge predicates
   """
@@ -5941,7 +6206,7 @@ input CreateActivityInput {
   """
   description: String
   """
-  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.
   """
   kind: ActivityKind!
   """
@@ -5949,17 +6214,25 @@ input CreateActivityInput {
   """
   type: ActivityType!
   """
-  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).
   """
   status: ActivityStatus!
   """
-  First day of the activity.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
   """
-  startDate: Time!
+  startDate: Time
   """
-  Last day of the activity; never before the start date.
+  How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).
   """
-  endDate: Time!
+  startDatePrecision: DatePrecision
+  """
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+  """
+  endDate: Time
+  """
+  How much of endDate the source gives: DAY, MONTH or YEAR.
+  """
+  endDatePrecision: DatePrecision
   """
   City where the activity is held; null for studies and tool development. At most 200 characters.
   """
@@ -5969,18 +6242,32 @@ input CreateActivityInput {
   """
   language: String
   """
-  Number of participants, all beneficiary countries together.
+  Number of participants, all beneficiary countries together; null where no source gives a number.
   """
   participants: Int
   """
   Budget in Swiss francs, where known.
   """
   budget: Float
+  """
+  Provenance remarks: what is uncertain, derived or left out, and why. At most 20,000 characters.
+  """
+  note: String
+  """
+  A short fragment copied from the source that states the facts, as the reference record gives it. At most 20,000 characters.
+  """
+  quote: String
+  """
+  What supports the record: public addresses and document symbols. Every real activity has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]
   projectID: ID @idOf(type: "Project")
   venueCountryID: ID @idOf(type: "Country")
   beneficiaryCountryIDs: [ID!] @idOf(type: "Country")
   providerCountryIDs: [ID!] @idOf(type: "Country")
   consultantIDs: [ID!] @idOf(type: "Consultant")
+  requesterID: ID @idOf(type: "Organization")
+  organizerIDs: [ID!] @idOf(type: "Organization")
   partnerIDs: [ID!] @idOf(type: "Organization")
   topicIDs: [ID!] @idOf(type: "Topic")
 }
@@ -6194,10 +6481,16 @@ input CreateOrganizationInput {
   Home page address. At most 500 characters.
   """
   website: String
+  """
+  What supports the record: public addresses where the organization is named. Every real organization has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]
   countryID: ID @idOf(type: "Country")
   offerIDs: [ID!] @idOf(type: "MatchOffer")
   needIDs: [ID!] @idOf(type: "MatchNeed")
   activityIDs: [ID!] @idOf(type: "Activity")
+  organizedActivityIDs: [ID!] @idOf(type: "Activity")
+  requestedActivityIDs: [ID!] @idOf(type: "Activity")
 }
 """
 CreateProjectInput is used for create Project object.
@@ -6320,6 +6613,14 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+DatePrecision is enum for the field start_date_precision
+"""
+enum DatePrecision @goModel(model: "sscgraph/ent/schema/schematype.DatePrecision") {
+  DAY
+  MONTH
+  YEAR
+}
 """
 A pairing of an offer and a need on Match, proposed or agreed.
 """
@@ -7290,6 +7591,10 @@ type Organization implements Node {
   """
   website: String
   """
+  What supports the record: public addresses where the organization is named. Every real organization has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]!
+  """
   Where the organization is based; empty for some international bodies.
   """
   country: Country
@@ -7365,6 +7670,74 @@ type Organization implements Node {
   Activities the organization partners in.
   """
   activities(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Activities returned from the connection.
+    """
+    orderBy: [ActivityOrder!]
+
+    """
+    Filtering options for Activities returned from the connection.
+    """
+    where: ActivityWhereInput
+  ): ActivityConnection!
+  """
+  Activities the organization organized.
+  """
+  organizedActivities(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Activities returned from the connection.
+    """
+    orderBy: [ActivityOrder!]
+
+    """
+    Filtering options for Activities returned from the connection.
+    """
+    where: ActivityWhereInput
+  ): ActivityConnection!
+  """
+  Activities the organization asked for (their requester).
+  """
+  requestedActivities(
     """
     Returns the elements in the list that come after the specified cursor.
     """
@@ -7562,6 +7935,16 @@ input OrganizationWhereInput {
   """
   hasActivities: Boolean
   hasActivitiesWith: [ActivityWhereInput!]
+  """
+  organized_activities edge predicates
+  """
+  hasOrganizedActivities: Boolean
+  hasOrganizedActivitiesWith: [ActivityWhereInput!]
+  """
+  requested_activities edge predicates
+  """
+  hasRequestedActivities: Boolean
+  hasRequestedActivitiesWith: [ActivityWhereInput!]
 }
 """
 Information about pagination in a connection.
@@ -7634,6 +8017,10 @@ type Project implements Node {
   True when the record is invented demonstration data, not a fact from the programme's documents.
   """
   demo: Boolean!
+  """
+  Figures and statements about the project, each with the sources that give it; where sources disagree (two end years, say), both are here rather than one chosen.
+  """
+  facts: [SourcedFact!]!
   """
   DA recommendations the project implements.
   """
@@ -9180,7 +9567,7 @@ input UpdateActivityInput {
   description: String
   clearDescription: Boolean
   """
-  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries.
+  TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.
   """
   kind: ActivityKind
   """
@@ -9188,17 +9575,27 @@ input UpdateActivityInput {
   """
   type: ActivityType
   """
-  PLANNED, ONGOING, COMPLETED or CANCELLED.
+  PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).
   """
   status: ActivityStatus
   """
-  First day of the activity.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
   """
   startDate: Time
+  clearStartDate: Boolean
   """
-  Last day of the activity; never before the start date.
+  How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).
+  """
+  startDatePrecision: DatePrecision
+  """
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
   """
   endDate: Time
+  clearEndDate: Boolean
+  """
+  How much of endDate the source gives: DAY, MONTH or YEAR.
+  """
+  endDatePrecision: DatePrecision
   """
   City where the activity is held; null for studies and tool development. At most 200 characters.
   """
@@ -9210,14 +9607,30 @@ input UpdateActivityInput {
   language: String
   clearLanguage: Boolean
   """
-  Number of participants, all beneficiary countries together.
+  Number of participants, all beneficiary countries together; null where no source gives a number.
   """
   participants: Int
+  clearParticipants: Boolean
   """
   Budget in Swiss francs, where known.
   """
   budget: Float
   clearBudget: Boolean
+  """
+  Provenance remarks: what is uncertain, derived or left out, and why. At most 20,000 characters.
+  """
+  note: String
+  clearNote: Boolean
+  """
+  A short fragment copied from the source that states the facts, as the reference record gives it. At most 20,000 characters.
+  """
+  quote: String
+  clearQuote: Boolean
+  """
+  What supports the record: public addresses and document symbols. Every real activity has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]
+  appendSources: [String!]
   projectID: ID @idOf(type: "Project")
   clearProject: Boolean
   venueCountryID: ID @idOf(type: "Country")
@@ -9231,6 +9644,11 @@ input UpdateActivityInput {
   addConsultantIDs: [ID!] @idOf(type: "Consultant")
   removeConsultantIDs: [ID!] @idOf(type: "Consultant")
   clearConsultants: Boolean
+  requesterID: ID @idOf(type: "Organization")
+  clearRequester: Boolean
+  addOrganizerIDs: [ID!] @idOf(type: "Organization")
+  removeOrganizerIDs: [ID!] @idOf(type: "Organization")
+  clearOrganizers: Boolean
   addPartnerIDs: [ID!] @idOf(type: "Organization")
   removePartnerIDs: [ID!] @idOf(type: "Organization")
   clearPartners: Boolean
@@ -9499,6 +9917,11 @@ input UpdateOrganizationInput {
   """
   website: String
   clearWebsite: Boolean
+  """
+  What supports the record: public addresses where the organization is named. Every real organization has at least one. At most 200 entries of at most 500 characters each.
+  """
+  sources: [String!]
+  appendSources: [String!]
   countryID: ID @idOf(type: "Country")
   clearCountry: Boolean
   addOfferIDs: [ID!] @idOf(type: "MatchOffer")
@@ -9510,6 +9933,12 @@ input UpdateOrganizationInput {
   addActivityIDs: [ID!] @idOf(type: "Activity")
   removeActivityIDs: [ID!] @idOf(type: "Activity")
   clearActivities: Boolean
+  addOrganizedActivityIDs: [ID!] @idOf(type: "Activity")
+  removeOrganizedActivityIDs: [ID!] @idOf(type: "Activity")
+  clearOrganizedActivities: Boolean
+  addRequestedActivityIDs: [ID!] @idOf(type: "Activity")
+  removeRequestedActivityIDs: [ID!] @idOf(type: "Activity")
+  clearRequestedActivities: Boolean
 }
 """
 UpdateProjectInput is used for update Project object.
@@ -9701,6 +10130,22 @@ extend type Mutation {
   The total must equal the sum when every country has a figure, and be at least the sum when some have.
   """
   setActivityBeneficiaries(id: ID! @idOf(type: "Activity"), beneficiaries: [BeneficiaryInput!]!, participants: Int): Activity!
+}
+`, BuiltIn: false},
+	{Name: "../schema/facts.graphqls", Input: `"""
+A statement about a project or programme with the sources that give it:
+a figure, or one side of a disagreement between sources, kept rather than
+settled.
+"""
+type SourcedFact {
+  "The fact, in a sentence."
+  statement: String!
+  "The number the statement gives, if any."
+  figure: Float
+  "The time the fact covers (\"2014-2015\"), if any."
+  period: String
+  "Documents and public addresses that state it; at least one."
+  sources: [String!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ids.graphqls", Input: `"""
@@ -10571,16 +11016,28 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_status(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Activity_startDate(ctx, field)
+	case "startDatePrecision":
+		return ec.fieldContext_Activity_startDatePrecision(ctx, field)
 	case "endDate":
 		return ec.fieldContext_Activity_endDate(ctx, field)
+	case "endDatePrecision":
+		return ec.fieldContext_Activity_endDatePrecision(ctx, field)
 	case "venueCity":
 		return ec.fieldContext_Activity_venueCity(ctx, field)
 	case "language":
 		return ec.fieldContext_Activity_language(ctx, field)
 	case "participants":
 		return ec.fieldContext_Activity_participants(ctx, field)
+	case "participantsApproximate":
+		return ec.fieldContext_Activity_participantsApproximate(ctx, field)
 	case "budget":
 		return ec.fieldContext_Activity_budget(ctx, field)
+	case "note":
+		return ec.fieldContext_Activity_note(ctx, field)
+	case "quote":
+		return ec.fieldContext_Activity_quote(ctx, field)
+	case "sources":
+		return ec.fieldContext_Activity_sources(ctx, field)
 	case "project":
 		return ec.fieldContext_Activity_project(ctx, field)
 	case "venueCountry":
@@ -10591,6 +11048,10 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_providerCountries(ctx, field)
 	case "consultants":
 		return ec.fieldContext_Activity_consultants(ctx, field)
+	case "requester":
+		return ec.fieldContext_Activity_requester(ctx, field)
+	case "organizers":
+		return ec.fieldContext_Activity_organizers(ctx, field)
 	case "partners":
 		return ec.fieldContext_Activity_partners(ctx, field)
 	case "topics":
@@ -11321,6 +11782,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_kind(ctx, field)
 	case "website":
 		return ec.fieldContext_Organization_website(ctx, field)
+	case "sources":
+		return ec.fieldContext_Organization_sources(ctx, field)
 	case "country":
 		return ec.fieldContext_Organization_country(ctx, field)
 	case "offers":
@@ -11329,6 +11792,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_needs(ctx, field)
 	case "activities":
 		return ec.fieldContext_Organization_activities(ctx, field)
+	case "organizedActivities":
+		return ec.fieldContext_Organization_organizedActivities(ctx, field)
+	case "requestedActivities":
+		return ec.fieldContext_Organization_requestedActivities(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -11395,6 +11862,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_sources(ctx, field)
 	case "demo":
 		return ec.fieldContext_Project_demo(ctx, field)
+	case "facts":
+		return ec.fieldContext_Project_facts(ctx, field)
 	case "recommendations":
 		return ec.fieldContext_Project_recommendations(ctx, field)
 	case "countries":
@@ -11587,6 +12056,20 @@ func (ec *executionContext) childFields_SearchHitEdge(ctx context.Context, field
 		return ec.fieldContext_SearchHitEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SourcedFact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statement":
+		return ec.fieldContext_SourcedFact_statement(ctx, field)
+	case "figure":
+		return ec.fieldContext_SourcedFact_figure(ctx, field)
+	case "period":
+		return ec.fieldContext_SourcedFact_period(ctx, field)
+	case "sources":
+		return ec.fieldContext_SourcedFact_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourcedFact", field.Name)
 }
 
 func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11891,6 +12374,60 @@ func (ec *executionContext) field_Activity_consultants_args(ctx context.Context,
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ConsultantWhereInput, error) {
 			return ec.unmarshalOConsultantWhereInput2ᚖsscgraphᚋentᚐConsultantWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Activity_organizers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.OrganizationOrder, error) {
+			return ec.unmarshalOOrganizationOrder2ᚕᚖsscgraphᚋentᚐOrganizationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.OrganizationWhereInput, error) {
+			return ec.unmarshalOOrganizationWhereInput2ᚖsscgraphᚋentᚐOrganizationWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13803,6 +14340,114 @@ func (ec *executionContext) field_Organization_offers_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.MatchOfferWhereInput, error) {
 			return ec.unmarshalOMatchOfferWhereInput2ᚖsscgraphᚋentᚐMatchOfferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_organizedActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ActivityOrder, error) {
+			return ec.unmarshalOActivityOrder2ᚕᚖsscgraphᚋentᚐActivityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖsscgraphᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_requestedActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ActivityOrder, error) {
+			return ec.unmarshalOActivityOrder2ᚕᚖsscgraphᚋentᚐActivityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖsscgraphᚋentᚐActivityWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15758,49 +16403,161 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
 }
 
 func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Name)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNAPIKeyRole2sscgraphᚋentᚋapikeyᚐRole(ctx, field.Selections, obj.Role)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v apikey.Role) graphql.Marshaler {
+			return ec.marshalNAPIKeyRole2sscgraphᚋentᚋapikeyᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "APIKeyRole")
 }
 
 func (ec *executionContext) _APIKey_hint(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Hint)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_hint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
@@ -15839,11 +16596,23 @@ func (ec *executionContext) fieldContext_APIKey_organization(_ context.Context, 
 }
 
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_APIKeyConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
+			return ec.marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15859,11 +16628,23 @@ func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _APIKeyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15879,18 +16660,46 @@ func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _APIKeyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_APIKeyEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOAPIKey2ᚖsscgraphᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalOAPIKey2ᚖsscgraphᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15906,108 +16715,486 @@ func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _APIKeyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Activity_id(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Activity_demo(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Activity_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_title(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_description(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v activity.Kind) graphql.Marshaler {
+			return ec.marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ActivityKind")
 }
 
 func (ec *executionContext) _Activity_type(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, field.Selections, obj.Type)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v activity.Type) graphql.Marshaler {
+			return ec.marshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ActivityType")
 }
 
 func (ec *executionContext) _Activity_status(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v activity.Status) graphql.Marshaler {
+			return ec.marshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ActivityStatus")
 }
 
 func (ec *executionContext) _Activity_startDate(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.StartDate)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Activity_startDatePrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_startDatePrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDatePrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.DatePrecision) graphql.Marshaler {
+			return ec.marshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_startDatePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Activity_endDate(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.EndDate)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Activity_endDatePrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_endDatePrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDatePrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.DatePrecision) graphql.Marshaler {
+			return ec.marshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_endDatePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Activity_venueCity(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.VenueCity)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_venueCity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VenueCity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_venueCity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_language(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Language)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_participants(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Participants)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Activity_participantsApproximate(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_participantsApproximate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParticipantsApproximate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_participantsApproximate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Activity_budget(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Budget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Activity_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Activity_note(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Activity_quote(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Activity_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Activity_project(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
@@ -16111,11 +17298,7 @@ func (ec *executionContext) fieldContext_Activity_beneficiaryCountries(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Activity_beneficiaryCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16159,11 +17342,7 @@ func (ec *executionContext) fieldContext_Activity_providerCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Activity_providerCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16207,11 +17386,83 @@ func (ec *executionContext) fieldContext_Activity_consultants(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
+	if fc.Args, err = ec.field_Activity_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
-	if err != nil {
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_requester(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_requester(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requester(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_requester(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_organizers(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_organizers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Organizers(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.OrganizationOrder), fc.Args["where"].(*ent.OrganizationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖsscgraphᚋentᚐOrganizationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_organizers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Activity_organizers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16255,11 +17506,7 @@ func (ec *executionContext) fieldContext_Activity_partners(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Activity_partners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16303,11 +17550,7 @@ func (ec *executionContext) fieldContext_Activity_topics(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Activity_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16351,11 +17594,7 @@ func (ec *executionContext) fieldContext_Activity_beneficiaries(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Activity_beneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Activity_beneficiaries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16363,11 +17602,23 @@ func (ec *executionContext) fieldContext_Activity_beneficiaries(ctx context.Cont
 }
 
 func (ec *executionContext) _ActivityBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16383,11 +17634,23 @@ func (ec *executionContext) fieldContext_ActivityBucket_region(_ context.Context
 }
 
 func (ec *executionContext) _ActivityBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityBucket_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16403,11 +17666,23 @@ func (ec *executionContext) fieldContext_ActivityBucket_country(_ context.Contex
 }
 
 func (ec *executionContext) _ActivityBucket_providerCountry(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityBucket_providerCountry(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderCountry)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_providerCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_providerCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16423,11 +17698,23 @@ func (ec *executionContext) fieldContext_ActivityBucket_providerCountry(_ contex
 }
 
 func (ec *executionContext) _ActivityBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityBucket_topic(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16443,11 +17730,23 @@ func (ec *executionContext) fieldContext_ActivityBucket_topic(_ context.Context,
 }
 
 func (ec *executionContext) _ActivityBucket_project(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityBucket_project(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Project)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
+			return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16463,74 +17762,230 @@ func (ec *executionContext) fieldContext_ActivityBucket_project(_ context.Contex
 }
 
 func (ec *executionContext) _ActivityBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOActivityKind2ᚖsscgraphᚋentᚋactivityᚐKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.Kind) graphql.Marshaler {
+			return ec.marshalOActivityKind2ᚖsscgraphᚋentᚋactivityᚐKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityKind")
 }
 
 func (ec *executionContext) _ActivityBucket_type(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOActivityType2ᚖsscgraphᚋentᚋactivityᚐType(ctx, field.Selections, obj.Type)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.Type) graphql.Marshaler {
+			return ec.marshalOActivityType2ᚖsscgraphᚋentᚋactivityᚐType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityType")
 }
 
 func (ec *executionContext) _ActivityBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOActivityStatus2ᚖsscgraphᚋentᚋactivityᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.Status) graphql.Marshaler {
+			return ec.marshalOActivityStatus2ᚖsscgraphᚋentᚋactivityᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "ActivityStatus")
 }
 
 func (ec *executionContext) _ActivityBucket_ldc(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Ldc)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_ldc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ldc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_ldc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ActivityBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityBucket_participants(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Participants)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityBucket_budget(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityBucket) (ret graphql.Marshaler) {
-	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Budget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityBucket_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivityEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActivityEdge) graphql.Marshaler {
+			return ec.marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivityEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16546,11 +18001,23 @@ func (ec *executionContext) fieldContext_ActivityConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ActivityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16566,18 +18033,46 @@ func (ec *executionContext) fieldContext_ActivityConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ActivityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOActivity2ᚖsscgraphᚋentᚐActivity(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖsscgraphᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16593,39 +18088,115 @@ func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ActivityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ActivityMeasures_count(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityMeasures_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityMeasures_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityMeasures_participants(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Participants)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityMeasures_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityMeasures_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActivityMeasures_budget(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityMeasures) (ret graphql.Marshaler) {
-	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityMeasures_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Budget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityMeasures_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityMeasures", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ActivityStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNActivityMeasures2ᚖsscgraphᚋinternalᚋstatsᚐActivityMeasures(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.ActivityMeasures) graphql.Marshaler {
+			return ec.marshalNActivityMeasures2ᚖsscgraphᚋinternalᚋstatsᚐActivityMeasures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16641,11 +18212,23 @@ func (ec *executionContext) fieldContext_ActivityStats_total(_ context.Context, 
 }
 
 func (ec *executionContext) _ActivityStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ActivityStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActivityStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ActivityBucket) graphql.Marshaler {
+			return ec.marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ActivityStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16661,56 +18244,184 @@ func (ec *executionContext) fieldContext_ActivityStats_buckets(_ context.Context
 }
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.At)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AuditEvent_keyID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalOID2ᚖint(ctx, field.Selections, obj.KeyID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_keyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_keyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEvent_via(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Via)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEvent_type(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Type)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEvent_nodeID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.NodeID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_nodeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_nodeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_operation(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNAuditEventOperation2sscgraphᚋentᚋauditeventᚐOperation(ctx, field.Selections, obj.Operation)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v auditevent.Operation) graphql.Marshaler {
+			return ec.marshalNAuditEventOperation2sscgraphᚋentᚋauditeventᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "AuditEventOperation")
@@ -16740,18 +18451,46 @@ func (ec *executionContext) fieldContext_AuditEvent_changes(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_requestID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RequestID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_requestID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_requestID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEventConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditEventEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
+			return ec.marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditEventEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16767,11 +18506,23 @@ func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16787,18 +18538,46 @@ func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEventEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOAuditEvent2ᚖsscgraphᚋentᚐAuditEvent(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
+			return ec.marshalOAuditEvent2ᚖsscgraphᚋentᚐAuditEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16814,18 +18593,46 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Beneficiary_country(ctx context.Context, field graphql.CollectedField, obj *participants.Beneficiary) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Beneficiary_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Beneficiary_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Beneficiary_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16841,18 +18648,46 @@ func (ec *executionContext) fieldContext_Beneficiary_country(_ context.Context, 
 }
 
 func (ec *executionContext) _Beneficiary_participants(ctx context.Context, field graphql.CollectedField, obj *participants.Beneficiary) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Participants)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Beneficiary_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Beneficiary_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Beneficiary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BeneficiaryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BeneficiaryConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*participants.Edge) graphql.Marshaler {
+			return ec.marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_BeneficiaryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16868,11 +18703,23 @@ func (ec *executionContext) fieldContext_BeneficiaryConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _BeneficiaryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BeneficiaryConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_BeneficiaryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16888,18 +18735,46 @@ func (ec *executionContext) fieldContext_BeneficiaryConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _BeneficiaryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *participants.Connection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_BeneficiaryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BeneficiaryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BeneficiaryEdge_node(ctx context.Context, field graphql.CollectedField, obj *participants.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BeneficiaryEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBeneficiary2ᚖsscgraphᚋinternalᚋparticipantsᚐBeneficiary(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *participants.Beneficiary) graphql.Marshaler {
+			return ec.marshalNBeneficiary2ᚖsscgraphᚋinternalᚋparticipantsᚐBeneficiary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_BeneficiaryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16915,60 +18790,184 @@ func (ec *executionContext) fieldContext_BeneficiaryEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _BeneficiaryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *participants.Edge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_BeneficiaryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BeneficiaryEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Consultant_id(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Consultant_demo(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Consultant_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Consultant_name(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Consultant_languages(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Consultant_languages(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Consultant_bio(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Bio)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_bio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Consultant_available(ctx context.Context, field graphql.CollectedField, obj *ent.Consultant) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Available)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultant_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Consultant_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultant", field, false, false, "Boolean")
@@ -17043,11 +19042,7 @@ func (ec *executionContext) fieldContext_Consultant_expertise(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Consultant_expertise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17091,11 +19086,7 @@ func (ec *executionContext) fieldContext_Consultant_activities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Consultant_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17126,11 +19117,23 @@ func (ec *executionContext) fieldContext_Consultant_email(_ context.Context, fie
 }
 
 func (ec *executionContext) _ConsultantBucket_nationality(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantBucket_nationality(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Nationality)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_nationality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nationality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_nationality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17146,11 +19149,23 @@ func (ec *executionContext) fieldContext_ConsultantBucket_nationality(_ context.
 }
 
 func (ec *executionContext) _ConsultantBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17166,11 +19181,23 @@ func (ec *executionContext) fieldContext_ConsultantBucket_region(_ context.Conte
 }
 
 func (ec *executionContext) _ConsultantBucket_expertise(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantBucket_expertise(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Expertise)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_expertise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expertise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_expertise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17186,32 +19213,92 @@ func (ec *executionContext) fieldContext_ConsultantBucket_expertise(_ context.Co
 }
 
 func (ec *executionContext) _ConsultantBucket_language(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Language)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "String")
 }
 
 func (ec *executionContext) _ConsultantBucket_available(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Available)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ConsultantBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConsultantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsultantEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ConsultantEdge) graphql.Marshaler {
+			return ec.marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsultantEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17227,11 +19314,23 @@ func (ec *executionContext) fieldContext_ConsultantConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _ConsultantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17247,18 +19346,46 @@ func (ec *executionContext) fieldContext_ConsultantConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _ConsultantConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConsultantEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOConsultant2ᚖsscgraphᚋentᚐConsultant(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
+			return ec.marshalOConsultant2ᚖsscgraphᚋentᚐConsultant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17274,18 +19401,46 @@ func (ec *executionContext) fieldContext_ConsultantEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _ConsultantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ConsultantEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ConsultantStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+			return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17301,11 +19456,23 @@ func (ec *executionContext) fieldContext_ConsultantStats_total(_ context.Context
 }
 
 func (ec *executionContext) _ConsultantStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ConsultantStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ConsultantBucket) graphql.Marshaler {
+			return ec.marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17321,11 +19488,23 @@ func (ec *executionContext) fieldContext_ConsultantStats_buckets(_ context.Conte
 }
 
 func (ec *executionContext) _ConsultantSuggestion_consultant(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantSuggestion_consultant(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Consultant)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestion_consultant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consultant) graphql.Marshaler {
+			return ec.marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestion_consultant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17341,29 +19520,69 @@ func (ec *executionContext) fieldContext_ConsultantSuggestion_consultant(_ conte
 }
 
 func (ec *executionContext) _ConsultantSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantSuggestion", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ConsultantSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantSuggestion_reasons(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantSuggestion", field, false, false, "String")
 }
 
 func (ec *executionContext) _ConsultantSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantSuggestionConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*matching.ConsultantSuggestionEdge) graphql.Marshaler {
+			return ec.marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17379,11 +19598,23 @@ func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_edges(_ 
 }
 
 func (ec *executionContext) _ConsultantSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantSuggestionConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17399,18 +19630,46 @@ func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_pageInfo
 }
 
 func (ec *executionContext) _ConsultantSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantSuggestionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConsultantSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ConsultantSuggestionEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNConsultantSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.ConsultantSuggestion) graphql.Marshaler {
+			return ec.marshalNConsultantSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17426,70 +19685,230 @@ func (ec *executionContext) fieldContext_ConsultantSuggestionEdge_node(_ context
 }
 
 func (ec *executionContext) _ConsultantSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.ConsultantSuggestionEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultantSuggestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ConsultantSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsultantSuggestionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
 func (ec *executionContext) _Country_iso3(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Iso3)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_iso3(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iso3, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
 func (ec *executionContext) _Country_officialName(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.OfficialName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_officialName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficialName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Country_officialName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
 func (ec *executionContext) _Country_ldc(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ldc)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_ldc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ldc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_ldc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Country_sovereign(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Sovereign)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_sovereign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sovereign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_sovereign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Country_latitude(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Latitude)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Country_longitude(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Longitude)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Country_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Country_note(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Note)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Country_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
@@ -17564,11 +19983,7 @@ func (ec *executionContext) fieldContext_Country_projects(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17612,11 +20027,7 @@ func (ec *executionContext) fieldContext_Country_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17660,11 +20071,7 @@ func (ec *executionContext) fieldContext_Country_providedActivities(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_providedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17708,11 +20115,7 @@ func (ec *executionContext) fieldContext_Country_hostedActivities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_hostedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17756,11 +20159,7 @@ func (ec *executionContext) fieldContext_Country_consultants(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17804,11 +20203,7 @@ func (ec *executionContext) fieldContext_Country_organizations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17852,11 +20247,7 @@ func (ec *executionContext) fieldContext_Country_needs(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17900,11 +20291,7 @@ func (ec *executionContext) fieldContext_Country_targetingOffers(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17948,11 +20335,7 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17992,11 +20375,23 @@ func (ec *executionContext) fieldContext_Country_names(_ context.Context, field 
 }
 
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CountryConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CountryEdge) graphql.Marshaler {
+			return ec.marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18012,11 +20407,23 @@ func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CountryConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18032,18 +20439,46 @@ func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CountryEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CountryEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18059,112 +20494,368 @@ func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CountryEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _CountryNames_ar(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ar)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_ar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ar, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_ar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _CountryNames_en(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.En)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_en(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.En, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_en(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _CountryNames_es(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Es)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_es(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Es, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_es(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _CountryNames_fr(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fr)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_fr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_fr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _CountryNames_ru(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ru)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_ru(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ru, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_ru(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _CountryNames_zh(ctx context.Context, field graphql.CollectedField, obj *lang.Names) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Zh)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryNames_zh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Zh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_CountryNames_zh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryNames", field, false, false, "String")
 }
 
 func (ec *executionContext) _Counts_count(ctx context.Context, field graphql.CollectedField, obj *stats.Counts) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counts_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Counts_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Counts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Match_id(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Match_demo(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Match_status(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v match.Status) graphql.Marshaler {
+			return ec.marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "MatchStatus")
 }
 
 func (ec *executionContext) _Match_score(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Match_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Match_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RespondedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_respondedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Match_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Match_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Match_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Match_cooperation(ctx context.Context, field graphql.CollectedField, obj *ent.Match) (ret graphql.Marshaler) {
-	return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, field.Selections, obj.Cooperation)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_cooperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cooperation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v match.Cooperation) graphql.Marshaler {
+			return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Match_cooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Match", field, false, false, "MatchCooperation")
@@ -18313,25 +21004,69 @@ func (ec *executionContext) fieldContext_Match_response(_ context.Context, field
 }
 
 func (ec *executionContext) _MatchBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchStatus2ᚖsscgraphᚋentᚋmatchᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *match.Status) graphql.Marshaler {
+			return ec.marshalOMatchStatus2ᚖsscgraphᚋentᚋmatchᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchStatus")
 }
 
 func (ec *executionContext) _MatchBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.MatchKind) graphql.Marshaler {
+			return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchKind")
 }
 
 func (ec *executionContext) _MatchBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18347,11 +21082,23 @@ func (ec *executionContext) fieldContext_MatchBucket_region(_ context.Context, f
 }
 
 func (ec *executionContext) _MatchBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchBucket_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18367,39 +21114,115 @@ func (ec *executionContext) fieldContext_MatchBucket_country(_ context.Context, 
 }
 
 func (ec *executionContext) _MatchBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchBucket_cooperation(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchCooperation2ᚖsscgraphᚋentᚋmatchᚐCooperation(ctx, field.Selections, obj.Cooperation)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_cooperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cooperation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *match.Cooperation) graphql.Marshaler {
+			return ec.marshalOMatchCooperation2ᚖsscgraphᚋentᚋmatchᚐCooperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_cooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "MatchCooperation")
 }
 
 func (ec *executionContext) _MatchBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.MatchBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchEdge) graphql.Marshaler {
+			return ec.marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18415,11 +21238,23 @@ func (ec *executionContext) fieldContext_MatchConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _MatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18435,18 +21270,46 @@ func (ec *executionContext) fieldContext_MatchConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _MatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MatchConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatch2ᚖsscgraphᚋentᚐMatch(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Match) graphql.Marshaler {
+			return ec.marshalOMatch2ᚖsscgraphᚋentᚐMatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18462,74 +21325,230 @@ func (ec *executionContext) fieldContext_MatchEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _MatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _MatchNeed_id(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MatchNeed_demo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MatchNeed_ref(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchNeed_title(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchNeed_description(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchNeed_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.MatchKind) graphql.Marshaler {
+			return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "MatchKind")
 }
 
 func (ec *executionContext) _MatchNeed_status(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchneed.Status) graphql.Marshaler {
+			return ec.marshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "MatchNeedStatus")
 }
 
 func (ec *executionContext) _MatchNeed_postedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.PostedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_postedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_postedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchNeed_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeed) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchNeed_languages(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeed_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeed_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeed", field, false, false, "String")
@@ -18636,11 +21655,7 @@ func (ec *executionContext) fieldContext_MatchNeed_topics(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchNeed_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18684,11 +21699,7 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchNeed_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18696,11 +21707,23 @@ func (ec *executionContext) fieldContext_MatchNeed_matches(ctx context.Context, 
 }
 
 func (ec *executionContext) _MatchNeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchNeedConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNeedEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchNeedEdge) graphql.Marshaler {
+			return ec.marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNeedEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18716,11 +21739,23 @@ func (ec *executionContext) fieldContext_MatchNeedConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _MatchNeedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchNeedConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18736,18 +21771,46 @@ func (ec *executionContext) fieldContext_MatchNeedConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _MatchNeedConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeedConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeedConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeedConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchNeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchNeedEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchNeed) graphql.Marshaler {
+			return ec.marshalOMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18763,49 +21826,161 @@ func (ec *executionContext) fieldContext_MatchNeedEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _MatchNeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchNeedEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchNeedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchNeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchNeedEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _MatchOffer_id(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MatchOffer_demo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MatchOffer_ref(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchOffer_title(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchOffer_description(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchOffer_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.MatchKind) graphql.Marshaler {
+			return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "MatchKind")
@@ -18835,32 +22010,92 @@ func (ec *executionContext) fieldContext_MatchOffer_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _MatchOffer_postedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.PostedAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_postedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_postedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchOffer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchOffer_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchOffer_languages(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Languages)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchOffer_capacity(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOffer) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Capacity)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOffer_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOffer_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOffer", field, false, false, "Int")
@@ -18935,11 +22170,7 @@ func (ec *executionContext) fieldContext_MatchOffer_topics(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchOffer_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18983,11 +22214,7 @@ func (ec *executionContext) fieldContext_MatchOffer_targetRegions(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchOffer_targetRegions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19031,11 +22258,7 @@ func (ec *executionContext) fieldContext_MatchOffer_targetCountries(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchOffer_targetCountries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19079,11 +22302,7 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_MatchOffer_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19091,11 +22310,23 @@ func (ec *executionContext) fieldContext_MatchOffer_matches(ctx context.Context,
 }
 
 func (ec *executionContext) _MatchOfferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchOfferConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchOfferEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOfferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchOfferEdge) graphql.Marshaler {
+			return ec.marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchOfferEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOfferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19111,11 +22342,23 @@ func (ec *executionContext) fieldContext_MatchOfferConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _MatchOfferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchOfferConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOfferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOfferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19131,18 +22374,46 @@ func (ec *executionContext) fieldContext_MatchOfferConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _MatchOfferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOfferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOfferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOfferConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchOfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchOfferEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOfferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
+			return ec.marshalOMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOfferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19158,18 +22429,46 @@ func (ec *executionContext) fieldContext_MatchOfferEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _MatchOfferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchOfferEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchOfferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchOfferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchOfferEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _MatchStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.MatchStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+			return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19185,11 +22484,23 @@ func (ec *executionContext) fieldContext_MatchStats_total(_ context.Context, fie
 }
 
 func (ec *executionContext) _MatchStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.MatchStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MatchStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MatchBucket) graphql.Marshaler {
+			return ec.marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_MatchStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19241,11 +22552,7 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19289,11 +22596,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19337,11 +22640,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19385,11 +22684,7 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19433,11 +22728,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19481,11 +22772,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19529,11 +22816,7 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19577,11 +22860,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19625,11 +22904,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19673,11 +22948,7 @@ func (ec *executionContext) fieldContext_Mutation_createRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19721,11 +22992,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19769,11 +23036,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRecommendation(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19817,11 +23080,7 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19865,11 +23124,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19913,11 +23168,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19961,11 +23212,7 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20009,11 +23256,7 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20057,11 +23300,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20105,11 +23344,7 @@ func (ec *executionContext) fieldContext_Mutation_createConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20153,11 +23388,7 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20201,11 +23432,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteConsultant(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteConsultant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20249,11 +23476,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20297,11 +23520,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20345,11 +23564,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20393,11 +23608,7 @@ func (ec *executionContext) fieldContext_Mutation_createMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20441,11 +23652,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20489,11 +23696,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchOffer(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteMatchOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20537,11 +23740,7 @@ func (ec *executionContext) fieldContext_Mutation_createMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20585,11 +23784,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20633,11 +23828,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatchNeed(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteMatchNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20681,11 +23872,7 @@ func (ec *executionContext) fieldContext_Mutation_createMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20729,11 +23916,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_updateMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20777,11 +23960,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMatch(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_deleteMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20825,11 +24004,7 @@ func (ec *executionContext) fieldContext_Mutation_createActivities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20873,11 +24048,7 @@ func (ec *executionContext) fieldContext_Mutation_setActivityBeneficiaries(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_setActivityBeneficiaries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_setActivityBeneficiaries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20921,11 +24092,7 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20969,11 +24136,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21017,11 +24180,7 @@ func (ec *executionContext) fieldContext_Mutation_proposeMatch(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_proposeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_proposeMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21065,11 +24224,7 @@ func (ec *executionContext) fieldContext_Mutation_respondToMatch(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_respondToMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_respondToMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21113,11 +24268,7 @@ func (ec *executionContext) fieldContext_Mutation_completeMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_completeMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_completeMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21161,11 +24312,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Mutation_withdrawMatch_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Mutation_withdrawMatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21173,25 +24320,69 @@ func (ec *executionContext) fieldContext_Mutation_withdrawMatch(ctx context.Cont
 }
 
 func (ec *executionContext) _NeedBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchNeedStatus2ᚖsscgraphᚋentᚋmatchneedᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matchneed.Status) graphql.Marshaler {
+			return ec.marshalOMatchNeedStatus2ᚖsscgraphᚋentᚋmatchneedᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "MatchNeedStatus")
 }
 
 func (ec *executionContext) _NeedBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.MatchKind) graphql.Marshaler {
+			return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "MatchKind")
 }
 
 func (ec *executionContext) _NeedBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedBucket_topic(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21207,11 +24398,23 @@ func (ec *executionContext) fieldContext_NeedBucket_topic(_ context.Context, fie
 }
 
 func (ec *executionContext) _NeedBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21227,11 +24430,23 @@ func (ec *executionContext) fieldContext_NeedBucket_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _NeedBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedBucket_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21247,32 +24462,92 @@ func (ec *executionContext) fieldContext_NeedBucket_country(_ context.Context, f
 }
 
 func (ec *executionContext) _NeedBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.NeedBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.NeedStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+			return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21288,11 +24563,23 @@ func (ec *executionContext) fieldContext_NeedStats_total(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NeedStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.NeedStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.NeedBucket) graphql.Marshaler {
+			return ec.marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21308,11 +24595,23 @@ func (ec *executionContext) fieldContext_NeedStats_buckets(_ context.Context, fi
 }
 
 func (ec *executionContext) _NeedSuggestion_need(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedSuggestion_need(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Need)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestion_need(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Need, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchNeed) graphql.Marshaler {
+			return ec.marshalNMatchNeed2ᚖsscgraphᚋentᚐMatchNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestion_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21328,29 +24627,69 @@ func (ec *executionContext) fieldContext_NeedSuggestion_need(_ context.Context, 
 }
 
 func (ec *executionContext) _NeedSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedSuggestion", field, false, false, "Float")
 }
 
 func (ec *executionContext) _NeedSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedSuggestion_reasons(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedSuggestion", field, false, false, "String")
 }
 
 func (ec *executionContext) _NeedSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedSuggestionConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*matching.NeedSuggestionEdge) graphql.Marshaler {
+			return ec.marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21366,11 +24705,23 @@ func (ec *executionContext) fieldContext_NeedSuggestionConnection_edges(_ contex
 }
 
 func (ec *executionContext) _NeedSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedSuggestionConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21386,18 +24737,46 @@ func (ec *executionContext) fieldContext_NeedSuggestionConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _NeedSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedSuggestionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NeedSuggestionEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNNeedSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.NeedSuggestion) graphql.Marshaler {
+			return ec.marshalNNeedSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21413,25 +24792,69 @@ func (ec *executionContext) fieldContext_NeedSuggestionEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _NeedSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.NeedSuggestionEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedSuggestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NeedSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedSuggestionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _NewAPIKey_key(ctx context.Context, field graphql.CollectedField, obj *auth.NewAPIKey) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewAPIKey_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NewAPIKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NewAPIKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _NewAPIKey_apiKey(ctx context.Context, field graphql.CollectedField, obj *auth.NewAPIKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NewAPIKey_apiKey(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNAPIKey2ᚖsscgraphᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, obj.APIKey)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewAPIKey_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖsscgraphᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_NewAPIKey_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21447,25 +24870,69 @@ func (ec *executionContext) fieldContext_NewAPIKey_apiKey(_ context.Context, fie
 }
 
 func (ec *executionContext) _OfferBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchOfferStatus2ᚖsscgraphᚋentᚋmatchofferᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matchoffer.Status) graphql.Marshaler {
+			return ec.marshalOMatchOfferStatus2ᚖsscgraphᚋentᚋmatchofferᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "MatchOfferStatus")
 }
 
 func (ec *executionContext) _OfferBucket_kind(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.MatchKind) graphql.Marshaler {
+			return ec.marshalOMatchKind2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "MatchKind")
 }
 
 func (ec *executionContext) _OfferBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferBucket_topic(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21481,11 +24948,23 @@ func (ec *executionContext) fieldContext_OfferBucket_topic(_ context.Context, fi
 }
 
 func (ec *executionContext) _OfferBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21501,11 +24980,23 @@ func (ec *executionContext) fieldContext_OfferBucket_region(_ context.Context, f
 }
 
 func (ec *executionContext) _OfferBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferBucket_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21521,32 +25012,92 @@ func (ec *executionContext) fieldContext_OfferBucket_country(_ context.Context, 
 }
 
 func (ec *executionContext) _OfferBucket_year(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OfferBucket_month(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Month)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OfferBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.OfferBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OfferStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.OfferStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+			return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21562,11 +25113,23 @@ func (ec *executionContext) fieldContext_OfferStats_total(_ context.Context, fie
 }
 
 func (ec *executionContext) _OfferStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.OfferStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.OfferBucket) graphql.Marshaler {
+			return ec.marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21582,11 +25145,23 @@ func (ec *executionContext) fieldContext_OfferStats_buckets(_ context.Context, f
 }
 
 func (ec *executionContext) _OfferSuggestion_offer(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferSuggestion_offer(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Offer)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestion_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchOffer) graphql.Marshaler {
+			return ec.marshalNMatchOffer2ᚖsscgraphᚋentᚐMatchOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestion_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21602,29 +25177,69 @@ func (ec *executionContext) fieldContext_OfferSuggestion_offer(_ context.Context
 }
 
 func (ec *executionContext) _OfferSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferSuggestion", field, false, false, "Float")
 }
 
 func (ec *executionContext) _OfferSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferSuggestion_reasons(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reasons)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferSuggestion", field, false, false, "String")
 }
 
 func (ec *executionContext) _OfferSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferSuggestionConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*matching.OfferSuggestionEdge) graphql.Marshaler {
+			return ec.marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21640,11 +25255,23 @@ func (ec *executionContext) fieldContext_OfferSuggestionConnection_edges(_ conte
 }
 
 func (ec *executionContext) _OfferSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferSuggestionConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21660,18 +25287,46 @@ func (ec *executionContext) fieldContext_OfferSuggestionConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _OfferSuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferSuggestionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OfferSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OfferSuggestionEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *matching.OfferSuggestion) graphql.Marshaler {
+			return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21687,51 +25342,186 @@ func (ec *executionContext) fieldContext_OfferSuggestionEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _OfferSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *matching.OfferSuggestionEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSuggestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OfferSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferSuggestionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Organization_demo(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Organization_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ref)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v organization.Kind) graphql.Marshaler {
+			return ec.marshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "OrganizationKind")
 }
 
 func (ec *executionContext) _Organization_website(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Website)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_website(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Website, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Organization_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
@@ -21804,11 +25594,7 @@ func (ec *executionContext) fieldContext_Organization_offers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Organization_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21852,11 +25638,7 @@ func (ec *executionContext) fieldContext_Organization_needs(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Organization_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21900,11 +25682,95 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
+	if fc.Args, err = ec.field_Organization_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
-	if err != nil {
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_organizedActivities(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_organizedActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.OrganizedActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
+			return ec.marshalNActivityConnection2ᚖsscgraphᚋentᚐActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_organizedActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_organizedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_requestedActivities(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_requestedActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RequestedActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
+			return ec.marshalNActivityConnection2ᚖsscgraphᚋentᚐActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_requestedActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_requestedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21912,11 +25778,23 @@ func (ec *executionContext) fieldContext_Organization_activities(ctx context.Con
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrganizationEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrganizationEdge) graphql.Marshaler {
+			return ec.marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrganizationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21932,11 +25810,23 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21952,18 +25842,46 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21979,130 +25897,426 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.StartCursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.EndCursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Project_code(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_title(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Summary)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_status(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v project.Status) graphql.Marshaler {
+			return ec.marshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "ProjectStatus")
 }
 
 func (ec *executionContext) _Project_startDate(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartDate)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Project_endDate(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndDate)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Project_budget(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Budget)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Budget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Project_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_documents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Documents)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_note(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Note)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Project_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_sources(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Sources)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _Project_demo(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Demo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Project_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Project_facts(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.SourcedFact) graphql.Marshaler {
+			return ec.marshalNSourcedFact2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐSourcedFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourcedFact(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_recommendations(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
@@ -22142,11 +26356,7 @@ func (ec *executionContext) fieldContext_Project_recommendations(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Project_recommendations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22190,11 +26400,7 @@ func (ec *executionContext) fieldContext_Project_countries(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Project_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22238,11 +26444,7 @@ func (ec *executionContext) fieldContext_Project_topics(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22286,11 +26488,7 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Project_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22298,18 +26496,46 @@ func (ec *executionContext) fieldContext_Project_activities(ctx context.Context,
 }
 
 func (ec *executionContext) _ProjectBucket_status(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	return ec.marshalOProjectStatus2ᚖsscgraphᚋentᚋprojectᚐStatus(ctx, field.Selections, obj.Status)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *project.Status) graphql.Marshaler {
+			return ec.marshalOProjectStatus2ᚖsscgraphᚋentᚋprojectᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "ProjectStatus")
 }
 
 func (ec *executionContext) _ProjectBucket_country(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectBucket_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚖsscgraphᚋentᚐCountry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22325,11 +26551,23 @@ func (ec *executionContext) fieldContext_ProjectBucket_country(_ context.Context
 }
 
 func (ec *executionContext) _ProjectBucket_region(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectBucket_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22345,11 +26583,23 @@ func (ec *executionContext) fieldContext_ProjectBucket_region(_ context.Context,
 }
 
 func (ec *executionContext) _ProjectBucket_recommendation(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectBucket_recommendation(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Recommendation)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
+			return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22365,18 +26615,46 @@ func (ec *executionContext) fieldContext_ProjectBucket_recommendation(_ context.
 }
 
 func (ec *executionContext) _ProjectBucket_cluster(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	return ec.marshalORecommendationCluster2ᚖsscgraphᚋentᚋrecommendationᚐCluster(ctx, field.Selections, obj.Cluster)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *recommendation.Cluster) graphql.Marshaler {
+			return ec.marshalORecommendationCluster2ᚖsscgraphᚋentᚋrecommendationᚐCluster(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "RecommendationCluster")
 }
 
 func (ec *executionContext) _ProjectBucket_topic(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectBucket_topic(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Topic)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22392,25 +26670,69 @@ func (ec *executionContext) fieldContext_ProjectBucket_topic(_ context.Context, 
 }
 
 func (ec *executionContext) _ProjectBucket_startYear(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.StartYear)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_startYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProjectBucket_count(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectBucket) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProjectEdge) graphql.Marshaler {
+			return ec.marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22426,11 +26748,23 @@ func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22446,18 +26780,46 @@ func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
+			return ec.marshalOProject2ᚖsscgraphᚋentᚐProject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22473,18 +26835,46 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ProjectStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectStats_total(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Total)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Counts) graphql.Marshaler {
+			return ec.marshalNCounts2ᚖsscgraphᚋinternalᚋstatsᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22500,11 +26890,23 @@ func (ec *executionContext) fieldContext_ProjectStats_total(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectStats_buckets(ctx context.Context, field graphql.CollectedField, obj *stats.ProjectStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectStats_buckets(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Buckets)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ProjectBucket) graphql.Marshaler {
+			return ec.marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ProjectStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22556,11 +26958,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22604,11 +27002,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22652,11 +27046,7 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22700,11 +27090,7 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22748,11 +27134,7 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22796,11 +27178,7 @@ func (ec *executionContext) fieldContext_Query_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22844,11 +27222,7 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22892,11 +27266,7 @@ func (ec *executionContext) fieldContext_Query_matches(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_matches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22940,11 +27310,7 @@ func (ec *executionContext) fieldContext_Query_matchNeeds(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_matchNeeds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22988,11 +27354,7 @@ func (ec *executionContext) fieldContext_Query_matchOffers(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_matchOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23036,11 +27398,7 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23084,11 +27442,7 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23132,11 +27486,7 @@ func (ec *executionContext) fieldContext_Query_recommendations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_recommendations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23180,11 +27530,7 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23228,11 +27574,7 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23308,11 +27650,7 @@ func (ec *executionContext) fieldContext_Query_suggestedOffers(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_suggestedOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_suggestedOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23356,11 +27694,7 @@ func (ec *executionContext) fieldContext_Query_suggestedNeeds(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_suggestedNeeds_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_suggestedNeeds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23404,11 +27738,7 @@ func (ec *executionContext) fieldContext_Query_suggestedConsultants(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_suggestedConsultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_suggestedConsultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23452,11 +27782,7 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23500,11 +27826,7 @@ func (ec *executionContext) fieldContext_Query_project(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23548,11 +27870,7 @@ func (ec *executionContext) fieldContext_Query_topic(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_topic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23596,11 +27914,7 @@ func (ec *executionContext) fieldContext_Query_recommendation(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_recommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23644,11 +27958,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23692,11 +28002,7 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23740,11 +28046,7 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23788,11 +28090,7 @@ func (ec *executionContext) fieldContext_Query_offerStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_offerStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_offerStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23836,11 +28134,7 @@ func (ec *executionContext) fieldContext_Query_needStats(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_needStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_needStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23884,11 +28178,7 @@ func (ec *executionContext) fieldContext_Query_matchStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_matchStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_matchStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23932,11 +28222,7 @@ func (ec *executionContext) fieldContext_Query_consultantStats(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23980,11 +28266,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24024,63 +28306,207 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *limits.RateLimit) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Cost)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_maxCost(ctx context.Context, field graphql.CollectedField, obj *limits.RateLimit) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxCost)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_maxCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RateLimit_maxCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *limits.RateLimit) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Limit)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *limits.RateLimit) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Remaining)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *limits.RateLimit) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ResetAt)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_resetAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Recommendation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Recommendation) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Recommendation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Recommendation_number(ctx context.Context, field graphql.CollectedField, obj *ent.Recommendation) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Number)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Recommendation_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Recommendation_cluster(ctx context.Context, field graphql.CollectedField, obj *ent.Recommendation) (ret graphql.Marshaler) {
-	return ec.marshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, field.Selections, obj.Cluster)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v recommendation.Cluster) graphql.Marshaler {
+			return ec.marshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Recommendation_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "RecommendationCluster")
 }
 
 func (ec *executionContext) _Recommendation_title(ctx context.Context, field graphql.CollectedField, obj *ent.Recommendation) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Recommendation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
@@ -24123,11 +28549,7 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Recommendation_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24135,11 +28557,23 @@ func (ec *executionContext) fieldContext_Recommendation_projects(ctx context.Con
 }
 
 func (ec *executionContext) _RecommendationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RecommendationConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRecommendationEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RecommendationEdge) graphql.Marshaler {
+			return ec.marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRecommendationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24155,11 +28589,23 @@ func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ contex
 }
 
 func (ec *executionContext) _RecommendationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RecommendationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24175,18 +28621,46 @@ func (ec *executionContext) fieldContext_RecommendationConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _RecommendationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RecommendationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecommendationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RecommendationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RecommendationEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recommendation) graphql.Marshaler {
+			return ec.marshalORecommendation2ᚖsscgraphᚋentᚐRecommendation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RecommendationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24202,35 +28676,115 @@ func (ec *executionContext) fieldContext_RecommendationEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _RecommendationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RecommendationEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RecommendationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecommendationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Region_id(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Region_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Region_code(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Region_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
 }
 
 func (ec *executionContext) _Region_name(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Region_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
 }
 
 func (ec *executionContext) _Region_description(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Region_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
@@ -24273,11 +28827,7 @@ func (ec *executionContext) fieldContext_Region_countries(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Region_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24321,11 +28871,7 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Region_targetingOffers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24333,11 +28879,23 @@ func (ec *executionContext) fieldContext_Region_targetingOffers(ctx context.Cont
 }
 
 func (ec *executionContext) _RegionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RegionConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RegionEdge) graphql.Marshaler {
+			return ec.marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RegionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24353,11 +28911,23 @@ func (ec *executionContext) fieldContext_RegionConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _RegionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RegionConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RegionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24373,18 +28943,46 @@ func (ec *executionContext) fieldContext_RegionConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _RegionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RegionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RegionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RegionEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RegionEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖsscgraphᚋentᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RegionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24400,18 +28998,46 @@ func (ec *executionContext) fieldContext_RegionEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RegionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RegionEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RegionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *search.SearchHit) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHit_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNNode2sscgraphᚋentᚐNoder(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2sscgraphᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24427,25 +29053,69 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *search.SearchHit) (ret graphql.Marshaler) {
-	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *search.SearchHit) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Snippet)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_snippet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snippet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHit_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchHitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *search.SearchHitConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHitConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNSearchHitEdge2ᚕᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*search.SearchHitEdge) graphql.Marshaler {
+			return ec.marshalNSearchHitEdge2ᚕᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24461,11 +29131,23 @@ func (ec *executionContext) fieldContext_SearchHitConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _SearchHitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *search.SearchHitConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHitConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24481,18 +29163,46 @@ func (ec *executionContext) fieldContext_SearchHitConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _SearchHitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *search.SearchHitConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHitConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchHitEdge_node(ctx context.Context, field graphql.CollectedField, obj *search.SearchHitEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHitEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNSearchHit2ᚖsscgraphᚋinternalᚋsearchᚐSearchHit(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚖsscgraphᚋinternalᚋsearchᚐSearchHit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24508,10 +29218,118 @@ func (ec *executionContext) fieldContext_SearchHitEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _SearchHitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *search.SearchHitEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SearchHitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHitEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SourcedFact_statement(ctx context.Context, field graphql.CollectedField, obj *schematype.SourcedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcedFact_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcedFact_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcedFact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourcedFact_figure(ctx context.Context, field graphql.CollectedField, obj *schematype.SourcedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcedFact_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourcedFact_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcedFact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SourcedFact_period(ctx context.Context, field graphql.CollectedField, obj *schematype.SourcedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcedFact_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourcedFact_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcedFact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourcedFact_sources(ctx context.Context, field graphql.CollectedField, obj *schematype.SourcedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcedFact_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcedFact_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcedFact", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subscription_offerPosted(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -24551,11 +29369,7 @@ func (ec *executionContext) fieldContext_Subscription_offerPosted(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Subscription_offerPosted_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Subscription_offerPosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24599,11 +29413,7 @@ func (ec *executionContext) fieldContext_Subscription_matchChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Subscription_matchChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Subscription_matchChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24647,11 +29457,7 @@ func (ec *executionContext) fieldContext_Subscription_suggestionsChanged(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Subscription_suggestionsChanged_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Subscription_suggestionsChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24659,35 +29465,115 @@ func (ec *executionContext) fieldContext_Subscription_suggestionsChanged(ctx con
 }
 
 func (ec *executionContext) _Topic_id(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Topic_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Topic_code(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Topic_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "String")
 }
 
 func (ec *executionContext) _Topic_name(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Topic_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "String")
 }
 
 func (ec *executionContext) _Topic_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return ec.marshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, field.Selections, obj.Kind)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v topic.Kind) graphql.Marshaler {
+			return ec.marshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Topic_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "TopicKind")
 }
 
 func (ec *executionContext) _Topic_description(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Topic_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "String")
@@ -24730,11 +29616,7 @@ func (ec *executionContext) fieldContext_Topic_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Topic_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24778,11 +29660,7 @@ func (ec *executionContext) fieldContext_Topic_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Topic_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24826,11 +29704,7 @@ func (ec *executionContext) fieldContext_Topic_consultants(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Topic_consultants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24874,11 +29748,7 @@ func (ec *executionContext) fieldContext_Topic_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Topic_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24922,11 +29792,7 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field_Topic_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24934,11 +29800,23 @@ func (ec *executionContext) fieldContext_Topic_needs(ctx context.Context, field 
 }
 
 func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TopicConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Edges)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TopicEdge) graphql.Marshaler {
+			return ec.marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24954,11 +29832,23 @@ func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TopicConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24974,18 +29864,46 @@ func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _TopicConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TopicConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TopicEdge_node(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Node)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖsscgraphᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25001,7 +29919,23 @@ func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _TopicEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_TopicEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TopicEdge", field, false, false, "Cursor")
@@ -25135,11 +30069,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25320,11 +30250,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25868,11 +30794,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25980,11 +30902,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
-		fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables))
-		ec.args.Store(field.Field, fc.Args, err)
-	}
-	if err != nil {
+	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26654,7 +31572,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "hasProject", "hasProjectWith", "hasVenueCountry", "hasVenueCountryWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "startDatePrecision", "startDatePrecisionNEQ", "startDatePrecisionIn", "startDatePrecisionNotIn", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "endDatePrecision", "endDatePrecisionNEQ", "endDatePrecisionIn", "endDatePrecisionNotIn", "venueCity", "venueCityNEQ", "venueCityIn", "venueCityNotIn", "venueCityGT", "venueCityGTE", "venueCityLT", "venueCityLTE", "venueCityContains", "venueCityHasPrefix", "venueCityHasSuffix", "venueCityIsNil", "venueCityNotNil", "venueCityEqualFold", "venueCityContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "participants", "participantsNEQ", "participantsIn", "participantsNotIn", "participantsGT", "participantsGTE", "participantsLT", "participantsLTE", "participantsIsNil", "participantsNotNil", "participantsApproximate", "participantsApproximateNEQ", "budget", "budgetNEQ", "budgetIn", "budgetNotIn", "budgetGT", "budgetGTE", "budgetLT", "budgetLTE", "budgetIsNil", "budgetNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "quote", "quoteNEQ", "quoteIn", "quoteNotIn", "quoteGT", "quoteGTE", "quoteLT", "quoteLTE", "quoteContains", "quoteHasPrefix", "quoteHasSuffix", "quoteIsNil", "quoteNotNil", "quoteEqualFold", "quoteContainsFold", "hasProject", "hasProjectWith", "hasVenueCountry", "hasVenueCountryWith", "hasBeneficiaryCountries", "hasBeneficiaryCountriesWith", "hasProviderCountries", "hasProviderCountriesWith", "hasConsultants", "hasConsultantsWith", "hasRequester", "hasRequesterWith", "hasOrganizers", "hasOrganizersWith", "hasPartners", "hasPartnersWith", "hasTopics", "hasTopicsWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27193,6 +32111,48 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.StartDateLTE = data
+		case "startDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateIsNil = data
+		case "startDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNotNil = data
+		case "startDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecision = data
+		case "startDatePrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecisionNEQ = data
+		case "startDatePrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecisionIn = data
+		case "startDatePrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecisionNotIn = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -27249,6 +32209,48 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.EndDateLTE = data
+		case "endDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateIsNil = data
+		case "endDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateNotNil = data
+		case "endDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecision = data
+		case "endDatePrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecisionNEQ = data
+		case "endDatePrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecisionIn = data
+		case "endDatePrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecisionNotIn = data
 		case "venueCity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCity"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27515,6 +32517,34 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ParticipantsLTE = data
+		case "participantsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantsIsNil = data
+		case "participantsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantsNotNil = data
+		case "participantsApproximate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantsApproximate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantsApproximate = data
+		case "participantsApproximateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantsApproximateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantsApproximateNEQ = data
 		case "budget":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -27585,6 +32615,216 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.BudgetNotNil = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "quoteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteNEQ = data
+		case "quoteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteIn = data
+		case "quoteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteNotIn = data
+		case "quoteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteGT = data
+		case "quoteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteGTE = data
+		case "quoteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteLT = data
+		case "quoteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteLTE = data
+		case "quoteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteContains = data
+		case "quoteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteHasPrefix = data
+		case "quoteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteHasSuffix = data
+		case "quoteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteIsNil = data
+		case "quoteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteNotNil = data
+		case "quoteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteEqualFold = data
+		case "quoteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteContainsFold = data
 		case "hasProject":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProject"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27655,6 +32895,34 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasConsultantsWith = data
+		case "hasRequester":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRequester"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRequester = data
+		case "hasRequesterWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRequesterWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖsscgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRequesterWith = data
+		case "hasOrganizers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizers = data
+		case "hasOrganizersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizersWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖsscgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizersWith = data
 		case "hasPartners":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartners"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30053,7 +35321,7 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ref", "title", "description", "kind", "type", "status", "startDate", "endDate", "venueCity", "language", "participants", "budget", "projectID", "venueCountryID", "beneficiaryCountryIDs", "providerCountryIDs", "consultantIDs", "partnerIDs", "topicIDs"}
+	fieldsInOrder := [...]string{"ref", "title", "description", "kind", "type", "status", "startDate", "startDatePrecision", "endDate", "endDatePrecision", "venueCity", "language", "participants", "budget", "note", "quote", "sources", "projectID", "venueCountryID", "beneficiaryCountryIDs", "providerCountryIDs", "consultantIDs", "requesterID", "organizerIDs", "partnerIDs", "topicIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30104,18 +35372,32 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 			it.Status = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartDate = data
+		case "startDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecision = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EndDate = data
+		case "endDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecision = data
 		case "venueCity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCity"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -30144,6 +35426,27 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
 		case "projectID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -30179,6 +35482,20 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.ConsultantIDs = data
+		case "requesterID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requesterID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequesterID = data
+		case "organizerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizerIDs = data
 		case "partnerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -30795,7 +36112,7 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ref", "name", "kind", "website", "countryID", "offerIDs", "needIDs", "activityIDs"}
+	fieldsInOrder := [...]string{"ref", "name", "kind", "website", "sources", "countryID", "offerIDs", "needIDs", "activityIDs", "organizedActivityIDs", "requestedActivityIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30830,6 +36147,13 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.Website = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
 		case "countryID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -30858,6 +36182,20 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.ActivityIDs = data
+		case "organizedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizedActivityIDs = data
+		case "requestedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedActivityIDs = data
 		}
 	}
 	return it, nil
@@ -33286,7 +38624,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasCountry", "hasCountryWith", "hasOffers", "hasOffersWith", "hasNeeds", "hasNeedsWith", "hasActivities", "hasActivitiesWith", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "demo", "demoNEQ", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasCountry", "hasCountryWith", "hasOffers", "hasOffersWith", "hasNeeds", "hasNeedsWith", "hasActivities", "hasActivitiesWith", "hasOrganizedActivities", "hasOrganizedActivitiesWith", "hasRequestedActivities", "hasRequestedActivitiesWith", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33769,6 +39107,34 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasActivitiesWith = data
+		case "hasOrganizedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizedActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizedActivities = data
+		case "hasOrganizedActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizedActivitiesWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖsscgraphᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizedActivitiesWith = data
+		case "hasRequestedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRequestedActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRequestedActivities = data
+		case "hasRequestedActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRequestedActivitiesWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖsscgraphᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRequestedActivitiesWith = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36117,7 +41483,7 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ref", "clearRef", "title", "description", "clearDescription", "kind", "type", "status", "startDate", "endDate", "venueCity", "clearVenueCity", "language", "clearLanguage", "participants", "budget", "clearBudget", "projectID", "clearProject", "venueCountryID", "clearVenueCountry", "addBeneficiaryCountryIDs", "removeBeneficiaryCountryIDs", "clearBeneficiaryCountries", "addProviderCountryIDs", "removeProviderCountryIDs", "clearProviderCountries", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addPartnerIDs", "removePartnerIDs", "clearPartners", "addTopicIDs", "removeTopicIDs", "clearTopics"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "title", "description", "clearDescription", "kind", "type", "status", "startDate", "clearStartDate", "startDatePrecision", "endDate", "clearEndDate", "endDatePrecision", "venueCity", "clearVenueCity", "language", "clearLanguage", "participants", "clearParticipants", "budget", "clearBudget", "note", "clearNote", "quote", "clearQuote", "sources", "appendSources", "projectID", "clearProject", "venueCountryID", "clearVenueCountry", "addBeneficiaryCountryIDs", "removeBeneficiaryCountryIDs", "clearBeneficiaryCountries", "addProviderCountryIDs", "removeProviderCountryIDs", "clearProviderCountries", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "requesterID", "clearRequester", "addOrganizerIDs", "removeOrganizerIDs", "clearOrganizers", "addPartnerIDs", "removePartnerIDs", "clearPartners", "addTopicIDs", "removeTopicIDs", "clearTopics"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36187,6 +41553,20 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.StartDate = data
+		case "clearStartDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearStartDate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearStartDate = data
+		case "startDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDatePrecision = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -36194,6 +41574,20 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.EndDate = data
+		case "clearEndDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEndDate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEndDate = data
+		case "endDatePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDatePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDatePrecision = data
 		case "venueCity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venueCity"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36229,6 +41623,13 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.Participants = data
+		case "clearParticipants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParticipants"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearParticipants = data
 		case "budget":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -36243,6 +41644,48 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearBudget = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "clearQuote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQuote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearQuote = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "appendSources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendSources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendSources = data
 		case "projectID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -36334,6 +41777,41 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearConsultants = data
+		case "requesterID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requesterID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequesterID = data
+		case "clearRequester":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRequester"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRequester = data
+		case "addOrganizerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOrganizerIDs = data
+		case "removeOrganizerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOrganizerIDs = data
+		case "clearOrganizers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganizers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganizers = data
 		case "addPartnerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPartnerIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -37321,7 +42799,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ref", "clearRef", "name", "kind", "website", "clearWebsite", "countryID", "clearCountry", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addActivityIDs", "removeActivityIDs", "clearActivities"}
+	fieldsInOrder := [...]string{"ref", "clearRef", "name", "kind", "website", "clearWebsite", "sources", "appendSources", "countryID", "clearCountry", "addOfferIDs", "removeOfferIDs", "clearOffers", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addActivityIDs", "removeActivityIDs", "clearActivities", "addOrganizedActivityIDs", "removeOrganizedActivityIDs", "clearOrganizedActivities", "addRequestedActivityIDs", "removeRequestedActivityIDs", "clearRequestedActivities"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37370,6 +42848,20 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.ClearWebsite = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "appendSources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendSources"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendSources = data
 		case "countryID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -37447,6 +42939,48 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.ClearActivities = data
+		case "addOrganizedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOrganizedActivityIDs = data
+		case "removeOrganizedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOrganizedActivityIDs = data
+		case "clearOrganizedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganizedActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganizedActivities = data
+		case "addRequestedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addRequestedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddRequestedActivityIDs = data
+		case "removeRequestedActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeRequestedActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveRequestedActivityIDs = data
+		case "clearRequestedActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRequestedActivities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRequestedActivities = data
 		}
 	}
 	return it, nil
@@ -38155,10 +43689,10 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38217,16 +43751,16 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38260,16 +43794,16 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38298,16 +43832,16 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityImplementors = []string{"Activity", "Node"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38354,11 +43888,21 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "startDate":
 			out.Values[i] = ec._Activity_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDatePrecision":
+			out.Values[i] = ec._Activity_startDatePrecision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "endDate":
 			out.Values[i] = ec._Activity_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endDatePrecision":
+			out.Values[i] = ec._Activity_endDatePrecision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38374,12 +43918,32 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "participants":
 			out.Values[i] = ec._Activity_participants(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "participantsApproximate":
+			out.Values[i] = ec._Activity_participantsApproximate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "budget":
 			out.Values[i] = ec._Activity_budget(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Activity_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quote":
+			out.Values[i] = ec._Activity_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Activity_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "project":
@@ -38404,6 +43968,16 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "consultants":
 			out.Values[i] = ec._Activity_consultants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requester":
+			out.Values[i] = ec._Activity_requester(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organizers":
+			out.Values[i] = ec._Activity_organizers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38436,16 +44010,16 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityBucketImplementors = []string{"ActivityBucket"}
 
 func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38534,16 +44108,16 @@ func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38577,16 +44151,16 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38615,16 +44189,16 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityMeasuresImplementors = []string{"ActivityMeasures"}
 
 func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityMeasures) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityMeasuresImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityMeasuresImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38658,16 +44232,16 @@ func (ec *executionContext) _ActivityMeasures(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var activityStatsImplementors = []string{"ActivityStats"}
 
 func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ActivityStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, activityStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38696,16 +44270,16 @@ func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38774,16 +44348,16 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38817,16 +44391,16 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38855,16 +44429,16 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var beneficiaryImplementors = []string{"Beneficiary"}
 
 func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionSet, obj *participants.Beneficiary) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, beneficiaryImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38893,16 +44467,16 @@ func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var beneficiaryConnectionImplementors = []string{"BeneficiaryConnection"}
 
 func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.SelectionSet, obj *participants.Connection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, beneficiaryConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38936,16 +44510,16 @@ func (ec *executionContext) _BeneficiaryConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var beneficiaryEdgeImplementors = []string{"BeneficiaryEdge"}
 
 func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.SelectionSet, obj *participants.Edge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, beneficiaryEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, beneficiaryEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38974,16 +44548,16 @@ func (ec *executionContext) _BeneficiaryEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantImplementors = []string{"Consultant", "Node"}
 
 func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSet, obj *ent.Consultant) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39057,16 +44631,16 @@ func (ec *executionContext) _Consultant(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantBucketImplementors = []string{"ConsultantBucket"}
 
 func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39115,16 +44689,16 @@ func (ec *executionContext) _ConsultantBucket(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantConnectionImplementors = []string{"ConsultantConnection"}
 
 func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39158,16 +44732,16 @@ func (ec *executionContext) _ConsultantConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantEdgeImplementors = []string{"ConsultantEdge"}
 
 func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsultantEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39196,16 +44770,16 @@ func (ec *executionContext) _ConsultantEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantStatsImplementors = []string{"ConsultantStats"}
 
 func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ConsultantStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39234,16 +44808,16 @@ func (ec *executionContext) _ConsultantStats(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantSuggestionImplementors = []string{"ConsultantSuggestion"}
 
 func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestion) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantSuggestionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39277,16 +44851,16 @@ func (ec *executionContext) _ConsultantSuggestion(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantSuggestionConnectionImplementors = []string{"ConsultantSuggestionConnection"}
 
 func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantSuggestionConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39320,16 +44894,16 @@ func (ec *executionContext) _ConsultantSuggestionConnection(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var consultantSuggestionEdgeImplementors = []string{"ConsultantSuggestionEdge"}
 
 func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultantSuggestionEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39358,16 +44932,16 @@ func (ec *executionContext) _ConsultantSuggestionEdge(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, countryImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39486,16 +45060,16 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39529,16 +45103,16 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39567,16 +45141,16 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var countryNamesImplementors = []string{"CountryNames"}
 
 func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.SelectionSet, obj *lang.Names) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, countryNamesImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryNamesImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39625,16 +45199,16 @@ func (ec *executionContext) _CountryNames(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var countsImplementors = []string{"Counts"}
 
 func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, obj *stats.Counts) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, countsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, countsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39658,16 +45232,16 @@ func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchImplementors = []string{"Match", "Node"}
 
 func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *ent.Match) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39751,16 +45325,16 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchBucketImplementors = []string{"MatchBucket"}
 
 func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39819,16 +45393,16 @@ func (ec *executionContext) _MatchBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchConnectionImplementors = []string{"MatchConnection"}
 
 func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39862,16 +45436,16 @@ func (ec *executionContext) _MatchConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchEdgeImplementors = []string{"MatchEdge"}
 
 func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39900,16 +45474,16 @@ func (ec *executionContext) _MatchEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchNeedImplementors = []string{"MatchNeed", "Node"}
 
 func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeed) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39993,16 +45567,16 @@ func (ec *executionContext) _MatchNeed(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchNeedConnectionImplementors = []string{"MatchNeedConnection"}
 
 func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40036,16 +45610,16 @@ func (ec *executionContext) _MatchNeedConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchNeedEdgeImplementors = []string{"MatchNeedEdge"}
 
 func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchNeedEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchNeedEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchNeedEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40074,16 +45648,16 @@ func (ec *executionContext) _MatchNeedEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchOfferImplementors = []string{"MatchOffer", "Node"}
 
 func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOffer) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40182,16 +45756,16 @@ func (ec *executionContext) _MatchOffer(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchOfferConnectionImplementors = []string{"MatchOfferConnection"}
 
 func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40225,16 +45799,16 @@ func (ec *executionContext) _MatchOfferConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchOfferEdgeImplementors = []string{"MatchOfferEdge"}
 
 func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchOfferEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchOfferEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchOfferEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40263,16 +45837,16 @@ func (ec *executionContext) _MatchOfferEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var matchStatsImplementors = []string{"MatchStats"}
 
 func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, matchStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40301,19 +45875,19 @@ func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, mutationImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -40624,16 +46198,16 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var needBucketImplementors = []string{"NeedBucket"}
 
 func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, needBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, needBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40692,16 +46266,16 @@ func (ec *executionContext) _NeedBucket(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var needStatsImplementors = []string{"NeedStats"}
 
 func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet, obj *stats.NeedStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, needStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, needStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40730,16 +46304,16 @@ func (ec *executionContext) _NeedStats(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var needSuggestionImplementors = []string{"NeedSuggestion"}
 
 func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestion) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, needSuggestionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40773,16 +46347,16 @@ func (ec *executionContext) _NeedSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var needSuggestionConnectionImplementors = []string{"NeedSuggestionConnection"}
 
 func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, needSuggestionConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40816,16 +46390,16 @@ func (ec *executionContext) _NeedSuggestionConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var needSuggestionEdgeImplementors = []string{"NeedSuggestionEdge"}
 
 func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.NeedSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, needSuggestionEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, needSuggestionEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40854,16 +46428,16 @@ func (ec *executionContext) _NeedSuggestionEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var newAPIKeyImplementors = []string{"NewAPIKey"}
 
 func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewAPIKey) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, newAPIKeyImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, newAPIKeyImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40892,16 +46466,16 @@ func (ec *executionContext) _NewAPIKey(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var offerBucketImplementors = []string{"OfferBucket"}
 
 func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, offerBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40960,16 +46534,16 @@ func (ec *executionContext) _OfferBucket(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var offerStatsImplementors = []string{"OfferStats"}
 
 func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSet, obj *stats.OfferStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, offerStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40998,16 +46572,16 @@ func (ec *executionContext) _OfferStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var offerSuggestionImplementors = []string{"OfferSuggestion"}
 
 func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestion) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSuggestionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41041,16 +46615,16 @@ func (ec *executionContext) _OfferSuggestion(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var offerSuggestionConnectionImplementors = []string{"OfferSuggestionConnection"}
 
 func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSuggestionConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41084,16 +46658,16 @@ func (ec *executionContext) _OfferSuggestionConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var offerSuggestionEdgeImplementors = []string{"OfferSuggestionEdge"}
 
 func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *matching.OfferSuggestionEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSuggestionEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41122,16 +46696,16 @@ func (ec *executionContext) _OfferSuggestionEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, organizationImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41166,6 +46740,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "sources":
+			out.Values[i] = ec._Organization_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "country":
 			out.Values[i] = ec._Organization_country(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41186,6 +46765,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "organizedActivities":
+			out.Values[i] = ec._Organization_organizedActivities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedActivities":
+			out.Values[i] = ec._Organization_requestedActivities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41200,16 +46789,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41243,16 +46832,16 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganizationEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41281,16 +46870,16 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, pageInfoImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41329,16 +46918,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, projectImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41403,6 +46992,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "facts":
+			out.Values[i] = ec._Project_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recommendations":
 			out.Values[i] = ec._Project_recommendations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41437,16 +47031,16 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var projectBucketImplementors = []string{"ProjectBucket"}
 
 func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectBucket) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, projectBucketImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectBucketImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41505,16 +47099,16 @@ func (ec *executionContext) _ProjectBucket(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41548,16 +47142,16 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41586,16 +47180,16 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var projectStatsImplementors = []string{"ProjectStats"}
 
 func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.SelectionSet, obj *stats.ProjectStats) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, projectStatsImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectStatsImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41624,19 +47218,19 @@ func (ec *executionContext) _ProjectStats(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, queryImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -41854,16 +47448,16 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
 
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *limits.RateLimit) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, rateLimitImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41907,16 +47501,16 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var recommendationImplementors = []string{"Recommendation", "Node"}
 
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recommendation) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41960,16 +47554,16 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42003,16 +47597,16 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecommendationEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, recommendationEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42041,16 +47635,16 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, regionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42099,16 +47693,16 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42142,16 +47736,16 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42180,16 +47774,16 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHit) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42223,16 +47817,16 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var searchHitConnectionImplementors = []string{"SearchHitConnection"}
 
 func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42266,16 +47860,16 @@ func (ec *executionContext) _SearchHitConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var searchHitEdgeImplementors = []string{"SearchHitEdge"}
 
 func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.SelectionSet, obj *search.SearchHitEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, searchHitEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42304,13 +47898,61 @@ func (ec *executionContext) _SearchHitEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
+}
+
+var sourcedFactImplementors = []string{"SourcedFact"}
+
+func (ec *executionContext) _SourcedFact(ctx context.Context, sel ast.SelectionSet, obj *schematype.SourcedFact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourcedFactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourcedFact")
+		case "statement":
+			out.Values[i] = ec._SourcedFact_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figure":
+			out.Values[i] = ec._SourcedFact_figure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._SourcedFact_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._SourcedFact_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, subscriptionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -42334,10 +47976,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var topicImplementors = []string{"Topic", "Node"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, topicImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42406,16 +48048,16 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42449,16 +48091,16 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42487,16 +48129,16 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42540,16 +48182,16 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42588,16 +48230,16 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __FieldImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42646,16 +48288,16 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __InputValueImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42704,16 +48346,16 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __SchemaImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42762,16 +48404,16 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := ec.fields.Collect(ec.OperationContext, sel, __TypeImplementors)
+	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
-	var deferred graphql.DeferredGroup
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42845,7 +48487,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+	return out
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -42898,7 +48540,7 @@ func (ec *executionContext) unmarshalNAPIKeyWhereInput2ᚖsscgraphᚋentᚐAPIKe
 }
 
 func (ec *executionContext) marshalNActivity2ᚕᚖsscgraphᚋentᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Activity) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx, sel, v[i])
@@ -42922,7 +48564,7 @@ func (ec *executionContext) marshalNActivity2ᚖsscgraphᚋentᚐActivity(ctx co
 }
 
 func (ec *executionContext) marshalNActivityBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐActivityBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ActivityBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityBucket2ᚖsscgraphᚋinternalᚋstatsᚐActivityBucket(ctx, sel, v[i])
@@ -42978,7 +48620,7 @@ func (ec *executionContext) unmarshalNActivityDimension2ᚕsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNActivityDimension2ᚕsscgraphᚋinternalᚋstatsᚐActivityDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ActivityDimension) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityDimension2sscgraphᚋinternalᚋstatsᚐActivityDimension(ctx, sel, v[i])
@@ -43122,7 +48764,7 @@ func (ec *executionContext) marshalNBeneficiaryConnection2ᚖsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNBeneficiaryEdge2ᚕᚖsscgraphᚋinternalᚋparticipantsᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*participants.Edge) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBeneficiaryEdge2ᚖsscgraphᚋinternalᚋparticipantsᚐEdge(ctx, sel, v[i])
@@ -43187,7 +48829,7 @@ func (ec *executionContext) marshalNConsultant2ᚖsscgraphᚋentᚐConsultant(ct
 }
 
 func (ec *executionContext) marshalNConsultantBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐConsultantBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ConsultantBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantBucket2ᚖsscgraphᚋinternalᚋstatsᚐConsultantBucket(ctx, sel, v[i])
@@ -43243,7 +48885,7 @@ func (ec *executionContext) unmarshalNConsultantDimension2ᚕsscgraphᚋinternal
 }
 
 func (ec *executionContext) marshalNConsultantDimension2ᚕsscgraphᚋinternalᚋstatsᚐConsultantDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ConsultantDimension) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantDimension2sscgraphᚋinternalᚋstatsᚐConsultantDimension(ctx, sel, v[i])
@@ -43302,7 +48944,7 @@ func (ec *executionContext) marshalNConsultantSuggestionConnection2ᚖsscgraph�
 }
 
 func (ec *executionContext) marshalNConsultantSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.ConsultantSuggestionEdge) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsultantSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐConsultantSuggestionEdge(ctx, sel, v[i])
@@ -43479,6 +49121,16 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx context.Context, v any) (schematype.DatePrecision, error) {
+	var res schematype.DatePrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v schematype.DatePrecision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43559,7 +49211,7 @@ func (ec *executionContext) marshalNMatch2ᚖsscgraphᚋentᚐMatch(ctx context.
 }
 
 func (ec *executionContext) marshalNMatchBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐMatchBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MatchBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchBucket2ᚖsscgraphᚋinternalᚋstatsᚐMatchBucket(ctx, sel, v[i])
@@ -43625,7 +49277,7 @@ func (ec *executionContext) unmarshalNMatchDimension2ᚕsscgraphᚋinternalᚋst
 }
 
 func (ec *executionContext) marshalNMatchDimension2ᚕsscgraphᚋinternalᚋstatsᚐMatchDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.MatchDimension) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchDimension2sscgraphᚋinternalᚋstatsᚐMatchDimension(ctx, sel, v[i])
@@ -43793,7 +49445,7 @@ func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchW
 }
 
 func (ec *executionContext) marshalNNeedBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐNeedBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.NeedBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedBucket2ᚖsscgraphᚋinternalᚋstatsᚐNeedBucket(ctx, sel, v[i])
@@ -43841,7 +49493,7 @@ func (ec *executionContext) marshalNNeedSuggestionConnection2ᚖsscgraphᚋinter
 }
 
 func (ec *executionContext) marshalNNeedSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.NeedSuggestionEdge) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐNeedSuggestionEdge(ctx, sel, v[i])
@@ -43881,7 +49533,7 @@ func (ec *executionContext) marshalNNode2sscgraphᚋentᚐNoder(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2sscgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -43891,7 +49543,7 @@ func (ec *executionContext) marshalNNode2ᚕsscgraphᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNOfferBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐOfferBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.OfferBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferBucket2ᚖsscgraphᚋinternalᚋstatsᚐOfferBucket(ctx, sel, v[i])
@@ -43923,7 +49575,7 @@ func (ec *executionContext) marshalNOfferStats2ᚖsscgraphᚋinternalᚋstatsᚐ
 }
 
 func (ec *executionContext) marshalNOfferSuggestion2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestion) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestion2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestion(ctx, sel, v[i])
@@ -43955,7 +49607,7 @@ func (ec *executionContext) marshalNOfferSuggestionConnection2ᚖsscgraphᚋinte
 }
 
 func (ec *executionContext) marshalNOfferSuggestionEdge2ᚕᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.OfferSuggestionEdge) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferSuggestionEdge2ᚖsscgraphᚋinternalᚋmatchingᚐOfferSuggestionEdge(ctx, sel, v[i])
@@ -44051,7 +49703,7 @@ func (ec *executionContext) marshalNProject2ᚖsscgraphᚋentᚐProject(ctx cont
 }
 
 func (ec *executionContext) marshalNProjectBucket2ᚕᚖsscgraphᚋinternalᚋstatsᚐProjectBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectBucket) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectBucket2ᚖsscgraphᚋinternalᚋstatsᚐProjectBucket(ctx, sel, v[i])
@@ -44107,7 +49759,7 @@ func (ec *executionContext) unmarshalNProjectDimension2ᚕsscgraphᚋinternalᚋ
 }
 
 func (ec *executionContext) marshalNProjectDimension2ᚕsscgraphᚋinternalᚋstatsᚐProjectDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ProjectDimension) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectDimension2sscgraphᚋinternalᚋstatsᚐProjectDimension(ctx, sel, v[i])
@@ -44279,7 +49931,7 @@ func (ec *executionContext) marshalNSearchHitConnection2ᚖsscgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNSearchHitEdge2ᚕᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.SearchHitEdge) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHitEdge2ᚖsscgraphᚋinternalᚋsearchᚐSearchHitEdge(ctx, sel, v[i])
@@ -44310,6 +49962,26 @@ func (ec *executionContext) unmarshalNSearchType2sscgraphᚋinternalᚋsearchᚐ
 
 func (ec *executionContext) marshalNSearchType2sscgraphᚋinternalᚋsearchᚐSearchType(ctx context.Context, sel ast.SelectionSet, v search.SearchType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSourcedFact2sscgraphᚋentᚋschemaᚋschematypeᚐSourcedFact(ctx context.Context, sel ast.SelectionSet, v schematype.SourcedFact) graphql.Marshaler {
+	return ec._SourcedFact(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSourcedFact2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐSourcedFactᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SourcedFact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourcedFact2sscgraphᚋentᚋschemaᚋschematypeᚐSourcedFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNStatsOrderField2sscgraphᚋinternalᚋstatsᚐStatsOrderField(ctx context.Context, v any) (stats.StatsOrderField, error) {
@@ -44489,7 +50161,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -44533,7 +50205,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -44561,7 +50233,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -44589,7 +50261,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -44637,7 +50309,7 @@ func (ec *executionContext) marshalOAPIKeyEdge2ᚕᚖsscgraphᚋentᚐAPIKeyEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPIKeyEdge2ᚖsscgraphᚋentᚐAPIKeyEdge(ctx, sel, v[i])
@@ -44682,7 +50354,7 @@ func (ec *executionContext) marshalOAPIKeyRole2ᚕsscgraphᚋentᚋapikeyᚐRole
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAPIKeyRole2sscgraphᚋentᚋapikeyᚐRole(ctx, sel, v[i])
@@ -44749,7 +50421,7 @@ func (ec *executionContext) marshalOActivityEdge2ᚕᚖsscgraphᚋentᚐActivity
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActivityEdge2ᚖsscgraphᚋentᚐActivityEdge(ctx, sel, v[i])
@@ -44786,7 +50458,7 @@ func (ec *executionContext) marshalOActivityKind2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityKind2sscgraphᚋentᚋactivityᚐKind(ctx, sel, v[i])
@@ -44855,7 +50527,7 @@ func (ec *executionContext) marshalOActivityStatus2ᚕsscgraphᚋentᚋactivity�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityStatus2sscgraphᚋentᚋactivityᚐStatus(ctx, sel, v[i])
@@ -44907,7 +50579,7 @@ func (ec *executionContext) marshalOActivityType2ᚕsscgraphᚋentᚋactivityᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityType2sscgraphᚋentᚋactivityᚐType(ctx, sel, v[i])
@@ -44974,7 +50646,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsscgraphᚋentᚐAuditE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsscgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -45011,7 +50683,7 @@ func (ec *executionContext) marshalOAuditEventOperation2ᚕsscgraphᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventOperation2sscgraphᚋentᚋauditeventᚐOperation(ctx, sel, v[i])
@@ -45125,7 +50797,7 @@ func (ec *executionContext) marshalOConsultantEdge2ᚕᚖsscgraphᚋentᚐConsul
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOConsultantEdge2ᚖsscgraphᚋentᚐConsultantEdge(ctx, sel, v[i])
@@ -45194,7 +50866,7 @@ func (ec *executionContext) marshalOCountryEdge2ᚕᚖsscgraphᚋentᚐCountryEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCountryEdge2ᚖsscgraphᚋentᚐCountryEdge(ctx, sel, v[i])
@@ -45267,6 +50939,58 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	_ = sel
 	res := gid.MarshalCursor(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx context.Context, v any) ([]schematype.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.DatePrecision, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚕsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatePrecision2sscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx context.Context, v any) (*schematype.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(schematype.DatePrecision)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚖsscgraphᚋentᚋschemaᚋschematypeᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v *schematype.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
@@ -45488,7 +51212,7 @@ func (ec *executionContext) marshalOMatchCooperation2ᚕsscgraphᚋentᚋmatch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchCooperation2sscgraphᚋentᚋmatchᚐCooperation(ctx, sel, v[i])
@@ -45523,7 +51247,7 @@ func (ec *executionContext) marshalOMatchEdge2ᚕᚖsscgraphᚋentᚐMatchEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchEdge2ᚖsscgraphᚋentᚐMatchEdge(ctx, sel, v[i])
@@ -45560,7 +51284,7 @@ func (ec *executionContext) marshalOMatchKind2ᚕsscgraphᚋentᚋschemaᚋschem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchKind2sscgraphᚋentᚋschemaᚋschematypeᚐMatchKind(ctx, sel, v[i])
@@ -45602,7 +51326,7 @@ func (ec *executionContext) marshalOMatchNeedEdge2ᚕᚖsscgraphᚋentᚐMatchNe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchNeedEdge2ᚖsscgraphᚋentᚐMatchNeedEdge(ctx, sel, v[i])
@@ -45656,7 +51380,7 @@ func (ec *executionContext) marshalOMatchNeedStatus2ᚕsscgraphᚋentᚋmatchnee
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchNeedStatus2sscgraphᚋentᚋmatchneedᚐStatus(ctx, sel, v[i])
@@ -45723,7 +51447,7 @@ func (ec *executionContext) marshalOMatchOfferEdge2ᚕᚖsscgraphᚋentᚐMatchO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMatchOfferEdge2ᚖsscgraphᚋentᚐMatchOfferEdge(ctx, sel, v[i])
@@ -45777,7 +51501,7 @@ func (ec *executionContext) marshalOMatchOfferStatus2ᚕsscgraphᚋentᚋmatchof
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchOfferStatus2sscgraphᚋentᚋmatchofferᚐStatus(ctx, sel, v[i])
@@ -45871,7 +51595,7 @@ func (ec *executionContext) marshalOMatchStatus2ᚕsscgraphᚋentᚋmatchᚐStat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx, sel, v[i])
@@ -45945,7 +51669,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsscgraphᚋentᚐOrga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsscgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -45982,7 +51706,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsscgraphᚋentᚋorganiz
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2sscgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -46066,7 +51790,7 @@ func (ec *executionContext) marshalOProjectEdge2ᚕᚖsscgraphᚋentᚐProjectEd
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProjectEdge2ᚖsscgraphᚋentᚐProjectEdge(ctx, sel, v[i])
@@ -46120,7 +51844,7 @@ func (ec *executionContext) marshalOProjectStatus2ᚕsscgraphᚋentᚋprojectᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStatus2sscgraphᚋentᚋprojectᚐStatus(ctx, sel, v[i])
@@ -46204,7 +51928,7 @@ func (ec *executionContext) marshalORecommendationCluster2ᚕsscgraphᚋentᚋre
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecommendationCluster2sscgraphᚋentᚋrecommendationᚐCluster(ctx, sel, v[i])
@@ -46239,7 +51963,7 @@ func (ec *executionContext) marshalORecommendationEdge2ᚕᚖsscgraphᚋentᚐRe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORecommendationEdge2ᚖsscgraphᚋentᚐRecommendationEdge(ctx, sel, v[i])
@@ -46308,7 +52032,7 @@ func (ec *executionContext) marshalORegionEdge2ᚕᚖsscgraphᚋentᚐRegionEdge
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORegionEdge2ᚖsscgraphᚋentᚐRegionEdge(ctx, sel, v[i])
@@ -46387,7 +52111,7 @@ func (ec *executionContext) marshalOSearchType2ᚕsscgraphᚋinternalᚋsearch�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchType2sscgraphᚋinternalᚋsearchᚐSearchType(ctx, sel, v[i])
@@ -46537,7 +52261,7 @@ func (ec *executionContext) marshalOTopicEdge2ᚕᚖsscgraphᚋentᚐTopicEdge(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTopicEdge2ᚖsscgraphᚋentᚐTopicEdge(ctx, sel, v[i])
@@ -46574,7 +52298,7 @@ func (ec *executionContext) marshalOTopicKind2ᚕsscgraphᚋentᚋtopicᚐKind�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTopicKind2sscgraphᚋentᚋtopicᚐKind(ctx, sel, v[i])
@@ -46651,7 +52375,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -46670,7 +52394,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -46689,7 +52413,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -46708,7 +52432,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := gqlexec.MarshalSliceInTurn(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

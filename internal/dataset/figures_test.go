@@ -18,11 +18,11 @@ func TestDemoFiguresKeepTheRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	totals := map[int]int{}
+	totals := map[int]*int{}
 	figures := map[int][]*int{}
 	for rows.Next() {
-		var id, total int
-		var p *int
+		var id int
+		var total, p *int
 		if err := rows.Scan(&id, &total, &p); err != nil {
 			t.Fatal(err)
 		}

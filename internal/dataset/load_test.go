@@ -291,8 +291,12 @@ func checkActivities(t *testing.T, client *ent.Client) {
 	years, regions, projects := map[int]bool{}, map[string]bool{}, map[int]bool{}
 	for _, a := range acts {
 		kinds[a.Kind], types[a.Type], statuses[a.Status] = true, true, true
+		if a.StartDate == nil || a.EndDate == nil {
+			t.Errorf("demo activity %d has no start or end date", a.ID)
+			continue
+		}
 		years[a.StartDate.Year()] = true
-		if a.EndDate.Before(a.StartDate) {
+		if a.EndDate.Before(*a.StartDate) {
 			t.Errorf("activity %d ends (%s) before it starts (%s)", a.ID, a.EndDate, a.StartDate)
 		}
 		if a.StartDate.Before(activityFrom) || a.StartDate.After(activityTo) {
@@ -312,8 +316,8 @@ func checkActivities(t *testing.T, client *ent.Client) {
 				t.Errorf("activity %d is ONGOING but runs %s-%s", a.ID, a.StartDate, a.EndDate)
 			}
 		}
-		if a.Participants < 5 || a.Participants > 120 {
-			t.Errorf("activity %d has %d participants", a.ID, a.Participants)
+		if a.Participants == nil || *a.Participants < 5 || *a.Participants > 120 {
+			t.Errorf("activity %d has %v participants", a.ID, a.Participants)
 		}
 		if a.Title == "" || a.Description == "" || a.Language == "" {
 			t.Errorf("activity %d lacks title, description or language: %+v", a.ID, a)

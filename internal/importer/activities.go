@@ -122,7 +122,7 @@ func parseActivity(r *row) *activityRec {
 	// update without a total keeps the record's, which participants.Set
 	// checks when it writes.
 	if total, set := participants.Total(a.total, a.beneficiaries); set || a.total != nil {
-		if err := participants.Rule(total, figuresOf(a.beneficiaries)); err != nil {
+		if err := participants.Rule(&total, figuresOf(a.beneficiaries)); err != nil {
 			r.bad("participants", "%s", fieldMessage(err))
 		}
 	}
@@ -328,8 +328,8 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 	d.field("kind", a.kind != cur.Kind, func() { u.SetKind(a.kind) })
 	d.field("type", a.typ != cur.Type, func() { u.SetType(a.typ) })
 	d.field("status", a.status != cur.Status, func() { u.SetStatus(a.status) })
-	d.field("start_date", !a.start.Equal(cur.StartDate), func() { u.SetStartDate(a.start) })
-	d.field("end_date", !a.end.Equal(cur.EndDate), func() { u.SetEndDate(a.end) })
+	d.field("start_date", cur.StartDate == nil || !a.start.Equal(*cur.StartDate), func() { u.SetStartDate(a.start) })
+	d.field("end_date", cur.EndDate == nil || !a.end.Equal(*cur.EndDate), func() { u.SetEndDate(a.end) })
 	d.field("venue_city", a.venueCity != deref(cur.VenueCity), func() {
 		if a.venueCity == "" {
 			u.ClearVenueCity()
@@ -378,7 +378,7 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 		total = &t
 	}
 	setBeneficiaries := h.has("beneficiaries") && !sameFigures(a.beneficiaries, cur.Edges.BeneficiaryLinks)
-	if !setBeneficiaries && totalSet && *total != cur.Participants {
+	if !setBeneficiaries && totalSet && !samePtr(total, cur.Participants) {
 		// The activity's hook checks the new total against the figures.
 		d.changed = true
 		u.SetParticipants(*total)

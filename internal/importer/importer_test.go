@@ -99,7 +99,7 @@ func viewActivity(t *testing.T, c *ent.Client, ref string) activityView {
 	v := activityView{
 		Title: a.Title, Description: a.Description, Kind: string(a.Kind), Type: string(a.Type), Status: string(a.Status),
 		Start: a.StartDate.UTC().Format(time.DateOnly), End: a.EndDate.UTC().Format(time.DateOnly),
-		VenueCity: deref(a.VenueCity), Language: a.Language, Participants: a.Participants, Budget: a.Budget,
+		VenueCity: deref(a.VenueCity), Language: a.Language, Participants: deref(a.Participants), Budget: a.Budget,
 	}
 	if a.Edges.VenueCountry != nil {
 		v.VenueCountry = a.Edges.VenueCountry.Code

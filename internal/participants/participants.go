@@ -35,12 +35,12 @@ func Check(ctx context.Context, client *ent.Client, activityID int) error {
 	if err != nil {
 		return fmt.Errorf("reading the per-country participants of activity %d: %w", activityID, err)
 	}
-	total, err := client.Activity.Query().Where(activity.ID(activityID)).
-		Select(activity.FieldParticipants).Int(ctx)
+	a, err := client.Activity.Query().Where(activity.ID(activityID)).
+		Select(activity.FieldParticipants).Only(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the participants of activity %d: %w", activityID, err)
 	}
-	return Rule(total, figuresOf(links))
+	return Rule(a.Participants, figuresOf(links))
 }
 
 func figuresOf(links []*ent.ActivityBeneficiary) []*int {
@@ -53,8 +53,10 @@ func figuresOf(links []*ent.ActivityBeneficiary) []*int {
 
 // Rule checks a total against the per-country figures, nil where a country
 // has none. The errors name the activity's participants field, which the
-// API reports as the input's path.
-func Rule(total int, figures []*int) error {
+// API reports as the input's path. A nil total is unknown: figures are
+// then only checked to be non-negative, since they cannot disagree with
+// a total nobody gave.
+func Rule(total *int, figures []*int) error {
 	sum, given := 0, 0
 	for _, f := range figures {
 		if f == nil {
@@ -67,12 +69,12 @@ func Rule(total int, figures []*int) error {
 		given++
 	}
 	switch {
-	case given == 0:
+	case given == 0 || total == nil:
 		return nil
-	case given == len(figures) && sum != total:
-		return validate.Errorf("participants", "the total (%d) must equal the sum of the per-country figures (%d) when every beneficiary country has one", total, sum)
-	case sum > total:
-		return validate.Errorf("participants", "the per-country figures add up to %d, more than the total (%d)", sum, total)
+	case given == len(figures) && sum != *total:
+		return validate.Errorf("participants", "the total (%d) must equal the sum of the per-country figures (%d) when every beneficiary country has one", *total, sum)
+	case sum > *total:
+		return validate.Errorf("participants", "the per-country figures add up to %d, more than the total (%d)", sum, *total)
 	}
 	return nil
 }

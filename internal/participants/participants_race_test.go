@@ -82,7 +82,7 @@ func TestConcurrentParticipantWrites(t *testing.T) {
 						}
 						figures = append(figures, &n)
 					}
-					if err := participants.Rule(total, figures); err != nil {
+					if err := participants.Rule(&total, figures); err != nil {
 						t.Fatalf("round %d: the activity holds %d and %v: %v (answers %+v)", round, total, rows, err, answers)
 					}
 					// The rows are in the countries' order, as c is.
