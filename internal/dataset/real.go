@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"sscgraph/ent"
@@ -21,7 +22,11 @@ import (
 // passes, and the sheets stay readable and editable as spreadsheets.
 //
 //go:embed data/real/organizations.csv data/real/activities.csv
-var realFS embed.FS
+var realEmbedded embed.FS
+
+// realFS is where the loader reads the sheets: the embedded files, or in
+// tests a file system holding a broken sheet.
+var realFS fs.FS = realEmbedded
 
 // The sheets, as paths in realFS.
 const (
