@@ -92,10 +92,12 @@
 //	    says to use it as a participant-table example, not as a dated
 //	    activity), and TRI-12, a partial record whose dates and venue
 //	    were cut off (to be used only after checking the full record).
-//	  - Organizations: the real organizations those activities name as
-//	    organizers or partners (WIPO, IP offices such as the Japan Patent
-//	    Office, regional IP organizations, ministries, universities), each
-//	    with the sources that name it. People are never records.
+//	  - Organizations: the 63 real organizations those activities name
+//	    among their organizers, co-hosts, partners or funders (WIPO, IP
+//	    offices such as the Japan Patent Office, regional IP
+//	    organizations, ministries, universities), each with the sources
+//	    that name it; the activities link them as `organizers`. People are
+//	    never records.
 //
 //	Demo data, invented (demo = true on every record):
 //
