@@ -63,6 +63,12 @@ func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A step numbered below the newest applied one (a branch's
+	// migration merged after a later one was released, or a data step
+	// a database skipped) is applied rather than refused: each step
+	// stands on its own, and refusing would leave such a database unable
+	// to start at all.
+	opts = append(opts, goose.WithAllowOutofOrder(true))
 	opts = append(opts, goose.WithGoMigrations(goMigrations(dialect)...))
 	p, err := goose.NewProvider(gd, db, sub, opts...)
 	if err != nil {
