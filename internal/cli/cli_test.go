@@ -478,8 +478,8 @@ func TestSeedThenServeLoadsOnce(t *testing.T) {
 	if err := Run(context.Background(), []string{"seed", "--db", dbPath}, noEnv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "Activities:400") {
-		t.Errorf("seed output %q does not report 400 activities", out.String())
+	if !strings.Contains(out.String(), " Activities:400 ") || !strings.Contains(out.String(), " RealActivities:") {
+		t.Errorf("seed output %q does not report 400 demo activities and the real ones", out.String())
 	}
 	err := Run(context.Background(), []string{"seed", "--db", dbPath}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "already holds") {

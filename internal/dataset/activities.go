@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"sscgraph/ent"
 	"sscgraph/ent/activity"
 	"sscgraph/ent/activitybeneficiary"
+	"sscgraph/ent/organization"
 )
 
 var (
@@ -43,7 +45,7 @@ var activityTypeInfo = map[activity.Type]typeInfo{
 // Records with a fixed role, so that even the small demo set holds every
 // value: the first ones cover kinds, types, years and bureaus; then one
 // activity spans refDate (ONGOING), one lies after it (PLANNED), one is
-// CANCELLED; then one activity per project.
+// CANCELLED; then one activity per demo project.
 const (
 	ongoingActivity   = 17
 	plannedActivity   = 18
@@ -91,8 +93,8 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 				days = max(days, 6)
 			case i == plannedActivity:
 				start = refDate.AddDate(0, 0, g.between(5, 50))
-			case i >= firstProjectCover && i < firstProjectCover+len(w.projects):
-				proj = i - firstProjectCover
+			case i >= firstProjectCover && i < firstProjectCover+len(w.demoProjects):
+				proj = w.demoProjects[i-firstProjectCover]
 				p := w.projects[proj]
 				from, to := 2010, 2026
 				if p.startYear != 0 {
@@ -106,7 +108,7 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 				start = g.dayIn(activityFrom, activityTo)
 			}
 			end := start.AddDate(0, 0, days-1)
-			if proj < 0 && len(w.projects) > 0 && g.chance(0.7) {
+			if proj < 0 && len(w.demoProjects) > 0 && g.chance(0.7) {
 				// Only a project running that year: an activity never
 				// belongs to a project that had already ended.
 				if cands := byYear[start.Year()]; len(cands) > 0 {
@@ -256,6 +258,11 @@ func (w *world) genActivities(ctx context.Context, _ *facts) error {
 			if proj >= 0 {
 				b.SetProjectID(w.projects[proj].id)
 			}
+			if strings.HasSuffix(desc, requestedSentence) {
+				if o := w.authority(bens); o >= 0 {
+					b.SetRequesterID(w.orgs[o].id)
+				}
+			}
 			for _, c := range bens {
 				b.AddBeneficiaryCountryIDs(w.countries[c].id)
 			}
@@ -332,11 +339,14 @@ func (w *world) setFigures(ctx context.Context, ids []int, figures map[int]count
 	return nil
 }
 
-// projectsByYear indexes the projects by the years they run, limited to
-// the years activities span.
+// projectsByYear indexes the demo projects by the years they run, limited
+// to the years activities span. Demo activities attach to demo projects
+// only: an invented activity under a real project would read as a fact
+// about that project, whose activities are the real ones of data/real.
 func (w *world) projectsByYear() map[int][]int {
 	byYear := map[int][]int{}
-	for p, rec := range w.projects {
+	for _, p := range w.demoProjects {
+		rec := w.projects[p]
 		if rec.startYear == 0 || rec.endYear == 0 {
 			continue
 		}
@@ -384,6 +394,25 @@ func (w *world) anyIGO(orgs []int) bool {
 		}
 	}
 	return false
+}
+
+// requestedSentence ends the description of a technical-assistance
+// activity a beneficiary asked for; such an activity's requester is a
+// national authority of its beneficiaries where the demo set has one.
+const requestedSentence = " Organized at the request of the national authorities."
+
+// authority returns the first demo organization (in creation order, so no
+// random number is drawn) that is a government body or IP office based in
+// one of the countries cs, or -1.
+func (w *world) authority(cs []int) int {
+	for _, c := range cs {
+		for _, o := range w.orgsByCountry[c] {
+			if k := w.orgs[o].kind; k == organization.KindGOVERNMENT || k == organization.KindIP_OFFICE {
+				return o
+			}
+		}
+	}
+	return -1
 }
 
 // activityText writes an activity's title and description.
@@ -462,7 +491,7 @@ func (w *world) activityText(g *rng, kind activity.Kind, typ activity.Type, bens
 		}
 	default:
 		if g.chance(0.3) {
-			desc += " Organized at the request of the national authorities."
+			desc += requestedSentence
 		}
 	}
 	return title, desc

@@ -6,10 +6,16 @@
 // Load writes both into an empty database in one transaction. The real
 // facts come from data/*.json (see gencountries for how countries.json was
 // built; projects.json follows the sourced DA project inventory, and
-// readFacts refuses a project without a source); the demo records are drawn from math/rand/v2 PCG streams seeded by
-// the caller, so the same seed and Size always give the same rows, in the
-// same order, with the same keys. DemoSize is what `serve` loads;
-// SyntheticSize(n) is the benchmark set (scale 1: 100,000 activities).
+// readFacts refuses a project or a project fact without a source) and from
+// the import sheets data/real/organizations.csv and
+// data/real/activities.csv, which Load runs through sscgraph's own
+// spreadsheet importer (package importer) inside its transaction, after
+// the demo steps so that demo records keep their keys, and refuses if a
+// row has a problem, is marked demo or has no source. The demo records are
+// drawn from math/rand/v2 PCG streams seeded by the caller, so the same
+// seed and Size always give the same rows, in the same order, with the
+// same keys. DemoSize is what `serve` loads; SyntheticSize(n) is the
+// benchmark set (scale 1: 100,000 activities).
 //
 // The generator fixes its own "today", 1 November 2026, instead of reading
 // the clock: activity statuses (COMPLETED, ONGOING, PLANNED) and posting
@@ -23,9 +29,9 @@
 //
 //	sscgraph ships two kinds of data, and every record says which it is.
 //
-//	Real facts, from the programme's public documents (regions, countries,
+//	Real facts, from public documents and pages (regions, countries,
 //	topics and recommendations are always real and have no demo flag;
-//	real projects have demo = false):
+//	real projects, activities and organizations have demo = false):
 //
 //	  - Regions: the five regional bureaus of the development sector plus
 //	    DEVELOPED for the developed countries.
@@ -52,12 +58,51 @@
 //	    which are sscgraph's identifiers, not the programme's. Each
 //	    project's `note` says what is uncertain and what its status is
 //	    inferred from. Start and end dates are 1 January and 31 December of
-//	    the years the sources give.
+//	    the years the sources give. Where sources disagree, the project's
+//	    `facts` keep each statement with its own sources and the note says
+//	    so: the South-South cooperation project (SSCG_SOUTH_SOUTH_COOPERATION)
+//	    runs 2012-2013 as adopted (a two-year project whose last activity
+//	    was the conference of 22 November 2013), while CDIP/17/4 labels it
+//	    2012-2015; its facts also give the 83 South-South and triangular
+//	    activities WIPO's mapping found in 2014-2015 and the 1.5% of WIPO's
+//	    core budget said to go to them.
+//	  - Activities: 70 real activities (demo = false) from a sourced record
+//	    of WIPO's development-cooperation events, read in public pages
+//	    (WIPO's meeting and project pages, its technical-assistance
+//	    database IP-TAD, news reports): 12 South-South, 10 triangular, 32
+//	    technical assistance and 16 other (conferences, missions,
+//	    agreements). The kind is the record's classification from what the
+//	    source says; the type is sscgraph's reading of the title. Each has
+//	    at least one entry in `sources` (an address or document symbol),
+//	    a `note` saying what is uncertain, derived or left out, and where
+//	    the source has one a short `quote`. Nothing is guessed: a field no
+//	    source gives is null (dates, venue, language, participants,
+//	    budget) or empty (beneficiary and provider countries, project).
+//	    Dates carry a precision: `startDatePrecision` and
+//	    `endDatePrecision` are DAY, MONTH or YEAR, and a date known only
+//	    to the month or year is stored as the period's first day (so
+//	    2015-03-01 at MONTH means "March 2015", not the 1st). Participants
+//	    given as an approximation ("around 60") have
+//	    `participantsApproximate` = true. An activity is filed under a
+//	    real project only where the record ties it to that project firmly.
+//	    Provider countries are sscgraph's reading of who organized,
+//	    co-hosted or funded a South-South or triangular activity; topic
+//	    tags are sscgraph's classification. Two rows of the record are
+//	    left out: TRI-05, whose title and dates were not seen (the record
+//	    says to use it as a participant-table example, not as a dated
+//	    activity), and TRI-12, a partial record whose dates and venue
+//	    were cut off (to be used only after checking the full record).
+//	  - Organizations: the 63 real organizations those activities name
+//	    among their organizers, co-hosts, partners or funders (WIPO, IP
+//	    offices such as the Japan Patent Office, regional IP
+//	    organizations, ministries, universities), each with the sources
+//	    that name it; the activities link them as `organizers`. People are
+//	    never records.
 //
 //	Demo data, invented (demo = true on every record):
 //
 //	  - Organizations, consultants, activities, Match offers, needs and
-//	    matches. None of them is real. People and organizations have
+//	    matches, and a few projects. None of them is real. People and organizations have
 //	    obviously fictional names ("Amara Placeholder", "Fictional Bar
 //	    Association of Lakeshire (demo)"); websites and e-mail addresses are
 //	    under example.org. Places, languages and topics are real, so that
@@ -67,10 +112,14 @@
 //	    among its beneficiary countries, the first taking the largest share,
 //	    so that Activity.beneficiaries shows figures; the others have the
 //	    total only, as many records of the technical-assistance database do.
-//	  - At benchmark sizes the generator also invents projects, with codes
-//	    DEMO_P0001 and up, no sources and a note saying they are invented.
+//	  - Demo projects have codes DEMO_P0001 and up (8 in the demo set, more
+//	    at benchmark sizes), no sources and a note saying they are
+//	    invented. Demo activities belong to demo projects only, never to a
+//	    real one: a real project's activities are all real, and a demo
+//	    activity's project is a demo project or none.
+//	  - Some demo technical-assistance activities name a demo government
+//	    body or IP office as their requester.
 //
 //	To see only real data, filter on the demo flag, e.g.
-//	`activities(where: {demo: false})` (which today returns none: the
-//	programme's activity records are not part of the bundled data).
+//	`activities(where: {demo: false})` returns the 70 real activities.
 package dataset

@@ -11,6 +11,7 @@ import (
 
 	"sscgraph/ent/project"
 	"sscgraph/ent/recommendation"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 )
 
@@ -89,6 +90,11 @@ type projectFact struct {
 	Countries       []string `json:"countries"`
 	Topics          []string `json:"topics"`
 	Note            string   `json:"note"`
+	// Facts are sourced statements about the project that its fields do
+	// not hold: figures from a mapping, or each side of a disagreement
+	// between sources (two end years), kept with the documents that say
+	// it rather than settled here. Each needs a statement and a source.
+	Facts []schematype.SourcedFact `json:"facts"`
 }
 
 // facts is the content of data/*.json, in file order.
@@ -249,6 +255,31 @@ func (f *facts) check() error {
 		if err := checkSources(p); err != nil {
 			return fmt.Errorf("projects.json: project %s: %w", p.Code, err)
 		}
+		for k, fact := range p.Facts {
+			if err := checkFact(fact); err != nil {
+				return fmt.Errorf("projects.json: project %s: fact %d: %w", p.Code, k+1, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkFact requires a project's sourced fact to say something and what
+// says it: a statement and at least one source, none blank or twice.
+func checkFact(f schematype.SourcedFact) error {
+	if strings.TrimSpace(f.Statement) == "" {
+		return errors.New("no statement")
+	}
+	if len(f.Sources) == 0 {
+		return fmt.Errorf("%q has no source", f.Statement)
+	}
+	for _, s := range f.Sources {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("%q has a blank source", f.Statement)
+		}
+	}
+	if err := noDuplicates(f.Sources); err != nil {
+		return fmt.Errorf("%q: sources: %w", f.Statement, err)
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ const (
 const demoNote = "Invented demonstration record (demo data): not a Development Agenda project. Its code, dates, budget and links are generated."
 
 // ---------------------------------------------------------------------------
-// Projects (only at synthetic sizes)
+// Projects
 
 var projectStatuses = []project.Status{
 	project.StatusCOMPLETED, project.StatusMAINSTREAMED, project.StatusPHASED_OUT,
@@ -76,7 +76,7 @@ func (w *world) genProjects(ctx context.Context, _ *facts) error {
 				// Activities start in 2010: every project reaches it.
 				end = max(min(start+g.between(1, 3), 2025), 2010)
 			}
-			rec := projectRec{code: fmt.Sprintf("DEMO_P%04d", i+1), startYear: start, endYear: end}
+			rec := projectRec{code: fmt.Sprintf("DEMO_P%04d", i+1), startYear: start, endYear: end, demo: true}
 			rec.countries = w.pickBeneficiaries(g, 1+g.weighted(30, 25, 20, 15, 10), "")
 			rec.topics = w.pickTopics(g, nil)
 			recNums := addDistinct(g, nil, 1+g.weighted(35, 35, 20, 10), w.recs)
@@ -157,7 +157,7 @@ func (w *world) genOrganizations(ctx context.Context, _ *facts) error {
 			} else {
 				kind = orgKinds[g.weighted(15, 14, 20, 10, 12, 6, 15, 8)]
 			}
-			rec := orgRec{country: -1}
+			rec := orgRec{kind: kind, country: -1}
 			// Intergovernmental bodies have no country; about a fifth of the
 			// others are in developed countries (record 8 always is, so the
 			// small demo set has one).

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sscgraph/ent"
+	"sscgraph/ent/organization"
 	_ "sscgraph/ent/runtime" // the schema's policies and defaults, for clients opened by callers
 	"sscgraph/internal/viewer"
 )
@@ -23,10 +24,10 @@ const chunkSize = 1000
 // data.
 var ErrNotEmpty = errors.New("database already holds regions")
 
-// Load writes the real facts and then size's demo records into an empty
-// database, deterministically from seed: the same seed and size give
-// byte-identical rows written in the same order, hence the same
-// auto-increment keys. It returns an error wrapping ErrNotEmpty if the
+// Load writes the real facts, then size's demo records, then the real
+// organizations and activities (data/real) into an empty database,
+// deterministically from seed: the same seed and size give byte-identical
+// rows written in the same order, hence the same auto-increment keys. It returns an error wrapping ErrNotEmpty if the
 // database already holds regions.
 //
 // Everything is written in one transaction, so a failed load leaves the
@@ -85,6 +86,11 @@ func load(ctx context.Context, tx *ent.Tx, f *facts, size Size, seed uint64) (St
 		{"demo offers", w.genOffers},
 		{"demo needs", w.genNeeds},
 		{"demo matches", w.genMatches},
+		// The real activities and their organizations come last, so that
+		// the demo records keep the keys they had before real activities
+		// were shipped (keys are allocated in write order).
+		{"real organizations", w.loadRealOrganizations},
+		{"real activities", w.loadRealActivities},
 	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
@@ -167,14 +173,16 @@ type (
 	projectRec struct {
 		id                 int
 		code               string
-		startYear, endYear int // 0 when unknown
+		startYear, endYear int  // 0 when unknown
+		demo               bool // invented (DEMO_P...), not from projects.json
 		countries          []int
 		topics             []int
 	}
 	orgRec struct {
 		id      int
 		name    string // without the "(demo)" label
-		country int    // index into world.countries, -1 for none
+		kind    organization.Kind
+		country int // index into world.countries, -1 for none
 	}
 	offerRec struct {
 		id       int
@@ -208,6 +216,7 @@ type world struct {
 	recs          []int // keys of the recommendations, in file order
 	recByNumber   map[int]int
 	projects      []projectRec
+	demoProjects  []int // indexes into projects of the invented ones
 
 	// Demo picks use sovereign countries only: an activity in Bouvet Island
 	// would look like a bug.
@@ -410,6 +419,9 @@ func (w *world) loadProjects(ctx context.Context, f *facts) error {
 				b.SetDocuments(p.Documents)
 			}
 			b.SetSources(p.Sources)
+			if len(p.Facts) > 0 {
+				b.SetFacts(p.Facts)
+			}
 			if p.Budget != nil {
 				b.SetBudget(*p.Budget)
 			}
@@ -457,6 +469,9 @@ func projectID(p *ent.Project) int { return p.ID }
 func (w *world) addProjects(recs []projectRec, ids []int) {
 	for i := range recs {
 		recs[i].id = ids[i]
+		if recs[i].demo {
+			w.demoProjects = append(w.demoProjects, len(w.projects)+i)
+		}
 	}
 	w.projects = append(w.projects, recs...)
 	w.stats.Projects += len(ids)

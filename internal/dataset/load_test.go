@@ -107,10 +107,12 @@ func TestLoadDemo(t *testing.T) {
 	size := DemoSize()
 	client, db, stats := loadTestDB(t, size, DefaultSeed)
 
+	realOrgs, realActs := csvRows(t, realOrganizationsFile), csvRows(t, realActivitiesFile)
 	want := Stats{
 		Regions: 6, Countries: 249, Topics: 16, Recommendations: 45, Projects: realProjects + size.Projects,
 		Organizations: size.Organizations, Consultants: size.Consultants, Activities: size.Activities,
 		Offers: size.Offers, Needs: size.Needs, Matches: size.Matches,
+		RealOrganizations: realOrgs, RealActivities: realActs,
 	}
 	if stats != want {
 		t.Errorf("Stats = %+v\nwant    %+v", stats, want)
@@ -129,31 +131,44 @@ func TestLoadDemo(t *testing.T) {
 		{"recommendations", client.Recommendation.Query().Count, 45},
 		{"projects", client.Project.Query().Count, want.Projects},
 		{"real projects", client.Project.Query().Where(project.Demo(false)).Count, realProjects},
-		{"organizations", client.Organization.Query().Count, want.Organizations},
+		{"organizations", client.Organization.Query().Count, want.Organizations + want.RealOrganizations},
 		{"consultants", client.Consultant.Query().Count, want.Consultants},
-		{"activities", client.Activity.Query().Count, want.Activities},
+		{"activities", client.Activity.Query().Count, want.Activities + want.RealActivities},
 		{"offers", client.MatchOffer.Query().Count, want.Offers},
 		{"needs", client.MatchNeed.Query().Count, want.Needs},
 		{"matches", client.Match.Query().Count, want.Matches},
 
-		// Demo flags: set on every invented record, unset on the real facts.
+		// Demo flags: set on every invented record, unset on the real facts
+		// (the real organizations and activities are the sheets' rows).
 		{"demo projects", client.Project.Query().Where(project.Demo(true)).Count, size.Projects},
-		{"real organizations", client.Organization.Query().Where(organization.Demo(false)).Count, 0},
+		{"real organizations", client.Organization.Query().Where(organization.Demo(false)).Count, realOrgs},
 		{"real consultants", client.Consultant.Query().Where(consultant.Demo(false)).Count, 0},
-		{"real activities", client.Activity.Query().Where(activity.Demo(false)).Count, 0},
+		{"real activities", client.Activity.Query().Where(activity.Demo(false)).Count, realActs},
 		{"real offers", client.MatchOffer.Query().Where(matchoffer.Demo(false)).Count, 0},
 		{"real needs", client.MatchNeed.Query().Where(matchneed.Demo(false)).Count, 0},
 		{"real matches", client.Match.Query().Where(match.Demo(false)).Count, 0},
 
-		// Provider countries exactly for the cooperation kinds.
-		{"SOUTH_SOUTH/TRIANGULAR activities without provider", client.Activity.Query().Where(
+		// The generator's rules for demo activities: provider countries
+		// exactly for the cooperation kinds, at least one beneficiary and
+		// topic, developing beneficiaries. (The real activities give
+		// only what their sources give.)
+		{"demo SOUTH_SOUTH/TRIANGULAR activities without provider", client.Activity.Query().Where(activity.Demo(true),
 			activity.KindIn(activity.KindSOUTH_SOUTH, activity.KindTRIANGULAR), activity.Not(activity.HasProviderCountries())).Count, 0},
 		{"TECHNICAL_ASSISTANCE activities with a provider", client.Activity.Query().Where(
 			activity.KindEQ(activity.KindTECHNICAL_ASSISTANCE), activity.HasProviderCountries()).Count, 0},
-		{"activities without beneficiary", client.Activity.Query().Where(activity.Not(activity.HasBeneficiaryCountries())).Count, 0},
-		{"activities without topic", client.Activity.Query().Where(activity.Not(activity.HasTopics())).Count, 0},
-		{"beneficiaries in DEVELOPED", client.Country.Query().Where(country.HasActivities(),
+		{"demo activities without beneficiary", client.Activity.Query().Where(activity.Demo(true), activity.Not(activity.HasBeneficiaryCountries())).Count, 0},
+		{"demo activities without topic", client.Activity.Query().Where(activity.Demo(true), activity.Not(activity.HasTopics())).Count, 0},
+		{"beneficiaries of demo activities in DEVELOPED", client.Country.Query().Where(country.HasActivitiesWith(activity.Demo(true)),
 			country.HasRegionWith(region.Code(developedRegion))).Count, 0},
+
+		// Demo and real activities never share a project: a real
+		// project's activities are all real.
+		{"real projects with a demo activity", client.Project.Query().Where(project.Demo(false),
+			project.HasActivitiesWith(activity.Demo(true))).Count, 0},
+		{"demo activities of a real project", client.Activity.Query().Where(activity.Demo(true),
+			activity.HasProjectWith(project.Demo(false))).Count, 0},
+		{"demo projects without a demo activity", client.Project.Query().Where(project.Demo(true),
+			project.Not(project.HasActivitiesWith(activity.Demo(true)))).Count, 0},
 		{"needs for developed countries", client.Country.Query().Where(country.HasNeeds(),
 			country.HasRegionWith(region.Code(developedRegion))).Count, 0},
 		{"offers targeting DEVELOPED", client.Region.Query().Where(region.Code(developedRegion), region.HasTargetingOffers()).Count, 0},
@@ -219,6 +234,10 @@ func checkEdges(t *testing.T, client *ent.Client) {
 		{"Activity.providerCountries", client.Activity.Query().Where(activity.HasProviderCountries()).Exist},
 		{"Activity.consultants", client.Activity.Query().Where(activity.HasConsultants()).Exist},
 		{"Activity.partners", client.Activity.Query().Where(activity.HasPartners()).Exist},
+		{"Activity.requester", client.Activity.Query().Where(activity.HasRequester()).Exist},
+		{"Activity.organizers", client.Activity.Query().Where(activity.HasOrganizers()).Exist},
+		{"Organization.requestedActivities", client.Organization.Query().Where(organization.HasRequestedActivities()).Exist},
+		{"Organization.organizedActivities", client.Organization.Query().Where(organization.HasOrganizedActivities()).Exist},
 		{"Activity.topics", client.Activity.Query().Where(activity.HasTopics()).Exist},
 		{"MatchOffer.provider", client.MatchOffer.Query().Where(matchoffer.HasProvider()).Exist},
 		{"MatchOffer.topics", client.MatchOffer.Query().Where(matchoffer.HasTopics()).Exist},
@@ -274,12 +293,12 @@ func checkTablesFilled(t *testing.T, db *sql.DB) {
 	}
 }
 
-// checkActivities asserts the invariants of the generated activities and
-// that the small demo set covers every value.
+// checkActivities asserts the invariants of the generated (demo)
+// activities and that the small demo set covers every value.
 func checkActivities(t *testing.T, client *ent.Client) {
 	t.Helper()
 	ctx := context.Background()
-	acts, err := client.Activity.Query().
+	acts, err := client.Activity.Query().Where(activity.Demo(true)).
 		WithBeneficiaryCountries(func(q *ent.CountryQuery) { q.WithRegion() }).
 		WithProviderCountries(func(q *ent.CountryQuery) { q.WithRegion() }).
 		WithProject().WithVenueCountry().
@@ -353,12 +372,18 @@ func checkActivities(t *testing.T, client *ent.Client) {
 	if len(regions) != 6 {
 		t.Errorf("activities' countries cover regions %v, want all 6", regions)
 	}
-	nProjects, err := client.Project.Query().Count(ctx)
+	demoProjects, err := client.Project.Query().Where(project.Demo(true)).IDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(projects) != nProjects {
-		t.Errorf("activities link to %d of %d projects", len(projects), nProjects)
+	if len(projects) != len(demoProjects) {
+		t.Errorf("demo activities link to %d projects, want the %d demo projects", len(projects), len(demoProjects))
+	}
+	for _, id := range demoProjects {
+		delete(projects, id)
+	}
+	if len(projects) != 0 {
+		t.Errorf("demo activities link to projects %v that are not demo projects", projects)
 	}
 	linked := 0
 	for _, a := range acts {
@@ -366,10 +391,9 @@ func checkActivities(t *testing.T, client *ent.Client) {
 			linked++
 		}
 	}
-	// Activities link only to projects running in their year; the real
-	// projects with both years known run 2009-2018, so fewer demo
-	// activities can link than at synthetic sizes, where demo projects
-	// cover every year.
+	// Activities link only to demo projects running in their year; the
+	// demo set's few demo projects leave some years without one, so
+	// fewer demo activities can link than at synthetic sizes.
 	if share := float64(linked) / float64(len(acts)); share < 0.25 || share > 0.8 {
 		t.Errorf("%.0f%% of activities link to a project, want between 25%% and 80%%", 100*share)
 	}
@@ -473,7 +497,7 @@ func checkMatches(t *testing.T, client *ent.Client) {
 func checkNames(t *testing.T, client *ent.Client) {
 	t.Helper()
 	ctx := context.Background()
-	orgs, err := client.Organization.Query().All(ctx)
+	orgs, err := client.Organization.Query().Where(organization.Demo(true)).All(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +538,8 @@ func TestLoadRefusesNonEmptyDatabase(t *testing.T) {
 
 func TestLoadRealFactsOnly(t *testing.T) {
 	client, _, stats := loadTestDB(t, Size{}, DefaultSeed)
-	if stats.Projects != realProjects || stats.Activities != 0 || stats.Organizations != 0 {
+	if stats.Projects != realProjects || stats.Activities != 0 || stats.Organizations != 0 ||
+		stats.RealActivities != csvRows(t, realActivitiesFile) || stats.RealOrganizations != csvRows(t, realOrganizationsFile) {
 		t.Errorf("Stats = %+v, want real facts only", stats)
 	}
 	p, err := client.Project.Query().Where(project.Code("DA_1_10_12_40")).

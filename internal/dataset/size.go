@@ -16,10 +16,12 @@ type Size struct {
 
 // DemoSize is the small demo data set that `serve` ships: enough records for
 // every field value and edge of the model to occur, few enough to read
-// through. It invents no projects; activities link to the real ones.
+// through. Its few invented projects (DEMO_P0001 ...) are there for the
+// demo activities to belong to: at every size demo activities attach to
+// demo projects only, so that a real project's activities are all real.
 func DemoSize() Size {
 	return Size{
-		Projects:      0,
+		Projects:      8,
 		Organizations: 40,
 		Consultants:   100,
 		Activities:    400,
@@ -47,9 +49,17 @@ func SyntheticSize(scale int) Size {
 }
 
 // Stats counts the rows Load wrote, per type. Projects counts the real
-// projects and the invented ones together.
+// projects and the invented ones together; Organizations and Activities
+// count the invented ones only (they equal the Size asked for), and
+// RealOrganizations and RealActivities the real ones from data/real, so
+// that the database holds Organizations+RealOrganizations organizations
+// and Activities+RealActivities activities.
 type Stats struct {
-	Regions, Countries, Topics, Recommendations, Projects, Organizations, Consultants, Activities, Offers, Needs, Matches int
+	Regions, Countries, Topics, Recommendations, Projects int
+	// Invented records only.
+	Organizations, Consultants, Activities, Offers, Needs, Matches int
+	// The real records of data/real.
+	RealOrganizations, RealActivities int
 }
 
 // validate rejects sizes the generator cannot honour exactly, so that Stats
