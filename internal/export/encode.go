@@ -116,6 +116,13 @@ func (e *csvEncoder) row(node map[string]any) error {
 		if c.precision != "" {
 			v = dateCell(v, column{path: c.precision}.value(node))
 		}
+		if c.fields != "" && v != nil {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("encoding column %s: %w", c.name, err)
+			}
+			v = string(b)
+		}
 		e.rec[i] = csvCell(v)
 	}
 	return e.write()

@@ -228,3 +228,62 @@ func sortedStrings(s ...string) []string {
 	}
 	return out
 }
+
+// TestExportProjectFacts: a project's sourced facts are a list of objects
+// in JSON and that list as compact JSON in one CSV cell; a project without
+// any has [] in both. Organizations carry their sources.
+func TestExportProjectFacts(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testExportProjectFacts)
+}
+
+func testExportProjectFacts(t *testing.T, a *apitest.API) {
+	ids := a.Column(t, `SELECT id FROM projects ORDER BY id LIMIT 2`)
+	const facts = `[{"statement":"=Some 120 officials trained","figure":120,"period":"2014-2015","sources":["https://a.example/report"]}]`
+	if _, err := a.DB.SQL.Exec(`UPDATE projects SET facts = '` + facts + `' WHERE id = ` + ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	withFacts, without := a.Codec.Encode(atoi(t, ids[0])), a.Codec.Encode(atoi(t, ids[1]))
+	_, rows := apitest.CSVRows(t, a.Export(t, "/export/projects.csv", nil, ""))
+	// The objects' keys come sorted (they are JSON objects, unordered).
+	const csvFacts = `[{"figure":120,"period":"2014-2015","sources":["https://a.example/report"],"statement":"=Some 120 officials trained"}]`
+	if got := rowWithID(t, rows, withFacts)["facts"]; got != csvFacts {
+		t.Errorf("CSV facts %s, want %s", got, csvFacts)
+	}
+	if got := rowWithID(t, rows, without)["facts"]; got != "[]" {
+		t.Errorf("CSV facts of a project without any: %q, want []", got)
+	}
+	for _, o := range apitest.JSONRows(t, a.Export(t, "/export/projects.json", nil, "")) {
+		switch o["id"] {
+		case withFacts:
+			l, _ := o["facts"].([]any)
+			f, _ := l[0].(map[string]any)
+			if len(l) != 1 || f["statement"] != "=Some 120 officials trained" || f["figure"] != float64(120) ||
+				f["period"] != "2014-2015" || fmt.Sprint(f["sources"]) != "[https://a.example/report]" {
+				t.Errorf("JSON facts %#v", o["facts"])
+			}
+		case without:
+			if l, ok := o["facts"].([]any); !ok || len(l) != 0 {
+				t.Errorf("JSON facts of a project without any: %#v", o["facts"])
+			}
+		}
+	}
+
+	org := a.Column(t, `SELECT id FROM organizations ORDER BY id LIMIT 1`)[0]
+	if _, err := a.DB.SQL.Exec(`UPDATE organizations SET sources = '["https://o.example/","@ref"]' WHERE id = ` + org); err != nil {
+		t.Fatal(err)
+	}
+	_, orgs := apitest.CSVRows(t, a.Export(t, "/export/organizations.csv", nil, ""))
+	if got := rowWithID(t, orgs, a.Codec.Encode(atoi(t, org)))["sources"]; got != "https://o.example/;@ref" {
+		t.Errorf("CSV organization sources %q", got)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -27,6 +27,10 @@ type column struct {
 	// precision (see dateCell), JSON writes it whole beside the
 	// precision's own column.
 	precision string
+	// fields, when set, are the fields of a list of objects (a project's
+	// facts): JSON writes the objects, CSV the list as compact JSON in one
+	// cell, which a spreadsheet shows as text and a script parses.
+	fields string
 }
 
 // edge is a to-many edge (a connection) of a node, flattened into one
@@ -50,6 +54,11 @@ func edgeCol(name, e string) column { return column{name: name, edge: e} }
 // dateCol is a date column whose precision field is at precision.
 func dateCol(name, path, precision string) column {
 	return column{name: name, path: path, precision: precision}
+}
+
+// objectsCol is a column of a list of objects with the given fields.
+func objectsCol(name, path, fields string) column {
+	return column{name: name, path: path, fields: fields}
 }
 
 // localCol is a column read in the export's language.
@@ -96,6 +105,7 @@ var specs = map[string]*spec{
 			edgeCol("recommendationNumbers", "recommendations"),
 			edgeCol("topicCodes", "topics"),
 			col("documents", "documents"), col("sources", "sources"), col("demo", "demo"),
+			objectsCol("facts", "facts", "statement figure period sources"),
 		},
 		edges: []edge{{"countries", "code"}, {"recommendations", "number"}, {"topics", "code"}},
 	},
@@ -291,6 +301,10 @@ func (s *spec) selection(readsAll bool) string {
 	byName := map[string]*group{}
 	for _, c := range s.visibleColumns(readsAll) {
 		if c.path == "" || c.path == "id" {
+			continue
+		}
+		if c.fields != "" {
+			groups = append(groups, &group{name: c.path, fields: strings.Fields(c.fields)})
 			continue
 		}
 		if c.localized && !strings.Contains(c.path, ".") {
