@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func urlQuery(r *http.Request) (url.Values, error) {
@@ -111,9 +112,49 @@ func (e *csvEncoder) row(node map[string]any) error {
 		return err
 	}
 	for i, c := range e.cols {
-		e.rec[i] = csvCell(c.value(node))
+		v := c.value(node)
+		if c.precision != "" {
+			v = dateCell(v, column{path: c.precision}.value(node))
+		}
+		if c.fields != "" && v != nil {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("encoding column %s: %w", c.name, err)
+			}
+			v = string(b)
+		}
+		e.rec[i] = csvCell(v)
 	}
 	return e.write()
+}
+
+// dateCell is a date of the API (an RFC 3339 time) as a CSV cell written
+// to its precision: YYYY-MM-DD for a day, YYYY-MM for a month, YYYY for a
+// year, the forms sscgraph import reads back (setting the precision from
+// the form). The API stores a month or a year as its first day, so
+// writing that day would state a day no source gave. A NULL date stays
+// nil, an empty cell. A time that is not midnight UTC, which no date of
+// the API is, is written as the API answered it rather than cut.
+func dateCell(v, precision any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	t = t.UTC()
+	switch precision {
+	case "YEAR":
+		return t.Format("2006")
+	case "MONTH":
+		return t.Format("2006-01")
+	}
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format(time.DateOnly)
+	}
+	return s
 }
 
 func (e *csvEncoder) fail(ae apiError) error {

@@ -329,7 +329,9 @@ func fitCost(err error, first, weight int) int {
 // all its nodes, fetching the pages beyond the first.
 func (h *Handler) complete(ctx context.Context, sp *spec, node map[string]any) error {
 	for _, e := range sp.edges {
-		var vals []string
+		// Never nil: a node without any (no organizers, no provider
+		// countries) is an empty JSON list, not null.
+		vals := []string{}
 		conn, _ := node[e.name].(map[string]any)
 		for conn != nil {
 			vals = append(vals, edgeValues(conn, e.field)...)

@@ -38,6 +38,29 @@ func TestText(t *testing.T) {
 	}
 }
 
+// TestDateCell: a date is written to its precision, a NULL stays empty,
+// and a time that is not a date (which the API does not answer for
+// activities) is left as the API wrote it rather than cut to a day.
+func TestDateCell(t *testing.T) {
+	for _, c := range []struct {
+		in, precision any
+		want          any
+	}{
+		{"2019-03-01T00:00:00Z", "DAY", "2019-03-01"},
+		{"2019-03-01T00:00:00Z", "MONTH", "2019-03"},
+		{"2019-01-01T00:00:00Z", "YEAR", "2019"},
+		{"2019-03-01T00:00:00Z", nil, "2019-03-01"},
+		{"2019-03-01T02:00:00+02:00", "DAY", "2019-03-01"},
+		{"2019-03-01T12:30:00Z", "DAY", "2019-03-01T12:30:00Z"},
+		{nil, "YEAR", nil},
+		{"not a time", "DAY", "not a time"},
+	} {
+		if got := dateCell(c.in, c.precision); got != c.want {
+			t.Errorf("dateCell(%#v, %#v) = %#v, want %#v", c.in, c.precision, got, c.want)
+		}
+	}
+}
+
 // TestEncodersEndVisibly checks what each format writes at the end of an
 // export cut short, and at the end of an empty one.
 func TestEncodersEndVisibly(t *testing.T) {

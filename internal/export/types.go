@@ -22,6 +22,15 @@ type column struct {
 	// localized columns are read in the export's language (the lang
 	// parameter): the field takes the GraphQL argument lang.
 	localized bool
+	// precision is the path of the field saying how much of a date
+	// column is known (DAY, MONTH or YEAR): CSV writes the date to that
+	// precision (see dateCell), JSON writes it whole beside the
+	// precision's own column.
+	precision string
+	// fields, when set, are the fields of a list of objects (a project's
+	// facts): JSON writes the objects, CSV the list as compact JSON in one
+	// cell, which a spreadsheet shows as text and a script parses.
+	fields string
 }
 
 // edge is a to-many edge (a connection) of a node, flattened into one
@@ -42,26 +51,50 @@ type spec struct {
 func col(name, path string) column  { return column{name: name, path: path} }
 func edgeCol(name, e string) column { return column{name: name, edge: e} }
 
+// dateCol is a date column whose precision field is at precision.
+func dateCol(name, path, precision string) column {
+	return column{name: name, path: path, precision: precision}
+}
+
+// objectsCol is a column of a list of objects with the given fields.
+func objectsCol(name, path, fields string) column {
+	return column{name: name, path: path, fields: fields}
+}
+
 // localCol is a column read in the export's language.
 func localCol(name, path string) column { return column{name: name, path: path, localized: true} }
 
 // specs are the exportable connections by name, the URL's type. The
-// columns' order is the documented order (docs/journalism.md).
+// columns' order is the documented order (docs/journalism.md); columns
+// added later go at the end, so that a script reading columns by
+// position keeps working.
 var specs = map[string]*spec{
 	"activities": {
 		connection: "activities", node: "Activity",
 		columns: []column{
 			col("id", "id"), col("title", "title"), col("kind", "kind"), col("type", "type"),
-			col("status", "status"), col("startDate", "startDate"), col("endDate", "endDate"),
+			col("status", "status"),
+			dateCol("startDate", "startDate", "startDatePrecision"), dateCol("endDate", "endDate", "endDatePrecision"),
 			col("venueCity", "venueCity"), col("venueCountryCode", "venueCountry.code"),
 			col("language", "language"), col("participants", "participants"), col("budget", "budget"),
 			col("projectCode", "project.code"),
 			edgeCol("beneficiaryCountryCodes", "beneficiaryCountries"),
 			edgeCol("providerCountryCodes", "providerCountries"),
 			edgeCol("topicCodes", "topics"),
+			// demo tells the invented rows from the sourced ones, which
+			// are exported side by side.
 			col("demo", "demo"),
+			// Issue 19: how much of each date and of participants is
+			// known, who asked for and organized the activity, and what
+			// supports the record. A NULL date or participants is an
+			// empty cell or JSON null, never 0 or year 1.
+			col("startDatePrecision", "startDatePrecision"), col("endDatePrecision", "endDatePrecision"),
+			col("participantsApproximate", "participantsApproximate"),
+			col("requesterName", "requester.name"),
+			edgeCol("organizerNames", "organizers"),
+			col("sources", "sources"), col("note", "note"), col("quote", "quote"),
 		},
-		edges: []edge{{"beneficiaryCountries", "code"}, {"providerCountries", "code"}, {"topics", "code"}},
+		edges: []edge{{"beneficiaryCountries", "code"}, {"providerCountries", "code"}, {"topics", "code"}, {"organizers", "name"}},
 	},
 	"projects": {
 		connection: "projects", node: "Project",
@@ -72,6 +105,7 @@ var specs = map[string]*spec{
 			edgeCol("recommendationNumbers", "recommendations"),
 			edgeCol("topicCodes", "topics"),
 			col("documents", "documents"), col("sources", "sources"), col("demo", "demo"),
+			objectsCol("facts", "facts", "statement figure period sources"),
 		},
 		edges: []edge{{"countries", "code"}, {"recommendations", "number"}, {"topics", "code"}},
 	},
@@ -109,7 +143,7 @@ var specs = map[string]*spec{
 		connection: "organizations", node: "Organization",
 		columns: []column{
 			col("id", "id"), col("name", "name"), col("kind", "kind"), col("website", "website"),
-			col("countryCode", "country.code"), col("demo", "demo"),
+			col("countryCode", "country.code"), col("demo", "demo"), col("sources", "sources"),
 		},
 	},
 	"matchOffers": {
@@ -267,6 +301,10 @@ func (s *spec) selection(readsAll bool) string {
 	byName := map[string]*group{}
 	for _, c := range s.visibleColumns(readsAll) {
 		if c.path == "" || c.path == "id" {
+			continue
+		}
+		if c.fields != "" {
+			groups = append(groups, &group{name: c.path, fields: strings.Fields(c.fields)})
 			continue
 		}
 		if c.localized && !strings.Contains(c.path, ".") {

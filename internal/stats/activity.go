@@ -44,10 +44,21 @@ func (d *ActivityDimension) UnmarshalGQL(v any) error {
 }
 
 // ActivityMeasures are the measures of a set of activities.
+//
+// NULLs (issue 19: a source may give no number of participants, no date):
+// Count counts every activity, known or not. Participants is the SUM of
+// the participants that are known, NULL ones left out (never taken as 0
+// people, never guessed), and ParticipantsKnown says how many activities
+// that sum covers: Participants/ParticipantsKnown is the mean over the
+// activities with a number, and Count-ParticipantsKnown the activities
+// without one. Budget and BudgetKnown are the same for budgets. An
+// approximate number ("around 60") is summed as given.
 type ActivityMeasures struct {
-	Count        int
-	Participants int
-	Budget       *float64
+	Count             int
+	Participants      int
+	ParticipantsKnown int
+	Budget            *float64
+	BudgetKnown       int
 }
 
 // ActivityBucket is one group of activities: its keys (only those of the
@@ -102,9 +113,13 @@ var activityStatistic = &statistic[ActivityBucket]{
 			field: "topic", node: "Topic", setNode: func(b *ActivityBucket, n any) { b.Topic = n.(*ent.Topic) }},
 		string(ActivityDimensionProject): {Dim: Dim{Column: activity.FieldProjectID},
 			field: "project", node: "Project", setNode: func(b *ActivityBucket, n any) { b.Project = n.(*ent.Project) }},
-		string(ActivityDimensionYear): {Dim: Dim{Column: activity.FieldStartDate, Part: Year},
+		// YEAR and MONTH are those of startDate. An activity without a
+		// start date is in the bucket whose year (and month) is null; one
+		// whose start is known only to the year is in its year's bucket
+		// and, grouped by MONTH, in the null month's (see Dim.Precision).
+		string(ActivityDimensionYear): {Dim: Dim{Column: activity.FieldStartDate, Part: Year, Precision: activity.FieldStartDatePrecision},
 			field: "year", set: func(b *ActivityBucket, k Key) error { return setInt(&b.Year, k) }},
-		string(ActivityDimensionMonth): {Dim: Dim{Column: activity.FieldStartDate, Part: Month},
+		string(ActivityDimensionMonth): {Dim: Dim{Column: activity.FieldStartDate, Part: Month, Precision: activity.FieldStartDatePrecision},
 			field: "month", set: func(b *ActivityBucket, k Key) error { return setInt(&b.Month, k) }},
 		string(ActivityDimensionKind): {Dim: Dim{Column: activity.FieldKind},
 			field: "kind", set: func(b *ActivityBucket, k Key) error { return setEnum(&b.Kind, k, activity.KindValidator) }},
@@ -117,7 +132,7 @@ var activityStatistic = &statistic[ActivityBucket]{
 }
 
 func activityMeasures(r *row) ActivityMeasures {
-	m := ActivityMeasures{Count: int(r.N), Participants: int(r.S0.Float64)}
+	m := ActivityMeasures{Count: int(r.N), Participants: int(r.S0.Float64), ParticipantsKnown: int(r.C0), BudgetKnown: int(r.C1)}
 	if r.S1.Valid {
 		m.Budget = &r.S1.Float64
 	}

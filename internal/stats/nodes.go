@@ -50,13 +50,14 @@ func selected(ctx context.Context, statsType, bucketType string) selection {
 	return sel
 }
 
-// sums reports, for each summed column, whether its measure field is
+// sums reports, for each summed column, whether its measure field (or
+// the count of the values it adds up, the field's name plus "Known") is
 // asked for: a sum nobody reads is not computed, which spares the
 // statement a column to carry through DISTINCT and GROUP BY.
 func (s selection) sums(fields []string) []bool {
 	out := make([]bool, len(fields))
 	for i, f := range fields {
-		out[i] = s.measures == nil || s.measures[f]
+		out[i] = s.measures == nil || s.measures[f] || s.measures[f+"Known"]
 	}
 	return out
 }

@@ -4,6 +4,14 @@
 // SQL GROUP BY statement per statistic. Rows are never loaded into Go: the
 // database groups, and Go only turns the groups into buckets and loads the
 // nodes that bucket keys name, in one query per dimension.
+//
+// NULLs (an activity's start date and participants may be unknown, issue
+// 19) are never counted as a value: a NULL key, a date's part included,
+// is its own bucket, whose key is null, ordered last; a month is NULL
+// also for a date known only to the year (Dim.Precision); sums add the
+// known values only, and each sum comes with the count of the values it
+// adds (ActivityMeasures.ParticipantsKnown), so that a mean or the share
+// of unknown rows can be told. Totals count every row.
 package stats
 
 import (
@@ -17,6 +25,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/apierr"
 )
 
@@ -59,6 +68,13 @@ type Dim struct {
 	Path   []Step
 	Column string // column of the last step's table, or of the counted table
 	Part   Part
+	// Precision, when set, is the column of the same table saying how
+	// much of Column's date is known (schematype.DatePrecision). A Month
+	// key is then NULL for a date known only to the year: such a date is
+	// stored as 1 January, and counting it in January would invent a
+	// month no source gave. Years are known at every precision. A NULL
+	// date is a NULL key at every part, whatever the precision.
+	Precision string
 	// Expr, when set, computes the key instead of Part, from columns of
 	// the dimension's table that c qualifies: the derived status of offers.
 	Expr func(c func(column string) string) sql.Querier
@@ -187,6 +203,10 @@ type row struct {
 	N   int64           `sql:"n"`
 	S0  sql.NullFloat64 `sql:"s0"`
 	S1  sql.NullFloat64 `sql:"s1"`
+	// C0 and C1 count the rows whose summed column is not NULL: how many
+	// values S0 and S1 add up (SUM ignores NULL, COUNT(column) too).
+	C0 int64 `sql:"c0"`
+	C1 int64 `sql:"c1"`
 }
 
 const maxDims = 11
@@ -347,6 +367,7 @@ func (sp *Spec) group(dims []string, order Order, first int, where func(*sql.Sel
 				continue
 			}
 			s.AppendSelectExprAs(sql.Expr("SUM("+t.C(fmt.Sprintf("m%d", j))+")"), fmt.Sprintf("s%d", j))
+			s.AppendSelectExprAs(sql.Expr("COUNT("+t.C(fmt.Sprintf("m%d", j))+")"), fmt.Sprintf("c%d", j))
 		}
 		if len(keys) == 0 {
 			return
@@ -373,8 +394,9 @@ func (sp *Spec) group(dims []string, order Order, first int, where func(*sql.Sel
 
 func (sp *Spec) skip(j int) bool { return j < len(sp.Skip) && sp.Skip[j] }
 
-// keyExpr is the SQL of d's key over its qualified column.
-func keyExpr(d string, dim Dim, c func(string) string) sql.Querier {
+// partExpr is the SQL of d's key over its qualified column, whatever
+// the precision.
+func partExpr(d string, dim Dim, c func(string) string) sql.Querier {
 	if dim.Expr != nil {
 		return dim.Expr(c)
 	}
@@ -395,6 +417,18 @@ func keyExpr(d string, dim Dim, c func(string) string) sql.Querier {
 		return sql.Expr(fmt.Sprintf("CAST(strftime('%s', %s) AS INTEGER)", format, column))
 	}
 	return sql.Expr(column)
+}
+
+// keyExpr is the SQL of d's key over its qualified column, NULL where
+// its precision does not know the part (see Dim.Precision).
+func keyExpr(d string, dim Dim, c func(string) string) sql.Querier {
+	expr := partExpr(d, dim, c)
+	if dim.Precision == "" || dim.Part != Month {
+		return expr
+	}
+	q, args := expr.Query()
+	return sql.Expr(fmt.Sprintf("CASE WHEN %s = '%s' THEN NULL ELSE %s END",
+		c(dim.Precision), schematype.DatePrecisionYear, q), args...)
 }
 
 // dimNames converts enum values to the names of a Spec's dimensions.

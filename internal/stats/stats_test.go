@@ -70,6 +70,12 @@ func TestGroupStatement(t *testing.T) {
 				`EXTRACT(YEAR FROM "activities"."start_date" AT TIME ZONE 'UTC')`, `"activities"."kind" = $1`,
 				`ORDER BY COUNT(*) DESC, "t"."k0" IS NULL, "t"."k0" ASC`},
 			nil},
+		{"a month key knows its precision on SQLite", dialect.SQLite, []string{"MONTH"}, Order{},
+			[]string{"CASE WHEN `activities`.`start_date_precision` = 'YEAR' THEN NULL ELSE CAST(strftime('%m', `activities`.`start_date`) AS INTEGER) END", "(COUNT(`t`.`m0`)) AS `c0`"},
+			nil},
+		{"a year key does not need it on PostgreSQL", dialect.Postgres, []string{"YEAR"}, Order{},
+			[]string{`EXTRACT(YEAR FROM "activities"."start_date" AT TIME ZONE 'UTC')`},
+			[]string{"CASE WHEN"}},
 		{"a key with an argument on PostgreSQL", dialect.Postgres, []string{"OFFER_STATUS"}, Order{},
 			[]string{`"activities"."expires_at" <= $1 THEN 'EXPIRED'`, `"activities"."kind" = $2`}, nil},
 	}
