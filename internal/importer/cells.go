@@ -3,10 +3,12 @@ package importer
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/participants"
 )
 
@@ -183,6 +185,35 @@ func (r *row) date(col string) (time.Time, bool) {
 	return t, true
 }
 
+// datePattern is a date known to the day, the month or the year:
+// YYYY-MM-DD, YYYY-MM or YYYY.
+var datePattern = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
+
+// period reads a date as precise as the cell gives it: YYYY-MM-DD (DAY),
+// YYYY-MM (MONTH) or YYYY (YEAR), a coarser one stored as its period's
+// first day at midnight UTC, as the schema keeps it. An empty cell is no
+// date (nil, precision DAY, the schema's default); ok is false when the
+// cell is bad.
+func (r *row) period(col string) (t *time.Time, p schematype.DatePrecision, ok bool) {
+	s := r.cell(col)
+	if s == "" {
+		return nil, schematype.DatePrecisionDay, true
+	}
+	layout, p := time.DateOnly, schematype.DatePrecisionDay
+	switch len(s) {
+	case len("2006-01"):
+		layout, p = "2006-01", schematype.DatePrecisionMonth
+	case len("2006"):
+		layout, p = "2006", schematype.DatePrecisionYear
+	}
+	d, err := time.Parse(layout, s)
+	if !datePattern.MatchString(s) || err != nil {
+		r.bad(col, "%q is not a date of the form YYYY-MM-DD, YYYY-MM (a month) or YYYY (a year)", excerpt(s))
+		return nil, schematype.DatePrecisionDay, false
+	}
+	return &d, p, true
+}
+
 // integer reads a whole number; nil for an empty cell.
 func (r *row) integer(col string) *int {
 	s := r.cell(col)
@@ -251,6 +282,24 @@ func (r *row) enum(col string, values []string) string {
 func (r *row) list(col string) []string {
 	var out []string
 	for _, part := range strings.Split(r.cell(col), ";") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sourceSeparator separates the entries of a sources cell: a semicolon
+// followed by a space or a line break (or ending the cell), so that an
+// address holding a bare semicolon (";jsessionid=") stays whole.
+var sourceSeparator = regexp.MustCompile(`;(\s+|$)`)
+
+// sources reads a list of sources (addresses, document symbols, notes
+// such as "[S4] IP Watch"), each trimmed, empty entries dropped; nil for
+// an empty cell. The schema bounds the list and its entries.
+func (r *row) sources(col string) []string {
+	var out []string
+	for _, part := range sourceSeparator.Split(r.cell(col), -1) {
 		if p := strings.TrimSpace(part); p != "" {
 			out = append(out, p)
 		}
