@@ -235,7 +235,7 @@ func TestRunIn(t *testing.T) {
 	}
 	const actHeader = "ref,title,kind,type,status,start_date,end_date,requester,organizers,sources\n"
 	fsys := fstest.MapFS{
-		"real/organizations.csv": {Data: []byte("ref,name,kind,sources\nFS-ORG-1,Demo embedded office,IP_OFFICE,https://example.org/fs-1\n")},
+		"real/organizations.csv":  {Data: []byte("ref,name,kind,sources\nFS-ORG-1,Demo embedded office,IP_OFFICE,https://example.org/fs-1\n")},
 		"real/organizations.xlsx": {Data: xlsx.Bytes()},
 		"real/activities.csv": {Data: []byte(actHeader +
 			"FS-ACT-1,Demo embedded meeting,OTHER,MEETING,UNKNOWN,2015,,FS-ORG-1,FS-ORG-1; FS-ORG-2,https://example.org/fs-2\n")},
