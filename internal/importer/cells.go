@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/participants"
+	"sscgraph/internal/validate"
 )
 
 // column is one column a kind's sheet may have.
@@ -296,12 +298,24 @@ var sourceSeparator = regexp.MustCompile(`;(\s+|$)`)
 
 // sources reads a list of sources (addresses, document symbols, notes
 // such as "[S4] IP Watch"), each trimmed, empty entries dropped; nil for
-// an empty cell. The schema bounds the list and its entries.
+// an empty cell. The list and its entries are bounded as the API bounds
+// lists of sources (validate.ShortList), here because an organization's
+// schema does not check its sources itself.
 func (r *row) sources(col string) []string {
 	var out []string
 	for _, part := range sourceSeparator.Split(r.cell(col), -1) {
 		if p := strings.TrimSpace(part); p != "" {
 			out = append(out, p)
+		}
+	}
+	if len(out) > validate.MaxListLen {
+		r.bad(col, "%d sources; at most %d are allowed", len(out), validate.MaxListLen)
+		return nil
+	}
+	for i, s := range out {
+		if n := utf8.RuneCountInString(s); n > validate.MaxListItem {
+			r.bad(col, "source %d is %d characters long; at most %d are allowed (%q)", i+1, n, validate.MaxListItem, excerpt(s))
+			return nil
 		}
 	}
 	return out

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -321,4 +324,104 @@ func TestRunIn(t *testing.T) {
 			t.Errorf("%d audit events of FS-ACT-1, %d via %s; want none", n, auditCount(t, c), Actor)
 		}
 	})
+}
+
+// TestImportSourcesBounds: a sources cell is bounded as the API bounds
+// lists of sources, for organizations too, whose schema does not check
+// them.
+func TestImportSourcesBounds(t *testing.T) {
+	db := openSQLite(t)
+	long := strings.Repeat("x", 501)
+	many := strings.TrimSuffix(strings.Repeat("s; ", 201), "; ")
+	path := writeFile(t, "orgs.csv", "ref,name,kind,sources\nB-1,Demo long source,NGO,ok; "+long+"\nB-2,Demo many sources,NGO,"+many+"\nB-3,Demo fine,NGO,"+strings.Repeat("y", 500)+"\n")
+	res := importFile(t, db, "organizations", path, false)
+	want := []Problem{
+		{2, "sources", fmt.Sprintf("source 2 is 501 characters long; at most 500 are allowed (%q)", excerpt(long))},
+		{3, "sources", "201 sources; at most 200 are allowed"},
+	}
+	if !reflect.DeepEqual(res.Problems, want) {
+		t.Errorf("problems\n%+v\nwant\n%+v", res.Problems, want)
+	}
+}
+
+// hiddenFS serves files that can only be read in sequence (no ReadAt), or
+// that say they are of size bytes, as an fs.FS other than embed.FS may.
+type hiddenFS struct {
+	fs.FS
+	size int64 // 0: the file's own
+}
+
+type hiddenFile struct {
+	fs.File
+	size int64
+}
+
+type sizedInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (i sizedInfo) Size() int64 { return i.size }
+
+func (h hiddenFS) Open(name string) (fs.File, error) {
+	f, err := h.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return hiddenFile{File: f, size: h.size}, nil
+}
+
+func (f hiddenFile) Stat() (fs.FileInfo, error) {
+	st, err := f.File.Stat()
+	if err != nil || f.size == 0 {
+		return st, err
+	}
+	return sizedInfo{st, f.size}, nil
+}
+
+// TestOpenXLSXFromFS: a workbook of an fs.FS reads as one on disk, whether
+// its file can be read at offsets or only in sequence (then into memory,
+// within the workbook's size limit).
+func TestOpenXLSXFromFS(t *testing.T) {
+	book := excelize.NewFile()
+	sheet := book.GetSheetName(0)
+	for i, r := range [][]any{{"ref", "name"}, {"W-1", "Demo"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := book.SetSheetRow(sheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := book.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapFS := fstest.MapFS{"w.xlsx": {Data: buf.Bytes()}}
+	for name, fsys := range map[string]fs.FS{"ReaderAt": mapFS, "sequential": hiddenFS{FS: mapFS}} {
+		if _, ok := mustOpen(t, fsys, "w.xlsx").(io.ReaderAt); ok == (name == "sequential") {
+			t.Fatalf("%s: the file's ReadAt is not as the case says", name)
+		}
+		header, line, tbl, err := openTable(fsys, "w.xlsx")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		_, cells, err := tbl.next()
+		tbl.close()
+		if err != nil || line != 1 || !slices.Equal(header, []string{"ref", "name"}) || !slices.Equal(cells, []string{"W-1", "Demo"}) {
+			t.Errorf("%s: header %q on line %d, then %q (%v)", name, header, line, cells, err)
+		}
+	}
+	_, _, _, err = openTable(hiddenFS{FS: mapFS, size: maxXLSXBytes + 1}, "w.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "more than the 33554432 the importer reads") {
+		t.Errorf("a workbook said to be past the limit: %v", err)
+	}
+}
+
+func mustOpen(t *testing.T, fsys fs.FS, name string) fs.File {
+	t.Helper()
+	f, err := fsys.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
