@@ -13,6 +13,11 @@
 // under savepoints and, when one fails, written again row by row to name
 // each bad row. The transaction commits only when no row was bad, and a
 // dry run rolls it back whatever happens.
+//
+// Run is the command's import, in a transaction of its own. RunIn imports
+// in a caller's transaction instead, under a savepoint (the dataset loader
+// ships the real activities as sheets embedded in the binary, read
+// through Options.FS, inside its own transaction).
 package importer
 
 import (

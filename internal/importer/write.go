@@ -298,8 +298,8 @@ func (w *writer[R, E]) attempt(ctx context.Context, items []item[R], cur map[str
 }
 
 // bulkSize is how many records one bulk insert writes: activities set up
-// to 16 columns, so 500 rows bind 8,000 parameters, well under SQLite's
-// limit of 32,766.
+// to 23 columns, so 500 rows bind at most 11,500 parameters, well under
+// SQLite's limit of 32,766 (PostgreSQL's is 65,535).
 const bulkSize = 500
 
 // counts are what a write did.
