@@ -163,6 +163,10 @@ func RunIn(ctx context.Context, tx *ent.Tx, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tx == nil {
+		j.close()
+		return nil, errors.New("importing in a transaction: no transaction given")
+	}
 	defer j.close()
 	return j.write(ctx, tx.Client())
 }
