@@ -159,13 +159,12 @@ func Run(ctx context.Context, client *ent.Client, opts Options) (*Result, error)
 // before the call; otherwise the rows stay written in tx. After a
 // returned error the caller should roll tx back.
 func RunIn(ctx context.Context, tx *ent.Tx, opts Options) (*Result, error) {
+	if tx == nil {
+		return nil, errors.New("importing in a transaction: no transaction given")
+	}
 	j, err := prepare(opts)
 	if err != nil {
 		return nil, err
-	}
-	if tx == nil {
-		j.close()
-		return nil, errors.New("importing in a transaction: no transaction given")
 	}
 	defer j.close()
 	return j.write(ctx, tx.Client())

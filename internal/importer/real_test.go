@@ -250,12 +250,12 @@ func TestRunIn(t *testing.T) {
 	}
 	backends(t, func(t *testing.T, db *database.DB) {
 		ctx := viewer.WithSystem(context.Background(), viewer.System{Name: "DATASET"})
-		if _, err := RunIn(ctx, nil, Options{Kind: "nothing", FS: fsys, Path: "real/activities.csv"}); !errors.Is(err, ErrUnknownKind) {
-			t.Errorf("unknown kind: %v, want ErrUnknownKind", err)
-		}
 		tx, err := db.Client.Tx(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, err := RunIn(ctx, tx, Options{Kind: "nothing", FS: fsys, Path: "real/activities.csv"}); !errors.Is(err, ErrUnknownKind) {
+			t.Errorf("unknown kind: %v, want ErrUnknownKind", err)
 		}
 		committed := false
 		defer func() {
