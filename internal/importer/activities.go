@@ -14,6 +14,7 @@ import (
 	"sscgraph/ent/migrate"
 	"sscgraph/ent/organization"
 	"sscgraph/ent/predicate"
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/ent/topic"
 	"sscgraph/internal/participants"
 )
@@ -28,12 +29,13 @@ var activityColumns = []column{
 	{name: "kind", required: true},
 	{name: "type", required: true},
 	{name: "status", required: true},
-	{name: "start_date", required: true},
-	{name: "end_date", required: true},
+	{name: "start_date"},
+	{name: "end_date"},
 	{name: "venue_city"},
 	{name: "venue_country", key: "country"},
 	{name: "language"},
 	{name: "participants"},
+	{name: "participants_approximate"},
 	{name: "budget"},
 	{name: "project", key: "project"},
 	{name: "beneficiaries", key: "country"},
@@ -41,6 +43,11 @@ var activityColumns = []column{
 	{name: "topics", key: "topic"},
 	{name: "consultants", key: "consultant"},
 	{name: "partners", key: "organization"},
+	{name: "requester", key: "organization"},
+	{name: "organizers", key: "organization"},
+	{name: "sources"},
+	{name: "note"},
+	{name: "quote"},
 }
 
 // activityRec is an activity row, resolved: keys instead of names.
@@ -49,14 +56,22 @@ type activityRec struct {
 	kind                         activity.Kind
 	typ                          activity.Type
 	status                       activity.Status
-	start, end                   time.Time
+	// start and end are nil where the cell is empty (unknown), with
+	// the precision the cell gives (DAY then).
+	start, end                   *time.Time
+	startPrecision, endPrecision schematype.DatePrecision
 	venueCity                    string
 	venueCountry, project        int // 0: none
+	requester                    int // 0: none
 	total                        *int
+	approximate                  bool
 	budget                       *float64
 	beneficiaries                []participants.Figure
 	providers, topics            []int
 	consultants, partners        []int
+	organizers                   []int
+	sources                      []string
+	note, quote                  string
 }
 
 var activities = &spec[activityRec, *ent.Activity]{
@@ -72,6 +87,11 @@ var activities = &spec[activityRec, *ent.Activity]{
 		"provider_country":      "providers",
 		"venue_country":         "venue_country",
 		"project":               "project",
+		"start_date_precision":  "start_date",
+		"end_date_precision":    "end_date",
+		"requester":             "requester",
+		"organizers":            "organizers",
+		"sources":               "sources",
 	},
 }
 
@@ -91,10 +111,14 @@ func parseActivity(r *row) *activityRec {
 		venueCity:   r.text("venue_city"),
 		language:    lower(r.text("language")),
 		total:       r.integer("participants"),
+		approximate: deref(r.boolean("participants_approximate")),
 		budget:      r.number("budget"),
+		sources:     r.sources("sources"),
+		note:        r.text("note"),
+		quote:       r.text("quote"),
 	}
-	a.start, _ = r.date("start_date")
-	a.end, _ = r.date("end_date")
+	a.start, a.startPrecision, _ = r.period("start_date")
+	a.end, a.endPrecision, _ = r.period("end_date")
 	k := r.keys
 	if r.h.has("venue_country") {
 		a.venueCountry = r.ref("venue_country", k.countries)
@@ -116,6 +140,12 @@ func parseActivity(r *row) *activityRec {
 	}
 	if r.h.has("partners") {
 		a.partners = r.refs("partners", k.organizations)
+	}
+	if r.h.has("requester") {
+		a.requester = r.ref("requester", k.organizations)
+	}
+	if r.h.has("organizers") {
+		a.organizers = r.refs("organizers", k.organizations)
 	}
 	// The total against the per-country figures, by the API's own rule,
 	// here where it can be checked for every row before any is written. An
@@ -166,6 +196,9 @@ func loadActivities(ctx context.Context, c *ent.Client, h *header, refs []string
 	if h.has("partners") {
 		q.WithPartners(func(q *ent.OrganizationQuery) { q.Select(organization.FieldID) })
 	}
+	if h.has("organizers") {
+		q.WithOrganizers(func(q *ent.OrganizationQuery) { q.Select(organization.FieldID) })
+	}
 	rows, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading activities by ref: %w", err)
@@ -181,8 +214,37 @@ func createActivities(ctx context.Context, c *ent.Client, h *header, items []ite
 	for i, it := range items {
 		a := it.rec
 		b := c.Activity.Create().
-			SetTitle(a.title).SetKind(a.kind).SetType(a.typ).SetStatus(a.status).
-			SetStartDate(a.start).SetEndDate(a.end)
+			SetTitle(a.title).SetKind(a.kind).SetType(a.typ).SetStatus(a.status)
+		// Fields at their default (DAY, false, no sources) are left out,
+		// so that the audit event shows what the row gave.
+		if a.start != nil {
+			b.SetStartDate(*a.start)
+		}
+		if a.startPrecision != schematype.DatePrecisionDay {
+			b.SetStartDatePrecision(a.startPrecision)
+		}
+		if a.end != nil {
+			b.SetEndDate(*a.end)
+		}
+		if a.endPrecision != schematype.DatePrecisionDay {
+			b.SetEndDatePrecision(a.endPrecision)
+		}
+		if a.approximate {
+			b.SetParticipantsApproximate(true)
+		}
+		if len(a.sources) > 0 {
+			b.SetSources(a.sources)
+		}
+		if a.note != "" {
+			b.SetNote(a.note)
+		}
+		if a.quote != "" {
+			b.SetQuote(a.quote)
+		}
+		if a.requester != 0 {
+			b.SetRequesterID(a.requester)
+		}
+		addIDs(b.AddOrganizerIDs, a.organizers)
 		addIDs(b.AddBeneficiaryCountryIDs, countryIDs(a.beneficiaries))
 		addIDs(b.AddProviderCountryIDs, a.providers)
 		addIDs(b.AddTopicIDs, a.topics)
@@ -328,8 +390,24 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 	d.field("kind", a.kind != cur.Kind, func() { u.SetKind(a.kind) })
 	d.field("type", a.typ != cur.Type, func() { u.SetType(a.typ) })
 	d.field("status", a.status != cur.Status, func() { u.SetStatus(a.status) })
-	d.field("start_date", cur.StartDate == nil || !a.start.Equal(*cur.StartDate), func() { u.SetStartDate(a.start) })
-	d.field("end_date", cur.EndDate == nil || !a.end.Equal(*cur.EndDate), func() { u.SetEndDate(a.end) })
+	// A date is its day and its precision: "2012-05" again is unchanged,
+	// "2012-05-01" after it changes the precision alone.
+	d.field("start_date", !sameDate(a.start, cur.StartDate), func() {
+		if a.start == nil {
+			u.ClearStartDate()
+		} else {
+			u.SetStartDate(*a.start)
+		}
+	})
+	d.field("start_date", a.startPrecision != cur.StartDatePrecision, func() { u.SetStartDatePrecision(a.startPrecision) })
+	d.field("end_date", !sameDate(a.end, cur.EndDate), func() {
+		if a.end == nil {
+			u.ClearEndDate()
+		} else {
+			u.SetEndDate(*a.end)
+		}
+	})
+	d.field("end_date", a.endPrecision != cur.EndDatePrecision, func() { u.SetEndDatePrecision(a.endPrecision) })
 	d.field("venue_city", a.venueCity != deref(cur.VenueCity), func() {
 		if a.venueCity == "" {
 			u.ClearVenueCity()
@@ -351,6 +429,7 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 			u.SetLanguage(a.language)
 		}
 	})
+	d.field("participants_approximate", a.approximate != cur.ParticipantsApproximate, func() { u.SetParticipantsApproximate(a.approximate) })
 	d.field("budget", !samePtr(a.budget, cur.Budget), func() {
 		if a.budget == nil {
 			u.ClearBudget()
@@ -365,10 +444,34 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 			u.SetProjectID(a.project)
 		}
 	})
+	d.field("requester", a.requester != deref(cur.RequesterID), func() {
+		if a.requester == 0 {
+			u.ClearRequester()
+		} else {
+			u.SetRequesterID(a.requester)
+		}
+	})
+	// sources is never null: an empty cell empties the list.
+	d.field("sources", !sameStrings(a.sources, cur.Sources), func() { u.SetSources(nonNil(a.sources)) })
+	d.field("note", a.note != cur.Note, func() {
+		if a.note == "" {
+			u.ClearNote()
+		} else {
+			u.SetNote(a.note)
+		}
+	})
+	d.field("quote", a.quote != cur.Quote, func() {
+		if a.quote == "" {
+			u.ClearQuote()
+		} else {
+			u.SetQuote(a.quote)
+		}
+	})
 	edge(d, "providers", a.providers, countryKeys(cur.Edges.ProviderCountries), u.AddProviderCountryIDs, u.RemoveProviderCountryIDs)
 	edge(d, "topics", a.topics, topicKeys(cur.Edges.Topics), u.AddTopicIDs, u.RemoveTopicIDs)
 	edge(d, "consultants", a.consultants, consultantKeys(cur.Edges.Consultants), u.AddConsultantIDs, u.RemoveConsultantIDs)
 	edge(d, "partners", a.partners, organizationKeys(cur.Edges.Partners), u.AddPartnerIDs, u.RemovePartnerIDs)
+	edge(d, "organizers", a.organizers, organizationKeys(cur.Edges.Organizers), u.AddOrganizerIDs, u.RemoveOrganizerIDs)
 
 	// The total: given, or the sum of complete figures, or kept.
 	total, totalSet := a.total, a.total != nil
@@ -378,10 +481,17 @@ func updateActivity(ctx context.Context, c *ent.Client, h *header, it item[activ
 		total = &t
 	}
 	setBeneficiaries := h.has("beneficiaries") && !sameFigures(a.beneficiaries, cur.Edges.BeneficiaryLinks)
-	if !setBeneficiaries && totalSet && !samePtr(total, cur.Participants) {
+	switch {
+	case !setBeneficiaries && totalSet && !samePtr(total, cur.Participants):
 		// The activity's hook checks the new total against the figures.
 		d.changed = true
 		u.SetParticipants(*total)
+	case h.has("participants") && !totalSet && cur.Participants != nil:
+		// An empty cell is an unknown count, as on a new activity (null,
+		// not 0): it clears the total, which no figures can then
+		// contradict, before participants.Set writes any.
+		d.changed = true
+		u.ClearParticipants()
 	}
 	if d.changed {
 		if err := u.Exec(ctx); err != nil {

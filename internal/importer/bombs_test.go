@@ -140,7 +140,7 @@ func TestReadChild(t *testing.T) {
 		t.Skip("run by TestReadBombs")
 	}
 	defer func() { fmt.Printf("peak: %d\n", peakRSS()) }()
-	_, _, tbl, err := openTable(path)
+	_, _, tbl, err := openTable(nil, path)
 	if err != nil {
 		fmt.Printf("outcome: %v\n", err)
 		return

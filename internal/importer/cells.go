@@ -3,11 +3,15 @@ package importer
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"sscgraph/ent/schema/schematype"
 	"sscgraph/internal/participants"
+	"sscgraph/internal/validate"
 )
 
 // column is one column a kind's sheet may have.
@@ -183,6 +187,35 @@ func (r *row) date(col string) (time.Time, bool) {
 	return t, true
 }
 
+// datePattern is a date known to the day, the month or the year:
+// YYYY-MM-DD, YYYY-MM or YYYY.
+var datePattern = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
+
+// period reads a date as precise as the cell gives it: YYYY-MM-DD (DAY),
+// YYYY-MM (MONTH) or YYYY (YEAR), a coarser one stored as its period's
+// first day at midnight UTC, as the schema keeps it. An empty cell is no
+// date (nil, precision DAY, the schema's default); ok is false when the
+// cell is bad.
+func (r *row) period(col string) (t *time.Time, p schematype.DatePrecision, ok bool) {
+	s := r.cell(col)
+	if s == "" {
+		return nil, schematype.DatePrecisionDay, true
+	}
+	layout, p := time.DateOnly, schematype.DatePrecisionDay
+	switch len(s) {
+	case len("2006-01"):
+		layout, p = "2006-01", schematype.DatePrecisionMonth
+	case len("2006"):
+		layout, p = "2006", schematype.DatePrecisionYear
+	}
+	d, err := time.Parse(layout, s)
+	if !datePattern.MatchString(s) || err != nil {
+		r.bad(col, "%q is not a date of the form YYYY-MM-DD, YYYY-MM (a month) or YYYY (a year)", excerpt(s))
+		return nil, schematype.DatePrecisionDay, false
+	}
+	return &d, p, true
+}
+
 // integer reads a whole number; nil for an empty cell.
 func (r *row) integer(col string) *int {
 	s := r.cell(col)
@@ -253,6 +286,36 @@ func (r *row) list(col string) []string {
 	for _, part := range strings.Split(r.cell(col), ";") {
 		if p := strings.TrimSpace(part); p != "" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sourceSeparator separates the entries of a sources cell: a semicolon
+// followed by a space or a line break (or ending the cell), so that an
+// address holding a bare semicolon (";jsessionid=") stays whole.
+var sourceSeparator = regexp.MustCompile(`;(\s+|$)`)
+
+// sources reads a list of sources (addresses, document symbols, notes
+// such as "[S4] IP Watch"), each trimmed, empty entries dropped; nil for
+// an empty cell. The list and its entries are bounded as the API bounds
+// lists of sources (validate.ShortList), here because an organization's
+// schema does not check its sources itself.
+func (r *row) sources(col string) []string {
+	var out []string
+	for _, part := range sourceSeparator.Split(r.cell(col), -1) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) > validate.MaxListLen {
+		r.bad(col, "%d sources; at most %d are allowed", len(out), validate.MaxListLen)
+		return nil
+	}
+	for i, s := range out {
+		if n := utf8.RuneCountInString(s); n > validate.MaxListItem {
+			r.bad(col, "source %d is %d characters long; at most %d are allowed (%q)", i+1, n, validate.MaxListItem, excerpt(s))
+			return nil
 		}
 	}
 	return out

@@ -13,6 +13,11 @@
 // under savepoints and, when one fails, written again row by row to name
 // each bad row. The transaction commits only when no row was bad, and a
 // dry run rolls it back whatever happens.
+//
+// Run is the command's import, in a transaction of its own. RunIn imports
+// in a caller's transaction instead, under a savepoint (the dataset loader
+// ships the real activities as sheets embedded in the binary, read
+// through Options.FS, inside its own transaction).
 package importer
 
 import (
@@ -21,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"time"
 
@@ -37,7 +43,10 @@ var Kinds = []string{"activities", "consultants", "organizations", "offers", "ne
 // Options say what to import.
 type Options struct {
 	Kind string // one of Kinds
-	Path string // a .csv or .xlsx file
+	Path string // a .csv or .xlsx file: in FS when FS is set, else on disk
+	// FS, when set, holds the file Path names (an embed.FS, say, for the
+	// dataset loader's sheets). The same limits apply as on disk.
+	FS fs.FS
 	// DryRun checks and writes every row as a real import would, then
 	// rolls everything back.
 	DryRun bool
@@ -99,27 +108,66 @@ func Columns(kind string) []string {
 // ErrUnknownKind is returned (wrapped) for a kind not in Kinds.
 var ErrUnknownKind = errors.New("unknown kind")
 
-// Run imports opts.Path as records of opts.Kind through client. A returned
-// error means the import could not run (unreadable file, database
-// failure); bad rows are in the Result, and then nothing was written.
+// Run imports opts.Path as records of opts.Kind through client, in a
+// transaction of its own that it commits when no row was bad (and rolls
+// back on a dry run). A returned error means the import could not run
+// (unreadable file, database failure); bad rows are in the Result, and
+// then nothing was written. The writes are sscgraph's own, audited under
+// Actor.
 func Run(ctx context.Context, client *ent.Client, opts Options) (*Result, error) {
 	// sscgraph's own command writing: the schema's policies let it through
 	// and every write is audited under Actor.
 	ctx = viewer.WithSystem(ctx, viewer.System{Name: Actor, Audited: true})
-	switch opts.Kind {
-	case "activities":
-		return run(ctx, client, opts, activities)
-	case "consultants":
-		return run(ctx, client, opts, consultants)
-	case "organizations":
-		return run(ctx, client, opts, organizations)
-	case "offers":
-		return run(ctx, client, opts, offers)
-	case "needs":
-		return run(ctx, client, opts, needs)
-	default:
-		return nil, fmt.Errorf("%w %q: use one of %v", ErrUnknownKind, opts.Kind, Kinds)
+	start := time.Now()
+	j, err := prepare(opts)
+	if err != nil {
+		return nil, err
 	}
+	defer j.close()
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("starting the transaction: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	res, err := j.write(ctx, tx.Client())
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Problems) > 0 || opts.DryRun {
+		return res, nil // the deferred rollback ends the transaction
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("committing: %w", err)
+	}
+	committed = true
+	res.Took = time.Since(start) // the commit included
+	return res, nil
+}
+
+// RunIn imports as Run does, but in the caller's transaction tx and as
+// the viewer ctx already has (the dataset loader imports its embedded
+// sheets as its own system viewer, inside its own transaction; the
+// viewer must be one the schema's policies let write). It never commits
+// or rolls back tx: that is the caller's decision. The import runs under
+// a savepoint of tx, rolled back when a row is bad (the Result then has
+// the Problems) or opts.DryRun is set, so that tx is then as it was
+// before the call; otherwise the rows stay written in tx. After a
+// returned error the caller should roll tx back.
+func RunIn(ctx context.Context, tx *ent.Tx, opts Options) (*Result, error) {
+	if tx == nil {
+		return nil, errors.New("importing in a transaction: no transaction given")
+	}
+	j, err := prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer j.close()
+	return j.write(ctx, tx.Client())
 }
 
 // sortProblems orders problems by line, and a line's by the position of

@@ -18,6 +18,7 @@ var organizationColumns = []column{
 	{name: "kind", required: true},
 	{name: "website"},
 	{name: "country", key: "country"},
+	{name: "sources"},
 }
 
 var organizationKinds = enumValues(migrate.OrganizationsTable, organization.FieldKind)
@@ -26,6 +27,7 @@ type organizationRec struct {
 	name, website string
 	kind          organization.Kind
 	country       int
+	sources       []string
 }
 
 var organizations = &spec[organizationRec, *ent.Organization]{
@@ -41,6 +43,7 @@ func parseOrganization(r *row) *organizationRec {
 		name:    r.text("name"),
 		website: r.text("website"),
 		kind:    organization.Kind(r.enum("kind", organizationKinds)),
+		sources: r.sources("sources"),
 	}
 	if r.h.has("country") {
 		o.country = r.ref("country", r.keys.countries)
@@ -80,6 +83,9 @@ func createOrganizations(ctx context.Context, c *ent.Client, _ *header, items []
 		if r.country != 0 {
 			b.SetCountryID(r.country)
 		}
+		if len(r.sources) > 0 {
+			b.SetSources(r.sources)
+		}
 		bs[i] = b
 	}
 	return c.Organization.CreateBulk(bs...).Exec(ctx)
@@ -106,6 +112,7 @@ func updateOrganization(ctx context.Context, c *ent.Client, h *header, it item[o
 			u.SetCountryID(r.country)
 		}
 	})
+	d.field("sources", !sameStrings(r.sources, cur.Sources), func() { u.SetSources(nonNil(r.sources)) })
 	if !d.changed {
 		return false, nil
 	}

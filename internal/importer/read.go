@@ -2,10 +2,12 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,13 +34,14 @@ func Readable(path string) bool {
 }
 
 // openTable opens path as CSV or XLSX by its ending and reads the header
-// and its line.
-func openTable(path string) (header []string, line int, t table, err error) {
+// and its line. path names a file of fsys, or of the operating system's
+// when fsys is nil.
+func openTable(fsys fs.FS, path string) (header []string, line int, t table, err error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		t, err = openCSV(path)
+		t, err = openCSV(fsys, path)
 	case ".xlsx":
-		t, err = openXLSX(path)
+		t, err = openXLSX(fsys, path)
 	default:
 		return nil, 0, nil, fmt.Errorf("%s: not a .csv or .xlsx file", path)
 	}
@@ -63,6 +66,22 @@ func openTable(path string) (header []string, line int, t table, err error) {
 	}
 }
 
+// openFile opens path in fsys, or on disk when fsys is nil (an *os.File
+// is an fs.File too).
+func openFile(fsys fs.FS, path string) (fs.File, error) {
+	var f fs.File
+	var err error
+	if fsys == nil {
+		f, err = os.Open(path)
+	} else {
+		f, err = fsys.Open(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	return f, nil
+}
+
 func blank(cells []string) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -76,14 +95,14 @@ func blank(cells []string) bool {
 // (RFC 4180, an optional UTF-8 byte-order mark, quoted cells over several
 // lines).
 type csvTable struct {
-	f *os.File
+	f io.Closer
 	r *csv.Reader
 }
 
-func openCSV(path string) (*csvTable, error) {
-	f, err := os.Open(path)
+func openCSV(fsys fs.FS, path string) (*csvTable, error) {
+	f, err := openFile(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", path, err)
+		return nil, err
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
 	// Excel writes a byte-order mark before "UTF-8 CSV"; it is not part
@@ -142,13 +161,43 @@ type xlsxTable struct {
 	line int
 }
 
-func openXLSX(path string) (*xlsxTable, error) {
-	if err := checkXLSX(path); err != nil {
+func openXLSX(fsys fs.FS, path string) (*xlsxTable, error) {
+	file, err := openFile(fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	// excelize has read the whole file once OpenReader returns (it
+	// keeps its own copy), so the file need not stay open.
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	size := st.Size()
+	if size > maxXLSXBytes {
+		return nil, fmt.Errorf("%s: the workbook is %d bytes, more than the %d the importer reads: split it, or save it as CSV", path, size, maxXLSXBytes)
+	}
+	// The check reads the archive at offsets, part by part: a file on
+	// disk (and an embed.FS's or fstest.MapFS's file) can be read that
+	// way in place. A file of another fs.FS is read into memory first,
+	// which the size limit above bounds.
+	ra, ok := file.(io.ReaderAt)
+	if !ok {
+		data, err := io.ReadAll(io.LimitReader(file, maxXLSXBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+		if len(data) > maxXLSXBytes {
+			return nil, fmt.Errorf("%s: the workbook is more than the %d bytes the importer reads: split it, or save it as CSV", path, maxXLSXBytes)
+		}
+		ra, size = bytes.NewReader(data), int64(len(data))
+	}
+	if err := checkXLSX(path, ra, size); err != nil {
 		return nil, err
 	}
 	// Belt and braces: excelize's own limits, with large sheets and shared
 	// strings unpacked to temporary files rather than memory.
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: xlsxPartOnDisk})
+	f, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: xlsxPartOnDisk})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}

@@ -81,7 +81,7 @@ func TestImportRefusesInvalidText(t *testing.T) {
 // readXLSX reads a workbook's first sheet as the importer does.
 func readXLSX(t *testing.T, path string) [][]string {
 	t.Helper()
-	tab, err := openXLSX(path)
+	tab, err := openXLSX(nil, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,27 +49,97 @@ type item[R any] struct {
 // progressEvery is how often a long import says how far it is.
 const progressEvery = 2 * time.Second
 
-func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spec[R, E]) (*Result, error) {
+// job is an import ready to write: its file open and its header read.
+type job interface {
+	// write imports every row through c, a transaction's client, under a
+	// savepoint that it rolls back to when a row is bad or opts.DryRun is
+	// set: the transaction is left as it was then. It never commits or
+	// rolls back the transaction itself.
+	write(ctx context.Context, c *ent.Client) (*Result, error)
+	close()
+}
+
+// prepare opens opts.Path as a sheet of opts.Kind and reads its header,
+// before any transaction is started.
+func prepare(opts Options) (job, error) {
+	switch opts.Kind {
+	case "activities":
+		return newJob(opts, activities)
+	case "consultants":
+		return newJob(opts, consultants)
+	case "organizations":
+		return newJob(opts, organizations)
+	case "offers":
+		return newJob(opts, offers)
+	case "needs":
+		return newJob(opts, needs)
+	default:
+		return nil, fmt.Errorf("%w %q: use one of %v", ErrUnknownKind, opts.Kind, Kinds)
+	}
+}
+
+// sheetJob is a job of one kind.
+type sheetJob[R, E any] struct {
+	s          *spec[R, E]
+	opts       Options
+	start      time.Time
+	t          table
+	h          *header
+	headerLine int
+	problems   []Problem // the header's
+}
+
+func newJob[R, E any](opts Options, s *spec[R, E]) (*sheetJob[R, E], error) {
 	start := time.Now()
-	cells, headerLine, t, err := openTable(opts.Path)
+	cells, headerLine, t, err := openTable(opts.FS, opts.Path)
 	if err != nil {
 		return nil, err
 	}
-	defer t.close()
 	h, problems := readHeader(cells, headerLine, s.columns)
-	res := &Result{Problems: problems}
+	return &sheetJob[R, E]{s: s, opts: opts, start: start, t: t, h: h, headerLine: headerLine, problems: problems}, nil
+}
 
-	tx, err := client.Tx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("starting the transaction: %w", err)
+func (j *sheetJob[R, E]) close() { _ = j.t.close() }
+
+// fileSavepoint holds a whole import, inside the caller's transaction
+// (RunIn), so that a bad row or a dry run leaves the transaction as it
+// found it: the rows' own savepoints (import_rows) nest inside it.
+const fileSavepoint = "import_file"
+
+func (j *sheetJob[R, E]) write(ctx context.Context, c *ent.Client) (res *Result, err error) {
+	if err := execStmt(ctx, c, "SAVEPOINT "+fileSavepoint); err != nil {
+		return nil, err
 	}
-	committed := false
+	keep := false
 	defer func() {
-		if !committed {
-			_ = tx.Rollback()
+		if keep {
+			if rerr := execStmt(ctx, c, "RELEASE SAVEPOINT "+fileSavepoint); rerr != nil && err == nil {
+				res, err = nil, rerr
+			}
+			return
+		}
+		// On an error this is best effort (a cancelled ctx cannot run it):
+		// the caller rolls the transaction back then anyway.
+		rerr := execStmt(ctx, c, "ROLLBACK TO SAVEPOINT "+fileSavepoint)
+		if rerr == nil {
+			rerr = execStmt(ctx, c, "RELEASE SAVEPOINT "+fileSavepoint)
+		}
+		if rerr != nil && err == nil {
+			res, err = nil, rerr
 		}
 	}()
-	c := tx.Client()
+	res, err = j.rows(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	keep = len(res.Problems) == 0 && !j.opts.DryRun
+	return res, nil
+}
+
+// rows reads, resolves and writes every data row.
+func (j *sheetJob[R, E]) rows(ctx context.Context, c *ent.Client) (*Result, error) {
+	s, opts, h, t := j.s, j.opts, j.h, j.t
+	res := &Result{Problems: slices.Clone(j.problems)}
 	k, err := loadKeys(ctx, c, h.keysNeeded())
 	if err != nil {
 		return nil, err
@@ -125,7 +195,8 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 			continue // no row can be written without a required column
 		}
 		// Rows that read well are written even after a bad one, so that
-		// the report names every bad row; the transaction is rolled back.
+		// the report names every bad row; the import's savepoint is
+		// rolled back.
 		batch = append(batch, item[R]{line: line, ref: ref, demo: demo, rec: rec})
 		if len(batch) == size {
 			if err := w.flush(ctx, batch); err != nil {
@@ -135,29 +206,21 @@ func run[R, E any](ctx context.Context, client *ent.Client, opts Options, s *spe
 		}
 		if opts.Progress != nil && res.Rows%1000 == 0 && time.Since(lastReport) >= progressEvery {
 			lastReport = time.Now()
-			fmt.Fprintf(opts.Progress, "%s: %d rows read, %d problems so far, %s\n", opts.Path, res.Rows, len(res.Problems), time.Since(start).Round(time.Second))
+			fmt.Fprintf(opts.Progress, "%s: %d rows read, %d problems so far, %s\n", opts.Path, res.Rows, len(res.Problems), time.Since(j.start).Round(time.Second))
 		}
 	}
 	if err := w.flush(ctx, batch); err != nil {
 		return nil, err
 	}
-	sortProblems(res.Problems, h, headerLine)
+	sortProblems(res.Problems, h, j.headerLine)
 	bad := map[int]bool{}
 	for _, p := range res.Problems {
-		if p.Line != headerLine {
+		if p.Line != j.headerLine {
 			bad[p.Line] = true
 		}
 	}
 	res.BadRows = len(bad)
-	res.Took = time.Since(start)
-	if len(res.Problems) > 0 || opts.DryRun {
-		return res, nil // the deferred rollback undoes everything
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("committing: %w", err)
-	}
-	committed = true
-	res.Took = time.Since(start)
+	res.Took = time.Since(j.start)
 	return res, nil
 }
 
@@ -235,8 +298,8 @@ func (w *writer[R, E]) attempt(ctx context.Context, items []item[R], cur map[str
 }
 
 // bulkSize is how many records one bulk insert writes: activities set up
-// to 16 columns, so 500 rows bind 8,000 parameters, well under SQLite's
-// limit of 32,766.
+// to 23 columns, so 500 rows bind at most 11,500 parameters, well under
+// SQLite's limit of 32,766 (PostgreSQL's is 65,535).
 const bulkSize = 500
 
 // counts are what a write did.
@@ -277,8 +340,10 @@ func (w *writer[R, E]) write(ctx context.Context, items []item[R], cur map[strin
 	return n, nil
 }
 
-func (w *writer[R, E]) exec(ctx context.Context, stmt string) error {
-	if _, err := w.c.ExecContext(ctx, stmt); err != nil {
+func (w *writer[R, E]) exec(ctx context.Context, stmt string) error { return execStmt(ctx, w.c, stmt) }
+
+func execStmt(ctx context.Context, c *ent.Client, stmt string) error {
+	if _, err := c.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("%s: %w", stmt, err)
 	}
 	return nil

@@ -7,32 +7,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 )
 
 // checkXLSX looks through a workbook before excelize opens it, in constant
 // memory, and refuses one that would take too much to read: too large
-// packed or unpacked, a cell or shared string longer than a spreadsheet
+// unpacked (openXLSX has refused one too large packed), a cell or shared string longer than a spreadsheet
 // cell may be, too many shared strings, rows or cells, or a row holding
 // too much text. excelize bounds none of this itself (a 1 MB file holding
 // one 1 GiB cell took 8.5 GB), and its limits on unpacking trust the
 // sizes the archive declares; archive/zip refuses an entry that unpacks
-// to more than it declares, so the declared sizes can be summed.
-func checkXLSX(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("opening %s: %w", path, err)
-	}
-	if st.Size() > maxXLSXBytes {
-		return fmt.Errorf("%s: the workbook is %d bytes, more than the %d the importer reads: split it, or save it as CSV", path, st.Size(), maxXLSXBytes)
-	}
-	zr, err := zip.OpenReader(path)
+// to more than it declares, so the declared sizes can be summed. r holds
+// the workbook's size bytes; the parts are read from it one at a time.
+func checkXLSX(path string, r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return fmt.Errorf("opening %s: not a workbook (%w)", path, err)
 	}
-	defer zr.Close()
 	var total, inMemory uint64
 	var shared *zip.File
 	var sheets []*zip.File
