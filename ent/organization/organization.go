@@ -130,7 +130,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "sscgraph/ent/runtime"
 var (
-	Hooks  [4]ent.Hook
+	Hooks  [5]ent.Hook
 	Policy ent.Policy
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool

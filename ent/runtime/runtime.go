@@ -702,6 +702,8 @@ func init() {
 	organization.Hooks[2] = organizationHooks[1]
 
 	organization.Hooks[3] = organizationHooks[2]
+
+	organization.Hooks[4] = organizationHooks[3]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationMixinFields1 := organizationMixin[1].Fields()

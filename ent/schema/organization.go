@@ -85,5 +85,5 @@ func (Organization) Policy() ent.Policy { return programmePolicy() }
 
 // Hooks of the Organization: what its deletion must respect (see deletes.go).
 func (Organization) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Organization"), auditedWrites), hook.On(edgesExist, writes), organizationDeletes()}
+	return []ent.Hook{hook.On(audited("Organization"), auditedWrites), hook.On(edgesExist, writes), hook.On(organizationRules, writes), organizationDeletes()}
 }

@@ -129,7 +129,13 @@ func dateValue(ctx context.Context, m ent.Mutation, set func() (time.Time, bool)
 // activityLists bounds the activity's sources, set or appended to, as
 // projectLists does a project's.
 func activityLists(m *gen.ActivityMutation) error {
-	for _, items := range []func() ([]string, bool){m.Sources, m.AppendedSources} {
+	return sourceLists(m.Sources, m.AppendedSources)
+}
+
+// sourceLists bounds a record's sources as set and as appended: ent has
+// no validators for JSON fields.
+func sourceLists(lists ...func() ([]string, bool)) error {
+	for _, items := range lists {
 		if v, ok := items(); ok {
 			if err := validate.ShortList("sources", v); err != nil {
 				return err
@@ -137,6 +143,15 @@ func activityLists(m *gen.ActivityMutation) error {
 		}
 	}
 	return nil
+}
+
+func organizationRules(next ent.Mutator) ent.Mutator {
+	return hook.OrganizationFunc(func(ctx context.Context, m *gen.OrganizationMutation) (gen.Value, error) {
+		if err := sourceLists(m.Sources, m.AppendedSources); err != nil {
+			return nil, err
+		}
+		return next.Mutate(ctx, m)
+	})
 }
 
 func projectRules(next ent.Mutator) ent.Mutator {

@@ -41,7 +41,7 @@ func TestImportExamples(t *testing.T) {
 				}
 				return out.String()
 			}
-			rows := map[string]string{"organizations": "4", "consultants": "3", "activities": "4", "offers": "3", "needs": "3"}
+			rows := map[string]string{"organizations": "4", "consultants": "3", "activities": "5", "offers": "3", "needs": "3"}
 			for _, kind := range importOrder {
 				path := filepath.Join("..", "..", "examples", "import", kind+".csv")
 				// The flags may also follow the arguments.
@@ -81,7 +81,7 @@ func TestImportReport(t *testing.T) {
 	if code := ExitCode(err); code != 1 {
 		t.Fatalf("exit status %d (%v), want 1", code, err)
 	}
-	want := path + ":1: column motto: unknown column; the columns are ref, demo, name, kind, website, country\n" +
+	want := path + ":1: column motto: unknown column; the columns are ref, demo, name, kind, website, country, sources\n" +
 		path + ":3: column name: required, but empty\n" +
 		path + `:4: column country: unknown country "Atlantis" (give an ISO 3166-1 alpha-2 or alpha-3 code, such as EG or EGY, or the English name)` + "\n"
 	if errOut.String() != want {

@@ -42,9 +42,7 @@ const maxProblemsShown = 5
 // tx under the caller's viewer (the loader's own, unaudited) and never
 // committing: Load commits or rolls back everything together.
 func importIn(ctx context.Context, tx *ent.Tx, kind, name string) (*importer.Result, error) {
-	// TEMPORARY until importer.RunIn is merged; then this line becomes:
-	// return importer.RunIn(ctx, tx, importer.Options{Kind: kind, Path: name, FS: realFS})
-	return tmpRunIn(ctx, tx, kind, name)
+	return importer.RunIn(ctx, tx, importer.Options{Kind: kind, Path: name, FS: realFS})
 }
 
 // importReal imports one sheet and returns how many records it created.
