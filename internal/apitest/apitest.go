@@ -28,6 +28,7 @@ import (
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/importer"
 	"sscgraph/internal/pgtest"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
@@ -57,7 +58,7 @@ func runTests(m *testing.M) int {
 		_, err = db.Migrate(ctx)
 	}
 	if err == nil {
-		_, err = dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
+		_, err = dataset.LoadWith(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed, importer.Sheet)
 	}
 	if err == nil {
 		// Fold the WAL into the main file so that copying one file copies
@@ -178,7 +179,7 @@ func sqliteSized(t testing.TB, size dataset.Size) string {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dataset.Load(ctx, db.Client, size, dataset.DefaultSeed); err != nil {
+	if _, err := dataset.LoadWith(ctx, db.Client, size, dataset.DefaultSeed, importer.Sheet); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
@@ -204,7 +205,7 @@ func PostgresSchema(t testing.TB, size dataset.Size) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := dataset.Load(ctx, db.Client, size, dataset.DefaultSeed); err != nil {
+	if _, err := dataset.LoadWith(ctx, db.Client, size, dataset.DefaultSeed, importer.Sheet); err != nil {
 		t.Fatal(err)
 	}
 	return scoped

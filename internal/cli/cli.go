@@ -19,6 +19,7 @@ import (
 	"sscgraph/internal/database"
 	"sscgraph/internal/dataset"
 	"sscgraph/internal/gid"
+	"sscgraph/internal/importer"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/server"
 )
@@ -215,7 +216,7 @@ func openAndLoad(ctx context.Context, dsn string, opts database.Options, logger 
 			return err
 		}
 		start := time.Now()
-		stats, err := dataset.Load(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed)
+		stats, err := dataset.LoadWith(ctx, db.Client, dataset.DemoSize(), dataset.DefaultSeed, importer.Sheet)
 		if err != nil {
 			return err
 		}
@@ -251,7 +252,7 @@ func seed(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.W
 	}
 	defer db.Close()
 	start := time.Now()
-	stats, err := dataset.Load(ctx, db.Client, size, *seedValue)
+	stats, err := dataset.LoadWith(ctx, db.Client, size, *seedValue, importer.Sheet)
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", database.Redact(*dsn), err)
 	}

@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"entgo.io/ent/dialect"
 )
@@ -61,4 +62,18 @@ func (d *hookedDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialec
 		return nil, err
 	}
 	return &hookedTx{Tx: tx, hook: d.hook}, nil
+}
+
+// ExecContext passes database/sql's form through the hook, for callers
+// that run a statement of their own in a transaction (the importer's
+// savepoints): without it ent's transaction reports the method missing.
+func (t *hookedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ex, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, errors.New("the transaction under the statement hook has no ExecContext")
+	}
+	t.hook(ctx, query)
+	return ex.ExecContext(ctx, query, args...)
 }

@@ -15,6 +15,8 @@ import (
 	"sscgraph/ent"
 	"sscgraph/internal/database"
 	"sscgraph/internal/pgtest"
+
+	"sscgraph/internal/importer"
 )
 
 // openTestDB creates an empty SQLite database with sscgraph's schema in a
@@ -39,7 +41,7 @@ func openTestDB(tb testing.TB) (*ent.Client, *sql.DB) {
 func loadTestDB(tb testing.TB, size Size, seed uint64) (*ent.Client, *sql.DB, Stats) {
 	tb.Helper()
 	client, db := openTestDB(tb)
-	stats, err := Load(context.Background(), client, size, seed)
+	stats, err := LoadWith(context.Background(), client, size, seed, importer.Sheet)
 	if err != nil {
 		tb.Fatalf("Load: %v", err)
 	}
@@ -88,7 +90,7 @@ func forEachDialect(t *testing.T, size Size, fn func(t *testing.T, client *ent.C
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		stats, err := Load(ctx, db.Client, size, DefaultSeed)
+		stats, err := LoadWith(ctx, db.Client, size, DefaultSeed, importer.Sheet)
 		if err != nil {
 			t.Fatalf("Load: %v", err)
 		}

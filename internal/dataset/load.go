@@ -24,15 +24,25 @@ const chunkSize = 1000
 // data.
 var ErrNotEmpty = errors.New("database already holds regions")
 
-// Load writes the real facts, then size's demo records, then the real
-// organizations and activities (data/real) into an empty database,
-// deterministically from seed: the same seed and size give byte-identical
-// rows written in the same order, hence the same auto-increment keys. It returns an error wrapping ErrNotEmpty if the
-// database already holds regions.
+// Load writes the real facts and size's demo records into an empty
+// database, without the real activities: LoadWith with no importer. It is
+// for tests that need the demo world but not the shipped record (the
+// importer's own, which LoadWith cannot serve).
+func Load(ctx context.Context, client *ent.Client, size Size, seed uint64) (Stats, error) {
+	return LoadWith(ctx, client, size, seed, nil)
+}
+
+// LoadWith writes the real facts, then size's demo records, then, through
+// sheets (importer.Sheet), the real organizations and activities
+// (data/real) into an empty database, deterministically from seed: the
+// same seed and size give byte-identical rows written in the same order,
+// hence the same auto-increment keys. This is the dataset `serve` and
+// `seed` ship. It returns an error wrapping ErrNotEmpty if the database
+// already holds regions.
 //
 // Everything is written in one transaction, so a failed load leaves the
 // database empty and can simply be retried.
-func Load(ctx context.Context, client *ent.Client, size Size, seed uint64) (Stats, error) {
+func LoadWith(ctx context.Context, client *ent.Client, size Size, seed uint64, sheets SheetImporter) (Stats, error) {
 	// The loader is sscgraph itself writing its initial dataset, not a
 	// caller: the schema's rules let it through, and it is not a change
 	// the audit trail records.
@@ -48,7 +58,7 @@ func Load(ctx context.Context, client *ent.Client, size Size, seed uint64) (Stat
 	if err != nil {
 		return Stats{}, fmt.Errorf("load dataset: begin transaction: %w", err)
 	}
-	stats, err := load(ctx, tx, f, size, seed)
+	stats, err := load(ctx, tx, f, size, seed, sheets)
 	if err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
 			err = fmt.Errorf("%w (rollback: %v)", err, rerr)
@@ -61,7 +71,7 @@ func Load(ctx context.Context, client *ent.Client, size Size, seed uint64) (Stat
 	return stats, nil
 }
 
-func load(ctx context.Context, tx *ent.Tx, f *facts, size Size, seed uint64) (Stats, error) {
+func load(ctx context.Context, tx *ent.Tx, f *facts, size Size, seed uint64, sheets SheetImporter) (Stats, error) {
 	exists, err := tx.Region.Query().Exist(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("checking for existing regions: %w", err)
@@ -69,7 +79,7 @@ func load(ctx context.Context, tx *ent.Tx, f *facts, size Size, seed uint64) (St
 	if exists {
 		return Stats{}, ErrNotEmpty
 	}
-	w := &world{tx: tx, size: size, seed: seed}
+	w := &world{tx: tx, size: size, seed: seed, sheets: sheets}
 	steps := []struct {
 		what string
 		run  func(context.Context, *facts) error
@@ -206,6 +216,8 @@ type world struct {
 	size  Size
 	seed  uint64
 	stats Stats
+	// sheets imports the real sheets; nil loads none (Load).
+	sheets SheetImporter
 
 	regions       []regionRec
 	regionByCode  map[string]int

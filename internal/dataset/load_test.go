@@ -26,6 +26,8 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
 	"sscgraph/internal/cooperation"
+
+	"sscgraph/internal/importer"
 )
 
 func TestReadFacts(t *testing.T) {
@@ -530,7 +532,7 @@ func checkNames(t *testing.T, client *ent.Client) {
 
 func TestLoadRefusesNonEmptyDatabase(t *testing.T) {
 	client, _, _ := loadTestDB(t, Size{}, DefaultSeed)
-	_, err := Load(context.Background(), client, Size{}, DefaultSeed)
+	_, err := LoadWith(context.Background(), client, Size{}, DefaultSeed, importer.Sheet)
 	if !errors.Is(err, ErrNotEmpty) {
 		t.Fatalf("second Load = %v, want ErrNotEmpty", err)
 	}
@@ -637,7 +639,7 @@ func BenchmarkLoadDemo(b *testing.B) {
 		b.StopTimer()
 		client, _ := openTestDB(b)
 		b.StartTimer()
-		if _, err := Load(context.Background(), client, DemoSize(), DefaultSeed); err != nil {
+		if _, err := LoadWith(context.Background(), client, DemoSize(), DefaultSeed, importer.Sheet); err != nil {
 			b.Fatal(err)
 		}
 	}

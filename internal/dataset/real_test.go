@@ -16,6 +16,8 @@ import (
 	"sscgraph/ent/organization"
 	"sscgraph/ent/project"
 	"sscgraph/ent/schema/schematype"
+
+	"sscgraph/internal/importer"
 )
 
 // sheet is a real sheet read with encoding/csv: its rows by ref, each a
@@ -229,7 +231,7 @@ func TestDemoActivitiesOnDemoProjectsOnly(t *testing.T) {
 func TestLoadTwiceRefused(t *testing.T) {
 	forEachDialect(t, Size{}, func(t *testing.T, client *ent.Client, stats Stats) {
 		ctx := context.Background()
-		_, err := Load(ctx, client, Size{}, DefaultSeed)
+		_, err := LoadWith(ctx, client, Size{}, DefaultSeed, importer.Sheet)
 		if !errors.Is(err, ErrNotEmpty) {
 			t.Fatalf("second Load = %v, want ErrNotEmpty", err)
 		}
@@ -369,7 +371,7 @@ func TestLoadRefusesBadRealSheets(t *testing.T) {
 				realActivitiesFile:    {Data: []byte(b.String())},
 			}
 			client, _ := openTestDB(t)
-			_, err := Load(context.Background(), client, Size{}, DefaultSeed)
+			_, err := LoadWith(context.Background(), client, Size{}, DefaultSeed, importer.Sheet)
 			if err == nil {
 				t.Fatal("Load accepted the sheet")
 			}

@@ -180,3 +180,22 @@ func sortProblems(ps []Problem, h *header, headerLine int) {
 		return cmp.Compare(h.position(a.Column), h.position(b.Column))
 	})
 }
+
+// Sheet imports one sheet of fsys in tx with RunIn, for callers that take
+// a plain function (dataset.SheetImporter, which cannot name this
+// package's types): how many data rows it read, how many records it
+// created, and each problem as "line L, column C: reason".
+func Sheet(ctx context.Context, tx *ent.Tx, fsys fs.FS, kind, name string) (rows, created int, problems []string, err error) {
+	res, err := RunIn(ctx, tx, Options{Kind: kind, Path: name, FS: fsys})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	for _, p := range res.Problems {
+		s := fmt.Sprintf("line %d", p.Line)
+		if p.Column != "" {
+			s += ", column " + p.Column
+		}
+		problems = append(problems, s+": "+p.Reason)
+	}
+	return res.Rows, res.Created, problems, nil
+}
