@@ -406,3 +406,40 @@ func checkCopiesFollowNull(t *testing.T, a *apitest.API, admin string) {
 		}
 	}
 }
+
+// TestNullsKeepTheIndexOnSQLite: SQLite sorts NULL first by itself, so a
+// nested page by start date names its NULL placement (NULLS FIRST
+// descending, NULLS LAST ascending); SQLite must still read a parent's
+// children in order from the join table's (parent, start date, child)
+// index rather than sort them all. (PostgreSQL's own placement is the
+// rule: its ORDER BY is the one it had without the clauses.)
+func TestNullsKeepTheIndexOnSQLite(t *testing.T) {
+	t.Parallel()
+	a := apitest.New(t, apitest.Backends()[0].Fresh(t))
+	for _, c := range []struct{ order string }{
+		// The newest first: the index read forwards, ties by child.
+		{"start_date DESC NULLS FIRST, activity_id ASC"},
+		// The oldest first: the index read backwards.
+		{"start_date ASC NULLS LAST, activity_id DESC"},
+	} {
+		q := `EXPLAIN QUERY PLAN SELECT activity_id FROM activity_topics WHERE topic_id = 1 ORDER BY ` + c.order + ` LIMIT 3`
+		rows, err := a.DB.SQL.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "; ")
+		if !strings.Contains(text, "INDEX activity_topics_topic_id_start_date (topic_id=?)") || strings.Contains(text, "TEMP B-TREE") {
+			t.Errorf("ORDER BY %s: plan %q, want the (topic, start date) index and no sort", c.order, text)
+		}
+	}
+}
