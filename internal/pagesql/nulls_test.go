@@ -2,6 +2,7 @@ package pagesql_test
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -440,6 +441,30 @@ func TestNullsKeepTheIndexOnSQLite(t *testing.T) {
 		text := strings.Join(plan, "; ")
 		if !strings.Contains(text, "INDEX activity_topics_topic_id_start_date (topic_id=?)") || strings.Contains(text, "TEMP B-TREE") {
 			t.Errorf("ORDER BY %s: plan %q, want the (topic, start date) index and no sort", c.order, text)
+		}
+	}
+}
+
+// TestNullsOrderOverrideTakes: ent/template/pagesql.tmpl redefines ent's
+// By<Field> order functions by name; an upgrade that renamed the template
+// would leave ent's own, which place NULL where each database does. The
+// generated order functions of activities' nullable fields must carry the
+// override's marker. (internal/genguard checks the overrides of
+// fastpaths.tmpl alone.)
+func TestNullsOrderOverrideTakes(t *testing.T) {
+	src, err := os.ReadFile("../../ent/activity/activity.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)"
+	for _, fn := range []string{"ByStartDate", "ByEndDate", "ByParticipants", "ByVenueCity"} {
+		_, body, ok := strings.Cut(string(src), "\nfunc "+fn+"(")
+		if !ok {
+			t.Fatalf("ent/activity has no %s", fn)
+		}
+		body, _, _ = strings.Cut(body, "\n}\n")
+		if !strings.Contains(body, marker) {
+			t.Errorf("%s lacks the marker of the NULL placement override:\n%s", fn, body)
 		}
 	}
 }
