@@ -4,8 +4,9 @@ package ent
 
 import "sscgraph/internal/pagesql"
 
-// nullableColumns are the columns, by table, that may hold NULL: a page's
-// cursor places NULL where the database sorts it (pagesql.Cursors).
+// nullableColumns are the columns, by table, that may hold NULL: pages
+// place their NULLs by pagesql.NullsRule, in their ORDER BY and in their
+// cursors (pagesql.Cursors).
 var nullableColumns = pagesql.Nullable{
 	"api_keys":                       {"name": true, "expires_at": true, "revoked_at": true},
 	"activities":                     {"ref": true, "description": true, "start_date": true, "end_date": true, "venue_city": true, "language": true, "participants": true, "budget": true, "note": true, "quote": true, "project_id": true, "venue_country_id": true, "requester_id": true},
@@ -31,13 +32,15 @@ var nullableColumns = pagesql.Nullable{
 	"topics":                         {"description": true},
 }
 
-// joinSortKeys are, by join table, the columns of its child (the first
-// column of its key) that it keeps a copy of (ent/schema/sortkeys.go,
+// joinSortKeys is what nested pages know of the model (pagesql.Limit):
+// the columns that may hold NULL, whose NULLs a page places by
+// pagesql.NullsRule, and, by join table, the columns of its child (the
+// first column of its key) that it keeps a copy of (ent/schema/sortkeys.go,
 // the fields annotated SortKeyCopy; a link's own columns, such as a
 // beneficiary's participants, are not copies and never stand in): a
 // nested page of those children in the order of such a column reads the
-// join table's copy, in the order of its index (pagesql.Limit).
-var joinSortKeys = pagesql.SortKeys{
+// join table's copy, in the order of its index.
+var joinSortKeys = pagesql.Model{Nullable: nullableColumns, SortKeys: pagesql.SortKeys{
 	"activity_beneficiary_countries": {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_consultants":           {Child: "activity_id", Columns: []string{"start_date"}},
 	"activity_organizers":            {Child: "activity_id", Columns: []string{"start_date"}},
@@ -47,4 +50,4 @@ var joinSortKeys = pagesql.SortKeys{
 	"match_offer_target_countries":   {Child: "match_offer_id", Columns: []string{"posted_at"}},
 	"match_offer_target_regions":     {Child: "match_offer_id", Columns: []string{"posted_at"}},
 	"match_offer_topics":             {Child: "match_offer_id", Columns: []string{"posted_at"}},
-}
+}}

@@ -402,8 +402,15 @@ func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRef orders the results by the ref field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRef(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRef, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRef, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByTitle orders the results by the title field.
@@ -412,8 +419,15 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByDescription orders the results by the description field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldDescription, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByKind orders the results by the kind field.
@@ -432,8 +446,15 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByStartDate orders the results by the start_date field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByStartDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldStartDate, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldStartDate, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByStartDatePrecision orders the results by the start_date_precision field.
@@ -442,8 +463,15 @@ func ByStartDatePrecision(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByEndDate orders the results by the end_date field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByEndDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldEndDate, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldEndDate, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByEndDatePrecision orders the results by the end_date_precision field.
@@ -452,18 +480,39 @@ func ByEndDatePrecision(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByVenueCity orders the results by the venue_city field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByVenueCity(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldVenueCity, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldVenueCity, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByLanguage orders the results by the language field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldLanguage, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByParticipants orders the results by the participants field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByParticipants(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldParticipants, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldParticipants, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByParticipantsApproximate orders the results by the participants_approximate field.
@@ -472,33 +521,75 @@ func ByParticipantsApproximate(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByBudget orders the results by the budget field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByBudget(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldBudget, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldBudget, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNote orders the results by the note field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNote, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNote, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByQuote orders the results by the quote field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByQuote(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldQuote, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldQuote, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByProjectID orders the results by the project_id field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByProjectID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldProjectID, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldProjectID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByVenueCountryID orders the results by the venue_country_id field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByVenueCountryID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldVenueCountryID, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldVenueCountryID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByRequesterID orders the results by the requester_id field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRequesterID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRequesterID, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRequesterID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByProjectField orders the results by project field.

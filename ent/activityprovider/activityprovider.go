@@ -73,8 +73,15 @@ func ByCountryID(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByStartDate orders the results by the start_date field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByStartDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldStartDate, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldStartDate, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByActivityField orders the results by activity field.

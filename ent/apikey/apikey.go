@@ -127,8 +127,15 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByName orders the results by the name field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldName, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldName, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByRole orders the results by the role field.
@@ -152,13 +159,27 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByExpiresAt orders the results by the expires_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldExpiresAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByRevokedAt orders the results by the revoked_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRevokedAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRevokedAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRevokedAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

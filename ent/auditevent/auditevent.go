@@ -117,8 +117,15 @@ func ByAt(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByKeyID orders the results by the key_id field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByKeyID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldKeyID, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldKeyID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByRole orders the results by the role field.
@@ -147,8 +154,15 @@ func ByOperation(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRequestID orders the results by the request_id field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRequestID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -132,8 +132,15 @@ func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRef orders the results by the ref field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRef(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRef, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRef, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByName orders the results by the name field.
@@ -142,8 +149,15 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByBio orders the results by the bio field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByBio(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldBio, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldBio, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByAvailable orders the results by the available field.
@@ -152,8 +166,15 @@ func ByAvailable(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByEmail orders the results by the email field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByEmail(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldEmail, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldEmail, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNationalityField orders the results by nationality field.

@@ -235,33 +235,75 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByNameAr orders the results by the name_ar field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNameAr(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameAr, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNameAr, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNameEs orders the results by the name_es field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNameEs(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameEs, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNameEs, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNameFr orders the results by the name_fr field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNameFr(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameFr, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNameFr, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNameRu orders the results by the name_ru field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNameRu(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameRu, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNameRu, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNameZh orders the results by the name_zh field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNameZh(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameZh, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNameZh, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByOfficialName orders the results by the official_name field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByOfficialName(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldOfficialName, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldOfficialName, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByLdc orders the results by the ldc field.
@@ -285,8 +327,15 @@ func ByLongitude(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByNote orders the results by the note field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNote, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNote, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByRegionField orders the results by region field.

@@ -85,8 +85,15 @@ func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByResponse orders the results by the response field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByResponse(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldResponse, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldResponse, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByCreatedAt orders the results by the created_at field.

@@ -206,28 +206,63 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRespondedAt orders the results by the responded_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRespondedAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRespondedAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRespondedAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByCompletedAt orders the results by the completed_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldCompletedAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByLivePair orders the results by the live_pair field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByLivePair(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldLivePair, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldLivePair, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByMessage orders the results by the message field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByMessage(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldMessage, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldMessage, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByResponse orders the results by the response field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByResponse(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldResponse, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldResponse, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByCooperation orders the results by the cooperation field.

@@ -223,8 +223,15 @@ func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRef orders the results by the ref field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRef(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRef, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRef, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByTitle orders the results by the title field.
@@ -233,8 +240,15 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByDescription orders the results by the description field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldDescription, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByKind orders the results by the kind field.
@@ -253,8 +267,15 @@ func ByPostedAt(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByExpiresAt orders the results by the expires_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldExpiresAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByProviderID orders the results by the provider_id field.

@@ -73,8 +73,15 @@ func ByCountryID(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByPostedAt orders the results by the posted_at field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByPostedAt(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldPostedAt, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldPostedAt, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByOfferField orders the results by offer field.

@@ -187,8 +187,15 @@ func ByDemo(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByRef orders the results by the ref field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByRef(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRef, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldRef, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByName orders the results by the name field.
@@ -202,8 +209,15 @@ func ByKind(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByWebsite orders the results by the website field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByWebsite(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldWebsite, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldWebsite, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByCountryField orders the results by country field.

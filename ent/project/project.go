@@ -188,8 +188,15 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // BySummary orders the results by the summary field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func BySummary(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldSummary, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldSummary, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByStatus orders the results by the status field.
@@ -198,23 +205,51 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByStartDate orders the results by the start_date field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByStartDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldStartDate, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldStartDate, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByEndDate orders the results by the end_date field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByEndDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldEndDate, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldEndDate, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByBudget orders the results by the budget field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByBudget(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldBudget, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldBudget, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByNote orders the results by the note field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNote, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNote, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByDemo orders the results by the demo field.

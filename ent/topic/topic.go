@@ -164,8 +164,15 @@ func ByKind(opts ...sql.OrderTermOption) OrderOption {
 }
 
 // ByDescription orders the results by the description field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldDescription, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByProjectsCount orders the results by projects count.

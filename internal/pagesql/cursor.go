@@ -5,14 +5,14 @@ import (
 	"slices"
 
 	"entgo.io/contrib/entgql"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"sscgraph/internal/apierr"
 )
 
-// Nullable names, per table, the columns that may hold NULL: a cursor's
-// place among NULLs depends on where the database sorts them.
+// Nullable names, per table, the columns that may hold NULL: a page puts
+// their NULLs in the place NullsRule gives them, in its ORDER BY and in
+// its cursor predicates.
 type Nullable map[string]map[string]bool
 
 // Cursors returns the predicates that keep the rows strictly after `after`
@@ -84,11 +84,9 @@ func turn(d entgql.OrderDirection, reverse bool) entgql.OrderDirection {
 
 // beyond keeps the rows that come after values in the order of fields and
 // dirs: (f1 beyond v1) OR (f1 = v1 AND f2 beyond v2) OR …, where NULL is
-// placed as the database sorts it.
+// placed as NullsRule says, whatever the database.
 func beyond(fields []string, dirs []entgql.OrderDirection, values []any, nullable Nullable) func(*sql.Selector) {
 	return func(s *sql.Selector) {
-		// PostgreSQL sorts NULL as the largest value, SQLite as the smallest.
-		nullIsLargest := s.Dialect() == dialect.Postgres
 		cols := nullable[s.TableName()]
 		var or []*sql.Predicate
 		for i := range fields {
@@ -96,7 +94,7 @@ func beyond(fields []string, dirs []entgql.OrderDirection, values []any, nullabl
 			for j := range i {
 				and = append(and, equal(s.C(fields[j]), values[j]))
 			}
-			p := after(s.C(fields[i]), values[i], dirs[i] == entgql.OrderDirectionAsc, nullIsLargest, cols[fields[i]])
+			p := after(s.C(fields[i]), values[i], dirs[i] == entgql.OrderDirectionAsc, cols[fields[i]])
 			if p == nil {
 				continue // nothing comes after it in this field
 			}
@@ -119,10 +117,10 @@ func equal(column string, v any) *sql.Predicate {
 
 // after keeps the rows whose column comes after v, or returns nil when no
 // value does.
-func after(column string, v any, asc, nullIsLargest, nullable bool) *sql.Predicate {
-	// NULLs come last when they are the largest values of an ascending
-	// order or the smallest of a descending one.
-	nullsLast := asc == nullIsLargest
+func after(column string, v any, asc, nullable bool) *sql.Predicate {
+	// NULL is the largest value (NullsRule): last in an ascending order,
+	// first in a descending one.
+	nullsLast := asc
 	if v == nil {
 		if nullsLast {
 			return nil

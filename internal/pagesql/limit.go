@@ -28,6 +28,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -47,6 +48,15 @@ const (
 var parentKey = sql.Table(parentAlias).C(parentColumn)
 
 type parentsKey struct{}
+
+// Model is what Limit needs to know of the model: the join tables' copies
+// of their children's columns, and the columns that may hold NULL, whose
+// NULLs the page's order places by NullsRule. ent/template/pagesql.tmpl
+// writes it (the generated code's joinSortKeys).
+type Model struct {
+	SortKeys SortKeys
+	Nullable Nullable
+}
 
 // SortKeys names, by join table, the columns of a child that the join
 // table keeps a copy of (ent/schema/sortkeys.go).
@@ -110,9 +120,11 @@ func Parents(s *sql.Selector, table *sql.SelectTable, name, column, child string
 // they must be unique among the selected columns), and sorts the whole
 // answer by orderBy. partitionBy is the unqualified parent column; it
 // names the page in the error that a statement built without Parents gets.
-// Where the join table keeps a copy of a child's column (keys), the page
-// reads the copy, so that the join table's index serves the order.
-func Limit(keys SortKeys, partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selector) {
+// Where the join table keeps a copy of a child's column (m.SortKeys), the
+// page reads the copy, so that the join table's index serves the order.
+// The NULLs of the child's nullable columns (m.Nullable) are placed by
+// NullsRule.
+func Limit(m Model, partitionBy string, limit int, orderBy sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		p, ok := s.Context().Value(parentsKey{}).(*parents)
 		if !ok {
@@ -120,12 +132,59 @@ func Limit(keys SortKeys, partitionBy string, limit int, orderBy sql.Querier) fu
 			return
 		}
 		p.paged = true
+		orderBy, err := placeNulls(s.Dialect(), orderBy, m.Nullable[s.TableName()])
+		if err != nil {
+			s.AddError(err)
+			return
+		}
 		if s.Dialect() == dialect.Postgres {
-			lateral(s, p, keys.copies(p), limit, orderBy)
+			lateral(s, p, m.SortKeys.copies(p), limit, orderBy)
 		} else {
-			correlated(s, p, keys.copies(p), limit, orderBy)
+			correlated(s, p, m.SortKeys.copies(p), limit, orderBy)
 		}
 	}
+}
+
+// orderTerm is one term of the ORDER BY that entgql's orderExpr writes:
+// a quoted column and its direction.
+var orderTerm = regexp.MustCompile("^([`\"]?)(\\w+)([`\"]?) (ASC|DESC)$")
+
+// placeNulls is orderBy with the NULLs of the nullable columns placed by
+// NullsRule: `col ASC NULLS LAST`, `col DESC NULLS FIRST`. entgql writes
+// the ORDER BY of a nested page as one expression (orderExpr) with no
+// hook for it, so its terms are read back from the text it renders in
+// the page's dialect; a term of another shape is an error, rather than a
+// page ordered by the database's own NULL placement.
+func placeNulls(dialectName string, orderBy sql.Querier, nullable map[string]bool) (sql.Querier, error) {
+	if len(nullable) == 0 {
+		return orderBy, nil
+	}
+	var r sql.Builder
+	r.SetDialect(dialectName)
+	r.Join(orderBy)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("pagesql: writing a nested page's order: %w", err)
+	}
+	text, args := r.Query()
+	if len(args) > 0 {
+		return nil, fmt.Errorf("pagesql: the nested page's order %q has arguments; it is not entgql's list of columns", text)
+	}
+	terms := strings.Split(text, ", ")
+	for i, t := range terms {
+		m := orderTerm.FindStringSubmatch(t)
+		if m == nil || m[1] != m[3] {
+			return nil, fmt.Errorf("pagesql: cannot place NULLs in the term %q of a nested page's order %q", t, text)
+		}
+		if !nullable[m[2]] {
+			continue
+		}
+		if m[4] == "ASC" {
+			terms[i] += " NULLS LAST"
+		} else {
+			terms[i] += " NULLS FIRST"
+		}
+	}
+	return sql.Expr(strings.Join(terms, ", ")), nil
 }
 
 // fromJoinTable rewrites the selection of a many-to-many page so that the

@@ -658,7 +658,13 @@ func orderedChildren(t *testing.T, a *apitest.API, e nestedEdge, c pageCase, par
 	}
 	var order []string
 	for _, o := range c.order {
-		order = append(order, "c."+strings.ToLower(o.field)+" "+o.direction)
+		// NULL is the largest value (pagesql.NullsRule), written out: the
+		// databases disagree on their own.
+		nulls := " NULLS LAST"
+		if o.direction == "DESC" {
+			nulls = " NULLS FIRST"
+		}
+		order = append(order, "c."+strings.ToLower(o.field)+" "+o.direction+nulls)
 	}
 	order = append(order, "c.id ASC")
 	q := fmt.Sprintf("SELECT c.id FROM %s c WHERE %s ORDER BY %s", table, where, strings.Join(order, ", "))

@@ -12,16 +12,18 @@ import (
 
 // sortKeyCopies are the join tables that keep a copy of their child's
 // date (ent/schema/sortkeys.go), with the SQL that finds rows whose copy
-// differs from the child's date.
+// differs from the child's date (a NULL copy of a date, or a date copied
+// where the child has none; the dates of activities may be NULL).
 var sortKeyCopies = map[string]string{
-	"activity_beneficiary_countries": `SELECT count(*) FROM activity_beneficiary_countries j JOIN activities a ON a.id = j.activity_id WHERE j.start_date IS NULL OR j.start_date <> a.start_date`,
-	"activity_provider_countries":    `SELECT count(*) FROM activity_provider_countries j JOIN activities a ON a.id = j.activity_id WHERE j.start_date IS NULL OR j.start_date <> a.start_date`,
-	"activity_topics":                `SELECT count(*) FROM activity_topics j JOIN activities a ON a.id = j.activity_id WHERE j.start_date IS NULL OR j.start_date <> a.start_date`,
-	"activity_consultants":           `SELECT count(*) FROM activity_consultants j JOIN activities a ON a.id = j.activity_id WHERE j.start_date IS NULL OR j.start_date <> a.start_date`,
-	"activity_partners":              `SELECT count(*) FROM activity_partners j JOIN activities a ON a.id = j.activity_id WHERE j.start_date IS NULL OR j.start_date <> a.start_date`,
-	"match_offer_topics":             `SELECT count(*) FROM match_offer_topics j JOIN match_offers o ON o.id = j.match_offer_id WHERE j.posted_at IS NULL OR j.posted_at <> o.posted_at`,
-	"match_offer_target_countries":   `SELECT count(*) FROM match_offer_target_countries j JOIN match_offers o ON o.id = j.match_offer_id WHERE j.posted_at IS NULL OR j.posted_at <> o.posted_at`,
-	"match_offer_target_regions":     `SELECT count(*) FROM match_offer_target_regions j JOIN match_offers o ON o.id = j.match_offer_id WHERE j.posted_at IS NULL OR j.posted_at <> o.posted_at`,
+	"activity_beneficiary_countries": `SELECT count(*) FROM activity_beneficiary_countries j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"activity_provider_countries":    `SELECT count(*) FROM activity_provider_countries j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"activity_topics":                `SELECT count(*) FROM activity_topics j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"activity_consultants":           `SELECT count(*) FROM activity_consultants j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"activity_organizers":            `SELECT count(*) FROM activity_organizers j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"activity_partners":              `SELECT count(*) FROM activity_partners j JOIN activities a ON a.id = j.activity_id WHERE (j.start_date IS NULL) <> (a.start_date IS NULL) OR j.start_date <> a.start_date`,
+	"match_offer_topics":             `SELECT count(*) FROM match_offer_topics j JOIN match_offers o ON o.id = j.match_offer_id WHERE (j.posted_at IS NULL) <> (o.posted_at IS NULL) OR j.posted_at <> o.posted_at`,
+	"match_offer_target_countries":   `SELECT count(*) FROM match_offer_target_countries j JOIN match_offers o ON o.id = j.match_offer_id WHERE (j.posted_at IS NULL) <> (o.posted_at IS NULL) OR j.posted_at <> o.posted_at`,
+	"match_offer_target_regions":     `SELECT count(*) FROM match_offer_target_regions j JOIN match_offers o ON o.id = j.match_offer_id WHERE (j.posted_at IS NULL) <> (o.posted_at IS NULL) OR j.posted_at <> o.posted_at`,
 }
 
 // TestSortKeysFollowWrites changes dates and links through the API and
@@ -86,8 +88,8 @@ func testSortKeysFollowWrites(t *testing.T, a *apitest.API) {
 	for _, c := range []struct {
 		path, sql string
 	}{
-		{"countries.edges.0.node.activities", fmt.Sprintf(`SELECT a.id FROM activities a JOIN activity_beneficiary_countries j ON j.activity_id = a.id WHERE j.country_id = %d ORDER BY a.start_date DESC, a.id LIMIT 5`, country)},
-		{"topics.edges.0.node.activities", fmt.Sprintf(`SELECT a.id FROM activities a JOIN activity_topics j ON j.activity_id = a.id WHERE j.topic_id = %d ORDER BY a.start_date DESC, a.id LIMIT 5`, topic)},
+		{"countries.edges.0.node.activities", fmt.Sprintf(`SELECT a.id FROM activities a JOIN activity_beneficiary_countries j ON j.activity_id = a.id WHERE j.country_id = %d ORDER BY a.start_date DESC NULLS FIRST, a.id LIMIT 5`, country)},
+		{"topics.edges.0.node.activities", fmt.Sprintf(`SELECT a.id FROM activities a JOIN activity_topics j ON j.activity_id = a.id WHERE j.topic_id = %d ORDER BY a.start_date DESC NULLS FIRST, a.id LIMIT 5`, topic)},
 	} {
 		var want []int
 		for _, s := range a.Column(t, c.sql) {
