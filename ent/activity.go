@@ -36,19 +36,19 @@ type Activity struct {
 	Type activity.Type `json:"type,omitempty"`
 	// PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).
 	Status activity.Status `json:"status,omitempty"`
-	// First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
+	// First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so. In orderBy, null comes last ascending and first descending.
 	StartDate *time.Time `json:"start_date,omitempty"`
 	// How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).
 	StartDatePrecision schematype.DatePrecision `json:"start_date_precision,omitempty"`
-	// Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+	// Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.
 	EndDate *time.Time `json:"end_date,omitempty"`
 	// How much of endDate the source gives: DAY, MONTH or YEAR.
 	EndDatePrecision schematype.DatePrecision `json:"end_date_precision,omitempty"`
-	// City where the activity is held; null for studies and tool development. At most 200 characters.
+	// City where the activity is held; null for studies and tool development and where no source gives it. In orderBy, null comes last ascending and first descending. At most 200 characters.
 	VenueCity *string `json:"venue_city,omitempty"`
 	// ISO 639-1 code of the working language.
 	Language string `json:"language,omitempty"`
-	// Number of participants, all beneficiary countries together; null where no source gives a number.
+	// Number of participants, all beneficiary countries together; null where no source gives a number, never 0 for unknown. In orderBy, null comes last ascending and first descending.
 	Participants *int `json:"participants,omitempty"`
 	// True when the source gives the number of participants as an approximation ("around 60", "some 100").
 	ParticipantsApproximate bool `json:"participants_approximate,omitempty"`

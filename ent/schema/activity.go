@@ -47,7 +47,7 @@ func (Activity) Fields() []ent.Field {
 		// Nillable: a source may give no date at all, and a date nobody
 		// gave is not invented (null, not 1 January).
 		field.Time("start_date").
-			Comment("First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.").
+			Comment("First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so. In orderBy, null comes last ascending and first descending.").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("START_DATE")),
 		field.Enum("start_date_precision").
@@ -56,7 +56,7 @@ func (Activity) Fields() []ent.Field {
 			Comment("How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).").
 			Annotations(entgql.Type("DatePrecision")),
 		field.Time("end_date").
-			Comment("Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.").
+			Comment("Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("END_DATE")),
 		field.Enum("end_date_precision").
@@ -65,7 +65,7 @@ func (Activity) Fields() []ent.Field {
 			Comment("How much of endDate the source gives: DAY, MONTH or YEAR.").
 			Annotations(entgql.Type("DatePrecision")),
 		field.String("venue_city").
-			Comment("City where the activity is held; null for studies and tool development. At most 200 characters.").
+			Comment("City where the activity is held; null for studies and tool development and where no source gives it. In orderBy, null comes last ascending and first descending. At most 200 characters.").
 			// Nillable so that a NULL city is told from an empty one in
 			// page cursors, which place NULL where the database sorts it.
 			Optional().Nillable().Validate(validate.MaxRunes(200)).MaxRuneLen(200).
@@ -76,7 +76,7 @@ func (Activity) Fields() []ent.Field {
 		// Nillable: an unknown count is null, never 0.
 		field.Int("participants").
 			Optional().Nillable().Validate(validate.AtLeast(0)).
-			Comment("Number of participants, all beneficiary countries together; null where no source gives a number.").
+			Comment("Number of participants, all beneficiary countries together; null where no source gives a number, never 0 for unknown. In orderBy, null comes last ascending and first descending.").
 			Annotations(entgql.OrderField("PARTICIPANTS")),
 		field.Bool("participants_approximate").
 			Default(false).

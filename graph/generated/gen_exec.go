@@ -4555,7 +4555,7 @@ type Activity implements Node {
   """
   status: ActivityStatus!
   """
-  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so. In orderBy, null comes last ascending and first descending.
   """
   startDate: Time
   """
@@ -4563,7 +4563,7 @@ type Activity implements Node {
   """
   startDatePrecision: DatePrecision!
   """
-  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.
   """
   endDate: Time
   """
@@ -4571,7 +4571,7 @@ type Activity implements Node {
   """
   endDatePrecision: DatePrecision!
   """
-  City where the activity is held; null for studies and tool development. At most 200 characters.
+  City where the activity is held; null for studies and tool development and where no source gives it. In orderBy, null comes last ascending and first descending. At most 200 characters.
   """
   venueCity: String
   """
@@ -4579,7 +4579,7 @@ type Activity implements Node {
   """
   language: String
   """
-  Number of participants, all beneficiary countries together; null where no source gives a number.
+  Number of participants, all beneficiary countries together; null where no source gives a number, never 0 for unknown. In orderBy, null comes last ascending and first descending.
   """
   participants: Int
   """
@@ -6249,7 +6249,7 @@ input CreateActivityInput {
   """
   status: ActivityStatus!
   """
-  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so. In orderBy, null comes last ascending and first descending.
   """
   startDate: Time
   """
@@ -6257,7 +6257,7 @@ input CreateActivityInput {
   """
   startDatePrecision: DatePrecision
   """
-  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.
   """
   endDate: Time
   """
@@ -6265,7 +6265,7 @@ input CreateActivityInput {
   """
   endDatePrecision: DatePrecision
   """
-  City where the activity is held; null for studies and tool development. At most 200 characters.
+  City where the activity is held; null for studies and tool development and where no source gives it. In orderBy, null comes last ascending and first descending. At most 200 characters.
   """
   venueCity: String
   """
@@ -6273,7 +6273,7 @@ input CreateActivityInput {
   """
   language: String
   """
-  Number of participants, all beneficiary countries together; null where no source gives a number.
+  Number of participants, all beneficiary countries together; null where no source gives a number, never 0 for unknown. In orderBy, null comes last ascending and first descending.
   """
   participants: Int
   """
@@ -9610,7 +9610,7 @@ input UpdateActivityInput {
   """
   status: ActivityStatus
   """
-  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so.
+  First day of the activity; null where no source gives it. Known only to the month or year, it is the period's first day and startDatePrecision says so. In orderBy, null comes last ascending and first descending.
   """
   startDate: Time
   clearStartDate: Boolean
@@ -9619,7 +9619,7 @@ input UpdateActivityInput {
   """
   startDatePrecision: DatePrecision
   """
-  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it.
+  Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.
   """
   endDate: Time
   clearEndDate: Boolean
@@ -9628,7 +9628,7 @@ input UpdateActivityInput {
   """
   endDatePrecision: DatePrecision
   """
-  City where the activity is held; null for studies and tool development. At most 200 characters.
+  City where the activity is held; null for studies and tool development and where no source gives it. In orderBy, null comes last ascending and first descending. At most 200 characters.
   """
   venueCity: String
   clearVenueCity: Boolean
@@ -9638,7 +9638,7 @@ input UpdateActivityInput {
   language: String
   clearLanguage: Boolean
   """
-  Number of participants, all beneficiary countries together; null where no source gives a number.
+  Number of participants, all beneficiary countries together; null where no source gives a number, never 0 for unknown. In orderBy, null comes last ascending and first descending.
   """
   participants: Int
   clearParticipants: Boolean
