@@ -340,7 +340,9 @@ func testActivityStatsMatchSQL(t *testing.T, a *apitest.API) {
 		t.Fatal(err)
 	}
 	rows.Close()
-	if byMonth["null"] == nil || byMonth["null"].count != 2 {
+	// The test's undated and year-only activities are among them (the
+	// shipped real record has more).
+	if byMonth["null"] == nil || byMonth["null"].count < 2 {
 		t.Fatalf("the month of the undated and the year-only activity should be null: %+v", byMonth["null"])
 	}
 
@@ -465,7 +467,12 @@ func testStatsOrder(t *testing.T, a *apitest.API) {
 	var got []string
 	for _, b := range keys.List("activityStats.buckets") {
 		m := b.(map[string]any)
-		got = append(got, fmt.Sprintf("%04d %v", int(m["year"].(float64)), m["kind"]))
+		// The null year (activities no source dates) sorts last.
+		year := "~"
+		if y, ok := m["year"].(float64); ok {
+			year = fmt.Sprintf("%04d", int(y))
+		}
+		got = append(got, fmt.Sprintf("%s %v", year, m["kind"]))
 	}
 	// Enum values are stored as text on both databases and sort
 	// alphabetically; years are zero-padded to sort as strings.
