@@ -39,7 +39,7 @@ func testAliasedSelectionsLoaded(t *testing.T, a *apitest.API) {
 		fields [][2]string
 	}{
 		{
-			name:    "statistics' key nodes",
+			name: "statistics' key nodes",
 			// Activities with a beneficiary: each bucket has a region
 			// (the others, real records naming none, form a null one).
 			aliased: `{ activityStats(where: {hasBeneficiaryCountries: true}, groupBy: [REGION]) { buckets { count a: region { code } b: region { name } } } }`,
