@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,6 +14,7 @@ import (
 
 	"sscgraph/internal/apitest"
 	"sscgraph/internal/dataset/reference"
+	"sscgraph/internal/importer"
 	"sscgraph/internal/search"
 )
 
@@ -485,6 +487,29 @@ func TestSouthSouthCountriesAreSourced(t *testing.T) {
 			if !periods[p] {
 				t.Errorf("no fact of the South-South project covers %s (facts: %v)", p, facts)
 			}
+		}
+	})
+}
+
+// TestReimportChangesNothing: the shipped sheets, imported again with
+// `sscgraph import` into the database they were loaded into, leave every
+// record unchanged and write nothing to the audit trail.
+func TestReimportChangesNothing(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+		audits := a.Count(t, `SELECT COUNT(*) FROM audit_events`)
+		for _, kind := range []string{"organizations", "activities"} {
+			res, err := importer.Run(t.Context(), a.DB.Client, importer.Options{Kind: kind, Path: filepath.Join("..", "data", "real", kind+".csv")})
+			if err != nil {
+				t.Fatalf("%s: %v", kind, err)
+			}
+			if len(res.Problems) > 0 || res.Rows == 0 || res.Unchanged != res.Rows || res.Created+res.Updated != 0 {
+				t.Errorf("%s again: %d rows, %d created, %d updated, %d unchanged, problems %v; want every row unchanged",
+					kind, res.Rows, res.Created, res.Updated, res.Unchanged, res.Problems)
+			}
+		}
+		if n := a.Count(t, `SELECT COUNT(*) FROM audit_events`); n != audits {
+			t.Errorf("the audit trail grew from %d to %d rows", audits, n)
 		}
 	})
 }
