@@ -258,6 +258,12 @@ func (w *walker) field(f *ast.Field, mult, depth int) *gqlerror.Error {
 		childMult = saturatingMul(mult, n)
 		w.points = saturatingAdd(w.points, childMult)
 		w.points = saturatingAdd(w.points, w.statsPoints(f, mult))
+	case f.Definition.Type.Name() == "MatchTiming":
+		// A count of the matches the filter selects and two sorts of
+		// them (the medians): priced as a total and twice a statistic's
+		// read of the matches' table.
+		w.points = saturatingAdd(w.points, saturatingMul(mult, CountWeight))
+		w.points = saturatingAdd(w.points, saturatingMul(2, rowPoints(w.examined(f, "Match", mult), StatsRowsPerPoint)))
 	case isPagedList(f.Definition):
 		// A list of first nodes (suggestionsChanged) is priced as the
 		// connection of the same nodes is (suggestedOffers).

@@ -34,3 +34,7 @@ func (r *Resolver) matchStats(ctx context.Context, where *ent.MatchWhereInput, g
 func (r *Resolver) consultantStats(ctx context.Context, where *ent.ConsultantWhereInput, groupBy []stats.ConsultantDimension, orderBy *stats.StatsOrder, first *int) (*stats.ConsultantStats, error) {
 	return stats.Consultants(ctx, r.client, where, groupBy, orderBy, first)
 }
+
+func (r *Resolver) matchTiming(ctx context.Context, where *ent.MatchWhereInput) (*stats.MatchTiming, error) {
+	return stats.MatchTimings(ctx, r.client, where)
+}

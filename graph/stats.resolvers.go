@@ -40,3 +40,8 @@ func (r *queryResolver) MatchStats(ctx context.Context, where *ent.MatchWhereInp
 func (r *queryResolver) ConsultantStats(ctx context.Context, where *ent.ConsultantWhereInput, groupBy []stats.ConsultantDimension, orderBy *stats.StatsOrder, first *int) (*stats.ConsultantStats, error) {
 	return r.consultantStats(ctx, where, groupBy, orderBy, first)
 }
+
+// MatchTiming is the resolver for the matchTiming field.
+func (r *queryResolver) MatchTiming(ctx context.Context, where *ent.MatchWhereInput) (*stats.MatchTiming, error) {
+	return r.matchTiming(ctx, where)
+}

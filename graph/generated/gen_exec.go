@@ -414,6 +414,12 @@ type ComplexityRoot struct {
 		Total   func(childComplexity int) int
 	}
 
+	MatchTiming struct {
+		Count               func(childComplexity int) int
+		MedianDaysFromNeed  func(childComplexity int) int
+		MedianDaysFromOffer func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CompleteMatch            func(childComplexity int, id int) int
 		CreateAPIKey             func(childComplexity int, input auth.CreateAPIKeyInput) int
@@ -622,6 +628,7 @@ type ComplexityRoot struct {
 		MatchNeeds           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
 		MatchOffers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOfferOrder, where *ent.MatchOfferWhereInput) int
 		MatchStats           func(childComplexity int, where *ent.MatchWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) int
+		MatchTiming          func(childComplexity int, where *ent.MatchWhereInput) int
 		Matches              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchOrder, where *ent.MatchWhereInput) int
 		NeedStats            func(childComplexity int, where *ent.MatchNeedWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) int
 		Node                 func(childComplexity int, id int) int
@@ -843,6 +850,7 @@ type QueryResolver interface {
 	NeedStats(ctx context.Context, where *ent.MatchNeedWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) (*stats.NeedStats, error)
 	MatchStats(ctx context.Context, where *ent.MatchWhereInput, groupBy []stats.MatchDimension, orderBy *stats.StatsOrder, first *int) (*stats.MatchStats, error)
 	ConsultantStats(ctx context.Context, where *ent.ConsultantWhereInput, groupBy []stats.ConsultantDimension, orderBy *stats.StatsOrder, first *int) (*stats.ConsultantStats, error)
+	MatchTiming(ctx context.Context, where *ent.MatchWhereInput) (*stats.MatchTiming, error)
 }
 type SubscriptionResolver interface {
 	OfferPosted(ctx context.Context, where *ent.MatchOfferWhereInput) (<-chan *ent.MatchOffer, error)
@@ -2393,6 +2401,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatchStats.Total(childComplexity), true
 
+	case "MatchTiming.count":
+		if e.ComplexityRoot.MatchTiming.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchTiming.Count(childComplexity), true
+	case "MatchTiming.medianDaysFromNeed":
+		if e.ComplexityRoot.MatchTiming.MedianDaysFromNeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchTiming.MedianDaysFromNeed(childComplexity), true
+	case "MatchTiming.medianDaysFromOffer":
+		if e.ComplexityRoot.MatchTiming.MedianDaysFromOffer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchTiming.MedianDaysFromOffer(childComplexity), true
+
 	case "Mutation.completeMatch":
 		if e.ComplexityRoot.Mutation.CompleteMatch == nil {
 			break
@@ -3584,6 +3611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MatchStats(childComplexity, args["where"].(*ent.MatchWhereInput), args["groupBy"].([]stats.MatchDimension), args["orderBy"].(*stats.StatsOrder), args["first"].(*int)), true
+	case "Query.matchTiming":
+		if e.ComplexityRoot.Query.MatchTiming == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchTiming_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchTiming(childComplexity, args["where"].(*ent.MatchWhereInput)), true
 	case "Query.matches":
 		if e.ComplexityRoot.Query.Matches == nil {
 			break
@@ -10983,6 +11021,30 @@ type ConsultantStats {
   "The groups, at most ` + "`" + `first` + "`" + `."
   buckets: [ConsultantBucket!]!
 }
+
+extend type Query {
+  """
+  How long the Match platform takes to match: the median number of days
+  from a need's posting, and from an offer's posting, to the match made
+  of them, over the matches ` + "`" + `where` + "`" + ` selects (every status: a proposal is
+  a match made). The Match funnel's last figure. Priced like a statistic
+  reading the matches' table.
+  """
+  matchTiming(
+    "The matches measured, as the matches connection's where."
+    where: MatchWhereInput
+  ): MatchTiming!
+}
+
+"Days from posting to match, over a set of matches."
+type MatchTiming {
+  "The matches measured."
+  count: Int!
+  "The median of the days from the need's postedAt to the match's createdAt; null when no match is selected. Of an even count, the mean of the two middle values."
+  medianDaysFromNeed: Float
+  "The median of the days from the offer's postedAt to the match's createdAt; null when no match is selected."
+  medianDaysFromOffer: Float
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -11671,6 +11733,18 @@ func (ec *executionContext) childFields_MatchStats(ctx context.Context, field gr
 		return ec.fieldContext_MatchStats_buckets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatchStats", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchTiming(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_MatchTiming_count(ctx, field)
+	case "medianDaysFromNeed":
+		return ec.fieldContext_MatchTiming_medianDaysFromNeed(ctx, field)
+	case "medianDaysFromOffer":
+		return ec.fieldContext_MatchTiming_medianDaysFromOffer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchTiming", field.Name)
 }
 
 func (ec *executionContext) childFields_NeedBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15236,6 +15310,20 @@ func (ec *executionContext) field_Query_matchStats_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_matchTiming_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchWhereInput, error) {
+			return ec.unmarshalOMatchWhereInput2ᚖsscgraphᚋentᚐMatchWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -20048,6 +20136,27 @@ func (ec *executionContext) fieldContext_MatchStats_buckets(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MatchTiming_count(ctx context.Context, field graphql.CollectedField, obj *stats.MatchTiming) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+}
+func (ec *executionContext) fieldContext_MatchTiming_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchTiming", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchTiming_medianDaysFromNeed(ctx context.Context, field graphql.CollectedField, obj *stats.MatchTiming) (ret graphql.Marshaler) {
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.MedianDaysFromNeed)
+}
+func (ec *executionContext) fieldContext_MatchTiming_medianDaysFromNeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchTiming", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MatchTiming_medianDaysFromOffer(ctx context.Context, field graphql.CollectedField, obj *stats.MatchTiming) (ret graphql.Marshaler) {
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.MedianDaysFromOffer)
+}
+func (ec *executionContext) fieldContext_MatchTiming_medianDaysFromOffer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchTiming", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Mutation_createRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -24907,6 +25016,54 @@ func (ec *executionContext) fieldContext_Query_consultantStats(ctx context.Conte
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
 		fc.Args, err = ec.field_Query_consultantStats_args(ctx, field.ArgumentMap(ec.Variables))
+		ec.args.Store(field.Field, fc.Args, err)
+	}
+	if err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchTiming(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchTiming(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchTiming(ctx, fc.Args["where"].(*ent.MatchWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.MatchTiming) graphql.Marshaler {
+			return ec.marshalNMatchTiming2ᚖsscgraphᚋinternalᚋstatsᚐMatchTiming(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchTiming(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchTiming(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.args.Load(field.Field); fc.Args == nil && err == nil {
+		fc.Args, err = ec.field_Query_matchTiming_args(ctx, field.ArgumentMap(ec.Variables))
 		ec.args.Store(field.Field, fc.Args, err)
 	}
 	if err != nil {
@@ -41985,6 +42142,49 @@ func (ec *executionContext) _MatchStats(ctx context.Context, sel ast.SelectionSe
 	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
+var matchTimingImplementors = []string{"MatchTiming"}
+
+func (ec *executionContext) _MatchTiming(ctx context.Context, sel ast.SelectionSet, obj *stats.MatchTiming) graphql.Marshaler {
+	fields := ec.fields.Collect(ec.OperationContext, sel, matchTimingImplementors)
+
+	out := gqlexec.FieldValues{Values: make([]graphql.Marshaler, len(fields))}
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchTiming")
+		case "count":
+			out.Values[i] = ec._MatchTiming_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianDaysFromNeed":
+			out.Values[i] = ec._MatchTiming_medianDaysFromNeed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDaysFromOffer":
+			out.Values[i] = ec._MatchTiming_medianDaysFromOffer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -43526,6 +43726,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_consultantStats(ctx, field)
+				})
+		case "matchTiming":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchTiming(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -45544,6 +45750,14 @@ func (ec *executionContext) unmarshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatu
 
 func (ec *executionContext) marshalNMatchStatus2sscgraphᚋentᚋmatchᚐStatus(ctx context.Context, sel ast.SelectionSet, v match.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMatchTiming2ᚖsscgraphᚋinternalᚋstatsᚐMatchTiming(ctx context.Context, sel ast.SelectionSet, v *stats.MatchTiming) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchTiming!")
+		return graphql.Null
+	}
+	return ec._MatchTiming(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMatchWhereInput2ᚖsscgraphᚋentᚐMatchWhereInput(ctx context.Context, v any) (*ent.MatchWhereInput, error) {
