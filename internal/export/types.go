@@ -115,6 +115,9 @@ var specs = map[string]*spec{
 			col("id", "id"), col("code", "code"), col("iso3", "iso3"), localCol("name", "name"),
 			col("officialName", "officialName"), col("regionCode", "region.code"), col("ldc", "ldc"),
 			col("sovereign", "sovereign"), col("latitude", "latitude"), col("longitude", "longitude"),
+			// Last, so that scripts reading columns by position keep
+			// working: the key maps join Natural Earth shapes on.
+			col("numericCode", "numericCode"),
 		},
 	},
 	"regions": {
