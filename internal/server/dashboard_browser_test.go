@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,6 +142,11 @@ func TestDashboardInBrowser(t *testing.T) {
 	if paths < 170 {
 		t.Errorf("the map draws %d country shapes, want at least 170", paths)
 	}
+	// Countries meet their shapes on the numeric code: Egypt is on the
+	// map, and links to its report.
+	if href := eval("Egypt", `(document.querySelector('#map a.country[data-code="EG"]') || {}).getAttribute?.('href') || ''`); href != "/dashboard/country/EG" {
+		t.Errorf("Egypt's shape links to %q, want /dashboard/country/EG", href)
+	}
 	if eval("banner", `String(document.getElementById('demo-banner').hidden)`) != "true" {
 		t.Errorf("the first view (real data) shows the demonstration banner")
 	}
@@ -200,6 +206,16 @@ func TestDashboardInBrowser(t *testing.T) {
 	ready("the reloaded view")
 	if v := eval("controls", `[...document.querySelectorAll('#f-kinds input:checked')].map((b) => b.value).join(',') + ' ' + document.getElementById('f-from').value + ' ' + document.getElementById('f-demo').value`); v != "SOUTH_SOUTH,TRIANGULAR 2015 all" {
 		t.Errorf("after a reload the controls show %q, want %q", v, "SOUTH_SOUTH,TRIANGULAR 2015 all")
+	}
+
+	if p := os.Getenv("SSCGRAPH_DASHBOARD_SCREENSHOT"); p != "" {
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations`))

@@ -9,9 +9,6 @@ import {
 
 /* global d3, topojson */
 
-// NUMERIC_JOIN: the map joins sscgraph's countries to the Natural Earth
-// shapes on Country.numericCode (ISO 3166-1 numeric, the shapes' ids).
-const NUMERIC_JOIN = false;
 
 const KIND_LABELS = {
   TECHNICAL_ASSISTANCE: 'Technical assistance',
@@ -27,7 +24,7 @@ const Q = {
   options: `query DashboardOptions($lang: Language) {
   regions(first: 20) { edges { node { code name } } }
   topics(first: 100, orderBy: {field: NAME}) { edges { node { code name } } }
-  countries(first: 300) { edges { node { code iso3 ldc name(lang: $lang) en: name(lang: EN)${NUMERIC_JOIN ? ' numericCode' : ''} latitude longitude } } }
+  countries(first: 300) { edges { node { code iso3 ldc name(lang: $lang) numericCode latitude longitude } } }
 }`,
   totals: `query DashboardTotals($where: ActivityWhereInput) {
   activityStats(where: $where, groupBy: [KIND]) {
@@ -276,12 +273,14 @@ function table(container, columns, rows, keyOf) {
 const projection = d3.geoNaturalEarth1().fitExtent([[4, 4], [956, 496]], { type: 'Sphere' });
 const geoPath = d3.geoPath(projection);
 
-// shapeKey is how a country meets its shape.
+// A country meets its shape on the ISO 3166-1 numeric code: the shapes'
+// ids ("818" for Egypt), Country.numericCode in the API. The few shapes
+// without an id (Kosovo, Northern Cyprus, Somaliland) stay grey.
 function shapeKeyOfCountry(c) {
-  return NUMERIC_JOIN ? c.numericCode : c.en;
+  return c.numericCode;
 }
 function shapeKeyOfFeature(f) {
-  return NUMERIC_JOIN ? f.id : f.properties.name;
+  return f.id;
 }
 
 function drawMap(buckets) {
@@ -365,7 +364,7 @@ function drawLegend(color, max, measure) {
 function drawFlows(buckets) {
   const pairs = buckets.filter((b) => b.providerCountry && b.country);
   const max = d3.max(pairs, (b) => b.count) || 1;
-  const width = d3.scaleSqrt([0, max], [0.5, 5]);
+  const width = d3.scaleSqrt([0, max], [0.75, 3]);
   const arcs = d3.select('#map g.arcs').selectAll('path').data(pairs).join('path')
     .attr('class', 'arc')
     .attr('d', (b) => {
