@@ -195,6 +195,20 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the per-bureau table shows %v, SQL counts %v", rows, wantRows)
 	}
 
+	// Each chart is drawn, with its table and its query.
+	charts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('section.chart')].map((s) => [s.id,
+  s.querySelectorAll('svg.plot rect, svg.plot circle').length + ' marks, ' + s.querySelectorAll('tbody tr').length + ' rows, ' +
+  (s.querySelector('details.query pre')?.textContent.includes('activityStats') ? 'query' : 'no query')]))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"chart-year-kind", "chart-region", "chart-topic", "chart-participants"} {
+		if c := charts[id]; strings.HasPrefix(c, "0 marks") || strings.Contains(c, " 0 rows") || !strings.HasSuffix(c, ", query") {
+			t.Errorf("chart %s: %q, want marks, rows and its query", id, c)
+		}
+	}
+	t.Logf("charts: %v; page height %s", charts, eval("height", `String(document.documentElement.scrollHeight)`))
+
 	// A filter changed by a click goes into the URL, and a reload shows it.
 	step("ticking Triangular", chromedp.Click(chromedp.CSS(`#f-kinds input[value="TRIANGULAR"]`)))
 	step("waiting for the URL", chromedp.Poll[chromedp.Void](`location.search.includes('kind=SOUTH_SOUTH%2CTRIANGULAR') || location.search.includes('kind=SOUTH_SOUTH,TRIANGULAR')`))
@@ -214,6 +228,13 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		charts, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".charts")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(strings.TrimSuffix(p, ".png")+"-charts.png", charts, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

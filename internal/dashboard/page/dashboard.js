@@ -447,7 +447,7 @@ function drawYearKind(buckets, vars) {
   const svg = section.select('svg.plot').attr('viewBox', `0 0 ${W} ${H}`);
   svg.selectAll('*').remove();
   const x = d3.scaleBand(years.map(yearLabel), [M.left, W - M.right]).padding(0.15);
-  const y = d3.scaleLinear([0, d3.max(rows, (r) => r.total) || 1], [H - M.bottom, M.top]).nice();
+  const y = d3.scaleLinear([0, d3.max(rows, (r) => r.total) || 1], [H - M.bottom, M.top + 18]).nice();
   const color = d3.scaleOrdinal(KINDS, ['#1f77b4', '#2ca02c', '#ff7f0e', '#7f7f7f']);
   const stacked = d3.stack().keys(kinds)(rows);
   svg.append('g').selectAll('g').data(stacked).join('g').style('fill', (s) => color(s.key))
@@ -459,9 +459,10 @@ function drawYearKind(buckets, vars) {
   svg.append('g').attr('transform', `translate(0,${H - M.bottom})`)
     .call(d3.axisBottom(x).tickValues(x.domain().filter((d, i) => i % every === 0 || d === 'date unknown')));
   svg.append('g').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5, 's'));
-  const legend = svg.append('g').attr('transform', `translate(${M.left + 8},${M.top})`);
+  // The legend in a row above the bars, where no bar reaches.
+  const legend = svg.append('g').attr('transform', `translate(${M.left},2)`);
   kinds.forEach((k, i) => {
-    const g = legend.append('g').attr('transform', `translate(0,${i * 14})`);
+    const g = legend.append('g').attr('transform', `translate(${i * 120},0)`);
     g.append('rect').attr('width', 10).attr('height', 10).style('fill', color(k));
     g.append('text').attr('x', 14).attr('y', 9).attr('class', 'label').text(KIND_LABELS[k]);
   });
