@@ -64,14 +64,13 @@ const Q = {
 };
 
 // The flows are South-South and triangular activities: the filter's kinds
-// among those two, or both when it names none of them.
+// among those two, both when it names no kind, none (null: no request)
+// when it names only other kinds.
 const FLOW_KINDS = ['SOUTH_SOUTH', 'TRIANGULAR'];
 function flowWhere(state) {
-  const w = activityWhere(state);
   const kinds = state.kinds.length ? state.kinds.filter((k) => FLOW_KINDS.includes(k)) : FLOW_KINDS;
-  w.kindIn = kinds.length ? kinds : FLOW_KINDS;
-  if (state.kinds.length && !kinds.length) w.kindIn = []; // the filter excludes both: no flow
-  return w;
+  if (kinds.length === 0) return null;
+  return { ...activityWhere(state), kindIn: kinds };
 }
 
 let state = readState();
@@ -199,9 +198,9 @@ async function refresh() {
         drawMap(lastMap);
         showQuery('map', Q.map, vars);
       }),
-      gql(Q.flows, { where: flowWhere(state) }).then((d) => {
+      (flowWhere(state) ? gql(Q.flows, { where: flowWhere(state) }) : Promise.resolve(null)).then((d) => {
         if (gen !== generation) return;
-        drawFlows(d.activityStats.buckets);
+        drawFlows(d ? d.activityStats.buckets : []);
         showQuery('flows', Q.flows, { where: flowWhere(state) });
       }),
       gql(Q.yearKind, vars).then((d) => gen === generation && drawYearKind(d.activityStats.buckets, vars)),
