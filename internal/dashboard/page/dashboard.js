@@ -475,7 +475,10 @@ function drawYearKind(buckets, vars) {
 function drawRegions(buckets, vars) {
   const section = frame('chart-region');
   chartQuery(section, Q.region, vars);
-  const rows = buckets.filter((b) => b.region).map((b) => ({ key: b.region.code, label: b.region.name, value: b.count }));
+  // The null bucket: activities without a beneficiary country.
+  const rows = buckets.map((b) => (b.region
+    ? { key: b.region.code, label: b.region.name, value: b.count }
+    : { key: '', label: 'no beneficiary country', value: b.count }));
   hbars(section, rows, 'activities');
   table(section.select('div.table').node(), [
     { label: 'Bureau', value: (r) => r.label },
@@ -486,7 +489,10 @@ function drawRegions(buckets, vars) {
 function drawTopics(buckets, vars) {
   const section = frame('chart-topic');
   chartQuery(section, Q.topic, vars);
-  const rows = buckets.filter((b) => b.topic).map((b) => ({ key: b.topic.code, label: b.topic.name, value: b.count }));
+  // The null bucket: activities without a topic, among the ten when large enough.
+  const rows = buckets.map((b) => (b.topic
+    ? { key: b.topic.code, label: b.topic.name, value: b.count }
+    : { key: '', label: 'no topic', value: b.count }));
   hbars(section, rows, 'activities');
   table(section.select('div.table').node(), [
     { label: 'Topic', value: (r) => r.label },
