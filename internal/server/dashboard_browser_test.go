@@ -159,7 +159,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	if cost <= 0 || cost > 10000 {
 		t.Errorf("the first view cost %d points, want 1 to 10,000", cost)
 	}
-	t.Logf("the first view took %s requests costing %d points", eval("requests", `document.getElementById('cost').dataset.requests`), cost)
+	t.Logf("the first view took %s requests costing %d points, drawn %s ms after the navigation began", eval("requests", `document.getElementById('cost').dataset.requests`), cost, eval("time", `document.body.dataset.loadMs`))
 
 	// South-South since 2015, demo and real: the totals and the
 	// per-bureau table equal the test's own SQL.
@@ -213,6 +213,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	// A filter changed by a click goes into the URL, and a reload shows it.
 	step("ticking Triangular", chromedp.Click(chromedp.CSS(`#f-kinds input[value="TRIANGULAR"]`)))
 	step("waiting for the URL", chromedp.Poll[chromedp.Void](`location.search.includes('kind=SOUTH_SOUTH%2CTRIANGULAR') || location.search.includes('kind=SOUTH_SOUTH,TRIANGULAR')`))
+	step("waiting for the redraw", chromedp.Poll[chromedp.Void](`document.body.dataset.ready === '2'`))
+	t.Logf("a filter change redrew the view in %s ms", eval("time", `document.body.dataset.refreshMs`))
 	search := eval("search", `location.search`)
 	if !strings.Contains(search, "from=2015") || !strings.Contains(search, "demo=all") {
 		t.Errorf("after a click the URL's query is %q, which lost the other filters", search)

@@ -186,6 +186,7 @@ async function refresh() {
   const where = activityWhere(state);
   const vars = { where };
   const firstRequest = requestLog.length;
+  const started = performance.now();
   try {
     await Promise.all([loadOptions(), loadAtlas()]);
     if (gen !== generation) return;
@@ -210,6 +211,10 @@ async function refresh() {
     ]);
     if (gen === generation) {
       showCost(requestLog.slice(firstRequest));
+      // How long the view took to draw, from the start of the refresh and
+      // from the navigation: the browser test logs both.
+      document.body.dataset.refreshMs = String(Math.round(performance.now() - started));
+      document.body.dataset.loadMs = String(Math.round(performance.now()));
       document.body.dataset.ready = String(gen);
     }
   } catch (err) {
