@@ -26,6 +26,7 @@ import (
 	"sscgraph/internal/apierr"
 	"sscgraph/internal/apq"
 	"sscgraph/internal/auth"
+	"sscgraph/internal/dashboard"
 	"sscgraph/internal/database"
 	"sscgraph/internal/export"
 	"sscgraph/internal/gid"
@@ -366,6 +367,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	if err := graphiQL(mux, "sscgraph", "/graphql"); err != nil {
 		return nil, err
 	}
+	mux.Handle("GET "+dashboard.Prefix, dashboard.Handler())
 	mux.Handle("/graphql", api)
 	// Exports are series of GraphQL page queries through gql, behind the
 	// same request info, logging, authentication and rate limit as /graphql;
