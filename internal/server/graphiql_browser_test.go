@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,6 +237,18 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	step("opening the documentation",
 		chromedp.Click(chromedp.CSS(`button[aria-label="Show Documentation Explorer"]`)),
 		chromedp.Poll[chromedp.Void](`(document.querySelector('.graphiql-doc-explorer') || {innerText: ''}).innerText.includes('query: Query')`),
+	)
+
+	// A link with ?query= and ?variables= (the dashboard's "open in
+	// GraphiQL") opens with the request in the editors.
+	const prefill = `query($n: Int) { regions(first: $n) { edges { node { code } } } }`
+	step("opening a prefilled request",
+		chromedp.Navigate(a.Srv.URL+"/?query="+url.QueryEscape(prefill)+"&variables="+url.QueryEscape(`{"n": 2}`)),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
+		chromedp.PollFunction[chromedp.Void](`(selector, want) => {
+  const cm = document.querySelector(selector + ' .CodeMirror');
+  return cm && cm.CodeMirror.getValue() === want;
+}`, chromedp.WithPollingArgs(".graphiql-query-editor", prefill)),
 	)
 	t.Log(screenshot())
 
