@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -223,7 +224,17 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatalf("finding a real activity dated to the month: %v", err)
 	}
 	wantDate := start[:7] // the stored date is the month's first day
-	links := regexp.MustCompile(`https?://[^"\s]+`).FindAllString(sourcesJSON, -1)
+	var sources []string
+	if err := json.Unmarshal([]byte(sourcesJSON), &sources); err != nil {
+		t.Fatalf("activity %d's sources %s: %v", id, sourcesJSON, err)
+	}
+	var links []string
+	for _, s := range sources {
+		links = append(links, regexp.MustCompile(`https?://[^\s<>"]+[^\s<>".,;:)\]]`).FindAllString(s, -1)...)
+	}
+	if len(links) == 0 {
+		t.Fatalf("activity %d has no address among its sources %q", id, sources)
+	}
 	open("/dashboard/country/" + code)
 	row := `document.querySelector('#activities tr[data-id="` + a.Codec.Encode(id) + `"]')`
 	if got := eval("the activity's row", `String(!!`+row+`)`); got != "true" {
@@ -273,6 +284,34 @@ func TestReportInBrowser(t *testing.T) {
 		JOIN activities x ON x.id = b.activity_id WHERE r.code = 'AFRICA' AND NOT x.demo`)
 	if got := count("Africa's total", `document.getElementById('total-count').textContent`); got != wantAfricaReal {
 		t.Errorf("Africa's report on real data totals %d activities, SQL %d", got, wantAfricaReal)
+	}
+
+	// With demonstration data Africa has more activities than a page: the
+	// button asks for the next one (first/after) and the rows grow to it.
+	open("/dashboard/region/AFRICA?demo=all")
+	allAfrica := a.Count(t, `SELECT count(DISTINCT b.activity_id) FROM activity_beneficiary_countries b
+		JOIN countries c ON c.id = b.country_id JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA'`)
+	if got := count("Africa's total", `document.getElementById('activities-count').dataset.total`); got != allAfrica {
+		t.Errorf("Africa's report with demonstration data counts %d activities, SQL %d", got, allAfrica)
+	}
+	if allAfrica > 100 {
+		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := chromedp.Do(stepCtx,
+			chromedp.Click(chromedp.CSS(`#activities-more`)),
+			chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll('#activities tbody tr[data-id]').length === %d`, min(allAfrica, 200))),
+		)
+		cancel()
+		if err != nil {
+			fatal("showing Africa's next page of activities", err)
+		}
+		ids := eval("the rows' IDs", `[...document.querySelectorAll('#activities tbody tr[data-id]')].map(r => r.dataset.id).join(' ')`)
+		seen := map[string]bool{}
+		for _, id := range strings.Fields(ids) {
+			if seen[id] {
+				t.Errorf("activity %s is listed twice across pages", id)
+			}
+			seen[id] = true
+		}
 	}
 	t.Log(screenshot())
 

@@ -54,9 +54,13 @@ function svg(tag, attrs = {}, ...children) {
 const fmt = new Intl.NumberFormat('en');
 const num = (n) => (n === null || n === undefined ? '' : fmt.format(n));
 
+// Enum values whose words are acronyms, which label must not lower-case.
+const ACRONYM = { IGO: 'IGO', IP_OFFICE: 'IP office', NGO: 'NGO' };
+
 function label(code) {
   if (!code) return '';
   if (KIND_LABEL[code]) return KIND_LABEL[code];
+  if (ACRONYM[code]) return ACRONYM[code];
   const s = code.toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -97,11 +101,24 @@ function source(s) {
   let last = 0;
   for (const m of s.matchAll(URLish)) {
     if (m.index > last) li.append(s.slice(last, m.index));
-    li.append(el('a', { href: m[0], class: 'source', rel: 'noopener noreferrer' }, m[0]));
+    li.append(el('a', { href: m[0], class: 'source', rel: 'noopener noreferrer', title: m[0] }, sourceName(m[0])));
     last = m.index + m[0].length;
   }
   if (last < s.length) li.append(s.slice(last));
   return li;
+}
+
+// sourceName is what a source link says on screen: its site and the end
+// of its path, short enough for a table cell. print.css writes the whole
+// address after it, which is what a printed page needs.
+function sourceName(href) {
+  try {
+    const u = new URL(href);
+    const tail = u.pathname.split('/').filter(Boolean).pop() || '';
+    return u.hostname.replace(/^www\./, '') + (tail ? `/…/${tail.length > 40 ? tail.slice(0, 39) + '…' : tail}` : '');
+  } catch {
+    return href;
+  }
 }
 
 function demoBadge(demo) {
@@ -430,6 +447,12 @@ const PROJECTS_Q = `query ReportProjects($where: ProjectWhereInput) {
   }
 }`;
 
+function projectYears(from, to) {
+  if (!from && !to) return '';
+  if (from === to) return from;
+  return `${from ?? '?'}–${to ?? ''}`;
+}
+
 function projectsWhere() {
   const countries = scope.type === 'country'
     ? [{ code: scope.code }]
@@ -449,7 +472,7 @@ async function projects() {
     tbody.append(el('tr', { class: p.demo ? 'demo' : null },
       el('td', {}, el('strong', {}, p.code), ' ', p.title, ' ', demoBadge(p.demo)),
       el('td', {}, label(p.status)),
-      el('td', {}, yrs[0] || yrs[1] ? `${yrs[0] ?? '?'}–${yrs[1] ?? ''}` : ''),
+      el('td', {}, projectYears(yrs[0], yrs[1])),
       el('td', {}, p.recommendations.edges.length
         ? el('ul', { class: 'recs' }, ...p.recommendations.edges.map(({ node: r }) =>
           el('li', {}, `${r.number} (${r.cluster}): ${r.title}`)))
