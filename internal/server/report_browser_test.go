@@ -63,6 +63,23 @@ func TestReportInBrowser(t *testing.T) {
 		}
 		return "screenshot: " + p
 	}
+	// keep saves a full-page screenshot to $SSCGRAPH_REPORT_SCREENSHOTS
+	// when it names a directory: the pictures of a report, on screen and
+	// printed, for docs/ (not part of go generate's drift check).
+	keep := func(name string) {
+		t.Helper()
+		dir := os.Getenv("SSCGRAPH_REPORT_SCREENSHOTS")
+		if dir == "" {
+			return
+		}
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	fatal := func(what string, err error) {
 		t.Helper()
 		shot := screenshot()
@@ -149,9 +166,11 @@ func TestReportInBrowser(t *testing.T) {
 	}
 
 	// Printed: no controls, A4 paper, sources written out.
+	keep("report-EG.png")
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulating print: %v", err)
 	}
+	keep("report-EG-print.png")
 	for _, sel := range []string{"#filters", "#nav", "#print", "#activities-csv"} {
 		if got := eval("printed "+sel, `getComputedStyle(document.querySelector('`+sel+`')).display`); got != "none" {
 			t.Errorf("printed, %s has display %q, want none", sel, got)
@@ -260,6 +279,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatalf("emulating print: %v", err)
 	}
 	open("/dashboard/country/" + code)
+	keep("report-" + code + "-print.png")
 	if got := eval("a printed source", `getComputedStyle(`+row+`.querySelector('a.source'), '::after').content`); !strings.Contains(got, "http") {
 		t.Errorf("printed, a source link is not followed by its address: %q", got)
 	}

@@ -57,6 +57,8 @@ const num = (n) => (n === null || n === undefined ? '' : fmt.format(n));
 // Enum values whose words are acronyms, which label must not lower-case.
 const ACRONYM = { IGO: 'IGO', IP_OFFICE: 'IP office', NGO: 'NGO' };
 
+const plural = (n, one, many) => `${num(n)} ${n === 1 ? one : many}`;
+
 function label(code) {
   if (!code) return '';
   if (KIND_LABEL[code]) return KIND_LABEL[code];
@@ -348,9 +350,9 @@ async function stats() {
   dl.append(
     ...item('Activities', num(t.count), 'total-count'),
     ...item('Participants', t.participantsKnown
-      ? `${num(t.participants)} (in the ${num(t.participantsKnown)} activities that give a number)`
+      ? `${num(t.participants)} (in the ${plural(t.participantsKnown, 'activity that gives', 'activities that give')} a number)`
       : 'no activity gives a number', 'total-participants'),
-    ...item('Budget', t.budgetKnown ? `CHF ${num(Math.round(t.budget))} (${num(t.budgetKnown)} activities)` : 'not known', 'total-budget'),
+    ...item('Budget', t.budgetKnown ? `CHF ${num(Math.round(t.budget))} (${plural(t.budgetKnown, 'activity', 'activities')})` : 'not known', 'total-budget'),
     ...data.kinds.buckets.flatMap((b) => item(label(b.kind), num(b.count), `total-${b.kind}`)),
   );
   $('totals-section').append(el('p', {}, queryLink(STATS_Q, vars)));
@@ -389,7 +391,7 @@ function years(buckets) {
     const name = b.year === null ? 'date unknown' : String(b.year);
     chart.append(
       svg('rect', { x, y: top + h - bh, width: barW, height: bh, fill: b.year === null ? '#999' : '#1f5f8b' },
-        svg('title', {}, `${name}: ${b.count} activities`)),
+        svg('title', {}, `${name}: ${plural(b.count, 'activity', 'activities')}`)),
       svg('text', { x: x + barW / 2, y: top + h - bh - 3, 'text-anchor': 'middle', 'font-size': 10 }, b.count),
       svg('text', { x: x + barW / 2, y: top + h + 12, 'text-anchor': 'middle', 'font-size': 9 }, b.year === null ? 'unknown' : `’${String(b.year).slice(2)}`),
     );
@@ -423,7 +425,7 @@ async function activities() {
   for (const e of conn.edges) tbody.append(activityRow(e.node));
   shown += conn.edges.length;
   after = conn.pageInfo.endCursor;
-  $('activities-count').textContent = `${num(conn.totalCount)} activities` +
+  $('activities-count').textContent = plural(conn.totalCount, 'activity', 'activities') +
     (conn.totalCount > shown ? `, ${num(shown)} shown` : '') + '.';
   $('activities-count').dataset.total = String(conn.totalCount);
   $('activities-more').hidden = !conn.pageInfo.hasNextPage;
