@@ -21,6 +21,8 @@ type Country struct {
 	Code string `json:"code,omitempty"`
 	// ISO 3166-1 alpha-3 code.
 	Iso3 string `json:"iso3,omitempty"`
+	// ISO 3166-1 numeric code (3 digits, e.g. 818), as Debian iso-codes gives it; maps use it to join Natural Earth shapes.
+	NumericCode *string `json:"numeric_code,omitempty"`
 	// Short English name (ISO 3166-1 common name where one exists). At most 200 characters.
 	Name string `json:"name,omitempty"`
 	// Short name in Arabic, from iso-codes' translations; empty where it has none.
@@ -182,7 +184,7 @@ func (*Country) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case country.FieldID:
 			values[i] = new(sql.NullInt64)
-		case country.FieldCode, country.FieldIso3, country.FieldName, country.FieldNameAr, country.FieldNameEs, country.FieldNameFr, country.FieldNameRu, country.FieldNameZh, country.FieldOfficialName, country.FieldNote:
+		case country.FieldCode, country.FieldIso3, country.FieldNumericCode, country.FieldName, country.FieldNameAr, country.FieldNameEs, country.FieldNameFr, country.FieldNameRu, country.FieldNameZh, country.FieldOfficialName, country.FieldNote:
 			values[i] = new(sql.NullString)
 		case country.ForeignKeys[0]: // region_id
 			values[i] = new(sql.NullInt64)
@@ -218,6 +220,13 @@ func (_m *Country) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field iso3", values[i])
 			} else if value.Valid {
 				_m.Iso3 = value.String
+			}
+		case country.FieldNumericCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field numeric_code", values[i])
+			} else if value.Valid {
+				_m.NumericCode = new(string)
+				*_m.NumericCode = value.String
 			}
 		case country.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -384,6 +393,11 @@ func (_m *Country) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("iso3=")
 	builder.WriteString(_m.Iso3)
+	builder.WriteString(", ")
+	if v := _m.NumericCode; v != nil {
+		builder.WriteString("numeric_code=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

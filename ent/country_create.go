@@ -40,6 +40,20 @@ func (_c *CountryCreate) SetIso3(v string) *CountryCreate {
 	return _c
 }
 
+// SetNumericCode sets the "numeric_code" field.
+func (_c *CountryCreate) SetNumericCode(v string) *CountryCreate {
+	_c.mutation.SetNumericCode(v)
+	return _c
+}
+
+// SetNillableNumericCode sets the "numeric_code" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableNumericCode(v *string) *CountryCreate {
+	if v != nil {
+		_c.SetNumericCode(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *CountryCreate) SetName(v string) *CountryCreate {
 	_c.mutation.SetName(v)
@@ -381,6 +395,11 @@ func (_c *CountryCreate) check() error {
 			return &ValidationError{Name: "iso3", err: fmt.Errorf(`ent: validator failed for field "Country.iso3": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.NumericCode(); ok {
+		if err := country.NumericCodeValidator(v); err != nil {
+			return &ValidationError{Name: "numeric_code", err: fmt.Errorf(`ent: validator failed for field "Country.numeric_code": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Country.name"`)}
 	}
@@ -483,6 +502,10 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Iso3(); ok {
 		_spec.SetField(country.FieldIso3, field.TypeString, value)
 		_node.Iso3 = value
+	}
+	if value, ok := _c.mutation.NumericCode(); ok {
+		_spec.SetField(country.FieldNumericCode, field.TypeString, value)
+		_node.NumericCode = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)
@@ -753,6 +776,24 @@ func (u *CountryUpsert) UpdateIso3() *CountryUpsert {
 	return u
 }
 
+// SetNumericCode sets the "numeric_code" field.
+func (u *CountryUpsert) SetNumericCode(v string) *CountryUpsert {
+	u.Set(country.FieldNumericCode, v)
+	return u
+}
+
+// UpdateNumericCode sets the "numeric_code" field to the value that was provided on create.
+func (u *CountryUpsert) UpdateNumericCode() *CountryUpsert {
+	u.SetExcluded(country.FieldNumericCode)
+	return u
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (u *CountryUpsert) ClearNumericCode() *CountryUpsert {
+	u.SetNull(country.FieldNumericCode)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *CountryUpsert) SetName(v string) *CountryUpsert {
 	u.Set(country.FieldName, v)
@@ -1016,6 +1057,27 @@ func (u *CountryUpsertOne) SetIso3(v string) *CountryUpsertOne {
 func (u *CountryUpsertOne) UpdateIso3() *CountryUpsertOne {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateIso3()
+	})
+}
+
+// SetNumericCode sets the "numeric_code" field.
+func (u *CountryUpsertOne) SetNumericCode(v string) *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNumericCode(v)
+	})
+}
+
+// UpdateNumericCode sets the "numeric_code" field to the value that was provided on create.
+func (u *CountryUpsertOne) UpdateNumericCode() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNumericCode()
+	})
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (u *CountryUpsertOne) ClearNumericCode() *CountryUpsertOne {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNumericCode()
 	})
 }
 
@@ -1479,6 +1541,27 @@ func (u *CountryUpsertBulk) SetIso3(v string) *CountryUpsertBulk {
 func (u *CountryUpsertBulk) UpdateIso3() *CountryUpsertBulk {
 	return u.Update(func(s *CountryUpsert) {
 		s.UpdateIso3()
+	})
+}
+
+// SetNumericCode sets the "numeric_code" field.
+func (u *CountryUpsertBulk) SetNumericCode(v string) *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.SetNumericCode(v)
+	})
+}
+
+// UpdateNumericCode sets the "numeric_code" field to the value that was provided on create.
+func (u *CountryUpsertBulk) UpdateNumericCode() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.UpdateNumericCode()
+	})
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (u *CountryUpsertBulk) ClearNumericCode() *CountryUpsertBulk {
+	return u.Update(func(s *CountryUpsert) {
+		s.ClearNumericCode()
 	})
 }
 

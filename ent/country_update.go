@@ -63,6 +63,26 @@ func (_u *CountryUpdate) SetNillableIso3(v *string) *CountryUpdate {
 	return _u
 }
 
+// SetNumericCode sets the "numeric_code" field.
+func (_u *CountryUpdate) SetNumericCode(v string) *CountryUpdate {
+	_u.mutation.SetNumericCode(v)
+	return _u
+}
+
+// SetNillableNumericCode sets the "numeric_code" field if the given value is not nil.
+func (_u *CountryUpdate) SetNillableNumericCode(v *string) *CountryUpdate {
+	if v != nil {
+		_u.SetNumericCode(*v)
+	}
+	return _u
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (_u *CountryUpdate) ClearNumericCode() *CountryUpdate {
+	_u.mutation.ClearNumericCode()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *CountryUpdate) SetName(v string) *CountryUpdate {
 	_u.mutation.SetName(v)
@@ -636,6 +656,11 @@ func (_u *CountryUpdate) check() error {
 			return &ValidationError{Name: "iso3", err: fmt.Errorf(`ent: validator failed for field "Country.iso3": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NumericCode(); ok {
+		if err := country.NumericCodeValidator(v); err != nil {
+			return &ValidationError{Name: "numeric_code", err: fmt.Errorf(`ent: validator failed for field "Country.numeric_code": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := country.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Country.name": %w`, err)}
@@ -715,6 +740,12 @@ func (_u *CountryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Iso3(); ok {
 		_spec.SetField(country.FieldIso3, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NumericCode(); ok {
+		_spec.SetField(country.FieldNumericCode, field.TypeString, value)
+	}
+	if _u.mutation.NumericCodeCleared() {
+		_spec.ClearField(country.FieldNumericCode, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)
@@ -1215,6 +1246,26 @@ func (_u *CountryUpdateOne) SetNillableIso3(v *string) *CountryUpdateOne {
 	if v != nil {
 		_u.SetIso3(*v)
 	}
+	return _u
+}
+
+// SetNumericCode sets the "numeric_code" field.
+func (_u *CountryUpdateOne) SetNumericCode(v string) *CountryUpdateOne {
+	_u.mutation.SetNumericCode(v)
+	return _u
+}
+
+// SetNillableNumericCode sets the "numeric_code" field if the given value is not nil.
+func (_u *CountryUpdateOne) SetNillableNumericCode(v *string) *CountryUpdateOne {
+	if v != nil {
+		_u.SetNumericCode(*v)
+	}
+	return _u
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (_u *CountryUpdateOne) ClearNumericCode() *CountryUpdateOne {
+	_u.mutation.ClearNumericCode()
 	return _u
 }
 
@@ -1804,6 +1855,11 @@ func (_u *CountryUpdateOne) check() error {
 			return &ValidationError{Name: "iso3", err: fmt.Errorf(`ent: validator failed for field "Country.iso3": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NumericCode(); ok {
+		if err := country.NumericCodeValidator(v); err != nil {
+			return &ValidationError{Name: "numeric_code", err: fmt.Errorf(`ent: validator failed for field "Country.numeric_code": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := country.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Country.name": %w`, err)}
@@ -1900,6 +1956,12 @@ func (_u *CountryUpdateOne) sqlSave(ctx context.Context) (_node *Country, err er
 	}
 	if value, ok := _u.mutation.Iso3(); ok {
 		_spec.SetField(country.FieldIso3, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NumericCode(); ok {
+		_spec.SetField(country.FieldNumericCode, field.TypeString, value)
+	}
+	if _u.mutation.NumericCodeCleared() {
+		_spec.ClearField(country.FieldNumericCode, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(country.FieldName, field.TypeString, value)

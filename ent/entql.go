@@ -282,6 +282,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			country.FieldCode:         {Type: field.TypeString, Column: country.FieldCode},
 			country.FieldIso3:         {Type: field.TypeString, Column: country.FieldIso3},
+			country.FieldNumericCode:  {Type: field.TypeString, Column: country.FieldNumericCode},
 			country.FieldName:         {Type: field.TypeString, Column: country.FieldName},
 			country.FieldNameAr:       {Type: field.TypeString, Column: country.FieldNameAr},
 			country.FieldNameEs:       {Type: field.TypeString, Column: country.FieldNameEs},
@@ -2703,6 +2704,11 @@ func (f *CountryFilter) WhereCode(p entql.StringP) {
 // WhereIso3 applies the entql string predicate on the iso3 field.
 func (f *CountryFilter) WhereIso3(p entql.StringP) {
 	f.Where(p.Field(country.FieldIso3))
+}
+
+// WhereNumericCode applies the entql string predicate on the numeric_code field.
+func (f *CountryFilter) WhereNumericCode(p entql.StringP) {
+	f.Where(p.Field(country.FieldNumericCode))
 }
 
 // WhereName applies the entql string predicate on the name field.

@@ -2381,6 +2381,11 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, country.FieldIso3)
 				fieldSeen[country.FieldIso3] = struct{}{}
 			}
+		case "numericCode":
+			if _, ok := fieldSeen[country.FieldNumericCode]; !ok {
+				selectedFields = append(selectedFields, country.FieldNumericCode)
+				fieldSeen[country.FieldNumericCode] = struct{}{}
+			}
 		case "officialName":
 			if _, ok := fieldSeen[country.FieldOfficialName]; !ok {
 				selectedFields = append(selectedFields, country.FieldOfficialName)

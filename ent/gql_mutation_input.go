@@ -501,6 +501,7 @@ func (c *ConsultantUpdateOne) SetInput(i UpdateConsultantInput) *ConsultantUpdat
 type CreateCountryInput struct {
 	Code                string
 	Iso3                string
+	NumericCode         *string
 	Name                string
 	OfficialName        *string
 	Ldc                 *bool
@@ -523,6 +524,9 @@ type CreateCountryInput struct {
 func (i *CreateCountryInput) Mutate(m *CountryMutation) {
 	m.SetCode(i.Code)
 	m.SetIso3(i.Iso3)
+	if v := i.NumericCode; v != nil {
+		m.SetNumericCode(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.OfficialName; v != nil {
 		m.SetOfficialName(*v)
@@ -575,6 +579,8 @@ func (c *CountryCreate) SetInput(i CreateCountryInput) *CountryCreate {
 type UpdateCountryInput struct {
 	Code                      *string
 	Iso3                      *string
+	ClearNumericCode          bool
+	NumericCode               *string
 	Name                      *string
 	ClearOfficialName         bool
 	OfficialName              *string
@@ -618,6 +624,12 @@ func (i *UpdateCountryInput) Mutate(m *CountryMutation) {
 	}
 	if v := i.Iso3; v != nil {
 		m.SetIso3(*v)
+	}
+	if i.ClearNumericCode {
+		m.ClearNumericCode()
+	}
+	if v := i.NumericCode; v != nil {
+		m.SetNumericCode(*v)
 	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)

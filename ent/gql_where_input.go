@@ -2359,6 +2359,23 @@ type CountryWhereInput struct {
 	Iso3EqualFold    *string  `json:"iso3EqualFold,omitempty"`
 	Iso3ContainsFold *string  `json:"iso3ContainsFold,omitempty"`
 
+	// "numeric_code" field predicates.
+	NumericCode             *string  `json:"numericCode,omitempty"`
+	NumericCodeNEQ          *string  `json:"numericCodeNEQ,omitempty"`
+	NumericCodeIn           []string `json:"numericCodeIn,omitempty"`
+	NumericCodeNotIn        []string `json:"numericCodeNotIn,omitempty"`
+	NumericCodeGT           *string  `json:"numericCodeGT,omitempty"`
+	NumericCodeGTE          *string  `json:"numericCodeGTE,omitempty"`
+	NumericCodeLT           *string  `json:"numericCodeLT,omitempty"`
+	NumericCodeLTE          *string  `json:"numericCodeLTE,omitempty"`
+	NumericCodeContains     *string  `json:"numericCodeContains,omitempty"`
+	NumericCodeHasPrefix    *string  `json:"numericCodeHasPrefix,omitempty"`
+	NumericCodeHasSuffix    *string  `json:"numericCodeHasSuffix,omitempty"`
+	NumericCodeIsNil        bool     `json:"numericCodeIsNil,omitempty"`
+	NumericCodeNotNil       bool     `json:"numericCodeNotNil,omitempty"`
+	NumericCodeEqualFold    *string  `json:"numericCodeEqualFold,omitempty"`
+	NumericCodeContainsFold *string  `json:"numericCodeContainsFold,omitempty"`
+
 	// "name" field predicates.
 	Name             *string  `json:"name,omitempty"`
 	NameNEQ          *string  `json:"nameNEQ,omitempty"`
@@ -2645,6 +2662,51 @@ func (i *CountryWhereInput) P() (predicate.Country, error) {
 	}
 	if i.Iso3ContainsFold != nil {
 		predicates = append(predicates, country.Iso3ContainsFold(*i.Iso3ContainsFold))
+	}
+	if i.NumericCode != nil {
+		predicates = append(predicates, country.NumericCodeEQ(*i.NumericCode))
+	}
+	if i.NumericCodeNEQ != nil {
+		predicates = append(predicates, country.NumericCodeNEQ(*i.NumericCodeNEQ))
+	}
+	if len(i.NumericCodeIn) > 0 {
+		predicates = append(predicates, country.NumericCodeIn(i.NumericCodeIn...))
+	}
+	if len(i.NumericCodeNotIn) > 0 {
+		predicates = append(predicates, country.NumericCodeNotIn(i.NumericCodeNotIn...))
+	}
+	if i.NumericCodeGT != nil {
+		predicates = append(predicates, country.NumericCodeGT(*i.NumericCodeGT))
+	}
+	if i.NumericCodeGTE != nil {
+		predicates = append(predicates, country.NumericCodeGTE(*i.NumericCodeGTE))
+	}
+	if i.NumericCodeLT != nil {
+		predicates = append(predicates, country.NumericCodeLT(*i.NumericCodeLT))
+	}
+	if i.NumericCodeLTE != nil {
+		predicates = append(predicates, country.NumericCodeLTE(*i.NumericCodeLTE))
+	}
+	if i.NumericCodeContains != nil {
+		predicates = append(predicates, country.NumericCodeContains(*i.NumericCodeContains))
+	}
+	if i.NumericCodeHasPrefix != nil {
+		predicates = append(predicates, country.NumericCodeHasPrefix(*i.NumericCodeHasPrefix))
+	}
+	if i.NumericCodeHasSuffix != nil {
+		predicates = append(predicates, country.NumericCodeHasSuffix(*i.NumericCodeHasSuffix))
+	}
+	if i.NumericCodeIsNil {
+		predicates = append(predicates, country.NumericCodeIsNil())
+	}
+	if i.NumericCodeNotNil {
+		predicates = append(predicates, country.NumericCodeNotNil())
+	}
+	if i.NumericCodeEqualFold != nil {
+		predicates = append(predicates, country.NumericCodeEqualFold(*i.NumericCodeEqualFold))
+	}
+	if i.NumericCodeContainsFold != nil {
+		predicates = append(predicates, country.NumericCodeContainsFold(*i.NumericCodeContainsFold))
 	}
 	if i.Name != nil {
 		predicates = append(predicates, country.NameEQ(*i.Name))

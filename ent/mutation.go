@@ -7895,6 +7895,7 @@ type CountryMutation struct {
 	id                         *int
 	code                       *string
 	iso3                       *string
+	numeric_code               *string
 	name                       *string
 	name_ar                    *string
 	name_es                    *string
@@ -8109,6 +8110,55 @@ func (m *CountryMutation) OldIso3(ctx context.Context) (v string, err error) {
 // ResetIso3 resets all changes to the "iso3" field.
 func (m *CountryMutation) ResetIso3() {
 	m.iso3 = nil
+}
+
+// SetNumericCode sets the "numeric_code" field.
+func (m *CountryMutation) SetNumericCode(s string) {
+	m.numeric_code = &s
+}
+
+// NumericCode returns the value of the "numeric_code" field in the mutation.
+func (m *CountryMutation) NumericCode() (r string, exists bool) {
+	v := m.numeric_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumericCode returns the old "numeric_code" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldNumericCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumericCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumericCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumericCode: %w", err)
+	}
+	return oldValue.NumericCode, nil
+}
+
+// ClearNumericCode clears the value of the "numeric_code" field.
+func (m *CountryMutation) ClearNumericCode() {
+	m.numeric_code = nil
+	m.clearedFields[country.FieldNumericCode] = struct{}{}
+}
+
+// NumericCodeCleared returns if the "numeric_code" field was cleared in this mutation.
+func (m *CountryMutation) NumericCodeCleared() bool {
+	_, ok := m.clearedFields[country.FieldNumericCode]
+	return ok
+}
+
+// ResetNumericCode resets all changes to the "numeric_code" field.
+func (m *CountryMutation) ResetNumericCode() {
+	m.numeric_code = nil
+	delete(m.clearedFields, country.FieldNumericCode)
 }
 
 // SetName sets the "name" field.
@@ -9179,12 +9229,15 @@ func (m *CountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CountryMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.code != nil {
 		fields = append(fields, country.FieldCode)
 	}
 	if m.iso3 != nil {
 		fields = append(fields, country.FieldIso3)
+	}
+	if m.numeric_code != nil {
+		fields = append(fields, country.FieldNumericCode)
 	}
 	if m.name != nil {
 		fields = append(fields, country.FieldName)
@@ -9234,6 +9287,8 @@ func (m *CountryMutation) Field(name string) (ent.Value, bool) {
 		return m.Code()
 	case country.FieldIso3:
 		return m.Iso3()
+	case country.FieldNumericCode:
+		return m.NumericCode()
 	case country.FieldName:
 		return m.Name()
 	case country.FieldNameAr:
@@ -9271,6 +9326,8 @@ func (m *CountryMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCode(ctx)
 	case country.FieldIso3:
 		return m.OldIso3(ctx)
+	case country.FieldNumericCode:
+		return m.OldNumericCode(ctx)
 	case country.FieldName:
 		return m.OldName(ctx)
 	case country.FieldNameAr:
@@ -9317,6 +9374,13 @@ func (m *CountryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetIso3(v)
+		return nil
+	case country.FieldNumericCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumericCode(v)
 		return nil
 	case country.FieldName:
 		v, ok := value.(string)
@@ -9459,6 +9523,9 @@ func (m *CountryMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CountryMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(country.FieldNumericCode) {
+		fields = append(fields, country.FieldNumericCode)
+	}
 	if m.FieldCleared(country.FieldNameAr) {
 		fields = append(fields, country.FieldNameAr)
 	}
@@ -9494,6 +9561,9 @@ func (m *CountryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CountryMutation) ClearField(name string) error {
 	switch name {
+	case country.FieldNumericCode:
+		m.ClearNumericCode()
+		return nil
 	case country.FieldNameAr:
 		m.ClearNameAr()
 		return nil
@@ -9528,6 +9598,9 @@ func (m *CountryMutation) ResetField(name string) error {
 		return nil
 	case country.FieldIso3:
 		m.ResetIso3()
+		return nil
+	case country.FieldNumericCode:
+		m.ResetNumericCode()
 		return nil
 	case country.FieldName:
 		m.ResetName()

@@ -18,7 +18,7 @@ var nullableColumns = pagesql.Nullable{
 	"activity_topics":                {"start_date": true},
 	"audit_events":                   {"key_id": true, "changes": true, "request_id": true},
 	"consultants":                    {"ref": true, "languages": true, "bio": true, "email": true},
-	"countries":                      {"name_ar": true, "name_es": true, "name_fr": true, "name_ru": true, "name_zh": true, "official_name": true, "note": true},
+	"countries":                      {"numeric_code": true, "name_ar": true, "name_es": true, "name_fr": true, "name_ru": true, "name_zh": true, "official_name": true, "note": true},
 	"idempotency_records":            {"response": true},
 	"matches":                        {"responded_at": true, "completed_at": true, "live_pair": true, "message": true, "response": true},
 	"match_needs":                    {"ref": true, "description": true, "languages": true},

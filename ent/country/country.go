@@ -17,6 +17,8 @@ const (
 	FieldCode = "code"
 	// FieldIso3 holds the string denoting the iso3 field in the database.
 	FieldIso3 = "iso3"
+	// FieldNumericCode holds the string denoting the numeric_code field in the database.
+	FieldNumericCode = "numeric_code"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldNameAr holds the string denoting the name_ar field in the database.
@@ -123,6 +125,7 @@ var Columns = []string{
 	FieldID,
 	FieldCode,
 	FieldIso3,
+	FieldNumericCode,
 	FieldName,
 	FieldNameAr,
 	FieldNameEs,
@@ -185,6 +188,8 @@ var (
 	CodeValidator func(string) error
 	// Iso3Validator is a validator for the "iso3" field. It is called by the builders before save.
 	Iso3Validator func(string) error
+	// NumericCodeValidator is a validator for the "numeric_code" field. It is called by the builders before save.
+	NumericCodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// NameArValidator is a validator for the "name_ar" field. It is called by the builders before save.
@@ -227,6 +232,18 @@ func ByCode(opts ...sql.OrderTermOption) OrderOption {
 // ByIso3 orders the results by the iso3 field.
 func ByIso3(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIso3, opts...).ToFunc()
+}
+
+// ByNumericCode orders the results by the numeric_code field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
+func ByNumericCode(opts ...sql.OrderTermOption) OrderOption {
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldNumericCode, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
 }
 
 // ByName orders the results by the name field.

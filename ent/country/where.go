@@ -64,6 +64,11 @@ func Iso3(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldIso3, v))
 }
 
+// NumericCode applies equality check predicate on the "numeric_code" field. It's identical to NumericCodeEQ.
+func NumericCode(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNumericCode, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldName, v))
@@ -252,6 +257,81 @@ func Iso3EqualFold(v string) predicate.Country {
 // Iso3ContainsFold applies the ContainsFold predicate on the "iso3" field.
 func Iso3ContainsFold(v string) predicate.Country {
 	return predicate.Country(sql.FieldContainsFold(FieldIso3, v))
+}
+
+// NumericCodeEQ applies the EQ predicate on the "numeric_code" field.
+func NumericCodeEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldNumericCode, v))
+}
+
+// NumericCodeNEQ applies the NEQ predicate on the "numeric_code" field.
+func NumericCodeNEQ(v string) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldNumericCode, v))
+}
+
+// NumericCodeIn applies the In predicate on the "numeric_code" field.
+func NumericCodeIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldNumericCode, vs...))
+}
+
+// NumericCodeNotIn applies the NotIn predicate on the "numeric_code" field.
+func NumericCodeNotIn(vs ...string) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldNumericCode, vs...))
+}
+
+// NumericCodeGT applies the GT predicate on the "numeric_code" field.
+func NumericCodeGT(v string) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldNumericCode, v))
+}
+
+// NumericCodeGTE applies the GTE predicate on the "numeric_code" field.
+func NumericCodeGTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldNumericCode, v))
+}
+
+// NumericCodeLT applies the LT predicate on the "numeric_code" field.
+func NumericCodeLT(v string) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldNumericCode, v))
+}
+
+// NumericCodeLTE applies the LTE predicate on the "numeric_code" field.
+func NumericCodeLTE(v string) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldNumericCode, v))
+}
+
+// NumericCodeContains applies the Contains predicate on the "numeric_code" field.
+func NumericCodeContains(v string) predicate.Country {
+	return predicate.Country(sql.FieldContains(FieldNumericCode, v))
+}
+
+// NumericCodeHasPrefix applies the HasPrefix predicate on the "numeric_code" field.
+func NumericCodeHasPrefix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasPrefix(FieldNumericCode, v))
+}
+
+// NumericCodeHasSuffix applies the HasSuffix predicate on the "numeric_code" field.
+func NumericCodeHasSuffix(v string) predicate.Country {
+	return predicate.Country(sql.FieldHasSuffix(FieldNumericCode, v))
+}
+
+// NumericCodeIsNil applies the IsNil predicate on the "numeric_code" field.
+func NumericCodeIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldNumericCode))
+}
+
+// NumericCodeNotNil applies the NotNil predicate on the "numeric_code" field.
+func NumericCodeNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldNumericCode))
+}
+
+// NumericCodeEqualFold applies the EqualFold predicate on the "numeric_code" field.
+func NumericCodeEqualFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldEqualFold(FieldNumericCode, v))
+}
+
+// NumericCodeContainsFold applies the ContainsFold predicate on the "numeric_code" field.
+func NumericCodeContainsFold(v string) predicate.Country {
+	return predicate.Country(sql.FieldContainsFold(FieldNumericCode, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

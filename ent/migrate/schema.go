@@ -484,6 +484,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 2},
 		{Name: "iso3", Type: field.TypeString, Unique: true, Size: 3},
+		{Name: "numeric_code", Type: field.TypeString, Unique: true, Nullable: true, Size: 3},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "name_ar", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "name_es", Type: field.TypeString, Nullable: true, Size: 200},
@@ -506,7 +507,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "countries_regions_countries",
-				Columns:    []*schema.Column{CountriesColumns[15]},
+				Columns:    []*schema.Column{CountriesColumns[16]},
 				RefColumns: []*schema.Column{RegionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -515,12 +516,12 @@ var (
 			{
 				Name:    "country_region_id",
 				Unique:  false,
-				Columns: []*schema.Column{CountriesColumns[15]},
+				Columns: []*schema.Column{CountriesColumns[16]},
 			},
 			{
 				Name:    "country_name",
 				Unique:  false,
-				Columns: []*schema.Column{CountriesColumns[3]},
+				Columns: []*schema.Column{CountriesColumns[4]},
 			},
 		},
 	}

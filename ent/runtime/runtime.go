@@ -350,8 +350,26 @@ func init() {
 			return nil
 		}
 	}()
+	// countryDescNumericCode is the schema descriptor for numeric_code field.
+	countryDescNumericCode := countryFields[2].Descriptor()
+	// country.NumericCodeValidator is a validator for the "numeric_code" field. It is called by the builders before save.
+	country.NumericCodeValidator = func() func(string) error {
+		validators := countryDescNumericCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(numeric_code string) error {
+			for _, fn := range fns {
+				if err := fn(numeric_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// countryDescName is the schema descriptor for name field.
-	countryDescName := countryFields[2].Descriptor()
+	countryDescName := countryFields[3].Descriptor()
 	// country.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	country.NameValidator = func() func(string) error {
 		validators := countryDescName.Validators
@@ -370,27 +388,27 @@ func init() {
 		}
 	}()
 	// countryDescNameAr is the schema descriptor for name_ar field.
-	countryDescNameAr := countryFields[3].Descriptor()
+	countryDescNameAr := countryFields[4].Descriptor()
 	// country.NameArValidator is a validator for the "name_ar" field. It is called by the builders before save.
 	country.NameArValidator = countryDescNameAr.Validators[0].(func(string) error)
 	// countryDescNameEs is the schema descriptor for name_es field.
-	countryDescNameEs := countryFields[4].Descriptor()
+	countryDescNameEs := countryFields[5].Descriptor()
 	// country.NameEsValidator is a validator for the "name_es" field. It is called by the builders before save.
 	country.NameEsValidator = countryDescNameEs.Validators[0].(func(string) error)
 	// countryDescNameFr is the schema descriptor for name_fr field.
-	countryDescNameFr := countryFields[5].Descriptor()
+	countryDescNameFr := countryFields[6].Descriptor()
 	// country.NameFrValidator is a validator for the "name_fr" field. It is called by the builders before save.
 	country.NameFrValidator = countryDescNameFr.Validators[0].(func(string) error)
 	// countryDescNameRu is the schema descriptor for name_ru field.
-	countryDescNameRu := countryFields[6].Descriptor()
+	countryDescNameRu := countryFields[7].Descriptor()
 	// country.NameRuValidator is a validator for the "name_ru" field. It is called by the builders before save.
 	country.NameRuValidator = countryDescNameRu.Validators[0].(func(string) error)
 	// countryDescNameZh is the schema descriptor for name_zh field.
-	countryDescNameZh := countryFields[7].Descriptor()
+	countryDescNameZh := countryFields[8].Descriptor()
 	// country.NameZhValidator is a validator for the "name_zh" field. It is called by the builders before save.
 	country.NameZhValidator = countryDescNameZh.Validators[0].(func(string) error)
 	// countryDescOfficialName is the schema descriptor for official_name field.
-	countryDescOfficialName := countryFields[8].Descriptor()
+	countryDescOfficialName := countryFields[9].Descriptor()
 	// country.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
 	country.OfficialNameValidator = func() func(string) error {
 		validators := countryDescOfficialName.Validators
@@ -408,23 +426,23 @@ func init() {
 		}
 	}()
 	// countryDescLdc is the schema descriptor for ldc field.
-	countryDescLdc := countryFields[9].Descriptor()
+	countryDescLdc := countryFields[10].Descriptor()
 	// country.DefaultLdc holds the default value on creation for the ldc field.
 	country.DefaultLdc = countryDescLdc.Default.(bool)
 	// countryDescSovereign is the schema descriptor for sovereign field.
-	countryDescSovereign := countryFields[10].Descriptor()
+	countryDescSovereign := countryFields[11].Descriptor()
 	// country.DefaultSovereign holds the default value on creation for the sovereign field.
 	country.DefaultSovereign = countryDescSovereign.Default.(bool)
 	// countryDescLatitude is the schema descriptor for latitude field.
-	countryDescLatitude := countryFields[11].Descriptor()
+	countryDescLatitude := countryFields[12].Descriptor()
 	// country.LatitudeValidator is a validator for the "latitude" field. It is called by the builders before save.
 	country.LatitudeValidator = countryDescLatitude.Validators[0].(func(float64) error)
 	// countryDescLongitude is the schema descriptor for longitude field.
-	countryDescLongitude := countryFields[12].Descriptor()
+	countryDescLongitude := countryFields[13].Descriptor()
 	// country.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
 	country.LongitudeValidator = countryDescLongitude.Validators[0].(func(float64) error)
 	// countryDescNote is the schema descriptor for note field.
-	countryDescNote := countryFields[13].Descriptor()
+	countryDescNote := countryFields[14].Descriptor()
 	// country.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	country.NoteValidator = countryDescNote.Validators[0].(func(string) error)
 	idempotencyrecord.Policy = privacy.NewPolicies(schema.IdempotencyRecord{})

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"regexp"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -11,6 +13,11 @@ import (
 	"sscgraph/ent/hook"
 	"sscgraph/internal/validate"
 )
+
+// numericCode is the form of an ISO 3166-1 numeric code: three digits, with
+// the leading zeros ISO writes (Andorra is 020, not 20), so that it matches
+// the keys of map data such as Natural Earth's world-atlas.
+var numericCode = regexp.MustCompile(`^[0-9]{3}$`)
 
 // Country is an ISO 3166-1 country or territory.
 type Country struct{ ent.Schema }
@@ -26,6 +33,9 @@ func (Country) Fields() []ent.Field {
 			Unique().MinLen(3).MaxLen(3).
 			Comment("ISO 3166-1 alpha-3 code.").
 			Annotations(entgql.OrderField("ISO3")),
+		field.String("numeric_code").
+			Optional().Nillable().Unique().MaxLen(3).Match(numericCode).
+			Comment("ISO 3166-1 numeric code (3 digits, e.g. 818), as Debian iso-codes gives it; maps use it to join Natural Earth shapes."),
 		field.String("name").
 			Validate(validate.NotBlank).Validate(validate.MaxRunes(200)).MaxRuneLen(200).
 			Comment("Short English name (ISO 3166-1 common name where one exists). At most 200 characters.").

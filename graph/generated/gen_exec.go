@@ -281,6 +281,7 @@ type ComplexityRoot struct {
 		Names              func(childComplexity int) int
 		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MatchNeedOrder, where *ent.MatchNeedWhereInput) int
 		Note               func(childComplexity int) int
+		NumericCode        func(childComplexity int) int
 		OfficialName       func(childComplexity int) int
 		Organizations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Projects           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
@@ -1811,6 +1812,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Note(childComplexity), true
+	case "Country.numericCode":
+		if e.ComplexityRoot.Country.NumericCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NumericCode(childComplexity), true
 	case "Country.officialName":
 		if e.ComplexityRoot.Country.OfficialName == nil {
 			break
@@ -5684,6 +5691,10 @@ type Country implements Node {
   """
   iso3: String!
   """
+  ISO 3166-1 numeric code (3 digits, e.g. 818), as Debian iso-codes gives it; maps use it to join Natural Earth shapes.
+  """
+  numericCode: String
+  """
   Official English name, where ISO 3166-1 gives one. At most 300 characters.
   """
   officialName: String
@@ -6090,6 +6101,24 @@ input CountryWhereInput {
   iso3EqualFold: String
   iso3ContainsFold: String
   """
+  numeric_code field predicates
+  """
+  numericCode: String
+  numericCodeNEQ: String
+  numericCodeIn: [String!]
+  numericCodeNotIn: [String!]
+  numericCodeGT: String
+  numericCodeGTE: String
+  numericCodeLT: String
+  numericCodeLTE: String
+  numericCodeContains: String
+  numericCodeHasPrefix: String
+  numericCodeHasSuffix: String
+  numericCodeIsNil: Boolean
+  numericCodeNotNil: Boolean
+  numericCodeEqualFold: String
+  numericCodeContainsFold: String
+  """
   name field predicates
   """
   name: String
@@ -6348,6 +6377,10 @@ input CreateCountryInput {
   ISO 3166-1 alpha-3 code.
   """
   iso3: String!
+  """
+  ISO 3166-1 numeric code (3 digits, e.g. 818), as Debian iso-codes gives it; maps use it to join Natural Earth shapes.
+  """
+  numericCode: String
   """
   Short English name (ISO 3166-1 common name where one exists). At most 200 characters.
   """
@@ -9744,6 +9777,11 @@ input UpdateCountryInput {
   """
   iso3: String
   """
+  ISO 3166-1 numeric code (3 digits, e.g. 818), as Debian iso-codes gives it; maps use it to join Natural Earth shapes.
+  """
+  numericCode: String
+  clearNumericCode: Boolean
+  """
   Short English name (ISO 3166-1 common name where one exists). At most 200 characters.
   """
   name: String
@@ -11387,6 +11425,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_code(ctx, field)
 	case "iso3":
 		return ec.fieldContext_Country_iso3(ctx, field)
+	case "numericCode":
+		return ec.fieldContext_Country_numericCode(ctx, field)
 	case "officialName":
 		return ec.fieldContext_Country_officialName(ctx, field)
 	case "ldc":
@@ -18296,6 +18336,13 @@ func (ec *executionContext) _Country_iso3(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(ctx, field.Selections, obj.Iso3)
 }
 func (ec *executionContext) fieldContext_Country_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_numericCode(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.NumericCode)
+}
+func (ec *executionContext) fieldContext_Country_numericCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
@@ -30475,7 +30522,7 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasHostedActivities", "hasHostedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith", "anyNameContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "iso3", "iso3NEQ", "iso3In", "iso3NotIn", "iso3GT", "iso3GTE", "iso3LT", "iso3LTE", "iso3Contains", "iso3HasPrefix", "iso3HasSuffix", "iso3EqualFold", "iso3ContainsFold", "numericCode", "numericCodeNEQ", "numericCodeIn", "numericCodeNotIn", "numericCodeGT", "numericCodeGTE", "numericCodeLT", "numericCodeLTE", "numericCodeContains", "numericCodeHasPrefix", "numericCodeHasSuffix", "numericCodeIsNil", "numericCodeNotNil", "numericCodeEqualFold", "numericCodeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "ldc", "ldcNEQ", "sovereign", "sovereignNEQ", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasRegion", "hasRegionWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith", "hasProvidedActivities", "hasProvidedActivitiesWith", "hasHostedActivities", "hasHostedActivitiesWith", "hasConsultants", "hasConsultantsWith", "hasOrganizations", "hasOrganizationsWith", "hasNeeds", "hasNeedsWith", "hasTargetingOffers", "hasTargetingOffersWith", "anyNameContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30741,6 +30788,111 @@ func (ec *executionContext) unmarshalInputCountryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.Iso3ContainsFold = data
+		case "numericCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCode = data
+		case "numericCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeNEQ = data
+		case "numericCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeIn = data
+		case "numericCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeNotIn = data
+		case "numericCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeGT = data
+		case "numericCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeGTE = data
+		case "numericCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeLT = data
+		case "numericCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeLTE = data
+		case "numericCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeContains = data
+		case "numericCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeHasPrefix = data
+		case "numericCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeHasSuffix = data
+		case "numericCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeIsNil = data
+		case "numericCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeNotNil = data
+		case "numericCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeEqualFold = data
+		case "numericCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCodeContainsFold = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -31723,7 +31875,7 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "iso3", "name", "officialName", "ldc", "sovereign", "latitude", "longitude", "note", "regionID", "projectIDs", "activityIDs", "providedActivityIDs", "hostedActivityIDs", "consultantIDs", "organizationIDs", "needIDs", "targetingOfferIDs"}
+	fieldsInOrder := [...]string{"code", "iso3", "numericCode", "name", "officialName", "ldc", "sovereign", "latitude", "longitude", "note", "regionID", "projectIDs", "activityIDs", "providedActivityIDs", "hostedActivityIDs", "consultantIDs", "organizationIDs", "needIDs", "targetingOfferIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31744,6 +31896,13 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.Iso3 = data
+		case "numericCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCode = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -38137,7 +38296,7 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "iso3", "name", "officialName", "clearOfficialName", "ldc", "sovereign", "latitude", "longitude", "note", "clearNote", "regionID", "addProjectIDs", "removeProjectIDs", "clearProjects", "addActivityIDs", "removeActivityIDs", "clearActivities", "addProvidedActivityIDs", "removeProvidedActivityIDs", "clearProvidedActivities", "addHostedActivityIDs", "removeHostedActivityIDs", "clearHostedActivities", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addTargetingOfferIDs", "removeTargetingOfferIDs", "clearTargetingOffers"}
+	fieldsInOrder := [...]string{"code", "iso3", "numericCode", "clearNumericCode", "name", "officialName", "clearOfficialName", "ldc", "sovereign", "latitude", "longitude", "note", "clearNote", "regionID", "addProjectIDs", "removeProjectIDs", "clearProjects", "addActivityIDs", "removeActivityIDs", "clearActivities", "addProvidedActivityIDs", "removeProvidedActivityIDs", "clearProvidedActivities", "addHostedActivityIDs", "removeHostedActivityIDs", "clearHostedActivities", "addConsultantIDs", "removeConsultantIDs", "clearConsultants", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addNeedIDs", "removeNeedIDs", "clearNeeds", "addTargetingOfferIDs", "removeTargetingOfferIDs", "clearTargetingOffers"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38158,6 +38317,20 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.Iso3 = data
+		case "numericCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numericCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumericCode = data
+		case "clearNumericCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNumericCode"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNumericCode = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -41066,6 +41239,11 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		case "iso3":
 			out.Values[i] = ec._Country_iso3(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "numericCode":
+			out.Values[i] = ec._Country_numericCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "officialName":

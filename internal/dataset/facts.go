@@ -34,6 +34,7 @@ type regionFact struct {
 type countryFact struct {
 	Code         string `json:"code"`
 	ISO3         string `json:"iso3"`
+	Numeric      string `json:"numeric"` // ISO 3166-1 numeric code, three digits (see gencountries)
 	Name         string `json:"name"`
 	OfficialName string `json:"officialName"`
 	// Names is the short name in the other five UN languages, from

@@ -293,6 +293,11 @@ func (w *world) loadCountries(ctx context.Context, f *facts) error {
 			if c.OfficialName != "" {
 				b.SetOfficialName(c.OfficialName)
 			}
+			// Every entry has one today; an entry without one stays NULL
+			// rather than failing the schema's three-digit rule.
+			if c.Numeric != "" {
+				b.SetNumericCode(c.Numeric)
+			}
 			for _, n := range []struct {
 				name string
 				set  func(string) *ent.CountryCreate

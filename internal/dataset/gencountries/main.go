@@ -22,8 +22,9 @@
 // Inputs:
 //
 //   - -iso: ISO 3166-1 as shipped by Debian's iso-codes package
-//     (apt-get install iso-codes). Codes, alpha-3, names and official names
-//     come from here; "name" is the entry's common_name when it has one.
+//     (apt-get install iso-codes). Codes, alpha-3, the numeric code (three
+//     digits with leading zeros, as ISO writes it; maps join Natural Earth
+//     shapes on it), names and official names come from here; "name" is the entry's common_name when it has one.
 //   - -locale: the directory of iso-codes' gettext catalogues (the same
 //     package), read as <dir>/<locale>/LC_MESSAGES/iso_3166-1.mo for the
 //     other five UN languages: ar, es, fr, ru, and zh from the zh_CN
@@ -243,6 +244,7 @@ const (
 type isoEntry struct {
 	Alpha2       string `json:"alpha_2"`
 	Alpha3       string `json:"alpha_3"`
+	Numeric      string `json:"numeric"`
 	Name         string `json:"name"`
 	CommonName   string `json:"common_name"`
 	OfficialName string `json:"official_name"`
@@ -294,6 +296,7 @@ func (n *names) complete() bool {
 type country struct {
 	Code         string  `json:"code"`
 	ISO3         string  `json:"iso3"`
+	Numeric      string  `json:"numeric"`
 	Name         string  `json:"name"`
 	OfficialName string  `json:"officialName,omitempty"`
 	Names        *names  `json:"names,omitempty"`
@@ -530,7 +533,17 @@ func build(entries []isoEntry, latlng map[string][]float64, catalogues map[strin
 	}
 
 	out := make([]country, 0, len(entries))
+	numerics := make(map[string]string, len(entries))
 	for _, e := range entries {
+		// ISO writes the numeric code as exactly three digits; the schema
+		// rejects anything else, and a map joins on it, so it must be unique.
+		if !isNumeric3(e.Numeric) {
+			return nil, fmt.Errorf("%s: numeric code %q is not three digits", e.Alpha2, e.Numeric)
+		}
+		if other, dup := numerics[e.Numeric]; dup {
+			return nil, fmt.Errorf("%s and %s share the numeric code %s", other, e.Alpha2, e.Numeric)
+		}
+		numerics[e.Numeric] = e.Alpha2
 		r, ok := region[e.Alpha2]
 		if !ok {
 			return nil, fmt.Errorf("%s (%s) has no bureau: add it to sovereignStates or otherAreas", e.Alpha2, e.Name)
@@ -538,6 +551,7 @@ func build(entries []isoEntry, latlng map[string][]float64, catalogues map[strin
 		c := country{
 			Code:         e.Alpha2,
 			ISO3:         e.Alpha3,
+			Numeric:      e.Numeric,
 			Name:         e.Name,
 			OfficialName: e.OfficialName,
 			Region:       r,
@@ -603,4 +617,17 @@ func build(entries []isoEntry, latlng map[string][]float64, catalogues map[strin
 		return nil, fmt.Errorf("%d records for %d ISO entries", len(out), len(entries))
 	}
 	return out, nil
+}
+
+// isNumeric3 reports whether s is exactly three ASCII digits.
+func isNumeric3(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,228 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"sscgraph/internal/apitest"
+	"sscgraph/internal/dashboard"
+)
+
+// TestDashboardHTTP checks the dashboard as the server mounts it: its
+// policy and content types, HEAD, and 404 outside its routes.
+func TestDashboardHTTP(t *testing.T) {
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	do := func(method, path string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, a.Srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	for path, ct := range map[string]string{
+		"/dashboard/":                           "text/html; charset=utf-8",
+		"/dashboard/api.js":                     "text/javascript; charset=utf-8",
+		"/dashboard/dashboard.css":              "text/css; charset=utf-8",
+		"/dashboard/assets/d3.min.js":           "text/javascript; charset=utf-8",
+		"/dashboard/assets/countries-110m.json": "application/json",
+	} {
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			res := do(method, path)
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != ct {
+				t.Errorf("%s %s: %d %q, want 200 %q", method, path, res.StatusCode, res.Header.Get("Content-Type"), ct)
+			}
+			if res.Header.Get("Content-Security-Policy") != dashboard.Policy || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s %s: CSP %q, X-Content-Type-Options %q", method, path, res.Header.Get("Content-Security-Policy"), res.Header.Get("X-Content-Type-Options"))
+			}
+			if res.Header.Get("ETag") == "" {
+				t.Errorf("%s %s: no ETag", method, path)
+			}
+		}
+	}
+	if res := do(http.MethodGet, "/dashboard"); res.Request.URL.Path != "/dashboard/" || res.StatusCode != http.StatusOK {
+		t.Errorf("GET /dashboard: ended at %s with %d, want a redirect to /dashboard/", res.Request.URL.Path, res.StatusCode)
+	}
+	for _, path := range []string{"/dashboard/nothing", "/dashboard/assets/nothing.js", "/dashboard/country/egypt", "/dashboard/index.html"} {
+		if res := do(http.MethodGet, path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	if res := do(http.MethodPost, "/dashboard/"); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /dashboard/: %d, want 405", res.StatusCode)
+	}
+}
+
+// TestDashboardInBrowser loads the dashboard in headless Chromium that
+// can reach nothing but the server: it must draw the map from the
+// binary's own files, show the totals and per-bureau figures the test
+// computes with its own SQL, keep its filters in the URL, and stay within
+// its cost budget.
+func TestDashboardInBrowser(t *testing.T) {
+	browser := chromium(t)
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 1000),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	events := &browserLog{responses: map[string]int64{}}
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(events.listen))
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelTimeout()
+
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(stepCtx, actions...); err != nil {
+			events.mu.Lock()
+			defer events.mu.Unlock()
+			t.Fatalf("%s: %v\nproblems: %v", what, err, events.problems)
+		}
+	}
+	eval := func(what, expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+	// ready waits for the page's refresh to end: body[data-ready] is set
+	// once every figure of the view is drawn, or an error shown.
+	ready := func(what string) {
+		t.Helper()
+		step(what, chromedp.WaitReady(chromedp.CSS("body[data-ready]")))
+		if msg := eval("reading the error", `document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`); msg != "" {
+			t.Fatalf("%s: the page shows an error: %s", what, msg)
+		}
+	}
+
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", browser, err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspViolations}); err != nil {
+		t.Fatalf("adding the CSP listener: %v", err)
+	}
+
+	// The first view: real data, every country shape drawn.
+	step("loading the dashboard", chromedp.Navigate(a.Srv.URL+"/dashboard/"))
+	ready("the first view")
+	paths, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#map a.country path').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if paths < 170 {
+		t.Errorf("the map draws %d country shapes, want at least 170", paths)
+	}
+	if eval("banner", `String(document.getElementById('demo-banner').hidden)`) != "true" {
+		t.Errorf("the first view (real data) shows the demonstration banner")
+	}
+	// The whole first view stays within 2% of an address's hourly budget
+	// (500,000 points by default).
+	cost, err := strconv.Atoi(eval("cost", `document.getElementById('cost').dataset.cost`))
+	if err != nil {
+		t.Fatalf("reading the view's cost: %v", err)
+	}
+	if cost <= 0 || cost > 10000 {
+		t.Errorf("the first view cost %d points, want 1 to 10,000", cost)
+	}
+	t.Logf("the first view took %s requests costing %d points", eval("requests", `document.getElementById('cost').dataset.requests`), cost)
+
+	// South-South since 2015, demo and real: the totals and the
+	// per-bureau table equal the test's own SQL.
+	step("loading a filtered view", chromedp.Navigate(a.Srv.URL+"/dashboard/?kind=SOUTH_SOUTH&from=2015&demo=all"))
+	ready("the filtered view")
+	since := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := a.Count(t, `SELECT COUNT(*) FROM activities WHERE kind = 'SOUTH_SOUTH' AND start_date >= ?`, since)
+	if want == 0 {
+		t.Fatal("the dataset has no South-South activity since 2015: the check would prove nothing")
+	}
+	got := strings.ReplaceAll(eval("totals", `document.getElementById('total-count').textContent`), ",", "")
+	if got != strconv.Itoa(want) {
+		t.Errorf("the totals show %s activities, SQL counts %d", got, want)
+	}
+	if eval("banner", `String(document.getElementById('demo-banner').hidden)`) != "false" {
+		t.Errorf("a view with demonstration data does not say so")
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('#chart-region tbody tr')].map((tr) => [tr.dataset.key, tr.lastElementChild.textContent.replaceAll(',', '')]))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := a.Column(t, `SELECT r.code || ':' || COUNT(DISTINCT a.id) FROM activities a
+		JOIN activity_beneficiary_countries abc ON abc.activity_id = a.id
+		JOIN countries c ON c.id = abc.country_id
+		JOIN regions r ON r.id = c.region_id
+		WHERE a.kind = 'SOUTH_SOUTH' AND a.start_date >= ? GROUP BY r.code`, since)
+	wantRows := map[string]string{}
+	for _, kv := range codes {
+		k, v, _ := strings.Cut(kv, ":")
+		wantRows[k] = v
+	}
+	if fmt.Sprint(rows) != fmt.Sprint(wantRows) {
+		t.Errorf("the per-bureau table shows %v, SQL counts %v", rows, wantRows)
+	}
+
+	// A filter changed by a click goes into the URL, and a reload shows it.
+	step("ticking Triangular", chromedp.Click(chromedp.CSS(`#f-kinds input[value="TRIANGULAR"]`)))
+	step("waiting for the URL", chromedp.Poll[chromedp.Void](`location.search.includes('kind=SOUTH_SOUTH%2CTRIANGULAR') || location.search.includes('kind=SOUTH_SOUTH,TRIANGULAR')`))
+	search := eval("search", `location.search`)
+	if !strings.Contains(search, "from=2015") || !strings.Contains(search, "demo=all") {
+		t.Errorf("after a click the URL's query is %q, which lost the other filters", search)
+	}
+	step("reloading", chromedp.Reload())
+	ready("the reloaded view")
+	if v := eval("controls", `[...document.querySelectorAll('#f-kinds input:checked')].map((b) => b.value).join(',') + ' ' + document.getElementById('f-from').value + ' ' + document.getElementById('f-demo').value`); v != "SOUTH_SOUTH,TRIANGULAR 2015 all" {
+		t.Errorf("after a reload the controls show %q, want %q", v, "SOUTH_SOUTH,TRIANGULAR 2015 all")
+	}
+
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations`))
+	if err != nil {
+		t.Fatalf("reading CSP violations: %v", err)
+	}
+	if len(violations) > 0 {
+		t.Errorf("the Content-Security-Policy blocked: %v", violations)
+	}
+	events.mu.Lock()
+	defer events.mu.Unlock()
+	for _, p := range events.problems {
+		t.Errorf("in the browser: %s", p)
+	}
+	for _, u := range events.requests {
+		switch {
+		case strings.HasPrefix(u, "data:"):
+		case strings.HasPrefix(u, a.Srv.URL+"/"):
+			if status := events.responses[u]; status != 200 && status != 304 {
+				t.Errorf("%s: status %d", u, status)
+			}
+		default:
+			t.Errorf("the page asked for %s, which is not the server", u)
+		}
+	}
+}
