@@ -249,7 +249,7 @@ function navLinks() {
 
 const COUNTRY_Q = `query ReportCountry($code: String!, $lang: Language) {
   country(code: $code) {
-    code iso3 name(lang: $lang) officialName ldc sovereign
+    code iso3 numericCode name(lang: $lang) officialName ldc sovereign
     names { en ar es fr ru zh }
     region { code name }
   }
@@ -281,7 +281,7 @@ async function header() {
         el('td', { lang: k, dir: k === 'ar' ? 'rtl' : null }, c.names[k] ?? '—')))));
     const regionHref = `/dashboard/region/${encodeURIComponent(c.region.code)}${location.search}`;
     const facts = el('dl', { class: 'facts', id: 'facts' },
-      el('dt', {}, 'ISO 3166-1 codes'), el('dd', {}, `${c.code} · ${c.iso3}`),
+      el('dt', {}, 'ISO 3166-1 codes'), el('dd', { id: 'iso' }, [c.code, c.iso3, c.numericCode].filter(Boolean).join(' · ')),
       c.officialName ? [el('dt', {}, 'Official name'), el('dd', {}, c.officialName)] : null,
       el('dt', {}, 'Regional bureau'), el('dd', {}, el('a', { href: regionHref, id: 'region-link' }, c.region.name), ` (${c.region.code})`),
       el('dt', {}, 'Least developed country'), el('dd', { id: 'ldc' }, c.ldc ? 'Yes (UN list)' : 'No'),
