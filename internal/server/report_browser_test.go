@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -126,6 +127,27 @@ func TestReportInBrowser(t *testing.T) {
 		return n
 	}
 
+	// exports follows each list's CSV link, as a reader would, and checks
+	// that the export has as many rows as the list counts: the link
+	// carries the list's own filter.
+	exports := func(report string) {
+		t.Helper()
+		for _, list := range []string{"activities", "projects", "organizations", "consultants", "offers", "needs"} {
+			href := eval(list+"'s CSV link", `document.getElementById('`+list+`-csv').getAttribute('href')`)
+			total := count(list+"'s count", `document.getElementById('`+list+`-count').dataset.total`)
+			e := a.Export(t, href, nil, "")
+			if e.Status != http.StatusOK {
+				t.Errorf("%s: %s's CSV link %s: status %d: %s", report, list, href, e.Status, e.Body)
+				continue
+			}
+			_, rows := apitest.CSVRows(t, e)
+			if len(rows) != total {
+				t.Errorf("%s: %s's CSV export %s has %d rows, the list counts %d", report, list, href, len(rows), total)
+			}
+			t.Logf("%s: %s: %d, as many CSV rows", report, list, total)
+		}
+	}
+
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v", browser, err)
 	}
@@ -166,6 +188,7 @@ func TestReportInBrowser(t *testing.T) {
 	}
 
 	// Printed: no controls, A4 paper, sources written out.
+	exports("Egypt")
 	keep("report-EG.png")
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulating print: %v", err)
@@ -314,6 +337,24 @@ func TestReportInBrowser(t *testing.T) {
 	if got := count("Africa's total", `document.getElementById('activities-count').dataset.total`); got != allAfrica {
 		t.Errorf("Africa's report with demonstration data counts %d activities, SQL %d", got, allAfrica)
 	}
+	// The lists beside the activities, each against the database.
+	for _, c := range []struct{ list, sql string }{
+		{"consultants", `SELECT count(DISTINCT ac.consultant_id) FROM activity_consultants ac
+			JOIN activity_beneficiary_countries b ON b.activity_id = ac.activity_id
+			JOIN countries c ON c.id = b.country_id JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA'`},
+		{"needs", `SELECT count(*) FROM match_needs n JOIN countries c ON c.id = n.country_id
+			JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA'`},
+		{"offers", `SELECT count(*) FROM match_offers o WHERE o.id IN (
+			SELECT tr.match_offer_id FROM match_offer_target_regions tr JOIN regions r ON r.id = tr.region_id WHERE r.code = 'AFRICA'
+			UNION SELECT tc.match_offer_id FROM match_offer_target_countries tc JOIN countries c ON c.id = tc.country_id
+			JOIN regions r ON r.id = c.region_id WHERE r.code = 'AFRICA')`},
+	} {
+		want := a.Count(t, c.sql)
+		if got := count(c.list, `document.getElementById('`+c.list+`-count').dataset.total`); got != want {
+			t.Errorf("Africa's report with demonstration data counts %d %s, SQL %d", got, c.list, want)
+		}
+	}
+	exports("Africa")
 	if allAfrica > 100 {
 		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := chromedp.Do(stepCtx,
