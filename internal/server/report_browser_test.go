@@ -328,6 +328,31 @@ func TestReportInBrowser(t *testing.T) {
 	if got := count("Africa's total", `document.getElementById('total-count').textContent`); got != wantAfricaReal {
 		t.Errorf("Africa's report on real data totals %d activities, SQL %d", got, wantAfricaReal)
 	}
+	// Activities over time: the table's rows are SQL's years, the
+	// activities whose start no source gives under "date unknown".
+	rows, err := a.DB.SQL.Query(`SELECT coalesce(substr(x.start_date, 1, 4), 'date unknown'), count(DISTINCT x.id)
+		FROM activities x JOIN activity_beneficiary_countries b ON b.activity_id = x.id
+		JOIN countries c ON c.id = b.country_id JOIN regions r ON r.id = c.region_id
+		WHERE r.code = 'AFRICA' AND NOT x.demo GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantYears []string
+	for rows.Next() {
+		var year string
+		var n int
+		if err := rows.Scan(&year, &n); err != nil {
+			t.Fatal(err)
+		}
+		wantYears = append(wantYears, fmt.Sprintf("%s=%d", year, n))
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gotYears := eval("Africa's years", `[...document.querySelectorAll('#years-table tbody tr')].map(r => r.cells[0].textContent + '=' + r.cells[1].textContent.replace(/,/g, '')).join(' ')`)
+	if gotYears != strings.Join(wantYears, " ") {
+		t.Errorf("Africa's activities over time:\n got %s\nwant %s", gotYears, strings.Join(wantYears, " "))
+	}
 
 	// With demonstration data Africa has more activities than a page: the
 	// button asks for the next one (first/after) and the rows grow to it.

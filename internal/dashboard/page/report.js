@@ -331,32 +331,48 @@ const ACTIVITIES_Q = `query ReportActivities($where: ActivityWhereInput, $first:
   }
 }`;
 
+// One statistic by year and kind: an activity has one start year (or
+// none) and one kind, so the buckets partition the activities and their
+// sums by year, or by kind, are exact. One statistic costs two thirds of
+// two (17,000 points rather than 25,000 at 100,000 activities).
 const STATS_Q = `query ReportStats($where: ActivityWhereInput) {
-  years: activityStats(where: $where, groupBy: [YEAR], first: 1000) {
+  activityStats(where: $where, groupBy: [YEAR, KIND], first: 400) {
     total { count participants participantsKnown budget budgetKnown }
-    buckets { year count participants participantsKnown }
-  }
-  kinds: activityStats(where: $where, groupBy: [KIND]) {
-    buckets { kind count participants participantsKnown }
+    buckets { year kind count participants participantsKnown }
   }
 }`;
+
+// sumBy adds up buckets that share a key.
+function sumBy(buckets, key) {
+  const out = new Map();
+  for (const b of buckets) {
+    const k = b[key];
+    const s = out.get(k) || { [key]: k, count: 0, participants: 0, participantsKnown: 0 };
+    s.count += b.count;
+    s.participants += b.participants;
+    s.participantsKnown += b.participantsKnown;
+    out.set(k, s);
+  }
+  return [...out.values()];
+}
 
 async function stats() {
   const vars = { where: where() };
   const data = await gql(STATS_Q, vars);
-  const t = data.years.total;
+  const t = data.activityStats.total;
   const dl = $('totals');
   const item = (k, v, id) => [el('dt', {}, k), el('dd', { id }, v)];
+  const kinds = sumBy(data.activityStats.buckets, 'kind').sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
   dl.append(
     ...item('Activities', num(t.count), 'total-count'),
     ...item('Participants', t.participantsKnown
       ? `${num(t.participants)} (in the ${plural(t.participantsKnown, 'activity that gives', 'activities that give')} a number)`
       : 'no activity gives a number', 'total-participants'),
     ...item('Budget', t.budgetKnown ? `CHF ${num(Math.round(t.budget))} (${plural(t.budgetKnown, 'activity', 'activities')})` : 'not known', 'total-budget'),
-    ...data.kinds.buckets.flatMap((b) => item(label(b.kind), num(b.count), `total-${b.kind}`)),
+    ...kinds.flatMap((b) => item(label(b.kind), num(b.count), `total-${b.kind}`)),
   );
   $('totals-section').append(el('p', {}, queryLink(STATS_Q, vars)));
-  years(data.years.buckets);
+  years(sumBy(data.activityStats.buckets, 'year'));
 }
 
 // years draws activities per year: bars in an SVG and the same figures
