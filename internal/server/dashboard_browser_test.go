@@ -74,7 +74,14 @@ func TestDashboardHTTP(t *testing.T) {
 // its cost budget.
 func TestDashboardInBrowser(t *testing.T) {
 	browser := chromium(t)
-	a := apitest.New(t, apitest.SQLiteCopy(t))
+	// SSCGRAPH_DASHBOARD_DB names another SQLite file to run on: the
+	// synthetic data set of the benchmarks (100,000 activities), to
+	// measure the page at scale (docs/performance.md).
+	dsn := os.Getenv("SSCGRAPH_DASHBOARD_DB")
+	if dsn == "" {
+		dsn = apitest.SQLiteCopy(t)
+	}
+	a := apitest.New(t, dsn)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser),
