@@ -217,6 +217,30 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	t.Logf("charts: %v; page height %s", charts, eval("height", `String(document.documentElement.scrollHeight)`))
 
+	// The Match funnel (all data here): each stage's count equals the
+	// test's SQL, and the median time to a match is shown.
+	funnel, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('#chart-match tbody tr')].map((tr) => [tr.dataset.key, tr.lastElementChild.textContent.replaceAll(',', '')]))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFunnel := map[string]string{
+		"offers:":  strconv.Itoa(a.Count(t, `SELECT COUNT(*) FROM match_offers`)),
+		"needs:":   strconv.Itoa(a.Count(t, `SELECT COUNT(*) FROM match_needs`)),
+		"matches:": strconv.Itoa(a.Count(t, `SELECT COUNT(*) FROM matches`)),
+	}
+	for _, kv := range a.Column(t, `SELECT 'matches:' || status || '=' || COUNT(*) FROM matches GROUP BY status`) {
+		k, v, _ := strings.Cut(kv, "=")
+		wantFunnel[k] = v
+	}
+	for k, v := range wantFunnel {
+		if funnel[k] != v {
+			t.Errorf("the Match funnel shows %s = %q, SQL counts %s (funnel: %v)", k, funnel[k], v, funnel)
+		}
+	}
+	if timing := eval("timing", `(document.querySelector('#chart-match p.timing') || {textContent: ''}).textContent`); !strings.Contains(timing, "days from the need's posting") {
+		t.Errorf("the Match funnel's timing reads %q", timing)
+	}
+
 	// A filter changed by a click goes into the URL, and a reload shows it.
 	step("ticking Triangular", chromedp.Click(chromedp.CSS(`#f-kinds input[value="TRIANGULAR"]`)))
 	step("waiting for the URL", chromedp.Poll[chromedp.Void](`location.search.includes('kind=SOUTH_SOUTH%2CTRIANGULAR') || location.search.includes('kind=SOUTH_SOUTH,TRIANGULAR')`))

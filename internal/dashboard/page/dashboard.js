@@ -56,6 +56,14 @@ const Q = {
     buckets { topic { code name } count }
   }
 }`,
+  // The Match platform has no kinds, years or DA projects of its own to
+  // filter by: its funnel follows the data choice (real, demo, all) only.
+  funnel: `query DashboardMatchFunnel($offers: MatchOfferWhereInput, $needs: MatchNeedWhereInput, $matches: MatchWhereInput) {
+  offerStats(where: $offers, groupBy: [STATUS]) { total { count } buckets { status count } }
+  needStats(where: $needs, groupBy: [STATUS]) { total { count } buckets { status count } }
+  matchStats(where: $matches, groupBy: [STATUS]) { total { count } buckets { status count } }
+  matchTiming(where: $matches) { count medianDaysFromNeed medianDaysFromOffer }
+}`,
   participants: `query DashboardParticipants($where: ActivityWhereInput) {
   activityStats(where: $where, groupBy: [YEAR], first: 200) {
     buckets { year count participants participantsKnown }
@@ -208,6 +216,7 @@ async function refresh() {
       gql(Q.region, vars).then((d) => gen === generation && drawRegions(d.activityStats.buckets, vars)),
       gql(Q.topic, vars).then((d) => gen === generation && drawTopics(d.activityStats.buckets, vars)),
       gql(Q.participants, vars).then((d) => gen === generation && drawParticipants(d.activityStats.buckets, vars)),
+      gql(Q.funnel, funnelVars(state)).then((d) => gen === generation && drawFunnel(d, funnelVars(state))),
     ]);
     if (gen === generation) {
       showCost(requestLog.slice(firstRequest));
@@ -526,6 +535,33 @@ function drawParticipants(buckets, vars) {
     { label: 'Activities with a known number', value: (b) => b.participantsKnown, numeric: true },
     { label: 'Activities', value: (b) => b.count, numeric: true },
   ], buckets, (b) => yearLabel(b.year));
+}
+
+// funnelVars are the Match filters of the data choice: demo records,
+// real ones, or all (no filter).
+function funnelVars(st) {
+  const where = st.demo === 'all' ? {} : { demo: st.demo === 'demo' };
+  return { offers: where, needs: where, matches: where };
+}
+
+function drawFunnel(d, vars) {
+  const section = frame('chart-match');
+  chartQuery(section, Q.funnel, vars);
+  const rows = [];
+  for (const [key, label, stat] of [['offers', 'Offers', d.offerStats], ['needs', 'Needs', d.needStats], ['matches', 'Matches', d.matchStats]]) {
+    rows.push({ key: key + ':', label: `${label}, all`, value: stat.total.count });
+    for (const b of stat.buckets) rows.push({ key: `${key}:${b.status}`, label: `${label}, ${b.status.toLowerCase()}`, value: b.count });
+  }
+  hbars(section, rows, 'records');
+  const t = d.matchTiming;
+  const days = (v) => (v == null ? 'no match' : `${fmt.format(Math.round(v * 10) / 10)} days`);
+  section.select('p.timing').remove();
+  section.insert('p', 'svg').attr('class', 'timing note')
+    .text(`Median time to a match: ${days(t.medianDaysFromNeed)} from the need's posting, ${days(t.medianDaysFromOffer)} from the offer's (over ${fmt.format(t.count)} matches).`);
+  table(section.select('div.table').node(), [
+    { label: 'Stage', value: (r) => r.label },
+    { label: 'Count', value: (r) => r.value, numeric: true },
+  ], rows, (r) => r.key);
 }
 
 buildFilters();
