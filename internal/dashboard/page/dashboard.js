@@ -26,13 +26,12 @@ const Q = {
   topics(first: 100, orderBy: {field: NAME}) { edges { node { code name } } }
   countries(first: 300) { edges { node { code iso3 ldc name(lang: $lang) numericCode latitude longitude } } }
 }`,
-  totals: `query DashboardTotals($where: ActivityWhereInput) {
-  activityStats(where: $where, groupBy: [KIND]) {
-    total { count participants participantsKnown }
-  }
-}`,
+  // The totals come with the map's statistic (its total counts each
+  // activity once, whatever the grouping): one scan of the activities
+  // fewer per view.
   map: `query DashboardMap($where: ActivityWhereInput) {
   activityStats(where: $where, groupBy: [COUNTRY], first: 300) {
+    total { count participants participantsKnown }
     buckets { country { code } count participants participantsKnown }
   }
 }`,
@@ -41,9 +40,11 @@ const Q = {
     buckets { providerCountry { code } country { code } count participants }
   }
 }`,
+  // Participants per year are this statistic's buckets summed over the
+  // kinds (an activity has one kind, so the sums are exact).
   yearKind: `query DashboardYearKind($where: ActivityWhereInput) {
   activityStats(where: $where, groupBy: [YEAR, KIND], first: 400) {
-    buckets { year kind count }
+    buckets { year kind count participants participantsKnown }
   }
 }`,
   region: `query DashboardRegions($where: ActivityWhereInput) {
@@ -63,11 +64,6 @@ const Q = {
   needStats(where: $needs, groupBy: [STATUS]) { total { count } buckets { status count } }
   matchStats(where: $matches, groupBy: [STATUS]) { total { count } buckets { status count } }
   matchTiming(where: $matches) { count medianDaysFromNeed medianDaysFromOffer }
-}`,
-  participants: `query DashboardParticipants($where: ActivityWhereInput) {
-  activityStats(where: $where, groupBy: [YEAR], first: 200) {
-    buckets { year count participants participantsKnown }
-  }
 }`,
 };
 
@@ -200,9 +196,9 @@ async function refresh() {
     if (gen !== generation) return;
     setControls();
     await Promise.all([
-      gql(Q.totals, vars).then((d) => gen === generation && drawTotals(d.activityStats.total)),
       gql(Q.map, vars).then((d) => {
         if (gen !== generation) return;
+        drawTotals(d.activityStats.total);
         lastMap = d.activityStats.buckets;
         drawMap(lastMap);
         showQuery('map', Q.map, vars);
@@ -212,10 +208,13 @@ async function refresh() {
         drawFlows(d ? d.activityStats.buckets : []);
         showQuery('flows', Q.flows, { where: flowWhere(state) });
       }),
-      gql(Q.yearKind, vars).then((d) => gen === generation && drawYearKind(d.activityStats.buckets, vars)),
+      gql(Q.yearKind, vars).then((d) => {
+        if (gen !== generation) return;
+        drawYearKind(d.activityStats.buckets, vars);
+        drawParticipants(perYear(d.activityStats.buckets), vars);
+      }),
       gql(Q.region, vars).then((d) => gen === generation && drawRegions(d.activityStats.buckets, vars)),
       gql(Q.topic, vars).then((d) => gen === generation && drawTopics(d.activityStats.buckets, vars)),
-      gql(Q.participants, vars).then((d) => gen === generation && drawParticipants(d.activityStats.buckets, vars)),
       gql(Q.funnel, funnelVars(state)).then((d) => gen === generation && drawFunnel(d, funnelVars(state))),
     ]);
     if (gen === generation) {
@@ -514,9 +513,23 @@ function drawTopics(buckets, vars) {
   ], rows, (r) => r.key);
 }
 
+// perYear sums year-and-kind buckets per year, in year order (the null
+// year, activities no source dates, last).
+function perYear(buckets) {
+  const years = new Map();
+  for (const b of buckets) {
+    const y = years.get(b.year) || { year: b.year, count: 0, participants: 0, participantsKnown: 0 };
+    y.count += b.count;
+    y.participants += b.participants;
+    y.participantsKnown += b.participantsKnown;
+    years.set(b.year, y);
+  }
+  return [...years.values()].sort((a, b) => (a.year ?? Infinity) - (b.year ?? Infinity));
+}
+
 function drawParticipants(buckets, vars) {
   const section = frame('chart-participants');
-  chartQuery(section, Q.participants, vars);
+  chartQuery(section, Q.yearKind, vars);
   const known = buckets.filter((b) => b.year != null);
   const svg = section.select('svg.plot').attr('viewBox', `0 0 ${W} ${H}`);
   svg.selectAll('*').remove();
