@@ -135,6 +135,12 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 		Points: max(w.points, 1), Depth: w.depth, Aliases: w.aliases,
 		Predicates: w.predicates, FilterDepth: w.filterDepth, ListLength: w.listLength,
 	}
+	if a := reqctx.AnswerFrom(ctx); a != nil && a.Hit {
+		// The answer cache holds the answer: the database does none of
+		// the work the price stands for, and the request pays for the
+		// bytes written instead.
+		cost.Charged = CachedAnswerPoints(len(a.Data))
+	}
 	if info := reqctx.From(ctx); info != nil {
 		info.Cost = cost
 		info.Operation = rc.OperationName
@@ -147,6 +153,17 @@ func (c *Checks) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 		return nil
 	}
 	return c.Limits.Enforce(ctx, cost)
+}
+
+// CachedAnswerBytesPerPoint is how many bytes of an answer served from
+// the answer cache cost one point: such an answer reads nothing from the
+// database, and its cost is writing it out.
+const CachedAnswerBytesPerPoint = 4096
+
+// CachedAnswerPoints is what an answer of n bytes served from the answer
+// cache costs: one point per CachedAnswerBytesPerPoint, at least one.
+func CachedAnswerPoints(n int) int {
+	return 1 + n/CachedAnswerBytesPerPoint
 }
 
 // walker is one walk over an operation.

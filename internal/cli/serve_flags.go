@@ -64,6 +64,9 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.BoolVar(&c.persistedOnly, "persisted-only", envBool(getenv, "SSCGRAPH_PERSISTED_ONLY", false), "run only the queries in --persisted-queries (env SSCGRAPH_PERSISTED_ONLY)")
 	fs.StringVar(&c.persistedFile, "persisted-queries", getenv("SSCGRAPH_PERSISTED_QUERIES"), "JSON file of allowed queries: an object from SHA-256 hash to query, or an array of queries (env SSCGRAPH_PERSISTED_QUERIES)")
 	fs.Int64Var(&c.maxBody, "max-body-bytes", int64(envInt(getenv, "SSCGRAPH_MAX_BODY_BYTES", int(c.server.MaxBodyBytes))), "largest request body in bytes (env SSCGRAPH_MAX_BODY_BYTES)")
+	fs.Int64Var(&c.server.Answers.MaxBytes, "cache-bytes", int64(envInt(getenv, "SSCGRAPH_CACHE_BYTES", int(c.server.Answers.MaxBytes))), "bytes of public answers kept in memory and served again until a write (anonymous queries without personal or per-client fields); 0 turns the answer cache off (env SSCGRAPH_CACHE_BYTES)")
+	fs.DurationVar(&c.server.Answers.MaxAge, "cache-max-age", envDuration(getenv, "SSCGRAPH_CACHE_MAX_AGE", c.server.Answers.MaxAge), "longest a cached answer is kept: what bounds the staleness of a write sscgraph does not see (SQL run by hand, another program on the SQLite file); its own writes empty the cache of every process at once (env SSCGRAPH_CACHE_MAX_AGE)")
+	fs.DurationVar(&c.server.Answers.HTTPMaxAge, "http-max-age", envDuration(getenv, "SSCGRAPH_HTTP_MAX_AGE", c.server.Answers.HTTPMaxAge), "max-age and stale-while-revalidate of Cache-Control on public answers to GET: how long browsers and proxies, which no write reaches, may keep one; 0 makes them revalidate every time (env SSCGRAPH_HTTP_MAX_AGE)")
 	fs.DurationVar(&c.timeout, "timeout", envDuration(getenv, "SSCGRAPH_TIMEOUT", c.server.Timeout), "longest time one request may run (env SSCGRAPH_TIMEOUT)")
 	intFlag(fs, getenv, &c.server.Subscriptions.PerConnection, "max-subscriptions-per-connection", "SSCGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION", "most subscriptions open at once on one WebSocket connection; 0 turns the limit off")
 	intFlag(fs, getenv, &c.server.Subscriptions.PerClient, "max-subscriptions-per-client", "SSCGRAPH_MAX_SUBSCRIPTIONS_PER_CLIENT", "most subscriptions open at once, per process, for one API key or one address without a key; 0 turns the limit off")
@@ -82,6 +85,14 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
+	}
+	switch a := c.server.Answers; {
+	case a.MaxBytes < 0:
+		return nil, usageError{fmt.Sprintf("--cache-bytes is %d: give 0 (no answer cache) or more", a.MaxBytes)}
+	case a.MaxBytes > 0 && a.MaxAge <= 0:
+		return nil, usageError{fmt.Sprintf("--cache-max-age is %s: give a positive duration, or --cache-bytes 0 for no answer cache", a.MaxAge)}
+	case a.HTTPMaxAge < 0:
+		return nil, usageError{fmt.Sprintf("--http-max-age is %s: give 0 (revalidate every time) or more", a.HTTPMaxAge)}
 	}
 	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sscgraph/internal/reqctx"
 	"strings"
 
 	"sscgraph/internal/apierr"
@@ -83,6 +84,11 @@ func (h *Handler) run(ctx context.Context, query string, vars map[string]any) (*
 		ctx, cancel = context.WithTimeout(ctx, h.opts.PageTimeout)
 		defer cancel()
 	}
+	// An export reads pages once, in order, and some of its queries are
+	// sent for what the API does on the way (WhereCapture): not answered
+	// from the answer cache, nor kept there to crowd out what readers
+	// ask again and again.
+	ctx = reqctx.SkipAnswerCache(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("building a page query: %w", err)

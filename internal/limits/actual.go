@@ -43,8 +43,10 @@ func (l *Limits) Settle(ctx context.Context, requested int, took time.Duration) 
 	}
 	now := l.now()
 	b, err := l.store.Take(ctx, info.Client, 0, now)
+	taken := 0
 	if err == nil && b.Tokens >= 1 {
-		b, err = l.store.Take(ctx, info.Client, min(extra, int(b.Tokens)), now)
+		taken = min(extra, int(b.Tokens))
+		b, err = l.store.Take(ctx, info.Client, taken, now)
 	}
 	if err != nil {
 		// The request has been answered: a failure to charge it is
@@ -52,6 +54,7 @@ func (l *Limits) Settle(ctx context.Context, requested int, took time.Duration) 
 		l.logger.WarnContext(ctx, "charging a request's actual cost", "request_id", info.ID, "extra", extra, "err", err)
 		return actual
 	}
+	info.Cost.Charged += taken
 	rate := rateOf(Bucket{Tokens: b.Tokens, Granted: true}, extra, float64(l.cfg.PerHour), now)
 	info.Rate = &rate
 	return actual

@@ -142,7 +142,15 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 	if l.store == nil || info == nil {
 		return nil
 	}
-	rate, ok, err := l.take(ctx, info.Client, cost.Points)
+	// The shape limits above hold for the operation whatever answers it;
+	// the bucket pays what answering costs: the price, or less for an
+	// answer the cache holds (cost.Charged, set by the caller).
+	charge := cost.Points
+	if cost.Charged > 0 {
+		charge = cost.Charged
+	}
+	info.Cost.Charged = charge
+	rate, ok, err := l.take(ctx, info.Client, charge)
 	if err != nil {
 		// The store is the database: if it fails, so would the query.
 		if e, ok := dbhealth.ClientError(err, info.ID, false); ok {
@@ -155,7 +163,8 @@ func (l *Limits) Enforce(ctx context.Context, cost reqctx.Cost) *gqlerror.Error 
 	}
 	info.Rate = &rate
 	if !ok {
-		return RateLimited(rate, cost.Points)
+		info.Cost.Charged = 0
+		return RateLimited(rate, charge)
 	}
 	return nil
 }

@@ -59,6 +59,27 @@ func Register(client *gen.Client, p Publisher, logger *slog.Logger) {
 	}, writes))
 }
 
+// OnWrite adds to client a hook that calls f after every write of any
+// type commits (at its transaction's commit, or when it returns outside
+// one), never for a write that fails or rolls back. f runs on the
+// writer's goroutine, after the commit: it must be quick.
+func OnWrite(client *gen.Client, f func()) {
+	client.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			if t, ok := m.(interface{ Tx() (*gen.Tx, error) }); ok {
+				afterCommit(ctx, t.Tx, f)
+			} else {
+				f()
+			}
+			return v, nil
+		})
+	})
+}
+
 // mutate runs a write and, when it succeeds, arranges for its events to
 // be published after it commits. parties, when given, fills in a match's
 // need and offer.

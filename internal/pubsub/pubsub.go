@@ -42,6 +42,10 @@ const (
 	// Each process finds these itself (auth.Keys.WatchEnded) and
 	// announces them to its own subscribers only.
 	KeyEnded Kind = "keyEnded"
+	// Write says that some write committed, whatever it changed: the
+	// answer caches of every process drop what they hold (package
+	// answercache). It carries nothing else.
+	Write Kind = "write"
 )
 
 // Why a key ended, in a KeyEnded event's Status.

@@ -55,6 +55,64 @@ type Cost struct {
 	Actual int `json:"actualQueryCost"`
 	// Limit is the most points one request may cost.
 	Limit int `json:"maximumAvailable"`
+	// Charged is what the request took from the client's bucket: its
+	// price, or what a cached answer costs instead (see Answer), plus
+	// any charge for time after it ran. 0 until it is charged.
+	Charged int `json:"-"`
+}
+
+// Answer is the answer cache's part in one HTTP request (see package
+// answercache): the transport that serves answers from the cache puts
+// one in the request's context; the cache's extension fills it in, the
+// price checks read it to charge a hit what a hit costs, and the
+// transport writes the validators and the cache headers from it.
+type Answer struct {
+	// Cacheable is set when the request may be answered from the cache
+	// and its answer kept: a query, anonymous, over no personal or
+	// per-client field.
+	Cacheable bool
+	// Key and Gen are the cache key and the cache's generation when the
+	// key was looked up.
+	Key string
+	Gen uint64
+	// Hit is set when the answer comes from the cache; Data is then the
+	// answer's data.
+	Hit  bool
+	Data []byte
+	// ETag, Stored and Expires describe the answer served (from the
+	// cache or just computed and kept); ETag is "" when there is none.
+	ETag            string
+	Stored, Expires time.Time
+}
+
+type answerKey struct{}
+
+type skipAnswersKey struct{}
+
+// SkipAnswerCache returns ctx whose GraphQL requests are never answered
+// from the answer cache nor kept in it: requests made for their effects
+// on the way (an export's page queries, which also capture the filter
+// the API coerced) and not only for their answer.
+func SkipAnswerCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, skipAnswersKey{}, true)
+}
+
+// AnswerCacheSkipped reports whether SkipAnswerCache marked ctx.
+func AnswerCacheSkipped(ctx context.Context) bool {
+	b, _ := ctx.Value(skipAnswersKey{}).(bool)
+	return b
+}
+
+// WithAnswer returns ctx carrying a.
+func WithAnswer(ctx context.Context, a *Answer) context.Context {
+	return context.WithValue(ctx, answerKey{}, a)
+}
+
+// AnswerFrom returns the request's answer record, nil when the request is
+// not served through the answer cache.
+func AnswerFrom(ctx context.Context) *Answer {
+	a, _ := ctx.Value(answerKey{}).(*Answer)
+	return a
 }
 
 // Rate is a client's position in its rate-limit bucket.

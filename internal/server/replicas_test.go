@@ -28,6 +28,9 @@ func TestReplicasShareLimits(t *testing.T) {
 	// Requests are charged their price alone, not the time they took
 	// (which varies): the count of requests granted is then exact.
 	cfg.Limits.TimePerPoint = time.Hour
+	// The same query again and again, each paying its price: from the
+	// answer cache a repeat would cost its bytes (TestAnswerCache).
+	cfg.Answers.MaxBytes = 0
 	q := `{ regions(first: 2) { edges { node { code } } } }`
 
 	// The request's cost, from a replica of its own with the usual limit.

@@ -103,6 +103,8 @@ type Config struct {
 	// searches are priced; nil counts the database's tables, refreshed
 	// every minute (package tablesize).
 	TableSizes graph.TableSizes
+	// Answers sets the cache of public answers (package answercache).
+	Answers AnswerCacheConfig
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -175,6 +177,15 @@ func DefaultConfig() Config {
 		},
 		MaxTokens:    1000,
 		APQCacheSize: 1000,
+		Answers: AnswerCacheConfig{
+			// A dashboard's answers are a few KB to a few hundred: 64 MB
+			// holds thousands of them.
+			MaxBytes: 64 << 20,
+			MaxAge:   time.Minute,
+			// Browsers and proxies keep an answer a few seconds, and may
+			// serve it as long again while they fetch a new one.
+			HTTPMaxAge: 5 * time.Second,
+		},
 		SharedLimits: true,
 		Timeout:      10 * time.Second,
 		// Long enough for a burst to queue behind the pool, short enough
@@ -213,6 +224,8 @@ type Server struct {
 	metrics http.Handler
 	streams *streams
 	events  pubsub.Broker
+	// stopAnswers ends the answer cache's following of writes.
+	stopAnswers context.CancelFunc
 }
 
 // Close ends every subscription and its stream (WebSocket connections,
@@ -221,6 +234,7 @@ type Server struct {
 // event streams until its deadline, and not close WebSockets at all.
 func (s *Server) Close() error {
 	s.streams.stop()
+	s.stopAnswers()
 	if err := s.events.Close(); err != nil {
 		return fmt.Errorf("closing the event broker: %w", err)
 	}
@@ -272,7 +286,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	gql.AddTransport(ws)
 	gql.AddTransport(newSSETransport(cfg.MaxVariablesBytes))
-	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes})
+	gql.AddTransport(httpTransport{maxVariablesBytes: cfg.MaxVariablesBytes, httpMaxAge: cfg.Answers.HTTPMaxAge})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	gql.SetValidationRulesFn(graph.ValidationRules(codec))
 	if cfg.Introspection {
@@ -296,6 +310,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	sizes := cfg.TableSizes
 	if sizes == nil {
 		sizes = tablesize.New(context.Background(), db.SQL, db.Dialect, tablesize.DefaultRefresh, logger)
+	}
+	// Before the checks, which charge a cached answer less than its price.
+	ansCtx, stopAnswers := context.WithCancel(context.Background())
+	var ans *answers
+	if cfg.Answers.MaxBytes > 0 {
+		ans = newAnswers(ansCtx, cfg.Answers, client, events, logger)
+		gql.Use(ans)
 	}
 	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
 	// Outside the transaction, so that a mutation whose answer is too
@@ -322,7 +343,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sscgraph_subscriptions",
 		Help: "Subscriptions open in this process and listening for events.",
-	}, func() float64 { return float64(events.Subscribers()) }), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+	}, func() float64 { return float64(events.Subscribers() - ans.following()) }), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sscgraph_database_circuit_open",
 		Help: "1 while the database is taken to be gone (requests are answered 503 until a probe finds it back), else 0.",
 	}, func() float64 {
@@ -331,6 +352,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		return 0
 	}))
+	if ans != nil {
+		registerAnswerMetrics(m.registry, ans)
+	}
 	st := newStreams(cfg.Subscriptions)
 	go watchEndedKeys(st.shutdown, keys, events, keyed, logger)
 	// A client's requests beyond its cap wait for its own to end before
@@ -365,6 +389,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 
 	mux := http.NewServeMux()
 	if err := graphiQL(mux, "sscgraph", "/graphql"); err != nil {
+		stopAnswers()
 		return nil, err
 	}
 	mux.Handle("GET "+dashboard.Prefix, dashboard.Handler())
@@ -394,7 +419,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Every request (GraphQL over each transport, exports) carries the
 	// codec: IDs are written and read with this server's secret, whatever
 	// other servers run in the process.
-	return &Server{codec: codec, api: withCodec(codec, withSecurityHeaders(mux)), metrics: withSecurityHeaders(m.handler()), streams: st, events: events}, nil
+	return &Server{codec: codec, api: withCodec(codec, withSecurityHeaders(mux)), metrics: withSecurityHeaders(m.handler()), streams: st, events: events, stopAnswers: stopAnswers}, nil
 }
 
 // newBroker carries events between the writes and the subscriptions of

@@ -34,6 +34,9 @@ const (
 type httpTransport struct {
 	// maxVariablesBytes bounds the JSON text of the variables; 0 does not.
 	maxVariablesBytes int
+	// httpMaxAge is the max-age and stale-while-revalidate of public
+	// answers to GET (AnswerCacheConfig.HTTPMaxAge).
+	httpMaxAge time.Duration
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -89,9 +92,18 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	start := graphql.Now()
 	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
 
+	// The answer cache's record of this request (see answers): filled in
+	// when the cache is on and the request is one it serves.
+	answer := &reqctx.Answer{}
 	ctx := r.Context()
+	if !reqctx.AnswerCacheSkipped(ctx) {
+		ctx = reqctx.WithAnswer(ctx, answer)
+	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
+		// Refused after the cache found its answer (over the rate limit,
+		// say): the refusal is the answer, not the cached data.
+		*answer = reqctx.Answer{}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
 		setOutcome(info, "rejected")
 		if rate := rateLimited(errs, info); rate != nil {
@@ -109,6 +121,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			fmt.Sprintf("a %s cannot be sent with GET: use POST", rc.Operation.Operation))}, nil)
 		return
 	}
+	if r.Method == http.MethodGet && answer.Hit && answer.ETag != "" && etagMatches(r.Header.Get("If-None-Match"), answer.ETag) {
+		// The client holds this answer already: it is told so, and pays
+		// what a cached answer costs.
+		setOutcome(info, "ok")
+		setRateHeaders(w, info)
+		t.cacheHeaders(w, r, answer)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
 	if resp == nil {
@@ -122,6 +143,17 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	resp.Extensions = costExtensions(resp.Extensions, info)
+	if answer.Cacheable && len(resp.Errors) == 0 {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		cache := map[string]any{"hit": answer.Hit}
+		if answer.Hit {
+			cache["ageSeconds"] = int(time.Since(answer.Stored) / time.Second)
+		}
+		resp.Extensions["cache"] = cache
+		t.cacheHeaders(w, r, answer)
+	}
 	setRateHeaders(w, info)
 	switch {
 	case len(resp.Errors) == 0:
@@ -203,7 +235,52 @@ func setRateHeaders(w http.ResponseWriter, info *reqctx.Info) {
 	h.Set("X-RateLimit-Limit", strconv.Itoa(info.Rate.Limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(info.Rate.Remaining))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(info.Rate.ResetAt.Unix(), 10))
-	h.Set("X-RateLimit-Used", strconv.Itoa(info.Cost.Points))
+	used := info.Cost.Points
+	if info.Cost.Charged > 0 {
+		used = info.Cost.Charged
+	}
+	h.Set("X-RateLimit-Used", strconv.Itoa(used))
+}
+
+// cacheHeaders describes a public answer to HTTP caches: X-Cache says
+// whether sscgraph's own cache answered, Age how old the answer is; to a
+// GET, an ETag to revalidate with and a Cache-Control that lets browsers
+// and proxies keep it until the sooner of httpMaxAge and the answer's
+// own expiry (an offer that expires sooner), and serve it as long again
+// while they fetch a new one. It varies with Authorization: a keyed
+// request is never answered from a shared cache's copy (and keyed
+// answers are no-store, see withSecurityHeaders).
+func (t httpTransport) cacheHeaders(w http.ResponseWriter, r *http.Request, a *reqctx.Answer) {
+	h := w.Header()
+	if a.Hit {
+		h.Set("X-Cache", "HIT")
+		h.Set("Age", strconv.Itoa(int(time.Since(a.Stored)/time.Second)))
+	} else {
+		h.Set("X-Cache", "MISS")
+	}
+	if r.Method != http.MethodGet || a.ETag == "" {
+		return
+	}
+	h.Set("ETag", a.ETag)
+	h.Add("Vary", "Authorization")
+	maxAge := min(t.httpMaxAge, time.Until(a.Expires)) / time.Second
+	if maxAge <= 0 {
+		h.Set("Cache-Control", "no-cache")
+		return
+	}
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", maxAge, maxAge))
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or is
+// "*"), weak or strong, as RFC 9110's weak comparison has it.
+func etagMatches(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // costExtensions adds the operation's cost and the client's rate-limit
@@ -225,6 +302,11 @@ func costExtensions(ext map[string]any, info *reqctx.Info) map[string]any {
 		// What the request took, in points of time, as Shopify's
 		// actualQueryCost: charged after the fact when above the price.
 		cost["actualQueryCost"] = info.Cost.Actual
+	}
+	if info.Cost.Charged > 0 {
+		// What the client's bucket paid: the price, or less for an answer
+		// from the cache, plus time beyond the price.
+		cost["chargedQueryCost"] = info.Cost.Charged
 	}
 	if r := info.Rate; r != nil {
 		cost["rateLimit"] = map[string]any{

@@ -247,9 +247,11 @@ function drawTotals(t) {
 }
 
 // showCost says what the view spent of the address's hourly budget
-// (extensions.cost of each answer): the page is meant to stay within 2%.
+// (extensions.cost of each answer: chargedQueryCost is what the bucket
+// paid, the price or, for an answer from the server's cache, far less):
+// the page is meant to stay within 2%.
 function showCost(requests) {
-  const spent = d3.sum(requests, (r) => (r.cost ? r.cost.actualQueryCost : 0));
+  const spent = d3.sum(requests, (r) => (r.cost ? (r.cost.chargedQueryCost ?? r.cost.requestedQueryCost ?? 0) : 0));
   const last = requests.map((r) => r.cost && r.cost.rateLimit).filter(Boolean).pop();
   const el = $('cost');
   el.dataset.cost = String(spent);

@@ -1,0 +1,353 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sscgraph/ent"
+	"sscgraph/ent/matchoffer"
+	"sscgraph/ent/privacy"
+	"sscgraph/internal/answercache"
+	"sscgraph/internal/personal"
+	"sscgraph/internal/pubsub"
+	"sscgraph/internal/reqctx"
+	"sscgraph/internal/viewer"
+)
+
+// AnswerCacheConfig sets the answer cache (package answercache).
+type AnswerCacheConfig struct {
+	// MaxBytes bounds the answers kept; 0 turns the cache off.
+	MaxBytes int64
+	// MaxAge is the longest an answer is kept. Writes through sscgraph
+	// drop answers at once (in every process, through PostgreSQL's
+	// NOTIFY); MaxAge bounds what a write sscgraph does not see (SQL run
+	// by hand, another program on the same SQLite file) leaves stale.
+	MaxAge time.Duration
+	// HTTPMaxAge is the max-age of Cache-Control on public answers to
+	// GET, and their stale-while-revalidate: how long a browser or a
+	// proxy, which no write reaches, may keep one. 0 sends no-cache
+	// (revalidate every time, with ETag).
+	HTTPMaxAge time.Duration
+}
+
+// uncachedFields are fields whose answer depends on who asks or on the
+// moment, whichever type holds them: the client's own rate-limit bucket,
+// and the suggestions, ranked as of the request's time.
+var uncachedFields = map[string]bool{
+	"rateLimit":            true,
+	"suggestedOffers":      true,
+	"suggestedNeeds":       true,
+	"suggestedConsultants": true,
+}
+
+// answers is the gqlgen extension that serves repeated public queries
+// from the answer cache and keeps their answers. A request is served
+// through it when it is a query sent over HTTP (the transport puts a
+// reqctx.Answer in its context), without a key (anonymous callers all
+// read the same rows), and asks for no personal field and none of
+// uncachedFields.
+type answers struct {
+	cache  *answercache.Cache
+	client *ent.Client
+	events pubsub.Broker
+	logger *slog.Logger
+
+	// live is false while this process may miss other processes' writes
+	// (its event subscription ended and is being made again): the cache
+	// is then neither read nor filled.
+	live atomic.Bool
+	// subscribed is 1 while the cache's own subscription to events is
+	// open, so that the subscriptions gauge counts clients' alone.
+	subscribed atomic.Int32
+	// writes wakes the goroutine that tells other processes of this
+	// one's writes; one pending signal stands for any number of writes.
+	writes chan struct{}
+
+	mu   sync.Mutex
+	next nextChange
+}
+
+// nextChange is when the next answer changes with time alone, found for
+// one generation of the cache: the earliest expiresAt of an open offer
+// after from (none: the zero time).
+type nextChange struct {
+	gen      uint64
+	from, at time.Time
+	known    bool
+}
+
+var (
+	_ graphql.HandlerExtension        = (*answers)(nil)
+	_ graphql.OperationContextMutator = (*answers)(nil)
+	_ graphql.ResponseInterceptor     = (*answers)(nil)
+)
+
+func newAnswers(ctx context.Context, cfg AnswerCacheConfig, client *ent.Client, events pubsub.Broker, logger *slog.Logger) *answers {
+	a := &answers{
+		cache:  answercache.New(cfg.MaxBytes, cfg.MaxAge, nil),
+		client: client,
+		events: events,
+		logger: logger,
+		writes: make(chan struct{}, 1),
+	}
+	// Every committed write of this process empties the cache at once
+	// and is told to the other processes.
+	pubsub.OnWrite(client, a.written)
+	ready := make(chan struct{})
+	go a.follow(ctx, ready)
+	go a.announce(ctx)
+	// Until it hears other processes' writes the cache stays off; the
+	// server starts with it on unless PostgreSQL's LISTEN takes long.
+	select {
+	case <-ready:
+	case <-time.After(answersReadyWait):
+		logger.Warn("answer cache: not following writes yet; answers are computed afresh until it does")
+	}
+	return a
+}
+
+// answersReadyWait bounds how long New waits for the cache to follow
+// writes.
+const answersReadyWait = 5 * time.Second
+
+func (*answers) ExtensionName() string                   { return "AnswerCache" }
+func (*answers) Validate(graphql.ExecutableSchema) error { return nil }
+func (a *answers) Stats() answercache.Stats              { return a.cache.Stats() }
+func (a *answers) written()                              { a.cache.Invalidate(); a.signal() }
+func (a *answers) signal()                               { trySend(a.writes) }
+func trySend(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// MutateOperationContext decides whether the request goes through the
+// cache and looks its answer up.
+func (a *answers) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	st := reqctx.AnswerFrom(ctx)
+	if st == nil || rc.Operation == nil || rc.Operation.Operation != ast.Query || !a.live.Load() {
+		return nil
+	}
+	if !viewer.From(ctx).Anonymous() || !cacheable(rc.Operation.SelectionSet, map[string]bool{}) {
+		return nil
+	}
+	key, err := answercache.Key(rc.RawQuery, rc.OperationName, rc.Variables)
+	if err != nil {
+		a.logger.WarnContext(ctx, "answer cache key", "err", err)
+		return nil
+	}
+	st.Cacheable, st.Key = true, key
+	e, gen, ok := a.cache.Get(key)
+	st.Gen = gen
+	if ok {
+		st.Hit, st.Data, st.ETag, st.Stored, st.Expires = true, e.Data, e.ETag, e.Stored, e.Expires
+	}
+	return nil
+}
+
+// cacheable reports whether a selection asks for nothing personal or
+// per-client, fragments included.
+func cacheable(set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if uncachedFields[s.Name] {
+				return false
+			}
+			if s.ObjectDefinition != nil {
+				if _, isPersonal := personal.Of(s.ObjectDefinition.Name, s.Name); isPersonal {
+					return false
+				}
+			}
+			if !cacheable(s.SelectionSet, seen) {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !cacheable(s.SelectionSet, seen) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if !cacheable(s.Definition.SelectionSet, seen) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// InterceptResponse answers a hit from the cache, keeps the answer of a
+// miss, and after a mutation (whatever its outcome: part of it may have
+// been written) empties the cache.
+func (a *answers) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	rc := graphql.GetOperationContext(ctx)
+	if rc.Operation != nil && rc.Operation.Operation == ast.Mutation {
+		resp := next(ctx)
+		a.written()
+		return resp
+	}
+	st := reqctx.AnswerFrom(ctx)
+	if st == nil || !st.Cacheable {
+		return next(ctx)
+	}
+	if st.Hit {
+		return &graphql.Response{Data: st.Data}
+	}
+	resp := next(ctx)
+	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
+		return resp
+	}
+	expires, ok := a.expiry(ctx, st.Gen, rc.Stats.OperationStart)
+	if !ok {
+		return resp
+	}
+	data := append([]byte(nil), resp.Data...)
+	e := a.cache.Put(st.Key, st.Gen, data, expires)
+	st.ETag, st.Stored, st.Expires = e.ETag, e.Stored, e.Expires
+	return resp
+}
+
+// expiry is when an answer computed from start on, in generation gen,
+// stops being true with time alone: when the next open offer passes its
+// expiresAt and reads as EXPIRED (the zero time: no such offer, the
+// cache's maximum age applies). ok is false when it cannot be told.
+func (a *answers) expiry(ctx context.Context, gen uint64, start time.Time) (time.Time, bool) {
+	if start.IsZero() {
+		start = time.Now()
+	}
+	a.mu.Lock()
+	n := a.next
+	a.mu.Unlock()
+	// One answer for a generation holds for every later start before
+	// the change it found: no offer expires between its from and at.
+	if n.known && n.gen == gen && !start.Before(n.from) && (n.at.IsZero() || start.Before(n.at)) {
+		return n.at, true
+	}
+	// Read as sscgraph itself, not as the caller: which offers exist is
+	// not what is asked here, only when the first of them expires.
+	q := a.client.MatchOffer.Query().
+		Where(matchoffer.StatusEQ(matchoffer.StatusOPEN), matchoffer.ExpiresAtGT(start)).
+		Order(ent.Asc(matchoffer.FieldExpiresAt)).
+		Select(matchoffer.FieldExpiresAt).
+		Limit(1)
+	// The cache's own bookkeeping, once per generation, not the
+	// request's work: it runs outside the request (its statements and
+	// deadline are not the request's).
+	qctx, cancel := context.WithTimeout(privacy.DecisionContext(context.Background(), privacy.Allow), expiryQueryTimeout)
+	defer cancel()
+	first, err := q.All(qctx)
+	if err != nil {
+		a.logger.WarnContext(ctx, "answer cache: finding the next offer to expire", "err", err)
+		return time.Time{}, false
+	}
+	n = nextChange{gen: gen, from: start, known: true}
+	if len(first) > 0 && first[0].ExpiresAt != nil {
+		n.at = *first[0].ExpiresAt
+	}
+	a.mu.Lock()
+	a.next = n
+	a.mu.Unlock()
+	return n.at, true
+}
+
+// follow empties the cache on every write another process announces (and
+// on this one's own, which come back too), and keeps the cache off while
+// it cannot hear them: the subscription ended (the broker closed, or the
+// reader fell behind) and is being made again.
+func (a *answers) follow(ctx context.Context, ready chan struct{}) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		sub, err := a.events.Subscribe(ctx)
+		if err != nil {
+			a.live.Store(false)
+			a.logger.WarnContext(ctx, "answer cache: following writes", "err", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, 5*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		a.subscribed.Store(1)
+		// Writes made while no one listened are unknown: start empty.
+		a.cache.Invalidate()
+		a.live.Store(true)
+		if ready != nil {
+			close(ready)
+			ready = nil
+		}
+		for e := range sub.Events() {
+			if e.Kind != pubsub.KeyEnded {
+				a.cache.Invalidate()
+			}
+		}
+		a.live.Store(false)
+		a.subscribed.Store(0)
+		a.cache.Invalidate()
+	}
+}
+
+// following is 1 while the cache's subscription is open, 0 otherwise or
+// without a cache.
+func (a *answers) following() int {
+	if a == nil {
+		return 0
+	}
+	return int(a.subscribed.Load())
+}
+
+// announce tells the other processes of this one's writes: one Write
+// event for each burst of writes, since any write empties a whole cache.
+func (a *answers) announce(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.writes:
+		}
+		pctx, cancel := context.WithTimeout(ctx, publishTimeout)
+		if err := a.events.Publish(pctx, pubsub.Event{Kind: pubsub.Write}); err != nil && ctx.Err() == nil {
+			a.logger.WarnContext(ctx, "answer cache: announcing a write", "err", err)
+		}
+		cancel()
+	}
+}
+
+// expiryQueryTimeout bounds the look-up of the next offer to expire.
+const expiryQueryTimeout = 2 * time.Second
+
+// publishTimeout bounds one announcement of writes.
+const publishTimeout = 5 * time.Second
+
+// registerAnswerMetrics exports the cache's counters: its hit rate, how
+// often writes empty it, and the memory it holds.
+func registerAnswerMetrics(reg *prometheus.Registry, a *answers) {
+	counter := func(name, help string, v func(answercache.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(a.cache.Stats())) })
+	}
+	gauge := func(name, help string, v func(answercache.Stats) int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return float64(v(a.cache.Stats())) })
+	}
+	reg.MustRegister(
+		counter("sscgraph_answer_cache_hits_total", "Public queries answered from the answer cache.", func(s answercache.Stats) uint64 { return s.Hits }),
+		counter("sscgraph_answer_cache_misses_total", "Public queries the answer cache did not hold (computed, then kept).", func(s answercache.Stats) uint64 { return s.Misses }),
+		counter("sscgraph_answer_cache_evictions_total", "Answers dropped to stay within --cache-bytes.", func(s answercache.Stats) uint64 { return s.Evictions }),
+		counter("sscgraph_answer_cache_invalidations_total", "Times a write (of this process or another) emptied the answer cache.", func(s answercache.Stats) uint64 { return s.Invalidations }),
+		gauge("sscgraph_answer_cache_bytes", "Bytes of answers the answer cache holds.", func(s answercache.Stats) int64 { return s.Bytes }),
+		gauge("sscgraph_answer_cache_entries", "Answers the answer cache holds.", func(s answercache.Stats) int64 { return int64(s.Entries) }),
+	)
+}
