@@ -111,15 +111,42 @@ func dashboardInBrowser(t *testing.T, a *apitest.API) {
 		t.Errorf("the first view (real data) shows the demonstration banner")
 	}
 	// The whole first view stays within 2% of an address's hourly budget
-	// (500,000 points by default).
+	// (500,000 points by default). The page sums what the server charged
+	// for each request's time (actualQueryCost, 20 µs a point). On
+	// PostgreSQL that time is the database's too, another process on the
+	// same two cores: in ten runs on a machine loaded by other tests the
+	// first view's charge went from 5,600 to 30,800 points, against 580 to
+	// 2,600 on SQLite in five, so it is held to the budget on SQLite and logged on
+	// PostgreSQL, where the price each request is asked up front, which
+	// depends on the query alone, is held to it instead.
 	cost, err := strconv.Atoi(b.eval("cost", `document.getElementById('cost').dataset.cost`))
 	if err != nil {
 		t.Fatalf("reading the view's cost: %v", err)
 	}
-	if cost <= 0 || cost > 10000 {
+	if cost <= 0 || (onSQLite(a) && cost > 10000) {
 		t.Errorf("the first view cost %d points, want 1 to 10,000", cost)
 	}
-	t.Logf("the first view took %s requests costing %d points, drawn %s ms after the navigation began", b.eval("requests", `document.getElementById('cost').dataset.requests`), cost, b.eval("time", `document.body.dataset.loadMs`))
+	requests := b.eval("requests", `document.getElementById('cost').dataset.requests`)
+	t.Logf("the first view took %s requests costing %d points, drawn %s ms after the navigation began", requests, cost, b.eval("time", `document.body.dataset.loadMs`))
+	if !onSQLite(a) {
+		price := 0
+		urls := evaluate[[]string](b, "the view's requests", `performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.includes('/graphql?'))`)
+		if strconv.Itoa(len(urls)) != requests {
+			t.Fatalf("the browser timed %d GraphQL requests, the page counts %s", len(urls), requests)
+		}
+		for _, u := range urls {
+			r := a.RawAccept(t, http.MethodGet, strings.TrimPrefix(u, a.Srv.URL), "", "application/json", nil)
+			asked, _ := r.Extensions["cost"].(map[string]any)["requestedQueryCost"].(float64)
+			if r.Status != http.StatusOK || len(r.Errors) > 0 || asked <= 0 {
+				t.Fatalf("GET %s again: status %d, errors %v, price %v", u, r.Status, r.Errors, asked)
+			}
+			price += int(asked)
+		}
+		if price > 10000 {
+			t.Errorf("the first view's requests are priced %d points, want at most 10,000", price)
+		}
+		t.Logf("the first view's requests are priced %d points", price)
+	}
 
 	// South-South since 2015, demo and real: the totals and the
 	// per-bureau table equal the test's own SQL.
