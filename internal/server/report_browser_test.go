@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -26,54 +25,25 @@ import (
 // activities the API counts for Egypt, a real activity shows its sources as
 // links and a date known to the month as YYYY-MM, printing hides the
 // controls on A4 paper, and Africa's report lists the bureau's countries.
+// On SQLite, and on PostgreSQL when SSCGRAPH_TEST_POSTGRES names one.
 func TestReportInBrowser(t *testing.T) {
-	browser := chromium(t)
-	a := apitest.New(t, apitest.SQLiteCopy(t))
+	chromium(t) // skip before loading a database when there is no browser
+	apitest.ForEachBackend(t, reportInBrowser)
+}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-		// Every host but the server's resolves to nothing: a report that
-		// needed a CDN or a web font would fail here as it would offline.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	events := &browserLog{responses: map[string]int64{}}
-	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(events.listen))
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancelTimeout()
-
-	screenshot := func() string {
-		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			return fmt.Sprintf("no screenshot: %v", err)
-		}
-		p := filepath.Join(t.TempDir(), "report.png")
-		if err := os.WriteFile(p, shot, 0o644); err != nil {
-			return fmt.Sprintf("no screenshot: %v", err)
-		}
-		return "screenshot: " + p
-	}
+func reportInBrowser(t *testing.T, a *apitest.API) {
+	b := newBrowser(t, 1200, 900, 3*time.Minute)
 	// keep saves a full-page screenshot to $SSCGRAPH_REPORT_SCREENSHOTS
 	// when it names a directory: the pictures of a report, on screen and
-	// printed, for docs/ (not part of go generate's drift check).
+	// printed, for docs/ (not part of go generate's drift check), taken
+	// once: on SQLite, not again on PostgreSQL.
 	keep := func(name string) {
 		t.Helper()
 		dir := os.Getenv("SSCGRAPH_REPORT_SCREENSHOTS")
-		if dir == "" {
+		if dir == "" || !onSQLite(a) {
 			return
 		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -81,45 +51,21 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fatal := func(what string, err error) {
-		t.Helper()
-		shot := screenshot()
-		events.mu.Lock()
-		defer events.mu.Unlock()
-		t.Fatalf("%s: %v\n%s\nproblems: %v", what, err, shot, events.problems)
-	}
 	// open loads a report and waits until every section has answered
 	// (report.js marks the body) without an error shown.
 	open := func(path string) {
 		t.Helper()
-		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		err := chromedp.Do(stepCtx,
+		b.stepWithin(30*time.Second, "loading "+path,
 			chromedp.Navigate(a.Srv.URL+path),
 			chromedp.Poll[chromedp.Void](`document.body && document.body.dataset.ready === 'true'`),
 		)
-		if err != nil {
-			fatal("loading "+path, err)
-		}
-		shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const e = document.getElementById('error'); return e.hidden ? '' : e.textContent; })()`))
-		if err != nil {
-			fatal("reading the error box", err)
-		}
-		if shown != "" {
+		if shown := b.eval("reading the error box", `(() => { const e = document.getElementById('error'); return e.hidden ? '' : e.textContent; })()`); shown != "" {
 			t.Errorf("%s shows an error: %s", path, shown)
 		}
 	}
-	eval := func(what, expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			fatal(what, err)
-		}
-		return v
-	}
 	count := func(what, expr string) int {
 		t.Helper()
-		s := eval(what, expr)
+		s := b.eval(what, expr)
 		n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 		if err != nil {
 			t.Fatalf("%s: %q is not a number", what, s)
@@ -133,7 +79,7 @@ func TestReportInBrowser(t *testing.T) {
 	exports := func(report string) {
 		t.Helper()
 		for _, list := range []string{"activities", "projects", "organizations", "consultants", "offers", "needs"} {
-			href := eval(list+"'s CSV link", `document.getElementById('`+list+`-csv').getAttribute('href')`)
+			href := b.eval(list+"'s CSV link", `document.getElementById('`+list+`-csv').getAttribute('href')`)
 			total := count(list+"'s count", `document.getElementById('`+list+`-count').dataset.total`)
 			e := a.Export(t, href, nil, "")
 			if e.Status != http.StatusOK {
@@ -146,13 +92,6 @@ func TestReportInBrowser(t *testing.T) {
 			}
 			t.Logf("%s: %s: %d, as many CSV rows", report, list, total)
 		}
-	}
-
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", browser, err)
-	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspViolations}); err != nil {
-		t.Fatalf("adding the CSP listener: %v", err)
 	}
 
 	// Egypt with real and demonstration data: the count is the API's.
@@ -173,16 +112,16 @@ func TestReportInBrowser(t *testing.T) {
 	if got := count("the rows", `String(document.querySelectorAll('#activities tbody tr[data-id]').length)`); got != min(wantEG, 100) {
 		t.Errorf("Egypt's activity list has %d rows, want %d", got, min(wantEG, 100))
 	}
-	if got := eval("the banner", `document.getElementById('demo-banner').hidden ? '' : document.getElementById('demo-banner').textContent`); !strings.Contains(got, "demonstration") {
+	if got := b.eval("the banner", `document.getElementById('demo-banner').hidden ? '' : document.getElementById('demo-banner').textContent`); !strings.Contains(got, "demonstration") {
 		t.Errorf("with demo=all the report shows no demonstration-data banner (got %q)", got)
 	}
 	for _, name := range []string{"Egypt", "مصر", "Egipto", "Égypte", "Египет", "埃及"} {
-		if got := eval("the names", `document.getElementById('names').textContent`); !strings.Contains(got, name) {
+		if got := b.eval("the names", `document.getElementById('names').textContent`); !strings.Contains(got, name) {
 			t.Errorf("the names table lacks %q: %s", name, got)
 		}
 	}
 	// A CSV link carries the report's filter: Egypt, and no demo filter.
-	csv := eval("the CSV link", `document.getElementById('activities-csv').getAttribute('href')`)
+	csv := b.eval("the CSV link", `document.getElementById('activities-csv').getAttribute('href')`)
 	if !strings.HasPrefix(csv, "/export/activities.csv?") || !strings.Contains(csv, "EG") {
 		t.Errorf("the activities' CSV link is %q", csv)
 	}
@@ -190,20 +129,20 @@ func TestReportInBrowser(t *testing.T) {
 	// Printed: no controls, A4 paper, sources written out.
 	exports("Egypt")
 	keep("report-EG.png")
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulating print: %v", err)
 	}
 	keep("report-EG-print.png")
 	for _, sel := range []string{"#filters", "#nav", "#print", "#activities-csv"} {
-		if got := eval("printed "+sel, `getComputedStyle(document.querySelector('`+sel+`')).display`); got != "none" {
+		if got := b.eval("printed "+sel, `getComputedStyle(document.querySelector('`+sel+`')).display`); got != "none" {
 			t.Errorf("printed, %s has display %q, want none", sel, got)
 		}
 	}
-	if got := eval("the printed title", `getComputedStyle(document.getElementById('title')).display`); got == "none" {
+	if got := b.eval("the printed title", `getComputedStyle(document.getElementById('title')).display`); got == "none" {
 		t.Error("printed, the title is hidden")
 	}
 	// The @page rule of the style sheets the page applies in print.
-	pageSize := eval("@page", `(() => {
+	pageSize := b.eval("@page", `(() => {
   const sizes = [];
   const walk = (rules) => { for (const r of rules) {
     if (r instanceof CSSPageRule) sizes.push(r.style.getPropertyValue('size'));
@@ -219,7 +158,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("printed, @page size is %q, want A4", pageSize)
 	}
 	// The browser's own print at the page's size: A4 is 595 × 842 points.
-	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: new(true)})
+	pdf, err := chromedp.Call(b.ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: new(true)})
 	if err != nil {
 		t.Fatalf("printing to PDF: %v", err)
 	}
@@ -233,7 +172,7 @@ func TestReportInBrowser(t *testing.T) {
 			t.Errorf("the printed page is %.1f × %.1f points, not A4 (595 × 842)", w, h)
 		}
 	}
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 		t.Fatalf("ending print emulation: %v", err)
 	}
 
@@ -246,7 +185,7 @@ func TestReportInBrowser(t *testing.T) {
 	if got := count("the real total", `document.getElementById('total-count').textContent`); got != realEG {
 		t.Errorf("Egypt's report on real data totals %d activities, SQL %d", got, realEG)
 	}
-	if got := eval("the banner", `String(document.getElementById('demo-banner').hidden)`); got != "true" {
+	if got := b.eval("the banner", `String(document.getElementById('demo-banner').hidden)`); got != "true" {
 		t.Error("on real data the report shows the demonstration-data banner")
 	}
 
@@ -257,10 +196,14 @@ func TestReportInBrowser(t *testing.T) {
 		title, start, code  string
 		sourcesJSON, period string
 	)
-	err = a.DB.SQL.QueryRow(`SELECT x.id, x.title, x.start_date, x.start_date_precision, x.sources, c.code
+	// SQLite keeps a date as text, PostgreSQL as a timestamp read here as
+	// text in UTC, as the API writes it; the sources are JSON, text in
+	// SQLite and jsonb in PostgreSQL, which LIKE reads as text.
+	startDate := dialectSQL(t, a, `x.start_date`, `to_char(x.start_date AT TIME ZONE 'UTC', 'YYYY-MM-DD')`)
+	err = a.DB.SQL.QueryRow(`SELECT x.id, x.title, `+startDate+`, x.start_date_precision, CAST(x.sources AS TEXT), c.code
 		FROM activities x JOIN activity_beneficiary_countries b ON b.activity_id = x.id
 		JOIN countries c ON c.id = b.country_id
-		WHERE NOT x.demo AND x.start_date_precision = 'MONTH' AND x.sources LIKE '%http%'
+		WHERE NOT x.demo AND x.start_date_precision = 'MONTH' AND CAST(x.sources AS TEXT) LIKE '%http%'
 		ORDER BY x.id, c.code LIMIT 1`).Scan(&id, &title, &start, &period, &sourcesJSON, &code)
 	if err != nil {
 		t.Fatalf("finding a real activity dated to the month: %v", err)
@@ -279,34 +222,34 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	open("/dashboard/country/" + code)
 	row := `document.querySelector('#activities tr[data-id="` + a.Codec.Encode(id) + `"]')`
-	if got := eval("the activity's row", `String(!!`+row+`)`); got != "true" {
+	if got := b.eval("the activity's row", `String(!!`+row+`)`); got != "true" {
 		t.Fatalf("%s's report has no row for activity %d %q", code, id, title)
 	}
-	if got := eval("its dates", row+`.querySelector('td.dates').textContent`); !strings.HasPrefix(got, wantDate) || strings.HasPrefix(got, start[:10]) {
+	if got := b.eval("its dates", row+`.querySelector('td.dates').textContent`); !strings.HasPrefix(got, wantDate) || strings.HasPrefix(got, start[:10]) {
 		t.Errorf("activity %d, dated %s to the %s, shows %q: want %s", id, start, period, got, wantDate)
 	}
-	hrefs := eval("its sources", row+`.querySelectorAll('td.sources a[href]').length + ' ' + [...`+row+`.querySelectorAll('td.sources a[href]')].map(a => a.getAttribute('href')).join(' ')`)
+	hrefs := b.eval("its sources", row+`.querySelectorAll('td.sources a[href]').length + ' ' + [...`+row+`.querySelectorAll('td.sources a[href]')].map(a => a.getAttribute('href')).join(' ')`)
 	for _, l := range links {
 		if !strings.Contains(hrefs, l) {
 			t.Errorf("activity %d's row does not link its source %s: %s", id, l, hrefs)
 		}
 	}
-	if got := eval("its demo badge", row+`.querySelectorAll('.badge.demo').length + ''`); got != "0" {
+	if got := b.eval("its demo badge", row+`.querySelectorAll('.badge.demo').length + ''`); got != "0" {
 		t.Errorf("real activity %d carries a demo badge", id)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
 	// Printed, a source's address follows its link text.
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulating print: %v", err)
 	}
 	open("/dashboard/country/" + code)
 	keep("report-" + code + "-print.png")
-	if got := eval("a printed source", `getComputedStyle(`+row+`.querySelector('a.source'), '::after').content`); !strings.Contains(got, "http") {
+	if got := b.eval("a printed source", `getComputedStyle(`+row+`.querySelector('a.source'), '::after').content`); !strings.Contains(got, "http") {
 		t.Errorf("printed, a source link is not followed by its address: %q", got)
 	}
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 		t.Fatalf("ending print emulation: %v", err)
 	}
 
@@ -330,7 +273,8 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	// Activities over time: the table's rows are SQL's years, the
 	// activities whose start no source gives under "date unknown".
-	rows, err := a.DB.SQL.Query(`SELECT coalesce(substr(x.start_date, 1, 4), 'date unknown'), count(DISTINCT x.id)
+	year := dialectSQL(t, a, `substr(x.start_date, 1, 4)`, `to_char(x.start_date AT TIME ZONE 'UTC', 'YYYY')`)
+	rows, err := a.DB.SQL.Query(`SELECT coalesce(` + year + `, 'date unknown'), count(DISTINCT x.id)
 		FROM activities x JOIN activity_beneficiary_countries b ON b.activity_id = x.id
 		JOIN countries c ON c.id = b.country_id JOIN regions r ON r.id = c.region_id
 		WHERE r.code = 'AFRICA' AND NOT x.demo GROUP BY 1 ORDER BY 1`)
@@ -349,7 +293,7 @@ func TestReportInBrowser(t *testing.T) {
 	if err := rows.Close(); err != nil {
 		t.Fatal(err)
 	}
-	gotYears := eval("Africa's years", `[...document.querySelectorAll('#years-table tbody tr')].map(r => r.cells[0].textContent + '=' + r.cells[1].textContent.replace(/,/g, '')).join(' ')`)
+	gotYears := b.eval("Africa's years", `[...document.querySelectorAll('#years-table tbody tr')].map(r => r.cells[0].textContent + '=' + r.cells[1].textContent.replace(/,/g, '')).join(' ')`)
 	if gotYears != strings.Join(wantYears, " ") {
 		t.Errorf("Africa's activities over time:\n got %s\nwant %s", gotYears, strings.Join(wantYears, " "))
 	}
@@ -381,16 +325,11 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	exports("Africa")
 	if allAfrica > 100 {
-		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := chromedp.Do(stepCtx,
+		b.stepWithin(30*time.Second, "showing Africa's next page of activities",
 			chromedp.Click(chromedp.CSS(`#activities-more`)),
 			chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll('#activities tbody tr[data-id]').length === %d`, min(allAfrica, 200))),
 		)
-		cancel()
-		if err != nil {
-			fatal("showing Africa's next page of activities", err)
-		}
-		ids := eval("the rows' IDs", `[...document.querySelectorAll('#activities tbody tr[data-id]')].map(r => r.dataset.id).join(' ')`)
+		ids := b.eval("the rows' IDs", `[...document.querySelectorAll('#activities tbody tr[data-id]')].map(r => r.dataset.id).join(' ')`)
 		seen := map[string]bool{}
 		for _, id := range strings.Fields(ids) {
 			if seen[id] {
@@ -399,34 +338,9 @@ func TestReportInBrowser(t *testing.T) {
 			seen[id] = true
 		}
 	}
-	t.Log(screenshot())
+	t.Log(b.screenshot())
 
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations`))
-	if err != nil {
-		t.Fatalf("reading CSP violations: %v", err)
-	}
-	if len(violations) > 0 {
-		t.Errorf("the Content-Security-Policy blocked: %v", violations)
-	}
-	events.mu.Lock()
-	defer events.mu.Unlock()
-	for _, p := range events.problems {
-		t.Errorf("in the browser: %s", p)
-	}
-	local := 0
-	for _, u := range events.requests {
-		switch {
-		case strings.HasPrefix(u, "data:"), u == "about:blank":
-		case strings.HasPrefix(u, a.Srv.URL+"/"):
-			local++
-			if status := events.responses[u]; status != 200 && status != 304 {
-				t.Errorf("%s: status %d", u, status)
-			}
-		default:
-			t.Errorf("the report asked for %s, which is not the server", u)
-		}
-	}
-	if local < 20 {
-		t.Errorf("the browser made %d requests to the server, want at least 20 (5 report loads of a page, a script, api.js and its queries): %v", local, events.requests)
+	if local := b.checkTraffic(a.Srv.URL, 200, 304); local < 20 {
+		t.Errorf("the browser made %d requests to the server, want at least 20 (5 report loads of a page, a script, api.js and its queries): %v", local, b.requests())
 	}
 }
