@@ -75,6 +75,9 @@ type Answer struct {
 	// key was looked up.
 	Key string
 	Gen uint64
+	// Looked is when the key was looked up: the request's reads of the
+	// database all come after it.
+	Looked time.Time
 	// Hit is set when the answer comes from the cache; Data is then the
 	// answer's data.
 	Hit  bool

@@ -70,14 +70,22 @@ type answers struct {
 	// writes wakes the goroutine that tells other processes of this
 	// one's writes; one pending signal stands for any number of writes.
 	writes chan struct{}
+	// kick wakes the refresher of the next expiry after an invalidation.
+	kick chan struct{}
 
-	mu   sync.Mutex
-	next nextChange
+	mu sync.Mutex
+	// genStart is when the cache's current generation began (its last
+	// invalidation); next is when answers next change with time alone,
+	// and refreshed is closed (and replaced) each time it is found.
+	genStart  time.Time
+	next      nextChange
+	refreshed chan struct{}
 }
 
 // nextChange is when the next answer changes with time alone, found for
 // one generation of the cache: the earliest expiresAt of an open offer
-// after from (none: the zero time).
+// after from (none: the zero time). from is the generation's start, or
+// the previous change when it was found again as that one passed.
 type nextChange struct {
 	gen      uint64
 	from, at time.Time
@@ -97,19 +105,29 @@ func newAnswers(ctx context.Context, cfg AnswerCacheConfig, client *ent.Client, 
 		events: events,
 		logger: logger,
 		writes: make(chan struct{}, 1),
+		kick:   make(chan struct{}, 1),
+
+		genStart:  time.Now(),
+		refreshed: make(chan struct{}),
 	}
 	// Every committed write of this process empties the cache at once
 	// and is told to the other processes.
 	pubsub.OnWrite(client, a.written)
-	ready := make(chan struct{})
-	go a.follow(ctx, ready)
+	following, expiring := make(chan struct{}), make(chan struct{})
+	go a.follow(ctx, following)
+	go a.refreshExpiry(ctx, expiring)
 	go a.announce(ctx)
-	// Until it hears other processes' writes the cache stays off; the
-	// server starts with it on unless PostgreSQL's LISTEN takes long.
-	select {
-	case <-ready:
-	case <-time.After(answersReadyWait):
-		logger.Warn("answer cache: not following writes yet; answers are computed afresh until it does")
+	// Until it hears other processes' writes, and knows when the next
+	// offer expires, the cache keeps nothing; the server starts with it
+	// on unless PostgreSQL's LISTEN or that read takes long.
+	deadline := time.After(answersReadyWait)
+	for _, ready := range []chan struct{}{following, expiring} {
+		select {
+		case <-ready:
+		case <-deadline:
+			logger.Warn("answer cache: not ready yet; answers are computed afresh until it is")
+			return a
+		}
 	}
 	return a
 }
@@ -121,8 +139,20 @@ const answersReadyWait = 5 * time.Second
 func (*answers) ExtensionName() string                   { return "AnswerCache" }
 func (*answers) Validate(graphql.ExecutableSchema) error { return nil }
 func (a *answers) Stats() answercache.Stats              { return a.cache.Stats() }
-func (a *answers) written()                              { a.cache.Invalidate(); a.signal() }
-func (a *answers) signal()                               { trySend(a.writes) }
+func (a *answers) written()                              { a.invalidate(); a.signal() }
+
+// invalidate empties the cache and has the next expiry found again.
+func (a *answers) invalidate() {
+	// The time is taken before the generation moves on, so that every
+	// request that looks a key up in the new generation does so after it.
+	a.mu.Lock()
+	now := time.Now()
+	a.cache.Invalidate()
+	a.genStart = now
+	a.mu.Unlock()
+	trySend(a.kick)
+}
+func (a *answers) signal() { trySend(a.writes) }
 func trySend(ch chan struct{}) {
 	select {
 	case ch <- struct{}{}:
@@ -147,7 +177,7 @@ func (a *answers) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	}
 	st.Cacheable, st.Key = true, key
 	e, gen, ok := a.cache.Get(key)
-	st.Gen = gen
+	st.Gen, st.Looked = gen, time.Now()
 	if ok {
 		st.Hit, st.Data, st.ETag, st.Stored, st.Expires = true, e.Data, e.ETag, e.Stored, e.Expires
 	}
@@ -209,7 +239,7 @@ func (a *answers) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
 		return resp
 	}
-	expires, ok := a.expiry(ctx, st.Gen, rc.Stats.OperationStart)
+	expires, ok := a.expiry(ctx, st.Gen, st.Looked)
 	if !ok {
 		return resp
 	}
@@ -219,47 +249,113 @@ func (a *answers) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	return resp
 }
 
-// expiry is when an answer computed from start on, in generation gen,
-// stops being true with time alone: when the next open offer passes its
-// expiresAt and reads as EXPIRED (the zero time: no such offer, the
-// cache's maximum age applies). ok is false when it cannot be told.
+// expiry is when an answer whose reads began at start, in generation
+// gen, stops being true with time alone: when the next open offer passes
+// its expiresAt and reads as EXPIRED (the zero time: no such offer, the
+// cache's maximum age applies). The refresher finds it after every
+// write; a request that gets here first waits for it a little, and ok is
+// false when it is still not known (the answer is then served, not kept).
 func (a *answers) expiry(ctx context.Context, gen uint64, start time.Time) (time.Time, bool) {
-	if start.IsZero() {
-		start = time.Now()
+	for waited := false; ; waited = true {
+		a.mu.Lock()
+		n, refreshed := a.next, a.refreshed
+		a.mu.Unlock()
+		// What was found for a generation from a time on holds for reads
+		// that began after that time, until the change it found.
+		if n.known && n.gen == gen && !start.Before(n.from) {
+			return n.at, true
+		}
+		if waited || a.cache.Generation() != gen {
+			// A write came since the request looked up: its answer is
+			// not kept whatever the expiry, so it does not wait for it.
+			return time.Time{}, false
+		}
+		select {
+		case <-refreshed:
+		case <-time.After(expiryWait):
+		case <-ctx.Done():
+			return time.Time{}, false
+		}
 	}
-	a.mu.Lock()
-	n := a.next
-	a.mu.Unlock()
-	// One answer for a generation holds for every later start before
-	// the change it found: no offer expires between its from and at.
-	if n.known && n.gen == gen && !start.Before(n.from) && (n.at.IsZero() || start.Before(n.at)) {
-		return n.at, true
+}
+
+// expiryWait bounds how long a request waits for the next expiry to be
+// found before its answer is served without being kept.
+const expiryWait = 200 * time.Millisecond
+
+// refreshExpiry finds when answers next change with time alone, for the
+// cache's generation: after every invalidation (kicked), and when the
+// change it found comes. It is the cache's own bookkeeping, one indexed
+// read per write, run here rather than in the requests. ready is closed
+// after the first.
+func (a *answers) refreshExpiry(ctx context.Context, ready chan struct{}) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var passed time.Time // the change the timer waits for
+	for {
+		timed := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.kick:
+		case <-timer.C:
+			timed = true
+		}
+		a.mu.Lock()
+		gen, from := a.cache.Generation(), a.genStart
+		a.mu.Unlock()
+		if timed && !passed.IsZero() && passed.After(from) {
+			// The offer it found has expired, with no write since: the
+			// next change is the one after it, for reads from then on.
+			from = passed
+		}
+		at, err := a.nextExpiry(ctx, from)
+		wait := time.Hour
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			a.logger.WarnContext(ctx, "answer cache: finding the next offer to expire", "err", err)
+			wait = time.Second // answers are not kept meanwhile
+		} else {
+			a.mu.Lock()
+			a.next = nextChange{gen: gen, from: from, at: at, known: true}
+			close(a.refreshed)
+			a.refreshed = make(chan struct{})
+			a.mu.Unlock()
+			passed = at
+			if !at.IsZero() {
+				wait = max(time.Until(at), time.Millisecond)
+			}
+		}
+		if ready != nil {
+			close(ready)
+			ready = nil
+		}
+		timer.Reset(wait)
 	}
-	// Read as sscgraph itself, not as the caller: which offers exist is
-	// not what is asked here, only when the first of them expires.
-	q := a.client.MatchOffer.Query().
-		Where(matchoffer.StatusEQ(matchoffer.StatusOPEN), matchoffer.ExpiresAtGT(start)).
+}
+
+// nextExpiry is the earliest expiresAt after from of an offer stored as
+// OPEN, the zero time when there is none.
+func (a *answers) nextExpiry(ctx context.Context, from time.Time) (time.Time, error) {
+	// Read as sscgraph itself, not as a caller: which offers exist is
+	// not what is asked, only when the first of them expires.
+	qctx, cancel := context.WithTimeout(privacy.DecisionContext(ctx, privacy.Allow), expiryQueryTimeout)
+	defer cancel()
+	first, err := a.client.MatchOffer.Query().
+		Where(matchoffer.StatusEQ(matchoffer.StatusOPEN), matchoffer.ExpiresAtGT(from)).
 		Order(ent.Asc(matchoffer.FieldExpiresAt)).
 		Select(matchoffer.FieldExpiresAt).
-		Limit(1)
-	// The cache's own bookkeeping, once per generation, not the
-	// request's work: it runs outside the request (its statements and
-	// deadline are not the request's).
-	qctx, cancel := context.WithTimeout(privacy.DecisionContext(context.Background(), privacy.Allow), expiryQueryTimeout)
-	defer cancel()
-	first, err := q.All(qctx)
+		Limit(1).
+		All(qctx)
 	if err != nil {
-		a.logger.WarnContext(ctx, "answer cache: finding the next offer to expire", "err", err)
-		return time.Time{}, false
+		return time.Time{}, err
 	}
-	n = nextChange{gen: gen, from: start, known: true}
-	if len(first) > 0 && first[0].ExpiresAt != nil {
-		n.at = *first[0].ExpiresAt
+	if len(first) == 0 || first[0].ExpiresAt == nil {
+		return time.Time{}, nil
 	}
-	a.mu.Lock()
-	a.next = n
-	a.mu.Unlock()
-	return n.at, true
+	return *first[0].ExpiresAt, nil
 }
 
 // follow empties the cache on every write another process announces (and
@@ -284,7 +380,7 @@ func (a *answers) follow(ctx context.Context, ready chan struct{}) {
 		backoff = 100 * time.Millisecond
 		a.subscribed.Store(1)
 		// Writes made while no one listened are unknown: start empty.
-		a.cache.Invalidate()
+		a.invalidate()
 		a.live.Store(true)
 		if ready != nil {
 			close(ready)
@@ -292,12 +388,12 @@ func (a *answers) follow(ctx context.Context, ready chan struct{}) {
 		}
 		for e := range sub.Events() {
 			if e.Kind != pubsub.KeyEnded {
-				a.cache.Invalidate()
+				a.invalidate()
 			}
 		}
 		a.live.Store(false)
 		a.subscribed.Store(0)
-		a.cache.Invalidate()
+		a.invalidate()
 	}
 }
 

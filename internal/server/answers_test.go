@@ -283,7 +283,7 @@ func TestAnswerCacheAcrossProcesses(t *testing.T) {
 	// in milliseconds; a second is far above it on a loaded machine.
 	const bound = time.Second
 	var delays []time.Duration
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 50; i++ {
 		if got := cacheGet(t, reader, q, nil, nil); got.status != http.StatusOK {
 			t.Fatalf("warming: %d %s", got.status, got.body)
 		}
@@ -309,7 +309,7 @@ func TestAnswerCacheAcrossProcesses(t *testing.T) {
 		}
 	}
 	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
-	t.Logf("a write's visibility on the other process over %d writes: median %s, p99 (the largest) %s", len(delays), delays[len(delays)/2], delays[len(delays)-1])
+	t.Logf("a write's visibility on the other process over %d writes: median %s, p90 %s, largest %s", len(delays), delays[len(delays)/2], delays[len(delays)*9/10], delays[len(delays)-1])
 }
 
 // systemCtx is sscgraph's own code writing, as the command line does.
