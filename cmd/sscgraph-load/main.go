@@ -13,6 +13,10 @@
 //
 //	sscgraph-load -mode subscribers -subscribers 1000 -offers 50 -key sscg_…
 //
+// -mode dashboard sends the dashboard's first view, and -mode query one
+// query of your own (-query '{ … }' or -query @file.graphql), over and
+// over: what readers of a published dashboard or a story send.
+//
 // It loads servers on this machine only, unless given -allow-remote.
 package main
 
@@ -22,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"sscgraph/internal/loadtest"
@@ -32,7 +37,8 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most 1h)")
 	concurrency := flag.Int("concurrency", 8, "concurrent clients")
 	allowRemote := flag.Bool("allow-remote", false, "allow a target that is not on this machine")
-	mode := flag.String("mode", "mix", "mix: the query mix; subscribers: delivery of new offers to subscribers")
+	mode := flag.String("mode", "mix", "mix: the query mix; dashboard: the dashboard's first view; query: one query (-query); subscribers: delivery of new offers to subscribers")
+	query := flag.String("query", "", "query mode: the query to send, or @file to read it from a file")
 	subscribers := flag.Int("subscribers", 1000, "subscribers mode: event streams open at once")
 	offers := flag.Int("offers", 50, "subscribers mode: offers posted and timed")
 	key := flag.String("key", os.Getenv("SSCGRAPH_LOAD_KEY"), "subscribers mode: an EDITOR or ADMIN key to post offers with (env SSCGRAPH_LOAD_KEY)")
@@ -40,8 +46,26 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	var mix []loadtest.Query
 	switch *mode {
 	case "mix":
+	case "dashboard":
+		mix = loadtest.DashboardMix
+	case "query":
+		text := *query
+		if name, ok := strings.CutPrefix(text, "@"); ok {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "sscgraph-load: -query:", err)
+				os.Exit(2)
+			}
+			text = string(b)
+		}
+		if strings.TrimSpace(text) == "" {
+			fmt.Fprintln(os.Stderr, "sscgraph-load: -mode query needs -query")
+			os.Exit(2)
+		}
+		mix = []loadtest.Query{{Name: "query", Weight: 1, Query: text}}
 	case "subscribers":
 		res, err := loadtest.RunSubscribers(ctx, loadtest.SubscriberOptions{URL: *url, Subscribers: *subscribers, Offers: *offers, Key: *key, AllowRemote: *allowRemote})
 		if err != nil {
@@ -54,10 +78,10 @@ func main() {
 		}
 		return
 	default:
-		fmt.Fprintf(os.Stderr, "sscgraph-load: -mode must be mix or subscribers, got %q\n", *mode)
+		fmt.Fprintf(os.Stderr, "sscgraph-load: -mode must be mix, dashboard, query or subscribers, got %q\n", *mode)
 		os.Exit(2)
 	}
-	res, err := loadtest.Run(ctx, loadtest.Options{URL: *url, Duration: *duration, Concurrency: *concurrency, AllowRemote: *allowRemote})
+	res, err := loadtest.Run(ctx, loadtest.Options{URL: *url, Duration: *duration, Concurrency: *concurrency, Mix: mix, AllowRemote: *allowRemote})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sscgraph-load:", err)
 		os.Exit(2)

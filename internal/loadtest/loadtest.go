@@ -72,6 +72,57 @@ var Mix = []Query{
 }`},
 }
 
+// DashboardMix is what the built-in dashboard's first view asks (package
+// dashboard, page/dashboard.js): its seven requests, on real data, in
+// equal parts. Every reader of a published dashboard sends the same ones,
+// which is what the answer cache is for.
+var DashboardMix = func() []Query {
+	where := func(int) map[string]any { return map[string]any{"where": map[string]any{"demo": false}} }
+	return []Query{
+		{Name: "options", Weight: 1, Query: `query DashboardOptions($lang: Language) {
+  regions(first: 20) { edges { node { code name } } }
+  topics(first: 100, orderBy: {field: NAME}) { edges { node { code name } } }
+  countries(first: 300) { edges { node { code iso3 ldc name(lang: $lang) numericCode latitude longitude } } }
+}`, Vars: func(int) map[string]any { return map[string]any{"lang": "EN"} }},
+		{Name: "map", Weight: 1, Vars: where, Query: `query DashboardMap($where: ActivityWhereInput) {
+  activityStats(where: $where, groupBy: [COUNTRY], first: 300) {
+    total { count participants participantsKnown }
+    buckets { country { code } count participants participantsKnown }
+  }
+}`},
+		{Name: "flows", Weight: 1, Query: `query DashboardFlows($where: ActivityWhereInput) {
+  activityStats(where: $where, groupBy: [PROVIDER_COUNTRY, COUNTRY], orderBy: {field: COUNT, direction: DESC}, first: 20) {
+    buckets { providerCountry { code } country { code } count participants }
+  }
+}`, Vars: func(int) map[string]any {
+			return map[string]any{"where": map[string]any{"demo": false, "kindIn": []string{"SOUTH_SOUTH", "TRIANGULAR"}}}
+		}},
+		{Name: "year_kind", Weight: 1, Vars: where, Query: `query DashboardYearKind($where: ActivityWhereInput) {
+  activityStats(where: $where, groupBy: [YEAR, KIND], first: 400) {
+    buckets { year kind count participants participantsKnown }
+  }
+}`},
+		{Name: "regions", Weight: 1, Vars: where, Query: `query DashboardRegions($where: ActivityWhereInput) {
+  activityStats(where: $where, groupBy: [REGION]) {
+    buckets { region { code name } count }
+  }
+}`},
+		{Name: "topics", Weight: 1, Vars: where, Query: `query DashboardTopics($where: ActivityWhereInput) {
+  activityStats(where: $where, groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}, first: 10) {
+    buckets { topic { code name } count }
+  }
+}`},
+		{Name: "match_funnel", Weight: 1, Query: `query DashboardMatchFunnel($offers: MatchOfferWhereInput, $needs: MatchNeedWhereInput, $matches: MatchWhereInput) {
+  offerStats(where: $offers, groupBy: [STATUS]) { total { count } buckets { status count } }
+  needStats(where: $needs, groupBy: [STATUS]) { total { count } buckets { status count } }
+  matchStats(where: $matches, groupBy: [STATUS]) { total { count } buckets { status count } }
+  matchTiming(where: $matches) { count medianDaysFromNeed medianDaysFromOffer }
+}`, Vars: func(int) map[string]any {
+			return map[string]any{"offers": map[string]any{"demo": false}, "needs": map[string]any{"demo": false}, "matches": map[string]any{"demo": false}}
+		}},
+	}
+}()
+
 // Options configure a run.
 type Options struct {
 	URL         string
