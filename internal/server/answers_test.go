@@ -63,6 +63,10 @@ func getRaw(t *testing.T, a *apitest.API, path string, headers map[string]string
 	}
 	c := cached{status: res.StatusCode, header: res.Header, body: body, resp: apitest.Response{Status: res.StatusCode}}
 	if len(body) > 0 {
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(body, &probe); err == nil {
+			_, c.resp.HasData = probe["data"]
+		}
 		if err := json.Unmarshal(body, &c.resp); err != nil {
 			t.Fatalf("GET %s: %v\n%s", path, err, body)
 		}
@@ -315,4 +319,27 @@ func TestAnswerCacheAcrossProcesses(t *testing.T) {
 // systemCtx is sscgraph's own code writing, as the command line does.
 func systemCtx() context.Context {
 	return viewer.WithSystem(privacy.DecisionContext(context.Background(), privacy.Allow), viewer.System{Name: "test"})
+}
+
+// TestAnswerCacheRefusal: a request refused after the cache found its
+// answer (here, over the rate limit) is answered its refusal, not the
+// cached data.
+func TestAnswerCacheRefusal(t *testing.T) {
+	q := `{ regions(first: 3) { edges { node { code } } } }`
+	cfg := cacheConfig()
+	// The first request's price, found on a server of its own.
+	price, _ := strconv.Atoi(cacheGet(t, apitest.NewWith(t, apitest.SQLiteCopy(t), cfg), q, nil, nil).header.Get("X-RateLimit-Used"))
+	if price <= 0 {
+		t.Fatal("no price")
+	}
+	cfg.Limits.PerHour = price // the first request empties the bucket
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	if first := cacheGet(t, a, q, nil, nil); first.status != http.StatusOK || first.header.Get("X-Cache") != "MISS" {
+		t.Fatalf("first: %d, X-Cache %q", first.status, first.header.Get("X-Cache"))
+	}
+	second := cacheGet(t, a, q, nil, nil)
+	if second.status != http.StatusTooManyRequests || second.resp.HasData || len(second.resp.Errors) == 0 ||
+		second.resp.Errors[0].Extensions["code"] != "RATE_LIMITED" || second.header.Get("X-Cache") != "" {
+		t.Errorf("over the limit: status %d, X-Cache %q, body %s; want 429 RATE_LIMITED without data", second.status, second.header.Get("X-Cache"), second.body)
+	}
 }
