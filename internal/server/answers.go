@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/sync/singleflight"
 
 	"sscgraph/ent"
 	"sscgraph/ent/matchoffer"
@@ -72,6 +75,9 @@ type answers struct {
 	writes chan struct{}
 	// kick wakes the refresher of the next expiry after an invalidation.
 	kick chan struct{}
+
+	// flight shares one computation among concurrent misses of a key.
+	flight singleflight.Group
 
 	mu sync.Mutex
 	// genStart is when the cache's current generation began (its last
@@ -235,18 +241,46 @@ func (a *answers) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	if st.Hit {
 		return &graphql.Response{Data: st.Data}
 	}
+	// Readers of a story or a dashboard ask the same question at once,
+	// right after a write emptied the cache: one of them computes the
+	// answer and the others of the same generation wait for it.
+	v, _, shared := a.flight.Do(st.Key+"/"+strconv.FormatUint(st.Gen, 10), func() (any, error) {
+		return a.fill(ctx, st, next), nil
+	})
+	f := v.(filled)
+	if shared && (f.resp == nil || len(f.resp.Errors) > 0) {
+		// The first request's answer failed (its time ran out, its
+		// client left): this one computes its own.
+		return next(ctx)
+	}
+	if f.entry != nil {
+		st.ETag, st.Stored, st.Expires = f.entry.ETag, f.entry.Stored, f.entry.Expires
+	}
+	if f.resp == nil {
+		return nil
+	}
+	// A copy for each request: the transport adds its own extensions.
+	return &graphql.Response{Data: f.resp.Data, Errors: f.resp.Errors, Extensions: maps.Clone(f.resp.Extensions)}
+}
+
+// filled is a computed answer and, when it was kept, its entry.
+type filled struct {
+	resp  *graphql.Response
+	entry *answercache.Entry
+}
+
+// fill computes the answer of a miss and keeps it when it can be.
+func (a *answers) fill(ctx context.Context, st *reqctx.Answer, next graphql.ResponseHandler) filled {
 	resp := next(ctx)
 	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
-		return resp
+		return filled{resp: resp}
 	}
 	expires, ok := a.expiry(ctx, st.Gen, st.Looked)
 	if !ok {
-		return resp
+		return filled{resp: resp}
 	}
 	data := append([]byte(nil), resp.Data...)
-	e := a.cache.Put(st.Key, st.Gen, data, expires)
-	st.ETag, st.Stored, st.Expires = e.ETag, e.Stored, e.Expires
-	return resp
+	return filled{resp: resp, entry: a.cache.Put(st.Key, st.Gen, data, expires)}
 }
 
 // expiry is when an answer whose reads began at start, in generation

@@ -343,3 +343,48 @@ func TestAnswerCacheRefusal(t *testing.T) {
 		t.Errorf("over the limit: status %d, X-Cache %q, body %s; want 429 RATE_LIMITED without data", second.status, second.header.Get("X-Cache"), second.body)
 	}
 }
+
+// TestAnswerCacheSharesMisses: readers asking the same question at once
+// into an empty cache (right after a write) cost one computation, not
+// one each.
+func TestAnswerCacheSharesMisses(t *testing.T) {
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cacheConfig())
+	q := `query($n: Int) { activityStats(groupBy: [COUNTRY, TOPIC], first: $n) { total { count } buckets { country { code } topic { code } count } } }`
+	// What one computation reads, on another key (another first).
+	before := a.Statements.Load()
+	if r := cacheGet(t, a, q, map[string]any{"n": 999}, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	one := a.Statements.Load() - before
+
+	const readers = 16
+	start := make(chan struct{})
+	answers := make(chan cached, readers)
+	before = a.Statements.Load()
+	for range readers {
+		go func() {
+			<-start
+			answers <- cacheGet(t, a, q, map[string]any{"n": 1000}, nil)
+		}()
+	}
+	close(start)
+	var first string
+	for range readers {
+		r := <-answers
+		if r.status != http.StatusOK || len(r.resp.Errors) > 0 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		if first == "" {
+			first = r.data(t)
+		} else if r.data(t) != first {
+			t.Error("readers got different answers")
+		}
+	}
+	spent := a.Statements.Load() - before
+	// Without sharing, the readers the per-client cap lets in at once
+	// each compute it (8 statements here, two computations).
+	if spent > one {
+		t.Errorf("%d readers at once ran %d statements; one computation runs %d", readers, spent, one)
+	}
+	t.Logf("%d readers at once ran %d statements; one computation runs %d", readers, spent, one)
+}
