@@ -48,7 +48,8 @@ func TestCheckRequest(t *testing.T) {
 }
 
 // TestGroupStatement checks the statement the engine builds, on both
-// dialects: DISTINCT only when a to-many join takes part, the where's
+// dialects: DISTINCT only when a to-many join can repeat a counted row
+// within a group (a join no key of its own tells apart), the where's
 // arguments numbered after the keys' (PostgreSQL), NULL keys last.
 func TestGroupStatement(t *testing.T) {
 	where := func(s *sql.Selector) { s.Where(sql.EQ(s.C("kind"), "SOUTH_SOUTH")) }
