@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,4 +150,55 @@ func sqlGroups(b *testing.B, db *database.DB, query string) int {
 		b.Fatal(err)
 	}
 	return n
+}
+
+// dashboardShapes are the dashboard's five activityStats questions
+// (internal/dashboard/page/dashboard.js), with no filter: the view a
+// visitor opens first.
+var dashboardShapes = []struct{ name, query string }{
+	{"country", `{ activityStats(groupBy: [COUNTRY], first: 300) {
+  total { count participants participantsKnown }
+  buckets { country { code } count participants participantsKnown } } }`},
+	{"provider-country", `{ activityStats(groupBy: [PROVIDER_COUNTRY, COUNTRY], orderBy: {field: COUNT, direction: DESC}, first: 20) {
+  buckets { providerCountry { code } country { code } count participants } } }`},
+	{"year-kind", `{ activityStats(groupBy: [YEAR, KIND], first: 400) {
+  buckets { year kind count participants participantsKnown } } }`},
+	{"region", `{ activityStats(groupBy: [REGION]) { buckets { region { code name } count } } }`},
+	{"topic", `{ activityStats(groupBy: [TOPIC], orderBy: {field: COUNT, direction: DESC}, first: 10) {
+  buckets { topic { code name } count } } }`},
+}
+
+// BenchmarkDashboardStats times each of the dashboard's activityStats
+// questions through the API (HTTP, one client), one sub-benchmark per
+// shape, at scale 1 (100,000 activities). Besides ns/op it reports
+// cpu-ns/op, the CPU time the process (client, server and SQLite, all in
+// it) spent per request: on a machine other work shares, the wall time
+// of a request follows the load, its CPU time much less.
+func BenchmarkDashboardStats(b *testing.B) {
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		srv := benchServerOn(b, dsn)
+		for _, shape := range dashboardShapes {
+			body, err := json.Marshal(map[string]any{"query": shape.query})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(shape.name, func(b *testing.B) {
+				client := srv.Client()
+				start := cpuTime(b)
+				for b.Loop() {
+					postBench(b, client, srv.URL+"/graphql", body)
+				}
+				b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	})
+}
+
+// cpuTime is the user and system CPU time the process has used so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("reading the CPU time: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -86,12 +86,14 @@ type ActivityStats struct {
 
 // Join paths from activities. Beneficiary and provider countries are
 // joined under different aliases, so that grouping by both pairs each
-// activity's beneficiaries with its providers.
+// activity's beneficiaries with its providers. The link tables' primary
+// keys are (activity_id, country_id) and (activity_id, topic_id): an
+// activity names a country or topic once (Step.Unique).
 var (
-	beneficiaryLink = Step{Alias: "bl", Table: "activity_beneficiary_countries", FromColumn: "id", Column: "activity_id", ToMany: true}
+	beneficiaryLink = Step{Alias: "bl", Table: "activity_beneficiary_countries", FromColumn: "id", Column: "activity_id", ToMany: true, Unique: "country_id"}
 	beneficiary     = Step{Alias: "bc", Table: "countries", From: "bl", FromColumn: "country_id", Column: "id"}
-	providerLink    = Step{Alias: "pl", Table: "activity_provider_countries", FromColumn: "id", Column: "activity_id", ToMany: true}
-	activityTopic   = Step{Alias: "tl", Table: "activity_topics", FromColumn: "id", Column: "activity_id", ToMany: true}
+	providerLink    = Step{Alias: "pl", Table: "activity_provider_countries", FromColumn: "id", Column: "activity_id", ToMany: true, Unique: "country_id"}
+	activityTopic   = Step{Alias: "tl", Table: "activity_topics", FromColumn: "id", Column: "activity_id", ToMany: true, Unique: "topic_id"}
 )
 
 // activityStatistic describes activityStats.

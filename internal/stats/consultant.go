@@ -71,9 +71,13 @@ func consultantLanguages(b *sql.DialectBuilder) *sql.Selector {
 	return v
 }
 
+// Join paths from consultants. The expertise link's primary key is
+// (consultant_id, topic_id) (Step.Unique); a languages array may name a
+// language twice, so its elements are not unique and LANGUAGE keeps the
+// DISTINCT.
 var (
 	consultantCountry   = Step{Alias: "nc", Table: "countries", FromColumn: consultant.NationalityColumn, Column: "id"}
-	consultantTopicLink = Step{Alias: "tl", Table: consultant.ExpertiseTable, FromColumn: "id", Column: "consultant_id", ToMany: true}
+	consultantTopicLink = Step{Alias: "tl", Table: consultant.ExpertiseTable, FromColumn: "id", Column: "consultant_id", ToMany: true, Unique: "topic_id"}
 	consultantLanguage  = Step{Alias: "cl", View: consultantLanguages, FromColumn: "id", Column: "consultant_id", ToMany: true}
 )
 

@@ -113,12 +113,14 @@ func offerStatusKey(c func(string) string) sql.Querier {
 	})
 }
 
+// Join paths of the Match platform. The topic links' primary keys are
+// (match_offer_id, topic_id) and (match_need_id, topic_id) (Step.Unique).
 var (
 	offerProvider    = Step{Alias: "po", Table: "organizations", FromColumn: matchoffer.ProviderColumn, Column: "id"}
 	offerCountry     = Step{Alias: "oc", Table: "countries", From: "po", FromColumn: "country_id", Column: "id"}
-	offerTopicLink   = Step{Alias: "tl", Table: matchoffer.TopicsTable, FromColumn: "id", Column: "match_offer_id", ToMany: true}
+	offerTopicLink   = Step{Alias: "tl", Table: matchoffer.TopicsTable, FromColumn: "id", Column: "match_offer_id", ToMany: true, Unique: "topic_id"}
 	needCountry      = Step{Alias: "nc", Table: "countries", FromColumn: matchneed.CountryColumn, Column: "id"}
-	needTopicLink    = Step{Alias: "tl", Table: matchneed.TopicsTable, FromColumn: "id", Column: "match_need_id", ToMany: true}
+	needTopicLink    = Step{Alias: "tl", Table: matchneed.TopicsTable, FromColumn: "id", Column: "match_need_id", ToMany: true, Unique: "topic_id"}
 	matchNeed        = Step{Alias: "mn", Table: matchneed.Table, FromColumn: match.NeedColumn, Column: "id"}
 	matchNeedCountry = Step{Alias: "nc", Table: "countries", From: "mn", FromColumn: matchneed.CountryColumn, Column: "id"}
 	matchOffer       = Step{Alias: "mo", Table: matchoffer.Table, FromColumn: match.OfferColumn, Column: "id"}

@@ -54,12 +54,15 @@ type ProjectStats struct {
 	Buckets []*ProjectBucket
 }
 
+// Join paths from projects. The link tables' primary keys are
+// (project_id, country_id), (project_id, recommendation_id) and
+// (project_id, topic_id) (Step.Unique).
 var (
-	projectCountryLink = Step{Alias: "cl", Table: project.CountriesTable, FromColumn: "id", Column: "project_id", ToMany: true}
+	projectCountryLink = Step{Alias: "cl", Table: project.CountriesTable, FromColumn: "id", Column: "project_id", ToMany: true, Unique: "country_id"}
 	projectCountry     = Step{Alias: "pc", Table: "countries", From: "cl", FromColumn: "country_id", Column: "id"}
-	projectRecLink     = Step{Alias: "rl", Table: project.RecommendationsTable, FromColumn: "id", Column: "project_id", ToMany: true}
+	projectRecLink     = Step{Alias: "rl", Table: project.RecommendationsTable, FromColumn: "id", Column: "project_id", ToMany: true, Unique: "recommendation_id"}
 	projectRec         = Step{Alias: "pr", Table: recommendation.Table, From: "rl", FromColumn: "recommendation_id", Column: "id"}
-	projectTopicLink   = Step{Alias: "tl", Table: project.TopicsTable, FromColumn: "id", Column: "project_id", ToMany: true}
+	projectTopicLink   = Step{Alias: "tl", Table: project.TopicsTable, FromColumn: "id", Column: "project_id", ToMany: true, Unique: "topic_id"}
 )
 
 // projectStatistic describes projectStats.

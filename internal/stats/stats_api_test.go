@@ -652,3 +652,137 @@ func testConsultantLanguagesMatchSQL(t *testing.T, a *apitest.API) {
 		t.Errorf("LANGUAGE buckets %v, SQL %v", got, want)
 	}
 }
+
+// TestActivityStatsLinksMatchSQL checks the groupings that join the
+// activities' link tables, with and without the DISTINCT (see
+// Step.Unique), against statements written here that remove duplicates
+// themselves: per (key, activity) pair, then counted and summed. The
+// data gets activities that would be counted twice in a group if a join
+// were wrongly left without the DISTINCT: one with two beneficiary
+// countries of one region, two topics and two provider countries.
+func TestActivityStatsLinksMatchSQL(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachBackend(t, testActivityStatsLinksMatchSQL)
+}
+
+func testActivityStatsLinksMatchSQL(t *testing.T, a *apitest.API) {
+	// Two countries of one region, and two of another.
+	var regions [][]string
+	for _, e := range a.Query(t, `{ regions(first: 20) { edges { node { countries(first: 2, orderBy: [{field: NAME}]) { edges { node { id } } } } } } }`, nil).
+		List("regions.edges") {
+		var ids []string
+		for _, c := range e.(map[string]any)["node"].(map[string]any)["countries"].(map[string]any)["edges"].([]any) {
+			ids = append(ids, c.(map[string]any)["node"].(map[string]any)["id"].(string))
+		}
+		if len(ids) == 2 {
+			regions = append(regions, ids)
+		}
+	}
+	if len(regions) < 2 {
+		t.Fatalf("%d regions with two countries, want 2", len(regions))
+	}
+	topics := a.Query(t, `{ topics(first: 2, orderBy: {field: NAME}) { edges { node { id } } } }`, nil).IDs("topics")
+	if len(topics) != 2 {
+		t.Fatalf("%d topics, want 2", len(topics))
+	}
+	a1, a2 := regions[0][0], regions[0][1] // one region
+	b1, b2 := regions[1][0], regions[1][1] // another
+	admin := apitest.Caller{A: a, Key: strings.TrimPrefix(apitest.NewKey(t, a, "ADMIN"), "Bearer ")}
+	for _, in := range []map[string]any{
+		// Two beneficiaries of one region, two topics, two providers.
+		{"title": "Twin-country workshop", "participants": 100,
+			"beneficiaryCountryIDs": []string{a1, a2}, "topicIDs": topics, "providerCountryIDs": []string{b1, b2}},
+		// Beneficiaries of two regions, one of them shared with the first.
+		{"title": "Two-region mission", "participants": 7,
+			"beneficiaryCountryIDs": []string{a1, b1}, "topicIDs": topics[:1], "providerCountryIDs": []string{b2}},
+		// Unknown participants: counted, not summed.
+		{"title": "Unnumbered seminar", "beneficiaryCountryIDs": []string{a2, b1, b2}, "topicIDs": topics[1:]},
+	} {
+		in["kind"], in["type"], in["status"] = "SOUTH_SOUTH", "WORKSHOP", "COMPLETED"
+		if r := admin.Do(t, `mutation($in: CreateActivityInput!) { createActivity(input: $in) { id } }`, map[string]any{"in": in}); len(r.Errors) > 0 {
+			t.Fatalf("createActivity %v: %+v", in["title"], r.Errors)
+		}
+	}
+
+	// The joins of the statements below, each table under its own alias.
+	const (
+		beneficiaries = ` LEFT JOIN activity_beneficiary_countries bl ON bl.activity_id = a.id LEFT JOIN countries bc ON bc.id = bl.country_id`
+		providers     = ` LEFT JOIN activity_provider_countries pl ON pl.activity_id = a.id LEFT JOIN countries pc ON pc.id = pl.country_id`
+		regionsJoin   = ` LEFT JOIN regions r ON r.id = bc.region_id`
+		topicsJoin    = ` LEFT JOIN activity_topics tl ON tl.activity_id = a.id LEFT JOIN topics tp ON tp.id = tl.topic_id`
+	)
+	code := func(alias string) string { return "COALESCE(" + alias + ".code, 'null')" }
+	tests := []struct {
+		name    string
+		groupBy string
+		keys    string   // the buckets' key selection
+		fields  []string // key fields of a bucket, in the order of the SQL key
+		sqlKey  string   // the key in SQL: codes joined by '/'
+		joins   string
+	}{
+		{"per beneficiary country", "COUNTRY", "country { code }", []string{"country"}, code("bc"), beneficiaries},
+		{"per topic", "TOPIC", "topic { code }", []string{"topic"}, code("tp"), topicsJoin},
+		{"per provider and beneficiary", "PROVIDER_COUNTRY, COUNTRY", "providerCountry { code } country { code }",
+			[]string{"providerCountry", "country"}, code("pc") + " || '/' || " + code("bc"), providers + beneficiaries},
+		{"per region", "REGION", "region { code }", []string{"region"}, code("r"), beneficiaries + regionsJoin},
+		{"per country and region", "COUNTRY, REGION", "country { code } region { code }",
+			[]string{"country", "region"}, code("bc") + " || '/' || " + code("r"), beneficiaries + regionsJoin},
+		{"per country and topic", "COUNTRY, TOPIC", "country { code } topic { code }",
+			[]string{"country", "topic"}, code("bc") + " || '/' || " + code("tp"), beneficiaries + topicsJoin},
+		{"per region and topic", "REGION, TOPIC", "region { code } topic { code }",
+			[]string{"region", "topic"}, code("r") + " || '/' || " + code("tp"), beneficiaries + regionsJoin + topicsJoin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Each activity once per key, whatever the joins repeat.
+			rows, err := a.DB.SQL.Query(`SELECT k, COUNT(*), CAST(COALESCE(SUM(participants), 0) AS BIGINT)
+				FROM (SELECT DISTINCT ` + tt.sqlKey + ` AS k, a.id, a.participants FROM activities a` + tt.joins + `) t
+				GROUP BY k`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]*measures{}
+			for rows.Next() {
+				var (
+					k    string
+					m    measures
+					sumP int
+				)
+				if err := rows.Scan(&k, &m.count, &sumP); err != nil {
+					t.Fatal(err)
+				}
+				m.participants = sumP
+				want[k] = &m
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			rows.Close()
+			buckets := a.Query(t, fmt.Sprintf(`{ s: activityStats(groupBy: [%s], first: 1000) { buckets { %s count participants } } }`,
+				tt.groupBy, tt.keys), nil).List("s.buckets")
+			if len(buckets) != len(want) || len(buckets) < 2 || len(buckets) == 1000 {
+				t.Fatalf("%d buckets, SQL finds %d", len(buckets), len(want))
+			}
+			for _, raw := range buckets {
+				b := raw.(map[string]any)
+				var parts []string
+				for _, f := range tt.fields {
+					c := "null"
+					if n, ok := b[f].(map[string]any); ok {
+						c = n["code"].(string)
+					}
+					parts = append(parts, c)
+				}
+				k := strings.Join(parts, "/")
+				w := want[k]
+				if w == nil {
+					t.Errorf("bucket %s: SQL has no such group", k)
+					continue
+				}
+				if int(b["count"].(float64)) != w.count || int(b["participants"].(float64)) != w.participants {
+					t.Errorf("bucket %s: count %v, participants %v; SQL: %d, %d", k, b["count"], b["participants"], w.count, w.participants)
+				}
+			}
+		})
+	}
+}

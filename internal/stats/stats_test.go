@@ -1,12 +1,15 @@
 package stats
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
 
+	"sscgraph/ent/migrate"
 	"sscgraph/internal/apierr"
 )
 
@@ -45,7 +48,8 @@ func TestCheckRequest(t *testing.T) {
 }
 
 // TestGroupStatement checks the statement the engine builds, on both
-// dialects: DISTINCT only when a to-many join takes part, the where's
+// dialects: DISTINCT only when a to-many join can repeat a counted row
+// within a group (a join no key of its own tells apart), the where's
 // arguments numbered after the keys' (PostgreSQL), NULL keys last.
 func TestGroupStatement(t *testing.T) {
 	where := func(s *sql.Selector) { s.Where(sql.EQ(s.C("kind"), "SOUTH_SOUTH")) }
@@ -78,6 +82,23 @@ func TestGroupStatement(t *testing.T) {
 			[]string{"CASE WHEN"}},
 		{"a key with an argument on PostgreSQL", dialect.Postgres, []string{"OFFER_STATUS"}, Order{},
 			[]string{`"activities"."expires_at" <= $1 THEN 'EXPIRED'`, `"activities"."kind" = $2`}, nil},
+		// A to-many join keyed by its link's other primary-key column
+		// needs no DISTINCT; one whose key lies beyond the link does.
+		{"a link keyed by its primary key on SQLite", dialect.SQLite, []string{"COUNTRY"}, Order{},
+			[]string{"LEFT JOIN `activity_beneficiary_countries` AS `bl`", "(`bl`.`country_id`) AS `k0`"},
+			[]string{"DISTINCT", "`rid`"}},
+		{"two keyed links on PostgreSQL", dialect.Postgres, []string{"PROVIDER_COUNTRY", "COUNTRY"}, Order{ByCount: true, Desc: true},
+			[]string{`LEFT JOIN "activity_provider_countries" AS "pl"`, `LEFT JOIN "activity_beneficiary_countries" AS "bl"`},
+			[]string{"DISTINCT"}},
+		{"a keyed link and a to-one step beyond it", dialect.SQLite, []string{"COUNTRY", "REGION"}, Order{},
+			[]string{"LEFT JOIN `countries` AS `bc`"}, []string{"DISTINCT"}},
+		{"a keyed link and the counted table's keys", dialect.Postgres, []string{"TOPIC", "YEAR", "KIND"}, Order{},
+			[]string{`LEFT JOIN "activity_topics" AS "tl"`}, []string{"DISTINCT"}},
+		{"a region of the countries beyond the link", dialect.SQLite, []string{"REGION"}, Order{},
+			[]string{"SELECT DISTINCT", "AS `rid`"}, nil},
+		{"LDC beyond the link", dialect.Postgres, []string{"LDC"}, Order{}, []string{"SELECT DISTINCT"}, nil},
+		{"every link keyed, a to-one step beyond one", dialect.SQLite, []string{"COUNTRY", "TOPIC", "REGION"}, Order{}, nil, []string{"DISTINCT"}},
+		{"an unkeyed link with a keyed one", dialect.SQLite, []string{"TOPIC", "REGION"}, Order{}, []string{"SELECT DISTINCT"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,4 +161,78 @@ func TestKey(t *testing.T) {
 	if _, err := null.Int(); err == nil {
 		t.Error("a NULL key read as an integer")
 	}
+}
+
+// steps are the join steps of a statistic's dimensions.
+func steps[B any](st *statistic[B]) []Step {
+	var out []Step
+	for _, k := range st.keys {
+		out = append(out, k.Path...)
+	}
+	return out
+}
+
+// TestUniqueStepsAreKeys checks every step marked Unique against the
+// schema the migrations create: its Column and Unique must be the joined
+// table's primary key or a unique index, or dropping the DISTINCT would
+// count a row twice.
+func TestUniqueStepsAreKeys(t *testing.T) {
+	var all []Step
+	all = append(all, steps(activityStatistic)...)
+	all = append(all, steps(projectStatistic)...)
+	all = append(all, steps(offerStatistic)...)
+	all = append(all, steps(needStatistic)...)
+	all = append(all, steps(matchStatistic)...)
+	all = append(all, steps(consultantStatistic)...)
+	marked := map[string]bool{}
+	for _, st := range all {
+		if st.Unique == "" {
+			continue
+		}
+		marked[st.Table] = true
+		if !st.ToMany || st.View != nil {
+			t.Errorf("step %s (%s): Unique on a step that is not a to-many table join", st.Alias, st.Table)
+			continue
+		}
+		var table *schema.Table
+		for _, tb := range migrate.Tables {
+			if tb.Name == st.Table {
+				table = tb
+			}
+		}
+		if table == nil {
+			t.Errorf("step %s: no table %s in the schema", st.Alias, st.Table)
+			continue
+		}
+		want := []string{st.Column, st.Unique}
+		keys := [][]*schema.Column{table.PrimaryKey}
+		for _, ix := range table.Indexes {
+			if ix.Unique {
+				keys = append(keys, ix.Columns)
+			}
+		}
+		found := false
+		for _, k := range keys {
+			var names []string
+			for _, c := range k {
+				names = append(names, c.Name)
+			}
+			slices.Sort(names)
+			found = found || slices.Equal(names, sorted(want))
+		}
+		if !found {
+			t.Errorf("step %s: (%s) is neither the primary key nor a unique index of %s", st.Alias, strings.Join(want, ", "), st.Table)
+		}
+	}
+	// The activities' three links, the projects' three, the offers' and
+	// needs' topics, the consultants' expertise.
+	if len(marked) != 9 {
+		t.Errorf("link tables marked Unique: %v, want 9", marked)
+	}
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
