@@ -105,7 +105,7 @@ func benchServerOn(b *testing.B, dsn string) *httptest.Server {
 	}
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 0
-	cfg.Limits.MaxCost = 0 // as ../shared/bench runs it
+	cfg.Limits.MaxCost = 0 // as bench/side-by-side.sh runs it
 	h, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
@@ -207,7 +207,7 @@ func BenchmarkNested4LevelPostgres(b *testing.B) {
 	benchParallel(b, benchServerOn(b, dsn), nested4)
 }
 
-// sideBySide are the queries of ../shared/bench, which sets sscgraph beside
+// sideBySide are the queries of bench/ (bench/queries), which sets sscgraph beside
 // PostGraphile on the same data; here they run through the handler alone,
 // so that a regression shows without the peer.
 var sideBySide = []struct{ name, query string }{
