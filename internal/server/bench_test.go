@@ -96,6 +96,15 @@ func benchServer(b *testing.B) *httptest.Server {
 // version).
 func benchServerOn(b *testing.B, dsn string) *httptest.Server {
 	b.Helper()
+	return benchServerWith(b, dsn, func(*server.Config) {})
+}
+
+// benchServerWith is benchServerOn with a change to the configuration.
+// The answer cache is off unless change turns it on: the benchmarks send
+// the same requests over and over and measure computing them, not
+// reading them back (BenchmarkAnswerCache measures that).
+func benchServerWith(b *testing.B, dsn string, change func(*server.Config)) *httptest.Server {
+	b.Helper()
 	db, err := database.Open(context.Background(), dsn, database.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -106,6 +115,8 @@ func benchServerOn(b *testing.B, dsn string) *httptest.Server {
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 0
 	cfg.Limits.MaxCost = 0 // as bench/side-by-side.sh runs it
+	cfg.Answers.MaxBytes = 0
+	change(&cfg)
 	h, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
@@ -311,6 +322,7 @@ func BenchmarkRateLimit(b *testing.B) {
 					b.Fatal(err)
 				}
 				cfg := server.DefaultConfig()
+				cfg.Answers.MaxBytes = 0 // the bucket's cost, not the cache's
 				cfg.Limits.PerHour = mode.perHour
 				cfg.SharedLimits = mode.shared
 				h, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -324,4 +336,35 @@ func BenchmarkRateLimit(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkAnswerCache is the dashboard count q4 (bench/queries) and the
+// dashboard's map statistic answered by a server without the answer cache
+// and by one with it (every request after the first a hit): the ratio of
+// the two is what the cache buys a published dashboard's readers.
+func BenchmarkAnswerCache(b *testing.B) {
+	queries := []struct{ name, query string }{
+		{"q4", `{ activities(where: {kind: SOUTH_SOUTH, hasBeneficiaryCountriesWith: {hasRegionWith: {code: "AFRICA"}}}) { totalCount } }`},
+		{"dashboard_map", `{ activityStats(where: {demo: false}, groupBy: [COUNTRY], first: 300) { total { count participants participantsKnown } buckets { country { code } count participants participantsKnown } } }`},
+	}
+	forEachBenchDB(b, func(b *testing.B, dsn string) {
+		for _, mode := range []struct {
+			name  string
+			bytes int64
+		}{{"off", 0}, {"on", server.DefaultConfig().Answers.MaxBytes}} {
+			srv := benchServerWith(b, dsn, func(c *server.Config) { c.Answers.MaxBytes = mode.bytes })
+			for _, q := range queries {
+				body, err := json.Marshal(map[string]any{"query": q.query})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Run(q.name+"/cache="+mode.name, func(b *testing.B) {
+					client := srv.Client()
+					for b.Loop() {
+						postBench(b, client, srv.URL+"/graphql", body)
+					}
+				})
+			}
+		}
+	})
 }
