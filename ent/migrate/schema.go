@@ -708,6 +708,16 @@ var (
 				Columns: []*schema.Column{MatchOffersColumns[6], MatchOffersColumns[7]},
 			},
 			{
+				Name:    "matchoffer_status_posted_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{MatchOffersColumns[6], MatchOffersColumns[7], MatchOffersColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						MatchOffersColumns[7].Name: true,
+					},
+				},
+			},
+			{
 				Name:    "matchoffer_posted_at",
 				Unique:  false,
 				Columns: []*schema.Column{MatchOffersColumns[7]},

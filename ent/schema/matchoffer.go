@@ -79,6 +79,15 @@ func (MatchOffer) Indexes() []ent.Index {
 		// An organization's offers, newest first (see Activity's indexes).
 		index.Fields("provider_id", "posted_at").Annotations(entsql.DescColumns("posted_at")),
 		index.Fields("status", "posted_at"),
+		// The Match page: offers of a status, newest first, ties by id
+		// (entgql's tie-break is id ascending whatever the direction),
+		// read in order from the index so that a page stops after its
+		// rows. (status, posted_at) gives posted_at DESC only with id
+		// DESC, so the planner sorted instead: on SQLite, given
+		// status: OPEN's expiry test (expires_at IS NULL OR expires_at >
+		// now), it read every open offer through (status, expires_at)
+		// and sorted them all.
+		index.Fields("status", "posted_at", "id").Annotations(entsql.DescColumns("posted_at")),
 		index.Fields("posted_at"),
 		// Offers that lapse: the derived EXPIRED status reads them.
 		index.Fields("status", "expires_at"),
