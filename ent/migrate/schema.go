@@ -125,6 +125,11 @@ var (
 				Columns: []*schema.Column{ActivitiesColumns[5], ActivitiesColumns[8]},
 			},
 			{
+				Name:    "activity_kind_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivitiesColumns[5], ActivitiesColumns[0]},
+			},
+			{
 				Name:    "activity_status",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[7]},
