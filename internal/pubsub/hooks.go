@@ -61,9 +61,10 @@ func Register(client *gen.Client, p Publisher, logger *slog.Logger) {
 
 // OnWrite adds to client a hook that calls f after every write of any
 // type commits (at its transaction's commit, or when it returns outside
-// one), never for a write that fails or rolls back. f runs on the
-// writer's goroutine, after the commit: it must be quick.
-func OnWrite(client *gen.Client, f func()) {
+// one), never for a write that fails or rolls back, with the write's
+// context. f runs on the writer's goroutine, after the commit: it must be
+// quick.
+func OnWrite(client *gen.Client, f func(ctx context.Context)) {
 	client.Use(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			v, err := next.Mutate(ctx, m)
@@ -71,9 +72,9 @@ func OnWrite(client *gen.Client, f func()) {
 				return v, err
 			}
 			if t, ok := m.(interface{ Tx() (*gen.Tx, error) }); ok {
-				afterCommit(ctx, t.Tx, f)
+				afterCommit(ctx, t.Tx, func() { f(ctx) })
 			} else {
-				f()
+				f(ctx)
 			}
 			return v, nil
 		})

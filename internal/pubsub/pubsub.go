@@ -79,6 +79,30 @@ type Event struct {
 	// event, whose own event follows, rather than send the newer state
 	// twice.
 	Status string `json:"status,omitempty"`
+	// Origin names the process that published the event (WithOrigin),
+	// so that a process can tell its own events, which come back to it
+	// through NOTIFY, from other processes'.
+	Origin string `json:"origin,omitempty"`
+}
+
+// WithOrigin returns b stamping origin on every event it publishes that
+// carries none.
+func WithOrigin(b Broker, origin string) Broker { return originBroker{b, origin} }
+
+type originBroker struct {
+	Broker
+	origin string
+}
+
+func (o originBroker) Publish(ctx context.Context, events ...Event) error {
+	stamped := make([]Event, len(events))
+	for i, e := range events {
+		if e.Origin == "" {
+			e.Origin = o.origin
+		}
+		stamped[i] = e
+	}
+	return o.Broker.Publish(ctx, stamped...)
 }
 
 // Publisher sends events of committed writes to every subscriber.

@@ -82,6 +82,9 @@ type Answer struct {
 	// answer's data.
 	Hit  bool
 	Data []byte
+	// Wrote is set when a write of the request committed (the answer
+	// cache has then been emptied and other processes told).
+	Wrote bool
 	// ETag, Stored and Expires describe the answer served (from the
 	// cache or just computed and kept); ETag is "" when there is none.
 	ETag            string

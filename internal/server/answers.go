@@ -2,6 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"strconv"
@@ -9,16 +14,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/sync/singleflight"
 
-	"sscgraph/ent"
 	"sscgraph/ent/matchoffer"
-	"sscgraph/ent/privacy"
 	"sscgraph/internal/answercache"
+	"sscgraph/internal/database"
 	"sscgraph/internal/personal"
 	"sscgraph/internal/pubsub"
 	"sscgraph/internal/reqctx"
@@ -59,8 +64,9 @@ var uncachedFields = map[string]bool{
 // uncachedFields.
 type answers struct {
 	cache  *answercache.Cache
-	client *ent.Client
+	db     *database.DB
 	events pubsub.Broker
+	origin string
 	logger *slog.Logger
 
 	// live is false while this process may miss other processes' writes
@@ -76,8 +82,10 @@ type answers struct {
 	// kick wakes the refresher of the next expiry after an invalidation.
 	kick chan struct{}
 
-	// flight shares one computation among concurrent misses of a key.
-	flight singleflight.Group
+	// flight shares one computation among concurrent misses of a key;
+	// computed counts the computations.
+	flight   singleflight.Group
+	computed atomic.Uint64
 
 	mu sync.Mutex
 	// genStart is when the cache's current generation began (its last
@@ -104,11 +112,15 @@ var (
 	_ graphql.ResponseInterceptor     = (*answers)(nil)
 )
 
-func newAnswers(ctx context.Context, cfg AnswerCacheConfig, client *ent.Client, events pubsub.Broker, logger *slog.Logger) *answers {
+// newAnswers returns the cache's extension over db. origin is what this
+// process stamps on its events (pubsub.WithOrigin): its own come back
+// through NOTIFY and are not taken for another process's writes.
+func newAnswers(ctx context.Context, cfg AnswerCacheConfig, db *database.DB, events pubsub.Broker, origin string, logger *slog.Logger) *answers {
 	a := &answers{
 		cache:  answercache.New(cfg.MaxBytes, cfg.MaxAge, nil),
-		client: client,
+		db:     db,
 		events: events,
+		origin: origin,
 		logger: logger,
 		writes: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
@@ -118,7 +130,7 @@ func newAnswers(ctx context.Context, cfg AnswerCacheConfig, client *ent.Client, 
 	}
 	// Every committed write of this process empties the cache at once
 	// and is told to the other processes.
-	pubsub.OnWrite(client, a.written)
+	pubsub.OnWrite(db.Client, a.wroteIn)
 	following, expiring := make(chan struct{}), make(chan struct{})
 	go a.follow(ctx, following)
 	go a.refreshExpiry(ctx, expiring)
@@ -146,6 +158,16 @@ func (*answers) ExtensionName() string                   { return "AnswerCache" 
 func (*answers) Validate(graphql.ExecutableSchema) error { return nil }
 func (a *answers) Stats() answercache.Stats              { return a.cache.Stats() }
 func (a *answers) written()                              { a.invalidate(); a.signal() }
+
+// wroteIn is written for a write that committed in ctx: the request
+// that made it is marked, so that its mutation does not empty the cache
+// and tell the other processes a second time.
+func (a *answers) wroteIn(ctx context.Context) {
+	if st := reqctx.AnswerFrom(ctx); st != nil {
+		st.Wrote = true
+	}
+	a.written()
+}
 
 // invalidate empties the cache and has the next expiry found again.
 func (a *answers) invalidate() {
@@ -231,7 +253,12 @@ func (a *answers) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	rc := graphql.GetOperationContext(ctx)
 	if rc.Operation != nil && rc.Operation.Operation == ast.Mutation {
 		resp := next(ctx)
-		a.written()
+		// A mutation that wrote through sscgraph's model has emptied the
+		// cache at its commit (wroteIn); one that wrote otherwise (SQL of
+		// its own) or may have, does it now.
+		if st := reqctx.AnswerFrom(ctx); st == nil || !st.Wrote {
+			a.written()
+		}
 		return resp
 	}
 	st := reqctx.AnswerFrom(ctx)
@@ -271,6 +298,7 @@ type filled struct {
 
 // fill computes the answer of a miss and keeps it when it can be.
 func (a *answers) fill(ctx context.Context, st *reqctx.Answer, next graphql.ResponseHandler) filled {
+	a.computed.Add(1)
 	resp := next(ctx)
 	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
 		return filled{resp: resp}
@@ -371,29 +399,30 @@ func (a *answers) refreshExpiry(ctx context.Context, ready chan struct{}) {
 }
 
 // nextExpiry is the earliest expiresAt after from of an offer stored as
-// OPEN, the zero time when there is none.
+// OPEN, the zero time when there is none. It reads through the pool
+// directly, not through the retries of API reads: a read the cache makes
+// for itself must not open the breaker that turns requests away (it is
+// tried again a second later), nor count among a request's statements.
 func (a *answers) nextExpiry(ctx context.Context, from time.Time) (time.Time, error) {
-	// Read as sscgraph itself, not as a caller: which offers exist is
-	// not what is asked, only when the first of them expires.
-	qctx, cancel := context.WithTimeout(privacy.DecisionContext(ctx, privacy.Allow), expiryQueryTimeout)
+	ctx, cancel := context.WithTimeout(ctx, expiryQueryTimeout)
 	defer cancel()
-	first, err := a.client.MatchOffer.Query().
-		Where(matchoffer.StatusEQ(matchoffer.StatusOPEN), matchoffer.ExpiresAtGT(from)).
-		Order(ent.Asc(matchoffer.FieldExpiresAt)).
-		Select(matchoffer.FieldExpiresAt).
-		Limit(1).
-		All(qctx)
-	if err != nil {
-		return time.Time{}, err
+	q := "SELECT expires_at FROM match_offers WHERE status = ? AND expires_at > ? ORDER BY expires_at LIMIT 1"
+	if a.db.Dialect == dialect.Postgres {
+		q = "SELECT expires_at FROM match_offers WHERE status = $1 AND expires_at > $2 ORDER BY expires_at LIMIT 1"
 	}
-	if len(first) == 0 || first[0].ExpiresAt == nil {
+	var at time.Time
+	err := a.db.SQL.QueryRowContext(ctx, q, string(matchoffer.StatusOPEN), from).Scan(&at)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("reading the next offer to expire: %w", err)
 	}
-	return *first[0].ExpiresAt, nil
+	return at, nil
 }
 
-// follow empties the cache on every write another process announces (and
-// on this one's own, which come back too), and keeps the cache off while
+// follow empties the cache on every write another process announces
+// (and when events may have been missed), and keeps the cache off while
 // it cannot hear them: the subscription ended (the broker closed, or the
 // reader fell behind) and is being made again.
 func (a *answers) follow(ctx context.Context, ready chan struct{}) {
@@ -421,7 +450,12 @@ func (a *answers) follow(ctx context.Context, ready chan struct{}) {
 			ready = nil
 		}
 		for e := range sub.Events() {
-			if e.Kind != pubsub.KeyEnded {
+			switch {
+			case e.Kind == pubsub.KeyEnded:
+			case e.Origin == a.origin && e.Kind != pubsub.Resync:
+				// This process's own write, come back through NOTIFY:
+				// its commit emptied the cache already.
+			default:
 				a.invalidate()
 			}
 		}
@@ -477,7 +511,17 @@ func registerAnswerMetrics(reg *prometheus.Registry, a *answers) {
 		counter("sscgraph_answer_cache_misses_total", "Public queries the answer cache did not hold (computed, then kept).", func(s answercache.Stats) uint64 { return s.Misses }),
 		counter("sscgraph_answer_cache_evictions_total", "Answers dropped to stay within --cache-bytes.", func(s answercache.Stats) uint64 { return s.Evictions }),
 		counter("sscgraph_answer_cache_invalidations_total", "Times a write (of this process or another) emptied the answer cache.", func(s answercache.Stats) uint64 { return s.Invalidations }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "sscgraph_answer_cache_computed_total", Help: "Answers computed for the cache's misses: concurrent misses of one question share one."}, func() float64 { return float64(a.computed.Load()) }),
 		gauge("sscgraph_answer_cache_bytes", "Bytes of answers the answer cache holds.", func(s answercache.Stats) int64 { return s.Bytes }),
 		gauge("sscgraph_answer_cache_entries", "Answers the answer cache holds.", func(s answercache.Stats) int64 { return int64(s.Entries) }),
 	)
+}
+
+// newOrigin is a random name for this process's events.
+func newOrigin() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("naming this process's events: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }

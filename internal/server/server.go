@@ -269,6 +269,13 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Events carry this process's name, so that it can tell its own from
+	// other processes' when they come back through NOTIFY.
+	origin, err := newOrigin()
+	if err != nil {
+		return nil, err
+	}
+	events = pubsub.WithOrigin(events, origin)
 	// Writes publish their events once they commit (see pubsub.Register).
 	pubsub.Register(client, events, logger)
 	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
@@ -315,7 +322,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	ansCtx, stopAnswers := context.WithCancel(context.Background())
 	var ans *answers
 	if cfg.Answers.MaxBytes > 0 {
-		ans = newAnswers(ansCtx, cfg.Answers, client, events, logger)
+		ans = newAnswers(ansCtx, cfg.Answers, db, events, origin, logger)
 		gql.Use(ans)
 	}
 	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
