@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -198,6 +200,33 @@ func TestAnswerCache(t *testing.T) {
 			t.Errorf("after a write through ent: X-Cache %q, %s", got.header.Get("X-Cache"), got.data(t))
 		}
 	})
+}
+
+// TestAnswerCachePersistedQueries: a persisted query sent over GET by
+// its hash alone, as a CDN-fronted dashboard sends it, is answered from
+// the cache with a validator, and revalidates with 304.
+func TestAnswerCachePersistedQueries(t *testing.T) {
+	a := apitest.NewWith(t, apitest.SQLiteCopy(t), cacheConfig())
+	q := `{ topics(first: 3, orderBy: {field: CODE}) { edges { node { code } } } }`
+	sum := sha256.Sum256([]byte(q))
+	ext, _ := json.Marshal(map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}})
+	// Registered once with its text (Apollo's automatic persisted
+	// queries), then asked for by its hash alone.
+	register := getRaw(t, a, "/graphql?"+url.Values{"query": {q}, "extensions": {string(ext)}}.Encode(), nil)
+	if register.status != http.StatusOK || len(register.resp.Errors) > 0 {
+		t.Fatalf("registering: %d %s", register.status, register.body)
+	}
+	byHash := "/graphql?" + url.Values{"extensions": {string(ext)}}.Encode()
+	hit := getRaw(t, a, byHash, nil)
+	if hit.header.Get("X-Cache") != "HIT" || hit.data(t) != register.data(t) || hit.header.Get("ETag") != register.header.Get("ETag") {
+		t.Fatalf("by hash: X-Cache %q, ETag %q (registered %q), %s", hit.header.Get("X-Cache"), hit.header.Get("ETag"), register.header.Get("ETag"), hit.body)
+	}
+	if !strings.HasPrefix(hit.header.Get("Cache-Control"), "public, max-age=") {
+		t.Errorf("by hash: Cache-Control %q", hit.header.Get("Cache-Control"))
+	}
+	if nm := getRaw(t, a, byHash, map[string]string{"If-None-Match": hit.header.Get("ETag")}); nm.status != http.StatusNotModified {
+		t.Errorf("by hash with If-None-Match: status %d, want 304", nm.status)
+	}
 }
 
 // TestAnswerCacheLeavesOut: keyed requests, personal and per-client
