@@ -157,6 +157,15 @@ func (db *DB) Replicas() []ReplicaStatus {
 	return out
 }
 
+// ReplicaMaxLag is how far behind the primary a replica may fall before
+// it leaves the rotation; 0 without replicas.
+func (db *DB) ReplicaMaxLag() time.Duration {
+	if db.router == nil {
+		return 0
+	}
+	return db.router.maxLag
+}
+
 // openReplicaPool opens the pool of one replica, with the primary's
 // connector code and pool settings; it connects lazily.
 func openReplicaPool(dsn string, maxConns int) (*sql.DB, error) {
