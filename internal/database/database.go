@@ -78,6 +78,9 @@ type DB struct {
 	retry func(ctx context.Context, fn func(ctx context.Context) error) error
 	// router sends reads to the replicas; nil without any.
 	router *router
+	// primary is an ent client whose reads all go to the primary (Client
+	// itself without replicas).
+	primary *ent.Client
 }
 
 // Close closes the client and the connection pools (the replicas' too).
@@ -170,18 +173,35 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 	}
 	// The router above the primary's retries: a read that fails on a
 	// replica runs again on the primary, with the primary's retries.
+	hooked := func(drv dialect.Driver) dialect.Driver {
+		// The hook above the retries and the router: a statement
+		// retried counts once.
+		if opts.OnStatement != nil {
+			return &hookedDriver{Driver: drv, hook: opts.OnStatement}
+		}
+		return drv
+	}
 	var rt *router
+	var primary *ent.Client
 	if len(reps) > 0 {
+		primary = newClient(ent.Driver(hooked(drv)))
 		rt = newRouter(drv, db, reps, opts)
 		drv = rt
 	}
-	// The hook above the retries and the router: a statement retried
-	// counts once.
-	if opts.OnStatement != nil {
-		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
+	client := newClient(ent.Driver(hooked(drv)))
+	if primary == nil {
+		primary = client
 	}
-	return &DB{Client: newClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt}
+	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary}
 }
+
+// PrimaryClient returns an ent client whose reads all go to the primary,
+// for readers that must see every committed write at once whoever made
+// it (API keys: one just created works at once, one revoked stops). It is
+// for reads: the hooks that others add to Client (events, the answer
+// cache) are not on it. Without replicas it is Client. DB.Close closes
+// it.
+func (db *DB) PrimaryClient() *ent.Client { return db.primary }
 
 // sqliteConnector opens connections of go-sqlite3's driver with the
 // per-connection settings that the DSN cannot carry (newSQLiteDriver); each

@@ -272,7 +272,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Writes publish their events once they commit (see pubsub.Register).
 	pubsub.Register(client, events, logger)
 	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
-	keys := auth.NewKeys(client)
+	// Keys are read on the primary: one just created works at once.
+	keys := auth.NewKeys(db.PrimaryClient())
 
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
