@@ -3,6 +3,7 @@ package database_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"sscgraph/ent/region"
 	"sscgraph/internal/database"
 	"sscgraph/internal/pgreplica"
+	"sscgraph/internal/pgtest"
 	"sscgraph/internal/viewer"
 )
 
@@ -41,6 +43,42 @@ func TestReplicaRefusedOnSQLite(t *testing.T) {
 	_, err := database.Open(context.Background(), t.TempDir()+"/x.db", database.Options{Replicas: []string{"postgres://h/db"}})
 	if err == nil {
 		t.Fatal("opened a SQLite file with replicas")
+	}
+}
+
+// TestReplicaOutAtStart: a replica that does not answer, or that is not
+// a standby, does not keep the database from opening; it stays out of
+// rotation and every read goes to the primary.
+func TestReplicaOutAtStart(t *testing.T) {
+	scoped := pgtest.Schema(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	for _, tt := range []struct{ name, replica string }{
+		{"refused", fmt.Sprintf("postgres://postgres@127.0.0.1:%d/sscgraph?sslmode=disable", closedPort)},
+		// The primary itself: pg_last_wal_replay_lsn() is null there.
+		{"not a standby", scoped},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := database.Open(context.Background(), scoped, database.Options{Replicas: []string{tt.replica}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			read := viewer.WithSystem(context.Background(), viewer.System{Name: "TEST"})
+			for range 3 {
+				if _, err := db.Client.Region.Query().Count(read); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(300 * time.Millisecond)
+			}
+			if s := db.Replicas()[0]; s.Healthy || s.Reads != 0 {
+				t.Errorf("%+v, want out of rotation with no reads", s)
+			}
+		})
 	}
 }
 

@@ -200,6 +200,8 @@ type replica struct {
 	// mu orders the changes of healthy, so that leaving and rejoining
 	// are logged once each.
 	mu sync.Mutex
+	// why it is out of rotation (mu's).
+	why string
 	// pending are the primary's positions seen by earlier probes that
 	// the replica had not replayed yet, oldest first (probe's only).
 	pending []lagSample
@@ -244,6 +246,16 @@ func newRouter(primaryDrv dialect.Driver, primary *sql.DB, reps []*replica, opts
 		}()
 	}
 	first.Wait()
+	for _, rep := range reps {
+		// Replicas start out of rotation: one the first probe did not
+		// put in is said so once, here.
+		if !rep.healthy.Load() {
+			rep.mu.Lock()
+			why := rep.why
+			rep.mu.Unlock()
+			r.logger.Warn("read replica not in rotation at start; its reads go to the primary until it answers", "replica", rep.name, "reason", why)
+		}
+	}
 	for _, rep := range reps {
 		r.wg.Add(1)
 		go r.watch(ctx, rep)
@@ -339,6 +351,9 @@ func (r *router) pick(ctx context.Context) *replica {
 func primaryMayAnswer(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		if pgErr.Code == "57014" { // query_canceled: a statement timeout
+			return false
+		}
 		switch pgErr.Code[:2] {
 		case "22", "23", "42":
 			return false
@@ -357,9 +372,12 @@ func replicaDown(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code[:2] {
-		case "08", "53", "57", "58":
+		case "08", "53", "58":
 			return true
 		}
+		// The replica's database is gone (dropped, or being replaced);
+		// the shutdowns of class 57 are connection faults above.
+		return pgErr.Code == "57P04"
 	}
 	return false
 }
@@ -451,6 +469,7 @@ func (r *router) probe(ctx context.Context, rep *replica) {
 func (r *router) setHealthy(rep *replica, healthy bool, why string) {
 	rep.mu.Lock()
 	defer rep.mu.Unlock()
+	rep.why = why
 	if rep.healthy.Load() == healthy {
 		return
 	}
