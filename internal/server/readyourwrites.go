@@ -27,7 +27,8 @@ import (
 //
 // Subscriptions read on the primary: their reads follow events that
 // NOTIFY delivers as soon as the write commits, which a replica may not
-// have replayed yet.
+// have replayed yet. So do mutations, all of whose reads must see the
+// latest commits.
 
 const (
 	// rywMinTTL is the least time a client's last write is remembered.
@@ -92,14 +93,16 @@ func (*readYourWrites) ExtensionName() string { return "ReadYourWrites" }
 func (*readYourWrites) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation routes the operation's reads: a subscription's to
-// the primary, a client's after its recent write to a replica that has
-// replayed it (or the primary).
+// the primary, and a mutation's (those in its transaction are anyway;
+// those beside it, such as the outcome of an Idempotency-Key that another
+// request has just committed, must see that commit too); a client's after
+// its recent write to a replica that has replayed it (or the primary).
 func (r *readYourWrites) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if !r.on {
 		return next(ctx)
 	}
 	op := graphql.GetOperationContext(ctx).Operation
-	if op != nil && op.Operation == ast.Subscription {
+	if op != nil && (op.Operation == ast.Subscription || op.Operation == ast.Mutation) {
 		return next(database.OnPrimary(ctx))
 	}
 	if info := reqctx.From(ctx); info != nil && info.Client != "" {
