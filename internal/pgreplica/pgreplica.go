@@ -3,9 +3,9 @@
 // (pg_createcluster) on free ports, the standby made with
 // pg_basebackup -R, both dropped when the test ends. The shared cluster
 // is never touched. Tests that need one skip, saying why, where the tools
-// are missing or may not be run (not root nor postgres); with CI=true
-// they fail instead. The commands are those of docs/operations.md, "Read
-// replicas". It is imported by tests only.
+// are missing or may not be run (not root nor postgres). The commands are those of docs/operations.md, "Read
+// replicas". With CI=true or SSCGRAPH_REPLICA_TEST=1 they fail instead
+// of skipping. It is imported by tests only.
 package pgreplica
 
 import (
@@ -48,6 +48,16 @@ type Pair struct {
 
 var seq atomic.Int64
 
+// RequiredEnv, set to 1, makes a test that cannot have its standby fail
+// instead of skipping, as CI=true does.
+const RequiredEnv = "SSCGRAPH_REPLICA_TEST"
+
+// Required reports whether a test must fail rather than skip when it
+// cannot have its standby: in CI.
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv(RequiredEnv) == "1"
+}
+
 // Available returns why clusters cannot be made here, or "" when they can.
 func Available() string {
 	for _, tool := range []string{"pg_createcluster", "pg_ctlcluster", "pg_dropcluster", "pg_basebackup"} {
@@ -76,10 +86,10 @@ func Available() string {
 func Start(t testing.TB) *Pair {
 	t.Helper()
 	if why := Available(); why != "" {
-		if os.Getenv("CI") == "true" {
+		if Required() {
 			t.Fatalf("a streaming standby is needed and cannot be made: %s", why)
 		}
-		t.Skipf("SKIP: no streaming standby for this test: %s (CI=true makes this a failure)", why)
+		t.Skipf("SKIP: no streaming standby for this test: %s (CI=true or %s=1 makes this a failure)", why, RequiredEnv)
 	}
 	p := &Pair{}
 	if os.Geteuid() == 0 {
