@@ -3,9 +3,9 @@
 // (pg_createcluster) on free ports, the standby made with
 // pg_basebackup -R, both dropped when the test ends. The shared cluster
 // is never touched. Tests that need one skip, saying why, where the tools
-// are missing or may not be run (not root nor postgres). The commands are those of docs/operations.md, "Read
-// replicas". With CI=true or SSCGRAPH_REPLICA_TEST=1 they fail instead
-// of skipping. It is imported by tests only.
+// are missing or may not be run (not root nor postgres); with CI=true or
+// SSCGRAPH_REPLICA_TEST=1 they fail instead. The commands are those of
+// docs/operations.md, "Read replicas". It is imported by tests only.
 package pgreplica
 
 import (
