@@ -91,6 +91,7 @@ func Start(t testing.TB) *Pair {
 		}
 		t.Skipf("SKIP: no streaming standby for this test: %s (CI=true or %s=1 makes this a failure)", why, RequiredEnv)
 	}
+	dropStale(t)
 	p := &Pair{}
 	if os.Geteuid() == 0 {
 		p.asPostgres = []string{"runuser", "-u", "postgres", "--"}
@@ -261,4 +262,30 @@ func freePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// dropStale drops the clusters of test processes that ended without
+// dropping theirs (killed at a timeout): named sscg_p_<pid>_<n> or
+// sscg_s_<pid>_<n> after a process that no longer runs.
+func dropStale(t testing.TB) {
+	out, err := exec.Command("pg_lsclusters", "-h").Output()
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != Version {
+			continue
+		}
+		parts := strings.Split(f[1], "_")
+		if len(parts) != 4 || parts[0] != "sscg" || (parts[1] != "p" && parts[1] != "s") {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + parts[2]); err == nil {
+			continue
+		}
+		if out, err := exec.Command("pg_dropcluster", "--stop", Version, f[1]).CombinedOutput(); err != nil {
+			t.Logf("dropping the stale cluster %s: %v: %s", f[1], err, out)
+		}
+	}
 }
