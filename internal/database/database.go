@@ -171,11 +171,9 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 	if !r.once {
 		drv = &retryingDriver{Driver: drv, retry: r}
 	}
-	// The router above the primary's retries: a read that fails on a
-	// replica runs again on the primary, with the primary's retries.
+	// The hook above the retries and the router: a statement retried,
+	// or run again on the primary, counts once.
 	hooked := func(drv dialect.Driver) dialect.Driver {
-		// The hook above the retries and the router: a statement
-		// retried counts once.
 		if opts.OnStatement != nil {
 			return &hookedDriver{Driver: drv, hook: opts.OnStatement}
 		}
@@ -185,6 +183,8 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 	var primary *ent.Client
 	if len(reps) > 0 {
 		primary = newClient(ent.Driver(hooked(drv)))
+		// The router above the primary's retries: a read that fails on
+		// a replica runs again on the primary, with its retries.
 		rt = newRouter(drv, db, reps, opts)
 		drv = rt
 	}
