@@ -261,3 +261,45 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// BenchmarkReplicaRead: one ent read through the router, on the standby
+// and, with OnPrimary, on the primary (both clusters on this machine: the
+// figure is the router's cost, not the scaling replicas give). Each runs
+// twice, alternating, since the first runs warm both servers.
+func BenchmarkReplicaRead(b *testing.B) {
+	pair := pgreplica.Start(b)
+	ctx := context.Background()
+	primary, err := database.Open(ctx, pair.Primary.DSN, database.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := primary.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 50 {
+		if _, err := primary.SQL.ExecContext(ctx, `INSERT INTO regions (code, name) VALUES ($1, $1)`, fmt.Sprintf("R%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	primary.Close()
+	pair.WaitReplayed(b)
+	db, err := database.Open(ctx, pair.Primary.DSN, database.Options{Replicas: []string{pair.Standby.DSN}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	read := viewer.WithSystem(ctx, viewer.System{Name: "TEST"})
+	for _, bb := range []struct {
+		name string
+		ctx  context.Context
+	}{{"primary", database.OnPrimary(read)}, {"replica", read}, {"primary_again", database.OnPrimary(read)}, {"replica_again", read}} {
+		b.Run(bb.name, func(b *testing.B) {
+			for b.Loop() {
+				regions, err := db.Client.Region.Query().All(bb.ctx)
+				if err != nil || len(regions) != 50 {
+					b.Fatalf("%d regions, %v", len(regions), err)
+				}
+			}
+		})
+	}
+}
