@@ -200,8 +200,9 @@ type replica struct {
 	// mu orders the changes of healthy, so that leaving and rejoining
 	// are logged once each.
 	mu sync.Mutex
-	// why it is out of rotation (mu's).
-	why string
+	// why it is out of rotation, and whether it has been in (mu's).
+	why    string
+	joined bool
 	// pending are the primary's positions seen by earlier probes that
 	// the replica had not replayed yet, oldest first (probe's only).
 	pending []lagSample
@@ -475,7 +476,12 @@ func (r *router) setHealthy(rep *replica, healthy bool, why string) {
 	}
 	rep.healthy.Store(healthy)
 	if healthy {
-		r.logger.Info("read replica back in rotation", "replica", rep.name, "lag", time.Duration(rep.lag.Load()).String())
+		msg := "read replica back in rotation"
+		if !rep.joined {
+			msg = "read replica in rotation"
+			rep.joined = true
+		}
+		r.logger.Info(msg, "replica", rep.name, "lag", time.Duration(rep.lag.Load()).String())
 		return
 	}
 	r.logger.Warn("read replica out of rotation; its reads go to the primary", "replica", rep.name, "reason", why)
