@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"sscgraph/internal/database"
@@ -58,6 +59,9 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	if err := database.CheckDSN(c.dsn); err != nil {
 		return usageError{err.Error()}
 	}
+	if err := checkReplicas(c.dsn, c.db); err != nil {
+		return err
+	}
 	if err := checkIDSecret(c.dsn, c.idSecret, c.insecureSecret, logger); err != nil {
 		return err
 	}
@@ -107,6 +111,9 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	// What the address resolved to, defaults and PG* variables included:
 	// the database written to is never a guess.
 	logger.Info("database opened", database.Describe(c.dsn)...)
+	for _, r := range db.Replicas() {
+		logger.Info("read replica", "replica", r.Name, "in_rotation", r.Healthy)
+	}
 
 	c.server.Introspection = c.introspection
 	status.set("building the API")
@@ -193,4 +200,62 @@ func mountSide(sides []sideListener, addr, what, pattern string, h http.Handler)
 	mux := http.NewServeMux()
 	mux.Handle(pattern, h)
 	return append(sides, sideListener{addr: addr, what: what, mux: mux})
+}
+
+// replicaFlag is --db-replica: each use adds an address; the first
+// replaces those of SSCGRAPH_DB_REPLICAS.
+type replicaFlag struct {
+	list *[]string
+	set  bool
+}
+
+func (f *replicaFlag) String() string {
+	if f == nil || f.list == nil {
+		return ""
+	}
+	return strings.Join(*f.list, ",")
+}
+
+func (f *replicaFlag) Set(v string) error {
+	if !f.set {
+		*f.list = nil
+		f.set = true
+	}
+	*f.list = append(*f.list, v)
+	return nil
+}
+
+// envList reads a comma-separated environment variable; empty entries
+// are dropped.
+func envList(getenv Getenv, key string) []string {
+	var out []string
+	for _, v := range strings.Split(getenv(key), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checkReplicas refuses read replicas that cannot serve: a SQLite --db
+// has none, and each must be a PostgreSQL address naming its database.
+func checkReplicas(dsn string, opts database.Options) error {
+	if len(opts.Replicas) == 0 {
+		return nil
+	}
+	if !database.IsPostgres(dsn) {
+		return usageError{"--db-replica needs a PostgreSQL --db: a SQLite file has no streaming standbys"}
+	}
+	if opts.ReplicaMaxLag <= 0 {
+		return usageError{fmt.Sprintf("--replica-max-lag is %s: give a positive duration", opts.ReplicaMaxLag)}
+	}
+	for _, r := range opts.Replicas {
+		if !database.IsPostgres(r) {
+			return usageError{fmt.Sprintf("--db-replica %s is not a PostgreSQL address", database.Redact(r))}
+		}
+		if err := database.CheckDSN(r); err != nil {
+			return usageError{"--db-replica: " + err.Error()}
+		}
+	}
+	return nil
 }

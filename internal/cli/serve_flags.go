@@ -82,6 +82,9 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.BoolVar(&c.metricsRemote, "metrics-remote", envBool(getenv, "SSCGRAPH_METRICS_REMOTE", false), "let --metrics-addr listen beyond the loopback interface (env SSCGRAPH_METRICS_REMOTE)")
 	fs.DurationVar(&c.dbWait, "db-wait", envDuration(getenv, "SSCGRAPH_DB_WAIT", defaultDBWait), "how long to wait for the database at start, trying again with backoff while it refuses or drops connections; meanwhile /healthz answers, /readyz says why it is not ready and the API answers 503; 0 tries once (env SSCGRAPH_DB_WAIT)")
 	intFlag(fs, getenv, &c.db.MaxConns, "db-max-conns", "SSCGRAPH_DB_MAX_CONNS", fmt.Sprintf("size of the database connection pool; 0 takes the default, %d on PostgreSQL and %d (twice the CPUs) on SQLite", database.DefaultMaxConns("postgres"), database.DefaultMaxConns("sqlite3")))
+	c.db.Replicas = envList(getenv, "SSCGRAPH_DB_REPLICAS")
+	fs.Var(&replicaFlag{list: &c.db.Replicas}, "db-replica", "PostgreSQL address of a streaming standby of --db to serve reads from; repeat for several; mutations, transactions, subscriptions' LISTEN, rate buckets and persisted queries stay on --db (env SSCGRAPH_DB_REPLICAS, comma-separated)")
+	fs.DurationVar(&c.db.ReplicaMaxLag, "replica-max-lag", envDuration(getenv, "SSCGRAPH_REPLICA_MAX_LAG", database.DefaultReplicaMaxLag), "how far behind the primary a --db-replica may fall before its reads go to the primary until it catches up (env SSCGRAPH_REPLICA_MAX_LAG)")
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
 	if err := parse(fs, args); err != nil {
 		return nil, err

@@ -44,6 +44,13 @@ type Options struct {
 	// SQLitePragmas run on every new SQLite connection after sscgraph's
 	// own: tests set "PRAGMA max_page_count = N" to fill the disk.
 	SQLitePragmas []string
+	// Replicas are the addresses of PostgreSQL streaming standbys of the
+	// primary: the ent client's reads outside transactions go to one of
+	// them while it is healthy (see replicas.go). PostgreSQL only.
+	Replicas []string
+	// ReplicaMaxLag is how far behind the primary a replica may fall
+	// before it is taken out of rotation; 0 takes DefaultReplicaMaxLag.
+	ReplicaMaxLag time.Duration
 }
 
 // DefaultMaxConns is the pool size of a dialect when Options.MaxConns is
@@ -69,9 +76,14 @@ type DB struct {
 	Health *dbhealth.Breaker
 
 	retry func(ctx context.Context, fn func(ctx context.Context) error) error
+	// router sends reads to the replicas; nil without any.
+	router *router
+	// primary is an ent client whose reads all go to the primary (Client
+	// itself without replicas).
+	primary *ent.Client
 }
 
-// Close closes the client and the connection pool.
+// Close closes the client and the connection pools (the replicas' too).
 func (db *DB) Close() error {
 	db.Health.Stop()
 	return db.Client.Close()
@@ -90,6 +102,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		return openPostgres(ctx, dsn, opts)
+	}
+	if len(opts.Replicas) > 0 {
+		return nil, fmt.Errorf("open sqlite %s: read replicas need a PostgreSQL primary", dsn)
 	}
 	db := sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn), driver: newSQLiteDriver(opts.SQLitePragmas)})
 	// WAL lets readers run beside the single writer, so a pool of several
@@ -129,10 +144,25 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", Redact(dsn), err)
 	}
-	return newDB(db, dialect.Postgres, n, opts), nil
+	// The replicas' pools are opened like the primary's; none is
+	// connected yet, so a replica that is down does not keep the API
+	// from starting: it stays out of rotation until its probe answers.
+	reps := make([]*replica, 0, len(opts.Replicas))
+	for _, rdsn := range opts.Replicas {
+		rdb, err := openReplicaPool(rdsn, n)
+		if err != nil {
+			for _, r := range reps {
+				_ = r.sql.Close()
+			}
+			_ = db.Close()
+			return nil, err
+		}
+		reps = append(reps, &replica{name: Redact(rdsn), sql: rdb, drv: entsql.OpenDB(dialect.Postgres, rdb)})
+	}
+	return newDB(db, dialect.Postgres, n, opts, reps...), nil
 }
 
-func newDB(db *sql.DB, name string, maxConns int, opts Options) *DB {
+func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica) *DB {
 	health := dbhealth.NewBreaker(db.PingContext, probeInterval, opts.Logger)
 	// Only PostgreSQL's connections fail by themselves (restarts,
 	// failovers, the network); a SQLite connection is a file handle.
@@ -141,12 +171,37 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options) *DB {
 	if !r.once {
 		drv = &retryingDriver{Driver: drv, retry: r}
 	}
-	// The hook above the retries: a statement retried counts once.
-	if opts.OnStatement != nil {
-		drv = &hookedDriver{Driver: drv, hook: opts.OnStatement}
+	// The hook above the retries and the router: a statement retried,
+	// or run again on the primary, counts once.
+	hooked := func(drv dialect.Driver) dialect.Driver {
+		if opts.OnStatement != nil {
+			return &hookedDriver{Driver: drv, hook: opts.OnStatement}
+		}
+		return drv
 	}
-	return &DB{Client: newClient(ent.Driver(drv)), SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do}
+	var rt *router
+	var primary *ent.Client
+	if len(reps) > 0 {
+		primary = newClient(ent.Driver(hooked(drv)))
+		// The router above the primary's retries: a read that fails on
+		// a replica runs again on the primary, with its retries.
+		rt = newRouter(drv, db, reps, opts)
+		drv = rt
+	}
+	client := newClient(ent.Driver(hooked(drv)))
+	if primary == nil {
+		primary = client
+	}
+	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary}
 }
+
+// PrimaryClient returns an ent client whose reads all go to the primary,
+// for readers that must see every committed write at once whoever made
+// it (API keys: one just created works at once, one revoked stops). It is
+// for reads: the hooks that others add to Client (events, the answer
+// cache) are not on it. Without replicas it is Client. DB.Close closes
+// it.
+func (db *DB) PrimaryClient() *ent.Client { return db.primary }
 
 // sqliteConnector opens connections of go-sqlite3's driver with the
 // per-connection settings that the DSN cannot carry (newSQLiteDriver); each

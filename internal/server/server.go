@@ -279,7 +279,8 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Writes publish their events once they commit (see pubsub.Register).
 	pubsub.Register(client, events, logger)
 	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
-	keys := auth.NewKeys(client)
+	// Keys are read on the primary: one just created works at once.
+	keys := auth.NewKeys(db.PrimaryClient())
 
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
@@ -329,6 +330,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Outside the transaction, so that a mutation whose answer is too
 	// large is rolled back like any failed one.
 	gql.Use(responseBudget{max: cfg.MaxResponseBytes})
+	// Outside the transaction, so that it sees the mutation committed:
+	// a client's reads after its write see it (readyourwrites.go).
+	gql.Use(newReadYourWrites(db, logger))
 	// Each mutation runs in one transaction that resolvers reach through
 	// ent.FromContext: a failure anywhere rolls all of it back.
 	gql.Use(graph.Transactions{Opener: client, Client: client, Logger: logger})
@@ -362,6 +366,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	if ans != nil {
 		registerAnswerMetrics(m.registry, ans)
 	}
+	registerReplicaMetrics(m.registry, db)
 	st := newStreams(cfg.Subscriptions)
 	go watchEndedKeys(st.shutdown, keys, events, keyed, logger)
 	// A client's requests beyond its cap wait for its own to end before
