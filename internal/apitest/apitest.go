@@ -254,6 +254,9 @@ func NewOpts(t testing.TB, dsn string, cfg server.Config, opts database.Options)
 	a.Srv = httptest.NewServer(h)
 	t.Cleanup(func() {
 		a.Srv.Close()
+		// The server's own goroutines (the answer cache's, the event
+		// listener) end before the database they read closes.
+		_ = h.Close()
 		db.Close()
 	})
 	return a

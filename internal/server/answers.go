@@ -76,9 +76,8 @@ type answers struct {
 	// subscribed is 1 while the cache's own subscription to events is
 	// open, so that the subscriptions gauge counts clients' alone.
 	subscribed atomic.Int32
-	// writes wakes the goroutine that tells other processes of this
-	// one's writes; one pending signal stands for any number of writes.
-	writes chan struct{}
+	// writes tells other processes of this one's writes.
+	writes *writeAnnouncer
 	// kick wakes the refresher of the next expiry after an invalidation.
 	kick chan struct{}
 
@@ -115,14 +114,14 @@ var (
 // newAnswers returns the cache's extension over db. origin is what this
 // process stamps on its events (pubsub.WithOrigin): its own come back
 // through NOTIFY and are not taken for another process's writes.
-func newAnswers(ctx context.Context, cfg AnswerCacheConfig, db *database.DB, events pubsub.Broker, origin string, logger *slog.Logger) *answers {
+func newAnswers(ctx context.Context, cfg AnswerCacheConfig, db *database.DB, events pubsub.Broker, writes *writeAnnouncer, origin string, logger *slog.Logger) *answers {
 	a := &answers{
 		cache:  answercache.New(cfg.MaxBytes, cfg.MaxAge, nil),
 		db:     db,
 		events: events,
+		writes: writes,
 		origin: origin,
 		logger: logger,
-		writes: make(chan struct{}, 1),
 		kick:   make(chan struct{}, 1),
 
 		genStart:  time.Now(),
@@ -134,7 +133,6 @@ func newAnswers(ctx context.Context, cfg AnswerCacheConfig, db *database.DB, eve
 	following, expiring := make(chan struct{}), make(chan struct{})
 	go a.follow(ctx, following)
 	go a.refreshExpiry(ctx, expiring)
-	go a.announce(ctx)
 	// Until it hears other processes' writes, and knows when the next
 	// offer expires, the cache keeps nothing; the server starts with it
 	// on unless PostgreSQL's LISTEN or that read takes long.
@@ -157,7 +155,7 @@ const answersReadyWait = 5 * time.Second
 func (*answers) ExtensionName() string                   { return "AnswerCache" }
 func (*answers) Validate(graphql.ExecutableSchema) error { return nil }
 func (a *answers) Stats() answercache.Stats              { return a.cache.Stats() }
-func (a *answers) written()                              { a.invalidate(); a.signal() }
+func (a *answers) written()                              { a.invalidate(); a.writes.signal() }
 
 // wroteIn is written for a write that committed in ctx: the request
 // that made it is marked, so that its mutation does not empty the cache
@@ -166,7 +164,7 @@ func (a *answers) wroteIn(ctx context.Context) {
 	if st := reqctx.AnswerFrom(ctx); st != nil {
 		st.Wrote = true
 	}
-	a.written()
+	a.invalidate() // the write announcer's own hook tells the others
 }
 
 // invalidate empties the cache and has the next expiry found again.
@@ -179,13 +177,6 @@ func (a *answers) invalidate() {
 	a.genStart = now
 	a.mu.Unlock()
 	trySend(a.kick)
-}
-func (a *answers) signal() { trySend(a.writes) }
-func trySend(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
 }
 
 // MutateOperationContext decides whether the request goes through the
@@ -299,6 +290,12 @@ type filled struct {
 // fill computes the answer of a miss and keeps it when it can be.
 func (a *answers) fill(ctx context.Context, st *reqctx.Answer, next graphql.ResponseHandler) filled {
 	a.computed.Add(1)
+	if a.fresh(st.Gen) {
+		// The write that began this generation may not have reached
+		// every standby yet: an answer kept from one that has not
+		// replayed it would be served until the next write.
+		ctx = database.OnPrimary(ctx)
+	}
 	resp := next(ctx)
 	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
 		return filled{resp: resp}
@@ -309,6 +306,21 @@ func (a *answers) fill(ctx context.Context, st *reqctx.Answer, next graphql.Resp
 	}
 	data := append([]byte(nil), resp.Data...)
 	return filled{resp: resp, entry: a.cache.Put(st.Key, st.Gen, data, expires)}
+}
+
+// fresh reports whether generation gen began so recently that a standby
+// in rotation may not have replayed the write that began it: the router
+// takes a standby out once it lags ReplicaMaxLag behind, and checks every
+// quarter second, so past that bound and a second more every standby in
+// rotation has the write. Always false without standbys.
+func (a *answers) fresh(gen uint64) bool {
+	maxLag := a.db.ReplicaMaxLag()
+	if maxLag == 0 {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cache.Generation() != gen || time.Since(a.genStart) < maxLag+time.Second
 }
 
 // expiry is when an answer whose reads began at start, in generation
@@ -474,28 +486,8 @@ func (a *answers) following() int {
 	return int(a.subscribed.Load())
 }
 
-// announce tells the other processes of this one's writes: one Write
-// event for each burst of writes, since any write empties a whole cache.
-func (a *answers) announce(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-a.writes:
-		}
-		pctx, cancel := context.WithTimeout(ctx, publishTimeout)
-		if err := a.events.Publish(pctx, pubsub.Event{Kind: pubsub.Write}); err != nil && ctx.Err() == nil {
-			a.logger.WarnContext(ctx, "answer cache: announcing a write", "err", err)
-		}
-		cancel()
-	}
-}
-
 // expiryQueryTimeout bounds the look-up of the next offer to expire.
 const expiryQueryTimeout = 2 * time.Second
-
-// publishTimeout bounds one announcement of writes.
-const publishTimeout = 5 * time.Second
 
 // registerAnswerMetrics exports the cache's counters: its hit rate, how
 // often writes empty it, and the memory it holds.

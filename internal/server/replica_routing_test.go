@@ -163,6 +163,56 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("the answer cache refills from the primary after a write", func(t *testing.T) {
+		// Another server on the same primary and standby, with the answer
+		// cache: after a write empties it (NOTIFY from the server that
+		// wrote), the standby may not have the write yet, so the refill
+		// must come from the primary, never keep the standby's old answer.
+		cached := apitest.NewOpts(t, pair.Primary.DSN, server.DefaultConfig(), database.Options{Replicas: []string{pair.Standby.DSN}, ReplicaMaxLag: maxLag})
+		read := func() (string, string) {
+			t.Helper()
+			h, r := cached.Send(t, "", regionQ, map[string]any{"code": "ASIA_PACIFIC"})
+			if len(r.Errors) > 0 || r.Status != http.StatusOK {
+				t.Fatalf("reading the region: status %d, %+v", r.Status, r.Errors)
+			}
+			return r.Str("regions.edges.0.node.name"), h.Get("X-Cache")
+		}
+		pair.WaitReplayed(t)
+		replicaWait(t, 5*time.Second, "the cached answer", func() bool { _, hit := read(); return hit == "HIT" })
+		pair.PauseReplay(t)
+		defer pair.ResumeReplay(t)
+		setName(t, "Asia cached")
+		// Well within the lag bound, while the standby is in rotation
+		// and stale. Until the write's NOTIFY arrives the old answer is
+		// still served (within milliseconds: TestAnswerCacheAcrossProcesses).
+		deadline := time.Now().Add(maxLag / 2)
+		refilled := false
+		for {
+			name, hit := read()
+			if hit == "MISS" {
+				// The write's event has emptied the cache: this answer
+				// is the refill, and must have the write.
+				refilled = true
+				if name != "Asia cached" {
+					t.Fatalf("the refill after the write read %q: the standby's, not the primary's", name)
+				}
+			}
+			if hit == "HIT" && refilled && name != "Asia cached" {
+				t.Fatalf("the cache keeps %q after the write of %q", name, "Asia cached")
+			}
+			if name == "Asia cached" && hit == "HIT" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after %s: %q (X-Cache %s), want the new name from the cache", maxLag/2, name, hit)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !status().Healthy {
+			t.Error("the standby left the rotation: the test proved nothing")
+		}
+	})
+
 	t.Run("a lagging standby leaves the rotation and comes back", func(t *testing.T) {
 		pair.PauseReplay(t)
 		resumed := false

@@ -321,9 +321,10 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	// Before the checks, which charge a cached answer less than its price.
 	ansCtx, stopAnswers := context.WithCancel(context.Background())
+	writes := newWriteAnnouncer(ansCtx, client, events, logger)
 	var ans *answers
 	if cfg.Answers.MaxBytes > 0 {
-		ans = newAnswers(ansCtx, cfg.Answers, db, events, origin, logger)
+		ans = newAnswers(ansCtx, cfg.Answers, db, events, writes, origin, logger)
 		gql.Use(ans)
 	}
 	gql.Use(&graph.Checks{Limits: lim, Sizes: sizes})
