@@ -52,6 +52,9 @@ if [ "$reseed" = 1 ] || [ "$tables" = 0 ]; then
   psql "$base" -qc "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
   "$work/sscgraph" seed --db "$url" --synthetic --scale "$scale"
 fi
+# A schema seeded by an older version gets the indexes added since (they
+# serve the peers as much as sscgraph: they read the same tables).
+"$work/sscgraph" migrate --db "$url" >/dev/null
 # PostGraphile cannot expose these (audit_events.node_id clashes with its nodeId).
 for t in audit_events api_keys sscgraph_migrations; do
   psql "$base" -qc "COMMENT ON TABLE $schema.$t IS '@omit'" 2>/dev/null || true
@@ -105,7 +108,10 @@ JS
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-"$work/sscgraph" serve --addr 127.0.0.1:5060 --db "$url" --rate-limit 0 --max-cost 0 \
+# Without the answer cache: the peers compute every answer, and so must
+# sscgraph for the comparison to mean anything (docs/performance.md has
+# the cache's own figures).
+"$work/sscgraph" serve --addr 127.0.0.1:5060 --db "$url" --rate-limit 0 --max-cost 0 --cache-bytes 0 \
   --id-secret "${SSCGRAPH_ID_SECRET:-side-by-side-bench-secret-0123456789}" --metrics-addr off >"$work/sscgraph.log" 2>&1 &
 pids+=($!)
 (cd "$work/peer" && exec node_modules/.bin/postgraphile -c "$base" --schema "$schema" --host 127.0.0.1 --port 5055 \
