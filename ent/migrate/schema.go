@@ -120,9 +120,9 @@ var (
 				Columns: []*schema.Column{ActivitiesColumns[8]},
 			},
 			{
-				Name:    "activity_kind_start_date",
+				Name:    "activity_kind_start_date_participants",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[5], ActivitiesColumns[8]},
+				Columns: []*schema.Column{ActivitiesColumns[5], ActivitiesColumns[8], ActivitiesColumns[14]},
 			},
 			{
 				Name:    "activity_kind_id",
