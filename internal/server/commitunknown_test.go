@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
@@ -46,7 +47,15 @@ func TestCommitUnknownRetryWithIdempotencyKey(t *testing.T) {
 			// Whether the first was written is the server's to know, not
 			// the proxy's: a COMMIT cut after it was sent is usually
 			// committed, but PostgreSQL may see the cut first.
-			written := directCount(t, direct, `SELECT COUNT(*) FROM regions WHERE code = $1`, code)
+			// A COMMIT cut after it was sent is finished by its backend on
+			// its own time: read until the row is there, for at most 2 s,
+			// before taking it as not written (reading once raced it).
+			written := 0
+			for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				if written = directCount(t, direct, `SELECT COUNT(*) FROM regions WHERE code = $1`, code); written == 1 || time.Now().After(deadline) {
+					break
+				}
+			}
 			if written != 1 && tc.usuallyWritten {
 				t.Logf("the first was not written this time")
 			}
