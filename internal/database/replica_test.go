@@ -188,7 +188,7 @@ func TestReplicaRouting(t *testing.T) {
 			}
 		}()
 		code, _ := insert(t)
-		waitFor(t, 5*time.Second, "the paused standby out of rotation", func() bool { return !status().Healthy })
+		pgreplica.WaitFor(t, 5*time.Second, "the paused standby out of rotation", func() bool { return !status().Healthy })
 		if s := status(); s.LagSeconds <= maxLag.Seconds() {
 			t.Errorf("out of rotation with lag %v s", s.LagSeconds)
 		}
@@ -202,7 +202,7 @@ func TestReplicaRouting(t *testing.T) {
 		}
 		pair.ResumeReplay(t)
 		resumed = true
-		waitFor(t, 5*time.Second, "the resumed standby back in rotation", func() bool { return status().Healthy })
+		pgreplica.WaitFor(t, 5*time.Second, "the resumed standby back in rotation", func() bool { return status().Healthy })
 		if s := status(); s.LagSeconds > maxLag.Seconds() {
 			t.Errorf("back in rotation with lag %v s", s.LagSeconds)
 		}
@@ -231,12 +231,7 @@ func TestReplicaRouting(t *testing.T) {
 				}
 			}()
 		}
-		time.Sleep(300 * time.Millisecond)
-		pair.StopStandby(t)
-		waitFor(t, 5*time.Second, "the stopped standby out of rotation", func() bool { return !status().Healthy })
-		time.Sleep(300 * time.Millisecond)
-		pair.StartStandby(t)
-		waitFor(t, 15*time.Second, "the restarted standby back in rotation", func() bool { return status().Healthy })
+		pair.Bounce(t, 300*time.Millisecond, func() bool { return status().Healthy })
 		before := status().Reads
 		time.Sleep(300 * time.Millisecond)
 		close(stop)
@@ -249,17 +244,6 @@ func TestReplicaRouting(t *testing.T) {
 		}
 		t.Logf("%d reads, none failed", reads.Load())
 	})
-}
-
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s", limit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // BenchmarkReplicaRead: one ent read through the router, on the standby

@@ -289,3 +289,30 @@ func dropStale(t testing.TB) {
 		}
 	}
 }
+
+// WaitFor waits up to limit for cond to hold, checking every 20 ms, and
+// fails the test naming what it waited for.
+func WaitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Bounce stops the standby and starts it again while the caller's load
+// runs: after pause, the standby stops; once healthy reports it out of
+// rotation and pause has passed again, it starts; Bounce returns when
+// healthy reports it back.
+func (p *Pair) Bounce(t testing.TB, pause time.Duration, healthy func() bool) {
+	t.Helper()
+	time.Sleep(pause)
+	p.StopStandby(t)
+	WaitFor(t, 5*time.Second, "the stopped standby out of rotation", func() bool { return !healthy() })
+	time.Sleep(pause)
+	p.StartStandby(t)
+	WaitFor(t, 15*time.Second, "the restarted standby back in rotation", healthy)
+}

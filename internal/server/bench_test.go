@@ -64,25 +64,7 @@ func syntheticDB(b testing.TB) string {
 		}
 		return path
 	}
-	tmp := path + ".partial"
-	_ = os.Remove(tmp)
-	db, err := database.Open(ctx, tmp, database.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := dataset.Load(ctx, db.Client, dataset.SyntheticSize(1), dataset.DefaultSeed); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		b.Fatal(err)
-	}
-	db.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
+	seedSQLite(b, path, 1)
 	return path
 }
 

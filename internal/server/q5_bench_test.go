@@ -55,7 +55,7 @@ func scaledDB(b *testing.B, backend string, scale int) string {
 
 // seedSQLite writes the synthetic data set at scale into a new SQLite file
 // at path, through a partial file so that an interrupted run leaves none.
-func seedSQLite(b *testing.B, path string, scale int) {
+func seedSQLite(b testing.TB, path string, scale int) {
 	b.Helper()
 	ctx := context.Background()
 	tmp := path + ".partial"

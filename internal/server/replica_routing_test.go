@@ -117,7 +117,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 		}
 		defer stby.Close()
 		// (Backends report their counts within a second or so.)
-		replicaWait(t, 5*time.Second, "the standby's count of transactions", func() bool {
+		pgreplica.WaitFor(t, 5*time.Second, "the standby's count of transactions", func() bool {
 			if err := stby.QueryRow("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", pgreplica.DBName).Scan(&commits); err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 		}
 		// Once the standby has replayed the write (and a probe has seen
 		// it), the key's reads are the standby's again.
-		replicaWait(t, 5*time.Second, "the key's reads back on the standby", func() bool {
+		pgreplica.WaitFor(t, 5*time.Second, "the key's reads back on the standby", func() bool {
 			before := status().Reads
 			return nameAs(t, editor) == "Asia 99" && status().Reads > before
 		})
@@ -178,7 +178,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 			return r.Str("regions.edges.0.node.name"), h.Get("X-Cache")
 		}
 		pair.WaitReplayed(t)
-		replicaWait(t, 5*time.Second, "the cached answer", func() bool { _, hit := read(); return hit == "HIT" })
+		pgreplica.WaitFor(t, 5*time.Second, "the cached answer", func() bool { _, hit := read(); return hit == "HIT" })
 		pair.PauseReplay(t)
 		defer pair.ResumeReplay(t)
 		setName(t, "Asia cached")
@@ -222,7 +222,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 			}
 		}()
 		setName(t, "Asia lagging")
-		replicaWait(t, maxLag+3*time.Second, "the lagging standby out of rotation", func() bool { return !status().Healthy })
+		pgreplica.WaitFor(t, maxLag+3*time.Second, "the lagging standby out of rotation", func() bool { return !status().Healthy })
 		if got := replicaMetric(t, a, "sscgraph_replica_healthy"); got != "0" {
 			t.Errorf("sscgraph_replica_healthy %s while out", got)
 		}
@@ -236,7 +236,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 		}
 		pair.ResumeReplay(t)
 		resumed = true
-		replicaWait(t, 10*time.Second, "the standby back in rotation", func() bool { return status().Healthy })
+		pgreplica.WaitFor(t, 10*time.Second, "the standby back in rotation", func() bool { return status().Healthy })
 		if got := replicaMetric(t, a, "sscgraph_replica_healthy"); got != "1" {
 			t.Errorf("sscgraph_replica_healthy %s when back", got)
 		}
@@ -277,12 +277,7 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 				}
 			}()
 		}
-		time.Sleep(500 * time.Millisecond)
-		pair.StopStandby(t)
-		replicaWait(t, 5*time.Second, "the stopped standby out of rotation", func() bool { return !status().Healthy })
-		time.Sleep(500 * time.Millisecond)
-		pair.StartStandby(t)
-		replicaWait(t, 15*time.Second, "the restarted standby back in rotation", func() bool { return status().Healthy })
+		pair.Bounce(t, 500*time.Millisecond, func() bool { return status().Healthy })
 		before := status().Reads
 		time.Sleep(500 * time.Millisecond)
 		close(stop)
@@ -336,15 +331,4 @@ func replicaMetric(t *testing.T, a *apitest.API, name string) string {
 		}
 	}
 	return ""
-}
-
-func replicaWait(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s", limit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
