@@ -154,7 +154,6 @@ const answersReadyWait = 5 * time.Second
 
 func (*answers) ExtensionName() string                   { return "AnswerCache" }
 func (*answers) Validate(graphql.ExecutableSchema) error { return nil }
-func (a *answers) Stats() answercache.Stats              { return a.cache.Stats() }
 func (a *answers) written()                              { a.invalidate(); a.writes.signal() }
 
 // wroteIn is written for a write that committed in ctx: the request
