@@ -81,6 +81,9 @@ type DB struct {
 	// primary is an ent client whose reads all go to the primary (Client
 	// itself without replicas).
 	primary *ent.Client
+	// reads is the driver under Client: the router when there are
+	// replicas, the primary's retries otherwise (see Read).
+	reads dialect.Driver
 }
 
 // Close closes the client and the connection pools (the replicas' too).
@@ -188,11 +191,24 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 		rt = newRouter(drv, db, reps, opts)
 		drv = rt
 	}
-	client := newClient(ent.Driver(hooked(drv)))
+	reads := hooked(drv)
+	client := newClient(ent.Driver(reads))
 	if primary == nil {
 		primary = client
 	}
-	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary}
+	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary, reads: reads}
+}
+
+// Read runs a read of its own SQL (a SELECT) the way the API's queries
+// run: on a replica in rotation that may serve ctx (read-your-writes
+// included), otherwise on the primary with its retries. Code that reads
+// through DB.SQL instead always reads the primary.
+func (db *DB) Read(ctx context.Context, query string, args ...any) (*entsql.Rows, error) {
+	var rows entsql.Rows
+	if err := db.reads.Query(ctx, query, args, &rows); err != nil {
+		return nil, err
+	}
+	return &rows, nil
 }
 
 // PrimaryClient returns an ent client whose reads all go to the primary,
