@@ -186,6 +186,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int("cost", info.Cost.Points),
 			slog.Int("actual_cost", info.Cost.Actual),
+			// What the client's bucket paid: the price, or a cached
+			// answer's few points instead, plus any charge for time.
+			slog.Int("charged_cost", info.Cost.Charged),
 			slog.Int64("statements", info.Statements.Load()),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", rec.bytes),

@@ -94,16 +94,24 @@ func TestRequestLogAndMetrics(t *testing.T) {
 		t.Errorf("X-Request-ID echoed as %q", got)
 	}
 
-	var entry map[string]any
-	for _, line := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(line, `"msg":"request"`) {
-			if err := json.Unmarshal([]byte(line), &entry); err != nil {
-				t.Fatal(err)
+	lastEntry := func() map[string]any {
+		var entry map[string]any
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, `"msg":"request"`) {
+				if err := json.Unmarshal([]byte(line), &entry); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
+		if entry == nil {
+			t.Fatalf("no request log line in:\n%s", logs.String())
+		}
+		return entry
 	}
-	if entry == nil {
-		t.Fatalf("no request log line in:\n%s", logs.String())
+	entry := lastEntry()
+	// The bucket paid the price (and possibly a charge for time).
+	if c, ok := entry["charged_cost"].(float64); !ok || c < 303 {
+		t.Errorf("charged_cost = %v, want at least the price 303", entry["charged_cost"])
 	}
 	want := map[string]any{"request_id": "test-req-1", "operation": "Regions", "outcome": "ok", "status": 200.0, "cost": 303.0, "statements": 2.0} // the page of regions (3), three counts (3*100); two statements: the page, then one grouped count
 	for k, v := range want {
@@ -132,6 +140,28 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(metrics, series) {
 			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+
+	// The same question again is answered from the answer cache: the log
+	// says the price it would have had and the few points it was charged.
+	for attempt := 0; ; attempt++ {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		hit := lastEntry()
+		if hit["cost"] != 303.0 {
+			t.Errorf("a cached answer's log cost = %v, want its price 303", hit["cost"])
+		}
+		if c, _ := hit["charged_cost"].(float64); c > 0 && c < 50 {
+			break
+		}
+		if attempt == 20 {
+			t.Fatalf("no request was answered from the cache: last log line %v", hit)
 		}
 	}
 }
