@@ -168,9 +168,9 @@ func TestVersion(t *testing.T) {
 			{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2026-12-07T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},
 		}}, true, "sscgraph (devel)\ncommit  0123abcd (modified: built with uncommitted changes)\ntime    2026-12-07T10:00:00Z\n" + goLine},
 		{"no VCS information", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true,
-			"sscgraph (devel)\ncommit  unknown (not built from a git checkout, or built with -buildvcs=false)\n" + goLine},
+			"sscgraph (devel)\ncommit  unknown (the binary holds no version control information)\n" + goLine},
 		{"no build information", nil, false,
-			"sscgraph (unknown)\ncommit  unknown (not built from a git checkout, or built with -buildvcs=false)\n" + goLine},
+			"sscgraph (unknown)\ncommit  unknown (the binary holds no version control information)\n" + goLine},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := versionText(tt.info, tt.ok); got != tt.want {

@@ -41,7 +41,7 @@ func versionText(info *debug.BuildInfo, ok bool) string {
 			out += fmt.Sprintf("time    %s\n", t)
 		}
 	} else {
-		out += "commit  unknown (not built from a git checkout, or built with -buildvcs=false)\n"
+		out += "commit  unknown (the binary holds no version control information)\n"
 	}
 	out += fmt.Sprintf("go      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return out
