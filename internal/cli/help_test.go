@@ -27,12 +27,19 @@ const (
 )
 
 // secretEnv is an environment with an ID secret and a PostgreSQL --db
-// with a password, as a deployment has.
+// with a password, as a deployment has, and a value for every other
+// variable named like a secret, so that a flag added later that takes its
+// default from one is checked too.
 func secretEnv(k string) string {
-	return map[string]string{
-		"SSCGRAPH_ID_SECRET": envIDSecret,
-		"SSCGRAPH_DB":        "postgres://sscgraph:" + envDBPassword + "@db.internal:5432/sscgraph",
-	}[k]
+	switch {
+	case k == "SSCGRAPH_ID_SECRET":
+		return envIDSecret
+	case k == "SSCGRAPH_DB":
+		return "postgres://sscgraph:" + envDBPassword + "@db.internal:5432/sscgraph"
+	case secretFlag.MatchString(strings.ReplaceAll(strings.ToLower(k), "_", "-")):
+		return "leaked-" + k
+	}
+	return ""
 }
 
 // runMain runs the command line as the process does (Main), returning
@@ -81,7 +88,7 @@ func TestHelp(t *testing.T) {
 					t.Errorf("stdout does not say %q:\n%s", want, stdout)
 				}
 			}
-			for _, secret := range []string{gid.DefaultSecret, envIDSecret, envDBPassword} {
+			for _, secret := range []string{gid.DefaultSecret, envIDSecret, envDBPassword, "leaked-"} {
 				if strings.Contains(stdout+stderr, secret) {
 					t.Errorf("the usage prints the secret %q", secret)
 				}
