@@ -41,7 +41,7 @@ type serveConfig struct {
 func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConfig, error) {
 	fs := newFlagSet("serve", stderr)
 	c := &serveConfig{server: server.DefaultConfig()}
-	fs.StringVar(&c.addr, "addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "listen address (env SSCGRAPH_ADDR)")
+	fs.StringVar(&c.addr, "addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "address to serve the API on, host:port: :8080 listens on every interface, 127.0.0.1:8080 on this machine only, port 0 on any free port (env SSCGRAPH_ADDR)")
 	fs.StringVar(&c.dsn, "db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	fs.StringVar(&c.idSecret, "id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); required on PostgreSQL: the built-in default lets anyone who reads the source decode and forge IDs. Changing it changes every ID clients hold")
 	fs.BoolVar(&c.insecureSecret, "insecure-default-secret", envBool(getenv, "SSCGRAPH_INSECURE_DEFAULT_SECRET", false), "serve on PostgreSQL without --id-secret, with the built-in secret that makes IDs decodable and forgeable (env SSCGRAPH_INSECURE_DEFAULT_SECRET)")
