@@ -164,6 +164,13 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		if outcome == "" {
 			outcome = "bad_request"
 		}
+		// The client left before its answer: whatever the handler made
+		// of the cancelled context (a timeout, an internal error), it is
+		// no fault of the server's, and nobody read the status.
+		gone := r.Context().Err() != nil
+		if gone {
+			outcome = "client_gone"
+		}
 		op := m.operationLabel(info.Operation, trust.keyed)
 		m.requests.WithLabelValues(op, outcome).Inc()
 		m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
@@ -175,7 +182,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			m.unavailable.WithLabelValues(info.Unavailable).Inc()
 		}
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		if rec.status >= 500 && !gone {
 			level = slog.LevelError
 		}
 		logger.LogAttrs(r.Context(), level, "request",

@@ -34,6 +34,7 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
+	"sscgraph/internal/reqctx"
 	"sscgraph/internal/tablesize"
 )
 
@@ -259,6 +260,8 @@ func (s *Server) Metrics() http.Handler { return s.metrics }
 // New returns the whole API over db.
 func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	registerErrorKinds()
+	// Failures that follow from a client's leaving are logged at INFO.
+	logger = slog.New(reqctx.ClientGoneLogs(logger.Handler()))
 	client := db.Client
 	codec, err := NewCodec(cfg.IDSecret)
 	if err != nil {
