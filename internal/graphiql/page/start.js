@@ -1,19 +1,39 @@
 // Starts GraphiQL in the page's #graphiql element, against the endpoint
-// its data-endpoint names. It is a file rather than an inline script so
-// that the page's Content-Security-Policy allows scripts from 'self' only.
+// its data-endpoint names, with the starter tabs of data-tabs. It is a
+// file rather than an inline script so that the page's
+// Content-Security-Policy allows scripts from 'self' only.
 (function () {
   'use strict';
   var root = document.getElementById('graphiql');
+  var endpoint = root.dataset.endpoint;
   // A link may open a request ready to run (the dashboard's "open in
-  // GraphiQL"): ?query=…&variables=… prefill the editors.
+  // GraphiQL"): ?query=…&variables=… prefill the editors, in a tab of
+  // their own before the starters.
   var params = new URLSearchParams(location.search);
+  var query = params.get('query') || undefined;
+  var variables = params.get('variables') || undefined;
+  // The starter tabs, one request for each kind of user. GraphiQL opens
+  // them on a first visit only: later it restores the tabs the user left.
+  var tabs = JSON.parse(root.dataset.tabs).map(function (s) {
+    return { query: s.query };
+  });
+  if (query) {
+    tabs.unshift({ query: query, variables: variables });
+  }
+  // Subscriptions go over a WebSocket to the same endpoint
+  // (graphql-transport-ws), everything else over HTTP. GraphiQL's fetcher
+  // uses the graphql-ws client bundled in graphiql.min.js, and sends the
+  // headers editor's JSON as the connection_init payload, where the
+  // server reads {"Authorization": "Bearer …"} as it reads the header.
+  var ws = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + endpoint;
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
-      query: params.get('query') || undefined,
-      variables: params.get('variables') || undefined,
+      query: query,
+      variables: variables,
+      defaultTabs: tabs,
       // GraphiQL's own HTTP fetcher: the headers a user types in the
       // headers editor (Authorization: Bearer <key>) go with each request.
-      fetcher: GraphiQL.createFetcher({ url: root.dataset.endpoint }),
+      fetcher: GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: ws }),
       isHeadersEditorEnabled: true,
       // A pasted API key stays in the tab's memory rather than in
       // localStorage, where it would outlive the tab.
