@@ -15,6 +15,7 @@ import (
 
 	"sscgraph/internal/apitest"
 	"sscgraph/internal/auth"
+	"sscgraph/internal/graphiql"
 )
 
 // editorValue reads the text of the CodeMirror editor under selector.
@@ -130,4 +131,100 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	if local := b.checkTraffic(a.Srv.URL); local < 9 {
 		t.Errorf("the browser made %d requests to the server, want at least 9: %v", local, b.requests())
 	}
+}
+
+// TestGraphiQLStartersRun runs each of GraphiQL's starter tabs through the
+// real handler, as the page sends it: the queries answer data and no
+// errors, and the subscription delivers an offer posted after it starts.
+// A starter that stops fitting the schema, or a new one without a check
+// here, fails.
+func TestGraphiQLStartersRun(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, a *apitest.API) {
+		starters, err := graphiql.Starters()
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks := map[string]func(t *testing.T, r apitest.Response){
+			"DashboardCounts": func(t *testing.T, r apitest.Response) {
+				if n := r.Num("ldcs.totalCount"); n < 40 {
+					t.Errorf("ldcs: %d, want the UN's 40-odd", n)
+				}
+				buckets := r.List("southSouthPerRegionPerYear.buckets")
+				if len(buckets) == 0 || r.Num("southSouthPerRegionPerYear.total.count") == 0 {
+					t.Fatalf("no South-South activities per region and year: %+v", r.Data)
+				}
+				if r.Num("southSouthPerRegionPerYear.buckets.0.count") < r.Num(fmt.Sprintf("southSouthPerRegionPerYear.buckets.%d.count", len(buckets)-1)) {
+					t.Errorf("buckets are not by count, descending: %v", buckets)
+				}
+				if len(r.List("projectsByStatus.buckets")) == 0 || r.Num("projectsByStatus.total.count") == 0 {
+					t.Errorf("no projects by status: %+v", r.Data["projectsByStatus"])
+				}
+			},
+			"CountryProjects": func(t *testing.T, r apitest.Response) {
+				if got := r.Str("country.name"); got != "Egypt" {
+					t.Errorf("country %q, want Egypt", got)
+				}
+				projects := r.List("country.projects.edges")
+				if len(projects) == 0 {
+					t.Fatalf("Egypt has no projects: %+v", r.Data)
+				}
+				activities := 0
+				for i := range projects {
+					p := fmt.Sprintf("country.projects.edges.%d.node.", i)
+					if _, ok := r.Get(p + "demo").(bool); !ok {
+						t.Errorf("project %d: demo %v", i, r.Get(p+"demo"))
+					}
+					if r.Get(p+"sources") == nil {
+						t.Errorf("project %d has no sources list", i)
+					}
+					for j := range r.List(p + "activities.edges") {
+						activities++
+						if _, ok := r.Get(fmt.Sprintf("%sactivities.edges.%d.node.demo", p, j)).(bool); !ok {
+							t.Errorf("project %d, activity %d: no demo", i, j)
+						}
+					}
+				}
+				if activities == 0 {
+					t.Errorf("Egypt's projects have no activities")
+				}
+			},
+			"OpenOffers": func(t *testing.T, r apitest.Response) {
+				offers := r.List("matchOffers.edges")
+				if len(offers) != 10 || r.Num("matchOffers.totalCount") < 10 || r.Str("matchOffers.pageInfo.endCursor") == "" {
+					t.Fatalf("want a first page of 10 open offers: %+v", r.Data)
+				}
+				for i := 1; i < len(offers); i++ {
+					prev, cur := r.Str(fmt.Sprintf("matchOffers.edges.%d.node.postedAt", i-1)), r.Str(fmt.Sprintf("matchOffers.edges.%d.node.postedAt", i))
+					if prev < cur {
+						t.Errorf("offer %d posted at %s after offer %d at %s: not newest first", i, cur, i-1, prev)
+					}
+				}
+			},
+		}
+		for _, s := range starters {
+			t.Run(s.Name, func(t *testing.T) {
+				if strings.Contains(s.Query, "subscription "+s.Name) {
+					// As GraphiQL runs it: a stream, which hears an
+					// offer posted through the API after it starts.
+					w := apitest.NewMatchWorld(t, a)
+					stream := openSSE(t, a, "", s.Query, nil)
+					waitSubscribers(t, a, 1)
+					id := w.Offer(t, map[string]any{"title": "Starter tab offer"})
+					m := stream.next(t)
+					if m.Type != "next" || len(m.Errors) > 0 || m.str("offerPosted.id") != id || m.str("offerPosted.title") != "Starter tab offer" {
+						t.Fatalf("got %+v, want the offer %s", m, id)
+					}
+					if got := m.str("offerPosted.provider.name"); got != "Provider (lifecycle test)" {
+						t.Errorf("provider %q", got)
+					}
+					return
+				}
+				check, ok := checks[s.Name]
+				if !ok {
+					t.Fatalf("no check for the starter %s: add one", s.Name)
+				}
+				check(t, a.Query(t, s.Query, nil))
+			})
+		}
+	})
 }
