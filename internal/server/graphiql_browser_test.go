@@ -228,3 +228,112 @@ func TestGraphiQLStartersRun(t *testing.T) {
 		}
 	})
 }
+
+// TestGraphiQLSubscriptionInBrowser: GraphiQL opens with the starter
+// tabs, one per kind of user; the Match tab's subscription, run in the
+// page with a key in the headers editor, goes over the endpoint's
+// WebSocket (which the page's Content-Security-Policy allows), shows an
+// offer posted through the API afterwards in the result pane, and ends
+// on the stop button.
+func TestGraphiQLSubscriptionInBrowser(t *testing.T) {
+	chromium(t)
+	a := apitest.New(t, apitest.SQLiteCopy(t))
+	w := apitest.NewMatchWorld(t, a)
+	starters, err := graphiql.Starters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, s := range starters {
+		titles = append(titles, s.Name)
+	}
+
+	b := newBrowser(t, 1400, 900, 2*time.Minute)
+	b.step("loading the page",
+		chromedp.Navigate(a.Srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
+	)
+	got, err := chromedp.Run(b.ctx, chromedp.PollFunction[[]string](`(n) => {
+  const tabs = [...document.querySelectorAll('.graphiql-tab-button')].map(b => b.textContent.trim());
+  return tabs.length === n ? tabs : null;
+}`, chromedp.WithPollingArgs(len(titles)), chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		b.fatal(fmt.Sprintf("the page does not open with %d tabs", len(titles)), err)
+	}
+	if strings.Join(got, " ") != strings.Join(titles, " ") {
+		t.Errorf("tabs %v, want %v", got, titles)
+	}
+	// The first tab is open, with its query, not GraphiQL's welcome text.
+	if first := evaluate[string](b, "reading the first tab", `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()`); first != starters[0].Query {
+		t.Errorf("the first tab shows:\n%s\nwant the starter %s", first, starters[0].Name)
+	}
+
+	live := starters[len(starters)-1]
+	b.step("opening the subscription's tab",
+		chromedp.PollFunction[chromedp.Void](`(title) => {
+  const tab = [...document.querySelectorAll('.graphiql-tab-button')].find(b => b.textContent.trim() === title);
+  if (!tab) return false;
+  tab.click();
+  return true;
+}`, chromedp.WithPollingArgs(live.Name)),
+		chromedp.PollFunction[chromedp.Void](`(want) => {
+  const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
+  return cm && cm.CodeMirror.getValue() === want;
+}`, chromedp.WithPollingArgs(live.Query)),
+	)
+	// A MEMBER key in the headers editor: it goes in the WebSocket's
+	// connection_init payload, and a key the server refused would close
+	// the socket (4403) rather than deliver.
+	headers, err := json.Marshal(map[string]string{"Authorization": "Bearer " + w.Seeker.Key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
+	b.step("typing a key in the headers editor",
+		chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)),
+		chromedp.WaitVisible(chromedp.CSS(headersEditor+" .CodeMirror")),
+		chromedp.PollFunction[chromedp.Void](`(selector, text) => {
+  document.querySelector(selector + ' .CodeMirror').CodeMirror.setValue(text);
+  return true;
+}`, chromedp.WithPollingArgs(headersEditor, string(headers))),
+	)
+	b.step("starting the subscription", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+	waitSubscribers(t, a, 1)
+
+	const title = "Offer heard in GraphiQL"
+	id := w.Offer(t, map[string]any{"title": title})
+	result, err := chromedp.Run(b.ctx, chromedp.PollFunction[string](`(want) => {
+  const cm = document.querySelector('.graphiql-response .CodeMirror');
+  const text = cm ? cm.CodeMirror.getValue() : '';
+  return text.includes(want) ? text : null;
+}`, chromedp.WithPollingArgs(id), chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		got, _ := chromedp.Run(b.ctx, chromedp.PollFunction[string](editorValue, chromedp.WithPollingArgs(".graphiql-response"), chromedp.WithPollingTimeout(time.Second)))
+		b.fatal(fmt.Sprintf("the result pane does not show the offer %s (result pane: %s)", id, got), err)
+	}
+	var event struct {
+		Data struct {
+			OfferPosted struct {
+				ID, Title string
+				Provider  struct{ Name string }
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal([]byte(result), &event); err != nil {
+		t.Fatalf("the result pane is not a GraphQL answer: %v\n%s", err, result)
+	}
+	if o := event.Data.OfferPosted; o.ID != id || o.Title != title || o.Provider.Name != "Provider (lifecycle test)" || len(event.Errors) > 0 {
+		t.Errorf("the result pane shows %+v, want the offer %s %q of the provider", event, id, title)
+	}
+
+	// The execute button, a stop button while the subscription runs,
+	// ends it: the server forgets the subscriber.
+	b.step("stopping the subscription", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+	waitSubscribers(t, a, 0)
+
+	// The page, four scripts, two style sheets, the schema's introspection.
+	if local := b.checkTraffic(a.Srv.URL); local < 8 {
+		t.Errorf("the browser made %d requests to the server, want at least 8: %v", local, b.requests())
+	}
+}
