@@ -26,6 +26,35 @@
   // headers editor's JSON as the connection_init payload, where the
   // server reads {"Authorization": "Bearer …"} as it reads the header.
   var ws = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + endpoint;
+  var send = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: ws });
+  // GraphiQL reads the operation's name and syntax tree from the editor a
+  // moment after each edit (debounced), and a request sent within that
+  // moment carries the previous text's: a subscription run at once after
+  // its tab opens went over HTTP as a query (BAD_REQUEST), a query pasted
+  // over a named one asked for the old name. Both are read here from the
+  // text sent instead; the fetcher decides by them which way it goes.
+  function fetcher(params, opts) {
+    var doc;
+    try {
+      doc = GraphiQL.GraphQL.parse(params.query);
+    } catch (e) {
+      return send(params, opts); // the server names the syntax error
+    }
+    var ops = doc.definitions.filter(function (d) {
+      return d.kind === 'OperationDefinition';
+    });
+    var name = params.operationName;
+    var named = ops.some(function (o) {
+      return o.name && o.name.value === name;
+    });
+    if (!named) {
+      name = ops.length === 1 && ops[0].name ? ops[0].name.value : undefined;
+    }
+    return send(
+      Object.assign({}, params, { operationName: name }),
+      Object.assign({}, opts, { documentAST: doc })
+    );
+  }
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       query: query,
@@ -33,7 +62,7 @@
       defaultTabs: tabs,
       // GraphiQL's own HTTP fetcher: the headers a user types in the
       // headers editor (Authorization: Bearer <key>) go with each request.
-      fetcher: GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: ws }),
+      fetcher: fetcher,
       isHeadersEditorEnabled: true,
       // A pasted API key stays in the tab's memory rather than in
       // localStorage, where it would outlive the tab.
