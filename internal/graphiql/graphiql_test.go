@@ -319,7 +319,7 @@ func TestGraphiQLAssetsFollowTheLockfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"react", "react-dom", "graphiql", "graphql"} {
+	for _, name := range []string{"react", "react-dom", "graphiql", "graphql", "graphql-ws"} {
 		pkg, ok := lock.Packages["node_modules/"+name]
 		if !ok {
 			t.Fatalf("the lockfile has no %s", name)
