@@ -281,22 +281,37 @@ func TestGraphiQLSubscriptionInBrowser(t *testing.T) {
   return cm && cm.CodeMirror.getValue() === want;
 }`, chromedp.WithPollingArgs(live.Query)),
 	)
-	// A MEMBER key in the headers editor: it goes in the WebSocket's
-	// connection_init payload, and a key the server refused would close
-	// the socket (4403) rather than deliver.
-	headers, err := json.Marshal(map[string]string{"Authorization": "Bearer " + w.Seeker.Key})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A key in the headers editor goes in the WebSocket's connection_init
+	// payload. A key the server refuses is answered at once, with the
+	// server's reason, rather than after the WebSocket client's retries.
 	const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
-	b.step("typing a key in the headers editor",
-		chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)),
-		chromedp.WaitVisible(chromedp.CSS(headersEditor+" .CodeMirror")),
-		chromedp.PollFunction[chromedp.Void](`(selector, text) => {
+	setHeaders := func(key string) chromedp.Action[chromedp.Void] {
+		headers, err := json.Marshal(map[string]string{"Authorization": "Bearer " + key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return chromedp.PollFunction[chromedp.Void](`(selector, text) => {
   document.querySelector(selector + ' .CodeMirror').CodeMirror.setValue(text);
   return true;
-}`, chromedp.WithPollingArgs(headersEditor, string(headers))),
+}`, chromedp.WithPollingArgs(headersEditor, string(headers)))
+	}
+	b.step("typing an unknown key in the headers editor",
+		chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)),
+		chromedp.WaitVisible(chromedp.CSS(headersEditor+" .CodeMirror")),
+		setHeaders("sscg_not_a_key"),
 	)
+	b.expect("the server responded with a status of 401 (Unauthorized) " + a.Srv.URL + "/graphql")
+	b.step("starting the subscription with it",
+		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
+		chromedp.PollFunction[chromedp.Void](`() => {
+  const cm = document.querySelector('.graphiql-response .CodeMirror');
+  return cm && cm.CodeMirror.getValue().includes('"UNAUTHENTICATED"');
+}`, chromedp.WithPollingTimeout(5*time.Second)),
+	)
+	waitSubscribers(t, a, 0)
+
+	// A MEMBER key.
+	b.step("typing a key in the headers editor", setHeaders(w.Seeker.Key))
 	b.step("starting the subscription", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
 	waitSubscribers(t, a, 1)
 
@@ -333,7 +348,7 @@ func TestGraphiQLSubscriptionInBrowser(t *testing.T) {
 	waitSubscribers(t, a, 0)
 
 	// The page, four scripts, two style sheets, the schema's introspection.
-	if local := b.checkTraffic(a.Srv.URL); local < 8 {
+	if local := b.checkTraffic(a.Srv.URL, 200, 401); local < 8 {
 		t.Errorf("the browser made %d requests to the server, want at least 8: %v", local, b.requests())
 	}
 }

@@ -50,10 +50,35 @@
     if (!named) {
       name = ops.length === 1 && ops[0].name ? ops[0].name.value : undefined;
     }
-    return send(
-      Object.assign({}, params, { operationName: name }),
-      Object.assign({}, opts, { documentAST: doc })
-    );
+    var run = function () {
+      return send(
+        Object.assign({}, params, { operationName: name }),
+        Object.assign({}, opts, { documentAST: doc })
+      );
+    };
+    var subscription = ops.some(function (o) {
+      return o.operation === 'subscription' && (o.name ? o.name.value : undefined) === name;
+    });
+    var headers = (opts && opts.headers) || {};
+    if (!subscription || Object.keys(headers).length === 0) {
+      return run();
+    }
+    // A key the server refuses closes the WebSocket (4403), and the
+    // WebSocket client retries five times before it says so, about 40 s
+    // of nothing. So the headers are tried first on a request of their
+    // own: a refused key shows the server's answer (UNAUTHENTICATED and
+    // why) at once.
+    return fetch(endpoint, {
+      method: 'POST',
+      headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, headers),
+      body: JSON.stringify({ query: '{ __typename }' })
+    })
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (answer) {
+        return answer && answer.errors ? answer : run();
+      });
   }
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
