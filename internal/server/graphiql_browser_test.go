@@ -123,6 +123,28 @@ func TestGraphiQLInBrowser(t *testing.T) {
   return cm && cm.CodeMirror.getValue() === want;
 }`, chromedp.WithPollingArgs(".graphiql-query-editor", prefill)),
 	)
+	// The same link on a first visit (nothing stored) opens the request
+	// in a tab before the starter tabs.
+	b.step("opening a prefilled request on a first visit",
+		chromedp.Evaluate[chromedp.Void](`localStorage.clear()`),
+		chromedp.Navigate(a.Srv.URL+"/?query="+url.QueryEscape(prefill)+"&variables="+url.QueryEscape(`{"n": 2}`)),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
+		chromedp.PollFunction[chromedp.Void](`(selector, want) => {
+  const cm = document.querySelector(selector + ' .CodeMirror');
+  return cm && cm.CodeMirror.getValue() === want;
+}`, chromedp.WithPollingArgs(".graphiql-query-editor", prefill)),
+	)
+	starters, err := graphiql.Starters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTabs := []string{"<untitled>"} // the request's: it has no name
+	for _, s := range starters {
+		wantTabs = append(wantTabs, s.Name)
+	}
+	if tabs := evaluate[[]string](b, "reading the tabs", `[...document.querySelectorAll('.graphiql-tab-button')].map(b => b.textContent.trim())`); strings.Join(tabs, " ") != strings.Join(wantTabs, " ") {
+		t.Errorf("a first visit with ?query= opens the tabs %q, want %q", tabs, wantTabs)
+	}
 	// The picture of docs/ when $SSCGRAPH_SCREENSHOT names a file.
 	t.Log(b.screenshot(os.Getenv("SSCGRAPH_SCREENSHOT")))
 
