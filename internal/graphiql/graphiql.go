@@ -5,7 +5,10 @@
 // assets/ holds the npm packages' files, copied by gen.go from the
 // packages web/package-lock.json pins (go generate ./internal/graphiql/...);
 // page/ holds the page, its start-up script and its style sheet, which are
-// sscgraph's own. Each file is served under a name holding its content's
+// sscgraph's own; starters/ the requests the page opens with, a tab for
+// each kind of user (Starters). Subscriptions run over the endpoint's
+// WebSocket (graphql-transport-ws), with the client GraphiQL's bundle
+// carries. Each file is served under a name holding its content's
 // hash, so that browsers may keep it for a year: a new build that changes
 // a file changes its name, and the page names the new one.
 package graphiql
