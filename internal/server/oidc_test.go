@@ -285,6 +285,8 @@ func TestOIDCAsKeys(t *testing.T) {
 	a := newOIDCAPI(t, iss, cfg, auth.OIDCConfig{
 		GroupsClaim: "groups",
 		GroupRoles:  map[string]string{"ipo-editors": "EDITOR", "admins": "ADMIN"},
+		// A provider that names organizations its own way.
+		OrgRefs: map[string]string{"tenant-7f3a": "ORG-PROVIDER"},
 	})
 	ctx := context.Background()
 
@@ -327,6 +329,9 @@ func TestOIDCAsKeys(t *testing.T) {
 	if got := message(member("provider-person", providerRef)); got != "private note" {
 		t.Errorf("the party's MEMBER token reads message %v, want the note", got)
 	}
+	if got := message(member("provider-colleague", "tenant-7f3a")); got != "private note" {
+		t.Errorf("a MEMBER token naming its organization through --oidc-org-refs reads message %v, want the note", got)
+	}
 	if got := message(member("outsider-person", outsider)); got != nil {
 		t.Errorf("another organization's MEMBER token reads message %v, want null", got)
 	}
@@ -334,6 +339,18 @@ func TestOIDCAsKeys(t *testing.T) {
 	if got := message(editorByGroup); got != "private note" {
 		t.Errorf("a token in ipo-editors reads message %v, want the note (EDITOR)", got)
 	}
+
+	t.Run("exports take the token in the Authorization header", func(t *testing.T) {
+		e := a.Export(t, "/export/regions.csv", nil, "Bearer "+editorByGroup)
+		if e.Status != http.StatusOK || e.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("export with a token: status %d, Cache-Control %q: %s", e.Status, e.Header.Get("Cache-Control"), e.Body[:min(len(e.Body), 200)])
+		}
+		bad := iss.sign(t, "k", iss.claims("x", "EDITOR", map[string]any{"aud": "other"}))
+		e = a.Export(t, "/export/regions.csv", nil, "Bearer "+bad)
+		if e.Status != http.StatusUnauthorized || !strings.Contains(e.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+			t.Errorf("export with a bad token: status %d, WWW-Authenticate %q", e.Status, e.Header.Get("WWW-Authenticate"))
+		}
+	})
 
 	t.Run("rate limits count per subject", func(t *testing.T) {
 		q := `{ countries(first: 100) { edges { node { code } } } }`
@@ -376,7 +393,8 @@ func TestOIDCAsKeys(t *testing.T) {
 		expired := func(i int) string {
 			return iss.sign(t, "k", iss.claims("x", "EDITOR", map[string]any{"exp": time.Now().Add(-time.Hour).Unix(), "jti": strconv.Itoa(i)}))
 		}
-		for i := range 3 {
+		for i := range 2 { // the export's bad token was the first
+
 			if _, r := a.Send(t, "Bearer "+expired(i), `{ regions(first: 1) { totalCount } }`, nil); r.Status != http.StatusUnauthorized {
 				t.Fatalf("expired token %d: status %d", i, r.Status)
 			}
