@@ -141,7 +141,7 @@ func (i *testIssuer) claims(sub, role string, extra map[string]any) map[string]a
 }
 
 // newOIDCAPI serves a copy of the SQLite data accepting iss's tokens.
-func newOIDCAPI(t *testing.T, iss *testIssuer, cfg server.Config, oc auth.OIDCConfig) *apitest.API {
+func newOIDCAPI(t *testing.T, iss *testIssuer, dsn string, cfg server.Config, oc auth.OIDCConfig) *apitest.API {
 	t.Helper()
 	oc.Issuer, oc.Audience, oc.HTTPClient = iss.srv.URL, testAudience, iss.srv.Client()
 	o, err := auth.NewOIDC(context.Background(), oc)
@@ -149,7 +149,7 @@ func newOIDCAPI(t *testing.T, iss *testIssuer, cfg server.Config, oc auth.OIDCCo
 		t.Fatal(err)
 	}
 	cfg.OIDC = o
-	return apitest.NewWith(t, apitest.SQLiteCopy(t), cfg)
+	return apitest.NewWith(t, dsn, cfg)
 }
 
 // TestOIDCDiscoveryFails: a provider whose discovery document cannot be
@@ -171,7 +171,7 @@ func TestOIDCRefusals(t *testing.T) {
 	iss := newTestIssuer(t)
 	iss.addKey(t, "rsa1", jose.RS256, true)
 	iss.addKey(t, "unpublished", jose.RS256, false)
-	a := newOIDCAPI(t, iss, server.DefaultConfig(), auth.OIDCConfig{})
+	a := newOIDCAPI(t, iss, apitest.SQLiteCopy(t), server.DefaultConfig(), auth.OIDCConfig{})
 	now := time.Now()
 
 	valid := iss.sign(t, "rsa1", iss.claims("alice", "EDITOR", nil))
@@ -246,7 +246,7 @@ func TestOIDCRefusals(t *testing.T) {
 func TestOIDCRotation(t *testing.T) {
 	iss := newTestIssuer(t)
 	iss.addKey(t, "old", jose.RS256, true)
-	a := newOIDCAPI(t, iss, server.DefaultConfig(), auth.OIDCConfig{})
+	a := newOIDCAPI(t, iss, apitest.SQLiteCopy(t), server.DefaultConfig(), auth.OIDCConfig{})
 	q := `{ regions(first: 1) { totalCount } }`
 	if _, r := a.Send(t, "Bearer "+iss.sign(t, "old", iss.claims("alice", "EDITOR", nil)), q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Fatalf("old key: status %d, %+v", r.Status, r.Errors)
@@ -274,15 +274,21 @@ func TestOIDCRotation(t *testing.T) {
 // not others', the groups claim maps to roles, rate limits count per
 // subject, bad tokens are charged to the failed-authentication limit, and
 // an EDITOR's mutation is audited with issuer and subject, never the
-// token.
+// token. On SQLite and PostgreSQL.
 func TestOIDCAsKeys(t *testing.T) {
+	for _, b := range apitest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { testOIDCAsKeys(t, b.Fresh(t)) })
+	}
+}
+
+func testOIDCAsKeys(t *testing.T, dsn string) {
 	iss := newTestIssuer(t)
 	iss.addKey(t, "k", jose.RS256, true)
 	cfg := server.DefaultConfig()
 	cfg.Limits.PerHour = 100000
 	cfg.Limits.TimePerPoint = time.Hour // buckets read as the price alone
 	cfg.Limits.AuthFailuresPerHour = 3
-	a := newOIDCAPI(t, iss, cfg, auth.OIDCConfig{
+	a := newOIDCAPI(t, iss, dsn, cfg, auth.OIDCConfig{
 		GroupsClaim: "groups",
 		GroupRoles:  map[string]string{"ipo-editors": "EDITOR", "admins": "ADMIN"},
 		// A provider that names organizations its own way.
@@ -379,12 +385,12 @@ func TestOIDCAsKeys(t *testing.T) {
 			t.Fatalf("updateMatch: status %d, %+v", r.Status, r.Errors)
 		}
 		got := a.Column(t, `SELECT COALESCE(token_issuer, '') || ' ' || COALESCE(token_subject, '') || ' ' || role || ' ' || COALESCE(key_id, 0)
-			FROM audit_events WHERE request_id = ?`, h.Get("X-Request-ID"))
+			FROM audit_events WHERE request_id = $1`, h.Get("X-Request-ID"))
 		want := iss.srv.URL + " frank@example.org EDITOR 0"
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("audit events %q, want one %q", got, want)
 		}
-		if n := a.Count(t, `SELECT COUNT(*) FROM audit_events WHERE changes LIKE ? OR token_subject LIKE ?`, "%"+editor[:20]+"%", "%"+editor[:20]+"%"); n != 0 {
+		if n := a.Count(t, `SELECT COUNT(*) FROM audit_events WHERE CAST(changes AS TEXT) LIKE $1 OR token_subject LIKE $1`, "%"+editor[:20]+"%"); n != 0 {
 			t.Errorf("the token is in %d audit events", n)
 		}
 	})
@@ -422,7 +428,7 @@ func atoiT(t *testing.T, s string) int {
 func TestOIDCTokenExpiryEndsSubscriptions(t *testing.T) {
 	iss := newTestIssuer(t)
 	iss.addKey(t, "k", jose.RS256, true)
-	a := newOIDCAPI(t, iss, server.DefaultConfig(), auth.OIDCConfig{ClockSkew: time.Millisecond})
+	a := newOIDCAPI(t, iss, apitest.SQLiteCopy(t), server.DefaultConfig(), auth.OIDCConfig{ClockSkew: time.Millisecond})
 	// Long enough to open the subscriptions on a busy machine; exp is
 	// in whole seconds.
 	exp := time.Now().Add(4 * time.Second).Truncate(time.Second)
