@@ -109,6 +109,14 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	if c.oidc.OrgRefs, err = pairs("--oidc-org-refs", c.oidcRefs); err != nil {
 		return nil, err
 	}
+	for group, role := range c.oidc.GroupRoles {
+		if role != auth.RoleMember && role != auth.RoleEditor && role != auth.RoleAdmin {
+			return nil, usageError{fmt.Sprintf("--oidc-group-roles: the group %q maps to %q; roles are MEMBER, EDITOR and ADMIN", group, role)}
+		}
+	}
+	if len(c.oidc.GroupRoles) > 0 && c.oidc.GroupsClaim == "" {
+		return nil, usageError{"--oidc-group-roles needs --oidc-groups-claim, the claim that lists the groups"}
+	}
 	if (c.oidc.Issuer == "") != (c.oidc.Audience == "") {
 		return nil, usageError{"--oidc-issuer and --oidc-audience go together: give both, or neither"}
 	}
