@@ -67,7 +67,8 @@ func (k *Keys) cachedToken(raw string, get bool) (*viewer.Viewer, bool) {
 // Every refusal is an ErrInvalidToken saying why.
 func (k *Keys) authenticateToken(ctx context.Context, raw string) (*viewer.Viewer, error) {
 	if v, ok := k.cachedToken(raw, true); ok {
-		return v, nil
+		cp := *v // each request its own viewer, as for keys
+		return &cp, nil
 	}
 	id, err := k.tokens.oidc.Verify(ctx, raw)
 	if err != nil {
