@@ -442,6 +442,12 @@ func TestOIDCTokenExpiryEndsSubscriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A WebSocket without subscriptions, its token in the upgrade's
+	// header: its queries and mutations run with the token too.
+	idle, err := dialWS(t, a, transportWS, http.Header{"Authorization": {"Bearer " + token}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ws.subscribe(t, "1", offerPostedQuery, nil)
 	legacy.subscribe(t, "a", offerPostedQuery, nil)
 	sse := openSSE(t, a, "Bearer "+token, offerPostedQuery, nil)
@@ -460,7 +466,7 @@ func TestOIDCTokenExpiryEndsSubscriptions(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		c    *wsClient
-	}{{"graphql-transport-ws", ws}, {"graphql-ws", legacy}} {
+	}{{"graphql-transport-ws", ws}, {"graphql-ws", legacy}, {"without subscriptions", idle}} {
 		err := c.c.closeErr(t)
 		var ce websocket.CloseError
 		if !errors.As(err, &ce) || ce.Code != 4403 || ce.Reason != "UNAUTHENTICATED" {
