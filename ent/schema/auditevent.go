@@ -26,9 +26,17 @@ func (AuditEvent) Fields() []ent.Field {
 			Optional().Nillable().Immutable().
 			Comment("The API key that made the write; null for writes by sscgraph's commands (see via).").
 			Annotations(entgql.Type("ID")),
+		field.String("token_issuer").
+			Optional().Nillable().Immutable().
+			Comment("The OpenID Connect issuer of the token that made the write; null for writes with an API key or by sscgraph's commands.").
+			Annotations(entgql.Type("String")),
+		field.String("token_subject").
+			Optional().Nillable().Immutable().
+			Comment("The subject (sub) of the token that made the write, as its issuer names the person; null for writes with an API key or by sscgraph's commands. The token itself is never recorded.").
+			Annotations(entgql.Type("String")),
 		field.String("role").
 			Immutable().
-			Comment("The key's role at the time, or SYSTEM for writes by sscgraph's commands."),
+			Comment("The key's or token's role at the time, or SYSTEM for writes by sscgraph's commands."),
 		field.String("via").
 			Immutable().Default("API").
 			Comment("How the write came: API, or the sscgraph command that made it (CLI for `sscgraph key`)."),

@@ -172,16 +172,18 @@ type ComplexityRoot struct {
 	}
 
 	AuditEvent struct {
-		At        func(childComplexity int) int
-		Changes   func(childComplexity int) int
-		ID        func(childComplexity int) int
-		KeyID     func(childComplexity int) int
-		NodeID    func(childComplexity int) int
-		Operation func(childComplexity int) int
-		RequestID func(childComplexity int) int
-		Role      func(childComplexity int) int
-		Type      func(childComplexity int) int
-		Via       func(childComplexity int) int
+		At           func(childComplexity int) int
+		Changes      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		KeyID        func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		Operation    func(childComplexity int) int
+		RequestID    func(childComplexity int) int
+		Role         func(childComplexity int) int
+		TokenIssuer  func(childComplexity int) int
+		TokenSubject func(childComplexity int) int
+		Type         func(childComplexity int) int
+		Via          func(childComplexity int) int
 	}
 
 	AuditEventConnection struct {
@@ -1417,6 +1419,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.Role(childComplexity), true
+	case "AuditEvent.tokenIssuer":
+		if e.ComplexityRoot.AuditEvent.TokenIssuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TokenIssuer(childComplexity), true
+	case "AuditEvent.tokenSubject":
+		if e.ComplexityRoot.AuditEvent.TokenSubject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TokenSubject(childComplexity), true
 	case "AuditEvent.type":
 		if e.ComplexityRoot.AuditEvent.Type == nil {
 			break
@@ -5255,7 +5269,15 @@ type AuditEvent implements Node {
   """
   keyID: ID
   """
-  The key's role at the time, or SYSTEM for writes by sscgraph's commands.
+  The OpenID Connect issuer of the token that made the write; null for writes with an API key or by sscgraph's commands.
+  """
+  tokenIssuer: String
+  """
+  The subject (sub) of the token that made the write, as its issuer names the person; null for writes with an API key or by sscgraph's commands. The token itself is never recorded.
+  """
+  tokenSubject: String
+  """
+  The key's or token's role at the time, or SYSTEM for writes by sscgraph's commands.
   """
   role: String!
   """
@@ -5381,6 +5403,42 @@ input AuditEventWhereInput {
   keyIDLTE: ID
   keyIDIsNil: Boolean
   keyIDNotNil: Boolean
+  """
+  token_issuer field predicates
+  """
+  tokenIssuer: String
+  tokenIssuerNEQ: String
+  tokenIssuerIn: [String!]
+  tokenIssuerNotIn: [String!]
+  tokenIssuerGT: String
+  tokenIssuerGTE: String
+  tokenIssuerLT: String
+  tokenIssuerLTE: String
+  tokenIssuerContains: String
+  tokenIssuerHasPrefix: String
+  tokenIssuerHasSuffix: String
+  tokenIssuerIsNil: Boolean
+  tokenIssuerNotNil: Boolean
+  tokenIssuerEqualFold: String
+  tokenIssuerContainsFold: String
+  """
+  token_subject field predicates
+  """
+  tokenSubject: String
+  tokenSubjectNEQ: String
+  tokenSubjectIn: [String!]
+  tokenSubjectNotIn: [String!]
+  tokenSubjectGT: String
+  tokenSubjectGTE: String
+  tokenSubjectLT: String
+  tokenSubjectLTE: String
+  tokenSubjectContains: String
+  tokenSubjectHasPrefix: String
+  tokenSubjectHasSuffix: String
+  tokenSubjectIsNil: Boolean
+  tokenSubjectNotNil: Boolean
+  tokenSubjectEqualFold: String
+  tokenSubjectContainsFold: String
   """
   role field predicates
   """
@@ -11295,6 +11353,10 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_at(ctx, field)
 	case "keyID":
 		return ec.fieldContext_AuditEvent_keyID(ctx, field)
+	case "tokenIssuer":
+		return ec.fieldContext_AuditEvent_tokenIssuer(ctx, field)
+	case "tokenSubject":
+		return ec.fieldContext_AuditEvent_tokenSubject(ctx, field)
 	case "role":
 		return ec.fieldContext_AuditEvent_role(ctx, field)
 	case "via":
@@ -17653,6 +17715,20 @@ func (ec *executionContext) _AuditEvent_keyID(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_AuditEvent_keyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_tokenIssuer(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TokenIssuer)
+}
+func (ec *executionContext) fieldContext_AuditEvent_tokenIssuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_tokenSubject(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TokenSubject)
+}
+func (ec *executionContext) fieldContext_AuditEvent_tokenSubject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -29332,7 +29408,7 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "keyID", "keyIDNEQ", "keyIDIn", "keyIDNotIn", "keyIDGT", "keyIDGTE", "keyIDLT", "keyIDLTE", "keyIDIsNil", "keyIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "via", "viaNEQ", "viaIn", "viaNotIn", "viaGT", "viaGTE", "viaLT", "viaLTE", "viaContains", "viaHasPrefix", "viaHasSuffix", "viaEqualFold", "viaContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "nodeID", "nodeIDNEQ", "nodeIDIn", "nodeIDNotIn", "nodeIDGT", "nodeIDGTE", "nodeIDLT", "nodeIDLTE", "operation", "operationNEQ", "operationIn", "operationNotIn", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDIsNil", "requestIDNotNil", "requestIDEqualFold", "requestIDContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "keyID", "keyIDNEQ", "keyIDIn", "keyIDNotIn", "keyIDGT", "keyIDGTE", "keyIDLT", "keyIDLTE", "keyIDIsNil", "keyIDNotNil", "tokenIssuer", "tokenIssuerNEQ", "tokenIssuerIn", "tokenIssuerNotIn", "tokenIssuerGT", "tokenIssuerGTE", "tokenIssuerLT", "tokenIssuerLTE", "tokenIssuerContains", "tokenIssuerHasPrefix", "tokenIssuerHasSuffix", "tokenIssuerIsNil", "tokenIssuerNotNil", "tokenIssuerEqualFold", "tokenIssuerContainsFold", "tokenSubject", "tokenSubjectNEQ", "tokenSubjectIn", "tokenSubjectNotIn", "tokenSubjectGT", "tokenSubjectGTE", "tokenSubjectLT", "tokenSubjectLTE", "tokenSubjectContains", "tokenSubjectHasPrefix", "tokenSubjectHasSuffix", "tokenSubjectIsNil", "tokenSubjectNotNil", "tokenSubjectEqualFold", "tokenSubjectContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "via", "viaNEQ", "viaIn", "viaNotIn", "viaGT", "viaGTE", "viaLT", "viaLTE", "viaContains", "viaHasPrefix", "viaHasSuffix", "viaEqualFold", "viaContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "nodeID", "nodeIDNEQ", "nodeIDIn", "nodeIDNotIn", "nodeIDGT", "nodeIDGTE", "nodeIDLT", "nodeIDLTE", "operation", "operationNEQ", "operationIn", "operationNotIn", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDIsNil", "requestIDNotNil", "requestIDEqualFold", "requestIDContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29542,6 +29618,216 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.KeyIDNotNil = data
+		case "tokenIssuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuer = data
+		case "tokenIssuerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerNEQ = data
+		case "tokenIssuerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerIn = data
+		case "tokenIssuerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerNotIn = data
+		case "tokenIssuerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerGT = data
+		case "tokenIssuerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerGTE = data
+		case "tokenIssuerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerLT = data
+		case "tokenIssuerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerLTE = data
+		case "tokenIssuerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerContains = data
+		case "tokenIssuerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerHasPrefix = data
+		case "tokenIssuerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerHasSuffix = data
+		case "tokenIssuerIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerIsNil = data
+		case "tokenIssuerNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerNotNil = data
+		case "tokenIssuerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerEqualFold = data
+		case "tokenIssuerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenIssuerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenIssuerContainsFold = data
+		case "tokenSubject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubject"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubject = data
+		case "tokenSubjectNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectNEQ = data
+		case "tokenSubjectIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectIn = data
+		case "tokenSubjectNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectNotIn = data
+		case "tokenSubjectGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectGT = data
+		case "tokenSubjectGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectGTE = data
+		case "tokenSubjectLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectLT = data
+		case "tokenSubjectLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectLTE = data
+		case "tokenSubjectContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectContains = data
+		case "tokenSubjectHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectHasPrefix = data
+		case "tokenSubjectHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectHasSuffix = data
+		case "tokenSubjectIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectIsNil = data
+		case "tokenSubjectNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectNotNil = data
+		case "tokenSubjectEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectEqualFold = data
+		case "tokenSubjectContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenSubjectContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenSubjectContainsFold = data
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -40733,6 +41019,16 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "keyID":
 			out.Values[i] = ec._AuditEvent_keyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tokenIssuer":
+			out.Values[i] = ec._AuditEvent_tokenIssuer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tokenSubject":
+			out.Values[i] = ec._AuditEvent_tokenSubject(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
@@ -68,6 +69,14 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	}
 	if c.idSecret != "" {
 		c.server.IDSecret = c.idSecret
+	}
+	if c.oidc.Issuer != "" {
+		// Before listening: a server that would refuse every token says
+		// so at once, naming the discovery URL it could not read.
+		if c.server.OIDC, err = auth.NewOIDC(ctx, c.oidc); err != nil {
+			return err
+		}
+		logger.Info("accepting OpenID Connect tokens", "issuer", c.oidc.Issuer, "audience", c.oidc.Audience)
 	}
 	// Migrations that rewrite stored IDs read them with the secret the
 	// API will serve.

@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/server"
 )
@@ -34,6 +36,9 @@ type serveConfig struct {
 	metricsAddr          string
 	metricsRemote        bool
 	dbWait, poolWait     time.Duration
+	// OpenID Connect: the provider and its claims; the two maps as given.
+	oidc                     auth.OIDCConfig
+	oidcGroupRoles, oidcRefs string
 }
 
 // parseServeFlags reads serve's command line, each flag defaulting to its
@@ -86,8 +91,34 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.Var(&replicaFlag{list: &c.db.Replicas}, "db-replica", "PostgreSQL address of a streaming standby of --db to serve reads from; repeat for several; mutations, transactions, subscriptions' LISTEN, rate buckets and persisted queries stay on --db (env SSCGRAPH_DB_REPLICAS, comma-separated)")
 	fs.DurationVar(&c.db.ReplicaMaxLag, "replica-max-lag", envDuration(getenv, "SSCGRAPH_REPLICA_MAX_LAG", database.DefaultReplicaMaxLag), "how far behind the primary a --db-replica may fall before its reads go to the primary until it catches up (env SSCGRAPH_REPLICA_MAX_LAG)")
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", getenv("SSCGRAPH_OIDC_ISSUER"), "accept, beside API keys, the Bearer tokens (JWTs) of this OpenID Connect provider, e.g. https://sso.example.org/realms/match; its discovery document is read at start (env SSCGRAPH_OIDC_ISSUER)")
+	fs.StringVar(&c.oidc.Audience, "oidc-audience", getenv("SSCGRAPH_OIDC_AUDIENCE"), "the audience (aud) tokens must be issued for: the client ID or API identifier sscgraph has at the provider (env SSCGRAPH_OIDC_AUDIENCE)")
+	fs.StringVar(&c.oidc.RoleClaim, "oidc-role-claim", envOr(getenv, "SSCGRAPH_OIDC_ROLE_CLAIM", auth.DefaultRoleClaim), "the token claim whose value is the role: MEMBER, EDITOR or ADMIN (env SSCGRAPH_OIDC_ROLE_CLAIM)")
+	fs.StringVar(&c.oidc.OrgClaim, "oidc-org-claim", envOr(getenv, "SSCGRAPH_OIDC_ORG_CLAIM", auth.DefaultOrgClaim), "the token claim whose value is the organization's ref, which MEMBER tokens need (env SSCGRAPH_OIDC_ORG_CLAIM)")
+	fs.StringVar(&c.oidc.GroupsClaim, "oidc-groups-claim", getenv("SSCGRAPH_OIDC_GROUPS_CLAIM"), "the token claim listing the person's groups, for --oidc-group-roles, e.g. groups (env SSCGRAPH_OIDC_GROUPS_CLAIM)")
+	fs.StringVar(&c.oidcGroupRoles, "oidc-group-roles", getenv("SSCGRAPH_OIDC_GROUP_ROLES"), "groups that give a role to tokens without the role claim, e.g. ipo-editors=EDITOR,admins=ADMIN; the highest wins (env SSCGRAPH_OIDC_GROUP_ROLES)")
+	fs.StringVar(&c.oidcRefs, "oidc-org-refs", getenv("SSCGRAPH_OIDC_ORG_REFS"), "values of the organization claim that are not refs, mapped to refs, e.g. 3f2a…=ORG-12,…; other values are read as refs (env SSCGRAPH_OIDC_ORG_REFS)")
+	fs.DurationVar(&c.oidc.ClockSkew, "oidc-clock-skew", envDuration(getenv, "SSCGRAPH_OIDC_CLOCK_SKEW", auth.DefaultClockSkew), "how far the provider's clock may be from this one: tokens are accepted this long past exp and before nbf (env SSCGRAPH_OIDC_CLOCK_SKEW)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
+	}
+	var err error
+	if c.oidc.GroupRoles, err = pairs("--oidc-group-roles", c.oidcGroupRoles); err != nil {
+		return nil, err
+	}
+	if c.oidc.OrgRefs, err = pairs("--oidc-org-refs", c.oidcRefs); err != nil {
+		return nil, err
+	}
+	for group, role := range c.oidc.GroupRoles {
+		if role != auth.RoleMember && role != auth.RoleEditor && role != auth.RoleAdmin {
+			return nil, usageError{fmt.Sprintf("--oidc-group-roles: the group %q maps to %q; roles are MEMBER, EDITOR and ADMIN", group, role)}
+		}
+	}
+	if len(c.oidc.GroupRoles) > 0 && c.oidc.GroupsClaim == "" {
+		return nil, usageError{"--oidc-group-roles needs --oidc-groups-claim, the claim that lists the groups"}
+	}
+	if (c.oidc.Issuer == "") != (c.oidc.Audience == "") {
+		return nil, usageError{"--oidc-issuer and --oidc-audience go together: give both, or neither"}
 	}
 	switch a := c.server.Answers; {
 	case a.MaxBytes < 0:
@@ -98,4 +129,20 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 		return nil, usageError{fmt.Sprintf("--http-max-age is %s: give 0 (revalidate every time) or more", a.HTTPMaxAge)}
 	}
 	return c, nil
+}
+
+// pairs reads "a=B,c=D" (a flag's list of mappings).
+func pairs(flag, s string) (map[string]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, p := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || k == "" || v == "" {
+			return nil, usageError{fmt.Sprintf("%s: %q is not name=value", flag, p)}
+		}
+		out[k] = v
+	}
+	return out, nil
 }

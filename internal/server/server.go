@@ -51,6 +51,9 @@ type Config struct {
 	// they rotate by creating a new key, moving clients to it, then
 	// revoking the old one.
 	IDSecret string
+	// OIDC, when set, accepts the identity provider's tokens beside API
+	// keys (`serve --oidc-issuer`); auth.NewOIDC has read its discovery.
+	OIDC *auth.OIDC
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
 	// MaxResponseBytes bounds the text (the strings) of one response,
@@ -284,6 +287,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
 	// Keys are read on the primary: one just created works at once.
 	keys := auth.NewKeys(db.PrimaryClient())
+	if cfg.OIDC != nil {
+		keys.UseOIDC(cfg.OIDC)
+	}
 
 	gql := handler.New(graph.NewSchema(client))
 	gql.AddTransport(transport.Options{})
