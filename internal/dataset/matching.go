@@ -104,6 +104,7 @@ func (w *world) genOffers(ctx context.Context, _ *facts) error {
 			}
 
 			subj, aud := w.subject(g, topics), w.audience(g, topics)
+			topics = w.titleTopics(topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			var title, offerWhat string
 			switch kind {
@@ -241,6 +242,7 @@ func (w *world) genNeeds(ctx context.Context, _ *facts) error {
 			topics := w.pickTopics(g, nil)
 
 			subj, aud := w.subject(g, topics), w.audience(g, topics)
+			topics = w.titleTopics(topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			place := w.countries[country].ref
 			var title, needWhat string

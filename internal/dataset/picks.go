@@ -117,6 +117,18 @@ func (w *world) subject(g *rng, topics []int) string {
 	return s
 }
 
+// titleTopics returns the topics subject names: the first, and the second
+// when its sector qualifies the first. A posting is tagged with these
+// only, so that its tags say what its title says (a need about
+// traditional cultural expressions is not tagged PATENTS, and a reason
+// "shares an IP area" names an area both titles are about).
+func (w *world) titleTopics(topics []int) []int {
+	if len(topics) > 1 && w.vocab(topics[0]).sector == "" && w.vocab(topics[1]).sector != "" {
+		return topics[:2]
+	}
+	return topics[:min(len(topics), 1)]
+}
+
 func (w *world) audience(g *rng, topics []int) string {
 	if len(topics) == 0 {
 		return g.pickStr(genericAudiences)
