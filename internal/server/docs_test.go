@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -132,6 +133,11 @@ func TestDocCommands(t *testing.T) {
 			dir := filepath.Dir(db)
 			var a *apitest.API
 			for _, c := range cmds {
+				if c.program == "curl" && a == nil {
+					a = apitest.New(t, apitest.SQLiteCopy(t))
+				}
+			}
+			for _, c := range cmds {
 				t.Run(strconv.Itoa(c.line), func(t *testing.T) {
 					switch c.program {
 					case "sscgraph":
@@ -139,9 +145,6 @@ func TestDocCommands(t *testing.T) {
 						runSSCGraph(t, c, dir)
 					case "curl":
 						curls++
-						if a == nil {
-							a = apitest.New(t, apitest.SQLiteCopy(t))
-						}
 						runCurl(t, c, a)
 					}
 				})
@@ -183,6 +186,13 @@ func notRunnable(c docCommand) string {
 }
 
 func runSSCGraph(t *testing.T, c docCommand, dir string) {
+	line := strings.Join(c.args, " ")
+	if c.args[0] == "serve" && (strings.Contains(line, "postgres://") || strings.Contains(c.env["SSCGRAPH_DB"], "postgres://")) &&
+		!strings.Contains(line, "--id-secret") && c.env["SSCGRAPH_ID_SECRET"] == "" && !strings.Contains(line, "--insecure-default-secret") {
+		// The line may continue on the next (a replica's flags): the
+		// secret may be given there, in the document's words.
+		t.Errorf("%s:%d: serve on PostgreSQL refuses to start without --id-secret or SSCGRAPH_ID_SECRET: %s", c.file, c.line, c.text)
+	}
 	if reason := notRunnable(c); reason != "" {
 		checkFlags(t, c)
 		t.Skipf("%s (checked its flags): sscgraph %s", reason, strings.Join(c.args, " "))
@@ -251,6 +261,42 @@ func checkFlags(t *testing.T, c docCommand) {
 // runCurl sends a documented curl command to a, as curl would send it to
 // localhost:8080, and checks that it is answered 200 with a body.
 func runCurl(t *testing.T, c docCommand, a *apitest.API) {
+	// A placeholder ID ("Project_…") stands for a row of its type: the
+	// first (of 20) for which the command answers something.
+	for i, w := range c.args {
+		m := placeholderID.FindStringSubmatch(w)
+		if m == nil {
+			continue
+		}
+		r := a.Query(t, fmt.Sprintf(`{ rows: %s(first: 20) { edges { node { id } } } }`, connectionOf(m[1])), nil)
+		for _, id := range r.IDs("rows") {
+			try := c
+			try.args = append([]string(nil), c.args...)
+			try.args[i] = strings.ReplaceAll(w, m[0], fmt.Sprintf("%q", id))
+			if status, body := sendCurl(t, try, a); status == http.StatusOK && len(bytes.TrimSpace(body)) > 0 {
+				c = try
+				break
+			}
+		}
+	}
+	status, got := sendCurl(t, c, a)
+	if status != http.StatusOK || len(bytes.TrimSpace(got)) == 0 {
+		t.Fatalf("%s:%d: curl %s: status %d\n%.500s", c.file, c.line, strings.Join(c.args, " "), status, got)
+	}
+	if strings.Contains(strings.Join(c.args, " "), "/graphql") {
+		var r struct {
+			Errors []any `json:"errors"`
+			Data   any   `json:"data"`
+		}
+		if err := json.Unmarshal(got, &r); err != nil || len(r.Errors) > 0 || r.Data == nil {
+			t.Errorf("%s:%d: the query answered %.500s", c.file, c.line, got)
+		}
+	}
+}
+
+// sendCurl sends c as curl would send it to localhost:8080, to a; it
+// skips the test for what it cannot send.
+func sendCurl(t *testing.T, c docCommand, a *apitest.API) (int, []byte) {
 	var (
 		target  string
 		headers = http.Header{}
@@ -327,19 +373,11 @@ func runCurl(t *testing.T, c docCommand, a *apitest.API) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	got, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK || len(got) == 0 {
-		t.Fatalf("%s:%d: %s %s: status %d\n%.500s", c.file, c.line, method, u.RequestURI(), res.StatusCode, got)
+	got, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.HasPrefix(u.Path, "/graphql") {
-		var r struct {
-			Errors []any `json:"errors"`
-			Data   any   `json:"data"`
-		}
-		if err := json.Unmarshal(got, &r); err != nil || len(r.Errors) > 0 || r.Data == nil {
-			t.Errorf("%s:%d: the query answered %.500s", c.file, c.line, got)
-		}
-	}
+	return res.StatusCode, got
 }
 
 // TestMetricsLabelsDocumented: every value the server gives the outcome
@@ -354,7 +392,10 @@ func TestMetricsLabelsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := regexp.MustCompile(`(?:setOutcome\([^,]+,\s*|Outcome = |outcome = |return )"([a-z_]+)"`)
+	// Outcomes are set wherever a request ends; operation labels are
+	// returned by observe.go's operationLabel.
+	set := regexp.MustCompile(`(?:setOutcome\([^,]+,\s*|Outcome = |outcome = )"([a-z_]+)"`)
+	label := regexp.MustCompile(`return "([a-z_]+)"`)
 	values := map[string]string{}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -367,7 +408,11 @@ func TestMetricsLabelsDocumented(t *testing.T) {
 		if f != "observe.go" && !bytes.Contains(src, []byte("utcome")) {
 			continue
 		}
-		for _, m := range set.FindAllSubmatch(src, -1) {
+		found := set.FindAllSubmatch(src, -1)
+		if f == "observe.go" {
+			found = append(found, label.FindAllSubmatch(src, -1)...)
+		}
+		for _, m := range found {
 			values[string(m[1])] = f
 		}
 	}
