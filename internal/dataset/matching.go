@@ -103,8 +103,8 @@ func (w *world) genOffers(ctx context.Context, _ *facts) error {
 				langs = appendLang(langs, g.pickStr(extraLanguages))
 			}
 
-			subj, aud := w.subject(g, topics), w.audience(g, topics)
-			topics = w.titleTopics(topics)
+			subj, topics := w.postingSubject(g, topics)
+			aud := w.audience(g, topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			var title, offerWhat string
 			switch kind {
@@ -241,8 +241,8 @@ func (w *world) genNeeds(ctx context.Context, _ *facts) error {
 			}
 			topics := w.pickTopics(g, nil)
 
-			subj, aud := w.subject(g, topics), w.audience(g, topics)
-			topics = w.titleTopics(topics)
+			subj, topics := w.postingSubject(g, topics)
+			aud := w.audience(g, topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			place := w.countries[country].ref
 			var title, needWhat string
