@@ -473,9 +473,22 @@ fragment InputValue on __InputValue { name description type { ...TypeRef } defau
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }`
 
 // TestDocsStayInTheRepository: what people read names no path outside a
-// clone (the programme's workspace, ../shared/…), and README stays the
-// front door: short enough to read in a few minutes.
+// clone (the programme's workspace, ../shared/…); README stays the front
+// door, short enough to read in a few minutes; and the Go it asks for is
+// the Go go.mod requires.
 func TestDocsStayInTheRepository(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goLine := regexp.MustCompile(`(?m)^go ([0-9.]+)$`).FindSubmatch(mod)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goLine == nil || !bytes.Contains(readme, []byte("Go "+string(goLine[1])+" or newer")) {
+		t.Errorf("README.md does not ask for the Go go.mod requires (%s): say \"Go %s or newer\"", goLine[1], goLine[1])
+	}
 	for _, path := range userDocs(t) {
 		text, err := os.ReadFile(path)
 		if err != nil {
