@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -42,7 +43,13 @@ func (AuditEvent) Fields() []ent.Field {
 			Annotations(entgql.Type("ID")),
 		field.Enum("operation").
 			Values("CREATE", "UPDATE", "DELETE").
-			Immutable(),
+			Immutable().
+			Comment("What the write did to the object.").
+			Annotations(schemadesc.EnumValues{
+				"CREATE": "The object was created.",
+				"UPDATE": "The object was changed.",
+				"DELETE": "The object was deleted.",
+			}),
 		field.JSON("changes", map[string]any{}).
 			Optional().Immutable().
 			Comment("Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.").

@@ -49,6 +49,9 @@ var (
 // whose name it cannot explain is an error: entgql changed its naming, and
 // this package must learn the new name.
 func Describe(g *gen.Graph, s *ast.Schema) error {
+	if q := s.Types["Query"]; q != nil {
+		set(&q.Description, "The API's reads: look-ups, paged lists with filters and orders, search, suggestions and statistics.")
+	}
 	for _, n := range g.Nodes {
 		def := s.Types[n.Name]
 		if def == nil {
@@ -155,10 +158,11 @@ func enumValues(f *gen.Field) (EnumValues, error) {
 
 // describeQuery describes the type's top-level connection field.
 func (t typeDoc) describeQuery(s *ast.Schema) error {
-	if s.Query == nil {
+	query := s.Types["Query"] // entgql's hook schema has no s.Query
+	if query == nil {
 		return nil
 	}
-	for _, f := range s.Query.Fields {
+	for _, f := range query.Fields {
 		if f.Type.Name() != t.n.Name+"Connection" {
 			continue
 		}
@@ -279,9 +283,9 @@ func (t typeDoc) filterText(f *gen.Field, op gen.Op) string {
 	case gen.Contains:
 		return who + " contains this text."
 	case gen.ContainsFold:
-		return who + " contains this text, ignoring case."
+		return who + " contains this text, ignoring case (on SQLite, the case of ASCII letters only)."
 	case gen.EqualFold:
-		return who + " equals this text, ignoring case."
+		return who + " equals this text, ignoring case (on SQLite, the case of ASCII letters only)."
 	case gen.HasPrefix:
 		return who + " starts with this text."
 	case gen.HasSuffix:
