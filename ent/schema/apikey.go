@@ -77,7 +77,7 @@ func (APIKey) Indexes() []ent.Index {
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("An API key, as ADMIN keys see it: never the key itself, which is shown once when it is made."),
-		entgql.QueryField(),
+		entgql.QueryField().Description("The API keys, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given)."),
 		entgql.RelayConnection(),
 	}
 }

@@ -76,7 +76,7 @@ func (AuditEvent) Indexes() []ent.Index {
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A successful write through the API, for ADMIN keys to read."),
-		entgql.QueryField(),
+		entgql.QueryField().Description("The audit log, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given)."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

@@ -103,7 +103,7 @@ func (t typeDoc) describeType(s *ast.Schema, def *ast.Definition) error {
 	}
 	if t.n.ID != nil {
 		if f := def.Fields.ForName(camel(t.n.ID.Name)); f != nil {
-			set(&f.Description, fmt.Sprintf("The %s's global ID: opaque, stable, and accepted by node(id:) and by every argument that names a %s.", t.n.Name, t.n.Name))
+			set(&f.Description, fmt.Sprintf("The %s's global ID: opaque, stable, and accepted by node(id:) and by every argument that names %s.", t.n.Name, a(t.n.Name)))
 		}
 	}
 	for _, e := range t.n.Edges {
@@ -194,7 +194,7 @@ func (t typeDoc) describeWhere(s *ast.Schema) error {
 	if def == nil {
 		return nil
 	}
-	set(&def.Description, fmt.Sprintf("Filters %s: a %s matches when every filter given holds; filters left out or null add no condition.", t.plural, t.n.Name))
+	set(&def.Description, fmt.Sprintf("Filters %s: %s matches when every filter given holds; filters left out or null add no condition.", t.plural, a(t.n.Name)))
 	texts := map[string]string{
 		"not": fmt.Sprintf("Only %s that do not match this filter.", t.plural),
 		"and": fmt.Sprintf("Only %s that match every one of these filters.", t.plural),
@@ -212,8 +212,8 @@ func (t typeDoc) describeWhere(s *ast.Schema) error {
 	for _, e := range t.n.Edges {
 		name := camel(e.Name)
 		if e.Unique {
-			texts[camel("has_"+e.Name)] = fmt.Sprintf("If true, only %s that have a %s; if false, only those that have none.", t.plural, name)
-			texts[camel("has_"+e.Name+"_with")] = fmt.Sprintf("Only %s whose %s (a %s) matches all of these filters.", t.plural, name, e.Type.Name)
+			texts[camel("has_"+e.Name)] = fmt.Sprintf("If true, only %s that have %s; if false, only those that have none.", t.plural, a(name))
+			texts[camel("has_"+e.Name+"_with")] = fmt.Sprintf("Only %s whose %s (%s) matches all of these filters.", t.plural, name, a(e.Type.Name))
 		} else {
 			texts[camel("has_"+e.Name)] = fmt.Sprintf("If true, only %s with at least one of %s; if false, only those with none.", t.plural, name)
 			texts[camel("has_"+e.Name+"_with")] = fmt.Sprintf("Only %s with at least one of %s (%s) that matches all of these filters.", t.plural, name, plural(e.Type.Name))
@@ -246,7 +246,7 @@ func (t typeDoc) filterText(f *gen.Field, op gen.Op) string {
 	// where a negation would suggest otherwise.
 	set := ""
 	if f.Optional || f.Nillable {
-		set = fmt.Sprintf(" (those without a %s are left out)", name)
+		set = fmt.Sprintf(" (those without %s are left out)", a(name))
 	}
 	var after, atOrAfter, before, atOrBefore string
 	switch {
@@ -279,21 +279,26 @@ func (t typeDoc) filterText(f *gen.Field, op gen.Op) string {
 	case gen.IsNil:
 		return fmt.Sprintf("If true, only %s that have no %s; false adds no condition.", t.plural, name)
 	case gen.NotNil:
-		return fmt.Sprintf("If true, only %s that have a %s; false adds no condition.", t.plural, name)
+		return fmt.Sprintf("If true, only %s that have %s; false adds no condition.", t.plural, a(name))
 	case gen.Contains:
-		return who + " contains this text."
+		return who + " contains this text" + caseCounts
 	case gen.ContainsFold:
 		return who + " contains this text, ignoring case (on SQLite, the case of ASCII letters only)."
 	case gen.EqualFold:
 		return who + " equals this text, ignoring case (on SQLite, the case of ASCII letters only)."
 	case gen.HasPrefix:
-		return who + " starts with this text."
+		return who + " starts with this text" + caseCounts
 	case gen.HasSuffix:
-		return who + " ends with this text."
+		return who + " ends with this text" + caseCounts
 	default:
 		return fmt.Sprintf("%s: the %s filter of ent (operator %s).", who, op.Name(), op.Name())
 	}
 }
+
+// caseCounts ends the texts of the case-sensitive text filters: ent
+// writes them with LIKE, which SQLite reads without regard to the case of
+// ASCII letters.
+const caseCounts = "; case counts (on SQLite, except for ASCII letters)."
 
 // describeOrder describes the values of <T>OrderField: each orders by
 // the ent field whose entgql.OrderField names it.
@@ -316,17 +321,17 @@ func (t typeDoc) describeOrder(s *ast.Schema) error {
 		text := fmt.Sprintf("By %s", camel(f.Name))
 		switch {
 		case f.IsTime():
-			text += ": earliest first when ascending"
+			text += ", earliest first when ascending"
 		case f.Type.Type == field.TypeString:
-			text += ": in the database's text order when ascending"
+			text += ", in the database's text order"
 		case f.Type.Type == field.TypeEnum:
-			text += ", as text (the value's name)"
+			text += ", in the alphabetical order of the values' names"
 		case f.Type.Numeric():
-			text += ": smallest first when ascending"
+			text += ", smallest first when ascending"
 		}
 		if f.Optional || f.Nillable {
 			// pagesql.NullsRule, on both databases.
-			text += fmt.Sprintf("; those without a %s come last when ascending, first when descending", camel(f.Name))
+			text += "; null last when ascending, first when descending"
 		}
 		texts[ant.OrderField] = text + "."
 	}
@@ -361,7 +366,7 @@ func (t typeDoc) describeInput(s *ast.Schema, create bool) error {
 			texts[fn] = f.Comment()
 		}
 		texts["append"+f.StructField()] = fmt.Sprintf("Values to add at the end of %s.", fn)
-		texts["clear"+f.StructField()] = fmt.Sprintf("If true, removes the %s (sets it to null); a %s given in the same input is set after.", fn, fn)
+		texts["clear"+f.StructField()] = fmt.Sprintf("If true, sets %s to null (%s given in the same input is set instead).", fn, a(fn))
 	}
 	edges, err := desc.InputEdges()
 	if err != nil {
@@ -381,7 +386,7 @@ func (t typeDoc) describeInput(s *ast.Schema, create bool) error {
 			texts["remove"+pascal(singular(e.Name))+"IDs"] = fmt.Sprintf("%s to remove from %s.", plural(target), en)
 		}
 		if e.Unique {
-			texts[camel(snake(e.MutationClear()))] = fmt.Sprintf("If true, unlinks the %s; a %sID given in the same input is linked after.", en, en)
+			texts[camel(snake(e.MutationClear()))] = fmt.Sprintf("If true, unlinks %s (%s given in the same input is linked instead).", en, a(en+"ID"))
 		} else {
 			texts[camel(snake(e.MutationClear()))] = fmt.Sprintf("If true, unlinks every one of %s, before the IDs of add%sIDs are linked.", en, pascal(singular(e.Name)))
 		}
@@ -397,6 +402,14 @@ func (t typeDoc) describeInput(s *ast.Schema, create bool) error {
 		f.Description = text
 	}
 	return nil
+}
+
+// a puts "a" or "an" before a name: "an Activity", "a Project".
+func a(name string) string {
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // snake is ent's snake_case (edge names of MutationClear are Go names).

@@ -73,3 +73,45 @@ func TestSchemaIsDescribed(t *testing.T) {
 			len(missing), strings.Join(missing, "\n"))
 	}
 }
+
+// TestUndescribedFindsEveryKind checks the fast check itself: each kind of
+// element without a description is listed, and only those.
+func TestUndescribedFindsEveryKind(t *testing.T) {
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "t.graphql", Input: `
+"Reads."
+type Query {
+  "Described."
+  a(
+    "Described."
+    x: Int
+    y: Int
+  ): Kind
+  b(
+    "Described."
+    in: In
+  ): Int
+}
+enum Kind {
+  "Described."
+  ONE
+  TWO
+}
+input In {
+  "Described."
+  p: Int
+  q: Int
+}
+"Described."
+directive @d(
+  z: Int
+) on FIELD_DEFINITION
+directive @e on FIELD_DEFINITION
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"@d(z)", "@e", "In", "In.q", "Kind", "Kind.TWO", "Query.a(y)", "Query.b"}
+	if got := undescribed(schema); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("undescribed = %v, want %v", got, want)
+	}
+}
