@@ -4402,7 +4402,7 @@ An API key, as ADMIN keys see it: never the key itself, which is shown once when
 """
 type APIKey implements Node {
   """
-  The APIKey's global ID: opaque, stable, and accepted by node(id:) and by every argument that names a APIKey.
+  The APIKey's global ID: opaque, stable, and accepted by node(id:) and by every argument that names an APIKey.
   """
   id: ID!
   """
@@ -4482,7 +4482,7 @@ Properties by which APIKey connections can be ordered.
 """
 enum APIKeyOrderField {
   """
-  By createdAt: earliest first when ascending.
+  By createdAt, earliest first when ascending.
   """
   CREATED_AT
 }
@@ -4585,15 +4585,15 @@ input APIKeyWhereInput {
   """
   nameLTE: String
   """
-  Only APIKeys whose name contains this text.
+  Only APIKeys whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only APIKeys whose name starts with this text.
+  Only APIKeys whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only APIKeys whose name ends with this text.
+  Only APIKeys whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -4665,7 +4665,7 @@ input APIKeyWhereInput {
   """
   expiresAt: Time
   """
-  Only APIKeys whose expiresAt differs from this value (those without a expiresAt are left out).
+  Only APIKeys whose expiresAt differs from this value (those without an expiresAt are left out).
   """
   expiresAtNEQ: Time
   """
@@ -4673,7 +4673,7 @@ input APIKeyWhereInput {
   """
   expiresAtIn: [Time!]
   """
-  Only APIKeys whose expiresAt is none of these values (those without a expiresAt are left out).
+  Only APIKeys whose expiresAt is none of these values (those without an expiresAt are left out).
   """
   expiresAtNotIn: [Time!]
   """
@@ -4697,7 +4697,7 @@ input APIKeyWhereInput {
   """
   expiresAtIsNil: Boolean
   """
-  If true, only APIKeys that have a expiresAt; false adds no condition.
+  If true, only APIKeys that have an expiresAt; false adds no condition.
   """
   expiresAtNotNil: Boolean
   """
@@ -4741,11 +4741,11 @@ input APIKeyWhereInput {
   """
   revokedAtNotNil: Boolean
   """
-  If true, only APIKeys that have a organization; if false, only those that have none.
+  If true, only APIKeys that have an organization; if false, only those that have none.
   """
   hasOrganization: Boolean
   """
-  Only APIKeys whose organization (a Organization) matches all of these filters.
+  Only APIKeys whose organization (an Organization) matches all of these filters.
   """
   hasOrganizationWith: [OrganizationWhereInput!]
 }
@@ -4754,7 +4754,7 @@ A technical-assistance, South-South or triangular cooperation activity: a traini
 """
 type Activity implements Node {
   """
-  The Activity's global ID: opaque, stable, and accepted by node(id:) and by every argument that names a Activity.
+  The Activity's global ID: opaque, stable, and accepted by node(id:) and by every argument that names an Activity.
   """
   id: ID!
   """
@@ -5119,39 +5119,39 @@ Properties by which Activity connections can be ordered.
 """
 enum ActivityOrderField {
   """
-  By title: in the database's text order when ascending.
+  By title, in the database's text order.
   """
   TITLE
   """
-  By kind, as text (the value's name).
+  By kind, in the alphabetical order of the values' names.
   """
   KIND
   """
-  By type, as text (the value's name).
+  By type, in the alphabetical order of the values' names.
   """
   TYPE
   """
-  By status, as text (the value's name).
+  By status, in the alphabetical order of the values' names.
   """
   STATUS
   """
-  By startDate: earliest first when ascending; those without a startDate come last when ascending, first when descending.
+  By startDate, earliest first when ascending; null last when ascending, first when descending.
   """
   START_DATE
   """
-  By endDate: earliest first when ascending; those without a endDate come last when ascending, first when descending.
+  By endDate, earliest first when ascending; null last when ascending, first when descending.
   """
   END_DATE
   """
-  By venueCity: in the database's text order when ascending; those without a venueCity come last when ascending, first when descending.
+  By venueCity, in the database's text order; null last when ascending, first when descending.
   """
   VENUE_CITY
   """
-  By participants: smallest first when ascending; those without a participants come last when ascending, first when descending.
+  By participants, smallest first when ascending; null last when ascending, first when descending.
   """
   PARTICIPANTS
   """
-  By budget: smallest first when ascending; those without a budget come last when ascending, first when descending.
+  By budget, smallest first when ascending; null last when ascending, first when descending.
   """
   BUDGET
 }
@@ -5315,15 +5315,15 @@ input ActivityWhereInput {
   """
   refLTE: String
   """
-  Only Activities whose ref contains this text.
+  Only Activities whose ref contains this text; case counts (on SQLite, except for ASCII letters).
   """
   refContains: String
   """
-  Only Activities whose ref starts with this text.
+  Only Activities whose ref starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasPrefix: String
   """
-  Only Activities whose ref ends with this text.
+  Only Activities whose ref ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasSuffix: String
   """
@@ -5375,15 +5375,15 @@ input ActivityWhereInput {
   """
   titleLTE: String
   """
-  Only Activities whose title contains this text.
+  Only Activities whose title contains this text; case counts (on SQLite, except for ASCII letters).
   """
   titleContains: String
   """
-  Only Activities whose title starts with this text.
+  Only Activities whose title starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasPrefix: String
   """
-  Only Activities whose title ends with this text.
+  Only Activities whose title ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasSuffix: String
   """
@@ -5427,15 +5427,15 @@ input ActivityWhereInput {
   """
   descriptionLTE: String
   """
-  Only Activities whose description contains this text.
+  Only Activities whose description contains this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionContains: String
   """
-  Only Activities whose description starts with this text.
+  Only Activities whose description starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasPrefix: String
   """
-  Only Activities whose description ends with this text.
+  Only Activities whose description ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasSuffix: String
   """
@@ -5563,7 +5563,7 @@ input ActivityWhereInput {
   """
   endDate: Time
   """
-  Only Activities whose endDate differs from this value (those without a endDate are left out).
+  Only Activities whose endDate differs from this value (those without an endDate are left out).
   """
   endDateNEQ: Time
   """
@@ -5571,7 +5571,7 @@ input ActivityWhereInput {
   """
   endDateIn: [Time!]
   """
-  Only Activities whose endDate is none of these values (those without a endDate are left out).
+  Only Activities whose endDate is none of these values (those without an endDate are left out).
   """
   endDateNotIn: [Time!]
   """
@@ -5595,7 +5595,7 @@ input ActivityWhereInput {
   """
   endDateIsNil: Boolean
   """
-  If true, only Activities that have a endDate; false adds no condition.
+  If true, only Activities that have an endDate; false adds no condition.
   """
   endDateNotNil: Boolean
   """
@@ -5647,15 +5647,15 @@ input ActivityWhereInput {
   """
   venueCityLTE: String
   """
-  Only Activities whose venueCity contains this text.
+  Only Activities whose venueCity contains this text; case counts (on SQLite, except for ASCII letters).
   """
   venueCityContains: String
   """
-  Only Activities whose venueCity starts with this text.
+  Only Activities whose venueCity starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   venueCityHasPrefix: String
   """
-  Only Activities whose venueCity ends with this text.
+  Only Activities whose venueCity ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   venueCityHasSuffix: String
   """
@@ -5707,15 +5707,15 @@ input ActivityWhereInput {
   """
   languageLTE: String
   """
-  Only Activities whose language contains this text.
+  Only Activities whose language contains this text; case counts (on SQLite, except for ASCII letters).
   """
   languageContains: String
   """
-  Only Activities whose language starts with this text.
+  Only Activities whose language starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   languageHasPrefix: String
   """
-  Only Activities whose language ends with this text.
+  Only Activities whose language ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   languageHasSuffix: String
   """
@@ -5855,15 +5855,15 @@ input ActivityWhereInput {
   """
   noteLTE: String
   """
-  Only Activities whose note contains this text.
+  Only Activities whose note contains this text; case counts (on SQLite, except for ASCII letters).
   """
   noteContains: String
   """
-  Only Activities whose note starts with this text.
+  Only Activities whose note starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasPrefix: String
   """
-  Only Activities whose note ends with this text.
+  Only Activities whose note ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasSuffix: String
   """
@@ -5915,15 +5915,15 @@ input ActivityWhereInput {
   """
   quoteLTE: String
   """
-  Only Activities whose quote contains this text.
+  Only Activities whose quote contains this text; case counts (on SQLite, except for ASCII letters).
   """
   quoteContains: String
   """
-  Only Activities whose quote starts with this text.
+  Only Activities whose quote starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   quoteHasPrefix: String
   """
-  Only Activities whose quote ends with this text.
+  Only Activities whose quote ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   quoteHasSuffix: String
   """
@@ -5987,7 +5987,7 @@ input ActivityWhereInput {
   """
   hasRequester: Boolean
   """
-  Only Activities whose requester (a Organization) matches all of these filters.
+  Only Activities whose requester (an Organization) matches all of these filters.
   """
   hasRequesterWith: [OrganizationWhereInput!]
   """
@@ -6020,7 +6020,7 @@ A successful write through the API, for ADMIN keys to read.
 """
 type AuditEvent implements Node {
   """
-  The AuditEvent's global ID: opaque, stable, and accepted by node(id:) and by every argument that names a AuditEvent.
+  The AuditEvent's global ID: opaque, stable, and accepted by node(id:) and by every argument that names an AuditEvent.
   """
   id: ID!
   """
@@ -6125,11 +6125,11 @@ Properties by which AuditEvent connections can be ordered.
 """
 enum AuditEventOrderField {
   """
-  By at: earliest first when ascending.
+  By at, earliest first when ascending.
   """
   AT
   """
-  By type: in the database's text order when ascending.
+  By type, in the database's text order.
   """
   TYPE
 }
@@ -6287,15 +6287,15 @@ input AuditEventWhereInput {
   """
   roleLTE: String
   """
-  Only AuditEvents whose role contains this text.
+  Only AuditEvents whose role contains this text; case counts (on SQLite, except for ASCII letters).
   """
   roleContains: String
   """
-  Only AuditEvents whose role starts with this text.
+  Only AuditEvents whose role starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   roleHasPrefix: String
   """
-  Only AuditEvents whose role ends with this text.
+  Only AuditEvents whose role ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   roleHasSuffix: String
   """
@@ -6339,15 +6339,15 @@ input AuditEventWhereInput {
   """
   viaLTE: String
   """
-  Only AuditEvents whose via contains this text.
+  Only AuditEvents whose via contains this text; case counts (on SQLite, except for ASCII letters).
   """
   viaContains: String
   """
-  Only AuditEvents whose via starts with this text.
+  Only AuditEvents whose via starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   viaHasPrefix: String
   """
-  Only AuditEvents whose via ends with this text.
+  Only AuditEvents whose via ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   viaHasSuffix: String
   """
@@ -6391,15 +6391,15 @@ input AuditEventWhereInput {
   """
   typeLTE: String
   """
-  Only AuditEvents whose type contains this text.
+  Only AuditEvents whose type contains this text; case counts (on SQLite, except for ASCII letters).
   """
   typeContains: String
   """
-  Only AuditEvents whose type starts with this text.
+  Only AuditEvents whose type starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   typeHasPrefix: String
   """
-  Only AuditEvents whose type ends with this text.
+  Only AuditEvents whose type ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   typeHasSuffix: String
   """
@@ -6491,15 +6491,15 @@ input AuditEventWhereInput {
   """
   requestIDLTE: String
   """
-  Only AuditEvents whose requestID contains this text.
+  Only AuditEvents whose requestID contains this text; case counts (on SQLite, except for ASCII letters).
   """
   requestIDContains: String
   """
-  Only AuditEvents whose requestID starts with this text.
+  Only AuditEvents whose requestID starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   requestIDHasPrefix: String
   """
-  Only AuditEvents whose requestID ends with this text.
+  Only AuditEvents whose requestID ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   requestIDHasSuffix: String
   """
@@ -6672,7 +6672,7 @@ Properties by which Consultant connections can be ordered.
 """
 enum ConsultantOrderField {
   """
-  By name: in the database's text order when ascending.
+  By name, in the database's text order.
   """
   NAME
   """
@@ -6770,15 +6770,15 @@ input ConsultantWhereInput {
   """
   refLTE: String
   """
-  Only Consultants whose ref contains this text.
+  Only Consultants whose ref contains this text; case counts (on SQLite, except for ASCII letters).
   """
   refContains: String
   """
-  Only Consultants whose ref starts with this text.
+  Only Consultants whose ref starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasPrefix: String
   """
-  Only Consultants whose ref ends with this text.
+  Only Consultants whose ref ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasSuffix: String
   """
@@ -6830,15 +6830,15 @@ input ConsultantWhereInput {
   """
   nameLTE: String
   """
-  Only Consultants whose name contains this text.
+  Only Consultants whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only Consultants whose name starts with this text.
+  Only Consultants whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only Consultants whose name ends with this text.
+  Only Consultants whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -6882,15 +6882,15 @@ input ConsultantWhereInput {
   """
   bioLTE: String
   """
-  Only Consultants whose bio contains this text.
+  Only Consultants whose bio contains this text; case counts (on SQLite, except for ASCII letters).
   """
   bioContains: String
   """
-  Only Consultants whose bio starts with this text.
+  Only Consultants whose bio starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   bioHasPrefix: String
   """
-  Only Consultants whose bio ends with this text.
+  Only Consultants whose bio ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   bioHasSuffix: String
   """
@@ -7311,15 +7311,15 @@ Properties by which Country connections can be ordered.
 """
 enum CountryOrderField {
   """
-  By code: in the database's text order when ascending.
+  By code, in the database's text order.
   """
   CODE
   """
-  By iso3: in the database's text order when ascending.
+  By iso3, in the database's text order.
   """
   ISO3
   """
-  By name: in the database's text order when ascending.
+  By name, in the database's text order.
   """
   NAME
   """
@@ -7327,11 +7327,11 @@ enum CountryOrderField {
   """
   LDC
   """
-  By latitude: smallest first when ascending.
+  By latitude, smallest first when ascending.
   """
   LATITUDE
   """
-  By longitude: smallest first when ascending.
+  By longitude, smallest first when ascending.
   """
   LONGITUDE
 }
@@ -7417,15 +7417,15 @@ input CountryWhereInput {
   """
   codeLTE: String
   """
-  Only Countries whose code contains this text.
+  Only Countries whose code contains this text; case counts (on SQLite, except for ASCII letters).
   """
   codeContains: String
   """
-  Only Countries whose code starts with this text.
+  Only Countries whose code starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasPrefix: String
   """
-  Only Countries whose code ends with this text.
+  Only Countries whose code ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasSuffix: String
   """
@@ -7469,15 +7469,15 @@ input CountryWhereInput {
   """
   iso3LTE: String
   """
-  Only Countries whose iso3 contains this text.
+  Only Countries whose iso3 contains this text; case counts (on SQLite, except for ASCII letters).
   """
   iso3Contains: String
   """
-  Only Countries whose iso3 starts with this text.
+  Only Countries whose iso3 starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   iso3HasPrefix: String
   """
-  Only Countries whose iso3 ends with this text.
+  Only Countries whose iso3 ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   iso3HasSuffix: String
   """
@@ -7521,15 +7521,15 @@ input CountryWhereInput {
   """
   numericCodeLTE: String
   """
-  Only Countries whose numericCode contains this text.
+  Only Countries whose numericCode contains this text; case counts (on SQLite, except for ASCII letters).
   """
   numericCodeContains: String
   """
-  Only Countries whose numericCode starts with this text.
+  Only Countries whose numericCode starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   numericCodeHasPrefix: String
   """
-  Only Countries whose numericCode ends with this text.
+  Only Countries whose numericCode ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   numericCodeHasSuffix: String
   """
@@ -7581,15 +7581,15 @@ input CountryWhereInput {
   """
   nameLTE: String
   """
-  Only Countries whose name contains this text.
+  Only Countries whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only Countries whose name starts with this text.
+  Only Countries whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only Countries whose name ends with this text.
+  Only Countries whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -7605,7 +7605,7 @@ input CountryWhereInput {
   """
   officialName: String
   """
-  Only Countries whose officialName differs from this value (those without a officialName are left out).
+  Only Countries whose officialName differs from this value (those without an officialName are left out).
   """
   officialNameNEQ: String
   """
@@ -7613,7 +7613,7 @@ input CountryWhereInput {
   """
   officialNameIn: [String!]
   """
-  Only Countries whose officialName is none of these values (those without a officialName are left out).
+  Only Countries whose officialName is none of these values (those without an officialName are left out).
   """
   officialNameNotIn: [String!]
   """
@@ -7633,15 +7633,15 @@ input CountryWhereInput {
   """
   officialNameLTE: String
   """
-  Only Countries whose officialName contains this text.
+  Only Countries whose officialName contains this text; case counts (on SQLite, except for ASCII letters).
   """
   officialNameContains: String
   """
-  Only Countries whose officialName starts with this text.
+  Only Countries whose officialName starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   officialNameHasPrefix: String
   """
-  Only Countries whose officialName ends with this text.
+  Only Countries whose officialName ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   officialNameHasSuffix: String
   """
@@ -7649,7 +7649,7 @@ input CountryWhereInput {
   """
   officialNameIsNil: Boolean
   """
-  If true, only Countries that have a officialName; false adds no condition.
+  If true, only Countries that have an officialName; false adds no condition.
   """
   officialNameNotNil: Boolean
   """
@@ -7773,15 +7773,15 @@ input CountryWhereInput {
   """
   noteLTE: String
   """
-  Only Countries whose note contains this text.
+  Only Countries whose note contains this text; case counts (on SQLite, except for ASCII letters).
   """
   noteContains: String
   """
-  Only Countries whose note starts with this text.
+  Only Countries whose note starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasPrefix: String
   """
-  Only Countries whose note ends with this text.
+  Only Countries whose note ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasSuffix: String
   """
@@ -8747,19 +8747,19 @@ Properties by which MatchNeed connections can be ordered.
 """
 enum MatchNeedOrderField {
   """
-  By title: in the database's text order when ascending.
+  By title, in the database's text order.
   """
   TITLE
   """
-  By kind, as text (the value's name).
+  By kind, in the alphabetical order of the values' names.
   """
   KIND
   """
-  By status, as text (the value's name).
+  By status, in the alphabetical order of the values' names.
   """
   STATUS
   """
-  By postedAt: earliest first when ascending.
+  By postedAt, earliest first when ascending.
   """
   POSTED_AT
 }
@@ -8870,15 +8870,15 @@ input MatchNeedWhereInput {
   """
   refLTE: String
   """
-  Only MatchNeeds whose ref contains this text.
+  Only MatchNeeds whose ref contains this text; case counts (on SQLite, except for ASCII letters).
   """
   refContains: String
   """
-  Only MatchNeeds whose ref starts with this text.
+  Only MatchNeeds whose ref starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasPrefix: String
   """
-  Only MatchNeeds whose ref ends with this text.
+  Only MatchNeeds whose ref ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasSuffix: String
   """
@@ -8930,15 +8930,15 @@ input MatchNeedWhereInput {
   """
   titleLTE: String
   """
-  Only MatchNeeds whose title contains this text.
+  Only MatchNeeds whose title contains this text; case counts (on SQLite, except for ASCII letters).
   """
   titleContains: String
   """
-  Only MatchNeeds whose title starts with this text.
+  Only MatchNeeds whose title starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasPrefix: String
   """
-  Only MatchNeeds whose title ends with this text.
+  Only MatchNeeds whose title ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasSuffix: String
   """
@@ -8982,15 +8982,15 @@ input MatchNeedWhereInput {
   """
   descriptionLTE: String
   """
-  Only MatchNeeds whose description contains this text.
+  Only MatchNeeds whose description contains this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionContains: String
   """
-  Only MatchNeeds whose description starts with this text.
+  Only MatchNeeds whose description starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasPrefix: String
   """
-  Only MatchNeeds whose description ends with this text.
+  Only MatchNeeds whose description ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasSuffix: String
   """
@@ -9078,7 +9078,7 @@ input MatchNeedWhereInput {
   """
   hasSeeker: Boolean
   """
-  Only MatchNeeds whose seeker (a Organization) matches all of these filters.
+  Only MatchNeeds whose seeker (an Organization) matches all of these filters.
   """
   hasSeekerWith: [OrganizationWhereInput!]
   """
@@ -9343,23 +9343,23 @@ Properties by which MatchOffer connections can be ordered.
 """
 enum MatchOfferOrderField {
   """
-  By title: in the database's text order when ascending.
+  By title, in the database's text order.
   """
   TITLE
   """
-  By kind, as text (the value's name).
+  By kind, in the alphabetical order of the values' names.
   """
   KIND
   """
-  By status, as text (the value's name).
+  By status, in the alphabetical order of the values' names.
   """
   STATUS
   """
-  By postedAt: earliest first when ascending.
+  By postedAt, earliest first when ascending.
   """
   POSTED_AT
   """
-  By expiresAt: earliest first when ascending; those without a expiresAt come last when ascending, first when descending.
+  By expiresAt, earliest first when ascending; null last when ascending, first when descending.
   """
   EXPIRES_AT
 }
@@ -9474,15 +9474,15 @@ input MatchOfferWhereInput {
   """
   refLTE: String
   """
-  Only MatchOffers whose ref contains this text.
+  Only MatchOffers whose ref contains this text; case counts (on SQLite, except for ASCII letters).
   """
   refContains: String
   """
-  Only MatchOffers whose ref starts with this text.
+  Only MatchOffers whose ref starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasPrefix: String
   """
-  Only MatchOffers whose ref ends with this text.
+  Only MatchOffers whose ref ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasSuffix: String
   """
@@ -9534,15 +9534,15 @@ input MatchOfferWhereInput {
   """
   titleLTE: String
   """
-  Only MatchOffers whose title contains this text.
+  Only MatchOffers whose title contains this text; case counts (on SQLite, except for ASCII letters).
   """
   titleContains: String
   """
-  Only MatchOffers whose title starts with this text.
+  Only MatchOffers whose title starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasPrefix: String
   """
-  Only MatchOffers whose title ends with this text.
+  Only MatchOffers whose title ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasSuffix: String
   """
@@ -9586,15 +9586,15 @@ input MatchOfferWhereInput {
   """
   descriptionLTE: String
   """
-  Only MatchOffers whose description contains this text.
+  Only MatchOffers whose description contains this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionContains: String
   """
-  Only MatchOffers whose description starts with this text.
+  Only MatchOffers whose description starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasPrefix: String
   """
-  Only MatchOffers whose description ends with this text.
+  Only MatchOffers whose description ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasSuffix: String
   """
@@ -9682,7 +9682,7 @@ input MatchOfferWhereInput {
   """
   expiresAt: Time
   """
-  Only MatchOffers whose expiresAt differs from this value (those without a expiresAt are left out).
+  Only MatchOffers whose expiresAt differs from this value (those without an expiresAt are left out).
   """
   expiresAtNEQ: Time
   """
@@ -9690,7 +9690,7 @@ input MatchOfferWhereInput {
   """
   expiresAtIn: [Time!]
   """
-  Only MatchOffers whose expiresAt is none of these values (those without a expiresAt are left out).
+  Only MatchOffers whose expiresAt is none of these values (those without an expiresAt are left out).
   """
   expiresAtNotIn: [Time!]
   """
@@ -9714,7 +9714,7 @@ input MatchOfferWhereInput {
   """
   expiresAtIsNil: Boolean
   """
-  If true, only MatchOffers that have a expiresAt; false adds no condition.
+  If true, only MatchOffers that have an expiresAt; false adds no condition.
   """
   expiresAtNotNil: Boolean
   """
@@ -9754,7 +9754,7 @@ input MatchOfferWhereInput {
   """
   hasProvider: Boolean
   """
-  Only MatchOffers whose provider (a Organization) matches all of these filters.
+  Only MatchOffers whose provider (an Organization) matches all of these filters.
   """
   hasProviderWith: [OrganizationWhereInput!]
   """
@@ -9808,19 +9808,19 @@ Properties by which Match connections can be ordered.
 """
 enum MatchOrderField {
   """
-  By status, as text (the value's name).
+  By status, in the alphabetical order of the values' names.
   """
   STATUS
   """
-  By score: smallest first when ascending.
+  By score, smallest first when ascending.
   """
   SCORE
   """
-  By createdAt: earliest first when ascending.
+  By createdAt, earliest first when ascending.
   """
   CREATED_AT
   """
-  By cooperation, as text (the value's name).
+  By cooperation, in the alphabetical order of the values' names.
   """
   COOPERATION
 }
@@ -10083,7 +10083,7 @@ input MatchWhereInput {
   """
   cooperationNotIn: [MatchCooperation!]
   """
-  If true, only Matches that have a offer; if false, only those that have none.
+  If true, only Matches that have an offer; if false, only those that have none.
   """
   hasOffer: Boolean
   """
@@ -10103,7 +10103,7 @@ input MatchWhereInput {
   """
   hasProposedBy: Boolean
   """
-  Only Matches whose proposedBy (a Organization) matches all of these filters.
+  Only Matches whose proposedBy (an Organization) matches all of these filters.
   """
   hasProposedByWith: [OrganizationWhereInput!]
 }
@@ -10135,7 +10135,7 @@ An IP office, ministry, university or other body that partners in activities or 
 """
 type Organization implements Node {
   """
-  The Organization's global ID: opaque, stable, and accepted by node(id:) and by every argument that names a Organization.
+  The Organization's global ID: opaque, stable, and accepted by node(id:) and by every argument that names an Organization.
   """
   id: ID!
   """
@@ -10422,11 +10422,11 @@ Properties by which Organization connections can be ordered.
 """
 enum OrganizationOrderField {
   """
-  By name: in the database's text order when ascending.
+  By name, in the database's text order.
   """
   NAME
   """
-  By kind, as text (the value's name).
+  By kind, in the alphabetical order of the values' names.
   """
   KIND
 }
@@ -10520,15 +10520,15 @@ input OrganizationWhereInput {
   """
   refLTE: String
   """
-  Only Organizations whose ref contains this text.
+  Only Organizations whose ref contains this text; case counts (on SQLite, except for ASCII letters).
   """
   refContains: String
   """
-  Only Organizations whose ref starts with this text.
+  Only Organizations whose ref starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasPrefix: String
   """
-  Only Organizations whose ref ends with this text.
+  Only Organizations whose ref ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   refHasSuffix: String
   """
@@ -10580,15 +10580,15 @@ input OrganizationWhereInput {
   """
   nameLTE: String
   """
-  Only Organizations whose name contains this text.
+  Only Organizations whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only Organizations whose name starts with this text.
+  Only Organizations whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only Organizations whose name ends with this text.
+  Only Organizations whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -10648,15 +10648,15 @@ input OrganizationWhereInput {
   """
   websiteLTE: String
   """
-  Only Organizations whose website contains this text.
+  Only Organizations whose website contains this text; case counts (on SQLite, except for ASCII letters).
   """
   websiteContains: String
   """
-  Only Organizations whose website starts with this text.
+  Only Organizations whose website starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   websiteHasPrefix: String
   """
-  Only Organizations whose website ends with this text.
+  Only Organizations whose website ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   websiteHasSuffix: String
   """
@@ -10987,27 +10987,27 @@ Properties by which Project connections can be ordered.
 """
 enum ProjectOrderField {
   """
-  By code: in the database's text order when ascending.
+  By code, in the database's text order.
   """
   CODE
   """
-  By title: in the database's text order when ascending.
+  By title, in the database's text order.
   """
   TITLE
   """
-  By status, as text (the value's name).
+  By status, in the alphabetical order of the values' names.
   """
   STATUS
   """
-  By startDate: earliest first when ascending; those without a startDate come last when ascending, first when descending.
+  By startDate, earliest first when ascending; null last when ascending, first when descending.
   """
   START_DATE
   """
-  By endDate: earliest first when ascending; those without a endDate come last when ascending, first when descending.
+  By endDate, earliest first when ascending; null last when ascending, first when descending.
   """
   END_DATE
   """
-  By budget: smallest first when ascending; those without a budget come last when ascending, first when descending.
+  By budget, smallest first when ascending; null last when ascending, first when descending.
   """
   BUDGET
 }
@@ -11126,15 +11126,15 @@ input ProjectWhereInput {
   """
   codeLTE: String
   """
-  Only Projects whose code contains this text.
+  Only Projects whose code contains this text; case counts (on SQLite, except for ASCII letters).
   """
   codeContains: String
   """
-  Only Projects whose code starts with this text.
+  Only Projects whose code starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasPrefix: String
   """
-  Only Projects whose code ends with this text.
+  Only Projects whose code ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasSuffix: String
   """
@@ -11178,15 +11178,15 @@ input ProjectWhereInput {
   """
   titleLTE: String
   """
-  Only Projects whose title contains this text.
+  Only Projects whose title contains this text; case counts (on SQLite, except for ASCII letters).
   """
   titleContains: String
   """
-  Only Projects whose title starts with this text.
+  Only Projects whose title starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasPrefix: String
   """
-  Only Projects whose title ends with this text.
+  Only Projects whose title ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasSuffix: String
   """
@@ -11230,15 +11230,15 @@ input ProjectWhereInput {
   """
   summaryLTE: String
   """
-  Only Projects whose summary contains this text.
+  Only Projects whose summary contains this text; case counts (on SQLite, except for ASCII letters).
   """
   summaryContains: String
   """
-  Only Projects whose summary starts with this text.
+  Only Projects whose summary starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   summaryHasPrefix: String
   """
-  Only Projects whose summary ends with this text.
+  Only Projects whose summary ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   summaryHasSuffix: String
   """
@@ -11318,7 +11318,7 @@ input ProjectWhereInput {
   """
   endDate: Time
   """
-  Only Projects whose endDate differs from this value (those without a endDate are left out).
+  Only Projects whose endDate differs from this value (those without an endDate are left out).
   """
   endDateNEQ: Time
   """
@@ -11326,7 +11326,7 @@ input ProjectWhereInput {
   """
   endDateIn: [Time!]
   """
-  Only Projects whose endDate is none of these values (those without a endDate are left out).
+  Only Projects whose endDate is none of these values (those without an endDate are left out).
   """
   endDateNotIn: [Time!]
   """
@@ -11350,7 +11350,7 @@ input ProjectWhereInput {
   """
   endDateIsNil: Boolean
   """
-  If true, only Projects that have a endDate; false adds no condition.
+  If true, only Projects that have an endDate; false adds no condition.
   """
   endDateNotNil: Boolean
   """
@@ -11426,15 +11426,15 @@ input ProjectWhereInput {
   """
   noteLTE: String
   """
-  Only Projects whose note contains this text.
+  Only Projects whose note contains this text; case counts (on SQLite, except for ASCII letters).
   """
   noteContains: String
   """
-  Only Projects whose note starts with this text.
+  Only Projects whose note starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasPrefix: String
   """
-  Only Projects whose note ends with this text.
+  Only Projects whose note ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   noteHasSuffix: String
   """
@@ -11517,7 +11517,7 @@ type Query {
     ids: [ID!]!
   ): [Node]!
   """
-  APIKeys, a page at a time, filtered by where, in the order of orderBy (by ID when not given).
+  The API keys, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given).
   """
   apiKeys(
     """
@@ -11585,7 +11585,7 @@ type Query {
     where: ActivityWhereInput
   ): ActivityConnection!
   """
-  AuditEvents, a page at a time, filtered by where, in the order of orderBy (by ID when not given).
+  The audit log, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given).
   """
   auditEvents(
     """
@@ -12091,15 +12091,15 @@ Properties by which Recommendation connections can be ordered.
 """
 enum RecommendationOrderField {
   """
-  By number: smallest first when ascending.
+  By number, smallest first when ascending.
   """
   NUMBER
   """
-  By cluster, as text (the value's name).
+  By cluster, in the alphabetical order of the values' names.
   """
   CLUSTER
   """
-  By title: in the database's text order when ascending.
+  By title, in the database's text order.
   """
   TITLE
 }
@@ -12233,15 +12233,15 @@ input RecommendationWhereInput {
   """
   titleLTE: String
   """
-  Only Recommendations whose title contains this text.
+  Only Recommendations whose title contains this text; case counts (on SQLite, except for ASCII letters).
   """
   titleContains: String
   """
-  Only Recommendations whose title starts with this text.
+  Only Recommendations whose title starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasPrefix: String
   """
-  Only Recommendations whose title ends with this text.
+  Only Recommendations whose title ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   titleHasSuffix: String
   """
@@ -12398,11 +12398,11 @@ Properties by which Region connections can be ordered.
 """
 enum RegionOrderField {
   """
-  By code: in the database's text order when ascending.
+  By code, in the database's text order.
   """
   CODE
   """
-  By name: in the database's text order when ascending.
+  By name, in the database's text order.
   """
   NAME
 }
@@ -12488,15 +12488,15 @@ input RegionWhereInput {
   """
   codeLTE: String
   """
-  Only Regions whose code contains this text.
+  Only Regions whose code contains this text; case counts (on SQLite, except for ASCII letters).
   """
   codeContains: String
   """
-  Only Regions whose code starts with this text.
+  Only Regions whose code starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasPrefix: String
   """
-  Only Regions whose code ends with this text.
+  Only Regions whose code ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasSuffix: String
   """
@@ -12540,15 +12540,15 @@ input RegionWhereInput {
   """
   nameLTE: String
   """
-  Only Regions whose name contains this text.
+  Only Regions whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only Regions whose name starts with this text.
+  Only Regions whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only Regions whose name ends with this text.
+  Only Regions whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -12592,15 +12592,15 @@ input RegionWhereInput {
   """
   descriptionLTE: String
   """
-  Only Regions whose description contains this text.
+  Only Regions whose description contains this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionContains: String
   """
-  Only Regions whose description starts with this text.
+  Only Regions whose description starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasPrefix: String
   """
-  Only Regions whose description ends with this text.
+  Only Regions whose description ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasSuffix: String
   """
@@ -12892,15 +12892,15 @@ Properties by which Topic connections can be ordered.
 """
 enum TopicOrderField {
   """
-  By code: in the database's text order when ascending.
+  By code, in the database's text order.
   """
   CODE
   """
-  By name: in the database's text order when ascending.
+  By name, in the database's text order.
   """
   NAME
   """
-  By kind, as text (the value's name).
+  By kind, in the alphabetical order of the values' names.
   """
   KIND
 }
@@ -12986,15 +12986,15 @@ input TopicWhereInput {
   """
   codeLTE: String
   """
-  Only Topics whose code contains this text.
+  Only Topics whose code contains this text; case counts (on SQLite, except for ASCII letters).
   """
   codeContains: String
   """
-  Only Topics whose code starts with this text.
+  Only Topics whose code starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasPrefix: String
   """
-  Only Topics whose code ends with this text.
+  Only Topics whose code ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   codeHasSuffix: String
   """
@@ -13038,15 +13038,15 @@ input TopicWhereInput {
   """
   nameLTE: String
   """
-  Only Topics whose name contains this text.
+  Only Topics whose name contains this text; case counts (on SQLite, except for ASCII letters).
   """
   nameContains: String
   """
-  Only Topics whose name starts with this text.
+  Only Topics whose name starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasPrefix: String
   """
-  Only Topics whose name ends with this text.
+  Only Topics whose name ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   nameHasSuffix: String
   """
@@ -13106,15 +13106,15 @@ input TopicWhereInput {
   """
   descriptionLTE: String
   """
-  Only Topics whose description contains this text.
+  Only Topics whose description contains this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionContains: String
   """
-  Only Topics whose description starts with this text.
+  Only Topics whose description starts with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasPrefix: String
   """
-  Only Topics whose description ends with this text.
+  Only Topics whose description ends with this text; case counts (on SQLite, except for ASCII letters).
   """
   descriptionHasSuffix: String
   """
@@ -13184,7 +13184,7 @@ input UpdateActivityInput {
   """
   ref: String
   """
-  If true, removes the ref (sets it to null); a ref given in the same input is set after.
+  If true, sets ref to null (a ref given in the same input is set instead).
   """
   clearRef: Boolean
   """
@@ -13196,7 +13196,7 @@ input UpdateActivityInput {
   """
   description: String
   """
-  If true, removes the description (sets it to null); a description given in the same input is set after.
+  If true, sets description to null (a description given in the same input is set instead).
   """
   clearDescription: Boolean
   """
@@ -13216,7 +13216,7 @@ input UpdateActivityInput {
   """
   startDate: Time
   """
-  If true, removes the startDate (sets it to null); a startDate given in the same input is set after.
+  If true, sets startDate to null (a startDate given in the same input is set instead).
   """
   clearStartDate: Boolean
   """
@@ -13228,7 +13228,7 @@ input UpdateActivityInput {
   """
   endDate: Time
   """
-  If true, removes the endDate (sets it to null); a endDate given in the same input is set after.
+  If true, sets endDate to null (an endDate given in the same input is set instead).
   """
   clearEndDate: Boolean
   """
@@ -13240,7 +13240,7 @@ input UpdateActivityInput {
   """
   venueCity: String
   """
-  If true, removes the venueCity (sets it to null); a venueCity given in the same input is set after.
+  If true, sets venueCity to null (a venueCity given in the same input is set instead).
   """
   clearVenueCity: Boolean
   """
@@ -13248,7 +13248,7 @@ input UpdateActivityInput {
   """
   language: String
   """
-  If true, removes the language (sets it to null); a language given in the same input is set after.
+  If true, sets language to null (a language given in the same input is set instead).
   """
   clearLanguage: Boolean
   """
@@ -13256,7 +13256,7 @@ input UpdateActivityInput {
   """
   participants: Int
   """
-  If true, removes the participants (sets it to null); a participants given in the same input is set after.
+  If true, sets participants to null (a participants given in the same input is set instead).
   """
   clearParticipants: Boolean
   """
@@ -13264,7 +13264,7 @@ input UpdateActivityInput {
   """
   budget: Float
   """
-  If true, removes the budget (sets it to null); a budget given in the same input is set after.
+  If true, sets budget to null (a budget given in the same input is set instead).
   """
   clearBudget: Boolean
   """
@@ -13272,7 +13272,7 @@ input UpdateActivityInput {
   """
   note: String
   """
-  If true, removes the note (sets it to null); a note given in the same input is set after.
+  If true, sets note to null (a note given in the same input is set instead).
   """
   clearNote: Boolean
   """
@@ -13280,7 +13280,7 @@ input UpdateActivityInput {
   """
   quote: String
   """
-  If true, removes the quote (sets it to null); a quote given in the same input is set after.
+  If true, sets quote to null (a quote given in the same input is set instead).
   """
   clearQuote: Boolean
   """
@@ -13296,7 +13296,7 @@ input UpdateActivityInput {
   """
   projectID: ID @idOf(type: "Project")
   """
-  If true, unlinks the project; a projectID given in the same input is linked after.
+  If true, unlinks project (a projectID given in the same input is linked instead).
   """
   clearProject: Boolean
   """
@@ -13304,7 +13304,7 @@ input UpdateActivityInput {
   """
   venueCountryID: ID @idOf(type: "Country")
   """
-  If true, unlinks the venueCountry; a venueCountryID given in the same input is linked after.
+  If true, unlinks venueCountry (a venueCountryID given in the same input is linked instead).
   """
   clearVenueCountry: Boolean
   """
@@ -13348,7 +13348,7 @@ input UpdateActivityInput {
   """
   requesterID: ID @idOf(type: "Organization")
   """
-  If true, unlinks the requester; a requesterID given in the same input is linked after.
+  If true, unlinks requester (a requesterID given in the same input is linked instead).
   """
   clearRequester: Boolean
   """
@@ -13398,7 +13398,7 @@ input UpdateConsultantInput {
   """
   ref: String
   """
-  If true, removes the ref (sets it to null); a ref given in the same input is set after.
+  If true, sets ref to null (a ref given in the same input is set instead).
   """
   clearRef: Boolean
   """
@@ -13414,7 +13414,7 @@ input UpdateConsultantInput {
   """
   appendLanguages: [String!]
   """
-  If true, removes the languages (sets it to null); a languages given in the same input is set after.
+  If true, sets languages to null (a languages given in the same input is set instead).
   """
   clearLanguages: Boolean
   """
@@ -13422,7 +13422,7 @@ input UpdateConsultantInput {
   """
   bio: String
   """
-  If true, removes the bio (sets it to null); a bio given in the same input is set after.
+  If true, sets bio to null (a bio given in the same input is set instead).
   """
   clearBio: Boolean
   """
@@ -13434,7 +13434,7 @@ input UpdateConsultantInput {
   """
   email: String
   """
-  If true, removes the email (sets it to null); a email given in the same input is set after.
+  If true, sets email to null (an email given in the same input is set instead).
   """
   clearEmail: Boolean
   """
@@ -13442,7 +13442,7 @@ input UpdateConsultantInput {
   """
   nationalityID: ID @idOf(type: "Country")
   """
-  If true, unlinks the nationality; a nationalityID given in the same input is linked after.
+  If true, unlinks nationality (a nationalityID given in the same input is linked instead).
   """
   clearNationality: Boolean
   """
@@ -13488,7 +13488,7 @@ input UpdateCountryInput {
   """
   numericCode: String
   """
-  If true, removes the numericCode (sets it to null); a numericCode given in the same input is set after.
+  If true, sets numericCode to null (a numericCode given in the same input is set instead).
   """
   clearNumericCode: Boolean
   """
@@ -13500,7 +13500,7 @@ input UpdateCountryInput {
   """
   officialName: String
   """
-  If true, removes the officialName (sets it to null); a officialName given in the same input is set after.
+  If true, sets officialName to null (an officialName given in the same input is set instead).
   """
   clearOfficialName: Boolean
   """
@@ -13524,7 +13524,7 @@ input UpdateCountryInput {
   """
   note: String
   """
-  If true, removes the note (sets it to null); a note given in the same input is set after.
+  If true, sets note to null (a note given in the same input is set instead).
   """
   clearNote: Boolean
   """
@@ -13664,7 +13664,7 @@ input UpdateMatchNeedInput {
   """
   ref: String
   """
-  If true, removes the ref (sets it to null); a ref given in the same input is set after.
+  If true, sets ref to null (a ref given in the same input is set instead).
   """
   clearRef: Boolean
   """
@@ -13676,7 +13676,7 @@ input UpdateMatchNeedInput {
   """
   description: String
   """
-  If true, removes the description (sets it to null); a description given in the same input is set after.
+  If true, sets description to null (a description given in the same input is set instead).
   """
   clearDescription: Boolean
   """
@@ -13700,7 +13700,7 @@ input UpdateMatchNeedInput {
   """
   appendLanguages: [String!]
   """
-  If true, removes the languages (sets it to null); a languages given in the same input is set after.
+  If true, sets languages to null (a languages given in the same input is set instead).
   """
   clearLanguages: Boolean
   """
@@ -13746,7 +13746,7 @@ input UpdateMatchOfferInput {
   """
   ref: String
   """
-  If true, removes the ref (sets it to null); a ref given in the same input is set after.
+  If true, sets ref to null (a ref given in the same input is set instead).
   """
   clearRef: Boolean
   """
@@ -13758,7 +13758,7 @@ input UpdateMatchOfferInput {
   """
   description: String
   """
-  If true, removes the description (sets it to null); a description given in the same input is set after.
+  If true, sets description to null (a description given in the same input is set instead).
   """
   clearDescription: Boolean
   """
@@ -13778,7 +13778,7 @@ input UpdateMatchOfferInput {
   """
   expiresAt: Time
   """
-  If true, removes the expiresAt (sets it to null); a expiresAt given in the same input is set after.
+  If true, sets expiresAt to null (an expiresAt given in the same input is set instead).
   """
   clearExpiresAt: Boolean
   """
@@ -13790,7 +13790,7 @@ input UpdateMatchOfferInput {
   """
   appendLanguages: [String!]
   """
-  If true, removes the languages (sets it to null); a languages given in the same input is set after.
+  If true, sets languages to null (a languages given in the same input is set instead).
   """
   clearLanguages: Boolean
   """
@@ -13860,7 +13860,7 @@ input UpdateOrganizationInput {
   """
   ref: String
   """
-  If true, removes the ref (sets it to null); a ref given in the same input is set after.
+  If true, sets ref to null (a ref given in the same input is set instead).
   """
   clearRef: Boolean
   """
@@ -13876,7 +13876,7 @@ input UpdateOrganizationInput {
   """
   website: String
   """
-  If true, removes the website (sets it to null); a website given in the same input is set after.
+  If true, sets website to null (a website given in the same input is set instead).
   """
   clearWebsite: Boolean
   """
@@ -13892,7 +13892,7 @@ input UpdateOrganizationInput {
   """
   countryID: ID @idOf(type: "Country")
   """
-  If true, unlinks the country; a countryID given in the same input is linked after.
+  If true, unlinks country (a countryID given in the same input is linked instead).
   """
   clearCountry: Boolean
   """
@@ -13974,7 +13974,7 @@ input UpdateProjectInput {
   """
   summary: String
   """
-  If true, removes the summary (sets it to null); a summary given in the same input is set after.
+  If true, sets summary to null (a summary given in the same input is set instead).
   """
   clearSummary: Boolean
   """
@@ -13986,7 +13986,7 @@ input UpdateProjectInput {
   """
   startDate: Time
   """
-  If true, removes the startDate (sets it to null); a startDate given in the same input is set after.
+  If true, sets startDate to null (a startDate given in the same input is set instead).
   """
   clearStartDate: Boolean
   """
@@ -13994,7 +13994,7 @@ input UpdateProjectInput {
   """
   endDate: Time
   """
-  If true, removes the endDate (sets it to null); a endDate given in the same input is set after.
+  If true, sets endDate to null (an endDate given in the same input is set instead).
   """
   clearEndDate: Boolean
   """
@@ -14002,7 +14002,7 @@ input UpdateProjectInput {
   """
   budget: Float
   """
-  If true, removes the budget (sets it to null); a budget given in the same input is set after.
+  If true, sets budget to null (a budget given in the same input is set instead).
   """
   clearBudget: Boolean
   """
@@ -14014,7 +14014,7 @@ input UpdateProjectInput {
   """
   appendDocuments: [String!]
   """
-  If true, removes the documents (sets it to null); a documents given in the same input is set after.
+  If true, sets documents to null (a documents given in the same input is set instead).
   """
   clearDocuments: Boolean
   """
@@ -14022,7 +14022,7 @@ input UpdateProjectInput {
   """
   note: String
   """
-  If true, removes the note (sets it to null); a note given in the same input is set after.
+  If true, sets note to null (a note given in the same input is set instead).
   """
   clearNote: Boolean
   """
@@ -14130,7 +14130,7 @@ input UpdateRegionInput {
   """
   description: String
   """
-  If true, removes the description (sets it to null); a description given in the same input is set after.
+  If true, sets description to null (a description given in the same input is set instead).
   """
   clearDescription: Boolean
   """
@@ -14180,7 +14180,7 @@ input UpdateTopicInput {
   """
   description: String
   """
-  If true, removes the description (sets it to null); a description given in the same input is set after.
+  If true, sets description to null (a description given in the same input is set instead).
   """
   clearDescription: Boolean
   """
