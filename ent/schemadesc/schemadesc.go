@@ -246,7 +246,7 @@ func (t typeDoc) filterText(f *gen.Field, op gen.Op) string {
 	// where a negation would suggest otherwise.
 	set := ""
 	if f.Optional || f.Nillable {
-		set = fmt.Sprintf(" (those without %s are left out)", a(name))
+		set = fmt.Sprintf(" (those whose %s is null are left out)", name)
 	}
 	var after, atOrAfter, before, atOrBefore string
 	switch {
@@ -328,6 +328,8 @@ func (t typeDoc) describeOrder(s *ast.Schema) error {
 			text += ", in the alphabetical order of the values' names"
 		case f.Type.Numeric():
 			text += ", smallest first when ascending"
+		case f.IsBool():
+			text += ", false first when ascending"
 		}
 		if f.Optional || f.Nillable {
 			// pagesql.NullsRule, on both databases.

@@ -6676,7 +6676,7 @@ enum ConsultantOrderField {
   """
   NAME
   """
-  By available.
+  By available, false first when ascending.
   """
   AVAILABLE
 }
@@ -7323,7 +7323,7 @@ enum CountryOrderField {
   """
   NAME
   """
-  By ldc.
+  By ldc, false first when ascending.
   """
   LDC
   """
