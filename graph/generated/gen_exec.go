@@ -4557,7 +4557,7 @@ input APIKeyWhereInput {
   """
   name: String
   """
-  Only APIKeys whose name differs from this value (those without a name are left out).
+  Only APIKeys whose name differs from this value (those whose name is null are left out).
   """
   nameNEQ: String
   """
@@ -4565,7 +4565,7 @@ input APIKeyWhereInput {
   """
   nameIn: [String!]
   """
-  Only APIKeys whose name is none of these values (those without a name are left out).
+  Only APIKeys whose name is none of these values (those whose name is null are left out).
   """
   nameNotIn: [String!]
   """
@@ -4665,7 +4665,7 @@ input APIKeyWhereInput {
   """
   expiresAt: Time
   """
-  Only APIKeys whose expiresAt differs from this value (those without an expiresAt are left out).
+  Only APIKeys whose expiresAt differs from this value (those whose expiresAt is null are left out).
   """
   expiresAtNEQ: Time
   """
@@ -4673,7 +4673,7 @@ input APIKeyWhereInput {
   """
   expiresAtIn: [Time!]
   """
-  Only APIKeys whose expiresAt is none of these values (those without an expiresAt are left out).
+  Only APIKeys whose expiresAt is none of these values (those whose expiresAt is null are left out).
   """
   expiresAtNotIn: [Time!]
   """
@@ -4705,7 +4705,7 @@ input APIKeyWhereInput {
   """
   revokedAt: Time
   """
-  Only APIKeys whose revokedAt differs from this value (those without a revokedAt are left out).
+  Only APIKeys whose revokedAt differs from this value (those whose revokedAt is null are left out).
   """
   revokedAtNEQ: Time
   """
@@ -4713,7 +4713,7 @@ input APIKeyWhereInput {
   """
   revokedAtIn: [Time!]
   """
-  Only APIKeys whose revokedAt is none of these values (those without a revokedAt are left out).
+  Only APIKeys whose revokedAt is none of these values (those whose revokedAt is null are left out).
   """
   revokedAtNotIn: [Time!]
   """
@@ -5287,7 +5287,7 @@ input ActivityWhereInput {
   """
   ref: String
   """
-  Only Activities whose ref differs from this value (those without a ref are left out).
+  Only Activities whose ref differs from this value (those whose ref is null are left out).
   """
   refNEQ: String
   """
@@ -5295,7 +5295,7 @@ input ActivityWhereInput {
   """
   refIn: [String!]
   """
-  Only Activities whose ref is none of these values (those without a ref are left out).
+  Only Activities whose ref is none of these values (those whose ref is null are left out).
   """
   refNotIn: [String!]
   """
@@ -5399,7 +5399,7 @@ input ActivityWhereInput {
   """
   description: String
   """
-  Only Activities whose description differs from this value (those without a description are left out).
+  Only Activities whose description differs from this value (those whose description is null are left out).
   """
   descriptionNEQ: String
   """
@@ -5407,7 +5407,7 @@ input ActivityWhereInput {
   """
   descriptionIn: [String!]
   """
-  Only Activities whose description is none of these values (those without a description are left out).
+  Only Activities whose description is none of these values (those whose description is null are left out).
   """
   descriptionNotIn: [String!]
   """
@@ -5507,7 +5507,7 @@ input ActivityWhereInput {
   """
   startDate: Time
   """
-  Only Activities whose startDate differs from this value (those without a startDate are left out).
+  Only Activities whose startDate differs from this value (those whose startDate is null are left out).
   """
   startDateNEQ: Time
   """
@@ -5515,7 +5515,7 @@ input ActivityWhereInput {
   """
   startDateIn: [Time!]
   """
-  Only Activities whose startDate is none of these values (those without a startDate are left out).
+  Only Activities whose startDate is none of these values (those whose startDate is null are left out).
   """
   startDateNotIn: [Time!]
   """
@@ -5563,7 +5563,7 @@ input ActivityWhereInput {
   """
   endDate: Time
   """
-  Only Activities whose endDate differs from this value (those without an endDate are left out).
+  Only Activities whose endDate differs from this value (those whose endDate is null are left out).
   """
   endDateNEQ: Time
   """
@@ -5571,7 +5571,7 @@ input ActivityWhereInput {
   """
   endDateIn: [Time!]
   """
-  Only Activities whose endDate is none of these values (those without an endDate are left out).
+  Only Activities whose endDate is none of these values (those whose endDate is null are left out).
   """
   endDateNotIn: [Time!]
   """
@@ -5619,7 +5619,7 @@ input ActivityWhereInput {
   """
   venueCity: String
   """
-  Only Activities whose venueCity differs from this value (those without a venueCity are left out).
+  Only Activities whose venueCity differs from this value (those whose venueCity is null are left out).
   """
   venueCityNEQ: String
   """
@@ -5627,7 +5627,7 @@ input ActivityWhereInput {
   """
   venueCityIn: [String!]
   """
-  Only Activities whose venueCity is none of these values (those without a venueCity are left out).
+  Only Activities whose venueCity is none of these values (those whose venueCity is null are left out).
   """
   venueCityNotIn: [String!]
   """
@@ -5679,7 +5679,7 @@ input ActivityWhereInput {
   """
   language: String
   """
-  Only Activities whose language differs from this value (those without a language are left out).
+  Only Activities whose language differs from this value (those whose language is null are left out).
   """
   languageNEQ: String
   """
@@ -5687,7 +5687,7 @@ input ActivityWhereInput {
   """
   languageIn: [String!]
   """
-  Only Activities whose language is none of these values (those without a language are left out).
+  Only Activities whose language is none of these values (those whose language is null are left out).
   """
   languageNotIn: [String!]
   """
@@ -5739,7 +5739,7 @@ input ActivityWhereInput {
   """
   participants: Int
   """
-  Only Activities whose participants differs from this value (those without a participants are left out).
+  Only Activities whose participants differs from this value (those whose participants is null are left out).
   """
   participantsNEQ: Int
   """
@@ -5747,7 +5747,7 @@ input ActivityWhereInput {
   """
   participantsIn: [Int!]
   """
-  Only Activities whose participants is none of these values (those without a participants are left out).
+  Only Activities whose participants is none of these values (those whose participants is null are left out).
   """
   participantsNotIn: [Int!]
   """
@@ -5787,7 +5787,7 @@ input ActivityWhereInput {
   """
   budget: Float
   """
-  Only Activities whose budget differs from this value (those without a budget are left out).
+  Only Activities whose budget differs from this value (those whose budget is null are left out).
   """
   budgetNEQ: Float
   """
@@ -5795,7 +5795,7 @@ input ActivityWhereInput {
   """
   budgetIn: [Float!]
   """
-  Only Activities whose budget is none of these values (those without a budget are left out).
+  Only Activities whose budget is none of these values (those whose budget is null are left out).
   """
   budgetNotIn: [Float!]
   """
@@ -5827,7 +5827,7 @@ input ActivityWhereInput {
   """
   note: String
   """
-  Only Activities whose note differs from this value (those without a note are left out).
+  Only Activities whose note differs from this value (those whose note is null are left out).
   """
   noteNEQ: String
   """
@@ -5835,7 +5835,7 @@ input ActivityWhereInput {
   """
   noteIn: [String!]
   """
-  Only Activities whose note is none of these values (those without a note are left out).
+  Only Activities whose note is none of these values (those whose note is null are left out).
   """
   noteNotIn: [String!]
   """
@@ -5887,7 +5887,7 @@ input ActivityWhereInput {
   """
   quote: String
   """
-  Only Activities whose quote differs from this value (those without a quote are left out).
+  Only Activities whose quote differs from this value (those whose quote is null are left out).
   """
   quoteNEQ: String
   """
@@ -5895,7 +5895,7 @@ input ActivityWhereInput {
   """
   quoteIn: [String!]
   """
-  Only Activities whose quote is none of these values (those without a quote are left out).
+  Only Activities whose quote is none of these values (those whose quote is null are left out).
   """
   quoteNotIn: [String!]
   """
@@ -6219,7 +6219,7 @@ input AuditEventWhereInput {
   """
   keyID: ID
   """
-  Only AuditEvents whose keyID differs from this value (those without a keyID are left out).
+  Only AuditEvents whose keyID differs from this value (those whose keyID is null are left out).
   """
   keyIDNEQ: ID
   """
@@ -6227,7 +6227,7 @@ input AuditEventWhereInput {
   """
   keyIDIn: [ID!]
   """
-  Only AuditEvents whose keyID is none of these values (those without a keyID are left out).
+  Only AuditEvents whose keyID is none of these values (those whose keyID is null are left out).
   """
   keyIDNotIn: [ID!]
   """
@@ -6463,7 +6463,7 @@ input AuditEventWhereInput {
   """
   requestID: String
   """
-  Only AuditEvents whose requestID differs from this value (those without a requestID are left out).
+  Only AuditEvents whose requestID differs from this value (those whose requestID is null are left out).
   """
   requestIDNEQ: String
   """
@@ -6471,7 +6471,7 @@ input AuditEventWhereInput {
   """
   requestIDIn: [String!]
   """
-  Only AuditEvents whose requestID is none of these values (those without a requestID are left out).
+  Only AuditEvents whose requestID is none of these values (those whose requestID is null are left out).
   """
   requestIDNotIn: [String!]
   """
@@ -6742,7 +6742,7 @@ input ConsultantWhereInput {
   """
   ref: String
   """
-  Only Consultants whose ref differs from this value (those without a ref are left out).
+  Only Consultants whose ref differs from this value (those whose ref is null are left out).
   """
   refNEQ: String
   """
@@ -6750,7 +6750,7 @@ input ConsultantWhereInput {
   """
   refIn: [String!]
   """
-  Only Consultants whose ref is none of these values (those without a ref are left out).
+  Only Consultants whose ref is none of these values (those whose ref is null are left out).
   """
   refNotIn: [String!]
   """
@@ -6854,7 +6854,7 @@ input ConsultantWhereInput {
   """
   bio: String
   """
-  Only Consultants whose bio differs from this value (those without a bio are left out).
+  Only Consultants whose bio differs from this value (those whose bio is null are left out).
   """
   bioNEQ: String
   """
@@ -6862,7 +6862,7 @@ input ConsultantWhereInput {
   """
   bioIn: [String!]
   """
-  Only Consultants whose bio is none of these values (those without a bio are left out).
+  Only Consultants whose bio is none of these values (those whose bio is null are left out).
   """
   bioNotIn: [String!]
   """
@@ -7493,7 +7493,7 @@ input CountryWhereInput {
   """
   numericCode: String
   """
-  Only Countries whose numericCode differs from this value (those without a numericCode are left out).
+  Only Countries whose numericCode differs from this value (those whose numericCode is null are left out).
   """
   numericCodeNEQ: String
   """
@@ -7501,7 +7501,7 @@ input CountryWhereInput {
   """
   numericCodeIn: [String!]
   """
-  Only Countries whose numericCode is none of these values (those without a numericCode are left out).
+  Only Countries whose numericCode is none of these values (those whose numericCode is null are left out).
   """
   numericCodeNotIn: [String!]
   """
@@ -7605,7 +7605,7 @@ input CountryWhereInput {
   """
   officialName: String
   """
-  Only Countries whose officialName differs from this value (those without an officialName are left out).
+  Only Countries whose officialName differs from this value (those whose officialName is null are left out).
   """
   officialNameNEQ: String
   """
@@ -7613,7 +7613,7 @@ input CountryWhereInput {
   """
   officialNameIn: [String!]
   """
-  Only Countries whose officialName is none of these values (those without an officialName are left out).
+  Only Countries whose officialName is none of these values (those whose officialName is null are left out).
   """
   officialNameNotIn: [String!]
   """
@@ -7745,7 +7745,7 @@ input CountryWhereInput {
   """
   note: String
   """
-  Only Countries whose note differs from this value (those without a note are left out).
+  Only Countries whose note differs from this value (those whose note is null are left out).
   """
   noteNEQ: String
   """
@@ -7753,7 +7753,7 @@ input CountryWhereInput {
   """
   noteIn: [String!]
   """
-  Only Countries whose note is none of these values (those without a note are left out).
+  Only Countries whose note is none of these values (those whose note is null are left out).
   """
   noteNotIn: [String!]
   """
@@ -8842,7 +8842,7 @@ input MatchNeedWhereInput {
   """
   ref: String
   """
-  Only MatchNeeds whose ref differs from this value (those without a ref are left out).
+  Only MatchNeeds whose ref differs from this value (those whose ref is null are left out).
   """
   refNEQ: String
   """
@@ -8850,7 +8850,7 @@ input MatchNeedWhereInput {
   """
   refIn: [String!]
   """
-  Only MatchNeeds whose ref is none of these values (those without a ref are left out).
+  Only MatchNeeds whose ref is none of these values (those whose ref is null are left out).
   """
   refNotIn: [String!]
   """
@@ -8954,7 +8954,7 @@ input MatchNeedWhereInput {
   """
   description: String
   """
-  Only MatchNeeds whose description differs from this value (those without a description are left out).
+  Only MatchNeeds whose description differs from this value (those whose description is null are left out).
   """
   descriptionNEQ: String
   """
@@ -8962,7 +8962,7 @@ input MatchNeedWhereInput {
   """
   descriptionIn: [String!]
   """
-  Only MatchNeeds whose description is none of these values (those without a description are left out).
+  Only MatchNeeds whose description is none of these values (those whose description is null are left out).
   """
   descriptionNotIn: [String!]
   """
@@ -9446,7 +9446,7 @@ input MatchOfferWhereInput {
   """
   ref: String
   """
-  Only MatchOffers whose ref differs from this value (those without a ref are left out).
+  Only MatchOffers whose ref differs from this value (those whose ref is null are left out).
   """
   refNEQ: String
   """
@@ -9454,7 +9454,7 @@ input MatchOfferWhereInput {
   """
   refIn: [String!]
   """
-  Only MatchOffers whose ref is none of these values (those without a ref are left out).
+  Only MatchOffers whose ref is none of these values (those whose ref is null are left out).
   """
   refNotIn: [String!]
   """
@@ -9558,7 +9558,7 @@ input MatchOfferWhereInput {
   """
   description: String
   """
-  Only MatchOffers whose description differs from this value (those without a description are left out).
+  Only MatchOffers whose description differs from this value (those whose description is null are left out).
   """
   descriptionNEQ: String
   """
@@ -9566,7 +9566,7 @@ input MatchOfferWhereInput {
   """
   descriptionIn: [String!]
   """
-  Only MatchOffers whose description is none of these values (those without a description are left out).
+  Only MatchOffers whose description is none of these values (those whose description is null are left out).
   """
   descriptionNotIn: [String!]
   """
@@ -9682,7 +9682,7 @@ input MatchOfferWhereInput {
   """
   expiresAt: Time
   """
-  Only MatchOffers whose expiresAt differs from this value (those without an expiresAt are left out).
+  Only MatchOffers whose expiresAt differs from this value (those whose expiresAt is null are left out).
   """
   expiresAtNEQ: Time
   """
@@ -9690,7 +9690,7 @@ input MatchOfferWhereInput {
   """
   expiresAtIn: [Time!]
   """
-  Only MatchOffers whose expiresAt is none of these values (those without an expiresAt are left out).
+  Only MatchOffers whose expiresAt is none of these values (those whose expiresAt is null are left out).
   """
   expiresAtNotIn: [Time!]
   """
@@ -9991,7 +9991,7 @@ input MatchWhereInput {
   """
   respondedAt: Time
   """
-  Only Matches whose respondedAt differs from this value (those without a respondedAt are left out).
+  Only Matches whose respondedAt differs from this value (those whose respondedAt is null are left out).
   """
   respondedAtNEQ: Time
   """
@@ -9999,7 +9999,7 @@ input MatchWhereInput {
   """
   respondedAtIn: [Time!]
   """
-  Only Matches whose respondedAt is none of these values (those without a respondedAt are left out).
+  Only Matches whose respondedAt is none of these values (those whose respondedAt is null are left out).
   """
   respondedAtNotIn: [Time!]
   """
@@ -10031,7 +10031,7 @@ input MatchWhereInput {
   """
   completedAt: Time
   """
-  Only Matches whose completedAt differs from this value (those without a completedAt are left out).
+  Only Matches whose completedAt differs from this value (those whose completedAt is null are left out).
   """
   completedAtNEQ: Time
   """
@@ -10039,7 +10039,7 @@ input MatchWhereInput {
   """
   completedAtIn: [Time!]
   """
-  Only Matches whose completedAt is none of these values (those without a completedAt are left out).
+  Only Matches whose completedAt is none of these values (those whose completedAt is null are left out).
   """
   completedAtNotIn: [Time!]
   """
@@ -10492,7 +10492,7 @@ input OrganizationWhereInput {
   """
   ref: String
   """
-  Only Organizations whose ref differs from this value (those without a ref are left out).
+  Only Organizations whose ref differs from this value (those whose ref is null are left out).
   """
   refNEQ: String
   """
@@ -10500,7 +10500,7 @@ input OrganizationWhereInput {
   """
   refIn: [String!]
   """
-  Only Organizations whose ref is none of these values (those without a ref are left out).
+  Only Organizations whose ref is none of these values (those whose ref is null are left out).
   """
   refNotIn: [String!]
   """
@@ -10620,7 +10620,7 @@ input OrganizationWhereInput {
   """
   website: String
   """
-  Only Organizations whose website differs from this value (those without a website are left out).
+  Only Organizations whose website differs from this value (those whose website is null are left out).
   """
   websiteNEQ: String
   """
@@ -10628,7 +10628,7 @@ input OrganizationWhereInput {
   """
   websiteIn: [String!]
   """
-  Only Organizations whose website is none of these values (those without a website are left out).
+  Only Organizations whose website is none of these values (those whose website is null are left out).
   """
   websiteNotIn: [String!]
   """
@@ -11202,7 +11202,7 @@ input ProjectWhereInput {
   """
   summary: String
   """
-  Only Projects whose summary differs from this value (those without a summary are left out).
+  Only Projects whose summary differs from this value (those whose summary is null are left out).
   """
   summaryNEQ: String
   """
@@ -11210,7 +11210,7 @@ input ProjectWhereInput {
   """
   summaryIn: [String!]
   """
-  Only Projects whose summary is none of these values (those without a summary are left out).
+  Only Projects whose summary is none of these values (those whose summary is null are left out).
   """
   summaryNotIn: [String!]
   """
@@ -11278,7 +11278,7 @@ input ProjectWhereInput {
   """
   startDate: Time
   """
-  Only Projects whose startDate differs from this value (those without a startDate are left out).
+  Only Projects whose startDate differs from this value (those whose startDate is null are left out).
   """
   startDateNEQ: Time
   """
@@ -11286,7 +11286,7 @@ input ProjectWhereInput {
   """
   startDateIn: [Time!]
   """
-  Only Projects whose startDate is none of these values (those without a startDate are left out).
+  Only Projects whose startDate is none of these values (those whose startDate is null are left out).
   """
   startDateNotIn: [Time!]
   """
@@ -11318,7 +11318,7 @@ input ProjectWhereInput {
   """
   endDate: Time
   """
-  Only Projects whose endDate differs from this value (those without an endDate are left out).
+  Only Projects whose endDate differs from this value (those whose endDate is null are left out).
   """
   endDateNEQ: Time
   """
@@ -11326,7 +11326,7 @@ input ProjectWhereInput {
   """
   endDateIn: [Time!]
   """
-  Only Projects whose endDate is none of these values (those without an endDate are left out).
+  Only Projects whose endDate is none of these values (those whose endDate is null are left out).
   """
   endDateNotIn: [Time!]
   """
@@ -11358,7 +11358,7 @@ input ProjectWhereInput {
   """
   budget: Float
   """
-  Only Projects whose budget differs from this value (those without a budget are left out).
+  Only Projects whose budget differs from this value (those whose budget is null are left out).
   """
   budgetNEQ: Float
   """
@@ -11366,7 +11366,7 @@ input ProjectWhereInput {
   """
   budgetIn: [Float!]
   """
-  Only Projects whose budget is none of these values (those without a budget are left out).
+  Only Projects whose budget is none of these values (those whose budget is null are left out).
   """
   budgetNotIn: [Float!]
   """
@@ -11398,7 +11398,7 @@ input ProjectWhereInput {
   """
   note: String
   """
-  Only Projects whose note differs from this value (those without a note are left out).
+  Only Projects whose note differs from this value (those whose note is null are left out).
   """
   noteNEQ: String
   """
@@ -11406,7 +11406,7 @@ input ProjectWhereInput {
   """
   noteIn: [String!]
   """
-  Only Projects whose note is none of these values (those without a note are left out).
+  Only Projects whose note is none of these values (those whose note is null are left out).
   """
   noteNotIn: [String!]
   """
@@ -12564,7 +12564,7 @@ input RegionWhereInput {
   """
   description: String
   """
-  Only Regions whose description differs from this value (those without a description are left out).
+  Only Regions whose description differs from this value (those whose description is null are left out).
   """
   descriptionNEQ: String
   """
@@ -12572,7 +12572,7 @@ input RegionWhereInput {
   """
   descriptionIn: [String!]
   """
-  Only Regions whose description is none of these values (those without a description are left out).
+  Only Regions whose description is none of these values (those whose description is null are left out).
   """
   descriptionNotIn: [String!]
   """
@@ -13078,7 +13078,7 @@ input TopicWhereInput {
   """
   description: String
   """
-  Only Topics whose description differs from this value (those without a description are left out).
+  Only Topics whose description differs from this value (those whose description is null are left out).
   """
   descriptionNEQ: String
   """
@@ -13086,7 +13086,7 @@ input TopicWhereInput {
   """
   descriptionIn: [String!]
   """
-  Only Topics whose description is none of these values (those without a description are left out).
+  Only Topics whose description is none of these values (those whose description is null are left out).
   """
   descriptionNotIn: [String!]
   """
