@@ -34,7 +34,7 @@ type AuditEvent struct {
 	Type string `json:"type,omitempty"`
 	// The changed object's ID.
 	NodeID int `json:"node_id,omitempty"`
-	// Operation holds the value of the "operation" field.
+	// What the write did to the object.
 	Operation auditevent.Operation `json:"operation,omitempty"`
 	// Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.
 	Changes map[string]interface{} `json:"changes,omitempty"`

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -50,7 +51,13 @@ func (AuditEvent) Fields() []ent.Field {
 			Annotations(entgql.Type("ID")),
 		field.Enum("operation").
 			Values("CREATE", "UPDATE", "DELETE").
-			Immutable(),
+			Immutable().
+			Comment("What the write did to the object.").
+			Annotations(schemadesc.EnumValues{
+				"CREATE": "The object was created.",
+				"UPDATE": "The object was changed.",
+				"DELETE": "The object was deleted.",
+			}),
 		field.JSON("changes", map[string]any{}).
 			Optional().Immutable().
 			Comment("Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.").
@@ -77,7 +84,7 @@ func (AuditEvent) Indexes() []ent.Index {
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A successful write through the API, for ADMIN keys to read."),
-		entgql.QueryField(),
+		entgql.QueryField().Description("The audit log, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given)."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}
