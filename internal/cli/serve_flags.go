@@ -34,6 +34,7 @@ type serveConfig struct {
 	metricsAddr          string
 	metricsRemote        bool
 	dbWait, poolWait     time.Duration
+	otelEndpoint         string
 }
 
 // parseServeFlags reads serve's command line, each flag defaulting to its
@@ -86,6 +87,7 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.Var(&replicaFlag{list: &c.db.Replicas}, "db-replica", "PostgreSQL address of a streaming standby of --db to serve reads from; repeat for several; mutations, transactions, subscriptions' LISTEN, rate buckets and persisted queries stay on --db (env SSCGRAPH_DB_REPLICAS, comma-separated)")
 	fs.DurationVar(&c.db.ReplicaMaxLag, "replica-max-lag", envDuration(getenv, "SSCGRAPH_REPLICA_MAX_LAG", database.DefaultReplicaMaxLag), "how far behind the primary a --db-replica may fall before its reads go to the primary until it catches up (env SSCGRAPH_REPLICA_MAX_LAG)")
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
+	fs.StringVar(&c.otelEndpoint, "otel-endpoint", getenv("SSCGRAPH_OTEL_ENDPOINT"), "OpenTelemetry collector to export traces to over OTLP, e.g. http://localhost:4318 (OTEL_EXPORTER_OTLP_PROTOCOL chooses http/protobuf, the default, http/json or grpc); empty takes OTEL_EXPORTER_OTLP_ENDPOINT; with neither, tracing is off (env SSCGRAPH_OTEL_ENDPOINT)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
