@@ -67,24 +67,35 @@ func (e extension) InterceptField(ctx context.Context, next graphql.Resolver) (a
 	if fc == nil || !(fc.IsResolver || fc.IsMethod) || !trace.SpanFromContext(ctx).IsRecording() {
 		return next(ctx)
 	}
-	f := &fieldSpan{t: e.t, parent: fieldSpanFrom(ctx), ctx: ctx, fc: fc, start: time.Now()}
-	res, err := next(context.WithValue(ctx, fieldSpanKey{}, f))
+	f := &fieldSpan{Context: ctx, t: e.t, parent: fieldSpanFrom(ctx), fc: fc, start: time.Now()}
+	res, err := next(f)
 	f.end(err)
 	return res, err
 }
 
 type fieldSpanKey struct{}
 
+// Value returns f for fieldSpanKey, else the field's context's value.
+func (f *fieldSpan) Value(key any) any {
+	if key == (fieldSpanKey{}) {
+		return f
+	}
+	return f.Context.Value(key)
+}
+
 func fieldSpanFrom(ctx context.Context) *fieldSpan {
 	f, _ := ctx.Value(fieldSpanKey{}).(*fieldSpan)
 	return f
 }
 
-// fieldSpan is a resolver's span, started on its first statement.
+// fieldSpan is a resolver's span, started on its first statement. It is
+// also the context the resolver runs in (one allocation per field
+// instead of two with context.WithValue): the field's context with f as
+// the value of fieldSpanKey.
 type fieldSpan struct {
+	context.Context
 	t      *Tracer
 	parent *fieldSpan // the enclosing field's, nil under the operation
-	ctx    context.Context
 	fc     *graphql.FieldContext
 	start  time.Time
 
@@ -109,13 +120,13 @@ func (f *fieldSpan) parentSpan() trace.Span {
 	if f.parent != nil {
 		parent = f.parent.parentSpan()
 	} else {
-		parent = trace.SpanFromContext(f.ctx)
+		parent = trace.SpanFromContext(f.Context)
 	}
 	if f.done {
 		return parent
 	}
 	name := f.fc.Object + "." + f.fc.Field.Name
-	_, f.span = f.t.tracer.Start(trace.ContextWithSpan(f.ctx, parent), name,
+	_, f.span = f.t.tracer.Start(trace.ContextWithSpan(f.Context, parent), name,
 		trace.WithTimestamp(f.start),
 		trace.WithAttributes(FieldNameKey.String(f.fc.Field.Name), FieldPathKey.String(f.fc.Path().String())))
 	return f.span
