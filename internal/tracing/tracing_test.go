@@ -269,3 +269,46 @@ func TestTracingOff(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceMutation: a mutation's writes record under its resolver and
+// its COMMIT under the request, which opened the transaction.
+func TestTraceMutation(t *testing.T) {
+	a, rec := tracedAPI(t, apitest.SQLiteCopy(t))
+	key := apitest.NewKey(t, a, "EDITOR")
+	_, r := a.Send(t, key, `mutation Create { createProject(input: {code: "TRACED_1", title: "Traced", status: PROPOSED}) { code } }`, nil)
+	if r.Status != 200 || len(r.Errors) > 0 || r.Str("createProject.code") != "TRACED_1" {
+		t.Fatalf("status %d, errors %v, data %v", r.Status, r.Errors, r.Data)
+	}
+	spans := rec.Ended()
+	byID := map[trace.SpanID]sdktrace.ReadOnlySpan{}
+	for _, s := range spans {
+		byID[s.SpanContext().SpanID()] = s
+	}
+	var request, resolver sdktrace.ReadOnlySpan
+	parents := map[string][]string{} // statement name -> parents' names
+	for _, s := range spans {
+		parent, ok := byID[s.Parent().SpanID()]
+		switch {
+		case !s.Parent().IsValid():
+			request = s
+		case !ok:
+			t.Errorf("span %s is orphaned", s.Name())
+		case s.SpanKind() == trace.SpanKindInternal:
+			resolver = s
+		case s.SpanKind() == trace.SpanKindClient:
+			parents[s.Name()] = append(parents[s.Name()], parent.Name())
+		}
+	}
+	if request == nil || request.Name() != "mutation Create" {
+		t.Fatalf("request span %v", request)
+	}
+	if resolver == nil || resolver.Name() != "Mutation.createProject" || byID[resolver.Parent().SpanID()] != request {
+		t.Fatalf("resolver span %v", resolver)
+	}
+	if got := parents["INSERT"]; len(got) == 0 || slices.ContainsFunc(got, func(p string) bool { return p != "Mutation.createProject" }) {
+		t.Errorf("INSERT statements under %q, want under Mutation.createProject", got)
+	}
+	if got := parents["COMMIT"]; !slices.Equal(got, []string{"mutation Create"}) {
+		t.Errorf("COMMIT under %q, want once under the request", got)
+	}
+}
