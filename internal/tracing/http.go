@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -24,9 +25,23 @@ const (
 
 // operation is what the GraphQL extension learns of the request's
 // operation for the request's span, which is named after it once the
-// request is answered.
+// request is answered. A WebSocket runs its operations concurrently,
+// hence the lock; its span is named after the last.
 type operation struct {
+	mu         sync.Mutex
 	kind, name string
+}
+
+func (o *operation) set(kind, name string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.kind, o.name = kind, name
+}
+
+func (o *operation) get() (kind, name string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.kind, o.name
 }
 
 type operationKey struct{}
@@ -70,12 +85,12 @@ func (t *Tracer) Handler(next http.Handler) http.Handler {
 		if status >= 500 {
 			span.SetStatus(codes.Error, http.StatusText(status))
 		}
-		if op.kind != "" {
-			span.SetAttributes(semconv.GraphQLOperationTypeKey.String(op.kind))
-			name := op.kind
-			if op.name != "" {
-				span.SetAttributes(semconv.GraphQLOperationName(op.name))
-				name += " " + op.name
+		if kind, opName := op.get(); kind != "" {
+			span.SetAttributes(semconv.GraphQLOperationTypeKey.String(kind))
+			name := kind
+			if opName != "" {
+				span.SetAttributes(semconv.GraphQLOperationName(opName))
+				name += " " + opName
 			}
 			// GraphQL's span name ("query Regions") on the API's
 			// endpoint; an export runs many operations and keeps its

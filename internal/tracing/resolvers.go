@@ -46,11 +46,11 @@ func (extension) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 	if op == nil || oc.Operation == nil {
 		return nil
 	}
-	op.kind = string(oc.Operation.Operation)
-	op.name = oc.OperationName
-	if op.name == "" {
-		op.name = oc.Operation.Name
+	name := oc.OperationName
+	if name == "" {
+		name = oc.Operation.Name
 	}
+	op.set(string(oc.Operation.Operation), name)
 	return nil
 }
 
