@@ -17,6 +17,7 @@ import (
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
+	"sscgraph/internal/tracing"
 )
 
 // serve runs the serve command: its flags (serve_flags.go), their checks
@@ -89,6 +90,19 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	if err := checkSQLitePath(c.dsn); err != nil {
 		return err
 	}
+	tracer, stopTracing, err := tracing.Setup(ctx, tracing.Settings{Endpoint: c.otelEndpoint, Getenv: getenv, Logger: logger})
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	// Last: the spans of the requests that shutdown waited for are sent.
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(flushCtx); err != nil {
+			logger.Warn("flushing traces", "err", err)
+		}
+	}()
+	c.db.Tracer, c.server.Tracer = tracer, tracer
 	// Every listener is bound before the database is touched: an address
 	// already taken (a second sscgraph on the defaults) fails at once,
 	// not after loading the data. The API answers with a placeholder

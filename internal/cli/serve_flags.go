@@ -39,6 +39,7 @@ type serveConfig struct {
 	// OpenID Connect: the provider and its claims; the two maps as given.
 	oidc                     auth.OIDCConfig
 	oidcGroupRoles, oidcRefs string
+	otelEndpoint             string
 }
 
 // parseServeFlags reads serve's command line, each flag defaulting to its
@@ -99,6 +100,7 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.StringVar(&c.oidcGroupRoles, "oidc-group-roles", getenv("SSCGRAPH_OIDC_GROUP_ROLES"), "groups that give a role to tokens without the role claim, e.g. ipo-editors=EDITOR,admins=ADMIN; the highest wins (env SSCGRAPH_OIDC_GROUP_ROLES)")
 	fs.StringVar(&c.oidcRefs, "oidc-org-refs", getenv("SSCGRAPH_OIDC_ORG_REFS"), "values of the organization claim that are not refs, mapped to refs, e.g. 3f2a…=ORG-12,…; other values are read as refs (env SSCGRAPH_OIDC_ORG_REFS)")
 	fs.DurationVar(&c.oidc.ClockSkew, "oidc-clock-skew", envDuration(getenv, "SSCGRAPH_OIDC_CLOCK_SKEW", auth.DefaultClockSkew), "how far the provider's clock may be from this one: tokens are accepted this long past exp and before nbf (env SSCGRAPH_OIDC_CLOCK_SKEW)")
+	fs.StringVar(&c.otelEndpoint, "otel-endpoint", getenv("SSCGRAPH_OTEL_ENDPOINT"), "OpenTelemetry collector to export traces to over OTLP, e.g. http://localhost:4318 (OTEL_EXPORTER_OTLP_PROTOCOL chooses http/protobuf, the default, http/json or grpc); empty takes OTEL_EXPORTER_OTLP_ENDPOINT; with neither, tracing is off (env SSCGRAPH_OTEL_ENDPOINT)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}

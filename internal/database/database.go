@@ -26,6 +26,7 @@ import (
 	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/search"
+	"sscgraph/internal/tracing"
 )
 
 // StatementHook is called before every SQL statement the ent client runs.
@@ -51,6 +52,9 @@ type Options struct {
 	// ReplicaMaxLag is how far behind the primary a replica may fall
 	// before it is taken out of rotation; 0 takes DefaultReplicaMaxLag.
 	ReplicaMaxLag time.Duration
+	// Tracer records a span per statement of a traced request (package
+	// tracing); nil records none.
+	Tracer *tracing.Tracer
 }
 
 // DefaultMaxConns is the pool size of a dialect when Options.MaxConns is
@@ -177,6 +181,7 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 	// The hook above the retries and the router: a statement retried,
 	// or run again on the primary, counts once.
 	hooked := func(drv dialect.Driver) dialect.Driver {
+		drv = opts.Tracer.WrapDriver(drv)
 		if opts.OnStatement != nil {
 			return &hookedDriver{Driver: drv, hook: opts.OnStatement}
 		}

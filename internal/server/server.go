@@ -36,6 +36,7 @@ import (
 	"sscgraph/internal/pubsub"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/tablesize"
+	"sscgraph/internal/tracing"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -109,6 +110,10 @@ type Config struct {
 	TableSizes graph.TableSizes
 	// Answers sets the cache of public answers (package answercache).
 	Answers AnswerCacheConfig
+	// Tracer records a span per request and per resolver that runs SQL
+	// (package tracing; give the database's Options the same one for
+	// the statements); nil records none.
+	Tracer *tracing.Tracer
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -321,6 +326,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
 	}
+	if ext := cfg.Tracer.Extension(); ext != nil {
+		gql.Use(ext)
+	}
 	// NUL in any string and Ints past 32 bits are refused before the
 	// checks and the database see them.
 	gql.Use(&graph.InputValues{})
@@ -397,6 +405,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	api = withAuth(keys, lim, logger, api)
 	api = whenDatabaseUp(db.Health, api)
 	api = observe(logger, m, api)
+	api = cfg.Tracer.Handler(api)
 	api = withRequestInfo(api)
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
@@ -420,7 +429,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// same request info, logging, authentication and rate limit as /graphql;
 	// each page has the request timeout, the whole export a longer one.
 	exports := export.New(gql, db, export.Options{MaxCost: cfg.Limits.MaxCost, PageTimeout: cfg.Timeout}, logger)
-	mux.Handle("/export/", withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, exports)))))
+	mux.Handle("/export/", withRequestInfo(cfg.Tracer.Handler(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, exports))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
