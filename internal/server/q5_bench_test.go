@@ -14,7 +14,7 @@ import (
 	"sscgraph/internal/dataset"
 )
 
-// The Match page (q5 of ../shared/bench) without its totalCount, and the
+// The Match page (q5 of bench/, the side-by-side harness) without its totalCount, and the
 // count alone: the page should cost what it returns, 25 offers, at any
 // size of the table; the count reads every open offer (in an index).
 const (
