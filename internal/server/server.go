@@ -35,6 +35,7 @@ import (
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
 	"sscgraph/internal/tablesize"
+	"sscgraph/internal/webhooks"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -50,6 +51,9 @@ type Config struct {
 	// they rotate by creating a new key, moving clients to it, then
 	// revoking the old one.
 	IDSecret string
+	// WebhookAllowPrivate lets createWebhook register loopback, private
+	// and link-local addresses (serve --webhook-allow-private; tests).
+	WebhookAllowPrivate bool
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
 	// MaxResponseBytes bounds the text (the strings) of one response,
@@ -282,7 +286,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// Keys are read on the primary: one just created works at once.
 	keys := auth.NewKeys(db.PrimaryClient())
 
-	gql := handler.New(graph.NewSchema(client))
+	// Webhook signing secrets are stored sealed under the ID secret.
+	sealer, err := webhooks.NewSealer(cfg.IDSecret)
+	if err != nil {
+		return nil, err
+	}
+	gql := handler.New(graph.NewSchemaWithWebhooks(client, graph.WebhookOptions{AllowPrivate: cfg.WebhookAllowPrivate, Sealer: sealer}))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
 	// WebSockets opened with a key are closed when it is revoked or
