@@ -72,12 +72,12 @@ func AddressClass(ip netip.Addr) string {
 		return "loopback"
 	case ip.IsPrivate():
 		return "private"
-	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
+	case ip.IsMulticast():
+		return "multicast"
+	case ip.IsLinkLocalUnicast():
 		return "link-local"
 	case ip.IsUnspecified():
 		return "unspecified"
-	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
-		return "multicast"
 	case ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
 		return "broadcast"
 	}

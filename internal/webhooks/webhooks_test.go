@@ -270,7 +270,7 @@ func TestWebhookDeliveredAfterCommit(t *testing.T) {
 			t.Errorf("webhooks { secret }: %+v", r)
 		}
 		r = w.Seeker.Do(t, `{ webhooks { id url events organization { id } } }`, nil)
-		if ids := r.IDs("webhooks"); len(ids) != 1 || ids[0] != seekerHook || r.Str("webhooks.0.organization.id") != w.SeekerOrg ||
+		if len(r.List("webhooks")) != 1 || r.Str("webhooks.0.id") != seekerHook || r.Str("webhooks.0.organization.id") != w.SeekerOrg ||
 			r.Str("webhooks.0.url") != seekerRecv.srv.URL+"/hooks?org=seeker" {
 			t.Errorf("seeker's webhooks: %+v %+v", r.Data, r.Errors)
 		}
@@ -508,7 +508,7 @@ func TestWebhookAccess(t *testing.T) {
 			{"anonymous", apitest.Caller{A: a}, map[string]any{"url": u, "events": []string{"MATCH_PROPOSED"}}, "UNAUTHENTICATED"},
 			{"editor without organization", w.Editor, map[string]any{"url": u, "events": []string{"MATCH_PROPOSED"}}, "BAD_USER_INPUT"},
 			{"no events", w.Seeker, map[string]any{"url": u, "events": []string{}}, "BAD_USER_INPUT"},
-			{"unknown event", w.Seeker, map[string]any{"url": u, "events": []string{"MATCH_EATEN"}}, "BAD_USER_INPUT"},
+			{"unknown event", w.Seeker, map[string]any{"url": u, "events": []string{"MATCH_EATEN"}}, "GRAPHQL_VALIDATION_FAILED"},
 			{"organization of another type", w.Editor, map[string]any{"url": u, "events": []string{"MATCH_PROPOSED"}, "org": w.Country}, "BAD_USER_INPUT"},
 		}
 		for _, c := range cases {

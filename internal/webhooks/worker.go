@@ -312,14 +312,9 @@ func (w *Worker) attempt(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeli
 // address refusal plainly, other errors as the client reports them.
 func describeSendError(err error) string {
 	if errors.Is(err, ErrForbiddenAddress) {
-		var msg string
-		for e := err; e != nil; e = errors.Unwrap(e) {
-			if strings.HasPrefix(e.Error(), ErrForbiddenAddress.Error()) {
-				msg = e.Error()
-			}
-		}
-		if msg == "" {
-			msg = err.Error()
+		msg := err.Error()
+		if i := strings.Index(msg, ErrForbiddenAddress.Error()); i >= 0 {
+			msg = msg[i:]
 		}
 		return "refused: " + msg
 	}
