@@ -21514,7 +21514,7 @@ func (m *WebhookMutation) PausedReason() (r string, exists bool) {
 // OldPausedReason returns the old "paused_reason" field's value of the Webhook entity.
 // If the Webhook object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *WebhookMutation) OldPausedReason(ctx context.Context) (v string, err error) {
+func (m *WebhookMutation) OldPausedReason(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPausedReason is only allowed on UpdateOne operations")
 	}

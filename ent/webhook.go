@@ -15,26 +15,26 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Webhook is the model entity for the Webhook schema.
+// An endpoint that an organization registered to hear of its Match events. The signing secret is shown once, by createWebhook.
 type Webhook struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// The organization whose events the endpoint receives.
 	OrganizationID int `json:"organization_id,omitempty"`
-	// Where events are POSTed: http or https, never a loopback, private or link-local address unless the operator allows them.
+	// Where events are POSTed (http or https).
 	URL string `json:"url,omitempty"`
 	// The events the endpoint receives.
 	Events []webhookevent.Event `json:"events,omitempty"`
 	// The signing secret, encrypted with a key derived from the server's ID secret (package webhooks): it must be readable to sign, and is shown to the client once.
 	Secret string `json:"-"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the webhook was registered.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// When deliveries stopped because the receiver kept failing; null while the endpoint is active.
+	// When deliveries stopped because the receiver kept failing; null while the webhook is active. resumeWebhook restarts it.
 	PausedAt *time.Time `json:"paused_at,omitempty"`
-	// Why the endpoint was paused, in words.
-	PausedReason string `json:"paused_reason,omitempty"`
-	// Failed attempts since the last success.
+	// Why the webhook was paused, in words; null while it is active.
+	PausedReason *string `json:"paused_reason,omitempty"`
+	// Failed attempts since the last success: the webhook is paused after 10 in a row, or after failing for 3 days.
 	ConsecutiveFailures int `json:"consecutive_failures,omitempty"`
 	// The first of the failures counted by consecutive_failures.
 	FailingSince *time.Time `json:"failing_since,omitempty"`
@@ -156,7 +156,8 @@ func (_m *Webhook) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field paused_reason", values[i])
 			} else if value.Valid {
-				_m.PausedReason = value.String
+				_m.PausedReason = new(string)
+				*_m.PausedReason = value.String
 			}
 		case webhook.FieldConsecutiveFailures:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -236,8 +237,10 @@ func (_m *Webhook) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
-	builder.WriteString("paused_reason=")
-	builder.WriteString(_m.PausedReason)
+	if v := _m.PausedReason; v != nil {
+		builder.WriteString("paused_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("consecutive_failures=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ConsecutiveFailures))

@@ -272,7 +272,7 @@ func (_c *WebhookCreate) createSpec() (*Webhook, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.PausedReason(); ok {
 		_spec.SetField(webhook.FieldPausedReason, field.TypeString, value)
-		_node.PausedReason = value
+		_node.PausedReason = &value
 	}
 	if value, ok := _c.mutation.ConsecutiveFailures(); ok {
 		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)

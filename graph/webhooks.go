@@ -165,7 +165,7 @@ func (r *Resolver) resumeWebhook(ctx context.Context, id int) (*ent.Webhook, err
 	sctx := asSystem(ctx)
 	now := time.Now().UTC()
 	h, err := client.Webhook.UpdateOneID(id).
-		ClearPausedAt().SetPausedReason("").SetConsecutiveFailures(0).ClearFailingSince().
+		ClearPausedAt().ClearPausedReason().SetConsecutiveFailures(0).ClearFailingSince().
 		Save(sctx)
 	if err != nil {
 		return nil, fmt.Errorf("resuming the webhook: %w", err)

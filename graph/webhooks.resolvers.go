@@ -41,16 +41,6 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, webhook int, firs
 	return r.webhookDeliveries(ctx, webhook, first, after)
 }
 
-// Organization is the resolver for the organization field.
-func (r *webhookResolver) Organization(ctx context.Context, obj *ent.Webhook) (*ent.Organization, error) {
-	return r.client.Organization.Get(ctx, obj.OrganizationID)
-}
-
-// PausedReason is the resolver for the pausedReason field.
-func (r *webhookResolver) PausedReason(ctx context.Context, obj *ent.Webhook) (*string, error) {
-	return nonEmpty(obj.PausedReason), nil
-}
-
 // LastError is the resolver for the lastError field.
 func (r *webhookDeliveryResolver) LastError(ctx context.Context, obj *ent.WebhookDelivery) (*string, error) {
 	return nonEmpty(obj.LastError), nil
@@ -64,15 +54,9 @@ func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *ent.We
 	return &obj.NextAttemptAt, nil
 }
 
-// Webhook returns generated.WebhookResolver implementation.
-func (r *Resolver) Webhook() generated.WebhookResolver { return &webhookResolver{r} }
-
 // WebhookDelivery returns generated.WebhookDeliveryResolver implementation.
 func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
 	return &webhookDeliveryResolver{r}
 }
 
-type (
-	webhookResolver         struct{ *Resolver }
-	webhookDeliveryResolver struct{ *Resolver }
-)
+type webhookDeliveryResolver struct{ *Resolver }

@@ -15,9 +15,8 @@ import (
 )
 
 // Webhook is an endpoint an organization registered to hear of its Match
-// events (package webhooks delivers them). Its GraphQL type is written by
-// hand (graph/schema/webhooks.graphqls): the secret never leaves the
-// server after createWebhook, and nothing about webhooks is public.
+// events (package webhooks delivers them). Its secret is not in the
+// GraphQL type: it never leaves the server after createWebhook.
 type Webhook struct{ ent.Schema }
 
 // Fields of the Webhook.
@@ -25,29 +24,34 @@ func (Webhook) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("organization_id").
 			Immutable().
-			Comment("The organization whose events the endpoint receives."),
+			Comment("The organization whose events the endpoint receives.").
+			Annotations(entgql.Skip()),
 		field.String("url").
 			MaxLen(2048).NotEmpty().Immutable().
-			Comment("Where events are POSTed: http or https, never a loopback, private or link-local address unless the operator allows them."),
+			Comment("Where events are POSTed (http or https)."),
 		field.JSON("events", []webhookevent.Event{}).
-			Comment("The events the endpoint receives."),
+			Comment("The events the endpoint receives.").
+			Annotations(entgql.Type("[WebhookEvent!]")),
 		field.String("secret").
 			Sensitive().NotEmpty().Immutable().
-			Comment("The signing secret, encrypted with a key derived from the server's ID secret (package webhooks): it must be readable to sign, and is shown to the client once."),
+			Comment("The signing secret, encrypted with a key derived from the server's ID secret (package webhooks): it must be readable to sign, and is shown to the client once.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("created_at").
-			Default(time.Now).Immutable(),
+			Default(time.Now).Immutable().
+			Comment("When the webhook was registered."),
 		field.Time("paused_at").
 			Optional().Nillable().
-			Comment("When deliveries stopped because the receiver kept failing; null while the endpoint is active."),
+			Comment("When deliveries stopped because the receiver kept failing; null while the webhook is active. resumeWebhook restarts it."),
 		field.Text("paused_reason").
-			Optional().
-			Comment("Why the endpoint was paused, in words."),
+			Optional().Nillable().
+			Comment("Why the webhook was paused, in words; null while it is active."),
 		field.Int("consecutive_failures").
 			Default(0).
-			Comment("Failed attempts since the last success."),
+			Comment("Failed attempts since the last success: the webhook is paused after 10 in a row, or after failing for 3 days."),
 		field.Time("failing_since").
 			Optional().Nillable().
-			Comment("The first of the failures counted by consecutive_failures."),
+			Comment("The first of the failures counted by consecutive_failures.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -60,7 +64,7 @@ func (Webhook) Edges() []ent.Edge {
 			Annotations(entsql.OnDelete(entsql.Cascade)).
 			Comment("The organization whose events the endpoint receives."),
 		edge.To("deliveries", WebhookDelivery.Type).
-			Annotations(entsql.OnDelete(entsql.Cascade)).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)).
 			Comment("The outbox rows of the endpoint, one per event."),
 	}
 }
@@ -70,11 +74,15 @@ func (Webhook) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("organization_id")}
 }
 
-// Annotations of the Webhook.
+// Annotations of the Webhook: a node of the GraphQL schema, so that its
+// ID is one (node(id:) answers it to ADMIN keys, null to others, as for
+// API keys); it is listed and changed only by the webhook fields of
+// graph/schema/webhooks.graphqls, never by generic inputs or filters.
 func (Webhook) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entsql.Annotation{Table: "webhooks"},
-		entgql.Skip(entgql.SkipAll),
+		schema.Comment("An endpoint that an organization registered to hear of its Match events. The signing secret is shown once, by createWebhook."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipOrderField),
 	}
 }
 

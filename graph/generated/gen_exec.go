@@ -62,7 +62,6 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
-	Webhook() WebhookResolver
 	WebhookDelivery() WebhookDeliveryResolver
 	ActivityWhereInput() ActivityWhereInputResolver
 	ConsultantWhereInput() ConsultantWhereInputResolver
@@ -783,7 +782,6 @@ type ComplexityRoot struct {
 		DeliveredAt   func(childComplexity int) int
 		Event         func(childComplexity int) int
 		EventID       func(childComplexity int) int
-		ID            func(childComplexity int) int
 		LastError     func(childComplexity int) int
 		NextAttemptAt func(childComplexity int) int
 		Payload       func(childComplexity int) int
@@ -912,11 +910,6 @@ type SubscriptionResolver interface {
 	OfferPosted(ctx context.Context, where *ent.MatchOfferWhereInput) (<-chan *ent.MatchOffer, error)
 	MatchChanged(ctx context.Context, need *int, offer *int) (<-chan *ent.Match, error)
 	SuggestionsChanged(ctx context.Context, need int, first *int) (<-chan []*matching.OfferSuggestion, error)
-}
-type WebhookResolver interface {
-	Organization(ctx context.Context, obj *ent.Webhook) (*ent.Organization, error)
-
-	PausedReason(ctx context.Context, obj *ent.Webhook) (*string, error)
 }
 type WebhookDeliveryResolver interface {
 	LastError(ctx context.Context, obj *ent.WebhookDelivery) (*string, error)
@@ -4452,12 +4445,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
-	case "WebhookDelivery.id":
-		if e.ComplexityRoot.WebhookDelivery.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
 	case "WebhookDelivery.lastError":
 		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
 			break
@@ -10478,6 +10465,40 @@ input UpdateTopicInput {
   removeNeedIDs: [ID!] @idOf(type: "MatchNeed")
   clearNeeds: Boolean
 }
+"""
+An endpoint that an organization registered to hear of its Match events. The signing secret is shown once, by createWebhook.
+"""
+type Webhook implements Node {
+  id: ID!
+  """
+  Where events are POSTed (http or https).
+  """
+  url: String!
+  """
+  The events the endpoint receives.
+  """
+  events: [WebhookEvent!]!
+  """
+  When the webhook was registered.
+  """
+  createdAt: Time!
+  """
+  When deliveries stopped because the receiver kept failing; null while the webhook is active. resumeWebhook restarts it.
+  """
+  pausedAt: Time
+  """
+  Why the webhook was paused, in words; null while it is active.
+  """
+  pausedReason: String
+  """
+  Failed attempts since the last success: the webhook is paused after 10 in a row, or after failing for 3 days.
+  """
+  consecutiveFailures: Int!
+  """
+  The organization whose events the endpoint receives.
+  """
+  organization: Organization!
+}
 `, BuiltIn: false},
 	{Name: "../schema/beneficiaries.graphqls", Input: `"A country an activity benefits, with how many of the activity's participants came from it."
 type Beneficiary {
@@ -11391,26 +11412,6 @@ enum WebhookDeliveryStatus {
   FAILED
 }
 
-"An endpoint that an organization registered to hear of its Match events. The signing secret is shown once, by createWebhook."
-type Webhook {
-  "The webhook's ID."
-  id: ID!
-  "Where events are POSTed."
-  url: String!
-  "The events the endpoint receives."
-  events: [WebhookEvent!]!
-  "The organization whose events the endpoint receives."
-  organization: Organization! @goField(forceResolver: true)
-  "When the webhook was registered."
-  createdAt: Time!
-  "When deliveries stopped because the receiver kept failing; null while the webhook is active. resumeWebhook restarts it."
-  pausedAt: Time
-  "Why the webhook was paused, in words; null while it is active."
-  pausedReason: String @goField(forceResolver: true)
-  "Failed attempts since the last success: the webhook is paused after 10 in a row, or after failing for 3 days."
-  consecutiveFailures: Int!
-}
-
 "What createWebhook answers: the webhook and its signing secret, shown this once."
 type CreateWebhookPayload {
   "The webhook registered."
@@ -11421,9 +11422,7 @@ type CreateWebhookPayload {
 
 "One event sent, or to be sent, to a webhook, with the outcome of its last attempt."
 type WebhookDelivery {
-  "The delivery's ID."
-  id: ID!
-  "The event's idempotency key, sent as the Webhook-Id header and in the body: the same on every attempt."
+  "The event's idempotency key, sent as the Webhook-Id header and in the body: the same on every attempt, and it names the delivery among the webhook's."
   eventId: String!
   "What happened."
   event: WebhookEvent!
@@ -12726,8 +12725,6 @@ func (ec *executionContext) childFields_Webhook(ctx context.Context, field graph
 		return ec.fieldContext_Webhook_url(ctx, field)
 	case "events":
 		return ec.fieldContext_Webhook_events(ctx, field)
-	case "organization":
-		return ec.fieldContext_Webhook_organization(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Webhook_createdAt(ctx, field)
 	case "pausedAt":
@@ -12736,14 +12733,14 @@ func (ec *executionContext) childFields_Webhook(ctx context.Context, field graph
 		return ec.fieldContext_Webhook_pausedReason(ctx, field)
 	case "consecutiveFailures":
 		return ec.fieldContext_Webhook_consecutiveFailures(ctx, field)
+	case "organization":
+		return ec.fieldContext_Webhook_organization(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_WebhookDelivery_id(ctx, field)
 	case "eventId":
 		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
 	case "event":
@@ -27119,38 +27116,6 @@ func (ec *executionContext) fieldContext_Webhook_events(_ context.Context, field
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "WebhookEvent")
 }
 
-func (ec *executionContext) _Webhook_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Webhook().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Webhook_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Webhook",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Organization(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Webhook_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
 	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
@@ -27166,26 +27131,10 @@ func (ec *executionContext) fieldContext_Webhook_pausedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Webhook_pausedReason(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_pausedReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Webhook().PausedReason(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PausedReason)
 }
 func (ec *executionContext) fieldContext_Webhook_pausedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Webhook", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
 }
 
 func (ec *executionContext) _Webhook_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
@@ -27195,11 +27144,36 @@ func (ec *executionContext) fieldContext_Webhook_consecutiveFailures(_ context.C
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return ec.marshalNID2int(ctx, field.Selections, obj.ID)
+func (ec *executionContext) _Webhook_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsscgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
-func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+func (ec *executionContext) fieldContext_Webhook_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Webhook",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WebhookDelivery_eventId(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -41187,6 +41161,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.Webhook:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Webhook(ctx, sel, obj)
 	case *ent.Topic:
 		if obj == nil {
 			return graphql.Null
@@ -45856,7 +45835,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 	return gqlexec.ObjectInTurn{Fields: fields, Values: out.Values}
 }
 
-var webhookImplementors = []string{"Webhook"}
+var webhookImplementors = []string{"Webhook", "Node"}
 
 func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, obj *ent.Webhook) graphql.Marshaler {
 	fields := ec.fields.Collect(ec.OperationContext, sel, webhookImplementors)
@@ -45882,11 +45861,6 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "organization":
-			out.Values[i] = ec._Webhook_organization(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "createdAt":
 			out.Values[i] = ec._Webhook_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -45904,6 +45878,11 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "consecutiveFailures":
 			out.Values[i] = ec._Webhook_consecutiveFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._Webhook_organization(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45935,11 +45914,6 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("WebhookDelivery")
-		case "id":
-			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "eventId":
 			out.Values[i] = ec._WebhookDelivery_eventId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

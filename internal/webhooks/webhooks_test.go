@@ -134,7 +134,7 @@ func register(t *testing.T, c apitest.Caller, u string, events ...string) (strin
 }
 
 const deliveriesQuery = `query($id: ID!) { webhookDeliveries(webhook: $id, first: 10) { totalCount
-	edges { cursor node { id eventId event status attempts lastError responseCode nextAttemptAt deliveredAt payload } } } }`
+	edges { cursor node { eventId event status attempts lastError responseCode nextAttemptAt deliveredAt payload } } } }`
 
 func deliveries(t *testing.T, c apitest.Caller, hookID string) []map[string]any {
 	t.Helper()
@@ -259,6 +259,16 @@ func TestWebhookDeliveredAfterCommit(t *testing.T) {
 				d["lastError"] != nil || d["nextAttemptAt"] != nil || d["deliveredAt"] == nil {
 				t.Errorf("delivery %v", d)
 			}
+		}
+		// Pages, newest first.
+		page := `query($id: ID!, $after: Cursor) { webhookDeliveries(webhook: $id, first: 1, after: $after) {
+			totalCount pageInfo { hasNextPage endCursor } edges { node { event } } } }`
+		p1 := w.Seeker.Do(t, page, map[string]any{"id": seekerHook})
+		p2 := w.Seeker.Do(t, page, map[string]any{"id": seekerHook, "after": p1.Str("webhookDeliveries.pageInfo.endCursor")})
+		if p1.Num("webhookDeliveries.totalCount") != 2 || p1.Get("webhookDeliveries.pageInfo.hasNextPage") != true ||
+			p1.Str("webhookDeliveries.edges.0.node.event") != "MATCH_ACCEPTED" || p2.Str("webhookDeliveries.edges.0.node.event") != "MATCH_PROPOSED" ||
+			p2.Get("webhookDeliveries.pageInfo.hasNextPage") != false {
+			t.Errorf("pages: %+v %+v / %+v %+v", p1.Data, p1.Errors, p2.Data, p2.Errors)
 		}
 		if d := deliveries(t, w.Provider, providerHook); len(d) != 1 {
 			t.Errorf("provider's deliveries: %v", d)
@@ -530,6 +540,15 @@ func TestWebhookAccess(t *testing.T) {
 		}
 		if r := w.Editor.Do(t, `{ webhooks { id } }`, nil); len(r.List("webhooks")) != 2 {
 			t.Errorf("editor's webhooks: %+v", r)
+		}
+		// A webhook's ID is a node's: ADMIN keys look it up, others read
+		// null, as for API keys.
+		node := `query($id: ID!) { node(id: $id) { id ... on Webhook { url organization { id } } } }`
+		if r := w.Admin.Do(t, node, map[string]any{"id": mine}); r.Str("node.url") != u || r.Str("node.organization.id") != w.SeekerOrg {
+			t.Errorf("node as ADMIN: %+v %+v", r.Data, r.Errors)
+		}
+		if r := w.Seeker.Do(t, node, map[string]any{"id": mine}); r.Get("node") != nil || len(r.Errors) > 0 {
+			t.Errorf("node as MEMBER: %+v %+v", r.Data, r.Errors)
 		}
 		if r := w.Stranger.Do(t, deliveriesQuery, map[string]any{"id": mine}); apitest.ErrCode(r) != "FORBIDDEN" {
 			t.Errorf("stranger reading the seeker's deliveries: %+v", r.Errors)
