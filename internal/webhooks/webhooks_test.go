@@ -677,3 +677,50 @@ func TestWebhookRedirectNotFollowed(t *testing.T) {
 		t.Errorf("redirected delivery: %v; target got %d", d, len(target.all()))
 	}
 }
+
+// TestWebhookClaimsAreDisjoint: workers claiming at once (replicas) never
+// take the same delivery: on PostgreSQL the claim skips rows another
+// holds (FOR UPDATE SKIP LOCKED), and a claimed row is leased.
+func TestWebhookClaimsAreDisjoint(t *testing.T) {
+	apitest.ForEachBackendWith(t, allowLoopback(), func(t *testing.T, a *apitest.API) {
+		w := apitest.NewMatchWorld(t, a)
+		recv := newReceiver(t)
+		register(t, w.Seeker, recv.srv.URL, "MATCH_PROPOSED")
+		const events = 6
+		for range events {
+			w.MatchIn(t, "PROPOSED")
+		}
+		clk := newClock()
+		claimed := make([][]int, 3)
+		var wg sync.WaitGroup
+		errs := make([]error, len(claimed))
+		for i := range claimed {
+			worker := newWorker(t, a, clk, webhooks.Options{AllowPrivate: true, Batch: 4})
+			wg.Go(func() {
+				rows, _, err := worker.Claim(context.Background())
+				errs[i] = err
+				for _, d := range rows {
+					claimed[i] = append(claimed[i], d.ID)
+				}
+			})
+		}
+		wg.Wait()
+		seen := map[int]int{}
+		for i, ids := range claimed {
+			if errs[i] != nil && a.DB.Dialect != "sqlite3" {
+				t.Errorf("worker %d: %v", i, errs[i])
+			}
+			for _, id := range ids {
+				seen[id]++
+			}
+		}
+		for id, n := range seen {
+			if n > 1 {
+				t.Errorf("delivery %d claimed by %d workers", id, n)
+			}
+		}
+		if a.DB.Dialect == "postgres" && len(seen) != events {
+			t.Errorf("claimed %d distinct deliveries, want %d (%v)", len(seen), events, claimed)
+		}
+	})
+}
