@@ -26,11 +26,11 @@ type APIKey struct {
 	Hash string `json:"-"`
 	// The key's first characters, to tell keys apart in listings.
 	Hint string `json:"hint,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the key was made.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// ExpiresAt holds the value of the "expires_at" field.
+	// When the key stops working; null when it never expires.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	// RevokedAt holds the value of the "revoked_at" field.
+	// When the key was revoked (revokeAPIKey); null while it is not.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the APIKeyQuery when eager-loading is set.

@@ -22,7 +22,11 @@ type AuditEvent struct {
 	At time.Time `json:"at,omitempty"`
 	// The API key that made the write; null for writes by sscgraph's commands (see via).
 	KeyID *int `json:"key_id,omitempty"`
-	// The key's role at the time, or SYSTEM for writes by sscgraph's commands.
+	// The OpenID Connect issuer of the token that made the write; null for writes with an API key or by sscgraph's commands.
+	TokenIssuer *string `json:"token_issuer,omitempty"`
+	// The subject (sub) of the token that made the write, as its issuer names the person; null for writes with an API key or by sscgraph's commands. The token itself is never recorded.
+	TokenSubject *string `json:"token_subject,omitempty"`
+	// The key's or token's role at the time, or SYSTEM for writes by sscgraph's commands.
 	Role string `json:"role,omitempty"`
 	// How the write came: API, or the sscgraph command that made it (CLI for `sscgraph key`).
 	Via string `json:"via,omitempty"`
@@ -30,7 +34,7 @@ type AuditEvent struct {
 	Type string `json:"type,omitempty"`
 	// The changed object's ID.
 	NodeID int `json:"node_id,omitempty"`
-	// Operation holds the value of the "operation" field.
+	// What the write did to the object.
 	Operation auditevent.Operation `json:"operation,omitempty"`
 	// Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.
 	Changes map[string]interface{} `json:"changes,omitempty"`
@@ -48,7 +52,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditevent.FieldID, auditevent.FieldKeyID, auditevent.FieldNodeID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldRole, auditevent.FieldVia, auditevent.FieldType, auditevent.FieldOperation, auditevent.FieldRequestID:
+		case auditevent.FieldTokenIssuer, auditevent.FieldTokenSubject, auditevent.FieldRole, auditevent.FieldVia, auditevent.FieldType, auditevent.FieldOperation, auditevent.FieldRequestID:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -85,6 +89,20 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.KeyID = new(int)
 				*_m.KeyID = int(value.Int64)
+			}
+		case auditevent.FieldTokenIssuer:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field token_issuer", values[i])
+			} else if value.Valid {
+				_m.TokenIssuer = new(string)
+				*_m.TokenIssuer = value.String
+			}
+		case auditevent.FieldTokenSubject:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field token_subject", values[i])
+			} else if value.Valid {
+				_m.TokenSubject = new(string)
+				*_m.TokenSubject = value.String
 			}
 		case auditevent.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -173,6 +191,16 @@ func (_m *AuditEvent) String() string {
 	if v := _m.KeyID; v != nil {
 		builder.WriteString("key_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.TokenIssuer; v != nil {
+		builder.WriteString("token_issuer=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TokenSubject; v != nil {
+		builder.WriteString("token_subject=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")

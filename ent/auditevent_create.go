@@ -50,6 +50,34 @@ func (_c *AuditEventCreate) SetNillableKeyID(v *int) *AuditEventCreate {
 	return _c
 }
 
+// SetTokenIssuer sets the "token_issuer" field.
+func (_c *AuditEventCreate) SetTokenIssuer(v string) *AuditEventCreate {
+	_c.mutation.SetTokenIssuer(v)
+	return _c
+}
+
+// SetNillableTokenIssuer sets the "token_issuer" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableTokenIssuer(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetTokenIssuer(*v)
+	}
+	return _c
+}
+
+// SetTokenSubject sets the "token_subject" field.
+func (_c *AuditEventCreate) SetTokenSubject(v string) *AuditEventCreate {
+	_c.mutation.SetTokenSubject(v)
+	return _c
+}
+
+// SetNillableTokenSubject sets the "token_subject" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableTokenSubject(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetTokenSubject(*v)
+	}
+	return _c
+}
+
 // SetRole sets the "role" field.
 func (_c *AuditEventCreate) SetRole(v string) *AuditEventCreate {
 	_c.mutation.SetRole(v)
@@ -224,6 +252,14 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldKeyID, field.TypeInt, value)
 		_node.KeyID = &value
 	}
+	if value, ok := _c.mutation.TokenIssuer(); ok {
+		_spec.SetField(auditevent.FieldTokenIssuer, field.TypeString, value)
+		_node.TokenIssuer = &value
+	}
+	if value, ok := _c.mutation.TokenSubject(); ok {
+		_spec.SetField(auditevent.FieldTokenSubject, field.TypeString, value)
+		_node.TokenSubject = &value
+	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(auditevent.FieldRole, field.TypeString, value)
 		_node.Role = value
@@ -320,6 +356,12 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.KeyID(); exists {
 			s.SetIgnore(auditevent.FieldKeyID)
+		}
+		if _, exists := u.create.mutation.TokenIssuer(); exists {
+			s.SetIgnore(auditevent.FieldTokenIssuer)
+		}
+		if _, exists := u.create.mutation.TokenSubject(); exists {
+			s.SetIgnore(auditevent.FieldTokenSubject)
 		}
 		if _, exists := u.create.mutation.Role(); exists {
 			s.SetIgnore(auditevent.FieldRole)
@@ -554,6 +596,12 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.KeyID(); exists {
 				s.SetIgnore(auditevent.FieldKeyID)
+			}
+			if _, exists := b.mutation.TokenIssuer(); exists {
+				s.SetIgnore(auditevent.FieldTokenIssuer)
+			}
+			if _, exists := b.mutation.TokenSubject(); exists {
+				s.SetIgnore(auditevent.FieldTokenSubject)
 			}
 			if _, exists := b.mutation.Role(); exists {
 				s.SetIgnore(auditevent.FieldRole)

@@ -78,6 +78,12 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.KeyIDCleared() {
 		_spec.ClearField(auditevent.FieldKeyID, field.TypeInt)
 	}
+	if _u.mutation.TokenIssuerCleared() {
+		_spec.ClearField(auditevent.FieldTokenIssuer, field.TypeString)
+	}
+	if _u.mutation.TokenSubjectCleared() {
+		_spec.ClearField(auditevent.FieldTokenSubject, field.TypeString)
+	}
 	if _u.mutation.ChangesCleared() {
 		_spec.ClearField(auditevent.FieldChanges, field.TypeJSON)
 	}
@@ -185,6 +191,12 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.KeyIDCleared() {
 		_spec.ClearField(auditevent.FieldKeyID, field.TypeInt)
+	}
+	if _u.mutation.TokenIssuerCleared() {
+		_spec.ClearField(auditevent.FieldTokenIssuer, field.TypeString)
+	}
+	if _u.mutation.TokenSubjectCleared() {
+		_spec.ClearField(auditevent.FieldTokenSubject, field.TypeString)
 	}
 	if _u.mutation.ChangesCleared() {
 		_spec.ClearField(auditevent.FieldChanges, field.TypeJSON)

@@ -25,6 +25,7 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
+	"sscgraph/ent/schemadesc"
 	"sscgraph/internal/genguard"
 )
 
@@ -35,7 +36,9 @@ func main() {
 		entgql.WithSchemaPath("../graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(describeTypes, markIDTargets),
+		// Every generated element gets a description (test/schemalint
+		// fails on any without one).
+		entgql.WithSchemaHook(schemadesc.Describe, markIDTargets),
 	)
 	if err != nil {
 		slog.Error("creating entgql extension", "err", err)
@@ -259,32 +262,6 @@ func rewriteFile(path, pkg string, edit func([]byte) []byte) (int, error) {
 	return 1, os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// describeTypes carries the model's documentation into the GraphQL schema,
-// which is the API's documentation: each type's schema.Comment annotation
-// becomes the type's description, and each edge's Comment becomes the
-// description of its field where entgql leaves it empty (it does so for
-// connection fields).
-func describeTypes(g *gen.Graph, s *ast.Schema) error {
-	for _, n := range g.Nodes {
-		def := s.Types[n.Name]
-		if def == nil {
-			continue
-		}
-		if c, ok := n.Annotations["Comment"].(map[string]any); ok {
-			if text, ok := c["Text"].(string); ok && def.Description == "" {
-				def.Description = text
-			}
-		}
-		for _, e := range n.Edges {
-			f := def.Fields.ForName(camel(e.Name))
-			if f != nil && f.Description == "" && e.Comment() != "" {
-				f.Description = e.Comment()
-			}
-		}
-	}
-	return nil
-}
-
 // markIDTargets puts @idOf(type:) (graph/schema/ids.graphqls) on the ID
 // fields of the inputs entgql generates, with the type of the rows they
 // name as the ent graph knows it: the id fields of a where-input name rows
@@ -365,22 +342,3 @@ func markIDOf(f *ast.FieldDefinition, typ string) {
 // entgql writes some types as names ("[ID!]" is one name to it), so the
 // type is read from its text.
 func holdsIDs(t *ast.Type) bool { return strings.Trim(t.String(), "[]!") == "ID" }
-
-// camel turns an ent edge name (snake_case) into its GraphQL field name.
-func camel(s string) string {
-	out := make([]byte, 0, len(s))
-	upper := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '_':
-			upper = true
-		case upper && c >= 'a' && c <= 'z':
-			out = append(out, c-'a'+'A')
-			upper = false
-		default:
-			out = append(out, c)
-			upper = false
-		}
-	}
-	return string(out)
-}

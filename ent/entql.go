@@ -240,15 +240,17 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "AuditEvent",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			auditevent.FieldAt:        {Type: field.TypeTime, Column: auditevent.FieldAt},
-			auditevent.FieldKeyID:     {Type: field.TypeInt, Column: auditevent.FieldKeyID},
-			auditevent.FieldRole:      {Type: field.TypeString, Column: auditevent.FieldRole},
-			auditevent.FieldVia:       {Type: field.TypeString, Column: auditevent.FieldVia},
-			auditevent.FieldType:      {Type: field.TypeString, Column: auditevent.FieldType},
-			auditevent.FieldNodeID:    {Type: field.TypeInt, Column: auditevent.FieldNodeID},
-			auditevent.FieldOperation: {Type: field.TypeEnum, Column: auditevent.FieldOperation},
-			auditevent.FieldChanges:   {Type: field.TypeJSON, Column: auditevent.FieldChanges},
-			auditevent.FieldRequestID: {Type: field.TypeString, Column: auditevent.FieldRequestID},
+			auditevent.FieldAt:           {Type: field.TypeTime, Column: auditevent.FieldAt},
+			auditevent.FieldKeyID:        {Type: field.TypeInt, Column: auditevent.FieldKeyID},
+			auditevent.FieldTokenIssuer:  {Type: field.TypeString, Column: auditevent.FieldTokenIssuer},
+			auditevent.FieldTokenSubject: {Type: field.TypeString, Column: auditevent.FieldTokenSubject},
+			auditevent.FieldRole:         {Type: field.TypeString, Column: auditevent.FieldRole},
+			auditevent.FieldVia:          {Type: field.TypeString, Column: auditevent.FieldVia},
+			auditevent.FieldType:         {Type: field.TypeString, Column: auditevent.FieldType},
+			auditevent.FieldNodeID:       {Type: field.TypeInt, Column: auditevent.FieldNodeID},
+			auditevent.FieldOperation:    {Type: field.TypeEnum, Column: auditevent.FieldOperation},
+			auditevent.FieldChanges:      {Type: field.TypeJSON, Column: auditevent.FieldChanges},
+			auditevent.FieldRequestID:    {Type: field.TypeString, Column: auditevent.FieldRequestID},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -2588,6 +2590,16 @@ func (f *AuditEventFilter) WhereAt(p entql.TimeP) {
 // WhereKeyID applies the entql int predicate on the key_id field.
 func (f *AuditEventFilter) WhereKeyID(p entql.IntP) {
 	f.Where(p.Field(auditevent.FieldKeyID))
+}
+
+// WhereTokenIssuer applies the entql string predicate on the token_issuer field.
+func (f *AuditEventFilter) WhereTokenIssuer(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldTokenIssuer))
+}
+
+// WhereTokenSubject applies the entql string predicate on the token_subject field.
+func (f *AuditEventFilter) WhereTokenSubject(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldTokenSubject))
 }
 
 // WhereRole applies the entql string predicate on the role field.

@@ -1085,6 +1085,16 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, auditevent.FieldKeyID)
 				fieldSeen[auditevent.FieldKeyID] = struct{}{}
 			}
+		case "tokenIssuer":
+			if _, ok := fieldSeen[auditevent.FieldTokenIssuer]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldTokenIssuer)
+				fieldSeen[auditevent.FieldTokenIssuer] = struct{}{}
+			}
+		case "tokenSubject":
+			if _, ok := fieldSeen[auditevent.FieldTokenSubject]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldTokenSubject)
+				fieldSeen[auditevent.FieldTokenSubject] = struct{}{}
+			}
 		case "role":
 			if _, ok := fieldSeen[auditevent.FieldRole]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldRole)

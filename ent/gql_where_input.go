@@ -1487,6 +1487,40 @@ type AuditEventWhereInput struct {
 	KeyIDIsNil  bool  `json:"keyIDIsNil,omitempty"`
 	KeyIDNotNil bool  `json:"keyIDNotNil,omitempty"`
 
+	// "token_issuer" field predicates.
+	TokenIssuer             *string  `json:"tokenIssuer,omitempty"`
+	TokenIssuerNEQ          *string  `json:"tokenIssuerNEQ,omitempty"`
+	TokenIssuerIn           []string `json:"tokenIssuerIn,omitempty"`
+	TokenIssuerNotIn        []string `json:"tokenIssuerNotIn,omitempty"`
+	TokenIssuerGT           *string  `json:"tokenIssuerGT,omitempty"`
+	TokenIssuerGTE          *string  `json:"tokenIssuerGTE,omitempty"`
+	TokenIssuerLT           *string  `json:"tokenIssuerLT,omitempty"`
+	TokenIssuerLTE          *string  `json:"tokenIssuerLTE,omitempty"`
+	TokenIssuerContains     *string  `json:"tokenIssuerContains,omitempty"`
+	TokenIssuerHasPrefix    *string  `json:"tokenIssuerHasPrefix,omitempty"`
+	TokenIssuerHasSuffix    *string  `json:"tokenIssuerHasSuffix,omitempty"`
+	TokenIssuerIsNil        bool     `json:"tokenIssuerIsNil,omitempty"`
+	TokenIssuerNotNil       bool     `json:"tokenIssuerNotNil,omitempty"`
+	TokenIssuerEqualFold    *string  `json:"tokenIssuerEqualFold,omitempty"`
+	TokenIssuerContainsFold *string  `json:"tokenIssuerContainsFold,omitempty"`
+
+	// "token_subject" field predicates.
+	TokenSubject             *string  `json:"tokenSubject,omitempty"`
+	TokenSubjectNEQ          *string  `json:"tokenSubjectNEQ,omitempty"`
+	TokenSubjectIn           []string `json:"tokenSubjectIn,omitempty"`
+	TokenSubjectNotIn        []string `json:"tokenSubjectNotIn,omitempty"`
+	TokenSubjectGT           *string  `json:"tokenSubjectGT,omitempty"`
+	TokenSubjectGTE          *string  `json:"tokenSubjectGTE,omitempty"`
+	TokenSubjectLT           *string  `json:"tokenSubjectLT,omitempty"`
+	TokenSubjectLTE          *string  `json:"tokenSubjectLTE,omitempty"`
+	TokenSubjectContains     *string  `json:"tokenSubjectContains,omitempty"`
+	TokenSubjectHasPrefix    *string  `json:"tokenSubjectHasPrefix,omitempty"`
+	TokenSubjectHasSuffix    *string  `json:"tokenSubjectHasSuffix,omitempty"`
+	TokenSubjectIsNil        bool     `json:"tokenSubjectIsNil,omitempty"`
+	TokenSubjectNotNil       bool     `json:"tokenSubjectNotNil,omitempty"`
+	TokenSubjectEqualFold    *string  `json:"tokenSubjectEqualFold,omitempty"`
+	TokenSubjectContainsFold *string  `json:"tokenSubjectContainsFold,omitempty"`
+
 	// "role" field predicates.
 	Role             *string  `json:"role,omitempty"`
 	RoleNEQ          *string  `json:"roleNEQ,omitempty"`
@@ -1714,6 +1748,96 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.KeyIDNotNil {
 		predicates = append(predicates, auditevent.KeyIDNotNil())
+	}
+	if i.TokenIssuer != nil {
+		predicates = append(predicates, auditevent.TokenIssuerEQ(*i.TokenIssuer))
+	}
+	if i.TokenIssuerNEQ != nil {
+		predicates = append(predicates, auditevent.TokenIssuerNEQ(*i.TokenIssuerNEQ))
+	}
+	if len(i.TokenIssuerIn) > 0 {
+		predicates = append(predicates, auditevent.TokenIssuerIn(i.TokenIssuerIn...))
+	}
+	if len(i.TokenIssuerNotIn) > 0 {
+		predicates = append(predicates, auditevent.TokenIssuerNotIn(i.TokenIssuerNotIn...))
+	}
+	if i.TokenIssuerGT != nil {
+		predicates = append(predicates, auditevent.TokenIssuerGT(*i.TokenIssuerGT))
+	}
+	if i.TokenIssuerGTE != nil {
+		predicates = append(predicates, auditevent.TokenIssuerGTE(*i.TokenIssuerGTE))
+	}
+	if i.TokenIssuerLT != nil {
+		predicates = append(predicates, auditevent.TokenIssuerLT(*i.TokenIssuerLT))
+	}
+	if i.TokenIssuerLTE != nil {
+		predicates = append(predicates, auditevent.TokenIssuerLTE(*i.TokenIssuerLTE))
+	}
+	if i.TokenIssuerContains != nil {
+		predicates = append(predicates, auditevent.TokenIssuerContains(*i.TokenIssuerContains))
+	}
+	if i.TokenIssuerHasPrefix != nil {
+		predicates = append(predicates, auditevent.TokenIssuerHasPrefix(*i.TokenIssuerHasPrefix))
+	}
+	if i.TokenIssuerHasSuffix != nil {
+		predicates = append(predicates, auditevent.TokenIssuerHasSuffix(*i.TokenIssuerHasSuffix))
+	}
+	if i.TokenIssuerIsNil {
+		predicates = append(predicates, auditevent.TokenIssuerIsNil())
+	}
+	if i.TokenIssuerNotNil {
+		predicates = append(predicates, auditevent.TokenIssuerNotNil())
+	}
+	if i.TokenIssuerEqualFold != nil {
+		predicates = append(predicates, auditevent.TokenIssuerEqualFold(*i.TokenIssuerEqualFold))
+	}
+	if i.TokenIssuerContainsFold != nil {
+		predicates = append(predicates, auditevent.TokenIssuerContainsFold(*i.TokenIssuerContainsFold))
+	}
+	if i.TokenSubject != nil {
+		predicates = append(predicates, auditevent.TokenSubjectEQ(*i.TokenSubject))
+	}
+	if i.TokenSubjectNEQ != nil {
+		predicates = append(predicates, auditevent.TokenSubjectNEQ(*i.TokenSubjectNEQ))
+	}
+	if len(i.TokenSubjectIn) > 0 {
+		predicates = append(predicates, auditevent.TokenSubjectIn(i.TokenSubjectIn...))
+	}
+	if len(i.TokenSubjectNotIn) > 0 {
+		predicates = append(predicates, auditevent.TokenSubjectNotIn(i.TokenSubjectNotIn...))
+	}
+	if i.TokenSubjectGT != nil {
+		predicates = append(predicates, auditevent.TokenSubjectGT(*i.TokenSubjectGT))
+	}
+	if i.TokenSubjectGTE != nil {
+		predicates = append(predicates, auditevent.TokenSubjectGTE(*i.TokenSubjectGTE))
+	}
+	if i.TokenSubjectLT != nil {
+		predicates = append(predicates, auditevent.TokenSubjectLT(*i.TokenSubjectLT))
+	}
+	if i.TokenSubjectLTE != nil {
+		predicates = append(predicates, auditevent.TokenSubjectLTE(*i.TokenSubjectLTE))
+	}
+	if i.TokenSubjectContains != nil {
+		predicates = append(predicates, auditevent.TokenSubjectContains(*i.TokenSubjectContains))
+	}
+	if i.TokenSubjectHasPrefix != nil {
+		predicates = append(predicates, auditevent.TokenSubjectHasPrefix(*i.TokenSubjectHasPrefix))
+	}
+	if i.TokenSubjectHasSuffix != nil {
+		predicates = append(predicates, auditevent.TokenSubjectHasSuffix(*i.TokenSubjectHasSuffix))
+	}
+	if i.TokenSubjectIsNil {
+		predicates = append(predicates, auditevent.TokenSubjectIsNil())
+	}
+	if i.TokenSubjectNotNil {
+		predicates = append(predicates, auditevent.TokenSubjectNotNil())
+	}
+	if i.TokenSubjectEqualFold != nil {
+		predicates = append(predicates, auditevent.TokenSubjectEqualFold(*i.TokenSubjectEqualFold))
+	}
+	if i.TokenSubjectContainsFold != nil {
+		predicates = append(predicates, auditevent.TokenSubjectContainsFold(*i.TokenSubjectContainsFold))
 	}
 	if i.Role != nil {
 		predicates = append(predicates, auditevent.RoleEQ(*i.Role))

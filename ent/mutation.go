@@ -6032,6 +6032,8 @@ type AuditEventMutation struct {
 	at            *time.Time
 	key_id        *int
 	addkey_id     *int
+	token_issuer  *string
+	token_subject *string
 	role          *string
 	via           *string
 	_type         *string
@@ -6248,6 +6250,104 @@ func (m *AuditEventMutation) ResetKeyID() {
 	m.key_id = nil
 	m.addkey_id = nil
 	delete(m.clearedFields, auditevent.FieldKeyID)
+}
+
+// SetTokenIssuer sets the "token_issuer" field.
+func (m *AuditEventMutation) SetTokenIssuer(s string) {
+	m.token_issuer = &s
+}
+
+// TokenIssuer returns the value of the "token_issuer" field in the mutation.
+func (m *AuditEventMutation) TokenIssuer() (r string, exists bool) {
+	v := m.token_issuer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenIssuer returns the old "token_issuer" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldTokenIssuer(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenIssuer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenIssuer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenIssuer: %w", err)
+	}
+	return oldValue.TokenIssuer, nil
+}
+
+// ClearTokenIssuer clears the value of the "token_issuer" field.
+func (m *AuditEventMutation) ClearTokenIssuer() {
+	m.token_issuer = nil
+	m.clearedFields[auditevent.FieldTokenIssuer] = struct{}{}
+}
+
+// TokenIssuerCleared returns if the "token_issuer" field was cleared in this mutation.
+func (m *AuditEventMutation) TokenIssuerCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldTokenIssuer]
+	return ok
+}
+
+// ResetTokenIssuer resets all changes to the "token_issuer" field.
+func (m *AuditEventMutation) ResetTokenIssuer() {
+	m.token_issuer = nil
+	delete(m.clearedFields, auditevent.FieldTokenIssuer)
+}
+
+// SetTokenSubject sets the "token_subject" field.
+func (m *AuditEventMutation) SetTokenSubject(s string) {
+	m.token_subject = &s
+}
+
+// TokenSubject returns the value of the "token_subject" field in the mutation.
+func (m *AuditEventMutation) TokenSubject() (r string, exists bool) {
+	v := m.token_subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenSubject returns the old "token_subject" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldTokenSubject(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenSubject: %w", err)
+	}
+	return oldValue.TokenSubject, nil
+}
+
+// ClearTokenSubject clears the value of the "token_subject" field.
+func (m *AuditEventMutation) ClearTokenSubject() {
+	m.token_subject = nil
+	m.clearedFields[auditevent.FieldTokenSubject] = struct{}{}
+}
+
+// TokenSubjectCleared returns if the "token_subject" field was cleared in this mutation.
+func (m *AuditEventMutation) TokenSubjectCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldTokenSubject]
+	return ok
+}
+
+// ResetTokenSubject resets all changes to the "token_subject" field.
+func (m *AuditEventMutation) ResetTokenSubject() {
+	m.token_subject = nil
+	delete(m.clearedFields, auditevent.FieldTokenSubject)
 }
 
 // SetRole sets the "role" field.
@@ -6582,12 +6682,18 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
 	}
 	if m.key_id != nil {
 		fields = append(fields, auditevent.FieldKeyID)
+	}
+	if m.token_issuer != nil {
+		fields = append(fields, auditevent.FieldTokenIssuer)
+	}
+	if m.token_subject != nil {
+		fields = append(fields, auditevent.FieldTokenSubject)
 	}
 	if m.role != nil {
 		fields = append(fields, auditevent.FieldRole)
@@ -6622,6 +6728,10 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.At()
 	case auditevent.FieldKeyID:
 		return m.KeyID()
+	case auditevent.FieldTokenIssuer:
+		return m.TokenIssuer()
+	case auditevent.FieldTokenSubject:
+		return m.TokenSubject()
 	case auditevent.FieldRole:
 		return m.Role()
 	case auditevent.FieldVia:
@@ -6649,6 +6759,10 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldAt(ctx)
 	case auditevent.FieldKeyID:
 		return m.OldKeyID(ctx)
+	case auditevent.FieldTokenIssuer:
+		return m.OldTokenIssuer(ctx)
+	case auditevent.FieldTokenSubject:
+		return m.OldTokenSubject(ctx)
 	case auditevent.FieldRole:
 		return m.OldRole(ctx)
 	case auditevent.FieldVia:
@@ -6685,6 +6799,20 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKeyID(v)
+		return nil
+	case auditevent.FieldTokenIssuer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenIssuer(v)
+		return nil
+	case auditevent.FieldTokenSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenSubject(v)
 		return nil
 	case auditevent.FieldRole:
 		v, ok := value.(string)
@@ -6795,6 +6923,12 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	if m.FieldCleared(auditevent.FieldKeyID) {
 		fields = append(fields, auditevent.FieldKeyID)
 	}
+	if m.FieldCleared(auditevent.FieldTokenIssuer) {
+		fields = append(fields, auditevent.FieldTokenIssuer)
+	}
+	if m.FieldCleared(auditevent.FieldTokenSubject) {
+		fields = append(fields, auditevent.FieldTokenSubject)
+	}
 	if m.FieldCleared(auditevent.FieldChanges) {
 		fields = append(fields, auditevent.FieldChanges)
 	}
@@ -6818,6 +6952,12 @@ func (m *AuditEventMutation) ClearField(name string) error {
 	case auditevent.FieldKeyID:
 		m.ClearKeyID()
 		return nil
+	case auditevent.FieldTokenIssuer:
+		m.ClearTokenIssuer()
+		return nil
+	case auditevent.FieldTokenSubject:
+		m.ClearTokenSubject()
+		return nil
 	case auditevent.FieldChanges:
 		m.ClearChanges()
 		return nil
@@ -6837,6 +6977,12 @@ func (m *AuditEventMutation) ResetField(name string) error {
 		return nil
 	case auditevent.FieldKeyID:
 		m.ResetKeyID()
+		return nil
+	case auditevent.FieldTokenIssuer:
+		m.ResetTokenIssuer()
+		return nil
+	case auditevent.FieldTokenSubject:
+		m.ResetTokenSubject()
 		return nil
 	case auditevent.FieldRole:
 		m.ResetRole()

@@ -16,7 +16,7 @@ var nullableColumns = pagesql.Nullable{
 	"activity_partners":              {"start_date": true},
 	"activity_provider_countries":    {"start_date": true},
 	"activity_topics":                {"start_date": true},
-	"audit_events":                   {"key_id": true, "changes": true, "request_id": true},
+	"audit_events":                   {"key_id": true, "token_issuer": true, "token_subject": true, "changes": true, "request_id": true},
 	"consultants":                    {"ref": true, "languages": true, "bio": true, "email": true},
 	"countries":                      {"numeric_code": true, "name_ar": true, "name_es": true, "name_fr": true, "name_ru": true, "name_zh": true, "official_name": true, "note": true},
 	"idempotency_records":            {"response": true},

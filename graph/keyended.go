@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -33,4 +34,24 @@ func keyEnded(ctx context.Context, events []pubsub.Event) (*gqlerror.Error, []pu
 			With("reason", reason).GQL(), nil
 	}
 	return nil, rest
+}
+
+// tokenExpiry fires when the token the subscription was opened with
+// expires (nil for keys and anonymous callers): a token's end is known
+// from the start, where a key's is announced (keyEnded). The server
+// closes a WebSocket opened with the token itself.
+func tokenExpiry(ctx context.Context) <-chan time.Time {
+	v := viewer.From(ctx)
+	if !v.Token() || v.Expires.IsZero() {
+		return nil
+	}
+	t := time.NewTimer(time.Until(v.Expires))
+	context.AfterFunc(ctx, func() { t.Stop() })
+	return t.C
+}
+
+// tokenExpired is the last answer of a subscription whose token expired.
+func tokenExpired() *gqlerror.Error {
+	return apierr.New(apierr.Unauthenticated, "the token has expired: the subscription ended; subscribe again with a fresh token").
+		With("reason", "tokenExpired").GQL()
 }

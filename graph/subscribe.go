@@ -151,6 +151,7 @@ func deliver[T any](ctx context.Context, st *stream, sub *pubsub.Subscription, b
 		lifetime = t.C
 		context.AfterFunc(ctx, func() { t.Stop() })
 	}
+	tokenEnd := tokenExpiry(ctx)
 	expired := func() {
 		st.end(apierr.New(apierr.LimitExceeded, "the subscription reached its lifetime of %s: subscribe again to go on", cfg.Lifetime).
 			With("limit", "subscriptionLifetime").With("maximum", cfg.Lifetime.String()).GQL())
@@ -164,6 +165,9 @@ func deliver[T any](ctx context.Context, st *stream, sub *pubsub.Subscription, b
 				return
 			case <-lifetime:
 				expired()
+				return
+			case <-tokenEnd:
+				st.end(tokenExpired())
 				return
 			case e, ok := <-sub.Events():
 				if !ok {
@@ -211,6 +215,9 @@ func deliver[T any](ctx context.Context, st *stream, sub *pubsub.Subscription, b
 				return
 			case <-lifetime:
 				expired()
+				return
+			case <-tokenEnd:
+				st.end(tokenExpired())
 				return
 			}
 		}

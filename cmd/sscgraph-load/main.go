@@ -22,8 +22,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -33,16 +35,22 @@ import (
 )
 
 func main() {
-	url := flag.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
-	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most 1h)")
-	concurrency := flag.Int("concurrency", 8, "concurrent clients")
-	allowRemote := flag.Bool("allow-remote", false, "allow a target that is not on this machine")
-	mode := flag.String("mode", "mix", "mix: the query mix; dashboard: the dashboard's first view; query: one query (-query); subscribers: delivery of new offers to subscribers")
-	query := flag.String("query", "", "query mode: the query to send, or @file to read it from a file")
-	subscribers := flag.Int("subscribers", 1000, "subscribers mode: event streams open at once")
-	offers := flag.Int("offers", 50, "subscribers mode: offers posted and timed")
-	key := flag.String("key", os.Getenv("SSCGRAPH_LOAD_KEY"), "subscribers mode: an EDITOR or ADMIN key to post offers with (env SSCGRAPH_LOAD_KEY)")
-	flag.Parse()
+	fs := flag.NewFlagSet("sscgraph-load", flag.ContinueOnError)
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
+	duration := fs.Duration("duration", 30*time.Second, "how long to run (at most 1h)")
+	concurrency := fs.Int("concurrency", 8, "concurrent clients")
+	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not on this machine")
+	mode := fs.String("mode", "mix", "mix: the query mix; dashboard: the dashboard's first view; query: one query (-query); subscribers: delivery of new offers to subscribers")
+	query := fs.String("query", "", "query mode: the query to send, or @file to read it from a file")
+	subscribers := fs.Int("subscribers", 1000, "subscribers mode: event streams open at once")
+	offers := fs.Int("offers", 50, "subscribers mode: offers posted and timed")
+	// The key's default comes from the environment, and is a secret: the
+	// usage does not show it.
+	key := fs.String("key", "", "subscribers mode: an EDITOR or ADMIN key to post offers with (default: env SSCGRAPH_LOAD_KEY)")
+	parseFlags(fs, os.Args[1:])
+	if *key == "" {
+		*key = os.Getenv("SSCGRAPH_LOAD_KEY")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -89,5 +97,32 @@ func main() {
 	res.Report(os.Stdout)
 	if res.Total.Errors > 0 {
 		os.Exit(1)
+	}
+}
+
+// parseFlags parses the command line as sscgraph does: -h prints the
+// usage on stdout and exits 0; a mistake prints one line pointing to -h
+// and exits 2.
+func parseFlags(fs *flag.FlagSet, args []string) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	switch {
+	case err == nil:
+		return
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(os.Stdout)
+		fmt.Println("usage: sscgraph-load [flags]\n\nRuns a query mix (or -mode) against a running sscgraph and reports\nthroughput and latency. See the package documentation.\n\nflags:")
+		fs.PrintDefaults()
+		os.Exit(0)
+	default:
+		msg := err.Error()
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + name
+		}
+		fmt.Fprintf(os.Stderr, "sscgraph-load: %s (see 'sscgraph-load -h')\n", msg)
+		os.Exit(2)
 	}
 }

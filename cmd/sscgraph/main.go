@@ -2,14 +2,17 @@
 //
 //	sscgraph serve              serve the API (loads the dataset into an empty database)
 //	sscgraph seed               load the dataset into a database without serving
+//	sscgraph migrate            apply pending schema migrations
+//	sscgraph key                manage API keys
+//	sscgraph import             import a spreadsheet
 //	sscgraph schema             print the GraphQL schema
+//	sscgraph version            print the version and the commit built
 //
-// Run `sscgraph help` for flags.
+// Run `sscgraph help` for the commands, `sscgraph <command> -h` for flags.
 package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,10 +22,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := cli.Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if code := cli.ExitCode(err); code != 0 {
-		fmt.Fprintln(os.Stderr, "sscgraph:", err)
-		os.Exit(code)
-	}
+	os.Exit(code)
 }

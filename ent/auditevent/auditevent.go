@@ -21,6 +21,10 @@ const (
 	FieldAt = "at"
 	// FieldKeyID holds the string denoting the key_id field in the database.
 	FieldKeyID = "key_id"
+	// FieldTokenIssuer holds the string denoting the token_issuer field in the database.
+	FieldTokenIssuer = "token_issuer"
+	// FieldTokenSubject holds the string denoting the token_subject field in the database.
+	FieldTokenSubject = "token_subject"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
 	// FieldVia holds the string denoting the via field in the database.
@@ -44,6 +48,8 @@ var Columns = []string{
 	FieldID,
 	FieldAt,
 	FieldKeyID,
+	FieldTokenIssuer,
+	FieldTokenSubject,
 	FieldRole,
 	FieldVia,
 	FieldType,
@@ -122,6 +128,30 @@ func ByAt(opts ...sql.OrderTermOption) OrderOption {
 func ByKeyID(opts ...sql.OrderTermOption) OrderOption {
 	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
 	t := sql.OrderByField(FieldKeyID, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
+}
+
+// ByTokenIssuer orders the results by the token_issuer field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
+func ByTokenIssuer(opts ...sql.OrderTermOption) OrderOption {
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldTokenIssuer, opts...)
+	if !t.NullsFirst && !t.NullsLast {
+		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
+	}
+	return t.ToFunc()
+}
+
+// ByTokenSubject orders the results by the token_subject field.
+// NULL comes last in an ascending order and first in a descending one,
+// on every database, unless opts place it.
+func ByTokenSubject(opts ...sql.OrderTermOption) OrderOption {
+	// sscgraph:override dialect/sql/meta/order (ent/template/pagesql.tmpl)
+	t := sql.OrderByField(FieldTokenSubject, opts...)
 	if !t.NullsFirst && !t.NullsLast {
 		t.NullsFirst, t.NullsLast = t.Desc, !t.Desc
 	}

@@ -64,6 +64,16 @@ func KeyID(v int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldKeyID, v))
 }
 
+// TokenIssuer applies equality check predicate on the "token_issuer" field. It's identical to TokenIssuerEQ.
+func TokenIssuer(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldTokenIssuer, v))
+}
+
+// TokenSubject applies equality check predicate on the "token_subject" field. It's identical to TokenSubjectEQ.
+func TokenSubject(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldTokenSubject, v))
+}
+
 // Role applies equality check predicate on the "role" field. It's identical to RoleEQ.
 func Role(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldRole, v))
@@ -177,6 +187,156 @@ func KeyIDIsNil() predicate.AuditEvent {
 // KeyIDNotNil applies the NotNil predicate on the "key_id" field.
 func KeyIDNotNil() predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldNotNull(FieldKeyID))
+}
+
+// TokenIssuerEQ applies the EQ predicate on the "token_issuer" field.
+func TokenIssuerEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldTokenIssuer, v))
+}
+
+// TokenIssuerNEQ applies the NEQ predicate on the "token_issuer" field.
+func TokenIssuerNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldTokenIssuer, v))
+}
+
+// TokenIssuerIn applies the In predicate on the "token_issuer" field.
+func TokenIssuerIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldTokenIssuer, vs...))
+}
+
+// TokenIssuerNotIn applies the NotIn predicate on the "token_issuer" field.
+func TokenIssuerNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldTokenIssuer, vs...))
+}
+
+// TokenIssuerGT applies the GT predicate on the "token_issuer" field.
+func TokenIssuerGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldTokenIssuer, v))
+}
+
+// TokenIssuerGTE applies the GTE predicate on the "token_issuer" field.
+func TokenIssuerGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldTokenIssuer, v))
+}
+
+// TokenIssuerLT applies the LT predicate on the "token_issuer" field.
+func TokenIssuerLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldTokenIssuer, v))
+}
+
+// TokenIssuerLTE applies the LTE predicate on the "token_issuer" field.
+func TokenIssuerLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldTokenIssuer, v))
+}
+
+// TokenIssuerContains applies the Contains predicate on the "token_issuer" field.
+func TokenIssuerContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldTokenIssuer, v))
+}
+
+// TokenIssuerHasPrefix applies the HasPrefix predicate on the "token_issuer" field.
+func TokenIssuerHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldTokenIssuer, v))
+}
+
+// TokenIssuerHasSuffix applies the HasSuffix predicate on the "token_issuer" field.
+func TokenIssuerHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldTokenIssuer, v))
+}
+
+// TokenIssuerIsNil applies the IsNil predicate on the "token_issuer" field.
+func TokenIssuerIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldTokenIssuer))
+}
+
+// TokenIssuerNotNil applies the NotNil predicate on the "token_issuer" field.
+func TokenIssuerNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldTokenIssuer))
+}
+
+// TokenIssuerEqualFold applies the EqualFold predicate on the "token_issuer" field.
+func TokenIssuerEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldTokenIssuer, v))
+}
+
+// TokenIssuerContainsFold applies the ContainsFold predicate on the "token_issuer" field.
+func TokenIssuerContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldTokenIssuer, v))
+}
+
+// TokenSubjectEQ applies the EQ predicate on the "token_subject" field.
+func TokenSubjectEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldTokenSubject, v))
+}
+
+// TokenSubjectNEQ applies the NEQ predicate on the "token_subject" field.
+func TokenSubjectNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldTokenSubject, v))
+}
+
+// TokenSubjectIn applies the In predicate on the "token_subject" field.
+func TokenSubjectIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldTokenSubject, vs...))
+}
+
+// TokenSubjectNotIn applies the NotIn predicate on the "token_subject" field.
+func TokenSubjectNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldTokenSubject, vs...))
+}
+
+// TokenSubjectGT applies the GT predicate on the "token_subject" field.
+func TokenSubjectGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldTokenSubject, v))
+}
+
+// TokenSubjectGTE applies the GTE predicate on the "token_subject" field.
+func TokenSubjectGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldTokenSubject, v))
+}
+
+// TokenSubjectLT applies the LT predicate on the "token_subject" field.
+func TokenSubjectLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldTokenSubject, v))
+}
+
+// TokenSubjectLTE applies the LTE predicate on the "token_subject" field.
+func TokenSubjectLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldTokenSubject, v))
+}
+
+// TokenSubjectContains applies the Contains predicate on the "token_subject" field.
+func TokenSubjectContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldTokenSubject, v))
+}
+
+// TokenSubjectHasPrefix applies the HasPrefix predicate on the "token_subject" field.
+func TokenSubjectHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldTokenSubject, v))
+}
+
+// TokenSubjectHasSuffix applies the HasSuffix predicate on the "token_subject" field.
+func TokenSubjectHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldTokenSubject, v))
+}
+
+// TokenSubjectIsNil applies the IsNil predicate on the "token_subject" field.
+func TokenSubjectIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldTokenSubject))
+}
+
+// TokenSubjectNotNil applies the NotNil predicate on the "token_subject" field.
+func TokenSubjectNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldTokenSubject))
+}
+
+// TokenSubjectEqualFold applies the EqualFold predicate on the "token_subject" field.
+func TokenSubjectEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldTokenSubject, v))
+}
+
+// TokenSubjectContainsFold applies the ContainsFold predicate on the "token_subject" field.
+func TokenSubjectContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldTokenSubject, v))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

@@ -405,6 +405,8 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "key_id", Type: field.TypeInt, Nullable: true},
+		{Name: "token_issuer", Type: field.TypeString, Nullable: true},
+		{Name: "token_subject", Type: field.TypeString, Nullable: true},
 		{Name: "role", Type: field.TypeString},
 		{Name: "via", Type: field.TypeString, Default: "API"},
 		{Name: "type", Type: field.TypeString},
@@ -427,12 +429,12 @@ var (
 			{
 				Name:    "auditevent_type_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[1]},
+				Columns: []*schema.Column{AuditEventsColumns[7], AuditEventsColumns[1]},
 			},
 			{
 				Name:    "auditevent_node_id_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[6], AuditEventsColumns[1]},
+				Columns: []*schema.Column{AuditEventsColumns[8], AuditEventsColumns[1]},
 			},
 			{
 				Name:    "auditevent_key_id_at",
@@ -442,7 +444,7 @@ var (
 			{
 				Name:    "auditevent_request_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[9]},
+				Columns: []*schema.Column{AuditEventsColumns[11]},
 			},
 		},
 	}

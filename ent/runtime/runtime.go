@@ -212,11 +212,11 @@ func init() {
 	// auditevent.DefaultAt holds the default value on creation for the at field.
 	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
 	// auditeventDescVia is the schema descriptor for via field.
-	auditeventDescVia := auditeventFields[3].Descriptor()
+	auditeventDescVia := auditeventFields[5].Descriptor()
 	// auditevent.DefaultVia holds the default value on creation for the via field.
 	auditevent.DefaultVia = auditeventDescVia.Default.(string)
 	// auditeventDescRequestID is the schema descriptor for request_id field.
-	auditeventDescRequestID := auditeventFields[8].Descriptor()
+	auditeventDescRequestID := auditeventFields[10].Descriptor()
 	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
 	consultantMixin := schema.Consultant{}.Mixin()

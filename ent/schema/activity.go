@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
@@ -35,15 +36,37 @@ func (Activity) Fields() []ent.Field {
 		field.Enum("kind").
 			Values("TECHNICAL_ASSISTANCE", "SOUTH_SOUTH", "TRIANGULAR", "OTHER").
 			Comment("TECHNICAL_ASSISTANCE is delivered by the unit; SOUTH_SOUTH and TRIANGULAR have provider countries where a source names them; OTHER is a conference, agreement or high-level visit.").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(entgql.OrderField("KIND"), schemadesc.EnumValues{
+				"TECHNICAL_ASSISTANCE": "Technical assistance or capacity building delivered by the unit.",
+				"SOUTH_SOUTH":          "Cooperation between developing countries.",
+				"TRIANGULAR":           "South-South cooperation supported by a developed country or an intergovernmental organization.",
+				"OTHER":                "A conference, an agreement or a high-level visit.",
+			}),
 		field.Enum("type").
 			Comment("The form of the activity.").
 			Values("TRAINING", "WORKSHOP", "SEMINAR", "ADVISORY_MISSION", "STUDY", "STUDY_VISIT", "CONFERENCE", "TOOL_DEVELOPMENT", "MEETING", "OTHER").
-			Annotations(entgql.OrderField("TYPE")),
+			Annotations(entgql.OrderField("TYPE"), schemadesc.EnumValues{
+				"TRAINING":         "A training course.",
+				"WORKSHOP":         "A workshop.",
+				"SEMINAR":          "A seminar.",
+				"ADVISORY_MISSION": "An expert mission advising a country's institutions.",
+				"STUDY":            "A study or an assessment.",
+				"STUDY_VISIT":      "A visit by a delegation to learn from another country's institutions.",
+				"CONFERENCE":       "A conference.",
+				"TOOL_DEVELOPMENT": "The development of a tool, a guide or a database.",
+				"MEETING":          "A meeting.",
+				"OTHER":            "Any other form.",
+			}),
 		field.Enum("status").
 			Comment("PLANNED, ONGOING, COMPLETED or CANCELLED; UNKNOWN where no source says whether the activity took place (an announcement before the event, for example).").
 			Values("PLANNED", "ONGOING", "COMPLETED", "CANCELLED", "UNKNOWN").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(entgql.OrderField("STATUS"), schemadesc.EnumValues{
+				"PLANNED":   "Announced; not begun.",
+				"ONGOING":   "Under way.",
+				"COMPLETED": "Took place.",
+				"CANCELLED": "Did not take place: cancelled.",
+				"UNKNOWN":   "No source says whether the activity took place.",
+			}),
 		// Nillable: a source may give no date at all, and a date nobody
 		// gave is not invented (null, not 1 January).
 		field.Time("start_date").
@@ -54,7 +77,11 @@ func (Activity) Fields() []ent.Field {
 			GoType(schematype.DatePrecision("")).
 			Default(string(schematype.DatePrecisionDay)).
 			Comment("How much of startDate the source gives: DAY, MONTH (the day is not known) or YEAR (only the year is).").
-			Annotations(entgql.Type("DatePrecision")),
+			Annotations(entgql.Type("DatePrecision"), schemadesc.EnumValues{
+				"DAY":   "The source gives the day: the date is exact.",
+				"MONTH": "The source gives the month, not the day: the date is the month's first day.",
+				"YEAR":  "The source gives only the year: the date is the year's first day.",
+			}),
 		field.Time("end_date").
 			Comment("Last day of the activity (the first day of its month or year at a coarser precision); never before the start date; null where no source gives it. In orderBy, null comes last ascending and first descending.").
 			Optional().Nillable().

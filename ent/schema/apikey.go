@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"sscgraph/ent/hook"
@@ -27,7 +28,12 @@ func (APIKey) Fields() []ent.Field {
 			Comment("What the key is for, for people managing keys. At most 200 characters."),
 		field.Enum("role").
 			Values("ADMIN", "EDITOR", "MEMBER").
-			Comment("ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match."),
+			Comment("ADMIN may do everything; EDITOR edits the programme's data; MEMBER acts for one organization on Match.").
+			Annotations(schemadesc.EnumValues{
+				"ADMIN":  "May do everything, including managing API keys and reading the audit log.",
+				"EDITOR": "Writes the programme's data (projects, activities, countries, consultants, organizations…) and any Match offer, need or match.",
+				"MEMBER": "Acts for one organization (the key's organization) on Match: its offers, needs and matches.",
+			}),
 		field.String("hash").
 			Unique().Immutable().Sensitive().
 			Comment("SHA-256 of the key, hex: keys are 256 random bits, so a fast hash cannot be reversed."),
@@ -37,11 +43,14 @@ func (APIKey) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Time("created_at").
 			Immutable().Default(time.Now).
+			Comment("When the key was made.").
 			Annotations(entgql.OrderField("CREATED_AT")),
 		field.Time("expires_at").
-			Optional().Nillable(),
+			Optional().Nillable().
+			Comment("When the key stops working; null when it never expires."),
 		field.Time("revoked_at").
-			Optional().Nillable(),
+			Optional().Nillable().
+			Comment("When the key was revoked (revokeAPIKey); null while it is not."),
 	}
 }
 
@@ -68,7 +77,7 @@ func (APIKey) Indexes() []ent.Index {
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("An API key, as ADMIN keys see it: never the key itself, which is shown once when it is made."),
-		entgql.QueryField(),
+		entgql.QueryField().Description("The API keys, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given)."),
 		entgql.RelayConnection(),
 	}
 }

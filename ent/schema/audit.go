@@ -55,7 +55,14 @@ func audited(typ string) ent.Hook {
 				event.SetVia(sys.Name).SetRole(systemRole)
 			} else {
 				v := viewer.From(ctx)
-				event.SetVia(viaAPI).SetKeyID(v.KeyID).SetRole(v.Role)
+				event.SetVia(viaAPI).SetRole(v.Role)
+				if v.KeyID != 0 {
+					event.SetKeyID(v.KeyID)
+				}
+				if v.Subject != "" {
+					// A signed-in person: who the provider says, never the token.
+					event.SetTokenIssuer(v.Issuer).SetTokenSubject(v.Subject)
+				}
 			}
 			// The request's ID lets a client that lost the answer (a
 			// COMMIT_UNKNOWN, a dropped connection) find what it wrote.

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -26,9 +27,17 @@ func (AuditEvent) Fields() []ent.Field {
 			Optional().Nillable().Immutable().
 			Comment("The API key that made the write; null for writes by sscgraph's commands (see via).").
 			Annotations(entgql.Type("ID")),
+		field.String("token_issuer").
+			Optional().Nillable().Immutable().
+			Comment("The OpenID Connect issuer of the token that made the write; null for writes with an API key or by sscgraph's commands.").
+			Annotations(entgql.Type("String")),
+		field.String("token_subject").
+			Optional().Nillable().Immutable().
+			Comment("The subject (sub) of the token that made the write, as its issuer names the person; null for writes with an API key or by sscgraph's commands. The token itself is never recorded.").
+			Annotations(entgql.Type("String")),
 		field.String("role").
 			Immutable().
-			Comment("The key's role at the time, or SYSTEM for writes by sscgraph's commands."),
+			Comment("The key's or token's role at the time, or SYSTEM for writes by sscgraph's commands."),
 		field.String("via").
 			Immutable().Default("API").
 			Comment("How the write came: API, or the sscgraph command that made it (CLI for `sscgraph key`)."),
@@ -42,7 +51,13 @@ func (AuditEvent) Fields() []ent.Field {
 			Annotations(entgql.Type("ID")),
 		field.Enum("operation").
 			Values("CREATE", "UPDATE", "DELETE").
-			Immutable(),
+			Immutable().
+			Comment("What the write did to the object.").
+			Annotations(schemadesc.EnumValues{
+				"CREATE": "The object was created.",
+				"UPDATE": "The object was changed.",
+				"DELETE": "The object was deleted.",
+			}),
 		field.JSON("changes", map[string]any{}).
 			Optional().Immutable().
 			Comment("Changed fields as {field: {old, new}} and edges as {edge: {added, removed, cleared}}; personal data is redacted.").
@@ -69,7 +84,7 @@ func (AuditEvent) Indexes() []ent.Index {
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A successful write through the API, for ADMIN keys to read."),
-		entgql.QueryField(),
+		entgql.QueryField().Description("The audit log, a page at a time (ADMIN keys only), filtered by where, in the order of orderBy (by ID when not given)."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

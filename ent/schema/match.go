@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -26,7 +27,13 @@ func (Match) Fields() []ent.Field {
 		field.Enum("status").
 			Comment("PROPOSED, then ACCEPTED or DECLINED by the other party, or WITHDRAWN by the proposer; ACCEPTED, then COMPLETED. See proposeMatch, respondToMatch, completeMatch and withdrawMatch.").
 			Values("PROPOSED", "ACCEPTED", "DECLINED", "WITHDRAWN", "COMPLETED").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(entgql.OrderField("STATUS"), schemadesc.EnumValues{
+				"PROPOSED":  "Proposed by one party; waiting for the other's answer (respondToMatch).",
+				"ACCEPTED":  "Accepted by the other party; the cooperation is agreed.",
+				"DECLINED":  "Declined by the other party.",
+				"WITHDRAWN": "Withdrawn by the proposer before an answer.",
+				"COMPLETED": "The agreed cooperation took place (completeMatch).",
+			}),
 		field.Float("score").
 			Range(0, 1).
 			Comment("How well the offer fits the need, from 0 to 1.").
@@ -58,7 +65,11 @@ func (Match) Fields() []ent.Field {
 		field.Enum("cooperation").
 			Values("SOUTH_SOUTH", "TRIANGULAR", "OTHER").
 			Comment("Derived from the parties' countries: SOUTH_SOUTH when only developing countries take part, TRIANGULAR when developing countries of two or more kinds of party work with a developed-country or intergovernmental party, OTHER otherwise.").
-			Annotations(entgql.OrderField("COOPERATION"), notInput()),
+			Annotations(entgql.OrderField("COOPERATION"), notInput(), schemadesc.EnumValues{
+				"SOUTH_SOUTH": "Only developing countries take part.",
+				"TRIANGULAR":  "Developing countries work with a developed-country or intergovernmental party.",
+				"OTHER":       "Any other combination of parties.",
+			}),
 	}
 }
 

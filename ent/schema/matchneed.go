@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 )
@@ -23,6 +24,11 @@ func (MatchNeed) Mixin() []ent.Mixin {
 		Kind:        "The kind of support sought.",
 		Status:      "OPEN, MATCHED (a match was accepted) or CLOSED. Only EDITOR and ADMIN keys reopen a CLOSED or MATCHED need.",
 		Statuses:    []string{"OPEN", "MATCHED", "CLOSED"},
+		StatusValues: schemadesc.EnumValues{
+			"OPEN":    "Seeking offers: open to match proposals.",
+			"MATCHED": "A match with an offer was accepted.",
+			"CLOSED":  "Closed by its organization or an editor; no longer open to proposals.",
+		},
 	}}
 }
 

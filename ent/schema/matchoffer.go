@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 	"sscgraph/internal/validate"
@@ -24,6 +25,12 @@ func (MatchOffer) Mixin() []ent.Mixin {
 		Kind:        "The kind of support offered.",
 		Status:      "OPEN, MATCHED (as many accepted matches as its capacity) or CLOSED; EXPIRED once expiresAt has passed while OPEN, which is derived, never written. Only EDITOR and ADMIN keys reopen a CLOSED, MATCHED or EXPIRED offer.",
 		Statuses:    []string{"OPEN", "MATCHED", "CLOSED", "EXPIRED"},
+		StatusValues: schemadesc.EnumValues{
+			"OPEN":    "Available: open to match proposals.",
+			"MATCHED": "As many matches accepted as its capacity allows.",
+			"CLOSED":  "Closed by its organization or an editor; no longer open to proposals.",
+			"EXPIRED": "Was OPEN when expiresAt passed (derived, never written).",
+		},
 	}}
 }
 

@@ -3,6 +3,7 @@
 package schema
 
 import (
+	"sscgraph/ent/schemadesc"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -79,8 +80,10 @@ type PostingMixin struct {
 	Noun string
 	// Description, Kind and Status are the comments of those fields.
 	Description, Kind, Status string
-	// Statuses are the values of the status enum.
-	Statuses []string
+	// Statuses are the values of the status enum, and StatusValues
+	// their descriptions in the API.
+	Statuses     []string
+	StatusValues schemadesc.EnumValues
 }
 
 // Fields of the PostingMixin. The fields after posted_at (an offer's
@@ -99,11 +102,15 @@ func (m PostingMixin) Fields() []ent.Field {
 		field.Enum("kind").
 			Comment(m.Kind).
 			GoType(schematype.MatchKind("")).
-			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND")),
+			Annotations(entgql.Type("MatchKind"), entgql.OrderField("KIND"), schemadesc.EnumValues{
+				"FINANCIAL":                  "Funding.",
+				"TECHNICAL":                  "Expertise, training or technical assistance.",
+				"PUBLIC_PRIVATE_PARTNERSHIP": "A partnership between public bodies and private companies.",
+			}),
 		field.Enum("status").
 			Comment(m.Status).
 			Values(m.Statuses...).
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(entgql.OrderField("STATUS"), m.StatusValues),
 		field.Time("posted_at").
 			Default(time.Now).
 			Comment("When the " + m.Noun + " was published: now unless given, never in the future.").

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sscgraph/ent/hook"
+	"sscgraph/ent/schemadesc"
 	"sscgraph/internal/validate"
 
 	"entgo.io/contrib/entgql"
@@ -30,7 +31,16 @@ func (Organization) Fields() []ent.Field {
 		field.Enum("kind").
 			Comment("What kind of body the organization is.").
 			Values("IP_OFFICE", "GOVERNMENT", "UNIVERSITY", "RESEARCH_CENTER", "NGO", "IGO", "PRIVATE_SECTOR", "OTHER").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(entgql.OrderField("KIND"), schemadesc.EnumValues{
+				"IP_OFFICE":       "A national or regional intellectual property office.",
+				"GOVERNMENT":      "A ministry or another government body.",
+				"UNIVERSITY":      "A university or another higher-education institution.",
+				"RESEARCH_CENTER": "A research centre.",
+				"NGO":             "A non-governmental organization.",
+				"IGO":             "An intergovernmental organization.",
+				"PRIVATE_SECTOR":  "A company or a business association.",
+				"OTHER":           "Any other kind of body.",
+			}),
 		field.String("website").
 			Comment("Home page address. At most 500 characters.").
 			Optional().Validate(validate.MaxRunes(500)).MaxRuneLen(500),

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 	"sscgraph/ent/schema/schematype"
@@ -35,7 +36,15 @@ func (Project) Fields() []ent.Field {
 		field.Enum("status").
 			Comment("Where the project is in its life: PROPOSED, APPROVED, ONGOING, COMPLETED, MAINSTREAMED (absorbed into regular programmes), PHASED_OUT, or UNKNOWN where no source says.").
 			Values("PROPOSED", "APPROVED", "ONGOING", "COMPLETED", "MAINSTREAMED", "PHASED_OUT", "UNKNOWN").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(entgql.OrderField("STATUS"), schemadesc.EnumValues{
+				"PROPOSED":     "Proposed; not yet approved.",
+				"APPROVED":     "Approved; not yet begun.",
+				"ONGOING":      "Under way.",
+				"COMPLETED":    "Finished.",
+				"MAINSTREAMED": "Absorbed into regular programmes.",
+				"PHASED_OUT":   "Phased out: wound down.",
+				"UNKNOWN":      "No source says where the project is.",
+			}),
 		field.Time("start_date").
 			Comment("When the project started (the first of January where only the year is known).").
 			Optional().Nillable().

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 	"sscgraph/internal/validate"
@@ -25,7 +26,14 @@ func (Recommendation) Fields() []ent.Field {
 		field.Enum("cluster").
 			Values("A", "B", "C", "D", "E", "F").
 			Comment("A: technical assistance and capacity building; B: norm-setting, flexibilities, public policy and public domain; C: technology transfer, ICT and access to knowledge; D: assessment, evaluation and impact studies; E: institutional matters; F: other issues.").
-			Annotations(entgql.OrderField("CLUSTER")),
+			Annotations(entgql.OrderField("CLUSTER"), schemadesc.EnumValues{
+				"A": "Technical assistance and capacity building.",
+				"B": "Norm-setting, flexibilities, public policy and public domain.",
+				"C": "Technology transfer, information and communication technologies and access to knowledge.",
+				"D": "Assessment, evaluation and impact studies.",
+				"E": "Institutional matters.",
+				"F": "Other issues.",
+			}),
 		field.String("title").
 			Validate(validate.NotBlank).Validate(validate.MaxRunes(300)).MaxRuneLen(300).
 			Comment("Short paraphrase of the recommendation. At most 300 characters.").

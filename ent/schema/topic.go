@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"sscgraph/ent/schemadesc"
 
 	"sscgraph/ent/hook"
 	"sscgraph/internal/validate"
@@ -30,7 +31,10 @@ func (Topic) Fields() []ent.Field {
 		field.Enum("kind").
 			Values("IP_AREA", "SECTOR").
 			Comment("Whether the topic is an IP area or an economic sector.").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(entgql.OrderField("KIND"), schemadesc.EnumValues{
+				"IP_AREA": "An area of intellectual property, such as patents or geographical indications.",
+				"SECTOR":  "An economic sector, such as tourism or agriculture.",
+			}),
 		field.Text("description").
 			Validate(validate.MaxRunes(validate.MaxLongText)).
 			Comment("What the topic covers. At most 20,000 characters.").

@@ -70,6 +70,8 @@ type Keys struct {
 
 	known   *expirable.LRU[string, cached]
 	unknown *expirable.LRU[string, time.Time]
+
+	tokens *tokens // nil unless OpenID Connect tokens are accepted (UseOIDC)
 }
 
 type cached struct {
@@ -105,6 +107,10 @@ func newKeys(client *ent.Client, size int) *Keys {
 // Cached reports whether the Authorization header names a key whose
 // answer is remembered, valid or not: checking it costs no look-up.
 func (k *Keys) Cached(header string) bool {
+	if raw, ok := k.bearerToken(header); ok {
+		_, ok := k.cachedToken(raw, false)
+		return ok
+	}
 	key, ok := bearer(header)
 	if !ok {
 		return true // malformed: refused without a look-up
@@ -129,10 +135,14 @@ func bearer(header string) (string, bool) {
 }
 
 // Authenticate returns the viewer an Authorization header names. An empty
-// header is an anonymous viewer; anything else must be a valid key.
+// header is an anonymous viewer; anything else must be a valid key, or,
+// with UseOIDC, a valid token of the identity provider.
 func (k *Keys) Authenticate(ctx context.Context, header string) (*viewer.Viewer, error) {
 	if header == "" {
 		return &viewer.Viewer{}, nil
+	}
+	if raw, ok := k.bearerToken(header); ok {
+		return k.authenticateToken(ctx, raw)
 	}
 	key, ok := bearer(header)
 	if !ok {

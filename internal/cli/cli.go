@@ -8,7 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +40,16 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// inCommand names the command whose usage explains a mistake ("serve",
+// "key create"), so that the message can point to its help.
+type inCommand struct {
+	cmd string
+	err error
+}
+
+func (e inCommand) Error() string { return e.err.Error() }
+func (e inCommand) Unwrap() error { return e.err }
+
 // ExitCode maps an error from Run to a process exit status.
 func ExitCode(err error) int {
 	switch {
@@ -46,6 +60,34 @@ func ExitCode(err error) int {
 	default:
 		return 1
 	}
+}
+
+// Main runs the command line as the process does: it prints a failure as
+// one line on stderr, a usage mistake with a pointer to the command's
+// help, and returns the exit status.
+func Main(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) int {
+	err := Run(ctx, args, getenv, stdout, stderr)
+	code := ExitCode(err)
+	if code == 0 {
+		return 0
+	}
+	if errors.As(err, new(usageError)) {
+		help := "sscgraph -h"
+		var in inCommand
+		if errors.As(err, &in) {
+			help = "sscgraph " + in.cmd + " -h"
+		}
+		fmt.Fprintf(stderr, "sscgraph: %s (see '%s')\n", oneLine(err.Error()), help)
+		return code
+	}
+	fmt.Fprintln(stderr, "sscgraph:", oneLine(err.Error()))
+	return code
+}
+
+// oneLine keeps a message on one line: a line break inside a wrapped
+// driver error would read as a second message.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
 const usage = `usage: sscgraph <command> [flags]
@@ -61,37 +103,57 @@ commands:
            with KIND activities, consultants, organizations, offers or needs
            and FILE .csv or .xlsx (docs/import.md)
   schema   print the GraphQL schema (SDL)
+  version  print the version, the commit it was built from and Go's version
 
 Run 'sscgraph <command> -h' for the flags of a command.
 `
 
-// Run runs the command line args (without the program name).
+// Run runs the command line args (without the program name). A request
+// for help prints the usage on stdout and returns nil.
 func Run(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
 	}
 	cmd, rest := args[0], args[1:]
+	var err error
 	switch cmd {
 	case "serve":
-		return serve(ctx, rest, getenv, stdout, stderr)
+		err = serve(ctx, rest, getenv, stdout, stderr)
 	case "seed":
-		return seed(ctx, rest, getenv, stdout, stderr)
+		err = seed(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
-		return migrate(ctx, rest, getenv, stdout, stderr)
+		err = migrate(ctx, rest, getenv, stdout, stderr)
 	case "key":
-		return key(ctx, rest, getenv, stdout, stderr)
+		err = key(ctx, rest, getenv, stdout, stderr)
 	case "import":
-		return importCmd(ctx, rest, getenv, stdout, stderr)
+		err = importCmd(ctx, rest, getenv, stdout, stderr)
 	case "schema":
-		return printSchema(stdout)
-	case "help", "-h", "--help":
+		err = printSchema(rest, stdout)
+	case "version", "--version", "-version":
+		if cmd != "version" {
+			cmd = "version"
+		}
+		err = printVersion(rest, stdout)
+	case "help", "-h", "--help", "-help":
+		// `sscgraph help serve` is `sscgraph serve -h`.
+		if len(rest) == 1 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
+			return Run(ctx, []string{rest[0], "-h"}, getenv, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
+	var help helpRequest
+	if errors.As(err, &help) {
+		help.print(stdout)
+		return nil
+	}
+	if errors.As(err, new(usageError)) && !errors.As(err, new(inCommand)) {
+		return inCommand{cmd, err}
+	}
+	return err
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -134,23 +196,102 @@ func envBool(getenv Getenv, key string, def bool) bool {
 	return v
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns the flag set of a command ("serve", "key create"),
+// whose usage is commandUsage's text and the flags. The flag package's
+// own messages are not printed: parse turns them into one-line errors and
+// a request for help into a helpRequest, printed on stdout.
+func newFlagSet(name string, _ io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("sscgraph "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), commandUsage[name])
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(fs.Output(), "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
 	return fs
 }
 
+// parse parses a command's flags and refuses arguments besides them.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected arguments: %s", strings.Join(fs.Args(), " "))}
+		return inCommand{cmdName(fs), usageError{fmt.Sprintf("unexpected arguments: %s", strings.Join(fs.Args(), " "))}}
 	}
 	return nil
+}
+
+// parseFlags runs fs.Parse, returning a helpRequest for -h or --help and
+// a usageError naming the problem in the words a user typed.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		return helpRequest{fs}
+	default:
+		return inCommand{cmdName(fs), usageError{flagMessage(err.Error())}}
+	}
+}
+
+// flagMessage rewords the flag package's errors with the two dashes the
+// documentation uses.
+func flagMessage(msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + name
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "flag --" + name + " needs a value"
+	}
+	return strings.Replace(msg, " for flag -", " for flag --", 1)
+}
+
+// cmdName is the command a flag set belongs to, as `sscgraph X -h` takes it.
+func cmdName(fs *flag.FlagSet) string { return strings.TrimPrefix(fs.Name(), "sscgraph ") }
+
+// helpRequest is -h or --help given to a command: Run prints the usage
+// of its flag set on stdout and succeeds.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return flag.ErrHelp.Error() }
+func (h helpRequest) Unwrap() error { return flag.ErrHelp }
+
+func (h helpRequest) print(w io.Writer) {
+	hideSecrets(h.fs)
+	h.fs.SetOutput(w)
+	h.fs.Usage()
+}
+
+// secretFlag matches the names of flags whose values are secrets.
+var secretFlag = regexp.MustCompile(`(?i)secret|password|passwd|token|credential|(^|-)key$`)
+
+// hideSecrets keeps secrets out of usage text: a default taken from the
+// environment or built in is not shown for a flag named like a secret,
+// and the password in a URL given as a default (a PostgreSQL --db from
+// SSCGRAPH_DB) is masked.
+func hideSecrets(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); f.DefValue == "" || ok && b.IsBoolFlag() {
+			return
+		}
+		switch {
+		case secretFlag.MatchString(f.Name):
+			f.DefValue = ""
+		case database.IsPostgres(f.DefValue):
+			f.DefValue = database.Redact(f.DefValue)
+		default:
+			if u, err := url.Parse(f.DefValue); err == nil && u.User != nil {
+				f.DefValue = u.Redacted()
+			}
+		}
+	})
 }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
@@ -270,7 +411,7 @@ func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr i
 	fs := newFlagSet("migrate", stderr)
 	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	dryRun := fs.Bool("dry-run", false, "print the migrations that would be applied, with their SQL, and change nothing")
-	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), "secret of the global IDs, as serve has it (env SSCGRAPH_ID_SECRET): a migration reads the IDs old audit events hold with it")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), idSecretUsage+": a migration reads the IDs old audit events hold with it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -279,28 +420,14 @@ func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr i
 		return err
 	}
 	ctx = gid.NewContext(ctx, codec)
-	db, err := database.Open(ctx, *dsn, database.Options{})
+	if *dryRun {
+		return migratePlan(ctx, *dsn, stdout)
+	}
+	db, err := openDB(ctx, *dsn, database.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *dryRun {
-		plan, err := migrations.Plan(ctx, db.SQL, db.Dialect)
-		if err != nil {
-			return err
-		}
-		pending := 0
-		for _, st := range plan {
-			if st.Applied {
-				fmt.Fprintf(stdout, "applied  %s\n", st.Name)
-				continue
-			}
-			pending++
-			fmt.Fprintf(stdout, "pending  %s\n%s\n\n", st.Name, st.SQL)
-		}
-		fmt.Fprintf(stdout, "%d pending of %d migrations; nothing was changed (dry run)\n", pending, len(plan))
-		return nil
-	}
 	steps, err := db.Migrate(ctx)
 	if err != nil {
 		return err
@@ -312,8 +439,55 @@ func migrate(ctx context.Context, args []string, getenv Getenv, stdout, stderr i
 	return nil
 }
 
+// migratePlan prints what migrate would apply to dsn. A SQLite file that
+// does not exist yet is not created: its plan is that of an empty
+// database, read from one in memory.
+func migratePlan(ctx context.Context, dsn string, stdout io.Writer) error {
+	if err := checkSQLitePath(dsn); err != nil {
+		return err
+	}
+	open := dsn
+	path, _ := sqlitePath(dsn)
+	absent := false
+	if path != "" {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			absent = true
+			// Shared cache: every connection of the pool sees the one
+			// in-memory database.
+			open = "file:sscgraph-dry-run?mode=memory&cache=shared"
+		}
+	}
+	db, err := database.Open(ctx, open, database.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	plan, err := migrations.Plan(ctx, db.SQL, db.Dialect)
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, st := range plan {
+		if st.Applied {
+			fmt.Fprintf(stdout, "applied  %s\n", st.Name)
+			continue
+		}
+		pending++
+		fmt.Fprintf(stdout, "pending  %s\n%s\n\n", st.Name, st.SQL)
+	}
+	if absent {
+		fmt.Fprintf(stdout, "%s does not exist: a new database would get all %d migrations; nothing was created (dry run)\n", path, len(plan))
+		return nil
+	}
+	fmt.Fprintf(stdout, "%d pending of %d migrations; nothing was changed (dry run)\n", pending, len(plan))
+	return nil
+}
+
 // printSchema prints the public schema, as schema.graphql holds it.
-func printSchema(w io.Writer) error {
+func printSchema(args []string, w io.Writer) error {
+	if err := parse(newFlagSet("schema", nil), args); err != nil {
+		return err
+	}
 	formatter.NewFormatter(w, formatter.WithComments()).FormatSchema(graph.PublicSchema())
 	return nil
 }

@@ -52,7 +52,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, "no command"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"unknown flag", []string{"serve", "--nope"}, "flag provided but not defined"},
+		{"unknown flag", []string{"serve", "--nope"}, "unknown flag --nope"},
 		{"stray argument", []string{"seed", "extra"}, "unexpected arguments"},
 		{"scale out of range", []string{"seed", "--synthetic", "--scale", "0"}, "--scale must be between 1 and 100"},
 		{"bad log format", []string{"serve", "--log-format", "xml"}, "--log-format"},
@@ -303,7 +303,7 @@ func TestIDSecret(t *testing.T) {
 	const (
 		refusal    = "refusing to serve PostgreSQL without --id-secret"
 		badAddr    = "127.0.0.1:99999"
-		listenFail = "listen on " + badAddr
+		listenFail = "--addr " + badAddr + ": cannot listen"
 		noPostgres = "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
 	)
 	pg := os.Getenv("SSCGRAPH_TEST_POSTGRES")

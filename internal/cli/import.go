@@ -28,7 +28,7 @@ func importCmd(ctx context.Context, args []string, getenv Getenv, stdout, stderr
 	dryRun := fs.Bool("dry-run", false, "check and write every row as an import would, report, then roll everything back")
 	// The audit events name the edges a row adds by their global IDs,
 	// which must be the ones serve hands out.
-	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), "secret of the global IDs, as serve has it (env SSCGRAPH_ID_SECRET)")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), idSecretUsage)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: sscgraph import [--db DB] [--dry-run] KIND FILE\n\n"+
 			"Imports FILE (.csv, or the first sheet of an .xlsx) as records of KIND, all or\n"+
@@ -36,7 +36,7 @@ func importCmd(ctx context.Context, args []string, getenv Getenv, stdout, stderr
 		for _, k := range importer.Kinds {
 			fmt.Fprintf(fs.Output(), "  %-14s %s\n", k, strings.Join(importer.Columns(k), ", "))
 		}
-		fmt.Fprintf(fs.Output(), "\nSee docs/import.md. Flags:\n")
+		fmt.Fprintf(fs.Output(), "\nSee docs/import.md.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	positional, err := parseInterspersed(fs, args)

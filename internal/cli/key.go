@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,9 +21,16 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		return usageError{"key needs a subcommand: create, list or revoke"}
 	}
 	sub, rest := args[0], args[1:]
+	switch sub {
+	case "create", "list", "revoke":
+	case "-h", "-help", "--help", "help":
+		return helpRequest{newFlagSet("key", stderr)}
+	default:
+		return usageError{fmt.Sprintf("unknown key subcommand %q: use create, list or revoke", sub)}
+	}
 	fs := newFlagSet("key "+sub, stderr)
 	dsn := fs.String("db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
-	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), "secret of the global IDs, as serve has it (env SSCGRAPH_ID_SECRET)")
+	idSecret := fs.String("id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", gid.DefaultSecret), idSecretUsage)
 	var role, org, name *string
 	var expires *time.Duration
 	if sub == "create" {
@@ -36,6 +42,18 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 	positional, err := parseInterspersed(fs, rest)
 	if err != nil {
 		return err
+	}
+	// Mistakes are told before the database is opened (and created).
+	mistake := func(msg string) error { return inCommand{"key " + sub, usageError{msg}} }
+	switch {
+	case sub == "create" && len(positional) > 0:
+		return mistake("key create takes no arguments besides flags")
+	case sub == "create" && *role == "":
+		return mistake("key create needs --role: ADMIN, EDITOR or MEMBER")
+	case sub == "list" && len(positional) > 0:
+		return mistake("key list takes no arguments besides flags")
+	case sub == "revoke" && len(positional) != 1:
+		return mistake("key revoke takes one key ID, as key list shows it")
 	}
 	codec, err := server.NewCodec(*idSecret)
 	if err != nil {
@@ -52,9 +70,6 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 
 	switch sub {
 	case "create":
-		if len(positional) > 0 {
-			return usageError{"key create takes no arguments besides flags"}
-		}
 		opts := auth.CreateOptions{Role: strings.ToUpper(*role), Name: *name, ExpiresIn: *expires}
 		if *org != "" {
 			id, err := codec.Decode(*org)
@@ -95,9 +110,6 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 		}
 		return tw.Flush()
 	case "revoke":
-		if len(positional) != 1 {
-			return usageError{"key revoke takes one key ID, as key list shows it"}
-		}
 		id, err := codec.Decode(positional[0])
 		if err != nil {
 			return usageError{err.Error()}
@@ -120,11 +132,8 @@ func key(ctx context.Context, args []string, getenv Getenv, stdout, stderr io.Wr
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			return positional, nil
@@ -151,7 +160,7 @@ func timeOrDash(t *time.Time) string {
 // openMigrated opens the database dsn names and applies pending
 // migrations: what every command but serve and migrate needs first.
 func openMigrated(ctx context.Context, dsn string) (*database.DB, error) {
-	db, err := database.Open(ctx, dsn, database.Options{})
+	db, err := openDB(ctx, dsn, database.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -9,12 +9,15 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
+	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/gid"
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/server"
+	"sscgraph/internal/tracing"
 )
 
 // serve runs the serve command: its flags (serve_flags.go), their checks
@@ -68,21 +71,78 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	if c.idSecret != "" {
 		c.server.IDSecret = c.idSecret
 	}
+	if c.oidc.Issuer != "" {
+		// Before listening: a server that would refuse every token says
+		// so at once, naming the discovery URL it could not read.
+		if c.server.OIDC, err = auth.NewOIDC(ctx, c.oidc); err != nil {
+			return err
+		}
+		logger.Info("accepting OpenID Connect tokens", "issuer", c.oidc.Issuer, "audience", c.oidc.Audience)
+	}
 	// Migrations that rewrite stored IDs read them with the secret the
 	// API will serve.
 	codec, err := server.NewCodec(c.server.IDSecret)
 	if err != nil {
 		return err
 	}
-	// The listener comes first, answering with a placeholder while the
-	// database is waited for: /healthz says the process lives, /readyz
-	// why it is not ready, the API 503 with Retry-After.
-	ln, err := net.Listen("tcp", c.addr)
+	// Before any listener or the database: a missing directory or a
+	// read-only one, said in plain words.
+	if err := checkSQLitePath(c.dsn); err != nil {
+		return err
+	}
+	tracer, stopTracing, err := tracing.Setup(ctx, tracing.Settings{Endpoint: c.otelEndpoint, Getenv: getenv, Logger: logger})
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.addr, err)
+		return usageError{err.Error()}
+	}
+	// Last: the spans of the requests that shutdown waited for are sent.
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(flushCtx); err != nil {
+			logger.Warn("flushing traces", "err", err)
+		}
+	}()
+	c.db.Tracer, c.server.Tracer = tracer, tracer
+	// Every listener is bound before the database is touched: an address
+	// already taken (a second sscgraph on the defaults) fails at once,
+	// not after loading the data. The API answers with a placeholder
+	// while the database is waited for: /healthz says the process lives,
+	// /readyz why it is not ready, the API 503 with Retry-After.
+	ln, err := listen(c.addr, "--addr")
+	if err != nil {
+		return err
+	}
+	// Profiles and metrics are served apart from the API, each on a
+	// listener of its own, or on one when their addresses are the same.
+	// Metrics answer 503 until the API that counts them is built.
+	var status startStatus
+	var metrics swapHandler
+	metrics.set(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "starting: "+status.get(), http.StatusServiceUnavailable)
+	}))
+	var sides []sideListener
+	if c.pprofAddr != "" {
+		sides = mountSide(sides, c.pprofAddr, "--pprof-addr", "profiles", "/debug/pprof/", server.ProfilingHandler())
+	}
+	if c.metricsAddr != "off" {
+		sides = mountSide(sides, c.metricsAddr, "--metrics-addr", "metrics", "GET /metrics", &metrics)
+	}
+	var sideLns []net.Listener
+	closeAll := func() {
+		for _, l := range sideLns {
+			_ = l.Close()
+		}
+	}
+	for _, side := range sides {
+		sln, err := listen(side.addr, side.flags...)
+		if err != nil {
+			_ = ln.Close()
+			closeAll()
+			return err
+		}
+		sideLns = append(sideLns, sln)
 	}
 	var api swapHandler
-	var status startStatus
 	status.set("opening the database")
 	api.set(server.Waiting(status.get))
 	srv := &http.Server{
@@ -94,6 +154,16 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	}
 	errc := make(chan error, 8)
 	go func() { errc <- srv.Serve(ln) }()
+	for i, side := range sides {
+		hs := &http.Server{Handler: side.mux, ReadHeaderTimeout: 10 * time.Second}
+		defer hs.Close()
+		logger.Info("serving "+side.what, "addr", sideLns[i].Addr().String())
+		go func() {
+			if err := hs.Serve(sideLns[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("%s: %w", side.what, err)
+			}
+		}()
+	}
 	logger.Info("listening; opening the database", "addr", ln.Addr().String(), "db", database.Redact(c.dsn))
 
 	c.db.Logger = logger
@@ -129,32 +199,7 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 			logger.Warn("ending subscriptions", "err", err)
 		}
 	})
-	// Profiles and metrics are served apart from the API, each on a
-	// listener of its own, or on one when their addresses are the same.
-	var sides []sideListener
-	if c.pprofAddr != "" {
-		sides = mountSide(sides, c.pprofAddr, "profiles", "/debug/pprof/", server.ProfilingHandler())
-	}
-	if c.metricsAddr != "off" {
-		sides = mountSide(sides, c.metricsAddr, "metrics", "GET /metrics", h.Metrics())
-	}
-	for _, side := range sides {
-		// Listening before the API announces itself: whoever reads that
-		// line finds the profiles and metrics there too.
-		sln, err := net.Listen("tcp", side.addr)
-		if err != nil {
-			_ = srv.Close()
-			return fmt.Errorf("listen on %s for %s: %w", side.addr, side.what, err)
-		}
-		hs := &http.Server{Handler: side.mux, ReadHeaderTimeout: 10 * time.Second}
-		defer hs.Close()
-		logger.Info("serving "+side.what, "addr", sln.Addr().String())
-		go func() {
-			if err := hs.Serve(sln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("%s: %w", side.what, err)
-			}
-		}()
-	}
+	metrics.set(h.Metrics())
 	// The webhook outbox is delivered by this process while it serves
 	// (internal/webhooks); what is in flight when it stops is sent again.
 	stopWebhooks, err := startWebhooks(ctx, db, c, codec, logger)
@@ -168,6 +213,7 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 	// serves; with --addr 127.0.0.1:0 scripts and tests read the port
 	// from it.
 	fmt.Fprintf(stdout, "sscgraph listening on http://%s/graphql\n", ln.Addr())
+	fmt.Fprintln(stdout, openLine(ln.Addr()))
 	logger.Info("serving", "addr", ln.Addr().String(), "db", database.Redact(c.dsn))
 
 	select {
@@ -189,25 +235,70 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 const defaultMetricsAddr = "127.0.0.1:9464"
 
 // sideListener is a listener of serve's apart from the API's: what it
-// serves (for logs and errors) and its handlers.
+// serves (for logs and errors), the flags that set its address, and its
+// handlers.
 type sideListener struct {
 	addr, what string
+	flags      []string
 	mux        *http.ServeMux
 }
 
 // mountSide mounts h at pattern on the side listener for addr, adding one
-// when no other handler is mounted on that address yet.
-func mountSide(sides []sideListener, addr, what, pattern string, h http.Handler) []sideListener {
+// when no other handler is mounted on that address yet; flag is the flag
+// that put it there.
+func mountSide(sides []sideListener, addr, flag, what, pattern string, h http.Handler) []sideListener {
 	for i := range sides {
 		if sides[i].addr == addr {
 			sides[i].mux.Handle(pattern, h)
 			sides[i].what += " and " + what
+			sides[i].flags = append(sides[i].flags, flag)
 			return sides
 		}
 	}
 	mux := http.NewServeMux()
 	mux.Handle(pattern, h)
-	return append(sides, sideListener{addr: addr, what: what, mux: mux})
+	return append(sides, sideListener{addr: addr, what: what, flags: []string{flag}, mux: mux})
+}
+
+// listen binds addr, which the first of flags set. When it cannot, the
+// error names the address and the flags that move it: an address in use
+// is most often a second sscgraph started on the defaults.
+func listen(addr string, flags ...string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	var moves []string
+	for _, f := range flags {
+		if f == "" {
+			continue
+		}
+		m := "choose another with " + f
+		if f == "--metrics-addr" {
+			m += ", or " + f + " off"
+		}
+		moves = append(moves, m)
+	}
+	fix := strings.Join(moves, "; ")
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%s %s is in use (another sscgraph?): %s", flags[0], addr, fix)
+	}
+	return nil, fmt.Errorf("%s %s: cannot listen: %w; %s", flags[0], addr, err, fix)
+}
+
+// openLine is the line serve prints for people after the listen line:
+// the pages to open in a browser. An address on every interface ([::],
+// 0.0.0.0) is reached as localhost on this machine.
+func openLine(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "open http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	base := "http://" + net.JoinHostPort(host, port)
+	return fmt.Sprintf("open %s/ (GraphiQL, to write queries), %s/dashboard/ (dashboard); the API is %s/graphql", base, base, base)
 }
 
 // replicaFlag is --db-replica: each use adds an address; the first

@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"sscgraph/internal/auth"
 	"sscgraph/internal/database"
 	"sscgraph/internal/server"
 )
@@ -35,6 +37,10 @@ type serveConfig struct {
 	metricsRemote        bool
 	dbWait, poolWait     time.Duration
 	webhookExpiring      time.Duration
+	// OpenID Connect: the provider and its claims; the two maps as given.
+	oidc                     auth.OIDCConfig
+	oidcGroupRoles, oidcRefs string
+	otelEndpoint             string
 }
 
 // parseServeFlags reads serve's command line, each flag defaulting to its
@@ -42,7 +48,7 @@ type serveConfig struct {
 func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConfig, error) {
 	fs := newFlagSet("serve", stderr)
 	c := &serveConfig{server: server.DefaultConfig()}
-	fs.StringVar(&c.addr, "addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "listen address (env SSCGRAPH_ADDR)")
+	fs.StringVar(&c.addr, "addr", envOr(getenv, "SSCGRAPH_ADDR", ":8080"), "address to serve the API on, host:port: :8080 listens on every interface, 127.0.0.1:8080 on this machine only, port 0 on any free port (env SSCGRAPH_ADDR)")
 	fs.StringVar(&c.dsn, "db", envOr(getenv, "SSCGRAPH_DB", "sscgraph.db"), dbUsage)
 	fs.StringVar(&c.idSecret, "id-secret", envOr(getenv, "SSCGRAPH_ID_SECRET", ""), "secret that keys the opaque global IDs (env SSCGRAPH_ID_SECRET); required on PostgreSQL: the built-in default lets anyone who reads the source decode and forge IDs. Changing it changes every ID clients hold")
 	fs.BoolVar(&c.insecureSecret, "insecure-default-secret", envBool(getenv, "SSCGRAPH_INSECURE_DEFAULT_SECRET", false), "serve on PostgreSQL without --id-secret, with the built-in secret that makes IDs decodable and forgeable (env SSCGRAPH_INSECURE_DEFAULT_SECRET)")
@@ -89,8 +95,35 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
 	fs.BoolVar(&c.server.WebhookAllowPrivate, "webhook-allow-private", envBool(getenv, "SSCGRAPH_WEBHOOK_ALLOW_PRIVATE", false), "let webhooks reach loopback, private, link-local and other internal addresses, refused by default against server-side request forgery (env SSCGRAPH_WEBHOOK_ALLOW_PRIVATE)")
 	fs.DurationVar(&c.webhookExpiring, "webhook-expiring-within", envDuration(getenv, "SSCGRAPH_WEBHOOK_EXPIRING_WITHIN", 7*24*time.Hour), "how long before an OPEN offer expires its organization's webhooks hear POSTING_EXPIRING (env SSCGRAPH_WEBHOOK_EXPIRING_WITHIN)")
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", getenv("SSCGRAPH_OIDC_ISSUER"), "accept, beside API keys, the Bearer tokens (JWTs) of this OpenID Connect provider, e.g. https://sso.example.org/realms/match; its discovery document is read at start (env SSCGRAPH_OIDC_ISSUER)")
+	fs.StringVar(&c.oidc.Audience, "oidc-audience", getenv("SSCGRAPH_OIDC_AUDIENCE"), "the audience (aud) tokens must be issued for: the client ID or API identifier sscgraph has at the provider (env SSCGRAPH_OIDC_AUDIENCE)")
+	fs.StringVar(&c.oidc.RoleClaim, "oidc-role-claim", envOr(getenv, "SSCGRAPH_OIDC_ROLE_CLAIM", auth.DefaultRoleClaim), "the token claim whose value is the role: MEMBER, EDITOR or ADMIN (env SSCGRAPH_OIDC_ROLE_CLAIM)")
+	fs.StringVar(&c.oidc.OrgClaim, "oidc-org-claim", envOr(getenv, "SSCGRAPH_OIDC_ORG_CLAIM", auth.DefaultOrgClaim), "the token claim whose value is the organization's ref, which MEMBER tokens need (env SSCGRAPH_OIDC_ORG_CLAIM)")
+	fs.StringVar(&c.oidc.GroupsClaim, "oidc-groups-claim", getenv("SSCGRAPH_OIDC_GROUPS_CLAIM"), "the token claim listing the person's groups, for --oidc-group-roles, e.g. groups (env SSCGRAPH_OIDC_GROUPS_CLAIM)")
+	fs.StringVar(&c.oidcGroupRoles, "oidc-group-roles", getenv("SSCGRAPH_OIDC_GROUP_ROLES"), "groups that give a role to tokens without the role claim, e.g. ipo-editors=EDITOR,admins=ADMIN; the highest wins (env SSCGRAPH_OIDC_GROUP_ROLES)")
+	fs.StringVar(&c.oidcRefs, "oidc-org-refs", getenv("SSCGRAPH_OIDC_ORG_REFS"), "values of the organization claim that are not refs, mapped to refs, e.g. 3f2a…=ORG-12,…; other values are read as refs (env SSCGRAPH_OIDC_ORG_REFS)")
+	fs.DurationVar(&c.oidc.ClockSkew, "oidc-clock-skew", envDuration(getenv, "SSCGRAPH_OIDC_CLOCK_SKEW", auth.DefaultClockSkew), "how far the provider's clock may be from this one: tokens are accepted this long past exp and before nbf (env SSCGRAPH_OIDC_CLOCK_SKEW)")
+	fs.StringVar(&c.otelEndpoint, "otel-endpoint", getenv("SSCGRAPH_OTEL_ENDPOINT"), "OpenTelemetry collector to export traces to over OTLP, e.g. http://localhost:4318 (OTEL_EXPORTER_OTLP_PROTOCOL chooses http/protobuf, the default, http/json or grpc); empty takes OTEL_EXPORTER_OTLP_ENDPOINT; with neither, tracing is off (env SSCGRAPH_OTEL_ENDPOINT)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
+	}
+	var err error
+	if c.oidc.GroupRoles, err = pairs("--oidc-group-roles", c.oidcGroupRoles); err != nil {
+		return nil, err
+	}
+	if c.oidc.OrgRefs, err = pairs("--oidc-org-refs", c.oidcRefs); err != nil {
+		return nil, err
+	}
+	for group, role := range c.oidc.GroupRoles {
+		if role != auth.RoleMember && role != auth.RoleEditor && role != auth.RoleAdmin {
+			return nil, usageError{fmt.Sprintf("--oidc-group-roles: the group %q maps to %q; roles are MEMBER, EDITOR and ADMIN", group, role)}
+		}
+	}
+	if len(c.oidc.GroupRoles) > 0 && c.oidc.GroupsClaim == "" {
+		return nil, usageError{"--oidc-group-roles needs --oidc-groups-claim, the claim that lists the groups"}
+	}
+	if (c.oidc.Issuer == "") != (c.oidc.Audience == "") {
+		return nil, usageError{"--oidc-issuer and --oidc-audience go together: give both, or neither"}
 	}
 	switch a := c.server.Answers; {
 	case a.MaxBytes < 0:
@@ -101,4 +134,20 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 		return nil, usageError{fmt.Sprintf("--http-max-age is %s: give 0 (revalidate every time) or more", a.HTTPMaxAge)}
 	}
 	return c, nil
+}
+
+// pairs reads "a=B,c=D" (a flag's list of mappings).
+func pairs(flag, s string) (map[string]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, p := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || k == "" || v == "" {
+			return nil, usageError{fmt.Sprintf("%s: %q is not name=value", flag, p)}
+		}
+		out[k] = v
+	}
+	return out, nil
 }

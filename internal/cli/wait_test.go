@@ -45,7 +45,7 @@ func poll(t *testing.T, within time.Duration, check func() string) {
 func TestServeWaitsForTheDatabase(t *testing.T) {
 	dsn, proxy := proxiedSchema(t)
 	proxy.Refuse()
-	addr := freeAddr(t)
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	type started struct {
@@ -55,7 +55,7 @@ func TestServeWaitsForTheDatabase(t *testing.T) {
 	}
 	ready := make(chan started, 1)
 	go func() {
-		base, done, err := startServe(ctx, []string{"--addr", addr}, map[string]string{"SSCGRAPH_DB": dsn, "SSCGRAPH_ID_SECRET": "waiting-secret"})
+		base, done, err := startServe(ctx, []string{"--addr", addr, "--metrics-addr", metricsAddr}, map[string]string{"SSCGRAPH_DB": dsn, "SSCGRAPH_ID_SECRET": "waiting-secret"})
 		ready <- started{base, done, err}
 	}()
 	base := "http://" + addr
@@ -109,6 +109,11 @@ func TestServeWaitsForTheDatabase(t *testing.T) {
 			}
 		})
 	}
+	// The metrics listener is bound before the database is waited for,
+	// and says why it has nothing to count yet.
+	if status, body := httpGet(t, "http://"+metricsAddr+"/metrics"); status != http.StatusServiceUnavailable || !strings.Contains(body, "starting: waiting for the database") {
+		t.Errorf("GET /metrics while waiting: %d %q, want 503 saying it waits for the database", status, body)
+	}
 	select {
 	case s := <-ready:
 		t.Fatalf("serve announced itself while the database refused: %+v", s)
@@ -132,6 +137,9 @@ func TestServeWaitsForTheDatabase(t *testing.T) {
 	}
 	if c, a := counts(t, s.base); c != 249 || a != 400 {
 		t.Errorf("%d countries and %d demo activities, want 249 and 400", c, a)
+	}
+	if status, body := httpGet(t, "http://"+metricsAddr+"/metrics"); status != http.StatusOK || !strings.Contains(body, "sscgraph_requests_total") {
+		t.Errorf("GET /metrics once serving: %d %.200q, want 200 with sscgraph_requests_total", status, body)
 	}
 	cancel()
 	waitStopped(t, s.done)

@@ -26,6 +26,7 @@ import (
 	"sscgraph/internal/dbhealth"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/search"
+	"sscgraph/internal/tracing"
 )
 
 // StatementHook is called before every SQL statement the ent client runs.
@@ -51,6 +52,9 @@ type Options struct {
 	// ReplicaMaxLag is how far behind the primary a replica may fall
 	// before it is taken out of rotation; 0 takes DefaultReplicaMaxLag.
 	ReplicaMaxLag time.Duration
+	// Tracer records a span per statement of a traced request (package
+	// tracing); nil records none.
+	Tracer *tracing.Tracer
 }
 
 // DefaultMaxConns is the pool size of a dialect when Options.MaxConns is
@@ -81,6 +85,9 @@ type DB struct {
 	// primary is an ent client whose reads all go to the primary (Client
 	// itself without replicas).
 	primary *ent.Client
+	// reads is the driver under Client: the router when there are
+	// replicas, the primary's retries otherwise (see Read).
+	reads dialect.Driver
 }
 
 // Close closes the client and the connection pools (the replicas' too).
@@ -174,6 +181,7 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 	// The hook above the retries and the router: a statement retried,
 	// or run again on the primary, counts once.
 	hooked := func(drv dialect.Driver) dialect.Driver {
+		drv = opts.Tracer.WrapDriver(drv)
 		if opts.OnStatement != nil {
 			return &hookedDriver{Driver: drv, hook: opts.OnStatement}
 		}
@@ -188,11 +196,24 @@ func newDB(db *sql.DB, name string, maxConns int, opts Options, reps ...*replica
 		rt = newRouter(drv, db, reps, opts)
 		drv = rt
 	}
-	client := newClient(ent.Driver(hooked(drv)))
+	reads := hooked(drv)
+	client := newClient(ent.Driver(reads))
 	if primary == nil {
 		primary = client
 	}
-	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary}
+	return &DB{Client: client, SQL: db, Dialect: name, MaxConns: maxConns, Health: health, retry: r.do, router: rt, primary: primary, reads: reads}
+}
+
+// Read runs a read of its own SQL (a SELECT) the way the API's queries
+// run: on a replica in rotation that may serve ctx (read-your-writes
+// included), otherwise on the primary with its retries. Code that reads
+// through DB.SQL instead always reads the primary.
+func (db *DB) Read(ctx context.Context, query string, args ...any) (*entsql.Rows, error) {
+	var rows entsql.Rows
+	if err := db.reads.Query(ctx, query, args, &rows); err != nil {
+		return nil, err
+	}
+	return &rows, nil
 }
 
 // PrimaryClient returns an ent client whose reads all go to the primary,

@@ -103,7 +103,8 @@ func (w *world) genOffers(ctx context.Context, _ *facts) error {
 				langs = appendLang(langs, g.pickStr(extraLanguages))
 			}
 
-			subj, aud := w.subject(g, topics), w.audience(g, topics)
+			subj, topics := w.postingSubject(g, topics)
+			aud := w.audience(g, topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			var title, offerWhat string
 			switch kind {
@@ -240,7 +241,8 @@ func (w *world) genNeeds(ctx context.Context, _ *facts) error {
 			}
 			topics := w.pickTopics(g, nil)
 
-			subj, aud := w.subject(g, topics), w.audience(g, topics)
+			subj, topics := w.postingSubject(g, topics)
+			aud := w.audience(g, topics)
 			Subj, Aud := titleCase(subj), titleCase(aud)
 			place := w.countries[country].ref
 			var title, needWhat string

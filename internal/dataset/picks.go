@@ -117,6 +117,36 @@ func (w *world) subject(g *rng, topics []int) string {
 	return s
 }
 
+// postingSubject phrases what an offer or need is about, naming every
+// topic it is tagged with: the first topic, a second (and third) joined
+// with "and", and a sector qualifying them ("patent drafting and trademark
+// examination in the tourism sector"). It returns the topics it named: a
+// posting is tagged with these only, so that its tags say what its title
+// says (a need about traditional cultural expressions is not tagged
+// PATENTS, and a reason "shares an IP area" names an area both titles are
+// about). At most two topics are named by phrase and one by its sector.
+func (w *world) postingSubject(g *rng, topics []int) (string, []int) {
+	if len(topics) == 0 {
+		return "intellectual property", nil
+	}
+	s, named := w.phrase(g, topics[0]), topics[:1:1]
+	sector, phrases := w.vocab(topics[0]).sector != "", 1
+	var qualifier string
+	for _, t := range topics[1:] {
+		switch v := w.vocab(t); {
+		case v.sector != "" && !sector:
+			qualifier, sector = " "+v.sector, true
+		case v.sector == "" && phrases < 2:
+			s += " and " + w.phrase(g, t)
+			phrases++
+		default:
+			continue
+		}
+		named = append(named, t)
+	}
+	return s + qualifier, named
+}
+
 func (w *world) audience(g *rng, topics []int) string {
 	if len(topics) == 0 {
 		return g.pickStr(genericAudiences)

@@ -405,7 +405,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, req *reques
 		return
 	}
 	out := newTimedWriter(w, h.opts.WriteTimeout)
-	enc := newEncoder(req.format, out, req.spec.visibleColumns(req.readsAll))
+	enc := newEncoder(req.format, out, headed(req.spec.visibleColumns(req.readsAll), req.lang))
 	rows := 0
 	for {
 		for _, e := range p.Edges {
@@ -551,4 +551,18 @@ func text(v any) string {
 		return strings.Join(parts, ";")
 	}
 	return fmt.Sprint(v)
+}
+
+// headed names cols for an export in language: a column that exists in
+// English only is headed name+"En" in an export in another language.
+func headed(cols []column, language string) []column {
+	if language == string(lang.EN) {
+		return cols
+	}
+	for i, c := range cols {
+		if c.englishOnly {
+			cols[i].name = c.name + "En"
+		}
+	}
+	return cols
 }

@@ -45,9 +45,9 @@ func codesByOwner(t testing.TB, a *apitest.API, query string) map[string]string 
 	return out
 }
 
-var activityColumns = []string{"id", "title", "kind", "type", "status", "startDate", "endDate", "venueCity",
+var activityColumns = []string{"id", "demo", "title", "kind", "type", "status", "startDate", "endDate", "venueCity",
 	"venueCountryCode", "language", "participants", "budget", "projectCode", "beneficiaryCountryCodes",
-	"providerCountryCodes", "topicCodes", "demo", "startDatePrecision", "endDatePrecision",
+	"providerCountryCodes", "topicCodes", "startDatePrecision", "endDatePrecision",
 	"participantsApproximate", "requesterName", "organizerNames", "sources", "note", "quote"}
 
 // csvDateLayouts are the forms of a CSV date by its precision: what

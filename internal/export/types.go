@@ -31,6 +31,12 @@ type column struct {
 	// facts): JSON writes the objects, CSV the list as compact JSON in one
 	// cell, which a spreadsheet shows as text and a script parses.
 	fields string
+	// englishOnly columns have no value in the other languages: the
+	// dataset keeps countries' official names in English alone (its
+	// translations, from iso-codes, are of the short names). An export in
+	// another language heads such a column name+"En", so that a reader of
+	// a French file is not told the English value is French.
+	englishOnly bool
 }
 
 // edge is a to-many edge (a connection) of a node, flattened into one
@@ -61,18 +67,28 @@ func objectsCol(name, path, fields string) column {
 	return column{name: name, path: path, fields: fields}
 }
 
+// demoCol tells the invented rows from the sourced ones, which are
+// exported side by side: second in every type that has invented rows.
+var demoCol = col("demo", "demo")
+
+// englishCol is a column whose value exists in English only.
+func englishCol(name, path string) column { return column{name: name, path: path, englishOnly: true} }
+
 // localCol is a column read in the export's language.
 func localCol(name, path string) column { return column{name: name, path: path, localized: true} }
 
 // specs are the exportable connections by name, the URL's type. The
 // columns' order is the documented order (docs/journalism.md); columns
 // added later go at the end, so that a script reading columns by
-// position keeps working.
+// position keeps working. The one exception, announced in CHANGELOG.md:
+// demo comes second, right after id, in every type that has it, so that
+// nobody reads an invented row as a real one because the column telling
+// them apart was off the right edge of the sheet.
 var specs = map[string]*spec{
 	"activities": {
 		connection: "activities", node: "Activity",
 		columns: []column{
-			col("id", "id"), col("title", "title"), col("kind", "kind"), col("type", "type"),
+			col("id", "id"), demoCol, col("title", "title"), col("kind", "kind"), col("type", "type"),
 			col("status", "status"),
 			dateCol("startDate", "startDate", "startDatePrecision"), dateCol("endDate", "endDate", "endDatePrecision"),
 			col("venueCity", "venueCity"), col("venueCountryCode", "venueCountry.code"),
@@ -81,9 +97,6 @@ var specs = map[string]*spec{
 			edgeCol("beneficiaryCountryCodes", "beneficiaryCountries"),
 			edgeCol("providerCountryCodes", "providerCountries"),
 			edgeCol("topicCodes", "topics"),
-			// demo tells the invented rows from the sourced ones, which
-			// are exported side by side.
-			col("demo", "demo"),
 			// Issue 19: how much of each date and of participants is
 			// known, who asked for and organized the activity, and what
 			// supports the record. A NULL date or participants is an
@@ -99,12 +112,12 @@ var specs = map[string]*spec{
 	"projects": {
 		connection: "projects", node: "Project",
 		columns: []column{
-			col("id", "id"), col("code", "code"), col("title", "title"), col("status", "status"),
+			col("id", "id"), demoCol, col("code", "code"), col("title", "title"), col("status", "status"),
 			col("startDate", "startDate"), col("endDate", "endDate"), col("budget", "budget"),
 			edgeCol("countryCodes", "countries"),
 			edgeCol("recommendationNumbers", "recommendations"),
 			edgeCol("topicCodes", "topics"),
-			col("documents", "documents"), col("sources", "sources"), col("demo", "demo"),
+			col("documents", "documents"), col("sources", "sources"),
 			objectsCol("facts", "facts", "statement figure period sources"),
 		},
 		edges: []edge{{"countries", "code"}, {"recommendations", "number"}, {"topics", "code"}},
@@ -113,7 +126,7 @@ var specs = map[string]*spec{
 		connection: "countries", node: "Country",
 		columns: []column{
 			col("id", "id"), col("code", "code"), col("iso3", "iso3"), localCol("name", "name"),
-			col("officialName", "officialName"), col("regionCode", "region.code"), col("ldc", "ldc"),
+			englishCol("officialName", "officialName"), col("regionCode", "region.code"), col("ldc", "ldc"),
 			col("sovereign", "sovereign"), col("latitude", "latitude"), col("longitude", "longitude"),
 			// Last, so that scripts reading columns by position keep
 			// working: the key maps join Natural Earth shapes on.
@@ -135,9 +148,9 @@ var specs = map[string]*spec{
 	"consultants": {
 		connection: "consultants", node: "Consultant",
 		columns: []column{
-			col("id", "id"), col("name", "name"), col("nationalityCode", "nationality.code"),
+			col("id", "id"), demoCol, col("name", "name"), col("nationalityCode", "nationality.code"),
 			edgeCol("expertiseTopicCodes", "expertise"),
-			col("languages", "languages"), col("available", "available"), col("demo", "demo"),
+			col("languages", "languages"), col("available", "available"),
 			col("email", "email"), // personal: see visibleColumns
 		},
 		edges: []edge{{"expertise", "code"}},
@@ -145,38 +158,37 @@ var specs = map[string]*spec{
 	"organizations": {
 		connection: "organizations", node: "Organization",
 		columns: []column{
-			col("id", "id"), col("name", "name"), col("kind", "kind"), col("website", "website"),
-			col("countryCode", "country.code"), col("demo", "demo"), col("sources", "sources"),
+			col("id", "id"), demoCol, col("name", "name"), col("kind", "kind"), col("website", "website"),
+			col("countryCode", "country.code"), col("sources", "sources"),
 		},
 	},
 	"matchOffers": {
 		connection: "matchOffers", node: "MatchOffer",
 		columns: []column{
-			col("id", "id"), col("title", "title"), col("kind", "kind"), col("status", "status"),
+			col("id", "id"), demoCol, col("title", "title"), col("kind", "kind"), col("status", "status"),
 			col("postedAt", "postedAt"), col("expiresAt", "expiresAt"), col("capacity", "capacity"),
 			col("languages", "languages"), col("providerName", "provider.name"),
 			edgeCol("topicCodes", "topics"), edgeCol("targetCountryCodes", "targetCountries"),
-			col("demo", "demo"),
 		},
 		edges: []edge{{"topics", "code"}, {"targetCountries", "code"}},
 	},
 	"matchNeeds": {
 		connection: "matchNeeds", node: "MatchNeed",
 		columns: []column{
-			col("id", "id"), col("title", "title"), col("kind", "kind"), col("status", "status"),
+			col("id", "id"), demoCol, col("title", "title"), col("kind", "kind"), col("status", "status"),
 			col("postedAt", "postedAt"), col("languages", "languages"), col("seekerName", "seeker.name"),
-			col("countryCode", "country.code"), edgeCol("topicCodes", "topics"), col("demo", "demo"),
+			col("countryCode", "country.code"), edgeCol("topicCodes", "topics"),
 		},
 		edges: []edge{{"topics", "code"}},
 	},
 	"matches": {
 		connection: "matches", node: "Match",
 		columns: []column{
-			col("id", "id"), col("status", "status"), col("score", "score"), col("cooperation", "cooperation"),
+			col("id", "id"), demoCol, col("status", "status"), col("score", "score"), col("cooperation", "cooperation"),
 			col("createdAt", "createdAt"), col("respondedAt", "respondedAt"), col("completedAt", "completedAt"),
 			col("offerId", "offer.id"), col("offerTitle", "offer.title"),
 			col("needId", "need.id"), col("needTitle", "need.title"),
-			col("proposedByName", "proposedBy.name"), col("demo", "demo"),
+			col("proposedByName", "proposedBy.name"),
 		},
 	},
 }

@@ -29,7 +29,9 @@ var copies = []webvendor.Copy{
 const intro = "The files here are copied by internal/graphiql/gen.go from npm packages\n" +
 	"that internal/graphiql/web/package-lock.json pins. These are the packages\n" +
 	"it installs, each with its license: the bundles contain code of some of\n" +
-	"them (graphiql.min.js bundles GraphiQL's dependencies, all but React).\n\n"
+	"them (graphiql.min.js bundles GraphiQL's dependencies, all but React,\n" +
+	"and graphql-ws, the WebSocket client the page's subscriptions use, which\n" +
+	"the lockfile installs for its license alone: GraphiQL bundles a 5.x).\n\n"
 
 func main() {
 	if err := webvendor.Run(copies, intro); err != nil {

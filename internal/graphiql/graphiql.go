@@ -5,7 +5,10 @@
 // assets/ holds the npm packages' files, copied by gen.go from the
 // packages web/package-lock.json pins (go generate ./internal/graphiql/...);
 // page/ holds the page, its start-up script and its style sheet, which are
-// sscgraph's own. Each file is served under a name holding its content's
+// sscgraph's own; starters/ the requests the page opens with, a tab for
+// each kind of user (Starters). Subscriptions run over the endpoint's
+// WebSocket (graphql-transport-ws), with the client GraphiQL's bundle
+// carries. Each file is served under a name holding its content's
 // hash, so that browsers may keep it for a year: a new build that changes
 // a file changes its name, and the page names the new one.
 package graphiql
@@ -18,6 +21,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -33,27 +37,44 @@ import (
 // requests for it.
 const Prefix = "/graphiql/"
 
-// Policy is the page's Content-Security-Policy. The page runs with the
-// key a user pastes into it, so it may load only this origin's scripts,
-// style sheets, images and fonts, send requests only to this origin (the
-// GraphQL endpoint), and may not be framed (clickjacking). The page has no
-// inline script: 'self' is all script-src needs.
+// Policy returns the page's Content-Security-Policy for a request to
+// host (its Host header). The page runs with the key a user pastes into
+// it, so it may load only this origin's scripts, style sheets, images and
+// fonts, send requests only to this origin (the GraphQL endpoint, and its
+// WebSocket for subscriptions), and may not be framed (clickjacking). The
+// page has no inline script: 'self' is all script-src needs.
+//
+// connect-src names ws:// and wss:// of host besides 'self': CSP Level 3
+// lets 'self' cover the WebSocket of the same host, but browsers that
+// predate it (Safari before 15.4) would block the subscriptions. A host
+// that is not a plain host[:port] is left out rather than written into
+// the header; 'self' still serves current browsers then.
 //
 // Styles may be inline ('unsafe-inline'): GraphiQL's components add style
 // elements as they open dialogs (react-remove-scroll); inline CSS cannot
 // run code, and the page shows no content that an attacker writes. Fonts
 // and a few images are data: URLs inside graphiql.min.css.
-const Policy = "default-src 'none'; " +
-	"script-src 'self'; " +
-	"style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; " +
-	"font-src 'self' data:; " +
-	"connect-src 'self'; " +
-	"base-uri 'none'; " +
-	"form-action 'none'; " +
-	"frame-ancestors 'none'"
+func Policy(host string) string {
+	connect := "'self'"
+	if plainHost.MatchString(host) {
+		connect += " ws://" + host + " wss://" + host
+	}
+	return "default-src 'none'; " +
+		"script-src 'self'; " +
+		"style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data:; " +
+		"font-src 'self' data:; " +
+		"connect-src " + connect + "; " +
+		"base-uri 'none'; " +
+		"form-action 'none'; " +
+		"frame-ancestors 'none'"
+}
 
-//go:embed assets page
+// plainHost is a host name, IPv4 or bracketed IPv6 address, with an
+// optional port: nothing that could end a CSP directive or source.
+var plainHost = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$`)
+
+//go:embed assets page starters
 var embedded embed.FS
 
 // immutable is the Cache-Control of a file whose name holds its hash.
@@ -139,7 +160,8 @@ type Handler struct {
 }
 
 // New renders the page, titled title, for the GraphQL endpoint at the
-// path endpoint, and checks that Policy lets it run: every script and
+// path endpoint (which also serves subscriptions over WebSocket), with
+// the starter tabs (Starters), and checks that Policy lets it run: every script and
 // style sheet it loads is one of the files served under Prefix, and it
 // has no inline script, style or event handler, which Policy would block.
 func New(title, endpoint string) (*Handler, error) {
@@ -159,8 +181,16 @@ func New(title, endpoint string) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing the GraphiQL page: %w", err)
 	}
+	starters, err := Starters()
+	if err != nil {
+		return nil, err
+	}
+	tabs, err := json.Marshal(starters)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the starter queries: %w", err)
+	}
 	var page bytes.Buffer
-	if err := tmpl.Execute(&page, struct{ Title, Endpoint string }{title, endpoint}); err != nil {
+	if err := tmpl.Execute(&page, struct{ Title, Endpoint, Tabs string }{title, endpoint, string(tabs)}); err != nil {
 		return nil, fmt.Errorf("rendering the GraphiQL page: %w", err)
 	}
 	if err := checkPage(page.String(), b); err != nil {
@@ -228,7 +258,7 @@ func checkPage(doc string, b *bundle) error {
 // address in a Referer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
-	hdr.Set("Content-Security-Policy", Policy)
+	hdr.Set("Content-Security-Policy", Policy(r.Host))
 	hdr.Set("X-Frame-Options", "DENY")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("Content-Type", "text/html; charset=utf-8")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -72,7 +73,7 @@ func TestGraphiQLPage(t *testing.T) {
 	}
 	for header, want := range map[string]string{
 		"Content-Type":            "text/html; charset=utf-8",
-		"Content-Security-Policy": Policy,
+		"Content-Security-Policy": Policy(strings.TrimPrefix(srv.URL, "http://")),
 		"X-Frame-Options":         "DENY",
 		"Referrer-Policy":         "no-referrer",
 	} {
@@ -318,7 +319,7 @@ func TestGraphiQLAssetsFollowTheLockfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"react", "react-dom", "graphiql", "graphql"} {
+	for _, name := range []string{"react", "react-dom", "graphiql", "graphql", "graphql-ws"} {
 		pkg, ok := lock.Packages["node_modules/"+name]
 		if !ok {
 			t.Fatalf("the lockfile has no %s", name)
@@ -360,4 +361,73 @@ type lockfile struct {
 		Version string `json:"version"`
 		License string `json:"license"`
 	} `json:"packages"`
+}
+
+// TestGraphiQLPolicy: connect-src lets the page open a WebSocket to its
+// own host, and a Host header that is not a plain host[:port] adds
+// nothing to the header.
+func TestGraphiQLPolicy(t *testing.T) {
+	for _, tt := range []struct {
+		host, want string
+	}{
+		{"localhost:8080", "connect-src 'self' ws://localhost:8080 wss://localhost:8080;"},
+		{"api.example.org", "connect-src 'self' ws://api.example.org wss://api.example.org;"},
+		{"[::1]:8080", "connect-src 'self' ws://[::1]:8080 wss://[::1]:8080;"},
+		{"10.0.0.7:80", "connect-src 'self' ws://10.0.0.7:80 wss://10.0.0.7:80;"},
+		{"", "connect-src 'self';"},
+		{"evil.example; script-src *", "connect-src 'self';"},
+		{"a b", "connect-src 'self';"},
+		{"-bad.example", "connect-src 'self';"},
+		{"host:8080:1", "connect-src 'self';"},
+	} {
+		got := Policy(tt.host)
+		if !strings.Contains(got, "; "+tt.want+" ") {
+			t.Errorf("Policy(%q) = %q, want it to hold %q", tt.host, got, tt.want)
+		}
+		if !strings.HasPrefix(got, "default-src 'none'; script-src 'self'; ") || !strings.HasSuffix(got, "; frame-ancestors 'none'") {
+			t.Errorf("Policy(%q) = %q", tt.host, got)
+		}
+	}
+}
+
+// TestGraphiQLStarterTabs: the page carries every starter, in order, each
+// with a named operation (the tab's title); one is a subscription. That
+// each runs against the schema is TestGraphiQLStartersRun in
+// internal/server, through the real handler.
+func TestGraphiQLStarterTabs(t *testing.T) {
+	starters, err := Starters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range starters {
+		names = append(names, s.Name)
+	}
+	if want := []string{"DashboardCounts", "CountryProjects", "OpenOffers", "NewOffers"}; strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("starters %v, want %v", names, want)
+	}
+	srv, _ := serve(t, nil)
+	_, page := get(t, srv.URL+"/", nil)
+	m := regexp.MustCompile(`data-tabs="([^"]*)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("the page has no data-tabs")
+	}
+	var tabs []struct{ Query string }
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &tabs); err != nil {
+		t.Fatalf("data-tabs: %v", err)
+	}
+	if len(tabs) != len(starters) {
+		t.Fatalf("the page has %d tabs, want %d", len(tabs), len(starters))
+	}
+	for i, tab := range tabs {
+		if tab.Query != starters[i].Query {
+			t.Errorf("tab %d is not the starter %s:\n%s", i, starters[i].Name, tab.Query)
+		}
+		if !strings.HasPrefix(tab.Query, "# ") {
+			t.Errorf("the starter %s does not open with a comment saying what it is", starters[i].Name)
+		}
+	}
+	if !strings.Contains(starters[len(starters)-1].Query, "subscription NewOffers {\n  offerPosted") {
+		t.Errorf("the last starter is not the offerPosted subscription")
+	}
 }

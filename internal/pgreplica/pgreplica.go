@@ -109,9 +109,27 @@ func Start(t testing.TB) *Pair {
 	}
 	admin.Close()
 
-	// The standby: a cluster whose configuration pg_createcluster writes,
-	// and whose data directory is replaced by a base backup of the
-	// primary; -R writes standby.signal and primary_conninfo.
+	p.makeStandby(t)
+	return p
+}
+
+// AddStandby makes and starts a second standby of p's primary, dropped
+// when t ends, and returns it as a pair with the same primary: its
+// methods act on the new standby.
+func (p *Pair) AddStandby(t testing.TB) *Pair {
+	t.Helper()
+	q := &Pair{Primary: p.Primary, asPostgres: p.asPostgres}
+	q.Standby = newCluster(t, fmt.Sprintf("sscg_s_%d_%d", os.Getpid(), seq.Add(1)))
+	q.makeStandby(t)
+	return q
+}
+
+// makeStandby makes p.Standby a cluster whose configuration
+// pg_createcluster writes, and whose data directory is replaced by a base
+// backup of the primary (-R writes standby.signal and primary_conninfo),
+// and starts it.
+func (p *Pair) makeStandby(t testing.TB) {
+	t.Helper()
 	p.create(t, p.Standby)
 	dataDir := p.dataDir(p.Standby)
 	// Emptied, not removed: its parent may not be postgres's to write.
@@ -119,7 +137,6 @@ func Start(t testing.TB) *Pair {
 	p.run(t, append(p.asPostgres, "pg_basebackup", "-h", "127.0.0.1", "-p", fmt.Sprint(p.Primary.Port),
 		"-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "-c", "fast")...)
 	p.StartStandby(t)
-	return p
 }
 
 func newCluster(t testing.TB, name string) Cluster {

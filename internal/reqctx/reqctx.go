@@ -5,6 +5,8 @@ package reqctx
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sync/atomic"
 	"time"
 )
@@ -149,4 +151,44 @@ func CountStatement(ctx context.Context) {
 func From(ctx context.Context) *Info {
 	info, _ := ctx.Value(key{}).(*Info)
 	return info
+}
+
+// ClientGone reports whether ctx ended because the client went away (its
+// connection closed, which cancels the request's context) rather than by
+// the server's own limit on the request's time (a deadline). A request cut
+// short so is no fault of the server's: it is logged at INFO, not ERROR.
+func ClientGone(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}
+
+// ClientGoneLogs wraps a log handler so that an ERROR (or worse) logged
+// with the context of a request whose client went away (ClientGone) is
+// written at INFO, marked client_gone=true: every failure that follows
+// from the cancelled context (a statement cut, a write to a closed
+// connection) is the client's leaving, not the server's fault, and must
+// not page anyone.
+func ClientGoneLogs(h slog.Handler) slog.Handler { return clientGoneHandler{h} }
+
+type clientGoneHandler struct{ slog.Handler }
+
+func (h clientGoneHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError && ctx != nil && ClientGone(ctx) {
+		r = r.Clone()
+		r.Level = slog.LevelInfo
+		r.AddAttrs(slog.Bool("client_gone", true))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h clientGoneHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	// An ERROR that may become INFO must get as far as Handle.
+	return h.Handler.Enabled(ctx, level) || (level >= slog.LevelError && h.Handler.Enabled(ctx, slog.LevelInfo))
+}
+
+func (h clientGoneHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return clientGoneHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h clientGoneHandler) WithGroup(name string) slog.Handler {
+	return clientGoneHandler{h.Handler.WithGroup(name)}
 }

@@ -29,6 +29,10 @@ const connectionGrace = 200 * time.Millisecond
 // with is revoked or expires.
 var errKeyEnded = errors.New("the API key was revoked or has expired")
 
+// errTokenExpired is why a WebSocket is closed when the token it was
+// opened with expires.
+var errTokenExpired = errors.New("the token has expired")
+
 // watchEndedKeys ends, in this process and until ctx ends, the
 // subscriptions and the WebSockets of every key revoked or expired. Each
 // process reads the ends from the database itself (see
@@ -112,24 +116,41 @@ func trackKeyed(conns *keyedConns, init transport.WebsocketInitFunc) transport.W
 		if err != nil {
 			return ctx, ack, err
 		}
-		if v, conn := viewer.From(ctx), streamFrom(ctx); !v.Anonymous() && conn != nil {
+		v, conn := viewer.From(ctx), streamFrom(ctx)
+		switch {
+		case conn == nil || v.Anonymous():
+		case v.Token():
+			endAtExpiry(ctx, v.Expires, conn)
+		default:
 			conns.add(ctx, v.KeyID, conn)
 		}
 		return ctx, ack, nil
 	}
 }
 
+// endAtExpiry closes conn when its token expires: nobody announces a
+// token's end, it is known from the start. The close comes
+// connectionGrace after the expiry, as for a key, so that the
+// subscriptions' last answers (which end at the expiry itself, see
+// graph's tokenExpiry) go out first.
+func endAtExpiry(ctx context.Context, expires time.Time, conn *streamConn) {
+	t := time.AfterFunc(time.Until(expires)+connectionGrace, func() { conn.cancel(errTokenExpired) })
+	context.AfterFunc(ctx, func() { t.Stop() })
+}
+
 // closeCodeForKeyEnded is the close of a WebSocket whose key was revoked
-// or expired: 4403, graphql-transport-ws's Forbidden, with the error code
-// as its reason, as a key refused in connection_init is closed (the
-// legacy graphql-ws has no codes of its own and gets the same).
+// or expired, or whose token expired: 4403, graphql-transport-ws's
+// Forbidden, with the error code as its reason, as a key or token refused
+// in connection_init is closed (the legacy graphql-ws has no codes of its
+// own and gets the same). The protocol's 4401 Unauthorized is for a
+// subscribe sent before connection_ack, not for credentials that ended.
 const closeCodeForKeyEnded = 4403
 
 // WriteClose closes with closeCodeForKeyEnded when the connection ends
 // because its key did; gqlgen closes every connection whose context ends
 // with 1000.
 func (c *timedConn) WriteClose(code int, message string) error {
-	if c.ctx != nil && errors.Is(context.Cause(c.ctx), errKeyEnded) {
+	if c.ctx != nil && (errors.Is(context.Cause(c.ctx), errKeyEnded) || errors.Is(context.Cause(c.ctx), errTokenExpired)) {
 		code, message = closeCodeForKeyEnded, string(apierr.Unauthenticated)
 	}
 	return c.WebsocketConn.WriteClose(code, message)

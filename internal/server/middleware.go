@@ -13,6 +13,7 @@ import (
 	"sscgraph/internal/apierr"
 	"sscgraph/internal/limits"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,7 +99,7 @@ func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next htt
 			case apierr.ServiceUnavailable:
 				markUnavailable(w, gqlerror.List{refused.err}, reqctx.From(ctx))
 			case apierr.Unauthenticated:
-				w.Header().Set("WWW-Authenticate", `Bearer realm="sscgraph"`)
+				w.Header().Set("WWW-Authenticate", wwwAuthenticate(refused.token))
 			}
 			writeErrors(w, apierr.StatusOf(refused.err), gqlerror.List{refused.err}, nil)
 			return
@@ -112,6 +113,26 @@ func withAuth(keys *auth.Keys, lim *limits.Limits, logger *slog.Logger, next htt
 type authRefusal struct {
 	err        *gqlerror.Error
 	retryAfter time.Duration
+	token      string // why a token was refused, for WWW-Authenticate
+}
+
+// wwwAuthenticate is the challenge of a 401: for a refused token, RFC
+// 6750's invalid_token with the reason (in the characters its
+// error_description may hold).
+func wwwAuthenticate(tokenReason string) string {
+	if tokenReason == "" {
+		return `Bearer realm="sscgraph"`
+	}
+	desc := strings.Map(func(r rune) rune {
+		switch {
+		case r == '"' || r == '\\':
+			return '\''
+		case r < 0x20 || r > 0x7e:
+			return -1
+		}
+		return r
+	}, tokenReason)
+	return `Bearer realm="sscgraph", error="invalid_token", error_description="` + desc + `"`
 }
 
 // authenticate resolves an Authorization value (a header, or the
@@ -161,7 +182,18 @@ func authenticate(ctx context.Context, keys *auth.Keys, lim *limits.Limits, logg
 		if info != nil {
 			info.Outcome = "unauthenticated"
 		}
+		var tokenErr *auth.TokenError
+		if errors.As(err, &tokenErr) {
+			e := apierr.New(apierr.Unauthenticated, "%s", err.Error()).With("reason", "invalidToken").GQL()
+			return nil, &authRefusal{err: e, token: tokenErr.Reason}
+		}
 		return nil, &authRefusal{err: codeError(apierr.Unauthenticated, err.Error())}
+	}
+	if v.Token() && info != nil {
+		// A signed-in person is counted (rate limits, subscriptions,
+		// logs) by issuer and subject: every token of theirs alike.
+		info.Client = "sub:" + v.Issuer + "#" + v.Subject
+		return v, nil
 	}
 	if !v.Anonymous() && info != nil {
 		// Logs and metrics name a keyed client by its key's global ID.
@@ -207,7 +239,7 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 }
 
 func isAuthError(err error) bool {
-	for _, e := range []error{auth.ErrMalformed, auth.ErrUnknown, auth.ErrExpired, auth.ErrRevoked} {
+	for _, e := range []error{auth.ErrMalformed, auth.ErrUnknown, auth.ErrExpired, auth.ErrRevoked, auth.ErrInvalidToken} {
 		if errors.Is(err, e) {
 			return true
 		}

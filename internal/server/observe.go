@@ -164,6 +164,13 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		if outcome == "" {
 			outcome = "bad_request"
 		}
+		// The client left before its answer: whatever the handler made
+		// of the cancelled context (a timeout, an internal error), it is
+		// no fault of the server's, and nobody read the status.
+		gone := r.Context().Err() != nil
+		if gone {
+			outcome = "client_gone"
+		}
 		op := m.operationLabel(info.Operation, trust.keyed)
 		m.requests.WithLabelValues(op, outcome).Inc()
 		m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
@@ -175,7 +182,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			m.unavailable.WithLabelValues(info.Unavailable).Inc()
 		}
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		if rec.status >= 500 && !gone {
 			level = slog.LevelError
 		}
 		logger.LogAttrs(r.Context(), level, "request",
@@ -186,6 +193,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int("cost", info.Cost.Points),
 			slog.Int("actual_cost", info.Cost.Actual),
+			// What the client's bucket paid: the price, or a cached
+			// answer's few points instead, plus any charge for time.
+			slog.Int("charged_cost", info.Cost.Charged),
 			slog.Int64("statements", info.Statements.Load()),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", rec.bytes),

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sscgraph/internal/apitest"
 	"sscgraph/internal/database"
@@ -94,16 +95,24 @@ func TestRequestLogAndMetrics(t *testing.T) {
 		t.Errorf("X-Request-ID echoed as %q", got)
 	}
 
-	var entry map[string]any
-	for _, line := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(line, `"msg":"request"`) {
-			if err := json.Unmarshal([]byte(line), &entry); err != nil {
-				t.Fatal(err)
+	lastEntry := func() map[string]any {
+		var entry map[string]any
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, `"msg":"request"`) {
+				if err := json.Unmarshal([]byte(line), &entry); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
+		if entry == nil {
+			t.Fatalf("no request log line in:\n%s", logs.String())
+		}
+		return entry
 	}
-	if entry == nil {
-		t.Fatalf("no request log line in:\n%s", logs.String())
+	entry := lastEntry()
+	// The bucket paid the price (and possibly a charge for time).
+	if c, ok := entry["charged_cost"].(float64); !ok || c < 303 {
+		t.Errorf("charged_cost = %v, want at least the price 303", entry["charged_cost"])
 	}
 	want := map[string]any{"request_id": "test-req-1", "operation": "Regions", "outcome": "ok", "status": 200.0, "cost": 303.0, "statements": 2.0} // the page of regions (3), three counts (3*100); two statements: the page, then one grouped count
 	for k, v := range want {
@@ -132,6 +141,28 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(metrics, series) {
 			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+
+	// The same question again is answered from the answer cache: the log
+	// says the price it would have had and the few points it was charged.
+	for attempt := 0; ; attempt++ {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		hit := lastEntry()
+		if hit["cost"] != 303.0 {
+			t.Errorf("a cached answer's log cost = %v, want its price 303", hit["cost"])
+		}
+		if c, _ := hit["charged_cost"].(float64); c > 0 && c < 50 {
+			break
+		}
+		if attempt == 20 {
+			t.Fatalf("no request was answered from the cache: last log line %v", hit)
 		}
 	}
 }
@@ -210,5 +241,75 @@ func TestCORS(t *testing.T) {
 	if !strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), "X-Ratelimit-Remaining") &&
 		!strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), "X-RateLimit-Remaining") {
 		t.Errorf("rate-limit headers not exposed: %q", res.Header.Get("Access-Control-Expose-Headers"))
+	}
+}
+
+// TestClientGoneLoggedAtInfo: a client that leaves before its answer
+// (here: the database is slow, and the client gives up) is no fault of the
+// server's. Its request is logged at INFO with the outcome client_gone,
+// and nothing about it at ERROR, for a query and for an export.
+func TestClientGoneLoggedAtInfo(t *testing.T) {
+	_, proxy, proxied := faultyPostgres(t)
+	cfg := server.DefaultConfig()
+	cfg.Answers.MaxBytes = 0
+	srv, metricsSrv, _, logs := observedAPIWithMetrics(t, proxied, cfg)
+	proxy.SetDelay(1500 * time.Millisecond)
+	for _, tc := range []struct{ name, method, path, body string }{
+		{"query", http.MethodPost, "/graphql", `{"query": "{ regions(first: 2) { edges { node { code } } } }"}`},
+		{"export", http.MethodGet, "/export/regions.csv", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := "gone-" + tc.name
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			req, _ := http.NewRequestWithContext(ctx, tc.method, srv.URL+tc.path, body)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Request-ID", id)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+				t.Fatalf("the request was answered (%d) before the client gave up", res.StatusCode)
+			}
+			// The server finds out when its statement returns.
+			var lines []map[string]any
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				lines = lines[:0]
+				done := false
+				for _, line := range strings.Split(logs.String(), "\n") {
+					if !strings.Contains(line, id) {
+						continue
+					}
+					var entry map[string]any
+					if err := json.Unmarshal([]byte(line), &entry); err != nil {
+						t.Fatal(err)
+					}
+					lines = append(lines, entry)
+					done = done || entry["msg"] == "request"
+				}
+				if done {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no request line for %s in 10 s:\n%s", id, logs.String())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			for _, entry := range lines {
+				if entry["level"] != "INFO" {
+					t.Errorf("logged at %v: %v", entry["level"], entry)
+				}
+				if entry["msg"] == "request" && entry["outcome"] != "client_gone" {
+					t.Errorf("outcome %v, want client_gone: %v", entry["outcome"], entry)
+				}
+			}
+		})
+	}
+	_, metrics := get(t, metricsSrv.URL+"/metrics")
+	if !strings.Contains(metrics, `outcome="client_gone"} 2`) {
+		t.Errorf("/metrics does not count the two requests as client_gone:\n%s", metrics)
 	}
 }

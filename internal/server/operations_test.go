@@ -404,10 +404,11 @@ func TestGraphiQLPolicyCoversThePage(t *testing.T) {
 			t.Errorf("script-src allows %s", unsafe)
 		}
 	}
+	host := strings.TrimPrefix(a.Srv.URL, "http://")
 	for directive, want := range map[string]string{
 		"default-src":     "'none'",
 		"script-src":      "'self'", // no inline script, so no hash
-		"connect-src":     "'self'",
+		"connect-src":     "'self' ws://" + host + " wss://" + host,
 		"font-src":        "'self' data:", // GraphiQL's fonts are data: URLs in its style sheet
 		"frame-ancestors": "'none'",
 		"base-uri":        "'none'",

@@ -109,6 +109,20 @@ func TestReplicaRoutingHTTP(t *testing.T) {
 		if status().Reads == before {
 			t.Error("the export read nothing from the standby")
 		}
+		// The GeoJSON export reads the countries as the CSV does, then
+		// counts activities, projects and offers by its own SQL: through
+		// the router too, so three reads more than the CSV's.
+		reads := func(path string) int64 {
+			before := status().Reads
+			if e := a.Export(t, path, nil, ""); e.Status != http.StatusOK {
+				t.Fatalf("%s: status %d: %s", path, e.Status, e.Body)
+			}
+			return status().Reads - before
+		}
+		csv, geo := reads("/export/countries.csv"), reads("/export/countries.geojson")
+		if geo < csv+3 {
+			t.Errorf("the GeoJSON export read %d times from the standby, the countries' CSV %d: want its three counts there too", geo, csv)
+		}
 		// The standby's own count of the transactions it ran agrees.
 		var commits int64
 		stby, err := sql.Open("pgx", pair.Standby.DSN)

@@ -34,7 +34,9 @@ import (
 	"sscgraph/internal/limits"
 	"sscgraph/internal/migrations"
 	"sscgraph/internal/pubsub"
+	"sscgraph/internal/reqctx"
 	"sscgraph/internal/tablesize"
+	"sscgraph/internal/tracing"
 	"sscgraph/internal/webhooks"
 )
 
@@ -54,6 +56,9 @@ type Config struct {
 	// WebhookAllowPrivate lets createWebhook register loopback, private
 	// and link-local addresses (serve --webhook-allow-private; tests).
 	WebhookAllowPrivate bool
+	// OIDC, when set, accepts the identity provider's tokens beside API
+	// keys (`serve --oidc-issuer`); auth.NewOIDC has read its discovery.
+	OIDC *auth.OIDC
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64
 	// MaxResponseBytes bounds the text (the strings) of one response,
@@ -109,6 +114,10 @@ type Config struct {
 	TableSizes graph.TableSizes
 	// Answers sets the cache of public answers (package answercache).
 	Answers AnswerCacheConfig
+	// Tracer records a span per request and per resolver that runs SQL
+	// (package tracing; give the database's Options the same one for
+	// the statements); nil records none.
+	Tracer *tracing.Tracer
 }
 
 // SubscriptionLimits bound subscriptions; 0 turns a limit off.
@@ -263,6 +272,8 @@ func (s *Server) Metrics() http.Handler { return s.metrics }
 // New returns the whole API over db.
 func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	registerErrorKinds()
+	// Failures that follow from a client's leaving are logged at INFO.
+	logger = slog.New(reqctx.ClientGoneLogs(logger.Handler()))
 	client := db.Client
 	codec, err := NewCodec(cfg.IDSecret)
 	if err != nil {
@@ -285,6 +296,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	lim := limits.New(cfg.Limits, bucketStore(db, cfg), logger)
 	// Keys are read on the primary: one just created works at once.
 	keys := auth.NewKeys(db.PrimaryClient())
+	if cfg.OIDC != nil {
+		keys.UseOIDC(cfg.OIDC)
+	}
 
 	// Webhook signing secrets are stored sealed under the ID secret.
 	sealer, err := webhooks.NewSealer(cfg.IDSecret)
@@ -320,6 +334,9 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 			return nil, err
 		}
 		gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
+	}
+	if ext := cfg.Tracer.Extension(); ext != nil {
+		gql.Use(ext)
 	}
 	// NUL in any string and Ints past 32 bits are refused before the
 	// checks and the database see them.
@@ -397,6 +414,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	api = withAuth(keys, lim, logger, api)
 	api = whenDatabaseUp(db.Health, api)
 	api = observe(logger, m, api)
+	api = cfg.Tracer.Handler(api)
 	api = withRequestInfo(api)
 	if len(cfg.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
@@ -420,7 +438,7 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 	// same request info, logging, authentication and rate limit as /graphql;
 	// each page has the request timeout, the whole export a longer one.
 	exports := export.New(gql, db, export.Options{MaxCost: cfg.Limits.MaxCost, PageTimeout: cfg.Timeout}, logger)
-	mux.Handle("/export/", withRequestInfo(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, exports)))))
+	mux.Handle("/export/", withRequestInfo(cfg.Tracer.Handler(observe(logger, m, whenDatabaseUp(db.Health, withAuth(keys, lim, logger, exports))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

@@ -6,6 +6,7 @@ package viewer
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Roles a caller can have. Anonymous callers have no key and no role.
@@ -15,15 +16,29 @@ const (
 	RoleMember = "MEMBER"
 )
 
-// Viewer is the caller of a request.
+// Viewer is the caller of a request: an API key, a person signed in
+// through the OpenID Connect provider (a token), or anonymous. A token's
+// caller has the same Role and OrganizationID as a key's would, so the
+// row rules and private fields treat both alike.
 type Viewer struct {
-	KeyID          int    // 0 for anonymous callers
+	KeyID          int    // 0 for anonymous callers and tokens
 	Role           string // "" for anonymous callers
-	OrganizationID int    // for MEMBER keys
+	OrganizationID int    // for MEMBER keys and tokens
+
+	// Issuer and Subject name the person of a token (its iss and sub
+	// claims); "" for keys and anonymous callers.
+	Issuer, Subject string
+	// Expires is when the token stops being valid: a stream opened with
+	// it ends then. Zero for keys (whose ends are watched in the
+	// database) and anonymous callers.
+	Expires time.Time
 }
 
-// Anonymous reports whether the viewer has no key.
-func (v *Viewer) Anonymous() bool { return v == nil || v.KeyID == 0 }
+// Anonymous reports whether the viewer has neither a key nor a token.
+func (v *Viewer) Anonymous() bool { return v == nil || (v.KeyID == 0 && v.Subject == "") }
+
+// Token reports whether the viewer signed in with a token.
+func (v *Viewer) Token() bool { return v != nil && v.Subject != "" }
 
 type key struct{}
 

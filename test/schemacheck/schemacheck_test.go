@@ -49,7 +49,10 @@ func edit(t *testing.T, schema, old, new string) string {
 }
 
 const (
-	hint          = "\thint: String!\n" // APIKey.hint, the first field so named
+	// APIKey.hint, the first field so named, with its description (the
+	// next field has one too: two in a row would not parse).
+	hintDesc      = "\t\"\"\"\n\tThe key's first characters, to tell keys apart in listings.\n\t\"\"\"\n"
+	hint          = hintDesc + "\thint: String!\n"
 	unreleased    = "# Changelog\n\n## Unreleased\n\n%s\n\n## 1.0.0\n\n%s\n"
 	namedNowhere  = "- nothing yet"
 	namesHint     = "- `APIKey.hint` is gone: read `name` instead."
@@ -105,7 +108,7 @@ func TestSchemaCheck(t *testing.T) {
 		{"field removed, another path named", edit(t, now, hint, ""), changelog(namesOtherKey, namedNowhere), false, "Detected 1 breaking change"},
 		{"field removed, named in an old release only", edit(t, now, hint, ""), changelog(namedNowhere, namesHint), false, "Detected 1 breaking change"},
 		{"field removed, named in Unreleased", edit(t, now, hint, ""), changelog(namesHint, namedNowhere), true, "named in CHANGELOG as `APIKey.hint`"},
-		{"field type changed, not named", edit(t, now, hint, "\thint: String\n"), changelog(namedNowhere, namedNowhere), false, "Field APIKey.hint changed type from String! to String"},
+		{"field type changed, not named", edit(t, now, hint, hintDesc+"\thint: String\n"), changelog(namedNowhere, namedNowhere), false, "Field APIKey.hint changed type from String! to String"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

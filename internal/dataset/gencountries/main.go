@@ -37,7 +37,7 @@
 //   - -latlng: countries.json of the npm package world-countries
 //     (mkdir -p /tmp/wc && cd /tmp/wc && npm init -y && npm install
 //     world-countries). Its "latlng" field, keyed by "cca2", gives the
-//     centroid. The data is under the ODbL, which the README credits.
+//     centroid. The data is under the ODbL, which NOTICE credits.
 //
 // Everything else (bureau, LDC status, sovereignty, notes) is the Go data
 // below. The facts come from the project's programme facts
