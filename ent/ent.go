@@ -32,6 +32,8 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/ent/webhook"
+	"sscgraph/ent/webhookdelivery"
 	"sync"
 
 	"entgo.io/ent"
@@ -122,6 +124,8 @@ func checkColumn(t, c string) error {
 			recommendation.Table:      recommendation.ValidColumn,
 			region.Table:              region.ValidColumn,
 			topic.Table:               topic.ValidColumn,
+			webhook.Table:             webhook.ValidColumn,
+			webhookdelivery.Table:     webhookdelivery.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

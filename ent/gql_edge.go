@@ -930,3 +930,11 @@ func (_m *Topic) Needs(
 	}
 	return _m.QueryNeeds().Paginate(ctx, after, first, before, last, opts...)
 }
+
+func (_m *Webhook) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}

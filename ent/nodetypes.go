@@ -37,6 +37,8 @@ var nodeTypeNames = map[string]string{
 	"recommendations":                "Recommendation",
 	"regions":                        "Region",
 	"topics":                         "Topic",
+	"webhooks":                       "Webhook",
+	"webhook_deliveries":             "WebhookDelivery",
 }
 
 // NodeTypeStarts returns, for each node type, the first key of its range of

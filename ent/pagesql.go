@@ -30,6 +30,8 @@ var nullableColumns = pagesql.Nullable{
 	"projects":                       {"summary": true, "start_date": true, "end_date": true, "budget": true, "documents": true, "note": true},
 	"regions":                        {"description": true},
 	"topics":                         {"description": true},
+	"webhooks":                       {"paused_at": true, "paused_reason": true, "failing_since": true},
+	"webhook_deliveries":             {"subject": true, "locked_until": true, "last_error": true, "response_code": true, "delivered_at": true},
 }
 
 // joinSortKeys is what nested pages know of the model (pagesql.Limit):

@@ -64,6 +64,10 @@ type Tx struct {
 	Region *RegionClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
+	// Webhook is the client for interacting with the Webhook builders.
+	Webhook *WebhookClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
 
 	// lazily loaded.
 	client     *Client
@@ -220,6 +224,8 @@ func (tx *Tx) init() {
 	tx.Recommendation = NewRecommendationClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
+	tx.Webhook = NewWebhookClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -16,7 +16,8 @@ import (
 // Resolver is the root resolver. It holds the dependencies every resolver
 // shares and nothing request-scoped.
 type Resolver struct {
-	client *ent.Client
+	client   *ent.Client
+	webhooks WebhookOptions // graph/webhooks.go
 }
 
 // NewSchema returns the executable GraphQL schema over client. The server

@@ -1015,6 +1015,83 @@ var (
 		Columns:    TopicsColumns,
 		PrimaryKey: []*schema.Column{TopicsColumns[0]},
 	}
+	// WebhooksColumns holds the columns for the "webhooks" table.
+	WebhooksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "events", Type: field.TypeJSON},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "paused_at", Type: field.TypeTime, Nullable: true},
+		{Name: "paused_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "consecutive_failures", Type: field.TypeInt, Default: 0},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// WebhooksTable holds the schema information for the "webhooks" table.
+	WebhooksTable = &schema.Table{
+		Name:       "webhooks",
+		Columns:    WebhooksColumns,
+		PrimaryKey: []*schema.Column{WebhooksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhooks_organizations_organization",
+				Columns:    []*schema.Column{WebhooksColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhook_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhooksColumns[9]},
+			},
+		},
+	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "event_id", Type: field.TypeString, Size: 64},
+		{Name: "event", Type: field.TypeEnum, Enums: []string{"MATCH_PROPOSED", "MATCH_ACCEPTED", "MATCH_DECLINED", "MATCH_WITHDRAWN", "MATCH_COMPLETED", "POSTING_EXPIRING"}},
+		{Name: "subject", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "payload", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "response_code", Type: field.TypeInt, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "webhook_id", Type: field.TypeInt},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_webhooks_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[13]},
+				RefColumns: []*schema.Column{WebhooksColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[7]},
+			},
+			{
+				Name:    "webhookdelivery_webhook_id_subject",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[13], WebhookDeliveriesColumns[3]},
+			},
+		},
+	}
 	// ConsultantExpertiseColumns holds the columns for the "consultant_expertise" table.
 	ConsultantExpertiseColumns = []*schema.Column{
 		{Name: "consultant_id", Type: field.TypeInt},
@@ -1167,6 +1244,8 @@ var (
 		RecommendationsTable,
 		RegionsTable,
 		TopicsTable,
+		WebhooksTable,
+		WebhookDeliveriesTable,
 		ConsultantExpertiseTable,
 		MatchNeedTopicsTable,
 		ProjectRecommendationsTable,
@@ -1293,6 +1372,16 @@ func init() {
 	}
 	TopicsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	WebhooksTable.ForeignKeys[0].RefTable = OrganizationsTable
+	WebhooksTable.Annotation = &entsql.Annotation{
+		Table:          "webhooks",
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhooksTable
+	WebhookDeliveriesTable.Annotation = &entsql.Annotation{
+		Table:          "webhook_deliveries",
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	ConsultantExpertiseTable.ForeignKeys[0].RefTable = ConsultantsTable
 	ConsultantExpertiseTable.ForeignKeys[1].RefTable = TopicsTable

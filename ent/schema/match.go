@@ -110,7 +110,8 @@ func (Match) Annotations() []schema.Annotation {
 func (Match) Policy() ent.Policy { return matchPolicy() }
 
 // Hooks of the Match: the audit trail, links that exist, the state
-// machine (lifecycle.go) and the derived cooperation type.
+// machine (lifecycle.go), the derived cooperation type and, innermost, the
+// webhook outbox (webhook_hooks.go).
 func (Match) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(edgesExist, writes), hook.On(matchLifecycle, writes), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne)}
+	return []ent.Hook{hook.On(audited("Match"), auditedWrites), hook.On(edgesExist, writes), hook.On(matchLifecycle, writes), hook.On(deriveCooperation, ent.OpCreate|ent.OpUpdateOne), hook.On(matchEvents, ent.OpCreate|ent.OpUpdateOne)}
 }

@@ -200,6 +200,14 @@ func runServe(ctx context.Context, c *serveConfig, getenv Getenv, stdout, stderr
 		}
 	})
 	metrics.set(h.Metrics())
+	// The webhook outbox is delivered by this process while it serves
+	// (internal/webhooks); what is in flight when it stops is sent again.
+	stopWebhooks, err := startWebhooks(ctx, db, c, codec, logger)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	defer stopWebhooks()
 	api.set(h)
 	// The first line on stdout says where the API listens, once it
 	// serves; with --addr 127.0.0.1:0 scripts and tests read the port

@@ -36,6 +36,7 @@ type serveConfig struct {
 	metricsAddr          string
 	metricsRemote        bool
 	dbWait, poolWait     time.Duration
+	webhookExpiring      time.Duration
 	// OpenID Connect: the provider and its claims; the two maps as given.
 	oidc                     auth.OIDCConfig
 	oidcGroupRoles, oidcRefs string
@@ -92,6 +93,8 @@ func parseServeFlags(args []string, getenv Getenv, stderr io.Writer) (*serveConf
 	fs.Var(&replicaFlag{list: &c.db.Replicas}, "db-replica", "PostgreSQL address of a streaming standby of --db to serve reads from; repeat for several; mutations, transactions, subscriptions' LISTEN, rate buckets and persisted queries stay on --db (env SSCGRAPH_DB_REPLICAS, comma-separated)")
 	fs.DurationVar(&c.db.ReplicaMaxLag, "replica-max-lag", envDuration(getenv, "SSCGRAPH_REPLICA_MAX_LAG", database.DefaultReplicaMaxLag), "how far behind the primary a --db-replica may fall before its reads go to the primary until it catches up (env SSCGRAPH_REPLICA_MAX_LAG)")
 	fs.DurationVar(&c.poolWait, "db-pool-wait", envDuration(getenv, "SSCGRAPH_DB_POOL_WAIT", c.server.PoolWait), "how long a GraphQL request waits for its turn at the connection pool before it is answered 503 POOL_EXHAUSTED with Retry-After; 0 lets it wait until --timeout (env SSCGRAPH_DB_POOL_WAIT)")
+	fs.BoolVar(&c.server.WebhookAllowPrivate, "webhook-allow-private", envBool(getenv, "SSCGRAPH_WEBHOOK_ALLOW_PRIVATE", false), "let webhooks reach loopback, private, link-local and other internal addresses, refused by default against server-side request forgery (env SSCGRAPH_WEBHOOK_ALLOW_PRIVATE)")
+	fs.DurationVar(&c.webhookExpiring, "webhook-expiring-within", envDuration(getenv, "SSCGRAPH_WEBHOOK_EXPIRING_WITHIN", 7*24*time.Hour), "how long before an OPEN offer expires its organization's webhooks hear POSTING_EXPIRING (env SSCGRAPH_WEBHOOK_EXPIRING_WITHIN)")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", getenv("SSCGRAPH_OIDC_ISSUER"), "accept, beside API keys, the Bearer tokens (JWTs) of this OpenID Connect provider, e.g. https://sso.example.org/realms/match; its discovery document is read at start (env SSCGRAPH_OIDC_ISSUER)")
 	fs.StringVar(&c.oidc.Audience, "oidc-audience", getenv("SSCGRAPH_OIDC_AUDIENCE"), "the audience (aud) tokens must be issued for: the client ID or API identifier sscgraph has at the provider (env SSCGRAPH_OIDC_AUDIENCE)")
 	fs.StringVar(&c.oidc.RoleClaim, "oidc-role-claim", envOr(getenv, "SSCGRAPH_OIDC_ROLE_CLAIM", auth.DefaultRoleClaim), "the token claim whose value is the role: MEMBER, EDITOR or ADMIN (env SSCGRAPH_OIDC_ROLE_CLAIM)")

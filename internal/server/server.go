@@ -37,6 +37,7 @@ import (
 	"sscgraph/internal/reqctx"
 	"sscgraph/internal/tablesize"
 	"sscgraph/internal/tracing"
+	"sscgraph/internal/webhooks"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -52,6 +53,9 @@ type Config struct {
 	// they rotate by creating a new key, moving clients to it, then
 	// revoking the old one.
 	IDSecret string
+	// WebhookAllowPrivate lets createWebhook register loopback, private
+	// and link-local addresses (serve --webhook-allow-private; tests).
+	WebhookAllowPrivate bool
 	// OIDC, when set, accepts the identity provider's tokens beside API
 	// keys (`serve --oidc-issuer`); auth.NewOIDC has read its discovery.
 	OIDC *auth.OIDC
@@ -296,7 +300,12 @@ func New(db *database.DB, cfg Config, logger *slog.Logger) (*Server, error) {
 		keys.UseOIDC(cfg.OIDC)
 	}
 
-	gql := handler.New(graph.NewSchema(client))
+	// Webhook signing secrets are stored sealed under the ID secret.
+	sealer, err := webhooks.NewSealer(cfg.IDSecret)
+	if err != nil {
+		return nil, err
+	}
+	gql := handler.New(graph.NewSchemaWithWebhooks(client, graph.WebhookOptions{AllowPrivate: cfg.WebhookAllowPrivate, Sealer: sealer}))
 	gql.AddTransport(transport.Options{})
 	// The streams first: httpTransport takes every GET and POST.
 	// WebSockets opened with a key are closed when it is revoked or
