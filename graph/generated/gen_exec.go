@@ -15027,7 +15027,7 @@ type ConsultantSuggestionConnection {
 extend type Query {
   """
   OPEN offers with capacity left that fit a need, best first: never the
-  seeker's own organization's, never expired. See the README's Match section
+  seeker's own organization's, never expired. See docs/match.md, "Suggestions",
   for how the score is made.
   """
   suggestedOffers(
@@ -15100,7 +15100,7 @@ type Subscription {
 	{Name: "../schema/mutations.graphqls", Input: `"""
 Changes to the graph. Every mutation runs in one transaction: it changes
 everything it says or nothing. Writes need an API key whose role allows
-them (see README); the changed object is returned, deletes return the ID.
+them (see docs/writes.md); the changed object is returned, deletes return the ID.
 """
 type Mutation {
   "Creates a Region."
@@ -15452,7 +15452,7 @@ extend input MatchNeedWhereInput {
   than ` + "`" + `total` + "`" + `, which counts each activity once. An activity with no value
   of a dimension (no project, no beneficiary country) falls in the bucket
   whose key is null. Priced like a connection of ` + "`" + `first` + "`" + ` nodes, plus the
-  rows it groups, times what its dimensions multiply them by (README,
+  rows it groups, times what its dimensions multiply them by (docs/api.md,
   "Limits").
   """
   activityStats(
