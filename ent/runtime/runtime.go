@@ -1112,6 +1112,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	webhookHooks := schema.Webhook{}.Hooks()
+
+	webhook.Hooks[1] = webhookHooks[0]
 	webhookFields := schema.Webhook{}.Fields()
 	_ = webhookFields
 	// webhookDescURL is the schema descriptor for url field.

@@ -14,9 +14,9 @@ import (
 	"sscgraph/internal/viewer"
 )
 
-// privateFields are redacted in audit events: personal data, and the
-// hash of an API key.
-var privateFields = map[string]bool{"email": true, "hash": true}
+// privateFields are redacted in audit events: personal data, the hash
+// of an API key, and a webhook's (sealed) signing secret.
+var privateFields = map[string]bool{"email": true, "hash": true, "secret": true}
 
 // How audit events name who wrote: through the API (with a key and its
 // role), or one of sscgraph's commands (viewer.System's name, role SYSTEM).

@@ -22,6 +22,7 @@ import (
 	"sscgraph/ent/recommendation"
 	"sscgraph/ent/region"
 	"sscgraph/ent/topic"
+	"sscgraph/ent/webhook"
 	"sscgraph/internal/audit"
 )
 
@@ -60,6 +61,8 @@ func deletedRow(ctx context.Context, m ent.Mutation, id int) (any, error) {
 		return mm.Client().Region.Query().Where(region.ID(id)).Only(ctx)
 	case *gen.TopicMutation:
 		return mm.Client().Topic.Query().Where(topic.ID(id)).Only(ctx)
+	case *gen.WebhookMutation:
+		return mm.Client().Webhook.Query().Where(webhook.ID(id)).WithOrganization().Only(ctx)
 	}
 	return nil, fmt.Errorf("audit: deletes of %s are not described (add it to deletedRow)", m.Type())
 }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"sscgraph/ent/hook"
 	"sscgraph/internal/webhookevent"
 )
 
@@ -90,3 +91,10 @@ func (Webhook) Annotations() []schema.Annotation {
 // endpoint (createWebhook and the others) and then acts as sscgraph;
 // nothing else reaches it through the API.
 func (Webhook) Policy() ent.Policy { return adminPolicy() }
+
+// Hooks of the Webhook: registering, resuming and deleting one are in the
+// audit trail like any write of a key's; the delivery worker's own
+// bookkeeping (failures, pauses) runs as a System write that is not.
+func (Webhook) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(audited("Webhook"), auditedWrites)}
+}

@@ -85,7 +85,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "sscgraph/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// URLValidator is a validator for the "url" field. It is called by the builders before save.
 	URLValidator func(string) error

@@ -470,6 +470,11 @@ func TestWebhookPausedAfterRepeatedFailures(t *testing.T) {
 		if d := deliveries(t, w.Seeker, hook)[0]; d["status"] != "DELIVERED" || d["attempts"] != float64(11) {
 			t.Errorf("after resuming: %v", d)
 		}
+		// The resume is audited under the seeker's key; the worker's
+		// eleven records and the pause are its own bookkeeping, not.
+		if n := a.Count(t, "SELECT count(*) FROM audit_events WHERE type = 'Webhook' AND operation = 'UPDATE'"); n != 1 {
+			t.Errorf("%d audited webhook updates, want the resume alone", n)
+		}
 	})
 }
 
@@ -561,6 +566,32 @@ func TestWebhookAccess(t *testing.T) {
 		}
 		if r := w.Seeker.Do(t, `{ webhooks { id } }`, nil); len(r.List("webhooks")) != 0 {
 			t.Errorf("after deleting: %+v", r)
+		}
+		// The audit trail has the two registrations and the deletion,
+		// under their keys, and never the secret, sealed or not.
+		if n := a.Count(t, "SELECT count(*) FROM audit_events WHERE type = 'Webhook' AND operation = 'CREATE' AND key_id IS NOT NULL"); n != 2 {
+			t.Errorf("%d audited registrations, want 2", n)
+		}
+		if n := a.Count(t, "SELECT count(*) FROM audit_events WHERE type = 'Webhook' AND operation = 'DELETE' AND key_id IS NOT NULL"); n != 1 {
+			t.Errorf("%d audited deletions, want 1", n)
+		}
+		rows, err := a.DB.SQL.Query("SELECT changes FROM audit_events WHERE type = 'Webhook'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var changes string
+			if err := rows.Scan(&changes); err != nil {
+				t.Fatal(err)
+			}
+			var c map[string]map[string]any
+			if err := json.Unmarshal([]byte(changes), &c); err != nil {
+				t.Fatalf("changes %s: %v", changes, err)
+			}
+			if c["secret"] == nil || (c["secret"]["new"] != "[redacted]" && c["secret"]["old"] != "[redacted]") {
+				t.Errorf("an audit event does not redact the secret: %s", changes)
+			}
 		}
 	})
 }
