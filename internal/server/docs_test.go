@@ -194,8 +194,11 @@ func runSSCGraph(t *testing.T, c docCommand, dir string) {
 		t.Errorf("%s:%d: serve on PostgreSQL refuses to start without --id-secret or SSCGRAPH_ID_SECRET: %s", c.file, c.line, c.text)
 	}
 	if reason := notRunnable(c); reason != "" {
+		// Not run here, but its command and flags are checked against
+		// the command's own usage, which is what drifts: a pass, not a skip.
 		checkFlags(t, c)
-		t.Skipf("%s (checked its flags): sscgraph %s", reason, strings.Join(c.args, " "))
+		t.Logf("%s: checked its command and flags, not run: sscgraph %s", reason, strings.Join(c.args, " "))
+		return
 	}
 	env := map[string]string{"SSCGRAPH_DB": filepath.Join(dir, "sscgraph.db")}
 	for k, v := range c.env {
