@@ -189,7 +189,15 @@ func (b *browser) stepWithin(d time.Duration, what string, actions ...chromedp.A
 	b.t.Helper()
 	stepCtx, cancel := context.WithTimeout(b.ctx, d)
 	defer cancel()
-	if err := chromedp.Do(stepCtx, actions...); err != nil {
+	err := chromedp.Do(stepCtx, actions...)
+	if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") {
+		// The page's JavaScript context was replaced (a navigation) while
+		// the step ran in the old one: a race in the DevTools protocol,
+		// not the page's fault (CI's second run met it once). The step
+		// navigates or polls from the start, so it is run once more.
+		err = chromedp.Do(stepCtx, actions...)
+	}
+	if err != nil {
 		b.fatal(what, err)
 	}
 }
